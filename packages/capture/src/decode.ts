@@ -1,0 +1,256 @@
+import type { RawPacket } from './packet.js';
+
+export const TcpFlag = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10, URG: 0x20, ECE: 0x40, CWR: 0x80 } as const;
+
+/** Link types this reader understands (tcpdump.org linktypes). */
+export const LinkType = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW_OLD_12: 12,
+  RAW_OLD_14: 14,
+  RAW: 101,
+  LOOP: 108,
+  LINUX_SLL: 113,
+  IPV4: 228,
+  IPV6: 229,
+  LINUX_SLL2: 276,
+} as const;
+
+/**
+ * The facts of one packet that connection tracking needs. Reused across packets; addresses are
+ * kept as bytes (start offsets into `buf`) and turned into strings only for new connections.
+ */
+export interface DecodedPacket {
+  ipVersion: 4 | 6;
+  buf: Uint8Array;
+  srcAddr: number;
+  dstAddr: number;
+  ttl: number;
+  /** IPv4 identification; -1 for IPv6. */
+  ipId: number;
+  protocol: number;
+  /** Set when this IPv4 packet is a fragment; its transport header may be missing. */
+  fragment: boolean;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  flags: number;
+  window: number;
+  payloadStart: number;
+  payloadLength: number;
+  /** For ICMP destination unreachable: what it quotes. */
+  icmp?: IcmpUnreachable;
+}
+
+export interface IcmpUnreachable {
+  type: number;
+  code: number;
+  /** The quoted packet's addresses and ports, as the original sender wrote them. */
+  ipVersion: 4 | 6;
+  srcAddr: number;
+  dstAddr: number;
+  srcPort: number;
+  dstPort: number;
+  buf: Uint8Array;
+}
+
+export type DecodeResult = 'tcp' | 'icmp' | 'other-ip' | 'non-ip' | 'unknown-link' | 'truncated' | 'fragment';
+
+export function newDecodedPacket(): DecodedPacket {
+  return {
+    ipVersion: 4, buf: new Uint8Array(0), srcAddr: 0, dstAddr: 0, ttl: 0, ipId: 0, protocol: 0, fragment: false,
+    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, payloadStart: 0, payloadLength: 0,
+  };
+}
+
+const ETH_IPV4 = 0x0800;
+const ETH_IPV6 = 0x86dd;
+
+/** Finds where the IP header starts for a link type; -1 for a non-IP frame, -2 for an unknown link type. */
+function ipStart(b: Uint8Array, start: number, end: number, linkType: number): number {
+  switch (linkType) {
+    case LinkType.ETHERNET: {
+      let p = start + 12;
+      if (end - p < 2) return -1;
+      let et = (b[p] << 8) | b[p + 1];
+      // 802.1Q, 802.1ad and the older QinQ tag: 4 bytes each, any number of them.
+      while ((et === 0x8100 || et === 0x88a8 || et === 0x9100) && end - p >= 6) {
+        p += 4;
+        et = (b[p] << 8) | b[p + 1];
+      }
+      p += 2;
+      return et === ETH_IPV4 || et === ETH_IPV6 ? p : -1;
+    }
+    case LinkType.NULL:
+    case LinkType.LOOP: {
+      if (end - start < 4) return -1;
+      // DLT_NULL stores the family in the capturing host's byte order; LOOP in network order.
+      const fam = linkType === LinkType.LOOP
+        ? (b[start] << 24) | (b[start + 1] << 16) | (b[start + 2] << 8) | b[start + 3]
+        : b[start] !== 0 ? b[start] | (b[start + 1] << 8) : (b[start + 2] << 8) | b[start + 3];
+      return fam === 2 || fam === 24 || fam === 28 || fam === 30 ? start + 4 : -1;
+    }
+    case LinkType.RAW:
+    case LinkType.RAW_OLD_12:
+    case LinkType.RAW_OLD_14:
+    case LinkType.IPV4:
+    case LinkType.IPV6:
+      return start;
+    case LinkType.LINUX_SLL: {
+      if (end - start < 16) return -1;
+      const proto = (b[start + 14] << 8) | b[start + 15];
+      return proto === ETH_IPV4 || proto === ETH_IPV6 ? start + 16 : -1;
+    }
+    case LinkType.LINUX_SLL2: {
+      if (end - start < 20) return -1;
+      const proto = (b[start] << 8) | b[start + 1];
+      return proto === ETH_IPV4 || proto === ETH_IPV6 ? start + 20 : -1;
+    }
+    default:
+      return -2;
+  }
+}
+
+export function decodePacket(raw: RawPacket, out: DecodedPacket): DecodeResult {
+  const b = raw.buf;
+  const end = raw.start + raw.capLen;
+  const ip = ipStart(b, raw.start, end, raw.linkType);
+  if (ip === -2) return 'unknown-link';
+  if (ip < 0) return 'non-ip';
+  out.buf = b;
+  out.icmp = undefined;
+  return decodeIp(b, ip, end, out, 0);
+}
+
+function decodeIp(b: Uint8Array, p: number, end: number, out: DecodedPacket, depth: number): DecodeResult {
+  if (end - p < 1) return 'truncated';
+  const version = b[p] >> 4;
+  let l4: number;
+  let l4End = end;
+  if (version === 4) {
+    if (end - p < 20) return 'truncated';
+    const ihl = (b[p] & 0x0f) * 4;
+    if (ihl < 20 || end - p < ihl) return 'truncated';
+    const total = (b[p + 2] << 8) | b[p + 3];
+    // A total length of 0 comes from TSO on the capturing host; trust the captured length then.
+    if (total >= ihl && p + total < end) l4End = p + total;
+    out.ipVersion = 4;
+    out.ipId = (b[p + 4] << 8) | b[p + 5];
+    const frag = ((b[p + 6] & 0x3f) << 8) | b[p + 7];
+    out.fragment = frag !== 0;
+    out.ttl = b[p + 8];
+    out.protocol = b[p + 9];
+    out.srcAddr = p + 12;
+    out.dstAddr = p + 16;
+    l4 = p + ihl;
+    // Only the first fragment carries the transport header; later ones are counted, not tracked.
+    if ((frag & 0x1fff) !== 0) return 'fragment';
+  } else if (version === 6) {
+    if (end - p < 40) return 'truncated';
+    const plen = (b[p + 4] << 8) | b[p + 5];
+    if (plen > 0 && p + 40 + plen < end) l4End = p + 40 + plen;
+    out.ipVersion = 6;
+    out.ipId = -1;
+    out.fragment = false;
+    out.ttl = b[p + 7];
+    out.srcAddr = p + 8;
+    out.dstAddr = p + 24;
+    let next = b[p + 6];
+    l4 = p + 40;
+    // Walk the extension-header chain; bounded by the packet's length.
+    for (;;) {
+      if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) {
+        if (l4End - l4 < 2) return 'truncated';
+        const nn = b[l4];
+        l4 += (b[l4 + 1] + 1) * 8;
+        next = nn;
+      } else if (next === 44) {
+        if (l4End - l4 < 8) return 'truncated';
+        const off = ((b[l4 + 2] << 8) | b[l4 + 3]) >> 3;
+        out.fragment = true;
+        const nn = b[l4];
+        l4 += 8;
+        next = nn;
+        if (off !== 0) return 'fragment';
+      } else if (next === 51) {
+        if (l4End - l4 < 2) return 'truncated';
+        const nn = b[l4];
+        l4 += (b[l4 + 1] + 2) * 4;
+        next = nn;
+      } else break;
+      if (l4 > l4End) return 'truncated';
+    }
+    out.protocol = next;
+  } else {
+    return 'non-ip';
+  }
+  if (out.protocol === 6) return decodeTcp(b, l4, l4End, out);
+  if (depth === 0 && ((out.protocol === 1 && out.ipVersion === 4) || (out.protocol === 58 && out.ipVersion === 6))) {
+    return decodeIcmp(b, l4, l4End, out);
+  }
+  return 'other-ip';
+}
+
+function decodeTcp(b: Uint8Array, p: number, end: number, out: DecodedPacket): DecodeResult {
+  if (end - p < 20) return 'truncated';
+  out.srcPort = (b[p] << 8) | b[p + 1];
+  out.dstPort = (b[p + 2] << 8) | b[p + 3];
+  out.seq = ((b[p + 4] << 24) | (b[p + 5] << 16) | (b[p + 6] << 8) | b[p + 7]) >>> 0;
+  out.ack = ((b[p + 8] << 24) | (b[p + 9] << 16) | (b[p + 10] << 8) | b[p + 11]) >>> 0;
+  const off = (b[p + 12] >> 4) * 4;
+  out.flags = b[p + 13];
+  out.window = (b[p + 14] << 8) | b[p + 15];
+  if (off < 20 || end - p < off) return 'truncated';
+  out.payloadStart = p + off;
+  out.payloadLength = end - p - off;
+  return 'tcp';
+}
+
+function decodeIcmp(b: Uint8Array, p: number, end: number, out: DecodedPacket): DecodeResult {
+  if (end - p < 8) return 'other-ip';
+  const type = b[p];
+  const code = b[p + 1];
+  const unreachable = out.ipVersion === 4 ? type === 3 : type === 1;
+  if (!unreachable) return 'other-ip';
+  // Decode the quoted datagram into a scratch packet, then keep what identifies the connection.
+  const inner = newDecodedPacket();
+  inner.buf = b;
+  const r = decodeIp(b, p + 8, end, inner, 1);
+  // The quote holds at least 8 bytes of TCP: enough for the ports.
+  if (inner.protocol !== 6 || (r !== 'tcp' && r !== 'truncated')) return 'other-ip';
+  const tcpStart = inner.ipVersion === 4 ? inner.srcAddr - 12 + (b[inner.srcAddr - 12] & 0x0f) * 4 : inner.srcAddr - 8 + 40;
+  if (r === 'truncated') {
+    if (end - tcpStart < 4) return 'other-ip';
+    inner.srcPort = (b[tcpStart] << 8) | b[tcpStart + 1];
+    inner.dstPort = (b[tcpStart + 2] << 8) | b[tcpStart + 3];
+  }
+  out.icmp = { type, code, ipVersion: inner.ipVersion, srcAddr: inner.srcAddr, dstAddr: inner.dstAddr, srcPort: inner.srcPort, dstPort: inner.dstPort, buf: b };
+  return 'icmp';
+}
+
+export function formatAddr(b: Uint8Array, at: number, version: 4 | 6): string {
+  if (version === 4) return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((b[at + i] << 8) | b[at + i + 1]);
+  // RFC 5952: compress the longest run of two or more zero groups.
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hexg = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hexg.join(':');
+  return `${hexg.slice(0, bestStart).join(':')}::${hexg.slice(bestStart + bestLen).join(':')}`;
+}
+
+/** A map key for an address: the number for IPv4, a short string for IPv6. */
+export function addrKey(b: Uint8Array, at: number, version: 4 | 6): string | number {
+  if (version === 4) return ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
+  let s = '';
+  for (let i = 0; i < 16; i += 2) s += ((b[at + i] << 8) | b[at + i + 1]).toString(16) + ':';
+  return s;
+}

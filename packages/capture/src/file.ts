@@ -1,0 +1,180 @@
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { CaptureError } from './errors.js';
+import { describeFileStart, detectFormat } from './magic.js';
+import type { BlockParser, RawPacket } from './packet.js';
+import { PcapParser } from './pcap.js';
+import { PcapngParser } from './pcapng.js';
+
+export interface ReadOptions {
+  /** Called now and then with bytes read from the file (compressed bytes for gzip) and its size. */
+  onProgress?: (bytesRead: number, fileSize: number) => void;
+  /** Size of the read buffer; blocks larger than it make it grow, up to 128 MiB. */
+  chunkSize?: number;
+}
+
+export interface ReadResult {
+  format: 'pcap' | 'pcapng';
+  gzip: boolean;
+  packets: number;
+  bytes: number;
+  warnings: string[];
+  /** The error that stopped reading early; packets before it were delivered. */
+  error?: CaptureError;
+}
+
+const MAX_BUFFER = 128 * 1024 * 1024;
+
+/**
+ * Reads a capture file block by block and hands each packet to `onPacket`. The format comes
+ * from the magic bytes; gzip is undone on the fly. Memory stays at one read buffer, whatever
+ * the size of the file.
+ */
+export async function readCaptureFile(path: string, onPacket: (p: RawPacket) => void, opts: ReadOptions = {}): Promise<ReadResult> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new CaptureError('NOT_FOUND', `${path}: no such file`);
+    if (err.code === 'EISDIR') throw new CaptureError('UNREADABLE', `${path}: is a directory, not a capture file`);
+    throw new CaptureError('UNREADABLE', `${path}: cannot open (${err.code ?? err.message})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new CaptureError('UNREADABLE', `${path}: is a directory, not a capture file`);
+    if (st.size === 0) throw new CaptureError('EMPTY', `${path}: the file is empty`);
+    const head = new Uint8Array(4);
+    const got = readSync(fd, head, 0, 4, 0);
+    if (got >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+      closeSync(fd);
+      fd = -1;
+      return await readGzip(path, st.size, onPacket, opts);
+    }
+    return readPlain(path, fd, st.size, onPacket, opts);
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+function makeParser(path: string, first: Uint8Array, onPacket: (p: RawPacket) => void, gzip: boolean): { parser: BlockParser; format: 'pcap' | 'pcapng' } {
+  const format = detectFormat(first);
+  if (!format) {
+    const what = describeFileStart(first);
+    throw new CaptureError('BAD_MAGIC', `${path}: not a pcap or pcapng capture${gzip ? ' (inside gzip)' : ''}: it starts with ${what}`, 0);
+  }
+  return { parser: format === 'pcap' ? new PcapParser(onPacket) : new PcapngParser(onPacket), format };
+}
+
+function countingSink(onPacket: (p: RawPacket) => void, stats: { packets: number; bytes: number }) {
+  return (p: RawPacket) => {
+    stats.packets++;
+    stats.bytes += p.capLen;
+    onPacket(p);
+  };
+}
+
+function readPlain(path: string, fd: number, size: number, onPacket: (p: RawPacket) => void, opts: ReadOptions): ReadResult {
+  let buf = new Uint8Array(opts.chunkSize ?? 4 * 1024 * 1024);
+  let fill = 0;
+  let filePos = 0;
+  let bufFileOffset = 0;
+  const stats = { packets: 0, bytes: 0 };
+  let parser: BlockParser | undefined;
+  let format: 'pcap' | 'pcapng' = 'pcap';
+  const sink = countingSink(onPacket, stats);
+  for (;;) {
+    if (fill === buf.length) {
+      if (buf.length >= MAX_BUFFER) throw new CaptureError('BAD_BLOCK', `${path}: a block larger than ${MAX_BUFFER} bytes`, bufFileOffset);
+      const bigger = new Uint8Array(buf.length * 2);
+      bigger.set(buf.subarray(0, fill));
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, fill, buf.length - fill, filePos);
+    filePos += n;
+    fill += n;
+    const eof = n === 0 || filePos >= size;
+    if (!parser) {
+      if (fill < 4 && !eof) continue;
+      ({ parser, format } = makeParser(path, buf.subarray(0, fill), sink, false));
+    }
+    let consumed: number;
+    try {
+      consumed = parser.feed(buf, fill, eof, bufFileOffset);
+    } catch (e) {
+      if (e instanceof CaptureError) return { format, gzip: false, ...stats, warnings: parser.warnings, error: e };
+      throw e;
+    }
+    opts.onProgress?.(filePos, size);
+    if (eof) return { format, gzip: false, ...stats, warnings: parser.warnings };
+    // Keep the unfinished block at the front; the next read fills in behind it.
+    buf.copyWithin(0, consumed, fill);
+    fill -= consumed;
+    bufFileOffset += consumed;
+  }
+}
+
+async function readGzip(path: string, size: number, onPacket: (p: RawPacket) => void, opts: ReadOptions): Promise<ReadResult> {
+  const stats = { packets: 0, bytes: 0 };
+  const sink = countingSink(onPacket, stats);
+  let buf = new Uint8Array(opts.chunkSize ?? 4 * 1024 * 1024);
+  let fill = 0;
+  let bufFileOffset = 0;
+  let parser: BlockParser | undefined;
+  let format: 'pcap' | 'pcapng' = 'pcap';
+  const file = createReadStream(path);
+  const gunzip = createGunzip();
+  file.pipe(gunzip);
+  const step = (eof: boolean): boolean => {
+    if (!parser) {
+      if (fill < 4 && !eof) return true;
+      if (fill === 0) throw new CaptureError('EMPTY', `${path}: the gzip stream holds no data`);
+      ({ parser, format } = makeParser(path, buf.subarray(0, fill), sink, true));
+    }
+    const consumed = parser.feed(buf, fill, eof, bufFileOffset);
+    buf.copyWithin(0, consumed, fill);
+    fill -= consumed;
+    bufFileOffset += consumed;
+    return true;
+  };
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      let off = 0;
+      while (off < chunk.length) {
+        if (fill === buf.length) {
+          if (buf.length >= MAX_BUFFER) throw new CaptureError('BAD_BLOCK', `${path}: a block larger than ${MAX_BUFFER} bytes`, bufFileOffset);
+          const bigger = new Uint8Array(buf.length * 2);
+          bigger.set(buf.subarray(0, fill));
+          buf = bigger;
+        }
+        const take = Math.min(chunk.length - off, buf.length - fill);
+        buf.set(chunk.subarray(off, off + take), fill);
+        fill += take;
+        off += take;
+        step(false);
+      }
+      opts.onProgress?.(file.bytesRead, size);
+    }
+    step(true);
+  } catch (e) {
+    file.destroy();
+    if (e instanceof CaptureError) {
+      if (!parser) throw e;
+      return { format, gzip: true, ...stats, warnings: parser.warnings, error: e };
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && err.code.startsWith('Z_')) {
+      // A cut-off gzip file: what was decompressed so far still counts.
+      const ce = new CaptureError('GZIP', `${path}: the gzip data is damaged or cut short (${err.message})`);
+      if (!parser) throw ce;
+      try {
+        step(true);
+      } catch {
+        /* the partial block is reported through the parser's warnings */
+      }
+      return { format, gzip: true, ...stats, warnings: parser.warnings, error: ce };
+    }
+    throw e;
+  }
+  return { format, gzip: true, ...stats, warnings: parser ? parser.warnings : [] };
+}

@@ -1,0 +1,20 @@
+export { CaptureError, type CaptureErrorCode } from './errors.js';
+export { describeFileStart, detectFormat, type CaptureFormat } from './magic.js';
+export { type RawPacket, MAX_PACKET_LENGTH } from './packet.js';
+export { PcapParser } from './pcap.js';
+export { PcapngParser } from './pcapng.js';
+export { readCaptureFile, type ReadOptions, type ReadResult } from './file.js';
+export { decodePacket, formatAddr, LinkType, TcpFlag, type DecodedPacket } from './decode.js';
+export {
+  TcpTracker,
+  type ConnectionEnd,
+  type Dir,
+  type DirectionStats,
+  type Endpoint,
+  type IcmpFacts,
+  type PacketFacts,
+  type StreamSink,
+  type TcpConnection,
+  type TrackerOptions,
+  type TrackerStats,
+} from './tcp.js';

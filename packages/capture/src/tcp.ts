@@ -1,0 +1,427 @@
+import { addrKey, decodePacket, formatAddr, newDecodedPacket, TcpFlag, type DecodedPacket } from './decode.js';
+import type { RawPacket } from './packet.js';
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+/** 0: client to server; 1: server to client. */
+export type Dir = 0 | 1;
+
+/** The per-packet facts the diagnosis reads: flags, sequence numbers, TTL, IP ID, window. */
+export interface PacketFacts {
+  frame: number;
+  time: number;
+  dir: Dir;
+  flags: number;
+  seq: number;
+  ack: number;
+  len: number;
+  ttl: number;
+  /** IPv4 identification; -1 on IPv6. */
+  ipId: number;
+  window: number;
+}
+
+export interface IcmpFacts {
+  frame: number;
+  time: number;
+  type: number;
+  code: number;
+  /** Who sent the ICMP message (a router or the host itself). */
+  from: string;
+  ttl: number;
+}
+
+export interface StreamSink {
+  /** Bytes of one direction, in sequence order, each byte once. The array is the sink's to keep. Return false once no more bytes are wanted. */
+  data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean;
+  /** Bytes that were never captured lie before the next data. */
+  gap?(dir: Dir, missing: number, pkt: PacketFacts | undefined): void;
+}
+
+export interface DirectionStats {
+  packets: number;
+  payloadBytes: number;
+  /** Bytes handed to the sink. */
+  delivered: number;
+  retransmissions: number;
+  outOfOrder: number;
+  gaps: number;
+  /** Packets cut by the snap length. */
+  truncated: number;
+}
+
+export type ConnectionEnd = 'eof' | 'idle' | 'reused' | 'evicted';
+
+export interface TcpConnection {
+  /** Order of the connection's first packet in the capture, from 0. */
+  id: number;
+  ipVersion: 4 | 6;
+  client: Endpoint;
+  server: Endpoint;
+  /** How client and server were told apart: by the SYN, the SYN-ACK, or (no handshake captured) by port. */
+  roles: 'syn' | 'syn-ack' | 'port';
+  /** False when the capture began after the connection did: no SYN seen. */
+  startCaptured: boolean;
+  firstFrame: number;
+  firstTime: number;
+  lastTime: number;
+  syn?: PacketFacts;
+  synCount: number;
+  synAck?: PacketFacts;
+  synAckCount: number;
+  /** RSTs (up to 16) and FINs (up to 4) in order. */
+  rsts: PacketFacts[];
+  rstCount: number;
+  fins: PacketFacts[];
+  /** The first packets of the connection (up to 64). */
+  packets: PacketFacts[];
+  packetCount: number;
+  icmp: IcmpFacts[];
+  stats: [DirectionStats, DirectionStats];
+  endedBy: ConnectionEnd;
+  sink?: StreamSink;
+}
+
+export interface TrackerOptions {
+  onConnection: (c: TcpConnection) => void;
+  /** Gives each new connection a sink for its reassembled bytes; none means bytes are only counted. */
+  sinkFactory?: (c: TcpConnection) => StreamSink | undefined;
+  /** Live connections at most; past it the oldest is emitted early (endedBy 'evicted'). Default 200,000. */
+  maxLive?: number;
+  /** Seconds of capture time without a packet after which a connection is emitted. Default 300. */
+  idleTimeout?: number;
+  /** Bytes per direction handed to the sink at most. Default 256 KiB. */
+  payloadCap?: number;
+}
+
+export interface TrackerStats {
+  packets: number;
+  tcpPackets: number;
+  nonIp: number;
+  otherIp: number;
+  fragments: number;
+  truncated: number;
+  icmpUnreachable: number;
+  icmpUnmatched: number;
+  unknownLinkTypes: Map<number, number>;
+  connections: number;
+  evicted: number;
+  peakLive: number;
+}
+
+const MAX_PACKETS_LOGGED = 64;
+const MAX_RSTS = 16;
+const MAX_FINS = 4;
+const MAX_PENDING_SEGMENTS = 256;
+const MAX_PENDING_BYTES = 256 * 1024;
+
+interface Pending {
+  seq: number;
+  data: Uint8Array;
+  pkt: PacketFacts;
+}
+
+interface DirState {
+  next: number | undefined;
+  pending: Pending[];
+  pendingBytes: number;
+  wantMore: boolean;
+}
+
+interface Live {
+  conn: TcpConnection;
+  key: string;
+  clientKey: string | number;
+  clientPort: number;
+  dirs: [DirState, DirState];
+  closed: boolean;
+}
+
+/**
+ * A bidirectional TCP connection table keyed on the 4-tuple, with in-order reassembly per
+ * direction through retransmissions, overlaps, reordering and sequence wrap. Memory grows with
+ * live connections, bounded by maxLive, and with buffered handshake bytes, bounded by payloadCap.
+ */
+export class TcpTracker {
+  readonly stats: TrackerStats = {
+    packets: 0, tcpPackets: 0, nonIp: 0, otherIp: 0, fragments: 0, truncated: 0, icmpUnreachable: 0, icmpUnmatched: 0,
+    unknownLinkTypes: new Map(), connections: 0, evicted: 0, peakLive: 0,
+  };
+  private readonly live = new Map<string, Live>();
+  private readonly d: DecodedPacket = newDecodedPacket();
+  private readonly maxLive: number;
+  private readonly idle: number;
+  private readonly cap: number;
+  private lastSweep = 0;
+  private now = 0;
+
+  constructor(private readonly opts: TrackerOptions) {
+    this.maxLive = opts.maxLive ?? 200_000;
+    this.idle = opts.idleTimeout ?? 300;
+    this.cap = opts.payloadCap ?? 256 * 1024;
+  }
+
+  packet(raw: RawPacket): void {
+    const st = this.stats;
+    st.packets++;
+    const d = this.d;
+    const r = decodePacket(raw, d);
+    const time = raw.tsSec + raw.tsNsec / 1e9;
+    if (time > this.now) this.now = time;
+    if (raw.capLen < raw.origLen) st.truncated++;
+    if (r !== 'tcp') {
+      if (r === 'icmp') this.icmp(raw, time);
+      else if (r === 'non-ip') st.nonIp++;
+      else if (r === 'fragment') st.fragments++;
+      else if (r === 'unknown-link') st.unknownLinkTypes.set(raw.linkType, (st.unknownLinkTypes.get(raw.linkType) ?? 0) + 1);
+      else st.otherIp++;
+      return;
+    }
+    st.tcpPackets++;
+    if (d.fragment) st.fragments++;
+    const b = d.buf;
+    const v = d.ipVersion;
+    const sk = addrKey(b, d.srcAddr, v);
+    const dk = addrKey(b, d.dstAddr, v);
+    const key = sk < dk || (sk === dk && d.srcPort < d.dstPort) ? `${sk}|${d.srcPort}|${dk}|${d.dstPort}` : `${dk}|${d.dstPort}|${sk}|${d.srcPort}`;
+    let l = this.live.get(key);
+    const syn = (d.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+    if (l && syn) {
+      const c = l.conn;
+      const fromClient = sk === l.clientKey && d.srcPort === l.clientPort;
+      // A SYN with a new ISN after the old connection closed or carried data starts a new one.
+      if (!fromClient || (c.syn && c.syn.seq !== d.seq && (l.closed || c.stats[0].payloadBytes + c.stats[1].payloadBytes > 0 || c.synAck))) {
+        this.emit(l, 'reused');
+        l = undefined;
+      }
+    }
+    if (!l) l = this.create(key, sk, time, raw.index);
+    const conn = l.conn;
+    const dir: Dir = sk === l.clientKey && d.srcPort === l.clientPort ? 0 : 1;
+    const facts: PacketFacts = {
+      frame: raw.index, time, dir, flags: d.flags, seq: d.seq, ack: d.ack, len: d.payloadLength, ttl: d.ttl, ipId: d.ipId, window: d.window,
+    };
+    conn.lastTime = time;
+    conn.packetCount++;
+    if (conn.packets.length < MAX_PACKETS_LOGGED) conn.packets.push(facts);
+    const ds = conn.stats[dir];
+    ds.packets++;
+    ds.payloadBytes += d.payloadLength;
+    if (raw.capLen < raw.origLen) ds.truncated++;
+    const state = l.dirs[dir];
+    const flags = d.flags;
+    if (flags & TcpFlag.SYN) {
+      if (flags & TcpFlag.ACK) {
+        conn.synAckCount++;
+        conn.synAck ??= facts;
+      } else {
+        conn.synCount++;
+        conn.syn ??= facts;
+      }
+      state.next = (d.seq + 1) >>> 0;
+    }
+    if (flags & TcpFlag.RST) {
+      conn.rstCount++;
+      if (conn.rsts.length < MAX_RSTS) conn.rsts.push(facts);
+      l.closed = true;
+    }
+    if (flags & TcpFlag.FIN) {
+      if (conn.fins.length < MAX_FINS) conn.fins.push(facts);
+      if (conn.fins.some((f) => f.dir !== dir)) l.closed = true;
+    }
+    if (d.payloadLength > 0 && !(flags & TcpFlag.RST)) this.data(l, dir, state, d, facts, raw.capLen < raw.origLen);
+    if (this.live.size > this.stats.peakLive) this.stats.peakLive = this.live.size;
+    if (st.packets - this.lastSweep >= 65536) this.sweep();
+  }
+
+  /** Emits every live connection; call at the end of the capture. */
+  finish(): void {
+    for (const l of [...this.live.values()]) this.emit(l, 'eof');
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  private create(key: string, srcKey: string | number, time: number, frame: number): Live {
+    const d = this.d;
+    const b = d.buf;
+    const v = d.ipVersion;
+    const synOnly = (d.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+    const synAck = (d.flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK);
+    // Without a SYN, the side on the lower (service) port is taken as the server.
+    const srcIsClient = synOnly || (!synAck && d.srcPort > d.dstPort) || (!synAck && d.srcPort === d.dstPort);
+    const src = { ip: formatAddr(b, d.srcAddr, v), port: d.srcPort };
+    const dst = { ip: formatAddr(b, d.dstAddr, v), port: d.dstPort };
+    const conn: TcpConnection = {
+      id: this.stats.connections++,
+      ipVersion: v,
+      client: srcIsClient ? src : dst,
+      server: srcIsClient ? dst : src,
+      roles: synOnly ? 'syn' : synAck ? 'syn-ack' : 'port',
+      startCaptured: synOnly,
+      firstFrame: frame,
+      firstTime: time,
+      lastTime: time,
+      synCount: 0,
+      synAckCount: 0,
+      rsts: [],
+      rstCount: 0,
+      fins: [],
+      packets: [],
+      packetCount: 0,
+      icmp: [],
+      stats: [newStats(), newStats()],
+      endedBy: 'eof',
+    };
+    const l: Live = {
+      conn,
+      key,
+      clientKey: srcIsClient ? srcKey : addrKey(b, d.dstAddr, v),
+      clientPort: srcIsClient ? d.srcPort : d.dstPort,
+      dirs: [newDirState(), newDirState()],
+      closed: false,
+    };
+    conn.sink = this.opts.sinkFactory?.(conn);
+    if (!conn.sink) l.dirs[0].wantMore = l.dirs[1].wantMore = false;
+    if (this.live.size >= this.maxLive) {
+      // Map order is creation order: the oldest connection goes first.
+      const oldest = this.live.values().next().value as Live;
+      this.stats.evicted++;
+      this.emit(oldest, 'evicted');
+    }
+    this.live.set(key, l);
+    return l;
+  }
+
+  private data(l: Live, dir: Dir, s: DirState, d: DecodedPacket, facts: PacketFacts, truncated: boolean): void {
+    const conn = l.conn;
+    const ds = conn.stats[dir];
+    let seq = d.seq;
+    let start = d.payloadStart;
+    let len = d.payloadLength;
+    if (s.next === undefined) s.next = seq;
+    const off = (seq - s.next) | 0;
+    if (off < 0) {
+      // Retransmission or overlap: keep only bytes past what was already delivered.
+      if (len <= -off) {
+        ds.retransmissions++;
+        return;
+      }
+      start += -off;
+      len -= -off;
+      seq = s.next;
+    } else if (off > 0) {
+      ds.outOfOrder++;
+      if (!s.wantMore) {
+        s.next = (seq + len) >>> 0;
+        return;
+      }
+      if (s.pending.length < MAX_PENDING_SEGMENTS && s.pendingBytes + len <= MAX_PENDING_BYTES) {
+        s.pending.push({ seq, data: d.buf.slice(start, start + len), pkt: facts });
+        s.pendingBytes += len;
+        return;
+      }
+      // Too much is missing to wait for: declare the gap and carry on from here.
+      ds.gaps++;
+      conn.sink?.gap?.(dir, off, facts);
+      s.pending = [];
+      s.pendingBytes = 0;
+      s.next = seq;
+    }
+    if (truncated && s.wantMore) {
+      // Bytes past the snap length were never captured: the stream has a hole here.
+      ds.gaps++;
+      conn.sink?.gap?.(dir, 0, facts);
+      s.wantMore = false;
+    }
+    this.deliver(conn, dir, s, d.buf.subarray(start, start + len), facts, true);
+    s.next = (seq + len) >>> 0;
+    this.drainPending(conn, dir, s);
+  }
+
+  private deliver(conn: TcpConnection, dir: Dir, s: DirState, bytes: Uint8Array, facts: PacketFacts, copy: boolean): void {
+    if (!s.wantMore || !conn.sink) return;
+    const ds = conn.stats[dir];
+    let chunk = bytes;
+    if (ds.delivered + chunk.length > this.cap) chunk = chunk.subarray(0, this.cap - ds.delivered);
+    ds.delivered += chunk.length;
+    const keep = copy ? chunk.slice() : chunk;
+    if (!conn.sink.data(dir, keep, facts) || ds.delivered >= this.cap) s.wantMore = false;
+  }
+
+  private drainPending(conn: TcpConnection, dir: Dir, s: DirState): void {
+    while (s.pending.length > 0) {
+      let progressed = false;
+      for (let i = 0; i < s.pending.length; i++) {
+        const p = s.pending[i];
+        const off = (p.seq - (s.next as number)) | 0;
+        if (off > 0) continue;
+        s.pending.splice(i, 1);
+        s.pendingBytes -= p.data.length;
+        if (p.data.length > -off) {
+          this.deliver(conn, dir, s, p.data.subarray(-off), p.pkt, false);
+          s.next = (p.seq + p.data.length) >>> 0;
+        } else {
+          conn.stats[dir].retransmissions++;
+        }
+        progressed = true;
+        break;
+      }
+      if (!progressed) return;
+    }
+  }
+
+  private icmp(raw: RawPacket, time: number): void {
+    const d = this.d;
+    const q = d.icmp;
+    if (!q) return;
+    this.stats.icmpUnreachable++;
+    const b = q.buf;
+    const sk = addrKey(b, q.srcAddr, q.ipVersion);
+    const dk = addrKey(b, q.dstAddr, q.ipVersion);
+    const key = sk < dk || (sk === dk && q.srcPort < q.dstPort) ? `${sk}|${q.srcPort}|${dk}|${q.dstPort}` : `${dk}|${q.dstPort}|${sk}|${q.srcPort}`;
+    const l = this.live.get(key);
+    if (!l) {
+      this.stats.icmpUnmatched++;
+      return;
+    }
+    l.conn.icmp.push({ frame: raw.index, time, type: q.type, code: q.code, from: formatAddr(d.buf, d.srcAddr, d.ipVersion), ttl: d.ttl });
+    l.conn.lastTime = time;
+  }
+
+  private sweep(): void {
+    this.lastSweep = this.stats.packets;
+    const limit = this.now - this.idle;
+    for (const l of [...this.live.values()]) if (l.conn.lastTime < limit) this.emit(l, 'idle');
+  }
+
+  private emit(l: Live, why: ConnectionEnd): void {
+    this.live.delete(l.key);
+    l.conn.endedBy = why;
+    for (const dir of [0, 1] as const) {
+      const s = l.dirs[dir];
+      if (s.pending.length > 0 && s.wantMore) {
+        // A hole that was never filled: hand on what lies after it, flagged as a gap.
+        s.pending.sort((a, b) => ((a.seq - b.seq) | 0));
+        const first = s.pending[0];
+        l.conn.stats[dir].gaps++;
+        l.conn.sink?.gap?.(dir, (first.seq - (s.next as number)) | 0, first.pkt);
+        s.wantMore = false;
+      }
+      s.pending = [];
+    }
+    this.opts.onConnection(l.conn);
+  }
+}
+
+function newStats(): DirectionStats {
+  return { packets: 0, payloadBytes: 0, delivered: 0, retransmissions: 0, outOfOrder: 0, gaps: 0, truncated: 0 };
+}
+
+function newDirState(): DirState {
+  return { next: undefined, pending: [], pendingBytes: 0, wantMore: true };
+}

@@ -1,0 +1,105 @@
+import type { ClientHello, ServerHello } from './hello.js';
+import { hex, hex4 } from './reader.js';
+import { isGrease, Version } from './names.js';
+import { md5Hex, sha256Hex } from './digest.js';
+import { Ext } from './extensions.js';
+
+export interface Ja3 {
+  /** The JA3 string: version,ciphers,extensions,groups,point formats (decimal, '-'-joined). */
+  string: string;
+  hash: string;
+}
+
+const notGrease = (v: number) => !isGrease(v);
+
+/**
+ * JA3 (Salesforce): GREASE removed from every list, as Wireshark's tls.handshake.ja3 does.
+ * The version is the ClientHello's client_version field, not supported_versions.
+ */
+export function ja3(ch: ClientHello): Ja3 {
+  const s = [
+    String(ch.legacyVersion),
+    ch.cipherSuites.filter(notGrease).join('-'),
+    ch.extensions.filter((e) => !e.grease).map((e) => e.type).join('-'),
+    (ch.supportedGroups ?? []).filter(notGrease).join('-'),
+    (ch.ecPointFormats ?? []).join('-'),
+  ].join(',');
+  return { string: s, hash: md5Hex(s) };
+}
+
+/** JA3S: server version, chosen cipher, extensions in order. */
+export function ja3s(sh: ServerHello): Ja3 {
+  const s = [String(sh.legacyVersion), String(sh.cipherSuite), sh.extensions.filter((e) => !e.grease).map((e) => e.type).join('-')].join(',');
+  return { string: s, hash: md5Hex(s) };
+}
+
+export interface Ja4 {
+  /** JA4 (a_b_c). */
+  fingerprint: string;
+  /** JA4_r: the a part with the sorted, unhashed lists. */
+  raw: string;
+  /** JA4_o: hashes over the lists in wire order (SNI and ALPN kept). */
+  original: string;
+  /** JA4_ro: the raw lists in wire order. */
+  rawOriginal: string;
+}
+
+function ja4Version(v: number): string {
+  switch (v) {
+    case Version.TLS13: return '13';
+    case Version.TLS12: return '12';
+    case Version.TLS11: return '11';
+    case Version.TLS10: return '10';
+    case Version.SSL3: return 's3';
+    case Version.SSL2: return 's2';
+    case 0xfeff: return 'd1';
+    case 0xfefd: return 'd2';
+    case 0xfefc: return 'd3';
+    default: return '00';
+  }
+}
+
+function isAlnum(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+}
+
+/** JA4's ALPN characters: first and last of the first value, or of its hex when either is not alphanumeric. */
+function ja4Alpn(ch: ClientHello): string {
+  const first = ch.alpnRaw?.[0];
+  if (!first || first.length === 0) return '00';
+  const a = first[0];
+  const z = first[first.length - 1];
+  if (isAlnum(a) && isAlnum(z)) return String.fromCharCode(a) + String.fromCharCode(z);
+  const h = hex(first);
+  return h[0] + h[h.length - 1];
+}
+
+const twoDigits = (n: number) => (n > 99 ? '99' : n < 10 ? `0${n}` : String(n));
+const hash12 = (s: string) => (s === '' ? '000000000000' : sha256Hex(s).slice(0, 12));
+
+/** JA4 per FoxIO's technical_details/JA4.md; `transport` is 't' for TLS over TCP. */
+export function ja4(ch: ClientHello, transport: 't' | 'q' | 'd' = 't'): Ja4 {
+  const ciphers = ch.cipherSuites.filter(notGrease);
+  const extTypes: number[] = [];
+  for (const e of ch.extensions) if (!e.grease) extTypes.push(e.type);
+  const hasSni = ch.extensions.some((e) => e.type === Ext.server_name);
+  const sv = ch.supportedVersions?.filter(notGrease);
+  const version = sv && sv.length > 0 ? Math.max(...sv) : ch.legacyVersion;
+  const a = `${transport}${ja4Version(version)}${hasSni ? 'd' : 'i'}${twoDigits(ciphers.length)}${twoDigits(extTypes.length)}${ja4Alpn(ch)}`;
+
+  const sigs = (ch.signatureAlgorithms ?? []).filter(notGrease).map(hex4).join(',');
+  const cipherHex = ciphers.map(hex4);
+  const sortedCiphers = [...cipherHex].sort().join(',');
+  const sortedExts = extTypes.filter((t) => t !== Ext.server_name && t !== Ext.application_layer_protocol_negotiation).map(hex4).sort().join(',');
+  const origExts = extTypes.map(hex4).join(',');
+  const withSigs = (exts: string) => (sigs === '' ? exts : `${exts}_${sigs}`);
+
+  const cSorted = withSigs(sortedExts);
+  const cOrig = withSigs(origExts);
+  return {
+    fingerprint: `${a}_${hash12(sortedCiphers)}_${sortedExts === '' ? '000000000000' : hash12(cSorted)}`,
+    raw: `${a}_${sortedCiphers}_${cSorted}`,
+    original: `${a}_${hash12(cipherHex.join(','))}_${origExts === '' ? '000000000000' : hash12(cOrig)}`,
+    rawOriginal: `${a}_${cipherHex.join(',')}_${cOrig}`,
+  };
+}

@@ -1,0 +1,24 @@
+export { TlsParseError } from './errors.js';
+export { ByteReader, hex, hex4, latin1 } from './reader.js';
+export { ByteWriter } from './writer.js';
+export * from './names.js';
+export { Ext, type Extension, type KeyShareEntry, type DecodedExtensions, type EchInfo } from './extensions.js';
+export { parseClientHello, parseServerHello, parseSslv2ClientHello, type ClientHello, type ServerHello } from './hello.js';
+export {
+  parseAlert,
+  parseCertificate,
+  parseCertificateRequest,
+  parseNewSessionTicket,
+  parseServerKeyExchange,
+  type Alert,
+  type CertificateMessage,
+  type CertificateRequest,
+  type NewSessionTicket,
+  type ServerKeyExchange,
+} from './messages.js';
+export { classifyStreamStart, isTlsContentType, MAX_RECORD_LENGTH } from './record.js';
+export { describeNonTls, type NonTlsDescription, type NonTlsKind } from './nontls.js';
+export { TlsStreamReader, type StreamEvent, type Direction, type StreamReaderOptions } from './stream.js';
+export { ja3, ja3s, ja4, type Ja3, type Ja4 } from './fingerprint.js';
+export { md5Hex, sha256Hex } from './digest.js';
+export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, type ClientHelloOptions, type KeyShareOption } from './builder.js';

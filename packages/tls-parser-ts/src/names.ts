@@ -1,0 +1,78 @@
+import {
+  alertDescriptions,
+  cipherSuites,
+  contentTypes,
+  extensionTypes,
+  handshakeTypes,
+  protocolVersions,
+  signatureSchemes,
+  supportedGroups,
+} from './registry.generated.js';
+import { hex4 } from './reader.js';
+
+/** RFC 8701: 0x?a?a with both bytes equal. These are never given a registry name. */
+export function isGrease(v: number): boolean {
+  return (v & 0x0f0f) === 0x0a0a && (v >> 8) === (v & 0xff);
+}
+
+function namer(table: ReadonlyMap<number, string>) {
+  return (v: number): string => {
+    if (isGrease(v)) return `GREASE (0x${hex4(v)})`;
+    return table.get(v) ?? `0x${hex4(v)}`;
+  };
+}
+
+export const cipherSuiteName = namer(cipherSuites);
+export const extensionName = namer(extensionTypes);
+export const groupName = namer(supportedGroups);
+export const signatureSchemeName = namer(signatureSchemes);
+export const contentTypeName = (v: number): string => contentTypes.get(v) ?? `0x${hex4(v)}`;
+export const handshakeTypeName = (v: number): string => handshakeTypes.get(v) ?? `0x${hex4(v)}`;
+export const alertName = (v: number): string => alertDescriptions.get(v) ?? `0x${hex4(v)}`;
+
+export function versionName(v: number): string {
+  if (isGrease(v)) return `GREASE (0x${hex4(v)})`;
+  const n = protocolVersions.get(v);
+  if (n) return n;
+  // Draft TLS 1.3 versions (0x7fxx) show up in old captures.
+  if ((v & 0xff00) === 0x7f00) return `TLS 1.3 (draft ${v & 0xff})`;
+  return `0x${hex4(v)}`;
+}
+
+export const ContentType = {
+  ChangeCipherSpec: 20,
+  Alert: 21,
+  Handshake: 22,
+  ApplicationData: 23,
+  Heartbeat: 24,
+} as const;
+
+export const HandshakeType = {
+  HelloRequest: 0,
+  ClientHello: 1,
+  ServerHello: 2,
+  NewSessionTicket: 4,
+  EndOfEarlyData: 5,
+  EncryptedExtensions: 8,
+  Certificate: 11,
+  ServerKeyExchange: 12,
+  CertificateRequest: 13,
+  ServerHelloDone: 14,
+  CertificateVerify: 15,
+  ClientKeyExchange: 16,
+  Finished: 20,
+  CertificateStatus: 22,
+  KeyUpdate: 24,
+  MessageHash: 254,
+} as const;
+
+export const Version = {
+  SSL2: 0x0002,
+  SSL3: 0x0300,
+  TLS10: 0x0301,
+  TLS11: 0x0302,
+  TLS12: 0x0303,
+  TLS13: 0x0304,
+} as const;
+
+export const AlertLevel = { Warning: 1, Fatal: 2 } as const;

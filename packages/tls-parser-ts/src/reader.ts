@@ -1,0 +1,146 @@
+import { TlsParseError } from './errors.js';
+
+/**
+ * A bounds-checked cursor over a byte range. Every read checks the remaining length first and
+ * throws TlsParseError carrying the offset, so no parser can read past its end or size an
+ * allocation from a length field it has not checked. Length-prefixed vectors become child
+ * readers over the same buffer (no copies).
+ */
+export class ByteReader {
+  pos: number;
+  /** Absolute offset (in the caller's numbering) of buf[0]; used only in error offsets. */
+  private readonly origin: number;
+
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+    origin = 0,
+  ) {
+    if (start < 0 || end > buf.length || start > end) throw new RangeError('ByteReader: bad range');
+    this.pos = start;
+    this.origin = origin;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  /** Offset of the cursor as reported in errors. */
+  get offset(): number {
+    return this.origin + this.pos;
+  }
+
+  fail(expected: string, detail?: string): never {
+    throw new TlsParseError(this.offset, expected, detail);
+  }
+
+  private need(n: number, what: string): void {
+    if (this.end - this.pos < n) this.fail(what, `needs ${n} byte(s), ${this.end - this.pos} left`);
+  }
+
+  u8(what: string): number {
+    this.need(1, what);
+    return this.buf[this.pos++];
+  }
+
+  u16(what: string): number {
+    this.need(2, what);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return (b[p] << 8) | b[p + 1];
+  }
+
+  u24(what: string): number {
+    this.need(3, what);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 3;
+    return (b[p] << 16) | (b[p + 1] << 8) | b[p + 2];
+  }
+
+  u32(what: string): number {
+    this.need(4, what);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return ((b[p] << 24) >>> 0) + ((b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]);
+  }
+
+  /** A zero-copy view of the next n bytes. */
+  bytes(n: number, what: string): Uint8Array {
+    this.need(n, what);
+    const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  skip(n: number, what: string): void {
+    this.need(n, what);
+    this.pos += n;
+  }
+
+  /** A child reader over the next n bytes; the parent moves past them. */
+  sub(n: number, what: string): ByteReader {
+    this.need(n, what);
+    const child = new ByteReader(this.buf, this.pos, this.pos + n, this.origin);
+    this.pos += n;
+    return child;
+  }
+
+  vec8(what: string): ByteReader {
+    return this.sub(this.u8(`${what} length`), what);
+  }
+
+  vec16(what: string): ByteReader {
+    return this.sub(this.u16(`${what} length`), what);
+  }
+
+  vec24(what: string): ByteReader {
+    return this.sub(this.u24(`${what} length`), what);
+  }
+
+  /** Reads a vector of u16 values whose byte length must be even. */
+  u16List(r: ByteReader, what: string): number[] {
+    if ((r.remaining & 1) !== 0) r.fail(`${what} of whole 16-bit values`, `odd length ${r.remaining}`);
+    const out = new Array<number>(r.remaining >> 1);
+    for (let i = 0; i < out.length; i++) out[i] = r.u16(what);
+    return out;
+  }
+
+  expectEnd(what: string): void {
+    if (this.pos !== this.end) this.fail(`end of ${what}`, `${this.end - this.pos} trailing byte(s)`);
+  }
+}
+
+/** Reads a u16-prefixed list of u16 values. */
+export function readU16Vector(r: ByteReader, what: string): number[] {
+  const v = r.vec16(what);
+  return r.u16List(v, what);
+}
+
+/** Reads a u8-prefixed list of u16 values (supported_versions in a ClientHello). */
+export function readU16VectorU8Len(r: ByteReader, what: string): number[] {
+  const v = r.vec8(what);
+  return r.u16List(v, what);
+}
+
+/** ASCII/Latin-1 text without a TextDecoder round trip; SNI names and ALPN ids are short. */
+export function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  return s;
+}
+
+export function hex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX_BYTE[bytes[i]];
+  return s;
+}
+
+const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function hex4(v: number): string {
+  return HEX_BYTE[(v >> 8) & 0xff] + HEX_BYTE[v & 0xff];
+}

@@ -1,0 +1,330 @@
+import { TlsParseError } from './errors.js';
+import { parseClientHello, parseServerHello, parseSslv2ClientHello, type ClientHello, type ServerHello } from './hello.js';
+import { parseAlert, type Alert } from './messages.js';
+import { ContentType, HandshakeType, Version } from './names.js';
+import { classifyStreamStart, isTlsContentType, MAX_RECORD_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
+
+export type Direction = 'client' | 'server';
+
+/** Stream offsets count bytes from the first byte this reader was given. */
+export type StreamEvent =
+  | { kind: 'record'; offset: number; contentType: number; version: number; length: number; encrypted: boolean }
+  | { kind: 'handshake'; offset: number; msgType: number; body: Uint8Array; clientHello?: ClientHello; serverHello?: ServerHello }
+  | { kind: 'alert'; offset: number; alert: Alert }
+  | { kind: 'change-cipher-spec'; offset: number }
+  | { kind: 'encryption-started'; offset: number; reason: 'change-cipher-spec' | 'tls13-server-hello' | 'application-data' }
+  | { kind: 'not-tls'; offset: number }
+  | { kind: 'error'; offset: number; error: TlsParseError };
+
+export interface StreamReaderOptions {
+  /** Handshake messages larger than this are an error rather than a buffer (default 256 KiB). */
+  maxHandshakeMessage?: number;
+  /** How many leading bytes of a non-TLS stream to keep for describeNonTls (default 1024). */
+  nonTlsPrefix?: number;
+}
+
+type State = 'start' | 'records' | 'not-tls' | 'failed';
+
+/**
+ * Reads one direction of a TLS connection from byte chunks in order. Records may be split
+ * across chunks and handshake messages across records; both are joined here. Once the
+ * direction is encrypted only records and bytes are counted.
+ *
+ * Event byte views point into the chunks given (or into this reader's own buffers when a
+ * record was split), so callers must not overwrite a chunk while they still use its events.
+ */
+export class TlsStreamReader {
+  state: State = 'start';
+  encrypted = false;
+  /** Bytes consumed so far (the offset of the next byte). */
+  consumed = 0;
+  records = 0;
+  encryptedRecords = 0;
+  encryptedBytes = 0;
+  /** The first bytes of a stream that turned out not to be TLS. */
+  nonTlsBytes: Uint8Array = new Uint8Array(0);
+  /** The first record's version field. */
+  firstRecordVersion?: number;
+
+  private readonly maxHs: number;
+  private readonly nonTlsCap: number;
+  private hdr = new Uint8Array(RECORD_HEADER_LENGTH);
+  private hdrFill = 0;
+  private rec: Uint8Array | null = null;
+  private recFill = 0;
+  private recOffset = 0;
+  private hs: Uint8Array | null = null;
+  private hsOffset = 0;
+  private out: StreamEvent[] = [];
+
+  constructor(
+    readonly direction: Direction,
+    opts: StreamReaderOptions = {},
+  ) {
+    this.maxHs = opts.maxHandshakeMessage ?? 256 * 1024;
+    this.nonTlsCap = opts.nonTlsPrefix ?? 1024;
+  }
+
+  /** Feeds the next chunk; returns the events it completed. */
+  push(chunk: Uint8Array): StreamEvent[] {
+    this.out = [];
+    let i = 0;
+    const n = chunk.length;
+    while (i < n) {
+      if (this.state === 'failed') {
+        this.consumed += n - i;
+        break;
+      }
+      if (this.state === 'not-tls') {
+        this.keepNonTls(chunk.subarray(i));
+        this.consumed += n - i;
+        break;
+      }
+      if (this.rec) {
+        // Filling a record whose header we already have.
+        const take = Math.min(n - i, this.rec.length - this.recFill);
+        this.rec.set(chunk.subarray(i, i + take), this.recFill);
+        this.recFill += take;
+        i += take;
+        this.consumed += take;
+        if (this.recFill === this.rec.length) {
+          const rec = this.rec;
+          this.rec = null;
+          this.onRecord(rec, this.recOffset);
+        }
+        continue;
+      }
+      if (this.hdrFill === 0 && this.state === 'records' && n - i >= RECORD_HEADER_LENGTH) {
+        // Fast path: a whole record inside this chunk is handled without copying.
+        const len = (chunk[i + 3] << 8) | chunk[i + 4];
+        if (!this.checkHeader(chunk[i], chunk[i + 1], len, this.consumed)) continue;
+        if (n - i >= RECORD_HEADER_LENGTH + len) {
+          const off = this.consumed;
+          const rec = chunk.subarray(i, i + RECORD_HEADER_LENGTH + len);
+          i += rec.length;
+          this.consumed += rec.length;
+          this.onRecord(rec, off);
+          continue;
+        }
+      }
+      // Slow path: gather the 5 header bytes first, then the record body into one buffer.
+      if (this.hdrFill === 0) this.recOffset = this.consumed;
+      const take = Math.min(n - i, RECORD_HEADER_LENGTH - this.hdrFill);
+      this.hdr.set(chunk.subarray(i, i + take), this.hdrFill);
+      this.hdrFill += take;
+      i += take;
+      this.consumed += take;
+      if (this.hdrFill < RECORD_HEADER_LENGTH) continue;
+      this.hdrFill = 0;
+      this.startRecord(this.hdr);
+    }
+    return this.out;
+  }
+
+  /** Call at the end of the stream: classifies a stream shorter than a record header. */
+  finish(): StreamEvent[] {
+    this.out = [];
+    if (this.state === 'start' && this.hdrFill > 0) {
+      const head = this.hdr.slice(0, this.hdrFill);
+      const kind = classifyStreamStart(head);
+      if (kind === 'other' || kind === 'short') {
+        this.state = 'not-tls';
+        this.keepNonTls(head);
+        this.out.push({ kind: 'not-tls', offset: this.recOffset });
+      }
+    }
+    return this.out;
+  }
+
+  /** The connection analyser may know from the other direction that this one is encrypted now. */
+  markEncrypted(): void {
+    this.encrypted = true;
+  }
+
+  /** Bytes of an unfinished record or handshake message still waiting for more data. */
+  get pendingBytes(): number {
+    return this.hdrFill + (this.rec ? this.recFill : 0) + (this.hs ? this.hs.length : 0);
+  }
+
+  private startRecord(h: Uint8Array): void {
+    if (this.state === 'start') {
+      const kind = classifyStreamStart(h);
+      if (kind === 'sslv2' && this.direction === 'client') {
+        const len = (((h[0] & 0x7f) << 8) | h[1]) + 2;
+        this.beginBuffer(h, len, true);
+        return;
+      }
+      if (kind !== 'tls') {
+        this.state = 'not-tls';
+        this.keepNonTls(h);
+        this.out.push({ kind: 'not-tls', offset: this.recOffset });
+        return;
+      }
+    }
+    const len = (h[3] << 8) | h[4];
+    if (!this.checkHeader(h[0], h[1], len, this.recOffset)) return;
+    this.beginBuffer(h, RECORD_HEADER_LENGTH + len, false);
+  }
+
+  private sslv2Pending = false;
+
+  private beginBuffer(h: Uint8Array, total: number, sslv2: boolean): void {
+    this.rec = new Uint8Array(total);
+    this.rec.set(h.subarray(0, RECORD_HEADER_LENGTH));
+    this.recFill = RECORD_HEADER_LENGTH;
+    this.sslv2Pending = sslv2;
+    if (this.recFill >= total) {
+      // Only an SSLv2 record can be this short; finish it now.
+      const rec = this.rec.subarray(0, total);
+      this.rec = null;
+      this.onRecord(rec, this.recOffset);
+    }
+  }
+
+  /** Validates a record header; on failure emits the error and stops parsing the stream. */
+  private checkHeader(type: number, major: number, len: number, offset: number): boolean {
+    if (this.state === 'start') {
+      this.state = 'records';
+    }
+    if (!isTlsContentType(type) || major !== 3) {
+      this.fail(new TlsParseError(offset, 'a TLS record header', `content type ${type}, version major ${major}`));
+      return false;
+    }
+    if (len > MAX_RECORD_LENGTH) {
+      this.fail(new TlsParseError(offset + 3, `a record length of at most ${MAX_RECORD_LENGTH}`, `${len}`));
+      return false;
+    }
+    return true;
+  }
+
+  private fail(error: TlsParseError): void {
+    this.state = 'failed';
+    this.rec = null;
+    this.hs = null;
+    this.out.push({ kind: 'error', offset: error.offset, error });
+  }
+
+  private keepNonTls(bytes: Uint8Array): void {
+    const room = this.nonTlsCap - this.nonTlsBytes.length;
+    if (room <= 0) return;
+    const add = bytes.subarray(0, room);
+    const next = new Uint8Array(this.nonTlsBytes.length + add.length);
+    next.set(this.nonTlsBytes);
+    next.set(add, this.nonTlsBytes.length);
+    this.nonTlsBytes = next;
+  }
+
+  private onRecord(rec: Uint8Array, offset: number): void {
+    if (this.sslv2Pending) {
+      this.sslv2Pending = false;
+      this.state = 'records';
+      this.records++;
+      try {
+        const clientHello = parseSslv2ClientHello(rec, offset);
+        this.out.push({ kind: 'record', offset, contentType: ContentType.Handshake, version: clientHello.legacyVersion, length: rec.length - 2, encrypted: false });
+        this.out.push({ kind: 'handshake', offset: offset + 2, msgType: HandshakeType.ClientHello, body: rec.subarray(2), clientHello });
+      } catch (e) {
+        if (!(e instanceof TlsParseError)) throw e;
+        this.fail(e);
+      }
+      return;
+    }
+    this.state = 'records';
+    const type = rec[0];
+    const version = (rec[1] << 8) | rec[2];
+    const body = rec.subarray(RECORD_HEADER_LENGTH);
+    if (this.firstRecordVersion === undefined) this.firstRecordVersion = version;
+    this.records++;
+    if (type === ContentType.ChangeCipherSpec) {
+      // CCS is never encrypted, also in TLS 1.3 where it is only a middlebox decoy.
+      this.out.push({ kind: 'record', offset, contentType: type, version, length: body.length, encrypted: false });
+      this.out.push({ kind: 'change-cipher-spec', offset });
+      if (!this.encrypted) {
+        this.encrypted = true;
+        this.out.push({ kind: 'encryption-started', offset: offset + rec.length, reason: 'change-cipher-spec' });
+      }
+      return;
+    }
+    if (!this.encrypted && type === ContentType.ApplicationData) {
+      this.encrypted = true;
+      this.out.push({ kind: 'encryption-started', offset, reason: 'application-data' });
+    }
+    this.out.push({ kind: 'record', offset, contentType: type, version, length: body.length, encrypted: this.encrypted });
+    if (this.encrypted) {
+      this.encryptedRecords++;
+      this.encryptedBytes += body.length;
+      return;
+    }
+    if (type === ContentType.Alert) {
+      try {
+        // A record may carry more than one alert; each is two bytes.
+        for (let p = 0; p < body.length; p += 2) {
+          this.out.push({ kind: 'alert', offset: offset + RECORD_HEADER_LENGTH + p, alert: parseAlert(body.subarray(p, p + 2), offset + RECORD_HEADER_LENGTH + p) });
+        }
+      } catch (e) {
+        if (!(e instanceof TlsParseError)) throw e;
+        this.out.push({ kind: 'error', offset: e.offset, error: e });
+      }
+      return;
+    }
+    if (type === ContentType.Handshake) this.onHandshakeFragment(body, offset + RECORD_HEADER_LENGTH);
+  }
+
+  private onHandshakeFragment(frag: Uint8Array, fragOffset: number): void {
+    let buf = frag;
+    let base = fragOffset;
+    if (this.hs) {
+      const joined = new Uint8Array(this.hs.length + frag.length);
+      joined.set(this.hs);
+      joined.set(frag, this.hs.length);
+      buf = joined;
+      base = this.hsOffset;
+      this.hs = null;
+    }
+    let p = 0;
+    while (p < buf.length) {
+      if (this.encrypted) {
+        // The rest of this record follows a TLS 1.3 ServerHello and is not readable.
+        return;
+      }
+      if (buf.length - p < 4) break;
+      const msgType = buf[p];
+      const len = (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3];
+      if (len > this.maxHs) {
+        this.fail(new TlsParseError(base + p + 1, `a handshake message of at most ${this.maxHs} bytes`, `${len}`));
+        return;
+      }
+      if (buf.length - p - 4 < len) break;
+      const body = buf.subarray(p + 4, p + 4 + len);
+      this.onHandshakeMessage(msgType, body, base + p);
+      p += 4 + len;
+    }
+    if (p < buf.length) {
+      this.hs = buf.slice(p);
+      this.hsOffset = base + p;
+    }
+  }
+
+  private onHandshakeMessage(msgType: number, body: Uint8Array, offset: number): void {
+    const ev: StreamEvent & { kind: 'handshake' } = { kind: 'handshake', offset, msgType, body };
+    try {
+      if (msgType === HandshakeType.ClientHello && this.direction === 'client') {
+        ev.clientHello = parseClientHello(body, offset + 4);
+      } else if (msgType === HandshakeType.ServerHello && this.direction === 'server') {
+        ev.serverHello = parseServerHello(body, offset + 4);
+      }
+    } catch (e) {
+      if (!(e instanceof TlsParseError)) throw e;
+      this.out.push(ev);
+      this.out.push({ kind: 'error', offset: e.offset, error: e });
+      return;
+    }
+    this.out.push(ev);
+    const sh = ev.serverHello;
+    if (sh && sh.version === Version.TLS13 && !sh.isHelloRetryRequest) {
+      // Everything the server sends after a TLS 1.3 ServerHello is under handshake keys.
+      this.encrypted = true;
+      this.out.push({ kind: 'encryption-started', offset: offset + 4 + body.length, reason: 'tls13-server-hello' });
+    }
+  }
+}
