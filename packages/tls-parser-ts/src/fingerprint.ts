@@ -63,13 +63,23 @@ function isAlnum(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 }
 
-/** JA4's ALPN characters: first and last of the first value, or of its hex when either is not alphanumeric. */
+/**
+ * JA4's two ALPN characters from the first ALPN value. Alphanumeric first and last bytes are
+ * used as they are. A byte outside ASCII becomes '9': that is what FoxIO's Python and Rust
+ * implementations and their published vector (tls-non-ascii-alpn.pcapng) give, where the prose
+ * would give hex digits. For ASCII bytes that are not alphanumeric the prose's rule applies:
+ * the first and last characters of the value's hex.
+ */
 function ja4Alpn(ch: ClientHello): string {
   const first = ch.alpnRaw?.[0];
   if (!first || first.length === 0) return '00';
   const a = first[0];
   const z = first[first.length - 1];
   if (isAlnum(a) && isAlnum(z)) return String.fromCharCode(a) + String.fromCharCode(z);
+  if (a >= 0x80 || z >= 0x80) {
+    const c = (b: number) => (b >= 0x80 ? '9' : String.fromCharCode(b));
+    return c(a) + c(z);
+  }
   const h = hex(first);
   return h[0] + h[h.length - 1];
 }
@@ -99,7 +109,8 @@ export function ja4(ch: ClientHello, transport: 't' | 'q' | 'd' = 't'): Ja4 {
   return {
     fingerprint: `${a}_${hash12(sortedCiphers)}_${sortedExts === '' ? '000000000000' : hash12(cSorted)}`,
     raw: `${a}_${sortedCiphers}_${cSorted}`,
-    original: `${a}_${hash12(cipherHex.join(','))}_${origExts === '' ? '000000000000' : hash12(cOrig)}`,
+    // FoxIO's vectors zero JA4_o's c part too when no extension but SNI and ALPN is present.
+    original: `${a}_${hash12(cipherHex.join(','))}_${sortedExts === '' ? '000000000000' : hash12(cOrig)}`,
     rawOriginal: `${a}_${cipherHex.join(',')}_${cOrig}`,
   };
 }

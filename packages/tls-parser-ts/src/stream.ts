@@ -14,12 +14,14 @@ export type StreamEvent =
   | { kind: 'change-cipher-spec'; offset: number }
   | { kind: 'encryption-started'; offset: number; reason: 'change-cipher-spec' | 'tls13-server-hello' | 'application-data' }
   | { kind: 'not-tls'; offset: number }
+  /** TLS found after a non-TLS preamble (a SOCKS or HTTP CONNECT exchange): records follow from here. */
+  | { kind: 'tls-after-preamble'; offset: number; preambleLength: number }
   | { kind: 'error'; offset: number; error: TlsParseError };
 
 export interface StreamReaderOptions {
   /** Handshake messages larger than this are an error rather than a buffer (default 256 KiB). */
   maxHandshakeMessage?: number;
-  /** How many leading bytes of a non-TLS stream to keep for describeNonTls (default 1024). */
+  /** How many leading bytes of a non-TLS stream to keep, for describeNonTls and for finding TLS after a proxy preamble (default 16 KiB). */
   nonTlsPrefix?: number;
 }
 
@@ -62,12 +64,21 @@ export class TlsStreamReader {
     opts: StreamReaderOptions = {},
   ) {
     this.maxHs = opts.maxHandshakeMessage ?? 256 * 1024;
-    this.nonTlsCap = opts.nonTlsPrefix ?? 1024;
+    this.nonTlsCap = opts.nonTlsPrefix ?? 16 * 1024;
   }
 
   /** Feeds the next chunk; returns the events it completed. */
   push(chunk: Uint8Array): StreamEvent[] {
     this.out = [];
+    this.feed(chunk);
+    return this.out;
+  }
+
+  /** Bytes of a non-TLS preamble before the TLS records, when the stream went through a proxy handshake. */
+  preambleLength = 0;
+  private scanned = 0;
+
+  private feed(chunk: Uint8Array): void {
     let i = 0;
     const n = chunk.length;
     while (i < n) {
@@ -76,8 +87,16 @@ export class TlsStreamReader {
         break;
       }
       if (this.state === 'not-tls') {
+        const before = this.nonTlsBytes.length;
         this.keepNonTls(chunk.subarray(i));
-        this.consumed += n - i;
+        const kept = this.nonTlsBytes.length - before;
+        this.consumed += kept;
+        if (this.resyncAfterPreamble()) {
+          // The rest of this chunk continues the TLS stream found in the preamble.
+          this.feed(chunk.subarray(i + kept));
+          return;
+        }
+        this.consumed += n - i - kept;
         break;
       }
       if (this.rec) {
@@ -118,7 +137,29 @@ export class TlsStreamReader {
       this.hdrFill = 0;
       this.startRecord(this.hdr);
     }
-    return this.out;
+  }
+
+  /**
+   * Looks through the kept non-TLS bytes for a handshake record that opens with this side's
+   * hello (a SOCKS or CONNECT preamble, then TLS). On a find, parsing restarts there.
+   */
+  private resyncAfterPreamble(): boolean {
+    const b = this.nonTlsBytes;
+    const want = this.direction === 'client' ? HandshakeType.ClientHello : HandshakeType.ServerHello;
+    for (let k = Math.max(1, this.scanned); k + 6 <= b.length; k++) {
+      if (b[k] === ContentType.Handshake && b[k + 1] === 3 && b[k + 2] <= 4 && b[k + 5] === want && ((b[k + 3] << 8) | b[k + 4]) >= 4) {
+        const rest = b.subarray(k);
+        this.preambleLength = k;
+        this.consumed = k;
+        this.state = 'records';
+        this.nonTlsBytes = b.slice(0, k);
+        this.out.push({ kind: 'tls-after-preamble', offset: k, preambleLength: k });
+        this.feed(rest);
+        return true;
+      }
+    }
+    this.scanned = Math.max(1, b.length - 5);
+    return false;
   }
 
   /** Call at the end of the stream: classifies a stream shorter than a record header. */
@@ -139,6 +180,11 @@ export class TlsStreamReader {
   /** The connection analyser may know from the other direction that this one is encrypted now. */
   markEncrypted(): void {
     this.encrypted = true;
+  }
+
+  /** True once the non-TLS prefix kept is as long as it will get. */
+  get nonTlsFull(): boolean {
+    return this.nonTlsBytes.length >= this.nonTlsCap;
   }
 
   /** Bytes of an unfinished record or handshake message still waiting for more data. */

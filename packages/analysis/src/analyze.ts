@@ -1,0 +1,71 @@
+import { readCaptureFile, TcpTracker, type CaptureError, type ReadResult, type TcpConnection, type TrackerStats } from '@tlsdoctor/capture';
+import type { ConnectionRecord } from './record.js';
+import { TlsConnectionSink } from './tls-sink.js';
+
+export interface AnalyzeOptions {
+  /** Ports where a connection with no bytes still counts as a TLS attempt (besides those the capture shows TLS on). */
+  tlsPorts?: number[];
+  onProgress?: (bytesRead: number, fileSize: number) => void;
+  maxLive?: number;
+}
+
+export interface CaptureAnalysis {
+  file: string;
+  read: ReadResult;
+  stats: TrackerStats;
+  /** Every TCP connection that carried or tried to carry TLS, in order of first packet. */
+  connections: ConnectionRecord[];
+  /** TCP connections that were not TLS (counted only). */
+  otherConnections: number;
+  warnings: string[];
+  error?: CaptureError;
+}
+
+export const DEFAULT_TLS_PORTS = [443, 8443];
+
+/**
+ * Reads a capture and builds a ConnectionRecord for each TLS connection. Errors in the file end
+ * the reading, but every connection read before them is still analysed and returned.
+ */
+export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<CaptureAnalysis> {
+  const tlsPorts = new Set(opts.tlsPorts ?? DEFAULT_TLS_PORTS);
+  const sinks = new Map<TcpConnection, TlsConnectionSink>();
+  const records: ConnectionRecord[] = [];
+  // Connections without bytes wait until the end: the capture may yet show TLS on their port.
+  const silent: [TcpConnection, TlsConnectionSink][] = [];
+  let other = 0;
+  const tracker = new TcpTracker({
+    maxLive: opts.maxLive,
+    sinkFactory: (c) => {
+      const s = new TlsConnectionSink();
+      sinks.set(c, s);
+      return s;
+    },
+    onConnection: (c) => {
+      const sink = sinks.get(c) as TlsConnectionSink;
+      sinks.delete(c);
+      if (!sink.sawBytes[0] && !sink.sawBytes[1]) {
+        silent.push([c, sink]);
+        return;
+      }
+      const rec = sink.toRecord(c, tlsPorts);
+      if (rec) {
+        records.push(rec);
+        if (rec.tlsEvidence !== 'tls-port') tlsPorts.add(rec.server.port);
+      } else other++;
+    },
+  });
+  const read = await readCaptureFile(file, (p) => tracker.packet(p), { onProgress: opts.onProgress });
+  tracker.finish();
+  for (const [c, sink] of silent) {
+    const rec = sink.toRecord(c, tlsPorts);
+    if (rec) records.push(rec);
+    else other++;
+  }
+  records.sort((a, b) => a.id - b.id);
+  const warnings = [...read.warnings];
+  for (const [lt, n] of tracker.stats.unknownLinkTypes) warnings.push(`${n} packet(s) with link type ${lt}, which tlsdoctor does not read, were skipped`);
+  if (tracker.stats.fragments > 0) warnings.push(`${tracker.stats.fragments} IP fragment(s) were counted but not reassembled`);
+  if (tracker.stats.evicted > 0) warnings.push(`${tracker.stats.evicted} connection(s) were closed early because more than the live-connection cap were open at once`);
+  return { file, read, stats: tracker.stats, connections: records, otherConnections: other, warnings, error: read.error };
+}

@@ -1,0 +1,134 @@
+import { X509Certificate, createHash } from 'node:crypto';
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  /** DNS names and IP addresses from subjectAltName. */
+  sans: string[];
+  validFrom: string;
+  validTo: string;
+  /** ISO 8601, for comparisons and JSON. */
+  notBefore: string;
+  notAfter: string;
+  serialNumber: string;
+  fingerprint256: string;
+  isCA: boolean;
+  /** Issuer and subject are the same name. */
+  selfIssued: boolean;
+  /** Self-issued and its own key verifies its signature. */
+  selfSigned: boolean;
+  keyType?: string;
+  keyBits?: number;
+  /** Set when the DER could not be read as a certificate. */
+  error?: string;
+}
+
+export function describeCertificate(der: Uint8Array): { info: CertificateInfo; cert?: X509Certificate } {
+  try {
+    const cert = new X509Certificate(Buffer.from(der.buffer, der.byteOffset, der.length));
+    const sans = (cert.subjectAltName ?? '')
+      .split(/,\s*/)
+      .filter((s) => s.startsWith('DNS:') || s.startsWith('IP Address:'))
+      .map((s) => s.replace(/^DNS:/, '').replace(/^IP Address:/, ''));
+    const selfIssued = cert.subject === cert.issuer;
+    let selfSigned = false;
+    if (selfIssued) {
+      try {
+        selfSigned = cert.verify(cert.publicKey);
+      } catch {
+        selfSigned = false;
+      }
+    }
+    const key = cert.publicKey;
+    const details = key.asymmetricKeyDetails;
+    return {
+      cert,
+      info: {
+        subject: oneLine(cert.subject),
+        issuer: oneLine(cert.issuer),
+        sans,
+        validFrom: cert.validFrom,
+        validTo: cert.validTo,
+        notBefore: new Date(cert.validFrom).toISOString(),
+        notAfter: new Date(cert.validTo).toISOString(),
+        serialNumber: cert.serialNumber,
+        fingerprint256: cert.fingerprint256,
+        isCA: cert.ca,
+        selfIssued,
+        selfSigned,
+        keyType: key.asymmetricKeyType,
+        keyBits: details?.modulusLength ?? (details?.namedCurve ? curveBits(details.namedCurve) : undefined),
+      },
+    };
+  } catch (e) {
+    const fp = createHash('sha256').update(der).digest('hex');
+    return {
+      info: {
+        subject: '', issuer: '', sans: [], validFrom: '', validTo: '', notBefore: '', notAfter: '', serialNumber: '',
+        fingerprint256: fp, isCA: false, selfIssued: false, selfSigned: false, error: (e as Error).message,
+      },
+    };
+  }
+}
+
+function curveBits(curve: string): number | undefined {
+  const m = /(\d{3})/.exec(curve);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Node prints distinguished names one attribute per line; a report wants them on one. */
+function oneLine(dn: string): string {
+  return dn.split('\n').filter(Boolean).join(', ');
+}
+
+/** RFC 6125 matching of a host name against SAN DNS entries (left-most label wildcard only). */
+export function hostMatches(host: string, sans: string[]): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  for (const raw of sans) {
+    const s = raw.toLowerCase().replace(/\.$/, '');
+    if (s === h) return true;
+    if (s.startsWith('*.')) {
+      const rest = s.slice(2);
+      const dot = h.indexOf('.');
+      if (dot > 0 && h.slice(dot + 1) === rest && rest.includes('.')) return true;
+    }
+  }
+  return false;
+}
+
+export interface ChainCheck {
+  /** Each certificate is issued by the next (signature verified where possible). */
+  links: { from: number; to: number; ok: boolean }[];
+  brokenAt?: number;
+  /** The last certificate is self-signed (a root was sent). */
+  endsInRoot: boolean;
+}
+
+export function checkChain(certs: (X509Certificate | undefined)[]): ChainCheck {
+  const links: ChainCheck['links'] = [];
+  let brokenAt: number | undefined;
+  for (let i = 0; i + 1 < certs.length; i++) {
+    const a = certs[i];
+    const b = certs[i + 1];
+    let ok = false;
+    if (a && b) {
+      try {
+        ok = a.checkIssued(b) && a.verify(b.publicKey);
+      } catch {
+        ok = false;
+      }
+    }
+    links.push({ from: i, to: i + 1, ok });
+    if (!ok && brokenAt === undefined) brokenAt = i;
+  }
+  const last = certs[certs.length - 1];
+  let endsInRoot = false;
+  if (last && last.subject === last.issuer) {
+    try {
+      endsInRoot = last.verify(last.publicKey);
+    } catch {
+      endsInRoot = false;
+    }
+  }
+  return { links, brokenAt, endsInRoot };
+}

@@ -1,0 +1,106 @@
+import type { Dir, Endpoint, IcmpFacts, PacketFacts, TcpConnection } from '@tlsdoctor/capture';
+import type { Alert, ClientHello, Ja3, Ja4, NonTlsDescription, ServerHello, ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
+import type { CertificateInfo, ChainCheck } from './certificate.js';
+
+export type Side = 'client' | 'server';
+
+export interface TimedFact {
+  frame: number;
+  /** Seconds since the epoch (capture time). */
+  time: number;
+}
+
+export interface MessageSeen extends TimedFact {
+  from: Side;
+  type: number;
+  name: string;
+}
+
+export interface AlertSeen extends TimedFact {
+  from: Side;
+  level: string;
+  description: number;
+  name: string;
+}
+
+export interface EndFacts extends TimedFact {
+  how: 'rst' | 'fin';
+  by: Side;
+  /** The last TLS event before the end, e.g. "ClientHello", "ServerHelloDone", "encrypted records". */
+  after: string;
+}
+
+/**
+ * Everything the rules know about one TCP connection that carried, or tried to carry, TLS.
+ * Built from a capture by the analyser and, for live probes, from a socket's bytes.
+ */
+export interface ConnectionRecord {
+  id: number;
+  client: Endpoint;
+  server: Endpoint;
+  ipVersion: 4 | 6;
+  /** Why this connection counts as TLS: bytes on the wire, or a TLS port with no bytes. */
+  tlsEvidence: 'client-hello' | 'server-tls' | 'tls-port';
+  /** The capture does not hold the connection's start (no SYN). */
+  startCaptured: boolean;
+  firstTime: number;
+  lastTime: number;
+  tcp: {
+    syn?: PacketFacts;
+    synCount: number;
+    synAck?: PacketFacts;
+    synAckCount: number;
+    rsts: PacketFacts[];
+    rstCount: number;
+    fins: PacketFacts[];
+    icmp: IcmpFacts[];
+    packets: PacketFacts[];
+    packetCount: number;
+    bytes: [number, number];
+    retransmissions: [number, number];
+    gaps: [number, number];
+    /** A Zeek-style history: S h A D d F f R r (upper case: client). */
+    history: string;
+    roles: TcpConnection['roles'];
+  };
+  clientHello?: ClientHello & TimedFact;
+  /** ClientHellos seen (a second one follows a HelloRetryRequest). */
+  clientHelloCount: number;
+  serverHello?: ServerHello & TimedFact;
+  helloRetryRequest?: TimedFact & { group?: number };
+  sni?: string;
+  /** Negotiated version and cipher (absent when no ServerHello was seen). */
+  version?: number;
+  cipher?: number;
+  alpn?: string;
+  ja3?: Ja3;
+  ja3s?: Ja3;
+  ja4?: Ja4;
+  certificates: CertificateInfo[];
+  certificatesFrame?: number;
+  certificatesTime?: number;
+  chain?: ChainCheck;
+  serverKeyExchange?: ServerKeyExchange;
+  certificateRequested: boolean;
+  messages: MessageSeen[];
+  alerts: AlertSeen[];
+  /** When each side began to encrypt. */
+  encryptedFrom: [TimedFact | undefined, TimedFact | undefined];
+  /** Encrypted records seen from each side, and the sizes of the first few. */
+  encryptedRecords: [number, number];
+  encryptedRecordSizes: [number[], number[]];
+  /** Bytes the server (or client) sent that were not TLS. */
+  nonTls?: TimedFact & { from: Side; description: NonTlsDescription };
+  /** TLS began after a non-TLS preamble (SOCKS, HTTP CONNECT) from this side. */
+  tunnel?: { from: Side; preambleLength: number };
+  parseErrors: { from: Side; message: string; offset: number }[];
+  end?: EndFacts;
+  /** Bytes missing from the capture inside the handshake: the record speaks only of what it saw. */
+  incomplete: boolean;
+  /** Parts of the handshake this capture cannot show (why the record is partial). */
+  partialReasons: string[];
+}
+
+export function sideOf(dir: Dir): Side {
+  return dir === 0 ? 'client' : 'server';
+}

@@ -1,0 +1,264 @@
+import type { Dir, PacketFacts, StreamSink, TcpConnection } from '@tlsdoctor/capture';
+import {
+  describeNonTls,
+  HandshakeType,
+  handshakeTypeName,
+  ja3,
+  ja3s,
+  ja4,
+  parseCertificate,
+  parseServerKeyExchange,
+  TlsStreamReader,
+  Version,
+  type StreamEvent,
+} from '@tlsdoctor/tls-parser-ts';
+import { checkChain, describeCertificate } from './certificate.js';
+import { sideOf, type ConnectionRecord } from './record.js';
+import type { X509Certificate } from 'node:crypto';
+
+const MAX_MESSAGES = 48;
+const MAX_ALERTS = 16;
+const MAX_SIZES = 8;
+
+/**
+ * Receives the reassembled bytes of both directions of a TCP connection and reads them as TLS,
+ * filling a ConnectionRecord. It asks for bytes only until the handshake is over.
+ */
+export class TlsConnectionSink implements StreamSink {
+  readonly readers: [TlsStreamReader, TlsStreamReader] = [new TlsStreamReader('client'), new TlsStreamReader('server')];
+  readonly rec: Omit<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp'>;
+  /** Last TLS event per time order, for "the connection ended after ...". */
+  lastEvent: { name: string; time: number } | undefined;
+  sawBytes: [boolean, boolean] = [false, false];
+  private x509: (X509Certificate | undefined)[] = [];
+
+  constructor() {
+    this.rec = {
+      clientHelloCount: 0,
+      certificates: [],
+      certificateRequested: false,
+      messages: [],
+      alerts: [],
+      encryptedFrom: [undefined, undefined],
+      encryptedRecords: [0, 0],
+      encryptedRecordSizes: [[], []],
+      parseErrors: [],
+      incomplete: false,
+      partialReasons: [],
+    };
+  }
+
+  data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean {
+    this.sawBytes[dir] = true;
+    const reader = this.readers[dir];
+    const events = reader.push(bytes);
+    for (const ev of events) this.onEvent(dir, ev, pkt);
+    return this.wantsMore(dir);
+  }
+
+  gap(dir: Dir, missing: number): void {
+    const r = this.rec;
+    r.incomplete = true;
+    r.partialReasons.push(`${missing > 0 ? `${missing} bytes` : 'bytes'} from the ${sideOf(dir)} missing from the capture`);
+  }
+
+  /** Called once the connection is over. */
+  finish(): void {
+    for (const dir of [0, 1] as const) {
+      for (const ev of this.readers[dir].finish()) this.onEvent(dir, ev, undefined);
+    }
+  }
+
+  private wantsMore(dir: Dir): boolean {
+    const r = this.readers[dir];
+    if (r.state === 'failed') return false;
+    if (r.state === 'not-tls') return !r.nonTlsFull;
+    // After encryption only record counts matter; a few records are enough to tell Finished from an abort.
+    return !(r.encrypted && r.encryptedRecords >= MAX_SIZES);
+  }
+
+  private onEvent(dir: Dir, ev: StreamEvent, pkt: PacketFacts | undefined): void {
+    const r = this.rec;
+    const from = sideOf(dir);
+    const frame = pkt?.frame ?? 0;
+    const time = pkt?.time ?? 0;
+    switch (ev.kind) {
+      case 'handshake': {
+        const name = handshakeTypeName(ev.msgType);
+        if (r.messages.length < MAX_MESSAGES) r.messages.push({ from, type: ev.msgType, name, frame, time });
+        this.lastEvent = { name, time };
+        if (ev.clientHello) {
+          r.clientHelloCount++;
+          if (!r.clientHello) {
+            const ch = ev.clientHello;
+            r.clientHello = Object.assign(ch, { frame, time });
+            r.sni = ch.serverNames?.[0];
+            r.ja3 = ja3(ch);
+            r.ja4 = ja4(ch);
+          }
+        } else if (ev.serverHello) {
+          const sh = ev.serverHello;
+          if (sh.isHelloRetryRequest) {
+            r.helloRetryRequest = { frame, time, group: sh.keyShareGroup };
+            this.lastEvent = { name: 'HelloRetryRequest', time };
+            if (r.messages.length > 0) r.messages[r.messages.length - 1].name = 'HelloRetryRequest';
+          } else if (!r.serverHello) {
+            r.serverHello = Object.assign(sh, { frame, time });
+            r.version = sh.version;
+            r.cipher = sh.cipherSuite;
+            r.alpn = sh.alpn?.[0];
+            r.ja3s = ja3s(sh);
+          }
+        } else if (ev.msgType === HandshakeType.Certificate && dir === 1 && r.certificates.length === 0) {
+          try {
+            const msg = parseCertificate(ev.body, r.version ?? Version.TLS12, ev.offset + 4);
+            for (const der of msg.certificates) {
+              const { info, cert } = describeCertificate(der);
+              r.certificates.push(info);
+              this.x509.push(cert);
+            }
+            r.certificatesFrame = frame;
+            r.certificatesTime = time;
+            r.chain = checkChain(this.x509);
+          } catch (e) {
+            r.parseErrors.push({ from, message: `Certificate: ${(e as Error).message}`, offset: ev.offset });
+          }
+        } else if (ev.msgType === HandshakeType.ServerKeyExchange && dir === 1) {
+          try {
+            r.serverKeyExchange = parseServerKeyExchange(ev.body, r.version ?? Version.TLS12, undefined, ev.offset + 4);
+          } catch (e) {
+            r.parseErrors.push({ from, message: `ServerKeyExchange: ${(e as Error).message}`, offset: ev.offset });
+          }
+        } else if (ev.msgType === HandshakeType.CertificateRequest && dir === 1) {
+          r.certificateRequested = true;
+        }
+        return;
+      }
+      case 'alert':
+        if (r.alerts.length < MAX_ALERTS) {
+          r.alerts.push({ from, level: ev.alert.levelName, description: ev.alert.description, name: ev.alert.name, frame, time });
+        }
+        this.lastEvent = { name: `alert ${ev.alert.name}`, time };
+        return;
+      case 'encryption-started':
+        r.encryptedFrom[dir] = { frame, time };
+        return;
+      case 'record':
+        if (ev.encrypted) {
+          r.encryptedRecords[dir]++;
+          if (r.encryptedRecordSizes[dir].length < MAX_SIZES) r.encryptedRecordSizes[dir].push(ev.length);
+          this.lastEvent = { name: `encrypted records from the ${from}`, time };
+        }
+        return;
+      case 'change-cipher-spec':
+        this.lastEvent = { name: `ChangeCipherSpec from the ${from}`, time };
+        return;
+      case 'not-tls':
+        if (!r.nonTls) {
+          // The description is filled in at the end, when the prefix is as long as it will get.
+          r.nonTls = { from, frame, time, description: describeNonTls(new Uint8Array(0)) };
+        }
+        this.lastEvent = { name: `non-TLS bytes from the ${from}`, time };
+        return;
+      case 'tls-after-preamble':
+        // A proxy handshake (SOCKS, CONNECT) came first; it is not the server's answer to TLS.
+        if (r.nonTls?.from === from) r.nonTls = undefined;
+        r.tunnel = { from, preambleLength: ev.preambleLength };
+        return;
+      case 'error':
+        r.parseErrors.push({ from, message: ev.error.message, offset: ev.error.offset });
+        return;
+    }
+  }
+
+  /** Completes the record with the TCP facts of the connection. */
+  toRecord(tcp: TcpConnection, tlsPorts: Set<number>): ConnectionRecord | undefined {
+    this.finish();
+    const r = this.rec;
+    if (r.nonTls) {
+      const dir = r.nonTls.from === 'client' ? 0 : 1;
+      r.nonTls.description = describeNonTls(this.readers[dir].nonTlsBytes);
+    }
+    const clientTls = this.readers[0].state === 'records' || this.readers[0].state === 'failed' && this.readers[0].records > 0;
+    const serverTls = this.readers[1].state === 'records';
+    let tlsEvidence: ConnectionRecord['tlsEvidence'] | undefined;
+    if (r.clientHello || (clientTls && this.readers[0].records > 0)) tlsEvidence = 'client-hello';
+    else if (serverTls && this.readers[1].records > 0) tlsEvidence = 'server-tls';
+    else if (!this.sawBytes[0] && tlsPorts.has(tcp.server.port)) tlsEvidence = 'tls-port';
+    else if (r.nonTls?.from === 'client' && tlsPorts.has(tcp.server.port) && r.nonTls.description.kind === 'http-request') tlsEvidence = 'tls-port';
+    if (!tlsEvidence) return undefined;
+    if (!tcp.startCaptured) r.partialReasons.push('the capture starts after the connection did (no SYN)');
+    if (tcp.startCaptured && !r.clientHello && this.sawBytes[0] && tlsEvidence !== 'tls-port') {
+      r.partialReasons.push('the ClientHello is not in the capture');
+    }
+    const history = zeekHistory(tcp);
+    return {
+      id: tcp.id,
+      client: tcp.client,
+      server: tcp.server,
+      ipVersion: tcp.ipVersion,
+      tlsEvidence,
+      startCaptured: tcp.startCaptured,
+      firstTime: tcp.firstTime,
+      lastTime: tcp.lastTime,
+      tcp: {
+        syn: tcp.syn,
+        synCount: tcp.synCount,
+        synAck: tcp.synAck,
+        synAckCount: tcp.synAckCount,
+        rsts: tcp.rsts,
+        rstCount: tcp.rstCount,
+        fins: tcp.fins,
+        icmp: tcp.icmp,
+        packets: tcp.packets,
+        packetCount: tcp.packetCount,
+        bytes: [tcp.stats[0].payloadBytes, tcp.stats[1].payloadBytes],
+        retransmissions: [tcp.stats[0].retransmissions, tcp.stats[1].retransmissions],
+        gaps: [tcp.stats[0].gaps, tcp.stats[1].gaps],
+        history,
+        roles: tcp.roles,
+      },
+      ...r,
+      end: endFacts(tcp, this.lastEvent),
+    };
+  }
+}
+
+function endFacts(tcp: TcpConnection, last: { name: string; time: number } | undefined): ConnectionRecord['end'] {
+  const firstRst = tcp.rsts[0];
+  const firstFin = tcp.fins[0];
+  let end = firstRst;
+  let how: 'rst' | 'fin' = 'rst';
+  if (!end || (firstFin && firstFin.time < end.time)) {
+    end = firstFin;
+    how = 'fin';
+  }
+  if (!end) return undefined;
+  const after = last && last.time <= end.time ? last.name : 'the TCP handshake';
+  return { how, by: sideOf(end.dir), frame: end.frame, time: end.time, after };
+}
+
+/** Zeek's conn.log history letters for the events we track (upper case: the client). */
+function zeekHistory(tcp: TcpConnection): string {
+  let h = '';
+  const seen = new Set<string>();
+  for (const p of tcp.packets) {
+    const client = p.dir === 0;
+    let letter = '';
+    const syn = (p.flags & 0x02) !== 0;
+    const ack = (p.flags & 0x10) !== 0;
+    if (syn && !ack) letter = 'S';
+    else if (syn && ack) letter = 'H';
+    else if (p.flags & 0x04) letter = 'R';
+    else if (p.flags & 0x01) letter = 'F';
+    else if (p.len > 0) letter = 'D';
+    else if (ack) letter = 'A';
+    if (!letter) continue;
+    const l = client ? letter : letter.toLowerCase();
+    // Zeek shows each letter once per direction (repeats of R and F aside).
+    if (seen.has(l) && letter !== 'R') continue;
+    seen.add(l);
+    h += l;
+  }
+  return h;
+}
