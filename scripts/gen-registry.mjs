@@ -23,8 +23,11 @@ const tables = {
   protocolVersions: 'protocol-versions',
 };
 
+// Tables kept in this repository because the shared one is not the TLS registry (see its README).
+const local = { 'handshake-types.tsv': join(root, 'scripts', 'registry', 'tls-handshake-types.tsv') };
+
 function readTsv(file) {
-  const rows = readFileSync(join(iana, file), 'utf8').split('\n').slice(1);
+  const rows = readFileSync(local[file] ?? join(iana, file), 'utf8').split('\n').slice(1);
   return rows.filter((r) => r.trim() !== '').map((r) => r.split('\t'));
 }
 

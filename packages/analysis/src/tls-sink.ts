@@ -27,8 +27,8 @@ const MAX_SIZES = 8;
 export class TlsConnectionSink implements StreamSink {
   readonly readers: [TlsStreamReader, TlsStreamReader] = [new TlsStreamReader('client'), new TlsStreamReader('server')];
   readonly rec: Omit<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp'>;
-  /** Last TLS event per time order, for "the connection ended after ...". */
-  lastEvent: { name: string; time: number } | undefined;
+  /** TLS events in capture order (bounded), for "the connection ended after ...". */
+  private timeline: { name: string; time: number }[] = [];
   sawBytes: [boolean, boolean] = [false, false];
   private x509: (X509Certificate | undefined)[] = [];
 
@@ -69,6 +69,14 @@ export class TlsConnectionSink implements StreamSink {
     }
   }
 
+  private note(name: string, time: number): void {
+    const t = this.timeline;
+    // Consecutive encrypted records collapse into one entry; the list stays short.
+    if (t.length > 0 && t[t.length - 1].name === name) return;
+    if (t.length < MAX_MESSAGES) t.push({ name, time });
+    else t[t.length - 1] = { name, time };
+  }
+
   private wantsMore(dir: Dir): boolean {
     const r = this.readers[dir];
     if (r.state === 'failed') return false;
@@ -86,7 +94,7 @@ export class TlsConnectionSink implements StreamSink {
       case 'handshake': {
         const name = handshakeTypeName(ev.msgType);
         if (r.messages.length < MAX_MESSAGES) r.messages.push({ from, type: ev.msgType, name, frame, time });
-        this.lastEvent = { name, time };
+        this.note(name, time);
         if (ev.clientHello) {
           r.clientHelloCount++;
           if (!r.clientHello) {
@@ -100,7 +108,7 @@ export class TlsConnectionSink implements StreamSink {
           const sh = ev.serverHello;
           if (sh.isHelloRetryRequest) {
             r.helloRetryRequest = { frame, time, group: sh.keyShareGroup };
-            this.lastEvent = { name: 'HelloRetryRequest', time };
+            this.note('HelloRetryRequest', time);
             if (r.messages.length > 0) r.messages[r.messages.length - 1].name = 'HelloRetryRequest';
           } else if (!r.serverHello) {
             r.serverHello = Object.assign(sh, { frame, time });
@@ -138,7 +146,7 @@ export class TlsConnectionSink implements StreamSink {
         if (r.alerts.length < MAX_ALERTS) {
           r.alerts.push({ from, level: ev.alert.levelName, description: ev.alert.description, name: ev.alert.name, frame, time });
         }
-        this.lastEvent = { name: `alert ${ev.alert.name}`, time };
+        this.note(`alert ${ev.alert.name}`, time);
         return;
       case 'encryption-started':
         r.encryptedFrom[dir] = { frame, time };
@@ -147,18 +155,18 @@ export class TlsConnectionSink implements StreamSink {
         if (ev.encrypted) {
           r.encryptedRecords[dir]++;
           if (r.encryptedRecordSizes[dir].length < MAX_SIZES) r.encryptedRecordSizes[dir].push(ev.length);
-          this.lastEvent = { name: `encrypted records from the ${from}`, time };
+          this.note(`encrypted records from the ${from}`, time);
         }
         return;
       case 'change-cipher-spec':
-        this.lastEvent = { name: `ChangeCipherSpec from the ${from}`, time };
+        this.note(`ChangeCipherSpec from the ${from}`, time);
         return;
       case 'not-tls':
         if (!r.nonTls) {
           // The description is filled in at the end, when the prefix is as long as it will get.
           r.nonTls = { from, frame, time, description: describeNonTls(new Uint8Array(0)) };
         }
-        this.lastEvent = { name: `non-TLS bytes from the ${from}`, time };
+        this.note(`non-TLS bytes from the ${from}`, time);
         return;
       case 'tls-after-preamble':
         // A proxy handshake (SOCKS, CONNECT) came first; it is not the server's answer to TLS.
@@ -219,12 +227,12 @@ export class TlsConnectionSink implements StreamSink {
         roles: tcp.roles,
       },
       ...r,
-      end: endFacts(tcp, this.lastEvent),
+      end: endFacts(tcp, this.timeline),
     };
   }
 }
 
-function endFacts(tcp: TcpConnection, last: { name: string; time: number } | undefined): ConnectionRecord['end'] {
+function endFacts(tcp: TcpConnection, timeline: { name: string; time: number }[]): ConnectionRecord['end'] {
   const firstRst = tcp.rsts[0];
   const firstFin = tcp.fins[0];
   let end = firstRst;
@@ -234,7 +242,8 @@ function endFacts(tcp: TcpConnection, last: { name: string; time: number } | und
     how = 'fin';
   }
   if (!end) return undefined;
-  const after = last && last.time <= end.time ? last.name : 'the TCP handshake';
+  let after = 'the TCP handshake';
+  for (const e of timeline) if (e.time <= end.time) after = e.name;
   return { how, by: sideOf(end.dir), frame: end.frame, time: end.time, after };
 }
 

@@ -213,6 +213,7 @@ export class TlsStreamReader {
   }
 
   private sslv2Pending = false;
+  private sawHelloRetry = false;
 
   private beginBuffer(h: Uint8Array, total: number, sslv2: boolean): void {
     this.rec = new Uint8Array(total);
@@ -285,7 +286,8 @@ export class TlsStreamReader {
       // CCS is never encrypted, also in TLS 1.3 where it is only a middlebox decoy.
       this.out.push({ kind: 'record', offset, contentType: type, version, length: body.length, encrypted: false });
       this.out.push({ kind: 'change-cipher-spec', offset });
-      if (!this.encrypted) {
+      // After a HelloRetryRequest the server's compatibility CCS precedes a plaintext ServerHello.
+      if (!this.encrypted && !this.sawHelloRetry) {
         this.encrypted = true;
         this.out.push({ kind: 'encryption-started', offset: offset + rec.length, reason: 'change-cipher-spec' });
       }
@@ -296,6 +298,12 @@ export class TlsStreamReader {
       this.out.push({ kind: 'encryption-started', offset, reason: 'application-data' });
     }
     this.out.push({ kind: 'record', offset, contentType: type, version, length: body.length, encrypted: this.encrypted });
+    if (this.encrypted && type === ContentType.Handshake && this.isPlainHello(body)) {
+      // A TLS 1.3 middlebox-compatibility CCS may come before a second ClientHello (after a
+      // HelloRetryRequest); that hello is still in the clear.
+      this.encrypted = false;
+      this.out[this.out.length - 1] = { kind: 'record', offset, contentType: type, version, length: body.length, encrypted: false };
+    }
     if (this.encrypted) {
       this.encryptedRecords++;
       this.encryptedBytes += body.length;
@@ -314,6 +322,14 @@ export class TlsStreamReader {
       return;
     }
     if (type === ContentType.Handshake) this.onHandshakeFragment(body, offset + RECORD_HEADER_LENGTH);
+  }
+
+  /** A whole hello of this side's kind fills the record: its type byte and 24-bit length agree. */
+  private isPlainHello(body: Uint8Array): boolean {
+    const want = this.direction === 'client' ? HandshakeType.ClientHello : HandshakeType.ServerHello;
+    if (body.length < 4 + 38 || body[0] !== want) return false;
+    const len = (body[1] << 16) | (body[2] << 8) | body[3];
+    return len === body.length - 4 && body[4] === 3;
   }
 
   private onHandshakeFragment(frag: Uint8Array, fragOffset: number): void {
@@ -367,6 +383,7 @@ export class TlsStreamReader {
     }
     this.out.push(ev);
     const sh = ev.serverHello;
+    if (sh?.isHelloRetryRequest) this.sawHelloRetry = true;
     if (sh && sh.version === Version.TLS13 && !sh.isHelloRetryRequest) {
       // Everything the server sends after a TLS 1.3 ServerHello is under handshake keys.
       this.encrypted = true;

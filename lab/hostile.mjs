@@ -1,0 +1,52 @@
+// Servers that misbehave on purpose, for the probe's hostile-server verdicts, and the WebSocket
+// backend behind nginx. Run inside the lab's server namespace: node hostile.mjs ADDR:BEHAVIOUR ...
+import net from 'node:net';
+import http from 'node:http';
+import { createHash } from 'node:crypto';
+
+const LIFETIME_MS = 60_000; // no connection is kept longer than this, whatever the client does
+
+function serve(addr, behaviour) {
+  const server = net.createServer((sock) => {
+    sock.on('error', () => {});
+    const limit = setTimeout(() => sock.destroy(), LIFETIME_MS);
+    sock.on('close', () => clearTimeout(limit));
+    if (behaviour === 'silent') return; // accept, read, never answer
+    sock.once('data', () => {
+      if (behaviour === 'garbage') {
+        sock.end(Buffer.from('00ff13379a0c0000deadbeefcafe0102030405060708090a0b0c0d0e0f', 'hex'));
+      } else if (behaviour === 'endless') {
+        // Valid records that never finish a handshake: HelloRequest after HelloRequest.
+        const rec = Buffer.from([0x16, 0x03, 0x03, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00]);
+        const timer = setInterval(() => {
+          if (!sock.writable) return clearInterval(timer);
+          sock.write(rec);
+        }, 5);
+        sock.on('close', () => clearInterval(timer));
+      }
+    });
+  });
+  server.listen(443, addr);
+}
+
+function websocketBackend(port) {
+  const server = http.createServer((req, res) => {
+    // Reached when the proxy did not pass the Upgrade header: a plain GET.
+    res.writeHead(400, { 'content-type': 'text/plain' });
+    res.end('websocket upgrade expected\n');
+  });
+  server.on('upgrade', (req, sock) => {
+    const key = req.headers['sec-websocket-key'] ?? '';
+    const accept = createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+    sock.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    setTimeout(() => sock.destroy(), 2000);
+  });
+  server.listen(port, '127.0.0.1');
+}
+
+for (const arg of process.argv.slice(2)) {
+  const [addr, behaviour] = arg.split('=');
+  if (behaviour === 'websocket') websocketBackend(Number(addr));
+  else serve(addr, behaviour);
+}
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,251 @@
+// The failure lab: three network namespaces (client, middlebox, server) joined by veth pairs,
+// nginx and Node servers with one fault each, and iptables in the middle.
+//
+//   td-client (c0) <--veth--> (m0) td-mbox (m1) <--veth--> (s0) td-server
+//
+// Usage: node lab/lab.mjs up|down|status. Everything it makes lives in these namespaces,
+// under .lab/ and in /etc/netns/td-client/; `down` removes all of it.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makePki } from './pki.mjs';
+import { NET, SCENARIOS, SNI_BLOCK_STRING } from './scenarios.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const LAB_DIR = join(ROOT, '.lab');
+export const NS = { client: 'td-client', mbox: 'td-mbox', server: 'td-server' };
+const HOSTS_DIR = `/etc/netns/${NS.client}`;
+
+function sh(cmd, args, opts = {}) {
+  return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts }).toString();
+}
+const inNs = (ns, cmd, args) => sh('ip', ['netns', 'exec', ns, cmd, ...args]);
+
+/** Why the lab cannot run here, or undefined when it can. */
+export function labUnavailable() {
+  if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, iptables)';
+  for (const tool of ['ip', 'iptables', 'nginx', 'openssl', 'tcpdump']) {
+    try {
+      sh('sh', ['-c', `command -v ${tool}`]);
+    } catch {
+      return `${tool} is not installed`;
+    }
+  }
+  try {
+    sh('ip', ['netns', 'add', 'td-probe-check']);
+    sh('ip', ['netns', 'del', 'td-probe-check']);
+  } catch (e) {
+    return `network namespaces are not available: ${String(e.stderr ?? e.message).trim()}`;
+  }
+  return undefined;
+}
+
+export function labIsUp() {
+  try {
+    return sh('ip', ['netns', 'list']).includes(NS.server) && existsSync(join(LAB_DIR, 'up'));
+  } catch {
+    return false;
+  }
+}
+
+function nginxConfig(pki) {
+  const prefix = join(LAB_DIR, 'nginx');
+  let servers = '';
+  for (const s of SCENARIOS.filter((x) => x.kind === 'nginx')) {
+    const listens = [s.v4, ...(s.v6 ? [`[${s.v6}]`] : [])];
+    const leaf = s.cert ? pki.leaf(s.cert) : undefined;
+    const tls = s.plain
+      ? ''
+      : `
+    ssl_certificate ${s.leafOnly ? leaf.cert : leaf.chain};
+    ssl_certificate_key ${leaf.key};
+    ssl_protocols ${s.protocols};
+    ssl_ciphers ${s.ciphers ?? (s.protocols === 'TLSv1' ? 'DEFAULT:@SECLEVEL=0' : 'HIGH:!aNULL')};
+    ${s.hsts ? 'add_header Strict-Transport-Security "max-age=31536000" always;' : ''}`;
+    const ws = s.websocket
+      ? `
+    location /ws { proxy_pass http://127.0.0.1:9001; proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; }
+    location /ws-broken { proxy_pass http://127.0.0.1:9001; }`
+      : '';
+    servers += `
+  server {
+    ${listens.map((l) => `listen ${l}:443${s.plain ? '' : ' ssl'};`).join(' ')}
+    server_name ${s.host};${tls}
+    location / { return 200 "${s.host} ok\\n"; }${ws}
+  }
+  server {
+    ${listens.map((l) => `listen ${l}:80;`).join(' ')}
+    server_name ${s.host};
+    location / { ${s.redirect ? 'return 301 https://$host$request_uri;' : `return 200 "${s.host} over http\\n";`} }
+  }`;
+  }
+  mkdirSync(join(prefix, 'tmp'), { recursive: true });
+  return `user root;
+worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/error.log;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path ${prefix}/tmp/body;
+  proxy_temp_path ${prefix}/tmp/proxy;
+  fastcgi_temp_path ${prefix}/tmp/fastcgi;
+  uwsgi_temp_path ${prefix}/tmp/uwsgi;
+  scgi_temp_path ${prefix}/tmp/scgi;
+  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+${servers}
+}
+`;
+}
+
+function hostsFile() {
+  let out = '127.0.0.1 localhost\n::1 localhost\n';
+  for (const s of SCENARIOS) {
+    out += `${s.v4} ${s.host}\n`;
+    if (s.v6) out += `${s.v6} ${s.host}\n`;
+  }
+  return out;
+}
+
+export function labUp() {
+  if (labIsUp()) return;
+  labDown();
+  mkdirSync(LAB_DIR, { recursive: true });
+  const pki = makePki(join(LAB_DIR, 'pki'));
+  for (const ns of Object.values(NS)) sh('ip', ['netns', 'add', ns]);
+  sh('ip', ['link', 'add', 'c0', 'netns', NS.client, 'type', 'veth', 'peer', 'name', 'm0', 'netns', NS.mbox]);
+  sh('ip', ['link', 'add', 'm1', 'netns', NS.mbox, 'type', 'veth', 'peer', 'name', 's0', 'netns', NS.server]);
+  const cfg = [
+    [NS.client, 'c0', [`${NET.clientV4}/24`], [`${NET.clientV6}/64`]],
+    [NS.mbox, 'm0', [`${NET.mboxClientV4}/24`], [`${NET.mboxClientV6}/64`]],
+    [NS.mbox, 'm1', [`${NET.mboxServerV4}/24`], [`${NET.mboxServerV6}/64`]],
+    [NS.server, 's0', SCENARIOS.map((s) => `${s.v4}/24`).filter((v, i, a) => a.indexOf(v) === i), ['fd7d:2::2/64', ...SCENARIOS.filter((s) => s.v6).map((s) => `${s.v6}/64`)]],
+  ];
+  for (const [ns, dev, v4s, v6s] of cfg) {
+    // IPv6 duplicate address detection would hold new addresses back for a second or two.
+    inNs(ns, 'sysctl', ['-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
+    inNs(ns, 'ip', ['link', 'set', 'lo', 'up']);
+    for (const a of v4s) inNs(ns, 'ip', ['addr', 'add', a, 'dev', dev]);
+    for (const a of v6s) inNs(ns, 'ip', ['-6', 'addr', 'add', a, 'dev', dev, 'nodad']);
+    inNs(ns, 'ip', ['link', 'set', dev, 'up']);
+  }
+  inNs(NS.client, 'ip', ['route', 'add', 'default', 'via', NET.mboxClientV4]);
+  inNs(NS.client, 'ip', ['-6', 'route', 'add', 'default', 'via', NET.mboxClientV6]);
+  inNs(NS.server, 'ip', ['route', 'add', 'default', 'via', NET.mboxServerV4]);
+  inNs(NS.server, 'ip', ['-6', 'route', 'add', 'default', 'via', NET.mboxServerV6]);
+  inNs(NS.mbox, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']);
+
+  // The middlebox: an SNI string match that answers with a reset (ICP-filing enforcement),
+  // a DROP (a closed security group) and a REJECT with ICMP unreachable (a host firewall).
+  for (const s of SCENARIOS) {
+    if (s.kind === 'middlebox-drop') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'DROP']);
+    if (s.kind === 'middlebox-icmp') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
+  }
+  inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-p', 'tcp', '--dport', '443', '-m', 'string', '--string', SNI_BLOCK_STRING, '--algo', 'bm', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+
+  mkdirSync(HOSTS_DIR, { recursive: true });
+  writeFileSync(join(HOSTS_DIR, 'hosts'), hostsFile());
+
+  const conf = join(LAB_DIR, 'nginx', 'nginx.conf');
+  mkdirSync(dirname(conf), { recursive: true });
+  writeFileSync(conf, nginxConfig(pki));
+  inNs(NS.server, 'nginx', ['-e', join(LAB_DIR, 'nginx', 'error.log'), '-c', conf]);
+
+  const hostile = SCENARIOS.filter((s) => s.kind === 'hostile').map((s) => `${s.v4}=${s.behaviour}`);
+  const child = spawn('ip', ['netns', 'exec', NS.server, process.execPath, join(ROOT, 'lab', 'hostile.mjs'), ...hostile, '9001=websocket'], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  child.unref();
+  writeFileSync(join(LAB_DIR, 'hostile.pid'), String(child.pid));
+  waitForListeners();
+  writeFileSync(join(LAB_DIR, 'up'), new Date().toISOString());
+}
+
+/** Waits (bounded) until the Node servers in the server namespace listen. */
+function waitForListeners() {
+  const want = SCENARIOS.filter((s) => s.kind === 'hostile').map((s) => `${s.v4}:443`);
+  for (let i = 0; i < 50; i++) {
+    const ss = inNs(NS.server, 'ss', ['-ltn']);
+    if (want.every((w) => ss.includes(w)) && ss.includes('127.0.0.1:9001')) return;
+    sh('sleep', ['0.1']);
+  }
+  throw new Error('lab: the Node servers in the server namespace did not start listening within 5 s');
+}
+
+export function labDown() {
+  const pidFile = join(LAB_DIR, 'hostile.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {}
+    rmSync(pidFile, { force: true });
+  }
+  const ngPid = join(LAB_DIR, 'nginx', 'nginx.pid');
+  if (existsSync(ngPid)) {
+    try {
+      process.kill(Number(readFileSync(ngPid, 'utf8')), 'SIGTERM');
+    } catch {}
+  }
+  // Anything still running in the namespaces (nginx workers, servers, captures) ends with them.
+  for (const ns of Object.values(NS)) {
+    try {
+      const pids = sh('ip', ['netns', 'pids', ns]).split('\n').filter(Boolean);
+      for (const p of pids) {
+        try {
+          process.kill(Number(p), 'SIGKILL');
+        } catch {}
+      }
+    } catch {}
+    try {
+      sh('ip', ['netns', 'del', ns]);
+    } catch {}
+  }
+  rmSync(HOSTS_DIR, { recursive: true, force: true });
+  rmSync(join(LAB_DIR, 'up'), { force: true });
+}
+
+/**
+ * Sets the client link's MTU. Below 1280 the kernel drops the link's IPv6 addresses, so going
+ * back up restores them and the IPv6 default route.
+ */
+export function setClientMtu(mtu) {
+  inNs(NS.client, 'ip', ['link', 'set', 'c0', 'mtu', String(mtu)]);
+  if (mtu >= 1280) {
+    inNs(NS.client, 'ip', ['-6', 'addr', 'replace', `${NET.clientV6}/64`, 'dev', 'c0', 'nodad']);
+    inNs(NS.client, 'ip', ['-6', 'route', 'replace', 'default', 'via', NET.mboxClientV6]);
+  }
+}
+
+/** Runs a command in the client namespace (it sees the lab's hosts file). */
+export function inClient(cmd, args, opts = {}) {
+  return execFileSync('ip', ['netns', 'exec', NS.client, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+}
+
+export function labPaths() {
+  return { pki: join(LAB_DIR, 'pki'), root: join(LAB_DIR, 'pki', 'root.crt') };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const cmd = process.argv[2];
+  if (cmd === 'up') {
+    const why = labUnavailable();
+    if (why) {
+      console.error(`lab: cannot start: ${why}`);
+      process.exit(2);
+    }
+    labUp();
+    console.log(`lab is up: client namespace ${NS.client}; try: ip netns exec ${NS.client} curl --cacert ${labPaths().root} https://good.lab.test/`);
+  } else if (cmd === 'down') {
+    labDown();
+    console.log('lab is down');
+  } else if (cmd === 'status') {
+    console.log(labIsUp() ? 'up' : 'down');
+  } else {
+    console.error('usage: node lab/lab.mjs up|down|status');
+    process.exit(2);
+  }
+}

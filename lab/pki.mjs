@@ -1,0 +1,97 @@
+// A private PKI for the lab, made with the openssl command line: root, intermediate, and one
+// leaf per certificate fault. Nothing here is trusted outside the lab.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const run = (args, cwd) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+
+function caConfig(dir) {
+  return `[ca]
+default_ca = lab
+[lab]
+dir = ${dir}
+database = ${dir}/index.txt
+new_certs_dir = ${dir}/newcerts
+serial = ${dir}/serial
+default_md = sha256
+policy = any
+copy_extensions = copy
+unique_subject = no
+[any]
+commonName = supplied
+[v3_intermediate]
+basicConstraints = critical, CA:true, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[v3_leaf]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+`;
+}
+
+function signWith(dir, caName, csr, out, ext, start, end, sanFile) {
+  const args = ['ca', '-batch', '-config', join(dir, `${caName}.cnf`), '-cert', join(dir, `${caName}.crt`), '-keyfile', join(dir, `${caName}.key`),
+    '-in', csr, '-out', out, '-extensions', ext, '-notext', '-startdate', start, '-enddate', end];
+  if (sanFile) args.push('-extfile', sanFile);
+  run(args, dir);
+}
+
+/** Creates (once) the lab PKI in `dir`; returns the paths of what nginx and clients need. */
+export function makePki(dir) {
+  const done = join(dir, 'ready');
+  const paths = {
+    root: join(dir, 'root.crt'),
+    intermediate: join(dir, 'intermediate.crt'),
+    leaf: (name) => ({ cert: join(dir, `${name}.crt`), chain: join(dir, `${name}.chain.crt`), key: join(dir, `${name}.key`) }),
+  };
+  if (existsSync(done)) return paths;
+  mkdirSync(join(dir, 'newcerts'), { recursive: true });
+  for (const ca of ['root', 'intermediate']) {
+    const cadir = join(dir, `${ca}-db`);
+    mkdirSync(join(cadir, 'newcerts'), { recursive: true });
+    writeFileSync(join(cadir, 'index.txt'), '');
+    writeFileSync(join(cadir, 'serial'), ca === 'root' ? '1000\n' : '2000\n');
+    writeFileSync(join(dir, `${ca}.cnf`), caConfig(cadir));
+  }
+  run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'root.key', '-out', 'root.crt',
+    '-subj', '/CN=tlsdoctor Lab Root CA', '-days', '7300', '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'intermediate.key', '-out', 'intermediate.csr', '-subj', '/CN=tlsdoctor Lab Intermediate CA'], dir);
+  signWith(dir, 'root', 'intermediate.csr', 'intermediate.crt', 'v3_intermediate', '20240101000000Z', '20400101000000Z');
+  const now = new Date();
+  const stamp = (d) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+  const inDays = (n) => stamp(new Date(now.getTime() + n * 86400000));
+  const leaves = [
+    // name, SANs, validity
+    ['good', ['*.lab.test', 'lab.test'], inDays(-30), inDays(365)],
+    ['expired', ['*.lab.test'], '20230101000000Z', '20240101000000Z'],
+    ['future', ['*.lab.test'], inDays(3650), inDays(4000)],
+    ['wrongname', ['other.example.test'], inDays(-30), inDays(365)],
+    ['soon', ['*.lab.test'], inDays(-30), inDays(5)],
+  ];
+  for (const [name, sans, start, end] of leaves) {
+    run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${sans[0]}`], dir);
+    const sanFile = join(dir, `${name}.ext`);
+    // With -extfile, openssl reads the named section from that file alone: it repeats the leaf profile.
+    writeFileSync(sanFile, `[v3_leaf]
+basicConstraints = critical, CA:false
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = ${sans.map((s) => `DNS:${s}`).join(', ')}
+`);
+    signWith(dir, 'intermediate', `${name}.csr`, `${name}.crt`, 'v3_leaf', start, end, sanFile);
+    writeFileSync(join(dir, `${name}.chain.crt`), readFileSync(join(dir, `${name}.crt`), 'utf8') + readFileSync(paths.intermediate, 'utf8'));
+  }
+  // Self-signed: its own issuer, no CA behind it.
+  run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'selfsigned.key', '-out', 'selfsigned.crt',
+    '-subj', '/CN=selfsigned.lab.test', '-days', '365', '-addext', 'subjectAltName=DNS:selfsigned.lab.test'], dir);
+  writeFileSync(join(dir, 'selfsigned.chain.crt'), readFileSync(join(dir, 'selfsigned.crt')));
+  writeFileSync(done, 'ok\n');
+  return paths;
+}

@@ -1,0 +1,187 @@
+// Re-records the capture fixtures in fixtures/ with real clients against the lab's servers,
+// under tcpdump and dumpcap in the client namespace. Each capture gets a sidecar NAME.json
+// naming the scenario, how it was recorded, and the diagnosis tlsdoctor must give.
+//
+// Usage: npm run fixtures [-- NAME ...]   (root and network namespaces needed)
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { labDown, labUnavailable, labUp, labPaths, setClientMtu, NS, LAB_DIR } from './lab.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'fixtures');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function version(cmd, args) {
+  try {
+    return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString().split('\n')[0].trim();
+  } catch (e) {
+    return String(e.stdout ?? '').split('\n')[0].trim();
+  }
+}
+
+/** Starts a capture in the client namespace and resolves once it is listening. */
+async function startCapture(file, tool, iface, extra) {
+  const args = tool === 'dumpcap'
+    ? ['netns', 'exec', NS.client, 'dumpcap', '-q', '-i', iface, '-f', 'tcp or icmp or icmp6', '-w', file, ...extra]
+    : ['netns', 'exec', NS.client, 'tcpdump', '--immediate-mode', '-U', '-n', '-i', iface, '-w', file, ...extra, 'tcp or icmp or icmp6'];
+  const p = spawn('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${tool} did not start: ${err}`)), 10_000);
+    p.stderr.on('data', (d) => {
+      err += d;
+      if (/listening on|Capturing on/.test(err)) {
+        clearTimeout(t);
+        // dumpcap says so a moment before its capture is live.
+        setTimeout(resolve, tool === 'dumpcap' ? 500 : 0);
+      }
+    });
+    p.on('exit', (code) => reject(new Error(`${tool} exited ${code}: ${err}`)));
+  });
+  return async () => {
+    await sleep(300);
+    p.kill('SIGINT');
+    await new Promise((r) => p.on('exit', r));
+  };
+}
+
+/** Runs a client in the client namespace; failures are the point of most scenarios. */
+function client(cmd, args, input) {
+  try {
+    execFileSync('ip', ['netns', 'exec', NS.client, cmd, ...args], { input: input ?? '', stdio: ['pipe', 'pipe', 'pipe'], timeout: 15_000 });
+  } catch {
+    /* the failing handshake is what we record */
+  }
+}
+
+/** An openssl s_server in the server namespace for one connection. */
+async function withServer(args, fn) {
+  const p = spawn('ip', ['netns', 'exec', NS.server, 'openssl', 's_server', '-naccept', '1', '-quiet', ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let err = '';
+  p.stderr.on('data', (d) => (err += d));
+  // s_server prints nothing reliable when ready; wait until the port listens (bounded).
+  const port = args[args.indexOf('-accept') + 1].split(':').pop();
+  for (let i = 0; i < 50; i++) {
+    const ss = execFileSync('ip', ['netns', 'exec', NS.server, 'ss', '-ltn']).toString();
+    if (ss.includes(`:${port} `)) break;
+    await sleep(100);
+  }
+  try {
+    await fn();
+  } finally {
+    p.kill('SIGKILL');
+  }
+}
+
+const pki = () => labPaths();
+const leaf = (n) => ({ cert: join(LAB_DIR, 'pki', `${n}.chain.crt`), key: join(LAB_DIR, 'pki', `${n}.key`) });
+const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert', pki().root, ...extra, `https://${host}/`]);
+
+const CURL = version('curl', ['--version']);
+const OPENSSL = version('openssl', ['version']);
+const NODE = process.version;
+
+/** name, what it shows, how it is captured, the client, the expected primary diagnosis. */
+const RECORDINGS = [
+  { name: 'handshake-ok-curl-tls13', scenario: 'good.lab.test', client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
+  { name: 'sni-reset', scenario: 'blocked.lab.test', client: CURL, expect: 'RESET_AFTER_CLIENT_HELLO',
+    note: 'iptables string match on the SNI in the middlebox answers the ClientHello with a TCP reset', run: () => curl('blocked.lab.test') },
+  { name: 'plaintext-http-on-443', scenario: 'plain.lab.test', client: CURL, expect: 'PLAINTEXT_HTTP_ON_TLS_PORT',
+    note: 'nginx `listen 443;` without `ssl`', run: () => curl('plain.lab.test') },
+  { name: 'tls10-only-server', scenario: 'tls10.lab.test', client: CURL, expect: 'PROTOCOL_VERSION_MISMATCH', run: () => curl('tls10.lab.test') },
+  { name: 'tls13-only-vs-tls12-client', scenario: 'tls13.lab.test', client: OPENSSL, expect: 'PROTOCOL_VERSION_MISMATCH',
+    run: () => client('openssl', ['s_client', '-tls1_2', '-connect', 'tls13.lab.test:443', '-servername', 'tls13.lab.test']) },
+  { name: 'cert-expired-tls12', scenario: 'expired.lab.test', client: CURL, expect: 'CERT_EXPIRED', run: () => curl('expired.lab.test') },
+  { name: 'cert-expired-tls13', scenario: 'expired13.lab.test', client: CURL, expect: 'CLIENT_ABORTED',
+    note: 'TLS 1.3 encrypts the certificate and the alert: a capture can only say the client gave up', run: () => curl('expired13.lab.test') },
+  { name: 'cert-wrong-name', scenario: 'wrongname.lab.test', client: CURL, expect: 'CERT_HOSTNAME_MISMATCH', run: () => curl('wrongname.lab.test') },
+  { name: 'cert-self-signed', scenario: 'selfsigned.lab.test', client: CURL, expect: 'CERT_SELF_SIGNED', run: () => curl('selfsigned.lab.test') },
+  { name: 'cert-missing-intermediate', scenario: 'nochain.lab.test', client: CURL, expect: 'CERT_CHAIN_INCOMPLETE', run: () => curl('nochain.lab.test') },
+  { name: 'syn-timeout', scenario: 'closed.lab.test', client: CURL, expect: 'TCP_TIMEOUT',
+    note: 'iptables DROP in the middlebox: a security group that never opened 443', run: () => curl('closed.lab.test') },
+  { name: 'icmp-unreachable', scenario: 'rejected.lab.test', client: CURL, expect: 'TCP_UNREACHABLE', run: () => curl('rejected.lab.test') },
+  { name: 'syn-refused', scenario: 'refused.lab.test', client: CURL, expect: 'TCP_REFUSED', run: () => curl('refused.lab.test') },
+  { name: 'silent-server', scenario: 'silent.lab.test', client: CURL, expect: 'NO_SERVER_HELLO', run: () => curl('silent.lab.test', ['-m', '2']) },
+  { name: 'garbage-server', scenario: 'garbage.lab.test', client: CURL, expect: 'NOT_TLS', run: () => curl('garbage.lab.test') },
+  { name: 'no-shared-cipher', scenario: 'weakcipher.lab.test', client: OPENSSL, expect: 'NO_SHARED_CIPHER',
+    run: () => client('openssl', ['s_client', '-tls1_2', '-cipher', 'ECDHE-ECDSA-AES256-GCM-SHA384', '-connect', 'weakcipher.lab.test:443', '-servername', 'weakcipher.lab.test']) },
+  // The same healthy handshake through each capture format and link type.
+  { name: 'handshake-ok-pcapng', scenario: 'good.lab.test', tool: 'dumpcap', ext: 'pcapng', client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
+  { name: 'handshake-ok-nano', scenario: 'good.lab.test', extra: ['--time-stamp-precision=nano'], client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
+  { name: 'handshake-ok-sll', scenario: 'good.lab.test', iface: 'any', extra: ['-y', 'LINUX_SLL'], client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
+  { name: 'handshake-ok-sll2', scenario: 'good.lab.test', iface: 'any', extra: ['-y', 'LINUX_SLL2'], client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
+  { name: 'handshake-ok-ipv6', scenario: 'good.lab.test', client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test', ['-6']) },
+  { name: 'handshake-ok-small-mtu', scenario: 'good.lab.test', client: CURL, expect: 'HANDSHAKE_OK', mtu: 400,
+    note: 'MTU 400 on the client veth: the ClientHello spans two TCP segments', run: () => curl('good.lab.test') },
+  { name: 'handshake-ok-node', scenario: 'good.lab.test', client: `node ${NODE}`, expect: 'HANDSHAKE_OK',
+    run: () => client(process.execPath, ['-e', `const t=require('tls');const s=t.connect({host:'good.lab.test',port:443,servername:'good.lab.test',ca:require('fs').readFileSync(${JSON.stringify(labPaths().root)}),ALPNProtocols:['h2','http/1.1']},()=>{s.end()});s.on('error',()=>{});setTimeout(()=>process.exit(0),3000).unref()`]) },
+  // Codec fixtures: every version, a HelloRetryRequest, a ClientHello over several records.
+  ...[['tls10', '-tls1'], ['tls11', '-tls1_1'], ['tls12', '-tls1_2']].map(([v, flag]) => ({
+    name: `openssl-${v}-handshake`, scenario: 'openssl s_server', client: OPENSSL, expect: v === 'tls12' ? 'HANDSHAKE_OK' : 'DEPRECATED_PROTOCOL',
+    run: () => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key, flag, '-cipher', 'DEFAULT:@SECLEVEL=0'],
+      async () => client('openssl', ['s_client', flag, '-cipher', 'DEFAULT:@SECLEVEL=0', '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test', '-CAfile', labPaths().root], 'Q\n')),
+  })),
+  { name: 'openssl-tls13-hello-retry', scenario: 'openssl s_server', client: OPENSSL, expect: 'HANDSHAKE_OK',
+    note: 'the client offers a P-256 key share; the server wants X25519 and sends a HelloRetryRequest',
+    run: () => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key, '-groups', 'X25519'],
+      async () => client('openssl', ['s_client', '-tls1_3', '-groups', 'P-256:X25519', '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test', '-CAfile', labPaths().root], 'Q\n')) },
+  { name: 'openssl-large-client-hello', scenario: 'openssl s_server', client: OPENSSL, expect: 'HANDSHAKE_OK',
+    note: 'a 20 kB ALPN list makes the ClientHello span two TLS records and many TCP segments',
+    run: () => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key],
+      async () => client('openssl', ['s_client', '-alpn', Array.from({ length: 1500 }, (_, i) => `proto-${String(i).padStart(5, '0')}`).join(','), '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test', '-CAfile', labPaths().root], 'Q\n')) },
+];
+
+async function main() {
+  const why = labUnavailable();
+  if (why) {
+    console.error(`fixtures: cannot record: ${why}`);
+    process.exit(2);
+  }
+  const only = process.argv.slice(2);
+  labUp();
+  mkdirSync(OUT, { recursive: true });
+  try {
+    for (const r of RECORDINGS) {
+      if (only.length > 0 && !only.includes(r.name)) continue;
+      const ext = r.ext ?? 'pcap';
+      const file = join(OUT, `${r.name}.${ext}`);
+      if (r.mtu) setClientMtu(r.mtu);
+      const tool = r.tool ?? 'tcpdump';
+      const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? []);
+      try {
+        await r.run();
+      } finally {
+        await stop();
+        if (r.mtu) setClientMtu(1500);
+      }
+      const sidecar = {
+        scenario: r.scenario,
+        note: r.note,
+        client: r.client,
+        capture: `${tool} ${version(tool, tool === 'tcpdump' ? ['--version'] : ['-v'])} on ${r.iface ?? 'c0'} in the client namespace${r.extra ? ` (${r.extra.join(' ')})` : ''}`,
+        recorded: new Date().toISOString(),
+        expect: { primary: r.expect },
+      };
+      writeFileSync(`${file}.json`, JSON.stringify(sidecar, null, 2) + '\n');
+      console.log(`fixtures: ${r.name}.${ext} (${statSync(file).size} bytes)`);
+    }
+    // One capture gzip-compressed, to show that compressed input reads the same.
+    const src = join(OUT, 'sni-reset.pcap');
+    if (existsSync(src) && (only.length === 0 || only.includes('sni-reset'))) {
+      writeFileSync(join(OUT, 'sni-reset-gzip.pcap.gz'), gzipSync(readFileSync(src)));
+      const side = JSON.parse(readFileSync(`${src}.json`, 'utf8'));
+      side.note = 'sni-reset.pcap, gzip-compressed';
+      writeFileSync(join(OUT, 'sni-reset-gzip.pcap.gz.json'), JSON.stringify(side, null, 2) + '\n');
+    }
+  } finally {
+    if (!process.env.KEEP_LAB) labDown();
+  }
+}
+
+main().catch((e) => {
+  console.error(`fixtures: ${e.message}`);
+  process.exit(1);
+});

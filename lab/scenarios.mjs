@@ -1,0 +1,60 @@
+// One host per fault. The client namespace's hosts file names each one; tests and fixtures
+// read this table, so a scenario added here is picked up by both.
+//
+// Addresses come from 198.18.0.0/15 (RFC 2544, set aside for benchmarking networks) and the
+// ULA fd7d::/16, and exist only inside the lab's namespaces.
+export const NET = {
+  clientV4: '198.18.1.2',
+  mboxClientV4: '198.18.1.1',
+  mboxServerV4: '198.18.2.1',
+  clientV6: 'fd7d:1::2',
+  mboxClientV6: 'fd7d:1::1',
+  mboxServerV6: 'fd7d:2::1',
+};
+
+/**
+ * kind: how the server side is made. `expect.probe` and `expect.pcap` are the codes that
+ * `tlsdoctor probe` and `tlsdoctor pcap` must name as the primary diagnosis.
+ */
+export const SCENARIOS = [
+  { host: 'good.lab.test', v4: '198.18.2.10', v6: 'fd7d:2::10', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true,
+    expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK' } },
+  { host: 'blocked.lab.test', v4: '198.18.2.10', kind: 'middlebox-sni-reset',
+    expect: { probe: 'SNI_FILTERED', pcap: 'RESET_AFTER_CLIENT_HELLO' } },
+  { host: 'plain.lab.test', v4: '198.18.2.11', kind: 'nginx', plain: true,
+    expect: { probe: 'PLAINTEXT_HTTP_ON_TLS_PORT', pcap: 'PLAINTEXT_HTTP_ON_TLS_PORT' } },
+  { host: 'tls10.lab.test', v4: '198.18.2.12', kind: 'nginx', cert: 'good', protocols: 'TLSv1', redirect: true,
+    expect: { probe: 'PROTOCOL_VERSION_MISMATCH', pcap: 'PROTOCOL_VERSION_MISMATCH' } },
+  { host: 'tls13.lab.test', v4: '198.18.2.13', kind: 'nginx', cert: 'good', protocols: 'TLSv1.3', redirect: true, hsts: true,
+    expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK' } },
+  { host: 'expired.lab.test', v4: '198.18.2.14', kind: 'nginx', cert: 'expired', protocols: 'TLSv1.2', redirect: true,
+    expect: { probe: 'CERT_EXPIRED', pcap: 'CERT_EXPIRED' } },
+  { host: 'expired13.lab.test', v4: '198.18.2.15', kind: 'nginx', cert: 'expired', protocols: 'TLSv1.3', redirect: true,
+    expect: { probe: 'CERT_EXPIRED', pcap: 'CLIENT_ABORTED' } },
+  { host: 'wrongname.lab.test', v4: '198.18.2.16', kind: 'nginx', cert: 'wrongname', protocols: 'TLSv1.2', redirect: true,
+    expect: { probe: 'CERT_HOSTNAME_MISMATCH', pcap: 'CERT_HOSTNAME_MISMATCH' } },
+  { host: 'selfsigned.lab.test', v4: '198.18.2.17', kind: 'nginx', cert: 'selfsigned', protocols: 'TLSv1.2', redirect: true,
+    expect: { probe: 'CERT_SELF_SIGNED', pcap: 'CERT_SELF_SIGNED' } },
+  { host: 'nochain.lab.test', v4: '198.18.2.18', kind: 'nginx', cert: 'good', leafOnly: true, protocols: 'TLSv1.2', redirect: true,
+    expect: { probe: 'CERT_CHAIN_INCOMPLETE', pcap: 'CERT_CHAIN_INCOMPLETE' } },
+  { host: 'noredirect.lab.test', v4: '198.18.2.19', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: false,
+    expect: { probe: 'HTTP_NO_REDIRECT', pcap: 'HANDSHAKE_OK' } },
+  { host: 'closed.lab.test', v4: '198.18.2.20', kind: 'middlebox-drop',
+    expect: { probe: 'TCP_TIMEOUT', pcap: 'TCP_TIMEOUT' } },
+  { host: 'rejected.lab.test', v4: '198.18.2.21', kind: 'middlebox-icmp',
+    expect: { probe: 'TCP_UNREACHABLE', pcap: 'TCP_UNREACHABLE' } },
+  { host: 'refused.lab.test', v4: '198.18.2.22', kind: 'nothing-listening',
+    expect: { probe: 'TCP_REFUSED', pcap: 'TCP_REFUSED' } },
+  { host: 'silent.lab.test', v4: '198.18.2.23', kind: 'hostile', behaviour: 'silent',
+    expect: { probe: 'NO_SERVER_HELLO', pcap: 'NO_SERVER_HELLO' } },
+  { host: 'garbage.lab.test', v4: '198.18.2.24', kind: 'hostile', behaviour: 'garbage',
+    expect: { probe: 'NOT_TLS', pcap: 'NOT_TLS' } },
+  { host: 'endless.lab.test', v4: '198.18.2.25', kind: 'hostile', behaviour: 'endless',
+    expect: { probe: 'NO_SERVER_HELLO', pcap: 'NO_SERVER_HELLO' } },
+  { host: 'ws.lab.test', v4: '198.18.2.26', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, websocket: true,
+    expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK' } },
+  { host: 'weakcipher.lab.test', v4: '198.18.2.27', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2', ciphers: 'AES128-SHA', redirect: true,
+    expect: { probe: 'HANDSHAKE_OK', pcap: 'NO_SHARED_CIPHER' } },
+];
+
+export const SNI_BLOCK_STRING = 'blocked.lab.test';
