@@ -1,1 +1,5 @@
-export {};
+export { connectionFacts, connectionItem, inputSummary, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Report, type ReportItem, type Summary } from './model.js';
+export { redact, type RedactMode } from './redact.js';
+export { renderTerminal, summaryLine, type TerminalOptions } from './terminal.js';
+export { renderMarkdown } from './markdown.js';
+export { useColor, paint, bold } from './style.js';

@@ -17,7 +17,9 @@ export function rel(r: R, t: number): string {
 }
 
 function ms(seconds: number): string {
-  return `${(seconds * 1000).toFixed(1)} ms`;
+  const v = seconds * 1000;
+  // Lab and LAN round trips are fractions of a millisecond; keep them readable.
+  return `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
 }
 
 const ALERT = {

@@ -36,7 +36,7 @@ export const CODES = {
   RESET_AFTER_CLIENT_HELLO: {
     severity: 'error',
     title: 'Connection reset right after the ClientHello',
-    remedy: 'A reset in answer to the ClientHello, before any server answer, is the signature of SNI-based interception: a cloud provider enforcing ICP filing (备案) for the domain, or national SNI filtering. Run `tlsdoctor probe HOST` from an affected network: if the same address answers a ClientHello without SNI or with another name, the SNI is being filtered. Fix: complete the ICP filing with the provider that hosts the server (or transfer it), or serve the domain from outside the enforcing network. No server setting can fix it.',
+    remedy: 'A reset in answer to the ClientHello, before any server answer, is the signature of SNI-based interception: a cloud provider enforcing ICP filing (备案) for the domain, or national SNI filtering. Run `tlsdoctor probe HOST` from an affected network: if the same address answers a ClientHello without SNI or with another name, the SNI is being filtered. To fix it, complete the ICP filing with the provider that hosts the server (or transfer it), or serve the domain from outside the enforcing network. No server setting can fix it.',
   },
   SNI_FILTERED: {
     severity: 'error',

@@ -1,0 +1,17 @@
+import { redact, renderMarkdown, renderTerminal, useColor, type RedactMode, type Report } from '@tlsdoctor/report';
+
+export type Format = 'table' | 'json' | 'markdown';
+
+export function render(report: Report, format: Format, redactMode: RedactMode, verbose: boolean): string {
+  const r = redact(report, redactMode);
+  if (format === 'json') return JSON.stringify(r, null, 2) + '\n';
+  if (format === 'markdown') return renderMarkdown(r);
+  return renderTerminal(r, { color: useColor(process.stdout), verbose, width: process.stdout.columns });
+}
+
+export function parseRedact(v: unknown): RedactMode {
+  if (v === undefined || v === false) return 'none';
+  if (v === true || v === '' || v === 'clients') return 'clients';
+  if (v === 'all') return 'all';
+  throw new Error(`--redact takes no value, or "all" (got "${String(v)}")`);
+}

@@ -1,0 +1,82 @@
+import { analyzeCapture, DEFAULT_TLS_PORTS, type CaptureAnalysis } from '@tlsdoctor/analysis';
+import { CaptureError } from '@tlsdoctor/capture';
+import { connectionItem, inputSummary, SCHEMA_VERSION, summarize, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
+import { diagnoseConnection } from '@tlsdoctor/rules';
+import { exitFor } from './exit.js';
+import { render, type Format } from './output.js';
+import type { RedactMode } from '@tlsdoctor/report';
+
+export interface PcapOptions {
+  files: string[];
+  format: Format;
+  redact: RedactMode;
+  verbose: boolean;
+  failuresOnly: boolean;
+  sni?: string;
+  host?: string;
+  port?: number;
+  tlsPorts: number[];
+}
+
+function matchesFilters(it: ReportItem, o: PcapOptions): boolean {
+  if (o.failuresOnly && it.outcome !== 'error' && it.outcome !== 'warning') return false;
+  if (o.sni && (it.sni ?? '').toLowerCase() !== o.sni.toLowerCase() && !(o.sni.startsWith('*.') && (it.sni ?? '').toLowerCase().endsWith(o.sni.slice(1).toLowerCase()))) return false;
+  if (o.host && it.server.ip !== o.host && it.client?.ip !== o.host && it.sni !== o.host) return false;
+  if (o.port !== undefined && it.server.port !== o.port) return false;
+  return true;
+}
+
+/** A progress bar on stderr, only for a terminal and only for files worth waiting for. */
+function progress(file: string): ((read: number, size: number) => void) | undefined {
+  if (!process.stderr.isTTY || process.env.CI) return undefined;
+  let last = 0;
+  return (read, size) => {
+    if (size < 50 * 1024 * 1024) return;
+    const now = Date.now();
+    if (now - last < 200 && read < size) return;
+    last = now;
+    const pct = Math.min(100, Math.floor((read / size) * 100));
+    const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
+    process.stderr.write(`\r${file} [${bar}] ${pct}%`);
+    if (read >= size) process.stderr.write('\r\x1b[K');
+  };
+}
+
+export async function runPcap(o: PcapOptions): Promise<number> {
+  const items: ReportItem[] = [];
+  const inputs: InputSummary[] = [];
+  let failed = false;
+  for (const file of o.files) {
+    let a: CaptureAnalysis;
+    try {
+      a = await analyzeCapture(file, { tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts], onProgress: progress(file) });
+    } catch (e) {
+      if (!(e instanceof CaptureError)) throw e;
+      failed = true;
+      process.stderr.write(`tlsdoctor: ${e.message}\n`);
+      inputs.push({ path: file, warnings: [], error: e.message });
+      continue;
+    }
+    if (a.error) {
+      failed = true;
+      process.stderr.write(`tlsdoctor: ${a.error.message}; the ${a.read.packets} packet(s) before it are reported\n`);
+    }
+    inputs.push(inputSummary(a));
+    const end = a.connections.reduce((m, c) => Math.max(m, c.lastTime), 0);
+    for (const c of a.connections) {
+      const item = connectionItem(c, file, diagnoseConnection(c, { captureEnd: end }));
+      if (matchesFilters(item, o)) items.push(item);
+    }
+  }
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: TOOL,
+    command: 'pcap',
+    generatedAt: new Date().toISOString(),
+    input: { files: inputs },
+    summary: summarize(items),
+    connections: items,
+  };
+  process.stdout.write(render(report, o.format, o.redact, o.verbose));
+  return exitFor(report.summary.worst, failed);
+}

@@ -1,0 +1,177 @@
+import type { CaptureAnalysis, ConnectionRecord } from '@tlsdoctor/analysis';
+import { worst, type Finding, type Severity } from '@tlsdoctor/rules';
+import { cipherSuiteName, extensionName, groupName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
+
+export const SCHEMA_VERSION = 1;
+export const TOOL = { name: 'tlsdoctor', version: '0.1.0' };
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+/** One analysed connection (pcap) or target address (probe), as every renderer shows it. */
+export interface ReportItem {
+  id: number;
+  /** Which input file (pcap) or which target (probe) it came from. */
+  source: string;
+  client?: Endpoint;
+  server: Endpoint;
+  sni: string | null;
+  version: string | null;
+  cipher: string | null;
+  alpn: string | null;
+  ja3: string | null;
+  ja3s: string | null;
+  ja4: string | null;
+  outcome: Severity;
+  diagnoses: Finding[];
+  /** Everything else that was measured, for --verbose, the Markdown details block and JSON. */
+  facts: Record<string, unknown>;
+}
+
+export interface InputSummary {
+  path: string;
+  format?: string;
+  gzip?: boolean;
+  packets?: number;
+  bytes?: number;
+  warnings: string[];
+  error: string | null;
+}
+
+export interface Report {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  command: 'pcap' | 'probe';
+  generatedAt: string;
+  input: { files?: InputSummary[]; targets?: string[]; options?: Record<string, unknown> };
+  summary: Summary;
+  connections?: ReportItem[];
+  targets?: ReportItem[];
+}
+
+export interface Summary {
+  total: number;
+  bySeverity: Record<Severity, number>;
+  byCode: Record<string, number>;
+  worst: Severity;
+}
+
+export function summarize(items: ReportItem[]): Summary {
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, ok: 0 };
+  const byCode: Record<string, number> = {};
+  for (const it of items) {
+    bySeverity[it.outcome]++;
+    const primary = it.diagnoses[0];
+    if (primary) byCode[primary.code] = (byCode[primary.code] ?? 0) + 1;
+  }
+  return { total: items.length, bySeverity, byCode, worst: worst(items.map((i) => i.outcome)) };
+}
+
+const iso = (t: number | undefined) => (t === undefined ? null : new Date(t * 1000).toISOString());
+
+/** The facts of a captured connection that a ticket reader may want, in plain JSON. */
+export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
+  const ch = r.clientHello;
+  const sh = r.serverHello;
+  const rel = (t: number | undefined) => (t === undefined ? null : Math.round((t - r.firstTime) * 1e6) / 1e3);
+  return {
+    ipVersion: r.ipVersion,
+    tlsEvidence: r.tlsEvidence,
+    startCaptured: r.startCaptured,
+    firstPacket: iso(r.firstTime),
+    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
+    history: r.tcp.history,
+    timingsMs: {
+      syn: rel(r.tcp.syn?.time),
+      synAck: rel(r.tcp.synAck?.time),
+      clientHello: rel(ch?.time),
+      serverHello: rel(sh?.time),
+      end: rel(r.end?.time),
+    },
+    tcp: {
+      synCount: r.tcp.synCount,
+      synAck: r.tcp.synAck ? { frame: r.tcp.synAck.frame, ttl: r.tcp.synAck.ttl, ipId: r.tcp.synAck.ipId, window: r.tcp.synAck.window } : null,
+      resets: r.tcp.rsts.map((p) => ({ frame: p.frame, from: p.dir === 0 ? 'client' : 'server', ttl: p.ttl, ipId: p.ipId, window: p.window, atMs: rel(p.time) })),
+      icmp: r.tcp.icmp.map((i) => ({ frame: i.frame, type: i.type, code: i.code, from: i.from, ttl: i.ttl })),
+      bytes: { client: r.tcp.bytes[0], server: r.tcp.bytes[1] },
+      retransmissions: { client: r.tcp.retransmissions[0], server: r.tcp.retransmissions[1] },
+    },
+    end: r.end ? { how: r.end.how, by: r.end.by, frame: r.end.frame, after: r.end.after, atMs: rel(r.end.time) } : null,
+    clientHello: ch
+      ? {
+          frame: ch.frame,
+          legacyVersion: versionName(ch.legacyVersion),
+          offeredVersions: ch.offeredVersions.map(versionName),
+          cipherSuites: ch.cipherSuites.map(cipherSuiteName),
+          extensions: ch.extensions.map((e) => (e.malformed ? `${extensionName(e.type)} (malformed)` : extensionName(e.type))),
+          serverNames: ch.serverNames ?? [],
+          alpn: ch.alpn ?? [],
+          supportedGroups: (ch.supportedGroups ?? []).map(groupName),
+          keyShares: (ch.keyShares ?? []).map((k) => `${groupName(k.group)} (${k.keyLength} bytes)`),
+          signatureAlgorithms: (ch.signatureAlgorithms ?? []).map(signatureSchemeName),
+          ja3String: r.ja3?.string ?? null,
+          ja4Raw: r.ja4?.raw ?? null,
+          ja4Original: r.ja4?.original ?? null,
+        }
+      : null,
+    serverHello: sh
+      ? {
+          frame: sh.frame,
+          version: versionName(sh.version),
+          cipherSuite: cipherSuiteName(sh.cipherSuite),
+          extensions: sh.extensions.map((e) => extensionName(e.type)),
+          keyShareGroup: sh.keyShareGroup === undefined ? null : groupName(sh.keyShareGroup),
+          helloRetryRequest: r.helloRetryRequest ? { frame: r.helloRetryRequest.frame, group: r.helloRetryRequest.group === undefined ? null : groupName(r.helloRetryRequest.group) } : null,
+        }
+      : null,
+    certificates: r.certificates.map((c) => ({
+      subject: c.subject,
+      issuer: c.issuer,
+      sans: c.sans,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      serialNumber: c.serialNumber,
+      fingerprint256: c.fingerprint256,
+      selfSigned: c.selfSigned,
+    })),
+    alerts: r.alerts.map((a) => ({ from: a.from, level: a.level, description: a.name, code: a.description, frame: a.frame })),
+    messages: r.messages.map((m) => `${m.from}: ${m.name} (frame ${m.frame})`),
+    nonTls: r.nonTls ? { from: r.nonTls.from, frame: r.nonTls.frame, kind: r.nonTls.description.kind, summary: r.nonTls.description.summary, firstBytesHex: r.nonTls.description.hexPrefix } : null,
+    tunnel: r.tunnel ?? null,
+    parseErrors: r.parseErrors,
+    partial: r.partialReasons,
+  };
+}
+
+export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[]): ReportItem {
+  return {
+    id: r.id,
+    source,
+    client: r.client,
+    server: r.server,
+    sni: r.sni ?? null,
+    version: r.version === undefined ? null : versionName(r.version),
+    cipher: r.cipher === undefined ? null : cipherSuiteName(r.cipher),
+    alpn: r.alpn ?? null,
+    ja3: r.ja3?.hash ?? null,
+    ja3s: r.ja3s?.hash ?? null,
+    ja4: r.ja4?.fingerprint ?? null,
+    outcome: worst(diagnoses.map((d) => d.severity)),
+    diagnoses,
+    facts: connectionFacts(r),
+  };
+}
+
+export function inputSummary(a: CaptureAnalysis): InputSummary {
+  return {
+    path: a.file,
+    format: a.read.format,
+    gzip: a.read.gzip,
+    packets: a.read.packets,
+    bytes: a.read.bytes,
+    warnings: a.warnings,
+    error: a.error ? a.error.message : null,
+  };
+}

@@ -1,0 +1,74 @@
+import Table from 'cli-table3';
+import type { Report, ReportItem } from './model.js';
+import { bold, paint } from './style.js';
+
+export interface TerminalOptions {
+  color: boolean;
+  verbose: boolean;
+  /** Terminal width, to size the table. */
+  width?: number;
+}
+
+function endpoint(e: { ip: string; port: number } | undefined): string {
+  if (!e) return '';
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+export function summaryLine(report: Report): string {
+  const s = report.summary;
+  const noun = report.command === 'pcap' ? 'connection' : 'address';
+  const parts = [`${s.total} TLS ${noun}${s.total === 1 ? '' : 's'}`];
+  for (const sev of ['error', 'warning', 'info', 'ok'] as const) if (s.bySeverity[sev] > 0) parts.push(`${s.bySeverity[sev]} ${sev === 'ok' ? 'healthy' : sev}`);
+  const codes = Object.entries(s.byCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}×${n}`).join(', ');
+  return `${parts.join(', ')}${codes ? ` (${codes})` : ''}`;
+}
+
+export function renderTerminal(report: Report, opts: TerminalOptions): string {
+  const items = report.connections ?? report.targets ?? [];
+  const c = opts.color;
+  const lines: string[] = [];
+  const inputs = report.input.files?.map((f) => `${f.path} (${f.format ?? '?'}${f.gzip ? ', gzip' : ''}, ${f.packets ?? 0} packets)`) ?? report.input.targets ?? [];
+  lines.push(`${bold('tlsdoctor', c)} ${report.command} ${inputs.join(', ')}`);
+  for (const f of report.input.files ?? []) {
+    for (const w of f.warnings) lines.push(paint(`warning: ${w}`, 'warning', c));
+    if (f.error) lines.push(paint(`error: ${f.error}`, 'error', c));
+  }
+  lines.push(summaryLine(report));
+  if (items.length === 0) return lines.join('\n') + '\n';
+  const head = report.command === 'pcap' ? ['#', 'client → server', 'SNI', 'TLS', 'diagnosis'] : ['target', 'address', 'TLS', 'diagnosis'];
+  const table = new Table({ head: c ? head.map((h) => bold(h, c)) : head, style: { head: [], border: [] }, wordWrap: true });
+  for (const it of items) {
+    const primary = it.diagnoses[0];
+    const diag = primary ? paint(primary.code, primary.severity, c) + (it.diagnoses.length > 1 ? ` +${it.diagnoses.slice(1).map((d) => d.code).join(', ')}` : '') : '';
+    const tls = [it.version, it.cipher].filter(Boolean).join(' ') || '—';
+    if (report.command === 'pcap') table.push([String(it.id), `${endpoint(it.client)} → ${endpoint(it.server)}`, it.sni ?? '(none)', tls, diag]);
+    else table.push([it.source, endpoint(it.server), tls, diag]);
+  }
+  lines.push(table.toString());
+  for (const it of items) {
+    const show = it.diagnoses.filter((d) => d.severity !== 'ok' || opts.verbose);
+    if (show.length === 0) continue;
+    lines.push('');
+    const who = report.command === 'pcap' ? `#${it.id} ${endpoint(it.client)} → ${endpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} ${endpoint(it.server)}`;
+    lines.push(bold(who, c));
+    for (const d of show) {
+      lines.push(`  ${paint(d.code, d.severity, c)}: ${d.title}`);
+      for (const e of d.evidence) lines.push(`    - ${e}`);
+      if (d.severity !== 'ok') lines.push(`    Fix: ${d.remedy}`);
+    }
+    if (opts.verbose) lines.push(...verboseFacts(it));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function verboseFacts(it: ReportItem): string[] {
+  const out: string[] = [];
+  const f = it.facts as Record<string, any>;
+  const ch = f.clientHello as Record<string, unknown> | null | undefined;
+  if (ch) {
+    out.push('  ClientHello:');
+    for (const [k, v] of Object.entries(ch)) out.push(`    ${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+  }
+  out.push(`  fingerprints: JA3 ${it.ja3 ?? '—'}, JA3S ${it.ja3s ?? '—'}, JA4 ${it.ja4 ?? '—'}`);
+  return out;
+}
