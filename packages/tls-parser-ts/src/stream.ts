@@ -12,7 +12,7 @@ export type StreamEvent =
   | { kind: 'handshake'; offset: number; msgType: number; body: Uint8Array; clientHello?: ClientHello; serverHello?: ServerHello }
   | { kind: 'alert'; offset: number; alert: Alert }
   | { kind: 'change-cipher-spec'; offset: number }
-  | { kind: 'encryption-started'; offset: number; reason: 'change-cipher-spec' | 'tls13-server-hello' | 'application-data' }
+  | { kind: 'encryption-started'; offset: number; reason: 'change-cipher-spec' | 'tls13-server-hello' | 'application-data' | 'encrypted-alert' }
   | { kind: 'not-tls'; offset: number }
   /** TLS found after a non-TLS preamble (a SOCKS or HTTP CONNECT exchange): records follow from here. */
   | { kind: 'tls-after-preamble'; offset: number; preambleLength: number }
@@ -297,6 +297,12 @@ export class TlsStreamReader {
       this.encrypted = true;
       this.out.push({ kind: 'encryption-started', offset, reason: 'application-data' });
     }
+    // A clear alert is two bytes with level 1 or 2; anything else is an alert under keys we
+    // did not see start (a capture that began mid-connection), as Wireshark also reads it.
+    if (!this.encrypted && type === ContentType.Alert && (body.length !== 2 || (body[0] !== 1 && body[0] !== 2))) {
+      this.encrypted = true;
+      this.out.push({ kind: 'encryption-started', offset, reason: 'encrypted-alert' });
+    }
     this.out.push({ kind: 'record', offset, contentType: type, version, length: body.length, encrypted: this.encrypted });
     if (this.encrypted && type === ContentType.Handshake && this.isPlainHello(body)) {
       // A TLS 1.3 middlebox-compatibility CCS may come before a second ClientHello (after a
@@ -310,15 +316,7 @@ export class TlsStreamReader {
       return;
     }
     if (type === ContentType.Alert) {
-      try {
-        // A record may carry more than one alert; each is two bytes.
-        for (let p = 0; p < body.length; p += 2) {
-          this.out.push({ kind: 'alert', offset: offset + RECORD_HEADER_LENGTH + p, alert: parseAlert(body.subarray(p, p + 2), offset + RECORD_HEADER_LENGTH + p) });
-        }
-      } catch (e) {
-        if (!(e instanceof TlsParseError)) throw e;
-        this.out.push({ kind: 'error', offset: e.offset, error: e });
-      }
+      this.out.push({ kind: 'alert', offset: offset + RECORD_HEADER_LENGTH, alert: parseAlert(body, offset + RECORD_HEADER_LENGTH) });
       return;
     }
     if (type === ContentType.Handshake) this.onHandshakeFragment(body, offset + RECORD_HEADER_LENGTH);

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { alertName, cipherSuiteName, extensionName, groupName, handshakeTypeName, isGrease, signatureSchemeName, versionName } from './names.js';
+
+describe('registry names', () => {
+  it.each([
+    [cipherSuiteName, 0x1301, 'TLS_AES_128_GCM_SHA256'],
+    [cipherSuiteName, 0xc02f, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
+    [extensionName, 0x0000, 'server_name'],
+    [extensionName, 0xfe0d, 'encrypted_client_hello'],
+    [extensionName, 0x44cd, 'application_settings'],
+    [groupName, 0x001d, 'x25519'],
+    [groupName, 0x11ec, 'X25519MLKEM768'],
+    [signatureSchemeName, 0x0804, 'rsa_pss_rsae_sha256'],
+    [alertName, 70, 'Protocol Version'],
+    [handshakeTypeName, 2, 'Server Hello'],
+    [handshakeTypeName, 4, 'New Session Ticket'],
+    [versionName, 0x0304, 'TLS 1.3'],
+    [versionName, 0x7f17, 'TLS 1.3 (draft 23)'],
+  ])('%o(0x%s) is named', (fn, v, name) => {
+    expect((fn as (v: number) => string)(v as number)).toBe(name);
+  });
+
+  it('shows unknown values in hex instead of dropping them', () => {
+    expect(cipherSuiteName(0x7777)).toBe('0x7777');
+    expect(extensionName(0xabcd)).toBe('0xabcd');
+  });
+
+  it('flags every RFC 8701 GREASE value and gives it no registry name', () => {
+    for (let n = 0; n < 16; n++) {
+      const v = (n << 12) | 0x0a00 | (n << 4) | 0x0a;
+      expect(isGrease(v)).toBe(true);
+      expect(cipherSuiteName(v)).toMatch(/^GREASE/);
+      expect(groupName(v)).toMatch(/^GREASE/);
+    }
+    expect(isGrease(0x0a1a)).toBe(false);
+    expect(isGrease(0x1301)).toBe(false);
+  });
+});

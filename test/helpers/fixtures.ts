@@ -1,0 +1,48 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readCaptureFile, TcpTracker, type TcpConnection } from '@tlsdoctor/capture';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const FIXTURES = join(ROOT, 'fixtures');
+export const SHARED = resolve(ROOT, '..', 'shared');
+export const GROUND_TRUTH = join(SHARED, 'ground-truth', 'ja4');
+
+export interface Sidecar {
+  scenario: string;
+  note?: string;
+  client: string;
+  capture: string;
+  expect: { primary: string; also?: string[] };
+}
+
+/** Every capture in fixtures/ with its sidecar. */
+export function fixtureFiles(): { name: string; path: string; sidecar: Sidecar }[] {
+  return readdirSync(FIXTURES)
+    .filter((f) => !f.endsWith('.json') && !f.startsWith('.'))
+    .sort()
+    .map((f) => ({ name: f, path: join(FIXTURES, f), sidecar: JSON.parse(readFileSync(join(FIXTURES, `${f}.json`), 'utf8')) as Sidecar }));
+}
+
+export function groundTruthAvailable(): boolean {
+  return existsSync(GROUND_TRUTH);
+}
+
+/** The reassembled bytes of each direction of each TCP connection in a capture. */
+export async function reassembled(path: string): Promise<{ conn: TcpConnection; client: Uint8Array; server: Uint8Array }[]> {
+  const chunks = new Map<TcpConnection, [Uint8Array[], Uint8Array[]]>();
+  const out: { conn: TcpConnection; client: Uint8Array; server: Uint8Array }[] = [];
+  const tracker = new TcpTracker({
+    sinkFactory: (c) => {
+      const parts: [Uint8Array[], Uint8Array[]] = [[], []];
+      chunks.set(c, parts);
+      return { data: (dir, bytes) => (parts[dir].push(bytes), true) };
+    },
+    onConnection: (c) => {
+      const [a, b] = chunks.get(c)!;
+      out.push({ conn: c, client: Buffer.concat(a), server: Buffer.concat(b) });
+    },
+  });
+  await readCaptureFile(path, (p) => tracker.packet(p));
+  tracker.finish();
+  return out.sort((x, y) => x.conn.id - y.conn.id);
+}
