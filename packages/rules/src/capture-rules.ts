@@ -13,7 +13,7 @@ type CaptureRule = Rule<R, CaptureContext>;
 
 /** Milliseconds since the connection's first packet, as reports show it. */
 export function rel(r: R, t: number): string {
-  return `+${((t - r.firstTime) * 1000).toFixed(1)} ms`;
+  return `+${ms(t - r.firstTime)}`;
 }
 
 function ms(seconds: number): string {

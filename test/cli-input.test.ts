@@ -1,0 +1,118 @@
+// Bad input gets one clear line naming what is wrong and where, a non-zero exit, and nothing
+// else lost: what could be read is still reported.
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES } from './helpers/fixtures.js';
+import { runCli } from './helpers/cli.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-cli-'));
+  const good = readFileSync(join(FIXTURES, 'sni-reset.pcap'));
+  writeFileSync(join(dir, 'empty.pcap'), '');
+  writeFileSync(join(dir, 'page.pcap'), '<!DOCTYPE html><html><body>Not Found</body></html>');
+  writeFileSync(join(dir, 'notes.pcap'), 'tcpdump output pasted as text\n');
+  writeFileSync(join(dir, 'truncated.pcap'), good.subarray(0, good.length - 20));
+  writeFileSync(join(dir, 'header-only.pcap'), good.subarray(0, 10));
+  // A record header that claims 2 GB for the second packet.
+  const absurd = Buffer.from(good);
+  const second = 24 + 16 + absurd.readUInt32LE(24 + 8);
+  absurd.writeUInt32LE(0x7fffffff, second + 8);
+  writeFileSync(join(dir, 'absurd.pcap'), absurd);
+  mkdirSync(join(dir, 'a-directory.pcap'));
+});
+
+describe('tlsdoctor pcap on bad input', () => {
+  it.each([
+    ['missing.pcap', /missing\.pcap: no such file/],
+    ['empty.pcap', /empty\.pcap: the file is empty/],
+    ['page.pcap', /page\.pcap: not a pcap or pcapng capture: it starts with an HTML page/],
+    ['notes.pcap', /notes\.pcap: not a pcap or pcapng capture: it starts with text \("tcpdump output pasted as text"\)/],
+    ['header-only.pcap', /pcap global header cut short: 10 of 24 bytes/],
+    ['a-directory.pcap', /is a directory/],
+  ])('%s: one line on stderr, exit 2', (file, message) => {
+    const r = runCli(['pcap', join(dir, file)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a truncated last packet: a warning, and every packet before it is still diagnosed', () => {
+    const r = runCli(['pcap', join(dir, 'truncated.pcap'), '--format', 'json']);
+    const report = JSON.parse(r.stdout);
+    expect(report.input.files[0].warnings.join()).toMatch(/the last packet \(5\) is cut short/);
+    expect(report.input.files[0].packets).toBe(4);
+    expect(report.connections).toHaveLength(1);
+    expect(r.code).not.toBe(2);
+  });
+
+  it('an absurd packet length: exit 2 with the byte offset, and the packets before it reported', () => {
+    const r = runCli(['pcap', join(dir, 'absurd.pcap'), '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/packet 2 claims 2147483647 captured bytes.*\(at byte \d+\); the 1 packet\(s\) before it are reported/);
+    expect(JSON.parse(r.stdout).input.files[0].packets).toBe(1);
+  });
+
+  it('several files: the readable ones are reported, the bad one named, exit 2', () => {
+    const r = runCli(['pcap', join(FIXTURES, 'sni-reset.pcap'), join(dir, 'empty.pcap'), '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).connections).toHaveLength(1);
+    expect(r.stderr).toMatch(/empty\.pcap: the file is empty/);
+  });
+
+  it.each([
+    [['pcap'], /Not enough non-option arguments|files/],
+    [['pcap', 'x.pcap', '--format', 'xml'], /Invalid values/],
+    [['pcap', 'x.pcap', '--port', '70000'], /--port must be a port from 1 to 65535/],
+    [['frobnicate'], /Unknown argument|Name a command/],
+  ])('bad usage %j: exit 2', (args, message) => {
+    const r = runCli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('tlsdoctor pcap output', () => {
+  const file = join(FIXTURES, 'sni-reset.pcap');
+
+  it('never colours output that is not a terminal', () => {
+    expect(runCli(['pcap', file]).stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('--redact masks client addresses everywhere; --redact=all also servers and names', () => {
+    const clients = runCli(['pcap', file, '--format', 'json', '--redact']).stdout;
+    expect(clients).not.toContain('198.18.1.2');
+    expect(clients).toContain('client-1');
+    expect(clients).toContain('198.18.2.10');
+    const all = runCli(['pcap', file, '--format', 'json', '--redact=all']).stdout;
+    for (const secret of ['198.18.1.2', '198.18.2.10', 'blocked.lab.test']) expect(all).not.toContain(secret);
+    expect(all).toContain('host-1');
+  });
+
+  it('--format markdown: summary, a section per failure with evidence and fix, raw facts folded', () => {
+    const md = runCli(['pcap', file, '--format', 'markdown']).stdout;
+    expect(md).toMatch(/^# tlsdoctor pcap report/m);
+    expect(md).toMatch(/\*\*Summary:\*\* 1 TLS connection, 1 error/);
+    expect(md).toMatch(/### `RESET_AFTER_CLIENT_HELLO` \(error\)/);
+    expect(md).toMatch(/\*\*Fix:\*\*/);
+    expect(md).toMatch(/<details><summary>Raw facts<\/summary>/);
+  });
+
+  it('filters: --sni, --port, --failures-only', () => {
+    const files = [file, join(FIXTURES, 'handshake-ok-curl-tls13.pcap')];
+    const count = (extra: string[]) => JSON.parse(runCli(['pcap', ...files, '--format', 'json', ...extra]).stdout).connections.length;
+    expect(count([])).toBe(2);
+    expect(count(['--sni', 'good.lab.test'])).toBe(1);
+    expect(count(['--sni', '*.lab.test'])).toBe(2);
+    expect(count(['--port', '8443'])).toBe(0);
+    expect(count(['--failures-only'])).toBe(1);
+  });
+
+  it('--verbose lists every ClientHello field', () => {
+    const out = runCli(['pcap', join(FIXTURES, 'handshake-ok-curl-tls13.pcap'), '--verbose']).stdout;
+    expect(out).toMatch(/cipherSuites: TLS_AES_256_GCM_SHA384/);
+    expect(out).toMatch(/fingerprints: JA3 [0-9a-f]{32}, JA3S [0-9a-f]{32}, JA4 t13d/);
+  });
+});

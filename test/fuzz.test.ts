@@ -1,0 +1,114 @@
+// Mutation fuzzing over the real handshakes and captures in fixtures/: whatever the bytes, the
+// parsers return a result or throw their one typed error; nothing else escapes, nothing hangs.
+// FUZZ_CASES sets the number of cases (npm run fuzz runs two million).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAlert, parseCertificate, parseClientHello, parseServerHello, parseServerKeyExchange, TlsParseError, TlsStreamReader } from '@tlsdoctor/tls-parser-ts';
+import { CaptureError, PcapngParser, PcapParser, TcpTracker, detectFormat } from '@tlsdoctor/capture';
+import { TlsConnectionSink } from '@tlsdoctor/analysis';
+import { fixtureFiles, reassembled } from './helpers/fixtures.js';
+
+const CASES = Number(process.env.FUZZ_CASES ?? 100_000);
+
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+/** Flips bytes, sets interesting values (0, 0xff, lengths), truncates, or duplicates a slice. */
+function mutate(src: Uint8Array, r: () => number): Uint8Array {
+  let b: Uint8Array = Uint8Array.from(src);
+  const n = 1 + Math.floor(r() * 4);
+  for (let i = 0; i < n && b.length > 0; i++) {
+    const at = Math.floor(r() * b.length);
+    const op = r();
+    if (op < 0.4) b[at] ^= 1 << Math.floor(r() * 8);
+    else if (op < 0.7) b[at] = [0, 0xff, 0x7f, 0x80, 1, 0x40][Math.floor(r() * 6)];
+    else if (op < 0.85) b = b.subarray(0, at);
+    else {
+      const len = Math.min(b.length - at, 1 + Math.floor(r() * 64));
+      const out = new Uint8Array(b.length + len);
+      out.set(b.subarray(0, at + len));
+      out.set(b.subarray(at, at + len), at + len);
+      out.set(b.subarray(at + len), at + 2 * len);
+      b = out;
+    }
+  }
+  return b;
+}
+
+function onlyTyped(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof TlsParseError)) throw e;
+    expect(e.offset).toBeGreaterThanOrEqual(0);
+  }
+}
+
+describe('fuzz', async () => {
+  const streams: { client: Uint8Array; server: Uint8Array }[] = [];
+  for (const f of fixtureFiles()) for (const c of await reassembled(f.path)) if (c.client.length > 0) streams.push(c);
+  // Hello bodies: what follows the record and handshake headers of the first record.
+  const clientHellos = streams.map((s) => s.client.subarray(9, 5 + ((s.client[3] << 8) | s.client[4]))).filter((b) => b.length > 40 && b.length < 16000);
+  const serverFlights = streams.map((s) => s.server).filter((b) => b.length > 0 && b[0] === 22);
+
+  it(`${CASES} mutated ClientHellos, ServerHellos and messages: only TlsParseError`, () => {
+    const r = rng(12345);
+    for (let i = 0; i < CASES; i++) {
+      const ch = mutate(clientHellos[i % clientHellos.length], r);
+      onlyTyped(() => parseClientHello(ch));
+      if (i % 4 === 0) {
+        const sf = mutate(serverFlights[i % serverFlights.length].subarray(9), r);
+        onlyTyped(() => parseServerHello(sf));
+        onlyTyped(() => parseCertificate(sf, 0x0303));
+        onlyTyped(() => parseCertificate(sf, 0x0304));
+        onlyTyped(() => parseServerKeyExchange(sf, 0x0303));
+        onlyTyped(() => parseAlert(sf.subarray(0, 2)));
+      }
+    }
+  });
+
+  it(`${Math.ceil(CASES / 10)} mutated streams through the stream reader in random chunks: no throw at all`, () => {
+    const r = rng(777);
+    for (let i = 0; i < Math.ceil(CASES / 10); i++) {
+      const s = streams[i % streams.length];
+      const dir = i % 2 === 0 ? 'client' : 'server';
+      const bytes = mutate(dir === 'client' ? s.client : s.server, r);
+      const reader = new TlsStreamReader(dir);
+      let p = 0;
+      let steps = 0;
+      while (p < bytes.length) {
+        const n = 1 + Math.floor(r() * 700);
+        reader.push(bytes.subarray(p, p + n));
+        p += n;
+        steps++;
+      }
+      reader.finish();
+      expect(steps).toBeLessThanOrEqual(bytes.length + 1);
+    }
+  });
+
+  it(`${Math.ceil(CASES / 50)} mutated capture files through readers, TCP and TLS analysis: only CaptureError`, () => {
+    const r = rng(4242);
+    const files = fixtureFiles().filter((f) => !f.name.endsWith('.gz')).map((f) => readFileSync(f.path));
+    for (let i = 0; i < Math.ceil(CASES / 50); i++) {
+      const bytes = mutate(files[i % files.length], r);
+      const tracker = new TcpTracker({ sinkFactory: () => new TlsConnectionSink(), onConnection: (c) => (c.sink as TlsConnectionSink).toRecord(c, new Set([443])) });
+      const format = detectFormat(bytes);
+      if (!format) continue;
+      const parser = format === 'pcap' ? new PcapParser((p) => tracker.packet(p)) : new PcapngParser((p) => tracker.packet(p));
+      try {
+        parser.feed(bytes, bytes.length, true, 0);
+      } catch (e) {
+        if (!(e instanceof CaptureError)) throw e;
+      }
+      tracker.finish();
+    }
+  });
+});

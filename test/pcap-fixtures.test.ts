@@ -1,0 +1,55 @@
+// Every capture fixture, recorded in the lab with real clients and servers, must get the
+// diagnosis its sidecar names, with the key evidence, and its JSON must follow the schema.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixtureFiles, ROOT } from './helpers/fixtures.js';
+import { runCli } from './helpers/cli.js';
+import { validate } from './helpers/schema.js';
+
+const schema = JSON.parse(readFileSync(join(ROOT, 'docs', 'report.schema.json'), 'utf8'));
+
+/** The evidence each diagnosis must show, beyond its code. */
+const KEY_EVIDENCE: Record<string, RegExp[]> = {
+  RESET_AFTER_CLIENT_HELLO: [/ClientHello in frame \d+/, /RST.* from the server side in frame \d+/, /TTL 64 differs from the SYN-ACK's 63/, /looks injected/],
+  TCP_TIMEOUT: [/\d+ SYN\(s\) to /, /no SYN-ACK, RST or ICMP/],
+  TCP_REFUSED: [/RST\/ACK from 198\.18\.2\.22:443/],
+  TCP_UNREACHABLE: [/ICMP type 3 code 13 \(communication administratively prohibited\) from 198\.18\.1\.1/],
+  PLAINTEXT_HTTP_ON_TLS_PORT: [/plain HTTP response "HTTP\/1\.1 400 Bad Request"/],
+  NOT_TLS: [/binary data starting 00ff1337/],
+  NO_SERVER_HELLO: [/the server sent no byte/],
+  PROTOCOL_VERSION_MISMATCH: [/the client offered TLS 1\.[23]/],
+  NO_SHARED_CIPHER: [/alert Handshake Failure \(40\) from the server/],
+  CERT_EXPIRED: [/Certificate Expired \(45\) from the client/],
+  CERT_HOSTNAME_MISMATCH: [/the SNI wrongname\.lab\.test is not among the SANs/],
+  CERT_SELF_SIGNED: [/its own issuer/],
+  CERT_CHAIN_INCOMPLETE: [/only the leaf was sent/],
+  HANDSHAKE_OK: [/TLS 1\.[0-3], TLS_/],
+};
+
+describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap fixtures/%s', (_name, fx) => {
+  const run = runCli(['pcap', fx.path, '--format', 'json']);
+  const report = JSON.parse(run.stdout);
+
+  it(`names ${fx.sidecar.expect.primary}${fx.sidecar.expect.also ? ` and ${fx.sidecar.expect.also.join(', ')}` : ''}`, () => {
+    expect(report.connections).toHaveLength(1);
+    const codes = report.connections[0].diagnoses.map((d: { code: string }) => d.code);
+    expect(codes[0]).toBe(fx.sidecar.expect.primary);
+    for (const also of fx.sidecar.expect.also ?? []) expect(codes).toContain(also);
+  });
+
+  it('shows the key evidence', () => {
+    const evidence = report.connections[0].diagnoses[0].evidence.join('\n');
+    for (const re of KEY_EVIDENCE[fx.sidecar.expect.primary] ?? []) expect(evidence).toMatch(re);
+  });
+
+  it('exits 1 on an error-level finding, 0 otherwise', () => {
+    const error = report.connections[0].diagnoses.some((d: { severity: string }) => d.severity === 'error');
+    expect(run.code).toBe(error ? 1 : 0);
+    expect(run.stderr).toBe('');
+  });
+
+  it('gives JSON that follows docs/report.schema.json', () => {
+    expect(validate(report, schema)).toEqual([]);
+  });
+});
