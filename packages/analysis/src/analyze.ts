@@ -7,6 +7,11 @@ export interface AnalyzeOptions {
   tlsPorts?: number[];
   onProgress?: (bytesRead: number, fileSize: number) => void;
   maxLive?: number;
+  /**
+   * Called with each record as soon as its connection ends; the records are then not kept, so
+   * memory follows the live connections rather than the file.
+   */
+  onRecord?: (r: ConnectionRecord) => void;
 }
 
 export interface CaptureAnalysis {
@@ -23,6 +28,9 @@ export interface CaptureAnalysis {
 
 export const DEFAULT_TLS_PORTS = [443, 8443];
 
+/** Byte-less connections to ports of unknown use kept until the end of the capture, at most. */
+const MAX_SILENT = 10_000;
+
 /**
  * Reads a capture and builds a ConnectionRecord for each TLS connection. Errors in the file end
  * the reading, but every connection read before them is still analysed and returned.
@@ -32,8 +40,10 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const sinks = new Map<TcpConnection, TlsConnectionSink>();
   const records: ConnectionRecord[] = [];
   // Connections without bytes wait until the end: the capture may yet show TLS on their port.
+  // They hold no payload, only their TCP facts.
   const silent: [TcpConnection, TlsConnectionSink][] = [];
   let other = 0;
+  const keep = opts.onRecord ?? ((r: ConnectionRecord) => records.push(r));
   const tracker = new TcpTracker({
     maxLive: opts.maxLive,
     sinkFactory: (c) => {
@@ -44,13 +54,15 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     onConnection: (c) => {
       const sink = sinks.get(c) as TlsConnectionSink;
       sinks.delete(c);
-      if (!sink.sawBytes[0] && !sink.sawBytes[1]) {
+      // A connection without bytes to a port not (yet) known for TLS waits for the end of the
+      // capture, which may show TLS on that port; the wait list is bounded.
+      if (!sink.sawBytes[0] && !sink.sawBytes[1] && !tlsPorts.has(c.server.port) && silent.length < MAX_SILENT) {
         silent.push([c, sink]);
         return;
       }
       const rec = sink.toRecord(c, tlsPorts);
       if (rec) {
-        records.push(rec);
+        keep(rec);
         if (rec.tlsEvidence !== 'tls-port') tlsPorts.add(rec.server.port);
       } else other++;
     },
@@ -59,7 +71,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   tracker.finish();
   for (const [c, sink] of silent) {
     const rec = sink.toRecord(c, tlsPorts);
-    if (rec) records.push(rec);
+    if (rec) keep(rec);
     else other++;
   }
   records.sort((a, b) => a.id - b.id);

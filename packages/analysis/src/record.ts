@@ -1,5 +1,5 @@
 import type { Dir, Endpoint, IcmpFacts, PacketFacts, TcpConnection } from '@tlsdoctor/capture';
-import type { Alert, ClientHello, Ja3, Ja4, NonTlsDescription, ServerHello, ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
+import { ja3, ja3s, ja4, type ClientHello, type Ja3, type Ja4, type NonTlsDescription, type ServerHello, type ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
 import type { CertificateInfo, ChainCheck } from './certificate.js';
 
 export type Side = 'client' | 'server';
@@ -73,9 +73,9 @@ export interface ConnectionRecord {
   version?: number;
   cipher?: number;
   alpn?: string;
-  ja3?: Ja3;
-  ja3s?: Ja3;
-  ja4?: Ja4;
+  readonly ja3?: Ja3;
+  readonly ja3s?: Ja3;
+  readonly ja4?: Ja4;
   certificates: CertificateInfo[];
   certificatesFrame?: number;
   certificatesTime?: number;
@@ -99,6 +99,69 @@ export interface ConnectionRecord {
   incomplete: boolean;
   /** Parts of the handshake this capture cannot show (why the record is partial). */
   partialReasons: string[];
+}
+
+/** The TLS part of a record, as the stream readers fill it in. */
+export type TlsFacts = Omit<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end' | 'ja3' | 'ja3s' | 'ja4'>;
+
+type TcpPart = Pick<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end'>;
+
+/**
+ * A ConnectionRecord whose fingerprints are made when first read: three hashes per connection
+ * are most of the cost of a record, and a streaming run may never report them.
+ */
+export class Connection implements ConnectionRecord {
+  id!: number;
+  client!: Endpoint;
+  server!: Endpoint;
+  ipVersion!: 4 | 6;
+  tlsEvidence!: ConnectionRecord['tlsEvidence'];
+  startCaptured!: boolean;
+  firstTime!: number;
+  lastTime!: number;
+  tcp!: ConnectionRecord['tcp'];
+  end?: EndFacts;
+  clientHello?: ClientHello & TimedFact;
+  clientHelloCount!: number;
+  serverHello?: ServerHello & TimedFact;
+  helloRetryRequest?: TimedFact & { group?: number };
+  sni?: string;
+  version?: number;
+  cipher?: number;
+  alpn?: string;
+  certificates!: ConnectionRecord['certificates'];
+  certificatesFrame?: number;
+  certificatesTime?: number;
+  chain?: ChainCheck;
+  serverKeyExchange?: ServerKeyExchange;
+  certificateRequested!: boolean;
+  messages!: MessageSeen[];
+  alerts!: AlertSeen[];
+  encryptedFrom!: ConnectionRecord['encryptedFrom'];
+  encryptedRecords!: [number, number];
+  encryptedRecordSizes!: [number[], number[]];
+  nonTls?: ConnectionRecord['nonTls'];
+  tunnel?: ConnectionRecord['tunnel'];
+  parseErrors!: ConnectionRecord['parseErrors'];
+  incomplete!: boolean;
+  partialReasons!: string[];
+  private fp?: { ja3?: Ja3; ja3s?: Ja3; ja4?: Ja4 };
+
+  constructor(tls: TlsFacts, tcp: TcpPart) {
+    Object.assign(this, tls, tcp);
+  }
+
+  get ja3(): Ja3 | undefined {
+    return this.clientHello && ((this.fp ??= {}).ja3 ??= ja3(this.clientHello));
+  }
+
+  get ja4(): Ja4 | undefined {
+    return this.clientHello && ((this.fp ??= {}).ja4 ??= ja4(this.clientHello));
+  }
+
+  get ja3s(): Ja3 | undefined {
+    return this.serverHello && ((this.fp ??= {}).ja3s ??= ja3s(this.serverHello));
+  }
 }
 
 export function sideOf(dir: Dir): Side {

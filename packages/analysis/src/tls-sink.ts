@@ -3,9 +3,6 @@ import {
   describeNonTls,
   HandshakeType,
   handshakeTypeName,
-  ja3,
-  ja3s,
-  ja4,
   parseCertificate,
   parseServerKeyExchange,
   TlsStreamReader,
@@ -13,7 +10,7 @@ import {
   type StreamEvent,
 } from '@tlsdoctor/tls-parser-ts';
 import { checkChain, describeCertificate } from './certificate.js';
-import { sideOf, type ConnectionRecord } from './record.js';
+import { Connection, sideOf, type ConnectionRecord, type TlsFacts } from './record.js';
 import type { X509Certificate } from 'node:crypto';
 
 const MAX_MESSAGES = 48;
@@ -26,7 +23,7 @@ const MAX_SIZES = 8;
  */
 export class TlsConnectionSink implements StreamSink {
   readonly readers: [TlsStreamReader, TlsStreamReader] = [new TlsStreamReader('client'), new TlsStreamReader('server')];
-  readonly rec: Omit<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp'>;
+  readonly rec: TlsFacts;
   /** TLS events in capture order (bounded), for "the connection ended after ...". */
   private timeline: { name: string; time: number }[] = [];
   sawBytes: [boolean, boolean] = [false, false];
@@ -81,8 +78,8 @@ export class TlsConnectionSink implements StreamSink {
     const r = this.readers[dir];
     if (r.state === 'failed') return false;
     if (r.state === 'not-tls') return !r.nonTlsFull;
-    // After encryption only record counts matter; a few records are enough to tell Finished from an abort.
-    return !(r.encrypted && r.encryptedRecords >= MAX_SIZES);
+    // After encryption only record counts matter; two records tell a Finished from an abort.
+    return !(r.encrypted && r.encryptedRecords >= 2);
   }
 
   private onEvent(dir: Dir, ev: StreamEvent, pkt: PacketFacts | undefined): void {
@@ -101,8 +98,6 @@ export class TlsConnectionSink implements StreamSink {
             const ch = ev.clientHello;
             r.clientHello = Object.assign(ch, { frame, time });
             r.sni = ch.serverNames?.[0];
-            r.ja3 = ja3(ch);
-            r.ja4 = ja4(ch);
           }
         } else if (ev.serverHello) {
           const sh = ev.serverHello;
@@ -115,7 +110,6 @@ export class TlsConnectionSink implements StreamSink {
             r.version = sh.version;
             r.cipher = sh.cipherSuite;
             r.alpn = sh.alpn?.[0];
-            r.ja3s = ja3s(sh);
           }
         } else if (ev.msgType === HandshakeType.Certificate && dir === 1 && r.certificates.length === 0) {
           try {
@@ -192,6 +186,8 @@ export class TlsConnectionSink implements StreamSink {
     let tlsEvidence: ConnectionRecord['tlsEvidence'] | undefined;
     if (r.clientHello || (clientTls && this.readers[0].records > 0)) tlsEvidence = 'client-hello';
     else if (serverTls && this.readers[1].records > 0) tlsEvidence = 'server-tls';
+    // Without its start and without bytes (a late FIN or RST on a closed tuple) it tells nothing.
+    else if (!this.sawBytes[0] && !this.sawBytes[1] && !tcp.startCaptured && tcp.synAckCount === 0) tlsEvidence = undefined;
     else if (!this.sawBytes[0] && tlsPorts.has(tcp.server.port)) tlsEvidence = 'tls-port';
     else if (r.nonTls?.from === 'client' && tlsPorts.has(tcp.server.port) && r.nonTls.description.kind === 'http-request') tlsEvidence = 'tls-port';
     if (!tlsEvidence) return undefined;
@@ -200,7 +196,7 @@ export class TlsConnectionSink implements StreamSink {
       r.partialReasons.push('the ClientHello is not in the capture');
     }
     const history = zeekHistory(tcp);
-    return {
+    return new Connection(r, {
       id: tcp.id,
       client: tcp.client,
       server: tcp.server,
@@ -226,9 +222,8 @@ export class TlsConnectionSink implements StreamSink {
         history,
         roles: tcp.roles,
       },
-      ...r,
       end: endFacts(tcp, this.timeline),
-    };
+    });
   }
 }
 

@@ -76,7 +76,7 @@ export interface TcpConnection {
   rsts: PacketFacts[];
   rstCount: number;
   fins: PacketFacts[];
-  /** The first packets of the connection (up to 64). */
+  /** The first packets of the connection (up to 16). */
   packets: PacketFacts[];
   packetCount: number;
   icmp: IcmpFacts[];
@@ -93,6 +93,12 @@ export interface TrackerOptions {
   maxLive?: number;
   /** Seconds of capture time without a packet after which a connection is emitted. Default 300. */
   idleTimeout?: number;
+  /**
+   * Seconds of capture time a closed (RST, or FIN both ways) connection is kept for late packets
+   * before it is emitted; an injected reset is often followed by the server's own answer
+   * within a round trip or two. Default 3.
+   */
+  closeGrace?: number;
   /** Bytes per direction handed to the sink at most. Default 256 KiB. */
   payloadCap?: number;
 }
@@ -112,7 +118,7 @@ export interface TrackerStats {
   peakLive: number;
 }
 
-const MAX_PACKETS_LOGGED = 64;
+const MAX_PACKETS_LOGGED = 16;
 const MAX_RSTS = 16;
 const MAX_FINS = 4;
 const MAX_PENDING_SEGMENTS = 256;
@@ -133,11 +139,31 @@ interface DirState {
 
 interface Live {
   conn: TcpConnection;
-  key: string;
+  /** The 4-tuple in canonical order (lower address first), for the table. */
+  a: string | number;
+  pa: number;
+  b: string | number;
+  pb: number;
+  hash: number;
+  /** The next connection in the same hash bucket. */
+  next: Live | undefined;
   clientKey: string | number;
   clientPort: number;
   dirs: [DirState, DirState];
   closed: boolean;
+}
+
+/** A symmetric hash of the 4-tuple: the same either way round. */
+function tupleHash(a: string | number, pa: number, b: string | number, pb: number): number {
+  const h = (x: string | number) => {
+    if (typeof x === 'number') return x | 0;
+    let v = 0x811c9dc5;
+    for (let i = 0; i < x.length; i++) v = Math.imul(v ^ x.charCodeAt(i), 0x01000193);
+    return v;
+  };
+  const ha = Math.imul(h(a) ^ pa, 0x9e3779b1);
+  const hb = Math.imul(h(b) ^ pb, 0x9e3779b1);
+  return (ha ^ hb) | 0;
 }
 
 /**
@@ -150,11 +176,15 @@ export class TcpTracker {
     packets: 0, tcpPackets: 0, nonIp: 0, otherIp: 0, fragments: 0, truncated: 0, icmpUnreachable: 0, icmpUnmatched: 0,
     unknownLinkTypes: new Map(), connections: 0, evicted: 0, peakLive: 0,
   };
-  private readonly live = new Map<string, Live>();
+  /** Hash buckets of live connections, chained through Live.next; no string key per packet. */
+  private readonly table = new Map<number, Live>();
+  /** Live connections in order of creation, for eviction and sweeps. */
+  private readonly live = new Set<Live>();
   private readonly d: DecodedPacket = newDecodedPacket();
   private readonly maxLive: number;
   private readonly idle: number;
   private readonly cap: number;
+  private readonly grace: number;
   private lastSweep = 0;
   private now = 0;
 
@@ -162,6 +192,26 @@ export class TcpTracker {
     this.maxLive = opts.maxLive ?? 200_000;
     this.idle = opts.idleTimeout ?? 300;
     this.cap = opts.payloadCap ?? 256 * 1024;
+    this.grace = opts.closeGrace ?? 3;
+  }
+
+  private lookup(hash: number, a: string | number, pa: number, b: string | number, pb: number): Live | undefined {
+    for (let l = this.table.get(hash); l; l = l.next) {
+      if (l.pa === pa && l.pb === pb && l.a === a && l.b === b) return l;
+    }
+    return undefined;
+  }
+
+  private unlink(l: Live): void {
+    let head = this.table.get(l.hash);
+    if (head === l) {
+      if (l.next) this.table.set(l.hash, l.next);
+      else this.table.delete(l.hash);
+    } else {
+      while (head && head.next !== l) head = head.next;
+      if (head) head.next = l.next;
+    }
+    this.live.delete(l);
   }
 
   packet(raw: RawPacket): void {
@@ -186,8 +236,13 @@ export class TcpTracker {
     const v = d.ipVersion;
     const sk = addrKey(b, d.srcAddr, v);
     const dk = addrKey(b, d.dstAddr, v);
-    const key = sk < dk || (sk === dk && d.srcPort < d.dstPort) ? `${sk}|${d.srcPort}|${dk}|${d.dstPort}` : `${dk}|${d.dstPort}|${sk}|${d.srcPort}`;
-    let l = this.live.get(key);
+    const srcFirst = sk < dk || (sk === dk && d.srcPort < d.dstPort);
+    const ka = srcFirst ? sk : dk;
+    const kpa = srcFirst ? d.srcPort : d.dstPort;
+    const kb = srcFirst ? dk : sk;
+    const kpb = srcFirst ? d.dstPort : d.srcPort;
+    const hash = tupleHash(ka, kpa, kb, kpb);
+    let l = this.lookup(hash, ka, kpa, kb, kpb);
     const syn = (d.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
     if (l && syn) {
       const c = l.conn;
@@ -198,21 +253,28 @@ export class TcpTracker {
         l = undefined;
       }
     }
-    if (!l) l = this.create(key, sk, time, raw.index);
+    if (!l) l = this.create(hash, ka, kpa, kb, kpb, sk, time, raw.index);
     const conn = l.conn;
     const dir: Dir = sk === l.clientKey && d.srcPort === l.clientPort ? 0 : 1;
-    const facts: PacketFacts = {
-      frame: raw.index, time, dir, flags: d.flags, seq: d.seq, ack: d.ack, len: d.payloadLength, ttl: d.ttl, ipId: d.ipId, window: d.window,
-    };
+    const state = l.dirs[dir];
+    const flags = d.flags;
     conn.lastTime = time;
     conn.packetCount++;
-    if (conn.packets.length < MAX_PACKETS_LOGGED) conn.packets.push(facts);
     const ds = conn.stats[dir];
     ds.packets++;
     ds.payloadBytes += d.payloadLength;
     if (raw.capLen < raw.origLen) ds.truncated++;
-    const state = l.dirs[dir];
-    const flags = d.flags;
+    // Bulk data after the handshake needs no per-packet record: keep the hot path allocation-free.
+    const wanted = conn.packets.length < MAX_PACKETS_LOGGED || (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0 || (d.payloadLength > 0 && state.wantMore);
+    if (!wanted) {
+      if (d.payloadLength > 0) this.countOnly(state, d, ds);
+      if (st.packets - this.lastSweep >= 65536) this.sweep();
+      return;
+    }
+    const facts: PacketFacts = {
+      frame: raw.index, time, dir, flags, seq: d.seq, ack: d.ack, len: d.payloadLength, ttl: d.ttl, ipId: d.ipId, window: d.window,
+    };
+    if (conn.packets.length < MAX_PACKETS_LOGGED) conn.packets.push(facts);
     if (flags & TcpFlag.SYN) {
       if (flags & TcpFlag.ACK) {
         conn.synAckCount++;
@@ -237,16 +299,29 @@ export class TcpTracker {
     if (st.packets - this.lastSweep >= 65536) this.sweep();
   }
 
+  /** Sequence bookkeeping for a segment nobody reads: retransmissions still count. */
+  private countOnly(s: DirState, d: DecodedPacket, ds: DirectionStats): void {
+    if (s.next === undefined) {
+      s.next = (d.seq + d.payloadLength) >>> 0;
+      return;
+    }
+    const off = (d.seq - s.next) | 0;
+    if (off < 0 && d.payloadLength <= -off) ds.retransmissions++;
+    else if (off > 0) ds.outOfOrder++;
+    const end = (d.seq + d.payloadLength) >>> 0;
+    if (((end - s.next) | 0) > 0) s.next = end;
+  }
+
   /** Emits every live connection; call at the end of the capture. */
   finish(): void {
-    for (const l of [...this.live.values()]) this.emit(l, 'eof');
+    for (const l of [...this.live]) this.emit(l, 'eof');
   }
 
   get liveCount(): number {
     return this.live.size;
   }
 
-  private create(key: string, srcKey: string | number, time: number, frame: number): Live {
+  private create(hash: number, a: string | number, pa: number, b2: string | number, pb: number, srcKey: string | number, time: number, frame: number): Live {
     const d = this.d;
     const b = d.buf;
     const v = d.ipVersion;
@@ -279,7 +354,12 @@ export class TcpTracker {
     };
     const l: Live = {
       conn,
-      key,
+      a,
+      pa,
+      b: b2,
+      pb,
+      hash,
+      next: this.table.get(hash),
       clientKey: srcIsClient ? srcKey : addrKey(b, d.dstAddr, v),
       clientPort: srcIsClient ? d.srcPort : d.dstPort,
       dirs: [newDirState(), newDirState()],
@@ -288,12 +368,14 @@ export class TcpTracker {
     conn.sink = this.opts.sinkFactory?.(conn);
     if (!conn.sink) l.dirs[0].wantMore = l.dirs[1].wantMore = false;
     if (this.live.size >= this.maxLive) {
-      // Map order is creation order: the oldest connection goes first.
+      // Set order is creation order: the oldest connection goes first.
       const oldest = this.live.values().next().value as Live;
       this.stats.evicted++;
       this.emit(oldest, 'evicted');
+      l.next = this.table.get(hash);
     }
-    this.live.set(key, l);
+    this.table.set(hash, l);
+    this.live.add(l);
     return l;
   }
 
@@ -383,8 +465,9 @@ export class TcpTracker {
     const b = q.buf;
     const sk = addrKey(b, q.srcAddr, q.ipVersion);
     const dk = addrKey(b, q.dstAddr, q.ipVersion);
-    const key = sk < dk || (sk === dk && q.srcPort < q.dstPort) ? `${sk}|${q.srcPort}|${dk}|${q.dstPort}` : `${dk}|${q.dstPort}|${sk}|${q.srcPort}`;
-    const l = this.live.get(key);
+    const srcFirst = sk < dk || (sk === dk && q.srcPort < q.dstPort);
+    const [ka, kpa, kb, kpb] = srcFirst ? [sk, q.srcPort, dk, q.dstPort] : [dk, q.dstPort, sk, q.srcPort];
+    const l = this.lookup(tupleHash(ka, kpa, kb, kpb), ka, kpa, kb, kpb);
     if (!l) {
       this.stats.icmpUnmatched++;
       return;
@@ -395,12 +478,15 @@ export class TcpTracker {
 
   private sweep(): void {
     this.lastSweep = this.stats.packets;
-    const limit = this.now - this.idle;
-    for (const l of [...this.live.values()]) if (l.conn.lastTime < limit) this.emit(l, 'idle');
+    const idle = this.now - this.idle;
+    const closed = this.now - this.grace;
+    for (const l of [...this.live]) {
+      if (l.conn.lastTime < idle || (l.closed && l.conn.lastTime < closed)) this.emit(l, 'idle');
+    }
   }
 
   private emit(l: Live, why: ConnectionEnd): void {
-    this.live.delete(l.key);
+    this.unlink(l);
     l.conn.endedBy = why;
     for (const dir of [0, 1] as const) {
       const s = l.dirs[dir];

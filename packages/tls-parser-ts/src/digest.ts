@@ -4,31 +4,32 @@
  * would make every fingerprint a promise). The inputs are short fingerprint strings.
  */
 
-function asciiBytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
-  return b;
-}
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function toHex(words: Uint32Array | number[], littleEndian: boolean): string {
   let out = '';
-  for (const w of words) {
-    for (let j = 0; j < 4; j++) {
-      const shift = littleEndian ? j * 8 : 24 - j * 8;
-      out += ((w >>> shift) & 0xff).toString(16).padStart(2, '0');
-    }
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    out += littleEndian
+      ? HEX[w & 0xff] + HEX[(w >>> 8) & 0xff] + HEX[(w >>> 16) & 0xff] + HEX[w >>> 24]
+      : HEX[w >>> 24] + HEX[(w >>> 16) & 0xff] + HEX[(w >>> 8) & 0xff] + HEX[w & 0xff];
   }
   return out;
 }
 
-/** Pads per Merkle-Damgard: 0x80, zeros, then the bit length (64-bit) in the given byte order. */
-function pad(msg: Uint8Array, littleEndian: boolean): DataView {
-  const len = msg.length;
+/** One scratch buffer, grown as needed: fingerprints hash many short strings in a row. */
+let scratch = new Uint8Array(1024);
+
+/** Writes the string's bytes and the Merkle-Damgard padding (0x80, zeros, 64-bit bit length). */
+function pad(s: string, littleEndian: boolean): DataView {
+  const len = s.length;
   const total = (((len + 8) >> 6) + 1) << 6;
-  const buf = new Uint8Array(total);
-  buf.set(msg);
+  if (scratch.length < total) scratch = new Uint8Array(total * 2);
+  const buf = scratch;
+  for (let i = 0; i < len; i++) buf[i] = s.charCodeAt(i) & 0xff;
+  buf.fill(0, len, total);
   buf[len] = 0x80;
-  const view = new DataView(buf.buffer);
+  const view = new DataView(buf.buffer, 0, total);
   const bitsLo = (len << 3) >>> 0;
   const bitsHi = Math.floor(len / 0x20000000);
   if (littleEndian) {
@@ -45,7 +46,7 @@ const MD5_S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 const MD5_K = Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0);
 
 export function md5Hex(s: string): string {
-  const v = pad(asciiBytes(s), true);
+  const v = pad(s, true);
   let a0 = 0x67452301, b0 = 0xefcdab89, c0 = 0x98badcfe, d0 = 0x10325476;
   const m = new Uint32Array(16);
   for (let off = 0; off < v.byteLength; off += 64) {
@@ -82,7 +83,7 @@ const SHA256_K = new Uint32Array([
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 
 export function sha256Hex(s: string): string {
-  const v = pad(asciiBytes(s), false);
+  const v = pad(s, false);
   const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   const w = new Uint32Array(64);
   for (let off = 0; off < v.byteLength; off += 64) {

@@ -1,4 +1,4 @@
-import { ByteReader, latin1, readU16Vector, readU16VectorU8Len } from './reader.js';
+import { ByteReader, readU16Vector, readU16VectorU8Len } from './reader.js';
 import { TlsParseError } from './errors.js';
 import { extensionName, isGrease } from './names.js';
 
@@ -31,16 +31,40 @@ export const Ext = {
   renegotiation_info: 0xff01,
 } as const;
 
-export interface Extension {
-  type: number;
-  name: string;
-  grease: boolean;
-  /** The extension_data bytes, a view into the input. */
-  data: Uint8Array;
-  /** Offset of the extension's type field in the input. */
-  offset: number;
+/**
+ * One extension as it stands on the wire. The data view and the name are made on demand: a
+ * hello carries a dozen or more extensions and most callers read few of them.
+ */
+export class Extension {
   /** Set when extension_data does not follow its own format; the rest of the hello still parses. */
   malformed?: string;
+
+  constructor(
+    readonly type: number,
+    private readonly buf: Uint8Array,
+    /** Where extension_data starts in `buf`, and its length. */
+    readonly start: number,
+    readonly length: number,
+    /** Offset of the extension's type field in the input. */
+    readonly offset: number,
+  ) {}
+
+  get grease(): boolean {
+    return isGrease(this.type);
+  }
+
+  get name(): string {
+    return extensionName(this.type);
+  }
+
+  /** The extension_data bytes, a view into the input. */
+  get data(): Uint8Array {
+    return this.buf.subarray(this.start, this.start + this.length);
+  }
+
+  toJSON(): { type: number; name: string; length: number; malformed?: string } {
+    return { type: this.type, name: this.name, length: this.length, ...(this.malformed ? { malformed: this.malformed } : {}) };
+  }
 }
 
 export interface KeyShareEntry {
@@ -71,7 +95,8 @@ export interface DecodedExtensions {
   /** Server side: the single version it chose. */
   selectedVersion?: number;
   alpn?: string[];
-  alpnRaw?: Uint8Array[];
+  /** The first ALPN protocol's bytes, which JA4 reads byte by byte. */
+  alpnFirstRaw?: Uint8Array;
   supportedGroups?: number[];
   ecPointFormats?: number[];
   signatureAlgorithms?: number[];
@@ -105,8 +130,10 @@ export function readExtensions(r: ByteReader): Extension[] {
   while (block.remaining > 0) {
     const offset = block.offset;
     const type = block.u16('extension type');
-    const data = block.bytes(block.u16('extension length'), `extension 0x${type.toString(16)} data`);
-    out.push({ type, name: extensionName(type), grease: isGrease(type), data, offset });
+    const length = block.u16('extension length');
+    const start = block.pos;
+    block.skip(length, 'extension data');
+    out.push(new Extension(type, block.buf, start, length, offset));
   }
   return out;
 }
@@ -120,23 +147,30 @@ export function decodeExtensions(
   side: 'client' | 'server',
   into: DecodedExtensions,
   isHelloRetryRequest = false,
+  buf?: Uint8Array,
+  origin = 0,
 ): void {
-  for (const ext of exts) {
-    if (ext.grease) continue;
+  let r: ByteReader | undefined;
+  for (let i = 0; i < exts.length; i++) {
+    const ext = exts[i];
+    if (isGrease(ext.type) || !DECODED.has(ext.type)) continue;
+    // Error offsets count from the input the hello came in.
+    if (buf) r = r ? r.retarget(ext.start, ext.start + ext.length) : new ByteReader(buf, ext.start, ext.start + ext.length, origin);
+    else r = new ByteReader(ext.data, 0, ext.length, ext.offset + 4);
     try {
-      decodeOne(ext, side, into, isHelloRetryRequest);
+      decodeOne(ext, r, side, into, isHelloRetryRequest);
     } catch (e) {
       if (!(e instanceof TlsParseError)) throw e;
-      ext.malformed = e.message;
+      ext.malformed = `${ext.name}: ${e.message}`;
     }
   }
 }
 
-function decodeOne(ext: Extension, side: 'client' | 'server', d: DecodedExtensions, hrr: boolean): void {
-  const data = ext.data;
-  // Error offsets count from the input the hello came in: the data starts 4 bytes after the type.
-  const r = new ByteReader(data, 0, data.length, ext.offset + 4);
-  const what = ext.name;
+const DECODED: ReadonlySet<number> = new Set(Object.values(Ext));
+
+function decodeOne(ext: Extension, r: ByteReader, side: 'client' | 'server', d: DecodedExtensions, hrr: boolean): void {
+  // Only read in error messages; a constant keeps the happy path free of lookups.
+  const what = 'extension data';
   switch (ext.type) {
     case Ext.server_name: {
       if (side === 'server') {
@@ -148,9 +182,9 @@ function decodeOne(ext: Extension, side: 'client' | 'server', d: DecodedExtensio
       const names: string[] = [];
       while (list.remaining > 0) {
         const nameType = list.u8('server_name type');
-        const name = list.vec16('server_name entry');
+        const name = list.string(2, 'server_name entry');
         // Only host_name (0) is defined; other types are kept visible rather than dropped.
-        names.push(nameType === 0 ? latin1(name.bytes(name.remaining, 'host_name')) : `[type ${nameType}]`);
+        names.push(nameType === 0 ? name : `[type ${nameType}]`);
       }
       r.expectEnd(what);
       d.serverNames = names;
@@ -164,15 +198,13 @@ function decodeOne(ext: Extension, side: 'client' | 'server', d: DecodedExtensio
     case Ext.application_layer_protocol_negotiation: {
       const list = r.vec16(what);
       const alpn: string[] = [];
-      const raw: Uint8Array[] = [];
-      while (list.remaining > 0) {
-        const p = list.bytes(list.u8('ALPN protocol length'), 'ALPN protocol');
-        raw.push(p);
-        alpn.push(latin1(p));
+      if (list.remaining > 0) {
+        const n = list.buf[list.pos];
+        d.alpnFirstRaw = list.buf.subarray(list.pos + 1, Math.min(list.end, list.pos + 1 + n));
       }
+      while (list.remaining > 0) alpn.push(list.string(1, 'ALPN protocol'));
       r.expectEnd(what);
       d.alpn = alpn;
-      d.alpnRaw = raw;
       return;
     }
     case Ext.supported_groups:
@@ -272,7 +304,7 @@ function decodeOne(ext: Extension, side: 'client' | 'server', d: DecodedExtensio
       d.signedCertificateTimestamp = true;
       return;
     case Ext.session_ticket:
-      d.sessionTicket = { length: data.length };
+      d.sessionTicket = { length: ext.length };
       return;
     case Ext.renegotiation_info: {
       const v = r.vec8(what);
@@ -297,20 +329,20 @@ function decodeOne(ext: Extension, side: 'client' | 'server', d: DecodedExtensio
       r.expectEnd(what);
       return;
     case Ext.padding:
-      d.paddingLength = data.length;
+      d.paddingLength = ext.length;
       return;
     case Ext.application_settings:
     case Ext.application_settings_old: {
       if (side === 'server') return;
       const list = r.vec16(what);
       const protocols: string[] = [];
-      while (list.remaining > 0) protocols.push(latin1(list.bytes(list.u8('ALPS protocol length'), 'ALPS protocol')));
+      while (list.remaining > 0) protocols.push(list.string(1, 'ALPS protocol'));
       r.expectEnd(what);
       d.applicationSettings = { codepoint: ext.type, protocols };
       return;
     }
     case Ext.quic_transport_parameters:
-      d.quicTransportParameters = { length: data.length };
+      d.quicTransportParameters = { length: ext.length };
       return;
     case Ext.cookie: {
       const v = r.vec16(what);

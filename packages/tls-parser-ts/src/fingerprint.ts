@@ -71,7 +71,7 @@ function isAlnum(b: number): boolean {
  * the first and last characters of the value's hex.
  */
 function ja4Alpn(ch: ClientHello): string {
-  const first = ch.alpnRaw?.[0];
+  const first = ch.alpnFirstRaw;
   if (!first || first.length === 0) return '00';
   const a = first[0];
   const z = first[first.length - 1];
@@ -106,11 +106,16 @@ export function ja4(ch: ClientHello, transport: 't' | 'q' | 'd' = 't'): Ja4 {
 
   const cSorted = withSigs(sortedExts);
   const cOrig = withSigs(origExts);
+  const fingerprint = `${a}_${hash12(sortedCiphers)}_${sortedExts === '' ? '000000000000' : hash12(cSorted)}`;
+  let original: string | undefined;
   return {
-    fingerprint: `${a}_${hash12(sortedCiphers)}_${sortedExts === '' ? '000000000000' : hash12(cSorted)}`,
+    fingerprint,
     raw: `${a}_${sortedCiphers}_${cSorted}`,
-    // FoxIO's vectors zero JA4_o's c part too when no extension but SNI and ALPN is present.
-    original: `${a}_${hash12(cipherHex.join(','))}_${sortedExts === '' ? '000000000000' : hash12(cOrig)}`,
+    // JA4_o costs two more hashes and few read it: made on first read.
+    get original() {
+      // FoxIO's vectors zero JA4_o's c part too when no extension but SNI and ALPN is present.
+      return (original ??= `${a}_${hash12(cipherHex.join(','))}_${sortedExts === '' ? '000000000000' : hash12(cOrig)}`);
+    },
     rawOriginal: `${a}_${cipherHex.join(',')}_${cOrig}`,
   };
 }

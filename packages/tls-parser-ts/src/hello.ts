@@ -58,7 +58,8 @@ export function parseClientHello(body: Uint8Array, origin = 0): ClientHello {
   const sessionId = sid.bytes(sid.remaining, 'session_id');
   const cipherSuites = readU16Vector(r, 'cipher_suites');
   const comp = r.vec8('compression_methods');
-  const compressionMethods = Array.from(comp.bytes(comp.remaining, 'compression_methods'));
+  const compressionMethods: number[] = [];
+  while (comp.remaining > 0) compressionMethods.push(comp.u8('compression_methods'));
   const extensions = readExtensions(r);
   r.expectEnd('ClientHello');
   const hello: ClientHello = {
@@ -72,7 +73,7 @@ export function parseClientHello(body: Uint8Array, origin = 0): ClientHello {
     maxVersion: legacyVersion,
     offeredVersions: [],
   };
-  decodeExtensions(extensions, 'client', hello);
+  decodeExtensions(extensions, 'client', hello, false, body, origin);
   fillVersions(hello);
   return hello;
 }
@@ -80,7 +81,9 @@ export function parseClientHello(body: Uint8Array, origin = 0): ClientHello {
 function fillVersions(hello: ClientHello): void {
   const sv = hello.supportedVersions;
   if (sv && sv.length > 0) {
-    const offered = sv.filter((v) => !isGrease(v)).sort((a, b) => b - a);
+    const offered: number[] = [];
+    for (const v of sv) if (!isGrease(v)) offered.push(v);
+    if (offered.length > 1) offered.sort((a, b) => b - a);
     hello.offeredVersions = offered;
     hello.maxVersion = offered.length > 0 ? offered[0] : hello.legacyVersion;
   } else {
@@ -156,7 +159,7 @@ export function parseServerHello(body: Uint8Array, origin = 0): ServerHello {
     extensions,
     isHelloRetryRequest,
   };
-  decodeExtensions(extensions, 'server', hello, isHelloRetryRequest);
+  decodeExtensions(extensions, 'server', hello, isHelloRetryRequest, body, origin);
   if (hello.selectedVersion !== undefined) hello.version = hello.selectedVersion;
   const tail = random.subarray(24);
   // "DOWNGRD" followed by 01 (TLS 1.2) or 00 (TLS 1.1 and below).

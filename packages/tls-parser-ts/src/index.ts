@@ -2,7 +2,7 @@ export { TlsParseError } from './errors.js';
 export { ByteReader, hex, hex4, latin1 } from './reader.js';
 export { ByteWriter } from './writer.js';
 export * from './names.js';
-export { Ext, type Extension, type KeyShareEntry, type DecodedExtensions, type EchInfo } from './extensions.js';
+export { Ext, Extension, type KeyShareEntry, type DecodedExtensions, type EchInfo } from './extensions.js';
 export { parseClientHello, parseServerHello, parseSslv2ClientHello, type ClientHello, type ServerHello } from './hello.js';
 export {
   parseAlert,

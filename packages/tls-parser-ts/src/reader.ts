@@ -11,15 +11,26 @@ export class ByteReader {
   /** Absolute offset (in the caller's numbering) of buf[0]; used only in error offsets. */
   private readonly origin: number;
 
+  end: number;
+
   constructor(
     readonly buf: Uint8Array,
     start = 0,
-    readonly end = buf.length,
+    end = buf.length,
     origin = 0,
   ) {
     if (start < 0 || end > buf.length || start > end) throw new RangeError('ByteReader: bad range');
     this.pos = start;
+    this.end = end;
     this.origin = origin;
+  }
+
+  /** Points the reader at another range of the same buffer (saves an allocation per extension). */
+  retarget(start: number, end: number): this {
+    if (start < 0 || end > this.buf.length || start > end) throw new RangeError('ByteReader: bad range');
+    this.pos = start;
+    this.end = end;
+    return this;
   }
 
   get remaining(): number {
@@ -35,8 +46,9 @@ export class ByteReader {
     throw new TlsParseError(this.offset, expected, detail);
   }
 
-  private need(n: number, what: string): void {
-    if (this.end - this.pos < n) this.fail(what, `needs ${n} byte(s), ${this.end - this.pos} left`);
+  /** `suffix` is appended to `what` only when failing, so that no message is built on the happy path. */
+  private need(n: number, what: string, suffix = ''): void {
+    if (this.end - this.pos < n) this.fail(what + suffix, `needs ${n} byte(s), ${this.end - this.pos} left`);
   }
 
   u8(what: string): number {
@@ -81,6 +93,15 @@ export class ByteReader {
     this.pos += n;
   }
 
+  /** Reads a length-prefixed string (u8 or u16 length) without a view in between. */
+  string(lenBytes: 1 | 2, what: string): string {
+    const n = lenBytes === 1 ? this.lenU8(what) : this.lenU16(what);
+    this.need(n, what);
+    const s = latin1Range(this.buf, this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+
   /** A child reader over the next n bytes; the parent moves past them. */
   sub(n: number, what: string): ByteReader {
     this.need(n, what);
@@ -89,16 +110,29 @@ export class ByteReader {
     return child;
   }
 
+  private lenU8(what: string): number {
+    this.need(1, what, ' length');
+    return this.buf[this.pos++];
+  }
+
+  private lenU16(what: string): number {
+    this.need(2, what, ' length');
+    const p = this.pos;
+    this.pos = p + 2;
+    return (this.buf[p] << 8) | this.buf[p + 1];
+  }
+
   vec8(what: string): ByteReader {
-    return this.sub(this.u8(`${what} length`), what);
+    return this.sub(this.lenU8(what), what);
   }
 
   vec16(what: string): ByteReader {
-    return this.sub(this.u16(`${what} length`), what);
+    return this.sub(this.lenU16(what), what);
   }
 
   vec24(what: string): ByteReader {
-    return this.sub(this.u24(`${what} length`), what);
+    this.need(3, what, ' length');
+    return this.sub(this.u24(what), what);
   }
 
   /** Reads a vector of u16 values whose byte length must be even. */
@@ -128,8 +162,13 @@ export function readU16VectorU8Len(r: ByteReader, what: string): number[] {
 
 /** ASCII/Latin-1 text without a TextDecoder round trip; SNI names and ALPN ids are short. */
 export function latin1(bytes: Uint8Array): string {
+  return latin1Range(bytes, 0, bytes.length);
+}
+
+/** The same for a range of a buffer, without making a view of it first. */
+export function latin1Range(buf: Uint8Array, start: number, end: number): string {
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
   return s;
 }
 

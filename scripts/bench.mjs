@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// npm run bench: the speed and memory figures of issues 2 and 3. Not a test: it prints.
+//   codec:   ClientHello parses/s and JA4/s on the fixtures' hellos
+//   capture: MB/s, packets/s, connections, peak RSS through readers, TCP and handshake
+//            parsing on a synthetic ~1 GB capture; tshark's time on the same file if installed
+// Options: --size-connections N (default 100000), --no-tshark, --keep (reuse bench/out/).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+
+if (args[0] === '--child-capture') {
+  // Runs in its own process so that its peak RSS is the pipeline's alone.
+  const { analyzeCapture } = await import('../packages/analysis/dist/index.js');
+  const { diagnoseConnection } = await import('../packages/rules/dist/index.js');
+  const file = args[1];
+  const t0 = process.hrtime.bigint();
+  const codes = new Map();
+  let records = 0;
+  const a = await analyzeCapture(file, {
+    onRecord: (r) => {
+      records++;
+      const f = diagnoseConnection(r, { captureEnd: r.lastTime + 10 })[0];
+      codes.set(f.code, (codes.get(f.code) ?? 0) + 1);
+    },
+  });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const rss = process.resourceUsage().maxRSS * 1024;
+  console.log(JSON.stringify({ secs, packets: a.read.packets, bytes: statSync(file).size, connections: a.stats.connections, records, peakLive: a.stats.peakLive, rss, codes: Object.fromEntries(codes) }));
+  process.exit(0);
+}
+
+const { parseClientHello, ja4, ja3, TlsStreamReader } = await import('../packages/tls-parser-ts/dist/index.js');
+const { readCaptureFile, TcpTracker } = await import('../packages/capture/dist/index.js');
+
+async function fixtureHellos() {
+  const hellos = [];
+  for (const f of readdirSync(join(ROOT, 'fixtures')).filter((f) => !f.endsWith('.json'))) {
+    const parts = new Map();
+    const tracker = new TcpTracker({
+      sinkFactory: (c) => {
+        const r = new TlsStreamReader('client');
+        parts.set(c, r);
+        return { data: (dir, bytes) => {
+          if (dir !== 0) return true;
+          for (const e of r.push(bytes)) if (e.kind === 'handshake' && e.clientHello) hellos.push(e.body);
+          return true;
+        } };
+      },
+      onConnection: () => {},
+    });
+    await readCaptureFile(join(ROOT, 'fixtures', f), (p) => tracker.packet(p));
+    tracker.finish();
+  }
+  return hellos;
+}
+
+function rate(fn, n) {
+  for (let i = 0; i < Math.min(n, 20000); i++) fn(i); // warm-up
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) fn(i);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  return n / secs;
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+console.log(`tlsdoctor bench on ${process.version}, ${(await import('node:os')).cpus()[0].model}, ${(await import('node:os')).cpus().length} cores`);
+
+const hellos = await fixtureHellos();
+const parses = rate((i) => parseClientHello(hellos[i % hellos.length]), 2_000_000);
+const parsed = hellos.map((h) => parseClientHello(h));
+const ja4s = rate((i) => ja4(parsed[i % parsed.length]), 300_000);
+const ja3s = rate((i) => ja3(parsed[i % parsed.length]), 300_000);
+console.log(`codec: ${hellos.length} distinct ClientHellos from fixtures/`);
+console.log(`  ClientHello parses/s: ${fmt(parses)}   (target >= 1,000,000)`);
+console.log(`  JA4 fingerprints/s:   ${fmt(ja4s)}`);
+console.log(`  JA3 fingerprints/s:   ${fmt(ja3s)}`);
+
+const conns = Number(opt('--size-connections', '100000'));
+const outDir = join(ROOT, 'bench', 'out');
+mkdirSync(outDir, { recursive: true });
+const file = join(outDir, `synthetic-${conns}.pcap`);
+if (!existsSync(file) || !args.includes('--keep')) {
+  const { writeSyntheticCapture } = await import('../bench/synthetic-capture.mjs');
+  const t0 = Date.now();
+  const w = writeSyntheticCapture(file, { connections: conns });
+  console.log(`capture: wrote ${file}: ${(w.bytes / 1e9).toFixed(2)} GB, ${fmt(w.packets)} packets, ${fmt(w.connections)} connections in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+// Read once so that both tools see the file from the page cache.
+execFileSync('cat', [file], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 });
+const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child-capture', file], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+if (child.status !== 0) {
+  console.error(child.stderr);
+  process.exit(1);
+}
+const r = JSON.parse(child.stdout.trim().split('\n').pop());
+console.log(`capture pipeline (readers + TCP + TLS parsing + diagnosis, streaming):`);
+console.log(`  ${(r.bytes / 1e6 / r.secs).toFixed(0)} MB/s, ${fmt(r.packets / r.secs)} packets/s, ${fmt(r.connections)} connections (${fmt(r.peakLive)} live at most), ${r.secs.toFixed(2)} s`);
+console.log(`  peak RSS ${(r.rss / 1e6).toFixed(0)} MB   (targets: >= 1000 MB/s, <= 200 MB)`);
+console.log(`  primary diagnoses: ${Object.entries(r.codes).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+if (!args.includes('--no-tshark')) {
+  let have = true;
+  try {
+    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+  } catch {
+    have = false;
+  }
+  if (have) {
+    const t0 = Date.now();
+    const ts = spawnSync('/usr/bin/time', ['-f', '%M', 'tshark', '-n', '-r', file, '-Y', 'tls.handshake.type == 1', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.extensions_server_name'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    const secs = (Date.now() - t0) / 1000;
+    const kb = Number(ts.stderr.trim().split('\n').pop());
+    console.log(`tshark ${execFileSync('tshark', ['--version']).toString().split('\n')[0].split(' ')[2]} on the same file (ClientHellos with SNI): ${secs.toFixed(1)} s, peak RSS ${Number.isFinite(kb) ? (kb / 1024).toFixed(0) + ' MB' : 'n/a'}: tlsdoctor is ${(secs / r.secs).toFixed(0)}x faster`);
+  } else {
+    console.log('tshark is not installed: no comparison');
+  }
+}
