@@ -53,6 +53,11 @@ export class TlsConnectionSink implements StreamSink {
     return this.wantsMore(dir);
   }
 
+  /** Once a direction is encrypted its reader only counts records: no copy of the bytes is needed. */
+  keepsBytes(dir: Dir): boolean {
+    return !this.readers[dir].encrypted;
+  }
+
   gap(dir: Dir, missing: number): void {
     const r = this.rec;
     r.incomplete = true;

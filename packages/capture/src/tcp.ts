@@ -39,6 +39,11 @@ export interface StreamSink {
   data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean;
   /** Bytes that were never captured lie before the next data. */
   gap?(dir: Dir, missing: number, pkt: PacketFacts | undefined): void;
+  /**
+   * Whether the sink keeps views of the bytes it is given for this direction (default yes). When
+   * it does not (it only counts them), the tracker hands on views of its read buffer, uncopied.
+   */
+  keepsBytes?(dir: Dir): boolean;
 }
 
 export interface DirectionStats {
@@ -420,7 +425,7 @@ export class TcpTracker {
       conn.sink?.gap?.(dir, 0, facts);
       s.wantMore = false;
     }
-    this.deliver(conn, dir, s, d.buf.subarray(start, start + len), facts, true);
+    this.deliver(conn, dir, s, d.buf.subarray(start, start + len), facts, conn.sink?.keepsBytes?.(dir) ?? true);
     s.next = (seq + len) >>> 0;
     this.drainPending(conn, dir, s);
   }

@@ -27,6 +27,8 @@ export interface StreamReaderOptions {
 
 type State = 'start' | 'records' | 'not-tls' | 'failed';
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * Reads one direction of a TLS connection from byte chunks in order. Records may be split
  * across chunks and handshake messages across records; both are joined here. Once the
@@ -44,18 +46,24 @@ export class TlsStreamReader {
   encryptedRecords = 0;
   encryptedBytes = 0;
   /** The first bytes of a stream that turned out not to be TLS. */
-  nonTlsBytes: Uint8Array = new Uint8Array(0);
+  nonTlsBytes: Uint8Array = EMPTY;
   /** The first record's version field. */
   firstRecordVersion?: number;
 
   private readonly maxHs: number;
   private readonly nonTlsCap: number;
-  private hdr = new Uint8Array(RECORD_HEADER_LENGTH);
+  /** Made on first use: most records arrive whole and never need it. */
+  private hdrBuf: Uint8Array | null = null;
+  private get hdr(): Uint8Array {
+    return (this.hdrBuf ??= new Uint8Array(RECORD_HEADER_LENGTH));
+  }
   private hdrFill = 0;
   private rec: Uint8Array | null = null;
   private recFill = 0;
   private recOffset = 0;
   private hs: Uint8Array | null = null;
+  /** Body bytes of an encrypted record still to pass over (counted, never buffered). */
+  private skip = 0;
   private hsOffset = 0;
   private out: StreamEvent[] = [];
 
@@ -98,6 +106,13 @@ export class TlsStreamReader {
         }
         this.consumed += n - i - kept;
         break;
+      }
+      if (this.skip > 0) {
+        const take = Math.min(n - i, this.skip);
+        this.skip -= take;
+        i += take;
+        this.consumed += take;
+        continue;
       }
       if (this.rec) {
         // Filling a record whose header we already have.
@@ -189,7 +204,7 @@ export class TlsStreamReader {
 
   /** Bytes of an unfinished record or handshake message still waiting for more data. */
   get pendingBytes(): number {
-    return this.hdrFill + (this.rec ? this.recFill : 0) + (this.hs ? this.hs.length : 0);
+    return this.hdrFill + (this.rec ? this.recFill : 0) + (this.hs ? this.hs.length : 0) + this.skip;
   }
 
   private startRecord(h: Uint8Array): void {
@@ -209,6 +224,16 @@ export class TlsStreamReader {
     }
     const len = (h[3] << 8) | h[4];
     if (!this.checkHeader(h[0], h[1], len, this.recOffset)) return;
+    if (this.encrypted && (h[0] === ContentType.ApplicationData || h[0] === ContentType.Alert)) {
+      // Nothing in an encrypted record is readable: count it from its header, skip its body.
+      const version = (h[1] << 8) | h[2];
+      this.records++;
+      this.encryptedRecords++;
+      this.encryptedBytes += len;
+      this.out.push({ kind: 'record', offset: this.recOffset, contentType: h[0], version, length: len, encrypted: true });
+      this.skip = len;
+      return;
+    }
     this.beginBuffer(h, RECORD_HEADER_LENGTH + len, false);
   }
 
