@@ -3,6 +3,7 @@
 import net from 'node:net';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
+import dgram from 'node:dgram';
 
 const LIFETIME_MS = 60_000; // no connection is kept longer than this, whatever the client does
 
@@ -44,9 +45,29 @@ function websocketBackend(port) {
   server.listen(port, '127.0.0.1');
 }
 
+/** Answers every DNS query with NXDOMAIN (RFC 1035: same id and question, QR set, RCODE 3). */
+function nxdomainDns(addr) {
+  const sock = dgram.createSocket('udp4');
+  sock.on('message', (msg, rinfo) => {
+    if (msg.length < 12) return;
+    const out = Buffer.from(msg);
+    out[2] = 0x81 | (msg[2] & 0x01); // QR, opcode 0, RD copied
+    out[3] = 0x83; // RA, RCODE 3
+    out.writeUInt16BE(0, 6);
+    out.writeUInt16BE(0, 8);
+    out.writeUInt16BE(0, 10);
+    // Keep only the header and the question.
+    let p = 12;
+    while (p < msg.length && msg[p] !== 0) p += msg[p] + 1;
+    sock.send(out.subarray(0, Math.min(msg.length, p + 5)), rinfo.port, rinfo.address);
+  });
+  sock.bind(53, addr);
+}
+
 for (const arg of process.argv.slice(2)) {
   const [addr, behaviour] = arg.split('=');
-  if (behaviour === 'websocket') websocketBackend(Number(addr));
+  if (behaviour === 'nxdomain-dns') nxdomainDns(addr);
+  else if (behaviour === 'websocket') websocketBackend(Number(addr));
   else serve(addr, behaviour);
 }
 process.on('SIGTERM', () => process.exit(0));

@@ -102,7 +102,7 @@ ${servers}
 
 function hostsFile() {
   let out = '127.0.0.1 localhost\n::1 localhost\n';
-  for (const s of SCENARIOS) {
+  for (const s of SCENARIOS.filter((x) => x.v4)) {
     out += `${s.v4} ${s.host}\n`;
     if (s.v6) out += `${s.v6} ${s.host}\n`;
   }
@@ -121,7 +121,7 @@ export function labUp() {
     [NS.client, 'c0', [`${NET.clientV4}/24`], [`${NET.clientV6}/64`]],
     [NS.mbox, 'm0', [`${NET.mboxClientV4}/24`], [`${NET.mboxClientV6}/64`]],
     [NS.mbox, 'm1', [`${NET.mboxServerV4}/24`], [`${NET.mboxServerV6}/64`]],
-    [NS.server, 's0', SCENARIOS.map((s) => `${s.v4}/24`).filter((v, i, a) => a.indexOf(v) === i), ['fd7d:2::2/64', ...SCENARIOS.filter((s) => s.v6).map((s) => `${s.v6}/64`)]],
+    [NS.server, "s0", SCENARIOS.filter((s) => s.v4).map((s) => `${s.v4}/24`).filter((v, i, a) => a.indexOf(v) === i), ['fd7d:2::2/64', ...SCENARIOS.filter((s) => s.v6).map((s) => `${s.v6}/64`)]],
   ];
   for (const [ns, dev, v4s, v6s] of cfg) {
     // IPv6 duplicate address detection would hold new addresses back for a second or two.
@@ -147,6 +147,12 @@ export function labUp() {
 
   mkdirSync(HOSTS_DIR, { recursive: true });
   writeFileSync(join(HOSTS_DIR, 'hosts'), hostsFile());
+  // The client's resolver is the middlebox, where a tiny server answers NXDOMAIN: names not in
+  // the hosts file fail fast and no query ever leaves the lab.
+  writeFileSync(join(HOSTS_DIR, 'resolv.conf'), `nameserver ${NET.mboxClientV4}\noptions timeout:1 attempts:1\n`);
+  const dns = spawn('ip', ['netns', 'exec', NS.mbox, process.execPath, join(ROOT, 'lab', 'hostile.mjs'), `${NET.mboxClientV4}=nxdomain-dns`], { detached: true, stdio: 'ignore' });
+  dns.unref();
+  writeFileSync(join(LAB_DIR, 'dns.pid'), String(dns.pid));
 
   const conf = join(LAB_DIR, 'nginx', 'nginx.conf');
   mkdirSync(dirname(conf), { recursive: true });
@@ -169,18 +175,19 @@ function waitForListeners() {
   const want = SCENARIOS.filter((s) => s.kind === 'hostile').map((s) => `${s.v4}:443`);
   for (let i = 0; i < 50; i++) {
     const ss = inNs(NS.server, 'ss', ['-ltn']);
-    if (want.every((w) => ss.includes(w)) && ss.includes('127.0.0.1:9001')) return;
+    const udp = inNs(NS.mbox, 'ss', ['-lun']);
+    if (want.every((w) => ss.includes(w)) && ss.includes('127.0.0.1:9001') && udp.includes(`${NET.mboxClientV4}:53`)) return;
     sh('sleep', ['0.1']);
   }
   throw new Error('lab: the Node servers in the server namespace did not start listening within 5 s');
 }
 
 export function labDown() {
-  const pidFile = join(LAB_DIR, 'hostile.pid');
-  if (existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+  for (const name of ['hostile.pid', 'dns.pid']) {
+    const pidFile = join(LAB_DIR, name);
+    if (!existsSync(pidFile)) continue;
     try {
-      process.kill(pid, 'SIGTERM');
+      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
     } catch {}
     rmSync(pidFile, { force: true });
   }

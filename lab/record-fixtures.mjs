@@ -85,7 +85,7 @@ const OPENSSL = version('openssl', ['version']);
 const NODE = process.version;
 
 /** name, what it shows, how it is captured, the client, the expected primary diagnosis. */
-const RECORDINGS = [
+export const RECORDINGS = [
   { name: 'handshake-ok-curl-tls13', scenario: 'good.lab.test', client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
   { name: 'sni-reset', scenario: 'blocked.lab.test', client: CURL, expect: 'RESET_AFTER_CLIENT_HELLO',
     note: 'iptables string match on the SNI in the middlebox answers the ClientHello with a TCP reset', run: () => curl('blocked.lab.test') },
@@ -134,6 +134,31 @@ const RECORDINGS = [
       async () => client('openssl', ['s_client', '-alpn', Array.from({ length: 1500 }, (_, i) => `proto-${String(i).padStart(5, '0')}`).join(','), '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test', '-CAfile', labPaths().root], 'Q\n')) },
 ];
 
+/** Records one capture into `outDir` with its sidecar; the lab must be up. Returns the file. */
+export async function recordOne(r, outDir) {
+  const ext = r.ext ?? 'pcap';
+  const file = join(outDir, `${r.name}.${ext}`);
+  if (r.mtu) setClientMtu(r.mtu);
+  const tool = r.tool ?? 'tcpdump';
+  const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? []);
+  try {
+    await r.run();
+  } finally {
+    await stop();
+    if (r.mtu) setClientMtu(1500);
+  }
+  const sidecar = {
+    scenario: r.scenario,
+    note: r.note,
+    client: r.client,
+    capture: `${tool} ${version(tool, tool === 'tcpdump' ? ['--version'] : ['-v'])} on ${r.iface ?? 'c0'} in the client namespace${r.extra ? ` (${r.extra.join(' ')})` : ''}`,
+    recorded: new Date().toISOString(),
+    expect: { primary: r.expect, ...(r.also ? { also: r.also } : {}) },
+  };
+  writeFileSync(`${file}.json`, JSON.stringify(sidecar, null, 2) + '\n');
+  return file;
+}
+
 async function main() {
   const why = labUnavailable();
   if (why) {
@@ -146,27 +171,8 @@ async function main() {
   try {
     for (const r of RECORDINGS) {
       if (only.length > 0 && !only.includes(r.name)) continue;
-      const ext = r.ext ?? 'pcap';
-      const file = join(OUT, `${r.name}.${ext}`);
-      if (r.mtu) setClientMtu(r.mtu);
-      const tool = r.tool ?? 'tcpdump';
-      const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? []);
-      try {
-        await r.run();
-      } finally {
-        await stop();
-        if (r.mtu) setClientMtu(1500);
-      }
-      const sidecar = {
-        scenario: r.scenario,
-        note: r.note,
-        client: r.client,
-        capture: `${tool} ${version(tool, tool === 'tcpdump' ? ['--version'] : ['-v'])} on ${r.iface ?? 'c0'} in the client namespace${r.extra ? ` (${r.extra.join(' ')})` : ''}`,
-        recorded: new Date().toISOString(),
-        expect: { primary: r.expect, ...(r.also ? { also: r.also } : {}) },
-      };
-      writeFileSync(`${file}.json`, JSON.stringify(sidecar, null, 2) + '\n');
-      console.log(`fixtures: ${r.name}.${ext} (${statSync(file).size} bytes)`);
+      const file = await recordOne(r, OUT);
+      console.log(`fixtures: ${r.name} (${statSync(file).size} bytes)`);
     }
     // One capture gzip-compressed, to show that compressed input reads the same.
     const src = join(OUT, 'sni-reset.pcap');
@@ -181,7 +187,9 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(`fixtures: ${e.message}`);
-  process.exit(1);
-});
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(`fixtures: ${e.message}`);
+    process.exit(1);
+  });
+}

@@ -24,7 +24,7 @@ export const SCENARIOS = [
   { host: 'plain.lab.test', v4: '198.18.2.11', kind: 'nginx', plain: true,
     expect: { probe: 'PLAINTEXT_HTTP_ON_TLS_PORT', pcap: 'PLAINTEXT_HTTP_ON_TLS_PORT' } },
   { host: 'tls10.lab.test', v4: '198.18.2.12', kind: 'nginx', cert: 'good', protocols: 'TLSv1', redirect: true,
-    expect: { probe: 'PROTOCOL_VERSION_MISMATCH', pcap: 'PROTOCOL_VERSION_MISMATCH' } },
+    expect: { probe: 'PROTOCOL_VERSION_MISMATCH', probeAlso: ['DEPRECATED_PROTOCOL'], pcap: 'PROTOCOL_VERSION_MISMATCH' } },
   { host: 'tls13.lab.test', v4: '198.18.2.13', kind: 'nginx', cert: 'good', protocols: 'TLSv1.3', redirect: true, hsts: true,
     expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK' } },
   { host: 'expired.lab.test', v4: '198.18.2.14', kind: 'nginx', cert: 'expired', protocols: 'TLSv1.2', redirect: true,
@@ -38,7 +38,7 @@ export const SCENARIOS = [
   { host: 'nochain.lab.test', v4: '198.18.2.18', kind: 'nginx', cert: 'good', leafOnly: true, protocols: 'TLSv1.2', redirect: true,
     expect: { probe: 'CERT_CHAIN_INCOMPLETE', pcap: 'CERT_CHAIN_INCOMPLETE' } },
   { host: 'noredirect.lab.test', v4: '198.18.2.19', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: false,
-    expect: { probe: 'HTTP_NO_REDIRECT', pcap: 'HANDSHAKE_OK' } },
+    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['HTTP_NO_REDIRECT'], pcap: 'HANDSHAKE_OK' } },
   { host: 'closed.lab.test', v4: '198.18.2.20', kind: 'middlebox-drop',
     expect: { probe: 'TCP_TIMEOUT', pcap: 'TCP_TIMEOUT' } },
   { host: 'rejected.lab.test', v4: '198.18.2.21', kind: 'middlebox-icmp',
@@ -53,8 +53,10 @@ export const SCENARIOS = [
     expect: { probe: 'NO_SERVER_HELLO', pcap: 'NO_SERVER_HELLO' } },
   { host: 'ws.lab.test', v4: '198.18.2.26', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, websocket: true,
     expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK' } },
-  { host: 'weakcipher.lab.test', v4: '198.18.2.27', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2', ciphers: 'AES128-SHA', redirect: true,
+  { host: 'weakcipher.lab.test', v4: '198.18.2.27', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0', redirect: true,
     expect: { probe: 'HANDSHAKE_OK', pcap: 'NO_SHARED_CIPHER' } },
+  // No A record: the lab's resolver answers NXDOMAIN for every name not in the hosts file.
+  { host: 'nxdomain.lab.test', kind: 'dns-only', expect: { probe: 'DNS_NO_ADDRESS' } },
 ];
 
 export const SNI_BLOCK_STRING = 'blocked.lab.test';

@@ -2,9 +2,16 @@ import yargs from 'yargs';
 import { EXIT } from './exit.js';
 import { parseRedact, type Format } from './output.js';
 import { runPcap } from './pcap-command.js';
+import { runProbe } from './probe-command.js';
+import { UsageError } from './exit.js';
 
 const EPILOG = `Exit codes: 0 no error-level finding; 1 error-level findings; 2 bad usage or unreadable input.
 Docs: docs/diagnoses.md (every code), docs/json-schema.md (--format json).`;
+
+/** Options given once or repeated (never greedy: they take one value each). */
+function list(v: unknown): string[] {
+  return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
+}
 
 function portOption(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -30,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('sni', { type: 'string', describe: 'only connections with this SNI (*.example.com matches subdomains)' })
           .option('host', { type: 'string', describe: 'only connections to or from this address, or with this SNI' })
           .option('port', { type: 'string', describe: 'only connections to this server port' })
-          .option('tls-port', { type: 'string', array: true, default: [] as string[], describe: 'also count SYN-only connections to this port as TLS attempts (443 and 8443 always are)' })
+          .option('tls-port', { type: 'string', describe: 'also count SYN-only connections to this port as TLS attempts (443 and 8443 always are)' })
           .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
           .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
           .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
@@ -47,7 +54,54 @@ export async function main(argv: string[]): Promise<number> {
           sni: args.sni,
           host: args.host,
           port: portOption(args.port, '--port'),
-          tlsPorts: (args['tls-port'] as string[]).map((p) => portOption(p, '--tls-port') as number),
+          tlsPorts: list(args['tls-port']).map((p) => portOption(p, '--tls-port') as number),
+        });
+      },
+    )
+    .command(
+      'probe [target..]',
+      'Probe live servers and name why their handshake fails',
+      (y) =>
+        y
+          .positional('target', { type: 'string', array: true, describe: 'host, host:port, https://host[:port]/path, IPv4/IPv6 literal or IDN name' })
+          .option('targets', { alias: 'T', type: 'string', describe: 'read more targets from FILE, one a line (# comments)' })
+          .option('format', { alias: 'f', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'output format' })
+          .option('redact', { describe: 'mask client addresses; --redact=all also masks server names and addresses', type: 'string' })
+          .option('timeout', { type: 'number', default: 5, describe: 'seconds allowed for each step (connect, hello, handshake, request)' })
+          .option('concurrency', { type: 'number', default: 4, describe: 'targets probed at once' })
+          .option('resolve', { type: 'string', describe: 'HOST:PORT:ADDRESS, as curl: use this address for HOST:PORT' })
+          .option('ca', { type: 'string', describe: 'PEM file of extra trusted CAs, added to Node\'s store (repeat for more)' })
+          .option('profile', { choices: ['browser', 'wechat-miniprogram', 'modern', 'intermediate'] as const, default: 'browser' as const, describe: 'the client whose point of view to take' })
+          .option('allow-list', { type: 'string', describe: 'with --profile wechat-miniprogram: FILE of allowed domains, one a line' })
+          .option('decoy-sni', { type: 'string', default: 'example.com', describe: 'the neutral name for the SNI differential' })
+          .option('ws', { type: 'string', describe: 'also try a WebSocket upgrade on PATH' })
+          .option('ciphers', { type: 'boolean', default: false, describe: 'enumerate the cipher suites of each accepted version' })
+          .option('warn-days', { type: 'number', default: 21, describe: 'warn when the certificate expires within this many days' })
+          .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
+          .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
+          .example('$0 probe example.com', 'the full default probe: DNS, TCP, each TLS version, the chain, HTTP checks')
+          .example('$0 probe https://api.example.com:8443/ws --ws /ws', 'also try a WebSocket upgrade')
+          .example('$0 probe api.example.com --profile wechat-miniprogram --allow-list domains.txt', 'judge as a WeChat mini-program would')
+          .example('$0 probe example.com --resolve example.com:443:203.0.113.7', 'probe one server behind the name')
+          .epilog(EPILOG),
+      async (args) => {
+        code = await runProbe({
+          targets: (args.target as string[] | undefined) ?? [],
+          targetsFile: args.targets,
+          format: args.format as Format,
+          redact: parseRedact(args.redact),
+          verbose: args.verbose,
+          timeout: args.timeout,
+          concurrency: args.concurrency,
+          resolve: list(args.resolve),
+          ca: list(args.ca),
+          profile: args.profile,
+          allowList: args['allow-list'],
+          decoySni: args['decoy-sni'],
+          ws: args.ws,
+          ciphers: args.ciphers,
+          warnDays: args['warn-days'],
+          http: args.http,
         });
       },
     )
@@ -64,6 +118,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (e) {
+    if (!(e instanceof UsageError) && !(e instanceof Error && /must be|--redact|Invalid|Unknown|Not enough/.test(e.message))) throw e;
     usageError ??= (e as Error).message;
   }
   if (usageError) {

@@ -1,1 +1,10 @@
-export {};
+export { parseTarget, parseResolve, TargetError, type Target } from './target.js';
+export { resolveHost, type Resolution } from './resolve.js';
+export { connectTcp, type ConnectOutcome } from './connect.js';
+export { probeHello, describeHello, helloFor, type HelloOutcome, type HelloProbeOptions } from './hello-probe.js';
+export { fullHandshake, type FullHandshake } from './handshake.js';
+export { checkRedirect, checkHsts, checkWebSocket } from './http-checks.js';
+export { PROFILES, type Profile, type ProfileName } from './profiles.js';
+export { probeTarget, loadExtraCa, acceptedVersions, versionLines, type ProbeOptions, type ProbeRecord } from './probe.js';
+export { diagnoseProbe, probeRules, outcomeOf } from './rules.js';
+export { probeItem } from './report-item.js';

@@ -16,8 +16,8 @@ function endpoint(e: { ip: string; port: number } | undefined): string {
 
 export function summaryLine(report: Report): string {
   const s = report.summary;
-  const noun = report.command === 'pcap' ? 'connection' : 'address';
-  const parts = [`${s.total} TLS ${noun}${s.total === 1 ? '' : 's'}`];
+  const noun = report.command === 'pcap' ? (s.total === 1 ? 'TLS connection' : 'TLS connections') : s.total === 1 ? 'address probed' : 'addresses probed';
+  const parts = [`${s.total} ${noun}`];
   for (const sev of ['error', 'warning', 'info', 'ok'] as const) if (s.bySeverity[sev] > 0) parts.push(`${s.bySeverity[sev]} ${sev === 'ok' ? 'healthy' : sev}`);
   const codes = Object.entries(s.byCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}×${n}`).join(', ');
   return `${parts.join(', ')}${codes ? ` (${codes})` : ''}`;

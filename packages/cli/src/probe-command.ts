@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { diagnoseProbe, loadExtraCa, outcomeOf, parseResolve, parseTarget, probeItem, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
+import { SCHEMA_VERSION, summarize, TOOL, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
+import { exitFor, UsageError } from './exit.js';
+import { render, type Format } from './output.js';
+
+export interface ProbeCliOptions {
+  targets: string[];
+  targetsFile?: string;
+  format: Format;
+  redact: RedactMode;
+  verbose: boolean;
+  timeout: number;
+  concurrency: number;
+  resolve: string[];
+  ca: string[];
+  profile: ProfileName;
+  allowList?: string;
+  decoySni: string;
+  ws?: string;
+  ciphers: boolean;
+  warnDays: number;
+  http: boolean;
+}
+
+function readLines(file: string, what: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${what} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  return text.split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+}
+
+export async function runProbe(o: ProbeCliOptions): Promise<number> {
+  const inputs = [...o.targets, ...(o.targetsFile ? readLines(o.targetsFile, '--targets') : [])];
+  if (inputs.length === 0) throw new UsageError('name at least one target (host, host:port or https:// URL), or --targets FILE');
+  if (!(o.timeout > 0 && o.timeout <= 120)) throw new UsageError(`--timeout must be from 0 to 120 seconds (got ${o.timeout})`);
+  if (!(Number.isInteger(o.concurrency) && o.concurrency >= 1 && o.concurrency <= 64)) throw new UsageError(`--concurrency must be from 1 to 64 (got ${o.concurrency})`);
+  let targets: Target[];
+  const pinned = new Map<string, string>();
+  let extraCa: string[];
+  try {
+    targets = inputs.map((t) => parseTarget(t));
+    for (const r of o.resolve) {
+      const p = parseResolve(r);
+      pinned.set(`${p.host}:${p.port}`, p.address);
+    }
+  } catch (e) {
+    if (e instanceof TargetError) throw new UsageError(e.message);
+    throw e;
+  }
+  try {
+    extraCa = loadExtraCa(o.ca);
+  } catch (e) {
+    throw new UsageError(`--ca: ${(e as Error).message}`);
+  }
+  const allowList = o.allowList ? readLines(o.allowList, '--allow-list').map((l) => l.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase()) : undefined;
+  const options: ProbeOptions = { timeoutMs: o.timeout * 1000, profile: o.profile, decoySni: o.decoySni, extraCa, resolve: pinned, allowList, ws: o.ws, ciphers: o.ciphers, warnDays: o.warnDays, http: o.http };
+
+  const results: ReportItem[][] = new Array(targets.length);
+  let next = 0;
+  let finished = 0;
+  const progress = process.stderr.isTTY && targets.length > 1 && !process.env.CI;
+  const worker = async () => {
+    while (next < targets.length) {
+      const i = next++;
+      const recs = await probeTarget(targets[i], options);
+      results[i] = recs.map((r) => {
+        const d = diagnoseProbe(r);
+        return probeItem(r, 0, d, outcomeOf(d));
+      });
+      finished++;
+      if (progress) process.stderr.write(`\rprobed ${finished}/${targets.length}: ${targets[i].input}\x1b[K`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, targets.length) }, worker));
+  if (progress) process.stderr.write('\r\x1b[K');
+  const items = results.flat().map((it, i) => ({ ...it, id: i }));
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: TOOL,
+    command: 'probe',
+    generatedAt: new Date().toISOString(),
+    input: { targets: inputs, options: { profile: o.profile, timeoutSeconds: o.timeout, decoySni: o.decoySni, ws: o.ws ?? null, ciphers: o.ciphers } },
+    summary: summarize(items),
+    targets: items,
+  };
+  process.stdout.write(render(report, o.format, o.redact, o.verbose));
+  return exitFor(report.summary.worst, false);
+}

@@ -1,0 +1,128 @@
+import tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { describeCertificate, hostMatches, type CertificateInfo } from '@tlsdoctor/analysis';
+
+export interface FullHandshake {
+  ok: boolean;
+  ms: number;
+  protocol?: string;
+  cipher?: string;
+  alpn?: string | false;
+  /** The chain as the server sent it, leaf first. */
+  chain: CertificateInfo[];
+  /** The trusted root the chain ends in, when the trust store holds it (servers rarely send it). */
+  trustAnchor?: string;
+  /** OpenSSL's verdict on the chain against the trust store (Node's CA store plus --ca). */
+  authorizationError?: string;
+  hostnameError?: string;
+  /** The server sent only a leaf whose issuer neither the chain nor the trust store holds as a CA. */
+  intermediateMissing: boolean;
+  error?: { code?: string; message: string };
+}
+
+/**
+ * A full handshake with Node's TLS stack (SNI, ALPN h2 and http/1.1) that accepts any chain, so
+ * that the chain can be read and judged even when it is bad, also on TLS 1.3 where a capture
+ * cannot see it.
+ */
+export function fullHandshake(address: string, port: number, servername: string | undefined, extraCa: string[], timeoutMs: number): Promise<FullHandshake> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r: FullHandshake) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const socket = tls.connect({
+      host: address,
+      port,
+      servername: servername && !/^[\d.:]+$/.test(servername) ? servername : undefined,
+      ALPNProtocols: ['h2', 'http/1.1'],
+      rejectUnauthorized: false,
+      ca: [...tls.rootCertificates, ...extraCa],
+      // Judge old servers too: the verdict on TLS versions comes from the raw probes.
+      minVersion: 'TLSv1',
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+    });
+    const timer = setTimeout(() => finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, error: { code: 'ETIMEDOUT', message: `no complete handshake within ${timeoutMs} ms` } }), timeoutMs);
+    socket.once('secureConnect', () => {
+      // getPeerCertificate(true) gives the certificates the server sent, issuer after issuer,
+      // and appends the root when the trust store holds it. (Calling getPeerX509Certificate()
+      // first would empty it, as seen with Node 20.)
+      const chain: X509Certificate[] = [];
+      const peerCert = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate;
+      let c: tls.DetailedPeerCertificate | undefined = peerCert;
+      const seen = new Set<string>();
+      while (c && c.raw && !seen.has(c.fingerprint256)) {
+        seen.add(c.fingerprint256);
+        chain.push(new X509Certificate(c.raw));
+        c = c.issuerCertificate;
+      }
+      let trustAnchor: string | undefined;
+      const last = chain[chain.length - 1];
+      if (chain.length > 1 && last.subject === last.issuer && inStore(last, extraCa)) {
+        trustAnchor = last.subject.split('\n').join(', ');
+        chain.pop();
+      }
+      const infos = chain.map((x) => describeCertificate(new Uint8Array(x.raw)).info);
+      const leaf = chain[0];
+      let hostnameError: string | undefined;
+      if (servername && leaf) {
+        const err = tls.checkServerIdentity(servername, peerCert);
+        if (err) hostnameError = err.message;
+        else if (!hostMatches(servername, infos[0].sans) && !/^[\d.:]+$/.test(servername)) hostnameError = `${servername} is not among the SANs`;
+      }
+      const authorizationError = socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : undefined;
+      finish({
+        ok: true,
+        ms: performance.now() - t0,
+        protocol: socket.getProtocol() ?? undefined,
+        cipher: socket.getCipher()?.standardName,
+        alpn: socket.alpnProtocol ?? undefined,
+        chain: infos,
+        trustAnchor,
+        authorizationError,
+        hostnameError,
+        intermediateMissing: intermediateMissing(chain, extraCa),
+      });
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, error: { code: e.code, message: e.message } }));
+  });
+}
+
+/**
+ * True when the leaf's issuer is not in what the server sent and is not a trusted root: the
+ * server left out the intermediate that a path to a trusted root needs.
+ */
+function intermediateMissing(chain: X509Certificate[], extraCa: string[]): boolean {
+  const leaf = chain[0];
+  if (!leaf || leaf.issuer === leaf.subject) return false;
+  if (chain.slice(1).some((c) => leaf.checkIssued(c))) return false;
+  const roots = [...tls.rootCertificates, ...extraCa].flatMap((pem) => splitPem(pem));
+  for (const pem of roots) {
+    try {
+      if (leaf.checkIssued(new X509Certificate(pem))) return false;
+    } catch {
+      /* a bundle may hold things that are not certificates */
+    }
+  }
+  return true;
+}
+
+function inStore(cert: X509Certificate, extraCa: string[]): boolean {
+  for (const pem of [...tls.rootCertificates, ...extraCa].flatMap((p) => splitPem(p))) {
+    try {
+      if (new X509Certificate(pem).fingerprint256 === cert.fingerprint256) return true;
+    } catch {
+      /* not a certificate */
+    }
+  }
+  return false;
+}
+
+function splitPem(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}

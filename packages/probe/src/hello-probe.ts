@@ -1,0 +1,145 @@
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  buildClientHello,
+  describeNonTls,
+  TlsStreamReader,
+  Version,
+  X25519,
+  type Alert,
+  type ClientHelloOptions,
+  type NonTlsDescription,
+  type ServerHello,
+} from '@tlsdoctor/tls-parser-ts';
+import { connectTcp, type ConnectOutcome } from './connect.js';
+import { GROUPS, LEGACY_SUITES, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './suites.js';
+
+/** How a server answered one ClientHello. */
+export type HelloOutcome =
+  | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number }
+  | { kind: 'hello-retry'; ms: number; serverHello: ServerHello }
+  | { kind: 'alert'; ms: number; alert: Alert }
+  | { kind: 'not-tls'; ms: number; description: NonTlsDescription }
+  | { kind: 'reset'; ms: number }
+  | { kind: 'closed'; ms: number; bytes: number }
+  | { kind: 'silent'; ms: number; bytes: number; records: number; messages: number }
+  | { kind: 'connect-failed'; ms: number; connect: Exclude<ConnectOutcome, { kind: 'connected' }> };
+
+export interface HelloProbeOptions {
+  address: string;
+  port: number;
+  /** undefined: no SNI. */
+  serverName?: string;
+  versions: number[];
+  cipherSuites?: number[];
+  alpn?: string[];
+  timeoutMs: number;
+}
+
+/** Most a probe reads from a server before giving its verdict: a first flight is far smaller. */
+const MAX_READ = 256 * 1024;
+
+let p256: Uint8Array | undefined;
+function p256Share(): Uint8Array {
+  if (!p256) {
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'jwk' });
+    p256 = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  }
+  return p256;
+}
+
+export function helloFor(o: Pick<HelloProbeOptions, 'serverName' | 'versions' | 'cipherSuites' | 'alpn'>): Uint8Array {
+  const tls13 = o.versions.includes(Version.TLS13);
+  const legacy = o.versions.some((v) => v < Version.TLS13);
+  const options: ClientHelloOptions = {
+    versions: o.versions,
+    cipherSuites: o.cipherSuites ?? [...(tls13 ? TLS13_SUITES : []), ...(legacy ? LEGACY_SUITES : [])],
+    groups: GROUPS,
+    signatureAlgorithms: SIGNATURE_ALGORITHMS,
+    serverName: o.serverName,
+    alpn: o.alpn,
+    keyShares: tls13 ? [{ group: X25519 }, { group: 0x0017, key: p256Share() }] : undefined,
+    // Some middleboxes mishandle hellos of 256 to 511 bytes (RFC 7685); pad as browsers do.
+    padTo: 512,
+  };
+  return buildClientHello(options);
+}
+
+/**
+ * Sends one ClientHello on a fresh connection and reads the server's first flight only: up to
+ * the ServerHello, an alert, non-TLS bytes, a reset, a close, or the time limit. Never more
+ * than MAX_READ bytes.
+ */
+export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
+  const c = await connectTcp(o.address, o.port, o.timeoutMs);
+  if (c.kind !== 'connected') return { kind: 'connect-failed', ms: c.ms, connect: c };
+  const socket = c.socket;
+  const t0 = performance.now();
+  const reader = new TlsStreamReader('server');
+  return new Promise<HelloOutcome>((resolve) => {
+    let bytes = 0;
+    let messages = 0;
+    let done = false;
+    const finish = (out: HelloOutcome) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.removeAllListeners('data');
+      socket.destroy();
+      resolve(out);
+    };
+    const ms = () => performance.now() - t0;
+    const timer = setTimeout(() => finish({ kind: 'silent', ms: ms(), bytes, records: reader.records, messages }), o.timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      for (const ev of reader.push(chunk)) {
+        if (ev.kind === 'handshake') {
+          messages++;
+          if (ev.serverHello) {
+            if (ev.serverHello.isHelloRetryRequest) return finish({ kind: 'hello-retry', ms: ms(), serverHello: ev.serverHello });
+            return finish({ kind: 'server-hello', ms: ms(), serverHello: ev.serverHello, bytes });
+          }
+        } else if (ev.kind === 'alert') {
+          return finish({ kind: 'alert', ms: ms(), alert: ev.alert });
+        } else if (ev.kind === 'error') {
+          return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(chunk) });
+        }
+      }
+      if (reader.state === 'not-tls' && (reader.nonTlsFull || reader.nonTlsBytes.includes(0x0a) || bytes >= 512)) {
+        return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
+      }
+      if (bytes >= MAX_READ) finish({ kind: 'silent', ms: ms(), bytes, records: reader.records, messages });
+    });
+    socket.on('end', () => {
+      reader.finish();
+      if (reader.state === 'not-tls') return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
+      finish({ kind: 'closed', ms: ms(), bytes });
+    });
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (reader.state === 'not-tls') return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
+      if (e.code === 'ECONNRESET' || e.code === 'EPIPE') finish({ kind: 'reset', ms: ms() });
+      else finish({ kind: 'closed', ms: ms(), bytes });
+    });
+    socket.write(helloFor(o));
+  });
+}
+
+export function describeHello(o: HelloOutcome): string {
+  switch (o.kind) {
+    case 'server-hello':
+      return `ServerHello in ${o.ms.toFixed(1)} ms`;
+    case 'hello-retry':
+      return `HelloRetryRequest in ${o.ms.toFixed(1)} ms`;
+    case 'alert':
+      return `alert ${o.alert.name} (${o.alert.description}) in ${o.ms.toFixed(1)} ms`;
+    case 'not-tls':
+      return `${o.description.summary}`;
+    case 'reset':
+      return `connection reset ${o.ms.toFixed(1)} ms after the ClientHello`;
+    case 'closed':
+      return `connection closed ${o.ms.toFixed(1)} ms after the ClientHello${o.bytes > 0 ? ` after ${o.bytes} bytes` : ' without an answer'}`;
+    case 'silent':
+      return o.records > 0 ? `${o.records} TLS record(s) (${o.messages} handshake message(s)) but no ServerHello in ${o.ms.toFixed(0)} ms` : `no answer in ${o.ms.toFixed(0)} ms`;
+    case 'connect-failed':
+      return `TCP connect failed: ${o.connect.message}`;
+  }
+}

@@ -1,0 +1,117 @@
+import tls from 'node:tls';
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'undici';
+
+export interface RedirectCheck {
+  status?: number;
+  location?: string;
+  redirectsToHttps: boolean;
+  error?: string;
+}
+
+export interface HstsCheck {
+  status?: number;
+  header?: string;
+  error?: string;
+}
+
+export interface WebSocketCheck {
+  path: string;
+  status?: number;
+  statusLine?: string;
+  upgraded: boolean;
+  error?: string;
+}
+
+/** An undici agent that connects to the probed address whatever the name resolves to. */
+function pinnedAgent(address: string, extraCa: string[], timeoutMs: number): Agent {
+  return new Agent({
+    connect: {
+      lookup: (_host, _opts, cb) => cb(null, [{ address, family: address.includes(':') ? 6 : 4 }] as never),
+      ca: [...tls.rootCertificates, ...extraCa],
+      rejectUnauthorized: false,
+      timeout: timeoutMs,
+    },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connections: 1,
+  });
+}
+
+const hostForUrl = (h: string) => (h.includes(':') ? `[${h}]` : h);
+
+/** GET http://host/ on port 80 of the same address: does it send the client to https on the same host? */
+export async function checkRedirect(host: string, address: string, extraCa: string[], timeoutMs: number): Promise<RedirectCheck> {
+  const agent = pinnedAgent(address, extraCa, timeoutMs);
+  try {
+    const res = await request(`http://${hostForUrl(host)}/`, { dispatcher: agent, method: 'GET', maxRedirections: 0, signal: AbortSignal.timeout(timeoutMs) } as never);
+    await res.body.dump();
+    const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
+    let redirectsToHttps = false;
+    if (res.statusCode >= 300 && res.statusCode < 400 && location) {
+      try {
+        const u = new URL(location, `http://${hostForUrl(host)}/`);
+        redirectsToHttps = u.protocol === 'https:' && u.hostname.replace(/^\[|\]$/g, '') === host;
+      } catch {
+        redirectsToHttps = false;
+      }
+    }
+    return { status: res.statusCode, location, redirectsToHttps };
+  } catch (e) {
+    return { redirectsToHttps: false, error: (e as Error).message };
+  } finally {
+    await agent.close().catch(() => {});
+  }
+}
+
+/** GET https://host/ on the probed address: is Strict-Transport-Security sent? */
+export async function checkHsts(host: string, port: number, address: string, extraCa: string[], timeoutMs: number): Promise<HstsCheck> {
+  const agent = pinnedAgent(address, extraCa, timeoutMs);
+  try {
+    const res = await request(`https://${hostForUrl(host)}:${port}/`, { dispatcher: agent, method: 'GET', signal: AbortSignal.timeout(timeoutMs) } as never);
+    await res.body.dump();
+    const h = res.headers['strict-transport-security'];
+    return { status: res.statusCode, header: Array.isArray(h) ? h[0] : h };
+  } catch (e) {
+    return { error: (e as Error).message };
+  } finally {
+    await agent.close().catch(() => {});
+  }
+}
+
+/**
+ * A WebSocket opening handshake (RFC 6455) over TLS to PATH. Written by hand rather than with
+ * undici: we want the status line the proxy sent whatever it is, not an exception.
+ */
+export function checkWebSocket(host: string, port: number, address: string, path: string, extraCa: string[], timeoutMs: number): Promise<WebSocketCheck> {
+  return new Promise((resolve) => {
+    let done = false;
+    let buf = '';
+    const finish = (r: WebSocketCheck) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const socket = tls.connect({ host: address, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa] });
+    const timer = setTimeout(() => finish({ path, upgraded: false, error: `no answer to the upgrade within ${timeoutMs} ms` }), timeoutMs);
+    socket.once('secureConnect', () => {
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${hostForUrl(host)}${port === 443 ? '' : `:${port}`}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nUser-Agent: tlsdoctor\r\n\r\n`,
+      );
+    });
+    socket.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      const eol = buf.indexOf('\r\n');
+      if (eol < 0 && buf.length < 4096) return;
+      const statusLine = buf.slice(0, eol < 0 ? 200 : eol);
+      const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine);
+      const status = m ? Number(m[1]) : undefined;
+      finish({ path, status, statusLine, upgraded: status === 101 });
+    });
+    socket.once('error', (e) => finish({ path, upgraded: false, error: e.message }));
+    socket.once('end', () => finish({ path, upgraded: false, error: buf ? `closed after "${buf.split('\r\n')[0]}"` : 'closed without an answer' }));
+  });
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { Version, versionName, cipherSuiteName } from '@tlsdoctor/tls-parser-ts';
+import { describeHello, probeHello, type HelloOutcome } from './hello-probe.js';
+import { fullHandshake, type FullHandshake } from './handshake.js';
+import { checkHsts, checkRedirect, checkWebSocket, type HstsCheck, type RedirectCheck, type WebSocketCheck } from './http-checks.js';
+import { PROFILES, type Profile, type ProfileName } from './profiles.js';
+import { resolveHost, type Resolution } from './resolve.js';
+import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
+import type { Target } from './target.js';
+
+export interface ProbeOptions {
+  timeoutMs: number;
+  profile: ProfileName;
+  decoySni: string;
+  extraCa: string[];
+  resolve: Map<string, string>;
+  allowList?: string[];
+  ws?: string;
+  ciphers: boolean;
+  warnDays: number;
+  /** Skip the port-80 and HSTS requests (default on). */
+  http: boolean;
+}
+
+/** Everything probed for one address of one target. */
+export interface ProbeRecord {
+  target: Target;
+  address?: string;
+  family?: 4 | 6;
+  dns: Resolution;
+  profile: Profile;
+  /** The browser-like hello with the real SNI; its connect result classifies TCP. */
+  hello?: HelloOutcome;
+  /** The profile's own hello (versions and suites of that client). */
+  profileHello?: HelloOutcome;
+  sniDifferential?: { noSni: HelloOutcome; decoy: HelloOutcome; decoyName: string };
+  versions: { version: number; outcome: HelloOutcome }[];
+  ciphers?: { version: number; suites: number[] }[];
+  full?: FullHandshake;
+  redirect?: RedirectCheck;
+  hsts?: HstsCheck;
+  ws?: WebSocketCheck;
+  allowList?: string[];
+  warnDays: number;
+  ms: number;
+}
+
+export function loadExtraCa(files: string[]): string[] {
+  return files.map((f) => readFileSync(f, 'utf8'));
+}
+
+const answered = (o: HelloOutcome | undefined) => o !== undefined && (o.kind === 'server-hello' || o.kind === 'hello-retry' || o.kind === 'alert');
+
+/** Probes every address the target resolves to. */
+export async function probeTarget(target: Target, o: ProbeOptions): Promise<ProbeRecord[]> {
+  const t0 = performance.now();
+  const profile = PROFILES[o.profile];
+  const dns = await resolveHost(target.host, target.port, o.resolve, o.timeoutMs);
+  const base = { target, dns, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays };
+  if (dns.addresses.length === 0) return [{ ...base, ms: performance.now() - t0 }];
+  return Promise.all(dns.addresses.map(async (a) => ({ ...(await probeAddress(target, a.address, profile, o)), dns, family: a.family, ms: performance.now() - t0 })));
+}
+
+async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
+  const sni = target.isIp ? undefined : target.host;
+  const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays };
+  // serverName null sends no SNI (undefined would be taken as "the target's name").
+  const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[]) =>
+    probeHello({ address, port: target.port, serverName: serverName ?? undefined, versions, cipherSuites, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs });
+
+  rec.hello = await hello([Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10]);
+  if (rec.hello.kind === 'connect-failed') return rec;
+  if (!answered(rec.hello) && rec.hello.kind !== 'not-tls') {
+    // Reset or silence: would the same address answer without the name, or with another name?
+    const [noSni, decoy] = await Promise.all([hello([Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10], null), hello([Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10], o.decoySni)]);
+    rec.sniDifferential = { noSni, decoy, decoyName: o.decoySni };
+    return rec;
+  }
+  if (rec.hello.kind === 'not-tls') return rec;
+
+  // The server speaks TLS: versions, the profile's hello, the chain and the HTTP checks at once.
+  const jobs: Promise<unknown>[] = [];
+  jobs.push(
+    Promise.all(PROBED_VERSIONS.map(async (v) => ({ version: v, outcome: await hello([v], sni, v === Version.TLS13 ? TLS13_SUITES : LEGACY_SUITES) }))).then((r) => {
+      rec.versions = r;
+    }),
+  );
+  jobs.push(hello(profile.versions, sni, profile.suites).then((r) => (rec.profileHello = r)));
+  jobs.push(fullHandshake(address, target.port, sni, o.extraCa, o.timeoutMs).then((r) => (rec.full = r)));
+  if (o.http && !target.isIp) {
+    jobs.push(checkRedirect(target.host, address, o.extraCa, o.timeoutMs).then((r) => (rec.redirect = r)));
+    jobs.push(checkHsts(target.host, target.port, address, o.extraCa, o.timeoutMs).then((r) => (rec.hsts = r)));
+  }
+  if (o.ws) jobs.push(checkWebSocket(target.host, target.port, address, o.ws, o.extraCa, o.timeoutMs).then((r) => (rec.ws = r)));
+  await Promise.all(jobs);
+  if (o.ciphers) rec.ciphers = await enumerateCiphers(address, target.port, sni, rec.versions, o.timeoutMs);
+  return rec;
+}
+
+/**
+ * For each version the server accepts, which suites it picks: offer the list, note the choice,
+ * take it out, ask again. Bounded by the list's length.
+ */
+async function enumerateCiphers(address: string, port: number, sni: string | undefined, versions: ProbeRecord['versions'], timeoutMs: number): Promise<{ version: number; suites: number[] }[]> {
+  const out: { version: number; suites: number[] }[] = [];
+  for (const { version, outcome } of versions) {
+    if (outcome.kind !== 'server-hello' || outcome.serverHello.version !== version) continue;
+    const suites: number[] = [];
+    if (version === Version.TLS13) {
+      for (const s of TLS13_SUITES) {
+        const r = await probeHello({ address, port, serverName: sni, versions: [version], cipherSuites: [s], timeoutMs });
+        if (r.kind === 'server-hello' && r.serverHello.cipherSuite === s) suites.push(s);
+      }
+    } else {
+      let left = LEGACY_SUITES.filter((s) => s !== 0x00ff);
+      for (let i = 0; i < LEGACY_SUITES.length && left.length > 0; i++) {
+        const r = await probeHello({ address, port, serverName: sni, versions: [version], cipherSuites: left, timeoutMs });
+        if (r.kind !== 'server-hello' || r.serverHello.version !== version) break;
+        const chosen = r.serverHello.cipherSuite;
+        if (!left.includes(chosen)) break;
+        suites.push(chosen);
+        left = left.filter((s) => s !== chosen);
+      }
+    }
+    out.push({ version, suites });
+  }
+  return out;
+}
+
+/** One line per probed version, for evidence. */
+export function versionLines(rec: ProbeRecord): string[] {
+  return rec.versions.map(({ version, outcome }) => {
+    if (outcome.kind === 'server-hello') {
+      const sh = outcome.serverHello;
+      return sh.version === version
+        ? `${versionName(version)}: accepted (${cipherSuiteName(sh.cipherSuite)})`
+        : `${versionName(version)}: refused (the server answered with ${versionName(sh.version)})`;
+    }
+    return `${versionName(version)}: refused (${describeHello(outcome)})`;
+  });
+}
+
+export function acceptedVersions(rec: ProbeRecord): number[] {
+  return rec.versions.filter(({ version, outcome }) => outcome.kind === 'server-hello' && outcome.serverHello.version === version).map((v) => v.version);
+}

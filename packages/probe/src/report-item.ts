@@ -1,0 +1,47 @@
+import type { ReportItem } from '@tlsdoctor/report';
+import type { Finding } from '@tlsdoctor/rules';
+import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
+import { describeHello, type HelloOutcome } from './hello-probe.js';
+import type { ProbeRecord } from './probe.js';
+
+function hello(o: HelloOutcome | undefined) {
+  if (!o) return null;
+  const base = { outcome: o.kind, ms: Math.round(o.ms * 10) / 10, summary: describeHello(o) };
+  if (o.kind === 'server-hello' || o.kind === 'hello-retry') return { ...base, version: versionName(o.serverHello.version), cipher: cipherSuiteName(o.serverHello.cipherSuite), alpn: o.serverHello.alpn?.[0] ?? null };
+  if (o.kind === 'alert') return { ...base, alert: o.alert.name, code: o.alert.description };
+  if (o.kind === 'not-tls') return { ...base, kind: o.description.kind, firstLine: o.description.firstLine ?? null, firstBytesHex: o.description.hexPrefix };
+  return base;
+}
+
+export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[], outcome: ReportItem['outcome']): ReportItem {
+  const h = r.hello?.kind === 'server-hello' ? r.hello.serverHello : undefined;
+  return {
+    id,
+    source: r.target.input,
+    server: { ip: r.address ?? '', port: r.target.port },
+    sni: r.target.isIp ? null : r.target.host,
+    version: r.full?.ok ? (r.full.protocol ?? null) : h ? versionName(h.version) : null,
+    cipher: r.full?.ok ? (r.full.cipher ?? null) : h ? cipherSuiteName(h.cipherSuite) : null,
+    alpn: r.full?.ok && r.full.alpn ? r.full.alpn : null,
+    ja3: null,
+    ja3s: null,
+    ja4: null,
+    outcome,
+    diagnoses,
+    facts: {
+      profile: r.profile.name,
+      durationMs: Math.round(r.ms),
+      dns: { via: r.dns.via, addresses: r.dns.addresses.map((a) => a.address), ms: Math.round(r.dns.ms), error: r.dns.error ?? null },
+      hello: hello(r.hello),
+      profileHello: hello(r.profileHello),
+      sniDifferential: r.sniDifferential ? { decoyName: r.sniDifferential.decoyName, noSni: hello(r.sniDifferential.noSni), decoy: hello(r.sniDifferential.decoy) } : null,
+      versions: Object.fromEntries(r.versions.map((v) => [versionName(v.version), hello(v.outcome)])),
+      ciphers: r.ciphers ? Object.fromEntries(r.ciphers.map((c) => [versionName(c.version), c.suites.map(cipherSuiteName)])) : null,
+      handshake: r.full
+        ? { ok: r.full.ok, ms: Math.round(r.full.ms), protocol: r.full.protocol ?? null, cipher: r.full.cipher ?? null, alpn: r.full.alpn || null, verification: r.full.authorizationError ?? 'ok', hostname: r.full.hostnameError ?? 'ok', error: r.full.error ?? null }
+        : null,
+      certificates: r.full?.chain.map((c) => ({ subject: c.subject, issuer: c.issuer, sans: c.sans, notBefore: c.notBefore, notAfter: c.notAfter, serialNumber: c.serialNumber, fingerprint256: c.fingerprint256, selfSigned: c.selfSigned, keyType: c.keyType ?? null, keyBits: c.keyBits ?? null })) ?? [],
+      http: { redirect: r.redirect ?? null, hsts: r.hsts ?? null, websocket: r.ws ?? null },
+    },
+  };
+}

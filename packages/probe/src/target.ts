@@ -1,0 +1,68 @@
+import { domainToASCII } from 'node:url';
+import { isIP } from 'node:net';
+
+export interface Target {
+  /** As the user wrote it. */
+  input: string;
+  /** Host name in ASCII (punycode for IDN), or an IP literal without brackets. */
+  host: string;
+  port: number;
+  path: string;
+  isIp: boolean;
+}
+
+export class TargetError extends Error {}
+
+/** Reads `host`, `host:port`, `https://host[:port]/path`, IPv4, `[v6]:port`, bare IPv6 and IDN names. */
+export function parseTarget(input: string, defaultPort = 443): Target {
+  const raw = input.trim();
+  if (raw === '') throw new TargetError('empty target');
+  let host: string;
+  let portText: string | undefined;
+  let path = '/';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new TargetError(`"${raw}" is not a valid URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'wss:') throw new TargetError(`"${raw}": only https:// (or wss://) targets can be probed for TLS`);
+    host = url.hostname.replace(/^\[|\]$/g, '');
+    portText = url.port || undefined;
+    path = url.pathname + url.search || '/';
+  } else if (isIP(raw) === 6) {
+    host = raw;
+  } else {
+    const m = /^\[([^\]]+)\](?::(.*))?$/.exec(raw) ?? /^([^:/]+)(?::([^/]*))?(\/.*)?$/.exec(raw);
+    if (!m) throw new TargetError(`"${raw}" is not a host, host:port or https:// URL`);
+    host = m[1];
+    portText = m[2];
+    if (m[3]) path = m[3];
+  }
+  let port = defaultPort;
+  if (portText !== undefined) {
+    if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+      throw new TargetError(`"${raw}": the port must be a number from 1 to 65535 (got "${portText}")`);
+    }
+    port = Number(portText);
+  }
+  const isIp = isIP(host) !== 0;
+  if (!isIp) {
+    const ascii = domainToASCII(host.toLowerCase());
+    if (!ascii) throw new TargetError(`"${raw}": "${host}" is not a valid host name`);
+    host = ascii;
+  }
+  return { input: raw, host, port, path, isIp };
+}
+
+/** curl's --resolve HOST:PORT:ADDR (ADDR may be bracketed IPv6). */
+export function parseResolve(spec: string): { host: string; port: number; address: string } {
+  const m = /^([^:]+):(\d+):(.+)$/.exec(spec.trim());
+  if (!m) throw new TargetError(`--resolve "${spec}": expected HOST:PORT:ADDRESS`);
+  const address = m[3].replace(/^\[|\]$/g, '');
+  if (isIP(address) === 0) throw new TargetError(`--resolve "${spec}": "${address}" is not an IP address`);
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) throw new TargetError(`--resolve "${spec}": the port must be from 1 to 65535`);
+  return { host: domainToASCII(m[1].toLowerCase()) || m[1], port, address };
+}

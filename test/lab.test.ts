@@ -1,0 +1,176 @@
+// The lab: real nginx, Node and openssl servers behind an iptables middlebox, in network
+// namespaces made for this run. Each scenario is probed live with `tlsdoctor probe`, and
+// recorded with real clients under tcpdump and diagnosed with `tlsdoctor pcap`.
+// Needs root: it skips, saying why, where namespaces cannot be made; CI runs it as root.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: the lab is plain ESM JavaScript, shared with `npm run lab` and `npm run fixtures`.
+import { labDown, labUnavailable, labUp, labPaths, NS } from '../lab/lab.mjs';
+// @ts-expect-error: plain ESM JavaScript.
+import { SCENARIOS } from '../lab/scenarios.mjs';
+// @ts-expect-error: plain ESM JavaScript.
+import { RECORDINGS, recordOne } from '../lab/record-fixtures.mjs';
+import { CLI, runCli } from './helpers/cli.js';
+
+const why: string | undefined = labUnavailable();
+if (why) console.warn(`lab tests skipped: ${why}`);
+if (why && process.env.CI) throw new Error(`lab tests must run in CI, but: ${why}`);
+
+interface Scenario {
+  host: string;
+  kind: string;
+  expect: { probe?: string; probeAlso?: string[]; pcap?: string };
+}
+
+function probe(args: string[]): { code: number; report: any; stderr: string; ms: number } {
+  const t0 = Date.now();
+  const r = spawnSync('ip', ['netns', 'exec', NS.client, process.execPath, CLI, 'probe', '--ca', labPaths().root, '--timeout', '2', '--format', 'json', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, report: r.stdout ? JSON.parse(r.stdout) : undefined, stderr: r.stderr, ms: Date.now() - t0 };
+}
+
+describe.skipIf(!!why)('failure lab', () => {
+  beforeAll(() => labUp(), 120_000);
+  afterAll(() => labDown());
+
+  describe('tlsdoctor probe names each scenario', () => {
+    const cases = (SCENARIOS as Scenario[]).filter((s) => s.expect.probe);
+    it.each(cases.map((s) => [s.host, s.expect.probe, s] as const))('%s: %s', (host, code, s) => {
+      const r = probe([host]);
+      expect(r.report, r.stderr).toBeDefined();
+      for (const t of r.report.targets) {
+        const codes = t.diagnoses.map((d: any) => d.code);
+        expect(codes[0], `${t.server.ip}: ${JSON.stringify(t.diagnoses[0])}`).toBe(code);
+        for (const also of s.expect.probeAlso ?? []) expect(codes).toContain(also);
+      }
+      const errors = r.report.targets.some((t: any) => t.outcome === 'error');
+      expect(r.code).toBe(errors ? 1 : 0);
+    });
+  });
+
+  describe('key evidence', () => {
+    it('SNI_FILTERED shows the three outcomes side by side', () => {
+      const ev = probe(['blocked.lab.test']).report.targets[0].diagnoses[0].evidence.join('\n');
+      expect(ev).toMatch(/SNI blocked\.lab\.test: connection reset/);
+      expect(ev).toMatch(/no SNI: ServerHello/);
+      expect(ev).toMatch(/SNI example\.com: ServerHello/);
+    });
+
+    it('PLAINTEXT_HTTP_ON_TLS_PORT quotes the status line', () => {
+      expect(probe(['plain.lab.test']).report.targets[0].diagnoses[0].evidence.join('\n')).toMatch(/HTTP\/1\.1 400 Bad Request/);
+    });
+
+    it('a TLS 1.3-only expired server: the chain is read although a capture could not see it', () => {
+      const t = probe(['expired13.lab.test']).report.targets[0];
+      expect(t.version).toBe('TLSv1.3');
+      expect(t.diagnoses[0].evidence.join('\n')).toMatch(/expired 2024-01-01T00:00:00\.000Z/);
+    });
+
+    it('CERT_CHAIN_INCOMPLETE names the missing issuer', () => {
+      expect(probe(['nochain.lab.test']).report.targets[0].diagnoses[0].evidence.join('\n')).toMatch(/issuer "CN=tlsdoctor Lab Intermediate CA" is neither in the chain sent nor a trusted root/);
+    });
+
+    it('TCP_TIMEOUT comes within the timeout, never later', () => {
+      const r = probe(['closed.lab.test']);
+      expect(r.report.targets[0].diagnoses[0].code).toBe('TCP_TIMEOUT');
+      expect(r.ms).toBeLessThan(2000 * 2 + 3000);
+    });
+
+    it('hostile servers (silent, endless records) end in a named verdict within the limits', () => {
+      for (const host of ['silent.lab.test', 'endless.lab.test']) {
+        const r = probe([host]);
+        expect(r.report.targets[0].diagnoses[0].code).toBe('NO_SERVER_HELLO');
+        expect(r.ms).toBeLessThan(15_000);
+      }
+    });
+
+    it('every address of a name is probed (IPv4 and IPv6)', () => {
+      const ips = probe(['good.lab.test']).report.targets.map((t: any) => t.server.ip).sort();
+      expect(ips).toEqual(['198.18.2.10', 'fd7d:2::10']);
+    });
+  });
+
+  describe('WebSocket through nginx', () => {
+    it('with the Upgrade headers passed: no finding', () => {
+      const t = probe(['ws.lab.test', '--ws', '/ws']).report.targets[0];
+      expect(t.diagnoses.map((d: any) => d.code)).not.toContain('WEBSOCKET_UPGRADE_FAILED');
+      expect(t.facts.http.websocket.status).toBe(101);
+    });
+
+    it('without them: WEBSOCKET_UPGRADE_FAILED with the status and the proxy remedy', () => {
+      const t = probe(['ws.lab.test', '--ws', '/ws-broken']).report.targets[0];
+      const d = t.diagnoses[0];
+      expect(d.code).toBe('WEBSOCKET_UPGRADE_FAILED');
+      expect(d.evidence.join('\n')).toMatch(/HTTP\/1\.1 400/);
+      expect(d.remedy).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
+    });
+  });
+
+  describe('client profiles', () => {
+    it.each([
+      ['weakcipher.lab.test', 'intermediate', 'NO_SHARED_CIPHER'],
+      ['weakcipher.lab.test', 'browser', 'HANDSHAKE_OK'],
+      ['tls13.lab.test', 'modern', 'HANDSHAKE_OK'],
+      ['expired.lab.test', 'modern', 'PROTOCOL_VERSION_MISMATCH'],
+      ['tls10.lab.test', 'wechat-miniprogram', 'PROTOCOL_VERSION_MISMATCH'],
+    ])('%s as %s: %s', (host, profile, code) => {
+      expect(probe([host, '--profile', profile]).report.targets[0].diagnoses[0].code).toBe(code);
+    });
+
+    it('wechat-miniprogram: an IP address, or a name missing from the allow list, is DOMAIN_NOT_ALLOWED', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-allow-'));
+      const list = join(dir, 'domains.txt');
+      writeFileSync(list, '# request domains\ntls13.lab.test\n');
+      try {
+        const byIp = probe(['198.18.2.10', '--profile', 'wechat-miniprogram', '--no-http']).report.targets[0];
+        expect(byIp.diagnoses.map((d: any) => d.code)).toContain('DOMAIN_NOT_ALLOWED');
+        const missing = probe(['good.lab.test', '--profile', 'wechat-miniprogram', '--allow-list', list]).report.targets[0];
+        expect(missing.diagnoses[0].code).toBe('DOMAIN_NOT_ALLOWED');
+        const listed = probe(['tls13.lab.test', '--profile', 'wechat-miniprogram', '--allow-list', list]).report.targets[0];
+        expect(listed.diagnoses[0].code).toBe('HANDSHAKE_OK');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  it('--ciphers lists what the server accepts per version', () => {
+    const t = probe(['weakcipher.lab.test', '--ciphers']).report.targets[0];
+    expect(t.facts.ciphers['TLS 1.2']).toEqual(['TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA']);
+  });
+
+  it('several targets, --resolve, a targets file and bounded concurrency', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-targets-'));
+    const file = join(dir, 'targets.txt');
+    writeFileSync(file, 'tls13.lab.test\nhttps://refused.lab.test/\n');
+    try {
+      const r = probe(['plain.lab.test', 'pinned.example.test', '--resolve', 'pinned.example.test:443:198.18.2.13', '--targets', file, '--concurrency', '2']);
+      const got = r.report.targets.map((t: any) => `${t.source} ${t.server.ip} ${t.diagnoses[0].code}`);
+      expect(got).toEqual([
+        'plain.lab.test 198.18.2.11 PLAINTEXT_HTTP_ON_TLS_PORT',
+        'pinned.example.test 198.18.2.13 CERT_HOSTNAME_MISMATCH',
+        'tls13.lab.test 198.18.2.13 HANDSHAKE_OK',
+        'https://refused.lab.test/ 198.18.2.22 TCP_REFUSED',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('tlsdoctor pcap on the lab\'s own recordings, made now', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-rec-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const recordings = (RECORDINGS as { name: string; expect: string; also?: string[] }[]).filter((r) => !r.name.startsWith('openssl-large'));
+    it.each(recordings.map((r) => [r.name, r.expect, r] as const))('%s: %s', async (_name, code, r) => {
+      const file: string = await recordOne(r, dir);
+      const out = runCli(['pcap', file, '--format', 'json']);
+      const report = JSON.parse(out.stdout);
+      expect(report.connections.length).toBeGreaterThanOrEqual(1);
+      const codes = report.connections[0].diagnoses.map((d: any) => d.code);
+      expect(codes[0], JSON.stringify(report.connections[0].diagnoses[0])).toBe(code);
+      for (const also of r.also ?? []) expect(codes).toContain(also);
+    });
+  });
+});
