@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Derives fixtures that the lab cannot record here (the kernel has no netem): from a real
+// capture whose ClientHello spans two segments (fixtures/handshake-ok-small-mtu.pcap),
+//   derived-reordered.pcap: the two ClientHello segments swapped, and the server's first data
+//                           segment sent twice (a retransmission);
+//   derived-seq-wrap.pcap:  the client's sequence numbers shifted so that its ClientHello
+//                           crosses 2^32.
+// The TCP checksums are left as they were; tshark and tlsdoctor do not check them.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SRC = 'handshake-ok-small-mtu.pcap';
+const src = readFileSync(join(ROOT, 'fixtures', SRC));
+
+function records(buf) {
+  const out = [];
+  for (let p = 24; p + 16 <= buf.length; ) {
+    const incl = buf.readUInt32LE(p + 8);
+    out.push(Buffer.from(buf.subarray(p, p + 16 + incl)));
+    p += 16 + incl;
+  }
+  return out;
+}
+
+// Ethernet + IPv4 (no options in these captures) + TCP.
+const tcp = (r) => 16 + 14 + (r[16 + 14] & 0x0f) * 4;
+const srcPort = (r) => r.readUInt16BE(tcp(r));
+const payloadLen = (r) => r.length - tcp(r) - (r[tcp(r) + 12] >> 4) * 4;
+
+const recs = records(src);
+const clientPort = srcPort(recs[0]);
+const clientData = recs.map((r, i) => [r, i]).filter(([r]) => srcPort(r) === clientPort && payloadLen(r) > 0).map(([, i]) => i);
+const serverData = recs.map((r, i) => [r, i]).filter(([r]) => srcPort(r) !== clientPort && payloadLen(r) > 0).map(([, i]) => i);
+if (clientData.length < 2) throw new Error(`${SRC}: expected the ClientHello in two segments`);
+
+const write = (name, list, note) => {
+  writeFileSync(join(ROOT, 'fixtures', name), Buffer.concat([src.subarray(0, 24), ...list]));
+  const side = JSON.parse(readFileSync(join(ROOT, 'fixtures', `${SRC}.json`), 'utf8'));
+  side.note = `derived from ${SRC} by scripts/derive-fixtures.mjs: ${note}`;
+  writeFileSync(join(ROOT, 'fixtures', `${name}.json`), JSON.stringify(side, null, 2) + '\n');
+};
+
+{
+  const list = recs.slice();
+  const [a, b] = clientData;
+  [list[a], list[b]] = [list[b], list[a]];
+  const s = serverData[0];
+  list.splice(s + 1, 0, Buffer.from(list[s]));
+  write('derived-reordered.pcap', list, 'the two ClientHello segments swapped, the first server data segment retransmitted');
+}
+{
+  // Shift the client's sequence numbers (and the server's acks of them) so that its ISN sits
+  // 300 bytes below 2^32: the 517-byte ClientHello crosses the wrap.
+  const isn = recs[0].readUInt32BE(tcp(recs[0]) + 4);
+  const shift = (0x100000000 - 300 - isn) >>> 0;
+  const list = recs.map((r) => {
+    const c = Buffer.from(r);
+    const t = tcp(c);
+    if (srcPort(c) === clientPort) c.writeUInt32BE((c.readUInt32BE(t + 4) + shift) >>> 0, t + 4);
+    else if (c[t + 13] & 0x10) c.writeUInt32BE((c.readUInt32BE(t + 8) + shift) >>> 0, t + 8);
+    return c;
+  });
+  write('derived-seq-wrap.pcap', list, 'client sequence numbers shifted so that the ClientHello crosses 2^32');
+}
+console.log('derive-fixtures: wrote fixtures/derived-reordered.pcap and fixtures/derived-seq-wrap.pcap');

@@ -1,0 +1,197 @@
+// The capture readers and the TCP layer on real captures in every format and link type, and
+// on captures rewritten here into the formats tcpdump and dumpcap did not produce.
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readCaptureFile, type RawPacket } from '@tlsdoctor/capture';
+import { FIXTURES, reassembled } from './helpers/fixtures.js';
+
+interface Pkt {
+  tsSec: number;
+  tsNsec: number;
+  linkType: number;
+  data: Buffer;
+  origLen: number;
+}
+
+async function packets(path: string): Promise<Pkt[]> {
+  const out: Pkt[] = [];
+  await readCaptureFile(path, (p: RawPacket) => out.push({ tsSec: p.tsSec, tsNsec: p.tsNsec, linkType: p.linkType, origLen: p.origLen, data: Buffer.from(p.buf.subarray(p.start, p.start + p.capLen)) }));
+  return out;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'tlsdoctor-capture-'));
+const fx = (n: string) => join(FIXTURES, n);
+
+describe('link types and formats of the recorded fixtures', () => {
+  it.each([
+    ['handshake-ok-curl-tls13.pcap', 1, 4],
+    ['handshake-ok-pcapng.pcapng', 1, 6],
+    ['handshake-ok-nano.pcap', 1, 4],
+    ['handshake-ok-sll.pcap', 113, 4],
+    ['handshake-ok-sll2.pcap', 276, 4],
+    ['handshake-ok-ipv6.pcap', 1, 6],
+  ])('%s: link type %i, IPv%i, one TLS connection', async (name, linkType, ipVersion) => {
+    const ps = await packets(fx(name));
+    expect(new Set(ps.map((p) => p.linkType))).toEqual(new Set([linkType]));
+    const conns = await reassembled(fx(name));
+    expect(conns).toHaveLength(1);
+    expect(conns[0].conn.ipVersion).toBe(ipVersion);
+    expect(conns[0].client[0]).toBe(22);
+    expect(conns[0].server[0]).toBe(22);
+  });
+
+  it('nanosecond pcap keeps nanoseconds; microsecond pcap has whole microseconds', async () => {
+    expect((await packets(fx('handshake-ok-nano.pcap'))).some((p) => p.tsNsec % 1000 !== 0)).toBe(true);
+    expect((await packets(fx('handshake-ok-curl-tls13.pcap'))).every((p) => p.tsNsec % 1000 === 0)).toBe(true);
+  });
+
+  it('gzip is read transparently and gives the same packets', async () => {
+    expect(await packets(fx('sni-reset-gzip.pcap.gz'))).toEqual(await packets(fx('sni-reset.pcap')));
+  });
+});
+
+describe('TCP reassembly', () => {
+  it('a ClientHello over two segments (MTU 400) is joined', async () => {
+    const [c] = await reassembled(fx('handshake-ok-small-mtu.pcap'));
+    expect(c.conn.stats[0].packets).toBeGreaterThan(3);
+    expect(c.client.length).toBeGreaterThan(517);
+  });
+
+  it('swapped segments and a retransmission give the same bytes as the original', async () => {
+    const [orig] = await reassembled(fx('handshake-ok-small-mtu.pcap'));
+    const [re] = await reassembled(fx('derived-reordered.pcap'));
+    expect(Buffer.compare(re.client, orig.client)).toBe(0);
+    expect(Buffer.compare(re.server, orig.server)).toBe(0);
+    expect(re.conn.stats[0].outOfOrder).toBe(1);
+    expect(re.conn.stats[1].retransmissions).toBe(1);
+  });
+
+  it('a ClientHello across the 2^32 sequence wrap gives the same bytes', async () => {
+    const [orig] = await reassembled(fx('handshake-ok-small-mtu.pcap'));
+    const [w] = await reassembled(fx('derived-seq-wrap.pcap'));
+    expect(w.conn.syn!.seq).toBeGreaterThan(0xfffffe00);
+    expect(Buffer.compare(w.client, orig.client)).toBe(0);
+  });
+
+  it('connection boundaries: a capture with several connections keeps them apart', async () => {
+    const both = join(tmp, 'two.pcap');
+    const a = readFileSync(fx('sni-reset.pcap'));
+    const b = readFileSync(fx('handshake-ok-curl-tls13.pcap'));
+    writeFileSync(both, Buffer.concat([a, b.subarray(24)]));
+    const conns = await reassembled(both);
+    expect(conns.map((c) => c.conn.client.port)).toEqual([44352, 44338]);
+    expect(conns.map((c) => c.conn.startCaptured)).toEqual([true, true]);
+  });
+});
+
+/** Rewrites a little-endian microsecond pcap as big-endian. */
+function toBigEndian(le: Buffer): Buffer {
+  const be = Buffer.from(le);
+  be.writeUInt32BE(0xa1b2c3d4, 0);
+  be.writeUInt16BE(le.readUInt16LE(4), 4);
+  be.writeUInt16BE(le.readUInt16LE(6), 6);
+  for (const o of [8, 12, 16, 20]) be.writeUInt32BE(le.readUInt32LE(o), o);
+  for (let p = 24; p + 16 <= le.length; ) {
+    const incl = le.readUInt32LE(p + 8);
+    for (let k = 0; k < 16; k += 4) be.writeUInt32BE(le.readUInt32LE(p + k), p + k);
+    p += 16 + incl;
+  }
+  return be;
+}
+
+/** pcapng blocks in either byte order. */
+function block(type: number, body: Buffer, le: boolean): Buffer {
+  const len = 12 + body.length + ((4 - (body.length % 4)) % 4);
+  const b = Buffer.alloc(len);
+  const w = (v: number, o: number) => (le ? b.writeUInt32LE(v, o) : b.writeUInt32BE(v, o));
+  w(type, 0);
+  w(len, 4);
+  body.copy(b, 8);
+  w(len, len - 4);
+  return b;
+}
+
+function u32(v: number, le: boolean): Buffer {
+  const b = Buffer.alloc(4);
+  le ? b.writeUInt32LE(v >>> 0) : b.writeUInt32BE(v >>> 0);
+  return b;
+}
+
+function u16(v: number, le: boolean): Buffer {
+  const b = Buffer.alloc(2);
+  le ? b.writeUInt16LE(v) : b.writeUInt16BE(v);
+  return b;
+}
+
+/**
+ * Two sections: the first big-endian with nanosecond timestamps and a 1000 s offset, an unknown
+ * block and enhanced packet blocks; the second little-endian with obsolete packet blocks.
+ */
+function toPcapng(ps: Pkt[]): Buffer {
+  const shb = (le: boolean) => block(0x0a0d0d0a, Buffer.concat([u32(0x1a2b3c4d, le), u16(1, le), u16(0, le), Buffer.alloc(8, 0xff)]), le);
+  const idb = (le: boolean, nano: boolean) =>
+    block(1, Buffer.concat([u16(1, le), u16(0, le), u32(262144, le), ...(nano ? [u16(9, le), u16(1, le), Buffer.from([9, 0, 0, 0]), u16(14, le), u16(8, le), ...(le ? [u32(-1000 >>> 0, le), u32(0xffffffff, le)] : [u32(0xffffffff, le), u32(-1000 >>> 0, le)]), u16(0, le), u16(0, le)] : [])]), le);
+  const half = Math.ceil(ps.length / 2);
+  const out: Buffer[] = [shb(false), idb(false, true), block(0xabcd, Buffer.from('skip me!'), false)];
+  for (const p of ps.slice(0, half)) {
+    // Nanoseconds since the epoch, minus the -1000 s offset the interface declares.
+    const ns = BigInt(p.tsSec + 1000) * 1_000_000_000n + BigInt(p.tsNsec);
+    out.push(block(6, Buffer.concat([u32(0, false), u32(Number(ns >> 32n), false), u32(Number(ns & 0xffffffffn), false), u32(p.data.length, false), u32(p.origLen, false), p.data]), false));
+  }
+  out.push(shb(true), idb(true, false));
+  for (const p of ps.slice(half)) {
+    const us = BigInt(p.tsSec) * 1_000_000n + BigInt(Math.floor(p.tsNsec / 1000));
+    out.push(block(2, Buffer.concat([u16(0, true), u16(0, true), u32(Number(us >> 32n), true), u32(Number(us & 0xffffffffn), true), u32(p.data.length, true), u32(p.origLen, true), p.data]), true));
+  }
+  return Buffer.concat(out);
+}
+
+describe('formats rewritten from real captures', () => {
+  it('big-endian pcap reads as the little-endian original', async () => {
+    const file = join(tmp, 'be.pcap');
+    writeFileSync(file, toBigEndian(readFileSync(fx('handshake-ok-curl-tls13.pcap'))));
+    expect(await packets(file)).toEqual(await packets(fx('handshake-ok-curl-tls13.pcap')));
+  });
+
+  it('pcapng with two sections of either byte order, if_tsresol, if_tsoffset, unknown and obsolete blocks', async () => {
+    const orig = await packets(fx('handshake-ok-curl-tls13.pcap'));
+    const file = join(tmp, 'two-sections.pcapng');
+    writeFileSync(file, toPcapng(orig));
+    expect(await packets(file)).toEqual(orig);
+    const conns = await reassembled(file);
+    expect(conns).toHaveLength(1);
+    expect(conns[0].conn.startCaptured).toBe(true);
+  });
+
+  it('a gzip-compressed pcapng', async () => {
+    const orig = await packets(fx('handshake-ok-pcapng.pcapng'));
+    const file = join(tmp, 'x.pcapng.gz');
+    writeFileSync(file, gzipSync(readFileSync(fx('handshake-ok-pcapng.pcapng'))));
+    expect(await packets(file)).toEqual(orig);
+  });
+
+  it('packets longer than the snap length are marked, never misread', async () => {
+    const src = readFileSync(fx('handshake-ok-curl-tls13.pcap'));
+    // Cut every packet to 96 bytes as `tcpdump -s 96` would: headers whole, payload cut.
+    const parts: Buffer[] = [Buffer.from(src.subarray(0, 24))];
+    parts[0].writeUInt32LE(96, 16);
+    for (let p = 24; p + 16 <= src.length; ) {
+      const incl = src.readUInt32LE(p + 8);
+      const h = Buffer.from(src.subarray(p, p + 16));
+      const keep = Math.min(incl, 96);
+      h.writeUInt32LE(keep, 8);
+      parts.push(h, src.subarray(p + 16, p + 16 + keep));
+      p += 16 + incl;
+    }
+    const file = join(tmp, 'snap96.pcap');
+    writeFileSync(file, Buffer.concat(parts));
+    const ps = await packets(file);
+    expect(ps.every((p) => p.data.length <= 96)).toBe(true);
+    expect(ps.some((p) => p.origLen > 96)).toBe(true);
+    const [c] = await reassembled(file);
+    expect(c.conn.stats[0].truncated).toBeGreaterThan(0);
+  });
+});
