@@ -45,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 pcap capture.pcap.gz --sni api.example.com --redact', 'one server name, client addresses masked')
           .epilog(EPILOG),
       async (args) => {
+        // yargs may still call a handler after its own validation failed.
+        if (usageError) return;
         code = await runPcap({
           files: args.files as string[],
           format: args.format as Format,
@@ -85,6 +87,7 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 probe example.com --resolve example.com:443:203.0.113.7', 'probe one server behind the name')
           .epilog(EPILOG),
       async (args) => {
+        if (usageError) return;
         code = await runProbe({
           targets: (args.target as string[] | undefined) ?? [],
           targetsFile: args.targets,

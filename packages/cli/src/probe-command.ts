@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { diagnoseProbe, loadExtraCa, outcomeOf, parseResolve, parseTarget, probeItem, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
+import { PROFILES, diagnoseProbe, loadExtraCa, outcomeOf, parseResolve, parseTarget, probeItem, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
 import { SCHEMA_VERSION, summarize, TOOL, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
 import { exitFor, UsageError } from './exit.js';
 import { render, type Format } from './output.js';
@@ -36,6 +36,7 @@ function readLines(file: string, what: string): string[] {
 export async function runProbe(o: ProbeCliOptions): Promise<number> {
   const inputs = [...o.targets, ...(o.targetsFile ? readLines(o.targetsFile, '--targets') : [])];
   if (inputs.length === 0) throw new UsageError('name at least one target (host, host:port or https:// URL), or --targets FILE');
+  if (!(o.profile in PROFILES)) throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${o.profile}")`);
   if (!(o.timeout > 0 && o.timeout <= 120)) throw new UsageError(`--timeout must be from 0 to 120 seconds (got ${o.timeout})`);
   if (!(Number.isInteger(o.concurrency) && o.concurrency >= 1 && o.concurrency <= 64)) throw new UsageError(`--concurrency must be from 1 to 64 (got ${o.concurrency})`);
   let targets: Target[];

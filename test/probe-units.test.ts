@@ -1,0 +1,114 @@
+// Probe parts that need no network: target parsing, --resolve, usage errors, and a probe of
+// servers on loopback (Node servers made here, never any other address).
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseResolve, parseTarget, probeHello, TargetError } from '@tlsdoctor/probe';
+import { runCli } from './helpers/cli.js';
+
+describe('targets', () => {
+  it.each([
+    ['example.com', 'example.com', 443, '/', false],
+    ['Example.COM:8443', 'example.com', 8443, '/', false],
+    ['https://api.example.com:8443/ws?x=1', 'api.example.com', 8443, '/ws?x=1', false],
+    ['https://example.com', 'example.com', 443, '/', false],
+    ['203.0.113.7', '203.0.113.7', 443, '/', true],
+    ['203.0.113.7:993', '203.0.113.7', 993, '/', true],
+    ['[2001:db8::1]:8443', '2001:db8::1', 8443, '/', true],
+    ['2001:db8::1', '2001:db8::1', 443, '/', true],
+    ['https://[2001:db8::1]/', '2001:db8::1', 443, '/', true],
+    ['bücher.example', 'xn--bcher-kva.example', 443, '/', false],
+    ['wss://chat.example.com/socket', 'chat.example.com', 443, '/socket', false],
+  ])('%s', (input, host, port, path, isIp) => {
+    expect(parseTarget(input)).toEqual({ input, host, port, path, isIp });
+  });
+
+  it.each([['example.com:0'], ['example.com:70000'], ['example.com:https'], ['http://example.com/'], ['ftp://example.com/'], ['']])('rejects %j', (input) => {
+    expect(() => parseTarget(input)).toThrow(TargetError);
+  });
+
+  it('--resolve as curl has it', () => {
+    expect(parseResolve('example.com:443:203.0.113.7')).toEqual({ host: 'example.com', port: 443, address: '203.0.113.7' });
+    expect(parseResolve('example.com:8443:[2001:db8::1]')).toEqual({ host: 'example.com', port: 8443, address: '2001:db8::1' });
+    expect(() => parseResolve('example.com:443:not-an-ip')).toThrow(/not an IP address/);
+  });
+});
+
+describe('tlsdoctor probe usage errors: one line, exit 2, no traffic', () => {
+  it.each([
+    [['probe'], /name at least one target/],
+    [['probe', 'example.com:70000'], /the port must be a number from 1 to 65535/],
+    [['probe', 'http://example.com/'], /only https:\/\//],
+    [['probe', 'example.com', '--resolve', 'bad'], /expected HOST:PORT:ADDRESS/],
+    [['probe', 'example.com', '--timeout', '0'], /--timeout must be/],
+    [['probe', 'example.com', '--targets', '/nonexistent/targets.txt'], /--targets \/nonexistent\/targets\.txt: no such file/],
+    [['probe', 'example.com', '--profile', 'netscape'], /Invalid values/],
+  ])('%j', (args, message) => {
+    const r = runCli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('raw hello probes against hostile servers on loopback', () => {
+  const servers: net.Server[] = [];
+  const ports: Record<string, number> = {};
+  const serve = (name: string, onData: (s: net.Socket) => void) =>
+    new Promise<void>((resolve) => {
+      const srv = net.createServer((s) => {
+        s.on('error', () => {});
+        s.once('data', () => onData(s));
+      });
+      srv.listen(0, '127.0.0.1', () => {
+        ports[name] = (srv.address() as net.AddressInfo).port;
+        resolve();
+      });
+      servers.push(srv);
+    });
+
+  beforeAll(async () => {
+    await serve('silent', () => {});
+    await serve('ssh', (s) => s.end('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'));
+    await serve('reset', (s) => s.resetAndDestroy());
+    await serve('http', (s) => s.end('HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n\r\n'));
+    await serve('alert', (s) => s.end(Buffer.from([21, 3, 3, 0, 2, 2, 40])));
+    await serve('flood', (s) => {
+      // Endless bytes that look like records: the probe must stop on its own.
+      const chunk = Buffer.alloc(64 * 1024, 0x16);
+      const pump = () => {
+        while (s.writable && s.write(chunk)) {
+          /* fill the socket */
+        }
+      };
+      s.on('drain', pump);
+      pump();
+    });
+  });
+  afterAll(() => servers.forEach((s) => s.close()));
+
+  it.each([
+    ['silent', 'silent'],
+    ['ssh', 'not-tls'],
+    ['reset', 'reset'],
+    ['http', 'not-tls'],
+    ['alert', 'alert'],
+    ['flood', 'not-tls'],
+  ])('%s server: %s, within the time limit', async (name, kind) => {
+    const t0 = Date.now();
+    const r = await probeHello({ address: '127.0.0.1', port: ports[name], serverName: 'x.test', versions: [0x0304, 0x0303], timeoutMs: 700 });
+    expect(r.kind).toBe(kind);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    if (name === 'ssh' && r.kind === 'not-tls') expect(r.description.kind).toBe('ssh');
+    if (name === 'http' && r.kind === 'not-tls') expect(r.description.status).toBe(400);
+  });
+
+  it('a closed port on loopback is refused', async () => {
+    const srv = net.createServer();
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', () => res()));
+    const port = (srv.address() as net.AddressInfo).port;
+    await new Promise<void>((res) => srv.close(() => res()));
+    const r = await probeHello({ address: '127.0.0.1', port, versions: [0x0304], timeoutMs: 1000 });
+    expect(r.kind).toBe('connect-failed');
+    if (r.kind === 'connect-failed') expect(r.connect.kind).toBe('refused');
+  });
+});
