@@ -167,7 +167,25 @@ export function labUp() {
   child.unref();
   writeFileSync(join(LAB_DIR, 'hostile.pid'), String(child.pid));
   waitForListeners();
+  warmPaths();
   writeFileSync(join(LAB_DIR, 'up'), new Date().toISOString());
+}
+
+/**
+ * Connects once through the middlebox to each nginx address, IPv4 and IPv6, so that neighbour
+ * discovery is done before any test measures a connect (a fresh IPv6 path can take seconds).
+ * Bounded: 20 tries of 0.5 s per address.
+ */
+function warmPaths() {
+  const addrs = [...new Set(SCENARIOS.filter((s) => s.kind === 'nginx').flatMap((s) => [s.v4, s.v6].filter(Boolean)))];
+  const script = `
+    const net = require('net');
+    const one = (a) => new Promise((res) => { let n = 0; const go = () => { const s = net.connect({ host: a, port: 443, timeout: 500 });
+      s.once('connect', () => { s.destroy(); res(true); });
+      const retry = () => { s.destroy(); if (++n >= 20) res(false); else setTimeout(go, 50); };
+      s.once('timeout', retry); s.once('error', retry); }; go(); });
+    Promise.all(${JSON.stringify(addrs)}.map(one)).then((ok) => process.exit(ok.every(Boolean) ? 0 : 1));`;
+  execFileSync('ip', ['netns', 'exec', NS.client, process.execPath, '-e', script], { stdio: 'ignore', timeout: 30_000 });
 }
 
 /** Waits (bounded) until the Node servers in the server namespace listen. */

@@ -4,7 +4,10 @@
 //   derived-reordered.pcap: the two ClientHello segments swapped, and the server's first data
 //                           segment sent twice (a retransmission);
 //   derived-seq-wrap.pcap:  the client's sequence numbers shifted so that its ClientHello
-//                           crosses 2^32.
+//                           crosses 2^32;
+// and from fixtures/handshake-ok-curl-tls13.pcap
+//   derived-midstream.pcap: only what follows the server's first flight, as a capture started
+//                           in the middle of a connection holds.
 // The TCP checksums are left as they were; tshark and tlsdoctor do not check them.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -64,4 +67,17 @@ const write = (name, list, note) => {
   });
   write('derived-seq-wrap.pcap', list, 'client sequence numbers shifted so that the ClientHello crosses 2^32');
 }
-console.log('derive-fixtures: wrote fixtures/derived-reordered.pcap and fixtures/derived-seq-wrap.pcap');
+{
+  const MID = 'handshake-ok-curl-tls13.pcap';
+  const m = readFileSync(join(ROOT, 'fixtures', MID));
+  const rs = records(m);
+  const port = srcPort(rs[0]);
+  // Keep everything after the server's first data segment (ServerHello and its encrypted flight).
+  const firstServerData = rs.findIndex((r) => srcPort(r) !== port && payloadLen(r) > 0);
+  writeFileSync(join(ROOT, 'fixtures', 'derived-midstream.pcap'), Buffer.concat([m.subarray(0, 24), ...rs.slice(firstServerData + 1)]));
+  const side = JSON.parse(readFileSync(join(ROOT, 'fixtures', `${MID}.json`), 'utf8'));
+  side.note = `derived from ${MID} by scripts/derive-fixtures.mjs: only the packets after the server's first flight`;
+  side.expect = { primary: 'CAPTURE_PARTIAL' };
+  writeFileSync(join(ROOT, 'fixtures', 'derived-midstream.pcap.json'), JSON.stringify(side, null, 2) + '\n');
+}
+console.log('derive-fixtures: wrote fixtures/derived-reordered.pcap, derived-seq-wrap.pcap and derived-midstream.pcap');

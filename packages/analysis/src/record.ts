@@ -1,4 +1,4 @@
-import type { Dir, Endpoint, IcmpFacts, PacketFacts, TcpConnection } from '@tlsdoctor/capture';
+import type { Dir, Endpoint, TcpConnection } from '@tlsdoctor/capture';
 import { ja3, ja3s, ja4, type ClientHello, type Ja3, type Ja4, type NonTlsDescription, type ServerHello, type ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
 import type { CertificateInfo, ChainCheck } from './certificate.js';
 
@@ -45,23 +45,12 @@ export interface ConnectionRecord {
   startCaptured: boolean;
   firstTime: number;
   lastTime: number;
-  tcp: {
-    syn?: PacketFacts;
-    synCount: number;
-    synAck?: PacketFacts;
-    synAckCount: number;
-    rsts: PacketFacts[];
-    rstCount: number;
-    fins: PacketFacts[];
-    icmp: IcmpFacts[];
-    packets: PacketFacts[];
-    packetCount: number;
+  tcp: Pick<TcpConnection, 'syn' | 'synCount' | 'synAck' | 'synAckCount' | 'rsts' | 'rstCount' | 'fins' | 'icmp' | 'packets' | 'packetCount' | 'roles'> & {
     bytes: [number, number];
     retransmissions: [number, number];
     gaps: [number, number];
     /** A Zeek-style history: S h A D d F f R r (upper case: client). */
     history: string;
-    roles: TcpConnection['roles'];
   };
   clientHello?: ClientHello & TimedFact;
   /** ClientHellos seen (a second one follows a HelloRetryRequest). */
@@ -110,41 +99,9 @@ type TcpPart = Pick<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' |
  * A ConnectionRecord whose fingerprints are made when first read: three hashes per connection
  * are most of the cost of a record, and a streaming run may never report them.
  */
+// The class's fields are those of the record (declaration merging); it adds the lazy getters.
+export interface Connection extends TlsFacts, TcpPart {}
 export class Connection implements ConnectionRecord {
-  id!: number;
-  client!: Endpoint;
-  server!: Endpoint;
-  ipVersion!: 4 | 6;
-  tlsEvidence!: ConnectionRecord['tlsEvidence'];
-  startCaptured!: boolean;
-  firstTime!: number;
-  lastTime!: number;
-  tcp!: ConnectionRecord['tcp'];
-  end?: EndFacts;
-  clientHello?: ClientHello & TimedFact;
-  clientHelloCount!: number;
-  serverHello?: ServerHello & TimedFact;
-  helloRetryRequest?: TimedFact & { group?: number };
-  sni?: string;
-  version?: number;
-  cipher?: number;
-  alpn?: string;
-  certificates!: ConnectionRecord['certificates'];
-  certificatesFrame?: number;
-  certificatesTime?: number;
-  chain?: ChainCheck;
-  serverKeyExchange?: ServerKeyExchange;
-  certificateRequested!: boolean;
-  messages!: MessageSeen[];
-  alerts!: AlertSeen[];
-  encryptedFrom!: ConnectionRecord['encryptedFrom'];
-  encryptedRecords!: [number, number];
-  encryptedRecordSizes!: [number[], number[]];
-  nonTls?: ConnectionRecord['nonTls'];
-  tunnel?: ConnectionRecord['tunnel'];
-  parseErrors!: ConnectionRecord['parseErrors'];
-  incomplete!: boolean;
-  partialReasons!: string[];
   private fp?: { ja3?: Ja3; ja3s?: Ja3; ja4?: Ja4 };
 
   constructor(tls: TlsFacts, tcp: TcpPart) {

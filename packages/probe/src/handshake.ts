@@ -1,6 +1,7 @@
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { describeCertificate, hostMatches, type CertificateInfo } from '@tlsdoctor/analysis';
+import { raceWithTimeout } from './settle.js';
 
 export interface FullHandshake {
   ok: boolean;
@@ -27,16 +28,7 @@ export interface FullHandshake {
  */
 export function fullHandshake(address: string, port: number, servername: string | undefined, extraCa: string[], timeoutMs: number): Promise<FullHandshake> {
   const t0 = performance.now();
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (r: FullHandshake) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(r);
-    };
-    const socket = tls.connect({
+  const socket = tls.connect({
       host: address,
       port,
       servername: servername && !/^[\d.:]+$/.test(servername) ? servername : undefined,
@@ -47,50 +39,55 @@ export function fullHandshake(address: string, port: number, servername: string 
       minVersion: 'TLSv1',
       ciphers: 'DEFAULT:@SECLEVEL=0',
     });
-    const timer = setTimeout(() => finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, error: { code: 'ETIMEDOUT', message: `no complete handshake within ${timeoutMs} ms` } }), timeoutMs);
-    socket.once('secureConnect', () => {
-      // getPeerCertificate(true) gives the certificates the server sent, issuer after issuer,
-      // and appends the root when the trust store holds it. (Calling getPeerX509Certificate()
-      // first would empty it, as seen with Node 20.)
-      const chain: X509Certificate[] = [];
-      const peerCert = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate;
-      let c: tls.DetailedPeerCertificate | undefined = peerCert;
-      const seen = new Set<string>();
-      while (c && c.raw && !seen.has(c.fingerprint256)) {
-        seen.add(c.fingerprint256);
-        chain.push(new X509Certificate(c.raw));
-        c = c.issuerCertificate;
-      }
-      let trustAnchor: string | undefined;
-      const last = chain[chain.length - 1];
-      if (chain.length > 1 && last.subject === last.issuer && inStore(last, extraCa)) {
-        trustAnchor = last.subject.split('\n').join(', ');
-        chain.pop();
-      }
-      const infos = chain.map((x) => describeCertificate(new Uint8Array(x.raw)).info);
-      const leaf = chain[0];
-      let hostnameError: string | undefined;
-      if (servername && leaf) {
-        const err = tls.checkServerIdentity(servername, peerCert);
-        if (err) hostnameError = err.message;
-        else if (!hostMatches(servername, infos[0].sans) && !/^[\d.:]+$/.test(servername)) hostnameError = `${servername} is not among the SANs`;
-      }
-      const authorizationError = socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : undefined;
-      finish({
-        ok: true,
-        ms: performance.now() - t0,
-        protocol: socket.getProtocol() ?? undefined,
-        cipher: socket.getCipher()?.standardName,
-        alpn: socket.alpnProtocol ?? undefined,
-        chain: infos,
-        trustAnchor,
-        authorizationError,
-        hostnameError,
-        intermediateMissing: intermediateMissing(chain, extraCa),
+  return raceWithTimeout<FullHandshake>(
+    timeoutMs,
+    () => ({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, error: { code: 'ETIMEDOUT', message: `no complete handshake within ${timeoutMs} ms` } }),
+    () => socket.destroy(),
+    (finish) => {
+      socket.once('secureConnect', () => {
+        // getPeerCertificate(true) gives the certificates the server sent, issuer after issuer,
+        // and appends the root when the trust store holds it. (Calling getPeerX509Certificate()
+        // first would empty it, as seen with Node 20.)
+        const chain: X509Certificate[] = [];
+        const peerCert = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate;
+        let c: tls.DetailedPeerCertificate | undefined = peerCert;
+        const seen = new Set<string>();
+        while (c && c.raw && !seen.has(c.fingerprint256)) {
+          seen.add(c.fingerprint256);
+          chain.push(new X509Certificate(c.raw));
+          c = c.issuerCertificate;
+        }
+        let trustAnchor: string | undefined;
+        const last = chain[chain.length - 1];
+        if (chain.length > 1 && last.subject === last.issuer && inStore(last, extraCa)) {
+          trustAnchor = last.subject.split('\n').join(', ');
+          chain.pop();
+        }
+        const infos = chain.map((x) => describeCertificate(new Uint8Array(x.raw)).info);
+        const leaf = chain[0];
+        let hostnameError: string | undefined;
+        if (servername && leaf) {
+          const err = tls.checkServerIdentity(servername, peerCert);
+          if (err) hostnameError = err.message;
+          else if (!hostMatches(servername, infos[0].sans) && !/^[\d.:]+$/.test(servername)) hostnameError = `${servername} is not among the SANs`;
+        }
+        const authorizationError = socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : undefined;
+        finish({
+          ok: true,
+          ms: performance.now() - t0,
+          protocol: socket.getProtocol() ?? undefined,
+          cipher: socket.getCipher()?.standardName,
+          alpn: socket.alpnProtocol ?? undefined,
+          chain: infos,
+          trustAnchor,
+          authorizationError,
+          hostnameError,
+          intermediateMissing: intermediateMissing(chain, extraCa),
+        });
       });
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, error: { code: e.code, message: e.message } }));
-  });
+      socket.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, error: { code: e.code, message: e.message } }));
+    },
+  );
 }
 
 /**

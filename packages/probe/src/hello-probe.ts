@@ -11,6 +11,7 @@ import {
   type ServerHello,
 } from '@tlsdoctor/tls-parser-ts';
 import { connectTcp, type ConnectOutcome } from './connect.js';
+import { raceWithTimeout } from './settle.js';
 import { GROUPS, LEGACY_SUITES, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './suites.js';
 
 /** How a server answered one ClientHello. */
@@ -75,52 +76,50 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
   const socket = c.socket;
   const t0 = performance.now();
   const reader = new TlsStreamReader('server');
-  return new Promise<HelloOutcome>((resolve) => {
-    let bytes = 0;
-    let messages = 0;
-    let done = false;
-    const finish = (out: HelloOutcome) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
+  let bytes = 0;
+  let messages = 0;
+  const ms = () => performance.now() - t0;
+  return raceWithTimeout<HelloOutcome>(
+    o.timeoutMs,
+    () => ({ kind: 'silent', ms: ms(), bytes, records: reader.records, messages }),
+    () => {
       socket.removeAllListeners('data');
       socket.destroy();
-      resolve(out);
-    };
-    const ms = () => performance.now() - t0;
-    const timer = setTimeout(() => finish({ kind: 'silent', ms: ms(), bytes, records: reader.records, messages }), o.timeoutMs);
-    socket.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      for (const ev of reader.push(chunk)) {
-        if (ev.kind === 'handshake') {
-          messages++;
-          if (ev.serverHello) {
-            if (ev.serverHello.isHelloRetryRequest) return finish({ kind: 'hello-retry', ms: ms(), serverHello: ev.serverHello });
-            return finish({ kind: 'server-hello', ms: ms(), serverHello: ev.serverHello, bytes });
+    },
+    (finish) => {
+      socket.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        for (const ev of reader.push(chunk)) {
+          if (ev.kind === 'handshake') {
+            messages++;
+            if (ev.serverHello) {
+              if (ev.serverHello.isHelloRetryRequest) return finish({ kind: 'hello-retry', ms: ms(), serverHello: ev.serverHello });
+              return finish({ kind: 'server-hello', ms: ms(), serverHello: ev.serverHello, bytes });
+            }
+          } else if (ev.kind === 'alert') {
+            return finish({ kind: 'alert', ms: ms(), alert: ev.alert });
+          } else if (ev.kind === 'error') {
+            return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(chunk) });
           }
-        } else if (ev.kind === 'alert') {
-          return finish({ kind: 'alert', ms: ms(), alert: ev.alert });
-        } else if (ev.kind === 'error') {
-          return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(chunk) });
         }
-      }
-      if (reader.state === 'not-tls' && (reader.nonTlsFull || reader.nonTlsBytes.includes(0x0a) || bytes >= 512)) {
-        return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
-      }
-      if (bytes >= MAX_READ) finish({ kind: 'silent', ms: ms(), bytes, records: reader.records, messages });
-    });
-    socket.on('end', () => {
-      reader.finish();
-      if (reader.state === 'not-tls') return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
-      finish({ kind: 'closed', ms: ms(), bytes });
-    });
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (reader.state === 'not-tls') return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
-      if (e.code === 'ECONNRESET' || e.code === 'EPIPE') finish({ kind: 'reset', ms: ms() });
-      else finish({ kind: 'closed', ms: ms(), bytes });
-    });
-    socket.write(helloFor(o));
-  });
+        if (reader.state === 'not-tls' && (reader.nonTlsFull || reader.nonTlsBytes.includes(0x0a) || bytes >= 512)) {
+          return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
+        }
+        if (bytes >= MAX_READ) finish({ kind: 'silent', ms: ms(), bytes, records: reader.records, messages });
+      });
+      socket.on('end', () => {
+        reader.finish();
+        if (reader.state === 'not-tls') return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
+        finish({ kind: 'closed', ms: ms(), bytes });
+      });
+      socket.on('error', (e: NodeJS.ErrnoException) => {
+        if (reader.state === 'not-tls') return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
+        if (e.code === 'ECONNRESET' || e.code === 'EPIPE') finish({ kind: 'reset', ms: ms() });
+        else finish({ kind: 'closed', ms: ms(), bytes });
+      });
+      socket.write(helloFor(o));
+    },
+  );
 }
 
 export function describeHello(o: HelloOutcome): string {

@@ -1,6 +1,7 @@
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
+import { raceWithTimeout } from './settle.js';
 
 export interface RedirectCheck {
   status?: number;
@@ -84,34 +85,30 @@ export async function checkHsts(host: string, port: number, address: string, ext
  * undici: we want the status line the proxy sent whatever it is, not an exception.
  */
 export function checkWebSocket(host: string, port: number, address: string, path: string, extraCa: string[], timeoutMs: number): Promise<WebSocketCheck> {
-  return new Promise((resolve) => {
-    let done = false;
-    let buf = '';
-    const finish = (r: WebSocketCheck) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(r);
-    };
-    const socket = tls.connect({ host: address, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa] });
-    const timer = setTimeout(() => finish({ path, upgraded: false, error: `no answer to the upgrade within ${timeoutMs} ms` }), timeoutMs);
-    socket.once('secureConnect', () => {
-      socket.write(
-        `GET ${path} HTTP/1.1\r\nHost: ${hostForUrl(host)}${port === 443 ? '' : `:${port}`}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nUser-Agent: tlsdoctor\r\n\r\n`,
-      );
-    });
-    socket.on('data', (d: Buffer) => {
-      buf += d.toString('latin1');
-      const eol = buf.indexOf('\r\n');
-      if (eol < 0 && buf.length < 4096) return;
-      const statusLine = buf.slice(0, eol < 0 ? 200 : eol);
-      const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine);
-      const status = m ? Number(m[1]) : undefined;
-      finish({ path, status, statusLine, upgraded: status === 101 });
-    });
-    socket.once('error', (e) => finish({ path, upgraded: false, error: e.message }));
-    socket.once('end', () => finish({ path, upgraded: false, error: buf ? `closed after "${buf.split('\r\n')[0]}"` : 'closed without an answer' }));
-  });
+  let buf = '';
+  const socket = tls.connect({ host: address, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa] });
+  return raceWithTimeout<WebSocketCheck>(
+    timeoutMs,
+    () => ({ path, upgraded: false, error: `no answer to the upgrade within ${timeoutMs} ms` }),
+    () => socket.destroy(),
+    (finish) => {
+      socket.once('secureConnect', () => {
+        socket.write(
+          `GET ${path} HTTP/1.1\r\nHost: ${hostForUrl(host)}${port === 443 ? '' : `:${port}`}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nUser-Agent: tlsdoctor\r\n\r\n`,
+        );
+      });
+      socket.on('data', (d: Buffer) => {
+        buf += d.toString('latin1');
+        const eol = buf.indexOf('\r\n');
+        if (eol < 0 && buf.length < 4096) return;
+        const statusLine = buf.slice(0, eol < 0 ? 200 : eol);
+        const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine);
+        const status = m ? Number(m[1]) : undefined;
+        finish({ path, status, statusLine, upgraded: status === 101 });
+      });
+      socket.once('error', (e) => finish({ path, upgraded: false, error: e.message }));
+      socket.once('end', () => finish({ path, upgraded: false, error: buf ? `closed after "${buf.split('\r\n')[0]}"` : 'closed without an answer' }));
+    },
+  );
 }

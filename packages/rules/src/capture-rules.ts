@@ -112,8 +112,12 @@ const rules: CaptureRule[] = [
     needs: 'SYN and ClientHello presence',
     primary: true,
     match: (r) =>
-      !r.startCaptured && !r.clientHello && !serverSpokeTls(r)
-        ? finding('CAPTURE_PARTIAL', ['the capture holds neither the start of the connection (SYN) nor a ClientHello', ...r.partialReasons])
+      !r.startCaptured && !r.clientHello
+        ? finding('CAPTURE_PARTIAL', compact([
+            'the capture holds neither the start of the connection (SYN) nor a ClientHello',
+            r.encryptedRecords[0] + r.encryptedRecords[1] > 0 ? `it starts mid-connection: ${r.encryptedRecords[0]} encrypted record(s) from the client, ${r.encryptedRecords[1]} from the server` : undefined,
+            ...r.partialReasons,
+          ]))
         : undefined,
   },
   {
@@ -311,10 +315,12 @@ const rules: CaptureRule[] = [
     primary: true,
     match: (r) => {
       const sh = r.serverHello;
-      if (!sh || clientFinished(r) || !r.end || r.end.by !== 'client') return undefined;
+      if (!sh || clientFinished(r) || !r.end) return undefined;
       const serverDone = r.version === Version.TLS13 ? r.encryptedRecords[1] > 0 : r.messages.some((m) => m.from === 'server' && m.type === HandshakeType.ServerHelloDone);
       if (!serverDone) return undefined;
       const sizes = r.encryptedRecordSizes[0];
+      // The client closed, or sent an alert-sized record (the server may then close first).
+      if (r.end.by !== 'client' && sizes.length === 0) return undefined;
       return finding('CLIENT_ABORTED', compact([
         `ServerHello in frame ${sh.frame}: ${versionName(sh.version)}, ${cipherSuiteName(sh.cipherSuite)}`,
         r.version === Version.TLS13 ? `the server sent ${r.encryptedRecords[1]} encrypted record(s) (its certificate is among them, encrypted)` : 'the server finished its flight (ServerHelloDone)',
