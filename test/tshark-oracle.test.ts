@@ -13,12 +13,6 @@ const haveTshark = tsharkAvailable();
 if (!haveTshark) console.warn('tshark-oracle: tshark is not installed; these comparisons are skipped (CI installs it)');
 if (!groundTruthAvailable()) console.warn(`tshark-oracle: ${GROUND_TRUTH} is absent; only fixtures/ are compared`);
 
-/**
- * Ground-truth captures whose TCP is carried inside tunnels (GRE, ERSPAN, VXLAN) that the
- * capture reader does not decapsulate yet: tshark sees connections we do not. Listed, not hidden.
- */
-const TUNNELLED = new Set(['gre-erspan-vxlan.pcap']);
-
 /** Captures with embedded TLS secrets: tshark decrypts and sees messages after encryption that we, without keys, only count. */
 const DECRYPTED_BY_TSHARK = new Set(['chrome-cloudflare-quic-with-secrets.pcapng']);
 
@@ -38,7 +32,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     expect(a.read.packets).toBe(tsharkFields(file, ['frame.number']).length);
   });
 
-  it.skipIf(TUNNELLED.has(name))('TCP connections and payload bytes per direction', async () => {
+  it('TCP connections and payload bytes per direction', async () => {
     const a = await get();
     const rows = tsharkFields(file, ['tcp.stream', 'ip.src', 'ipv6.src', 'ip.dst', 'ipv6.dst', 'tcp.srcport', 'tcp.dstport', 'tcp.len'], 'tcp && !icmp && !icmpv6');
     const streams = new Map<string, { bytes: Map<string, number> }>();
@@ -63,7 +57,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     }
   });
 
-  it.skipIf(TUNNELLED.has(name))('first ClientHello of each connection: SNI, versions, ciphers, extensions, JA3', async () => {
+  it('first ClientHello of each connection: SNI, versions, ciphers, extensions, JA3', async () => {
     const a = await get();
     const rows = tsharkFields(
       file,
@@ -92,7 +86,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     expect(compared).toBe([...firstByClient.keys()].filter((k) => a.connections.some((c) => key(c.client.ip, c.client.port) === k && c.clientHello && !c.clientHello.sslv2Format)).length);
   });
 
-  it.skipIf(TUNNELLED.has(name))('cleartext handshake messages and alerts, in order, per connection', async () => {
+  it('cleartext handshake messages and alerts, in order, per connection', async () => {
     const a = await get();
     const rows = tsharkFields(file, ['ip.src', 'ipv6.src', 'tcp.srcport', 'tcp.dstport', 'tls.handshake.type', 'tls.alert_message.desc', 'tls.record.content_type'], 'tcp && tls');
     const seen = new Map<string, { hs: string[]; alerts: string[] }>();

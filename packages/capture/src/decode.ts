@@ -123,7 +123,7 @@ export function decodePacket(raw: RawPacket, out: DecodedPacket): DecodeResult {
   return decodeIp(b, ip, end, out, 0);
 }
 
-function decodeIp(b: Uint8Array, p: number, end: number, out: DecodedPacket, depth: number): DecodeResult {
+function decodeIp(b: Uint8Array, p: number, end: number, out: DecodedPacket, depth: number, inQuote = false): DecodeResult {
   if (end - p < 1) return 'truncated';
   const version = b[p] >> 4;
   let l4: number;
@@ -186,10 +186,73 @@ function decodeIp(b: Uint8Array, p: number, end: number, out: DecodedPacket, dep
     return 'non-ip';
   }
   if (out.protocol === 6) return decodeTcp(b, l4, l4End, out);
-  if (depth === 0 && ((out.protocol === 1 && out.ipVersion === 4) || (out.protocol === 58 && out.ipVersion === 6))) {
+  // Tunnels (GRE with or without ERSPAN, VXLAN): the inner packet is what matters, as tshark reads it.
+  if (depth < MAX_TUNNEL_DEPTH && out.protocol === 47) {
+    const inner = greInner(b, l4, l4End);
+    if (inner) return inner.ethernet ? decodeInnerEthernet(b, inner.start, l4End, out, depth) : decodeIp(b, inner.start, l4End, out, depth + 1);
+  }
+  if (depth < MAX_TUNNEL_DEPTH && out.protocol === 17 && l4End - l4 >= 16) {
+    const inner = vxlanInner(b, l4, l4End);
+    if (inner) return inner.ethernet ? decodeInnerEthernet(b, inner.start, l4End, out, depth) : decodeIp(b, inner.start, l4End, out, depth + 1);
+  }
+  if (depth < MAX_TUNNEL_DEPTH && !inQuote && ((out.protocol === 1 && out.ipVersion === 4) || (out.protocol === 58 && out.ipVersion === 6))) {
     return decodeIcmp(b, l4, l4End, out);
   }
   return 'other-ip';
+}
+
+const MAX_TUNNEL_DEPTH = 4;
+/** VXLAN (RFC 7348) on 4789 and VXLAN-GPE on 4790, on either port of the UDP header. */
+const VXLAN_PORTS = new Set([4789, 4790]);
+
+function vxlanInner(b: Uint8Array, udp: number, end: number): { start: number; ethernet: boolean } | undefined {
+  const sport = (b[udp] << 8) | b[udp + 1];
+  const dport = (b[udp + 2] << 8) | b[udp + 3];
+  if (!VXLAN_PORTS.has(dport) && !VXLAN_PORTS.has(sport)) return undefined;
+  const v = udp + 8;
+  const flags = b[v];
+  if ((flags & 0x08) === 0 || end - v < 8) return undefined;
+  // GPE: the P flag says the last header byte names the next protocol (1 IPv4, 2 IPv6, 3 Ethernet).
+  if (flags & 0x04) {
+    const next = b[v + 3];
+    if (next === 1 || next === 2) return { start: v + 8, ethernet: false };
+    if (next !== 3) return undefined;
+  }
+  return { start: v + 8, ethernet: true };
+}
+
+/** GRE (RFC 2784/2890) and the ERSPAN types carried in it: where the inner packet starts. */
+function greInner(b: Uint8Array, p: number, end: number): { start: number; ethernet: boolean } | undefined {
+  if (end - p < 4) return undefined;
+  const flags = b[p];
+  const proto = (b[p + 2] << 8) | b[p + 3];
+  let q = p + 4;
+  if (flags & 0x80) q += 4; // checksum and reserved
+  if (flags & 0x20) q += 4; // key
+  if (flags & 0x10) q += 4; // sequence number
+  if (q > end) return undefined;
+  switch (proto) {
+    case ETH_IPV4:
+    case ETH_IPV6:
+      return { start: q, ethernet: false };
+    case 0x6558: // transparent Ethernet bridging
+      return { start: q, ethernet: true };
+    case 0x88be: // ERSPAN type II (type I has no sequence number and no header)
+      return { start: flags & 0x10 ? q + 8 : q, ethernet: true };
+    case 0x22eb: {
+      // ERSPAN type III: 12 bytes, 8 more when the O flag announces the platform subheader.
+      if (end - q < 12) return undefined;
+      return { start: q + 12 + (b[q + 11] & 0x01 ? 8 : 0), ethernet: true };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function decodeInnerEthernet(b: Uint8Array, p: number, end: number, out: DecodedPacket, depth: number): DecodeResult {
+  const ip = ipStart(b, p, end, LinkType.ETHERNET);
+  if (ip < 0) return 'other-ip';
+  return decodeIp(b, ip, end, out, depth + 1);
 }
 
 function decodeTcp(b: Uint8Array, p: number, end: number, out: DecodedPacket): DecodeResult {
@@ -216,7 +279,7 @@ function decodeIcmp(b: Uint8Array, p: number, end: number, out: DecodedPacket): 
   // Decode the quoted datagram into a scratch packet, then keep what identifies the connection.
   const inner = newDecodedPacket();
   inner.buf = b;
-  const r = decodeIp(b, p + 8, end, inner, 1);
+  const r = decodeIp(b, p + 8, end, inner, MAX_TUNNEL_DEPTH, true);
   // The quote holds at least 8 bytes of TCP: enough for the ports.
   if (inner.protocol !== 6 || (r !== 'tcp' && r !== 'truncated')) return 'other-ip';
   const tcpStart = inner.ipVersion === 4 ? inner.srcAddr - 12 + (b[inner.srcAddr - 12] & 0x0f) * 4 : inner.srcAddr - 8 + 40;

@@ -137,9 +137,18 @@ export class ByteReader {
 
   /** Reads a vector of u16 values whose byte length must be even. */
   u16List(r: ByteReader, what: string): number[] {
-    if ((r.remaining & 1) !== 0) r.fail(`${what} of whole 16-bit values`, `odd length ${r.remaining}`);
-    const out = new Array<number>(r.remaining >> 1);
-    for (let i = 0; i < out.length; i++) out[i] = r.u16(what);
+    return r.u16s(r.remaining, what);
+  }
+
+  /** Reads n bytes as 16-bit values (n must be even), straight from the buffer. */
+  u16s(n: number, what: string): number[] {
+    if ((n & 1) !== 0) this.fail(`${what} of whole 16-bit values`, `odd length ${n}`);
+    this.need(n, what);
+    const b = this.buf;
+    const count = n >> 1;
+    const out = new Array<number>(count);
+    for (let i = 0, p = this.pos; i < count; i++, p += 2) out[i] = (b[p] << 8) | b[p + 1];
+    this.pos += n;
     return out;
   }
 
@@ -150,14 +159,12 @@ export class ByteReader {
 
 /** Reads a u16-prefixed list of u16 values. */
 export function readU16Vector(r: ByteReader, what: string): number[] {
-  const v = r.vec16(what);
-  return r.u16List(v, what);
+  return r.u16s(r.u16(what), what);
 }
 
 /** Reads a u8-prefixed list of u16 values (supported_versions in a ClientHello). */
 export function readU16VectorU8Len(r: ByteReader, what: string): number[] {
-  const v = r.vec8(what);
-  return r.u16List(v, what);
+  return r.u16s(r.u8(what), what);
 }
 
 /** ASCII/Latin-1 text without a TextDecoder round trip; SNI names and ALPN ids are short. */
