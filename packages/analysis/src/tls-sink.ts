@@ -22,7 +22,12 @@ const MAX_SIZES = 8;
  * filling a ConnectionRecord. It asks for bytes only until the handshake is over.
  */
 export class TlsConnectionSink implements StreamSink {
-  readonly readers: [TlsStreamReader, TlsStreamReader] = [new TlsStreamReader('client'), new TlsStreamReader('server')];
+  /** Made when a direction's first byte arrives: a fifth of connections never carry one. */
+  private readonly readers: [TlsStreamReader | undefined, TlsStreamReader | undefined] = [undefined, undefined];
+
+  private reader(dir: Dir): TlsStreamReader {
+    return (this.readers[dir] ??= new TlsStreamReader(dir === 0 ? 'client' : 'server'));
+  }
   readonly rec: TlsFacts;
   /** TLS events in capture order (bounded), for "the connection ended after ...". */
   private timeline: { name: string; time: number }[] = [];
@@ -47,7 +52,7 @@ export class TlsConnectionSink implements StreamSink {
 
   data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean {
     this.sawBytes[dir] = true;
-    const reader = this.readers[dir];
+    const reader = this.reader(dir);
     const events = reader.push(bytes);
     for (const ev of events) this.onEvent(dir, ev, pkt);
     return this.wantsMore(dir);
@@ -55,7 +60,7 @@ export class TlsConnectionSink implements StreamSink {
 
   /** Once a direction is encrypted its reader only counts records: no copy of the bytes is needed. */
   keepsBytes(dir: Dir): boolean {
-    return !this.readers[dir].encrypted;
+    return !this.readers[dir]?.encrypted;
   }
 
   gap(dir: Dir, missing: number): void {
@@ -67,7 +72,7 @@ export class TlsConnectionSink implements StreamSink {
   /** Called once the connection is over. */
   finish(): void {
     for (const dir of [0, 1] as const) {
-      for (const ev of this.readers[dir].finish()) this.onEvent(dir, ev, undefined);
+      for (const ev of this.readers[dir]?.finish() ?? []) this.onEvent(dir, ev, undefined);
     }
   }
 
@@ -80,7 +85,7 @@ export class TlsConnectionSink implements StreamSink {
   }
 
   private wantsMore(dir: Dir): boolean {
-    const r = this.readers[dir];
+    const r = this.reader(dir);
     if (r.state === 'failed') return false;
     if (r.state === 'not-tls') return !r.nonTlsFull;
     // After encryption only record counts matter; two records tell a Finished from an abort.
@@ -184,13 +189,14 @@ export class TlsConnectionSink implements StreamSink {
     const r = this.rec;
     if (r.nonTls) {
       const dir = r.nonTls.from === 'client' ? 0 : 1;
-      r.nonTls.description = describeNonTls(this.readers[dir].nonTlsBytes);
+      r.nonTls.description = describeNonTls(this.reader(dir).nonTlsBytes);
     }
-    const clientTls = this.readers[0].state === 'records' || this.readers[0].state === 'failed' && this.readers[0].records > 0;
-    const serverTls = this.readers[1].state === 'records';
+    const [cr, sr] = this.readers;
+    const clientTls = cr !== undefined && (cr.state === 'records' || cr.state === 'failed') && cr.records > 0;
+    const serverTls = sr !== undefined && sr.state === 'records' && sr.records > 0;
     let tlsEvidence: ConnectionRecord['tlsEvidence'] | undefined;
-    if (r.clientHello || (clientTls && this.readers[0].records > 0)) tlsEvidence = 'client-hello';
-    else if (serverTls && this.readers[1].records > 0) tlsEvidence = 'server-tls';
+    if (r.clientHello || clientTls) tlsEvidence = 'client-hello';
+    else if (serverTls) tlsEvidence = 'server-tls';
     // Without its start and without bytes (a late FIN or RST on a closed tuple) it tells nothing.
     else if (!this.sawBytes[0] && !this.sawBytes[1] && !tcp.startCaptured && tcp.synAckCount === 0) tlsEvidence = undefined;
     else if (!this.sawBytes[0] && tlsPorts.has(tcp.server.port)) tlsEvidence = 'tls-port';

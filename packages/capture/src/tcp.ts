@@ -81,7 +81,7 @@ export interface TcpConnection {
   rsts: PacketFacts[];
   rstCount: number;
   fins: PacketFacts[];
-  /** The first packets of the connection (up to 16). */
+  /** The first packets of the connection (up to 10). */
   packets: PacketFacts[];
   packetCount: number;
   icmp: IcmpFacts[];
@@ -123,7 +123,7 @@ export interface TrackerStats {
   peakLive: number;
 }
 
-const MAX_PACKETS_LOGGED = 16;
+const MAX_PACKETS_LOGGED = 10;
 const MAX_RSTS = 16;
 const MAX_FINS = 4;
 const MAX_PENDING_SEGMENTS = 256;
