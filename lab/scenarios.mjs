@@ -55,6 +55,8 @@ export const SCENARIOS = [
     expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK' } },
   { host: 'weakcipher.lab.test', v4: '198.18.2.27', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA:@SECLEVEL=0', redirect: true,
     expect: { probe: 'HANDSHAKE_OK', pcap: 'NO_SHARED_CIPHER' } },
+  { host: 'soon.lab.test', v4: '198.18.2.29', kind: 'nginx', cert: 'soon', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true,
+    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['CERT_EXPIRING_SOON'], pcap: 'HANDSHAKE_OK' } },
   { host: 'future.lab.test', v4: '198.18.2.28', kind: 'nginx', cert: 'future', protocols: 'TLSv1.2', redirect: true,
     expect: { probe: 'CERT_NOT_YET_VALID', pcap: 'CERT_NOT_YET_VALID' } },
   // No A record: the lab's resolver answers NXDOMAIN for every name not in the hosts file.

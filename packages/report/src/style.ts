@@ -2,7 +2,7 @@ import type { Severity } from '@tlsdoctor/rules';
 
 /** ANSI colour only for a terminal, and never when NO_COLOR is set (no-color.org). */
 export function useColor(stream: { isTTY?: boolean }): boolean {
-  return !!stream.isTTY && !('NO_COLOR' in process.env && process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') && process.env.TERM !== 'dumb';
+  return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
 }
 
 const CODES: Record<Severity, string> = { error: '31', warning: '33', info: '36', ok: '32' };
