@@ -104,8 +104,33 @@ export interface Connection extends TlsFacts, TcpPart {}
 export class Connection implements ConnectionRecord {
   private fp?: { ja3?: Ja3; ja3s?: Ja3; ja4?: Ja4 };
 
-  constructor(tls: TlsFacts, tcp: TcpPart) {
-    Object.assign(this, tls, tcp);
+  constructor() {
+    this.clientHelloCount = 0;
+    this.certificates = [];
+    this.certificateRequested = false;
+    this.messages = [];
+    this.alerts = [];
+    this.encryptedFrom = [undefined, undefined];
+    this.encryptedRecords = [0, 0];
+    this.encryptedRecordSizes = [[], []];
+    this.parseErrors = [];
+    this.incomplete = false;
+    this.partialReasons = [];
+  }
+
+  /** Adds the TCP facts once the connection is over; the TLS facts were filled in as it went. */
+  completeWith(t: TcpPart): this {
+    this.id = t.id;
+    this.client = t.client;
+    this.server = t.server;
+    this.ipVersion = t.ipVersion;
+    this.tlsEvidence = t.tlsEvidence;
+    this.startCaptured = t.startCaptured;
+    this.firstTime = t.firstTime;
+    this.lastTime = t.lastTime;
+    this.tcp = t.tcp;
+    this.end = t.end;
+    return this;
   }
 
   get ja3(): Ja3 | undefined {

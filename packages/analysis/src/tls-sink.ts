@@ -10,7 +10,7 @@ import {
   type StreamEvent,
 } from '@tlsdoctor/tls-parser-ts';
 import { checkChain, describeCertificate } from './certificate.js';
-import { Connection, sideOf, type ConnectionRecord, type TlsFacts } from './record.js';
+import { Connection, sideOf, type ConnectionRecord } from './record.js';
 import type { X509Certificate } from 'node:crypto';
 
 const MAX_MESSAGES = 48;
@@ -28,26 +28,15 @@ export class TlsConnectionSink implements StreamSink {
   private reader(dir: Dir): TlsStreamReader {
     return (this.readers[dir] ??= new TlsStreamReader(dir === 0 ? 'client' : 'server'));
   }
-  readonly rec: TlsFacts;
+  readonly rec: Connection;
   /** TLS events in capture order (bounded), for "the connection ended after ...". */
   private timeline: { name: string; time: number }[] = [];
   sawBytes: [boolean, boolean] = [false, false];
   private x509: (X509Certificate | undefined)[] = [];
 
   constructor() {
-    this.rec = {
-      clientHelloCount: 0,
-      certificates: [],
-      certificateRequested: false,
-      messages: [],
-      alerts: [],
-      encryptedFrom: [undefined, undefined],
-      encryptedRecords: [0, 0],
-      encryptedRecordSizes: [[], []],
-      parseErrors: [],
-      incomplete: false,
-      partialReasons: [],
-    };
+    // The record the readers fill is the one handed on: no copy at the end.
+    this.rec = new Connection();
   }
 
   data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean {
@@ -207,7 +196,7 @@ export class TlsConnectionSink implements StreamSink {
       r.partialReasons.push('the ClientHello is not in the capture');
     }
     const history = zeekHistory(tcp);
-    return new Connection(r, {
+    return this.rec.completeWith({
       id: tcp.id,
       client: tcp.client,
       server: tcp.server,

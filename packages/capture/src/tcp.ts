@@ -35,7 +35,11 @@ export interface IcmpFacts {
 }
 
 export interface StreamSink {
-  /** Bytes of one direction, in sequence order, each byte once. The array is the sink's to keep. Return false once no more bytes are wanted. */
+  /**
+   * Bytes of one direction, in sequence order, each byte once. The array is the sink's to keep
+   * (unless keepsBytes said otherwise); `pkt` is valid only during the call. Return false once
+   * no more bytes are wanted.
+   */
   data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean;
   /** Bytes that were never captured lie before the next data. */
   gap?(dir: Dir, missing: number, pkt: PacketFacts | undefined): void;
@@ -191,6 +195,7 @@ export class TcpTracker {
   private readonly cap: number;
   private readonly grace: number;
   private lastSweep = 0;
+  private readonly scratch: PacketFacts = { frame: 0, time: 0, dir: 0, flags: 0, seq: 0, ack: 0, len: 0, ttl: 0, ipId: 0, window: 0 };
   private now = 0;
 
   constructor(private readonly opts: TrackerOptions) {
@@ -276,9 +281,25 @@ export class TcpTracker {
       if (st.packets - this.lastSweep >= 65536) this.sweep();
       return;
     }
-    const facts: PacketFacts = {
-      frame: raw.index, time, dir, flags, seq: d.seq, ack: d.ack, len: d.payloadLength, ttl: d.ttl, ipId: d.ipId, window: d.window,
-    };
+    // A packet that is logged or flagged gets its own record; one that only carries handshake
+    // bytes lends the sink a reused one (sinks read it during the call and keep no reference).
+    const keep = conn.packets.length < MAX_PACKETS_LOGGED || (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0;
+    let facts: PacketFacts;
+    if (keep) {
+      facts = { frame: raw.index, time, dir, flags, seq: d.seq, ack: d.ack, len: d.payloadLength, ttl: d.ttl, ipId: d.ipId, window: d.window };
+    } else {
+      facts = this.scratch;
+      facts.frame = raw.index;
+      facts.time = time;
+      facts.dir = dir;
+      facts.flags = flags;
+      facts.seq = d.seq;
+      facts.ack = d.ack;
+      facts.len = d.payloadLength;
+      facts.ttl = d.ttl;
+      facts.ipId = d.ipId;
+      facts.window = d.window;
+    }
     if (conn.packets.length < MAX_PACKETS_LOGGED) conn.packets.push(facts);
     if (flags & TcpFlag.SYN) {
       if (flags & TcpFlag.ACK) {
@@ -408,7 +429,8 @@ export class TcpTracker {
         return;
       }
       if (s.pending.length < MAX_PENDING_SEGMENTS && s.pendingBytes + len <= MAX_PENDING_BYTES) {
-        s.pending.push({ seq, data: d.buf.slice(start, start + len), pkt: facts });
+        // A waiting segment keeps its packet facts: copy them out of the scratch record.
+        s.pending.push({ seq, data: d.buf.slice(start, start + len), pkt: { ...facts } });
         s.pendingBytes += len;
         return;
       }
@@ -425,19 +447,19 @@ export class TcpTracker {
       conn.sink?.gap?.(dir, 0, facts);
       s.wantMore = false;
     }
-    this.deliver(conn, dir, s, d.buf.subarray(start, start + len), facts, conn.sink?.keepsBytes?.(dir) ?? true);
+    this.deliver(conn, dir, s, d.buf, start, len, facts, conn.sink?.keepsBytes?.(dir) ?? true);
     s.next = (seq + len) >>> 0;
     this.drainPending(conn, dir, s);
   }
 
-  private deliver(conn: TcpConnection, dir: Dir, s: DirState, bytes: Uint8Array, facts: PacketFacts, copy: boolean): void {
+  /** Hands buf[start, start + len) on: one copy when the sink keeps it, else one view. */
+  private deliver(conn: TcpConnection, dir: Dir, s: DirState, buf: Uint8Array, start: number, len: number, facts: PacketFacts, copy: boolean): void {
     if (!s.wantMore || !conn.sink) return;
     const ds = conn.stats[dir];
-    let chunk = bytes;
-    if (ds.delivered + chunk.length > this.cap) chunk = chunk.subarray(0, this.cap - ds.delivered);
-    ds.delivered += chunk.length;
-    const keep = copy ? chunk.slice() : chunk;
-    if (!conn.sink.data(dir, keep, facts) || ds.delivered >= this.cap) s.wantMore = false;
+    const n = Math.min(len, this.cap - ds.delivered);
+    ds.delivered += n;
+    const bytes = copy ? buf.slice(start, start + n) : buf.subarray(start, start + n);
+    if (!conn.sink.data(dir, bytes, facts) || ds.delivered >= this.cap) s.wantMore = false;
   }
 
   private drainPending(conn: TcpConnection, dir: Dir, s: DirState): void {
@@ -450,7 +472,7 @@ export class TcpTracker {
         s.pending.splice(i, 1);
         s.pendingBytes -= p.data.length;
         if (p.data.length > -off) {
-          this.deliver(conn, dir, s, p.data.subarray(-off), p.pkt, false);
+          this.deliver(conn, dir, s, p.data, -off, p.data.length + off, p.pkt, false);
           s.next = (p.seq + p.data.length) >>> 0;
         } else {
           conn.stats[dir].retransmissions++;
@@ -485,7 +507,8 @@ export class TcpTracker {
     this.lastSweep = this.stats.packets;
     const idle = this.now - this.idle;
     const closed = this.now - this.grace;
-    for (const l of [...this.live]) {
+    // Deleting the element being visited is safe while iterating a Set.
+    for (const l of this.live) {
       if (l.conn.lastTime < idle || (l.closed && l.conn.lastTime < closed)) this.emit(l, 'idle');
     }
   }

@@ -82,8 +82,14 @@ function fillVersions(hello: ClientHello): void {
   const sv = hello.supportedVersions;
   if (sv && sv.length > 0) {
     const offered: number[] = [];
-    for (const v of sv) if (!isGrease(v)) offered.push(v);
-    if (offered.length > 1) offered.sort((a, b) => b - a);
+    let sorted = true;
+    for (const v of sv) {
+      if (isGrease(v)) continue;
+      if (offered.length > 0 && v > offered[offered.length - 1]) sorted = false;
+      offered.push(v);
+    }
+    // Clients list versions highest first; sort only the rare list that is not.
+    if (!sorted) offered.sort((a, b) => b - a);
     hello.offeredVersions = offered;
     hello.maxVersion = offered.length > 0 ? offered[0] : hello.legacyVersion;
   } else {

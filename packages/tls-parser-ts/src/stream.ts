@@ -124,7 +124,7 @@ export class TlsStreamReader {
         if (this.recFill === this.rec.length) {
           const rec = this.rec;
           this.rec = null;
-          this.onRecord(rec, this.recOffset);
+          this.onRecord(rec, 0, rec.length, this.recOffset);
         }
         continue;
       }
@@ -134,10 +134,11 @@ export class TlsStreamReader {
         if (!this.checkHeader(chunk[i], chunk[i + 1], len, this.consumed)) continue;
         if (n - i >= RECORD_HEADER_LENGTH + len) {
           const off = this.consumed;
-          const rec = chunk.subarray(i, i + RECORD_HEADER_LENGTH + len);
-          i += rec.length;
-          this.consumed += rec.length;
-          this.onRecord(rec, off);
+          const end = i + RECORD_HEADER_LENGTH + len;
+          const start = i;
+          i = end;
+          this.consumed += end - start;
+          this.onRecord(chunk, start, end, off);
           continue;
         }
       }
@@ -247,9 +248,9 @@ export class TlsStreamReader {
     this.sslv2Pending = sslv2;
     if (this.recFill >= total) {
       // Only an SSLv2 record can be this short; finish it now.
-      const rec = this.rec.subarray(0, total);
+      const rec = this.rec;
       this.rec = null;
-      this.onRecord(rec, this.recOffset);
+      this.onRecord(rec, 0, total, this.recOffset);
     }
   }
 
@@ -286,11 +287,13 @@ export class TlsStreamReader {
     this.nonTlsBytes = next;
   }
 
-  private onRecord(rec: Uint8Array, offset: number): void {
+  /** One whole record, buf[start, end), header included. Views are made only for what is read. */
+  private onRecord(buf: Uint8Array, start: number, end: number, offset: number): void {
     if (this.sslv2Pending) {
       this.sslv2Pending = false;
       this.state = 'records';
       this.records++;
+      const rec = buf.subarray(start, end);
       try {
         const clientHello = parseSslv2ClientHello(rec, offset);
         this.out.push({ kind: 'record', offset, contentType: ContentType.Handshake, version: clientHello.legacyVersion, length: rec.length - 2, encrypted: false });
@@ -302,19 +305,20 @@ export class TlsStreamReader {
       return;
     }
     this.state = 'records';
-    const type = rec[0];
-    const version = (rec[1] << 8) | rec[2];
-    const body = rec.subarray(RECORD_HEADER_LENGTH);
+    const type = buf[start];
+    const version = (buf[start + 1] << 8) | buf[start + 2];
+    const bodyStart = start + RECORD_HEADER_LENGTH;
+    const length = end - bodyStart;
     if (this.firstRecordVersion === undefined) this.firstRecordVersion = version;
     this.records++;
     if (type === ContentType.ChangeCipherSpec) {
       // CCS is never encrypted, also in TLS 1.3 where it is only a middlebox decoy.
-      this.out.push({ kind: 'record', offset, contentType: type, version, length: body.length, encrypted: false });
+      this.out.push({ kind: 'record', offset, contentType: type, version, length, encrypted: false });
       this.out.push({ kind: 'change-cipher-spec', offset });
       // After a HelloRetryRequest the server's compatibility CCS precedes a plaintext ServerHello.
       if (!this.encrypted && !this.sawHelloRetry) {
         this.encrypted = true;
-        this.out.push({ kind: 'encryption-started', offset: offset + rec.length, reason: 'change-cipher-spec' });
+        this.out.push({ kind: 'encryption-started', offset: offset + (end - start), reason: 'change-cipher-spec' });
       }
       return;
     }
@@ -324,22 +328,23 @@ export class TlsStreamReader {
     }
     // A clear alert is two bytes with level 1 or 2; anything else is an alert under keys we
     // did not see start (a capture that began mid-connection), as Wireshark also reads it.
-    if (!this.encrypted && type === ContentType.Alert && (body.length !== 2 || (body[0] !== 1 && body[0] !== 2))) {
+    if (!this.encrypted && type === ContentType.Alert && (length !== 2 || (buf[bodyStart] !== 1 && buf[bodyStart] !== 2))) {
       this.encrypted = true;
       this.out.push({ kind: 'encryption-started', offset, reason: 'encrypted-alert' });
     }
-    this.out.push({ kind: 'record', offset, contentType: type, version, length: body.length, encrypted: this.encrypted });
-    if (this.encrypted && type === ContentType.Handshake && this.isPlainHello(body)) {
+    this.out.push({ kind: 'record', offset, contentType: type, version, length, encrypted: this.encrypted });
+    if (this.encrypted && type === ContentType.Handshake && this.isPlainHello(buf, bodyStart, end)) {
       // A TLS 1.3 middlebox-compatibility CCS may come before a second ClientHello (after a
       // HelloRetryRequest); that hello is still in the clear.
       this.encrypted = false;
-      this.out[this.out.length - 1] = { kind: 'record', offset, contentType: type, version, length: body.length, encrypted: false };
+      this.out[this.out.length - 1] = { kind: 'record', offset, contentType: type, version, length, encrypted: false };
     }
     if (this.encrypted) {
       this.encryptedRecords++;
-      this.encryptedBytes += body.length;
+      this.encryptedBytes += length;
       return;
     }
+    const body = buf.subarray(bodyStart, end);
     if (type === ContentType.Alert) {
       this.out.push({ kind: 'alert', offset: offset + RECORD_HEADER_LENGTH, alert: parseAlert(body, offset + RECORD_HEADER_LENGTH) });
       return;
@@ -348,11 +353,11 @@ export class TlsStreamReader {
   }
 
   /** A whole hello of this side's kind fills the record: its type byte and 24-bit length agree. */
-  private isPlainHello(body: Uint8Array): boolean {
+  private isPlainHello(b: Uint8Array, start: number, end: number): boolean {
     const want = this.direction === 'client' ? HandshakeType.ClientHello : HandshakeType.ServerHello;
-    if (body.length < 4 + 38 || body[0] !== want) return false;
-    const len = (body[1] << 16) | (body[2] << 8) | body[3];
-    return len === body.length - 4 && body[4] === 3;
+    if (end - start < 4 + 38 || b[start] !== want) return false;
+    const len = (b[start + 1] << 16) | (b[start + 2] << 8) | b[start + 3];
+    return len === end - start - 4 && b[start + 4] === 3;
   }
 
   private onHandshakeFragment(frag: Uint8Array, fragOffset: number): void {
