@@ -16,13 +16,14 @@ function list(v: unknown): string[] {
 function portOption(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port from 1 to 65535 (got "${String(v)}")`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`${name} must be a port from 1 to 65535 (got "${String(v)}")`);
   return n;
 }
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.OK;
   let usageError: string | undefined;
+  let internal: Error | undefined;
   const parser = yargs(argv)
     .scriptName('tlsdoctor')
     .usage('$0 <command> [options]\n\nWhy does my TLS handshake fail? tlsdoctor reads captures and probes servers, and names the cause.')
@@ -116,14 +117,19 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      usageError = msg ?? err?.message ?? 'bad usage';
+      // yargs reports its own validation failures with a message; an error without one came
+      // from a command handler and is ours to sort: bad usage, or a bug.
+      if (msg) usageError ??= msg;
+      else if (err instanceof UsageError) usageError ??= err.message;
+      else internal ??= err;
     });
   try {
     await parser.parseAsync();
   } catch (e) {
-    if (!(e instanceof UsageError) && !(e instanceof Error && /must be|--redact|Invalid|Unknown|Not enough/.test(e.message))) throw e;
-    usageError ??= (e as Error).message;
+    if (e instanceof UsageError) usageError ??= e.message;
+    else if (!usageError && !internal) throw e;
   }
+  if (internal) throw internal;
   if (usageError) {
     process.stderr.write(`tlsdoctor: ${usageError}\nRun 'tlsdoctor --help' for usage.\n`);
     return EXIT.USAGE_OR_INPUT;

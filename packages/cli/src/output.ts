@@ -1,3 +1,4 @@
+import { UsageError } from './exit.js';
 import { redact, renderMarkdown, renderTerminal, useColor, type RedactMode, type Report } from '@tlsdoctor/report';
 
 export type Format = 'table' | 'json' | 'markdown';
@@ -13,5 +14,5 @@ export function parseRedact(v: unknown): RedactMode {
   if (v === undefined || v === false) return 'none';
   if (v === true || v === '' || v === 'clients') return 'clients';
   if (v === 'all') return 'all';
-  throw new Error(`--redact takes no value, or "all" (got "${String(v)}")`);
+  throw new UsageError(`--redact takes no value, or "all" (got "${String(v)}")`);
 }
