@@ -21,3 +21,19 @@ describe('docs/diagnoses.md', () => {
     expect(patterns.some((p) => p.test(name)), `${name} in the fixture column of ${code}`).toBe(true);
   });
 });
+
+describe('README', () => {
+  it('shows a real excerpt of what its first command prints', async () => {
+    const { runCli } = await import('./helpers/cli.js');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toMatch(/npm install && npx tlsdoctor pcap fixtures\/sni-reset\.pcap/);
+    expect(readme).toMatch(/^npm test$/m);
+    const excerpt = /```text\n([\s\S]+?)```/.exec(readme)![1].trimEnd().split('\n');
+    const out = runCli(['pcap', join(ROOT, 'fixtures', 'sni-reset.pcap')]).stdout.split('\n');
+    for (const [i, line] of excerpt.entries()) {
+      // A line cut short in the README ends with "[...]": the start must match.
+      if (line.endsWith('[...]')) expect(out[i].startsWith(line.slice(0, -5).trimEnd())).toBe(true);
+      else expect(out[i].replace(/fixtures\/.*\.pcap/, 'fixtures/sni-reset.pcap').replace(/\/\S+\/fixtures/, 'fixtures')).toBe(line);
+    }
+  });
+});
