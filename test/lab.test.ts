@@ -86,6 +86,13 @@ describe.skipIf(!!why)('failure lab', () => {
       }
     });
 
+    it('an IPv6 literal target: the certificate has no IP SAN, so the name does not match', () => {
+      const t = probe(['[fd7d:2::10]']).report.targets[0];
+      expect(t.sni).toBeNull();
+      expect(t.diagnoses[0].code).toBe('CERT_HOSTNAME_MISMATCH');
+      expect(t.diagnoses[0].evidence.join('\n')).toMatch(/no such IP address among its SANs/);
+    });
+
     it('every address of a name is probed (IPv4 and IPv6)', () => {
       const ips = probe(['good.lab.test']).report.targets.map((t: any) => t.server.ip).sort();
       expect(ips).toEqual(['198.18.2.10', 'fd7d:2::10']);

@@ -33,9 +33,11 @@ function certificateFindings(rec: R, now: number): Finding[] {
   if (err === 'CERT_HAS_EXPIRED' || Date.parse(leaf.notAfter) < now) out.push(finding('CERT_EXPIRED', ev(`expired ${leaf.notAfter} (now ${new Date(now).toISOString()})`)));
   else if (err === 'CERT_NOT_YET_VALID' || Date.parse(leaf.notBefore) > now) out.push(finding('CERT_NOT_YET_VALID', ev(`valid only from ${leaf.notBefore}`)));
   if (f.hostnameError && !rec.target.isIp) out.push(finding('CERT_HOSTNAME_MISMATCH', ev(`${rec.target.host}: ${f.hostnameError}`)));
+  // Node checks an IP target against the certificate's IP SANs itself and says so here.
+  else if (err === 'ERR_TLS_CERT_ALTNAME_INVALID') out.push(finding('CERT_HOSTNAME_MISMATCH', ev(`${rec.target.host}: the certificate lists no such ${rec.target.isIp ? 'IP address' : 'name'} among its SANs`)));
   if (err === 'DEPTH_ZERO_SELF_SIGNED_CERT' || (f.chain.length === 1 && leaf.selfSigned)) out.push(finding('CERT_SELF_SIGNED', ev('the certificate is its own issuer')));
   else if (f.intermediateMissing) out.push(finding('CERT_CHAIN_INCOMPLETE', ev(`the issuer "${leaf.issuer}" is neither in the chain sent nor a trusted root: the intermediate is missing (verification: ${err ?? 'n/a'})`)));
-  else if (err && err !== 'CERT_HAS_EXPIRED' && err !== 'CERT_NOT_YET_VALID') out.push(finding('CERT_UNTRUSTED', ev(`verification against Node's CA store${rec.full ? ' and --ca' : ''}: ${err}`)));
+  else if (err && err !== 'CERT_HAS_EXPIRED' && err !== 'CERT_NOT_YET_VALID' && err !== 'ERR_TLS_CERT_ALTNAME_INVALID') out.push(finding('CERT_UNTRUSTED', ev(`verification against Node's CA store${rec.full ? ' and --ca' : ''}: ${err}`)));
   const daysLeft = (Date.parse(leaf.notAfter) - now) / 86400000;
   if (daysLeft >= 0 && daysLeft < rec.warnDays) out.push(finding('CERT_EXPIRING_SOON', ev(`expires in ${daysLeft.toFixed(1)} days (${leaf.notAfter}); the warning starts at ${rec.warnDays} days`)));
   return out;

@@ -18,7 +18,11 @@ export function summaryLine(report: Report): string {
   const s = report.summary;
   const noun = report.command === 'pcap' ? (s.total === 1 ? 'TLS connection' : 'TLS connections') : s.total === 1 ? 'address probed' : 'addresses probed';
   const parts = [`${s.total} ${noun}`];
-  for (const sev of ['error', 'warning', 'info', 'ok'] as const) if (s.bySeverity[sev] > 0) parts.push(`${s.bySeverity[sev]} ${sev === 'ok' ? 'healthy' : sev}`);
+  const words = { error: ['error', 'errors'], warning: ['warning', 'warnings'], info: ['info', 'info'], ok: ['healthy', 'healthy'] } as const;
+  for (const sev of ['error', 'warning', 'info', 'ok'] as const) {
+    const n = s.bySeverity[sev];
+    if (n > 0) parts.push(`${n} ${words[sev][n === 1 ? 0 : 1]}`);
+  }
   const codes = Object.entries(s.byCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}×${n}`).join(', ');
   return `${parts.join(', ')}${codes ? ` (${codes})` : ''}`;
 }
