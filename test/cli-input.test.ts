@@ -110,6 +110,15 @@ describe('tlsdoctor pcap output', () => {
     expect(count(['--failures-only'])).toBe(1);
   });
 
+  it('--limit caps the table and says how many were left out; JSON keeps everything', () => {
+    const files = [file, join(FIXTURES, 'handshake-ok-curl-tls13.pcap'), join(FIXTURES, 'syn-timeout.pcap')];
+    const table = runCli(['pcap', ...files, '--limit', '1']).stdout;
+    expect(table).toMatch(/… 2 more; --limit 0 shows all/);
+    expect(table.match(/│ \d+ +│/g)).toHaveLength(1);
+    expect(JSON.parse(runCli(['pcap', ...files, '--limit', '1', '--format', 'json']).stdout).connections).toHaveLength(3);
+    expect(runCli(['pcap', ...files, '--limit', '-1']).code).toBe(2);
+  });
+
   it('--verbose lists every ClientHello field', () => {
     const out = runCli(['pcap', join(FIXTURES, 'handshake-ok-curl-tls13.pcap'), '--verbose']).stdout;
     expect(out).toMatch(/cipherSuites: TLS_AES_256_GCM_SHA384/);

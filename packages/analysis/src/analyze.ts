@@ -11,7 +11,7 @@ export interface AnalyzeOptions {
    * Called with each record as soon as its connection ends; the records are then not kept, so
    * memory follows the live connections rather than the file.
    */
-  onRecord?: (r: ConnectionRecord) => void;
+  onRecord?: (r: ConnectionRecord, captureTime: number) => void;
 }
 
 export interface CaptureAnalysis {
@@ -43,7 +43,9 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   // They hold no payload, only their TCP facts.
   const silent: [TcpConnection, TlsConnectionSink][] = [];
   let other = 0;
-  const keep = opts.onRecord ?? ((r: ConnectionRecord) => records.push(r));
+  // The capture time at hand-over is how far the capture had gone on when the connection
+  // ended, which is what the rules need to tell "no answer" from "capture stopped".
+  const keep = opts.onRecord ? (r: ConnectionRecord) => opts.onRecord!(r, tracker.captureTime) : (r: ConnectionRecord) => records.push(r);
   const tracker = new TcpTracker({
     maxLive: opts.maxLive,
     sinkFactory: (c) => {

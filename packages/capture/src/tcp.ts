@@ -198,6 +198,11 @@ export class TcpTracker {
   private readonly scratch: PacketFacts = { frame: 0, time: 0, dir: 0, flags: 0, seq: 0, ack: 0, len: 0, ttl: 0, ipId: 0, window: 0 };
   private now = 0;
 
+  /** The latest packet time seen: when a connection is emitted, the capture has gone on at least this far. */
+  get captureTime(): number {
+    return this.now;
+  }
+
   constructor(private readonly opts: TrackerOptions) {
     this.maxLive = opts.maxLive ?? 200_000;
     this.idle = opts.idleTimeout ?? 300;

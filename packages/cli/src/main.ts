@@ -13,6 +13,12 @@ function list(v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
 }
 
+function limitOption(v: unknown): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--limit must be a whole number, 0 for all (got "${String(v)}")`);
+  return n;
+}
+
 function portOption(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -41,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('tls-port', { type: 'string', describe: 'also count SYN-only connections to this port as TLS attempts (443 and 8443 always are)' })
           .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
           .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
+          .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
           .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
           .example('$0 pcap capture.pcap --failures-only --format markdown > ticket.md', 'a report for a support ticket')
           .example('$0 pcap capture.pcap.gz --sni api.example.com --redact', 'one server name, client addresses masked')
@@ -58,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
           host: args.host,
           port: portOption(args.port, '--port'),
           tlsPorts: list(args['tls-port']).map((p) => portOption(p, '--tls-port') as number),
+          limit: limitOption(args.limit),
         });
       },
     )
@@ -82,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('warn-days', { type: 'number', default: 21, describe: 'warn when the certificate expires within this many days' })
           .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
           .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
+          .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
           .example('$0 probe example.com', 'the full default probe: DNS, TCP, each TLS version, the chain, HTTP checks')
           .example('$0 probe https://api.example.com:8443/ws --ws /ws', 'also try a WebSocket upgrade')
           .example('$0 probe api.example.com --profile wechat-miniprogram --allow-list domains.txt', 'judge as a WeChat mini-program would')
@@ -106,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
           ciphers: args.ciphers,
           warnDays: args['warn-days'],
           http: args.http,
+          limit: limitOption(args.limit),
         });
       },
     )

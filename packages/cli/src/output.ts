@@ -3,11 +3,18 @@ import { redact, renderMarkdown, renderTerminal, useColor, type RedactMode, type
 
 export type Format = 'table' | 'json' | 'markdown';
 
-export function render(report: Report, format: Format, redactMode: RedactMode, verbose: boolean): string {
+export function render(report: Report, format: Format, redactMode: RedactMode, verbose: boolean, limit: number): string {
   const r = redact(report, redactMode);
   if (format === 'json') return JSON.stringify(r, null, 2) + '\n';
-  if (format === 'markdown') return renderMarkdown(r);
-  return renderTerminal(r, { color: useColor(process.stdout), verbose, width: process.stdout.columns });
+  if (format === 'markdown') return renderMarkdown(r, limit);
+  return renderTerminal(r, { color: useColor(process.stdout), verbose, width: process.stdout.columns, limit });
+}
+
+/** Which connections' facts a report can print: all for JSON, failures for Markdown, all with --verbose. */
+export function factsWanted(format: Format, verbose: boolean): (outcome: string) => boolean {
+  if (format === 'json' || verbose) return () => true;
+  if (format === 'markdown') return (outcome) => outcome !== 'ok';
+  return () => false;
 }
 
 export function parseRedact(v: unknown): RedactMode {

@@ -1,9 +1,9 @@
-import { analyzeCapture, DEFAULT_TLS_PORTS, type CaptureAnalysis } from '@tlsdoctor/analysis';
+import { analyzeCapture, DEFAULT_TLS_PORTS, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
-import { connectionItem, inputSummary, SCHEMA_VERSION, summarize, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
+import { connectionFacts, connectionItem, inputSummary, SCHEMA_VERSION, summarize, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection } from '@tlsdoctor/rules';
 import { exitFor } from './exit.js';
-import { render, type Format } from './output.js';
+import { factsWanted, render, type Format } from './output.js';
 import type { RedactMode } from '@tlsdoctor/report';
 
 export interface PcapOptions {
@@ -16,6 +16,7 @@ export interface PcapOptions {
   host?: string;
   port?: number;
   tlsPorts: number[];
+  limit: number;
 }
 
 function matchesFilters(it: ReportItem, o: PcapOptions): boolean {
@@ -45,11 +46,21 @@ function progress(file: string): ((read: number, size: number) => void) | undefi
 export async function runPcap(o: PcapOptions): Promise<number> {
   const items: ReportItem[] = [];
   const inputs: InputSummary[] = [];
+  const wantFacts = factsWanted(o.format, o.verbose);
   let failed = false;
   for (const file of o.files) {
     let a: CaptureAnalysis;
+    // Records are diagnosed as their connections end and then dropped: memory holds report
+    // rows, not whole connections.
+    const fromFile: ReportItem[] = [];
+    const onRecord = (c: ConnectionRecord, captureTime: number) => {
+      const item = connectionItem(c, file, diagnoseConnection(c, { captureEnd: captureTime }), false);
+      if (!matchesFilters(item, o)) return;
+      if (wantFacts(item.outcome)) item.facts = connectionFacts(c);
+      fromFile.push(item);
+    };
     try {
-      a = await analyzeCapture(file, { tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts], onProgress: progress(file) });
+      a = await analyzeCapture(file, { tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts], onProgress: progress(file), onRecord });
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;
       failed = true;
@@ -62,11 +73,7 @@ export async function runPcap(o: PcapOptions): Promise<number> {
       process.stderr.write(`tlsdoctor: ${a.error.message}; the ${a.read.packets} packet(s) before it are reported\n`);
     }
     inputs.push(inputSummary(a));
-    const end = a.connections.reduce((m, c) => Math.max(m, c.lastTime), 0);
-    for (const c of a.connections) {
-      const item = connectionItem(c, file, diagnoseConnection(c, { captureEnd: end }));
-      if (matchesFilters(item, o)) items.push(item);
-    }
+    items.push(...fromFile.sort((x, y) => x.id - y.id));
   }
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
@@ -77,6 +84,6 @@ export async function runPcap(o: PcapOptions): Promise<number> {
     summary: summarize(items),
     connections: items,
   };
-  process.stdout.write(render(report, o.format, o.redact, o.verbose));
+  process.stdout.write(render(report, o.format, o.redact, o.verbose, o.limit));
   return exitFor(report.summary.worst, failed);
 }

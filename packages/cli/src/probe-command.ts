@@ -21,6 +21,7 @@ export interface ProbeCliOptions {
   ciphers: boolean;
   warnDays: number;
   http: boolean;
+  limit: number;
 }
 
 function readLines(file: string, what: string): string[] {
@@ -88,6 +89,6 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
     summary: summarize(items),
     targets: items,
   };
-  process.stdout.write(render(report, o.format, o.redact, o.verbose));
+  process.stdout.write(render(report, o.format, o.redact, o.verbose, o.limit));
   return exitFor(report.summary.worst, false);
 }

@@ -145,7 +145,8 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
   };
 }
 
-export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[]): ReportItem {
+/** `withFacts` false leaves `facts` empty: a large capture's table need not hold them all. */
+export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[], withFacts = true): ReportItem {
   return {
     id: r.id,
     source,
@@ -160,7 +161,7 @@ export function connectionItem(r: ConnectionRecord, source: string, diagnoses: F
     ja4: r.ja4?.fingerprint ?? null,
     outcome: worst(diagnoses.map((d) => d.severity)),
     diagnoses,
-    facts: connectionFacts(r),
+    facts: withFacts ? connectionFacts(r) : {},
   };
 }
 

@@ -5,6 +5,8 @@ import { bold, paint } from './style.js';
 export interface TerminalOptions {
   color: boolean;
   verbose: boolean;
+  /** Table rows at most (0: all); detail blocks stop at a quarter of it, at least 20. */
+  limit?: number;
   /** Terminal width, to size the table. */
   width?: number;
 }
@@ -39,9 +41,11 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   }
   lines.push(summaryLine(report));
   if (items.length === 0) return lines.join('\n') + '\n';
+  const limit = opts.limit ?? 200;
+  const rows = limit > 0 ? items.slice(0, limit) : items;
   const head = report.command === 'pcap' ? ['#', 'client → server', 'SNI', 'TLS', 'diagnosis'] : ['target', 'address', 'TLS', 'diagnosis'];
   const table = new Table({ head: c ? head.map((h) => bold(h, c)) : head, style: { head: [], border: [] }, wordWrap: true });
-  for (const it of items) {
+  for (const it of rows) {
     const primary = it.diagnoses[0];
     const diag = primary ? paint(primary.code, primary.severity, c) + (it.diagnoses.length > 1 ? ` +${it.diagnoses.slice(1).map((d) => d.code).join(', ')}` : '') : '';
     const tls = [it.version, it.cipher].filter(Boolean).join(' ') || '—';
@@ -49,9 +53,18 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     else table.push([it.source, endpoint(it.server), tls, diag]);
   }
   lines.push(table.toString());
+  if (rows.length < items.length) lines.push(`… ${items.length - rows.length} more; --limit 0 shows all, --format json gives everything, --failures-only and --sni/--host/--port narrow it`);
+  const maxDetails = limit > 0 ? Math.max(20, Math.floor(limit / 4)) : Infinity;
+  let details = 0;
+  let skipped = 0;
   for (const it of items) {
     const show = it.diagnoses.filter((d) => d.severity !== 'ok' || opts.verbose);
     if (show.length === 0) continue;
+    if (details >= maxDetails) {
+      skipped++;
+      continue;
+    }
+    details++;
     lines.push('');
     const who = report.command === 'pcap' ? `#${it.id} ${endpoint(it.client)} → ${endpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} ${endpoint(it.server)}`;
     lines.push(bold(who, c));
@@ -62,6 +75,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     }
     if (opts.verbose) lines.push(...verboseFacts(it));
   }
+  if (skipped > 0) lines.push('', `… details of ${skipped} more ${report.command === 'pcap' ? 'connection' : 'address'}(s) left out; --limit 0 shows all`);
   return lines.join('\n') + '\n';
 }
 
