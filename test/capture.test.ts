@@ -76,6 +76,35 @@ describe('TCP reassembly', () => {
     expect(Buffer.compare(w.client, orig.client)).toBe(0);
   });
 
+  it('a new SYN on a closed 4-tuple starts a new connection; a retransmitted SYN does not', async () => {
+    const src = readFileSync(fx('sni-reset.pcap'));
+    // The same connection again 5 s later with a new ISN (client seq and server ack shifted).
+    const again: Buffer[] = [];
+    for (let p = 24; p + 16 <= src.length; ) {
+      const incl = src.readUInt32LE(p + 8);
+      const r = Buffer.from(src.subarray(p, p + 16 + incl));
+      r.writeUInt32LE(r.readUInt32LE(0) + 5, 0);
+      const tcp = 16 + 14 + (r[16 + 14] & 0x0f) * 4;
+      const fromClient = r.readUInt16BE(tcp) === 44352;
+      if (fromClient) r.writeUInt32BE((r.readUInt32BE(tcp + 4) + 1000) >>> 0, tcp + 4);
+      else if (r[tcp + 13] & 0x10) r.writeUInt32BE((r.readUInt32BE(tcp + 8) + 1000) >>> 0, tcp + 8);
+      again.push(r);
+      p += 16 + incl;
+    }
+    const file = join(tmp, 'reused.pcap');
+    writeFileSync(file, Buffer.concat([src, ...again]));
+    const conns = await reassembled(file);
+    expect(conns.map((c) => c.conn.endedBy)).toEqual(['reused', 'eof']);
+    expect(conns.every((c) => c.conn.synCount === 1 && c.client.length === 517)).toBe(true);
+    // The first SYN repeated right after itself is a retransmission, not a connection.
+    const retrans = join(tmp, 'syn-retrans.pcap');
+    const first = 24 + 16 + src.readUInt32LE(24 + 8);
+    writeFileSync(retrans, Buffer.concat([src.subarray(0, first), src.subarray(24, first), src.subarray(first)]));
+    const [one, ...rest] = await reassembled(retrans);
+    expect(rest).toHaveLength(0);
+    expect(one.conn.synCount).toBe(2);
+  });
+
   it('connection boundaries: a capture with several connections keeps them apart', async () => {
     const both = join(tmp, 'two.pcap');
     const a = readFileSync(fx('sni-reset.pcap'));

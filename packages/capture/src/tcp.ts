@@ -262,8 +262,12 @@ export class TcpTracker {
     if (l && syn) {
       const c = l.conn;
       const fromClient = sk === l.clientKey && d.srcPort === l.clientPort;
-      // A SYN with a new ISN after the old connection closed or carried data starts a new one.
-      if (!fromClient || (c.syn && c.syn.seq !== d.seq && (l.closed || c.stats[0].payloadBytes + c.stats[1].payloadBytes > 0 || c.synAck))) {
+      // A retransmitted SYN (same sender, same ISN) belongs to its connection. Any other SYN on
+      // a tuple that has moved on (closed, data, a SYN-ACK, or begun before the capture) starts
+      // a new connection.
+      const sameSyn = fromClient && c.syn !== undefined && c.syn.seq === d.seq;
+      const movedOn = l.closed || c.stats[0].payloadBytes + c.stats[1].payloadBytes > 0 || c.synAck !== undefined || c.syn === undefined;
+      if (!sameSyn && movedOn) {
         this.emit(l, 'reused');
         l = undefined;
       }
