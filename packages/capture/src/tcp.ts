@@ -148,7 +148,7 @@ interface DirState {
 
 interface Live {
   conn: TcpConnection;
-  /** The 4-tuple in canonical order (lower address first), for the table. */
+  /** The 4-tuple as its first packet had it; lookups match it either way round. */
   a: string | number;
   pa: number;
   b: string | number;
@@ -210,9 +210,10 @@ export class TcpTracker {
     this.grace = opts.closeGrace ?? 3;
   }
 
-  private lookup(hash: number, a: string | number, pa: number, b: string | number, pb: number): Live | undefined {
+  /** The live connection of a packet from (src, sp) to (dst, dp), in either direction. */
+  private lookup(hash: number, src: string | number, sp: number, dst: string | number, dp: number): Live | undefined {
     for (let l = this.table.get(hash); l; l = l.next) {
-      if (l.pa === pa && l.pb === pb && l.a === a && l.b === b) return l;
+      if ((l.pa === sp && l.pb === dp && l.a === src && l.b === dst) || (l.pa === dp && l.pb === sp && l.a === dst && l.b === src)) return l;
     }
     return undefined;
   }
@@ -251,13 +252,8 @@ export class TcpTracker {
     const v = d.ipVersion;
     const sk = addrKey(b, d.srcAddr, v);
     const dk = addrKey(b, d.dstAddr, v);
-    const srcFirst = sk < dk || (sk === dk && d.srcPort < d.dstPort);
-    const ka = srcFirst ? sk : dk;
-    const kpa = srcFirst ? d.srcPort : d.dstPort;
-    const kb = srcFirst ? dk : sk;
-    const kpb = srcFirst ? d.dstPort : d.srcPort;
-    const hash = tupleHash(ka, kpa, kb, kpb);
-    let l = this.lookup(hash, ka, kpa, kb, kpb);
+    const hash = tupleHash(sk, d.srcPort, dk, d.dstPort);
+    let l = this.lookup(hash, sk, d.srcPort, dk, d.dstPort);
     const syn = (d.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
     if (l && syn) {
       const c = l.conn;
@@ -272,7 +268,7 @@ export class TcpTracker {
         l = undefined;
       }
     }
-    if (!l) l = this.create(hash, ka, kpa, kb, kpb, sk, time, raw.index);
+    if (!l) l = this.create(hash, sk, dk, time, raw.index);
     const conn = l.conn;
     const dir: Dir = sk === l.clientKey && d.srcPort === l.clientPort ? 0 : 1;
     const state = l.dirs[dir];
@@ -356,7 +352,7 @@ export class TcpTracker {
     return this.live.size;
   }
 
-  private create(hash: number, a: string | number, pa: number, b2: string | number, pb: number, srcKey: string | number, time: number, frame: number): Live {
+  private create(hash: number, srcKey: string | number, dstKey: string | number, time: number, frame: number): Live {
     const d = this.d;
     const b = d.buf;
     const v = d.ipVersion;
@@ -389,13 +385,13 @@ export class TcpTracker {
     };
     const l: Live = {
       conn,
-      a,
-      pa,
-      b: b2,
-      pb,
+      a: srcKey,
+      pa: d.srcPort,
+      b: dstKey,
+      pb: d.dstPort,
       hash,
       next: this.table.get(hash),
-      clientKey: srcIsClient ? srcKey : addrKey(b, d.dstAddr, v),
+      clientKey: srcIsClient ? srcKey : dstKey,
       clientPort: srcIsClient ? d.srcPort : d.dstPort,
       dirs: [newDirState(), newDirState()],
       closed: false,
@@ -501,9 +497,7 @@ export class TcpTracker {
     const b = q.buf;
     const sk = addrKey(b, q.srcAddr, q.ipVersion);
     const dk = addrKey(b, q.dstAddr, q.ipVersion);
-    const srcFirst = sk < dk || (sk === dk && q.srcPort < q.dstPort);
-    const [ka, kpa, kb, kpb] = srcFirst ? [sk, q.srcPort, dk, q.dstPort] : [dk, q.dstPort, sk, q.srcPort];
-    const l = this.lookup(tupleHash(ka, kpa, kb, kpb), ka, kpa, kb, kpb);
+    const l = this.lookup(tupleHash(sk, q.srcPort, dk, q.dstPort), sk, q.srcPort, dk, q.dstPort);
     if (!l) {
       this.stats.icmpUnmatched++;
       return;

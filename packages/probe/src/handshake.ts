@@ -26,12 +26,13 @@ export interface FullHandshake {
  * that the chain can be read and judged even when it is bad, also on TLS 1.3 where a capture
  * cannot see it.
  */
+/** `servername` is the target's name, or undefined for an IP target (then no SNI is sent). */
 export function fullHandshake(address: string, port: number, servername: string | undefined, extraCa: string[], timeoutMs: number): Promise<FullHandshake> {
   const t0 = performance.now();
   const socket = tls.connect({
       host: address,
       port,
-      servername: servername && !/^[\d.:]+$/.test(servername) ? servername : undefined,
+      servername,
       ALPNProtocols: ['h2', 'http/1.1'],
       rejectUnauthorized: false,
       ca: [...tls.rootCertificates, ...extraCa],
@@ -59,7 +60,8 @@ export function fullHandshake(address: string, port: number, servername: string 
         }
         let trustAnchor: string | undefined;
         const last = chain[chain.length - 1];
-        if (chain.length > 1 && last.subject === last.issuer && inStore(last, extraCa)) {
+        const store = trustStore(extraCa);
+      if (chain.length > 1 && last.subject === last.issuer && store.some((c) => c.fingerprint256 === last.fingerprint256)) {
           trustAnchor = last.subject.split('\n').join(', ');
           chain.pop();
         }
@@ -69,7 +71,7 @@ export function fullHandshake(address: string, port: number, servername: string 
         if (servername && leaf) {
           const err = tls.checkServerIdentity(servername, peerCert);
           if (err) hostnameError = err.message;
-          else if (!hostMatches(servername, infos[0].sans) && !/^[\d.:]+$/.test(servername)) hostnameError = `${servername} is not among the SANs`;
+          else if (!hostMatches(servername, infos[0].sans)) hostnameError = `${servername} is not among the SANs`;
         }
         const authorizationError = socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : undefined;
         finish({
@@ -82,7 +84,7 @@ export function fullHandshake(address: string, port: number, servername: string 
           trustAnchor,
           authorizationError,
           hostnameError,
-          intermediateMissing: intermediateMissing(chain, extraCa),
+          intermediateMissing: intermediateMissing(chain, store),
         });
       });
       socket.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, error: { code: e.code, message: e.message } }));
@@ -94,30 +96,30 @@ export function fullHandshake(address: string, port: number, servername: string 
  * True when the leaf's issuer is not in what the server sent and is not a trusted root: the
  * server left out the intermediate that a path to a trusted root needs.
  */
-function intermediateMissing(chain: X509Certificate[], extraCa: string[]): boolean {
+function intermediateMissing(chain: X509Certificate[], store: X509Certificate[]): boolean {
   const leaf = chain[0];
   if (!leaf || leaf.issuer === leaf.subject) return false;
   if (chain.slice(1).some((c) => leaf.checkIssued(c))) return false;
-  const roots = [...tls.rootCertificates, ...extraCa].flatMap((pem) => splitPem(pem));
-  for (const pem of roots) {
-    try {
-      if (leaf.checkIssued(new X509Certificate(pem))) return false;
-    } catch {
-      /* a bundle may hold things that are not certificates */
-    }
-  }
-  return true;
+  return !store.some((root) => leaf.checkIssued(root));
 }
 
-function inStore(cert: X509Certificate, extraCa: string[]): boolean {
-  for (const pem of [...tls.rootCertificates, ...extraCa].flatMap((p) => splitPem(p))) {
-    try {
-      if (new X509Certificate(pem).fingerprint256 === cert.fingerprint256) return true;
-    } catch {
-      /* not a certificate */
+/** Node's CA store plus --ca, parsed once per process and set of extra CAs. */
+const stores = new Map<string, X509Certificate[]>();
+function trustStore(extraCa: string[]): X509Certificate[] {
+  const key = extraCa.join('\n');
+  let store = stores.get(key);
+  if (!store) {
+    store = [];
+    for (const pem of [...tls.rootCertificates, ...extraCa].flatMap(splitPem)) {
+      try {
+        store.push(new X509Certificate(pem));
+      } catch {
+        /* a bundle may hold things that are not certificates */
+      }
     }
+    stores.set(key, store);
   }
-  return false;
+  return store;
 }
 
 function splitPem(pem: string): string[] {

@@ -1,4 +1,5 @@
 import tls from 'node:tls';
+import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { raceWithTimeout } from './settle.js';
@@ -86,7 +87,7 @@ export async function checkHsts(host: string, port: number, address: string, ext
  */
 export function checkWebSocket(host: string, port: number, address: string, path: string, extraCa: string[], timeoutMs: number): Promise<WebSocketCheck> {
   let buf = '';
-  const socket = tls.connect({ host: address, port, servername: /^[\d.:]+$/.test(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa] });
+  const socket = tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa] });
   return raceWithTimeout<WebSocketCheck>(
     timeoutMs,
     () => ({ path, upgraded: false, error: `no answer to the upgrade within ${timeoutMs} ms` }),

@@ -1,4 +1,4 @@
-import { finding, runRules, worst, type Finding, type Rule } from '@tlsdoctor/rules';
+import { compact, finding, runRules, worst, type Finding, type Rule } from '@tlsdoctor/rules';
 import { cipherSuiteName, versionName, Version } from '@tlsdoctor/tls-parser-ts';
 import { isIP } from 'node:net';
 import { describeHello, type HelloOutcome } from './hello-probe.js';
@@ -9,7 +9,6 @@ type R = ProbeRecord;
 const LEGACY_SUITE_COUNT = LEGACY_SUITES.length;
 type ProbeRule = Rule<R, { now: number }>;
 
-const compact = (xs: (string | undefined | false)[]): string[] => xs.filter((x): x is string => !!x);
 
 function certLine(rec: R): string | undefined {
   const leaf = rec.full?.chain[0];

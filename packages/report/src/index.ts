@@ -1,4 +1,4 @@
-export { connectionFacts, connectionItem, inputSummary, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Report, type ReportItem, type Summary } from './model.js';
+export { connectionFacts, connectionItem, formatEndpoint, inputSummary, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Report, type ReportItem, type Summary } from './model.js';
 export { redact, type RedactMode } from './redact.js';
 export { renderTerminal, summaryLine, type TerminalOptions } from './terminal.js';
 export { renderMarkdown } from './markdown.js';

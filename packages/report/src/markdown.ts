@@ -1,10 +1,5 @@
-import type { Report, ReportItem } from './model.js';
+import { formatEndpoint, type Report, type ReportItem } from './model.js';
 import { summaryLine } from './terminal.js';
-
-function endpoint(e: { ip: string; port: number } | undefined): string {
-  if (!e) return '';
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -31,8 +26,8 @@ export function renderMarkdown(report: Report, limit = 200): string {
       const tls = [it.version, it.cipher].filter(Boolean).join(' ') || '—';
       const diag = it.diagnoses.map((d) => `\`${d.code}\``).join(', ');
       out.push(report.command === 'pcap'
-        ? `| ${it.id} | ${cell(`${endpoint(it.client)} → ${endpoint(it.server)}`)} | ${cell(it.sni ?? '(none)')} | ${cell(tls)} | ${diag} |`
-        : `| ${cell(it.source)} | ${cell(endpoint(it.server))} | ${cell(tls)} | ${diag} |`);
+        ? `| ${it.id} | ${cell(`${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}`)} | ${cell(it.sni ?? '(none)')} | ${cell(tls)} | ${diag} |`
+        : `| ${cell(it.source)} | ${cell(formatEndpoint(it.server))} | ${cell(tls)} | ${diag} |`);
     }
     out.push('');
   }
@@ -45,7 +40,7 @@ export function renderMarkdown(report: Report, limit = 200): string {
 }
 
 function section(report: Report, it: ReportItem): string[] {
-  const who = report.command === 'pcap' ? `Connection ${it.id}: ${endpoint(it.client)} → ${endpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} at ${endpoint(it.server)}`;
+  const who = report.command === 'pcap' ? `Connection ${it.id}: ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} at ${formatEndpoint(it.server)}`;
   const out = [`## ${who}`, ''];
   for (const d of it.diagnoses) {
     out.push(`### \`${d.code}\` (${d.severity}): ${d.title}`, '');

@@ -58,6 +58,12 @@ export interface Summary {
   worst: Severity;
 }
 
+/** `ip:port`, with IPv6 addresses in brackets. */
+export function formatEndpoint(e: Endpoint | undefined): string {
+  if (!e) return '';
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
 export function summarize(items: ReportItem[]): Summary {
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, ok: 0 };
   const byCode: Record<string, number> = {};

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { Report, ReportItem } from './model.js';
+import { formatEndpoint, type Report, type ReportItem } from './model.js';
 import { bold, paint } from './style.js';
 
 export interface TerminalOptions {
@@ -9,11 +9,6 @@ export interface TerminalOptions {
   limit?: number;
   /** Terminal width, to size the table. */
   width?: number;
-}
-
-function endpoint(e: { ip: string; port: number } | undefined): string {
-  if (!e) return '';
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 export function summaryLine(report: Report): string {
@@ -49,8 +44,8 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     const primary = it.diagnoses[0];
     const diag = primary ? paint(primary.code, primary.severity, c) + (it.diagnoses.length > 1 ? ` +${it.diagnoses.slice(1).map((d) => d.code).join(', ')}` : '') : '';
     const tls = [it.version, it.cipher].filter(Boolean).join(' ') || '—';
-    if (report.command === 'pcap') table.push([String(it.id), `${endpoint(it.client)} → ${endpoint(it.server)}`, it.sni ?? '(none)', tls, diag]);
-    else table.push([it.source, endpoint(it.server), tls, diag]);
+    if (report.command === 'pcap') table.push([String(it.id), `${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}`, it.sni ?? '(none)', tls, diag]);
+    else table.push([it.source, formatEndpoint(it.server), tls, diag]);
   }
   lines.push(table.toString());
   if (rows.length < items.length) lines.push(`… ${items.length - rows.length} more; --limit 0 shows all, --format json gives everything, --failures-only and --sni/--host/--port narrow it`);
@@ -66,7 +61,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     }
     details++;
     lines.push('');
-    const who = report.command === 'pcap' ? `#${it.id} ${endpoint(it.client)} → ${endpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} ${endpoint(it.server)}`;
+    const who = report.command === 'pcap' ? `#${it.id} ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} ${formatEndpoint(it.server)}`;
     lines.push(bold(who, c));
     for (const d of show) {
       lines.push(`  ${paint(d.code, d.severity, c)}: ${d.title}`);

@@ -74,7 +74,8 @@ function alertLine(r: R, a: NonNullable<ReturnType<typeof fatalAlert>>): string 
   return `${a.level} alert ${a.name} (${a.description}) from the ${a.from} in frame ${a.frame} (${rel(r, a.time)})`;
 }
 
-const compact = (xs: (string | undefined)[]): string[] => xs.filter((x): x is string => !!x);
+/** Evidence lines without the ones a condition left out. */
+export const compact = (xs: (string | undefined | false)[]): string[] => xs.filter((x): x is string => !!x);
 
 /** Certificate facts from the chain the server sent in clear (TLS 1.2 and below). */
 function certificateFindings(r: R): Finding[] {

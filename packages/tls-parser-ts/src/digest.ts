@@ -4,7 +4,7 @@
  * would make every fingerprint a promise). The inputs are short fingerprint strings.
  */
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+import { HEX_BYTE as HEX } from './reader.js';
 
 function toHex(words: Uint32Array | number[], littleEndian: boolean): string {
   let out = '';

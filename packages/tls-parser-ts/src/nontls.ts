@@ -1,4 +1,4 @@
-import { latin1 } from './reader.js';
+import { hex, latin1 } from './reader.js';
 
 export type NonTlsKind = 'http-response' | 'http-request' | 'ssh' | 'text' | 'binary' | 'empty';
 
@@ -25,8 +25,7 @@ function printable(b: number): boolean {
  */
 export function describeNonTls(bytes: Uint8Array): NonTlsDescription {
   const head = bytes.subarray(0, Math.min(bytes.length, 1024));
-  let hexPrefix = '';
-  for (let i = 0; i < Math.min(16, head.length); i++) hexPrefix += head[i].toString(16).padStart(2, '0');
+  const hexPrefix = hex(head.subarray(0, 16));
   if (head.length === 0) return { kind: 'empty', hexPrefix, summary: 'no bytes' };
   let end = 0;
   let allPrintable = true;

@@ -185,7 +185,7 @@ export function hex(bytes: Uint8Array): string {
   return s;
 }
 
-const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+export const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function hex4(v: number): string {
   return HEX_BYTE[(v >> 8) & 0xff] + HEX_BYTE[v & 0xff];
