@@ -3,7 +3,7 @@
 // FUZZ_CASES sets the number of cases (npm run fuzz runs two million).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseAlert, parseCertificate, parseClientHello, parseServerHello, parseServerKeyExchange, TlsParseError, TlsStreamReader } from '@tlsdoctor/tls-parser-ts';
+import { ja3, ja3s, ja4, parseAlert, parseCertificate, parseClientHello, parseServerHello, parseServerKeyExchange, TlsParseError, TlsStreamReader } from '@tlsdoctor/tls-parser-ts';
 import { CaptureError, PcapngParser, PcapParser, TcpTracker, detectFormat } from '@tlsdoctor/capture';
 import { TlsConnectionSink } from '@tlsdoctor/analysis';
 import { fixtureFiles, reassembled } from './helpers/fixtures.js';
@@ -51,6 +51,28 @@ function onlyTyped(fn: () => unknown): void {
   }
 }
 
+/**
+ * Reads every field a parsed hello offers (they are built on first read) and its fingerprints:
+ * once the parse has succeeded, nothing may throw.
+ */
+function readEveryField(hello: object): void {
+  for (let proto = Object.getPrototypeOf(hello); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+      if (d.get) JSON.stringify((hello as Record<string, unknown>)[key]);
+    }
+  }
+}
+
+function parsedOrNull<T>(fn: () => T): T | null {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof TlsParseError)) throw e;
+    expect(e.offset).toBeGreaterThanOrEqual(0);
+    return null;
+  }
+}
+
 describe('fuzz', async () => {
   const streams: { client: Uint8Array; server: Uint8Array }[] = [];
   for (const f of fixtureFiles()) for (const c of await reassembled(f.path)) if (c.client.length > 0) streams.push(c);
@@ -62,10 +84,19 @@ describe('fuzz', async () => {
     const r = rng(12345);
     for (let i = 0; i < CASES; i++) {
       const ch = mutate(clientHellos[i % clientHellos.length], r);
-      onlyTyped(() => parseClientHello(ch));
+      const hello = parsedOrNull(() => parseClientHello(ch));
+      if (hello && i % 8 === 0) {
+        readEveryField(hello);
+        ja3(hello);
+        ja4(hello);
+      }
       if (i % 4 === 0) {
         const sf = mutate(serverFlights[i % serverFlights.length].subarray(9), r);
-        onlyTyped(() => parseServerHello(sf));
+        const sh = parsedOrNull(() => parseServerHello(sf));
+        if (sh) {
+          readEveryField(sh);
+          ja3s(sh);
+        }
         onlyTyped(() => parseCertificate(sf, 0x0303));
         onlyTyped(() => parseCertificate(sf, 0x0304));
         onlyTyped(() => parseServerKeyExchange(sf, 0x0303));

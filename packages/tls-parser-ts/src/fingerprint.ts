@@ -20,7 +20,7 @@ export function ja3(ch: ClientHello): Ja3 {
   const s = [
     String(ch.legacyVersion),
     ch.cipherSuites.filter(notGrease).join('-'),
-    ch.extensions.filter((e) => !e.grease).map((e) => e.type).join('-'),
+    ch.extensionTypes.filter(notGrease).join('-'),
     (ch.supportedGroups ?? []).filter(notGrease).join('-'),
     (ch.ecPointFormats ?? []).join('-'),
   ].join(',');
@@ -29,7 +29,7 @@ export function ja3(ch: ClientHello): Ja3 {
 
 /** JA3S: server version, chosen cipher, extensions in order. */
 export function ja3s(sh: ServerHello): Ja3 {
-  const s = [String(sh.legacyVersion), String(sh.cipherSuite), sh.extensions.filter((e) => !e.grease).map((e) => e.type).join('-')].join(',');
+  const s = [String(sh.legacyVersion), String(sh.cipherSuite), sh.extensionTypes.filter(notGrease).join('-')].join(',');
   return { string: s, hash: md5Hex(s) };
 }
 
@@ -90,9 +90,8 @@ const hash12 = (s: string) => (s === '' ? '000000000000' : sha256Hex(s).slice(0,
 /** JA4 per FoxIO's technical_details/JA4.md; `transport` is 't' for TLS over TCP. */
 export function ja4(ch: ClientHello, transport: 't' | 'q' | 'd' = 't'): Ja4 {
   const ciphers = ch.cipherSuites.filter(notGrease);
-  const extTypes: number[] = [];
-  for (const e of ch.extensions) if (!e.grease) extTypes.push(e.type);
-  const hasSni = ch.extensions.some((e) => e.type === Ext.server_name);
+  const extTypes = ch.extensionTypes.filter(notGrease);
+  const hasSni = extTypes.includes(Ext.server_name);
   const sv = ch.supportedVersions?.filter(notGrease);
   const version = sv && sv.length > 0 ? Math.max(...sv) : ch.legacyVersion;
   const a = `${transport}${ja4Version(version)}${hasSni ? 'd' : 'i'}${twoDigits(ciphers.length)}${twoDigits(extTypes.length)}${ja4Alpn(ch)}`;

@@ -1,36 +1,39 @@
-import { ByteReader, readU16Vector } from './reader.js';
-import { decodeExtensions, readExtensions, type DecodedExtensions, type Extension } from './extensions.js';
+import { ByteReader } from './reader.js';
+import { HelloExtensions, type DecodedExtensions, type Extension } from './extensions.js';
 import { isGrease, Version } from './names.js';
 
 export interface ClientHello extends DecodedExtensions {
   /** The client_version field (0x0303 in every TLS 1.3 hello). */
-  legacyVersion: number;
-  random: Uint8Array;
-  sessionId: Uint8Array;
-  cipherSuites: number[];
-  compressionMethods: number[];
+  readonly legacyVersion: number;
+  readonly random: Uint8Array;
+  readonly sessionId: Uint8Array;
+  readonly cipherSuites: number[];
+  readonly compressionMethods: number[];
   /** Every extension in wire order, GREASE included and flagged. */
-  extensions: Extension[];
+  readonly extensions: Extension[];
+  /** The extension types in wire order, GREASE included. */
+  readonly extensionTypes: number[];
   /** True for an SSL 2.0-format hello (RFC 6101 appendix E); cipher specs are then 24-bit. */
-  sslv2Format: boolean;
+  readonly sslv2Format: boolean;
   /** The highest non-GREASE version offered: from supported_versions if present, else legacyVersion. */
-  maxVersion: number;
+  readonly maxVersion: number;
   /** Every version offered, highest first, GREASE left out. */
-  offeredVersions: number[];
+  readonly offeredVersions: number[];
 }
 
 export interface ServerHello extends DecodedExtensions {
-  legacyVersion: number;
+  readonly legacyVersion: number;
   /** The version actually negotiated: supported_versions when present, else legacyVersion. */
-  version: number;
-  random: Uint8Array;
-  sessionId: Uint8Array;
-  cipherSuite: number;
-  compressionMethod: number;
-  extensions: Extension[];
-  isHelloRetryRequest: boolean;
+  readonly version: number;
+  readonly random: Uint8Array;
+  readonly sessionId: Uint8Array;
+  readonly cipherSuite: number;
+  readonly compressionMethod: number;
+  readonly extensions: Extension[];
+  readonly extensionTypes: number[];
+  readonly isHelloRetryRequest: boolean;
   /** RFC 8446 4.1.3: the last 8 bytes of the random announce a downgrade to 1.2 or below. */
-  downgradeSentinel?: 'tls12' | 'tls11';
+  readonly downgradeSentinel?: 'tls12' | 'tls11';
 }
 
 /** RFC 8446 4.1.3: a ServerHello with this random is a HelloRetryRequest. */
@@ -39,10 +42,75 @@ const HRR_RANDOM = new Uint8Array([
   0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ]);
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function equalRange(buf: Uint8Array, start: number, want: Uint8Array): boolean {
+  for (let i = 0; i < want.length; i++) if (buf[start + i] !== want[i]) return false;
   return true;
+}
+
+/** Bytes 2..34 of both hellos hold the random; the session id follows it. */
+const RANDOM_START = 2;
+const SESSION_ID_START = RANDOM_START + 32;
+
+class ParsedClientHello extends HelloExtensions implements ClientHello {
+  readonly legacyVersion: number;
+  readonly sslv2Format = false;
+  private readonly sidLength: number;
+  private readonly suitesStart: number;
+  private readonly suitesLength: number;
+  private readonly compStart: number;
+  private readonly compLength: number;
+  private suites?: number[];
+  private versions?: number[];
+
+  constructor(body: Uint8Array, origin: number) {
+    super(body, origin, 'client', false);
+    const r = new ByteReader(body, 0, body.length, origin);
+    this.legacyVersion = r.u16('client_version');
+    r.skip(32, 'random');
+    this.sidLength = sessionIdLength(r);
+    const n = r.u16('cipher_suites');
+    if ((n & 1) !== 0) r.fail('cipher_suites of whole 16-bit values', `odd length ${n}`);
+    this.suitesStart = r.pos;
+    this.suitesLength = n;
+    r.skip(n, 'cipher_suites');
+    this.compLength = r.u8('compression_methods');
+    this.compStart = r.pos;
+    r.skip(this.compLength, 'compression_methods');
+    this.readExtensions(r);
+    r.expectEnd('ClientHello');
+  }
+
+  get random(): Uint8Array {
+    return this.buf.subarray(RANDOM_START, RANDOM_START + 32);
+  }
+
+  get sessionId(): Uint8Array {
+    return this.buf.subarray(SESSION_ID_START + 1, SESSION_ID_START + 1 + this.sidLength);
+  }
+
+  get cipherSuites(): number[] {
+    return (this.suites ??= this.readerAt(this.suitesStart, this.suitesStart + this.suitesLength).u16s(this.suitesLength, 'cipher_suites'));
+  }
+
+  get compressionMethods(): number[] {
+    return Array.from(this.buf.subarray(this.compStart, this.compStart + this.compLength));
+  }
+
+  get offeredVersions(): number[] {
+    return (this.versions ??= offeredVersions(this.supportedVersions, this.legacyVersion));
+  }
+
+  get maxVersion(): number {
+    const v = this.offeredVersions;
+    return this.supportedVersions && v.length > 0 ? v[0] : this.legacyVersion;
+  }
+}
+
+function sessionIdLength(r: ByteReader): number {
+  const n = r.u8('session_id');
+  if (n > 32) r.fail('session_id of at most 32 bytes', `${n}`);
+  r.skip(n, 'session_id');
+  return n;
 }
 
 /**
@@ -50,36 +118,10 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * `origin` is the body's offset in the caller's input, used in error offsets.
  */
 export function parseClientHello(body: Uint8Array, origin = 0): ClientHello {
-  const r = new ByteReader(body, 0, body.length, origin);
-  const legacyVersion = r.u16('client_version');
-  const random = r.bytes(32, 'random');
-  const sid = r.vec8('session_id');
-  if (sid.remaining > 32) sid.fail('session_id of at most 32 bytes', `${sid.remaining}`);
-  const sessionId = sid.bytes(sid.remaining, 'session_id');
-  const cipherSuites = readU16Vector(r, 'cipher_suites');
-  const comp = r.vec8('compression_methods');
-  const compressionMethods: number[] = [];
-  while (comp.remaining > 0) compressionMethods.push(comp.u8('compression_methods'));
-  const extensions = readExtensions(r);
-  r.expectEnd('ClientHello');
-  const hello: ClientHello = {
-    legacyVersion,
-    random,
-    sessionId,
-    cipherSuites,
-    compressionMethods,
-    extensions,
-    sslv2Format: false,
-    maxVersion: legacyVersion,
-    offeredVersions: [],
-  };
-  decodeExtensions(extensions, 'client', hello, false, body, origin);
-  fillVersions(hello);
-  return hello;
+  return new ParsedClientHello(body, origin);
 }
 
-function fillVersions(hello: ClientHello): void {
-  const sv = hello.supportedVersions;
+function offeredVersions(sv: number[] | undefined, legacyVersion: number): number[] {
   if (sv && sv.length > 0) {
     const offered: number[] = [];
     let sorted = true;
@@ -90,15 +132,12 @@ function fillVersions(hello: ClientHello): void {
     }
     // Clients list versions highest first; sort only the rare list that is not.
     if (!sorted) offered.sort((a, b) => b - a);
-    hello.offeredVersions = offered;
-    hello.maxVersion = offered.length > 0 ? offered[0] : hello.legacyVersion;
-  } else {
-    // Without supported_versions a client offers every version from SSL 3.0 up to client_version.
-    const out: number[] = [];
-    for (let v = hello.legacyVersion; v >= Version.SSL3 && v <= Version.TLS12; v--) out.push(v);
-    hello.offeredVersions = out.length > 0 ? out : [hello.legacyVersion];
-    hello.maxVersion = hello.legacyVersion;
+    return offered;
   }
+  // Without supported_versions a client offers every version from SSL 3.0 up to client_version.
+  const out: number[] = [];
+  for (let v = legacyVersion; v >= Version.SSL3 && v <= Version.TLS12; v--) out.push(v);
+  return out.length > 0 ? out : [legacyVersion];
 }
 
 /**
@@ -128,50 +167,63 @@ export function parseSslv2ClientHello(record: Uint8Array, origin = 0): ClientHel
   const sessionId = body.bytes(sidLen, 'session_id');
   const challenge = body.bytes(chLen, 'challenge');
   body.expectEnd('SSLv2 ClientHello');
-  const hello: ClientHello = {
+  return {
     legacyVersion,
     random: challenge,
     sessionId,
     cipherSuites,
     compressionMethods: [0],
     extensions: [],
+    extensionTypes: [],
     sslv2Format: true,
     maxVersion: legacyVersion,
-    offeredVersions: [],
+    offeredVersions: offeredVersions(undefined, legacyVersion),
   };
-  fillVersions(hello);
-  return hello;
+}
+
+class ParsedServerHello extends HelloExtensions implements ServerHello {
+  readonly legacyVersion: number;
+  readonly cipherSuite: number;
+  readonly compressionMethod: number;
+  readonly isHelloRetryRequest: boolean;
+  private readonly sidLength: number;
+
+  constructor(body: Uint8Array, origin: number, hrr: boolean) {
+    super(body, origin, 'server', hrr);
+    const r = new ByteReader(body, 0, body.length, origin);
+    this.legacyVersion = r.u16('server_version');
+    r.skip(32, 'random');
+    this.isHelloRetryRequest = hrr;
+    this.sidLength = sessionIdLength(r);
+    this.cipherSuite = r.u16('cipher_suite');
+    this.compressionMethod = r.u8('compression_method');
+    this.readExtensions(r);
+    r.expectEnd('ServerHello');
+  }
+
+  get random(): Uint8Array {
+    return this.buf.subarray(RANDOM_START, RANDOM_START + 32);
+  }
+
+  get sessionId(): Uint8Array {
+    return this.buf.subarray(SESSION_ID_START + 1, SESSION_ID_START + 1 + this.sidLength);
+  }
+
+  get version(): number {
+    return this.selectedVersion ?? this.legacyVersion;
+  }
+
+  get downgradeSentinel(): 'tls12' | 'tls11' | undefined {
+    const b = this.buf;
+    const t = RANDOM_START + 24;
+    // "DOWNGRD" followed by 01 (TLS 1.2) or 00 (TLS 1.1 and below).
+    if (b[t] !== 0x44 || b[t + 1] !== 0x4f || b[t + 2] !== 0x57 || b[t + 3] !== 0x4e || b[t + 4] !== 0x47 || b[t + 5] !== 0x52 || b[t + 6] !== 0x44) return undefined;
+    return b[t + 7] === 1 ? 'tls12' : b[t + 7] === 0 ? 'tls11' : undefined;
+  }
 }
 
 export function parseServerHello(body: Uint8Array, origin = 0): ServerHello {
-  const r = new ByteReader(body, 0, body.length, origin);
-  const legacyVersion = r.u16('server_version');
-  const random = r.bytes(32, 'random');
-  const sid = r.vec8('session_id');
-  if (sid.remaining > 32) sid.fail('session_id of at most 32 bytes', `${sid.remaining}`);
-  const sessionId = sid.bytes(sid.remaining, 'session_id');
-  const cipherSuite = r.u16('cipher_suite');
-  const compressionMethod = r.u8('compression_method');
-  const extensions = readExtensions(r);
-  r.expectEnd('ServerHello');
-  const isHelloRetryRequest = equalBytes(random, HRR_RANDOM);
-  const hello: ServerHello = {
-    legacyVersion,
-    version: legacyVersion,
-    random,
-    sessionId,
-    cipherSuite,
-    compressionMethod,
-    extensions,
-    isHelloRetryRequest,
-  };
-  decodeExtensions(extensions, 'server', hello, isHelloRetryRequest, body, origin);
-  if (hello.selectedVersion !== undefined) hello.version = hello.selectedVersion;
-  const tail = random.subarray(24);
-  // "DOWNGRD" followed by 01 (TLS 1.2) or 00 (TLS 1.1 and below).
-  if (tail[0] === 0x44 && tail[1] === 0x4f && tail[2] === 0x57 && tail[3] === 0x4e && tail[4] === 0x47 && tail[5] === 0x52 && tail[6] === 0x44) {
-    if (tail[7] === 1) hello.downgradeSentinel = 'tls12';
-    else if (tail[7] === 0) hello.downgradeSentinel = 'tls11';
-  }
-  return hello;
+  // The random decides how key_share reads, so it is looked at before the extensions.
+  const hrr = body.length >= RANDOM_START + 32 && equalRange(body, RANDOM_START, HRR_RANDOM);
+  return new ParsedServerHello(body, origin, hrr);
 }

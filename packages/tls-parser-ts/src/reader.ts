@@ -122,6 +122,31 @@ export class ByteReader {
     return (this.buf[p] << 8) | this.buf[p + 1];
   }
 
+  /**
+   * Narrows the reader to a length-prefixed vector in place, for parsers that walk nested
+   * vectors without making a child reader each; returns the outer end for `close`.
+   */
+  open8(what: string): number {
+    return this.narrow(this.lenU8(what), what);
+  }
+
+  open16(what: string): number {
+    return this.narrow(this.lenU16(what), what);
+  }
+
+  /** Checks that the vector opened last was read to its end and widens back to `outerEnd`. */
+  close(outerEnd: number, what: string): void {
+    this.expectEnd(what);
+    this.end = outerEnd;
+  }
+
+  private narrow(n: number, what: string): number {
+    this.need(n, what);
+    const outer = this.end;
+    this.end = this.pos + n;
+    return outer;
+  }
+
   vec8(what: string): ByteReader {
     return this.sub(this.lenU8(what), what);
   }
