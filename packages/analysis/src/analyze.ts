@@ -28,8 +28,8 @@ export interface CaptureAnalysis {
 
 export const DEFAULT_TLS_PORTS = [443, 8443];
 
-/** Byte-less connections to ports of unknown use kept until the end of the capture, at most. */
-const MAX_SILENT = 10_000;
+/** Connections that wait for the end of the capture to learn whether their port carries TLS, at most. */
+const MAX_WAITING = 10_000;
 
 /**
  * Reads a capture and builds a ConnectionRecord for each TLS connection. Errors in the file end
@@ -39,13 +39,24 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const tlsPorts = new Set(opts.tlsPorts ?? DEFAULT_TLS_PORTS);
   const sinks = new Map<TcpConnection, TlsConnectionSink>();
   const records: ConnectionRecord[] = [];
-  // Connections without bytes wait until the end: the capture may yet show TLS on their port.
-  // They hold no payload, only their TCP facts.
-  const silent: [TcpConnection, TlsConnectionSink][] = [];
+  // A connection with no TLS of its own (no bytes, or only a server's non-TLS bytes) counts
+  // when its port carries TLS elsewhere in the capture. If that port is not known yet, the
+  // connection waits for the end of the capture, holding only its record and TCP facts, so the
+  // verdict does not depend on which connection came first. The wait list is bounded.
+  const waiting: { c: TcpConnection; sink: TlsConnectionSink; captureTime: number }[] = [];
   let other = 0;
-  // The capture time at hand-over is how far the capture had gone on when the connection
-  // ended, which is what the rules need to tell "no answer" from "capture stopped".
-  const keep = opts.onRecord ? (r: ConnectionRecord) => opts.onRecord!(r, tracker.captureTime) : (r: ConnectionRecord) => records.push(r);
+  const keep = (r: ConnectionRecord, captureTime: number) => (opts.onRecord ? opts.onRecord(r, captureTime) : records.push(r));
+  const conclude = (c: TcpConnection, sink: TlsConnectionSink, captureTime: number) => {
+    const rec = sink.toRecord(c, tlsPorts);
+    if (!rec) {
+      other++;
+      return;
+    }
+    if (rec.tlsEvidence !== 'tls-port') tlsPorts.add(rec.server.port);
+    // The capture time at hand-over is how far the capture had gone on when the connection
+    // ended, which is what the rules need to tell "no answer" from "capture stopped".
+    keep(rec, captureTime);
+  };
   const tracker = new TcpTracker({
     maxLive: opts.maxLive,
     sinkFactory: (c) => {
@@ -56,30 +67,26 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     onConnection: (c) => {
       const sink = sinks.get(c) as TlsConnectionSink;
       sinks.delete(c);
-      // A connection without bytes to a port not (yet) known for TLS waits for the end of the
-      // capture, which may show TLS on that port; the wait list is bounded.
-      if (!sink.sawBytes[0] && !sink.sawBytes[1] && !tlsPorts.has(c.server.port) && silent.length < MAX_SILENT) {
-        silent.push([c, sink]);
+      sink.finishStreams();
+      if (!tlsPorts.has(c.server.port) && waiting.length < MAX_WAITING && sink.dependsOnPorts(c)) {
+        waiting.push({ c, sink, captureTime: tracker.captureTime });
         return;
       }
-      const rec = sink.toRecord(c, tlsPorts);
-      if (rec) {
-        keep(rec);
-        if (rec.tlsEvidence !== 'tls-port') tlsPorts.add(rec.server.port);
-      } else other++;
+      conclude(c, sink, tracker.captureTime);
     },
   });
   const read = await readCaptureFile(file, (p) => tracker.packet(p), { onProgress: opts.onProgress });
   tracker.finish();
-  for (const [c, sink] of silent) {
-    const rec = sink.toRecord(c, tlsPorts);
-    if (rec) keep(rec);
-    else other++;
-  }
+  for (const w of waiting) conclude(w.c, w.sink, w.captureTime);
   records.sort((a, b) => a.id - b.id);
+  return { file, read, stats: tracker.stats, connections: records, otherConnections: other, warnings: captureWarnings(read, tracker.stats), error: read.error };
+}
+
+/** What the reader and the tracker have to say about the capture as a whole. */
+export function captureWarnings(read: ReadResult, stats: TrackerStats): string[] {
   const warnings = [...read.warnings];
-  for (const [lt, n] of tracker.stats.unknownLinkTypes) warnings.push(`${n} packet(s) with link type ${lt}, which tlsdoctor does not read, were skipped`);
-  if (tracker.stats.fragments > 0) warnings.push(`${tracker.stats.fragments} IP fragment(s) were counted but not reassembled`);
-  if (tracker.stats.evicted > 0) warnings.push(`${tracker.stats.evicted} connection(s) were closed early because more than the live-connection cap were open at once`);
-  return { file, read, stats: tracker.stats, connections: records, otherConnections: other, warnings, error: read.error };
+  for (const [lt, n] of stats.unknownLinkTypes) warnings.push(`${n} packet(s) with link type ${lt}, which tlsdoctor does not read, were skipped`);
+  if (stats.fragments > 0) warnings.push(`${stats.fragments} IP fragment(s) were counted but not reassembled`);
+  if (stats.evicted > 0) warnings.push(`${stats.evicted} connection(s) were closed early because more than the live-connection cap were open at once`);
+  return warnings;
 }

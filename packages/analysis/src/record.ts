@@ -35,7 +35,10 @@ export interface EndFacts extends TimedFact {
  * Built from a capture by the analyser and, for live probes, from a socket's bytes.
  */
 export interface ConnectionRecord {
+  /** The connection's number among all TCP connections of the capture, from 0 (tshark's tcp.stream). */
   id: number;
+  /** Frame number of the connection's first packet. */
+  firstFrame: number;
   client: Endpoint;
   server: Endpoint;
   ipVersion: 4 | 6;
@@ -91,9 +94,9 @@ export interface ConnectionRecord {
 }
 
 /** The TLS part of a record, as the stream readers fill it in. */
-export type TlsFacts = Omit<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end' | 'ja3' | 'ja3s' | 'ja4'>;
+export type TlsFacts = Omit<ConnectionRecord, 'id' | 'firstFrame' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end' | 'ja3' | 'ja3s' | 'ja4'>;
 
-type TcpPart = Pick<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end'>;
+type TcpPart = Pick<ConnectionRecord, 'id' | 'firstFrame' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end'>;
 
 /**
  * A ConnectionRecord whose fingerprints are made when first read: three hashes per connection
@@ -105,22 +108,50 @@ export class Connection implements ConnectionRecord {
   private fp?: { ja3?: Ja3; ja3s?: Ja3; ja4?: Ja4 };
 
   constructor() {
+    // Every field is set here, in one order, so that all records share one hidden class and the
+    // rules' reads of them stay monomorphic; fields added later would fork the shape per path.
+    this.id = -1;
+    this.firstFrame = 0;
+    this.client = UNKNOWN_ENDPOINT;
+    this.server = UNKNOWN_ENDPOINT;
+    this.ipVersion = 4;
+    this.tlsEvidence = 'client-hello';
+    this.startCaptured = false;
+    this.firstTime = 0;
+    this.lastTime = 0;
+    this.tcp = undefined as unknown as ConnectionRecord['tcp'];
+    this.end = undefined;
+    this.clientHello = undefined;
     this.clientHelloCount = 0;
+    this.serverHello = undefined;
+    this.helloRetryRequest = undefined;
+    this.sni = undefined;
+    this.version = undefined;
+    this.cipher = undefined;
+    this.alpn = undefined;
     this.certificates = [];
+    this.certificatesFrame = undefined;
+    this.certificatesTime = undefined;
+    this.chain = undefined;
+    this.serverKeyExchange = undefined;
     this.certificateRequested = false;
     this.messages = [];
     this.alerts = [];
     this.encryptedFrom = [undefined, undefined];
     this.encryptedRecords = [0, 0];
     this.encryptedRecordSizes = [[], []];
+    this.nonTls = undefined;
+    this.tunnel = undefined;
     this.parseErrors = [];
     this.incomplete = false;
     this.partialReasons = [];
+    this.fp = undefined;
   }
 
   /** Adds the TCP facts once the connection is over; the TLS facts were filled in as it went. */
   completeWith(t: TcpPart): this {
     this.id = t.id;
+    this.firstFrame = t.firstFrame;
     this.client = t.client;
     this.server = t.server;
     this.ipVersion = t.ipVersion;
@@ -145,6 +176,8 @@ export class Connection implements ConnectionRecord {
     return this.serverHello && ((this.fp ??= {}).ja3s ??= ja3s(this.serverHello));
   }
 }
+
+const UNKNOWN_ENDPOINT: Endpoint = Object.freeze({ ip: '', port: 0 });
 
 export function sideOf(dir: Dir): Side {
   return dir === 0 ? 'client' : 'server';

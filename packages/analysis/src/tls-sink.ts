@@ -172,8 +172,17 @@ export class TlsConnectionSink implements StreamSink {
     }
   }
 
-  /** Completes the record with the TCP facts of the connection. */
-  toRecord(tcp: TcpConnection, tlsPorts: Set<number>): ConnectionRecord | undefined {
+  private clientTls = false;
+  private serverTls = false;
+  private streamsDone = false;
+
+  /**
+   * Ends the reading of both directions once the connection is over: what the readers found is
+   * kept in the record and the readers (and any bytes they hold) are let go.
+   */
+  finishStreams(): void {
+    if (this.streamsDone) return;
+    this.streamsDone = true;
     this.finish();
     const r = this.rec;
     if (r.nonTls) {
@@ -181,15 +190,36 @@ export class TlsConnectionSink implements StreamSink {
       r.nonTls.description = describeNonTls(this.reader(dir).nonTlsBytes);
     }
     const [cr, sr] = this.readers;
-    const clientTls = cr !== undefined && (cr.state === 'records' || cr.state === 'failed') && cr.records > 0;
-    const serverTls = sr !== undefined && sr.state === 'records' && sr.records > 0;
-    let tlsEvidence: ConnectionRecord['tlsEvidence'] | undefined;
-    if (r.clientHello || clientTls) tlsEvidence = 'client-hello';
-    else if (serverTls) tlsEvidence = 'server-tls';
+    this.clientTls = cr !== undefined && (cr.state === 'records' || cr.state === 'failed') && cr.records > 0;
+    this.serverTls = sr !== undefined && sr.state === 'records' && sr.records > 0;
+    this.readers[0] = this.readers[1] = undefined;
+  }
+
+  /**
+   * Why this connection counts as TLS, given the ports known to carry TLS; undefined when it
+   * does not. Call after finishStreams.
+   */
+  evidence(tcp: TcpConnection, tlsPorts: { has(port: number): boolean }): ConnectionRecord['tlsEvidence'] | undefined {
+    const r = this.rec;
+    if (r.clientHello || this.clientTls) return 'client-hello';
+    if (this.serverTls) return 'server-tls';
     // Without its start and without bytes (a late FIN or RST on a closed tuple) it tells nothing.
-    else if (!this.sawBytes[0] && !this.sawBytes[1] && !tcp.startCaptured && tcp.synAckCount === 0) tlsEvidence = undefined;
-    else if (!this.sawBytes[0] && tlsPorts.has(tcp.server.port)) tlsEvidence = 'tls-port';
-    else if (r.nonTls?.from === 'client' && tlsPorts.has(tcp.server.port) && r.nonTls.description.kind === 'http-request') tlsEvidence = 'tls-port';
+    if (!this.sawBytes[0] && !this.sawBytes[1] && !tcp.startCaptured && tcp.synAckCount === 0) return undefined;
+    if (!this.sawBytes[0] && tlsPorts.has(tcp.server.port)) return 'tls-port';
+    if (r.nonTls?.from === 'client' && tlsPorts.has(tcp.server.port) && r.nonTls.description.kind === 'http-request') return 'tls-port';
+    return undefined;
+  }
+
+  /** Whether the ports known to carry TLS decide if this connection counts: it has no TLS of its own. */
+  dependsOnPorts(tcp: TcpConnection): boolean {
+    return this.evidence(tcp, EVERY_PORT) !== this.evidence(tcp, NO_PORT);
+  }
+
+  /** Completes the record with the TCP facts of the connection. */
+  toRecord(tcp: TcpConnection, tlsPorts: { has(port: number): boolean }): ConnectionRecord | undefined {
+    this.finishStreams();
+    const r = this.rec;
+    const tlsEvidence = this.evidence(tcp, tlsPorts);
     if (!tlsEvidence) return undefined;
     if (!tcp.startCaptured) r.partialReasons.push('the capture starts after the connection did (no SYN)');
     if (tcp.startCaptured && !r.clientHello && this.sawBytes[0] && tlsEvidence !== 'tls-port') {
@@ -198,6 +228,7 @@ export class TlsConnectionSink implements StreamSink {
     const history = zeekHistory(tcp);
     return this.rec.completeWith({
       id: tcp.id,
+      firstFrame: tcp.firstFrame,
       client: tcp.client,
       server: tcp.server,
       ipVersion: tcp.ipVersion,
@@ -226,6 +257,9 @@ export class TlsConnectionSink implements StreamSink {
     });
   }
 }
+
+const EVERY_PORT = { has: () => true };
+const NO_PORT = { has: () => false };
 
 function endFacts(tcp: TcpConnection, timeline: { name: string; time: number }[]): ConnectionRecord['end'] {
   const firstRst = tcp.rsts[0];

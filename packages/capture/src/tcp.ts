@@ -372,7 +372,10 @@ export class TcpTracker {
       firstFrame: frame,
       firstTime: time,
       lastTime: time,
+      // Optional fields are present from the start: one object shape for every connection.
+      syn: undefined,
       synCount: 0,
+      synAck: undefined,
       synAckCount: 0,
       rsts: [],
       rstCount: 0,
@@ -382,6 +385,7 @@ export class TcpTracker {
       icmp: [],
       stats: [newStats(), newStats()],
       endedBy: 'eof',
+      sink: undefined,
     };
     const l: Live = {
       conn,
