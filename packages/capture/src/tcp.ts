@@ -162,16 +162,17 @@ interface Live {
   closed: boolean;
 }
 
+function addrHash(x: string | number): number {
+  if (typeof x === 'number') return x | 0;
+  let v = 0x811c9dc5;
+  for (let i = 0; i < x.length; i++) v = Math.imul(v ^ x.charCodeAt(i), 0x01000193);
+  return v;
+}
+
 /** A symmetric hash of the 4-tuple: the same either way round. */
 function tupleHash(a: string | number, pa: number, b: string | number, pb: number): number {
-  const h = (x: string | number) => {
-    if (typeof x === 'number') return x | 0;
-    let v = 0x811c9dc5;
-    for (let i = 0; i < x.length; i++) v = Math.imul(v ^ x.charCodeAt(i), 0x01000193);
-    return v;
-  };
-  const ha = Math.imul(h(a) ^ pa, 0x9e3779b1);
-  const hb = Math.imul(h(b) ^ pb, 0x9e3779b1);
+  const ha = Math.imul(addrHash(a) ^ pa, 0x9e3779b1);
+  const hb = Math.imul(addrHash(b) ^ pb, 0x9e3779b1);
   return (ha ^ hb) | 0;
 }
 
