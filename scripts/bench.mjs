@@ -40,6 +40,23 @@ if (args[0] === '--child-capture') {
   process.exit(0);
 }
 
+if (args[0] === '--child-stage') {
+  // The first stages alone, each in its own process: where the pipeline's time goes.
+  const { readCaptureFile, TcpTracker } = await import('../packages/capture/dist/index.js');
+  const file = args[2];
+  const t0 = process.hrtime.bigint();
+  if (args[1] === 'read') {
+    await readCaptureFile(file, () => {});
+  } else {
+    const tracker = new TcpTracker({ onConnection: () => {} });
+    await readCaptureFile(file, (p) => tracker.packet(p));
+    tracker.finish();
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(JSON.stringify({ secs, rss: process.resourceUsage().maxRSS * 1024 }));
+  process.exit(0);
+}
+
 const { parseClientHello, ja4, ja3, TlsStreamReader } = await import('../packages/tls-parser-ts/dist/index.js');
 const { readCaptureFile, TcpTracker } = await import('../packages/capture/dist/index.js');
 
@@ -124,6 +141,12 @@ const r = JSON.parse(child.stdout.trim().split('\n').pop());
 console.log(`capture pipeline (readers + TCP + TLS parsing + diagnosis, streaming):`);
 console.log(`  ${(r.bytes / 1e6 / r.secs).toFixed(0)} MB/s, ${fmt(r.packets / r.secs)} packets/s, ${fmt(r.connections)} connections (${fmt(r.peakLive)} live at most), ${r.secs.toFixed(2)} s`);
 console.log(`  peak RSS ${(r.rss / 1e6).toFixed(0)} MB   (targets: >= 1000 MB/s, <= 200 MB)`);
+for (const [stage, what] of [['read', 'readers alone (pcap records, no decoding)'], ['tcp', 'readers + link/IP/TCP decoding + connection table and reassembly, no sinks']]) {
+  const c = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child-stage', stage, file], { encoding: 'utf8' });
+  if (c.status !== 0) continue;
+  const x = JSON.parse(c.stdout.trim().split('\n').pop());
+  console.log(`  stage: ${what}: ${x.secs.toFixed(2)} s (${(r.bytes / 1e6 / x.secs).toFixed(0)} MB/s), peak RSS ${(x.rss / 1e6).toFixed(0)} MB`);
+}
 console.log(`  primary diagnoses: ${Object.entries(r.codes).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
 if (!args.includes('--no-tshark')) {
   let have = true;
