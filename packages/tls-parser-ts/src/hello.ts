@@ -51,10 +51,36 @@ function equalRange(buf: Uint8Array, start: number, want: Uint8Array): boolean {
 const RANDOM_START = 2;
 const SESSION_ID_START = RANDOM_START + 32;
 
-class ParsedClientHello extends HelloExtensions implements ClientHello {
+/** The start both hellos share: version, random, session id. */
+abstract class HelloStart extends HelloExtensions {
   readonly legacyVersion: number;
-  readonly sslv2Format = false;
   private readonly sidLength: number;
+  /** Where the fields after the session id begin. */
+  protected readonly afterSessionId: number;
+
+  protected constructor(body: Uint8Array, origin: number, side: 'client' | 'server', hrr: boolean, versionField: string) {
+    super(body, origin, side, hrr);
+    const r = this.readerAt(0, body.length);
+    this.legacyVersion = r.u16(versionField);
+    r.skip(32, 'random');
+    const n = r.u8('session_id');
+    if (n > 32) r.fail('session_id of at most 32 bytes', `${n}`);
+    r.skip(n, 'session_id');
+    this.sidLength = n;
+    this.afterSessionId = r.pos;
+  }
+
+  get random(): Uint8Array {
+    return this.buf.subarray(RANDOM_START, RANDOM_START + 32);
+  }
+
+  get sessionId(): Uint8Array {
+    return this.buf.subarray(SESSION_ID_START + 1, SESSION_ID_START + 1 + this.sidLength);
+  }
+}
+
+class ParsedClientHello extends HelloStart implements ClientHello {
+  readonly sslv2Format = false;
   private readonly suitesStart: number;
   private readonly suitesLength: number;
   private readonly compStart: number;
@@ -63,11 +89,8 @@ class ParsedClientHello extends HelloExtensions implements ClientHello {
   private versions?: number[];
 
   constructor(body: Uint8Array, origin: number) {
-    super(body, origin, 'client', false);
-    const r = new ByteReader(body, 0, body.length, origin);
-    this.legacyVersion = r.u16('client_version');
-    r.skip(32, 'random');
-    this.sidLength = sessionIdLength(r);
+    super(body, origin, 'client', false, 'client_version');
+    const r = this.readerAt(this.afterSessionId, body.length);
     const n = r.u16('cipher_suites');
     if ((n & 1) !== 0) r.fail('cipher_suites of whole 16-bit values', `odd length ${n}`);
     this.suitesStart = r.pos;
@@ -78,14 +101,6 @@ class ParsedClientHello extends HelloExtensions implements ClientHello {
     r.skip(this.compLength, 'compression_methods');
     this.readExtensions(r);
     r.expectEnd('ClientHello');
-  }
-
-  get random(): Uint8Array {
-    return this.buf.subarray(RANDOM_START, RANDOM_START + 32);
-  }
-
-  get sessionId(): Uint8Array {
-    return this.buf.subarray(SESSION_ID_START + 1, SESSION_ID_START + 1 + this.sidLength);
   }
 
   get cipherSuites(): number[] {
@@ -104,13 +119,6 @@ class ParsedClientHello extends HelloExtensions implements ClientHello {
     const v = this.offeredVersions;
     return this.supportedVersions && v.length > 0 ? v[0] : this.legacyVersion;
   }
-}
-
-function sessionIdLength(r: ByteReader): number {
-  const n = r.u8('session_id');
-  if (n > 32) r.fail('session_id of at most 32 bytes', `${n}`);
-  r.skip(n, 'session_id');
-  return n;
 }
 
 /**
@@ -181,32 +189,19 @@ export function parseSslv2ClientHello(record: Uint8Array, origin = 0): ClientHel
   };
 }
 
-class ParsedServerHello extends HelloExtensions implements ServerHello {
-  readonly legacyVersion: number;
+class ParsedServerHello extends HelloStart implements ServerHello {
   readonly cipherSuite: number;
   readonly compressionMethod: number;
   readonly isHelloRetryRequest: boolean;
-  private readonly sidLength: number;
 
   constructor(body: Uint8Array, origin: number, hrr: boolean) {
-    super(body, origin, 'server', hrr);
-    const r = new ByteReader(body, 0, body.length, origin);
-    this.legacyVersion = r.u16('server_version');
-    r.skip(32, 'random');
+    super(body, origin, 'server', hrr, 'server_version');
+    const r = this.readerAt(this.afterSessionId, body.length);
     this.isHelloRetryRequest = hrr;
-    this.sidLength = sessionIdLength(r);
     this.cipherSuite = r.u16('cipher_suite');
     this.compressionMethod = r.u8('compression_method');
     this.readExtensions(r);
     r.expectEnd('ServerHello');
-  }
-
-  get random(): Uint8Array {
-    return this.buf.subarray(RANDOM_START, RANDOM_START + 32);
-  }
-
-  get sessionId(): Uint8Array {
-    return this.buf.subarray(SESSION_ID_START + 1, SESSION_ID_START + 1 + this.sidLength);
   }
 
   get version(): number {
