@@ -37,8 +37,6 @@ export interface EndFacts extends TimedFact {
 export interface ConnectionRecord {
   /** The connection's number among all TCP connections of the capture, from 0 (tshark's tcp.stream). */
   id: number;
-  /** Frame number of the connection's first packet. */
-  firstFrame: number;
   client: Endpoint;
   server: Endpoint;
   ipVersion: 4 | 6;
@@ -94,9 +92,9 @@ export interface ConnectionRecord {
 }
 
 /** The TLS part of a record, as the stream readers fill it in. */
-export type TlsFacts = Omit<ConnectionRecord, 'id' | 'firstFrame' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end' | 'ja3' | 'ja3s' | 'ja4'>;
+export type TlsFacts = Omit<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end' | 'ja3' | 'ja3s' | 'ja4'>;
 
-type TcpPart = Pick<ConnectionRecord, 'id' | 'firstFrame' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end'>;
+type TcpPart = Pick<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end'>;
 
 /**
  * A ConnectionRecord whose fingerprints are made when first read: three hashes per connection
@@ -111,7 +109,6 @@ export class Connection implements ConnectionRecord {
     // Every field is set here, in one order, so that all records share one hidden class and the
     // rules' reads of them stay monomorphic; fields added later would fork the shape per path.
     this.id = -1;
-    this.firstFrame = 0;
     this.client = UNKNOWN_ENDPOINT;
     this.server = UNKNOWN_ENDPOINT;
     this.ipVersion = 4;
@@ -151,7 +148,6 @@ export class Connection implements ConnectionRecord {
   /** Adds the TCP facts once the connection is over; the TLS facts were filled in as it went. */
   completeWith(t: TcpPart): this {
     this.id = t.id;
-    this.firstFrame = t.firstFrame;
     this.client = t.client;
     this.server = t.server;
     this.ipVersion = t.ipVersion;

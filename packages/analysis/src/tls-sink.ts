@@ -228,7 +228,6 @@ export class TlsConnectionSink implements StreamSink {
     const history = zeekHistory(tcp);
     return this.rec.completeWith({
       id: tcp.id,
-      firstFrame: tcp.firstFrame,
       client: tcp.client,
       server: tcp.server,
       ipVersion: tcp.ipVersion,
