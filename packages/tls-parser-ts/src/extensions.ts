@@ -246,11 +246,13 @@ export abstract class HelloExtensions implements DecodedExtensions {
     return this.value(Ext.application_layer_protocol_negotiation) as string[] | undefined;
   }
   get alpnFirstRaw(): Uint8Array | undefined {
-    const list = this.alpn;
-    if (!list || list.length === 0) return undefined;
-    // A well-formed list: u16 length, then the first protocol's u8 length and bytes.
-    const start = this.exts[this.indexOf(Ext.application_layer_protocol_negotiation) * 3 + 1] + 2;
-    return this.buf.subarray(start + 1, start + 1 + this.buf[start]);
+    const i = this.indexOf(Ext.application_layer_protocol_negotiation);
+    if (i < 0 || this.bad?.[i] !== undefined) return undefined;
+    // Checked at parse time: a u16 list length, then the first protocol's u8 length and bytes.
+    const b = this.buf;
+    const start = this.exts[i * 3 + 1];
+    if (((b[start] << 8) | b[start + 1]) === 0) return undefined;
+    return b.subarray(start + 3, start + 3 + b[start + 2]);
   }
   get supportedGroups(): number[] | undefined {
     return this.value(Ext.supported_groups) as number[] | undefined;
@@ -366,8 +368,7 @@ function isKnown(type: number): boolean {
 /** Reads `n` bytes of u16 values (n even); returns them when `build` is set. */
 function u16List(r: ByteReader, n: number, what: string, build: boolean): number[] | undefined {
   if (build) return r.u16s(n, what);
-  if ((n & 1) !== 0) r.fail(`${what} of whole 16-bit values`, `odd length ${n}`);
-  r.skip(n, what);
+  r.skipU16s(n, what);
   return undefined;
 }
 

@@ -92,10 +92,9 @@ class ParsedClientHello extends HelloStart implements ClientHello {
     super(body, origin, 'client', false, 'client_version');
     const r = this.readerAt(this.afterSessionId, body.length);
     const n = r.u16('cipher_suites');
-    if ((n & 1) !== 0) r.fail('cipher_suites of whole 16-bit values', `odd length ${n}`);
     this.suitesStart = r.pos;
     this.suitesLength = n;
-    r.skip(n, 'cipher_suites');
+    r.skipU16s(n, 'cipher_suites');
     this.compLength = r.u8('compression_methods');
     this.compStart = r.pos;
     r.skip(this.compLength, 'compression_methods');

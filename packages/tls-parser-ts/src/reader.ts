@@ -165,9 +165,19 @@ export class ByteReader {
     return r.u16s(r.remaining, what);
   }
 
+  /** Passes over n bytes of 16-bit values (n must be even), as u16s reads them but building nothing. */
+  skipU16s(n: number, what: string): void {
+    this.evenLength(n, what);
+    this.skip(n, what);
+  }
+
+  private evenLength(n: number, what: string): void {
+    if ((n & 1) !== 0) this.fail(`${what} of whole 16-bit values`, `odd length ${n}`);
+  }
+
   /** Reads n bytes as 16-bit values (n must be even), straight from the buffer. */
   u16s(n: number, what: string): number[] {
-    if ((n & 1) !== 0) this.fail(`${what} of whole 16-bit values`, `odd length ${n}`);
+    this.evenLength(n, what);
     this.need(n, what);
     const b = this.buf;
     const count = n >> 1;
