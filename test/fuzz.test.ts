@@ -122,7 +122,7 @@ describe('fuzz', async () => {
     const files = fixtureFiles().filter((f) => !f.name.endsWith('.gz')).map((f) => readFileSync(f.path));
     for (let i = 0; i < Math.ceil(CASES / 50); i++) {
       const bytes = mutate(files[i % files.length], r);
-      const tracker = new TcpTracker({ sinkFactory: () => new TlsConnectionSink(), onConnection: (c) => (c.sink as TlsConnectionSink).toRecord(c, new Set([443])) });
+      const tracker = new TcpTracker({ sinkFactory: () => new TlsConnectionSink(), onConnection: (c) => ((c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink()).toRecord(c, new Set([443])) });
       const format = detectFormat(bytes);
       if (!format) continue;
       const parser = format === 'pcap' ? new PcapParser((p) => tracker.packet(p)) : new PcapngParser((p) => tracker.packet(p));

@@ -41,7 +41,54 @@ describe.each(cases.map((f) => [f.name, f.path]))('%s', (_name, path) => {
       }
     }
   });
+
+  it('with transientChunks, hellos stay whole after the caller reuses its buffer', async () => {
+    for (const { client, server } of await reassembled(path)) {
+      for (const [dir, bytes] of [['client', client], ['server', server]] as const) {
+        const expected = hellosOf(feedHellos(dir, bytes, [bytes.length || 1], false));
+        for (const sizes of [[bytes.length || 1], [3, 7, 5, 1000, 2], [1448]]) {
+          expect(hellosOf(feedHellos(dir, bytes, sizes, true))).toEqual(expected);
+        }
+      }
+    }
+  });
 });
+
+/** Feeds bytes through one scratch buffer that is scribbled over after each push, as a capture reader's is. */
+function feedHellos(dir: 'client' | 'server', bytes: Uint8Array, sizes: number[], transient: boolean): StreamEvent[] {
+  const r = new TlsStreamReader(dir, { transientChunks: transient });
+  const scratch = new Uint8Array(Math.max(...sizes));
+  const out: StreamEvent[] = [];
+  let p = 0;
+  for (let i = 0; p < bytes.length; i++) {
+    const n = Math.min(sizes[i % sizes.length], bytes.length - p);
+    const chunk = transient ? scratch.subarray(0, n) : bytes.subarray(p, p + n);
+    if (transient) chunk.set(bytes.subarray(p, p + n));
+    out.push(...r.push(chunk));
+    if (transient) scratch.fill(0xa5);
+    p += n;
+  }
+  return out;
+}
+
+/** What a report reads from each hello, read after the stream is over. */
+function hellosOf(events: StreamEvent[]): unknown[] {
+  const out: unknown[] = [];
+  for (const e of events) {
+    if (e.kind !== 'handshake') continue;
+    const h = e.clientHello ?? e.serverHello;
+    if (!h) continue;
+    out.push({
+      random: Buffer.from(h.random).toString('hex'),
+      session: Buffer.from(h.sessionId).toString('hex'),
+      suites: e.clientHello?.cipherSuites ?? e.serverHello?.cipherSuite,
+      sni: e.clientHello?.serverNames,
+      alpn: h.alpn,
+      extensions: h.extensions.map((x) => [x.type, Buffer.from(x.data).toString('hex')]),
+    });
+  }
+  return out;
+}
 
 describe('where encryption begins', () => {
   it.each([

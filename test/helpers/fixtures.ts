@@ -38,7 +38,7 @@ export async function reassembled(path: string): Promise<{ conn: TcpConnection; 
       return { data: (dir, bytes) => (parts[dir].push(bytes), true) };
     },
     onConnection: (c) => {
-      const [a, b] = chunks.get(c)!;
+      const [a, b] = chunks.get(c) ?? [[], []];
       out.push({ conn: c, client: Buffer.concat(a), server: Buffer.concat(b) });
     },
   });

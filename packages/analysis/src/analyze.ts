@@ -37,7 +37,6 @@ const MAX_WAITING = 10_000;
  */
 export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<CaptureAnalysis> {
   const tlsPorts = new Set(opts.tlsPorts ?? DEFAULT_TLS_PORTS);
-  const sinks = new Map<TcpConnection, TlsConnectionSink>();
   const records: ConnectionRecord[] = [];
   // A connection with no TLS of its own (no bytes, or only a server's non-TLS bytes) counts
   // when its port carries TLS elsewhere in the capture. If that port is not known yet, the
@@ -59,14 +58,10 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   };
   const tracker = new TcpTracker({
     maxLive: opts.maxLive,
-    sinkFactory: (c) => {
-      const s = new TlsConnectionSink();
-      sinks.set(c, s);
-      return s;
-    },
+    sinkFactory: () => new TlsConnectionSink(),
     onConnection: (c) => {
-      const sink = sinks.get(c) as TlsConnectionSink;
-      sinks.delete(c);
+      // A connection that never carried a byte got no sink while it was live; its record needs one.
+      const sink = (c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink();
       sink.finishStreams();
       if (!tlsPorts.has(c.server.port) && waiting.length < MAX_WAITING && sink.dependsOnPorts(c)) {
         waiting.push({ c, sink, captureTime: tracker.captureTime });

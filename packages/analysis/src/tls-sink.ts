@@ -14,6 +14,7 @@ import { Connection, sideOf, type ConnectionRecord } from './record.js';
 import type { X509Certificate } from 'node:crypto';
 
 const MAX_MESSAGES = 48;
+const TRANSIENT = { transientChunks: true };
 const MAX_ALERTS = 16;
 const MAX_SIZES = 8;
 
@@ -26,7 +27,7 @@ export class TlsConnectionSink implements StreamSink {
   private readonly readers: [TlsStreamReader | undefined, TlsStreamReader | undefined] = [undefined, undefined];
 
   private reader(dir: Dir): TlsStreamReader {
-    return (this.readers[dir] ??= new TlsStreamReader(dir === 0 ? 'client' : 'server'));
+    return (this.readers[dir] ??= new TlsStreamReader(dir === 0 ? 'client' : 'server', TRANSIENT));
   }
   readonly rec: Connection;
   /** TLS events in capture order (bounded), for "the connection ended after ...". */
@@ -47,9 +48,9 @@ export class TlsConnectionSink implements StreamSink {
     return this.wantsMore(dir);
   }
 
-  /** Once a direction is encrypted its reader only counts records: no copy of the bytes is needed. */
-  keepsBytes(dir: Dir): boolean {
-    return !this.readers[dir]?.encrypted;
+  /** The readers copy what they keep (a hello's bytes), so the tracker lends views of its buffer. */
+  keepsBytes(): boolean {
+    return false;
   }
 
   gap(dir: Dir, missing: number): void {

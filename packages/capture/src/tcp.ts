@@ -96,7 +96,10 @@ export interface TcpConnection {
 
 export interface TrackerOptions {
   onConnection: (c: TcpConnection) => void;
-  /** Gives each new connection a sink for its reassembled bytes; none means bytes are only counted. */
+  /**
+   * Gives a connection a sink for its reassembled bytes when its first payload byte arrives (a
+   * connection that never carries one never has a sink); none means bytes are only counted.
+   */
   sinkFactory?: (c: TcpConnection) => StreamSink | undefined;
   /** Live connections at most; past it the oldest is emitted early (endedBy 'evicted'). Default 200,000. */
   maxLive?: number;
@@ -401,8 +404,7 @@ export class TcpTracker {
       dirs: [newDirState(), newDirState()],
       closed: false,
     };
-    conn.sink = this.opts.sinkFactory?.(conn);
-    if (!conn.sink) l.dirs[0].wantMore = l.dirs[1].wantMore = false;
+    if (!this.opts.sinkFactory) l.dirs[0].wantMore = l.dirs[1].wantMore = false;
     if (this.live.size >= this.maxLive) {
       // Set order is creation order: the oldest connection goes first.
       const oldest = this.live.values().next().value as Live;
@@ -417,6 +419,11 @@ export class TcpTracker {
 
   private data(l: Live, dir: Dir, s: DirState, d: DecodedPacket, facts: PacketFacts, truncated: boolean): void {
     const conn = l.conn;
+    if (!conn.sink && s.wantMore) {
+      // Made on the first byte: the state of a connection that never carries one stays small.
+      conn.sink = this.opts.sinkFactory?.(conn);
+      if (!conn.sink) l.dirs[0].wantMore = l.dirs[1].wantMore = false;
+    }
     const ds = conn.stats[dir];
     let seq = d.seq;
     let start = d.payloadStart;

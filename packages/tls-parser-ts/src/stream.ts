@@ -23,6 +23,11 @@ export interface StreamReaderOptions {
   maxHandshakeMessage?: number;
   /** How many leading bytes of a non-TLS stream to keep, for describeNonTls and for finding TLS after a proxy preamble (default 16 KiB). */
   nonTlsPrefix?: number;
+  /**
+   * The caller reuses each chunk once push returns (a capture reader's buffer). The reader then
+   * copies what it keeps (a parsed hello's bytes); event views are valid only during the call.
+   */
+  transientChunks?: boolean;
 }
 
 type State = 'start' | 'records' | 'not-tls' | 'failed';
@@ -52,6 +57,7 @@ export class TlsStreamReader {
 
   private readonly maxHs: number;
   private readonly nonTlsCap: number;
+  private readonly copyKept: boolean;
   /** Made on first use: most records arrive whole and never need it. */
   private hdrBuf: Uint8Array | null = null;
   private get hdr(): Uint8Array {
@@ -73,6 +79,7 @@ export class TlsStreamReader {
   ) {
     this.maxHs = opts.maxHandshakeMessage ?? 256 * 1024;
     this.nonTlsCap = opts.nonTlsPrefix ?? 16 * 1024;
+    this.copyKept = opts.transientChunks ?? false;
   }
 
   /** Feeds the next chunk; returns the events it completed. */
@@ -124,11 +131,11 @@ export class TlsStreamReader {
         if (this.recFill === this.rec.length) {
           const rec = this.rec;
           this.rec = null;
-          this.onRecord(rec, 0, rec.length, this.recOffset);
+          this.onRecord(rec, 0, rec.length, this.recOffset, false);
         }
         continue;
       }
-      if (this.hdrFill === 0 && this.state === 'records' && n - i >= RECORD_HEADER_LENGTH) {
+      if (this.hdrFill === 0 && n - i >= RECORD_HEADER_LENGTH && (this.state === 'records' || (this.state === 'start' && this.startsTls(chunk, i)))) {
         // Fast path: a whole record inside this chunk is handled without copying.
         const len = (chunk[i + 3] << 8) | chunk[i + 4];
         if (!this.checkHeader(chunk[i], chunk[i + 1], len, this.consumed)) continue;
@@ -138,7 +145,7 @@ export class TlsStreamReader {
           const start = i;
           i = end;
           this.consumed += end - start;
-          this.onRecord(chunk, start, end, off);
+          this.onRecord(chunk, start, end, off, this.copyKept);
           continue;
         }
       }
@@ -250,7 +257,7 @@ export class TlsStreamReader {
       // Only an SSLv2 record can be this short; finish it now.
       const rec = this.rec;
       this.rec = null;
-      this.onRecord(rec, 0, total, this.recOffset);
+      this.onRecord(rec, 0, total, this.recOffset, false);
     }
   }
 
@@ -287,8 +294,16 @@ export class TlsStreamReader {
     this.nonTlsBytes = next;
   }
 
-  /** One whole record, buf[start, end), header included. Views are made only for what is read. */
-  private onRecord(buf: Uint8Array, start: number, end: number, offset: number): void {
+  /** A first record header lies whole in the chunk and is a TLS one: the fast path may take it. */
+  private startsTls(b: Uint8Array, i: number): boolean {
+    return isTlsContentType(b[i]) && b[i + 1] === 3 && b[i + 2] <= 4;
+  }
+
+  /**
+   * One whole record, buf[start, end), header included. Views are made only for what is read.
+   * `copy`: buf is the caller's chunk, which may not outlive the call, so what is kept is copied.
+   */
+  private onRecord(buf: Uint8Array, start: number, end: number, offset: number, copy: boolean): void {
     if (this.sslv2Pending) {
       this.sslv2Pending = false;
       this.state = 'records';
@@ -349,7 +364,7 @@ export class TlsStreamReader {
       this.out.push({ kind: 'alert', offset: offset + RECORD_HEADER_LENGTH, alert: parseAlert(body, offset + RECORD_HEADER_LENGTH) });
       return;
     }
-    if (type === ContentType.Handshake) this.onHandshakeFragment(body, offset + RECORD_HEADER_LENGTH);
+    if (type === ContentType.Handshake) this.onHandshakeFragment(body, offset + RECORD_HEADER_LENGTH, copy);
   }
 
   /** A whole hello of this side's kind fills the record: its type byte and 24-bit length agree. */
@@ -360,10 +375,11 @@ export class TlsStreamReader {
     return len === end - start - 4 && b[start + 4] === 3;
   }
 
-  private onHandshakeFragment(frag: Uint8Array, fragOffset: number): void {
+  private onHandshakeFragment(frag: Uint8Array, fragOffset: number, copy: boolean): void {
     let buf = frag;
     let base = fragOffset;
     if (this.hs) {
+      copy = false;
       const joined = new Uint8Array(this.hs.length + frag.length);
       joined.set(this.hs);
       joined.set(frag, this.hs.length);
@@ -386,7 +402,7 @@ export class TlsStreamReader {
       }
       if (buf.length - p - 4 < len) break;
       const body = buf.subarray(p + 4, p + 4 + len);
-      this.onHandshakeMessage(msgType, body, base + p);
+      this.onHandshakeMessage(msgType, body, base + p, copy);
       p += 4 + len;
     }
     if (p < buf.length) {
@@ -395,13 +411,14 @@ export class TlsStreamReader {
     }
   }
 
-  private onHandshakeMessage(msgType: number, body: Uint8Array, offset: number): void {
+  private onHandshakeMessage(msgType: number, body: Uint8Array, offset: number, copy: boolean): void {
     const ev: StreamEvent & { kind: 'handshake' } = { kind: 'handshake', offset, msgType, body };
     try {
+      // A parsed hello reads its fields from its bytes on demand, so it gets bytes of its own.
       if (msgType === HandshakeType.ClientHello && this.direction === 'client') {
-        ev.clientHello = parseClientHello(body, offset + 4);
+        ev.clientHello = parseClientHello(copy ? body.slice() : body, offset + 4);
       } else if (msgType === HandshakeType.ServerHello && this.direction === 'server') {
-        ev.serverHello = parseServerHello(body, offset + 4);
+        ev.serverHello = parseServerHello(copy ? body.slice() : body, offset + 4);
       }
     } catch (e) {
       if (!(e instanceof TlsParseError)) throw e;
