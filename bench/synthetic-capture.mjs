@@ -93,7 +93,10 @@ export function writeSyntheticCapture(path, { connections = 100_000, bulkSegment
     let t = t0;
     const step = () => (t += 0.0002);
     if (kind === 'timeout') {
-      for (const d of [0, 1, 3]) yield frame(c, true, SYN, cs, 0, Buffer.alloc(0), 64, t0 + d);
+      // The retransmissions go out 1 s and 3 s later, so they are written when the capture's
+      // clock gets there, among later batches, as a capture would hold them.
+      for (const [q, d] of [[0, 1], [1, 3]]) later[q].push({ time: t0 + d, write: () => frame(c, true, SYN, cs, 0, Buffer.alloc(0), 64, t0 + d) });
+      yield frame(c, true, SYN, cs, 0, Buffer.alloc(0), 64, t0);
       return;
     }
     yield frame(c, true, SYN, cs, 0, Buffer.alloc(0), 64, step());
@@ -125,11 +128,24 @@ export function writeSyntheticCapture(path, { connections = 100_000, bulkSegment
     }
     yield frame(c, true, FIN | ACK, cs, ss, Buffer.alloc(0), 64, step());
     yield frame(c, false, FIN | ACK, ss, cs + 1, Buffer.alloc(0), 63, step());
+    yield frame(c, true, ACK, cs + 1, ss + 1, Buffer.alloc(0), 64, step());
   }
 
+  // Packets due later than the batch that made them (the SYN retransmissions 1 s and 3 s on),
+  // one queue per delay: each is in time order, and they are merged as they are written.
+  const later = [[], []];
+  const writeDue = (until) => {
+    for (;;) {
+      const [a, b] = later;
+      const q = a.length > 0 && (b.length === 0 || a[0].time <= b[0].time) ? a : b;
+      if (q.length === 0 || q[0].time > until) return;
+      q.shift().write();
+    }
+  };
   const BATCH = 64;
   let t = 1_700_000_000;
   for (let i = 0; i < connections; i += BATCH) {
+    writeDue(t);
     const live = [];
     for (let j = i; j < Math.min(connections, i + BATCH); j++) live.push(conn(j, t + (j - i) * 0.00001));
     while (live.length > 0) {
@@ -137,6 +153,7 @@ export function writeSyntheticCapture(path, { connections = 100_000, bulkSegment
     }
     t += 0.05;
   }
+  writeDue(Infinity);
   flush();
   closeSync(fd);
   return { bytes: total, packets, connections };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readCaptureFile, type RawPacket } from '@tlsdoctor/capture';
+import { readCaptureFile, TcpTracker, type RawPacket, type TcpConnection } from '@tlsdoctor/capture';
 import { FIXTURES, reassembled } from './helpers/fixtures.js';
 
 interface Pkt {
@@ -105,6 +105,29 @@ describe('TCP reassembly', () => {
     expect(one.conn.synCount).toBe(2);
   });
 
+  it.each([
+    // [what is appended to a capture of one connection closed by FINs, connections, ends, stragglers counted]
+    ['nothing', 0, [], ['closed'], 0],
+    ['its last packet again 1 s later (a late ACK)', 1, 'last', ['closed'], 1],
+    ['its last packet again 5 s later, past the grace period', 5, 'last', ['closed', 'eof'], 0],
+    ['the whole connection again 1 s later, same ISN: a new SYN is a new connection', 1, 'all', ['closed', 'closed'], 0],
+  ] as const)('closed by FINs and handed on at the last ACK; appended %s', async (_what, delay, append, ends, after) => {
+    const src = readFileSync(fx('handshake-ok-curl-tls13.pcap'));
+    const recs = pcapRecords(src);
+    const extra = append === 'last' ? [recs[recs.length - 1]] : append === 'all' ? recs : [];
+    const file = join(tmp, `closed-${delay}-${append}.pcap`);
+    writeFileSync(file, Buffer.concat([src, ...extra.map((r) => later(r, delay))]));
+    const conns: TcpConnection[] = [];
+    const tracker = new TcpTracker({ onConnection: (c) => conns.push(c) });
+    await readCaptureFile(file, (p) => tracker.packet(p));
+    tracker.finish();
+    expect(conns.map((c) => c.endedBy)).toEqual(ends);
+    // The first is complete when handed on: every packet of the capture, both FINs.
+    expect(conns[0].packetCount).toBe(recs.length);
+    expect(conns[0].fins.map((f) => f.dir).sort()).toEqual([0, 1]);
+    expect(tracker.stats.afterClose).toBe(after);
+  });
+
   it('connection boundaries: a capture with several connections keeps them apart', async () => {
     const both = join(tmp, 'two.pcap');
     const a = readFileSync(fx('sni-reset.pcap'));
@@ -115,6 +138,20 @@ describe('TCP reassembly', () => {
     expect(conns.map((c) => c.conn.startCaptured)).toEqual([true, true]);
   });
 });
+
+/** The packet records (header and data) of a little-endian classic pcap. */
+function pcapRecords(le: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let p = 24; p + 16 <= le.length; p += 16 + le.readUInt32LE(p + 8)) out.push(le.subarray(p, p + 16 + le.readUInt32LE(p + 8)));
+  return out;
+}
+
+/** A copy of a little-endian pcap record stamped `seconds` later. */
+function later(rec: Buffer, seconds: number): Buffer {
+  const r = Buffer.from(rec);
+  r.writeUInt32LE(r.readUInt32LE(0) + seconds, 0);
+  return r;
+}
 
 /** Rewrites a little-endian microsecond pcap as big-endian. */
 function toBigEndian(le: Buffer): Buffer {

@@ -62,7 +62,12 @@ export interface DirectionStats {
   truncated: number;
 }
 
-export type ConnectionEnd = 'eof' | 'idle' | 'reused' | 'evicted';
+/**
+ * Why a connection was handed on: closed by FIN both ways with both FINs acknowledged, quiet
+ * (idle, or past its grace after a RST), its tuple reused by a new SYN, evicted at the live cap,
+ * or the end of the capture.
+ */
+export type ConnectionEnd = 'closed' | 'eof' | 'idle' | 'reused' | 'evicted';
 
 export interface TcpConnection {
   /** Order of the connection's first packet in the capture, from 0. */
@@ -106,9 +111,9 @@ export interface TrackerOptions {
   /** Seconds of capture time without a packet after which a connection is emitted. Default 300. */
   idleTimeout?: number;
   /**
-   * Seconds of capture time a closed (RST, or FIN both ways) connection is kept for late packets
-   * before it is emitted; an injected reset is often followed by the server's own answer
-   * within a round trip or two. Default 3.
+   * Seconds of capture time a reset connection is kept for late packets before it is emitted
+   * (an injected reset is often followed by the server's own answer within a round trip or two),
+   * and for which the tuple of a connection closed by FINs still absorbs stragglers. Default 3.
    */
   closeGrace?: number;
   /** Bytes per direction handed to the sink at most. Default 256 KiB. */
@@ -128,6 +133,8 @@ export interface TrackerStats {
   connections: number;
   evicted: number;
   peakLive: number;
+  /** Packets of a connection already closed by FINs and handed on (a late ACK, a retransmission, a RST), counted only. */
+  afterClose: number;
 }
 
 const MAX_PACKETS_LOGGED = 10;
@@ -163,6 +170,17 @@ interface Live {
   clientPort: number;
   dirs: [DirState, DirState];
   closed: boolean;
+  /** The directions that sent a FIN (bit 0: client, bit 1: server), and whose FIN was acknowledged. */
+  finDirs: number;
+  finAcked: number;
+  /** The sequence number that acknowledges each direction's FIN. */
+  finEnd: [number, number];
+  /**
+   * Closed by FINs and handed on: the entry stays in the table for the grace period only so
+   * that stragglers are not taken for a new connection, and holds nothing of the connection.
+   */
+  retired: boolean;
+  retiredAt: number;
 }
 
 function addrHash(x: string | number): number {
@@ -187,12 +205,15 @@ function tupleHash(a: string | number, pa: number, b: string | number, pb: numbe
 export class TcpTracker {
   readonly stats: TrackerStats = {
     packets: 0, tcpPackets: 0, nonIp: 0, otherIp: 0, fragments: 0, truncated: 0, icmpUnreachable: 0, icmpUnmatched: 0,
-    unknownLinkTypes: new Map(), connections: 0, evicted: 0, peakLive: 0,
+    unknownLinkTypes: new Map(), connections: 0, evicted: 0, peakLive: 0, afterClose: 0,
   };
   /** Hash buckets of live connections, chained through Live.next; no string key per packet. */
   private readonly table = new Map<number, Live>();
   /** Live connections in order of creation, for eviction and sweeps. */
   private readonly live = new Set<Live>();
+  /** Retired entries in order of retirement, which is the order they expire in. */
+  private retired: Live[] = [];
+  private retiredHead = 0;
   private readonly d: DecodedPacket = newDecodedPacket();
   private readonly maxLive: number;
   private readonly idle: number;
@@ -259,6 +280,17 @@ export class TcpTracker {
     const hash = tupleHash(sk, d.srcPort, dk, d.dstPort);
     let l = this.lookup(hash, sk, d.srcPort, dk, d.dstPort);
     const syn = (d.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+    if (l?.retired) {
+      if (!syn && this.now - l.retiredAt <= this.grace) {
+        st.afterClose++;
+        return;
+      }
+      // A new SYN on the tuple of a finished connection, or a packet past the grace period:
+      // a new connection.
+      this.unlink(l);
+      l.retired = false;
+      l = undefined;
+    }
     if (l && syn) {
       const c = l.conn;
       const fromClient = sk === l.clientKey && d.srcPort === l.clientPort;
@@ -287,6 +319,7 @@ export class TcpTracker {
     const wanted = conn.packets.length < MAX_PACKETS_LOGGED || (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0 || (d.payloadLength > 0 && state.wantMore);
     if (!wanted) {
       if (d.payloadLength > 0) this.countOnly(state, d, ds);
+      if (l.finDirs !== 0) this.finAcks(l, dir, flags);
       if (st.packets - this.lastSweep >= 65536) this.sweep();
       return;
     }
@@ -327,11 +360,25 @@ export class TcpTracker {
     }
     if (flags & TcpFlag.FIN) {
       if (conn.fins.length < MAX_FINS) conn.fins.push(facts);
-      if (conn.fins.some((f) => f.dir !== dir)) l.closed = true;
+      l.finDirs |= 1 << dir;
+      l.finEnd[dir] = (d.seq + d.payloadLength + 1) >>> 0;
+      if (l.finDirs === 3) l.closed = true;
     }
     if (d.payloadLength > 0 && !(flags & TcpFlag.RST)) this.data(l, dir, state, d, facts, raw.capLen < raw.origLen);
+    if (l.finDirs !== 0) this.finAcks(l, dir, flags);
     if (this.live.size > this.stats.peakLive) this.stats.peakLive = this.live.size;
     if (st.packets - this.lastSweep >= 65536) this.sweep();
+  }
+
+  /**
+   * Notes the acknowledgement of the other side's FIN. Once both FINs are sent and acknowledged
+   * with no RST, nothing later can change what the connection was: it is handed on now rather
+   * than held for the grace period.
+   */
+  private finAcks(l: Live, dir: Dir, flags: number): void {
+    const other = dir ^ 1;
+    if (flags & TcpFlag.ACK && l.finDirs & (1 << other) && ((this.d.ack - l.finEnd[other]) | 0) >= 0) l.finAcked |= 1 << other;
+    if (l.finAcked === 3 && l.conn.rstCount === 0) this.retire(l);
   }
 
   /** Sequence bookkeeping for a segment nobody reads: retransmissions still count. */
@@ -403,6 +450,11 @@ export class TcpTracker {
       clientPort: srcIsClient ? d.srcPort : d.dstPort,
       dirs: [newDirState(), newDirState()],
       closed: false,
+      finDirs: 0,
+      finAcked: 0,
+      finEnd: [0, 0],
+      retired: false,
+      retiredAt: 0,
     };
     if (!this.opts.sinkFactory) l.dirs[0].wantMore = l.dirs[1].wantMore = false;
     if (this.live.size >= this.maxLive) {
@@ -510,7 +562,7 @@ export class TcpTracker {
     const sk = addrKey(b, q.srcAddr, q.ipVersion);
     const dk = addrKey(b, q.dstAddr, q.ipVersion);
     const l = this.lookup(tupleHash(sk, q.srcPort, dk, q.dstPort), sk, q.srcPort, dk, q.dstPort);
-    if (!l) {
+    if (!l || l.retired) {
       this.stats.icmpUnmatched++;
       return;
     }
@@ -518,8 +570,41 @@ export class TcpTracker {
     l.conn.lastTime = time;
   }
 
+  /** Hands a connection closed by FINs on and leaves a bare entry for its tuple (see Live.retired). */
+  private retire(l: Live): void {
+    this.emit(l, 'closed');
+    l.retired = true;
+    l.retiredAt = this.now;
+    l.conn = RETIRED;
+    l.dirs = RETIRED_DIRS;
+    l.next = this.table.get(l.hash);
+    this.table.set(l.hash, l);
+    this.retired.push(l);
+    // Retired entries are few (those closed within the grace period), but never unbounded.
+    if (this.retired.length - this.retiredHead > this.maxLive) this.expireRetired(Infinity);
+  }
+
+  /** Drops retired entries retired before `before` (all of them past the cap). */
+  private expireRetired(before: number): void {
+    const q = this.retired;
+    while (this.retiredHead < q.length) {
+      const l = q[this.retiredHead];
+      if (l.retired && l.retiredAt >= before && q.length - this.retiredHead <= this.maxLive) break;
+      this.retiredHead++;
+      if (l.retired) {
+        l.retired = false;
+        this.unlink(l);
+      }
+    }
+    if (this.retiredHead > 1024 && this.retiredHead * 2 > q.length) {
+      this.retired = q.slice(this.retiredHead);
+      this.retiredHead = 0;
+    }
+  }
+
   private sweep(): void {
     this.lastSweep = this.stats.packets;
+    this.expireRetired(this.now - this.grace);
     const idle = this.now - this.idle;
     const closed = this.now - this.grace;
     // Deleting the element being visited is safe while iterating a Set.
@@ -554,3 +639,14 @@ function newStats(): DirectionStats {
 function newDirState(): DirState {
   return { next: undefined, pending: [], pendingBytes: 0, wantMore: true };
 }
+
+/** What a retired entry points to instead of its connection, which it must not keep alive. */
+const RETIRED: TcpConnection = {
+  id: -1, ipVersion: 4, client: { ip: '', port: 0 }, server: { ip: '', port: 0 }, roles: 'port', startCaptured: false,
+  firstFrame: 0, firstTime: 0, lastTime: 0, syn: undefined, synCount: 0, synAck: undefined, synAckCount: 0,
+  rsts: [], rstCount: 0, fins: [], packets: [], packetCount: 0, icmp: [], stats: [newStats(), newStats()], endedBy: 'closed', sink: undefined,
+};
+const RETIRED_DIRS: [DirState, DirState] = [
+  { next: undefined, pending: [], pendingBytes: 0, wantMore: false },
+  { next: undefined, pending: [], pendingBytes: 0, wantMore: false },
+];

@@ -1,4 +1,4 @@
-import { analyzeCapture, DEFAULT_TLS_PORTS, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
+import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
 import { connectionFacts, connectionItem, inputSummary, SCHEMA_VERSION, summarize, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection } from '@tlsdoctor/rules';
@@ -44,6 +44,8 @@ function progress(file: string): ((read: number, size: number) => void) | undefi
 }
 
 export async function runPcap(o: PcapOptions): Promise<number> {
+  // This process exists to read captures: let V8 place connection objects for that workload.
+  tuneHeapForCaptureAnalysis();
   const items: ReportItem[] = [];
   const inputs: InputSummary[] = [];
   const wantFacts = factsWanted(o.format, o.verbose);
