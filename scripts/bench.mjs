@@ -45,6 +45,8 @@ if (args[0] === '--child-capture') {
 if (args[0] === '--child-stage') {
   // The first stages alone, each in its own process: where the pipeline's time goes.
   const { readCaptureFile, TcpTracker } = await import('../packages/capture/dist/index.js');
+  const { tuneHeapForCaptureAnalysis } = await import('../packages/analysis/dist/index.js');
+  tuneHeapForCaptureAnalysis();
   const file = args[2];
   const t0 = process.hrtime.bigint();
   if (args[1] === 'read') {

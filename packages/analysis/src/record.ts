@@ -1,4 +1,4 @@
-import type { Dir, Endpoint, TcpConnection } from '@tlsdoctor/capture';
+import { NONE, type Dir, type Endpoint, type TcpConnection } from '@tlsdoctor/capture';
 import { ja3, ja3s, ja4, type ClientHello, type Ja3, type Ja4, type NonTlsDescription, type ServerHello, type ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
 import type { CertificateInfo, ChainCheck } from './certificate.js';
 
@@ -126,22 +126,23 @@ export class Connection implements ConnectionRecord {
     this.version = undefined;
     this.cipher = undefined;
     this.alpn = undefined;
-    this.certificates = [];
+    // Lists most connections leave empty start as the shared empty list (appended() replaces it).
+    this.certificates = NONE;
     this.certificatesFrame = undefined;
     this.certificatesTime = undefined;
     this.chain = undefined;
     this.serverKeyExchange = undefined;
     this.certificateRequested = false;
     this.messages = [];
-    this.alerts = [];
+    this.alerts = NONE;
     this.encryptedFrom = [undefined, undefined];
     this.encryptedRecords = [0, 0];
-    this.encryptedRecordSizes = [[], []];
+    this.encryptedRecordSizes = [NONE, NONE];
     this.nonTls = undefined;
     this.tunnel = undefined;
-    this.parseErrors = [];
+    this.parseErrors = NONE;
     this.incomplete = false;
-    this.partialReasons = [];
+    this.partialReasons = NONE;
     this.fp = undefined;
   }
 

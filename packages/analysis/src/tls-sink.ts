@@ -1,4 +1,4 @@
-import type { Dir, PacketFacts, StreamSink, TcpConnection } from '@tlsdoctor/capture';
+import { appended, NONE, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
 import {
   describeNonTls,
   HandshakeType,
@@ -15,6 +15,9 @@ import type { X509Certificate } from 'node:crypto';
 
 const MAX_MESSAGES = 48;
 const TRANSIENT = { transientChunks: true };
+// Timeline entries made for nearly every connection: one string each, not one per event.
+const ENCRYPTED_FROM = ['encrypted records from the client', 'encrypted records from the server'] as const;
+const CCS_FROM = ['ChangeCipherSpec from the client', 'ChangeCipherSpec from the server'] as const;
 const MAX_ALERTS = 16;
 const MAX_SIZES = 8;
 
@@ -33,7 +36,7 @@ export class TlsConnectionSink implements StreamSink {
   /** TLS events in capture order (bounded), for "the connection ended after ...". */
   private timeline: { name: string; time: number }[] = [];
   sawBytes: [boolean, boolean] = [false, false];
-  private x509: (X509Certificate | undefined)[] = [];
+  private x509: (X509Certificate | undefined)[] = NONE;
 
   constructor() {
     // The record the readers fill is the one handed on: no copy at the end.
@@ -56,7 +59,7 @@ export class TlsConnectionSink implements StreamSink {
   gap(dir: Dir, missing: number): void {
     const r = this.rec;
     r.incomplete = true;
-    r.partialReasons.push(`${missing > 0 ? `${missing} bytes` : 'bytes'} from the ${sideOf(dir)} missing from the capture`);
+    r.partialReasons = appended(r.partialReasons, `${missing > 0 ? `${missing} bytes` : 'bytes'} from the ${sideOf(dir)} missing from the capture`);
   }
 
   /** Called once the connection is over. */
@@ -96,7 +99,7 @@ export class TlsConnectionSink implements StreamSink {
           r.clientHelloCount++;
           if (!r.clientHello) {
             const ch = ev.clientHello;
-            r.clientHello = Object.assign(ch, { frame, time });
+            r.clientHello = withTime(ch, frame, time);
             r.sni = ch.serverNames?.[0];
           }
         } else if (ev.serverHello) {
@@ -106,7 +109,7 @@ export class TlsConnectionSink implements StreamSink {
             this.note('HelloRetryRequest', time);
             if (r.messages.length > 0) r.messages[r.messages.length - 1].name = 'HelloRetryRequest';
           } else if (!r.serverHello) {
-            r.serverHello = Object.assign(sh, { frame, time });
+            r.serverHello = withTime(sh, frame, time);
             r.version = sh.version;
             r.cipher = sh.cipherSuite;
             r.alpn = sh.alpn?.[0];
@@ -116,20 +119,20 @@ export class TlsConnectionSink implements StreamSink {
             const msg = parseCertificate(ev.body, r.version ?? Version.TLS12, ev.offset + 4);
             for (const der of msg.certificates) {
               const { info, cert } = describeCertificate(der);
-              r.certificates.push(info);
-              this.x509.push(cert);
+              r.certificates = appended(r.certificates, info);
+              this.x509 = appended(this.x509, cert);
             }
             r.certificatesFrame = frame;
             r.certificatesTime = time;
             r.chain = checkChain(this.x509);
           } catch (e) {
-            r.parseErrors.push({ from, message: `Certificate: ${(e as Error).message}`, offset: ev.offset });
+            r.parseErrors = appended(r.parseErrors, { from, message: `Certificate: ${(e as Error).message}`, offset: ev.offset });
           }
         } else if (ev.msgType === HandshakeType.ServerKeyExchange && dir === 1) {
           try {
             r.serverKeyExchange = parseServerKeyExchange(ev.body, r.version ?? Version.TLS12, undefined, ev.offset + 4);
           } catch (e) {
-            r.parseErrors.push({ from, message: `ServerKeyExchange: ${(e as Error).message}`, offset: ev.offset });
+            r.parseErrors = appended(r.parseErrors, { from, message: `ServerKeyExchange: ${(e as Error).message}`, offset: ev.offset });
           }
         } else if (ev.msgType === HandshakeType.CertificateRequest && dir === 1) {
           r.certificateRequested = true;
@@ -138,7 +141,7 @@ export class TlsConnectionSink implements StreamSink {
       }
       case 'alert':
         if (r.alerts.length < MAX_ALERTS) {
-          r.alerts.push({ from, level: ev.alert.levelName, description: ev.alert.description, name: ev.alert.name, frame, time });
+          r.alerts = appended(r.alerts, { from, level: ev.alert.levelName, description: ev.alert.description, name: ev.alert.name, frame, time });
         }
         this.note(`alert ${ev.alert.name}`, time);
         return;
@@ -148,12 +151,12 @@ export class TlsConnectionSink implements StreamSink {
       case 'record':
         if (ev.encrypted) {
           r.encryptedRecords[dir]++;
-          if (r.encryptedRecordSizes[dir].length < MAX_SIZES) r.encryptedRecordSizes[dir].push(ev.length);
-          this.note(`encrypted records from the ${from}`, time);
+          if (r.encryptedRecordSizes[dir].length < MAX_SIZES) r.encryptedRecordSizes[dir] = appended(r.encryptedRecordSizes[dir], ev.length);
+          this.note(ENCRYPTED_FROM[dir], time);
         }
         return;
       case 'change-cipher-spec':
-        this.note(`ChangeCipherSpec from the ${from}`, time);
+        this.note(CCS_FROM[dir], time);
         return;
       case 'not-tls':
         if (!r.nonTls) {
@@ -168,7 +171,7 @@ export class TlsConnectionSink implements StreamSink {
         r.tunnel = { from, preambleLength: ev.preambleLength };
         return;
       case 'error':
-        r.parseErrors.push({ from, message: ev.error.message, offset: ev.error.offset });
+        r.parseErrors = appended(r.parseErrors, { from, message: ev.error.message, offset: ev.error.offset });
         return;
     }
   }
@@ -222,9 +225,9 @@ export class TlsConnectionSink implements StreamSink {
     const r = this.rec;
     const tlsEvidence = this.evidence(tcp, tlsPorts);
     if (!tlsEvidence) return undefined;
-    if (!tcp.startCaptured) r.partialReasons.push('the capture starts after the connection did (no SYN)');
+    if (!tcp.startCaptured) r.partialReasons = appended(r.partialReasons, 'the capture starts after the connection did (no SYN)');
     if (tcp.startCaptured && !r.clientHello && this.sawBytes[0] && tlsEvidence !== 'tls-port') {
-      r.partialReasons.push('the ClientHello is not in the capture');
+      r.partialReasons = appended(r.partialReasons, 'the ClientHello is not in the capture');
     }
     const history = zeekHistory(tcp);
     return this.rec.completeWith({
@@ -279,7 +282,8 @@ function endFacts(tcp: TcpConnection, timeline: { name: string; time: number }[]
 /** Zeek's conn.log history letters for the events we track (upper case: the client). */
 function zeekHistory(tcp: TcpConnection): string {
   let h = '';
-  const seen = new Set<string>();
+  // One bit per letter and direction seen: Zeek shows each letter once per direction (R aside).
+  let seen = 0;
   for (const p of tcp.packets) {
     const client = p.dir === 0;
     let letter = '';
@@ -292,11 +296,20 @@ function zeekHistory(tcp: TcpConnection): string {
     else if (p.len > 0) letter = 'D';
     else if (ack) letter = 'A';
     if (!letter) continue;
-    const l = client ? letter : letter.toLowerCase();
-    // Zeek shows each letter once per direction (repeats of R and F aside).
-    if (seen.has(l) && letter !== 'R') continue;
-    seen.add(l);
-    h += l;
+    const bit = 1 << (HISTORY_LETTERS.indexOf(letter) * 2 + (client ? 0 : 1));
+    if (seen & bit && letter !== 'R') continue;
+    seen |= bit;
+    h += client ? letter : letter.toLowerCase();
   }
+  return h;
+}
+
+const HISTORY_LETTERS = 'SHRFDA';
+
+/** A hello stamped with the frame and time of the packet that completed it. */
+function withTime<T extends object>(hello: T, frame: number, time: number): T & { frame: number; time: number } {
+  const h = hello as T & { frame: number; time: number };
+  h.frame = frame;
+  h.time = time;
   return h;
 }

@@ -18,3 +18,4 @@ export {
   type TrackerOptions,
   type TrackerStats,
 } from './tcp.js';
+export { appended, NONE } from './lists.js';

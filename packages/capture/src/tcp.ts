@@ -1,4 +1,5 @@
 import { addrKey, decodePacket, formatAddr, newDecodedPacket, TcpFlag, type DecodedPacket } from './decode.js';
+import { appended, NONE } from './lists.js';
 import type { RawPacket } from './packet.js';
 
 export interface Endpoint {
@@ -173,8 +174,9 @@ interface Live {
   /** The directions that sent a FIN (bit 0: client, bit 1: server), and whose FIN was acknowledged. */
   finDirs: number;
   finAcked: number;
-  /** The sequence number that acknowledges each direction's FIN. */
-  finEnd: [number, number];
+  /** The sequence numbers that acknowledge the client's and the server's FIN. */
+  finEnd0: number;
+  finEnd1: number;
   /**
    * Closed by FINs and handed on: the entry stays in the table for the grace period only so
    * that stragglers are not taken for a new connection, and holds nothing of the connection.
@@ -355,13 +357,14 @@ export class TcpTracker {
     }
     if (flags & TcpFlag.RST) {
       conn.rstCount++;
-      if (conn.rsts.length < MAX_RSTS) conn.rsts.push(facts);
+      if (conn.rsts.length < MAX_RSTS) conn.rsts = appended(conn.rsts, facts);
       l.closed = true;
     }
     if (flags & TcpFlag.FIN) {
-      if (conn.fins.length < MAX_FINS) conn.fins.push(facts);
+      if (conn.fins.length < MAX_FINS) conn.fins = appended(conn.fins, facts);
       l.finDirs |= 1 << dir;
-      l.finEnd[dir] = (d.seq + d.payloadLength + 1) >>> 0;
+      if (dir === 0) l.finEnd0 = (d.seq + d.payloadLength + 1) >>> 0;
+      else l.finEnd1 = (d.seq + d.payloadLength + 1) >>> 0;
       if (l.finDirs === 3) l.closed = true;
     }
     if (d.payloadLength > 0 && !(flags & TcpFlag.RST)) this.data(l, dir, state, d, facts, raw.capLen < raw.origLen);
@@ -377,7 +380,7 @@ export class TcpTracker {
    */
   private finAcks(l: Live, dir: Dir, flags: number): void {
     const other = dir ^ 1;
-    if (flags & TcpFlag.ACK && l.finDirs & (1 << other) && ((this.d.ack - l.finEnd[other]) | 0) >= 0) l.finAcked |= 1 << other;
+    if (flags & TcpFlag.ACK && l.finDirs & (1 << other) && ((this.d.ack - (other === 0 ? l.finEnd0 : l.finEnd1)) | 0) >= 0) l.finAcked |= 1 << other;
     if (l.finAcked === 3 && l.conn.rstCount === 0) this.retire(l);
   }
 
@@ -428,12 +431,12 @@ export class TcpTracker {
       synCount: 0,
       synAck: undefined,
       synAckCount: 0,
-      rsts: [],
+      rsts: NONE,
       rstCount: 0,
-      fins: [],
+      fins: NONE,
       packets: [],
       packetCount: 0,
-      icmp: [],
+      icmp: NONE,
       stats: [newStats(), newStats()],
       endedBy: 'eof',
       sink: undefined,
@@ -452,7 +455,8 @@ export class TcpTracker {
       closed: false,
       finDirs: 0,
       finAcked: 0,
-      finEnd: [0, 0],
+      finEnd0: 0,
+      finEnd1: 0,
       retired: false,
       retiredAt: 0,
     };
@@ -499,14 +503,14 @@ export class TcpTracker {
       }
       if (s.pending.length < MAX_PENDING_SEGMENTS && s.pendingBytes + len <= MAX_PENDING_BYTES) {
         // A waiting segment keeps its packet facts: copy them out of the scratch record.
-        s.pending.push({ seq, data: d.buf.slice(start, start + len), pkt: { ...facts } });
+        s.pending = appended(s.pending, { seq, data: d.buf.slice(start, start + len), pkt: { ...facts } });
         s.pendingBytes += len;
         return;
       }
       // Too much is missing to wait for: declare the gap and carry on from here.
       ds.gaps++;
       conn.sink?.gap?.(dir, off, facts);
-      s.pending = [];
+      s.pending = NONE;
       s.pendingBytes = 0;
       s.next = seq;
     }
@@ -566,7 +570,7 @@ export class TcpTracker {
       this.stats.icmpUnmatched++;
       return;
     }
-    l.conn.icmp.push({ frame: raw.index, time, type: q.type, code: q.code, from: formatAddr(d.buf, d.srcAddr, d.ipVersion), ttl: d.ttl });
+    l.conn.icmp = appended(l.conn.icmp, { frame: raw.index, time, type: q.type, code: q.code, from: formatAddr(d.buf, d.srcAddr, d.ipVersion), ttl: d.ttl });
     l.conn.lastTime = time;
   }
 
@@ -626,7 +630,7 @@ export class TcpTracker {
         l.conn.sink?.gap?.(dir, (first.seq - (s.next as number)) | 0, first.pkt);
         s.wantMore = false;
       }
-      s.pending = [];
+      s.pending = NONE;
     }
     this.opts.onConnection(l.conn);
   }
@@ -637,16 +641,17 @@ function newStats(): DirectionStats {
 }
 
 function newDirState(): DirState {
-  return { next: undefined, pending: [], pendingBytes: 0, wantMore: true };
+  return { next: undefined, pending: NONE, pendingBytes: 0, wantMore: true };
 }
 
 /** What a retired entry points to instead of its connection, which it must not keep alive. */
 const RETIRED: TcpConnection = {
   id: -1, ipVersion: 4, client: { ip: '', port: 0 }, server: { ip: '', port: 0 }, roles: 'port', startCaptured: false,
   firstFrame: 0, firstTime: 0, lastTime: 0, syn: undefined, synCount: 0, synAck: undefined, synAckCount: 0,
-  rsts: [], rstCount: 0, fins: [], packets: [], packetCount: 0, icmp: [], stats: [newStats(), newStats()], endedBy: 'closed', sink: undefined,
+  rsts: NONE, rstCount: 0, fins: NONE, packets: NONE, packetCount: 0, icmp: NONE, stats: [newStats(), newStats()], endedBy: 'closed', sink: undefined,
 };
 const RETIRED_DIRS: [DirState, DirState] = [
-  { next: undefined, pending: [], pendingBytes: 0, wantMore: false },
-  { next: undefined, pending: [], pendingBytes: 0, wantMore: false },
+  { next: undefined, pending: NONE, pendingBytes: 0, wantMore: false },
+  { next: undefined, pending: NONE, pendingBytes: 0, wantMore: false },
 ];
+
