@@ -128,6 +128,29 @@ describe('TCP reassembly', () => {
     expect(tracker.stats.afterClose).toBe(after);
   });
 
+  it.each([
+    // [live cap, ends, stragglers absorbed]: two closed connections and then a straggler of each
+    [undefined, ['closed', 'closed'], 2],
+    // With room for one, the second retirement drops the first's entry, and the first's
+    // straggler is then taken for a connection whose start was not captured.
+    [1, ['closed', 'closed', 'eof'], 1],
+  ] as const)('retired entries are bounded by the live cap (%s)', async (maxLive, ends, after) => {
+    const a = pcapRecords(readFileSync(fx('handshake-ok-curl-tls13.pcap')));
+    const bRecs = pcapRecords(readFileSync(fx('handshake-ok-node.pcap')));
+    // The second connection moved to the first one's time, so that no grace period runs out.
+    const shift = a[0].readUInt32LE(0) - bRecs[0].readUInt32LE(0);
+    const b = bRecs.map((r) => later(r, shift));
+    const file = join(tmp, `retired-cap-${maxLive}.pcap`);
+    const header = readFileSync(fx('handshake-ok-curl-tls13.pcap')).subarray(0, 24);
+    writeFileSync(file, Buffer.concat([header, ...a, ...b, later(a[a.length - 1], 1), later(b[b.length - 1], 1)]));
+    const conns: TcpConnection[] = [];
+    const tracker = new TcpTracker({ maxLive, onConnection: (c) => conns.push(c) });
+    await readCaptureFile(file, (p) => tracker.packet(p));
+    tracker.finish();
+    expect(conns.map((c) => c.endedBy)).toEqual(ends);
+    expect(tracker.stats.afterClose).toBe(after);
+  });
+
   it('connection boundaries: a capture with several connections keeps them apart', async () => {
     const both = join(tmp, 'two.pcap');
     const a = readFileSync(fx('sni-reset.pcap'));

@@ -584,11 +584,12 @@ export class TcpTracker {
     l.next = this.table.get(l.hash);
     this.table.set(l.hash, l);
     this.retired.push(l);
-    // Retired entries are few (those closed within the grace period), but never unbounded.
-    if (this.retired.length - this.retiredHead > this.maxLive) this.expireRetired(Infinity);
+    // Retired entries are few (those closed within the grace period), but never unbounded:
+    // past the live cap the oldest go.
+    if (this.retired.length - this.retiredHead > this.maxLive) this.expireRetired(-Infinity);
   }
 
-  /** Drops retired entries retired before `before` (all of them past the cap). */
+  /** Drops the entries retired before `before`, and the oldest beyond the live cap. */
   private expireRetired(before: number): void {
     const q = this.retired;
     while (this.retiredHead < q.length) {
