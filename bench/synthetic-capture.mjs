@@ -1,8 +1,10 @@
 // Writes a synthetic classic-pcap capture of about 1 GB: ~100,000 TCP connections on Ethernet
-// and IPv4, interleaved in batches, of five kinds: full TLS 1.3 handshakes followed by bulk
-// data, resets right after the ClientHello, SYN timeouts, refusals, and TLS 1.2 handshakes.
+// and IPv4, interleaved in batches, of four kinds: full TLS 1.3 handshakes followed by bulk
+// data (60%), resets right after the ClientHello (20%), SYN timeouts (10%) and refusals (10%).
 // The hellos are built by tls-parser-ts's builder; the server flight is canned bytes shaped
-// like a real one. Deterministic for a given seed.
+// like a real one. Packets are written in time order (within a batch, to a fraction of a
+// millisecond), and a handshake closes as TCP does: FIN, FIN, last ACK. Deterministic for a
+// given seed.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { buildClientHello, wrapInRecords, ByteWriter } from '../packages/tls-parser-ts/dist/index.js';
 

@@ -14,12 +14,13 @@ import { Connection, sideOf, type ConnectionRecord } from './record.js';
 import type { X509Certificate } from 'node:crypto';
 
 const MAX_MESSAGES = 48;
+const MAX_ALERTS = 16;
+const MAX_SIZES = 8;
+/** The tracker lends views of its read buffer: the readers copy what they keep. */
 const TRANSIENT = { transientChunks: true };
 // Timeline entries made for nearly every connection: one string each, not one per event.
 const ENCRYPTED_FROM = ['encrypted records from the client', 'encrypted records from the server'] as const;
 const CCS_FROM = ['ChangeCipherSpec from the client', 'ChangeCipherSpec from the server'] as const;
-const MAX_ALERTS = 16;
-const MAX_SIZES = 8;
 
 /**
  * Receives the reassembled bytes of both directions of a TCP connection and reads them as TLS,

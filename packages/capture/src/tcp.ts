@@ -574,15 +574,16 @@ export class TcpTracker {
     l.conn.lastTime = time;
   }
 
-  /** Hands a connection closed by FINs on and leaves a bare entry for its tuple (see Live.retired). */
+  /**
+   * Hands a connection closed by FINs on; its entry stays in the table, bare (see Live.retired),
+   * and leaves the live set.
+   */
   private retire(l: Live): void {
-    this.emit(l, 'closed');
+    this.live.delete(l);
+    this.handOn(l, 'closed');
     l.retired = true;
     l.retiredAt = this.now;
     l.conn = RETIRED;
-    l.dirs = RETIRED_DIRS;
-    l.next = this.table.get(l.hash);
-    this.table.set(l.hash, l);
     this.retired.push(l);
     // Retired entries are few (those closed within the grace period), but never unbounded:
     // past the live cap the oldest go.
@@ -620,6 +621,10 @@ export class TcpTracker {
 
   private emit(l: Live, why: ConnectionEnd): void {
     this.unlink(l);
+    this.handOn(l, why);
+  }
+
+  private handOn(l: Live, why: ConnectionEnd): void {
     l.conn.endedBy = why;
     for (const dir of [0, 1] as const) {
       const s = l.dirs[dir];
@@ -651,8 +656,4 @@ const RETIRED: TcpConnection = {
   firstFrame: 0, firstTime: 0, lastTime: 0, syn: undefined, synCount: 0, synAck: undefined, synAckCount: 0,
   rsts: NONE, rstCount: 0, fins: NONE, packets: NONE, packetCount: 0, icmp: NONE, stats: [newStats(), newStats()], endedBy: 'closed', sink: undefined,
 };
-const RETIRED_DIRS: [DirState, DirState] = [
-  { next: undefined, pending: NONE, pendingBytes: 0, wantMore: false },
-  { next: undefined, pending: NONE, pendingBytes: 0, wantMore: false },
-];
 
