@@ -119,6 +119,17 @@ describe('tlsdoctor pcap output', () => {
     expect(runCli(['pcap', ...files, '--limit', '-1']).code).toBe(2);
   });
 
+  it.each([
+    // [format, fixture]: fingerprints are computed wherever the output prints facts
+    ['json', 'handshake-ok-curl-tls13.pcap'],
+    ['markdown', 'sni-reset.pcap'],
+  ])('%s output carries the fingerprints (%s)', (format, fixture) => {
+    const out = runCli(['pcap', join(FIXTURES, fixture), '--format', format]).stdout;
+    const facts = format === 'json' ? JSON.parse(out).connections[0] : JSON.parse(/```json\n([\s\S]+?)```/.exec(out)![1]);
+    expect(facts.ja3).toMatch(/^[0-9a-f]{32}$/);
+    expect(facts.ja4).toMatch(/^t1[23]d/);
+  });
+
   it('--verbose lists every ClientHello field', () => {
     const out = runCli(['pcap', join(FIXTURES, 'handshake-ok-curl-tls13.pcap'), '--verbose']).stdout;
     expect(out).toMatch(/cipherSuites: TLS_AES_256_GCM_SHA384/);

@@ -1,7 +1,7 @@
 import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
-import { connectionFacts, connectionItem, inputSummary, SCHEMA_VERSION, summarize, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
-import { diagnoseConnection } from '@tlsdoctor/rules';
+import { connectionItem, inputSummary, SCHEMA_VERSION, summarize, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
+import { diagnoseConnection, worst } from '@tlsdoctor/rules';
 import { exitFor } from './exit.js';
 import { factsWanted, render, type Format } from './output.js';
 import type { RedactMode } from '@tlsdoctor/report';
@@ -56,10 +56,10 @@ export async function runPcap(o: PcapOptions): Promise<number> {
     // rows, not whole connections.
     const fromFile: ReportItem[] = [];
     const onRecord = (c: ConnectionRecord, captureTime: number) => {
-      const item = connectionItem(c, file, diagnoseConnection(c, { captureEnd: captureTime }), false);
-      if (!matchesFilters(item, o)) return;
-      if (wantFacts(item.outcome)) item.facts = connectionFacts(c);
-      fromFile.push(item);
+      const diagnoses = diagnoseConnection(c, { captureEnd: captureTime });
+      // Facts and fingerprints only where the output prints them (JSON, Markdown failures, --verbose).
+      const item = connectionItem(c, file, diagnoses, wantFacts(worst(diagnoses.map((d) => d.severity))));
+      if (matchesFilters(item, o)) fromFile.push(item);
     };
     try {
       a = await analyzeCapture(file, { tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts], onProgress: progress(file), onRecord });

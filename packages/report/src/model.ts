@@ -152,6 +152,11 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
 }
 
 /** `withFacts` false leaves `facts` empty: a large capture's table need not hold them all. */
+/**
+ * A report row for a captured connection. Without facts (`withFacts` false: a table row the
+ * output shows without details) the fingerprints are left out too: JA4 alone hashes twice per
+ * connection, which costs more than reading the connection did.
+ */
 export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[], withFacts = true): ReportItem {
   return {
     id: r.id,
@@ -162,9 +167,9 @@ export function connectionItem(r: ConnectionRecord, source: string, diagnoses: F
     version: r.version === undefined ? null : versionName(r.version),
     cipher: r.cipher === undefined ? null : cipherSuiteName(r.cipher),
     alpn: r.alpn ?? null,
-    ja3: r.ja3?.hash ?? null,
-    ja3s: r.ja3s?.hash ?? null,
-    ja4: r.ja4?.fingerprint ?? null,
+    ja3: withFacts ? r.ja3?.hash ?? null : null,
+    ja3s: withFacts ? r.ja3s?.hash ?? null : null,
+    ja4: withFacts ? r.ja4?.fingerprint ?? null : null,
     outcome: worst(diagnoses.map((d) => d.severity)),
     diagnoses,
     facts: withFacts ? connectionFacts(r) : {},
