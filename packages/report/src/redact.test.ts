@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { Report, ReportItem } from './model.js';
+import { redact } from './redact.js';
+
+function item(client: string, server: string, sni: string | null, evidence: string): ReportItem {
+  return {
+    id: 0, source: 'x.pcap', client: { ip: client, port: 50000 }, server: { ip: server, port: 443 }, sni, version: null, cipher: null,
+    alpn: null, ja3: null, ja3s: null, ja4: null, outcome: 'error',
+    diagnoses: [{ code: 'TCP_REFUSED', severity: 'error', title: 't', evidence: [evidence], remedy: 'r' }] as ReportItem['diagnoses'],
+    facts: {},
+  };
+}
+
+function report(items: ReportItem[]): Report {
+  return { schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: '', input: { files: [] }, summary: { total: items.length, bySeverity: { error: 0, warning: 0, info: 0, ok: 0 }, byCode: {}, worst: 'ok' } as Report['summary'], connections: items };
+}
+
+describe('redact', () => {
+  it.each([
+    // [evidence line, with --redact=all]
+    ['RST/ACK from 198.18.0.1:443 in frame 2', 'RST/ACK from server-1:443 in frame 2'],
+    ['SYN to fd7d::2:443 in frame 1', 'SYN to server-2:443 in frame 1'],
+    ['from [fd7d::2]:443', 'from [server-2]:443'],
+    ['the client 10.0.0.1 sent it.', 'the client client-1 sent it.'],
+    // Never inside a longer address or name.
+    ['10.0.0.10 and 198.18.0.12 are others', '10.0.0.10 and 198.18.0.12 are others'],
+    ['www.example.com is not example.com', 'www.example.com is not host-1'],
+    ['https://example.com/path', 'https://host-1/path'],
+    // A name with characters outside those of addresses, and one with a final dot.
+    ['SNI ex ample! and trailing.dot.', 'SNI host-2 and host-3'],
+  ])('%s', (line, want) => {
+    const r = redact(report([
+      item('10.0.0.1', '198.18.0.1', 'example.com', line),
+      item('10.0.0.1', 'fd7d::2', 'ex ample!', line),
+      item('10.0.0.1', '198.18.0.1', 'trailing.dot.', line),
+    ]), 'all');
+    expect(r.connections![0].diagnoses[0].evidence[0]).toBe(want);
+  });
+
+  it('numbers each kind of value on its own, in order of first appearance', () => {
+    const r = redact(report([item('10.0.0.1', '198.18.0.1', null, 'x'), item('10.0.0.2', '198.18.0.1', null, 'x'), item('10.0.0.1', '198.18.0.3', null, 'x')]), 'all');
+    expect(r.connections!.map((i) => `${i.client!.ip} ${i.server.ip}`)).toEqual(['client-1 server-1', 'client-2 server-1', 'client-1 server-2']);
+  });
+
+  it('clients only: servers and names stay', () => {
+    const r = redact(report([item('10.0.0.1', '198.18.0.1', 'example.com', 'from 10.0.0.1:50000 to 198.18.0.1:443 (example.com)')]), 'clients');
+    expect(r.connections![0].diagnoses[0].evidence[0]).toBe('from client-1:50000 to 198.18.0.1:443 (example.com)');
+  });
+});
