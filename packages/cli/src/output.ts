@@ -1,13 +1,15 @@
 import { UsageError } from './exit.js';
-import { redact, renderMarkdown, renderTerminal, useColor, type RedactMode, type Report } from '@tlsdoctor/report';
+import { redact, renderMarkdown, renderTerminal, useColor, writeJson, type RedactMode, type Report } from '@tlsdoctor/report';
 
 export type Format = 'table' | 'json' | 'markdown';
 
-export function render(report: Report, format: Format, redactMode: RedactMode, verbose: boolean, limit: number): string {
+/** Writes the report to stdout; JSON goes out piece by piece, never as one string. */
+export function writeReport(report: Report, format: Format, redactMode: RedactMode, verbose: boolean, limit: number): void {
+  const write = (s: string) => void process.stdout.write(s);
+  if (format === 'json') return writeJson(report, redactMode, write);
   const r = redact(report, redactMode);
-  if (format === 'json') return JSON.stringify(r, null, 2) + '\n';
-  if (format === 'markdown') return renderMarkdown(r, limit);
-  return renderTerminal(r, { color: useColor(process.stdout), verbose, width: process.stdout.columns, limit });
+  if (format === 'markdown') return write(renderMarkdown(r, limit));
+  write(renderTerminal(r, { color: useColor(process.stdout), verbose, width: process.stdout.columns, limit }));
 }
 
 /** Which connections' facts a report can print: all for JSON, failures for Markdown, all with --verbose. */

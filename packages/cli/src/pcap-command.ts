@@ -3,7 +3,7 @@ import { CaptureError } from '@tlsdoctor/capture';
 import { connectionItem, inputSummary, SCHEMA_VERSION, summarize, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/rules';
 import { exitFor } from './exit.js';
-import { factsWanted, render, type Format } from './output.js';
+import { factsWanted, writeReport, type Format } from './output.js';
 import type { RedactMode } from '@tlsdoctor/report';
 
 export interface PcapOptions {
@@ -86,6 +86,6 @@ export async function runPcap(o: PcapOptions): Promise<number> {
     summary: summarize(items),
     connections: items,
   };
-  process.stdout.write(render(report, o.format, o.redact, o.verbose, o.limit));
+  writeReport(report, o.format, o.redact, o.verbose, o.limit);
   return exitFor(report.summary.worst, failed);
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PROFILES, diagnoseProbe, loadExtraCa, outcomeOf, parseResolve, parseTarget, probeItem, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
 import { SCHEMA_VERSION, summarize, TOOL, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
 import { exitFor, UsageError } from './exit.js';
-import { render, type Format } from './output.js';
+import { writeReport, type Format } from './output.js';
 
 export interface ProbeCliOptions {
   targets: string[];
@@ -89,6 +89,6 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
     summary: summarize(items),
     targets: items,
   };
-  process.stdout.write(render(report, o.format, o.redact, o.verbose, o.limit));
+  writeReport(report, o.format, o.redact, o.verbose, o.limit);
   return exitFor(report.summary.worst, false);
 }

@@ -1,5 +1,6 @@
 export { connectionFacts, connectionItem, formatEndpoint, inputSummary, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Report, type ReportItem, type Summary } from './model.js';
-export { redact, type RedactMode } from './redact.js';
+export { redact, redactor, type RedactMode } from './redact.js';
 export { renderTerminal, summaryLine, type TerminalOptions } from './terminal.js';
 export { renderMarkdown } from './markdown.js';
 export { useColor, paint, bold } from './style.js';
+export { writeJson } from './json.js';

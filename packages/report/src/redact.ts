@@ -8,7 +8,16 @@ export type RedactMode = 'none' | 'clients' | 'all';
  * connection, evidence line and fact, so a redacted report still reads.
  */
 export function redact(report: Report, mode: RedactMode): Report {
-  if (mode === 'none') return report;
+  return redactor(report, mode)(report);
+}
+
+/**
+ * The redaction of a report as a function that can be applied to the report or to any part of
+ * it (one connection at a time, when a large report is written piece by piece). The placeholders
+ * are numbered over the whole report either way.
+ */
+export function redactor(report: Report, mode: RedactMode): <T>(v: T) => T {
+  if (mode === 'none') return (v) => v;
   const map = new Map<string, string>();
   const counts = new Map<string, number>();
   const add = (value: string | null | undefined, prefix: string) => {
@@ -24,7 +33,7 @@ export function redact(report: Report, mode: RedactMode): Report {
     for (const it of items) add(it.sni, 'host');
     for (const t of report.input.targets ?? []) add(t, 'host');
   }
-  if (map.size === 0) return report;
+  if (map.size === 0) return (v) => v;
   const replace = replacer(map);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return replace(v);
@@ -32,7 +41,7 @@ export function redact(report: Report, mode: RedactMode): Report {
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
-  return walk(report) as Report;
+  return <T>(v: T) => walk(v) as T;
 }
 
 /** Characters of an address or a name, and of the address:port form reports write. */
