@@ -1,8 +1,9 @@
 import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
-import { connectionItem, inputSummary, SCHEMA_VERSION, summarize, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
+import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/rules';
 import { exitFor } from './exit.js';
+import { ShownItems } from './shown-items.js';
 import { factsWanted, writeReport, type Format } from './output.js';
 import type { RedactMode } from '@tlsdoctor/report';
 
@@ -46,25 +47,25 @@ function progress(file: string): ((read: number, size: number) => void) | undefi
 export async function runPcap(o: PcapOptions): Promise<number> {
   // This process exists to read captures: let V8 place connection objects for that workload.
   tuneHeapForCaptureAnalysis();
-  const items: ReportItem[] = [];
   const inputs: InputSummary[] = [];
   const wantFacts = factsWanted(o.format, o.verbose);
+  // Records are diagnosed as their connections end and then dropped. JSON keeps every report
+  // row; a table or Markdown report keeps the rows and details it shows, and counts the rest.
+  const shown = new ShownItems(o.format === 'json' ? 0 : o.limit, o.format === 'table' && o.verbose);
   let failed = false;
   for (const file of o.files) {
     let a: CaptureAnalysis;
-    // Records are diagnosed as their connections end and then dropped: memory holds report
-    // rows, not whole connections.
-    const fromFile: ReportItem[] = [];
     const onRecord = (c: ConnectionRecord, captureTime: number) => {
       const diagnoses = diagnoseConnection(c, { captureEnd: captureTime });
       // Facts and fingerprints only where the output prints them (JSON, Markdown failures, --verbose).
       const item = connectionItem(c, file, diagnoses, wantFacts(worst(diagnoses.map((d) => d.severity))));
-      if (matchesFilters(item, o)) fromFile.push(item);
+      if (matchesFilters(item, o)) shown.add(item);
     };
     try {
       a = await analyzeCapture(file, { tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts], onProgress: progress(file), onRecord });
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;
+      shown.dropFile();
       failed = true;
       process.stderr.write(`tlsdoctor: ${e.message}\n`);
       inputs.push({ path: file, warnings: [], error: e.message });
@@ -75,7 +76,7 @@ export async function runPcap(o: PcapOptions): Promise<number> {
       process.stderr.write(`tlsdoctor: ${a.error.message}; the ${a.read.packets} packet(s) before it are reported\n`);
     }
     inputs.push(inputSummary(a));
-    items.push(...fromFile.sort((x, y) => x.id - y.id));
+    shown.endFile();
   }
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
@@ -83,8 +84,8 @@ export async function runPcap(o: PcapOptions): Promise<number> {
     command: 'pcap',
     generatedAt: new Date().toISOString(),
     input: { files: inputs },
-    summary: summarize(items),
-    connections: items,
+    summary: shown.summary,
+    connections: shown.items(),
   };
   writeReport(report, o.format, o.redact, o.verbose, o.limit);
   return exitFor(report.summary.worst, failed);

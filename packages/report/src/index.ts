@@ -1,4 +1,4 @@
-export { connectionFacts, connectionItem, formatEndpoint, inputSummary, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Report, type ReportItem, type Summary } from './model.js';
+export { addToSummary, connectionFacts, connectionItem, detailLimit, emptySummary, formatEndpoint, hasDetails, inputSummary, itemsWithDetails, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Report, type ReportItem, type Summary } from './model.js';
 export { redact, redactor, type RedactMode } from './redact.js';
 export { renderTerminal, summaryLine, type TerminalOptions } from './terminal.js';
 export { renderMarkdown } from './markdown.js';

@@ -1,4 +1,4 @@
-import { formatEndpoint, type Report, type ReportItem } from './model.js';
+import { detailLimit, formatEndpoint, hasDetails, itemsWithDetails, type Report, type ReportItem } from './model.js';
 import { summaryLine } from './terminal.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -31,11 +31,13 @@ export function renderMarkdown(report: Report, limit = 200): string {
     }
     out.push('');
   }
-  if (rows.length < items.length) out.push(`${items.length - rows.length} more not listed; \`--limit 0\` lists all, \`--format json\` gives everything.`, '');
-  const failing = items.filter((i) => i.outcome !== 'ok');
-  const sections = limit > 0 ? failing.slice(0, Math.max(20, Math.floor(limit / 4))) : failing;
+  // The counts come from the summary: a large report keeps only the items it shows.
+  const total = report.summary.total;
+  if (rows.length < total) out.push(`${total - rows.length} more not listed; \`--limit 0\` lists all, \`--format json\` gives everything.`, '');
+  const sections = items.filter((i) => hasDetails(i, false)).slice(0, detailLimit(limit));
   for (const it of sections) out.push(...section(report, it));
-  if (sections.length < failing.length) out.push(`Sections for ${failing.length - sections.length} more failing ${report.command === 'pcap' ? 'connections' : 'addresses'} left out.`, '');
+  const failing = itemsWithDetails(report.summary, false);
+  if (sections.length < failing) out.push(`Sections for ${failing - sections.length} more failing ${report.command === 'pcap' ? 'connections' : 'addresses'} left out.`, '');
   return out.join('\n') + '\n';
 }
 

@@ -65,14 +65,39 @@ export function formatEndpoint(e: Endpoint | undefined): string {
 }
 
 export function summarize(items: ReportItem[]): Summary {
-  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0, ok: 0 };
-  const byCode: Record<string, number> = {};
-  for (const it of items) {
-    bySeverity[it.outcome]++;
-    const primary = it.diagnoses[0];
-    if (primary) byCode[primary.code] = (byCode[primary.code] ?? 0) + 1;
-  }
-  return { total: items.length, bySeverity, byCode, worst: worst(items.map((i) => i.outcome)) };
+  const s = emptySummary();
+  for (const it of items) addToSummary(s, it);
+  return s;
+}
+
+export function emptySummary(): Summary {
+  return { total: 0, bySeverity: { error: 0, warning: 0, info: 0, ok: 0 }, byCode: {}, worst: worst([]) };
+}
+
+/** Counts one more item, so that a report can summarise items it does not keep. */
+export function addToSummary(s: Summary, it: ReportItem): void {
+  s.total++;
+  s.bySeverity[it.outcome]++;
+  const primary = it.diagnoses[0];
+  if (primary) s.byCode[primary.code] = (s.byCode[primary.code] ?? 0) + 1;
+  s.worst = worst([s.worst, it.outcome]);
+}
+
+/**
+ * How many items get a details section in a table or Markdown report with this row limit (0:
+ * all), and which ones do: those with a finding to show, in order.
+ */
+export function detailLimit(limit: number): number {
+  return limit > 0 ? Math.max(20, Math.floor(limit / 4)) : Infinity;
+}
+
+export function hasDetails(it: ReportItem, verbose: boolean): boolean {
+  return verbose ? it.diagnoses.length > 0 : it.outcome !== 'ok';
+}
+
+/** Items of the summary with a details section (the report may keep fewer of them). */
+export function itemsWithDetails(s: Summary, verbose: boolean): number {
+  return verbose ? Object.values(s.byCode).reduce((a, b) => a + b, 0) : s.total - s.bySeverity.ok;
 }
 
 const iso = (t: number | undefined) => (t === undefined ? null : new Date(t * 1000).toISOString());

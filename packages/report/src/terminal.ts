@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { formatEndpoint, type Report, type ReportItem } from './model.js';
+import { detailLimit, formatEndpoint, hasDetails, itemsWithDetails, type Report, type ReportItem } from './model.js';
 import { bold, paint } from './style.js';
 
 export interface TerminalOptions {
@@ -20,7 +20,8 @@ export function summaryLine(report: Report): string {
     const n = s.bySeverity[sev];
     if (n > 0) parts.push(`${n} ${words[sev][n === 1 ? 0 : 1]}`);
   }
-  const codes = Object.entries(s.byCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}×${n}`).join(', ');
+  // Most frequent first; equal counts by name, whatever order the items came in.
+  const codes = Object.entries(s.byCode).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([c, n]) => `${c}×${n}`).join(', ');
   return `${parts.join(', ')}${codes ? ` (${codes})` : ''}`;
 }
 
@@ -48,17 +49,15 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     else table.push([it.source, formatEndpoint(it.server), tls, diag]);
   }
   lines.push(table.toString());
-  if (rows.length < items.length) lines.push(`… ${items.length - rows.length} more; --limit 0 shows all, --format json gives everything, --failures-only and --sni/--host/--port narrow it`);
-  const maxDetails = limit > 0 ? Math.max(20, Math.floor(limit / 4)) : Infinity;
+  // The counts come from the summary: a large report keeps only the items it shows.
+  const total = report.summary.total;
+  if (rows.length < total) lines.push(`… ${total - rows.length} more; --limit 0 shows all, --format json gives everything, --failures-only and --sni/--host/--port narrow it`);
+  const maxDetails = detailLimit(limit);
   let details = 0;
-  let skipped = 0;
   for (const it of items) {
+    if (details >= maxDetails) break;
+    if (!hasDetails(it, !!opts.verbose)) continue;
     const show = it.diagnoses.filter((d) => d.severity !== 'ok' || opts.verbose);
-    if (show.length === 0) continue;
-    if (details >= maxDetails) {
-      skipped++;
-      continue;
-    }
     details++;
     lines.push('');
     const who = report.command === 'pcap' ? `#${it.id} ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} ${formatEndpoint(it.server)}`;
@@ -70,6 +69,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     }
     if (opts.verbose) lines.push(...verboseFacts(it));
   }
+  const skipped = itemsWithDetails(report.summary, !!opts.verbose) - details;
   if (skipped > 0) lines.push('', `… details of ${skipped} more ${report.command === 'pcap' ? 'connection' : 'address'}(s) left out; --limit 0 shows all`);
   return lines.join('\n') + '\n';
 }
