@@ -68,6 +68,15 @@ describe('ShownItems', () => {
     expect(table.summary.total).toBe(all.length);
   });
 
+  it('keeps every item of a file of 200,000 when asked to (--limit 0, JSON)', () => {
+    const s = new ShownItems(0, false);
+    const one = files[0][0];
+    for (let id = 199_999; id >= 0; id--) s.add({ ...one, id });
+    s.endFile();
+    expect(s.items()).toHaveLength(200_000);
+    expect(s.items()[199_999].id).toBe(199_999);
+  });
+
   it('a file that could not be read leaves nothing behind', () => {
     const s = new ShownItems(200, false);
     for (const it of files[0]) s.add(it);

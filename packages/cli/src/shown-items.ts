@@ -38,7 +38,8 @@ export class ShownItems {
   endFile(): void {
     const items = this.all ?? [...new Set([...this.rows.items(), ...this.details.items()])];
     items.sort((x, y) => x.id - y.id);
-    this.kept.push(...items);
+    // One at a time: a spread of a few hundred thousand arguments overflows the stack.
+    for (const it of items) this.kept.push(it);
     this.rowsLeft -= this.rows.size;
     this.detailsLeft -= this.details.size;
     const s = this.total;
