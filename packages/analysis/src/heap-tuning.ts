@@ -12,7 +12,7 @@ let tuned = false;
  * collections. V8 takes that as a sign that those allocation sites make long-lived objects and
  * from then on allocates them straight in the old generation, where every one of them waits for
  * a full collection, though nearly all connections end within a few thousand packets. On the
- * 1.26 GB benchmark capture this doubled the time and added 30 MB of peak RSS
+ * 1.26 GB benchmark capture it made the run about 1.5 times as long and added 30 MB of peak RSS
  * (docs/performance.md). It changes where objects are first placed, never what is kept: no
  * heap limit is set, so a capture with many live connections can still use the memory it needs.
  */
