@@ -222,7 +222,7 @@ export class TcpTracker {
   private readonly cap: number;
   private readonly grace: number;
   private lastSweep = 0;
-  private readonly scratch: PacketFacts = { frame: 0, time: 0, dir: 0, flags: 0, seq: 0, ack: 0, len: 0, ttl: 0, ipId: 0, window: 0 };
+  private readonly scratch: PacketFacts = newPacketFacts();
   private now = 0;
 
   /** The latest packet time seen: when a connection is emitted, the capture has gone on at least this far. */
@@ -317,33 +317,27 @@ export class TcpTracker {
     ds.packets++;
     ds.payloadBytes += d.payloadLength;
     if (raw.capLen < raw.origLen) ds.truncated++;
-    // Bulk data after the handshake needs no per-packet record: keep the hot path allocation-free.
-    const wanted = conn.packets.length < MAX_PACKETS_LOGGED || (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0 || (d.payloadLength > 0 && state.wantMore);
-    if (!wanted) {
+    // A packet that is logged or flagged gets its own record; one that only carries handshake
+    // bytes lends the sink a reused one (sinks read it during the call and keep no reference);
+    // bulk data after the handshake needs no record at all: the hot path stays allocation-free.
+    const keep = conn.packets.length < MAX_PACKETS_LOGGED || (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0;
+    if (!keep && !(d.payloadLength > 0 && state.wantMore)) {
       if (d.payloadLength > 0) this.countOnly(state, d, ds);
       if (l.finDirs !== 0) this.finAcks(l, dir, flags);
       if (st.packets - this.lastSweep >= 65536) this.sweep();
       return;
     }
-    // A packet that is logged or flagged gets its own record; one that only carries handshake
-    // bytes lends the sink a reused one (sinks read it during the call and keep no reference).
-    const keep = conn.packets.length < MAX_PACKETS_LOGGED || (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0;
-    let facts: PacketFacts;
-    if (keep) {
-      facts = { frame: raw.index, time, dir, flags, seq: d.seq, ack: d.ack, len: d.payloadLength, ttl: d.ttl, ipId: d.ipId, window: d.window };
-    } else {
-      facts = this.scratch;
-      facts.frame = raw.index;
-      facts.time = time;
-      facts.dir = dir;
-      facts.flags = flags;
-      facts.seq = d.seq;
-      facts.ack = d.ack;
-      facts.len = d.payloadLength;
-      facts.ttl = d.ttl;
-      facts.ipId = d.ipId;
-      facts.window = d.window;
-    }
+    const facts = keep ? newPacketFacts() : this.scratch;
+    facts.frame = raw.index;
+    facts.time = time;
+    facts.dir = dir;
+    facts.flags = flags;
+    facts.seq = d.seq;
+    facts.ack = d.ack;
+    facts.len = d.payloadLength;
+    facts.ttl = d.ttl;
+    facts.ipId = d.ipId;
+    facts.window = d.window;
     if (conn.packets.length < MAX_PACKETS_LOGGED) conn.packets.push(facts);
     if (flags & TcpFlag.SYN) {
       if (flags & TcpFlag.ACK) {
@@ -640,6 +634,10 @@ export class TcpTracker {
     }
     this.opts.onConnection(l.conn);
   }
+}
+
+function newPacketFacts(): PacketFacts {
+  return { frame: 0, time: 0, dir: 0, flags: 0, seq: 0, ack: 0, len: 0, ttl: 0, ipId: 0, window: 0 };
 }
 
 function newStats(): DirectionStats {
