@@ -49,7 +49,17 @@ export class TlsConnectionSink implements StreamSink {
     const reader = this.reader(dir);
     const events = reader.push(bytes);
     for (const ev of events) this.onEvent(dir, ev, pkt);
-    return this.wantsMore(dir);
+    if (this.wantsMore(dir)) return true;
+    // Both directions are past their handshake: nothing more will be read, so the readers (and
+    // the bytes they hold) go now rather than when the connection ends, often much later.
+    const other = this.readers[dir ^ 1];
+    if (other && !this.wantsMore((dir ^ 1) as Dir)) this.finishStreams();
+    return false;
+  }
+
+  /** Whether either direction is still being read (false once both are past their handshake). */
+  get reading(): boolean {
+    return this.readers[0] !== undefined || this.readers[1] !== undefined;
   }
 
   /** The readers copy what they keep (a hello's bytes), so the tracker lends views of its buffer. */

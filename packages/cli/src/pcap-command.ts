@@ -1,8 +1,9 @@
 import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
-import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
+import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, writeJsonList, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/rules';
 import { exitFor } from './exit.js';
+import { JsonSpool } from './json-spool.js';
 import { ShownItems } from './shown-items.js';
 import { factsWanted, writeReport, type Format } from './output.js';
 import type { RedactMode } from '@tlsdoctor/report';
@@ -49,9 +50,10 @@ export async function runPcap(o: PcapOptions): Promise<number> {
   tuneHeapForCaptureAnalysis();
   const inputs: InputSummary[] = [];
   const wantFacts = factsWanted(o.format, o.verbose);
-  // Records are diagnosed as their connections end and then dropped. JSON keeps every report
-  // row; a table or Markdown report keeps the rows and details it shows, and counts the rest.
-  const shown = new ShownItems(o.format === 'json' ? 0 : o.limit, o.format === 'table' && o.verbose);
+  // Records are diagnosed as their connections end and then dropped. JSON lists every report
+  // row: they wait in a temporary file, not in memory. A table or Markdown report keeps the rows
+  // and details it shows, and counts the rest.
+  const shown = o.format === 'json' ? new JsonSpool() : new ShownItems(o.limit, o.format === 'table' && o.verbose);
   let failed = false;
   for (const file of o.files) {
     let a: CaptureAnalysis;
@@ -78,15 +80,22 @@ export async function runPcap(o: PcapOptions): Promise<number> {
     inputs.push(inputSummary(a));
     shown.endFile();
   }
-  const report: Report = {
+  const head: Report = {
     schemaVersion: SCHEMA_VERSION,
     tool: TOOL,
     command: 'pcap',
     generatedAt: new Date().toISOString(),
     input: { files: inputs },
     summary: shown.summary,
-    connections: shown.items(),
   };
-  writeReport(report, o.format, o.redact, o.verbose, o.limit);
-  return exitFor(report.summary.worst, failed);
+  if (shown instanceof JsonSpool) {
+    try {
+      writeJsonList(head, 'connections', shown.count, shown.texts(o.redact), (s) => void process.stdout.write(s));
+    } finally {
+      shown.close();
+    }
+  } else {
+    writeReport({ ...head, connections: shown.items() }, o.format, o.redact, o.verbose, o.limit);
+  }
+  return exitFor(head.summary.worst, failed);
 }

@@ -14,9 +14,7 @@ export class ShownItems {
   private details = new MaxIdHeap();
   private all: ReportItem[] | undefined;
   private readonly kept: ReportItem[] = [];
-  /** Every item added, kept or not, of the files ended so far. */
-  private readonly total: Summary = emptySummary();
-  private fileSummary: Summary = emptySummary();
+  private readonly counted = new SummaryByFile();
 
   constructor(limit: number, private readonly verbose: boolean) {
     this.rowsLeft = limit > 0 ? limit : Infinity;
@@ -25,7 +23,7 @@ export class ShownItems {
   }
 
   add(it: ReportItem): void {
-    addToSummary(this.fileSummary, it);
+    this.counted.add(it);
     if (this.all) {
       this.all.push(it);
       return;
@@ -42,12 +40,7 @@ export class ShownItems {
     for (const it of items) this.kept.push(it);
     this.rowsLeft -= this.rows.size;
     this.detailsLeft -= this.details.size;
-    const s = this.total;
-    const f = this.fileSummary;
-    s.total += f.total;
-    for (const k of Object.keys(f.bySeverity) as (keyof Summary['bySeverity'])[]) s.bySeverity[k] += f.bySeverity[k];
-    for (const [code, n] of Object.entries(f.byCode)) s.byCode[code] = (s.byCode[code] ?? 0) + n;
-    s.worst = worst([s.worst, f.worst]);
+    this.counted.endFile();
     this.dropFile();
   }
 
@@ -56,21 +49,52 @@ export class ShownItems {
     if (this.all) this.all = [];
     this.rows = new MaxIdHeap();
     this.details = new MaxIdHeap();
-    this.fileSummary = emptySummary();
+    this.counted.dropFile();
   }
 
-  /**
-   * The summary of every item added. Codes are listed by name: items arrive in the order their
-   * connections ended, which should not decide the order of anything printed.
-   */
   get summary(): Summary {
-    const byCode = Object.fromEntries(Object.entries(this.total.byCode).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return { ...this.total, byCode };
+    return this.counted.summary;
   }
 
   /** What the report lists, in order. */
   items(): ReportItem[] {
     return this.kept;
+  }
+}
+
+/**
+ * The summary of the items of every file read whole: a file's items count once the file ends,
+ * and not at all if it could not be read.
+ */
+export class SummaryByFile {
+  private readonly total: Summary = emptySummary();
+  private file: Summary = emptySummary();
+
+  add(it: ReportItem): void {
+    addToSummary(this.file, it);
+  }
+
+  endFile(): void {
+    const s = this.total;
+    const f = this.file;
+    s.total += f.total;
+    for (const k of Object.keys(f.bySeverity) as (keyof Summary['bySeverity'])[]) s.bySeverity[k] += f.bySeverity[k];
+    for (const [code, n] of Object.entries(f.byCode)) s.byCode[code] = (s.byCode[code] ?? 0) + n;
+    s.worst = worst([s.worst, f.worst]);
+    this.dropFile();
+  }
+
+  dropFile(): void {
+    this.file = emptySummary();
+  }
+
+  /**
+   * Codes are listed by name: items arrive in the order their connections ended, which should
+   * not decide the order of anything printed.
+   */
+  get summary(): Summary {
+    const byCode = Object.fromEntries(Object.entries(this.total.byCode).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return { ...this.total, byCode };
   }
 }
 

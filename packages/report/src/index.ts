@@ -1,6 +1,6 @@
 export { addToSummary, connectionFacts, connectionItem, detailLimit, emptySummary, formatEndpoint, hasDetails, inputSummary, itemsWithDetails, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Report, type ReportItem, type Summary } from './model.js';
-export { redact, redactor, type RedactMode } from './redact.js';
+export { redact, redactor, RedactionKeys, type RedactMode } from './redact.js';
 export { renderTerminal, summaryLine, type TerminalOptions } from './terminal.js';
 export { renderMarkdown } from './markdown.js';
 export { useColor, paint, bold } from './style.js';
-export { writeJson } from './json.js';
+export { listItemJson, writeJson, writeJsonList } from './json.js';

@@ -1,4 +1,4 @@
-import type { Report } from './model.js';
+import type { Report, ReportItem } from './model.js';
 import { redactor, type RedactMode } from './redact.js';
 
 /** Output is handed on in pieces of about this size. */
@@ -18,17 +18,41 @@ export function writeJson(report: Report, mode: RedactMode, write: (piece: strin
     write(JSON.stringify(redact(report), null, 2) + '\n');
     return;
   }
-  const rest: Partial<Report> = { ...report };
-  delete rest[key];
+  const head: Partial<Report> = { ...report };
+  delete head[key];
+  writeJsonList(redact(head), key, items.length, (function* () {
+    for (const it of items) yield listItemJson(redact(it));
+  })(), write);
+}
+
+/**
+ * One item of a report's list as `JSON.stringify(report, null, 2)` lays it out there (indented by
+ * four spaces, no trailing comma).
+ */
+export function listItemJson(item: ReportItem): string {
+  // JSON escapes line breaks inside strings, so every line break here is the layout's own.
+  return '    ' + JSON.stringify(item, null, 2).replace(/\n/g, '\n    ');
+}
+
+/**
+ * Writes `head` with a list of `count` items as its last member, the items given as the texts of
+ * listItemJson, in order: the text of one JSON.stringify of the whole report, made piece by piece.
+ */
+export function writeJsonList(head: Partial<Report>, key: 'connections' | 'targets', count: number, texts: Iterable<string>, write: (piece: string) => void): void {
+  if (count === 0) {
+    write(JSON.stringify({ ...head, [key]: [] }, null, 2) + '\n');
+    return;
+  }
   // The report without its list ends in "\n}": the list goes in as its last member.
-  let out = JSON.stringify(redact(rest), null, 2).slice(0, -2) + `,\n  ${JSON.stringify(key)}: [\n`;
-  for (let i = 0; i < items.length; i++) {
-    // JSON escapes line breaks inside strings, so every line break here is the layout's own.
-    out += '    ' + JSON.stringify(redact(items[i]), null, 2).replace(/\n/g, '\n    ') + (i < items.length - 1 ? ',\n' : '\n');
+  let out = JSON.stringify(head, null, 2).slice(0, -2) + `,\n  ${JSON.stringify(key)}: [\n`;
+  let i = 0;
+  for (const text of texts) {
+    out += text + (++i < count ? ',\n' : '\n');
     if (out.length >= PIECE) {
       write(out);
       out = '';
     }
   }
+  if (i !== count) throw new Error(`a report list of ${count} items had ${i}`);
   write(out + '  ]\n}\n');
 }

@@ -17,31 +17,74 @@ export function redact(report: Report, mode: RedactMode): Report {
  * are numbered over the whole report either way.
  */
 export function redactor(report: Report, mode: RedactMode): <T>(v: T) => T {
-  if (mode === 'none') return (v) => v;
-  const map = new Map<string, string>();
-  const counts = new Map<string, number>();
-  const add = (value: string | null | undefined, prefix: string) => {
-    if (!value || map.has(value)) return;
-    const n = (counts.get(prefix) ?? 0) + 1;
-    counts.set(prefix, n);
-    map.set(value, `${prefix}-${n}`);
-  };
+  const keys = new RedactionKeys();
   const items: ReportItem[] = [...(report.connections ?? []), ...(report.targets ?? [])];
-  for (const it of items) add(it.client?.ip, 'client');
-  if (mode === 'all') {
-    for (const it of items) add(it.server.ip, 'server');
-    for (const it of items) add(it.sni, 'host');
-    for (const t of report.input.targets ?? []) add(t, 'host');
+  items.forEach((it, i) => keys.note(it, i));
+  return keys.redactor(mode, report.input.targets);
+}
+
+/**
+ * The values a redaction replaces, noted item by item in any order, each with the place of the
+ * item in the report: the placeholders come out numbered as if the items had been read in report
+ * order (client-1 is the first connection's client), so a report written from items that arrive
+ * as their connections end reads the same as one built whole. Holds one entry per distinct value.
+ */
+export class RedactionKeys {
+  private readonly clients = new Map<string, number>();
+  private readonly servers = new Map<string, number>();
+  private readonly hosts = new Map<string, number>();
+
+  /** `order`: the item's place in the report (any increasing numbering will do). */
+  note(it: ReportItem, order: number): void {
+    earliest(this.clients, it.client?.ip, order);
+    earliest(this.servers, it.server.ip, order);
+    earliest(this.hosts, it.sni, order);
   }
-  if (map.size === 0) return (v) => v;
-  const replace = replacer(map);
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return replace(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return <T>(v: T) => walk(v) as T;
+
+  /** Takes in what another collection noted (a file's items, once the file has been read whole). */
+  absorb(other: RedactionKeys): void {
+    for (const [v, order] of other.clients) earliest(this.clients, v, order);
+    for (const [v, order] of other.servers) earliest(this.servers, v, order);
+    for (const [v, order] of other.hosts) earliest(this.hosts, v, order);
+  }
+
+  redactor(mode: RedactMode, inputTargets: string[] = []): <T>(v: T) => T {
+    if (mode === 'none') return (v) => v;
+    const map = new Map<string, string>();
+    const counts = new Map<string, number>();
+    const add = (value: string, prefix: string) => {
+      if (map.has(value)) return;
+      const n = (counts.get(prefix) ?? 0) + 1;
+      counts.set(prefix, n);
+      map.set(value, `${prefix}-${n}`);
+    };
+    // A value is numbered once, under the first kind it is found as: clients, then servers, then names.
+    for (const v of inOrder(this.clients)) add(v, 'client');
+    if (mode === 'all') {
+      for (const v of inOrder(this.servers)) add(v, 'server');
+      for (const v of inOrder(this.hosts)) add(v, 'host');
+      for (const t of inputTargets) if (t) add(t, 'host');
+    }
+    if (map.size === 0) return (v) => v;
+    const replace = replacer(map);
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return replace(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      return v;
+    };
+    return <T>(v: T) => walk(v) as T;
+  }
+}
+
+function earliest(m: Map<string, number>, value: string | null | undefined, order: number): void {
+  if (!value) return;
+  const seen = m.get(value);
+  if (seen === undefined || order < seen) m.set(value, order);
+}
+
+function inOrder(m: Map<string, number>): string[] {
+  return [...m].sort((a, b) => a[1] - b[1]).map(([v]) => v);
 }
 
 /** Characters of an address or a name, and of the address:port form reports write. */

@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { summarize, writeJson, writeJsonList, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
+import { makeItems, report, shuffled } from '../../../test/helpers/report-items.js';
+import { JsonSpool } from './json-spool.js';
+
+/** The JSON a spool writes, for items added file by file in an order their connections could end in. */
+function spooled(files: ReturnType<typeof makeItems>[], mode: RedactMode, dropped: number[] = [], dir?: string): string {
+  const spool = new JsonSpool(dir);
+  for (const [k, f] of files.entries()) {
+    for (const it of shuffled(f, k + 5)) spool.add(it);
+    if (dropped.includes(k)) spool.dropFile();
+    else spool.endFile();
+  }
+  const pieces: string[] = [];
+  const { connections: _, ...head } = report([], spool.summary);
+  writeJsonList(head, 'connections', spool.count, spool.texts(mode), (p) => pieces.push(p));
+  spool.close();
+  return pieces.join('');
+}
+
+/** The summary of the items with its codes by name, as the CLI lists them (items end in any order). */
+function byName(items: ReportItem[]): Report['summary'] {
+  const s = summarize(items);
+  return { ...s, byCode: Object.fromEntries(Object.entries(s.byCode).sort(([a], [b]) => (a < b ? -1 : 1))) };
+}
+
+function whole(r: Report, mode: RedactMode): string {
+  const pieces: string[] = [];
+  writeJson(r, mode, (p) => pieces.push(p));
+  return pieces.join('');
+}
+
+describe('JsonSpool: every item, out of memory, written as the whole report would be', () => {
+  const files = [makeItems('a.pcap', 150, 7), makeItems('b.pcap', 2500, 11), makeItems('c.pcap', 0, 1), makeItems('d.pcap', 40, 3)];
+
+  it.each([
+    // [redaction, files that could not be read]
+    ['none', []],
+    ['clients', []],
+    ['all', []],
+    ['all', [0]],
+    ['none', [1, 3]],
+    ['all', [0, 1, 2, 3]],
+  ] as [RedactMode, number[]][])('redaction %s, files dropped %j', (mode, dropped) => {
+    const kept = files.filter((_, k) => !dropped.includes(k)).flat();
+    expect(spooled(files, mode, dropped)).toBe(whole(report(kept, byName(kept)), mode));
+  });
+
+  it('leaves no file behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-spool-'));
+    spooled(files, 'none', [], dir);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('names the directory it cannot write to', () => {
+    expect(() => new JsonSpool('/nonexistent/tlsdoctor')).toThrow(/temporary file in \/nonexistent\/tlsdoctor \(ENOENT\); set TMPDIR/);
+  });
+});

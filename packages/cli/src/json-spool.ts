@@ -1,0 +1,170 @@
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { listItemJson, RedactionKeys, type RedactMode, type ReportItem, type Summary } from '@tlsdoctor/report';
+import { UsageError } from './exit.js';
+import { SummaryByFile } from './shown-items.js';
+
+/** Pending text is written out to the spool file past this many characters. */
+const FLUSH = 1 << 20;
+
+/** Where one file's items lie in the spool, in the order they arrived (their connections' ends). */
+class FileIndex {
+  ids = new Float64Array(1024);
+  offsets = new Float64Array(1024);
+  lengths = new Float64Array(1024);
+  size = 0;
+
+  push(id: number, offset: number, length: number): void {
+    if (this.size === this.ids.length) {
+      this.ids = grown(this.ids);
+      this.offsets = grown(this.offsets);
+      this.lengths = grown(this.lengths);
+    }
+    this.ids[this.size] = id;
+    this.offsets[this.size] = offset;
+    this.lengths[this.size] = length;
+    this.size++;
+  }
+
+  /** Positions of the entries in id order. */
+  order(): Uint32Array {
+    const o = new Uint32Array(this.size);
+    for (let i = 0; i < o.length; i++) o[i] = i;
+    return o.sort((a, b) => this.ids[a] - this.ids[b]);
+  }
+}
+
+function grown(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The items of a JSON report, every one of them, without holding them: each item's JSON text
+ * goes to a temporary file as its connection ends, and is read back, file after file and by id
+ * within a file, when the report is written. Memory holds 24 bytes per item (where its text lies)
+ * and one entry per distinct address or name (for --redact), not the items.
+ *
+ * The file is unlinked as soon as it is opened (where the system allows): nothing is left behind,
+ * even if the process is killed. It is created readable by its owner only: it holds what the
+ * capture showed.
+ */
+export class JsonSpool {
+  private readonly fd: number;
+  private readonly path: string;
+  private unlinked = false;
+  private written = 0;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private current = new FileIndex();
+  private readonly files: FileIndex[] = [];
+  private readonly counted = new SummaryByFile();
+  private readonly keys = new RedactionKeys();
+  private fileKeys = new RedactionKeys();
+  /** Items of earlier files come first: a file's place times this, plus the id, orders items for redaction. */
+  private fileNumber = 0;
+
+  constructor(dir = tmpdir()) {
+    this.path = join(dir, `tlsdoctor-${process.pid}-${Date.now().toString(36)}.json.tmp`);
+    try {
+      this.fd = openSync(this.path, 'wx+', 0o600);
+    } catch (e) {
+      throw new UsageError(`cannot create the JSON report's temporary file in ${dir} (${errorCode(e)}); set TMPDIR to a writable directory`);
+    }
+    try {
+      unlinkSync(this.path);
+      this.unlinked = true;
+    } catch {
+      // Windows keeps an open file's name: it goes in close().
+    }
+  }
+
+  add(it: ReportItem): void {
+    this.counted.add(it);
+    this.fileKeys.note(it, this.fileNumber * 2 ** 32 + it.id);
+    const text = listItemJson(it);
+    const bytes = Buffer.byteLength(text);
+    this.current.push(it.id, this.written, bytes);
+    this.written += bytes;
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (this.pendingChars >= FLUSH) this.flush();
+  }
+
+  endFile(): void {
+    this.files.push(this.current);
+    this.current = new FileIndex();
+    this.counted.endFile();
+    this.keys.absorb(this.fileKeys);
+    this.fileKeys = new RedactionKeys();
+    this.fileNumber++;
+  }
+
+  /** Forgets the current file's items (a file that could not be read); their text stays unread in the spool. */
+  dropFile(): void {
+    this.current = new FileIndex();
+    this.counted.dropFile();
+    this.fileKeys = new RedactionKeys();
+    this.fileNumber++;
+  }
+
+  get summary(): Summary {
+    return this.counted.summary;
+  }
+
+  get count(): number {
+    return this.files.reduce((n, f) => n + f.size, 0);
+  }
+
+  /**
+   * The items' texts in report order, redacted as `mode` says with placeholders numbered in that
+   * order (input targets last, as a report built whole would number them).
+   */
+  *texts(mode: RedactMode, inputTargets?: string[]): Generator<string> {
+    this.flush();
+    const redact = this.keys.redactor(mode, inputTargets);
+    let buf = Buffer.alloc(64 * 1024);
+    for (const f of this.files) {
+      for (const i of f.order()) {
+        const len = f.lengths[i];
+        if (len > buf.length) buf = Buffer.alloc(Math.max(len, buf.length * 2));
+        for (let got = 0; got < len; ) {
+          const n = readSync(this.fd, buf, got, len - got, f.offsets[i] + got);
+          if (n === 0) throw new Error(`the JSON report's temporary file ${this.path} ended early`);
+          got += n;
+        }
+        const text = buf.toString('utf8', 0, len);
+        yield mode === 'none' ? text : listItemJson(redact(JSON.parse(text) as ReportItem));
+      }
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    if (!this.unlinked) {
+      try {
+        unlinkSync(this.path);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const b = Buffer.from(this.pending.join(''));
+    try {
+      for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
+    } catch (e) {
+      throw new UsageError(`cannot write the JSON report's temporary file in ${dirname(this.path)} (${errorCode(e)}); set TMPDIR to a directory with room`);
+    }
+    this.pending = [];
+    this.pendingChars = 0;
+  }
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+}
