@@ -1,6 +1,6 @@
 // Bad input gets one clear line naming what is wrong and where, a non-zero exit, and nothing
 // else lost: what could be read is still reported.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,18 @@ describe('tlsdoctor pcap on bad input', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).connections).toHaveLength(1);
     expect(r.stderr).toMatch(/empty\.pcap: the file is empty/);
+  });
+
+  it('JSON: connections wait in $TMPDIR and nothing is left there; a $TMPDIR that cannot be written is named', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tlsdoctor-json-tmp-'));
+    const files = [join(FIXTURES, 'sni-reset.pcap'), join(FIXTURES, 'handshake-ok-curl-tls13.pcap')];
+    const ok = runCli(['pcap', ...files, '--format', 'json'], { TMPDIR: tmp });
+    expect(JSON.parse(ok.stdout).connections.map((c: { source: string }) => c.source)).toEqual(files);
+    expect(readdirSync(tmp)).toEqual([]);
+    const bad = runCli(['pcap', ...files, '--format', 'json'], { TMPDIR: join(tmp, 'missing') });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`tlsdoctor: cannot create the JSON report's temporary file in ${join(tmp, 'missing')} (ENOENT); set TMPDIR to a writable directory\n`);
+    expect(bad.stdout).toBe('');
   });
 
   it.each([

@@ -2,11 +2,13 @@ import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { listItemJson, RedactionKeys, type RedactMode, type ReportItem, type Summary } from '@tlsdoctor/report';
-import { UsageError } from './exit.js';
 import { SummaryByFile } from './shown-items.js';
 
 /** Pending text is written out to the spool file past this many characters. */
 const FLUSH = 1 << 20;
+
+/** The temporary file could not be made or written: the JSON report cannot be, whatever the captures hold. */
+export class SpoolError extends Error {}
 
 /** Where one file's items lie in the spool, in the order they arrived (their connections' ends). */
 class FileIndex {
@@ -71,7 +73,7 @@ export class JsonSpool {
     try {
       this.fd = openSync(this.path, 'wx+', 0o600);
     } catch (e) {
-      throw new UsageError(`cannot create the JSON report's temporary file in ${dir} (${errorCode(e)}); set TMPDIR to a writable directory`);
+      throw new SpoolError(`cannot create the JSON report's temporary file in ${dir} (${errorCode(e)}); set TMPDIR to a writable directory`);
     }
     try {
       unlinkSync(this.path);
@@ -158,7 +160,7 @@ export class JsonSpool {
     try {
       for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
     } catch (e) {
-      throw new UsageError(`cannot write the JSON report's temporary file in ${dirname(this.path)} (${errorCode(e)}); set TMPDIR to a directory with room`);
+      throw new SpoolError(`cannot write the JSON report's temporary file in ${dirname(this.path)} (${errorCode(e)}); set TMPDIR to a directory with room`);
     }
     this.pending = [];
     this.pendingChars = 0;

@@ -2,8 +2,8 @@ import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type Cap
 import { CaptureError } from '@tlsdoctor/capture';
 import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, writeJsonList, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/rules';
-import { exitFor } from './exit.js';
-import { JsonSpool } from './json-spool.js';
+import { EXIT, exitFor } from './exit.js';
+import { JsonSpool, SpoolError } from './json-spool.js';
 import { ShownItems } from './shown-items.js';
 import { factsWanted, writeReport, type Format } from './output.js';
 import type { RedactMode } from '@tlsdoctor/report';
@@ -46,6 +46,16 @@ function progress(file: string): ((read: number, size: number) => void) | undefi
 }
 
 export async function runPcap(o: PcapOptions): Promise<number> {
+  try {
+    return await reportCaptures(o);
+  } catch (e) {
+    if (!(e instanceof SpoolError)) throw e;
+    process.stderr.write(`tlsdoctor: ${e.message}\n`);
+    return EXIT.USAGE_OR_INPUT;
+  }
+}
+
+async function reportCaptures(o: PcapOptions): Promise<number> {
   // This process exists to read captures: let V8 place connection objects for that workload.
   tuneHeapForCaptureAnalysis();
   const inputs: InputSummary[] = [];
