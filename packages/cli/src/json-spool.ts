@@ -122,11 +122,12 @@ export class JsonSpool {
 
   /**
    * The items' texts in report order, redacted as `mode` says with placeholders numbered in that
-   * order (input targets last, as a report built whole would number them).
+   * order (input targets last, as a report built whole would number them). Redaction works on
+   * the text: the items are never parsed back.
    */
   *texts(mode: RedactMode, inputTargets?: string[]): Generator<string> {
     this.flush();
-    const redact = this.keys.redactor(mode, inputTargets);
+    const redact = this.keys.textRedactor(mode, inputTargets);
     let buf = Buffer.alloc(64 * 1024);
     for (const f of this.files) {
       for (const i of f.order()) {
@@ -137,8 +138,7 @@ export class JsonSpool {
           if (n === 0) throw new Error(`the JSON report's temporary file ${this.path} ended early`);
           got += n;
         }
-        const text = buf.toString('utf8', 0, len);
-        yield mode === 'none' ? text : listItemJson(redact(JSON.parse(text) as ReportItem));
+        yield redact(buf.toString('utf8', 0, len));
       }
     }
   }

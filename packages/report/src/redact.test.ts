@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Report, ReportItem } from './model.js';
-import { redact } from './redact.js';
+import { redact, RedactionKeys } from './redact.js';
 
 function item(client: string, server: string, sni: string | null, evidence: string): ReportItem {
   return {
@@ -45,5 +45,24 @@ describe('redact', () => {
   it('clients only: servers and names stay', () => {
     const r = redact(report([item('10.0.0.1', '198.18.0.1', 'example.com', 'from 10.0.0.1:50000 to 198.18.0.1:443 (example.com)')]), 'clients');
     expect(r.connections![0].diagnoses[0].evidence[0]).toBe('from client-1:50000 to 198.18.0.1:443 (example.com)');
+  });
+
+  it.each([
+    // [evidence line]: redacting JSON text gives the JSON of the redacted object
+    ['RST/ACK from 198.18.0.1:443 to 10.0.0.1'],
+    ['quoted "10.0.0.1" and a line break\n10.0.0.1 then a tab\t198.18.0.1:443'],
+    ['a backslash \\10.0.0.1 and \u0001example.com'],
+    ['ex ample! with "quotes" around ex ample!'],
+    ['"example.com": looks like a key'],
+    ['nothing to hide'],
+  ])('as JSON text: %j', (line) => {
+    const items = [item('10.0.0.1', '198.18.0.1', 'example.com', line), item('10.0.0.2', 'fd7d::2', 'ex ample!', line)];
+    const keys = new RedactionKeys();
+    items.forEach((it, i) => keys.note(it, i));
+    for (const mode of ['clients', 'all'] as const) {
+      const text = keys.textRedactor(mode);
+      const object = keys.redactor(mode);
+      for (const it of items) expect(text(JSON.stringify(it, null, 2))).toBe(JSON.stringify(object(it), null, 2));
+    }
   });
 });

@@ -49,8 +49,42 @@ export class RedactionKeys {
   }
 
   redactor(mode: RedactMode, inputTargets: string[] = []): <T>(v: T) => T {
-    if (mode === 'none') return (v) => v;
+    const map = this.placeholders(mode, inputTargets);
+    if (map.size === 0) return (v) => v;
+    const replace = replacer(map);
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return replace(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      return v;
+    };
+    return <T>(v: T) => walk(v) as T;
+  }
+
+  /**
+   * The same redaction applied to JSON text: every string value (not the keys) is redacted as
+   * the redactor would redact it in the object, and the text around it is left as it is, so the
+   * result is the JSON.stringify of the redacted object, without parsing the text into objects.
+   */
+  textRedactor(mode: RedactMode, inputTargets: string[] = []): (json: string) => string {
+    const map = this.placeholders(mode, inputTargets);
+    if (map.size === 0) return (json) => json;
+    const replace = replacer(map);
+    return (json) =>
+      json.replace(STRING_LITERAL, (literal: string, key: string | undefined) => {
+        if (key !== undefined) return literal;
+        // Without escapes the literal's inside is the string itself; placeholders need none.
+        if (!literal.includes('\\')) return replace(literal);
+        const value = JSON.parse(literal) as string;
+        const out = replace(value);
+        return out === value ? literal : JSON.stringify(out);
+      });
+  }
+
+  /** Each value to replace and its placeholder, numbered in report order. */
+  private placeholders(mode: RedactMode, inputTargets: string[]): Map<string, string> {
     const map = new Map<string, string>();
+    if (mode === 'none') return map;
     const counts = new Map<string, number>();
     const add = (value: string, prefix: string) => {
       if (map.has(value)) return;
@@ -65,17 +99,12 @@ export class RedactionKeys {
       for (const v of inOrder(this.hosts)) add(v, 'host');
       for (const t of inputTargets) if (t) add(t, 'host');
     }
-    if (map.size === 0) return (v) => v;
-    const replace = replacer(map);
-    const walk = (v: unknown): unknown => {
-      if (typeof v === 'string') return replace(v);
-      if (Array.isArray(v)) return v.map(walk);
-      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-      return v;
-    };
-    return <T>(v: T) => walk(v) as T;
+    return map;
   }
 }
+
+/** A JSON string literal, and the colon after it when it is an object's key. */
+const STRING_LITERAL = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
 
 function earliest(m: Map<string, number>, value: string | null | undefined, order: number): void {
   if (!value) return;
