@@ -8,7 +8,7 @@ import { JsonSpool } from './json-spool.js';
 
 /** The JSON a spool writes, for items added file by file in an order their connections could end in. */
 function spooled(files: ReturnType<typeof makeItems>[], mode: RedactMode, dropped: number[] = [], dir?: string): string {
-  const spool = new JsonSpool(dir);
+  const spool = new JsonSpool(mode !== 'none', dir);
   for (const [k, f] of files.entries()) {
     for (const it of shuffled(f, k + 5)) spool.add(it);
     if (dropped.includes(k)) spool.dropFile();
@@ -56,6 +56,6 @@ describe('JsonSpool: every item, out of memory, written as the whole report woul
   });
 
   it('names the directory it cannot write to', () => {
-    expect(() => new JsonSpool('/nonexistent/tlsdoctor')).toThrow(/temporary file in \/nonexistent\/tlsdoctor \(ENOENT\); set TMPDIR/);
+    expect(() => new JsonSpool(false, '/nonexistent/tlsdoctor')).toThrow(/temporary file in \/nonexistent\/tlsdoctor \(ENOENT\); set TMPDIR/);
   });
 });

@@ -68,7 +68,8 @@ export class JsonSpool {
   /** Items of earlier files come first: a file's place times this, plus the id, orders items for redaction. */
   private fileNumber = 0;
 
-  constructor(dir = tmpdir()) {
+  /** `redacting`: whether the report will be redacted (the values to replace are noted only then). */
+  constructor(private readonly redacting: boolean, dir = tmpdir()) {
     this.path = join(dir, `tlsdoctor-${process.pid}-${Date.now().toString(36)}.json.tmp`);
     try {
       this.fd = openSync(this.path, 'wx+', 0o600);
@@ -85,7 +86,7 @@ export class JsonSpool {
 
   add(it: ReportItem): void {
     this.counted.add(it);
-    this.fileKeys.note(it, this.fileNumber * 2 ** 32 + it.id);
+    if (this.redacting) this.fileKeys.note(it, this.fileNumber * 2 ** 32 + it.id);
     const text = listItemJson(it);
     const bytes = Buffer.byteLength(text);
     this.current.push(it.id, this.written, bytes);
@@ -126,6 +127,8 @@ export class JsonSpool {
    * the text: the items are never parsed back.
    */
   *texts(mode: RedactMode, inputTargets?: string[]): Generator<string> {
+    // Without the values noted, a redaction would replace nothing: never write that as redacted.
+    if (mode !== 'none' && !this.redacting) throw new Error('a report redacted from a spool made without redaction');
     this.flush();
     const redact = this.keys.textRedactor(mode, inputTargets);
     let buf = Buffer.alloc(64 * 1024);

@@ -63,7 +63,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   // Records are diagnosed as their connections end and then dropped. JSON lists every report
   // row: they wait in a temporary file, not in memory. A table or Markdown report keeps the rows
   // and details it shows, and counts the rest.
-  const shown = o.format === 'json' ? new JsonSpool() : new ShownItems(o.limit, o.format === 'table' && o.verbose);
+  const shown = o.format === 'json' ? new JsonSpool(o.redact !== 'none') : new ShownItems(o.limit, o.format === 'table' && o.verbose);
   let failed = false;
   for (const file of o.files) {
     let a: CaptureAnalysis;
