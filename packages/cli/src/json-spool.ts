@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -70,7 +71,7 @@ export class JsonSpool {
 
   /** `redacting`: whether the report will be redacted (the values to replace are noted only then). */
   constructor(private readonly redacting: boolean, dir = tmpdir()) {
-    this.path = join(dir, `tlsdoctor-${process.pid}-${Date.now().toString(36)}.json.tmp`);
+    this.path = join(dir, `tlsdoctor-${process.pid}-${randomBytes(6).toString('hex')}.json.tmp`);
     try {
       this.fd = openSync(this.path, 'wx+', 0o600);
     } catch (e) {
