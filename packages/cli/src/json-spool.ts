@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { listItemJson, RedactionKeys, type RedactMode, type ReportItem, type Summary } from '@tlsdoctor/report';
+import { listItemJson, RedactionKeys, writeJsonList, type RedactMode, type Report, type ReportItem, type Summary } from '@tlsdoctor/report';
 import { SummaryByFile } from './shown-items.js';
 
 /** Pending text is written out to the spool file past this many characters. */
@@ -123,15 +123,19 @@ export class JsonSpool {
   }
 
   /**
-   * The items' texts in report order, redacted as `mode` says with placeholders numbered in that
-   * order (input targets last, as a report built whole would number them). Redaction works on
-   * the text: the items are never parsed back.
+   * Writes the report: `head` (everything but the list) and the spooled items, in report order,
+   * redacted as `mode` says with placeholders numbered in that order, head included. Redaction
+   * works on the items' text: they are never parsed back.
    */
-  *texts(mode: RedactMode, inputTargets?: string[]): Generator<string> {
+  writeReport(head: Report, mode: RedactMode, write: (piece: string) => void): void {
     // Without the values noted, a redaction would replace nothing: never write that as redacted.
     if (mode !== 'none' && !this.redacting) throw new Error('a report redacted from a spool made without redaction');
     this.flush();
-    const redact = this.keys.textRedactor(mode, inputTargets);
+    const targets = head.input.targets;
+    writeJsonList(this.keys.redactor(mode, targets)(head), 'connections', this.count, this.texts(this.keys.textRedactor(mode, targets)), write);
+  }
+
+  private *texts(redact: (json: string) => string): Generator<string> {
     let buf = Buffer.alloc(64 * 1024);
     for (const f of this.files) {
       for (const i of f.order()) {

@@ -1,6 +1,6 @@
 import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
-import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, writeJsonList, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
+import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/rules';
 import { EXIT, exitFor } from './exit.js';
 import { JsonSpool, SpoolError } from './json-spool.js';
@@ -100,7 +100,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   };
   if (shown instanceof JsonSpool) {
     try {
-      writeJsonList(head, 'connections', shown.count, shown.texts(o.redact), (s) => void process.stdout.write(s));
+      shown.writeReport(head, o.redact, (s) => void process.stdout.write(s));
     } finally {
       shown.close();
     }
