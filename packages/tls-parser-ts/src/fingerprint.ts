@@ -24,13 +24,13 @@ export function ja3(ch: ClientHello): Ja3 {
     (ch.supportedGroups ?? []).filter(notGrease).join('-'),
     (ch.ecPointFormats ?? []).join('-'),
   ].join(',');
-  return { string: s, hash: md5Hex(s) };
+  return { string: s, hash: md5Cached(s) };
 }
 
 /** JA3S: server version, chosen cipher, extensions in order. */
 export function ja3s(sh: ServerHello): Ja3 {
   const s = [String(sh.legacyVersion), String(sh.cipherSuite), sh.extensionTypes.filter(notGrease).join('-')].join(',');
-  return { string: s, hash: md5Hex(s) };
+  return { string: s, hash: md5Cached(s) };
 }
 
 export interface Ja4 {
@@ -85,7 +85,30 @@ function ja4Alpn(ch: ClientHello): string {
 }
 
 const twoDigits = (n: number) => (n > 99 ? '99' : n < 10 ? `0${n}` : String(n));
-const hash12 = (s: string) => (s === '' ? '000000000000' : sha256Hex(s).slice(0, 12));
+const hash12 = (s: string) => (s === '' ? '000000000000' : sha256Cached(s).slice(0, 12));
+
+/**
+ * A capture's hellos come from a handful of client builds, so the same lists are hashed again
+ * and again (our digests are plain TypeScript, a few microseconds each). The last digests are
+ * kept, at most CACHE_SIZE of each kind; past that the cache starts over.
+ */
+const CACHE_SIZE = 4096;
+
+function cached(digest: (s: string) => string): (s: string) => string {
+  let memo = new Map<string, string>();
+  return (s) => {
+    let d = memo.get(s);
+    if (d === undefined) {
+      if (memo.size >= CACHE_SIZE) memo = new Map();
+      d = digest(s);
+      memo.set(s, d);
+    }
+    return d;
+  };
+}
+
+const sha256Cached = cached(sha256Hex);
+const md5Cached = cached(md5Hex);
 
 /** JA4 per FoxIO's technical_details/JA4.md; `transport` is 't' for TLS over TCP. */
 export function ja4(ch: ClientHello, transport: 't' | 'q' | 'd' = 't'): Ja4 {
