@@ -89,14 +89,18 @@ const hash12 = (s: string) => (s === '' ? '000000000000' : sha256Cached(s).slice
 
 /**
  * A capture's hellos come from a handful of client builds, so the same lists are hashed again
- * and again (our digests are plain TypeScript, a few microseconds each). The last digests are
- * kept, at most CACHE_SIZE of each kind; past that the cache starts over.
+ * and again (our digests are plain TypeScript, a few microseconds each). Digests are kept for
+ * up to CACHE_SIZE inputs of each kind, then the cache starts over. Inputs longer than
+ * CACHE_INPUT characters (typical lists are a few hundred; a hostile hello's can be 100,000)
+ * are not kept, so the cache stays under a few megabytes whatever a capture holds.
  */
 const CACHE_SIZE = 4096;
+const CACHE_INPUT = 2048;
 
 function cached(digest: (s: string) => string): (s: string) => string {
   let memo = new Map<string, string>();
   return (s) => {
+    if (s.length > CACHE_INPUT) return digest(s);
     let d = memo.get(s);
     if (d === undefined) {
       if (memo.size >= CACHE_SIZE) memo = new Map();
