@@ -118,7 +118,7 @@ export class JsonSpool {
     return this.counted.summary;
   }
 
-  get count(): number {
+  private get count(): number {
     return this.files.reduce((n, f) => n + f.size, 0);
   }
 
