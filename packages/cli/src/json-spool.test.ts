@@ -40,7 +40,10 @@ function whole(r: Report, mode: RedactMode): string {
 }
 
 describe('JsonSpool: every item, out of memory, written as the whole report would be', () => {
-  const files = [makeItems('a.pcap', 150, 7), makeItems('b.pcap', 2500, 11), makeItems('c.pcap', 0, 1), makeItems('d.pcap', 40, 3)];
+  // One item of d.pcap is larger than the spool's 1 MB staging buffer, in characters of three bytes.
+  const big = makeItems('d.pcap', 40, 3);
+  big[17] = { ...big[17], diagnoses: [{ ...big[17].diagnoses[0], evidence: ['终'.repeat(400_000)] }] };
+  const files = [makeItems('a.pcap', 150, 7), makeItems('b.pcap', 2500, 11), makeItems('c.pcap', 0, 1), big];
 
   it.each([
     // [redaction, files that could not be read]

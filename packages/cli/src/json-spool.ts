@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { listItemJson, RedactionKeys, writeJsonList, type RedactMode, type Report, type ReportItem, type Summary } from '@tlsdoctor/report';
 import { SummaryByFile } from './shown-items.js';
 
-/** Pending text is written out to the spool file past this many characters. */
-const FLUSH = 1 << 20;
+/** Items' text is encoded into a staging buffer of this size and written out when it is full. */
+const STAGING = 1 << 20;
 
 /** The temporary file could not be made or written: the JSON report cannot be, whatever the captures hold. */
 export class SpoolError extends Error {}
@@ -59,8 +59,8 @@ export class JsonSpool {
   private readonly path: string;
   private unlinked = false;
   private written = 0;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  private staging = Buffer.allocUnsafe(STAGING);
+  private staged = 0;
   private current = new FileIndex();
   private readonly files: FileIndex[] = [];
   private readonly counted = new SummaryByFile();
@@ -89,12 +89,16 @@ export class JsonSpool {
     this.counted.add(it);
     if (this.redacting) this.fileKeys.note(it, this.fileNumber * 2 ** 32 + it.id);
     const text = listItemJson(it);
-    const bytes = Buffer.byteLength(text);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: room for that means the text fits whole.
+    if (this.staged + text.length * 3 > this.staging.length) {
+      this.flush();
+      if (text.length * 3 > this.staging.length) this.staging = Buffer.allocUnsafe(text.length * 3);
+    }
+    // Encoded once, straight into the buffer that is written: its length comes from the write.
+    const bytes = this.staging.write(text, this.staged);
     this.current.push(it.id, this.written, bytes);
     this.written += bytes;
-    this.pending.push(text);
-    this.pendingChars += text.length;
-    if (this.pendingChars >= FLUSH) this.flush();
+    this.staged += bytes;
   }
 
   endFile(): void {
@@ -163,15 +167,13 @@ export class JsonSpool {
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
-    const b = Buffer.from(this.pending.join(''));
+    const b = this.staging;
     try {
-      for (let off = 0; off < b.length; ) off += writeSync(this.fd, b, off, b.length - off);
+      for (let off = 0; off < this.staged; ) off += writeSync(this.fd, b, off, this.staged - off);
     } catch (e) {
       throw new SpoolError(`cannot write the JSON report's temporary file in ${dirname(this.path)} (${errorCode(e)}); set TMPDIR to a directory with room`);
     }
-    this.pending = [];
-    this.pendingChars = 0;
+    this.staged = 0;
   }
 }
 
