@@ -1,3 +1,4 @@
+export { AlertDescription, HandshakeType } from './registry.generated.js';
 import {
   alertDescriptions,
   cipherSuites,
@@ -45,25 +46,6 @@ export const ContentType = {
   Handshake: 22,
   ApplicationData: 23,
   Heartbeat: 24,
-} as const;
-
-export const HandshakeType = {
-  HelloRequest: 0,
-  ClientHello: 1,
-  ServerHello: 2,
-  NewSessionTicket: 4,
-  EndOfEarlyData: 5,
-  EncryptedExtensions: 8,
-  Certificate: 11,
-  ServerKeyExchange: 12,
-  CertificateRequest: 13,
-  ServerHelloDone: 14,
-  CertificateVerify: 15,
-  ClientKeyExchange: 16,
-  Finished: 20,
-  CertificateStatus: 22,
-  KeyUpdate: 24,
-  MessageHash: 254,
 } as const;
 
 export const Version = {
