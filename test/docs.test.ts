@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CODES } from '@tlsdoctor/rules';
+import { CODES } from '@tlsdoctor/diagnosis';
 import { fixtureFiles, ROOT } from './helpers/fixtures.js';
 
 const doc = readFileSync(join(ROOT, 'docs', 'diagnoses.md'), 'utf8');

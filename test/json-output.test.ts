@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '@tlsdoctor/analysis';
 import { connectionItem, inputSummary, redact, SCHEMA_VERSION, summarize, TOOL, writeJson, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
-import { diagnoseConnection } from '@tlsdoctor/rules';
+import { diagnoseConnection } from '@tlsdoctor/diagnosis';
 import { FIXTURES } from './helpers/fixtures.js';
 
 async function reportOf(files: string[]): Promise<Report> {

@@ -1,7 +1,7 @@
 // Report items made up for the tests of what collects them (ShownItems, JsonSpool): every
 // severity, secondaries, and addresses and names that repeat across items, as redaction meets them.
 import { summarize, type Report, type ReportItem } from '@tlsdoctor/report';
-import { finding, worst, type Code } from '@tlsdoctor/rules';
+import { finding, worst, type Code } from '@tlsdoctor/diagnosis';
 
 const CODES: Code[] = ['HANDSHAKE_OK', 'CAPTURE_PARTIAL', 'DEPRECATED_PROTOCOL', 'TCP_TIMEOUT', 'RESET_AFTER_CLIENT_HELLO'];
 

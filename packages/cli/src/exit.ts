@@ -1,4 +1,4 @@
-import type { Severity } from '@tlsdoctor/rules';
+import type { Severity } from '@tlsdoctor/diagnosis';
 
 /** Exit codes, documented in the README and docs/cli.md. */
 export const EXIT = {

@@ -1,7 +1,7 @@
 import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
 import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
-import { diagnoseConnection, worst } from '@tlsdoctor/rules';
+import { diagnoseConnection, worst } from '@tlsdoctor/diagnosis';
 import { EXIT, exitFor } from './exit.js';
 import { JsonSpool, SpoolError } from './json-spool.js';
 import { ShownItems } from './shown-items.js';

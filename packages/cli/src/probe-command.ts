@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { PROFILES, diagnoseProbe, loadExtraCa, outcomeOf, parseResolve, parseTarget, probeItem, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
-import { SCHEMA_VERSION, summarize, TOOL, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
+import { diagnoseProbe } from '@tlsdoctor/diagnosis';
+import { PROFILES, loadExtraCa, parseResolve, parseTarget, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
+import { probeItem, SCHEMA_VERSION, summarize, TOOL, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
 import { exitFor, UsageError } from './exit.js';
 import { writeReport, type Format } from './output.js';
 
@@ -69,10 +70,7 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
     while (next < targets.length) {
       const i = next++;
       const recs = await probeTarget(targets[i], options);
-      results[i] = recs.map((r) => {
-        const d = diagnoseProbe(r);
-        return probeItem(r, 0, d, outcomeOf(d));
-      });
+      results[i] = recs.map((r) => probeItem(r, 0, diagnoseProbe(r)));
       finished++;
       if (progress) process.stderr.write(`\rprobed ${finished}/${targets.length}: ${targets[i].input}\x1b[K`);
     }

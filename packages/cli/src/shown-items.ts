@@ -1,5 +1,5 @@
 import { addToSummary, detailLimit, emptySummary, hasDetails, type ReportItem, type Summary } from '@tlsdoctor/report';
-import { worst } from '@tlsdoctor/rules';
+import { worst } from '@tlsdoctor/diagnosis';
 
 /**
  * Out of report items that arrive in any order (connections end out of order), keeps only those

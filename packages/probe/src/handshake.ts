@@ -18,6 +18,11 @@ export interface FullHandshake {
   hostnameError?: string;
   /** The server sent only a leaf whose issuer neither the chain nor the trust store holds as a CA. */
   intermediateMissing: boolean;
+  /**
+   * Some certificate the server sent is issued by one in the trust store. OpenSSL reports one
+   * error per chain, so an expired leaf can hide an untrusted issuer: this asks the store itself.
+   */
+  anchored: boolean;
   error?: { code?: string; message: string };
 }
 
@@ -42,7 +47,7 @@ export function fullHandshake(address: string, port: number, servername: string 
     });
   return raceWithTimeout<FullHandshake>(
     timeoutMs,
-    () => ({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, error: { code: 'ETIMEDOUT', message: `no complete handshake within ${timeoutMs} ms` } }),
+    () => ({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error: { code: 'ETIMEDOUT', message: `no complete handshake within ${timeoutMs} ms` } }),
     () => socket.destroy(),
     (finish) => {
       socket.once('secureConnect', () => {
@@ -85,9 +90,10 @@ export function fullHandshake(address: string, port: number, servername: string 
           authorizationError,
           hostnameError,
           intermediateMissing: intermediateMissing(chain, store),
+          anchored: trustAnchor !== undefined || anchored(chain, store),
         });
       });
-      socket.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, error: { code: e.code, message: e.message } }));
+      socket.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error: { code: e.code, message: e.message } }));
     },
   );
 }
@@ -101,6 +107,18 @@ function intermediateMissing(chain: X509Certificate[], store: X509Certificate[])
   if (!leaf || leaf.issuer === leaf.subject) return false;
   if (chain.slice(1).some((c) => leaf.checkIssued(c))) return false;
   return !store.some((root) => leaf.checkIssued(root));
+}
+
+function anchored(chain: X509Certificate[], store: X509Certificate[]): boolean {
+  return chain.some((c) => store.some((root) => issuedBy(c, root)));
+}
+
+function issuedBy(c: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return c.checkIssued(issuer) && c.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
 }
 
 /** Node's CA store plus --ca, parsed once per process and set of extra CAs. */

@@ -9,6 +9,8 @@ export interface RedirectCheck {
   location?: string;
   redirectsToHttps: boolean;
   error?: string;
+  /** The system's error code behind `error` (ECONNREFUSED: nothing listens on port 80). */
+  errorCode?: string;
 }
 
 export interface HstsCheck {
@@ -21,6 +23,8 @@ export interface WebSocketCheck {
   path: string;
   status?: number;
   statusLine?: string;
+  /** The Location header of a redirect answer. */
+  location?: string;
   upgraded: boolean;
   error?: string;
 }
@@ -38,6 +42,12 @@ function pinnedAgent(address: string, extraCa: string[], timeoutMs: number): Age
     bodyTimeout: timeoutMs,
     connections: 1,
   });
+}
+
+/** undici wraps the socket's error: its code is on the error or on its cause. */
+function errorCode(e: unknown): string | undefined {
+  const err = e as { code?: string; cause?: { code?: string } };
+  return err.cause?.code ?? err.code;
 }
 
 const hostForUrl = (h: string) => (h.includes(':') ? `[${h}]` : h);
@@ -60,7 +70,7 @@ export async function checkRedirect(host: string, address: string, extraCa: stri
     }
     return { status: res.statusCode, location, redirectsToHttps };
   } catch (e) {
-    return { redirectsToHttps: false, error: (e as Error).message };
+    return { redirectsToHttps: false, error: (e as Error).message, errorCode: errorCode(e) };
   } finally {
     await agent.close().catch(() => {});
   }
@@ -80,6 +90,9 @@ export async function checkHsts(host: string, port: number, address: string, ext
     await agent.close().catch(() => {});
   }
 }
+
+/** Bytes of a response head read at most before judging it. */
+const MAX_HEAD = 16 * 1024;
 
 /**
  * A WebSocket opening handshake (RFC 6455) over TLS to PATH. Written by hand rather than with
@@ -101,12 +114,16 @@ export function checkWebSocket(host: string, port: number, address: string, path
       });
       socket.on('data', (d: Buffer) => {
         buf += d.toString('latin1');
-        const eol = buf.indexOf('\r\n');
-        if (eol < 0 && buf.length < 4096) return;
-        const statusLine = buf.slice(0, eol < 0 ? 200 : eol);
+        // The head whole (a redirect's Location is in it), or as much of it as a sane proxy sends.
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0 && buf.length < MAX_HEAD) return;
+        const head = buf.slice(0, end < 0 ? MAX_HEAD : end);
+        const eol = head.indexOf('\r\n');
+        const statusLine = head.slice(0, eol < 0 ? 200 : eol);
         const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine);
         const status = m ? Number(m[1]) : undefined;
-        finish({ path, status, statusLine, upgraded: status === 101 });
+        const location = /\r\nlocation:[ \t]*([^\r\n]*)/i.exec(head)?.[1]?.trim();
+        finish({ path, status, statusLine, upgraded: status === 101, ...(location ? { location } : {}) });
       });
       socket.once('error', (e) => finish({ path, upgraded: false, error: e.message }));
       socket.once('end', () => finish({ path, upgraded: false, error: buf ? `closed after "${buf.split('\r\n')[0]}"` : 'closed without an answer' }));

@@ -8,6 +8,9 @@ import { resolveHost, type Resolution } from './resolve.js';
 import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
 import type { Target } from './target.js';
 
+/** Ports where plain HTTP is the expected answer: a probe of one that answers HTTP looks for TLS on 443. */
+export const PLAIN_HTTP_PORTS: ReadonlySet<number> = new Set([80, 8000, 8008, 8080, 8081, 8888]);
+
 export interface ProbeOptions {
   timeoutMs: number;
   profile: ProfileName;
@@ -34,6 +37,8 @@ export interface ProbeRecord {
   /** The profile's own hello (versions and suites of that client). */
   profileHello?: HelloOutcome;
   sniDifferential?: { noSni: HelloOutcome; decoy: HelloOutcome; decoyName: string };
+  /** When a plain-HTTP port answered HTTP: the same hello to port 443 of the same address. */
+  httpsPort?: { outcome: HelloOutcome };
   versions: { version: number; outcome: HelloOutcome }[];
   ciphers?: { version: number; suites: number[] }[];
   full?: FullHandshake;
@@ -76,7 +81,13 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     rec.sniDifferential = { noSni, decoy, decoyName: o.decoySni };
     return rec;
   }
-  if (rec.hello.kind === 'not-tls') return rec;
+  if (rec.hello.kind === 'not-tls') {
+    // A plain-HTTP port answering HTTP is the wrong port, not a broken server: is TLS on 443?
+    if (rec.hello.description.kind === 'http-response' && PLAIN_HTTP_PORTS.has(target.port)) {
+      rec.httpsPort = { outcome: await probeHello({ address, port: 443, serverName: sni, versions: [Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10], alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs }) };
+    }
+    return rec;
+  }
 
   // The server speaks TLS: versions, the profile's hello, the chain and the HTTP checks at once.
   const jobs: Promise<unknown>[] = [];
@@ -91,7 +102,9 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     jobs.push(checkRedirect(target.host, address, o.extraCa, o.timeoutMs).then((r) => (rec.redirect = r)));
     jobs.push(checkHsts(target.host, target.port, address, o.extraCa, o.timeoutMs).then((r) => (rec.hsts = r)));
   }
-  if (o.ws) jobs.push(checkWebSocket(target.host, target.port, address, o.ws, o.extraCa, o.timeoutMs).then((r) => (rec.ws = r)));
+  // A wss:// (or ws://) target names the WebSocket path itself.
+  const wsPath = o.ws ?? (target.scheme === 'wss' ? target.path : undefined);
+  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, o.extraCa, o.timeoutMs).then((r) => (rec.ws = r)));
   await Promise.all(jobs);
   if (o.ciphers) rec.ciphers = await enumerateCiphers(address, target.port, sni, rec.versions, o.timeoutMs);
   return rec;

@@ -9,6 +9,10 @@ export interface Target {
   port: number;
   path: string;
   isIp: boolean;
+  /** How the user wrote it: a bare host, https://, or a WebSocket URL (wss://; ws:// is probed as wss://). */
+  scheme: 'host' | 'https' | 'wss';
+  /** The user wrote ws://: plain WebSocket, probed as its TLS form (clients on https pages and mini-programs need wss://). */
+  fromPlainWs?: boolean;
 }
 
 export class TargetError extends Error {}
@@ -20,6 +24,8 @@ export function parseTarget(input: string, defaultPort = 443): Target {
   let host: string;
   let portText: string | undefined;
   let path = '/';
+  let scheme: Target['scheme'] = 'host';
+  let fromPlainWs = false;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
     let url: URL;
     try {
@@ -27,8 +33,11 @@ export function parseTarget(input: string, defaultPort = 443): Target {
     } catch {
       throw new TargetError(`"${raw}" is not a valid URL`);
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'wss:') throw new TargetError(`"${raw}": only https:// (or wss://) targets can be probed for TLS`);
+    if (url.protocol !== 'https:' && url.protocol !== 'wss:' && url.protocol !== 'ws:') throw new TargetError(`"${raw}": only https://, wss:// or ws:// targets can be probed for TLS`);
+    scheme = url.protocol === 'https:' ? 'https' : 'wss';
+    fromPlainWs = url.protocol === 'ws:';
     host = url.hostname.replace(/^\[|\]$/g, '');
+    // ws:// has port 80 by default; its TLS form is on 443 unless a port is written.
     portText = url.port || undefined;
     path = url.pathname + url.search || '/';
   } else if (isIP(raw) === 6) {
@@ -53,7 +62,7 @@ export function parseTarget(input: string, defaultPort = 443): Target {
     if (!ascii) throw new TargetError(`"${raw}": "${host}" is not a valid host name`);
     host = ascii;
   }
-  return { input: raw, host, port, path, isIp };
+  return { input: raw, host, port, path, isIp, scheme, ...(fromPlainWs ? { fromPlainWs } : {}) };
 }
 
 /** curl's --resolve HOST:PORT:ADDR (ADDR may be bracketed IPv6). */

@@ -4,3 +4,4 @@ export { renderTerminal, summaryLine, type TerminalOptions } from './terminal.js
 export { renderMarkdown } from './markdown.js';
 export { useColor, paint, bold } from './style.js';
 export { listItemJson, writeJson, writeJsonList } from './json.js';
+export { probeItem } from './probe-item.js';

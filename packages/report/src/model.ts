@@ -1,5 +1,5 @@
 import type { CaptureAnalysis, ConnectionRecord } from '@tlsdoctor/analysis';
-import { worst, type Finding, type Severity } from '@tlsdoctor/rules';
+import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
 import { cipherSuiteName, extensionName, groupName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
 
 export const SCHEMA_VERSION = 1;

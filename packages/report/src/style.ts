@@ -1,4 +1,4 @@
-import type { Severity } from '@tlsdoctor/rules';
+import type { Severity } from '@tlsdoctor/diagnosis';
 
 /** ANSI colour only for a terminal, and never when NO_COLOR is set (no-color.org). */
 export function useColor(stream: { isTTY?: boolean }): boolean {

@@ -1,8 +1,7 @@
-import type { ReportItem } from '@tlsdoctor/report';
-import type { Finding } from '@tlsdoctor/rules';
+import { worst, type Finding } from '@tlsdoctor/diagnosis';
+import { describeHello, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
-import { describeHello, type HelloOutcome } from './hello-probe.js';
-import type { ProbeRecord } from './probe.js';
+import type { ReportItem } from './model.js';
 
 function hello(o: HelloOutcome | undefined) {
   if (!o) return null;
@@ -13,7 +12,8 @@ function hello(o: HelloOutcome | undefined) {
   return base;
 }
 
-export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[], outcome: ReportItem['outcome']): ReportItem {
+/** A report row for one probed address. */
+export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): ReportItem {
   const h = r.hello?.kind === 'server-hello' ? r.hello.serverHello : undefined;
   return {
     id,
@@ -26,7 +26,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[], outc
     ja3: null,
     ja3s: null,
     ja4: null,
-    outcome,
+    outcome: worst(diagnoses.map((d) => d.severity)),
     diagnoses,
     facts: {
       profile: r.profile.name,
@@ -34,6 +34,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[], outc
       dns: { via: r.dns.via, addresses: r.dns.addresses.map((a) => a.address), ms: Math.round(r.dns.ms), error: r.dns.error ?? null },
       hello: hello(r.hello),
       profileHello: hello(r.profileHello),
+      httpsPort: r.httpsPort ? hello(r.httpsPort.outcome) : null,
       sniDifferential: r.sniDifferential ? { decoyName: r.sniDifferential.decoyName, noSni: hello(r.sniDifferential.noSni), decoy: hello(r.sniDifferential.decoy) } : null,
       versions: Object.fromEntries(r.versions.map((v) => [versionName(v.version), hello(v.outcome)])),
       ciphers: r.ciphers ? Object.fromEntries(r.ciphers.map((c) => [versionName(c.version), c.suites.map(cipherSuiteName)])) : null,

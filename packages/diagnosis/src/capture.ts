@@ -1,0 +1,35 @@
+import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import { decide } from './engine.js';
+import type { Finding } from './finding.js';
+import { judgeCaptureAlerts } from './judges/alerts.js';
+import { judgeCaptureCertificate } from './judges/certificate.js';
+import { judgeCaptureCiphers } from './judges/ciphers.js';
+import { captureGate, judgeCaptureCoverage, unfinished } from './judges/coverage.js';
+import { judgeCaptureHandshake } from './judges/handshake.js';
+import { judgeCaptureServerAnswer } from './judges/server-answer.js';
+import { judgeCaptureTcp } from './judges/tcp.js';
+import { judgeCaptureVersions } from './judges/versions.js';
+
+export interface CaptureContext {
+  /** How far the capture had gone when the connection ended: "no answer" is only a failure once the capture ran on past it. */
+  captureEnd: number;
+}
+
+/** Every finding for one captured connection, the primary first. */
+export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Finding[] {
+  const gate = captureGate(r);
+  if (gate) return [gate];
+  const found = [
+    ...judgeCaptureTcp(r, ctx.captureEnd),
+    ...judgeCaptureServerAnswer(r, ctx.captureEnd),
+    ...judgeCaptureVersions(r),
+    ...judgeCaptureCiphers(r),
+    ...judgeCaptureCertificate(r),
+  ];
+  // An alert cited by a finding above is that finding's evidence; only the rest is TLS_ALERT.
+  const cited = new Set(found.flatMap((f) => f.evidence));
+  found.push(...judgeCaptureAlerts(r, cited));
+  const certificateFault = found.some((f) => f.severity === 'error' && f.code.startsWith('CERT_'));
+  found.push(...judgeCaptureHandshake(r, certificateFault), ...judgeCaptureCoverage(r, ctx.captureEnd));
+  return decide(found.length > 0 ? found : [unfinished(r)]);
+}

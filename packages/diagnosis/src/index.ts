@@ -1,0 +1,6 @@
+export { worst, type CodeInfo, type Finding, type Severity } from './finding.js';
+export { CODES, FAMILIES, type Code } from './codes.js';
+export { PRECEDENCE } from './precedence.js';
+export { decide } from './engine.js';
+export { diagnoseConnection, type CaptureContext } from './capture.js';
+export { diagnoseProbe } from './probe.js';

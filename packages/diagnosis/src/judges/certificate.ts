@@ -1,0 +1,197 @@
+import { hostMatches, type CertificateInfo, type ChainCheck, type ConnectionRecord } from '@tlsdoctor/analysis';
+import type { ProbeRecord } from '@tlsdoctor/probe';
+import { AlertDescription, Version } from '@tlsdoctor/tls-parser-ts';
+import { compact } from '../evidence.js';
+import { findingsOf, type Finding } from '../finding.js';
+import { alertLine } from './hello-line.js';
+
+/** The server's certificate chain: validity in time, the name, and the path to a trusted root. */
+export const CERTIFICATE_CODES = {
+  CERT_EXPIRED: { severity: 'error', title: 'The certificate has expired', remedy: 'Renew the certificate and reload the server (for ACME clients, check that the renewal job runs and that nginx is reloaded afterwards). Also check the client\'s clock.' },
+  CERT_NOT_YET_VALID: { severity: 'error', title: 'The certificate is not valid yet', remedy: 'Check the clocks: the client\'s (or the capture host\'s) clock is behind, or the certificate was issued with a future start date.' },
+  CERT_EXPIRING_SOON: { severity: 'warning', title: 'The certificate expires soon', remedy: 'Renew the certificate before it expires and make sure renewal is automatic.' },
+  CERT_HOSTNAME_MISMATCH: { severity: 'error', title: 'The certificate does not cover the server name', remedy: 'Install a certificate whose subjectAltName lists this host name (clients ignore the CN), or fix `server_name`/SNI routing so this name gets the right certificate. A renewal with the same names will not fix it.' },
+  CERT_SELF_SIGNED: { severity: 'error', title: 'The certificate is self-signed', remedy: 'Use a certificate from a public CA (e.g. Let\'s Encrypt); mini-program runtimes and iOS reject self-signed certificates outright.' },
+  CERT_UNTRUSTED: { severity: 'error', title: 'The certificate is not trusted by the client', remedy: 'Use a certificate from a CA in the clients\' trust stores, or add the private CA to the clients that must trust it.' },
+  CERT_CHAIN_INCOMPLETE: {
+    severity: 'error',
+    title: 'The server does not send the intermediate certificate',
+    remedy: 'Install the full chain: leaf first, then the intermediates (nginx: `ssl_certificate fullchain.pem;`). Browsers may hide this by fetching the intermediate; Node, curl, Java, Android apps and mini-programs do not.',
+  },
+} as const;
+
+const finding = findingsOf(CERTIFICATE_CODES);
+
+/** OpenSSL's verification errors (as Node names them) that say something about time or the name, not trust. */
+const NOT_TRUST_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
+/** What a trust store said of the chain (a probe verifies; a capture only has the client's alert). */
+export type TrustVerdict =
+  | {
+      kind: 'store';
+      /** OpenSSL's verification error, as Node names it; undefined when the chain verified. */
+      error?: string;
+      /** The leaf's issuer is neither in the chain sent nor a trusted root. */
+      intermediateMissing: boolean;
+      /** Some certificate of the chain is issued by a certificate in the store. */
+      anchored: boolean;
+    }
+  | {
+      kind: 'client-alert';
+      alert?: { description: number; line: string };
+      /** Issuer links in the chain as sent. */
+      links?: ChainCheck;
+    };
+
+/** Everything the certificate judge reads: the same for a capture and a probe. */
+export interface CertificateFacts {
+  /** Leaf first, as the server sent it. */
+  chain: CertificateInfo[];
+  /** When to judge validity (ms since the epoch): the packet that carried the chain, or now. */
+  at: number;
+  /** How reports name that time: "the capture time", "now". */
+  atLabel: string;
+  /** The name the client expected (SNI, or the probe's target); undefined: nothing to check. */
+  name?: string;
+  /** How evidence calls that name: "the SNI", "the target name". */
+  nameLabel: string;
+  /** The target is an IP address: the verifier checked it against the IP SANs itself. */
+  nameIsIp?: boolean;
+  /** The verifier's own word on the name, where it gave one. */
+  nameError?: string;
+  trust: TrustVerdict;
+  /** Where the chain was seen, and what it holds: the first evidence lines. */
+  seen: string[];
+  /** Warn when the leaf expires within this many days (the probe's --warn-days). */
+  warnDays?: number;
+}
+
+/** Client alerts that this judge explains: each names a fault of the certificate. */
+export const CERTIFICATE_ALERTS: ReadonlySet<number> = new Set([
+  AlertDescription.BadCertificate,
+  AlertDescription.CertificateExpired,
+  AlertDescription.CertificateUnknown,
+  AlertDescription.UnknownCA,
+]);
+
+const DAY_MS = 86_400_000;
+
+function leafLine(leaf: CertificateInfo): string {
+  return `leaf: subject ${leaf.subject}; issuer ${leaf.issuer}; SANs ${leaf.sans.join(', ') || '(none)'}; valid ${leaf.notBefore} to ${leaf.notAfter}`;
+}
+
+/**
+ * Every fault of the chain, not only the first: an expired leaf that does not cover the name
+ * is both CERT_EXPIRED and CERT_HOSTNAME_MISMATCH, since renewing with the same names would
+ * still fail; an expired leaf from an untrusted issuer is both too.
+ */
+export function judgeCertificate(f: CertificateFacts): Finding[] {
+  const leaf = f.chain[0];
+  const alert = f.trust.kind === 'client-alert' ? f.trust.alert : undefined;
+  const out: Finding[] = [];
+  // The client's own alert comes first in the evidence of the finding it supports.
+  const ev = (line: string, alertSays = false) => compact([alertSays && alert?.line, ...f.seen, leaf && leafLine(leaf), line]);
+  if (!leaf || leaf.error) {
+    // Nothing readable to judge; the client's word still stands.
+    if (alert?.description === AlertDescription.CertificateExpired) out.push(finding('CERT_EXPIRED', compact([alert.line, ...f.seen])));
+    else if (alert) out.push(finding('CERT_UNTRUSTED', compact([alert.line, ...f.seen])));
+    return out;
+  }
+  const storeError = f.trust.kind === 'store' ? f.trust.error : undefined;
+  const when = new Date(f.at).toISOString();
+  const notAfter = Date.parse(leaf.notAfter);
+  const notBefore = Date.parse(leaf.notBefore);
+  const expired = notAfter < f.at || storeError === 'CERT_HAS_EXPIRED' || alert?.description === AlertDescription.CertificateExpired;
+  if (expired) {
+    out.push(finding('CERT_EXPIRED', ev(`expired ${leaf.notAfter}, before ${f.atLabel} ${when}`, alert?.description === AlertDescription.CertificateExpired)));
+  } else if (notBefore > f.at || storeError === 'CERT_NOT_YET_VALID') {
+    out.push(finding('CERT_NOT_YET_VALID', ev(`valid only from ${leaf.notBefore}, after ${f.atLabel} ${when}`)));
+  } else if (f.warnDays !== undefined && (notAfter - f.at) / DAY_MS < f.warnDays) {
+    const days = (notAfter - f.at) / DAY_MS;
+    out.push(finding('CERT_EXPIRING_SOON', ev(`expires in ${days.toFixed(1)} days (${leaf.notAfter}); the warning starts at ${f.warnDays} days`)));
+  }
+  if (f.name !== undefined && !f.nameIsIp && (f.nameError || !hostMatches(f.name, leaf.sans))) {
+    out.push(finding('CERT_HOSTNAME_MISMATCH', ev(f.nameError ? `${f.name}: ${f.nameError}` : `${f.nameLabel} ${f.name} is not among the SANs`)));
+  } else if (f.nameIsIp && storeError === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    out.push(finding('CERT_HOSTNAME_MISMATCH', ev(`${f.name}: the certificate lists no such IP address among its SANs`)));
+  }
+  out.push(...trustFindings(f, leaf, ev));
+  return out;
+}
+
+function trustFindings(f: CertificateFacts, leaf: CertificateInfo, ev: (line: string, alertSays?: boolean) => string[]): Finding[] {
+  const t = f.trust;
+  const alone = f.chain.length === 1;
+  if (alone && leaf.selfSigned) return [finding('CERT_SELF_SIGNED', ev('the leaf is its own issuer and its signature verifies with its own key', t.kind === 'client-alert' && !!t.alert))];
+  if (t.kind === 'store') {
+    if (t.error === 'DEPTH_ZERO_SELF_SIGNED_CERT') return [finding('CERT_SELF_SIGNED', ev('the certificate is its own issuer'))];
+    if (t.intermediateMissing) return [finding('CERT_CHAIN_INCOMPLETE', ev(`the issuer "${leaf.issuer}" is neither in the chain sent nor a trusted root: the intermediate is missing (verification: ${t.error ?? 'n/a'})`))];
+    // OpenSSL reports one error: an expired leaf may hide an untrusted issuer, so ask the store too.
+    const trustError = t.error !== undefined && !NOT_TRUST_ERRORS.has(t.error);
+    if (trustError || (t.error !== undefined && !t.anchored)) {
+      return [finding('CERT_UNTRUSTED', ev(`verification against Node's CA store and --ca: ${trustError ? t.error : 'no certificate of the chain is issued by a trusted root'}`))];
+    }
+    return [];
+  }
+  if (alone && !leaf.selfIssued) return [finding('CERT_CHAIN_INCOMPLETE', ev(`only the leaf was sent; its issuer "${leaf.issuer}" is not in the chain`, !!t.alert))];
+  const broken = t.links?.brokenAt;
+  if (broken !== undefined) {
+    return [finding('CERT_CHAIN_INCOMPLETE', ev(`certificate ${broken + 1} (${f.chain[broken].subject}) is not issued by certificate ${broken + 2} (${f.chain[broken + 1].subject}): the chain is out of order or misses an intermediate`, !!t.alert))];
+  }
+  // unknown_ca names the issuer; bad_certificate and certificate_unknown name nothing, so they
+  // mean "untrusted" only when the chain shows no other fault.
+  const a = t.alert;
+  if (a?.description === AlertDescription.UnknownCA) return [finding('CERT_UNTRUSTED', ev(`the client does not trust the issuer "${leaf.issuer}"`, true))];
+  return [];
+}
+
+/** A generic certificate alert that no fault in the chain explains: the client distrusts it. */
+function unexplainedAlert(f: CertificateFacts, found: Finding[], isTls13: boolean): Finding[] {
+  const t = f.trust;
+  if (t.kind !== 'client-alert' || !t.alert || found.some((x) => x.severity === 'error')) return found;
+  const d = t.alert.description;
+  if (d !== AlertDescription.BadCertificate && d !== AlertDescription.CertificateUnknown && d !== AlertDescription.UnknownCA) return found;
+  const leaf = f.chain[0];
+  return [
+    ...found,
+    finding('CERT_UNTRUSTED', compact([t.alert.line, leaf && `leaf issuer: ${leaf.issuer}`, isTls13 && !leaf ? 'TLS 1.3: the chain is encrypted; `tlsdoctor probe` shows it' : undefined])),
+  ];
+}
+
+/** A capture: the chain sent in clear (TLS ≤ 1.2), judged at the time of its packet, and the client's alert. */
+export function judgeCaptureCertificate(r: ConnectionRecord): Finding[] {
+  const a = r.alerts.find((x) => x.from === 'client' && CERTIFICATE_ALERTS.has(x.description));
+  if (r.certificates.length === 0 && !a) return [];
+  const facts: CertificateFacts = {
+    chain: r.certificates,
+    at: (r.certificatesTime ?? r.firstTime) * 1000,
+    atLabel: 'the capture time',
+    name: r.sni,
+    nameLabel: 'the SNI',
+    trust: { kind: 'client-alert', alert: a && { description: a.description, line: alertLine(r, a) }, links: r.chain },
+    seen: r.certificates.length > 0 ? [`chain of ${r.certificates.length} certificate(s) in frame ${r.certificatesFrame}`] : [],
+  };
+  return unexplainedAlert(facts, judgeCertificate(facts), r.version === Version.TLS13);
+}
+
+/** A probe: the chain from its own full handshake, judged now, against Node's store and --ca. */
+export function judgeProbeCertificate(r: ProbeRecord, now: number): Finding[] {
+  const full = r.full;
+  if (!full?.ok || full.chain.length === 0) return [];
+  const leaf = full.chain[0];
+  return judgeCertificate({
+    chain: full.chain,
+    at: now,
+    atLabel: 'now',
+    name: r.target.host,
+    nameLabel: 'the target name',
+    nameIsIp: r.target.isIp,
+    nameError: full.hostnameError,
+    trust: { kind: 'store', error: full.authorizationError, intermediateMissing: full.intermediateMissing, anchored: full.anchored },
+    seen: compact([
+      `the server sent ${full.chain.length} certificate(s): ${full.chain.map((c) => c.subject).join(' ← ')}${full.trustAnchor ? `, ending at the trusted root ${full.trustAnchor}` : ''}`,
+      `leaf SHA-256 ${leaf.fingerprint256}`,
+    ]),
+    warnDays: r.warnDays,
+  });
+}

@@ -1,0 +1,23 @@
+import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import { versionName } from '@tlsdoctor/tls-parser-ts';
+import { since } from '../evidence.js';
+
+/** The ClientHello as evidence: where, when, the name and what it offered. */
+export function helloLine(r: ConnectionRecord): string {
+  const ch = r.clientHello;
+  if (!ch) return 'no ClientHello in the capture';
+  return `ClientHello in frame ${ch.frame} (${since(r.firstTime, ch.time)}): SNI ${r.sni ?? '(none)'}, versions ${ch.offeredVersions.map(versionName).join(', ')}, ${ch.cipherSuites.length} cipher suites`;
+}
+
+/** How the connection ended, as evidence. */
+export function endLine(r: ConnectionRecord): string | undefined {
+  const e = r.end;
+  if (!e) return undefined;
+  return `${e.how === 'rst' ? 'RST' : 'FIN'} from the ${e.by} in frame ${e.frame} (${since(r.firstTime, e.time)}), after ${e.after}`;
+}
+
+type AlertSeen = ConnectionRecord['alerts'][number];
+
+export function alertLine(r: ConnectionRecord, a: AlertSeen): string {
+  return `${a.level} alert ${a.name} (${a.description}) from the ${a.from} in frame ${a.frame} (${since(r.firstTime, a.time)})`;
+}

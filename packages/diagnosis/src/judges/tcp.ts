@@ -1,0 +1,101 @@
+import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { ProbeRecord } from '@tlsdoctor/probe';
+import { compact, ms, since } from '../evidence.js';
+import { findingsOf, type Finding } from '../finding.js';
+
+/** Did TCP carry the connection at all: timeouts, refusals, ICMP rejections, early resets. */
+export const TCP_CODES = {
+  TCP_TIMEOUT: {
+    severity: 'error',
+    title: 'No answer to the TCP SYN',
+    remedy: 'Open TCP port 443 inbound in the cloud security group and in the host firewall (e.g. `firewall-cmd --add-port=443/tcp --permanent`), and check that the server listens on the address (`ss -ltn`).',
+  },
+  TCP_REFUSED: {
+    severity: 'error',
+    title: 'Connection refused: nothing listens on the port',
+    remedy: 'Start the server or make it listen on this address and port (`ss -ltn`; nginx: `listen 443 ssl;` on the right address), then check that the port forwarding or load balancer points at it.',
+  },
+  TCP_UNREACHABLE: {
+    severity: 'error',
+    title: 'ICMP destination unreachable for the connection',
+    remedy: 'A firewall on the path or on the host rejects the connection (iptables/nftables REJECT, cloud ACL). Allow TCP 443 to the server, or fix the route if the host is unreachable.',
+  },
+  TCP_RESET: {
+    severity: 'error',
+    title: 'Connection reset before TLS began',
+    remedy: 'Something on the path or on the server resets the connection right after it opens: check load balancers, connection limits and firewalls.',
+  },
+  PROBE_ERROR: { severity: 'error', title: 'The probe could not run', remedy: 'See the evidence for the local error.' },
+} as const;
+
+const finding = findingsOf(TCP_CODES);
+
+/** ICMP "destination unreachable" codes that appear in answer to a SYN (RFC 792, RFC 1812). */
+export const ICMP_UNREACHABLE_CODES: Readonly<Record<number, string>> = {
+  0: 'net unreachable',
+  1: 'host unreachable',
+  3: 'port unreachable',
+  9: 'net administratively prohibited',
+  10: 'host administratively prohibited',
+  13: 'communication administratively prohibited',
+};
+
+const ICMPV4 = 4;
+const TCP_SYN = 0x02;
+
+/** A capture: SYN retransmissions, RSTs and ICMP errors around the TCP handshake. */
+export function judgeCaptureTcp(r: ConnectionRecord, captureEnd: number): Finding[] {
+  const { syn, synAck, icmp, rsts } = r.tcp;
+  if (synAck) {
+    const rst = rsts.find((p) => p.dir === 1);
+    const quiet = !r.clientHello && r.tcp.bytes[0] === 0 && r.tcp.bytes[1] === 0;
+    return rst && quiet ? [finding('TCP_RESET', [`RST from the server side in frame ${rst.frame} (${since(r.firstTime, rst.time)}) before the client sent anything`, `history ${r.tcp.history}`])] : [];
+  }
+  const i = icmp[0];
+  if (i) {
+    const kind = r.ipVersion === ICMPV4 ? `ICMP type ${i.type} code ${i.code}` : `ICMPv6 type ${i.type} code ${i.code}`;
+    const name = ICMP_UNREACHABLE_CODES[i.code];
+    return [
+      finding('TCP_UNREACHABLE', compact([
+        syn && `SYN to ${r.server.ip}:${r.server.port} in frame ${syn.frame}`,
+        `${kind}${name ? ` (${name})` : ''} from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), TTL ${i.ttl}`,
+      ])),
+    ];
+  }
+  if (!syn) return [];
+  const rst = rsts.find((p) => p.dir === 1);
+  if (rst) {
+    return [finding('TCP_REFUSED', [`SYN in frame ${syn.frame}`, `RST/ACK from ${r.server.ip}:${r.server.port} in frame ${rst.frame} (${since(r.firstTime, rst.time)}), TTL ${rst.ttl}`, `history ${r.tcp.history}`])];
+  }
+  // One SYN is not yet a timeout: the client retransmits while it waits, so only a second SYN
+  // shows it waiting in vain (a single SYN is the coverage judge's to explain).
+  if (r.tcp.synCount < 2 || r.tcp.rstCount > 0) return [];
+  const synTimes = r.tcp.packets.filter((p) => p.dir === 0 && p.flags & TCP_SYN).map((p) => since(r.firstTime, p.time));
+  const waited = captureEnd - syn.time;
+  return [
+    finding('TCP_TIMEOUT', [
+      `${r.tcp.synCount} SYN(s) to ${r.server.ip}:${r.server.port} at ${synTimes.join(', ')}`,
+      `no SYN-ACK, RST or ICMP in the ${ms(waited)} that followed`,
+    ]),
+  ];
+}
+
+/** A probe: how the TCP connect of the first hello ended. */
+export function judgeProbeTcp(r: ProbeRecord): Finding[] {
+  const h = r.hello;
+  if (!h || h.kind !== 'connect-failed') return [];
+  const c = h.connect;
+  const line = `connect to ${r.address}:${r.target.port}: ${c.message}${c.code ? ` (${c.code})` : ''} after ${c.ms.toFixed(0)} ms`;
+  switch (c.kind) {
+    case 'refused':
+      return [finding('TCP_REFUSED', [line])];
+    case 'timeout':
+      return [finding('TCP_TIMEOUT', [line])];
+    case 'unreachable':
+      return [finding('TCP_UNREACHABLE', [line, 'an ICMP unreachable (or a local firewall) refused the connection'])];
+    case 'reset':
+      return [finding('TCP_RESET', [line])];
+    default:
+      return [finding('PROBE_ERROR', [line])];
+  }
+}

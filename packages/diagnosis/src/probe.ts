@@ -1,0 +1,34 @@
+import { LEGACY_SUITES, type ProbeRecord } from '@tlsdoctor/probe';
+import { decide } from './engine.js';
+import type { Finding } from './finding.js';
+import { judgeProbeAlerts } from './judges/alerts.js';
+import { judgeProbeCertificate } from './judges/certificate.js';
+import { judgeProbeCiphers } from './judges/ciphers.js';
+import { judgeProbeDns } from './judges/dns.js';
+import { judgeProbeHandshake } from './judges/handshake.js';
+import { judgeProbeHsts, judgeProbeRedirect, judgeProbeWebSocket } from './judges/http.js';
+import { judgeProbeProfile } from './judges/profile.js';
+import { judgeProbeServerAnswer } from './judges/server-answer.js';
+import { judgeProbeTcp } from './judges/tcp.js';
+import { judgeProbeVersions } from './judges/versions.js';
+
+/** Every finding for one probed address, the primary first. `now` is the time certificates are judged at. */
+export function diagnoseProbe(r: ProbeRecord, now = Date.now()): Finding[] {
+  const found = [
+    ...judgeProbeDns(r),
+    ...judgeProbeTcp(r),
+    ...judgeProbeServerAnswer(r),
+    ...judgeProbeVersions(r),
+    ...judgeProbeCiphers(r, LEGACY_SUITES.length),
+  ];
+  found.push(...judgeProbeAlerts(r, found.some((f) => f.severity === 'error')));
+  found.push(
+    ...judgeProbeCertificate(r, now),
+    ...judgeProbeHandshake(r),
+    ...judgeProbeWebSocket(r),
+    ...judgeProbeRedirect(r),
+    ...judgeProbeHsts(r),
+    ...judgeProbeProfile(r),
+  );
+  return decide(found);
+}
