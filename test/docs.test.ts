@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CODES } from '@tlsdoctor/diagnosis';
+import { CODES, PRECEDENCE } from '@tlsdoctor/diagnosis';
+// @ts-expect-error: plain ESM JavaScript, shared with `npm run gen:docs`.
+import { renderPrecedence, withPrecedence } from '../scripts/precedence-doc.mjs';
 import { fixtureFiles, ROOT } from './helpers/fixtures.js';
 
 const doc = readFileSync(join(ROOT, 'docs', 'diagnoses.md'), 'utf8');
@@ -16,9 +18,26 @@ describe('docs/diagnoses.md', () => {
 
   it.each(fixtureFiles().map((f) => [f.name, f.sidecar.expect.primary]))('names fixture %s under %s', (name, code) => {
     const row = rows.get(code) ?? '';
-    const listed = row.split('|')[6] ?? '';
+    const cells = row.split('|');
+    const listed = cells[cells.length - 2] ?? '';
     const patterns = [...listed.matchAll(/`([^`]+)`/g)].map((m) => new RegExp(`^${m[1].replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`));
     expect(patterns.some((p) => p.test(name)), `${name} in the fixture column of ${code}`).toBe(true);
+  });
+});
+
+describe('precedence', () => {
+  it('places every code exactly once', () => {
+    const placed = PRECEDENCE.map((p) => p.code);
+    expect([...placed].sort()).toEqual(Object.keys(CODES).sort());
+    expect(new Set(placed).size).toBe(placed.length);
+  });
+
+  it('gives every place its reason', () => {
+    for (const p of PRECEDENCE) expect(p.why.length, p.code).toBeGreaterThan(10);
+  });
+
+  it('is the order docs/diagnoses.md shows (npm run gen:docs rewrites it)', () => {
+    expect(withPrecedence(doc, renderPrecedence(PRECEDENCE, CODES))).toBe(doc);
   });
 });
 
