@@ -6,12 +6,14 @@ const RANK: ReadonlyMap<string, number> = new Map(PRECEDENCE.map((p, i) => [p.co
 /**
  * Orders every finding of one connection or address by precedence, the primary first. A code
  * found twice (two judges, or one judge on two grounds) is listed once, with the first
- * finding's evidence.
+ * finding's evidence. An `ok` finding says nothing is wrong, so it is not listed beside an error.
  */
 export function decide(findings: Finding[]): Finding[] {
   const byCode = new Map<string, Finding>();
   for (const f of findings) if (!byCode.has(f.code)) byCode.set(f.code, f);
-  return [...byCode.values()].sort((a, b) => rank(a) - rank(b));
+  const all = [...byCode.values()];
+  const failed = all.some((f) => f.severity === 'error');
+  return all.filter((f) => !(failed && f.severity === 'ok')).sort((a, b) => rank(a) - rank(b));
 }
 
 function rank(f: Finding): number {

@@ -116,6 +116,10 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
     out.push(finding('CERT_HOSTNAME_MISMATCH', ev(`${f.name}: the certificate lists no such IP address among its SANs`)));
   }
   out.push(...trustFindings(f, leaf, ev));
+  // A generic alert (bad_certificate, certificate_unknown) cites no fault: it is the evidence of
+  // the first fault the chain shows.
+  const first = out.find((x) => x.severity === 'error');
+  if (alert && first && !out.some((x) => x.evidence.includes(alert.line))) first.evidence.unshift(alert.line);
   return out;
 }
 
