@@ -1,4 +1,4 @@
-import type { CodeInfo } from './finding.js';
+import { findingsOf, type CodeInfo } from './finding.js';
 import { ALERT_CODES } from './judges/alerts.js';
 import { CERTIFICATE_CODES } from './judges/certificate.js';
 import { CIPHER_CODES } from './judges/ciphers.js';
@@ -45,3 +45,6 @@ export const FAMILIES: Readonly<Record<string, Record<string, CodeInfo>>> = {
   profile: PROFILE_CODES,
   coverage: COVERAGE_CODES,
 };
+
+/** A finding of any code, with its title and fix: for reports and tests that make findings up. */
+export const finding = findingsOf(CODES);

@@ -1,5 +1,5 @@
 export { worst, type CodeInfo, type Finding, type Severity } from './finding.js';
-export { CODES, FAMILIES, type Code } from './codes.js';
+export { CODES, FAMILIES, finding, type Code } from './codes.js';
 export { PRECEDENCE } from './precedence.js';
 export { decide } from './engine.js';
 export { diagnoseConnection, type CaptureContext } from './capture.js';

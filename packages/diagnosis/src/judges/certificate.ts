@@ -126,7 +126,9 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
 function trustFindings(f: CertificateFacts, leaf: CertificateInfo, ev: (line: string, alertSays?: boolean) => string[]): Finding[] {
   const t = f.trust;
   const alone = f.chain.length === 1;
-  if (alone && leaf.selfSigned) return [finding('CERT_SELF_SIGNED', ev('the leaf is its own issuer and its signature verifies with its own key', t.kind === 'client-alert' && !!t.alert))];
+  // unknown_ca speaks of the issuer: it is the evidence of the trust finding, whatever else is wrong.
+  const unknownCa = t.kind === 'client-alert' && t.alert?.description === AlertDescription.UnknownCA;
+  if (alone && leaf.selfSigned) return [finding('CERT_SELF_SIGNED', ev('the leaf is its own issuer and its signature verifies with its own key', unknownCa))];
   if (t.kind === 'store') {
     if (t.error === 'DEPTH_ZERO_SELF_SIGNED_CERT') return [finding('CERT_SELF_SIGNED', ev('the certificate is its own issuer'))];
     if (t.intermediateMissing) return [finding('CERT_CHAIN_INCOMPLETE', ev(`the issuer "${leaf.issuer}" is neither in the chain sent nor a trusted root: the intermediate is missing (verification: ${t.error ?? 'n/a'})`))];
@@ -137,15 +139,14 @@ function trustFindings(f: CertificateFacts, leaf: CertificateInfo, ev: (line: st
     }
     return [];
   }
-  if (alone && !leaf.selfIssued) return [finding('CERT_CHAIN_INCOMPLETE', ev(`only the leaf was sent; its issuer "${leaf.issuer}" is not in the chain`, !!t.alert))];
+  if (alone && !leaf.selfIssued) return [finding('CERT_CHAIN_INCOMPLETE', ev(`only the leaf was sent; its issuer "${leaf.issuer}" is not in the chain`, unknownCa))];
   const broken = t.links?.brokenAt;
   if (broken !== undefined) {
-    return [finding('CERT_CHAIN_INCOMPLETE', ev(`certificate ${broken + 1} (${f.chain[broken].subject}) is not issued by certificate ${broken + 2} (${f.chain[broken + 1].subject}): the chain is out of order or misses an intermediate`, !!t.alert))];
+    return [finding('CERT_CHAIN_INCOMPLETE', ev(`certificate ${broken + 1} (${f.chain[broken].subject}) is not issued by certificate ${broken + 2} (${f.chain[broken + 1].subject}): the chain is out of order or misses an intermediate`, unknownCa))];
   }
   // unknown_ca names the issuer; bad_certificate and certificate_unknown name nothing, so they
   // mean "untrusted" only when the chain shows no other fault.
-  const a = t.alert;
-  if (a?.description === AlertDescription.UnknownCA) return [finding('CERT_UNTRUSTED', ev(`the client does not trust the issuer "${leaf.issuer}"`, true))];
+  if (unknownCa) return [finding('CERT_UNTRUSTED', ev(`the client does not trust the issuer "${leaf.issuer}"`, true))];
   return [];
 }
 

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { alert, cert, completedTls12, connection, intermediate, NOW_MS, probeRecord, T0 } from '../facts.fixtures.js';
+import { judgeCaptureCertificate, judgeCertificate, judgeProbeCertificate, type CertificateFacts } from './certificate.js';
+
+const DAY = 86_400_000;
+const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
+const at = (days: number) => new Date(NOW_MS + days * DAY).toISOString();
+const expired = () => cert({ notBefore: at(-400), notAfter: at(-1) });
+const store = (o: Partial<{ error: string; intermediateMissing: boolean; anchored: boolean }> = {}) => ({ kind: 'store' as const, intermediateMissing: false, anchored: true, ...o });
+
+function facts(o: Partial<CertificateFacts> = {}): CertificateFacts {
+  return { chain: [cert(), intermediate()], at: NOW_MS, atLabel: 'now', name: 'example.test', nameLabel: 'the target name', trust: store(), seen: ['seen'], ...o };
+}
+
+describe('certificate judge: every fault of the chain', () => {
+  it.each([
+    ['a good chain', {}, []],
+    ['an expired leaf', { chain: [expired(), intermediate()] }, ['CERT_EXPIRED']],
+    ['a leaf valid from tomorrow', { chain: [cert({ notBefore: at(1) }), intermediate()] }, ['CERT_NOT_YET_VALID']],
+    ['a wrong name', { name: 'other.test' }, ['CERT_HOSTNAME_MISMATCH']],
+    ['a wildcard that covers one label', { name: 'www.example.test' }, []],
+    ['a wildcard does not cover two labels', { name: 'a.b.example.test' }, ['CERT_HOSTNAME_MISMATCH']],
+    ['no name to check', { name: undefined }, []],
+    ['expired and the wrong name', { chain: [expired(), intermediate()], name: 'other.test' }, ['CERT_EXPIRED', 'CERT_HOSTNAME_MISMATCH']],
+    ['expired and untrusted', { chain: [expired(), intermediate()], trust: store({ error: 'CERT_HAS_EXPIRED', anchored: false }) }, ['CERT_EXPIRED', 'CERT_UNTRUSTED']],
+    ['expired and trusted', { chain: [expired(), intermediate()], trust: store({ error: 'CERT_HAS_EXPIRED' }) }, ['CERT_EXPIRED']],
+    ['the verifier says expired although the dates do not', { trust: store({ error: 'CERT_HAS_EXPIRED' }) }, ['CERT_EXPIRED']],
+    ['the verifier says not yet valid', { trust: store({ error: 'CERT_NOT_YET_VALID' }) }, ['CERT_NOT_YET_VALID']],
+    ['a verifier trust error', { trust: store({ error: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', anchored: false }) }, ['CERT_UNTRUSTED']],
+    ['a verifier trust error with an anchor', { trust: store({ error: 'SELF_SIGNED_CERT_IN_CHAIN' }) }, ['CERT_UNTRUSTED']],
+    ['no anchor but no error either', { trust: store({ anchored: false }) }, []],
+    ['a missing intermediate', { chain: [cert()], trust: store({ error: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', intermediateMissing: true, anchored: false }) }, ['CERT_CHAIN_INCOMPLETE']],
+    ['a self-signed leaf alone', { chain: [cert({ selfSigned: true, selfIssued: true })], trust: store({ error: 'DEPTH_ZERO_SELF_SIGNED_CERT', anchored: false }) }, ['CERT_SELF_SIGNED']],
+    ['the verifier says self-signed', { trust: store({ error: 'DEPTH_ZERO_SELF_SIGNED_CERT', anchored: false }) }, ['CERT_SELF_SIGNED']],
+    ['a self-signed leaf with more sent is judged by the verifier', { chain: [cert({ selfSigned: true, selfIssued: true }), intermediate()] }, []],
+    ['an unreadable leaf', { chain: [cert({ error: 'bad DER' })] }, []],
+    ['no chain', { chain: [] }, []],
+  ])('%s', (_n, o, want) => {
+    expect(codes(judgeCertificate(facts(o as never)))).toEqual(want);
+  });
+
+  it('an IP target: only the verifier\'s own name check counts', () => {
+    const ip = { name: '192.0.2.10', nameIsIp: true };
+    expect(codes(judgeCertificate(facts({ ...ip, trust: store({ error: 'ERR_TLS_CERT_ALTNAME_INVALID' }) })))).toEqual(['CERT_HOSTNAME_MISMATCH']);
+    expect(judgeCertificate(facts({ ...ip, trust: store({ error: 'ERR_TLS_CERT_ALTNAME_INVALID' }) }))[0].evidence.at(-1)).toBe('192.0.2.10: the certificate lists no such IP address among its SANs');
+    expect(judgeCertificate(facts(ip))).toEqual([]);
+  });
+
+  it('the verifier\'s word on the name wins over our own matching', () => {
+    const [f] = judgeCertificate(facts({ nameError: "Hostname/IP does not match certificate's altnames" }));
+    expect(f.code).toBe('CERT_HOSTNAME_MISMATCH');
+    expect(f.evidence.at(-1)).toBe("example.test: Hostname/IP does not match certificate's altnames");
+  });
+
+  it.each([
+    [-1, []],
+    [0.5, ['CERT_EXPIRING_SOON']],
+    [20.9, ['CERT_EXPIRING_SOON']],
+    [21, []],
+  ])('expiring in %s days with a 21-day warning: %j', (days, want) => {
+    const leaf = cert({ notAfter: at(days) });
+    const fs = judgeCertificate(facts({ chain: [leaf, intermediate()], warnDays: 21 })).filter((f) => f.severity !== 'error');
+    expect(codes(fs)).toEqual(want);
+  });
+
+  it('no expiry warning without --warn-days (captures)', () => {
+    expect(judgeCertificate(facts({ chain: [cert({ notAfter: at(1) }), intermediate()], trust: { kind: 'client-alert' } }))).toEqual([]);
+  });
+
+  it('judges at the given time, not the clock', () => {
+    const leaf = cert({ notBefore: new Date(Date.UTC(2020, 0, 1)).toISOString(), notAfter: new Date(Date.UTC(2021, 0, 1)).toISOString() });
+    expect(judgeCertificate(facts({ chain: [leaf, intermediate()], at: Date.UTC(2020, 6, 1) }))).toEqual([]);
+    expect(codes(judgeCertificate(facts({ chain: [leaf, intermediate()], at: Date.UTC(2021, 6, 1) })))).toEqual(['CERT_EXPIRED']);
+    expect(codes(judgeCertificate(facts({ chain: [leaf, intermediate()], at: Date.UTC(2019, 6, 1) })))).toEqual(['CERT_NOT_YET_VALID']);
+  });
+
+  it('evidence: where the chain was seen, the leaf, and the fault at the time of judgement', () => {
+    const [f] = judgeCertificate(facts({ chain: [expired(), intermediate()], atLabel: 'the capture time' }));
+    expect(f.evidence).toEqual(['seen', `leaf: subject CN=example.test; issuer CN=Example CA; SANs example.test, *.example.test; valid ${at(-400)} to ${at(-1)}`, `expired ${at(-1)}, before the capture time ${at(0)}`]);
+    expect(judgeCertificate(facts({ chain: [cert({ sans: [] })], name: 'x.test' }))[0].evidence[1]).toContain('SANs (none)');
+  });
+
+  it('a renewal alone would not fix a wrong name, and the fix says so', () => {
+    expect(judgeCertificate(facts({ name: 'other.test' }))[0].remedy).toMatch(/renewal with the same names will not fix it/);
+  });
+});
+
+describe('certificate judge: the client\'s alert (captures)', () => {
+  const withAlert = (description: number, o: Partial<CertificateFacts> = {}) =>
+    facts({ trust: { kind: 'client-alert', alert: { description, line: `ALERT ${description}` } }, nameLabel: 'the SNI', ...o });
+  it.each([
+    ['certificate_expired with an expired leaf', 45, { chain: [expired(), intermediate()] }, ['CERT_EXPIRED']],
+    ['certificate_expired with a leaf we think valid (client clock)', 45, {}, ['CERT_EXPIRED']],
+    ['unknown_ca with a good-looking chain', 48, {}, ['CERT_UNTRUSTED']],
+    ['unknown_ca with an expired leaf', 48, { chain: [expired(), intermediate()] }, ['CERT_EXPIRED', 'CERT_UNTRUSTED']],
+    ['bad_certificate with a leaf not valid yet', 42, { chain: [cert({ notBefore: at(3) }), intermediate()] }, ['CERT_NOT_YET_VALID']],
+    ['bad_certificate alone', 42, {}, []],
+    ['unknown_ca, a self-signed leaf alone', 48, { chain: [cert({ selfSigned: true, selfIssued: true })] }, ['CERT_SELF_SIGNED']],
+    ['unknown_ca, only the leaf sent', 48, { chain: [cert()] }, ['CERT_CHAIN_INCOMPLETE']],
+    ['a self-issued leaf alone that does not verify', 48, { chain: [cert({ selfIssued: true })] }, ['CERT_UNTRUSTED']],
+    ['unknown_ca, a broken link', 48, { chain: [cert(), intermediate(), cert({ subject: 'CN=Root' })], trust: { kind: 'client-alert', alert: { description: 48, line: 'ALERT 48' }, links: { links: [], brokenAt: 1, endsInRoot: false } } }, ['CERT_CHAIN_INCOMPLETE']],
+  ])('%s', (_n, d, o, want) => {
+    expect(codes(judgeCertificate(withAlert(d, o as never)))).toEqual(want);
+  });
+
+  it('the alert is the first evidence of the finding it supports', () => {
+    const [e, u] = judgeCertificate(withAlert(48, { chain: [expired(), intermediate()] }));
+    // unknown_ca speaks of the issuer, not of the date.
+    expect(e.evidence[0]).toBe('seen');
+    expect(u.evidence[0]).toBe('ALERT 48');
+    expect(judgeCertificate(withAlert(45))[0].evidence[0]).toBe('ALERT 45');
+    expect(judgeCertificate(withAlert(42, { chain: [cert({ notBefore: at(3) })] }))[0].evidence[0]).toBe('ALERT 42');
+    const [broken] = judgeCertificate(withAlert(48, { chain: [cert(), intermediate(), cert({ subject: 'CN=Root' })], trust: { kind: 'client-alert', alert: { description: 48, line: 'ALERT 48' }, links: { links: [], brokenAt: 1, endsInRoot: false } } }));
+    expect(broken.evidence.at(-1)).toBe('certificate 2 (CN=Example CA) is not issued by certificate 3 (CN=Root): the chain is out of order or misses an intermediate');
+    expect(broken.evidence[0]).toBe('ALERT 48');
+  });
+
+  it('without a readable leaf the alert still speaks', () => {
+    expect(codes(judgeCertificate(withAlert(45, { chain: [] })))).toEqual(['CERT_EXPIRED']);
+    expect(codes(judgeCertificate(withAlert(46, { chain: [] })))).toEqual(['CERT_UNTRUSTED']);
+    expect(codes(judgeCertificate(withAlert(45, { chain: [cert({ error: 'x' })] })))).toEqual(['CERT_EXPIRED']);
+  });
+});
+
+describe('certificate judge on a captured connection', () => {
+  it('judges the chain at the time of its packet', () => {
+    const leaf = cert({ notBefore: new Date((T0 - 100) * 1000).toISOString(), notAfter: new Date((T0 + 100) * 1000).toISOString() });
+    const r = (time: number) => completedTls12({ certificates: [leaf, intermediate()], certificatesFrame: 6, certificatesTime: time });
+    expect(judgeCaptureCertificate(r(T0))).toEqual([]);
+    expect(codes(judgeCaptureCertificate(r(T0 + 200)))).toEqual(['CERT_EXPIRED']);
+    expect(codes(judgeCaptureCertificate(r(T0 - 200)))).toEqual(['CERT_NOT_YET_VALID']);
+    expect(judgeCaptureCertificate(r(T0 + 200))[0].evidence[0]).toBe('chain of 2 certificate(s) in frame 6');
+  });
+
+  it('falls back to the first packet\'s time', () => {
+    const leaf = cert({ notAfter: new Date((T0 - 1) * 1000).toISOString() });
+    expect(codes(judgeCaptureCertificate(completedTls12({ certificates: [leaf, intermediate()] })))).toEqual(['CERT_EXPIRED']);
+  });
+
+  it('checks the SNI, and no name without one', () => {
+    const chain = { certificates: [cert({ notBefore: at(-1000), notAfter: at(1000) }), intermediate()], certificatesTime: T0 };
+    const [f] = judgeCaptureCertificate(completedTls12({ ...chain, sni: 'wrong.test' }));
+    expect(f.code).toBe('CERT_HOSTNAME_MISMATCH');
+    expect(f.evidence.at(-1)).toBe('the SNI wrong.test is not among the SANs');
+    expect(judgeCaptureCertificate(completedTls12({ ...chain, sni: undefined }))).toEqual([]);
+  });
+
+  it('reads only the client\'s certificate alerts', () => {
+    const server48 = connection({ alerts: [alert('server', 48, 6, 0.01)] });
+    expect(judgeCaptureCertificate(server48)).toEqual([]);
+    const client40 = connection({ alerts: [alert('client', 40, 6, 0.01)] });
+    expect(judgeCaptureCertificate(client40)).toEqual([]);
+  });
+
+  it('a TLS 1.3 certificate_unknown with the chain encrypted points to the probe', () => {
+    const r = connection({ version: 0x0304, alerts: [alert('client', 46, 7, 0.01)] });
+    const [f] = judgeCaptureCertificate(r);
+    expect(f.code).toBe('CERT_UNTRUSTED');
+    expect(f.evidence.join('\n')).toMatch(/fatal alert Certificate Unknown \(46\) from the client/);
+  });
+
+  it('a generic alert the chain does not explain is distrust, with the issuer named', () => {
+    const r = completedTls12({ certificates: [cert({ notBefore: at(-1000), notAfter: at(1000) }), intermediate()], certificatesTime: T0, alerts: [alert('client', 42, 7, 0.01)] });
+    const [f] = judgeCaptureCertificate(r);
+    expect(f.code).toBe('CERT_UNTRUSTED');
+    expect(f.evidence).toEqual(['fatal alert Bad Certificate (42) from the client in frame 7 (+10.00 ms)', 'leaf issuer: CN=Example CA']);
+  });
+
+  it('a revoked-certificate alert is not this judge\'s', () => {
+    expect(judgeCaptureCertificate(connection({ alerts: [alert('client', 44, 7, 0.01)] }))).toEqual([]);
+  });
+});
+
+describe('certificate judge on a probe', () => {
+  it.each([
+    ['a good chain', {}, []],
+    ['no full handshake', { full: undefined }, []],
+    ['a failed full handshake', { full: { ok: false, ms: 1, chain: [], intermediateMissing: false, anchored: false } }, []],
+  ])('%s', (_n, over, want) => {
+    expect(codes(judgeProbeCertificate(probeRecord(over as never), NOW_MS))).toEqual(want);
+  });
+
+  it('judges now, with the verifier\'s words, the target name and --warn-days', () => {
+    const full = { ok: true, ms: 5, chain: [cert({ notAfter: at(-2) }), intermediate()], authorizationError: 'CERT_HAS_EXPIRED', hostnameError: 'bad name', intermediateMissing: false, anchored: false, trustAnchor: 'CN=Example Root' };
+    const fs = judgeProbeCertificate(probeRecord({ full }), NOW_MS);
+    expect(codes(fs)).toEqual(['CERT_EXPIRED', 'CERT_HOSTNAME_MISMATCH', 'CERT_UNTRUSTED']);
+    expect(fs[0].evidence[0]).toBe('the server sent 2 certificate(s): CN=example.test ← CN=Example CA, ending at the trusted root CN=Example Root');
+    expect(fs[0].evidence[1]).toBe('leaf SHA-256 AA:BB');
+    const soon = judgeProbeCertificate(probeRecord({ full: { ...full, chain: [cert({ notAfter: at(3) })], authorizationError: undefined, hostnameError: undefined, anchored: true }, warnDays: 5 }), NOW_MS);
+    expect(codes(soon)).toEqual(['CERT_EXPIRING_SOON']);
+  });
+});

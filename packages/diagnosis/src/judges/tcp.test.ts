@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { connection, outcome, pkt, probeRecord, ACK, RST, SYN } from '../facts.fixtures.js';
+import { judgeCaptureTcp, judgeProbeTcp } from './tcp.js';
+
+const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
+const noAnswer = { synAck: undefined, synAckCount: 0 };
+
+describe('TCP judge, capture', () => {
+  it.each([
+    ['a SYN-ACK and nothing wrong', {}, []],
+    ['ICMP unreachable, no SYN-ACK', { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000.01, type: 3, code: 13, from: '198.18.1.1', ttl: 64 }] }, ['TCP_UNREACHABLE']],
+    ['ICMP unreachable after a SYN-ACK', { icmp: [{ frame: 3, time: 1_700_000_000.01, type: 3, code: 1, from: '198.18.1.1', ttl: 64 }] }, []],
+    ['RST/ACK answering the SYN', { ...noAnswer, rsts: [pkt(2, 0.001, 1, RST | ACK)], rstCount: 1 }, ['TCP_REFUSED']],
+    ['RST from the client only, no SYN-ACK', { ...noAnswer, rsts: [pkt(2, 0.5, 0, RST)], rstCount: 1, synCount: 2 }, []],
+    ['two SYNs and nothing back', { ...noAnswer, synCount: 2, packets: [pkt(1, 0, 0, SYN), pkt(3, 1, 0, SYN)] }, ['TCP_TIMEOUT']],
+    ['one SYN and nothing back (the coverage judge\'s)', { ...noAnswer, synCount: 1 }, []],
+    ['no SYN at all', { ...noAnswer, syn: undefined, synCount: 0 }, []],
+    ['RST after the SYN-ACK with no bytes', { rsts: [pkt(3, 0.01, 1, RST)], rstCount: 1 }, ['TCP_RESET']],
+    ['RST after the SYN-ACK from the client', { rsts: [pkt(3, 0.01, 0, RST)], rstCount: 1 }, []],
+    ['RST after bytes flowed', { rsts: [pkt(3, 0.01, 1, RST)], rstCount: 1, bytes: [10, 0] as [number, number] }, []],
+    ['RST after the server sent bytes', { rsts: [pkt(3, 0.01, 1, RST)], rstCount: 1, bytes: [0, 10] as [number, number] }, []],
+  ])('%s', (_name, tcp, want) => {
+    expect(codes(judgeCaptureTcp(connection({ tcp }), 1_700_000_010))).toEqual(want);
+  });
+
+  it('a reset after a ClientHello is not TCP_RESET', () => {
+    const r = connection({ tcp: { rsts: [pkt(5, 0.01, 1, RST)], rstCount: 1 }, clientHello: {} as never });
+    expect(judgeCaptureTcp(r, 1_700_000_010)).toEqual([]);
+  });
+
+  it('names the ICMP code and its sender', () => {
+    const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000.01, type: 3, code: 13, from: '198.18.1.1', ttl: 61 }] } }), 0);
+    expect(f.evidence.join('\n')).toMatch(/ICMP type 3 code 13 \(communication administratively prohibited\) from 198\.18\.1\.1 in frame 2 .*TTL 61/);
+    expect(f.evidence[0]).toMatch(/SYN to 192\.0\.2\.10:443 in frame 1/);
+  });
+
+  it('says ICMPv6 on IPv6 and leaves an unknown code unnamed', () => {
+    const r = connection({ ipVersion: 6, tcp: { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000.01, type: 1, code: 4, from: 'fd00::1', ttl: 64 }] } });
+    expect(judgeCaptureTcp(r, 0)[0].evidence[1]).toMatch(/^ICMPv6 type 1 code 4 from fd00::1/);
+  });
+
+  it('lists the SYN times and how long the capture waited', () => {
+    const r = connection({ tcp: { ...noAnswer, synCount: 3, packets: [pkt(1, 0, 0, SYN), pkt(2, 1, 0, SYN), pkt(3, 3, 0, SYN), pkt(4, 3.5, 1, ACK)] } });
+    const [f] = judgeCaptureTcp(r, 1_700_000_007);
+    expect(f.evidence[0]).toBe('3 SYN(s) to 192.0.2.10:443 at +0.00 ms, +1000.0 ms, +3000.0 ms');
+    expect(f.evidence[1]).toBe('no SYN-ACK, RST or ICMP in the 7000.0 ms that followed');
+  });
+
+  it('refused: the RST frame, its TTL and the history', () => {
+    const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, rsts: [pkt(2, 0.001, 1, RST | ACK, { ttl: 55 })], rstCount: 1, history: 'Sr' } }), 0);
+    expect(f.evidence).toEqual(['SYN in frame 1', 'RST/ACK from 192.0.2.10:443 in frame 2 (+1.00 ms), TTL 55', 'history Sr']);
+  });
+});
+
+describe('TCP judge, probe', () => {
+  it.each([
+    ['refused', 'TCP_REFUSED'],
+    ['timeout', 'TCP_TIMEOUT'],
+    ['unreachable', 'TCP_UNREACHABLE'],
+    ['reset', 'TCP_RESET'],
+    ['error', 'PROBE_ERROR'],
+  ] as const)('connect %s: %s', (kind, code) => {
+    const fs = judgeProbeTcp(probeRecord({ hello: outcome.connectFailed(kind, 'ECODE') }));
+    expect(codes(fs)).toEqual([code]);
+    expect(fs[0].evidence[0]).toBe('connect to 192.0.2.10:443: connect ECODE (ECODE) after 3 ms');
+  });
+
+  it('no finding once TCP connected, or before any hello', () => {
+    expect(judgeProbeTcp(probeRecord())).toEqual([]);
+    expect(judgeProbeTcp(probeRecord({ hello: undefined }))).toEqual([]);
+  });
+});
