@@ -4,9 +4,14 @@
 //   td-client (c0) <--veth--> (m0) td-mbox (m1) <--veth--> (s0) td-server
 //
 // Usage: node lab/lab.mjs up|down|status. Everything it makes lives in these namespaces,
-// under .lab/ and in /etc/netns/td-client/; `down` removes all of it.
+// under .lab/ and in /etc/netns/td-client-ID/; `down` removes all of it.
+//
+// Namespace names carry an ID of the checkout (TD_LAB_ID, else a hash of its path), so that
+// two checkouts run their labs side by side: addresses repeat, but each namespace is its own
+// network. Within one checkout a lock (.lab/lock) makes a second run wait for the first.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makePki } from './pki.mjs';
@@ -14,7 +19,11 @@ import { NET, SCENARIOS, SNI_BLOCK_STRING } from './scenarios.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LAB_DIR = join(ROOT, '.lab');
-export const NS = { client: 'td-client', mbox: 'td-mbox', server: 'td-server' };
+export const LAB_ID = process.env.TD_LAB_ID ?? createHash('sha256').update(ROOT).digest('hex').slice(0, 6);
+export const NS = { client: `td-client-${LAB_ID}`, mbox: `td-mbox-${LAB_ID}`, server: `td-server-${LAB_ID}` };
+const LOCK = join(LAB_DIR, 'lock');
+/** How long a run waits for another run of the same checkout to give the lab back. */
+const LOCK_WAIT_MS = 15 * 60_000;
 const HOSTS_DIR = `/etc/netns/${NS.client}`;
 
 function sh(cmd, args, opts = {}) {
@@ -33,8 +42,8 @@ export function labUnavailable() {
     }
   }
   try {
-    sh('ip', ['netns', 'add', 'td-probe-check']);
-    sh('ip', ['netns', 'del', 'td-probe-check']);
+    sh('ip', ['netns', 'add', `td-check-${LAB_ID}-${process.pid}`]);
+    sh('ip', ['netns', 'del', `td-check-${LAB_ID}-${process.pid}`]);
   } catch (e) {
     return `network namespaces are not available: ${String(e.stderr ?? e.message).trim()}`;
   }
@@ -67,14 +76,19 @@ function nginxConfig(pki) {
       ? `
     location /ws { proxy_pass http://127.0.0.1:9001; proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; }
-    location /ws-broken { proxy_pass http://127.0.0.1:9001; }`
+    location /ws-broken { proxy_pass http://127.0.0.1:9001; }
+    location /chat/ { proxy_pass http://127.0.0.1:9001; proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; }`
       : '';
     servers += `
   server {
     ${listens.map((l) => `listen ${l}:443${s.plain ? '' : ' ssl'};`).join(' ')}
     server_name ${s.host};${tls}
     location / { return 200 "${s.host} ok\\n"; }${ws}
-  }
+  }`;
+    // A scenario without port 80 has nothing listening there: connections to it are refused.
+    if (s.port80 === false) continue;
+    servers += `
   server {
     ${listens.map((l) => `listen ${l}:80;`).join(' ')}
     server_name ${s.host};
@@ -109,9 +123,61 @@ function hostsFile() {
   return out;
 }
 
+/**
+ * Takes the checkout's lab for this process (mkdir is atomic), waiting, bounded, while another
+ * live process holds it; a lock whose holder is gone is taken over.
+ */
+function takeLock() {
+  mkdirSync(LAB_DIR, { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+    } catch {
+      // Just made by another process, which has not written its pid yet: give it a moment.
+      if (Date.now() - statSync(LOCK).mtimeMs > 5000) holder = -1;
+    }
+    if (holder === process.pid) return;
+    if (holder !== 0 && !alive(holder)) {
+      rmSync(LOCK, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`lab: another run (pid ${holder}) has held ${LOCK} for ${LOCK_WAIT_MS / 60000} minutes`);
+    sh('sleep', ['0.5']);
+  }
+}
+
+function alive(pid) {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+function releaseLock() {
+  try {
+    if (Number(readFileSync(join(LOCK, 'pid'), 'utf8')) !== process.pid) return;
+  } catch {
+    return;
+  }
+  rmSync(LOCK, { recursive: true, force: true });
+}
+
 export function labUp() {
+  takeLock();
   if (labIsUp()) return;
-  labDown();
+  labDown({ keepLock: true });
   mkdirSync(LAB_DIR, { recursive: true });
   const pki = makePki(join(LAB_DIR, 'pki'));
   for (const ns of Object.values(NS)) sh('ip', ['netns', 'add', ns]);
@@ -200,7 +266,7 @@ function waitForListeners() {
   throw new Error('lab: the Node servers in the server namespace did not start listening within 5 s');
 }
 
-export function labDown() {
+export function labDown({ keepLock = false } = {}) {
   for (const name of ['hostile.pid', 'dns.pid']) {
     const pidFile = join(LAB_DIR, name);
     if (!existsSync(pidFile)) continue;
@@ -231,6 +297,7 @@ export function labDown() {
   }
   rmSync(HOSTS_DIR, { recursive: true, force: true });
   rmSync(join(LAB_DIR, 'up'), { force: true });
+  if (!keepLock) releaseLock();
 }
 
 /**
@@ -268,7 +335,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     labDown();
     console.log('lab is down');
   } else if (cmd === 'status') {
-    console.log(labIsUp() ? 'up' : 'down');
+    console.log(`${labIsUp() ? 'up' : 'down'}: namespaces ${Object.values(NS).join(', ')}`);
   } else {
     console.error('usage: node lab/lab.mjs up|down|status');
     process.exit(2);

@@ -1,7 +1,7 @@
 // A private PKI for the lab, made with the openssl command line: root, intermediate, and one
 // leaf per certificate fault. Nothing here is trusted outside the lab.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const run = (args, cwd) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,7 +49,24 @@ export function makePki(dir) {
     intermediate: join(dir, 'intermediate.crt'),
     leaf: (name) => ({ cert: join(dir, `${name}.crt`), chain: join(dir, `${name}.chain.crt`), key: join(dir, `${name}.key`) }),
   };
-  if (existsSync(done)) return paths;
+  const now = new Date();
+  const stamp = (d) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+  const inDays = (n) => stamp(new Date(now.getTime() + n * 86400000));
+  const leaves = [
+    // name, SANs, validity
+    ['good', ['*.lab.test', 'lab.test'], inDays(-30), inDays(365)],
+    ['expired', ['*.lab.test'], '20230101000000Z', '20240101000000Z'],
+    ['future', ['*.lab.test'], inDays(3650), inDays(4000)],
+    ['wrongname', ['other.example.test'], inDays(-30), inDays(365)],
+    ['soon', ['*.lab.test'], inDays(-30), inDays(5)],
+    // Two faults in one leaf: expired and for another name.
+    ['expiredwrong', ['other.example.test'], '20230101000000Z', '20240101000000Z'],
+  ];
+  // A PKI made by an older lab (fewer leaves) is made again.
+  const marker = `leaves: ${leaves.map(([name]) => name).join(', ')}\n`;
+  if (existsSync(done) && readFileSync(done, 'utf8') === marker) return paths;
+  rmSync(dir, { recursive: true, force: true });
+
   mkdirSync(join(dir, 'newcerts'), { recursive: true });
   for (const ca of ['root', 'intermediate']) {
     const cadir = join(dir, `${ca}-db`);
@@ -62,17 +79,6 @@ export function makePki(dir) {
     '-subj', '/CN=tlsdoctor Lab Root CA', '-days', '7300', '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
   run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'intermediate.key', '-out', 'intermediate.csr', '-subj', '/CN=tlsdoctor Lab Intermediate CA'], dir);
   signWith(dir, 'root', 'intermediate.csr', 'intermediate.crt', 'v3_intermediate', '20240101000000Z', '20400101000000Z');
-  const now = new Date();
-  const stamp = (d) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
-  const inDays = (n) => stamp(new Date(now.getTime() + n * 86400000));
-  const leaves = [
-    // name, SANs, validity
-    ['good', ['*.lab.test', 'lab.test'], inDays(-30), inDays(365)],
-    ['expired', ['*.lab.test'], '20230101000000Z', '20240101000000Z'],
-    ['future', ['*.lab.test'], inDays(3650), inDays(4000)],
-    ['wrongname', ['other.example.test'], inDays(-30), inDays(365)],
-    ['soon', ['*.lab.test'], inDays(-30), inDays(5)],
-  ];
   for (const [name, sans, start, end] of leaves) {
     run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${sans[0]}`], dir);
     const sanFile = join(dir, `${name}.ext`);
@@ -92,6 +98,6 @@ subjectAltName = ${sans.map((s) => `DNS:${s}`).join(', ')}
   run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'selfsigned.key', '-out', 'selfsigned.crt',
     '-subj', '/CN=selfsigned.lab.test', '-days', '365', '-addext', 'subjectAltName=DNS:selfsigned.lab.test'], dir);
   writeFileSync(join(dir, 'selfsigned.chain.crt'), readFileSync(join(dir, 'selfsigned.crt')));
-  writeFileSync(done, 'ok\n');
+  writeFileSync(done, marker);
   return paths;
 }

@@ -23,10 +23,10 @@ function version(cmd, args) {
 }
 
 /** Starts a capture in the client namespace and resolves once it is listening. */
-async function startCapture(file, tool, iface, extra) {
+async function startCapture(file, tool, iface, extra, filter = 'tcp or icmp or icmp6') {
   const args = tool === 'dumpcap'
-    ? ['netns', 'exec', NS.client, 'dumpcap', '-q', '-i', iface, '-f', 'tcp or icmp or icmp6', '-w', file, ...extra]
-    : ['netns', 'exec', NS.client, 'tcpdump', '--immediate-mode', '-U', '-n', '-i', iface, '-w', file, ...extra, 'tcp or icmp or icmp6'];
+    ? ['netns', 'exec', NS.client, 'dumpcap', '-q', '-i', iface, '-f', filter, '-w', file, ...extra]
+    : ['netns', 'exec', NS.client, 'tcpdump', '--immediate-mode', '-U', '-n', '-i', iface, '-w', file, ...extra, filter];
   const p = spawn('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   await new Promise((resolve, reject) => {
@@ -98,6 +98,8 @@ export const RECORDINGS = [
   { name: 'cert-expired-tls13', scenario: 'expired13.lab.test', client: CURL, expect: 'CERT_EXPIRED',
     note: 'TLS 1.3 encrypts the certificate, but OpenSSL clients send their certificate_expired alert before switching to handshake keys, so the alert is readable', run: () => curl('expired13.lab.test') },
   { name: 'cert-wrong-name', scenario: 'wrongname.lab.test', client: CURL, expect: 'CERT_HOSTNAME_MISMATCH', run: () => curl('wrongname.lab.test') },
+  { name: 'cert-expired-wrong-name', scenario: 'expiredwrong.lab.test', client: CURL, expect: 'CERT_HOSTNAME_MISMATCH', also: ['CERT_EXPIRED'],
+    note: 'one leaf with two faults: expired, and issued for other.example.test', run: () => curl('expiredwrong.lab.test') },
   { name: 'cert-self-signed', scenario: 'selfsigned.lab.test', client: CURL, expect: 'CERT_SELF_SIGNED', run: () => curl('selfsigned.lab.test') },
   { name: 'cert-missing-intermediate', scenario: 'nochain.lab.test', client: CURL, expect: 'CERT_CHAIN_INCOMPLETE', run: () => curl('nochain.lab.test') },
   { name: 'cert-not-yet-valid', scenario: 'future.lab.test', client: CURL, expect: 'CERT_NOT_YET_VALID', run: () => curl('future.lab.test') },
@@ -113,6 +115,13 @@ export const RECORDINGS = [
   { name: 'syn-timeout', scenario: 'closed.lab.test', client: CURL, expect: 'TCP_TIMEOUT',
     note: 'iptables DROP in the middlebox: a security group that never opened 443', run: () => curl('closed.lab.test') },
   { name: 'icmp-unreachable', scenario: 'rejected.lab.test', client: CURL, expect: 'TCP_UNREACHABLE', run: () => curl('rejected.lab.test') },
+  { name: 'icmp-filtered-out', scenario: 'rejected.lab.test', client: CURL, expect: 'CAPTURE_PARTIAL', filter: 'tcp port 443 or tcp port 80',
+    note: 'the capture filter keeps TCP only, as `tcpdump port 443` does: the ICMP admin-prohibited that ended the connection is not in the file; a plain-HTTP request 1.5 s later keeps the capture going',
+    run: async () => {
+      curl('rejected.lab.test');
+      await sleep(1500);
+      client('curl', ['-sS', '-m', '4', 'http://good.lab.test/']);
+    } },
   { name: 'syn-refused', scenario: 'refused.lab.test', client: CURL, expect: 'TCP_REFUSED', run: () => curl('refused.lab.test') },
   { name: 'silent-server', scenario: 'silent.lab.test', client: CURL, expect: 'NO_SERVER_HELLO', run: () => curl('silent.lab.test', ['-m', '2']) },
   { name: 'garbage-server', scenario: 'garbage.lab.test', client: CURL, expect: 'NOT_TLS', run: () => curl('garbage.lab.test') },
@@ -154,7 +163,7 @@ export async function recordOne(r, outDir) {
   const file = join(outDir, `${r.name}.${ext}`);
   if (r.mtu) setClientMtu(r.mtu);
   const tool = r.tool ?? 'tcpdump';
-  const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? []);
+  const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? [], r.filter);
   try {
     await r.run();
   } finally {
@@ -165,7 +174,7 @@ export async function recordOne(r, outDir) {
     scenario: r.scenario,
     note: r.note,
     client: r.client,
-    capture: `${tool} ${version(tool, tool === 'tcpdump' ? ['--version'] : ['-v'])} on ${r.iface ?? 'c0'} in the client namespace${r.extra ? ` (${r.extra.join(' ')})` : ''}`,
+    capture: `${tool} ${version(tool, tool === 'tcpdump' ? ['--version'] : ['-v'])} on ${r.iface ?? 'c0'} in the client namespace${r.extra ? ` (${r.extra.join(' ')})` : ''}${r.filter ? `, filter '${r.filter}'` : ''}`,
     recorded: new Date().toISOString(),
     expect: { primary: r.expect, ...(r.also ? { also: r.also } : {}) },
   };

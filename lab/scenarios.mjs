@@ -38,7 +38,7 @@ export const SCENARIOS = [
   { host: 'nochain.lab.test', v4: '198.18.2.18', kind: 'nginx', cert: 'good', leafOnly: true, protocols: 'TLSv1.2', redirect: true,
     expect: { probe: 'CERT_CHAIN_INCOMPLETE', pcap: 'CERT_CHAIN_INCOMPLETE' } },
   { host: 'noredirect.lab.test', v4: '198.18.2.19', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: false,
-    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['HTTP_NO_REDIRECT'], pcap: 'HANDSHAKE_OK' } },
+    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['HTTP_NO_REDIRECT'], probeNot: ['HTTP_PORT_CLOSED'], pcap: 'HANDSHAKE_OK' } },
   { host: 'closed.lab.test', v4: '198.18.2.20', kind: 'middlebox-drop',
     expect: { probe: 'TCP_TIMEOUT', pcap: 'TCP_TIMEOUT' } },
   { host: 'rejected.lab.test', v4: '198.18.2.21', kind: 'middlebox-icmp',
@@ -59,6 +59,13 @@ export const SCENARIOS = [
     expect: { probe: 'HANDSHAKE_OK', probeAlso: ['CERT_EXPIRING_SOON'], pcap: 'HANDSHAKE_OK' } },
   { host: 'future.lab.test', v4: '198.18.2.28', kind: 'nginx', cert: 'future', protocols: 'TLSv1.2', redirect: true,
     expect: { probe: 'CERT_NOT_YET_VALID', pcap: 'CERT_NOT_YET_VALID' } },
+  { host: 'expiredwrong.lab.test', v4: '198.18.2.32', kind: 'nginx', cert: 'expiredwrong', protocols: 'TLSv1.2', redirect: true,
+    expect: { probe: 'CERT_HOSTNAME_MISMATCH', probeAlso: ['CERT_EXPIRED'], pcap: 'CERT_HOSTNAME_MISMATCH' } },
+  { host: 'no80.lab.test', v4: '198.18.2.30', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', port80: false, hsts: true,
+    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['HTTP_PORT_CLOSED'], probeNot: ['HTTP_NO_REDIRECT'] } },
+  // ssl_protocols TLSv1 at OpenSSL 3's default security level, which forbids TLS 1.0.
+  { host: 'tls10strict.lab.test', v4: '198.18.2.31', kind: 'nginx', cert: 'good', protocols: 'TLSv1', ciphers: 'HIGH:!aNULL', redirect: true,
+    expect: { probe: 'PROTOCOL_VERSION_MISMATCH', probeAlso: ['SERVER_TLS_CONFIG_UNUSABLE'] } },
   // No A record: the lab's resolver answers NXDOMAIN for every name not in the hosts file.
   { host: 'nxdomain.lab.test', kind: 'dns-only', expect: { probe: 'DNS_NO_ADDRESS' } },
 ];

@@ -22,7 +22,7 @@ if (why && process.env.CI) throw new Error(`lab tests must run in CI, but: ${why
 interface Scenario {
   host: string;
   kind: string;
-  expect: { probe?: string; probeAlso?: string[]; pcap?: string };
+  expect: { probe?: string; probeAlso?: string[]; probeNot?: string[]; pcap?: string };
 }
 
 function probe(args: string[]): { code: number; report: any; stderr: string; ms: number } {
@@ -44,6 +44,7 @@ describe.skipIf(!!why)('failure lab', () => {
         const codes = t.diagnoses.map((d: any) => d.code);
         expect(codes[0], `${t.server.ip}: ${JSON.stringify(t.diagnoses[0])}`).toBe(code);
         for (const also of s.expect.probeAlso ?? []) expect(codes).toContain(also);
+        for (const not of s.expect.probeNot ?? []) expect(codes).not.toContain(not);
       }
       const errors = r.report.targets.some((t: any) => t.outcome === 'error');
       expect(r.code).toBe(errors ? 1 : 0);
@@ -113,6 +114,46 @@ describe.skipIf(!!why)('failure lab', () => {
       expect(d.evidence.join('\n')).toMatch(/HTTP\/1\.1 400/);
       expect(d.remedy).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
     });
+  });
+
+  describe('WebSocket URLs', () => {
+    it('wss://host/path runs the upgrade on that path', () => {
+      const t = probe(['wss://ws.lab.test/ws']).report.targets[0];
+      expect(t.facts.http.websocket.path).toBe('/ws');
+      expect(t.facts.http.websocket.status).toBe(101);
+      expect(t.diagnoses[0].code).toBe('HANDSHAKE_OK');
+    });
+
+    it('ws://host/path is probed as its TLS form', () => {
+      const t = probe(['ws://ws.lab.test/ws']).report.targets[0];
+      expect(t.server.port).toBe(443);
+      expect(t.facts.http.websocket.status).toBe(101);
+    });
+
+    it('a redirect (nginx sends /chat to /chat/) names the Location, not the Upgrade headers', () => {
+      const d = probe(['wss://ws.lab.test/chat']).report.targets[0].diagnoses[0];
+      expect(d.code).toBe('WEBSOCKET_UPGRADE_FAILED');
+      expect(d.title).toBe('The WebSocket URL is redirected');
+      expect(d.evidence.join('\n')).toMatch(/HTTP\/1\.1 301/);
+      expect(d.evidence.join('\n')).toMatch(/Location: https:\/\/ws\.lab\.test\/chat\//);
+      expect(d.remedy).not.toMatch(/proxy_set_header Upgrade/);
+      expect(probe(['wss://ws.lab.test/chat/']).report.targets[0].facts.http.websocket.status).toBe(101);
+    });
+  });
+
+  it('a probe of the plain-HTTP port says so and points to 443', () => {
+    const d = probe(['good.lab.test:80']).report.targets[0].diagnoses[0];
+    expect(d.code).toBe('PLAIN_HTTP_PORT');
+    expect(d.evidence.join('\n')).toMatch(/HTTP\/1\.1 301/);
+    expect(d.evidence.join('\n')).toMatch(/port 443 on 198\.18\.2\.10: answers TLS .*probe https:\/\/good\.lab\.test\/ instead/);
+    expect(d.remedy).not.toMatch(/listen 443 ssl/);
+  });
+
+  it('a server whose TLS library refuses ssl_protocols TLSv1 says why beside the version finding', () => {
+    const t = probe(['tls10strict.lab.test']).report.targets[0];
+    const cfg = t.diagnoses.find((d: any) => d.code === 'SERVER_TLS_CONFIG_UNUSABLE');
+    expect(cfg.evidence.join('\n')).toMatch(/internal_error \(80\)/);
+    expect(t.diagnoses.map((d: any) => d.code)).not.toContain('TLS_ALERT');
   });
 
   describe('client profiles', () => {

@@ -29,7 +29,7 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   CERT_UNTRUSTED: [/Unknown CA \(48\) from the client/],
   CLIENT_ABORTED: [/the server sent \d+ encrypted record/, /the client sent 1 encrypted record\(s\) of 19 bytes: the size of an alert, not a Finished/],
   TLS_ALERT: [/alert Decode Error \(50\) from the server/],
-  CAPTURE_PARTIAL: [/neither the start of the connection \(SYN\) nor a ClientHello/],
+  CAPTURE_PARTIAL: [/neither the start of the connection \(SYN\) nor a ClientHello|most likely an ICMP error .* that the capture filter left out/],
 };
 
 describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap fixtures/%s', (_name, fx) => {

@@ -1,0 +1,15 @@
+// Mutation testing of the diagnosis engine: each mutant changes one judgement (a condition, a
+// threshold, a code) and the judges' tests must notice. `npm run mutation`; docs/testing.md has
+// the score and what is left alive.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  mutate: ['packages/diagnosis/src/**/*.ts', '!packages/diagnosis/src/**/*.test.ts', '!packages/diagnosis/src/**/*.fixtures.ts', '!packages/diagnosis/src/index.ts'],
+  coverageAnalysis: 'perTest',
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  concurrency: 2,
+  thresholds: { high: 95, low: 90, break: 90 },
+};
