@@ -7,19 +7,21 @@ import { runCli } from './helpers/cli.js';
 
 describe('targets', () => {
   it.each([
-    ['example.com', 'example.com', 443, '/', false],
-    ['Example.COM:8443', 'example.com', 8443, '/', false],
-    ['https://api.example.com:8443/ws?x=1', 'api.example.com', 8443, '/ws?x=1', false],
-    ['https://example.com', 'example.com', 443, '/', false],
-    ['203.0.113.7', '203.0.113.7', 443, '/', true],
-    ['203.0.113.7:993', '203.0.113.7', 993, '/', true],
-    ['[2001:db8::1]:8443', '2001:db8::1', 8443, '/', true],
-    ['2001:db8::1', '2001:db8::1', 443, '/', true],
-    ['https://[2001:db8::1]/', '2001:db8::1', 443, '/', true],
-    ['bücher.example', 'xn--bcher-kva.example', 443, '/', false],
-    ['wss://chat.example.com/socket', 'chat.example.com', 443, '/socket', false],
-  ])('%s', (input, host, port, path, isIp) => {
-    expect(parseTarget(input)).toEqual({ input, host, port, path, isIp });
+    ['example.com', 'example.com', 443, '/', false, 'host'],
+    ['Example.COM:8443', 'example.com', 8443, '/', false, 'host'],
+    ['https://api.example.com:8443/ws?x=1', 'api.example.com', 8443, '/ws?x=1', false, 'https'],
+    ['https://example.com', 'example.com', 443, '/', false, 'https'],
+    ['203.0.113.7', '203.0.113.7', 443, '/', true, 'host'],
+    ['203.0.113.7:993', '203.0.113.7', 993, '/', true, 'host'],
+    ['[2001:db8::1]:8443', '2001:db8::1', 8443, '/', true, 'host'],
+    ['2001:db8::1', '2001:db8::1', 443, '/', true, 'host'],
+    ['https://[2001:db8::1]/', '2001:db8::1', 443, '/', true, 'https'],
+    ['bücher.example', 'xn--bcher-kva.example', 443, '/', false, 'host'],
+    ['wss://chat.example.com/socket', 'chat.example.com', 443, '/socket', false, 'wss'],
+    ['ws://chat.example.com/socket', 'chat.example.com', 443, '/socket', false, 'wss', true],
+    ['ws://chat.example.com:8080/socket', 'chat.example.com', 8080, '/socket', false, 'wss', true],
+  ])('%s', (input, host, port, path, isIp, scheme, fromPlainWs?: boolean) => {
+    expect(parseTarget(input)).toEqual({ input, host, port, path, isIp, scheme, ...(fromPlainWs ? { fromPlainWs } : {}) });
   });
 
   it.each([['example.com:0'], ['example.com:70000'], ['example.com:https'], ['http://example.com/'], ['ftp://example.com/'], ['']])('rejects %j', (input) => {

@@ -1,8 +1,7 @@
 import { NONE, type Dir, type Endpoint, type TcpConnection } from '@tlsdoctor/capture';
-import { ja3, ja3s, ja4, type ClientHello, type Ja3, type Ja4, type NonTlsDescription, type ServerHello, type ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
+import { ja3, ja3s, ja4, type ClientHello, type Direction, type Ja3, type Ja4, type NonTlsDescription, type ServerHello, type ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
 import type { CertificateInfo, ChainCheck } from './certificate.js';
 
-export type Side = 'client' | 'server';
 
 export interface TimedFact {
   frame: number;
@@ -11,13 +10,13 @@ export interface TimedFact {
 }
 
 export interface MessageSeen extends TimedFact {
-  from: Side;
+  from: Direction;
   type: number;
   name: string;
 }
 
 export interface AlertSeen extends TimedFact {
-  from: Side;
+  from: Direction;
   level: string;
   description: number;
   name: string;
@@ -25,7 +24,7 @@ export interface AlertSeen extends TimedFact {
 
 export interface EndFacts extends TimedFact {
   how: 'rst' | 'fin';
-  by: Side;
+  by: Direction;
   /** The last TLS event before the end, e.g. "ClientHello", "ServerHelloDone", "encrypted records". */
   after: string;
 }
@@ -42,7 +41,7 @@ export interface ConnectionRecord {
   ipVersion: 4 | 6;
   /** Why this connection counts as TLS: bytes on the wire, or a TLS port with no bytes. */
   tlsEvidence: 'client-hello' | 'server-tls' | 'tls-port';
-  /** The capture does not hold the connection's start (no SYN). */
+  /** The capture holds the connection's start (its SYN). */
   startCaptured: boolean;
   firstTime: number;
   lastTime: number;
@@ -80,10 +79,10 @@ export interface ConnectionRecord {
   encryptedRecords: [number, number];
   encryptedRecordSizes: [number[], number[]];
   /** Bytes the server (or client) sent that were not TLS. */
-  nonTls?: TimedFact & { from: Side; description: NonTlsDescription };
+  nonTls?: TimedFact & { from: Direction; description: NonTlsDescription };
   /** TLS began after a non-TLS preamble (SOCKS, HTTP CONNECT) from this side. */
-  tunnel?: { from: Side; preambleLength: number };
-  parseErrors: { from: Side; message: string; offset: number }[];
+  tunnel?: { from: Direction; preambleLength: number };
+  parseErrors: { from: Direction; message: string; offset: number }[];
   end?: EndFacts;
   /** Bytes missing from the capture inside the handshake: the record speaks only of what it saw. */
   incomplete: boolean;
@@ -176,6 +175,6 @@ export class Connection implements ConnectionRecord {
 
 const UNKNOWN_ENDPOINT: Endpoint = Object.freeze({ ip: '', port: 0 });
 
-export function sideOf(dir: Dir): Side {
+export function sideOf(dir: Dir): Direction {
   return dir === 0 ? 'client' : 'server';
 }

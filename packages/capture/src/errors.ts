@@ -1,3 +1,5 @@
+import { TlsdoctorError } from '@tlsdoctor/tls-parser-ts';
+
 export type CaptureErrorCode =
   | 'NOT_FOUND'
   | 'UNREADABLE'
@@ -12,7 +14,7 @@ export type CaptureErrorCode =
  * One error type for capture input, with a stable code and the byte offset in the (decompressed)
  * file, so the CLI can print one line naming what is wrong and where.
  */
-export class CaptureError extends Error {
+export class CaptureError extends TlsdoctorError {
   constructor(
     readonly code: CaptureErrorCode,
     message: string,

@@ -80,7 +80,6 @@ export interface TcpConnection {
   roles: 'syn' | 'syn-ack' | 'port';
   /** False when the capture began after the connection did: no SYN seen. */
   startCaptured: boolean;
-  firstFrame: number;
   firstTime: number;
   lastTime: number;
   syn?: PacketFacts;
@@ -396,10 +395,6 @@ export class TcpTracker {
     for (const l of [...this.live]) this.emit(l, 'eof');
   }
 
-  get liveCount(): number {
-    return this.live.size;
-  }
-
   private create(hash: number, srcKey: string | number, dstKey: string | number, time: number, frame: number): Live {
     const d = this.d;
     const b = d.buf;
@@ -417,7 +412,6 @@ export class TcpTracker {
       server: srcIsClient ? dst : src,
       roles: synOnly ? 'syn' : synAck ? 'syn-ack' : 'port',
       startCaptured: synOnly,
-      firstFrame: frame,
       firstTime: time,
       lastTime: time,
       // Optional fields are present from the start: one object shape for every connection.
@@ -651,7 +645,7 @@ function newDirState(): DirState {
 /** What a retired entry points to instead of its connection, which it must not keep alive. */
 const RETIRED: TcpConnection = {
   id: -1, ipVersion: 4, client: { ip: '', port: 0 }, server: { ip: '', port: 0 }, roles: 'port', startCaptured: false,
-  firstFrame: 0, firstTime: 0, lastTime: 0, syn: undefined, synCount: 0, synAck: undefined, synAckCount: 0,
+  firstTime: 0, lastTime: 0, syn: undefined, synCount: 0, synAck: undefined, synAckCount: 0,
   rsts: NONE, rstCount: 0, fins: NONE, packets: NONE, packetCount: 0, icmp: NONE, stats: [newStats(), newStats()], endedBy: 'closed', sink: undefined,
 };
 

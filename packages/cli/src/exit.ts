@@ -1,6 +1,7 @@
 import type { Severity } from '@tlsdoctor/diagnosis';
+import { TlsdoctorError } from '@tlsdoctor/tls-parser-ts';
 
-/** Exit codes, documented in the README and docs/cli.md. */
+/** Exit codes, documented in the README. */
 export const EXIT = {
   /** No error-level finding. */
   OK: 0,
@@ -16,4 +17,31 @@ export function exitFor(worst: Severity, inputFailed: boolean): number {
 }
 
 /** A bad-usage or bad-input condition with its one-line message. */
-export class UsageError extends Error {}
+export class UsageError extends TlsdoctorError {
+  readonly code = 'USAGE';
+}
+
+/**
+ * The one place that maps an error's code to the exit status: every error a user can cause
+ * (bad usage, a bad target, an unreadable capture, a temporary file that cannot be written) is
+ * exit 2; anything else is a bug and is not ours to map.
+ */
+const EXIT_BY_CODE: Readonly<Record<string, number>> = {
+  USAGE: EXIT.USAGE_OR_INPUT,
+  BAD_TARGET: EXIT.USAGE_OR_INPUT,
+  SPOOL: EXIT.USAGE_OR_INPUT,
+  TLS_PARSE_ERROR: EXIT.USAGE_OR_INPUT,
+  NOT_FOUND: EXIT.USAGE_OR_INPUT,
+  UNREADABLE: EXIT.USAGE_OR_INPUT,
+  EMPTY: EXIT.USAGE_OR_INPUT,
+  BAD_MAGIC: EXIT.USAGE_OR_INPUT,
+  TRUNCATED: EXIT.USAGE_OR_INPUT,
+  BAD_BLOCK: EXIT.USAGE_OR_INPUT,
+  BAD_PACKET_LENGTH: EXIT.USAGE_OR_INPUT,
+  GZIP: EXIT.USAGE_OR_INPUT,
+};
+
+/** The exit status for an error a user caused, or undefined for a bug. */
+export function exitForError(e: unknown): number | undefined {
+  return e instanceof TlsdoctorError ? EXIT_BY_CODE[e.code] : undefined;
+}

@@ -4,12 +4,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { listItemJson, RedactionKeys, writeJsonList, type RedactMode, type Report, type ReportItem, type Summary } from '@tlsdoctor/report';
 import { SummaryByFile } from './shown-items.js';
+import { TlsdoctorError } from '@tlsdoctor/tls-parser-ts';
 
 /** Items' text is encoded into a staging buffer of this size and written out when it is full. */
 const STAGING = 1 << 20;
 
 /** The temporary file could not be made or written: the JSON report cannot be, whatever the captures hold. */
-export class SpoolError extends Error {}
+/** The JSON report's temporary file cannot be made or written. */
+export class SpoolError extends TlsdoctorError {
+  readonly code = 'SPOOL';
+}
 
 /** Where one file's items lie in the spool, in the order they arrived (their connections' ends). */
 class FileIndex {

@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { EXIT } from './exit.js';
+import { EXIT, exitForError } from './exit.js';
 import { parseRedact, type Format } from './output.js';
 import { runPcap } from './pcap-command.js';
 import { runProbe } from './probe-command.js';
@@ -130,13 +130,13 @@ export async function main(argv: string[]): Promise<number> {
       // yargs reports its own validation failures with a message; an error without one came
       // from a command handler and is ours to sort: bad usage, or a bug.
       if (msg) usageError ??= msg;
-      else if (err instanceof UsageError) usageError ??= err.message;
+      else if (exitForError(err) !== undefined) usageError ??= err.message;
       else internal ??= err;
     });
   try {
     await parser.parseAsync();
   } catch (e) {
-    if (e instanceof UsageError) usageError ??= e.message;
+    if (exitForError(e) !== undefined) usageError ??= (e as Error).message;
     else if (!usageError && !internal) throw e;
   }
   if (internal) throw internal;

@@ -2,8 +2,8 @@ import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type Cap
 import { CaptureError } from '@tlsdoctor/capture';
 import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/diagnosis';
-import { EXIT, exitFor } from './exit.js';
-import { JsonSpool, SpoolError } from './json-spool.js';
+import { exitFor, exitForError } from './exit.js';
+import { JsonSpool } from './json-spool.js';
 import { ShownItems } from './shown-items.js';
 import { factsWanted, writeReport, type Format } from './output.js';
 import type { RedactMode } from '@tlsdoctor/report';
@@ -49,9 +49,10 @@ export async function runPcap(o: PcapOptions): Promise<number> {
   try {
     return await reportCaptures(o);
   } catch (e) {
-    if (!(e instanceof SpoolError)) throw e;
-    process.stderr.write(`tlsdoctor: ${e.message}\n`);
-    return EXIT.USAGE_OR_INPUT;
+    const status = exitForError(e);
+    if (status === undefined) throw e;
+    process.stderr.write(`tlsdoctor: ${(e as Error).message}\n`);
+    return status;
   }
 }
 

@@ -1,3 +1,4 @@
+import { TlsdoctorError } from '@tlsdoctor/tls-parser-ts';
 import { domainToASCII } from 'node:url';
 import { isIP } from 'node:net';
 
@@ -15,7 +16,10 @@ export interface Target {
   fromPlainWs?: boolean;
 }
 
-export class TargetError extends Error {}
+/** A target or --resolve value that cannot be probed. */
+export class TargetError extends TlsdoctorError {
+  readonly code = 'BAD_TARGET';
+}
 
 /** Reads `host`, `host:port`, `https://host[:port]/path`, IPv4, `[v6]:port`, bare IPv6 and IDN names. */
 export function parseTarget(input: string, defaultPort = 443): Target {

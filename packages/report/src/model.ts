@@ -1,14 +1,13 @@
 import type { CaptureAnalysis, ConnectionRecord } from '@tlsdoctor/analysis';
+import type { Endpoint } from '@tlsdoctor/capture';
 import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
 import { cipherSuiteName, extensionName, groupName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
 
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: 'tlsdoctor', version: '0.1.0' };
 
-export interface Endpoint {
-  ip: string;
-  port: number;
-}
+/** An address and port: the capture's own type, one for every package. */
+export type { Endpoint } from '@tlsdoctor/capture';
 
 /** One analysed connection (pcap) or target address (probe), as every renderer shows it. */
 export interface ReportItem {

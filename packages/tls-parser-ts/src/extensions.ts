@@ -196,10 +196,6 @@ export abstract class HelloExtensions implements DecodedExtensions {
     return (this.types = out);
   }
 
-  hasExtension(type: number): boolean {
-    return this.indexOf(type) >= 0;
-  }
-
   /** Index of the first extension of this type; a repeated extension is decoded from its first copy. */
   private indexOf(type: number): number {
     const e = this.exts;

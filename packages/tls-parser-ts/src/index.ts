@@ -1,4 +1,4 @@
-export { TlsParseError } from './errors.js';
+export { TlsdoctorError, TlsParseError } from './errors.js';
 export { ByteReader, hex, hex4, latin1 } from './reader.js';
 export { ByteWriter } from './writer.js';
 export * from './names.js';

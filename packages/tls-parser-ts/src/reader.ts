@@ -122,14 +122,6 @@ export class ByteReader {
     return (this.buf[p] << 8) | this.buf[p + 1];
   }
 
-  /**
-   * Narrows the reader to a length-prefixed vector in place, for parsers that walk nested
-   * vectors without making a child reader each; returns the outer end for `close`.
-   */
-  open8(what: string): number {
-    return this.narrow(this.lenU8(what), what);
-  }
-
   open16(what: string): number {
     return this.narrow(this.lenU16(what), what);
   }
@@ -195,11 +187,6 @@ export class ByteReader {
 /** Reads a u16-prefixed list of u16 values. */
 export function readU16Vector(r: ByteReader, what: string): number[] {
   return r.u16s(r.u16(what), what);
-}
-
-/** Reads a u8-prefixed list of u16 values (supported_versions in a ClientHello). */
-export function readU16VectorU8Len(r: ByteReader, what: string): number[] {
-  return r.u16s(r.u8(what), what);
 }
 
 /** ASCII/Latin-1 text without a TextDecoder round trip; SNI names and ALPN ids are short. */

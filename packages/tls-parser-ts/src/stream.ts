@@ -200,19 +200,9 @@ export class TlsStreamReader {
     return this.out;
   }
 
-  /** The connection analyser may know from the other direction that this one is encrypted now. */
-  markEncrypted(): void {
-    this.encrypted = true;
-  }
-
   /** True once the non-TLS prefix kept is as long as it will get. */
   get nonTlsFull(): boolean {
     return this.nonTlsBytes.length >= this.nonTlsCap;
-  }
-
-  /** Bytes of an unfinished record or handshake message still waiting for more data. */
-  get pendingBytes(): number {
-    return this.hdrFill + (this.rec ? this.recFill : 0) + (this.hs ? this.hs.length : 0) + this.skip;
   }
 
   private startRecord(h: Uint8Array): void {
