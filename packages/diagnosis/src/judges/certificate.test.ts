@@ -116,13 +116,69 @@ describe('certificate judge: the client\'s alert (captures)', () => {
   });
 
   it('without a readable leaf the alert still speaks', () => {
-    expect(codes(judgeCertificate(withAlert(45, { chain: [] })))).toEqual(['CERT_EXPIRED']);
-    expect(codes(judgeCertificate(withAlert(46, { chain: [] })))).toEqual(['CERT_UNTRUSTED']);
+    expect(judgeCertificate(withAlert(45, { chain: [] }))[0]).toMatchObject({ code: 'CERT_EXPIRED', evidence: ['ALERT 45', 'seen'] });
+    // Only the capture's wrapper knows the version: it names a generic alert's distrust.
+    expect(judgeCertificate(withAlert(46, { chain: [] }))).toEqual([]);
     expect(codes(judgeCertificate(withAlert(45, { chain: [cert({ error: 'x' })] })))).toEqual(['CERT_EXPIRED']);
   });
 });
 
+describe('certificate judge: edges', () => {
+  it('expires at the instant of judgement: expired; valid from that instant: valid', () => {
+    expect(codes(judgeCertificate(facts({ chain: [cert({ notAfter: at(0) }), intermediate()] })))).toEqual([]);
+    expect(codes(judgeCertificate(facts({ chain: [cert({ notAfter: new Date(NOW_MS - 1).toISOString() }), intermediate()] })))).toEqual(['CERT_EXPIRED']);
+    expect(codes(judgeCertificate(facts({ chain: [cert({ notBefore: at(0) }), intermediate()] })))).toEqual([]);
+    expect(codes(judgeCertificate(facts({ chain: [cert({ notBefore: new Date(NOW_MS + 1).toISOString() }), intermediate()] })))).toEqual(['CERT_NOT_YET_VALID']);
+  });
+
+  it('says how many days are left', () => {
+    const [f] = judgeCertificate(facts({ chain: [cert({ notAfter: at(2.5) }), intermediate()], warnDays: 21 }));
+    expect(f.evidence.at(-1)).toBe(`expires in 2.5 days (${at(2.5)}); the warning starts at 21 days`);
+  });
+
+  it('an alert that names the issuer is not the evidence of a date or a name', () => {
+    const fs = judgeCertificate(facts({ name: 'other.test', trust: { kind: 'client-alert', alert: { description: 48, line: 'ALERT 48' } }, chain: [cert({ notBefore: at(2) }), intermediate()] }));
+    expect(codes(fs)).toEqual(['CERT_NOT_YET_VALID', 'CERT_HOSTNAME_MISMATCH', 'CERT_UNTRUSTED']);
+    expect(fs.map((x) => x.evidence[0])).toEqual(['seen', 'seen', 'ALERT 48']);
+  });
+
+  it('a generic alert goes to the first error, not to a warning', () => {
+    const fs = judgeCertificate(facts({ name: 'other.test', warnDays: 30, chain: [cert({ notAfter: at(3) }), intermediate()], trust: { kind: 'client-alert', alert: { description: 42, line: 'ALERT 42' } } }));
+    expect(codes(fs)).toEqual(['CERT_EXPIRING_SOON', 'CERT_HOSTNAME_MISMATCH']);
+    expect(fs[0].evidence[0]).toBe('seen');
+    expect(fs[1].evidence[0]).toBe('ALERT 42');
+  });
+
+  it('names the verifier\'s error in the trust findings', () => {
+    expect(judgeCertificate(facts({ chain: [cert()], trust: store({ intermediateMissing: true, anchored: false }) }))[0].evidence.at(-1)).toBe('the issuer "CN=Example CA" is neither in the chain sent nor a trusted root: the intermediate is missing (verification: n/a)');
+    expect(judgeCertificate(facts({ chain: [cert()], trust: store({ error: 'X', intermediateMissing: true }) }))[0].evidence.at(-1)).toMatch(/\(verification: X\)$/);
+    expect(judgeCertificate(facts({ trust: store({ error: 'UNABLE_TO_GET_ISSUER_CERT' }) }))[0].evidence.at(-1)).toBe("verification against Node's CA store and --ca: UNABLE_TO_GET_ISSUER_CERT");
+    expect(judgeCertificate(facts({ trust: store({ error: 'CERT_HAS_EXPIRED', anchored: false }) }))[1].evidence.at(-1)).toBe("verification against Node's CA store and --ca: no certificate of the chain is issued by a trusted root");
+    expect(judgeCertificate(facts({ chain: [cert({ selfSigned: true, selfIssued: true })] }))[0].evidence.at(-1)).toBe('the leaf is its own issuer and its signature verifies with its own key');
+    expect(judgeCertificate(facts({ trust: store({ error: 'DEPTH_ZERO_SELF_SIGNED_CERT' }) }))[0].evidence.at(-1)).toBe('the certificate is its own issuer');
+  });
+});
+
 describe('certificate judge on a captured connection', () => {
+  const good = () => ({ certificates: [cert({ notBefore: at(-1000), notAfter: at(1000) }), intermediate()], certificatesFrame: 6, certificatesTime: T0 });
+  it.each([
+    ['unknown_ca and a fault: both, once each', 48, { certificates: [cert({ notAfter: at(-1000 * 365) }), intermediate()] }, ['CERT_EXPIRED', 'CERT_UNTRUSTED']],
+    ['certificate_expired, chain fine by our clock', 45, {}, ['CERT_EXPIRED']],
+    ['bad_certificate, nothing in the chain', 42, {}, ['CERT_UNTRUSTED']],
+    ['certificate_unknown, nothing in the chain', 46, {}, ['CERT_UNTRUSTED']],
+    ['bad_certificate and a wrong name', 42, { sni: 'other.test' }, ['CERT_HOSTNAME_MISMATCH']],
+  ])('%s', (_n, d, over, want) => {
+    const r = completedTls12({ ...good(), alerts: [alert('client', d, 8, 0.01)], ...over });
+    expect(codes(judgeCaptureCertificate(r))).toEqual(want);
+  });
+
+  it('the TLS 1.3 hint only where the chain was not seen', () => {
+    const tls13 = connection({ version: 0x0304, alerts: [alert('client', 46, 7, 0.01)] });
+    expect(judgeCaptureCertificate(tls13)[0].evidence).toEqual(['fatal alert Certificate Unknown (46) from the client in frame 7 (+10.00 ms)', 'TLS 1.3: the chain is encrypted; `tlsdoctor probe` shows it']);
+    const tls12 = connection({ version: 0x0303, alerts: [alert('client', 46, 7, 0.01)] });
+    expect(judgeCaptureCertificate(tls12)[0].evidence).toEqual(['fatal alert Certificate Unknown (46) from the client in frame 7 (+10.00 ms)']);
+  });
+
   it('judges the chain at the time of its packet', () => {
     const leaf = cert({ notBefore: new Date((T0 - 100) * 1000).toISOString(), notAfter: new Date((T0 + 100) * 1000).toISOString() });
     const r = (time: number) => completedTls12({ certificates: [leaf, intermediate()], certificatesFrame: 6, certificatesTime: time });

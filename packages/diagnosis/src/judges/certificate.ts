@@ -92,10 +92,8 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
   // The client's own alert comes first in the evidence of the finding it supports.
   const ev = (line: string, alertSays = false) => compact([alertSays && alert?.line, ...f.seen, leaf && leafLine(leaf), line]);
   if (!leaf || leaf.error) {
-    // Nothing readable to judge; the client's word still stands.
-    if (alert?.description === AlertDescription.CertificateExpired) out.push(finding('CERT_EXPIRED', compact([alert.line, ...f.seen])));
-    else if (alert) out.push(finding('CERT_UNTRUSTED', compact([alert.line, ...f.seen])));
-    return out;
+    // Nothing readable to judge; certificate_expired still names its fault.
+    return alert?.description === AlertDescription.CertificateExpired ? [finding('CERT_EXPIRED', compact([alert.line, ...f.seen]))] : [];
   }
   const storeError = f.trust.kind === 'store' ? f.trust.error : undefined;
   const when = new Date(f.at).toISOString();
@@ -103,7 +101,7 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
   const notBefore = Date.parse(leaf.notBefore);
   const expired = notAfter < f.at || storeError === 'CERT_HAS_EXPIRED' || alert?.description === AlertDescription.CertificateExpired;
   if (expired) {
-    out.push(finding('CERT_EXPIRED', ev(`expired ${leaf.notAfter}, before ${f.atLabel} ${when}`, alert?.description === AlertDescription.CertificateExpired)));
+    out.push(finding('CERT_EXPIRED', ev(`expired ${leaf.notAfter}, before ${f.atLabel} ${when}`)));
   } else if (notBefore > f.at || storeError === 'CERT_NOT_YET_VALID') {
     out.push(finding('CERT_NOT_YET_VALID', ev(`valid only from ${leaf.notBefore}, after ${f.atLabel} ${when}`)));
   } else if (f.warnDays !== undefined && (notAfter - f.at) / DAY_MS < f.warnDays) {
@@ -116,8 +114,8 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
     out.push(finding('CERT_HOSTNAME_MISMATCH', ev(`${f.name}: the certificate lists no such IP address among its SANs`)));
   }
   out.push(...trustFindings(f, leaf, ev));
-  // A generic alert (bad_certificate, certificate_unknown) cites no fault: it is the evidence of
-  // the first fault the chain shows.
+  // An alert no finding cites yet (certificate_expired, bad_certificate, certificate_unknown) is
+  // the evidence of the first fault the chain shows.
   const first = out.find((x) => x.severity === 'error');
   if (alert && first && !out.some((x) => x.evidence.includes(alert.line))) first.evidence.unshift(alert.line);
   return out;
@@ -150,16 +148,17 @@ function trustFindings(f: CertificateFacts, leaf: CertificateInfo, ev: (line: st
   return [];
 }
 
-/** A generic certificate alert that no fault in the chain explains: the client distrusts it. */
+/**
+ * A certificate alert that no fault in the chain explains: the client distrusts the chain (every
+ * alert here is one of CERTIFICATE_ALERTS, and certificate_expired is always explained).
+ */
 function unexplainedAlert(f: CertificateFacts, found: Finding[], isTls13: boolean): Finding[] {
   const t = f.trust;
   if (t.kind !== 'client-alert' || !t.alert || found.some((x) => x.severity === 'error')) return found;
-  const d = t.alert.description;
-  if (d !== AlertDescription.BadCertificate && d !== AlertDescription.CertificateUnknown && d !== AlertDescription.UnknownCA) return found;
   const leaf = f.chain[0];
   return [
     ...found,
-    finding('CERT_UNTRUSTED', compact([t.alert.line, leaf && `leaf issuer: ${leaf.issuer}`, isTls13 && !leaf ? 'TLS 1.3: the chain is encrypted; `tlsdoctor probe` shows it' : undefined])),
+    finding('CERT_UNTRUSTED', compact([t.alert.line, leaf && `leaf issuer: ${leaf.issuer}`, isTls13 && !leaf && 'TLS 1.3: the chain is encrypted; `tlsdoctor probe` shows it'])),
   ];
 }
 

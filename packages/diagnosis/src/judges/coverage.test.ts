@@ -61,9 +61,14 @@ describe('coverage judge: a ClientHello without an answer yet', () => {
   it.each([
     [0.5, ['CAPTURE_PARTIAL']],
     [ANSWER_WAIT_S - 0.01, ['CAPTURE_PARTIAL']],
+    [ANSWER_WAIT_S, []],
     [ANSWER_WAIT_S + 0.01, []],
   ])('capture ends %s s after it: %j', (after, want) => {
     expect(judgeCaptureCoverage(hello(), T0 + 0.002 + after).map((f) => f.code)).toEqual(want);
+  });
+
+  it('names how long the capture waited', () => {
+    expect(judgeCaptureCoverage(hello(), T0 + 0.502)[0].evidence).toEqual(['ClientHello in frame 4 (+2.00 ms): SNI (none), versions TLS 1.3, TLS 1.2, 2 cipher suites', 'the capture ends 500.0 ms after the ClientHello, with no answer yet']);
   });
 
   it.each([

@@ -128,3 +128,25 @@ describe('DNS judge', () => {
     expect(judgeProbeDns(probeRecord(nx))[0].evidence).toEqual(['getaddrinfo(example.test) found no address (ENOTFOUND): neither the hosts file nor DNS has an A or AAAA record']);
   });
 });
+
+describe('HTTP, profile and DNS: evidence and edges', () => {
+  it.each(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED'])('%s on port 80 is a closed port', (errorCode) => {
+    expect(codes(judgeProbeRedirect(probeRecord({ redirect: { redirectsToHttps: false, error: 'x', errorCode } })))).toEqual(['HTTP_PORT_CLOSED']);
+  });
+
+  it('evidence', () => {
+    expect(judgeProbeRedirect(probeRecord({ redirect: { redirectsToHttps: false, error: 'odd' } }))[0].evidence).toEqual(['http://example.test/ on 192.0.2.10:80: odd']);
+    expect(judgeProbeHsts(probeRecord({ hsts: { status: 200 } }))[0].evidence).toEqual(['https://example.test/ answered 200 without Strict-Transport-Security']);
+    const wechat = PROFILES['wechat-miniprogram'];
+    expect(judgeProbeProfile(probeRecord({ profile: wechat, target: { input: '192.0.2.10', host: '192.0.2.10', port: 443, path: '/', isIp: true, scheme: 'host' } }))[0].evidence).toEqual(['192.0.2.10 is an IP address: mini-programs only reach domain names on their allow list']);
+    expect(judgeProbeProfile(probeRecord({ profile: wechat, allowList: ['example.test'], target: { input: 'x', host: 'example.test', port: 8443, path: '/', isIp: false, scheme: 'host' } }))[0].evidence).toEqual(['port 8443: an https entry without a port allows no explicit port']);
+    expect(judgeProbeDns(probeRecord({ address: undefined, dns: { addresses: [], via: 'getaddrinfo', ms: 1 } }))[0].evidence).toEqual(['getaddrinfo(example.test) found no address: neither the hosts file nor DNS has an A or AAAA record']);
+  });
+
+  it('a redirect fix names the path to use', () => {
+    const [f] = judgeProbeWebSocket(probeRecord({ ws: { path: '/ws', upgraded: false, status: 301, location: '/ws/' } }));
+    expect(f.remedy).toBe('WebSocket clients do not follow redirects. Connect to the URL the server redirects to (/ws/, as wss://), or make the server answer the upgrade at /ws (nginx: a `location` that matches /ws exactly, e.g. `location = /ws` beside `location /ws/`).');
+    const [none] = judgeProbeWebSocket(probeRecord({ ws: { path: '/ws', upgraded: false, status: 302 } }));
+    expect(none.remedy).toMatch(/^WebSocket clients do not follow redirects\. Connect to the URL the server redirects to, or/);
+  });
+});

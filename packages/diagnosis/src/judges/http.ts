@@ -46,7 +46,7 @@ export function judgeProbeWebSocket(r: ProbeRecord): Finding[] {
   const w = r.ws;
   if (!w || w.upgraded) return [];
   const got = `GET ${w.path} with Upgrade: websocket got ${w.statusLine ? `"${w.statusLine}"` : w.error}`;
-  if (w.status !== undefined && REDIRECTS.has(w.status)) {
+  if (REDIRECTS.has(w.status ?? 0)) {
     // nginx answers /ws with a redirect to /ws/ when only `location /ws/` exists; clients do not follow it.
     return [
       finding('WEBSOCKET_UPGRADE_FAILED', compact([got, w.location ? `Location: ${w.location}` : 'no Location header']), {
@@ -55,7 +55,7 @@ export function judgeProbeWebSocket(r: ProbeRecord): Finding[] {
       }),
     ];
   }
-  if (w.status !== undefined && PLAIN_REQUEST.has(w.status)) {
+  if (PLAIN_REQUEST.has(w.status ?? 0)) {
     return [finding('WEBSOCKET_UPGRADE_FAILED', [got, 'the backend saw a plain request: the proxy dropped the Upgrade and Connection headers'])];
   }
   return [

@@ -241,3 +241,84 @@ describe('handshake judge', () => {
     expect(failed.evidence[1]).toBe('full handshake failed: boom');
   });
 });
+
+describe('negotiation: edges', () => {
+  it('a TLS 1.1 ServerHello the client then refuses is the old-version refusal; TLS 1.2 is not', () => {
+    const r = (v: number) => connection({ clientHello: clientHello(4, 0, { versions: [Version.TLS12, Version.TLS11] }), serverHello: serverHello(5, 0.003, v), version: v, alerts: [alert('client', 80, 6, 0.004)] });
+    expect(codes(judgeCaptureVersions(r(Version.TLS11)))).toEqual(['PROTOCOL_VERSION_MISMATCH', 'DEPRECATED_PROTOCOL']);
+    expect(codes(judgeCaptureVersions(r(Version.TLS12)))).toEqual([]);
+  });
+
+  it('a server alert after a TLS 1.0 ServerHello is not the client refusing it', () => {
+    const r = connection({ clientHello: clientHello(4, 0, { versions: [Version.TLS12, Version.TLS10] }), serverHello: serverHello(5, 0.003, Version.TLS10), alerts: [alert('server', 80, 6, 0.004)] });
+    expect(codes(judgeCaptureVersions(r))).toEqual([]);
+  });
+
+  it('probe evidence of the deprecated versions', () => {
+    const fs = judgeProbeVersions(probeRecord({ versions: versionProbes([Version.TLS10, Version.TLS12, Version.TLS13]) }));
+    expect(fs[0].evidence[0]).toBe('the server accepts TLS 1.0');
+    expect(fs[0].evidence).toHaveLength(5);
+  });
+
+  it('internal_error for the first hello and none of the versions is not the library refusing its configuration', () => {
+    expect(codes(judgeProbeVersions(probeRecord({ hello: outcome.alert(80), versions: versionProbes([], () => outcome.alert(70)) })))).toEqual(['PROTOCOL_VERSION_MISMATCH']);
+    expect(codes(judgeProbeVersions(probeRecord({ hello: outcome.silent(), versions: versionProbes([], () => outcome.alert(80)) })))).toEqual(['PROTOCOL_VERSION_MISMATCH']);
+    const some = versionProbes([], (v) => (v === Version.TLS10 ? outcome.alert(80) : outcome.alert(70)));
+    expect(judgeProbeVersions(probeRecord({ hello: outcome.alert(80), versions: some })).find((f) => f.code === 'SERVER_TLS_CONFIG_UNUSABLE')!.evidence[0]).toMatch(/the hellos for TLS 1\.0, with/);
+  });
+
+  it('handshake_failure for a profile version over a ServerHello elsewhere is no cipher refusal', () => {
+    const versions = versionProbes([], (v) => (v === Version.TLS12 ? outcome.alert(40) : outcome.silent()));
+    expect(codes(judgeProbeCiphers(probeRecord({ versions }), 40))).toEqual(['NO_SHARED_CIPHER']);
+    const outside = versionProbes([], (v) => (v === Version.TLS10 ? outcome.alert(40) : outcome.silent()));
+    expect(codes(judgeProbeCiphers(probeRecord({ versions: outside }), 40))).toEqual([]);
+  });
+
+  it('exactly eight suites are listed without an ellipsis', () => {
+    const r = hello({ clientHello: clientHello(4, 0, { suites: [0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9] }), alerts: [alert('server', 40, 5, 0.003)] });
+    expect(judgeCaptureCiphers(r)[0].evidence[0]).not.toMatch(/\.\.\./);
+    expect(judgeCaptureCiphers(r)[0].evidence[2]).toMatch(/^no ServerHello/);
+  });
+
+  it('probe alert evidence', () => {
+    const [f] = judgeProbeAlerts(probeRecord({ hello: outcome.alert(112), versions: [] }), false);
+    expect(f.evidence).toEqual(['the server answered with alert Unrecognized Name (112) in 2.0 ms']);
+    expect(judgeProbeAlerts(probeRecord({ hello: undefined }), false)).toEqual([]);
+  });
+
+  it('ServerHelloDone must be the server\'s', () => {
+    const r = (messages: ReturnType<typeof message>[]) => completedTls12({ messages, encryptedFrom: [undefined, undefined], encryptedRecords: [0, 0], encryptedRecordSizes: [[], []], end: fin('client') });
+    expect(judgeCaptureHandshake(r([message('client', HandshakeType.ServerHelloDone, 5, 0)]), false)).toEqual([]);
+    expect(judgeCaptureHandshake(r([message('server', HandshakeType.Certificate, 5, 0)]), false)).toEqual([]);
+    expect(codes(judgeCaptureHandshake(r([message('server', HandshakeType.Certificate, 5, 0), message('server', HandshakeType.ServerHelloDone, 5, 0)]), false))).toEqual(['CLIENT_ABORTED']);
+  });
+
+  it('handshake state at its edges', () => {
+    const base = completedTls12();
+    expect(clientFinished({ ...base, serverHello: undefined } as never)).toBe(false);
+    expect(clientFinished({ ...base, encryptedRecords: [0, 2] } as never)).toBe(false);
+    expect(clientFinished({ ...base, encryptedFrom: [undefined, base.encryptedFrom[1]] } as never)).toBe(false);
+    expect(clientFinished(base)).toBe(true);
+    expect(handshakeComplete({ ...base, encryptedFrom: [base.encryptedFrom[0], undefined] } as never)).toBe(false);
+    const tls13 = { ...base, version: Version.TLS13, encryptedRecordSizes: [[74], []] as [number[], number[]] };
+    expect(clientFinished({ ...tls13, encryptedRecordSizes: [[], []] } as never)).toBe(false);
+    expect(handshakeComplete({ ...tls13, encryptedRecords: [1, 0] } as never)).toBe(false);
+    expect(handshakeComplete({ ...tls13, encryptedRecords: [1, 1] } as never)).toBe(true);
+    expect(clientFinished({ ...tls13, version: Version.TLS12, encryptedFrom: [undefined, undefined] } as never)).toBe(false);
+  });
+
+  it('probe handshake evidence without a full handshake, and a leaf without SANs', () => {
+    expect(judgeProbeHandshake(probeRecord({ full: undefined }))[0].evidence[0]).toBe('TLS 1.3, TLS_AES_128_GCM_SHA256 in 2.0 ms');
+    expect(judgeProbeHandshake(probeRecord({ full: undefined }))[0].evidence[1]).toMatch(/^TLS 1\.0: refused/);
+    const bare = probeRecord({ full: { ok: true, ms: 5, protocol: 'TLSv1.2', cipher: 'C', alpn: false, chain: [{ ...probeRecord().full!.chain[0], sans: [] }], intermediateMissing: false, anchored: true } });
+    const ev = judgeProbeHandshake(bare)[0].evidence;
+    expect(ev[1]).toBe("full handshake with Node's TLS: TLSv1.2, C in 5 ms");
+    expect(ev[2]).toMatch(/SANs \(none\)/);
+  });
+
+  it('the abort\'s record sizes and the completed handshake\'s lines', () => {
+    const r = hello({ serverHello: serverHello(5, 0.003, Version.TLS13, 0x1301), version: Version.TLS13, encryptedRecords: [1, 4], encryptedRecordSizes: [[19], [30]], end: fin('client') });
+    expect(judgeCaptureHandshake(r, false)[0].evidence[0]).toBe('ServerHello in frame 5: TLS 1.3, TLS_AES_128_GCM_SHA256');
+    expect(judgeCaptureHandshake(completedTls12({ clientHello: undefined }), false)[0].evidence).toEqual(['TLS 1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ServerHello 0.00 ms after the ClientHello']);
+  });
+});

@@ -161,3 +161,65 @@ describe('server answer judge, probe', () => {
     expect(serverSpokeTls(hello({ alerts: [alert('client', 48, 6, 0.01)] }))).toBe(false);
   });
 });
+
+describe('server answer judge: edges', () => {
+  it('evidence of each verdict', () => {
+    expect(judgeCaptureServerAnswer(hello({ nonTls: { from: 'server', frame: 5, time: T0 + 0.003, description: binary } as never }), T0 + 10)[0].evidence).toEqual([
+      'ClientHello in frame 4 (+2.00 ms): SNI a.test, versions TLS 1.3, TLS 1.2, 2 cipher suites',
+      'the server answered in frame 5 (+3.00 ms) with binary data starting 00ff1337',
+    ]);
+    expect(judgeCaptureServerAnswer(connection({ nonTls: { from: 'client', frame: 4, time: T0, description: http } as never }), T0 + 10)[0].evidence).toEqual(['the client sent a plain HTTP response "HTTP/1.1 400 Bad Request" in frame 4 to TLS port 443']);
+    expect(judgeCaptureServerAnswer(hello({ tcp: { rsts: [rstAt(0.0031)], rstCount: 1 } }), T0 + 10)[0].evidence.slice(0, 2)).toEqual([
+      'ClientHello in frame 4 (+2.00 ms): SNI a.test, versions TLS 1.3, TLS 1.2, 2 cipher suites',
+      'RST/ACK from the server side in frame 6 (+3.10 ms), 1.10 ms after the ClientHello',
+    ]);
+    expect(judgeProbeServerAnswer(probeRecord({ hello: outcome.other() }))[0].evidence).toEqual(['the server answered the ClientHello with binary data starting 00ff1337 (first bytes 00ff1337)']);
+    expect(judgeProbeServerAnswer(probeRecord({ hello: outcome.http() }))[0].evidence).toEqual(['the server answered the ClientHello with a plain HTTP response "HTTP/1.1 400 Bad Request" (first bytes 48545450)']);
+    const reset = judgeProbeServerAnswer(probeRecord({ hello: outcome.reset(), sniDifferential: { noSni: outcome.reset(), decoy: outcome.closed(), decoyName: 'example.com' } }))[0];
+    expect(reset.evidence).toEqual([
+      'SNI example.test: connection reset 1.0 ms after the ClientHello',
+      'no SNI: connection reset 1.0 ms after the ClientHello',
+      'SNI example.com: connection closed 1.0 ms after the ClientHello without an answer',
+      'the other names were not answered either: the reset is not about the name',
+    ]);
+    expect(judgeProbeServerAnswer(probeRecord({ hello: outcome.silent(), sniDifferential: undefined }))[0].evidence).toEqual(['SNI example.test: no answer in 2000 ms']);
+  });
+
+  it('an RST at the very time of the ClientHello counts as its answer', () => {
+    expect(codes(judgeCaptureServerAnswer(hello({ tcp: { rsts: [rstAt(0.002)], rstCount: 1 } }), T0 + 10))).toEqual(['RESET_AFTER_CLIENT_HELLO']);
+  });
+
+  it('silence of exactly the answer time is the server\'s', () => {
+    expect(codes(judgeCaptureServerAnswer(hello(), T0 + 0.002 + 3))).toEqual(['NO_SERVER_HELLO']);
+  });
+
+  it('a client message alone is not the server speaking', () => {
+    expect(serverSpokeTls(hello({ messages: [message('client', 1, 4, 0.002)] }))).toBe(false);
+    expect(serverSpokeTls(hello({ messages: [message('server', 2, 5, 0.003)] }))).toBe(true);
+  });
+
+  it('counts the server\'s RSTs only; the IP ID and round-trip signs at their edges', () => {
+    const r = hello({ tcp: { rsts: [rstAt(0.0031), pkt(7, 0.0032, 0, RST)], rstCount: 2 } });
+    expect(resetEvidence(r, r.tcp.rsts[0]).join('\n')).not.toMatch(/RSTs arrived/);
+    const near = (ipId: number) => { const x = hello({ tcp: { rsts: [rstAt(0.0031, { ipId })], rstCount: 1 } }); return resetEvidence(x, x.tcp.rsts[0]).join('\n'); };
+    expect(near(6000)).not.toMatch(/far from/);
+    expect(near(6001)).toMatch(/far from/);
+    const noIds = hello({ tcp: { synAck: pkt(2, 0.001, 1, 0x12, { ipId: -1 }), rsts: [rstAt(0.0031, { ipId: 0 })], rstCount: 1 } });
+    expect(resetEvidence(noIds, noIds.tcp.rsts[0]).join('\n')).not.toMatch(/IP ID/);
+    const zeroRtt = hello({ tcp: { synAck: pkt(2, 0, 1, 0x12), rsts: [rstAt(0.002)], rstCount: 1 } });
+    expect(resetEvidence(zeroRtt, zeroRtt.tcp.rsts[0]).join('\n')).not.toMatch(/round trip/);
+    const noHello = connection({ tcp: { rsts: [rstAt(0.0021)], rstCount: 1 } });
+    expect(resetEvidence(noHello, noHello.tcp.rsts[0]).join('\n')).not.toMatch(/round trip|after the ClientHello/);
+  });
+
+  it('late packets: the server\'s, after the RST, not RSTs themselves', () => {
+    const late = (packets: ReturnType<typeof pkt>[]) => {
+      const r = hello({ tcp: { rsts: [rstAt(0.003)], rstCount: 1, packets } });
+      return resetEvidence(r, r.tcp.rsts[0]).find((l) => l.includes('after the RST'));
+    };
+    expect(late([pkt(7, 0.003, 1, ACK)])).toBeUndefined();
+    expect(late([pkt(7, 0.004, 0, ACK)])).toBeUndefined();
+    expect(late([pkt(7, 0.004, 1, RST)])).toBeUndefined();
+    expect(late([pkt(7, 0.004, 1, ACK), pkt(8, 0.005, 1, ACK)])).toBe('2 packet(s) from the server side arrived after the RST (the server still thought the connection open)');
+  });
+});

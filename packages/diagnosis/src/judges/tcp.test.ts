@@ -70,3 +70,24 @@ describe('TCP judge, probe', () => {
     expect(judgeProbeTcp(probeRecord({ hello: undefined }))).toEqual([]);
   });
 });
+
+describe('TCP judge: edges', () => {
+  it('no SYN in the capture: no TCP verdict, even with a server RST', () => {
+    expect(judgeCaptureTcp(connection({ tcp: { ...noAnswer, syn: undefined, synCount: 0, rsts: [pkt(2, 0.1, 1, RST)], rstCount: 1 } }), 0)).toEqual([]);
+  });
+
+  it('SYN times list the client\'s SYNs only', () => {
+    const r = connection({ tcp: { ...noAnswer, synCount: 2, packets: [pkt(1, 0, 0, SYN), pkt(2, 0.5, 0, ACK), pkt(3, 1, 0, SYN)] } });
+    expect(judgeCaptureTcp(r, 1_700_000_005)[0].evidence[0]).toBe('2 SYN(s) to 192.0.2.10:443 at +0.00 ms, +1000.0 ms');
+  });
+
+  it('evidence of a reset before TLS and of an unreachable probe', () => {
+    expect(judgeCaptureTcp(connection({ tcp: { rsts: [pkt(3, 0.01, 1, RST)], rstCount: 1, history: 'ShAr' } }), 0)[0].evidence).toEqual(['RST from the server side in frame 3 (+10.00 ms) before the client sent anything', 'history ShAr']);
+    expect(judgeProbeTcp(probeRecord({ hello: outcome.connectFailed('unreachable', 'EHOSTUNREACH') }))[0].evidence[1]).toBe('an ICMP unreachable (or a local firewall) refused the connection');
+  });
+
+  it.each([[0, 'net unreachable'], [1, 'host unreachable'], [3, 'port unreachable'], [9, 'net administratively prohibited'], [10, 'host administratively prohibited']])('names ICMP code %i', (code, name) => {
+    const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000, type: 3, code, from: 'r', ttl: 1 }] } }), 0);
+    expect(f.evidence[1]).toContain(`(${name})`);
+  });
+});
