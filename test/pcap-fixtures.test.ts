@@ -21,7 +21,7 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   PROTOCOL_VERSION_MISMATCH: [/the client offered TLS 1\.[23]/],
   NO_SHARED_CIPHER: [/alert Handshake Failure \(40\) from the server/],
   CERT_EXPIRED: [/Certificate Expired \(45\) from the client/],
-  CERT_HOSTNAME_MISMATCH: [/the SNI wrongname\.lab\.test is not among the SANs/],
+  CERT_HOSTNAME_MISMATCH: [/the SNI (wrongname|expiredwrong)\.lab\.test is not among the SANs/],
   CERT_SELF_SIGNED: [/its own issuer/],
   CERT_CHAIN_INCOMPLETE: [/only the leaf was sent/],
   HANDSHAKE_OK: [/TLS 1\.[0-3], TLS_/],
