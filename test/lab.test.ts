@@ -142,11 +142,15 @@ describe.skipIf(!!why)('failure lab', () => {
   });
 
   it('a probe of the plain-HTTP port says so and points to 443', () => {
-    const d = probe(['good.lab.test:80']).report.targets[0].diagnoses[0];
-    expect(d.code).toBe('PLAIN_HTTP_PORT');
-    expect(d.evidence.join('\n')).toMatch(/HTTP\/1\.1 301/);
-    expect(d.evidence.join('\n')).toMatch(/port 443 on 198\.18\.2\.10: answers TLS .*probe https:\/\/good\.lab\.test\/ instead/);
-    expect(d.remedy).not.toMatch(/listen 443 ssl/);
+    for (const t of probe(['good.lab.test:80']).report.targets) {
+      const d = t.diagnoses[0];
+      expect(d.code).toBe('PLAIN_HTTP_PORT');
+      // nginx answers a ClientHello on its plain port with 400.
+      expect(d.evidence.join('\n')).toMatch(/plain HTTP response "HTTP\/1\.1 400 Bad Request"/);
+      expect(d.evidence.join('\n')).toContain(`port 443 on ${t.server.ip}: answers TLS`);
+      expect(d.evidence.join('\n')).toMatch(/probe https:\/\/good\.lab\.test\/ instead/);
+      expect(d.remedy).not.toMatch(/listen 443 ssl/);
+    }
   });
 
   it('a server whose TLS library refuses ssl_protocols TLSv1 says why beside the version finding', () => {
