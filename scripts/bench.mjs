@@ -22,7 +22,7 @@ const opt = (name, dflt) => {
 if (args[0] === '--child-capture') {
   // Runs in its own process so that its peak RSS is the pipeline's alone.
   const { analyzeCapture, tuneHeapForCaptureAnalysis } = await import('../packages/analysis/dist/index.js');
-  const { diagnoseConnection } = await import('../packages/rules/dist/index.js');
+  const { diagnoseConnection } = await import('../packages/diagnosis/dist/index.js');
   const file = args[1];
   // As `tlsdoctor pcap` does before it reads (packages/analysis/src/heap-tuning.ts).
   if (!args.includes('--v8-defaults')) tuneHeapForCaptureAnalysis();
