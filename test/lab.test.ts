@@ -57,6 +57,7 @@ describe.skipIf(!!why)('failure lab', () => {
       expect(ev).toMatch(/SNI blocked\.lab\.test: connection reset/);
       expect(ev).toMatch(/no SNI: ServerHello/);
       expect(ev).toMatch(/SNI example\.com: ServerHello/);
+      expect(probe(['blocked.lab.test']).report.targets[0].diagnoses[0].remedy).toMatch(/ICP filing.*corporate firewall, secure web gateway or IPS/);
     });
 
     it('PLAINTEXT_HTTP_ON_TLS_PORT quotes the status line', () => {

@@ -32,6 +32,14 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   CAPTURE_PARTIAL: [/neither the start of the connection \(SYN\) nor a ClientHello|most likely an ICMP error .* that the capture filter left out/],
 };
 
+/** Fixes that must fit the case, beyond the code's own text. */
+const KEY_REMEDY: Record<string, RegExp> = {
+  RESET_AFTER_CLIENT_HELLO: /ICP filing.*corporate firewall, secure web gateway or IPS/,
+  CLIENT_ABORTED: /In TLS 1\.3 the certificate and the client's alert are encrypted/,
+  CERT_HOSTNAME_MISMATCH: /renewal with the same names will not fix it/,
+  CAPTURE_PARTIAL: /'tcp port 443 or icmp or icmp6'/,
+};
+
 describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap fixtures/%s', (_name, fx) => {
   const run = runCli(['pcap', fx.path, '--format', 'json']);
   const report = JSON.parse(run.stdout);
@@ -43,9 +51,11 @@ describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap f
     for (const also of fx.sidecar.expect.also ?? []) expect(codes).toContain(also);
   });
 
-  it('shows the key evidence', () => {
-    const evidence = report.connections[0].diagnoses[0].evidence.join('\n');
-    for (const re of KEY_EVIDENCE[fx.sidecar.expect.primary] ?? []) expect(evidence).toMatch(re);
+  it('shows the key evidence and a fix that fits', () => {
+    const primary = report.connections[0].diagnoses[0];
+    for (const re of KEY_EVIDENCE[fx.sidecar.expect.primary] ?? []) expect(primary.evidence.join('\n')).toMatch(re);
+    const fix = KEY_REMEDY[fx.sidecar.expect.primary];
+    if (fix) expect(primary.remedy).toMatch(fix);
   });
 
   it('exits 1 on an error-level finding, 0 otherwise', () => {
