@@ -1,35 +1,11 @@
 import { ByteReader } from './reader.js';
 import { TlsParseError } from './errors.js';
 import { extensionName, isGrease } from './names.js';
+import { Ext } from './ext-types.js';
+import { decodeExtension, isDecoded } from './extension-decoders.js';
 
-/** Extension type code points that this module decodes. */
-export const Ext = {
-  server_name: 0x0000,
-  status_request: 0x0005,
-  supported_groups: 0x000a,
-  ec_point_formats: 0x000b,
-  signature_algorithms: 0x000d,
-  application_layer_protocol_negotiation: 0x0010,
-  signed_certificate_timestamp: 0x0012,
-  padding: 0x0015,
-  encrypt_then_mac: 0x0016,
-  extended_master_secret: 0x0017,
-  compress_certificate: 0x001b,
-  record_size_limit: 0x001c,
-  session_ticket: 0x0023,
-  pre_shared_key: 0x0029,
-  early_data: 0x002a,
-  supported_versions: 0x002b,
-  cookie: 0x002c,
-  psk_key_exchange_modes: 0x002d,
-  signature_algorithms_cert: 0x0032,
-  key_share: 0x0033,
-  quic_transport_parameters: 0x0039,
-  application_settings_old: 0x4469,
-  application_settings: 0x44cd,
-  encrypted_client_hello: 0xfe0d,
-  renegotiation_info: 0xff01,
-} as const;
+export { Ext };
+
 
 /**
  * One extension as it stands on the wire. The data view and the name are made on demand: a
@@ -156,7 +132,7 @@ export abstract class HelloExtensions implements DecodedExtensions {
       const start = r.pos;
       if (r.remaining < length) r.skip(length, 'extension data'); // throws with the offset
       exts.push(type, start, length);
-      if (isKnown(type)) {
+      if (isDecoded(type)) {
         const blockEnd = r.end;
         r.end = start + length;
         // Only the message of an error caught here is kept, so no stack is collected for it:
@@ -164,7 +140,7 @@ export abstract class HelloExtensions implements DecodedExtensions {
         const limit = ErrorLimits.stackTraceLimit;
         ErrorLimits.stackTraceLimit = 0;
         try {
-          decodeExtensionData(type, r, this.side, this.hrr, false);
+          decodeExtension(type, r, this.side, this.hrr, false);
         } catch (e) {
           if (!(e instanceof TlsParseError)) throw e;
           (this.bad ??= [])[exts.length / 3 - 1] = `${extensionName(type)}: ${e.message}`;
@@ -211,7 +187,7 @@ export abstract class HelloExtensions implements DecodedExtensions {
     const v = values[i];
     if (v !== undefined) return v;
     const start = this.exts[i * 3 + 1];
-    return (values[i] = decodeExtensionData(type, this.readerAt(start, start + this.exts[i * 3 + 2]), this.side, this.hrr, true));
+    return (values[i] = decodeExtension(type, this.readerAt(start, start + this.exts[i * 3 + 2]), this.side, this.hrr, true));
   }
 
   private reader?: ByteReader;
@@ -326,229 +302,4 @@ const ErrorLimits = Error as { stackTraceLimit?: number };
 interface ServerKeyShare {
   group: number;
   shares?: KeyShareEntry[];
-}
-
-function isKnown(type: number): boolean {
-  switch (type) {
-    case Ext.server_name:
-    case Ext.status_request:
-    case Ext.supported_groups:
-    case Ext.ec_point_formats:
-    case Ext.signature_algorithms:
-    case Ext.application_layer_protocol_negotiation:
-    case Ext.signed_certificate_timestamp:
-    case Ext.padding:
-    case Ext.encrypt_then_mac:
-    case Ext.extended_master_secret:
-    case Ext.compress_certificate:
-    case Ext.record_size_limit:
-    case Ext.session_ticket:
-    case Ext.pre_shared_key:
-    case Ext.early_data:
-    case Ext.supported_versions:
-    case Ext.cookie:
-    case Ext.psk_key_exchange_modes:
-    case Ext.signature_algorithms_cert:
-    case Ext.key_share:
-    case Ext.quic_transport_parameters:
-    case Ext.application_settings_old:
-    case Ext.application_settings:
-    case Ext.encrypted_client_hello:
-    case Ext.renegotiation_info:
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** Reads `n` bytes of u16 values (n even); returns them when `build` is set. */
-function u16List(r: ByteReader, n: number, what: string, build: boolean): number[] | undefined {
-  if (build) return r.u16s(n, what);
-  r.skipU16s(n, what);
-  return undefined;
-}
-
-function byteList(r: ByteReader, n: number, what: string, build: boolean): number[] | undefined {
-  if (build) return Array.from(r.bytes(n, what));
-  r.skip(n, what);
-  return undefined;
-}
-
-/**
- * Checks one extension's data against its format, the reader spanning exactly that data, and
- * when `build` is set returns the decoded value. One walk serves both, so the check at parse
- * time and the value read later cannot disagree.
- */
-function decodeExtensionData(type: number, r: ByteReader, side: 'client' | 'server', hrr: boolean, build: boolean): unknown {
-  // Only read in error messages; a constant keeps the happy path free of string building.
-  const what = 'extension data';
-  switch (type) {
-    case Ext.server_name: {
-      if (side === 'server') {
-        r.expectEnd(what); // servers echo an empty server_name
-        return [];
-      }
-      const outer = r.open16(what);
-      const names: string[] | undefined = build ? [] : undefined;
-      while (r.remaining > 0) {
-        const nameType = r.u8('server_name type');
-        if (names) {
-          const name = r.string(2, 'server_name entry');
-          // Only host_name (0) is defined; other types are kept visible rather than dropped.
-          names.push(nameType === 0 ? name : `[type ${nameType}]`);
-        } else {
-          r.skip(r.u16('server_name entry length'), 'server_name entry');
-        }
-      }
-      r.close(outer, what);
-      return names;
-    }
-    case Ext.supported_versions: {
-      if (side === 'server') {
-        const v = r.u16(what);
-        r.expectEnd(what);
-        return v;
-      }
-      const list = u16List(r, r.u8(what), what, build);
-      r.expectEnd(what);
-      return list;
-    }
-    case Ext.application_layer_protocol_negotiation: {
-      const outer = r.open16(what);
-      const alpn: string[] | undefined = build ? [] : undefined;
-      while (r.remaining > 0) {
-        if (alpn) alpn.push(r.string(1, 'ALPN protocol'));
-        else r.skip(r.u8('ALPN protocol length'), 'ALPN protocol');
-      }
-      r.close(outer, what);
-      return alpn;
-    }
-    case Ext.supported_groups:
-    case Ext.signature_algorithms:
-    case Ext.signature_algorithms_cert: {
-      const list = u16List(r, r.u16(what), what, build);
-      r.expectEnd(what);
-      return list;
-    }
-    case Ext.ec_point_formats:
-    case Ext.psk_key_exchange_modes: {
-      const list = byteList(r, r.u8(what), what, build);
-      r.expectEnd(what);
-      return list;
-    }
-    case Ext.key_share: {
-      if (side === 'server') {
-        const group = r.u16('key_share group');
-        let shares: KeyShareEntry[] | undefined;
-        if (!hrr) {
-          const key = r.bytes(r.u16('key_exchange length'), 'key_exchange');
-          shares = [{ group, keyLength: key.length, key }];
-        }
-        r.expectEnd(what);
-        return { group, shares };
-      }
-      const outer = r.open16(what);
-      const shares: KeyShareEntry[] | undefined = build ? [] : undefined;
-      while (r.remaining > 0) {
-        const group = r.u16('key_share group');
-        const n = r.u16('key_exchange length');
-        if (shares) {
-          const key = r.bytes(n, 'key_exchange');
-          shares.push({ group, keyLength: n, key });
-        } else {
-          r.skip(n, 'key_exchange');
-        }
-      }
-      r.close(outer, what);
-      return shares;
-    }
-    case Ext.pre_shared_key: {
-      if (side === 'server') {
-        const selectedIdentity = r.u16(what);
-        r.expectEnd(what);
-        return { selectedIdentity };
-      }
-      let outer = r.open16('psk identities');
-      let identities = 0;
-      while (r.remaining > 0) {
-        r.skip(r.u16('psk identity length'), 'psk identity');
-        r.u32('obfuscated_ticket_age');
-        identities++;
-      }
-      r.close(outer, 'psk identities');
-      outer = r.open16('psk binders');
-      let binders = 0;
-      while (r.remaining > 0) {
-        r.skip(r.u8('psk binder length'), 'psk binder');
-        binders++;
-      }
-      r.close(outer, 'psk binders');
-      r.expectEnd(what);
-      return { identities, binders };
-    }
-    case Ext.encrypted_client_hello: {
-      if (side === 'server') return { type: -1, payloadLength: r.remaining };
-      const echType = r.u8('ECH type');
-      if (echType !== 0) return { type: echType };
-      const kdf = r.u16('ECH kdf_id');
-      const aead = r.u16('ECH aead_id');
-      const configId = r.u8('ECH config_id');
-      const encLength = r.u16('ECH enc length');
-      r.skip(encLength, 'ECH enc');
-      const payloadLength = r.u16('ECH payload length');
-      r.skip(payloadLength, 'ECH payload');
-      r.expectEnd(what);
-      return { type: echType, kdf, aead, configId, encLength, payloadLength };
-    }
-    case Ext.status_request:
-      return { type: r.remaining > 0 ? r.u8('status_type') : -1 };
-    case Ext.early_data:
-    case Ext.signed_certificate_timestamp:
-    case Ext.extended_master_secret:
-    case Ext.encrypt_then_mac:
-      return true;
-    case Ext.session_ticket:
-      return { length: r.remaining };
-    case Ext.quic_transport_parameters:
-      return { length: r.remaining };
-    case Ext.padding:
-      return r.remaining;
-    case Ext.renegotiation_info: {
-      const n = r.u8(what);
-      const v = build ? r.bytes(n, what) : undefined;
-      if (!build) r.skip(n, what);
-      r.expectEnd(what);
-      return v;
-    }
-    case Ext.compress_certificate: {
-      const list = u16List(r, r.u8(what), what, build);
-      r.expectEnd(what);
-      return list;
-    }
-    case Ext.record_size_limit: {
-      const v = r.u16(what);
-      r.expectEnd(what);
-      return v;
-    }
-    case Ext.application_settings:
-    case Ext.application_settings_old: {
-      if (side === 'server') return undefined;
-      const outer = r.open16(what);
-      const protocols: string[] | undefined = build ? [] : undefined;
-      while (r.remaining > 0) {
-        if (protocols) protocols.push(r.string(1, 'ALPS protocol'));
-        else r.skip(r.u8('ALPS protocol length'), 'ALPS protocol');
-      }
-      r.close(outer, what);
-      return protocols && { codepoint: type, protocols };
-    }
-    case Ext.cookie: {
-      const n = r.u16(what);
-      r.skip(n, what);
-      r.expectEnd(what);
-      return n;
-    }
-    default:
-      return undefined;
-  }
 }
