@@ -1,0 +1,136 @@
+// What the TCP tracker hands on: a connection's facts, its packets and the options that bound it.
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+/** 0: client to server; 1: server to client. */
+export type Dir = 0 | 1;
+
+/** The per-packet facts the diagnosis reads: flags, sequence numbers, TTL, IP ID, window. */
+export interface PacketFacts {
+  frame: number;
+  time: number;
+  dir: Dir;
+  flags: number;
+  seq: number;
+  ack: number;
+  len: number;
+  ttl: number;
+  /** IPv4 identification; -1 on IPv6. */
+  ipId: number;
+  window: number;
+}
+
+export interface IcmpFacts {
+  frame: number;
+  time: number;
+  type: number;
+  code: number;
+  /** Who sent the ICMP message (a router or the host itself). */
+  from: string;
+  ttl: number;
+}
+
+export interface StreamSink {
+  /**
+   * Bytes of one direction, in sequence order, each byte once. The array is the sink's to keep
+   * (unless keepsBytes said otherwise); `pkt` is valid only during the call. Return false once
+   * no more bytes are wanted.
+   */
+  data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean;
+  /** Bytes that were never captured lie before the next data. */
+  gap?(dir: Dir, missing: number, pkt: PacketFacts | undefined): void;
+  /**
+   * Whether the sink keeps views of the bytes it is given for this direction (default yes). When
+   * it does not (it only counts them), the tracker hands on views of its read buffer, uncopied.
+   */
+  keepsBytes?(dir: Dir): boolean;
+}
+
+export interface DirectionStats {
+  packets: number;
+  payloadBytes: number;
+  /** Bytes handed to the sink. */
+  delivered: number;
+  retransmissions: number;
+  outOfOrder: number;
+  gaps: number;
+  /** Packets cut by the snap length. */
+  truncated: number;
+}
+
+/**
+ * Why a connection was handed on: closed by FIN both ways with both FINs acknowledged, quiet
+ * (idle, or past its grace after a RST), its tuple reused by a new SYN, evicted at the live cap,
+ * or the end of the capture.
+ */
+export type ConnectionEnd = 'closed' | 'eof' | 'idle' | 'reused' | 'evicted';
+
+export interface TcpConnection {
+  /** Order of the connection's first packet in the capture, from 0. */
+  id: number;
+  ipVersion: 4 | 6;
+  client: Endpoint;
+  server: Endpoint;
+  /** How client and server were told apart: by the SYN, the SYN-ACK, or (no handshake captured) by port. */
+  roles: 'syn' | 'syn-ack' | 'port';
+  /** False when the capture began after the connection did: no SYN seen. */
+  startCaptured: boolean;
+  firstTime: number;
+  lastTime: number;
+  syn?: PacketFacts;
+  synCount: number;
+  synAck?: PacketFacts;
+  synAckCount: number;
+  /** RSTs (up to 16) and FINs (up to 4) in order. */
+  rsts: PacketFacts[];
+  rstCount: number;
+  fins: PacketFacts[];
+  /** The first packets of the connection (up to 10). */
+  packets: PacketFacts[];
+  packetCount: number;
+  icmp: IcmpFacts[];
+  stats: [DirectionStats, DirectionStats];
+  endedBy: ConnectionEnd;
+  sink?: StreamSink;
+}
+
+export interface TrackerOptions {
+  onConnection: (c: TcpConnection) => void;
+  /**
+   * Gives a connection a sink for its reassembled bytes when its first payload byte arrives (a
+   * connection that never carries one never has a sink); none means bytes are only counted.
+   */
+  sinkFactory?: (c: TcpConnection) => StreamSink | undefined;
+  /** Live connections at most; past it the oldest is emitted early (endedBy 'evicted'). Default 200,000. */
+  maxLive?: number;
+  /** Seconds of capture time without a packet after which a connection is emitted. Default 300. */
+  idleTimeout?: number;
+  /**
+   * Seconds of capture time a reset connection is kept for late packets before it is emitted
+   * (an injected reset is often followed by the server's own answer within a round trip or two),
+   * and for which the tuple of a connection closed by FINs still absorbs stragglers. Default 3.
+   */
+  closeGrace?: number;
+  /** Bytes per direction handed to the sink at most. Default 256 KiB. */
+  payloadCap?: number;
+}
+
+export interface TrackerStats {
+  packets: number;
+  tcpPackets: number;
+  nonIp: number;
+  otherIp: number;
+  fragments: number;
+  truncated: number;
+  icmpUnreachable: number;
+  icmpUnmatched: number;
+  unknownLinkTypes: Map<number, number>;
+  connections: number;
+  evicted: number;
+  peakLive: number;
+  /** Packets of a connection already closed by FINs and handed on (a late ACK, a retransmission, a RST), counted only. */
+  afterClose: number;
+}

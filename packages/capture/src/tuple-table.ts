@@ -1,0 +1,57 @@
+// The tracker's table entries, keyed on the 4-tuple either way round, and the hash of that key.
+import type { PacketFacts, TcpConnection } from './tcp-types.js';
+
+export interface Pending {
+  seq: number;
+  data: Uint8Array;
+  pkt: PacketFacts;
+}
+
+export interface DirState {
+  next: number | undefined;
+  pending: Pending[];
+  pendingBytes: number;
+  wantMore: boolean;
+}
+
+export interface Live {
+  conn: TcpConnection;
+  /** The 4-tuple as its first packet had it; lookups match it either way round. */
+  a: string | number;
+  pa: number;
+  b: string | number;
+  pb: number;
+  hash: number;
+  /** The next connection in the same hash bucket. */
+  next: Live | undefined;
+  clientKey: string | number;
+  clientPort: number;
+  dirs: [DirState, DirState];
+  closed: boolean;
+  /** The directions that sent a FIN (bit 0: client, bit 1: server), and whose FIN was acknowledged. */
+  finDirs: number;
+  finAcked: number;
+  /** The sequence numbers that acknowledge the client's and the server's FIN. */
+  finEnd0: number;
+  finEnd1: number;
+  /**
+   * Closed by FINs and handed on: the entry stays in the table for the grace period only so
+   * that stragglers are not taken for a new connection, and holds nothing of the connection.
+   */
+  retired: boolean;
+  retiredAt: number;
+}
+
+export function addrHash(x: string | number): number {
+  if (typeof x === 'number') return x | 0;
+  let v = 0x811c9dc5;
+  for (let i = 0; i < x.length; i++) v = Math.imul(v ^ x.charCodeAt(i), 0x01000193);
+  return v;
+}
+
+/** A symmetric hash of the 4-tuple: the same either way round. */
+export function tupleHash(a: string | number, pa: number, b: string | number, pb: number): number {
+  const ha = Math.imul(addrHash(a) ^ pa, 0x9e3779b1);
+  const hb = Math.imul(addrHash(b) ^ pb, 0x9e3779b1);
+  return (ha ^ hb) | 0;
+}
