@@ -1,9 +1,14 @@
 // Probe parts that need no network: target parsing, --resolve, usage errors, and a probe of
 // servers on loopback (Node servers made here, never any other address).
 import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResolve, parseTarget, probeHello, TargetError } from '@tlsdoctor/probe';
 import { runCli } from './helpers/cli.js';
+import { ROOT } from './helpers/fixtures.js';
 
 describe('targets', () => {
   it.each([
@@ -44,11 +49,31 @@ describe('tlsdoctor probe usage errors: one line, exit 2, no traffic', () => {
     [['probe', 'example.com', '--timeout', '0'], /--timeout must be/],
     [['probe', 'example.com', '--targets', '/nonexistent/targets.txt'], /--targets \/nonexistent\/targets\.txt: no such file/],
     [['probe', 'example.com', '--profile', 'netscape'], /Invalid values/],
+    [['probe', 'example.com', '--timeout', 'abc'], /--timeout must be a number from 0 to 120 \(got "abc"\)/],
+    [['probe', 'example.com', '--concurrency', '2.5'], /--concurrency must be a whole number from 1 to 64 \(got "2\.5"\)/],
+    [['probe', 'example.com', '--warn-days', 'soon'], /--warn-days must be a number from 0 to 3650 \(got "soon"\)/],
+    [['probe', 'example.com', '--allow-list', join(ROOT, 'README.md')], /--allow-list applies to --profile wechat-miniprogram only/],
+    [['probe', 'example.com', '--ca', join(ROOT, 'README.md')], /--ca \S*README\.md: holds no PEM certificate and is not a DER certificate/],
   ])('%j', (args, message) => {
     const r = runCli(args as string[]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('--ca takes PEM or DER', () => {
+  it('a DER certificate is converted, and the probe runs (to a closed port on loopback)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-ca-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'ca.pem'), '-subj', '/CN=test CA', '-days', '1'], { stdio: 'ignore' });
+      execFileSync('openssl', ['x509', '-in', join(dir, 'ca.pem'), '-outform', 'DER', '-out', join(dir, 'ca.der')], { stdio: 'ignore' });
+      const r = runCli(['probe', '127.0.0.1:1', '--ca', join(dir, 'ca.der'), '--timeout', '1', '--no-http', '--format', 'json']);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout).targets[0].diagnoses[0].code).toBe('TCP_REFUSED');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -19,6 +19,15 @@ function limitOption(v: unknown): number {
   return n;
 }
 
+/** A number option, said back as it was typed when it is not one (yargs would print NaN). */
+function numberOption(v: unknown, name: string, min: number, max: number, whole = false): number {
+  const n = Number(v);
+  if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) {
+    throw new UsageError(`${name} must be ${whole ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${String(v)}")`);
+  }
+  return n;
+}
+
 function portOption(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -78,8 +87,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('targets', { alias: 'T', type: 'string', describe: 'read more targets from FILE, one a line (# comments)' })
           .option('format', { alias: 'f', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'output format' })
           .option('redact', { describe: 'mask client addresses; --redact=all also masks server names and addresses', type: 'string' })
-          .option('timeout', { type: 'number', default: 5, describe: 'seconds allowed for each step (connect, hello, handshake, request)' })
-          .option('concurrency', { type: 'number', default: 4, describe: 'targets probed at once' })
+          .option('timeout', { type: 'string', default: '5', describe: 'seconds allowed for each step (connect, hello, handshake, request)' })
+          .option('concurrency', { type: 'string', default: '4', describe: 'targets probed at once' })
           .option('resolve', { type: 'string', describe: 'HOST:PORT:ADDRESS, as curl: use this address for HOST:PORT' })
           .option('ca', { type: 'string', describe: 'PEM file of extra trusted CAs, added to Node\'s store (repeat for more)' })
           .option('profile', { choices: ['browser', 'wechat-miniprogram', 'modern', 'intermediate'] as const, default: 'browser' as const, describe: 'the client whose point of view to take' })
@@ -87,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('decoy-sni', { type: 'string', default: 'example.com', describe: 'the neutral name for the SNI differential' })
           .option('ws', { type: 'string', describe: 'also try a WebSocket upgrade on PATH' })
           .option('ciphers', { type: 'boolean', default: false, describe: 'enumerate the cipher suites of each accepted version' })
-          .option('warn-days', { type: 'number', default: 21, describe: 'warn when the certificate expires within this many days' })
+          .option('warn-days', { type: 'string', default: '21', describe: 'warn when the certificate expires within this many days' })
           .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
           .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
           .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
@@ -104,8 +113,8 @@ export async function main(argv: string[]): Promise<number> {
           format: args.format as Format,
           redact: parseRedact(args.redact),
           verbose: args.verbose,
-          timeout: args.timeout,
-          concurrency: args.concurrency,
+          timeout: numberOption(args.timeout, '--timeout', 0, 120),
+          concurrency: numberOption(args.concurrency, '--concurrency', 1, 64, true),
           resolve: list(args.resolve),
           ca: list(args.ca),
           profile: args.profile,
@@ -113,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
           decoySni: args['decoy-sni'],
           ws: args.ws,
           ciphers: args.ciphers,
-          warnDays: args['warn-days'],
+          warnDays: numberOption(args['warn-days'], '--warn-days', 0, 3650),
           http: args.http,
           limit: limitOption(args.limit),
         });

@@ -57,8 +57,10 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
   try {
     extraCa = loadExtraCa(o.ca);
   } catch (e) {
+    if (e instanceof TargetError) throw new UsageError(e.message);
     throw new UsageError(`--ca: ${(e as Error).message}`);
   }
+  if (o.allowList && o.profile !== 'wechat-miniprogram') throw new UsageError(`--allow-list applies to --profile wechat-miniprogram only (the profile is ${o.profile})`);
   const allowList = o.allowList ? readLines(o.allowList, '--allow-list').map((l) => l.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase()) : undefined;
   const options: ProbeOptions = { timeoutMs: o.timeout * 1000, profile: o.profile, decoySni: o.decoySni, extraCa, resolve: pinned, allowList, ws: o.ws, ciphers: o.ciphers, warnDays: o.warnDays, http: o.http };
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { Version, versionName, cipherSuiteName } from '@tlsdoctor/tls-parser-ts';
 import { describeHello, probeHello, type HelloOutcome } from './hello-probe.js';
 import { fullHandshake, type FullHandshake } from './handshake.js';
@@ -6,7 +7,7 @@ import { checkHsts, checkRedirect, checkWebSocket, type HstsCheck, type Redirect
 import { PROFILES, type Profile, type ProfileName } from './profiles.js';
 import { resolveHost, type Resolution } from './resolve.js';
 import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
-import type { Target } from './target.js';
+import { TargetError, type Target } from './target.js';
 
 /** Ports where plain HTTP is the expected answer: a probe of one that answers HTTP looks for TLS on 443. */
 export const PLAIN_HTTP_PORTS: ReadonlySet<number> = new Set([80, 8000, 8008, 8080, 8081, 8888]);
@@ -50,8 +51,21 @@ export interface ProbeRecord {
   ms: number;
 }
 
+/**
+ * The PEM text of each --ca file. A DER certificate is accepted and converted; a file that is
+ * neither is a TargetError naming it (a CA bundle that trusts nothing would fail silently later).
+ */
 export function loadExtraCa(files: string[]): string[] {
-  return files.map((f) => readFileSync(f, 'utf8'));
+  return files.map((f) => {
+    const bytes = readFileSync(f);
+    const text = bytes.toString('latin1');
+    if (text.includes('-----BEGIN CERTIFICATE-----')) return text;
+    try {
+      return new X509Certificate(bytes).toString();
+    } catch {
+      throw new TargetError(`--ca ${f}: holds no PEM certificate and is not a DER certificate`);
+    }
+  });
 }
 
 const answered = (o: HelloOutcome | undefined) => o !== undefined && (o.kind === 'server-hello' || o.kind === 'hello-retry' || o.kind === 'alert');
