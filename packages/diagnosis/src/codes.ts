@@ -3,12 +3,12 @@ import { ALERT_CODES } from './judges/alerts.js';
 import { CERTIFICATE_CODES } from './judges/certificate.js';
 import { CIPHER_CODES } from './judges/ciphers.js';
 import { COVERAGE_CODES } from './judges/coverage.js';
-import { DNS_CODES } from './judges/dns.js';
+import { RESOLVER_CODES } from './judges/dns.js';
 import { HANDSHAKE_CODES } from './judges/handshake.js';
 import { HTTP_CODES } from './judges/http.js';
 import { PROFILE_CODES } from './judges/profile.js';
 import { SERVER_ANSWER_CODES } from './judges/server-answer.js';
-import { TCP_CODES } from './judges/tcp.js';
+import { TRANSPORT_CODES } from './judges/tcp.js';
 import { VERSION_CODES } from './judges/versions.js';
 
 /**
@@ -16,8 +16,8 @@ import { VERSION_CODES } from './judges/versions.js';
  * reports, JSON consumers and docs/diagnoses.md name them; a code is never renamed or reused.
  */
 export const CODES = {
-  ...DNS_CODES,
-  ...TCP_CODES,
+  ...RESOLVER_CODES,
+  ...TRANSPORT_CODES,
   ...SERVER_ANSWER_CODES,
   ...VERSION_CODES,
   ...CIPHER_CODES,
@@ -33,8 +33,8 @@ export type Code = keyof typeof CODES;
 
 /** Which judge owns each code, for docs and tests. */
 export const FAMILIES: Readonly<Record<string, Record<string, CodeInfo>>> = {
-  dns: DNS_CODES,
-  tcp: TCP_CODES,
+  dns: RESOLVER_CODES,
+  tcp: TRANSPORT_CODES,
   'server answer': SERVER_ANSWER_CODES,
   versions: VERSION_CODES,
   ciphers: CIPHER_CODES,

@@ -1,4 +1,5 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import { TcpFlag } from '@tlsdoctor/capture';
 import { describeHello, PLAIN_HTTP_PORTS, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
 import { compact, ms, plural, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
@@ -83,8 +84,6 @@ type PacketFacts = ConnectionRecord['tcp']['rsts'][number];
 
 /** Far enough from the SYN-ACK's IP ID that one host's counter would not have got there. */
 const IP_ID_FAR = 1000;
-const TCP_ACK = 0x10;
-const TCP_RST = 0x04;
 
 /**
  * Why an RST looks injected by a middlebox rather than sent by the server: a TTL unlike the
@@ -95,7 +94,7 @@ export function resetEvidence(r: ConnectionRecord, rst: PacketFacts): string[] {
   const ch = r.clientHello;
   const out: string[] = [];
   const count = r.tcp.rsts.filter((p) => p.dir === 1).length;
-  out.push(`RST${rst.flags & TCP_ACK ? '/ACK' : ''} from the server side in frame ${rst.frame} (${since(r.firstTime, rst.time)})${ch ? `, ${ms(rst.time - ch.time)} after the ClientHello` : ''}`);
+  out.push(`RST${rst.flags & TcpFlag.ACK ? '/ACK' : ''} from the server side in frame ${rst.frame} (${since(r.firstTime, rst.time)})${ch ? `, ${ms(rst.time - ch.time)} after the ClientHello` : ''}`);
   const signs: string[] = [];
   const sa = r.tcp.synAck;
   if (sa) {
@@ -113,7 +112,7 @@ export function resetEvidence(r: ConnectionRecord, rst: PacketFacts): string[] {
   if (count > 1) signs.push(`${count} RSTs arrived, as injectors send`);
   out.push(...signs);
   out.push(signs.length > 0 ? `the RST looks injected by something on the path (${plural(signs.length, 'sign')})` : 'nothing in the RST tells it apart from the server\'s own packets');
-  const late = r.tcp.packets.filter((p) => p.dir === 1 && p.time > rst.time && !(p.flags & TCP_RST));
+  const late = r.tcp.packets.filter((p) => p.dir === 1 && p.time > rst.time && !(p.flags & TcpFlag.RST));
   if (late.length > 0) out.push(`${late.length} packet(s) from the server side arrived after the RST (the server still thought the connection open)`);
   return out;
 }

@@ -1,10 +1,11 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import { TcpFlag } from '@tlsdoctor/capture';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { compact, ms, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 
 /** Did TCP carry the connection at all: timeouts, refusals, ICMP rejections, early resets. */
-export const TCP_CODES = {
+export const TRANSPORT_CODES = {
   TCP_TIMEOUT: {
     severity: 'error',
     title: 'No answer to the TCP SYN',
@@ -28,7 +29,7 @@ export const TCP_CODES = {
   PROBE_ERROR: { severity: 'error', title: 'The probe could not run', remedy: 'See the evidence for the local error.' },
 } as const;
 
-const finding = findingsOf(TCP_CODES);
+const finding = findingsOf(TRANSPORT_CODES);
 
 /** ICMP "destination unreachable" codes that appear in answer to a SYN (RFC 792, RFC 1812). */
 export const ICMP_UNREACHABLE_CODES: Readonly<Record<number, string>> = {
@@ -41,7 +42,6 @@ export const ICMP_UNREACHABLE_CODES: Readonly<Record<number, string>> = {
 };
 
 const ICMPV4 = 4;
-const TCP_SYN = 0x02;
 
 /** A capture: SYN retransmissions, RSTs and ICMP errors around the TCP handshake. */
 export function judgeCaptureTcp(r: ConnectionRecord, captureEnd: number): Finding[] {
@@ -70,7 +70,7 @@ export function judgeCaptureTcp(r: ConnectionRecord, captureEnd: number): Findin
   // One SYN is not yet a timeout: the client retransmits while it waits, so only a second SYN
   // shows it waiting in vain (a single SYN is the coverage judge's to explain).
   if (r.tcp.synCount < 2 || r.tcp.rstCount > 0) return [];
-  const synTimes = r.tcp.packets.filter((p) => p.dir === 0 && p.flags & TCP_SYN).map((p) => since(r.firstTime, p.time));
+  const synTimes = r.tcp.packets.filter((p) => p.dir === 0 && p.flags & TcpFlag.SYN).map((p) => since(r.firstTime, p.time));
   const waited = captureEnd - syn.time;
   return [
     finding('TCP_TIMEOUT', [
