@@ -9,6 +9,9 @@ import { resolveHost, type Resolution } from './resolve.js';
 import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
 import { TargetError, type Target } from './target.js';
 
+/** The browser-like first hello offers TLS 1.3 down to 1.0. */
+const EVERY_VERSION = [Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10];
+
 /** Ports where plain HTTP is the expected answer: a probe of one that answers HTTP looks for TLS on 443. */
 export const PLAIN_HTTP_PORTS: ReadonlySet<number> = new Set([80, 8000, 8008, 8080, 8081, 8888]);
 
@@ -87,18 +90,18 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[]) =>
     probeHello({ address, port: target.port, serverName: serverName ?? undefined, versions, cipherSuites, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs });
 
-  rec.hello = await hello([Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10]);
+  rec.hello = await hello(EVERY_VERSION);
   if (rec.hello.kind === 'connect-failed') return rec;
   if (!answered(rec.hello) && rec.hello.kind !== 'not-tls') {
     // Reset or silence: would the same address answer without the name, or with another name?
-    const [noSni, decoy] = await Promise.all([hello([Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10], null), hello([Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10], o.decoySni)]);
+    const [noSni, decoy] = await Promise.all([hello(EVERY_VERSION, null), hello(EVERY_VERSION, o.decoySni)]);
     rec.sniDifferential = { noSni, decoy, decoyName: o.decoySni };
     return rec;
   }
   if (rec.hello.kind === 'not-tls') {
     // A plain-HTTP port answering HTTP is the wrong port, not a broken server: is TLS on 443?
     if (rec.hello.description.kind === 'http-response' && PLAIN_HTTP_PORTS.has(target.port)) {
-      rec.httpsPort = { outcome: await probeHello({ address, port: 443, serverName: sni, versions: [Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10], alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs }) };
+      rec.httpsPort = { outcome: await probeHello({ address, port: 443, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs }) };
     }
     return rec;
   }
