@@ -27,8 +27,7 @@ export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Fi
     ...judgeCaptureCertificate(r),
   ];
   // An alert cited by a finding above is that finding's evidence; only the rest is TLS_ALERT.
-  const cited = new Set(found.flatMap((f) => f.evidence));
-  found.push(...judgeCaptureAlerts(r, cited));
+  found.push(...judgeCaptureAlerts(r, found));
   const certificateFault = found.some((f) => f.severity === 'error' && f.code.startsWith('CERT_'));
   found.push(...judgeCaptureHandshake(r, certificateFault), ...judgeCaptureCoverage(r, ctx.captureEnd));
   return decide(found.length > 0 ? found : [unfinished(r)]);

@@ -28,11 +28,11 @@ const REMEDIES: Readonly<Record<number, string>> = {
  * A capture: the handshake's decisive alert, unless another finding already cites it as its
  * evidence (a protocol_version alert is the version judge's, unknown_ca the certificate judge's).
  */
-export function judgeCaptureAlerts(r: ConnectionRecord, cited: ReadonlySet<string>): Finding[] {
+export function judgeCaptureAlerts(r: ConnectionRecord, others: readonly Finding[]): Finding[] {
   const a = decisiveAlert(r);
   if (!a || (handshakeComplete(r) && a.time >= (r.end?.time ?? Infinity))) return [];
   const line = alertLine(r, a);
-  if (cited.has(line)) return [];
+  if (others.some((f) => f.evidence.includes(line))) return [];
   return [finding('TLS_ALERT', compact([helloLine(r), line, endLine(r)]), { title: `Fatal alert ${a.name} from the ${a.from}`, remedy: REMEDIES[a.description] })];
 }
 

@@ -76,7 +76,8 @@ export const CERTIFICATE_ALERTS: ReadonlySet<number> = new Set([
 
 const DAY_MS = 86_400_000;
 
-function leafLine(leaf: CertificateInfo): string {
+/** The leaf as evidence: subject, issuer, SANs, validity. */
+export function leafLine(leaf: CertificateInfo): string {
   return `leaf: subject ${leaf.subject}; issuer ${leaf.issuer}; SANs ${leaf.sans.join(', ') || '(none)'}; valid ${leaf.notBefore} to ${leaf.notAfter}`;
 }
 

@@ -1,6 +1,7 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
 import { compact, ms } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
+import { serverSpokeTls } from './handshake-state.js';
 import { helloLine } from './hello-line.js';
 
 /**
@@ -55,7 +56,7 @@ export function judgeCaptureCoverage(r: ConnectionRecord, captureEnd: number): F
     );
   }
   const ch = r.clientHello;
-  if (ch && !r.serverHello && !r.helloRetryRequest && !r.end && serverSilent(r)) {
+  if (ch && !r.end && serverSilent(r)) {
     const waited = captureEnd - ch.time;
     if (waited < ANSWER_WAIT_S) out.push(finding('CAPTURE_PARTIAL', [helloLine(r), `the capture ends ${ms(waited)} after the ClientHello, with no answer yet`]));
   }
@@ -68,7 +69,7 @@ export function unfinished(r: ConnectionRecord): Finding {
   return finding('CAPTURE_PARTIAL', compact([helloLine(r), 'the capture ends before the handshake does', ...r.partialReasons]));
 }
 
-/** The server sent nothing the TLS judges could read: no record, alert or other bytes. */
+/** The server sent nothing at all: no TLS (see serverSpokeTls) and no other bytes. */
 export function serverSilent(r: ConnectionRecord): boolean {
-  return !r.messages.some((m) => m.from === 'server') && !r.alerts.some((a) => a.from === 'server') && r.nonTls?.from !== 'server' && r.encryptedRecords[1] === 0;
+  return !serverSpokeTls(r) && r.nonTls?.from !== 'server';
 }

@@ -23,3 +23,8 @@ export function handshakeComplete(r: ConnectionRecord): boolean {
 export function decisiveAlert(r: ConnectionRecord): ConnectionRecord['alerts'][number] | undefined {
   return r.alerts.find((a) => a.level === 'fatal') ?? r.alerts.find((a) => a.description !== AlertDescription.CloseNotify && a.description !== AlertDescription.UserCanceled);
 }
+
+/** The server spoke TLS: a ServerHello, a HelloRetryRequest, any handshake message, alert or record. */
+export function serverSpokeTls(r: ConnectionRecord): boolean {
+  return !!r.serverHello || !!r.helloRetryRequest || r.messages.some((m) => m.from === 'server') || r.alerts.some((a) => a.from === 'server') || r.encryptedRecords[1] > 0;
+}

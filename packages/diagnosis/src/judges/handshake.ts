@@ -3,6 +3,7 @@ import { versionLines, type ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, HandshakeType, Version, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, ms } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
+import { leafLine } from './certificate.js';
 import { clientFinished, handshakeComplete } from './handshake-state.js';
 import { endLine } from './hello-line.js';
 
@@ -73,7 +74,7 @@ export function judgeProbeHandshake(r: ProbeRecord): Finding[] {
     finding('HANDSHAKE_OK', compact([
       `${versionName(h.serverHello.version)}, ${cipherSuiteName(h.serverHello.cipherSuite)} in ${h.ms.toFixed(1)} ms`,
       f?.ok ? `full handshake with Node's TLS: ${f.protocol}, ${f.cipher}${f.alpn ? `, ALPN ${f.alpn}` : ''} in ${f.ms.toFixed(0)} ms` : f?.error && `full handshake failed: ${f.error.message}`,
-      leaf && `leaf: subject ${leaf.subject}; issuer ${leaf.issuer}; SANs ${leaf.sans.join(', ') || '(none)'}; valid ${leaf.notBefore} to ${leaf.notAfter}; SHA-256 ${leaf.fingerprint256}`,
+      leaf && `${leafLine(leaf)}; SHA-256 ${leaf.fingerprint256}`,
       ...versionLines(r),
     ])),
   ];

@@ -4,6 +4,9 @@ import { describeHello, PLAIN_HTTP_PORTS, type HelloOutcome, type ProbeRecord } 
 import { compact, ms, plural, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { ANSWER_WAIT_S } from './coverage.js';
+import { serverSpokeTls } from './handshake-state.js';
+
+export { serverSpokeTls };
 import { endLine, helloLine } from './hello-line.js';
 
 const INTERCEPTORS = 'a cloud provider enforcing ICP filing (备案) for the domain, national SNI filtering, or a corporate firewall, secure web gateway or IPS appliance that blocks the name by policy';
@@ -43,11 +46,6 @@ export const SERVER_ANSWER_CODES = {
 } as const;
 
 const finding = findingsOf(SERVER_ANSWER_CODES);
-
-/** The server spoke TLS: a ServerHello, a HelloRetryRequest, any handshake message, alert or record. */
-export function serverSpokeTls(r: ConnectionRecord): boolean {
-  return !!r.serverHello || !!r.helloRetryRequest || r.messages.some((m) => m.from === 'server') || r.alerts.some((a) => a.from === 'server') || r.encryptedRecords[1] > 0;
-}
 
 export function judgeCaptureServerAnswer(r: ConnectionRecord, captureEnd: number): Finding[] {
   const n = r.nonTls;
