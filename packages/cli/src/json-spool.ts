@@ -139,8 +139,8 @@ export class JsonSpool {
     // Without the values noted, a redaction would replace nothing: never write that as redacted.
     if (mode !== 'none' && !this.redacting) throw new Error('a report redacted from a spool made without redaction');
     this.flush();
-    const targets = head.input.targets;
-    writeJsonList(this.keys.redactor(mode, targets)(head), 'connections', this.count, this.texts(this.keys.textRedactor(mode, targets)), write);
+    head.input.files?.forEach((f, i) => this.keys.noteFile(f.path, i));
+    writeJsonList(this.keys.redactor(mode)(head), 'connections', this.count, this.texts(this.keys.textRedactor(mode)), write);
   }
 
   private *texts(redact: (json: string) => string): Generator<string> {

@@ -2,6 +2,7 @@ import type { CaptureAnalysis, ConnectionRecord } from '@tlsdoctor/analysis';
 import type { Endpoint } from '@tlsdoctor/capture';
 import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
 import { cipherSuiteName, extensionName, groupName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
+import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: 'tlsdoctor', version: '0.1.0' };
@@ -27,6 +28,8 @@ export interface ReportItem {
   diagnoses: Finding[];
   /** Everything else that was measured, for --verbose, the Markdown details block and JSON. */
   facts: Record<string, unknown>;
+  /** What it names, for redaction (never printed). */
+  [IDENTIFIERS]?: Identifiers;
 }
 
 export interface InputSummary {
@@ -197,7 +200,20 @@ export function connectionItem(r: ConnectionRecord, source: string, diagnoses: F
     outcome: worst(diagnoses.map((d) => d.severity)),
     diagnoses,
     facts: withFacts ? connectionFacts(r) : {},
+    [IDENTIFIERS]: connectionIdentifiers(r),
   };
+}
+
+/** Every address and name a captured connection's row, evidence or facts can hold. */
+function connectionIdentifiers(r: ConnectionRecord): Identifiers {
+  const ids = emptyIdentifiers();
+  ids.clients.push(r.client.ip);
+  ids.servers.push(r.server.ip);
+  if (r.sni) ids.hosts.push(r.sni);
+  for (const n of r.clientHello?.serverNames ?? []) ids.hosts.push(n);
+  for (const i of r.tcp.icmp) ids.hops.push(i.from);
+  for (const c of r.certificates) addCertificate(ids, c);
+  return ids;
 }
 
 export function inputSummary(a: CaptureAnalysis): InputSummary {

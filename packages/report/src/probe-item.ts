@@ -2,6 +2,7 @@ import { worst, type Finding } from '@tlsdoctor/diagnosis';
 import { describeHello, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
 import type { ReportItem } from './model.js';
+import { addCertificate, addDn, addUrlHost, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 
 function hello(o: HelloOutcome | undefined) {
   if (!o) return null;
@@ -44,5 +45,21 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
       certificates: r.full?.chain.map((c) => ({ subject: c.subject, issuer: c.issuer, sans: c.sans, notBefore: c.notBefore, notAfter: c.notAfter, serialNumber: c.serialNumber, fingerprint256: c.fingerprint256, selfSigned: c.selfSigned, keyType: c.keyType ?? null, keyBits: c.keyBits ?? null })) ?? [],
       http: { redirect: r.redirect ?? null, hsts: r.hsts ?? null, websocket: r.ws ?? null },
     },
+    [IDENTIFIERS]: probeIdentifiers(r),
   };
+}
+
+/** Every address and name a probed address's row, evidence or facts can hold. */
+function probeIdentifiers(r: ProbeRecord): Identifiers {
+  const ids = emptyIdentifiers();
+  (r.target.isIp ? ids.servers : ids.hosts).push(r.target.host);
+  addUrlHost(ids, r.target.input.includes('://') ? r.target.input : undefined);
+  if (r.address) ids.servers.push(r.address);
+  for (const a of r.dns.addresses) ids.servers.push(a.address);
+  if (r.sniDifferential) ids.hosts.push(r.sniDifferential.decoyName);
+  for (const c of r.full?.chain ?? []) addCertificate(ids, c);
+  addDn(ids, r.full?.trustAnchor);
+  addUrlHost(ids, r.redirect?.location);
+  addUrlHost(ids, r.ws?.location);
+  return ids;
 }

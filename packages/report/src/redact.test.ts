@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Report, ReportItem } from './model.js';
 import { redact, RedactionKeys } from './redact.js';
+import { addCertificate, emptyIdentifiers, IDENTIFIERS } from './identifiers.js';
 
 function item(client: string, server: string, sni: string | null, evidence: string): ReportItem {
   return {
@@ -28,11 +29,18 @@ describe('redact', () => {
     ['https://example.com/path', 'https://host-1/path'],
     // A name with characters outside those of addresses, and one with a final dot.
     ['SNI ex ample! and trailing.dot.', 'SNI host-2 and host-3'],
+    // Before a colon, after a label, in another case.
+    ['SNI example.com: connection reset', 'SNI host-1: connection reset'],
+    ["altnames: DNS:*.example.com, DNS:Example.COM, IP Address:198.18.0.1", 'altnames: DNS:host-4, DNS:host-1, IP Address:server-1'],
+    ['issued by Example Org Ltd, not by Example', 'issued by name-1, not by Example'],
   ])('%s', (line, want) => {
+    const withCert = item('10.0.0.1', '198.18.0.1', 'trailing.dot.', line);
+    withCert[IDENTIFIERS] = emptyIdentifiers();
+    addCertificate(withCert[IDENTIFIERS], { subject: 'CN=*.example.com, O=Example Org Ltd, C=US', issuer: 'CN=*.example.com', sans: ['*.example.com'], serialNumber: '', fingerprint256: '' });
     const r = redact(report([
       item('10.0.0.1', '198.18.0.1', 'example.com', line),
       item('10.0.0.1', 'fd7d::2', 'ex ample!', line),
-      item('10.0.0.1', '198.18.0.1', 'trailing.dot.', line),
+      withCert,
     ]), 'all');
     expect(r.connections![0].diagnoses[0].evidence[0]).toBe(want);
   });

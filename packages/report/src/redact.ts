@@ -1,11 +1,29 @@
 import type { Report, ReportItem } from './model.js';
+import { IDENTIFIERS, type IdentifierKind } from './identifiers.js';
 
 export type RedactMode = 'none' | 'clients' | 'all';
 
+type Kind = IdentifierKind | 'files';
+
 /**
- * Replaces client addresses (and with 'all' also server addresses and server names) by stable
- * placeholders, everywhere in the report: the same address gets the same placeholder in every
- * connection, evidence line and fact, so a redacted report still reads.
+ * Each kind of value a redaction replaces, in the order values are numbered (a value found as
+ * two kinds takes the first), its placeholder and the mode from which it is replaced.
+ */
+const KINDS: { kind: Kind; prefix: string; from: Exclude<RedactMode, 'none'> }[] = [
+  { kind: 'clients', prefix: 'client', from: 'clients' },
+  { kind: 'servers', prefix: 'server', from: 'all' },
+  { kind: 'hops', prefix: 'hop', from: 'all' },
+  { kind: 'hosts', prefix: 'host', from: 'all' },
+  { kind: 'labels', prefix: 'name', from: 'all' },
+  { kind: 'certificates', prefix: 'cert', from: 'all' },
+  { kind: 'files', prefix: 'capture', from: 'all' },
+];
+
+/**
+ * Replaces client addresses (and with 'all' every other address, name, certificate and file
+ * name the report holds) by stable placeholders, everywhere in the report: the same value gets
+ * the same placeholder in every connection, evidence line and fact, so a redacted report still
+ * reads.
  */
 export function redact(report: Report, mode: RedactMode): Report {
   return redactor(report, mode)(report);
@@ -20,7 +38,8 @@ export function redactor(report: Report, mode: RedactMode): <T>(v: T) => T {
   const keys = new RedactionKeys();
   const items: ReportItem[] = [...(report.connections ?? []), ...(report.targets ?? [])];
   items.forEach((it, i) => keys.note(it, i));
-  return keys.redactor(mode, report.input.targets);
+  report.input.files?.forEach((f, i) => keys.noteFile(f.path, i));
+  return keys.redactor(mode);
 }
 
 /**
@@ -28,28 +47,41 @@ export function redactor(report: Report, mode: RedactMode): <T>(v: T) => T {
  * item in the report: the placeholders come out numbered as if the items had been read in report
  * order (client-1 is the first connection's client), so a report written from items that arrive
  * as their connections end reads the same as one built whole. Holds one entry per distinct value.
+ * Values are compared without case: names are, and IPv6 addresses are written both ways.
  */
 export class RedactionKeys {
-  private readonly clients = new Map<string, number>();
-  private readonly servers = new Map<string, number>();
-  private readonly hosts = new Map<string, number>();
+  private readonly seen = new Map<Kind, Map<string, number>>(KINDS.map((k) => [k.kind, new Map()]));
 
   /** `order`: the item's place in the report (any increasing numbering will do). */
   note(it: ReportItem, order: number): void {
-    earliest(this.clients, it.client?.ip, order);
-    earliest(this.servers, it.server.ip, order);
-    earliest(this.hosts, it.sni, order);
+    this.add('clients', it.client?.ip, order);
+    this.add('servers', it.server.ip, order);
+    this.add('hosts', it.sni, order);
+    const ids = it[IDENTIFIERS];
+    if (!ids) return;
+    for (const kind of Object.keys(ids) as IdentifierKind[]) for (const v of ids[kind]) this.add(kind, v, order);
+  }
+
+  /** An input file's name, `order` its place among the files. */
+  noteFile(path: string, order: number): void {
+    this.add('files', path, order);
   }
 
   /** Takes in what another collection noted (a file's items, once the file has been read whole). */
   absorb(other: RedactionKeys): void {
-    for (const [v, order] of other.clients) earliest(this.clients, v, order);
-    for (const [v, order] of other.servers) earliest(this.servers, v, order);
-    for (const [v, order] of other.hosts) earliest(this.hosts, v, order);
+    for (const [kind, m] of other.seen) for (const [v, order] of m) this.add(kind, v, order);
   }
 
-  redactor(mode: RedactMode, inputTargets: string[] = []): <T>(v: T) => T {
-    const map = this.placeholders(mode, inputTargets);
+  private add(kind: Kind, value: string | null | undefined, order: number): void {
+    if (!value) return;
+    const m = this.seen.get(kind)!;
+    const v = value.toLowerCase();
+    const seen = m.get(v);
+    if (seen === undefined || order < seen) m.set(v, order);
+  }
+
+  redactor(mode: RedactMode): <T>(v: T) => T {
+    const map = this.placeholders(mode);
     if (map.size === 0) return (v) => v;
     const replace = replacer(map);
     const walk = (v: unknown): unknown => {
@@ -66,8 +98,8 @@ export class RedactionKeys {
    * the redactor would redact it in the object, and the text around it is left as it is, so the
    * result is the JSON.stringify of the redacted object, without parsing the text into objects.
    */
-  textRedactor(mode: RedactMode, inputTargets: string[] = []): (json: string) => string {
-    const map = this.placeholders(mode, inputTargets);
+  textRedactor(mode: RedactMode): (json: string) => string {
+    const map = this.placeholders(mode);
     if (map.size === 0) return (json) => json;
     const replace = replacer(map);
     return (json) =>
@@ -81,23 +113,14 @@ export class RedactionKeys {
       });
   }
 
-  /** Each value to replace and its placeholder, numbered in report order. */
-  private placeholders(mode: RedactMode, inputTargets: string[]): Map<string, string> {
+  /** Each value to replace (lower case) and its placeholder, numbered in report order within its kind. */
+  private placeholders(mode: RedactMode): Map<string, string> {
     const map = new Map<string, string>();
     if (mode === 'none') return map;
-    const counts = new Map<string, number>();
-    const add = (value: string, prefix: string) => {
-      if (map.has(value)) return;
-      const n = (counts.get(prefix) ?? 0) + 1;
-      counts.set(prefix, n);
-      map.set(value, `${prefix}-${n}`);
-    };
-    // A value is numbered once, under the first kind it is found as: clients, then servers, then names.
-    for (const v of inOrder(this.clients)) add(v, 'client');
-    if (mode === 'all') {
-      for (const v of inOrder(this.servers)) add(v, 'server');
-      for (const v of inOrder(this.hosts)) add(v, 'host');
-      for (const t of inputTargets) if (t) add(t, 'host');
+    for (const { kind, prefix, from } of KINDS) {
+      if (from === 'all' && mode !== 'all') continue;
+      let n = 0;
+      for (const v of inOrder(this.seen.get(kind)!)) if (!map.has(v)) map.set(v, `${prefix}-${++n}`);
     }
     return map;
   }
@@ -106,12 +129,6 @@ export class RedactionKeys {
 /** A JSON string literal, and the colon after it when it is an object's key. */
 const STRING_LITERAL = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
 
-function earliest(m: Map<string, number>, value: string | null | undefined, order: number): void {
-  if (!value) return;
-  const seen = m.get(value);
-  if (seen === undefined || order < seen) m.set(value, order);
-}
-
 function inOrder(m: Map<string, number>): string[] {
   return [...m].sort((a, b) => a[1] - b[1]).map(([v]) => v);
 }
@@ -119,35 +136,46 @@ function inOrder(m: Map<string, number>): string[] {
 /** Characters of an address or a name, and of the address:port form reports write. */
 const TOKEN = /[\w.:-]+/g;
 const WITH_PORT = /^(.+):(\d{1,5})$/;
+/** A label before a value, as TLS libraries write subjectAltNames (`DNS:example.com`). */
+const LABELLED = /^([A-Za-z]+:)(.+)$/;
 
 /**
  * A function that replaces each known value in a string, as a whole word: never inside a longer
  * address or name (`10.0.0.1` is not found in `10.0.0.10`, `example.com` not in
- * `www.example.com`), but before a port (`10.0.0.1:443`, `fd00::1:443`) or a full stop.
- * Each run of address characters is looked up in the map, so the cost does not grow with the
- * number of values (a capture can hold 100,000 clients); values with other characters (a server
- * name can hold anything) are few and go through one pattern of their own.
+ * `www.example.com`), but before a port (`10.0.0.1:443`, `fd00::1:443`), a full stop or a colon,
+ * and after a label (`DNS:example.com`). Each run of address characters is looked up in the map,
+ * so the cost does not grow with the number of values (a capture can hold 100,000 clients);
+ * values with other characters (`*.example.com`, an organisation's name, a file's path) are few
+ * and go first, through one pattern of their own, so a name inside them cannot split them.
  */
 function replacer(map: Map<string, string>): (s: string) => string {
-  const whole = (run: string): string | undefined => {
-    const exact = map.get(run);
+  const bare = (run: string): string | undefined => {
+    const lc = run.toLowerCase();
+    const exact = map.get(lc);
     if (exact) return exact;
-    let end = run.length;
-    while (end > 0 && run[end - 1] === '.') end--;
-    const body = run.slice(0, end);
+    let end = lc.length;
+    while (end > 0 && (lc[end - 1] === '.' || lc[end - 1] === ':')) end--;
+    const body = lc.slice(0, end);
     const hit = map.get(body);
     if (hit) return hit + run.slice(end);
     const m = WITH_PORT.exec(body);
     const host = m && map.get(m[1]);
     return host ? `${host}:${m[2]}${run.slice(end)}` : undefined;
   };
+  const whole = (run: string): string | undefined => {
+    const hit = bare(run);
+    if (hit) return hit;
+    const m = LABELLED.exec(run);
+    const value = m && bare(m[2]);
+    return value ? m[1] + value : undefined;
+  };
   const odd = [...map.keys()].filter((k) => !/^[\w.:-]+$/.test(k));
   const oddPattern = odd.length === 0
     ? undefined
-    : new RegExp(`(?<![\\w.:-])(${odd.sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\w:-]|\\.\\w)`, 'g');
+    : new RegExp(`(?<![\\w.-])(${odd.sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\w-]|\\.\\w)`, 'gi');
   return (s) => {
-    const out = s.replace(TOKEN, (run) => whole(run) ?? run);
-    return oddPattern ? out.replace(oddPattern, (m) => map.get(m) ?? m) : out;
+    const out = oddPattern ? s.replace(oddPattern, (m) => map.get(m.toLowerCase()) ?? m) : s;
+    return out.replace(TOKEN, (run) => whole(run) ?? run);
   };
 }
 
