@@ -126,7 +126,7 @@ describe('tlsdoctor pcap output', () => {
     const files = [file, join(FIXTURES, 'handshake-ok-curl-tls13.pcap'), join(FIXTURES, 'syn-timeout.pcap')];
     const table = runCli(['pcap', ...files, '--limit', '1']).stdout;
     expect(table).toMatch(/… 2 more; --limit 0 shows all/);
-    expect(table.match(/│ \d+ +│/g)).toHaveLength(1);
+    expect(table.match(/│ \d+:\d+ +│/g)).toHaveLength(1);
     expect(JSON.parse(runCli(['pcap', ...files, '--limit', '1', '--format', 'json']).stdout).connections).toHaveLength(3);
     expect(runCli(['pcap', ...files, '--limit', '-1']).code).toBe(2);
   });

@@ -18,7 +18,7 @@ export function makeItems(file: string, n: number, seed: number): ReportItem[] {
     if (id % 13 === 7) diagnoses.push(finding('CAPTURE_PARTIAL', [`quoted "${client}"\n${server}:443\tend → 终`]));
     return {
       id, source: file, client: { ip: client, port: 1000 + id }, server: { ip: server, port: 443 }, sni: id % 9 === 0 ? null : `h${id % 11}.test`,
-      version: null, cipher: null, alpn: null, ja3: null, ja3s: null, ja4: null, outcome: worst(diagnoses.map((d) => d.severity)), diagnoses, facts: {},
+      version: null, versionCode: null, cipher: null, alpn: null, ja3: null, ja3s: null, ja4: null, outcome: worst(diagnoses.map((d) => d.severity)), diagnoses, facts: {},
     };
   });
 }

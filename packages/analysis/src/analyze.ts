@@ -1,4 +1,5 @@
-import { readCaptureFile, TcpTracker, type CaptureError, type ReadResult, type TcpConnection, type TrackerStats } from '@tlsdoctor/capture';
+import type { Readable } from 'node:stream';
+import { readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type ReadResult, type TcpConnection, type TrackerStats } from '@tlsdoctor/capture';
 import type { ConnectionRecord } from './record.js';
 import { TlsConnectionSink } from './tls-sink.js';
 
@@ -12,7 +13,16 @@ export interface AnalyzeOptions {
    * memory follows the live connections rather than the file.
    */
   onRecord?: (r: ConnectionRecord, captureTime: number) => void;
+  /**
+   * Read the capture from this stream instead of the file (`file` then only names it). The
+   * capture is taken to be live: when no packet comes for a while, its clock moves on with the
+   * wall clock, so connections that ended are reported without waiting for the next packet.
+   */
+  stream?: Readable;
 }
+
+/** How often a live capture's clock is moved on while no packet comes, in milliseconds. */
+const LIVE_TICK_MS = 500;
 
 export interface CaptureAnalysis {
   file: string;
@@ -70,7 +80,26 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       conclude(c, sink, tracker.captureTime);
     },
   });
-  const read = await readCaptureFile(file, (p) => tracker.packet(p), { onProgress: opts.onProgress });
+  let read: ReadResult;
+  if (opts.stream) {
+    let lastPacket = 0;
+    let lastWall = Date.now();
+    const onPacket = (p: Parameters<TcpTracker['packet']>[0]) => {
+      tracker.packet(p);
+      lastPacket = tracker.captureTime;
+      lastWall = Date.now();
+    };
+    const tick = setInterval(() => {
+      if (lastPacket > 0) tracker.advance(lastPacket + (Date.now() - lastWall) / 1000);
+    }, LIVE_TICK_MS);
+    try {
+      read = await readCaptureStream(file, opts.stream, onPacket, { onProgress: opts.onProgress });
+    } finally {
+      clearInterval(tick);
+    }
+  } else {
+    read = await readCaptureFile(file, (p) => tracker.packet(p), { onProgress: opts.onProgress });
+  }
   tracker.finish();
   for (const w of waiting) conclude(w.c, w.sink, w.captureTime);
   records.sort((a, b) => a.id - b.id);

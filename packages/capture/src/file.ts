@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CaptureError } from './errors.js';
 import { describeFileStart, detectFormat } from './magic.js';
@@ -115,6 +116,53 @@ function readPlain(path: string, fd: number, size: number, onPacket: (p: RawPack
 }
 
 async function readGzip(path: string, size: number, onPacket: (p: RawPacket) => void, opts: ReadOptions): Promise<ReadResult> {
+  const file = createReadStream(path);
+  const gunzip = createGunzip();
+  file.pipe(gunzip);
+  try {
+    return await readChunks(path, gunzip, true, onPacket, opts, () => opts.onProgress?.(file.bytesRead, size));
+  } finally {
+    file.destroy();
+  }
+}
+
+/**
+ * Reads a capture from a stream (standard input, a pipe): pcap or pcapng, gzip-compressed or
+ * not (told by the first two bytes, as for a file). Packets are handed on as their blocks
+ * arrive, so a capture still being written (`tcpdump -U -w - | tlsdoctor pcap -`) is read as it
+ * grows. `name` is what messages call the input.
+ */
+export async function readCaptureStream(name: string, source: Readable, onPacket: (p: RawPacket) => void, opts: ReadOptions = {}): Promise<ReadResult> {
+  const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first: Buffer[] = [];
+  let got = 0;
+  let ended = false;
+  while (got < 2) {
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    first.push(r.value);
+    got += r.value.length;
+  }
+  if (got === 0) throw new CaptureError('EMPTY', `${name}: no data (the input is empty)`);
+  const head = Buffer.concat(first);
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head;
+    if (ended) return;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  const bytes = Readable.from(all(), { objectMode: false });
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return readChunks(name, bytes, false, onPacket, opts, () => undefined);
+  const gunzip = createGunzip();
+  // pipeline, not pipe: an error of the input reaches the gunzip stream, and so the reader.
+  pipeline(bytes, gunzip, () => undefined);
+  return readChunks(name, gunzip, true, onPacket, opts, () => undefined);
+}
+
+/** Reads the blocks of a capture from a stream of chunks; `gzip`: the chunks are decompressed ones. */
+async function readChunks(path: string, chunks: AsyncIterable<Uint8Array>, gzip: boolean, onPacket: (p: RawPacket) => void, opts: ReadOptions, progress: () => void): Promise<ReadResult> {
   const stats = { packets: 0, bytes: 0 };
   const sink = countingSink(onPacket, stats);
   let buf = new Uint8Array(opts.chunkSize ?? 4 * 1024 * 1024);
@@ -122,23 +170,19 @@ async function readGzip(path: string, size: number, onPacket: (p: RawPacket) => 
   let bufFileOffset = 0;
   let parser: BlockParser | undefined;
   let format: 'pcap' | 'pcapng' = 'pcap';
-  const file = createReadStream(path);
-  const gunzip = createGunzip();
-  file.pipe(gunzip);
-  const step = (eof: boolean): boolean => {
+  const step = (eof: boolean): void => {
     if (!parser) {
-      if (fill < 4 && !eof) return true;
-      if (fill === 0) throw new CaptureError('EMPTY', `${path}: the gzip stream holds no data`);
-      ({ parser, format } = makeParser(path, buf.subarray(0, fill), sink, true));
+      if (fill < 4 && !eof) return;
+      if (fill === 0) throw new CaptureError('EMPTY', gzip ? `${path}: the gzip stream holds no data` : `${path}: no data (the input is empty)`);
+      ({ parser, format } = makeParser(path, buf.subarray(0, fill), sink, gzip));
     }
     const consumed = parser.feed(buf, fill, eof, bufFileOffset);
     buf.copyWithin(0, consumed, fill);
     fill -= consumed;
     bufFileOffset += consumed;
-    return true;
   };
   try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
       let off = 0;
       while (off < chunk.length) {
         if (fill === buf.length) {
@@ -153,18 +197,17 @@ async function readGzip(path: string, size: number, onPacket: (p: RawPacket) => 
         off += take;
         step(false);
       }
-      opts.onProgress?.(file.bytesRead, size);
+      progress();
     }
     step(true);
   } catch (e) {
-    file.destroy();
     if (e instanceof CaptureError) {
       if (!parser) throw e;
-      return { format, gzip: true, ...stats, warnings: parser.warnings, error: e };
+      return { format, gzip, ...stats, warnings: parser.warnings, error: e };
     }
     const err = e as NodeJS.ErrnoException;
     if (err.code && err.code.startsWith('Z_')) {
-      // A cut-off gzip file: what was decompressed so far still counts.
+      // Cut-off gzip data: what was decompressed so far still counts.
       const ce = new CaptureError('GZIP', `${path}: the gzip data is damaged or cut short (${err.message})`);
       if (!parser) throw ce;
       try {
@@ -172,9 +215,9 @@ async function readGzip(path: string, size: number, onPacket: (p: RawPacket) => 
       } catch {
         /* the partial block is reported through the parser's warnings */
       }
-      return { format, gzip: true, ...stats, warnings: parser.warnings, error: ce };
+      return { format, gzip, ...stats, warnings: parser.warnings, error: ce };
     }
     throw e;
   }
-  return { format, gzip: true, ...stats, warnings: parser ? parser.warnings : [] };
+  return { format, gzip, ...stats, warnings: parser ? parser.warnings : [] };
 }

@@ -3,7 +3,7 @@ export { describeFileStart, detectFormat, type CaptureFormat } from './magic.js'
 export { type RawPacket, MAX_PACKET_LENGTH } from './packet.js';
 export { PcapParser } from './pcap.js';
 export { PcapngParser } from './pcapng.js';
-export { readCaptureFile, type ReadOptions, type ReadResult } from './file.js';
+export { readCaptureFile, readCaptureStream, type ReadOptions, type ReadResult } from './file.js';
 export { decodePacket, formatAddr, LinkType, TcpFlag, type DecodedPacket } from './decode.js';
 export {
   TcpTracker,

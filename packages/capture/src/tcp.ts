@@ -204,6 +204,16 @@ export class TcpTracker {
     if (((end - s.next) | 0) > 0) s.next = end;
   }
 
+  /**
+   * Moves the capture's clock on to `time` without a packet, and hands on the connections whose
+   * wait is over (closed ones past the grace period, idle ones): a capture read while it is
+   * being made has quiet moments, and what ended before one should not wait for the next packet.
+   */
+  advance(time: number): void {
+    if (time > this.now) this.now = time;
+    this.sweep();
+  }
+
   /** Emits every live connection; call at the end of the capture. */
   finish(): void {
     for (const l of [...this.live]) this.emit(l, 'eof');

@@ -35,7 +35,14 @@ function portOption(v: unknown, name: string): number | undefined {
   return n;
 }
 
+/**
+ * yargs drops a lone `-` from positional arguments; it means standard input. It is passed
+ * through as a name no file can have (paths hold no NUL).
+ */
+const STDIN_ARG = '\0stdin';
+
 export async function main(argv: string[]): Promise<number> {
+  argv = argv.map((a) => (a === '-' ? STDIN_ARG : a));
   let code: number = EXIT.OK;
   let usageError: string | undefined;
   let internal: Error | undefined;
@@ -47,8 +54,8 @@ export async function main(argv: string[]): Promise<number> {
       'Diagnose every TLS connection in pcap/pcapng captures (gzip too)',
       (y) =>
         y
-          .positional('files', { type: 'string', array: true, describe: 'capture files (.pcap, .pcapng, optionally gzip-compressed)', demandOption: true })
-          .option('format', { alias: 'f', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'output format' })
+          .positional('files', { type: 'string', array: true, describe: 'capture files (.pcap, .pcapng, optionally gzip-compressed); - reads standard input', demandOption: true })
+          .option('format', { alias: 'f', choices: ['table', 'json', 'markdown', 'ndjson'] as const, default: 'table' as const, describe: 'output format (ndjson: a line per connection as it ends, then the summary)' })
           .option('redact', { describe: 'mask client addresses; --redact=all also masks server names and addresses', type: 'string' })
           .option('sni', { type: 'string', describe: 'only connections with this SNI (*.example.com matches subdomains)' })
           .option('host', { type: 'string', describe: 'only connections to or from this address, or with this SNI' })
@@ -60,12 +67,13 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
           .example('$0 pcap capture.pcap --failures-only --format markdown > ticket.md', 'a report for a support ticket')
           .example('$0 pcap capture.pcap.gz --sni api.example.com --redact', 'one server name, client addresses masked')
+          .example("tcpdump -U -w - 'tcp port 443 or icmp' | $0 pcap - --format ndjson", 'diagnose live traffic, a line per connection')
           .epilog(EPILOG),
       async (args) => {
         // yargs may still call a handler after its own validation failed.
         if (usageError) return;
         code = await runPcap({
-          files: args.files as string[],
+          files: (args.files as string[]).map((f) => (f === STDIN_ARG ? '-' : f)),
           format: args.format as Format,
           redact: parseRedact(args.redact),
           verbose: args.verbose,
@@ -85,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
         y
           .positional('target', { type: 'string', array: true, describe: 'host, host:port, https://host[:port]/path, IPv4/IPv6 literal or IDN name' })
           .option('targets', { alias: 'T', type: 'string', describe: 'read more targets from FILE, one a line (# comments)' })
-          .option('format', { alias: 'f', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'output format' })
+          .option('format', { alias: 'f', choices: ['table', 'json', 'markdown', 'ndjson'] as const, default: 'table' as const, describe: 'output format' })
           .option('redact', { describe: 'mask client addresses; --redact=all also masks server names and addresses', type: 'string' })
           .option('timeout', { type: 'string', default: '5', describe: 'seconds allowed for each step (connect, hello, handshake, request)' })
           .option('concurrency', { type: 'string', default: '4', describe: 'targets probed at once' })

@@ -1,12 +1,19 @@
 import { UsageError } from './exit.js';
+import { NdjsonWriter } from './ndjson.js';
 import { redact, renderMarkdown, renderTerminal, useColor, writeJson, type RedactMode, type Report } from '@tlsdoctor/report';
 
-export type Format = 'table' | 'json' | 'markdown';
+export type Format = 'table' | 'json' | 'markdown' | 'ndjson';
 
 /** Writes the report to stdout; JSON goes out piece by piece, never as one string. */
 export function writeReport(report: Report, format: Format, redactMode: RedactMode, verbose: boolean, limit: number): void {
   const write = (s: string) => void process.stdout.write(s);
   if (format === 'json') return writeJson(report, redactMode, write);
+  if (format === 'ndjson') {
+    const lines = new NdjsonWriter(redactMode, write);
+    const { connections, targets, ...head } = report;
+    for (const it of connections ?? targets ?? []) lines.add(it);
+    return lines.writeSummary(head);
+  }
   const r = redact(report, redactMode);
   if (format === 'markdown') return write(renderMarkdown(r, limit));
   write(renderTerminal(r, { color: useColor(process.stdout), verbose, width: process.stdout.columns, limit }));
@@ -14,7 +21,7 @@ export function writeReport(report: Report, format: Format, redactMode: RedactMo
 
 /** Which connections' facts a report can print: all for JSON, failures for Markdown, all with --verbose. */
 export function factsWanted(format: Format, verbose: boolean): (outcome: string) => boolean {
-  if (format === 'json' || verbose) return () => true;
+  if (format === 'json' || format === 'ndjson' || verbose) return () => true;
   if (format === 'markdown') return (outcome) => outcome !== 'ok';
   return () => false;
 }

@@ -1,10 +1,11 @@
 import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
-import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Report, type ReportItem } from '@tlsdoctor/report';
+import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Listed, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/diagnosis';
-import { exitFor, exitForError } from './exit.js';
+import { exitFor, exitForError, UsageError } from './exit.js';
 import { JsonSpool } from './json-spool.js';
-import { ShownItems } from './shown-items.js';
+import { NdjsonWriter } from './ndjson.js';
+import { ShownItems, SummaryByFile } from './shown-items.js';
 import { factsWanted, writeReport, type Format } from './output.js';
 import type { RedactMode } from '@tlsdoctor/report';
 
@@ -20,6 +21,28 @@ export interface PcapOptions {
   tlsPorts: number[];
   limit: number;
 }
+
+/** The filters in force, as the user typed them. */
+function filtersOf(o: PcapOptions): string[] {
+  const f: string[] = [];
+  if (o.failuresOnly) f.push('--failures-only');
+  if (o.sni) f.push(`--sni ${o.sni}`);
+  if (o.host) f.push(`--host ${o.host}`);
+  if (o.port !== undefined) f.push(`--port ${o.port}`);
+  return f;
+}
+
+/**
+ * An input error goes to stderr, once: the report lists it too, so when both go to the same
+ * terminal it is not said again.
+ */
+function say(message: string): void {
+  if (process.stdout.isTTY && process.stderr.isTTY) return;
+  process.stderr.write(`tlsdoctor: ${message}\n`);
+}
+
+/** Standard input, named in the report and in messages. */
+export const STDIN = 'stdin';
 
 function matchesFilters(it: ReportItem, o: PcapOptions): boolean {
   if (o.failuresOnly && it.outcome !== 'error' && it.outcome !== 'warning') return false;
@@ -57,47 +80,69 @@ export async function runPcap(o: PcapOptions): Promise<number> {
 }
 
 async function reportCaptures(o: PcapOptions): Promise<number> {
+  if (o.files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be named once');
+  if (o.files.includes('-') && process.stdin.isTTY) throw new UsageError('standard input is a terminal: pipe a capture into it, e.g. tcpdump -U -w - \'tcp port 443 or icmp\' | tlsdoctor pcap -');
   // This process exists to read captures: let V8 place connection objects for that workload.
   tuneHeapForCaptureAnalysis();
   const inputs: InputSummary[] = [];
   const wantFacts = factsWanted(o.format, o.verbose);
   // Records are diagnosed as their connections end and then dropped. JSON lists every report
   // row: they wait in a temporary file, not in memory. A table or Markdown report keeps the rows
-  // and details it shows, and counts the rest.
-  const shown = o.format === 'json' ? new JsonSpool(o.redact !== 'none') : new ShownItems(o.limit, o.format === 'table' && o.verbose);
+  // and details it shows, and counts the rest. NDJSON writes each row as it is made.
+  const shown =
+    o.format === 'json' ? new JsonSpool(o.redact !== 'none')
+    : o.format === 'ndjson' ? new NdjsonWriter(o.redact, (s) => void process.stdout.write(s))
+    : new ShownItems(o.limit, o.format === 'table' && o.verbose);
+  // The summary counts every connection read; the list, those the filters let through.
+  const everything = new SummaryByFile();
+  const filters = filtersOf(o);
   let failed = false;
-  for (const file of o.files) {
+  for (const [i, file] of o.files.entries()) {
+    const name = file === '-' ? STDIN : file;
+    // Lines name their file as they go out: its placeholder must exist before the first.
+    if (shown instanceof NdjsonWriter) shown.startFile(name);
     let a: CaptureAnalysis;
     const onRecord = (c: ConnectionRecord, captureTime: number) => {
       const diagnoses = diagnoseConnection(c, { captureEnd: captureTime });
+      const outcome = worst(diagnoses.map((d) => d.severity));
       // Facts and fingerprints only where the output prints them (JSON, Markdown failures, --verbose).
-      const item = connectionItem(c, file, diagnoses, wantFacts(worst(diagnoses.map((d) => d.severity))));
+      const item = connectionItem(c, name, diagnoses, wantFacts(outcome), i + 1);
+      everything.add(item);
       if (matchesFilters(item, o)) shown.add(item);
     };
     try {
-      a = await analyzeCapture(file, { tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts], onProgress: progress(file), onRecord });
+      a = await analyzeCapture(name, {
+        tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts],
+        onProgress: file === '-' ? undefined : progress(file),
+        onRecord,
+        stream: file === '-' ? process.stdin : undefined,
+      });
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;
       shown.dropFile();
+      everything.dropFile();
       failed = true;
-      process.stderr.write(`tlsdoctor: ${e.message}\n`);
-      inputs.push({ path: file, warnings: [], error: e.message });
+      say(e.message);
+      inputs.push({ path: name, warnings: [], error: e.message });
       continue;
     }
     if (a.error) {
       failed = true;
-      process.stderr.write(`tlsdoctor: ${a.error.message}; the ${a.read.packets} packet(s) before it are reported\n`);
+      say(`${a.error.message}; the ${a.read.packets} packet(s) before it are reported`);
     }
     inputs.push(inputSummary(a));
     shown.endFile();
+    everything.endFile();
   }
+  const listed: Listed | undefined = filters.length > 0 ? { ...shown.summary, filters } : undefined;
   const head: Report = {
     schemaVersion: SCHEMA_VERSION,
     tool: TOOL,
     command: 'pcap',
     generatedAt: new Date().toISOString(),
     input: { files: inputs },
-    summary: shown.summary,
+    summary: everything.summary,
+    ...(listed ? { listed } : {}),
   };
   if (shown instanceof JsonSpool) {
     try {
@@ -105,6 +150,8 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
     } finally {
       shown.close();
     }
+  } else if (shown instanceof NdjsonWriter) {
+    shown.writeSummary(head);
   } else {
     writeReport({ ...head, connections: shown.items() }, o.format, o.redact, o.verbose, o.limit);
   }

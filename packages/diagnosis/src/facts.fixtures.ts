@@ -109,7 +109,7 @@ export function probeRecord(over: Partial<ProbeRecord> = {}): ProbeRecord {
     hello: outcome.serverHello(),
     profileHello: outcome.serverHello(),
     versions: versionProbes([Version.TLS12, Version.TLS13]),
-    full: { ok: true, ms: 5, protocol: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', alpn: 'h2', chain: [cert(), intermediate()], intermediateMissing: false, anchored: true },
+    full: { ok: true, ms: 5, version: 0x0304, cipher: 'TLS_AES_128_GCM_SHA256', alpn: 'h2', chain: [cert(), intermediate()], intermediateMissing: false, anchored: true },
     warnDays: 21,
     ms: 10,
     ...over,

@@ -3,10 +3,19 @@ import { X509Certificate } from 'node:crypto';
 import { describeCertificate, hostMatches, type CertificateInfo } from '@tlsdoctor/analysis';
 import { raceWithTimeout } from './settle.js';
 
+/** Node names versions as OpenSSL does (`TLSv1.3`); reports use wire codes. */
+const NODE_VERSIONS: Record<string, number> = { SSLv3: 0x0300, TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
+
+export function wireVersion(nodeProtocol: string | null): number | undefined {
+  return nodeProtocol ? NODE_VERSIONS[nodeProtocol] : undefined;
+}
+
 export interface FullHandshake {
   ok: boolean;
   ms: number;
-  protocol?: string;
+  /** The negotiated version's wire code (0x0304 for TLS 1.3), as every other part of a report has it. */
+  version?: number;
+  /** The IANA name of the negotiated suite. */
   cipher?: string;
   alpn?: string | false;
   /** The chain as the server sent it, leaf first. */
@@ -82,7 +91,7 @@ export function fullHandshake(address: string, port: number, servername: string 
         finish({
           ok: true,
           ms: performance.now() - t0,
-          protocol: socket.getProtocol() ?? undefined,
+          version: wireVersion(socket.getProtocol()),
           cipher: socket.getCipher()?.standardName,
           alpn: socket.alpnProtocol ?? undefined,
           chain: infos,

@@ -1,5 +1,5 @@
-export { addToSummary, connectionFacts, connectionItem, detailLimit, emptySummary, formatEndpoint, hasDetails, inputSummary, itemsWithDetails, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Report, type ReportItem, type Summary } from './model.js';
-export { redact, redactor, RedactionKeys, type RedactMode } from './redact.js';
+export { addToSummary, connectionFacts, connectionItem, detailLimit, emptySummary, formatEndpoint, hasDetails, inputSummary, itemLabel, itemsWithDetails, listedSummary, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Listed, type Report, type ReportItem, type Summary } from './model.js';
+export { redact, redactor, RedactionKeys, StreamingRedaction, type RedactMode } from './redact.js';
 export { renderTerminal, summaryLine, type TerminalOptions } from './terminal.js';
 export { renderMarkdown } from './markdown.js';
 export { useColor, paint, bold } from './style.js';

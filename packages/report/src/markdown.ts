@@ -1,4 +1,4 @@
-import { detailLimit, formatEndpoint, hasDetails, itemsWithDetails, type Report, type ReportItem } from './model.js';
+import { detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { summaryLine } from './terminal.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -10,8 +10,9 @@ export function renderMarkdown(report: Report, limit = 200): string {
   out.push(`# tlsdoctor ${report.command} report`, '');
   if (report.input.files) {
     out.push('**Analysed:**', '');
-    for (const f of report.input.files) {
-      out.push(`- \`${f.path}\`: ${f.format ?? 'unknown format'}${f.gzip ? ' (gzip)' : ''}, ${f.packets ?? 0} packets${f.error ? `; **read error:** ${f.error}` : ''}`);
+    const numbered = report.input.files.length > 1;
+    for (const [i, f] of report.input.files.entries()) {
+      out.push(`- ${numbered ? `[${i + 1}] ` : ''}\`${f.path}\`: ${f.format ?? 'unknown format'}${f.gzip ? ' (gzip)' : ''}, ${f.packets ?? 0} packets${f.error ? `; **read error:** ${f.error}` : ''}`);
       for (const w of f.warnings) out.push(`  - warning: ${w}`);
     }
   } else if (report.input.targets) {
@@ -26,23 +27,23 @@ export function renderMarkdown(report: Report, limit = 200): string {
       const tls = [it.version, it.cipher].filter(Boolean).join(' ') || '—';
       const diag = it.diagnoses.map((d) => `\`${d.code}\``).join(', ');
       out.push(report.command === 'pcap'
-        ? `| ${it.id} | ${cell(`${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}`)} | ${cell(it.sni ?? '(none)')} | ${cell(tls)} | ${diag} |`
+        ? `| ${itemLabel(report, it)} | ${cell(`${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}`)} | ${cell(it.sni ?? '(none)')} | ${cell(tls)} | ${diag} |`
         : `| ${cell(it.source)} | ${cell(formatEndpoint(it.server))} | ${cell(tls)} | ${diag} |`);
     }
     out.push('');
   }
   // The counts come from the summary: a large report keeps only the items it shows.
-  const total = report.summary.total;
+  const total = listedSummary(report).total;
   if (rows.length < total) out.push(`${total - rows.length} more not listed; \`--limit 0\` lists all, \`--format json\` gives everything.`, '');
   const sections = items.filter((i) => hasDetails(i, false)).slice(0, detailLimit(limit));
   for (const it of sections) out.push(...section(report, it));
-  const failing = itemsWithDetails(report.summary, false);
+  const failing = itemsWithDetails(listedSummary(report), false);
   if (sections.length < failing) out.push(`Sections for ${failing - sections.length} more failing ${report.command === 'pcap' ? 'connections' : 'addresses'} left out.`, '');
   return out.join('\n') + '\n';
 }
 
 function section(report: Report, it: ReportItem): string[] {
-  const who = report.command === 'pcap' ? `Connection ${it.id}: ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} at ${formatEndpoint(it.server)}`;
+  const who = report.command === 'pcap' ? `Connection ${itemLabel(report, it)}: ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} at ${formatEndpoint(it.server)}`;
   const out = [`## ${who}`, ''];
   for (const d of it.diagnoses) {
     out.push(`### \`${d.code}\` (${d.severity}): ${d.title}`, '');

@@ -15,10 +15,15 @@ export interface ReportItem {
   id: number;
   /** Which input file (pcap) or which target (probe) it came from. */
   source: string;
+  /** pcap: the input file's place in `input.files`, from 1 (ids restart at 0 in each file). */
+  file?: number;
   client?: Endpoint;
   server: Endpoint;
   sni: string | null;
+  /** `TLS 1.3`, as every report writes versions. */
   version: string | null;
+  /** The same as its wire code, `0x0304`, for programs. */
+  versionCode: string | null;
   cipher: string | null;
   alpn: string | null;
   ja3: string | null;
@@ -48,9 +53,16 @@ export interface Report {
   command: 'pcap' | 'probe';
   generatedAt: string;
   input: { files?: InputSummary[]; targets?: string[]; options?: Record<string, unknown> };
+  /** Everything read, whatever the filters and the row limit let through. */
   summary: Summary;
+  /** When filters narrowed the list: what they let through, and the filters. */
+  listed?: Listed;
   connections?: ReportItem[];
   targets?: ReportItem[];
+}
+
+export interface Listed extends Summary {
+  filters: string[];
 }
 
 export interface Summary {
@@ -58,6 +70,11 @@ export interface Summary {
   bySeverity: Record<Severity, number>;
   byCode: Record<string, number>;
   worst: Severity;
+}
+
+/** A 16-bit code as JSON writes it: `0x0304`. */
+export function hex4(n: number): string {
+  return `0x${n.toString(16).padStart(4, '0')}`;
 }
 
 /** `ip:port`, with IPv6 addresses in brackets. */
@@ -91,6 +108,19 @@ export function addToSummary(s: Summary, it: ReportItem): void {
  */
 export function detailLimit(limit: number): number {
   return limit > 0 ? Math.max(20, Math.floor(limit / 4)) : Infinity;
+}
+
+/**
+ * How a report names an item: its id, prefixed by its file's number when the report read more
+ * than one file (ids restart in each), as `2:14`.
+ */
+export function itemLabel(report: Report, it: ReportItem): string {
+  return (report.input.files?.length ?? 0) > 1 && it.file !== undefined ? `${it.file}:${it.id}` : String(it.id);
+}
+
+/** What the list holds: the filtered items' summary, or everything's. */
+export function listedSummary(report: Report): Summary {
+  return report.listed ?? report.summary;
 }
 
 export function hasDetails(it: ReportItem, verbose: boolean): boolean {
@@ -184,14 +214,16 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
  * output shows without details) the fingerprints are left out too: JA4 alone hashes twice per
  * connection, which costs more than reading the connection did.
  */
-export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[], withFacts = true): ReportItem {
+export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[], withFacts = true, file?: number): ReportItem {
   return {
     id: r.id,
     source,
+    ...(file === undefined ? {} : { file }),
     client: r.client,
     server: r.server,
     sni: r.sni ?? null,
     version: r.version === undefined ? null : versionName(r.version),
+    versionCode: r.version === undefined ? null : hex4(r.version),
     cipher: r.cipher === undefined ? null : cipherSuiteName(r.cipher),
     alpn: r.alpn ?? null,
     ja3: withFacts ? r.ja3?.hash ?? null : null,

@@ -1,7 +1,7 @@
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
 import { describeHello, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
-import type { ReportItem } from './model.js';
+import { hex4, type ReportItem } from './model.js';
 import { addCertificate, addDn, addUrlHost, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 
 function hello(o: HelloOutcome | undefined) {
@@ -16,12 +16,14 @@ function hello(o: HelloOutcome | undefined) {
 /** A report row for one probed address. */
 export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): ReportItem {
   const h = r.hello?.kind === 'server-hello' ? r.hello.serverHello : undefined;
+  const version = r.full?.ok ? r.full.version : h?.version;
   return {
     id,
     source: r.target.input,
     server: { ip: r.address ?? '', port: r.target.port },
     sni: r.target.isIp ? null : r.target.host,
-    version: r.full?.ok ? (r.full.protocol ?? null) : h ? versionName(h.version) : null,
+    version: version === undefined ? null : versionName(version),
+    versionCode: version === undefined ? null : hex4(version),
     cipher: r.full?.ok ? (r.full.cipher ?? null) : h ? cipherSuiteName(h.cipherSuite) : null,
     alpn: r.full?.ok && r.full.alpn ? r.full.alpn : null,
     ja3: null,
@@ -40,7 +42,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
       versions: Object.fromEntries(r.versions.map((v) => [versionName(v.version), hello(v.outcome)])),
       ciphers: r.ciphers ? Object.fromEntries(r.ciphers.map((c) => [versionName(c.version), c.suites.map(cipherSuiteName)])) : null,
       handshake: r.full
-        ? { ok: r.full.ok, ms: Math.round(r.full.ms), protocol: r.full.protocol ?? null, cipher: r.full.cipher ?? null, alpn: r.full.alpn || null, verification: r.full.authorizationError ?? 'ok', hostname: r.full.hostnameError ?? 'ok', error: r.full.error ?? null }
+        ? { ok: r.full.ok, ms: Math.round(r.full.ms), version: r.full.version === undefined ? null : versionName(r.full.version), cipher: r.full.cipher ?? null, alpn: r.full.alpn || null, verification: r.full.authorizationError ?? 'ok', hostname: r.full.hostnameError ?? 'ok', error: r.full.error ?? null }
         : null,
       certificates: r.full?.chain.map((c) => ({ subject: c.subject, issuer: c.issuer, sans: c.sans, notBefore: c.notBefore, notAfter: c.notAfter, serialNumber: c.serialNumber, fingerprint256: c.fingerprint256, selfSigned: c.selfSigned, keyType: c.keyType ?? null, keyBits: c.keyBits ?? null })) ?? [],
       http: { redirect: r.redirect ?? null, hsts: r.hsts ?? null, websocket: r.ws ?? null },

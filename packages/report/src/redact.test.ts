@@ -5,7 +5,7 @@ import { addCertificate, emptyIdentifiers, IDENTIFIERS } from './identifiers.js'
 
 function item(client: string, server: string, sni: string | null, evidence: string): ReportItem {
   return {
-    id: 0, source: 'x.pcap', client: { ip: client, port: 50000 }, server: { ip: server, port: 443 }, sni, version: null, cipher: null,
+    id: 0, source: 'x.pcap', client: { ip: client, port: 50000 }, server: { ip: server, port: 443 }, sni, version: null, versionCode: null, cipher: null,
     alpn: null, ja3: null, ja3s: null, ja4: null, outcome: 'error',
     diagnoses: [{ code: 'TCP_REFUSED', severity: 'error', title: 't', evidence: [evidence], remedy: 'r' }] as ReportItem['diagnoses'],
     facts: {},

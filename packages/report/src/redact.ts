@@ -54,12 +54,7 @@ export class RedactionKeys {
 
   /** `order`: the item's place in the report (any increasing numbering will do). */
   note(it: ReportItem, order: number): void {
-    this.add('clients', it.client?.ip, order);
-    this.add('servers', it.server.ip, order);
-    this.add('hosts', it.sni, order);
-    const ids = it[IDENTIFIERS];
-    if (!ids) return;
-    for (const kind of Object.keys(ids) as IdentifierKind[]) for (const v of ids[kind]) this.add(kind, v, order);
+    for (const [kind, v] of valuesOf(it)) this.add(kind, v, order);
   }
 
   /** An input file's name, `order` its place among the files. */
@@ -83,14 +78,7 @@ export class RedactionKeys {
   redactor(mode: RedactMode): <T>(v: T) => T {
     const map = this.placeholders(mode);
     if (map.size === 0) return (v) => v;
-    const replace = replacer(map);
-    const walk = (v: unknown): unknown => {
-      if (typeof v === 'string') return replace(v);
-      if (Array.isArray(v)) return v.map(walk);
-      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-      return v;
-    };
-    return <T>(v: T) => walk(v) as T;
+    return walker(replacer(map));
   }
 
   /**
@@ -126,6 +114,73 @@ export class RedactionKeys {
   }
 }
 
+/** Every value an item names, with its kind. */
+function* valuesOf(it: ReportItem): Generator<[IdentifierKind, string]> {
+  if (it.client) yield ['clients', it.client.ip];
+  yield ['servers', it.server.ip];
+  if (it.sni) yield ['hosts', it.sni];
+  const ids = it[IDENTIFIERS];
+  if (!ids) return;
+  for (const kind of Object.keys(ids) as IdentifierKind[]) for (const v of ids[kind]) yield [kind, v];
+}
+
+/** Applies `replace` to every string value (not the keys) of a value. */
+function walker(replace: (s: string) => string): <T>(v: T) => T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return replace(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return <T>(v: T) => walk(v) as T;
+}
+
+/**
+ * The redaction of a report written while it is made (one line per connection as it ends): a
+ * value gets its placeholder when the first item naming it is written, numbered within its kind
+ * in the order values appear, and keeps it for the rest of the report.
+ */
+export class StreamingRedaction {
+  private readonly replacer = new Replacer();
+  private readonly counts = new Map<string, number>();
+  private readonly kinds: Set<Kind>;
+  private readonly walk: <T>(v: T) => T;
+
+  constructor(mode: RedactMode) {
+    this.kinds = new Set(KINDS.filter((k) => mode === 'all' || (mode === 'clients' && k.from === 'clients')).map((k) => k.kind));
+    this.walk = walker((s) => this.replacer.replace(s));
+  }
+
+  /** The item redacted, its values registered first. */
+  item(it: ReportItem): ReportItem {
+    const found = new Map<Kind, string[]>();
+    for (const [kind, v] of valuesOf(it)) (found.get(kind) ?? found.set(kind, []).get(kind)!).push(v);
+    // Within one item, kinds are numbered in the order of KINDS, as a whole report numbers them.
+    for (const { kind } of KINDS) for (const v of found.get(kind) ?? []) this.register(kind, v);
+    return this.apply(it);
+  }
+
+  /** An input file's name. */
+  file(path: string): void {
+    this.register('files', path);
+  }
+
+  /** Any value redacted with the placeholders registered so far. */
+  apply<T>(v: T): T {
+    return this.kinds.size === 0 ? v : this.walk(v);
+  }
+
+  private register(kind: Kind, value: string): void {
+    if (!this.kinds.has(kind)) return;
+    const v = value.toLowerCase();
+    if (!v || this.replacer.has(v)) return;
+    const prefix = KINDS.find((k) => k.kind === kind)!.prefix;
+    const n = (this.counts.get(prefix) ?? 0) + 1;
+    this.counts.set(prefix, n);
+    this.replacer.set(v, `${prefix}-${n}`);
+  }
+}
+
 /** A JSON string literal, and the colon after it when it is an object's key. */
 const STRING_LITERAL = /"(?:[^"\\]|\\.)*"(\s*:)?/g;
 
@@ -143,13 +198,67 @@ const LABELLED = /^([A-Za-z]+:)(.+)$/;
  * A function that replaces each known value in a string, as a whole word: never inside a longer
  * address or name (`10.0.0.1` is not found in `10.0.0.10`, `example.com` not in
  * `www.example.com`), but before a port (`10.0.0.1:443`, `fd00::1:443`), a full stop or a colon,
- * and after a label (`DNS:example.com`). Each run of address characters is looked up in the map,
- * so the cost does not grow with the number of values (a capture can hold 100,000 clients);
- * values with other characters (`*.example.com`, an organisation's name, a file's path) are few
- * and go first, through one pattern of their own, so a name inside them cannot split them.
+ * and after a label (`DNS:example.com`).
  */
 function replacer(map: Map<string, string>): (s: string) => string {
-  const bare = (run: string): string | undefined => {
+  const r = new Replacer();
+  for (const [v, p] of map) r.set(v, p);
+  return (s) => r.replace(s);
+}
+
+/**
+ * Values (lower case) and their placeholders, to which more can be added as a report is written.
+ * Each run of address characters is looked up in the map, so the cost does not grow with the
+ * number of values (a capture can hold 100,000 clients); values with other characters
+ * (`*.example.com`, an organisation's name, a file's path) are few and go first, through one
+ * pattern of their own, so a name inside them cannot split them.
+ */
+class Replacer {
+  private readonly map = new Map<string, string>();
+  private readonly odd: string[] = [];
+  private oddPattern: RegExp | null | undefined = null;
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  has(value: string): boolean {
+    return this.map.has(value);
+  }
+
+  set(value: string, placeholder: string): void {
+    this.map.set(value, placeholder);
+    if (!/^[\w.:-]+$/.test(value)) {
+      this.odd.push(value);
+      this.oddPattern = undefined;
+    }
+  }
+
+  replace(s: string): string {
+    const odd = this.pattern();
+    const out = odd ? s.replace(odd, (m) => this.map.get(m.toLowerCase()) ?? m) : s;
+    return out.replace(TOKEN, (run) => this.whole(run) ?? run);
+  }
+
+  private pattern(): RegExp | null {
+    if (this.odd.length === 0) return null;
+    if (this.oddPattern === undefined) {
+      const alternatives = [...this.odd].sort((a, b) => b.length - a.length).map(escape).join('|');
+      this.oddPattern = new RegExp(`(?<![\\w.-])(${alternatives})(?![\\w-]|\\.\\w)`, 'gi');
+    }
+    return this.oddPattern;
+  }
+
+  private whole(run: string): string | undefined {
+    const hit = this.bare(run);
+    if (hit) return hit;
+    const m = LABELLED.exec(run);
+    const value = m && this.bare(m[2]);
+    return value ? m[1] + value : undefined;
+  }
+
+  private bare(run: string): string | undefined {
+    const map = this.map;
     const lc = run.toLowerCase();
     const exact = map.get(lc);
     if (exact) return exact;
@@ -161,22 +270,7 @@ function replacer(map: Map<string, string>): (s: string) => string {
     const m = WITH_PORT.exec(body);
     const host = m && map.get(m[1]);
     return host ? `${host}:${m[2]}${run.slice(end)}` : undefined;
-  };
-  const whole = (run: string): string | undefined => {
-    const hit = bare(run);
-    if (hit) return hit;
-    const m = LABELLED.exec(run);
-    const value = m && bare(m[2]);
-    return value ? m[1] + value : undefined;
-  };
-  const odd = [...map.keys()].filter((k) => !/^[\w.:-]+$/.test(k));
-  const oddPattern = odd.length === 0
-    ? undefined
-    : new RegExp(`(?<![\\w.-])(${odd.sort((a, b) => b.length - a.length).map(escape).join('|')})(?![\\w-]|\\.\\w)`, 'gi');
-  return (s) => {
-    const out = oddPattern ? s.replace(oddPattern, (m) => map.get(m.toLowerCase()) ?? m) : s;
-    return out.replace(TOKEN, (run) => whole(run) ?? run);
-  };
+  }
 }
 
 function escape(s: string): string {

@@ -73,7 +73,7 @@ export function judgeProbeHandshake(r: ProbeRecord): Finding[] {
   return [
     finding('HANDSHAKE_OK', compact([
       `${versionName(h.serverHello.version)}, ${cipherSuiteName(h.serverHello.cipherSuite)} in ${h.ms.toFixed(1)} ms`,
-      f?.ok ? `full handshake with Node's TLS: ${f.protocol}, ${f.cipher}${f.alpn ? `, ALPN ${f.alpn}` : ''} in ${f.ms.toFixed(0)} ms` : f?.error && `full handshake failed: ${f.error.message}`,
+      f?.ok ? `full handshake with Node's TLS: ${f.version === undefined ? 'unknown version' : versionName(f.version)}, ${f.cipher}${f.alpn ? `, ALPN ${f.alpn}` : ''} in ${f.ms.toFixed(0)} ms` : f?.error && `full handshake failed: ${f.error.message}`,
       leaf && `${leafLine(leaf)}; SHA-256 ${leaf.fingerprint256}`,
       ...versionLines(r),
     ])),

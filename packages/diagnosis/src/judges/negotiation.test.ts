@@ -235,7 +235,7 @@ describe('handshake judge', () => {
   it('probe evidence: the hello, the full handshake, the leaf, the versions', () => {
     const [f] = judgeProbeHandshake(probeRecord());
     expect(f.evidence[0]).toBe('TLS 1.3, TLS_AES_128_GCM_SHA256 in 2.0 ms');
-    expect(f.evidence[1]).toBe("full handshake with Node's TLS: TLSv1.3, TLS_AES_128_GCM_SHA256, ALPN h2 in 5 ms");
+    expect(f.evidence[1]).toBe("full handshake with Node's TLS: TLS 1.3, TLS_AES_128_GCM_SHA256, ALPN h2 in 5 ms");
     expect(f.evidence[2]).toMatch(/^leaf: subject CN=example\.test;.*SHA-256 AA:BB$/);
     const [failed] = judgeProbeHandshake(probeRecord({ full: { ok: false, ms: 1, chain: [], intermediateMissing: false, anchored: false, error: { message: 'boom' } } }));
     expect(failed.evidence[1]).toBe('full handshake failed: boom');
@@ -310,9 +310,9 @@ describe('negotiation: edges', () => {
   it('probe handshake evidence without a full handshake, and a leaf without SANs', () => {
     expect(judgeProbeHandshake(probeRecord({ full: undefined }))[0].evidence[0]).toBe('TLS 1.3, TLS_AES_128_GCM_SHA256 in 2.0 ms');
     expect(judgeProbeHandshake(probeRecord({ full: undefined }))[0].evidence[1]).toMatch(/^TLS 1\.0: refused/);
-    const bare = probeRecord({ full: { ok: true, ms: 5, protocol: 'TLSv1.2', cipher: 'C', alpn: false, chain: [{ ...probeRecord().full!.chain[0], sans: [] }], intermediateMissing: false, anchored: true } });
+    const bare = probeRecord({ full: { ok: true, ms: 5, version: 0x0303, cipher: 'C', alpn: false, chain: [{ ...probeRecord().full!.chain[0], sans: [] }], intermediateMissing: false, anchored: true } });
     const ev = judgeProbeHandshake(bare)[0].evidence;
-    expect(ev[1]).toBe("full handshake with Node's TLS: TLSv1.2, C in 5 ms");
+    expect(ev[1]).toBe("full handshake with Node's TLS: TLS 1.2, C in 5 ms");
     expect(ev[2]).toMatch(/SANs \(none\)/);
   });
 
