@@ -148,3 +148,60 @@ describe('tlsdoctor pcap output', () => {
     expect(out).toMatch(/fingerprints: JA3 [0-9a-f]{32}, JA3S [0-9a-f]{32}, JA4 t13d/);
   });
 });
+
+describe('tlsdoctor pcap - (standard input)', () => {
+  const plain = () => readFileSync(join(FIXTURES, 'sni-reset.pcap'));
+  const gzipped = () => readFileSync(join(FIXTURES, 'sni-reset-gzip.pcap.gz'));
+
+  it.each([
+    // [what is piped in, exit code, stdout, stderr]
+    ['a pcap', plain, 1, /1 TLS connection, 1 error \(RESET_AFTER_CLIENT_HELLO×1\)/, /^$/],
+    ['a gzip-compressed pcap', gzipped, 1, /stdin \(pcap, gzip, 5 packets\)[\s\S]*RESET_AFTER_CLIENT_HELLO/, /^$/],
+    ['a gzip stream cut short', () => gzipped().subarray(0, 300), 2, /CAPTURE_PARTIAL/, /^tlsdoctor: stdin: the gzip data is damaged or cut short .*; the 3 packet\(s\) before it are reported\n$/],
+    ['nothing', () => Buffer.alloc(0), 2, /0 TLS connections/, /^tlsdoctor: stdin: no data \(the input is empty\)\n$/],
+    ['text', () => Buffer.from('hello\n'), 2, /0 TLS connections/, /^tlsdoctor: stdin: not a pcap or pcapng capture: it starts with text/],
+  ] as [string, () => Buffer, number, RegExp, RegExp][])('%s', (_what, input, code, stdout, stderr) => {
+    const r = runCli(['pcap', '-'], {}, 60_000, input());
+    expect(r.code).toBe(code);
+    expect(r.stdout).toMatch(stdout);
+    expect(r.stderr).toMatch(stderr);
+  });
+
+  it('reads standard input beside files, once', () => {
+    const r = runCli(['pcap', join(FIXTURES, 'syn-refused.pcap'), '-'], {}, 60_000, plain());
+    expect(r.stdout).toMatch(/\[2\] stdin \(pcap, 5 packets\)/);
+    expect(r.stdout).toMatch(/│ 2:0 +│/);
+    const twice = runCli(['pcap', '-', '-'], {}, 60_000, plain());
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/standard input \(-\) can be named once/);
+  });
+
+  it('--format ndjson: a line per connection, then the report without its list', () => {
+    const files = ['sni-reset.pcap', 'handshake-ok-curl-tls13.pcap', 'syn-timeout.pcap'].map((f) => join(FIXTURES, f));
+    const r = runCli(['pcap', ...files, '--format', 'ndjson', '--failures-only', '--redact=all']);
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const rows = lines.filter((l) => l.type === 'connection');
+    const last = lines.at(-1)!;
+    expect(last.type).toBe('report');
+    expect(lines.filter((l) => l.type === 'report')).toHaveLength(1);
+    // The summary counts every connection; the filter let the failures through.
+    expect(last.summary.total).toBe(3);
+    expect(last.listed).toMatchObject({ total: 2, filters: ['--failures-only'] });
+    expect(rows.map((l) => [l.file, l.diagnoses[0].code])).toEqual([[1, 'RESET_AFTER_CLIENT_HELLO'], [3, 'TCP_TIMEOUT']]);
+    expect(rows.map((l) => l.source)).toEqual(['capture-1', 'capture-3']);
+    expect(last.input.files.map((f: { path: string }) => f.path)).toEqual(['capture-1', 'capture-2', 'capture-3']);
+    expect(r.stdout).not.toMatch(/lab\.test|198\.18\./);
+  });
+});
+
+describe('honest totals', () => {
+  it.each([
+    // [options, what the summary line says]
+    [['--failures-only'], /^3 TLS connections, 2 errors, 1 healthy .*; 2 listed \(--failures-only\)$/m],
+    [['--sni', 'good.lab.test'], /^3 TLS connections, .*; 1 listed \(--sni good\.lab\.test\)$/m],
+    [['--limit', '1'], /^3 TLS connections, 2 errors, 1 healthy \([^;]*\)$[\s\S]*… 2 more/m],
+  ])('%j', (options, summary) => {
+    const files = ['sni-reset.pcap', 'handshake-ok-curl-tls13.pcap', 'syn-timeout.pcap'].map((f) => join(FIXTURES, f));
+    expect(runCli(['pcap', ...files, ...options]).stdout).toMatch(summary);
+  });
+});

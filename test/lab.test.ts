@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: the lab is plain ESM JavaScript, shared with `npm run lab` and `npm run fixtures`.
 import { labDown, labUnavailable, labUp, labPaths, NS } from '../lab/lab.mjs';
@@ -211,6 +212,49 @@ describe.skipIf(!!why)('failure lab', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a live capture piped in: tcpdump -U -w - | tlsdoctor pcap - --format ndjson reports each connection as it ends', async () => {
+    // `ip netns exec` execs tcpdump: its pid is tcpdump's, to stop it as Ctrl-C would.
+    const tcpdump = spawn('ip', ['netns', 'exec', NS.client, 'tcpdump', '--immediate-mode', '-U', '-n', '-i', 'c0', '-w', '-', 'tcp port 443 or icmp'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const pipe = spawn(process.execPath, [CLI, 'pcap', '-', '--format', 'ndjson', '--redact'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    tcpdump.stdout.pipe(pipe.stdin);
+    let tcpdumpSays = '';
+    tcpdump.stderr.on('data', (d) => (tcpdumpSays += d));
+    const lines: { at: number; json: any }[] = [];
+    let buffered = '';
+    pipe.stdout.on('data', (d) => {
+      buffered += d;
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        lines.push({ at: Date.now(), json: JSON.parse(buffered.slice(0, nl)) });
+        buffered = buffered.slice(nl + 1);
+      }
+    });
+    const until = async (what: string, ok: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !ok(); await sleep(50)) if (Date.now() > end) throw new Error(`${what} within ${ms} ms`);
+    };
+    try {
+      await until('tcpdump listening', () => /listening on/.test(tcpdumpSays), 10_000);
+      const curl = (host: string) => spawnSync('ip', ['netns', 'exec', NS.client, 'curl', '-sS', '-m', '3', '--cacert', labPaths().root, `https://${host}/`], { timeout: 10_000 });
+      curl('good.lab.test');
+      // A connection closed by FINs both ways is reported at its last ACK, while the capture runs.
+      await until('a line for the healthy connection', () => lines.length >= 1, 5_000);
+      curl('blocked.lab.test');
+      // A reset one waits out its grace period (3 s), measured by the wall clock between packets.
+      await until('a line for the reset connection', () => lines.length >= 2, 8_000);
+      expect(lines.map((l) => [l.json.type, l.json.sni, l.json.diagnoses[0].code])).toEqual([
+        ['connection', 'good.lab.test', 'HANDSHAKE_OK'],
+        ['connection', 'blocked.lab.test', 'RESET_AFTER_CLIENT_HELLO'],
+      ]);
+      expect(lines.every((l) => /^client-\d+$/.test(l.json.client.ip))).toBe(true);
+      tcpdump.kill('SIGINT');
+      await until('the report line once tcpdump stops', () => lines.at(-1)?.json.type === 'report', 10_000);
+      expect(lines.at(-1)!.json.summary).toMatchObject({ total: 2, bySeverity: { error: 1, ok: 1 } });
+      expect(lines.at(-1)!.json.input.files[0]).toMatchObject({ path: 'stdin', format: 'pcap' });
+    } finally {
+      tcpdump.kill('SIGKILL');
+      pipe.kill('SIGKILL');
+    }
+  }, 60_000);
 
   describe('tlsdoctor pcap on the lab\'s own recordings, made now', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-rec-'));

@@ -11,7 +11,7 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would (npm test builds it first). */
-export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs });
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000, input?: Buffer): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs, input });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
