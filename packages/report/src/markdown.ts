@@ -1,5 +1,6 @@
 import { detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { summaryLine } from './terminal.js';
+import { ladderFacts, mermaidLadder } from './picture.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -54,6 +55,55 @@ function section(report: Report, it: ReportItem): string[] {
     }
     if (d.severity !== 'ok') out.push(`**Fix:** ${d.remedy}`, '');
   }
-  out.push('<details><summary>Raw facts</summary>', '', '```json', JSON.stringify({ ja3: it.ja3, ja3s: it.ja3s, ja4: it.ja4, ...it.facts }, null, 2), '```', '', '</details>', '');
+  const ladder = ladderFacts(it);
+  if (ladder) out.push('The connection, arrow by arrow (times since its first packet):', '', ...mermaidLadder(it, ladder), '');
+  out.push('<details><summary>Facts behind the verdict (every field: --format json)</summary>', '', '```json', compactJson(briefFacts(it)), '```', '', '</details>', '');
   return out;
+}
+
+/**
+ * Indented JSON with short lists and small objects of plain values on one line each: the facts
+ * of one connection read in a screen, not four.
+ */
+export function compactJson(v: unknown): string {
+  return JSON.stringify(v, null, 2).replace(/([[{])\n\s+([^[\]{}]*?)\n\s*([\]}])/g, (whole, open: string, inside: string, close: string) => {
+    const line = `${open}${open === '{' ? ' ' : ''}${inside.split(/,\n\s*/).join(', ')}${close === '}' ? ' ' : ''}${close}`;
+    return line.length <= 100 ? line : whole;
+  });
+}
+
+/**
+ * The facts that support a verdict, not every field: a ticket's reader wants the TCP and TLS
+ * events, the hello's main choices and the certificates, not 30 cipher suites by name.
+ */
+export function briefFacts(it: ReportItem): Record<string, unknown> {
+  const f = it.facts as Record<string, any>;
+  // A probe's facts are already per step, and few.
+  if (!('clientHello' in f)) return { ...f };
+  const ch = f.clientHello;
+  const sh = f.serverHello;
+  const brief: Record<string, unknown> = {
+    fingerprints: it.ja3 || it.ja4 ? { ja3: it.ja3, ja3s: it.ja3s, ja4: it.ja4 } : null,
+    history: f.history,
+    timingsMs: f.timingsMs,
+    tcp: { synCount: f.tcp.synCount, synAckTtl: f.tcp.synAck?.ttl ?? null, resets: f.tcp.resets, icmp: f.tcp.icmp, retransmissions: f.tcp.retransmissions },
+    end: f.end,
+    clientHello: ch && {
+      frame: ch.frame,
+      serverNames: ch.serverNames,
+      offeredVersions: ch.offeredVersions,
+      cipherSuites: `${ch.cipherSuites.length} offered`,
+      alpn: ch.alpn,
+      supportedGroups: ch.supportedGroups,
+      keyShares: ch.keyShares,
+    },
+    serverHello: sh,
+    certificates: f.certificates.map((c: Record<string, unknown>) => ({ subject: c.subject, issuer: c.issuer, sans: c.sans, notBefore: c.notBefore, notAfter: c.notAfter, selfSigned: c.selfSigned })),
+    alerts: f.alerts,
+    nonTls: f.nonTls,
+    parseErrors: f.parseErrors,
+    partial: f.partial,
+  };
+  // Nothing to say is left unsaid.
+  return Object.fromEntries(Object.entries(brief).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
 }

@@ -2,6 +2,7 @@ import type { CaptureAnalysis, ConnectionRecord } from '@tlsdoctor/analysis';
 import type { Endpoint } from '@tlsdoctor/capture';
 import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
 import { cipherSuiteName, extensionName, groupName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
+import { ladderOf } from './ladder.js';
 import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 
 export const SCHEMA_VERSION = 1;
@@ -205,6 +206,7 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
     tunnel: r.tunnel ?? null,
     parseErrors: r.parseErrors,
     partial: r.partialReasons,
+    ladder: ladderOf(r),
   };
 }
 

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { bold, paint } from './style.js';
+import { ladderFacts, textLadder } from './picture.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -136,5 +137,7 @@ function verboseFacts(it: ReportItem): string[] {
     for (const [k, v] of Object.entries(ch)) out.push(`    ${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
   }
   out.push(`  fingerprints: JA3 ${it.ja3 ?? '—'}, JA3S ${it.ja3s ?? '—'}, JA4 ${it.ja4 ?? '—'}`);
+  const ladder = ladderFacts(it);
+  if (ladder) out.push('  the connection, arrow by arrow:', ...textLadder(ladder).map((l) => `    ${l}`));
   return out;
 }

@@ -1,0 +1,51 @@
+import type { Ladder, LadderStep } from './ladder.js';
+import { formatEndpoint, type ReportItem } from './model.js';
+
+/** The ladder a report item's facts hold, if any (captured connections with facts). */
+export function ladderFacts(it: ReportItem): Ladder | undefined {
+  const l = (it.facts as { ladder?: Ladder }).ladder;
+  return l && l.steps.length > 0 ? l : undefined;
+}
+
+const ACTOR = { client: 'C', server: 'S', path: 'P' } as const;
+
+/**
+ * Mermaid's sequence syntax reserves `;` (a statement's end) and `#` (an entity), and a line
+ * break ends a message: they are written otherwise, so any text a capture holds stays one message.
+ */
+function mermaidText(s: string): string {
+  return s.replace(/[;#]/g, ',').replace(/[\r\n]+/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›'));
+}
+
+/**
+ * The ladder as a Mermaid sequence diagram (GitHub and GitLab draw it in issues; elsewhere its
+ * text still reads as a list of arrows): client, path when something on it spoke, server.
+ */
+export function mermaidLadder(it: ReportItem, ladder: Ladder): string[] {
+  const hasPath = ladder.steps.some((s) => s.from === 'path');
+  const out = ['```mermaid', 'sequenceDiagram'];
+  out.push(`  participant C as ${mermaidText(`client ${formatEndpoint(it.client)}`)}`);
+  if (hasPath) out.push('  participant P as path');
+  out.push(`  participant S as ${mermaidText(`server ${formatEndpoint(it.server)}`)}`);
+  for (const s of ladder.steps) {
+    const to = s.from === 'client' ? 'S' : 'C';
+    // Solid arrows from the client, dashed answers, a cross where the connection is torn down.
+    const arrow = s.ends ? (s.from === 'client' ? '-x' : '--x') : s.from === 'client' ? '->>' : '-->>';
+    out.push(`  ${ACTOR[s.from]}${arrow}${to}: ${mermaidText(`${s.what} · ${time(s)}`)}`);
+  }
+  for (const n of ladder.notes) out.push(`  Note over C,S: ${mermaidText(n)}`);
+  out.push('```');
+  return out;
+}
+
+/** The same ladder as text for a terminal: one line per arrow. */
+export function textLadder(ladder: Ladder): string[] {
+  const width = Math.max(...ladder.steps.map((s) => time(s).length));
+  const arrow = { client: 'client → server', server: 'client ← server', path: 'client ← path  ' } as const;
+  const lines = ladder.steps.map((s) => `${time(s).padStart(width)}  ${arrow[s.from]}  ${s.what}${s.ends ? ' ✕' : ''}`);
+  return [...lines, ...ladder.notes.map((n) => `${' '.repeat(width)}  (${n})`)];
+}
+
+function time(s: LadderStep): string {
+  return `${s.atMs.toFixed(2)} ms`;
+}

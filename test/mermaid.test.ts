@@ -1,0 +1,56 @@
+// The Markdown report's pictures are checked by Mermaid's own parser, not by comparing strings:
+// what GitHub and GitLab would fail to draw fails here.
+import mermaid from 'mermaid';
+import { relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown, type Report, type ReportItem } from '@tlsdoctor/report';
+import { runCli } from './helpers/cli.js';
+import { fixtureFiles, ROOT } from './helpers/fixtures.js';
+import { makeItems, report as reportOf } from './helpers/report-items.js';
+
+const blocks = (markdown: string) => [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+async function parses(diagram: string): Promise<true | string> {
+  try {
+    await mermaid.parse(diagram);
+    return true;
+  } catch (e) {
+    return `${(e as Error).message}\n${diagram}`;
+  }
+}
+
+describe('Mermaid sequence diagrams in Markdown reports', () => {
+  const fixtures = fixtureFiles();
+  it.each([[[]], [['--redact=all']]])('every failed connection of every fixture gets one that Mermaid accepts %j', async (extra) => {
+    const args = ['pcap', ...fixtures.map((f) => relative(ROOT, f.path)), '--limit', '0', ...(extra as string[])];
+    const md = runCli([...args, '--format', 'markdown']).stdout;
+    const summary = JSON.parse(runCli([...args, '--format', 'json']).stdout).summary;
+    const sections = md.split(/^## Connection /m).slice(1);
+    // Every connection that is not healthy has a section (with --limit 0), and every section a picture.
+    expect(sections.length).toBe(summary.total - summary.bySeverity.ok);
+    for (const s of sections) expect(blocks(s), s.split('\n')[0]).toHaveLength(1);
+    for (const d of blocks(md)) expect(await parses(d)).toBe(true);
+  }, 120_000);
+
+  it('text from the wire cannot break the diagram out of its message', async () => {
+    const nasty = ['a;b#c', 'line\nbreak', 'C->>S: forged', '%% comment', 'end', '<script>', 'Note over C,S: x', 'participant X', '"quoted" \\ back'];
+    const it0: ReportItem = {
+      ...makeItems('x.pcap', 1, 4)[0],
+      outcome: 'error',
+      client: { ip: 'fd00::1', port: 1 },
+      server: { ip: '10.0.0.1', port: 443 },
+      facts: {
+        ladder: {
+          steps: nasty.map((what, i) => ({ atMs: i, frame: i + 1, from: (['client', 'server', 'path'] as const)[i % 3], what, ends: i === 4 })),
+          notes: nasty,
+        },
+      },
+    };
+    const md = renderMarkdown(reportOf([it0]) as Report);
+    const [d] = blocks(md);
+    expect(await parses(d)).toBe(true);
+    // One line per arrow and note: nothing the text held became a statement of its own.
+    expect(d.split('\n').filter((l) => /^\s+[CSP]-/.test(l))).toHaveLength(nasty.length);
+    expect(d.split('\n').filter((l) => /^\s+Note over/.test(l))).toHaveLength(nasty.length);
+  });
+});
