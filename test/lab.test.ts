@@ -191,9 +191,26 @@ describe.skipIf(!!why)('failure lab', () => {
   });
 
   it('--ciphers lists what the server accepts per version', () => {
-    const t = probe(['weakcipher.lab.test', '--ciphers']).report.targets[0];
-    expect(t.facts.ciphers['TLS 1.2']).toEqual(['TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA']);
+    const t = probe(['weakcipher.lab.test', '--ciphers', '--no-http']).report.targets[0];
+    expect(t.facts.ciphers.versions['TLS 1.2'].accepted.map((s: any) => s.suite)).toEqual(['TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA']);
   });
+
+  it('--ciphers agrees with openssl s_client, suite by suite, on the healthy host', () => {
+    // The oracle: every TLS 1.2 suite this OpenSSL knows, offered alone by s_client.
+    const known = spawnSync('openssl', ['ciphers', '-V', '-tls1_2', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'], { encoding: 'utf8' }).stdout
+      .split('\n').map((l) => /0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)\s+TLSv1\.2/.exec(l)).filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ code: `0x${m[1]}${m[2]}`.toLowerCase(), name: m[3] }));
+    expect(known.length).toBeGreaterThan(50);
+    const acceptedByOpenssl = known.filter(({ name }) => {
+      const r = spawnSync('ip', ['netns', 'exec', NS.client, 'openssl', 's_client', '-tls1_2', '-cipher', `${name}:@SECLEVEL=0`, '-connect', 'good.lab.test:443', '-servername', 'good.lab.test'], { input: '', encoding: 'utf8', timeout: 10_000 });
+      return /^\s*Cipher\s*: (?!0000|\(NONE\))/m.test(r.stdout);
+    }).map((k) => k.code);
+    const t = probe(['good.lab.test', '--ciphers', '--no-http']).report.targets[0];
+    const ours = t.facts.ciphers.versions['TLS 1.2'].accepted.map((s: any) => s.code);
+    expect(acceptedByOpenssl.length).toBeGreaterThan(5);
+    expect(ours.filter((c: string) => known.some((k) => k.code === c)).sort()).toEqual([...acceptedByOpenssl].sort());
+    expect(t.facts.ciphers.versions['TLS 1.3'].accepted.map((s: any) => s.keyExchange)).toContain('x25519');
+  }, 120_000);
 
   it('several targets, --resolve, a targets file and bounded concurrency', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-targets-'));

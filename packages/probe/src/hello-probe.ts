@@ -1,6 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import {
   buildClientHello,
+  groupName,
+  HandshakeType,
+  parseServerKeyExchange,
   describeNonTls,
   TlsStreamReader,
   Version,
@@ -16,7 +19,7 @@ import { GROUPS, LEGACY_SUITES, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './sui
 
 /** How a server answered one ClientHello. */
 export type HelloOutcome =
-  | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number }
+  | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string }
   | { kind: 'hello-retry'; ms: number; serverHello: ServerHello }
   | { kind: 'alert'; ms: number; alert: Alert }
   | { kind: 'not-tls'; ms: number; description: NonTlsDescription }
@@ -34,6 +37,11 @@ export interface HelloProbeOptions {
   cipherSuites?: number[];
   alpn?: string[];
   timeoutMs: number;
+  /**
+   * Read on past a TLS 1.2 ServerHello to the ServerKeyExchange, to name the key exchange
+   * (group, DH size, or RSA). TLS 1.3 names it in the ServerHello.
+   */
+  keyExchange?: boolean;
 }
 
 /** Most a probe reads from a server before giving its verdict: a first flight is far smaller. */
@@ -79,9 +87,11 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
   let bytes = 0;
   let messages = 0;
   const ms = () => performance.now() - t0;
+  // A TLS 1.2 ServerHello waiting for its key exchange: what is reported if the rest never comes.
+  let hello: Extract<HelloOutcome, { kind: 'server-hello' }> | undefined;
   return raceWithTimeout<HelloOutcome>(
     o.timeoutMs,
-    () => ({ kind: 'silent', ms: ms(), bytes, records: reader.records, messages }),
+    () => hello ?? { kind: 'silent', ms: ms(), bytes, records: reader.records, messages },
     () => {
       socket.removeAllListeners('data');
       socket.destroy();
@@ -92,10 +102,20 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
         for (const ev of reader.push(chunk)) {
           if (ev.kind === 'handshake') {
             messages++;
-            if (ev.serverHello) {
-              if (ev.serverHello.isHelloRetryRequest) return finish({ kind: 'hello-retry', ms: ms(), serverHello: ev.serverHello });
-              return finish({ kind: 'server-hello', ms: ms(), serverHello: ev.serverHello, bytes });
+            if (hello) {
+              if (ev.msgType === HandshakeType.ServerKeyExchange) return finish({ ...hello, keyExchange: keyExchangeName(ev.body, hello.serverHello.version) });
+              if (ev.msgType === HandshakeType.ServerHelloDone) return finish({ ...hello, keyExchange: 'RSA' });
+            } else if (ev.serverHello) {
+              const sh = ev.serverHello;
+              if (sh.isHelloRetryRequest) return finish({ kind: 'hello-retry', ms: ms(), serverHello: sh });
+              const outcome = { kind: 'server-hello' as const, ms: ms(), serverHello: sh, bytes };
+              if (sh.version >= Version.TLS13) return finish(sh.keyShareGroup === undefined ? outcome : { ...outcome, keyExchange: groupName(sh.keyShareGroup) });
+              if (!o.keyExchange) return finish(outcome);
+              hello = outcome;
             }
+          } else if (hello) {
+            // Anything but a record header ends the wait: the key exchange goes unnamed.
+            if (ev.kind !== 'record') return finish(hello);
           } else if (ev.kind === 'alert') {
             return finish({ kind: 'alert', ms: ms(), alert: ev.alert });
           } else if (ev.kind === 'error') {
@@ -108,11 +128,13 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
         if (bytes >= MAX_READ) finish({ kind: 'silent', ms: ms(), bytes, records: reader.records, messages });
       });
       socket.on('end', () => {
+        if (hello) return finish(hello);
         reader.finish();
         if (reader.state === 'not-tls') return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
         finish({ kind: 'closed', ms: ms(), bytes });
       });
       socket.on('error', (e: NodeJS.ErrnoException) => {
+        if (hello) return finish(hello);
         if (reader.state === 'not-tls') return finish({ kind: 'not-tls', ms: ms(), description: describeNonTls(reader.nonTlsBytes) });
         if (e.code === 'ECONNRESET' || e.code === 'EPIPE') finish({ kind: 'reset', ms: ms() });
         else finish({ kind: 'closed', ms: ms(), bytes });
@@ -120,6 +142,18 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
       socket.write(helloFor(o));
     },
   );
+}
+
+/** The key exchange a ServerKeyExchange sets up: its group, or the size of its DH prime. */
+function keyExchangeName(body: Uint8Array, version: number): string | undefined {
+  try {
+    const kx = parseServerKeyExchange(body, version);
+    if (kx.kind === 'ecdhe' && kx.group !== undefined) return groupName(kx.group);
+    if (kx.kind === 'dhe' && kx.dhPrimeBits !== undefined) return `DHE ${kx.dhPrimeBits}-bit`;
+  } catch {
+    // A layout the parser does not know: the key exchange goes unnamed.
+  }
+  return undefined;
 }
 
 export function describeHello(o: HelloOutcome): string {

@@ -7,3 +7,4 @@ export { checkRedirect, checkHsts, checkWebSocket, type HstsCheck, type Redirect
 export { PROFILES, type Profile, type ProfileName } from './profiles.js';
 export { probeTarget, loadExtraCa, PLAIN_HTTP_PORTS, acceptedVersions, versionLines, type ProbeOptions, type ProbeRecord } from './probe.js';
 export { LEGACY_SUITES } from './suites.js';
+export { scanCiphers, scanVersion, type CipherScan, type VersionScan } from './cipher-scan.js';

@@ -1,3 +1,4 @@
+import { scanCiphers, type CipherScan } from './cipher-scan.js';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { Version, versionName, cipherSuiteName } from '@tlsdoctor/tls-parser-ts';
@@ -44,7 +45,8 @@ export interface ProbeRecord {
   /** When a plain-HTTP port answered HTTP: the same hello to port 443 of the same address. */
   httpsPort?: { outcome: HelloOutcome };
   versions: { version: number; outcome: HelloOutcome }[];
-  ciphers?: { version: number; suites: number[] }[];
+  /** --ciphers: what each accepted version accepts, from the whole registry. */
+  ciphers?: CipherScan;
   full?: FullHandshake;
   redirect?: RedirectCheck;
   hsts?: HstsCheck;
@@ -123,38 +125,8 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   const wsPath = o.ws ?? (target.scheme === 'wss' ? target.path : undefined);
   if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, o.extraCa, o.timeoutMs).then((r) => (rec.ws = r)));
   await Promise.all(jobs);
-  if (o.ciphers) rec.ciphers = await enumerateCiphers(address, target.port, sni, rec.versions, o.timeoutMs);
+  if (o.ciphers) rec.ciphers = await scanCiphers(address, target.port, sni, acceptedVersions(rec as ProbeRecord), o.timeoutMs);
   return rec;
-}
-
-/**
- * For each version the server accepts, which suites it picks: offer the list, note the choice,
- * take it out, ask again. Bounded by the list's length.
- */
-async function enumerateCiphers(address: string, port: number, sni: string | undefined, versions: ProbeRecord['versions'], timeoutMs: number): Promise<{ version: number; suites: number[] }[]> {
-  const out: { version: number; suites: number[] }[] = [];
-  for (const { version, outcome } of versions) {
-    if (outcome.kind !== 'server-hello' || outcome.serverHello.version !== version) continue;
-    const suites: number[] = [];
-    if (version === Version.TLS13) {
-      for (const s of TLS13_SUITES) {
-        const r = await probeHello({ address, port, serverName: sni, versions: [version], cipherSuites: [s], timeoutMs });
-        if (r.kind === 'server-hello' && r.serverHello.cipherSuite === s) suites.push(s);
-      }
-    } else {
-      let left = LEGACY_SUITES.filter((s) => s !== 0x00ff);
-      for (let i = 0; i < LEGACY_SUITES.length && left.length > 0; i++) {
-        const r = await probeHello({ address, port, serverName: sni, versions: [version], cipherSuites: left, timeoutMs });
-        if (r.kind !== 'server-hello' || r.serverHello.version !== version) break;
-        const chosen = r.serverHello.cipherSuite;
-        if (!left.includes(chosen)) break;
-        suites.push(chosen);
-        left = left.filter((s) => s !== chosen);
-      }
-    }
-    out.push({ version, suites });
-  }
-  return out;
 }
 
 /** One line per probed version, for evidence. */

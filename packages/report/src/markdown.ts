@@ -1,6 +1,7 @@
 import { detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { summaryLine } from './terminal.js';
 import { ladderFacts, mermaidLadder } from './picture.js';
+import { cipherFacts, cipherMarkdown } from './cipher-view.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -36,7 +37,7 @@ export function renderMarkdown(report: Report, limit = 200): string {
   // The counts come from the summary: a large report keeps only the items it shows.
   const total = listedSummary(report).total;
   if (rows.length < total) out.push(`${total - rows.length} more not listed; \`--limit 0\` lists all, \`--format json\` gives everything.`, '');
-  const sections = items.filter((i) => hasDetails(i, false)).slice(0, detailLimit(limit));
+  const sections = items.filter((i) => hasDetails(i, false) || cipherFacts(i)).slice(0, detailLimit(limit));
   for (const it of sections) out.push(...section(report, it));
   const failing = itemsWithDetails(listedSummary(report), false);
   if (sections.length < failing) out.push(`Sections for ${failing - sections.length} more failing ${report.command === 'pcap' ? 'connections' : 'addresses'} left out.`, '');
@@ -55,6 +56,8 @@ function section(report: Report, it: ReportItem): string[] {
     }
     if (d.severity !== 'ok') out.push(`**Fix:** ${d.remedy}`, '');
   }
+  const ciphers = cipherFacts(it);
+  if (ciphers) out.push(...cipherMarkdown(ciphers));
   const ladder = ladderFacts(it);
   if (ladder) out.push('The connection, arrow by arrow (times since its first packet):', '', ...mermaidLadder(it, ladder), '');
   out.push('<details><summary>Facts behind the verdict (every field: --format json)</summary>', '', '```json', compactJson(briefFacts(it)), '```', '', '</details>', '');

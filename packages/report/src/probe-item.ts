@@ -1,5 +1,5 @@
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
-import { describeHello, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
+import { describeHello, type CipherScan, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { hex4, type ReportItem } from './model.js';
 import { addCertificate, addDn, addUrlHost, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
@@ -40,7 +40,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
       httpsPort: r.httpsPort ? hello(r.httpsPort.outcome) : null,
       sniDifferential: r.sniDifferential ? { decoyName: r.sniDifferential.decoyName, noSni: hello(r.sniDifferential.noSni), decoy: hello(r.sniDifferential.decoy) } : null,
       versions: Object.fromEntries(r.versions.map((v) => [versionName(v.version), hello(v.outcome)])),
-      ciphers: r.ciphers ? Object.fromEntries(r.ciphers.map((c) => [versionName(c.version), c.suites.map(cipherSuiteName)])) : null,
+      ciphers: r.ciphers ? cipherFacts(r.ciphers) : null,
       handshake: r.full
         ? { ok: r.full.ok, ms: Math.round(r.full.ms), version: r.full.version === undefined ? null : versionName(r.full.version), cipher: r.full.cipher ?? null, alpn: r.full.alpn || null, verification: r.full.authorizationError ?? 'ok', hostname: r.full.hostnameError ?? 'ok', error: r.full.error ?? null }
         : null,
@@ -48,6 +48,22 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
       http: { redirect: r.redirect ?? null, hsts: r.hsts ?? null, websocket: r.ws ?? null },
     },
     [IDENTIFIERS]: probeIdentifiers(r),
+  };
+}
+
+/**
+ * What --ciphers found, per version: the accepted suites (in the server's order when it has
+ * one) with their key exchange, and what the scan could not offer.
+ */
+function cipherFacts(c: CipherScan) {
+  return {
+    versions: Object.fromEntries(
+      c.versions.map((v) => [
+        versionName(v.version),
+        { order: v.serverOrder === undefined ? null : v.serverOrder ? 'server' : 'client', offered: v.offered, accepted: v.suites.map((s) => ({ suite: cipherSuiteName(s.suite), code: hex4(s.suite), keyExchange: s.keyExchange ?? null })) },
+      ]),
+    ),
+    untested: c.untested,
   };
 }
 

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { bold, paint } from './style.js';
 import { ladderFacts, textLadder } from './picture.js';
+import { cipherFacts, cipherLines } from './cipher-view.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -110,7 +111,8 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   let details = 0;
   for (const it of items) {
     if (details >= maxDetails) break;
-    if (!hasDetails(it, !!opts.verbose)) continue;
+    const ciphers = cipherFacts(it);
+    if (!hasDetails(it, !!opts.verbose) && !ciphers) continue;
     const show = it.diagnoses.filter((d) => d.severity !== 'ok' || opts.verbose);
     details++;
     lines.push('');
@@ -121,6 +123,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
       for (const e of d.evidence) lines.push(`    - ${e}`);
       if (d.severity !== 'ok') lines.push(`    Fix: ${d.remedy}`);
     }
+    if (ciphers) lines.push('  cipher suites (--ciphers):', ...cipherLines(ciphers).map((l) => `    ${l}`));
     if (opts.verbose) lines.push(...verboseFacts(it));
   }
   const skipped = itemsWithDetails(listedSummary(report), !!opts.verbose) - details;

@@ -24,6 +24,9 @@ function namer(table: ReadonlyMap<number, string>) {
 }
 
 export const cipherSuiteName = namer(cipherSuites);
+
+/** Every cipher suite the IANA registry assigns, with its name (a probe offers them all). */
+export const registeredCipherSuites: ReadonlyMap<number, string> = cipherSuites;
 export const extensionName = namer(extensionTypes);
 export const groupName = namer(supportedGroups);
 export const signatureSchemeName = namer(signatureSchemes);

@@ -56,7 +56,7 @@ export function judgeProbeCiphers(r: ProbeRecord, probedSuites: number): Finding
       finding('NO_SHARED_CIPHER', [
         `${r.profile.label} offers ${r.profile.suites.length} suites (${suiteList(r.profile.suites, 6)})`,
         `the server answered: ${describeHello(p)}`,
-        ...(r.ciphers ?? []).map((c) => `the server accepts for ${versionName(c.version)}: ${c.suites.map(cipherSuiteName).join(', ') || 'nothing probed'}`),
+        ...(r.ciphers?.versions ?? []).map((c) => `the server accepts for ${versionName(c.version)}: ${c.suites.map((s) => cipherSuiteName(s.suite)).join(', ') || 'none of the registry'}`),
       ]),
     );
   }

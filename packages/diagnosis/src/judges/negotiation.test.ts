@@ -118,9 +118,9 @@ describe('ciphers judge', () => {
   });
 
   it('probe evidence: the suites offered, the answer and what the server accepts', () => {
-    const [f] = judgeProbeCiphers(probeRecord({ profileHello: outcome.alert(40), ciphers: [{ version: Version.TLS12, suites: [0xc009] }, { version: Version.TLS13, suites: [] }] }), 40);
+    const [f] = judgeProbeCiphers(probeRecord({ profileHello: outcome.alert(40), ciphers: { versions: [{ version: Version.TLS12, suites: [{ suite: 0xc009 }], offered: 300 }, { version: Version.TLS13, suites: [], offered: 5 }], untested: { count: 0, kinds: [] } } }), 40);
     expect(f.evidence[0]).toMatch(/^a current browser offers \d+ suites \(TLS_AES_128_GCM_SHA256, .*, \.\.\.\)$/);
-    expect(f.evidence.slice(1)).toEqual(['the server answered: alert Handshake Failure (40) in 2.0 ms', 'the server accepts for TLS 1.2: TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'the server accepts for TLS 1.3: nothing probed']);
+    expect(f.evidence.slice(1)).toEqual(['the server answered: alert Handshake Failure (40) in 2.0 ms', 'the server accepts for TLS 1.2: TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'the server accepts for TLS 1.3: none of the registry']);
     const [all] = judgeProbeCiphers(probeRecord({ versions: versionProbes([], () => outcome.alert(40)) }), 40);
     expect(all.evidence[0]).toBe('the server refused every probe, TLS 1.2 and TLS 1.3 with handshake_failure: it finds no suite it accepts among the 40 usual ones');
   });
