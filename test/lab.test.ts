@@ -2,7 +2,7 @@
 // namespaces made for this run. Each scenario is probed live with `tlsdoctor probe`, and
 // recorded with real clients under tcpdump and diagnosed with `tlsdoctor pcap`.
 // Needs root: it skips, saying why, where namespaces cannot be made; CI runs it as root.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { SCENARIOS } from '../lab/scenarios.mjs';
 // @ts-expect-error: plain ESM JavaScript.
 import { RECORDINGS, recordOne } from '../lab/record-fixtures.mjs';
 import { CLI, runCli } from './helpers/cli.js';
+import { occurs } from './helpers/occurs.js';
 
 const why: string | undefined = labUnavailable();
 if (why) console.warn(`lab tests skipped: ${why}`);
@@ -272,6 +273,40 @@ describe.skipIf(!!why)('failure lab', () => {
       pipe.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('--redact=all leaves no lab name, address or certificate in any format of a probe report', () => {
+    // The oracle is the lab's own definition (its hosts file) and its certificates as openssl reads them.
+    const hostsFile = readFileSync(`/etc/netns/${NS.client}/hosts`, 'utf8');
+    const oracle = new Map<string, Set<string>>([['address', new Set()], ['name', new Set()], ['certificate', new Set()]]);
+    for (const line of hostsFile.split('\n')) {
+      const [address, name] = line.trim().split(/\s+/);
+      if (!name || name === 'localhost') continue;
+      oracle.get('address')!.add(address);
+      oracle.get('name')!.add(name);
+    }
+    const pki = labPaths().pki;
+    for (const f of readdirSync(pki).filter((n: string) => n.endsWith('.crt') && !n.includes('chain'))) {
+      const text = spawnSync('openssl', ['x509', '-in', join(pki, f), '-noout', '-subject', '-issuer', '-serial', '-fingerprint', '-sha256', '-ext', 'subjectAltName', '-nameopt', 'RFC2253'], { encoding: 'utf8' }).stdout;
+      for (const m of text.matchAll(/(?:^|,)(?:CN|O|OU)=([^,\n]+)/gm)) oracle.get('name')!.add(m[1]);
+      for (const m of text.matchAll(/DNS:([^,\s]+)/g)) oracle.get('name')!.add(m[1]);
+      oracle.get('certificate')!.add(/serial=(\w+)/.exec(text)![1]);
+      oracle.get('certificate')!.add(/Fingerprint=([\w:]+)/.exec(text)![1]);
+    }
+    const targets = ['good.lab.test', 'wrongname.lab.test', 'expiredwrong.lab.test', 'selfsigned.lab.test', 'nochain.lab.test', 'https://ws.lab.test/chat', 'plain.lab.test', 'rejected.lab.test'];
+    const run = (format: string, redact: string[]) => {
+      const r = spawnSync('ip', ['netns', 'exec', NS.client, process.execPath, CLI, 'probe', ...targets, '--ws', '/chat', '--ca', labPaths().root, '--timeout', '2', '--format', format, '--verbose', '--limit', '0', ...redact], { encoding: 'utf8', timeout: 120_000 });
+      return r.stdout;
+    };
+    for (const format of ['json', 'markdown', 'table', 'ndjson']) {
+      const plain = run(format, []);
+      const redacted = run(format, ['--redact=all']);
+      for (const [kind, values] of oracle) {
+        // Only Markdown and JSON print serials and fingerprints.
+        if (kind !== 'certificate' || format === 'json' || format === 'markdown' || format === 'ndjson') expect([...values].some((v) => occurs(plain, v)), `${format}: some ${kind} unredacted`).toBe(true);
+        expect([...values].filter((v) => occurs(redacted, v)), `${format}: ${kind} left after --redact=all`).toEqual([]);
+      }
+    }
+  }, 240_000);
 
   describe('tlsdoctor pcap on the lab\'s own recordings, made now', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-rec-'));

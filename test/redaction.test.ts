@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { fixtureFiles, ROOT } from './helpers/fixtures.js';
 import { tsharkAvailable, tsharkFields } from './helpers/tshark.js';
+import { occurs } from './helpers/occurs.js';
 
 // The oracle: every name and address in the fixtures, as tshark (not tlsdoctor) finds them. A
 // redacted report must hold none of them, in any format; the same report unredacted must hold
@@ -47,18 +48,6 @@ function oracle(): Map<Kind, Set<string>> {
   // A client address is one that sent a SYN; where it also served, it is listed as a client.
   for (const a of found.get('client address') ?? []) found.get('other address')?.delete(a);
   return found;
-}
-
-/** Where `value` stands as a whole word in `text` (not inside a longer number, name or address). */
-function occurs(text: string, value: string): boolean {
-  const t = text.toLowerCase();
-  const v = value.toLowerCase();
-  for (let i = t.indexOf(v); i >= 0; i = t.indexOf(v, i + 1)) {
-    const before = t[i - 1] ?? ' ';
-    const after = t[i + v.length] ?? ' ';
-    if (!/[\w.-]/.test(before) && !/[\w-]/.test(after) && !(after === '.' && /\w/.test(t[i + v.length + 1] ?? ''))) return true;
-  }
-  return false;
 }
 
 const FORMATS: [string, string[]][] = [
