@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench: the speed and memory figures of issues 2 and 3. Not a test: it prints.
+// npm run bench: the codec's and the capture pipeline's speed and memory, beside tshark (docs/performance.md). Not a test: it prints.
 //   codec:   ClientHello parses/s and JA4/s on the fixtures' hellos
 //   capture: MB/s, packets/s, connections, peak RSS through readers, TCP and handshake
 //            parsing on a synthetic ~1 GB capture; tshark's time on the same file if installed
