@@ -109,7 +109,8 @@ describe('tlsdoctor pcap output', () => {
     expect(md).toMatch(/\*\*Summary:\*\* 1 TLS connection, 1 error/);
     expect(md).toMatch(/### `RESET_AFTER_CLIENT_HELLO` \(error\)/);
     expect(md).toMatch(/\*\*Fix:\*\*/);
-    expect(md).toMatch(/<details><summary>Raw facts<\/summary>/);
+    expect(md).toMatch(/<details><summary>Facts behind the verdict/);
+    expect(md).toMatch(/```mermaid\nsequenceDiagram\n/);
   });
 
   it('filters: --sni, --port, --failures-only', () => {
@@ -137,7 +138,7 @@ describe('tlsdoctor pcap output', () => {
     ['markdown', 'sni-reset.pcap'],
   ])('%s output carries the fingerprints (%s)', (format, fixture) => {
     const out = runCli(['pcap', join(FIXTURES, fixture), '--format', format]).stdout;
-    const facts = format === 'json' ? JSON.parse(out).connections[0] : JSON.parse(/```json\n([\s\S]+?)```/.exec(out)![1]);
+    const facts = format === 'json' ? JSON.parse(out).connections[0] : JSON.parse(/```json\n([\s\S]+?)```/.exec(out)![1]).fingerprints;
     expect(facts.ja3).toMatch(/^[0-9a-f]{32}$/);
     expect(facts.ja4).toMatch(/^t1[23]d/);
   });
