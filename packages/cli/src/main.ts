@@ -3,6 +3,8 @@ import { EXIT, exitForError } from './exit.js';
 import { parseRedact, type Format } from './output.js';
 import { runPcap } from './pcap-command.js';
 import { runProbe } from './probe-command.js';
+import { runExplain } from './explain-command.js';
+import { CLIENTS } from '@tlsdoctor/diagnosis';
 import { UsageError } from './exit.js';
 
 const EPILOG = `Exit codes: 0 no error-level finding; 1 error-level findings; 2 bad usage or unreadable input.
@@ -136,7 +138,33 @@ export async function main(argv: string[]): Promise<number> {
         });
       },
     )
-    .demandCommand(1, 'Name a command: pcap or probe.')
+    .command(
+      'explain [text..]',
+      'Explain an error message a client printed: what it means, the causes it can come from, how to decide',
+      (y) =>
+        y
+          .positional('text', { type: 'string', array: true, describe: 'the message, as printed (quote it); - reads it from standard input' })
+          .option('client', { type: 'string', describe: `the client that printed it (${CLIENTS.join(', ')}); guessed from the message's shape when left out` })
+          .option('format', { alias: 'f', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'output format' })
+          .option('probe', { type: 'string', describe: 'probe this host or URL and say which of the causes it confirms' })
+          .option('ca', { type: 'string', describe: 'with --probe: PEM file of extra trusted CAs (repeat for more)' })
+          .option('timeout', { type: 'string', default: '5', describe: 'with --probe: seconds allowed for each step' })
+          .example('$0 explain "curl: (35) Recv failure: Connection reset by peer"', 'what a reset during the handshake can mean')
+          .example('$0 explain "request:fail ssl hand shake error" --probe https://api.example.com/', 'and which cause the server shows')
+          .epilog('Exit codes: 0 the message was recognised; 1 it was not (the closest known messages are listed); 2 bad usage.'),
+      async (args) => {
+        if (usageError) return;
+        code = await runExplain({
+          text: ((args.text as string[] | undefined) ?? []).map((t) => (t === STDIN_ARG ? '-' : t)),
+          client: args.client,
+          format: args.format as 'table' | 'json' | 'markdown',
+          probe: args.probe,
+          ca: list(args.ca),
+          timeout: numberOption(args.timeout, '--timeout', 0, 120),
+        });
+      },
+    )
+    .demandCommand(1, 'Name a command: pcap, probe or explain.')
     .strict()
     .help()
     .alias('h', 'help')

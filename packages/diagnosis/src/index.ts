@@ -4,3 +4,4 @@ export { PRECEDENCE } from './precedence.js';
 export { decide } from './engine.js';
 export { diagnoseConnection, type CaptureContext } from './capture.js';
 export { diagnoseProbe } from './probe.js';
+export * from './messages/index.js';

@@ -1,0 +1,116 @@
+import { readSync } from 'node:fs';
+import { CLIENTS, diagnoseProbe, explain, type ClientName, type Explanation } from '@tlsdoctor/diagnosis';
+import { loadExtraCa, parseTarget, probeTarget, TargetError } from '@tlsdoctor/probe';
+import { bold, useColor } from '@tlsdoctor/report';
+import { EXIT, UsageError } from './exit.js';
+
+export interface ExplainOptions {
+  text: string[];
+  client?: string;
+  format: 'table' | 'json' | 'markdown';
+  probe?: string;
+  ca: string[];
+  timeout: number;
+}
+
+/** Most of standard input read: an error message is short; a pasted log is cut here. */
+const MAX_STDIN = 4 * 1024 * 1024;
+
+function readStdin(): string {
+  if (process.stdin.isTTY) throw new UsageError('standard input is a terminal: give the message as an argument, or pipe it in');
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((e as NodeJS.ErrnoException).code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0 || total >= MAX_STDIN) break;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+    total += n;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What a probe of the server confirmed among the candidates. */
+interface Confirmation {
+  target: string;
+  found: string[];
+  confirmed: string[];
+}
+
+export async function runExplain(o: ExplainOptions): Promise<number> {
+  if (o.client !== undefined && !(CLIENTS as readonly string[]).includes(o.client)) throw new UsageError(`--client must be one of ${CLIENTS.join(', ')} (got "${o.client}")`);
+  const text = o.text.length === 1 && o.text[0] === '-' ? readStdin() : o.text.join(' ');
+  const e = explain(text, o.client as ClientName | undefined);
+  let confirmation: Confirmation | undefined;
+  if (o.probe) {
+    let target;
+    try {
+      target = parseTarget(o.probe);
+    } catch (err) {
+      if (err instanceof TargetError) throw new UsageError(err.message);
+      throw err;
+    }
+    const records = await probeTarget(target, { timeoutMs: o.timeout * 1000, profile: 'browser', decoySni: 'example.com', extraCa: loadExtraCa(o.ca), resolve: new Map(), ciphers: false, warnDays: 21, http: false });
+    const found = [...new Set(records.flatMap((r) => diagnoseProbe(r).map((f) => f.code)))];
+    confirmation = { target: o.probe, found, confirmed: e.candidates.map((c) => c.code).filter((c) => found.includes(c)) };
+  }
+  const out = o.format === 'json' ? JSON.stringify(asJson(text, e, confirmation), null, 2) + '\n' : o.format === 'markdown' ? markdown(text, e, confirmation) : terminal(text, e, confirmation, useColor(process.stdout));
+  process.stdout.write(out);
+  return e.recognised ? EXIT.OK : EXIT.FINDINGS;
+}
+
+function asJson(text: string, e: Explanation, c?: Confirmation) {
+  return {
+    input: text.length > 500 ? `${text.slice(0, 500)}…` : text,
+    recognised: e.recognised,
+    client: e.client ?? null,
+    host: e.host ?? null,
+    messages: e.matches.map((m) => ({ id: m.entry.id, matched: m.matched, means: m.meaning.means, certainty: m.meaning.certainty, source: m.entry.source })),
+    candidates: e.candidates,
+    check: e.check ?? null,
+    closest: e.closest.map((x) => ({ id: x.id, example: x.example })),
+    ...(c ? { probe: c } : {}),
+  };
+}
+
+/** The message's first line, short and printable (a binary paste must not drive the terminal). */
+function quoted(text: string): string {
+  const line = (text.split('\n').find((l) => l.trim()) ?? '').replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
+
+function terminal(text: string, e: Explanation, c: Confirmation | undefined, color: boolean): string {
+  const lines: string[] = [];
+  if (!e.recognised) {
+    lines.push(`tlsdoctor explain: message not recognised: "${quoted(text)}"`);
+    if (e.closest.length > 0) lines.push('Closest messages the catalogue knows:', ...e.closest.map((x) => `  - ${x.example}`));
+    lines.push('A capture names the cause whatever the client printed: tlsdoctor pcap (docs/reports.md), or probe the server: tlsdoctor probe HOST');
+    return lines.join('\n') + '\n';
+  }
+  const [first] = e.matches;
+  lines.push(`${bold('Message', color)}: ${first.matched}${e.client ? ` (${e.client})` : ''}`);
+  lines.push(`${bold('Means', color)}: ${first.meaning.means}`);
+  for (const m of e.matches.slice(1)) lines.push(`  also: "${m.matched}": ${m.meaning.means}`);
+  lines.push('', bold('Possible causes, most likely first:', color));
+  e.candidates.forEach((x, i) => lines.push(`  ${i + 1}. ${x.code}${c?.confirmed.includes(x.code) ? ' (confirmed by the probe)' : ''}: ${x.sign}`));
+  lines.push('', `${bold('To decide', color)}: ${e.check}`);
+  if (c) lines.push('', c.confirmed.length > 0 ? `The probe of ${c.target} confirmed: ${c.confirmed.join(', ')}.` : `The probe of ${c.target} confirmed none of these; it found: ${c.found.join(', ') || 'nothing'}.`);
+  return lines.join('\n') + '\n';
+}
+
+function markdown(text: string, e: Explanation, c: Confirmation | undefined): string {
+  if (!e.recognised) return `**Message not recognised:** \`${quoted(text)}\`\n\n${e.closest.map((x) => `- closest: \`${x.example}\``).join('\n')}\n`;
+  const [first] = e.matches;
+  const out = [`**Message:** \`${first.matched}\`${e.client ? ` (${e.client})` : ''}`, '', `**Means:** ${first.meaning.means}`, '', '| # | cause | sign |', '|---|---|---|'];
+  e.candidates.forEach((x, i) => out.push(`| ${i + 1} | \`${x.code}\`${c?.confirmed.includes(x.code) ? ' (confirmed)' : ''} | ${x.sign.replace(/\|/g, '\\|')} |`));
+  out.push('', `**To decide:** \`${e.check}\``);
+  if (c) out.push('', c.confirmed.length > 0 ? `The probe of \`${c.target}\` confirmed: ${c.confirmed.map((x) => `\`${x}\``).join(', ')}.` : `The probe of \`${c.target}\` confirmed none; it found ${c.found.map((x) => `\`${x}\``).join(', ')}.`);
+  return out.join('\n') + '\n';
+}

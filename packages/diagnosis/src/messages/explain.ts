@@ -1,0 +1,130 @@
+import { CATALOGUE, type ClientName, type MessageEntry } from './catalogue.js';
+import { MEANINGS, type Cause, type Meaning } from './meanings.js';
+import type { Code } from '../codes.js';
+import { PRECEDENCE } from '../precedence.js';
+
+export interface MessageMatch {
+  entry: MessageEntry;
+  meaning: Meaning;
+  /** The text the pattern matched. */
+  matched: string;
+  at: number;
+}
+
+export interface Explanation {
+  recognised: boolean;
+  /** The client named, or the one the message's shape points to. */
+  client?: ClientName;
+  /** Every recognised message in the text, the most telling first. */
+  matches: MessageMatch[];
+  /** The causes, most likely first, each with the sign that tells it from the others. */
+  candidates: Cause[];
+  /** What to run to decide, with the host filled in when the message names one. */
+  check?: string;
+  host?: string;
+  /** When nothing was recognised: the catalogue's messages closest to the text. */
+  closest: MessageEntry[];
+}
+
+/** Text past this is not read: an error message is short, a pasted log may not be. */
+const MAX_TEXT = 256 * 1024;
+
+const RANK = { decides: 0, narrows: 1, generic: 2 } as const;
+
+const PLACE = new Map(PRECEDENCE.map((p, i) => [p.code, i]));
+
+/** A client's messages have shapes of their own (curl's `(N)`, Python's module paths, Go's `x509:`). */
+const SHAPES: [RegExp, ClientName][] = [
+  [/^curl: \(\d+\)/m, 'curl'],
+  [/request:fail|connectSocket:fail/, 'wechat'],
+  [/^node:|code: '[A-Z_]+'|fetch failed|DOMException \[|\bE(?:CONNRESET|CONNREFUSED|HOSTUNREACH|PROTO|NOTFOUND)\b/m, 'node'],
+  [/net::ERR_|\bERR_(?:CONNECTION|CERT|SSL|NAME|EMPTY|TIMED)_/, 'chrome'],
+  [/\b(?:SSL_ERROR_|SEC_ERROR_|PR_[A-Z_]+_ERROR|MOZILLA_PKIX_)/, 'firefox'],
+  [/javax\.net\.ssl|sun\.security|java\.net\./, 'java'],
+  [/\bx509: |\bremote error: tls: |\btls: first record|dial tcp /, 'go'],
+  [/urllib\.error|ssl\.SSL\w*Error|_ssl\.c:|\[Errno \d+\]|requests\.exceptions/, 'python'],
+  // wget links GnuTLS and says so; gnutls-cli speaks in "***" lines and its own phrases.
+  [/^GnuTLS: |^wget: |^ERROR: The certificate of|Unable to establish SSL connection|^failed: |‘[^’]*’/m, 'wget'],
+  [/^\*\*\* |\|<\d+>\||^Could not connect to |^Cannot resolve |^- Status: /m, 'gnutls'],
+  [/:error:[0-9A-F]{8}:|verify error:num=|errno=\d+/, 'openssl'],
+];
+
+/** Host names a message may carry: in a URL, in quotes, after "host". */
+const HOST_PATTERNS = [
+  /https?:\/\/([a-z0-9.-]+\.[a-z]{2,})/i,
+  /wss?:\/\/([a-z0-9.-]+\.[a-z]{2,})/i,
+  /(?:host name|hostname|resolve host|Failed to connect to|valid for '?)\s*[:'‘"]?\s*([a-z0-9-]+(?:\.[a-z0-9-]+)+)/i,
+  /[‘'"]([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})[’'"]/i,
+];
+
+export function guessClient(text: string): ClientName | undefined {
+  return SHAPES.find(([re]) => re.test(text))?.[1];
+}
+
+/**
+ * What an error message means: every catalogue pattern it holds, ranked (a message that
+ * decides the cause before one that narrows it, before a client's catch-all; then by the
+ * engine's precedence; then in the order they appear), and the causes they point to, merged in
+ * that order.
+ */
+export function explain(input: string, client?: ClientName): Explanation {
+  const text = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
+  const shaped = client ?? guessClient(text);
+  const find = (entries: MessageEntry[]) =>
+    entries.flatMap((entry) => {
+      const m = entry.pattern.exec(text);
+      return m ? [{ entry, meaning: MEANINGS[entry.meaning], matched: m[0], at: m.index }] : [];
+    });
+  // A named client's own messages first; if none of them is in the text, any client's.
+  let matches = client ? find(CATALOGUE.filter((e) => e.clients.includes(client))) : [];
+  if (matches.length === 0) matches = find(CATALOGUE);
+  // Two messages equally sure (an expired certificate for another name prints both) are ranked
+  // as the engine ranks their findings; then in the order they were printed.
+  const place = (m: MessageMatch) => PLACE.get(m.meaning.causes[0].code) ?? PLACE.size;
+  matches.sort((a, b) => RANK[a.meaning.certainty] - RANK[b.meaning.certainty] || place(a) - place(b) || a.at - b.at);
+  // Two patterns of one meaning found in one text say it once.
+  const seen = new Set<string>();
+  matches = matches.filter((m) => !seen.has(m.entry.meaning) && seen.add(m.entry.meaning));
+  const candidates: Cause[] = [];
+  for (const m of matches) for (const c of m.meaning.causes) if (!candidates.some((x) => x.code === c.code)) candidates.push(c);
+  const host = HOST_PATTERNS.map((re) => re.exec(text)?.[1]).find((h) => h && !/\.(?:c|py|js|h)$/.test(h));
+  const check = matches[0]?.meaning.check.replace(/HOST/g, host ?? 'HOST');
+  return {
+    recognised: matches.length > 0,
+    ...(shaped ? { client: shaped } : {}),
+    matches,
+    candidates,
+    ...(check ? { check } : {}),
+    ...(host ? { host } : {}),
+    closest: matches.length > 0 ? [] : closest(text),
+  };
+}
+
+/** The catalogue's examples that share the most words with the text. */
+function closest(text: string, n = 3): MessageEntry[] {
+  const words = (s: string) => new Set(s.toLowerCase().match(/[a-z]{3,}/g) ?? []);
+  const have = words(text);
+  if (have.size === 0) return [];
+  return CATALOGUE.map((e) => ({ e, score: [...words(e.example)].filter((w) => have.has(w)).length }))
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, n)
+    .map((x) => x.e);
+}
+
+/**
+ * What clients typically print for a diagnosis: the catalogue's examples whose meaning puts the
+ * code first, one per client, messages that decide it first. For reports, so that a pasted
+ * report matches what the user saw.
+ */
+export function typicalMessages(code: Code, max = 3): { client: ClientName; message: string }[] {
+  const out: { client: ClientName; message: string }[] = [];
+  const entries = CATALOGUE.filter((e) => MEANINGS[e.meaning].causes[0].code === code).sort((a, b) => RANK[MEANINGS[a.meaning].certainty] - RANK[MEANINGS[b.meaning].certainty]);
+  for (const e of entries) {
+    const client = guessClient(e.example) ?? e.clients[0];
+    if (out.some((o) => o.client === client)) continue;
+    out.push({ client, message: e.example });
+    if (out.length >= max) break;
+  }
+  return out;
+}

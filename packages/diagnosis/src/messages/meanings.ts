@@ -1,0 +1,307 @@
+import type { Code } from '../codes.js';
+
+/** A cause an error message can come from, and what tells it from the others. */
+export interface Cause {
+  code: Code;
+  sign: string;
+}
+
+/**
+ * What a family of error messages means at the protocol level, the causes it can come from
+ * (most likely first) and how sure the message alone is: `decides` when one cause fits, `narrows`
+ * when a few do, `generic` when the message is a client's catch-all.
+ */
+export interface Meaning {
+  means: string;
+  causes: Cause[];
+  certainty: 'decides' | 'narrows' | 'generic';
+  /** What to run to decide between the causes; HOST is the server's name, URL a URL on it. */
+  check: string;
+}
+
+const PROBE = 'tlsdoctor probe HOST';
+const CAPTURE = "tcpdump -i any -w cap.pcap 'tcp port 443 or icmp or icmp6' while the client fails, then tlsdoctor pcap cap.pcap";
+
+/** The meanings, by name; the catalogue's entries point to them. */
+export const MEANINGS = {
+  reset: {
+    means: 'The TCP connection was reset (RST) during the TLS handshake, before the server answered the ClientHello.',
+    causes: [
+      { code: 'SNI_FILTERED', sign: 'the reset comes right after a ClientHello carrying the name, while the same address answers a hello without it or with another name (ICP-filing enforcement, national or corporate filtering)' },
+      { code: 'RESET_AFTER_CLIENT_HELLO', sign: 'every hello to the address is reset, whatever the name: the server or a load balancer in front of it drops TLS it will not serve' },
+      { code: 'TCP_RESET', sign: 'the reset comes before the ClientHello was sent, or long after' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE}   (its SNI differential sends the same hello with no name and with a neutral one)`,
+  },
+  notTlsAnswer: {
+    means: 'The client read a first record that is not TLS: the server answered the ClientHello with something else.',
+    causes: [
+      { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'the answer is HTTP text ("HTTP/1.1 400 Bad Request"): the port serves plain HTTP (nginx `listen 443;` without `ssl`)' },
+      { code: 'NOT_TLS', sign: 'the answer is another protocol or binary data (SSH, SMTP, a proxy)' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE}   (it quotes the first bytes the server sent)`,
+  },
+  httpAnswer: {
+    means: 'The server answered the ClientHello with HTTP text (a record type of 72 is the "H" of "HTTP").',
+    causes: [{ code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'the port serves plain HTTP: nginx `listen 443;` without `ssl`' }],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  binaryAnswer: {
+    means: 'The server answered the ClientHello with bytes that are not a TLS record and not HTTP.',
+    causes: [
+      { code: 'NOT_TLS', sign: 'another protocol listens on the port' },
+      { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'an HTTP server behind a proxy that mangles the answer' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  connectTimeout: {
+    means: 'The TCP connection was never set up: the SYN got no answer within the time allowed.',
+    causes: [
+      { code: 'TCP_TIMEOUT', sign: 'no SYN-ACK: a firewall or security group drops the SYN, or the address is wrong' },
+      { code: 'NO_SERVER_HELLO', sign: 'the client counts the whole request: TCP connected but the ServerHello never came' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE}   (it times TCP and TLS separately)`,
+  },
+  anyTimeout: {
+    means: 'The request ran out of time; the message does not say whether TCP or TLS was waiting.',
+    causes: [
+      { code: 'TCP_TIMEOUT', sign: 'the SYN got no answer (a security group that never opened 443)' },
+      { code: 'NO_SERVER_HELLO', sign: 'TCP connected but the server never answered the ClientHello' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE}   (it times TCP and TLS separately)`,
+  },
+  handshakeTimeout: {
+    means: 'TCP connected, but the TLS handshake did not finish in time: the ServerHello never came.',
+    causes: [
+      { code: 'NO_SERVER_HELLO', sign: 'the server (or something in front of it) reads the ClientHello and says nothing, or sends records without a ServerHello' },
+      { code: 'SNI_FILTERED', sign: 'the silence comes only with the real name: a filter that drops instead of resetting' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  refused: {
+    means: 'The SYN was answered by a reset: nothing listens on that port at that address.',
+    causes: [
+      { code: 'TCP_REFUSED', sign: 'the service is down, listens on another port or address, or a firewall rejects with a reset' },
+    ],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  unreachable: {
+    means: 'An ICMP error answered the SYN: a router or the host says the address cannot be reached, or refuses it by policy.',
+    causes: [
+      { code: 'TCP_UNREACHABLE', sign: 'a firewall REJECT (ICMP administratively prohibited), a missing route, or a host that is down' },
+    ],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  couldNotConnect: {
+    means: 'TCP could not connect; the message does not say how the connection failed.',
+    causes: [
+      { code: 'TCP_REFUSED', sign: 'a reset answered the SYN: nothing listens on the port' },
+      { code: 'TCP_UNREACHABLE', sign: 'an ICMP error answered the SYN: a firewall REJECT or no route' },
+      { code: 'TCP_TIMEOUT', sign: 'nothing answered the SYN' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  dns: {
+    means: 'The name did not resolve to an address: no TLS was attempted.',
+    causes: [
+      { code: 'DNS_NO_ADDRESS', sign: 'the resolver answered that the name has no address (NXDOMAIN or no A/AAAA record)' },
+      { code: 'DNS_ERROR', sign: 'the resolver failed or timed out' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  certExpired: {
+    means: "The server's certificate (or one in its chain) is past its notAfter date at the client's clock.",
+    causes: [
+      { code: 'CERT_EXPIRED', sign: 'notAfter is in the past: renew it and reload the server' },
+      { code: 'CERT_HOSTNAME_MISMATCH', sign: 'the expired certificate is also for another name: clients check dates first, so a renewal with the same names would still fail' },
+    ],
+    certainty: 'decides',
+    check: `${PROBE}   (it reads the chain, checks dates and names)`,
+  },
+  certNotYetValid: {
+    means: "The server's certificate starts in the future at the client's clock.",
+    causes: [{ code: 'CERT_NOT_YET_VALID', sign: "notBefore is in the future: the certificate was issued for later, or the client's clock is behind" }],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  certName: {
+    means: "The certificate's subjectAltNames do not include the name the client asked for.",
+    causes: [
+      { code: 'CERT_HOSTNAME_MISMATCH', sign: 'the server sends a certificate for another name: the wrong `server_name` block, a default certificate, or a name missing from the certificate' },
+    ],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  selfSigned: {
+    means: 'The server sent a certificate signed by its own key, which the client does not trust.',
+    causes: [
+      { code: 'CERT_SELF_SIGNED', sign: 'a single self-signed certificate: a default or test certificate left in place' },
+      { code: 'CERT_UNTRUSTED', sign: 'a self-signed root at the end of the chain: a private CA the client lacks' },
+    ],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  unknownIssuer: {
+    means: "The client could not build a path from the server's certificate to a root it trusts.",
+    causes: [
+      { code: 'CERT_CHAIN_INCOMPLETE', sign: 'the server sends the leaf without its intermediate (nginx `ssl_certificate` pointing to cert.pem instead of fullchain.pem)' },
+      { code: 'CERT_SELF_SIGNED', sign: 'the leaf signed itself' },
+      { code: 'CERT_UNTRUSTED', sign: 'the chain ends at a root the client does not trust (a private CA)' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE}   (it lists the certificates the server sent and which issuer is missing)`,
+  },
+  untrustedRoot: {
+    means: 'The chain ends at a certificate authority the client does not trust.',
+    causes: [
+      { code: 'CERT_UNTRUSTED', sign: 'a private CA or a root the client lacks' },
+      { code: 'CERT_CHAIN_INCOMPLETE', sign: 'the intermediate is missing, so the client never reaches a known root' },
+      { code: 'CERT_SELF_SIGNED', sign: 'the leaf signed itself' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  certGeneric: {
+    means: "The client rejected the server's certificate; this message does not say why.",
+    causes: [
+      { code: 'CERT_CHAIN_INCOMPLETE', sign: 'the intermediate is missing (the most common cause on fresh deployments)' },
+      { code: 'CERT_EXPIRED', sign: 'the certificate is past its date' },
+      { code: 'CERT_HOSTNAME_MISMATCH', sign: 'the certificate is for another name' },
+      { code: 'CERT_SELF_SIGNED', sign: 'a self-signed certificate' },
+      { code: 'CERT_UNTRUSTED', sign: 'a CA the client does not trust' },
+      { code: 'CERT_NOT_YET_VALID', sign: 'a certificate that starts in the future' },
+    ],
+    certainty: 'generic',
+    check: PROBE,
+  },
+  versionAlert: {
+    means: 'The server answered with a protocol_version alert: it supports none of the TLS versions the client offered.',
+    causes: [
+      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'the server only speaks TLS 1.0/1.1 (or only 1.3 to a 1.2 client)' },
+      { code: 'SERVER_TLS_CONFIG_UNUSABLE', sign: 'the configured versions are ones its TLS library refuses to run' },
+    ],
+    certainty: 'decides',
+    check: `${PROBE}   (it tries each version on its own)`,
+  },
+  legacySignature: {
+    means: "The server signed its key exchange with SHA-1 or MD5, as only TLS 1.0/1.1 servers do; OpenSSL 3's default security level refuses it.",
+    causes: [
+      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'the server speaks only TLS 1.0 or 1.1' },
+      { code: 'DEPRECATED_PROTOCOL', sign: 'the server prefers an old version although it has a newer one' },
+    ],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  internalErrorAlert: {
+    means: "The server answered the ClientHello with an internal_error alert: its TLS library failed on its own side.",
+    causes: [
+      { code: 'SERVER_TLS_CONFIG_UNUSABLE', sign: 'it answers every hello so: a configuration its library will not run (`ssl_protocols TLSv1;` on OpenSSL 3)' },
+      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'the only versions it is configured for are ones the client does not offer or its library refuses' },
+      { code: 'TLS_ALERT', sign: 'only some hellos get it: a key or certificate problem in the server, in its error log' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  handshakeFailureAlert: {
+    means: 'The server answered with a handshake_failure alert: it found nothing in the ClientHello it accepts.',
+    causes: [
+      { code: 'NO_SHARED_CIPHER', sign: 'no cipher suite (or group, or signature algorithm) in common' },
+      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'old servers send handshake_failure instead of protocol_version' },
+      { code: 'CLIENT_ABORTED', sign: 'the server requires a client certificate (mutual TLS)' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE} --ciphers   (it lists what each version accepts)`,
+  },
+  cipherMismatch: {
+    means: 'The client and the server have no cipher suite or version in common.',
+    causes: [
+      { code: 'NO_SHARED_CIPHER', sign: 'the versions match but no suite does' },
+      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'no version in common' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE} --ciphers`,
+  },
+  unexpectedHandshake: {
+    means: 'The server sent handshake records the client did not expect: no proper ServerHello.',
+    causes: [
+      { code: 'NO_SERVER_HELLO', sign: 'records arrive but never a ServerHello: a broken or hostile server' },
+      { code: 'NOT_TLS', sign: 'something else that looks like TLS records' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  closedEarly: {
+    means: 'The server (or something in front of it) closed the connection during the handshake, with no alert.',
+    causes: [
+      { code: 'SNI_FILTERED', sign: 'it happens only with the real name' },
+      { code: 'RESET_AFTER_CLIENT_HELLO', sign: 'it happens to every hello to the address' },
+      { code: 'NO_SHARED_CIPHER', sign: 'some servers close instead of sending handshake_failure' },
+      { code: 'NO_SERVER_HELLO', sign: 'the server closes without a word after reading the hello' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  sslGeneric: {
+    means: 'The client could not set up TLS; this line is its catch-all and names no cause.',
+    causes: [
+      { code: 'NO_SERVER_HELLO', sign: 'the server never answered the ClientHello' },
+      { code: 'SNI_FILTERED', sign: 'a reset or silence only with the real name' },
+      { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'the port answers plain HTTP' },
+      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'no version in common' },
+    ],
+    certainty: 'generic',
+    check: PROBE,
+  },
+  websocket: {
+    means: 'The WebSocket upgrade request got an HTTP answer other than 101 Switching Protocols.',
+    causes: [
+      { code: 'WEBSOCKET_UPGRADE_FAILED', sign: 'a 200/400/404 from the backend: the proxy dropped the Upgrade headers or has no location for the path; a 301/302: the URL is redirected, which WebSocket clients do not follow' },
+    ],
+    certainty: 'decides',
+    check: 'tlsdoctor probe https://HOST/PATH --ws /PATH',
+  },
+  domainNotAllowed: {
+    means: "WeChat refused the request before any connection: the domain is not on the mini-program's request domain list.",
+    causes: [{ code: 'DOMAIN_NOT_ALLOWED', sign: 'add the exact domain (and port, if not 443) in the admin console; IP addresses are never allowed' }],
+    certainty: 'decides',
+    check: 'tlsdoctor probe https://HOST/ --profile wechat-miniprogram --allow-list domains.txt',
+  },
+  wechatSsl: {
+    means: 'WeChat could not complete the TLS handshake; the message names no cause.',
+    causes: [
+      { code: 'CERT_CHAIN_INCOMPLETE', sign: 'the intermediate is missing: iOS and Android WeChat fail where desktop browsers that fetch it succeed' },
+      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'the server does not speak TLS 1.2 or later' },
+      { code: 'NO_SHARED_CIPHER', sign: 'no forward-secret suite (iOS requires ECDHE)' },
+      { code: 'CERT_HOSTNAME_MISMATCH', sign: 'the certificate is for another name' },
+      { code: 'SNI_FILTERED', sign: 'the domain has no ICP filing on a mainland China cloud: the provider resets the connection' },
+    ],
+    certainty: 'generic',
+    check: 'tlsdoctor probe https://HOST/ --profile wechat-miniprogram',
+  },
+  chromeProtocol: {
+    means: "Chrome's catch-all for a handshake it could not read: a non-TLS answer, or a reset or close mid-handshake.",
+    causes: [
+      { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'the port answers plain HTTP' },
+      { code: 'NOT_TLS', sign: 'another protocol on the port' },
+      { code: 'SNI_FILTERED', sign: 'a filter that cuts the handshake for this name' },
+      { code: 'NO_SHARED_CIPHER', sign: 'the server refuses all the suites Chrome offers' },
+    ],
+    certainty: 'generic',
+    check: PROBE,
+  },
+} satisfies Record<string, Meaning>;
+
+export type MeaningName = keyof typeof MEANINGS;
+
+export { CAPTURE as CAPTURE_RECIPE };
