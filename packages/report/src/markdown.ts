@@ -2,6 +2,7 @@ import { detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, l
 import { summaryLine } from './terminal.js';
 import { ladderFacts, mermaidLadder } from './picture.js';
 import { cipherFacts, cipherMarkdown } from './cipher-view.js';
+import { clientsSay } from './clients-say.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -55,6 +56,8 @@ function section(report: Report, it: ReportItem): string[] {
       out.push('');
     }
     if (d.severity !== 'ok') out.push(`**Fix:** ${d.remedy}`, '');
+    const says = clientsSay(d, (m) => `\`${m}\``);
+    if (says) out.push(`Clients say: ${says}`, '');
   }
   const ciphers = cipherFacts(it);
   if (ciphers) out.push(...cipherMarkdown(ciphers));

@@ -3,6 +3,7 @@ import { detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, l
 import { bold, paint } from './style.js';
 import { ladderFacts, textLadder } from './picture.js';
 import { cipherFacts, cipherLines } from './cipher-view.js';
+import { clientsSay } from './clients-say.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -122,6 +123,8 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
       lines.push(`  ${paint(d.code, d.severity, c)}: ${d.title}`);
       for (const e of d.evidence) lines.push(`    - ${e}`);
       if (d.severity !== 'ok') lines.push(`    Fix: ${d.remedy}`);
+      const says = clientsSay(d);
+      if (says) lines.push(`    Clients say: ${says}`);
     }
     if (ciphers) lines.push('  cipher suites (--ciphers):', ...cipherLines(ciphers).map((l) => `    ${l}`));
     if (opts.verbose) lines.push(...verboseFacts(it));

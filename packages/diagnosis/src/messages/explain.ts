@@ -1,4 +1,4 @@
-import { CATALOGUE, type ClientName, type MessageEntry } from './catalogue.js';
+import { CATALOGUE, CLIENTS, type ClientName, type MessageEntry } from './catalogue.js';
 import { MEANINGS, type Cause, type Meaning } from './meanings.js';
 import type { Code } from '../codes.js';
 import { PRECEDENCE } from '../precedence.js';
@@ -30,6 +30,9 @@ export interface Explanation {
 const MAX_TEXT = 256 * 1024;
 
 const RANK = { decides: 0, narrows: 1, generic: 2 } as const;
+
+/** The clients whose messages people paste most, first. */
+const FAMILIAR: ClientName[] = ['curl', 'chrome', 'firefox', 'node', 'python', 'go', 'java', 'wechat', 'wget', 'openssl', 'gnutls'];
 
 const PLACE = new Map(PRECEDENCE.map((p, i) => [p.code, i]));
 
@@ -113,13 +116,15 @@ function closest(text: string, n = 3): MessageEntry[] {
 }
 
 /**
- * What clients typically print for a diagnosis: the catalogue's examples whose meaning puts the
- * code first, one per client, messages that decide it first. For reports, so that a pasted
+ * What clients typically print for a diagnosis: the catalogue's examples whose meaning lists the
+ * code (where it is the first cause before where it is a later one; the clients people use most
+ * first; never a client's catch-all), one per client. For reports, so that a pasted
  * report matches what the user saw.
  */
 export function typicalMessages(code: Code, max = 3): { client: ClientName; message: string }[] {
+  const rank = (e: MessageEntry) => MEANINGS[e.meaning].causes.findIndex((c) => c.code === code) * CLIENTS.length + FAMILIAR.indexOf(guessClient(e.example) ?? e.clients[0]);
+  const entries = CATALOGUE.filter((e) => MEANINGS[e.meaning].certainty !== 'generic' && MEANINGS[e.meaning].causes.some((c) => c.code === code)).sort((a, b) => rank(a) - rank(b));
   const out: { client: ClientName; message: string }[] = [];
-  const entries = CATALOGUE.filter((e) => MEANINGS[e.meaning].causes[0].code === code).sort((a, b) => RANK[MEANINGS[a.meaning].certainty] - RANK[MEANINGS[b.meaning].certainty]);
   for (const e of entries) {
     const client = guessClient(e.example) ?? e.clients[0];
     if (out.some((o) => o.client === client)) continue;
