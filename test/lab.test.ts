@@ -308,6 +308,18 @@ describe.skipIf(!!why)('failure lab', () => {
     }
   }, 240_000);
 
+  it.each([
+    // [message, target, the cause the probe must confirm, first]
+    ['curl: (35) Recv failure: Connection reset by peer', 'blocked.lab.test', 'SNI_FILTERED'],
+    ['curl: (60) SSL certificate problem: certificate has expired', 'https://expiredwrong.lab.test/', 'CERT_HOSTNAME_MISMATCH'],
+    ["curl: (7) Failed to connect to rejected.lab.test port 443 after 0 ms: Couldn't connect to server", 'rejected.lab.test', 'TCP_UNREACHABLE'],
+  ])('explain %j --probe %s confirms %s', (message, target, cause) => {
+    const r = spawnSync('ip', ['netns', 'exec', NS.client, process.execPath, CLI, 'explain', message, '--probe', target, '--ca', labPaths().root, '--timeout', '2', '--format', 'json'], { encoding: 'utf8', timeout: 60_000 });
+    const j = JSON.parse(r.stdout);
+    expect(j.probe.confirmed).toContain(cause);
+    expect(j.candidates.map((c: any) => c.code)).toContain(cause);
+  });
+
   describe('tlsdoctor pcap on the lab\'s own recordings, made now', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-rec-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
