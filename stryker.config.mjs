@@ -5,7 +5,9 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  mutate: ['packages/diagnosis/src/**/*.ts', '!packages/diagnosis/src/**/*.test.ts', '!packages/diagnosis/src/**/*.fixtures.ts', '!packages/diagnosis/src/index.ts'],
+  // The message catalogue and its meanings are data (patterns, texts), checked against what real
+  // clients printed (explain.test.ts); explain.ts, the logic that ranks them, is mutated.
+  mutate: ['packages/diagnosis/src/**/*.ts', '!packages/diagnosis/src/**/*.test.ts', '!packages/diagnosis/src/**/*.fixtures.ts', '!packages/diagnosis/src/index.ts', '!packages/diagnosis/src/messages/catalogue.ts', '!packages/diagnosis/src/messages/meanings.ts', '!packages/diagnosis/src/messages/index.ts'],
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

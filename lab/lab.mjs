@@ -71,7 +71,9 @@ function nginxConfig(pki) {
     ssl_certificate_key ${leaf.key};
     ssl_protocols ${s.protocols};
     ssl_ciphers ${s.ciphers ?? (s.protocols === 'TLSv1' ? 'DEFAULT:@SECLEVEL=0' : 'HIGH:!aNULL')};
-    ${s.hsts ? 'add_header Strict-Transport-Security "max-age=31536000" always;' : ''}`;
+    ${s.hsts ? 'add_header Strict-Transport-Security "max-age=31536000" always;' : ''}${s.clientCert ? `
+    ssl_verify_client on;
+    ssl_client_certificate ${pki.root};` : ''}`;
     const ws = s.websocket
       ? `
     location /ws { proxy_pass http://127.0.0.1:9001; proxy_http_version 1.1;

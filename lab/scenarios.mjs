@@ -66,6 +66,12 @@ export const SCENARIOS = [
   // ssl_protocols TLSv1 at OpenSSL 3's default security level, which forbids TLS 1.0.
   { host: 'tls10strict.lab.test', v4: '198.18.2.31', kind: 'nginx', cert: 'good', protocols: 'TLSv1', ciphers: 'HIGH:!aNULL', redirect: true,
     expect: { probe: 'PROTOCOL_VERSION_MISMATCH', probeAlso: ['SERVER_TLS_CONFIG_UNUSABLE'] } },
+  // Mutual TLS required (nginx ssl_verify_client on): the handshake completes without a client
+  // certificate and nginx answers every request with 400 "No required SSL certificate was sent".
+  { host: 'mtls12.lab.test', v4: '198.18.2.33', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2', clientCert: true, redirect: true,
+    expect: { probe: 'CLIENT_CERT_REQUIRED', pcap: 'HANDSHAKE_OK' } },
+  { host: 'mtls.lab.test', v4: '198.18.2.34', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', clientCert: true, redirect: true,
+    expect: { probe: 'CLIENT_CERT_REQUIRED' } },
   // No A record: the lab's resolver answers NXDOMAIN for every name not in the hosts file.
   { host: 'nxdomain.lab.test', kind: 'dns-only', expect: { probe: 'DNS_NO_ADDRESS' } },
 ];

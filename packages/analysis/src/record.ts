@@ -71,6 +71,8 @@ export interface ConnectionRecord {
   chain?: ChainCheck;
   serverKeyExchange?: ServerKeyExchange;
   certificateRequested: boolean;
+  /** The certificates in the client's Certificate message (0: an empty one, the answer of a client that has none); absent when it sent none. */
+  clientCertificates?: number;
   messages: MessageSeen[];
   alerts: AlertSeen[];
   /** When each side began to encrypt. */
@@ -132,6 +134,7 @@ export class Connection implements ConnectionRecord {
     this.chain = undefined;
     this.serverKeyExchange = undefined;
     this.certificateRequested = false;
+    this.clientCertificates = undefined;
     this.messages = [];
     this.alerts = NONE;
     this.encryptedFrom = [undefined, undefined];

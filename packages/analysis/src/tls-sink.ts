@@ -147,6 +147,12 @@ export class TlsConnectionSink implements StreamSink {
           }
         } else if (ev.msgType === HandshakeType.CertificateRequest && dir === 1) {
           r.certificateRequested = true;
+        } else if (ev.msgType === HandshakeType.Certificate && dir === 0 && r.clientCertificates === undefined) {
+          try {
+            r.clientCertificates = parseCertificate(ev.body, r.version ?? Version.TLS12, ev.offset + 4).certificates.length;
+          } catch (e) {
+            r.parseErrors = appended(r.parseErrors, { from, message: `Certificate: ${(e as Error).message}`, offset: ev.offset });
+          }
         }
         return;
       }

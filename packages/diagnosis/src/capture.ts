@@ -4,6 +4,7 @@ import type { Finding } from './finding.js';
 import { judgeCaptureAlerts } from './judges/alerts.js';
 import { judgeCaptureCertificate } from './judges/certificate.js';
 import { judgeCaptureCiphers } from './judges/ciphers.js';
+import { judgeCaptureClientCert } from './judges/client-cert.js';
 import { captureGate, judgeCaptureCoverage, unfinished } from './judges/coverage.js';
 import { judgeCaptureHandshake } from './judges/handshake.js';
 import { judgeCaptureServerAnswer } from './judges/server-answer.js';
@@ -25,6 +26,7 @@ export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Fi
     ...judgeCaptureVersions(r),
     ...judgeCaptureCiphers(r),
     ...judgeCaptureCertificate(r),
+    ...judgeCaptureClientCert(r),
   ];
   // An alert cited by a finding above is that finding's evidence; only the rest is TLS_ALERT.
   found.push(...judgeCaptureAlerts(r, found));

@@ -2,6 +2,7 @@ import { findingsOf, type CodeInfo } from './finding.js';
 import { ALERT_CODES } from './judges/alerts.js';
 import { CERTIFICATE_CODES } from './judges/certificate.js';
 import { CIPHER_CODES } from './judges/ciphers.js';
+import { CLIENT_CERT_CODES } from './judges/client-cert.js';
 import { COVERAGE_CODES } from './judges/coverage.js';
 import { RESOLVER_CODES } from './judges/dns.js';
 import { HANDSHAKE_CODES } from './judges/handshake.js';
@@ -22,6 +23,7 @@ export const CODES = {
   ...VERSION_CODES,
   ...CIPHER_CODES,
   ...CERTIFICATE_CODES,
+  ...CLIENT_CERT_CODES,
   ...ALERT_CODES,
   ...HANDSHAKE_CODES,
   ...HTTP_CODES,
@@ -39,6 +41,7 @@ export const FAMILIES: Readonly<Record<string, Record<string, CodeInfo>>> = {
   versions: VERSION_CODES,
   ciphers: CIPHER_CODES,
   certificate: CERTIFICATE_CODES,
+  'client certificate': CLIENT_CERT_CODES,
   alerts: ALERT_CODES,
   handshake: HANDSHAKE_CODES,
   http: HTTP_CODES,

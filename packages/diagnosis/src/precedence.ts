@@ -28,6 +28,7 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'CERT_CHAIN_INCOMPLETE', why: 'a server setting: the certificate is fine once its intermediate is sent' },
   { code: 'CERT_EXPIRED', why: 'a renewal with the same names fixes it' },
   { code: 'CERT_NOT_YET_VALID', why: 'a clock, or waiting, fixes it' },
+  { code: 'CLIENT_CERT_REQUIRED', why: "the server refuses the client: asked only once the server's own certificate was accepted" },
   { code: 'TLS_ALERT', why: 'an alert no specific judge explains: named, but its cause is the sender\'s' },
   { code: 'CLIENT_ABORTED', why: 'the client left without a readable reason: the weakest of the failures' },
   { code: 'WEBSOCKET_UPGRADE_FAILED', why: 'TLS works; the failure is above it' },
@@ -38,5 +39,6 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'HTTP_NO_REDIRECT', why: 'a warning about port 80, not about TLS' },
   { code: 'HTTP_PORT_CLOSED', why: 'information: only typed-in http:// addresses are affected' },
   { code: 'HSTS_MISSING', why: 'information: a hardening step' },
+  { code: 'CLIENT_CERT_REQUESTED', why: 'information: the server asked and went on without one' },
   { code: 'CAPTURE_PARTIAL', why: 'information about the capture, after every verdict it allows (alone when the capture holds neither the SYN nor the ClientHello)' },
 ];

@@ -4,6 +4,7 @@ import type { Finding } from './finding.js';
 import { judgeProbeAlerts } from './judges/alerts.js';
 import { judgeProbeCertificate } from './judges/certificate.js';
 import { judgeProbeCiphers } from './judges/ciphers.js';
+import { judgeProbeClientCert } from './judges/client-cert.js';
 import { judgeProbeDns } from './judges/dns.js';
 import { judgeProbeHandshake } from './judges/handshake.js';
 import { judgeProbeHsts, judgeProbeRedirect, judgeProbeWebSocket } from './judges/http.js';
@@ -24,6 +25,7 @@ export function diagnoseProbe(r: ProbeRecord, now = Date.now()): Finding[] {
   found.push(...judgeProbeAlerts(r, found.some((f) => f.severity === 'error')));
   found.push(
     ...judgeProbeCertificate(r, now),
+    ...judgeProbeClientCert(r),
     ...judgeProbeHandshake(r),
     ...judgeProbeWebSocket(r),
     ...judgeProbeRedirect(r),

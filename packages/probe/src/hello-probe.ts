@@ -19,7 +19,7 @@ import { GROUPS, LEGACY_SUITES, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './sui
 
 /** How a server answered one ClientHello. */
 export type HelloOutcome =
-  | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string }
+  | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string; certificateRequested?: boolean }
   | { kind: 'hello-retry'; ms: number; serverHello: ServerHello }
   | { kind: 'alert'; ms: number; alert: Alert }
   | { kind: 'not-tls'; ms: number; description: NonTlsDescription }
@@ -38,8 +38,9 @@ export interface HelloProbeOptions {
   alpn?: string[];
   timeoutMs: number;
   /**
-   * Read on past a TLS 1.2 ServerHello to the ServerKeyExchange, to name the key exchange
-   * (group, DH size, or RSA). TLS 1.3 names it in the ServerHello.
+   * Read on past a TLS 1.2 ServerHello to the end of the server's flight (ServerHelloDone): to
+   * name the key exchange (group, DH size, or RSA; TLS 1.3 names it in the ServerHello) and see
+   * whether the server asks for a client certificate (a CertificateRequest, in clear before 1.3).
    */
   keyExchange?: boolean;
 }
@@ -89,6 +90,7 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
   const ms = () => performance.now() - t0;
   // A TLS 1.2 ServerHello waiting for its key exchange: what is reported if the rest never comes.
   let hello: Extract<HelloOutcome, { kind: 'server-hello' }> | undefined;
+  let sawKeyExchange = false;
   return raceWithTimeout<HelloOutcome>(
     o.timeoutMs,
     () => hello ?? { kind: 'silent', ms: ms(), bytes, records: reader.records, messages },
@@ -103,8 +105,13 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
           if (ev.kind === 'handshake') {
             messages++;
             if (hello) {
-              if (ev.msgType === HandshakeType.ServerKeyExchange) return finish({ ...hello, keyExchange: keyExchangeName(ev.body, hello.serverHello.version) });
-              if (ev.msgType === HandshakeType.ServerHelloDone) return finish({ ...hello, keyExchange: 'RSA' });
+              if (ev.msgType === HandshakeType.ServerKeyExchange) {
+                sawKeyExchange = true;
+                const kx = keyExchangeName(ev.body, hello.serverHello.version);
+                if (kx) hello = { ...hello, keyExchange: kx };
+              } else if (ev.msgType === HandshakeType.CertificateRequest) hello = { ...hello, certificateRequested: true };
+              // No ServerKeyExchange before the end of the flight: the client's RSA key transport.
+              else if (ev.msgType === HandshakeType.ServerHelloDone) return finish(sawKeyExchange ? hello : { ...hello, keyExchange: 'RSA' });
             } else if (ev.serverHello) {
               const sh = ev.serverHello;
               if (sh.isHelloRetryRequest) return finish({ kind: 'hello-retry', ms: ms(), serverHello: sh });

@@ -17,7 +17,15 @@ export interface HstsCheck {
   status?: number;
   header?: string;
   error?: string;
+  /** The server refused the request for want of a client certificate: the status and its words. */
+  clientCertRefusal?: string;
 }
+
+/** What servers answer a request that came without the client certificate they require. */
+const CLIENT_CERT_REFUSAL = /No required SSL certificate was sent|The SSL certificate error|SSL certificate required|client certificate (?:is )?required/i;
+
+/** Body bytes read at most to look for those words (an error page is short). */
+const MAX_ERROR_BODY = 4096;
 
 export interface WebSocketCheck {
   path: string;
@@ -81,9 +89,19 @@ export async function checkHsts(host: string, port: number, address: string, ext
   const agent = pinnedAgent(address, extraCa, timeoutMs);
   try {
     const res = await request(`https://${hostForUrl(host)}:${port}/`, { dispatcher: agent, method: 'GET', signal: AbortSignal.timeout(timeoutMs) } as never);
-    await res.body.dump();
+    let refusal: string | undefined;
+    if (res.statusCode === 400 || res.statusCode === 403 || res.statusCode === 496) {
+      let body = '';
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        body += chunk.toString('latin1');
+        if (body.length >= MAX_ERROR_BODY) break;
+      }
+      const words = CLIENT_CERT_REFUSAL.exec(body)?.[0];
+      if (words) refusal = `HTTP ${res.statusCode} "${words}"`;
+    }
+    await res.body.dump().catch(() => {});
     const h = res.headers['strict-transport-security'];
-    return { status: res.statusCode, header: Array.isArray(h) ? h[0] : h };
+    return { status: res.statusCode, header: Array.isArray(h) ? h[0] : h, ...(refusal ? { clientCertRefusal: refusal } : {}) };
   } catch (e) {
     return { error: (e as Error).message };
   } finally {

@@ -89,8 +89,8 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   const sni = target.isIp ? undefined : target.host;
   const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
-  const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[]) =>
-    probeHello({ address, port: target.port, serverName: serverName ?? undefined, versions, cipherSuites, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs });
+  const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[], keyExchange = false) =>
+    probeHello({ address, port: target.port, serverName: serverName ?? undefined, versions, cipherSuites, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs, keyExchange });
 
   rec.hello = await hello(EVERY_VERSION);
   if (rec.hello.kind === 'connect-failed') return rec;
@@ -111,7 +111,8 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   // The server speaks TLS: versions, the profile's hello, the chain and the HTTP checks at once.
   const jobs: Promise<unknown>[] = [];
   jobs.push(
-    Promise.all(PROBED_VERSIONS.map(async (v) => ({ version: v, outcome: await hello([v], sni, v === Version.TLS13 ? TLS13_SUITES : LEGACY_SUITES) }))).then((r) => {
+    // Each version's whole first flight: below TLS 1.3 it shows the key exchange and a CertificateRequest in clear.
+    Promise.all(PROBED_VERSIONS.map(async (v) => ({ version: v, outcome: await hello([v], sni, v === Version.TLS13 ? TLS13_SUITES : LEGACY_SUITES, true) }))).then((r) => {
       rec.versions = r;
     }),
   );

@@ -34,8 +34,9 @@ export function judgeProbeRedirect(r: ProbeRecord): Finding[] {
   return [finding('HTTP_NO_REDIRECT', [`${where} answered ${x.status}${x.location ? ` with Location ${x.location}` : ' without a redirect'}`])];
 }
 
+/** HSTS on a working https answer; an error page for want of a client certificate says nothing of it. */
 export function judgeProbeHsts(r: ProbeRecord): Finding[] {
-  return r.hsts && !r.hsts.error && !r.hsts.header ? [finding('HSTS_MISSING', [`https://${r.target.host}/ answered ${r.hsts.status} without Strict-Transport-Security`])] : [];
+  return r.hsts && !r.hsts.error && !r.hsts.header && !r.hsts.clientCertRefusal ? [finding('HSTS_MISSING', [`https://${r.target.host}/ answered ${r.hsts.status} without Strict-Transport-Security`])] : [];
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -263,6 +263,21 @@ export const MEANINGS = {
     certainty: 'generic',
     check: PROBE,
   },
+  clientCertRequired: {
+    means: 'The server requires a client certificate (mutual TLS) and the client sent none, or one it does not accept.',
+    causes: [{ code: 'CLIENT_CERT_REQUIRED', sign: 'nginx `ssl_verify_client on` lets the handshake finish and answers 400 "No required SSL certificate was sent"; other servers end the handshake with certificate_required (TLS 1.3) or handshake_failure' }],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  badRequest: {
+    means: 'TLS worked; the server answered the request with 400 Bad Request, which says nothing more by itself.',
+    causes: [
+      { code: 'CLIENT_CERT_REQUIRED', sign: 'the page says "No required SSL certificate was sent": the server requires a client certificate' },
+      { code: 'WEBSOCKET_UPGRADE_FAILED', sign: 'the request was a WebSocket upgrade the proxy did not pass' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE}   (it reads the error page of a request without a client certificate)`,
+  },
   websocket: {
     means: 'The WebSocket upgrade request got an HTTP answer other than 101 Switching Protocols.',
     causes: [

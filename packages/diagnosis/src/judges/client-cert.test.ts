@@ -1,0 +1,112 @@
+// Client certificates: asked for and refused (required), or asked for and done without (requested).
+import { describe, expect, it } from 'vitest';
+import { AlertDescription as A, HandshakeType as H, Version } from '@tlsdoctor/tls-parser-ts';
+import { diagnoseConnection } from '../capture.js';
+import { diagnoseProbe } from '../probe.js';
+import { alert, completedTls12, connection, clientHello, message, NOW_MS, outcome, probeRecord, serverHello, T0, versionProbes } from '../facts.fixtures.js';
+import { judgeCaptureClientCert, judgeProbeClientCert } from './client-cert.js';
+
+const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
+const asked = [message('server', H.ServerHello, 5, 0.003), message('server', H.CertificateRequest, 5, 0.003), message('server', H.ServerHelloDone, 5, 0.003)];
+const withClientCert = (n: number | undefined) => (n === undefined ? {} : { clientCertificates: n });
+const answered = (n: number | undefined) => (n === undefined ? [] : [message('client', H.Certificate, 7, 0.004)]);
+
+/** A TLS 1.2 handshake that stopped at the server's alert after the client's answer. */
+function refused(description: number, clientCerts: number | undefined, from: 'server' | 'client' = 'server') {
+  return connection({
+    clientHello: clientHello(4, 0.002),
+    serverHello: serverHello(5, 0.003),
+    version: Version.TLS12,
+    certificateRequested: true,
+    ...withClientCert(clientCerts),
+    messages: [...asked, ...answered(clientCerts)],
+    alerts: [alert(from, description, 8, 0.005)],
+  });
+}
+
+describe('client certificate, capture', () => {
+  it.each([
+    // [what, record, codes]
+    ['not asked', completedTls12(), []],
+    ['asked, an empty Certificate, handshake_failure', refused(A.HandshakeFailure, 0), ['CLIENT_CERT_REQUIRED']],
+    ['asked, no Certificate at all, certificate_required', refused(A.CertificateRequired, undefined), ['CLIENT_CERT_REQUIRED']],
+    ['asked, one certificate, unknown_ca: not accepted', refused(A.UnknownCA, 1), ['CLIENT_CERT_REQUIRED']],
+    ['asked, bad_certificate', refused(A.BadCertificate, 1), ['CLIENT_CERT_REQUIRED']],
+    ['asked, access_denied', refused(A.AccessDenied, 0), ['CLIENT_CERT_REQUIRED']],
+    ['asked, unsupported_certificate', refused(A.UnsupportedCertificate, 1), ['CLIENT_CERT_REQUIRED']],
+    ['asked, certificate_unknown', refused(A.CertificateUnknown, 1), ['CLIENT_CERT_REQUIRED']],
+    ['asked, an alert of another kind is not this', refused(A.DecodeError, 0), []],
+    ['asked, the client\'s own alert is not the server\'s refusal', refused(A.HandshakeFailure, 0, 'client'), []],
+    ['asked, a warning is not a refusal', connection({ ...refused(A.HandshakeFailure, 0), alerts: [alert('server', A.HandshakeFailure, 8, 0.005, 'warning')] }), []],
+    ['asked, completed with an empty Certificate', completedTls12({ certificateRequested: true, clientCertificates: 0, messages: [...asked, ...answered(0)] }), ['CLIENT_CERT_REQUESTED']],
+    ['asked, completed without a Certificate message', completedTls12({ certificateRequested: true, messages: asked }), ['CLIENT_CERT_REQUESTED']],
+    ['asked, completed with a certificate: nothing to say', completedTls12({ certificateRequested: true, clientCertificates: 1, messages: [...asked, ...answered(1)] }), []],
+    ['asked, not completed and no alert: nothing yet', connection({ clientHello: clientHello(4, 0.002), serverHello: serverHello(5, 0.003), version: Version.TLS12, certificateRequested: true, messages: asked }), []],
+  ])('%s', (_what, r, want) => {
+    expect(codes(judgeCaptureClientCert(r))).toEqual(want);
+  });
+
+  it('an alert before the CertificateRequest is not the answer to it', () => {
+    const r = refused(A.HandshakeFailure, 0);
+    r.messages = [message('server', H.ServerHello, 5, 0.003), message('server', H.CertificateRequest, 9, 0.006)];
+    expect(judgeCaptureClientCert(r)).toEqual([]);
+  });
+
+  it('evidence: the request, the answer, the alert; the alert is not also TLS_ALERT', () => {
+    const [f] = judgeCaptureClientCert(refused(A.HandshakeFailure, 0));
+    expect(f.evidence).toEqual([
+      'CertificateRequest from the server in frame 5 (+3.00 ms)',
+      'the client answered with an empty Certificate in frame 7: it has none to give',
+      'fatal alert Handshake Failure (40) from the server in frame 8 (+5.00 ms)',
+    ]);
+    expect(judgeCaptureClientCert(refused(A.UnknownCA, 2)).at(0)?.evidence[1]).toBe('the client sent 2 certificate(s) in frame 7');
+    expect(judgeCaptureClientCert(refused(A.CertificateRequired, undefined)).at(0)?.evidence[1]).toBe('the client sent no Certificate message');
+    expect(codes(diagnoseConnection(refused(A.HandshakeFailure, 0), { captureEnd: T0 + 10 }))).toEqual(['CLIENT_CERT_REQUIRED']);
+  });
+
+  it('requested only: the handshake is still the primary verdict', () => {
+    const r = completedTls12({ certificateRequested: true, clientCertificates: 0, messages: [...asked, ...answered(0)] });
+    expect(codes(diagnoseConnection(r, { captureEnd: T0 + 10 }))).toEqual(['HANDSHAKE_OK', 'CLIENT_CERT_REQUESTED']);
+  });
+});
+
+describe('client certificate, probe', () => {
+  const requesting = versionProbes([Version.TLS12, Version.TLS13]).map((v) =>
+    v.version === Version.TLS12 && v.outcome.kind === 'server-hello' ? { ...v, outcome: { ...v.outcome, certificateRequested: true } } : v,
+  );
+  const nginx400 = { status: 400, clientCertRefusal: 'HTTP 400 "No required SSL certificate was sent"' };
+  it.each([
+    // [what, record, codes]
+    ['nothing asked', probeRecord(), []],
+    ['asked in the TLS 1.2 flight, refused over HTTP', probeRecord({ versions: requesting, hsts: nginx400 }), ['CLIENT_CERT_REQUIRED']],
+    ['asked in the TLS 1.2 flight only', probeRecord({ versions: requesting, hsts: { status: 200, header: 'max-age=1' } }), ['CLIENT_CERT_REQUESTED']],
+    ['TLS 1.3 only, refused over HTTP', probeRecord({ versions: versionProbes([Version.TLS13]), hsts: nginx400 }), ['CLIENT_CERT_REQUIRED']],
+    ['a request is refused for other reasons', probeRecord({ hsts: { status: 400 } }), []],
+  ])('%s', (_what, r, want) => {
+    expect(codes(judgeProbeClientCert(r))).toEqual(want);
+  });
+
+  it('evidence says where each sign was read', () => {
+    expect(judgeProbeClientCert(probeRecord({ versions: requesting, hsts: nginx400 }))[0].evidence).toEqual([
+      "the server's TLS 1.2 flight carries a CertificateRequest (read in clear by the TLS 1.2 probe)",
+      'after the handshake, a request without a client certificate got: HTTP 400 "No required SSL certificate was sent"',
+    ]);
+    expect(judgeProbeClientCert(probeRecord({ versions: versionProbes([Version.TLS13]), hsts: nginx400 }))[0].evidence).toEqual([
+      'after the handshake, a request without a client certificate got: HTTP 400 "No required SSL certificate was sent"',
+      'TLS 1.3 encrypts the CertificateRequest: the HTTP answer shows the requirement',
+    ]);
+    expect(judgeProbeClientCert(probeRecord({ versions: requesting }))[0].evidence).toEqual([
+      "the server's TLS 1.2 flight carries a CertificateRequest (read in clear by the TLS 1.2 probe)",
+      'the handshake completes without one',
+    ]);
+  });
+
+  it('required: the verdict of the probe, and no HSTS finding about the error page', () => {
+    expect(codes(diagnoseProbe(probeRecord({ versions: requesting, hsts: nginx400 }), NOW_MS))).toEqual(['CLIENT_CERT_REQUIRED']);
+  });
+
+  it('a version probe that did not answer with its own version does not count', () => {
+    const other = versionProbes([Version.TLS13], () => outcome.alert(70));
+    expect(judgeProbeClientCert(probeRecord({ versions: other }))).toEqual([]);
+  });
+});
