@@ -42,7 +42,7 @@ function say(message: string): void {
 }
 
 /** Standard input, named in the report and in messages. */
-export const STDIN = 'stdin';
+const STDIN = 'stdin';
 
 function matchesFilters(it: ReportItem, o: PcapOptions): boolean {
   if (o.failuresOnly && it.outcome !== 'error' && it.outcome !== 'warning') return false;

@@ -126,7 +126,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   const wsPath = o.ws ?? (target.scheme === 'wss' ? target.path : undefined);
   if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, o.extraCa, o.timeoutMs).then((r) => (rec.ws = r)));
   await Promise.all(jobs);
-  if (o.ciphers) rec.ciphers = await scanCiphers(address, target.port, sni, acceptedVersions(rec as ProbeRecord), o.timeoutMs);
+  if (o.ciphers) rec.ciphers = await scanCiphers(address, target.port, sni, acceptedVersions(rec), o.timeoutMs);
   return rec;
 }
 
@@ -143,6 +143,6 @@ export function versionLines(rec: ProbeRecord): string[] {
   });
 }
 
-export function acceptedVersions(rec: ProbeRecord): number[] {
+export function acceptedVersions(rec: Pick<ProbeRecord, 'versions'>): number[] {
   return rec.versions.filter(({ version, outcome }) => outcome.kind === 'server-hello' && outcome.serverHello.version === version).map((v) => v.version);
 }

@@ -1,7 +1,7 @@
 import type { CaptureAnalysis, ConnectionRecord } from '@tlsdoctor/analysis';
 import type { Endpoint } from '@tlsdoctor/capture';
 import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
-import { cipherSuiteName, extensionName, groupName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
+import { cipherSuiteName, extensionName, groupName, hex4, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { ladderOf } from './ladder.js';
 import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 
@@ -73,9 +73,9 @@ export interface Summary {
   worst: Severity;
 }
 
-/** A 16-bit code as JSON writes it: `0x0304`. */
-export function hex4(n: number): string {
-  return `0x${n.toString(16).padStart(4, '0')}`;
+/** A 16-bit registry code as JSON writes it: `0x0304`. */
+export function wireCode(n: number): string {
+  return `0x${hex4(n)}`;
 }
 
 /** `ip:port`, with IPv6 addresses in brackets. */
@@ -225,7 +225,7 @@ export function connectionItem(r: ConnectionRecord, source: string, diagnoses: F
     server: r.server,
     sni: r.sni ?? null,
     version: r.version === undefined ? null : versionName(r.version),
-    versionCode: r.version === undefined ? null : hex4(r.version),
+    versionCode: r.version === undefined ? null : wireCode(r.version),
     cipher: r.cipher === undefined ? null : cipherSuiteName(r.cipher),
     alpn: r.alpn ?? null,
     ja3: withFacts ? r.ja3?.hash ?? null : null,

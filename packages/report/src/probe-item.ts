@@ -1,7 +1,7 @@
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
 import { describeHello, type CipherScan, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
-import { hex4, type ReportItem } from './model.js';
+import { wireCode, type ReportItem } from './model.js';
 import { addCertificate, addDn, addUrlHost, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 
 function hello(o: HelloOutcome | undefined) {
@@ -23,7 +23,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
     server: { ip: r.address ?? '', port: r.target.port },
     sni: r.target.isIp ? null : r.target.host,
     version: version === undefined ? null : versionName(version),
-    versionCode: version === undefined ? null : hex4(version),
+    versionCode: version === undefined ? null : wireCode(version),
     cipher: r.full?.ok ? (r.full.cipher ?? null) : h ? cipherSuiteName(h.cipherSuite) : null,
     alpn: r.full?.ok && r.full.alpn ? r.full.alpn : null,
     ja3: null,
@@ -60,7 +60,7 @@ function cipherFacts(c: CipherScan) {
     versions: Object.fromEntries(
       c.versions.map((v) => [
         versionName(v.version),
-        { order: v.serverOrder === undefined ? null : v.serverOrder ? 'server' : 'client', offered: v.offered, accepted: v.suites.map((s) => ({ suite: cipherSuiteName(s.suite), code: hex4(s.suite), keyExchange: s.keyExchange ?? null })) },
+        { order: v.serverOrder === undefined ? null : v.serverOrder ? 'server' : 'client', offered: v.offered, accepted: v.suites.map((s) => ({ suite: cipherSuiteName(s.suite), code: wireCode(s.suite), keyExchange: s.keyExchange ?? null })) },
       ]),
     ),
     untested: c.untested,
