@@ -41,7 +41,9 @@ export function renderMarkdown(report: Report, limit = 200): string {
   const sections = items.filter((i) => hasDetails(i, false) || cipherFacts(i)).slice(0, detailLimit(limit));
   for (const it of sections) out.push(...section(report, it));
   const failing = itemsWithDetails(listedSummary(report), false);
-  if (sections.length < failing) out.push(`Sections for ${failing - sections.length} more failing ${report.command === 'pcap' ? 'connections' : 'addresses'} left out.`, '');
+  // A healthy address gets a section for its --ciphers list: only failing sections count here.
+  const shownFailing = sections.filter((i) => hasDetails(i, false)).length;
+  if (shownFailing < failing) out.push(`Sections for ${failing - shownFailing} more failing ${report.command === 'pcap' ? 'connections' : 'addresses'} left out.`, '');
   return out.join('\n') + '\n';
 }
 

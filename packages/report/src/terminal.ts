@@ -115,7 +115,8 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     const ciphers = cipherFacts(it);
     if (!hasDetails(it, !!opts.verbose) && !ciphers) continue;
     const show = it.diagnoses.filter((d) => d.severity !== 'ok' || opts.verbose);
-    details++;
+    // A healthy address shown only for its --ciphers list is not one of the detail sections counted.
+    if (hasDetails(it, !!opts.verbose)) details++;
     lines.push('');
     const who = report.command === 'pcap' ? `#${itemLabel(report, it)} ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} ${formatEndpoint(it.server)}`;
     lines.push(bold(who, c));

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { Report, ReportItem } from './model.js';
+import { renderMarkdown } from './markdown.js';
+import { renderTerminal } from './terminal.js';
+
+const ciphers = {
+  versions: {
+    'TLS 1.3': { order: 'client', offered: 5, accepted: [{ suite: 'TLS_AES_128_GCM_SHA256', code: '0x1301', keyExchange: 'x25519' }, { suite: 'TLS_AES_256_GCM_SHA384', code: '0x1302', keyExchange: 'x25519' }] },
+    'TLS 1.2': { order: null, offered: 282, accepted: [] },
+  },
+  untested: { count: 132, kinds: ['PSK', 'SRP'] },
+};
+
+function item(id: number, ok: boolean): ReportItem {
+  return {
+    id, source: `t${id}.example`, server: { ip: `192.0.2.${id}`, port: 443 }, sni: null, version: 'TLS 1.3', versionCode: '0x0304', cipher: null, alpn: null, ja3: null, ja3s: null, ja4: null,
+    outcome: ok ? 'ok' : 'error',
+    diagnoses: [{ code: ok ? 'HANDSHAKE_OK' : 'TCP_REFUSED', severity: ok ? 'ok' : 'error', title: 't', evidence: [], remedy: 'r' }],
+    facts: ok ? { ciphers } : {},
+  };
+}
+
+function report(items: ReportItem[]): Report {
+  const error = items.filter((i) => i.outcome === 'error').length;
+  return { schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0' }, command: 'probe', generatedAt: '', input: { targets: [] }, summary: { total: items.length, bySeverity: { error, warning: 0, info: 0, ok: items.length - error }, byCode: {}, worst: error ? 'error' : 'ok' }, targets: items };
+}
+
+describe('--ciphers in table and Markdown reports', () => {
+  it('a healthy address shows its suites per version, with order and key exchange', () => {
+    const out = renderTerminal(report([item(1, true)]), { color: false, verbose: false });
+    expect(out).toContain('TLS 1.3: 2 of 5 registry suites accepted, the server follows the client\'s order');
+    expect(out).toContain(' 1. TLS_AES_128_GCM_SHA256 (x25519)');
+    expect(out).toContain('TLS 1.2: 0 of 282 registry suites accepted');
+    expect(out).toContain('(132 registry suites not offered: PSK, SRP suites need credentials a probe does not have)');
+    const md = renderMarkdown(report([item(1, true)]));
+    expect(md).toContain('| 2 | TLS_AES_256_GCM_SHA384 | 0x1302 | x25519 |');
+  });
+
+  it('a healthy address shown for its suites does not hide a failing one from the count of sections left out', () => {
+    // A row limit of 1 still shows 20 detail sections (the floor): 21 failures leave one out.
+    const items = [item(0, true), ...Array.from({ length: 21 }, (_, i) => item(i + 1, false))];
+    const out = renderTerminal(report(items), { color: false, verbose: false, limit: 1 });
+    // The healthy one and 20 failing ones (the limit's floor), then the one left out.
+    expect(out.match(/^t\d+\.example 192\.0\.2\.\d+:443$/gm)).toHaveLength(21);
+    expect(out).toMatch(/details of 1 more address\(s\) left out/);
+    expect(renderMarkdown(report(items), 1)).toMatch(/Sections for 2 more failing addresses left out/);
+  });
+});
