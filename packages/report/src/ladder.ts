@@ -70,6 +70,8 @@ export function ladderOf(r: ConnectionRecord): Ladder {
     }
     if (p.flags & TcpFlag.FIN) steps.push({ atMs: ms(p.time), frame: p.frame, from, what: 'FIN' });
   }
+  // Segments of a ClientHello whose last segment lies past the packets kept: shown as they are.
+  for (const p of pending) steps.push({ atMs: ms(p.time), frame: p.frame, from: 'client', what: `data, ${p.len} bytes (part of the ClientHello)` });
   // What lies past the first packets the tracker keeps: messages, alerts, resets, the end.
   for (const [frame, names] of named) {
     if (seen.has(frame)) continue;
