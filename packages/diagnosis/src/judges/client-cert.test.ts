@@ -110,3 +110,49 @@ describe('client certificate, probe', () => {
     expect(judgeProbeClientCert(probeRecord({ versions: other }))).toEqual([]);
   });
 });
+
+describe('client certificate, the edges of the evidence', () => {
+  it('the client\'s answer is its own Certificate message, not the server\'s', () => {
+    const r = refused(A.HandshakeFailure, 0);
+    r.messages = [...asked, message('server', H.Certificate, 5, 0.003)];
+    expect(judgeCaptureClientCert(r)[0].evidence[1]).toBe('the client sent no Certificate message');
+  });
+
+  it('a CertificateRequest the message list lost is still named', () => {
+    const r = refused(A.HandshakeFailure, 0);
+    r.messages = [message('server', H.ServerHello, 5, 0.003), ...answered(0)];
+    expect(judgeCaptureClientCert(r)[0].evidence[0]).toBe('the server sent a CertificateRequest');
+  });
+
+  it('the request is found among earlier server messages of the same flight', () => {
+    const r = refused(A.HandshakeFailure, 0);
+    r.messages = [message('server', H.ServerHello, 4, 0.002), message('server', H.CertificateRequest, 6, 0.0035), ...answered(0)];
+    expect(judgeCaptureClientCert(r)[0].evidence[0]).toBe('CertificateRequest from the server in frame 6 (+3.50 ms)');
+    // An alert in the request's own frame answers it too.
+    r.alerts = [alert('server', A.HandshakeFailure, 6, 0.0036)];
+    expect(codes(judgeCaptureClientCert(r))).toEqual(['CLIENT_CERT_REQUIRED']);
+  });
+
+  it('requested: the evidence in full', () => {
+    const r = completedTls12({ certificateRequested: true, clientCertificates: 0, messages: [...asked, ...answered(0)] });
+    expect(judgeCaptureClientCert(r)[0].evidence).toEqual([
+      'CertificateRequest from the server in frame 5 (+3.00 ms)',
+      'the client answered with an empty Certificate in frame 7: it has none to give',
+      'the handshake completed without a client certificate',
+    ]);
+  });
+
+  it('a refusal over HTTP after a TLS 1.2 handshake does not claim TLS 1.3', () => {
+    const r = probeRecord({ versions: versionProbes([Version.TLS12]), full: { ...probeRecord().full!, version: Version.TLS12 }, hsts: { status: 400, clientCertRefusal: 'HTTP 400 "x"' } });
+    expect(judgeProbeClientCert(r)[0].evidence).toEqual(['after the handshake, a request without a client certificate got: HTTP 400 "x"']);
+  });
+
+  it('the codes say what to change', () => {
+    const [req] = judgeCaptureClientCert(refused(A.HandshakeFailure, 0));
+    expect(req.title).toBe('The server requires a client certificate');
+    expect(req.remedy).toMatch(/curl `--cert client\.pem --key client\.key`.*nginx: `ssl_verify_client optional;` or `off;`/);
+    const [only] = judgeCaptureClientCert(completedTls12({ certificateRequested: true, messages: asked }));
+    expect(only.title).toBe('The server asked for a client certificate and got none');
+    expect(only.remedy).toMatch(/nginx `ssl_verify_client on;`.*"400 No required SSL certificate was sent"/);
+  });
+});

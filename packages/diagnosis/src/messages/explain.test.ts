@@ -122,3 +122,124 @@ describe('explain, edges', () => {
     expect(e.matches.map((m) => m.entry.id)).toEqual(['name', 'expired']);
   });
 });
+
+describe('explain, the parts that rank and name', () => {
+  it.each([
+    // [text, client guessed]
+    ['curl: (6) Could not resolve host: a.example', 'curl'],
+    ['request:fail ssl hand shake error', 'wechat'],
+    ['connectSocket:fail', 'wechat'],
+    ["TypeError: fetch failed\n  [cause]: Error: read ECONNRESET", 'node'],
+    ["  code: 'CERT_HAS_EXPIRED'", 'node'],
+    ['DOMException [TimeoutError]: The operation was aborted due to timeout', 'node'],
+    ['net::ERR_CERT_AUTHORITY_INVALID', 'chrome'],
+    ['ERR_SSL_PROTOCOL_ERROR', 'chrome'],
+    ['SEC_ERROR_UNKNOWN_ISSUER', 'firefox'],
+    ['PR_END_OF_FILE_ERROR', 'firefox'],
+    ['javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException', 'java'],
+    ['x509: certificate signed by unknown authority', 'go'],
+    ['remote error: tls: handshake failure', 'go'],
+    ['ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:1006)', 'python'],
+    ['OSError: [Errno 113] No route to host', 'python'],
+    ['GnuTLS: Error in the pull function.', 'wget'],
+    ['wget: unable to resolve host address ‘a.example’', 'wget'],
+    ['2026-12-01 03:56:58 ERROR 400: Bad Request.', 'wget'],
+    ['*** Fatal error: Error in the certificate.', 'gnutls'],
+    ['|<1>| Received record packet of unknown type 72', 'gnutls'],
+    ['Could not connect to 203.0.113.7:443: Connection refused', 'gnutls'],
+    ['- Status: The certificate is NOT trusted.', 'gnutls'],
+    ['40E7:error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed', 'openssl'],
+    ['verify error:num=10:certificate has expired', 'openssl'],
+    ['write:errno=104', 'openssl'],
+  ])('the shape of %j is %s', (text, client) => {
+    expect(guessClient(text)).toBe(client);
+  });
+
+  it.each([
+    // Shapes that hold only at the start of a line.
+    ['xcurl: (6) y'],
+    ['see the ERROR: The certificate of x'],
+    ['it failed: Connection timed out.'],
+    ['the *** Fatal error'],
+  ])('%j is not taken for a client by a pattern out of place', (text) => {
+    expect(guessClient(text)).toBeUndefined();
+  });
+
+  it.each([
+    // [text, host]
+    ['Get "http://a.example.com/x": EOF', 'a.example.com'],
+    ['https://api.example.cn/v1 failed', 'api.example.cn'],
+    ["WebSocket connection to 'ws://chat.example.org/s' failed", 'chat.example.org'],
+    ["curl: (60) SSL: no alternative certificate subject name matches target host name 'www.example.com'", 'www.example.com'],
+    ['curl: (6) Could not resolve host: nx.example.net', 'nx.example.net'],
+    ['curl: (7) Failed to connect to api.example.io port 443 after 3 ms', 'api.example.io'],
+    ["x509: certificate is valid for other.example.com, not www.example.com", 'other.example.com'],
+    ['ERROR: The certificate of ‘shop.example.de’ has expired.', 'shop.example.de'],
+    // A file name in a traceback is not a host; a one-letter ending is no top-level domain.
+    ["File 'client.py', line 3: ssl.SSLError: wrong version number", undefined],
+    ['https://a.b/ reset by peer', undefined],
+  ])('the host in %j is %s', (text, host) => {
+    expect(explain(text).host).toBe(host);
+  });
+
+  it('without a host the command keeps HOST for the user to fill in', () => {
+    expect(explain('Error: read ECONNRESET').check).toBe('tlsdoctor probe HOST   (its SNI differential sends the same hello with no name and with a neutral one)');
+  });
+
+  it('a named client is kept, whatever the shape says', () => {
+    expect(explain('curl: (7) Failed to connect to x.example port 443', 'go').client).toBe('go');
+    expect(explain('no shape here, Connection refused').client).toBeUndefined();
+    expect(explain('Connection refused').client).toBeUndefined();
+  });
+
+  it("a named client's own messages come first: others in the same text are left out", () => {
+    const text = 'curl: (28) Connection timed out after 4001 milliseconds\n*** Fatal error: Error in the pull function.';
+    expect(explain(text, 'gnutls').matches.map((m) => m.entry.id)).toEqual(['gnutls-pull']);
+    expect(explain(text).matches.map((m) => m.entry.id)).toEqual(['curl-28', 'gnutls-pull']);
+  });
+
+  it('a message that decides outranks a catch-all printed before it', () => {
+    const e = explain('Unable to establish SSL connection.\nERROR: The certificate of ‘a.example.com’ has expired.');
+    expect(e.matches.map((m) => m.entry.id)).toEqual(['expired', 'ssl-generic']);
+    expect(e.candidates[0].code).toBe('CERT_EXPIRED');
+  });
+
+  it('equally sure messages with the same first cause keep the order they were printed in', () => {
+    expect(explain('failed: Connection timed out.\ncurl: (28) Operation timed out after 5000 milliseconds').matches.map((m) => m.entry.id)).toEqual(['connect-timed-out', 'curl-28']);
+    expect(explain('curl: (28) Operation timed out after 5000 milliseconds\nfailed: Connection timed out.').matches.map((m) => m.entry.id)).toEqual(['curl-28', 'connect-timed-out']);
+  });
+
+  it('one meaning found twice is said once, its causes merged without repeats', () => {
+    const e = explain("Error: read ECONNRESET\ncurl: (35) Recv failure: Connection reset by peer");
+    expect(e.matches).toHaveLength(1);
+    expect(e.candidates.map((c) => c.code)).toEqual(['SNI_FILTERED', 'RESET_AFTER_CLIENT_HELLO', 'TCP_RESET']);
+    const two = explain('Connection refused\ncurl: (7) Failed to connect to x.example port 443');
+    expect(two.candidates.map((c) => c.code)).toEqual(['TCP_REFUSED', 'TCP_UNREACHABLE', 'TCP_TIMEOUT']);
+  });
+
+  it('a recognised message lists no closest ones; an unknown one lists at most three, by words shared', () => {
+    expect(explain('curl: (60) SSL certificate problem: certificate has expired').closest).toEqual([]);
+    expect(explain('my certificate expired yesterday').closest.map((c) => c.id)).toEqual(['expired', 'expired-others', 'not-yet-valid']);
+    expect(explain('connection timed out').closest.map((c) => c.id)).toEqual(['curl-28', 'connect-timed-out', 'chrome-timeout']);
+    // Words of one or two letters are not words.
+    expect(explain('a b cd ef').closest).toEqual([]);
+    expect(explain('zzzz qqqq').closest).toEqual([]);
+  });
+
+  it.each([
+    // [code, max, what clients say]
+    ['CERT_EXPIRED', 3, ['curl: (60) SSL certificate problem: certificate has expired', 'x509: certificate has expired or is not yet valid']],
+    ['CERT_EXPIRED', 1, ['curl: (60) SSL certificate problem: certificate has expired']],
+    ['RESET_AFTER_CLIENT_HELLO', 3, ['curl: (35) Recv failure: Connection reset by peer', 'net::ERR_CONNECTION_RESET', 'PR_CONNECT_RESET_ERROR']],
+    ['PLAINTEXT_HTTP_ON_TLS_PORT', 2, ['curl: (35) OpenSSL/3.0.22: error:0A00010B:SSL routines::wrong version number', 'SSL_ERROR_RX_RECORD_TOO_LONG']],
+    ['TCP_REFUSED', 3, ["curl: (7) Failed to connect to www.example.com port 443 after 0 ms: Couldn't connect to server", 'Error: connect ECONNREFUSED 203.0.113.7:443']],
+    // A code only a catch-all names gets nothing.
+    ['HANDSHAKE_OK', 3, []],
+  ] as [string, number, string[]][])('typical messages for %s (at most %i)', (code, max, want) => {
+    expect(typicalMessages(code as 'CERT_EXPIRED', max).map((m) => m.message)).toEqual(want);
+  });
+
+  it('typical messages name their client', () => {
+    expect(typicalMessages('RESET_AFTER_CLIENT_HELLO').map((m) => m.client)).toEqual(['curl', 'chrome', 'firefox']);
+  });
+});
