@@ -40,7 +40,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
       httpsPort: r.httpsPort ? hello(r.httpsPort.outcome) : null,
       sniDifferential: r.sniDifferential ? { decoyName: r.sniDifferential.decoyName, noSni: hello(r.sniDifferential.noSni), decoy: hello(r.sniDifferential.decoy) } : null,
       versions: Object.fromEntries(r.versions.map((v) => [versionName(v.version), hello(v.outcome)])),
-      ciphers: r.ciphers ? cipherFacts(r.ciphers) : null,
+      ciphers: r.ciphers ? cipherScanFacts(r.ciphers) : null,
       handshake: r.full
         ? { ok: r.full.ok, ms: Math.round(r.full.ms), version: r.full.version === undefined ? null : versionName(r.full.version), cipher: r.full.cipher ?? null, alpn: r.full.alpn || null, verification: r.full.authorizationError ?? 'ok', hostname: r.full.hostnameError ?? 'ok', error: r.full.error ?? null }
         : null,
@@ -55,7 +55,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
  * What --ciphers found, per version: the accepted suites (in the server's order when it has
  * one) with their key exchange, and what the scan could not offer.
  */
-function cipherFacts(c: CipherScan) {
+function cipherScanFacts(c: CipherScan) {
   return {
     versions: Object.fromEntries(
       c.versions.map((v) => [
