@@ -67,6 +67,14 @@ function makeParser(path: string, first: Uint8Array, onPacket: (p: RawPacket) =>
   return { parser: format === 'pcap' ? new PcapParser(onPacket) : new PcapngParser(onPacket), format };
 }
 
+/** A full read buffer, doubled for a block that does not fit it; up to MAX_BUFFER. */
+function grown(buf: Uint8Array<ArrayBuffer>, path: string, bufFileOffset: number): Uint8Array<ArrayBuffer> {
+  if (buf.length >= MAX_BUFFER) throw new CaptureError('BAD_BLOCK', `${path}: a block larger than ${MAX_BUFFER} bytes`, bufFileOffset);
+  const bigger = new Uint8Array(buf.length * 2);
+  bigger.set(buf);
+  return bigger;
+}
+
 function countingSink(onPacket: (p: RawPacket) => void, stats: { packets: number; bytes: number }) {
   return (p: RawPacket) => {
     stats.packets++;
@@ -85,12 +93,7 @@ function readPlain(path: string, fd: number, size: number, onPacket: (p: RawPack
   let format: 'pcap' | 'pcapng' = 'pcap';
   const sink = countingSink(onPacket, stats);
   for (;;) {
-    if (fill === buf.length) {
-      if (buf.length >= MAX_BUFFER) throw new CaptureError('BAD_BLOCK', `${path}: a block larger than ${MAX_BUFFER} bytes`, bufFileOffset);
-      const bigger = new Uint8Array(buf.length * 2);
-      bigger.set(buf.subarray(0, fill));
-      buf = bigger;
-    }
+    if (fill === buf.length) buf = grown(buf, path, bufFileOffset);
     const n = readSync(fd, buf, fill, buf.length - fill, filePos);
     filePos += n;
     fill += n;
@@ -185,12 +188,7 @@ async function readChunks(path: string, chunks: AsyncIterable<Uint8Array>, gzip:
     for await (const chunk of chunks) {
       let off = 0;
       while (off < chunk.length) {
-        if (fill === buf.length) {
-          if (buf.length >= MAX_BUFFER) throw new CaptureError('BAD_BLOCK', `${path}: a block larger than ${MAX_BUFFER} bytes`, bufFileOffset);
-          const bigger = new Uint8Array(buf.length * 2);
-          bigger.set(buf.subarray(0, fill));
-          buf = bigger;
-        }
+        if (fill === buf.length) buf = grown(buf, path, bufFileOffset);
         const take = Math.min(chunk.length - off, buf.length - fill);
         buf.set(chunk.subarray(off, off + take), fill);
         fill += take;

@@ -19,6 +19,11 @@ const KINDS: { kind: Kind; prefix: string; from: Exclude<RedactMode, 'none'> }[]
   { kind: 'files', prefix: 'capture', from: 'all' },
 ];
 
+/** The kinds a mode replaces, in numbering order. */
+function kindsFor(mode: RedactMode): typeof KINDS {
+  return mode === 'none' ? [] : KINDS.filter((k) => mode === 'all' || k.from === mode);
+}
+
 /**
  * Replaces client addresses (and with 'all' every other address, name, certificate and file
  * name the report holds) by stable placeholders, everywhere in the report: the same value gets
@@ -104,9 +109,7 @@ export class RedactionKeys {
   /** Each value to replace (lower case) and its placeholder, numbered in report order within its kind. */
   private placeholders(mode: RedactMode): Map<string, string> {
     const map = new Map<string, string>();
-    if (mode === 'none') return map;
-    for (const { kind, prefix, from } of KINDS) {
-      if (from === 'all' && mode !== 'all') continue;
+    for (const { kind, prefix } of kindsFor(mode)) {
       let n = 0;
       for (const v of inOrder(this.seen.get(kind)!)) if (!map.has(v)) map.set(v, `${prefix}-${++n}`);
     }
@@ -147,7 +150,7 @@ export class StreamingRedaction {
   private readonly walk: <T>(v: T) => T;
 
   constructor(mode: RedactMode) {
-    this.kinds = new Set(KINDS.filter((k) => mode === 'all' || (mode === 'clients' && k.from === 'clients')).map((k) => k.kind));
+    this.kinds = new Set(kindsFor(mode).map((k) => k.kind));
     this.walk = walker((s) => this.replacer.replace(s));
   }
 
