@@ -13,6 +13,7 @@ function serve(addr, behaviour) {
     const limit = setTimeout(() => sock.destroy(), LIFETIME_MS);
     sock.on('close', () => clearTimeout(limit));
     if (behaviour === 'silent') return; // accept, read, never answer
+    if (behaviour.startsWith('one-segment:')) return oneSegmentFront(sock, behaviour.slice('one-segment:'.length));
     sock.once('data', () => {
       if (behaviour === 'garbage') {
         sock.end(Buffer.from('00ff13379a0c0000deadbeefcafe0102030405060708090a0b0c0d0e0f', 'hex'));
@@ -28,6 +29,23 @@ function serve(addr, behaviour) {
     });
   });
   server.listen(443, addr);
+}
+
+/**
+ * Reads one chunk (what one segment brought) and resets the connection unless it holds a whole
+ * TLS record, as devices that route on the SNI of the first segment do; a whole hello goes on
+ * to the backend's port 443 and the two are joined.
+ */
+function oneSegmentFront(sock, backend) {
+  sock.once('data', (chunk) => {
+    const whole = chunk.length >= 5 && chunk[0] === 0x16 && chunk.length >= 5 + chunk.readUInt16BE(3);
+    if (!whole) return sock.resetAndDestroy();
+    const up = net.connect({ host: backend, port: 443 });
+    up.on('error', () => sock.destroy());
+    up.write(chunk);
+    sock.pipe(up).pipe(sock);
+    sock.on('close', () => up.destroy());
+  });
 }
 
 function websocketBackend(port) {
@@ -65,7 +83,7 @@ function nxdomainDns(addr) {
 }
 
 for (const arg of process.argv.slice(2)) {
-  const [addr, behaviour] = arg.split('=');
+  const [addr, behaviour] = [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)];
   if (behaviour === 'nxdomain-dns') nxdomainDns(addr);
   else if (behaviour === 'websocket') websocketBackend(Number(addr));
   else serve(addr, behaviour);

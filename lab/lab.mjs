@@ -34,7 +34,7 @@ const inNs = (ns, cmd, args) => sh('ip', ['netns', 'exec', ns, cmd, ...args]);
 /** Why the lab cannot run here, or undefined when it can. */
 export function labUnavailable() {
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, iptables)';
-  for (const tool of ['ip', 'iptables', 'nginx', 'openssl', 'tcpdump']) {
+  for (const tool of ['ip', 'iptables', 'nginx', 'openssl', 'tcpdump', 'ethtool']) {
     try {
       sh('sh', ['-c', `command -v ${tool}`]);
     } catch {
@@ -199,6 +199,10 @@ export function labUp() {
     for (const a of v6s) inNs(ns, 'ip', ['-6', 'addr', 'add', a, 'dev', dev, 'nodad']);
     inNs(ns, 'ip', ['link', 'set', dev, 'up']);
   }
+  // Real segments on the client's link, as a NIC puts them on the wire: with segmentation
+  // offload a two-segment hello would cross the veth (and the middlebox's length rule) as one
+  // oversized packet, and captures on c0 would show it so.
+  inNs(NS.client, 'ethtool', ['-K', 'c0', 'tso', 'off', 'gso', 'off']);
   inNs(NS.client, 'ip', ['route', 'add', 'default', 'via', NET.mboxClientV4]);
   inNs(NS.client, 'ip', ['-6', 'route', 'add', 'default', 'via', NET.mboxClientV6]);
   inNs(NS.server, 'ip', ['route', 'add', 'default', 'via', NET.mboxServerV4]);
@@ -209,6 +213,8 @@ export function labUp() {
   // a DROP (a closed security group) and a REJECT with ICMP unreachable (a host firewall).
   for (const s of SCENARIOS) {
     if (s.kind === 'middlebox-drop') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'DROP']);
+    // Silent loss by size: no ICMP "fragmentation needed" goes back (an MTU black hole).
+    if (s.dropAbove) inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
     if (s.kind === 'middlebox-icmp') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
   }
   inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-p', 'tcp', '--dport', '443', '-m', 'string', '--string', SNI_BLOCK_STRING, '--algo', 'bm', '-j', 'REJECT', '--reject-with', 'tcp-reset']);

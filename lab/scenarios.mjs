@@ -72,6 +72,15 @@ export const SCENARIOS = [
     expect: { probe: 'CLIENT_CERT_REQUIRED', pcap: 'HANDSHAKE_OK' } },
   { host: 'mtls.lab.test', v4: '198.18.2.34', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', clientCert: true, redirect: true,
     expect: { probe: 'CLIENT_CERT_REQUIRED' } },
+  // The path toward this server drops every packet over 1,000 bytes and sends no ICMP (an MTU
+  // black hole: a tunnel or PPPoE link behind a firewall that filters ICMP). Small hellos pass;
+  // today's browsers' two-segment hellos, whose first segment is full-size, never arrive.
+  { host: 'blackhole.lab.test', v4: '198.18.2.35', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, dropAbove: 1000,
+    expect: { probe: 'MTU_BLACKHOLE' } },
+  // A front end that resets a ClientHello not whole in its first read (a device that reads one
+  // segment for SNI routing), passing whole ones to good.lab.test's nginx.
+  { host: 'onesegment.lab.test', v4: '198.18.2.36', kind: 'hostile', behaviour: 'one-segment:198.18.2.10',
+    expect: { probe: 'SPLIT_CLIENT_HELLO_REJECTED' } },
   // No A record: the lab's resolver answers NXDOMAIN for every name not in the hosts file.
   { host: 'nxdomain.lab.test', kind: 'dns-only', expect: { probe: 'DNS_NO_ADDRESS' } },
 ];

@@ -21,6 +21,8 @@ const why: string | undefined = labUnavailable();
 if (why) console.warn(`lab tests skipped: ${why}`);
 if (why && process.env.CI) throw new Error(`lab tests must run in CI, but: ${why}`);
 
+const HELLO_SHAPE_CODES = ['MTU_BLACKHOLE', 'SPLIT_CLIENT_HELLO_REJECTED', 'LARGE_CLIENT_HELLO_REJECTED'];
+
 interface Scenario {
   host: string;
   kind: string;
@@ -47,6 +49,8 @@ describe.skipIf(!!why)('failure lab', () => {
         expect(codes[0], `${t.server.ip}: ${JSON.stringify(t.diagnoses[0])}`).toBe(code);
         for (const also of s.expect.probeAlso ?? []) expect(codes).toContain(also);
         for (const not of s.expect.probeNot ?? []) expect(codes).not.toContain(not);
+        // Only the hosts built for them lose or refuse today's browsers' hellos.
+        for (const shape of HELLO_SHAPE_CODES) if (code !== shape) expect(codes, t.server.ip).not.toContain(shape);
       }
       const errors = r.report.targets.some((t: any) => t.outcome === 'error');
       expect(r.code).toBe(errors ? 1 : 0);
@@ -54,6 +58,40 @@ describe.skipIf(!!why)('failure lab', () => {
   });
 
   describe('key evidence', () => {
+    it('MTU_BLACKHOLE names the sizes answered and lost', () => {
+      const r = probe(['blackhole.lab.test']);
+      const t = r.report.targets[0];
+      const ev = t.diagnoses[0].evidence.join('\n');
+      expect(ev).toMatch(/split in two segments \(40 \+ \d+ bytes\): ServerHello/);
+      expect(ev).toMatch(/X25519MLKEM768 key share \(1[78]\d\d bytes in one write: two segments[^)]*\): no answer/);
+      // The lab drops packets over 1,000 bytes: 757-byte packets pass, 1,057-byte ones do not.
+      expect(ev).toMatch(/answered up to 705 bytes and lost from 1005 bytes/);
+      expect(t.facts.helloShapes.sweep.map((x: any) => x.outcome)).toEqual(['server-hello', 'silent', 'silent', 'silent']);
+    });
+
+    it('SPLIT_CLIENT_HELLO_REJECTED: the split hello reset, the same bytes in one write answered', () => {
+      const t = probe(['onesegment.lab.test']).report.targets[0];
+      const ev = t.diagnoses[0].evidence.join('\n');
+      expect(ev).toMatch(/default ClientHello \(\d+ bytes in one packet\): ServerHello/);
+      expect(ev).toMatch(/split in two segments \(40 \+ \d+ bytes\): connection reset/);
+      expect(t.facts.helloShapes.split.writes[0]).toBe(40);
+      expect(t.facts.helloShapes.sweep).not.toBeNull();
+    });
+
+    it('SNI_FILTERED: the real name cut in two segments passes a filter that reads one packet', () => {
+      const t = probe(['blocked.lab.test']).report.targets[0];
+      expect(t.diagnoses[0].evidence.join('\n')).toMatch(/cut inside the name \(\d+ \+ \d+ bytes, two segments\): ServerHello .*the filter matches the name within one packet/);
+      expect(t.facts.sniDifferential.splitName.outcome).toBe('server-hello');
+    });
+
+    it('a healthy host answers every shape, and no sweep runs', () => {
+      const t = probe(['198.18.2.10', '--no-http']).report.targets[0];
+      expect(t.facts.helloShapes.postQuantum.outcome).toBe('server-hello');
+      expect(t.facts.helloShapes.postQuantum.bytes).toBeGreaterThan(1700);
+      expect(t.facts.helloShapes.split.outcome).toBe('server-hello');
+      expect(t.facts.helloShapes.sweep).toBeNull();
+    });
+
     it('SNI_FILTERED shows the three outcomes side by side', () => {
       const ev = probe(['blocked.lab.test']).report.targets[0].diagnoses[0].evidence.join('\n');
       expect(ev).toMatch(/SNI blocked\.lab\.test: connection reset/);

@@ -6,6 +6,7 @@ import { CLIENT_CERT_CODES } from './judges/client-cert.js';
 import { COVERAGE_CODES } from './judges/coverage.js';
 import { RESOLVER_CODES } from './judges/dns.js';
 import { HANDSHAKE_CODES } from './judges/handshake.js';
+import { HELLO_SIZE_CODES } from './judges/hello-size.js';
 import { HTTP_CODES } from './judges/http.js';
 import { PROFILE_CODES } from './judges/profile.js';
 import { SERVER_ANSWER_CODES } from './judges/server-answer.js';
@@ -20,6 +21,7 @@ export const CODES = {
   ...RESOLVER_CODES,
   ...TRANSPORT_CODES,
   ...SERVER_ANSWER_CODES,
+  ...HELLO_SIZE_CODES,
   ...VERSION_CODES,
   ...CIPHER_CODES,
   ...CERTIFICATE_CODES,
@@ -38,6 +40,7 @@ export const FAMILIES: Readonly<Record<string, Record<string, CodeInfo>>> = {
   dns: RESOLVER_CODES,
   tcp: TRANSPORT_CODES,
   'server answer': SERVER_ANSWER_CODES,
+  'hello size': HELLO_SIZE_CODES,
   versions: VERSION_CODES,
   ciphers: CIPHER_CODES,
   certificate: CERTIFICATE_CODES,

@@ -7,6 +7,7 @@ import { judgeProbeCiphers } from './judges/ciphers.js';
 import { judgeProbeClientCert } from './judges/client-cert.js';
 import { judgeProbeDns } from './judges/dns.js';
 import { judgeProbeHandshake } from './judges/handshake.js';
+import { judgeProbeHelloShapes } from './judges/hello-size.js';
 import { judgeProbeHsts, judgeProbeRedirect, judgeProbeWebSocket } from './judges/http.js';
 import { judgeProbeProfile } from './judges/profile.js';
 import { judgeProbeServerAnswer } from './judges/server-answer.js';
@@ -19,6 +20,7 @@ export function diagnoseProbe(r: ProbeRecord, now = Date.now()): Finding[] {
     ...judgeProbeDns(r),
     ...judgeProbeTcp(r),
     ...judgeProbeServerAnswer(r),
+    ...judgeProbeHelloShapes(r),
     ...judgeProbeVersions(r),
     ...judgeProbeCiphers(r, LEGACY_SUITES.length),
   ];

@@ -43,6 +43,13 @@ export interface HelloProbeOptions {
    * whether the server asks for a client certificate (a CertificateRequest, in clear before 1.3).
    */
   keyExchange?: boolean;
+  /** The bytes to send instead of helloFor(this): another shape of hello (hello-shapes.ts). */
+  hello?: Uint8Array;
+  /**
+   * Send the hello in two writes, this many bytes first, the rest `pauseMs` later, with Nagle
+   * off: two TCP segments, as a middlebox that reads one segment must then see them.
+   */
+  split?: { at: number; pauseMs: number };
 }
 
 /** Most a probe reads from a server before giving its verdict: a first flight is far smaller. */
@@ -57,7 +64,7 @@ function p256Share(): Uint8Array {
   return p256;
 }
 
-export function helloFor(o: Pick<HelloProbeOptions, 'serverName' | 'versions' | 'cipherSuites' | 'alpn'>): Uint8Array {
+export function helloFor(o: Pick<HelloProbeOptions, 'serverName' | 'versions' | 'cipherSuites' | 'alpn'> & { padTo?: number }): Uint8Array {
   const tls13 = o.versions.includes(Version.TLS13);
   const legacy = o.versions.some((v) => v < Version.TLS13);
   const options: ClientHelloOptions = {
@@ -69,7 +76,7 @@ export function helloFor(o: Pick<HelloProbeOptions, 'serverName' | 'versions' | 
     alpn: o.alpn,
     keyShares: tls13 ? [{ group: X25519 }, { group: 0x0017, key: p256Share() }] : undefined,
     // Some middleboxes mishandle hellos of 256 to 511 bytes (RFC 7685); pad as browsers do.
-    padTo: 512,
+    padTo: o.padTo ?? 512,
   };
   return buildClientHello(options);
 }
@@ -146,7 +153,14 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
         if (e.code === 'ECONNRESET' || e.code === 'EPIPE') finish({ kind: 'reset', ms: ms() });
         else finish({ kind: 'closed', ms: ms(), bytes });
       });
-      socket.write(helloFor(o));
+      const bytesOut = o.hello ?? helloFor(o);
+      if (!o.split) return void socket.write(bytesOut);
+      socket.setNoDelay(true);
+      socket.write(bytesOut.subarray(0, o.split.at));
+      const rest = setTimeout(() => {
+        if (!socket.destroyed) socket.write(bytesOut.subarray(o.split!.at));
+      }, o.split.pauseMs);
+      socket.once('close', () => clearTimeout(rest));
     },
   );
 }

@@ -8,3 +8,4 @@ export { PROFILES, type Profile, type ProfileName } from './profiles.js';
 export { probeTarget, loadExtraCa, PLAIN_HTTP_PORTS, acceptedVersions, versionLines, type ProbeOptions, type ProbeRecord } from './probe.js';
 export { LEGACY_SUITES } from './suites.js';
 export { scanCiphers, scanVersion, type CipherScan, type VersionScan } from './cipher-scan.js';
+export { probeHelloShapes, postQuantumHello, splitInsideName, sendShaped, answeredShape, SWEEP_SIZES, type HelloShapes, type ShapedHello, type HelloShapeName } from './hello-shapes.js';

@@ -2,7 +2,8 @@ import { scanCiphers, type CipherScan } from './cipher-scan.js';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { Version, versionName, cipherSuiteName } from '@tlsdoctor/tls-parser-ts';
-import { describeHello, probeHello, type HelloOutcome } from './hello-probe.js';
+import { describeHello, helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
+import { probeHelloShapes, sendShaped, splitInsideName, type HelloShapes, type ShapedHello } from './hello-shapes.js';
 import { fullHandshake, type FullHandshake } from './handshake.js';
 import { checkHsts, checkRedirect, checkWebSocket, type HstsCheck, type RedirectCheck, type WebSocketCheck } from './http-checks.js';
 import { PROFILES, type Profile, type ProfileName } from './profiles.js';
@@ -41,7 +42,13 @@ export interface ProbeRecord {
   hello?: HelloOutcome;
   /** The profile's own hello (versions and suites of that client). */
   profileHello?: HelloOutcome;
-  sniDifferential?: { noSni: HelloOutcome; decoy: HelloOutcome; decoyName: string };
+  /**
+   * After a reset or silence: the same address without a name, with another name, and with the
+   * real name in a hello cut in two inside the name (a filter that reads one packet misses it).
+   */
+  sniDifferential?: { noSni: HelloOutcome; decoy: HelloOutcome; decoyName: string; splitName?: ShapedHello };
+  /** The browser-sized and split hellos, and the size sweep when one of them failed. */
+  shapes?: HelloShapes;
   /** When a plain-HTTP port answered HTTP: the same hello to port 443 of the same address. */
   httpsPort?: { outcome: HelloOutcome };
   versions: { version: number; outcome: HelloOutcome }[];
@@ -89,15 +96,21 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   const sni = target.isIp ? undefined : target.host;
   const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
+  const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs };
   const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[], keyExchange = false) =>
-    probeHello({ address, port: target.port, serverName: serverName ?? undefined, versions, cipherSuites, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs, keyExchange });
+    probeHello({ ...base, serverName: serverName ?? undefined, versions, cipherSuites, keyExchange });
 
   rec.hello = await hello(EVERY_VERSION);
   if (rec.hello.kind === 'connect-failed') return rec;
   if (!answered(rec.hello) && rec.hello.kind !== 'not-tls') {
     // Reset or silence: would the same address answer without the name, or with another name?
-    const [noSni, decoy] = await Promise.all([hello(EVERY_VERSION, null), hello(EVERY_VERSION, o.decoySni)]);
-    rec.sniDifferential = { noSni, decoy, decoyName: o.decoySni };
+    const named = sni ? helloFor(base) : undefined;
+    const [noSni, decoy, splitName] = await Promise.all([
+      hello(EVERY_VERSION, null),
+      hello(EVERY_VERSION, o.decoySni),
+      named && sni ? sendShaped(base, 'split-sni', named, splitInsideName(named, sni)) : undefined,
+    ]);
+    rec.sniDifferential = { noSni, decoy, decoyName: o.decoySni, ...(splitName ? { splitName } : {}) };
     return rec;
   }
   if (rec.hello.kind === 'not-tls') {
@@ -117,6 +130,8 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     }),
   );
   jobs.push(hello(profile.versions, sni, profile.suites).then((r) => (rec.profileHello = r)));
+  // Other shapes of hello are compared with the default one only where it got a ServerHello.
+  if (rec.hello.kind === 'server-hello' || rec.hello.kind === 'hello-retry') jobs.push(probeHelloShapes(base, rec.hello.ms).then((r) => (rec.shapes = r)));
   jobs.push(fullHandshake(address, target.port, sni, o.extraCa, o.timeoutMs).then((r) => (rec.full = r)));
   if (o.http && !target.isIp) {
     jobs.push(checkRedirect(target.host, address, o.extraCa, o.timeoutMs).then((r) => (rec.redirect = r)));

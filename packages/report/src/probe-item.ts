@@ -1,5 +1,5 @@
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
-import { describeHello, type CipherScan, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
+import { describeHello, type CipherScan, type HelloOutcome, type ProbeRecord, type ShapedHello } from '@tlsdoctor/probe';
 import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { wireCode, type ReportItem } from './model.js';
 import { addCertificate, addDn, addUrlHost, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
@@ -11,6 +11,11 @@ function hello(o: HelloOutcome | undefined) {
   if (o.kind === 'alert') return { ...base, alert: o.alert.name, code: o.alert.description };
   if (o.kind === 'not-tls') return { ...base, kind: o.description.kind, firstLine: o.description.firstLine ?? null, firstBytesHex: o.description.hexPrefix };
   return base;
+}
+
+/** One hello of another shape: its size, the writes it went out in, and the answer. */
+function shaped(s: ShapedHello) {
+  return { bytes: s.bytes, writes: s.writes, ...hello(s.outcome)! };
 }
 
 /** A report row for one probed address. */
@@ -38,7 +43,10 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
       hello: hello(r.hello),
       profileHello: hello(r.profileHello),
       httpsPort: r.httpsPort ? hello(r.httpsPort.outcome) : null,
-      sniDifferential: r.sniDifferential ? { decoyName: r.sniDifferential.decoyName, noSni: hello(r.sniDifferential.noSni), decoy: hello(r.sniDifferential.decoy) } : null,
+      sniDifferential: r.sniDifferential
+        ? { decoyName: r.sniDifferential.decoyName, noSni: hello(r.sniDifferential.noSni), decoy: hello(r.sniDifferential.decoy), splitName: r.sniDifferential.splitName ? shaped(r.sniDifferential.splitName) : null }
+        : null,
+      helloShapes: r.shapes ? { postQuantum: shaped(r.shapes.postQuantum), split: shaped(r.shapes.split), sweep: r.shapes.sweep?.map(shaped) ?? null } : null,
       versions: Object.fromEntries(r.versions.map((v) => [versionName(v.version), hello(v.outcome)])),
       ciphers: r.ciphers ? cipherScanFacts(r.ciphers) : null,
       handshake: r.full

@@ -31,7 +31,7 @@ export interface ClientHelloOptions {
 }
 
 // Web Crypto's getRandomValues exists in Node 20 and in browsers; the core uses nothing Node-only.
-declare const crypto: { getRandomValues(a: Uint8Array): Uint8Array };
+declare const crypto: { getRandomValues<T extends Uint8Array | Uint16Array>(a: T): T };
 
 function randomBytes(n: number): Uint8Array {
   const b = new Uint8Array(n);
@@ -45,6 +45,30 @@ function greaseValue(): number {
 }
 
 export const X25519 = 0x001d;
+/** The hybrid group today's browsers offer first (draft-ietf-tls-ecdhe-mlkem): ML-KEM-768 then X25519. */
+export const X25519MLKEM768 = 0x11ec;
+
+/**
+ * A share of the size and form of a real X25519MLKEM768 one: an ML-KEM-768 encapsulation key
+ * (768 coefficients below q = 3329, 12 bits each, then a 32-byte seed: FIPS 203 section 7.2,
+ * whose modulus check a server runs) followed by 32 X25519 bytes. A server that supports the
+ * group answers it as it would a browser's; the probe never needs the shared secret.
+ */
+export function hybridShareShapedKey(): Uint8Array {
+  const key = new Uint8Array(1184 + 32);
+  const coefficients = new Uint16Array(768);
+  crypto.getRandomValues(coefficients);
+  for (let i = 0; i < 768; i += 2) {
+    const a = coefficients[i] % 3329;
+    const b = coefficients[i + 1] % 3329;
+    const o = (i / 2) * 3;
+    key[o] = a & 0xff;
+    key[o + 1] = (a >> 8) | ((b & 0x0f) << 4);
+    key[o + 2] = b >> 4;
+  }
+  key.set(randomBytes(32 + 32), 1152);
+  return key;
+}
 
 /** Builds the ClientHello handshake message (header included, no record layer). */
 export function buildClientHelloMessage(o: ClientHelloOptions): Uint8Array {
@@ -90,6 +114,7 @@ export function buildClientHelloMessage(o: ClientHelloOptions): Uint8Array {
       if (grease) l.u16(g[3]).vec(2, (k) => k.u8(0));
       for (const s of shares) {
         let key = s.key;
+        if (!key && s.group === X25519MLKEM768) key = hybridShareShapedKey();
         if (!key) {
           if (s.group !== X25519) throw new RangeError(`buildClientHello: a key for group 0x${s.group.toString(16)} must be given`);
           key = randomBytes(32);

@@ -21,4 +21,4 @@ export { describeNonTls, type NonTlsDescription, type NonTlsKind } from './nontl
 export { TlsStreamReader, type StreamEvent, type Direction, type StreamReaderOptions } from './stream.js';
 export { ja3, ja3s, ja4, type Ja3, type Ja4 } from './fingerprint.js';
 export { md5Hex, sha256Hex } from './digest.js';
-export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, type ClientHelloOptions, type KeyShareOption } from './builder.js';
+export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, X25519MLKEM768, hybridShareShapedKey, type ClientHelloOptions, type KeyShareOption } from './builder.js';

@@ -1,6 +1,6 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
 import { TcpFlag } from '@tlsdoctor/capture';
-import { describeHello, PLAIN_HTTP_PORTS, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
+import { describeHello, PLAIN_HTTP_PORTS, type HelloOutcome, type ProbeRecord, type ShapedHello } from '@tlsdoctor/probe';
 import { compact, ms, plural, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { ANSWER_WAIT_S } from './coverage.js';
@@ -143,10 +143,22 @@ export function judgeProbeServerAnswer(r: ProbeRecord): Finding[] {
         `no SNI: ${describeHello(d.noSni)}`,
         `SNI ${d.decoyName}: ${describeHello(d.decoy)}`,
         `same address ${r.address}:${r.target.port}, same ClientHello otherwise: only the name differs`,
+        d.splitName && splitNameLine(d.splitName),
       ])),
     ];
   }
-  const lines = compact([name, d && `no SNI: ${describeHello(d.noSni)}`, d && `SNI ${d.decoyName}: ${describeHello(d.decoy)}`]);
+  const lines = compact([name, d && `no SNI: ${describeHello(d.noSni)}`, d && `SNI ${d.decoyName}: ${describeHello(d.decoy)}`, d?.splitName && splitNameLine(d.splitName)]);
   if (h.kind === 'reset') return [finding('RESET_AFTER_CLIENT_HELLO', [...lines, 'the other names were not answered either: the reset is not about the name'])];
   return [finding('NO_SERVER_HELLO', lines)];
+}
+
+/**
+ * The real name in a hello cut in two inside the name. Answered, it shows a filter that matches
+ * the name one packet at a time, and why clients whose hellos span two packets get through.
+ */
+function splitNameLine(s: ShapedHello): string {
+  const sent = `the same name in a ClientHello cut inside the name (${s.writes.join(' + ')} bytes, two segments)`;
+  return answeredTls(s.outcome)
+    ? `${sent}: ${describeHello(s.outcome)}: the filter matches the name within one packet, so hellos that span two packets (today's browsers') can pass`
+    : `${sent}: ${describeHello(s.outcome)}`;
 }

@@ -1,0 +1,87 @@
+import type { ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
+import { describeHello, type HelloOutcome } from '@tlsdoctor/probe';
+import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
+
+const TODAYS_CLIENTS =
+  'Today\'s browsers and clients (Chrome and Edge 124+, Firefox 132+, Safari 26, Go 1.24+, and curl or Node built with OpenSSL 3.5) offer an X25519MLKEM768 key share: their ClientHello is 1.7 to 2.3 KB and travels in two TCP segments, the first full-size.';
+
+export const HELLO_SIZE_CODES = {
+  MTU_BLACKHOLE: {
+    severity: 'error',
+    title: 'Packets above a size are lost on the path (an MTU black hole)',
+    remedy: `Full-size packets toward this server are lost and no ICMP "fragmentation needed" (IPv6: "packet too big") comes back, so the sender never learns to send smaller ones; small packets pass. ${TODAYS_CLIENTS} So browsers hang at the handshake while older clients work. Fix it on the path: clamp the TCP MSS on the tunnel, PPPoE or VPN interface (\`iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\`), let ICMP type 3 code 4 and ICMPv6 type 2 through every firewall and security group, or lower the MTU of the interface in front of the server to what the path carries (PPPoE 1492; cloud overlays and VPNs: the provider's figure, often 1450 or less).`,
+  },
+  SPLIT_CLIENT_HELLO_REJECTED: {
+    severity: 'error',
+    title: 'A ClientHello in more than one TCP segment is refused',
+    remedy: `Something in front of the server (a firewall, load balancer or ingress that reads the SNI) looks at the first TCP segment only and drops or resets a ClientHello that does not fit in it. ${TODAYS_CLIENTS} So they fail where older clients pass. Devices known to have done this: ingress-nginx and Envoy releases that routed on SNI from one segment, AWS Network Firewall TLS rules, Fortinet and Palo Alto firewalls during Chrome's post-quantum rollout. Upgrade the device or turn off the inspection that reads the hello. Only as a stopgap: clients can stop offering the hybrid key share (Chrome policy PostQuantumKeyAgreementEnabled=false), which weakens them and fixes nothing for other users.`,
+  },
+  LARGE_CLIENT_HELLO_REJECTED: {
+    severity: 'error',
+    title: "The server refuses the ClientHello today's browsers send",
+    remedy: `The server, or a device in front of it, answers small ClientHellos (in one packet and split) but not one shaped like a current browser's, with an X25519MLKEM768 key share. ${TODAYS_CLIENTS} A TLS 1.3 server must skip a group it does not know and use one it does (RFC 8446 section 4.2.8), so this is a bug of the server's TLS library or the device's firmware: upgrade it. Only as a stopgap: clients can stop offering the hybrid key share (Chrome policy PostQuantumKeyAgreementEnabled=false).`,
+  },
+} satisfies Record<string, CodeInfo>;
+
+const finding = findingsOf(HELLO_SIZE_CODES);
+
+const worked = (o: HelloOutcome) => o.kind === 'server-hello' || o.kind === 'hello-retry';
+/** The probe's own connect failed: the shape tells nothing about the path. */
+const inconclusive = (s: ShapedHello) => s.outcome.kind === 'connect-failed';
+
+/** Headers around a hello in one packet: IP, and TCP with the timestamps option. */
+const headerBytes = (family: 4 | 6 | undefined) => (family === 6 ? 40 : 20) + 32;
+
+function shapeLine(s: ShapedHello, family: 4 | 6 | undefined): string {
+  const how =
+    s.shape === 'post-quantum' ? `a browser-shaped ClientHello with an X25519MLKEM768 key share (${s.bytes} bytes in one write: ${segments(s.bytes)})`
+    : s.shape === 'split' ? `the same small ClientHello split in two segments (${s.writes.join(' + ')} bytes)`
+    : s.shape === 'padded' ? `a ClientHello of ${s.bytes} bytes in one packet (about ${s.bytes + headerBytes(family)} bytes on the wire)`
+    : `a ClientHello of ${s.bytes} bytes split inside the name (${s.writes.join(' + ')})`;
+  return `${how}: ${describeHello(s.outcome)}`;
+}
+
+/** How a hello of this size travels on a 1,500-byte path. */
+function segments(bytes: number): string {
+  return bytes > 1448 ? `two segments on a 1,500-byte path, the first full-size` : 'one segment';
+}
+
+/**
+ * The probe's hellos side by side. Split and small both fine but the browser-sized one lost in
+ * silence, with one-packet hellos answered up to a size and lost above it (or all answered, when
+ * the limit lies between the largest of them and a full-size segment): packets are lost by size.
+ * The split hello refused while the same bytes in one write are answered: one-segment reading.
+ * The browser hello refused otherwise (reset, close, alert): the hello itself is refused.
+ */
+export function judgeProbeHelloShapes(r: ProbeRecord): Finding[] {
+  const s = r.shapes;
+  const h = r.hello;
+  if (!s || !h || !worked(h)) return [];
+  if (inconclusive(s.split) || inconclusive(s.postQuantum) || (s.sweep ?? []).some(inconclusive)) return [];
+  const small = `the default ClientHello (${s.split.bytes} bytes in one packet): ${describeHello(h)}`;
+  if (!worked(s.split.outcome)) {
+    return [finding('SPLIT_CLIENT_HELLO_REJECTED', [small, shapeLine(s.split, r.family), shapeLine(s.postQuantum, r.family), `same address ${r.address}:${r.target.port}, same bytes: only the segmenting differs`])];
+  }
+  if (worked(s.postQuantum.outcome)) return [];
+  const sweep = [...(s.sweep ?? [])].sort((a, b) => a.bytes - b.bytes);
+  const lines = [small, shapeLine(s.split, r.family), shapeLine(s.postQuantum, r.family), ...sweep.map((x) => shapeLine(x, r.family))];
+  const lostBySize = s.postQuantum.outcome.kind === 'silent' && sweep.length > 0 && sizeThreshold(sweep, headerBytes(r.family));
+  if (lostBySize) return [finding('MTU_BLACKHOLE', [...lines, lostBySize, 'no packet was refused: they vanished, and no ICMP "fragmentation needed" reached the sender, which would then have resent in smaller packets'])];
+  return [finding('LARGE_CLIENT_HELLO_REJECTED', lines)];
+}
+
+/**
+ * "Answered up to N bytes, lost from M" when the sweep's answers stop at one size and none after
+ * it is answered or refused outright (a reset is a refusal, not a loss); undefined otherwise.
+ */
+function sizeThreshold(sweep: ShapedHello[], headers: number): string | undefined {
+  const firstLost = sweep.findIndex((x) => !worked(x.outcome));
+  const rest = firstLost < 0 ? [] : sweep.slice(firstLost);
+  if (rest.some((x) => x.outcome.kind !== 'silent')) return undefined;
+  const ok = sweep.slice(0, firstLost < 0 ? sweep.length : firstLost);
+  if (ok.length === 0) return undefined;
+  const largest = ok[ok.length - 1].bytes;
+  return rest.length > 0
+    ? `one-packet hellos are answered up to ${largest} bytes and lost from ${rest[0].bytes} bytes: packets of about ${rest[0].bytes + headers} bytes and more do not arrive, those of ${largest + headers} do`
+    : `every one-packet hello up to ${largest} bytes is answered; only the full-size segment of the browser-shaped hello is lost: the path's limit lies between the two`;
+}
