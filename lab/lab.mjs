@@ -202,7 +202,7 @@ export function labUp() {
   // Real segments on the client's link, as a NIC puts them on the wire: with segmentation
   // offload a two-segment hello would cross the veth (and the middlebox's length rule) as one
   // oversized packet, and captures on c0 would show it so.
-  inNs(NS.client, 'ethtool', ['-K', 'c0', 'tso', 'off', 'gso', 'off']);
+  setClientOffload(false);
   inNs(NS.client, 'ip', ['route', 'add', 'default', 'via', NET.mboxClientV4]);
   inNs(NS.client, 'ip', ['-6', 'route', 'add', 'default', 'via', NET.mboxClientV6]);
   inNs(NS.server, 'ip', ['route', 'add', 'default', 'via', NET.mboxServerV4]);
@@ -318,6 +318,11 @@ export function setClientMtu(mtu) {
     inNs(NS.client, 'ip', ['-6', 'addr', 'replace', `${NET.clientV6}/64`, 'dev', 'c0', 'nodad']);
     inNs(NS.client, 'ip', ['-6', 'route', 'replace', 'default', 'via', NET.mboxClientV6]);
   }
+}
+
+/** Segmentation offload on the client link: off, the lab's packets are the wire's segments. */
+export function setClientOffload(on) {
+  inNs(NS.client, 'ethtool', ['-K', 'c0', 'tso', on ? 'on' : 'off', 'gso', on ? 'on' : 'off']);
 }
 
 /** Runs a command in the client namespace (it sees the lab's hosts file). */

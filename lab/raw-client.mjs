@@ -5,6 +5,8 @@
 //                            rejects the certificate (BoringSSL encrypts that alert)
 //   malformed-hello HOST     a ClientHello whose signature_algorithms has an odd length: the
 //                            server answers with a decode_error alert
+//   split-hello HOST         a ClientHello in two segments: 40 bytes, then the rest 50 ms
+//                            later, as a device that reads one segment must see it
 // Usage (inside the client namespace): node lab/raw-client.mjs MODE HOST [PORT]
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +28,12 @@ const hello = mode === 'malformed-hello'
 const sock = net.connect({ host, port, family: 4 });
 const stop = setTimeout(() => sock.destroy(), LIMIT_MS);
 let quiet;
-sock.on('connect', () => sock.write(hello));
+sock.on('connect', () => {
+  if (mode !== 'split-hello') return sock.write(hello);
+  sock.setNoDelay(true);
+  sock.write(hello.subarray(0, 40));
+  setTimeout(() => sock.writable && sock.write(hello.subarray(40)), 50);
+});
 sock.on('data', () => {
   if (mode !== 'abort-after-flight') return;
   // Once the server has been quiet for a moment its flight is complete.

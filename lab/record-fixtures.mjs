@@ -4,11 +4,12 @@
 //
 // Usage: npm run fixtures [-- NAME ...]   (root and network namespaces needed)
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { labDown, labUnavailable, labUp, labPaths, setClientMtu, NS, LAB_DIR } from './lab.mjs';
+import { labDown, labUnavailable, labUp, labPaths, setClientMtu, setClientOffload, NS, LAB_DIR } from './lab.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'fixtures');
@@ -80,6 +81,41 @@ const pki = () => labPaths();
 const leaf = (n) => ({ cert: join(LAB_DIR, 'pki', `${n}.crt`), key: join(LAB_DIR, 'pki', `${n}.key`), chain: join(LAB_DIR, 'pki', 'intermediate.crt') });
 const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert', pki().root, ...extra, `https://${host}/`]);
 
+/**
+ * Debian's Chromium, headless, in the client namespace: it sends the X25519MLKEM768 hello of
+ * today's browsers. It trusts the lab CA through a throwaway NSS database (its HOME), and its
+ * background networking is off so that it talks to the lab only. `ms` bounds its run: against a
+ * black hole it would wait far longer.
+ */
+async function chromium(url, ms = 8000) {
+  const home = mkdtempSync(join(tmpdir(), 'td-chromium-'));
+  try {
+    const db = `sql:${join(home, '.pki', 'nssdb')}`;
+    mkdirSync(join(home, '.pki', 'nssdb'), { recursive: true });
+    execFileSync('certutil', ['-N', '--empty-password', '-d', db]);
+    execFileSync('certutil', ['-A', '-d', db, '-t', 'C,,', '-n', 'tlsdoctor-lab', '-i', labPaths().root]);
+    const p = spawn('ip', ['netns', 'exec', NS.client, 'env', `HOME=${home}`, 'chromium', '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
+      '--no-first-run', '--disable-background-networking', '--disable-component-update', '--no-pings', '--dns-prefetch-disable', '--disable-sync',
+      `--user-data-dir=${join(home, 'profile')}`, '--dump-dom', url], { stdio: 'ignore' });
+    const exited = new Promise((r) => p.on('exit', r));
+    const timer = setTimeout(() => p.kill('SIGKILL'), ms);
+    await exited;
+    clearTimeout(timer);
+    // Its renderer and network processes share the namespace; none may outlive the recording.
+    try {
+      execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${join(home, 'profile')}`]);
+    } catch {}
+    // Sockets it left with unacknowledged data (a black hole's) go on retransmitting after it
+    // dies, into the next recording: close every TCP socket of the client namespace.
+    try {
+      execFileSync('ip', ['netns', 'exec', NS.client, 'ss', '-K', '-t'], { stdio: 'ignore' });
+    } catch {}
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+const CHROMIUM = version('chromium', ['--version']);
+
 const CURL = version('curl', ['--version']);
 const OPENSSL = version('openssl', ['version']);
 const NODE = process.version;
@@ -127,6 +163,23 @@ export const RECORDINGS = [
   { name: 'garbage-server', scenario: 'garbage.lab.test', client: CURL, expect: 'NOT_TLS', run: () => curl('garbage.lab.test') },
   { name: 'no-shared-cipher', scenario: 'weakcipher.lab.test', client: OPENSSL, expect: 'NO_SHARED_CIPHER',
     run: () => client('openssl', ['s_client', '-tls1_2', '-cipher', 'ECDHE-ECDSA-AES256-GCM-SHA384', '-connect', 'weakcipher.lab.test:443', '-servername', 'weakcipher.lab.test']) },
+  // Today's browser hello: X25519MLKEM768, about 1.8 kB, two TCP segments.
+  { name: 'chromium-handshake-ok', scenario: 'good.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK',
+    note: 'headless Chromium (post-quantum X25519MLKEM768 key share): the ClientHello spans two TCP segments, the first full-size, and is answered',
+    run: () => chromium('https://good.lab.test/') },
+  { name: 'chromium-mtu-blackhole', scenario: 'blackhole.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE',
+    note: 'the middlebox drops packets over 1,000 bytes toward the server, without ICMP: the hello\'s full-size first segment is retransmitted unacknowledged while the server SACKs the second',
+    run: () => chromium('https://blackhole.lab.test/', 6000) },
+  { name: 'chromium-tso-handshake-ok', scenario: 'good.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', offload: true,
+    note: 'segmentation offload left on for the client veth: the capture shows the ClientHello as one frame larger than the link MTU, as captures on a sending host do',
+    run: () => chromium('https://good.lab.test/') },
+  { name: 'split-hello-rejected', scenario: 'onesegment.lab.test', client: `node ${NODE} (lab/raw-client.mjs split-hello), then ${CURL}`, expect: 'SPLIT_CLIENT_HELLO_REJECTED', also: ['RESET_AFTER_CLIENT_HELLO'], others: 'HANDSHAKE_OK',
+    note: 'a front end that resets a ClientHello not whole in its first read: a hello sent as 40 bytes and then the rest is reset after the first segment; curl\'s hello in one segment, to the same server, is answered',
+    run: async () => {
+      client(process.execPath, [join(ROOT, 'lab', 'raw-client.mjs'), 'split-hello', 'onesegment.lab.test']);
+      await sleep(200);
+      curl('onesegment.lab.test');
+    } },
   // The same healthy handshake through each capture format and link type.
   { name: 'handshake-ok-pcapng', scenario: 'good.lab.test', tool: 'dumpcap', ext: 'pcapng', client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
   { name: 'handshake-ok-nano', scenario: 'good.lab.test', extra: ['--time-stamp-precision=nano'], client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
@@ -169,6 +222,7 @@ export async function recordOne(r, outDir) {
   const ext = r.ext ?? 'pcap';
   const file = join(outDir, `${r.name}.${ext}`);
   if (r.mtu) setClientMtu(r.mtu);
+  if (r.offload) setClientOffload(true);
   const tool = r.tool ?? 'tcpdump';
   const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? [], r.filter);
   try {
@@ -176,14 +230,18 @@ export async function recordOne(r, outDir) {
   } finally {
     await stop();
     if (r.mtu) setClientMtu(1500);
+    if (r.offload) setClientOffload(false);
   }
+  // How many TCP connections the file holds, counted by tshark: a browser may open more than one.
+  const streams = new Set(execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'tcp.stream'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean)).size;
   const sidecar = {
     scenario: r.scenario,
+    ...(streams > 1 ? { connections: streams } : {}),
     note: r.note,
     client: r.client,
     capture: `${tool} ${version(tool, tool === 'tcpdump' ? ['--version'] : ['-v'])} on ${r.iface ?? 'c0'} in the client namespace${r.extra ? ` (${r.extra.join(' ')})` : ''}${r.filter ? `, filter '${r.filter}'` : ''}`,
     recorded: new Date().toISOString(),
-    expect: { primary: r.expect, ...(r.also ? { also: r.also } : {}) },
+    expect: { primary: r.expect, ...(r.also ? { also: r.also } : {}), ...(r.others ? { others: r.others } : {}) },
   };
   writeFileSync(`${file}.json`, JSON.stringify(sidecar, null, 2) + '\n');
   return file;

@@ -1,7 +1,7 @@
 // Property: parsing what the builder builds gives back the options.
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { buildClientHello, isGrease, TlsStreamReader, Version, type ClientHelloOptions } from '@tlsdoctor/tls-parser-ts';
+import { buildClientHello, hybridShareShapedKey, isGrease, TlsStreamReader, Version, X25519MLKEM768, type ClientHelloOptions } from '@tlsdoctor/tls-parser-ts';
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -77,5 +77,45 @@ describe('ClientHello builder', () => {
 
   it('refuses a key share it cannot make', () => {
     expect(() => buildClientHello({ versions: [Version.TLS13], cipherSuites: [0x1301], keyShares: [{ group: 0x0017 }] })).toThrow(/must be given/);
+  });
+});
+
+describe('the X25519MLKEM768 share a browser-shaped hello carries', () => {
+  it('has the size and form of a real one: 768 coefficients below q, then the seed and the X25519 key', () => {
+    for (let round = 0; round < 20; round++) {
+      const key = hybridShareShapedKey();
+      expect(key.length).toBe(1184 + 32);
+      for (let o = 0; o < 1152; o += 3) {
+        const a = key[o] | ((key[o + 1] & 0x0f) << 8);
+        const b = (key[o + 1] >> 4) | (key[o + 2] << 4);
+        expect(a).toBeLessThan(3329);
+        expect(b).toBeLessThan(3329);
+      }
+    }
+    // Random, not constant: two shares differ.
+    expect(Buffer.from(hybridShareShapedKey()).equals(Buffer.from(hybridShareShapedKey()))).toBe(false);
+  });
+
+  it('is made by the builder when no key is given, and other groups still need one', () => {
+    const hello = buildClientHello({ versions: [Version.TLS13], cipherSuites: [0x1301], groups: [X25519MLKEM768], keyShares: [{ group: X25519MLKEM768 }] });
+    const ev = new TlsStreamReader('client').push(hello).find((e) => e.kind === 'handshake');
+    expect(ev?.kind === 'handshake' && ev.clientHello?.keyShares?.map((k) => [k.group, k.keyLength])).toEqual([[X25519MLKEM768, 1216]]);
+    expect(() => buildClientHello({ versions: [Version.TLS13], cipherSuites: [0x1301], keyShares: [{ group: 0x0017 }] })).toThrow(RangeError);
+  });
+});
+
+describe('a record the bytes stop inside', () => {
+  const hello = buildClientHello({ versions: [Version.TLS13], cipherSuites: [0x1301], serverName: 'cut.example.test' });
+  it.each([
+    // [bytes given, unfinished record]
+    [40, { contentType: 22, length: hello.length, received: 40 }],
+    [hello.length - 1, { contentType: 22, length: hello.length, received: hello.length - 1 }],
+    [hello.length, undefined],
+    [3, undefined], // not even a header
+  ])('after %i bytes', (n, want) => {
+    const r = new TlsStreamReader('client');
+    r.push(hello.subarray(0, Math.min(n, 20)));
+    if (n > 20) r.push(hello.subarray(20, n));
+    expect(r.unfinishedRecord).toEqual(want);
   });
 });

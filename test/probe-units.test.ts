@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseResolve, parseTarget, probeHello, TargetError } from '@tlsdoctor/probe';
+import { helloFor, parseResolve, parseTarget, postQuantumHello, probeHello, sendShaped, splitInsideName, TargetError } from '@tlsdoctor/probe';
+import { TlsStreamReader, X25519MLKEM768 } from '@tlsdoctor/tls-parser-ts';
 import { runCli } from './helpers/cli.js';
 import { ROOT } from './helpers/fixtures.js';
 
@@ -137,5 +138,52 @@ describe('raw hello probes against hostile servers on loopback', () => {
     const r = await probeHello({ address: '127.0.0.1', port, versions: [0x0304], timeoutMs: 1000 });
     expect(r.kind).toBe('connect-failed');
     if (r.kind === 'connect-failed') expect(r.connect.kind).toBe('refused');
+  });
+});
+
+describe('hello shapes', () => {
+  it('the browser-shaped hello is as large as a browser\'s and offers what the default one offers', () => {
+    const base = { serverName: 'shapes.example.test', versions: [0x0304, 0x0303, 0x0302, 0x0301], alpn: ['h2', 'http/1.1'] };
+    const pq = postQuantumHello(base);
+    expect(pq.length).toBeGreaterThan(1700);
+    expect(pq.length).toBeLessThan(2300);
+    const events = new TlsStreamReader('client').push(pq);
+    const ch = events.find((e) => e.kind === 'handshake')!;
+    if (ch.kind !== 'handshake' || !ch.clientHello) throw new Error('no ClientHello');
+    const hello = ch.clientHello;
+    expect(hello.offeredVersions).toEqual(base.versions);
+    expect(hello.serverNames).toEqual(['shapes.example.test']);
+    const share = hello.keyShares!.find((k) => k.group === X25519MLKEM768)!;
+    expect(share.keyLength).toBe(1216);
+    expect(hello.keyShares!.map((k) => k.group)).toContain(0x001d);
+    expect(hello.encryptedClientHello).toMatchObject({ type: 0, kdf: 1, aead: 1, encLength: 32, payloadLength: 240 });
+    expect(hello.extensions.some((e) => e.grease)).toBe(true);
+  });
+
+  it('cuts a hello inside the name, and at a fixed place when the name is absent', () => {
+    const named = helloFor({ serverName: 'blocked.example.test', versions: [0x0304] });
+    const at = splitInsideName(named, 'blocked.example.test');
+    const text = Buffer.from(named).toString('latin1');
+    expect(text.slice(0, at).endsWith('blocked.ex')).toBe(true);
+    expect(text.slice(at).startsWith('ample.test')).toBe(true);
+    expect(splitInsideName(named, 'other.test')).toBe(40);
+  });
+
+  it('a split hello goes out in two segments, the second after the pause', async () => {
+    const chunks: { at: number; bytes: number }[] = [];
+    const srv = net.createServer((s) => {
+      s.on('error', () => {});
+      const t0 = Date.now();
+      s.on('data', (d) => chunks.push({ at: Date.now() - t0, bytes: d.length }));
+    });
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', () => res()));
+    const port = (srv.address() as net.AddressInfo).port;
+    const r = await sendShaped({ address: '127.0.0.1', port, serverName: 'x.test', versions: [0x0304], timeoutMs: 400 }, 'split', helloFor({ serverName: 'x.test', versions: [0x0304] }), 40);
+    srv.close();
+    expect(r.writes[0]).toBe(40);
+    expect(r.writes[0] + r.writes[1]).toBe(r.bytes);
+    expect(chunks[0].bytes).toBe(40);
+    expect(chunks.slice(1).reduce((n, c) => n + c.bytes, 0)).toBe(r.bytes - 40);
+    expect(r.outcome.kind).toBe('silent');
   });
 });

@@ -57,6 +57,25 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     }
   });
 
+  it('the MSS of each SYN and the SACK blocks of each logged packet', async () => {
+    const a = await get();
+    const rows = tsharkFields(file, ['frame.number', 'tcp.options.mss_val', 'tcp.options.sack_le', 'tcp.options.sack_re'], 'tcp && !icmp && !icmpv6', ['-o', 'tcp.relative_sequence_numbers:FALSE']);
+    const byFrame = new Map(rows.map((r) => [Number(r['frame.number']), r]));
+    let compared = 0;
+    for (const c of a.connections) {
+      for (const p of [...c.tcp.packets, c.tcp.syn, c.tcp.synAck]) {
+        const t = p && byFrame.get(p.frame);
+        if (!p || !t) continue;
+        compared++;
+        expect(p.mss, `frame ${p.frame}`).toBe(t['tcp.options.mss_val'] ? Number(t['tcp.options.mss_val']) : undefined);
+        const le = t['tcp.options.sack_le'] ? t['tcp.options.sack_le'].split(',').map(Number) : [];
+        const re = t['tcp.options.sack_re'] ? t['tcp.options.sack_re'].split(',').map(Number) : [];
+        expect(p.sack ?? [], `frame ${p.frame}`).toEqual(le.flatMap((l, i) => [l, re[i]]));
+      }
+    }
+    if (a.connections.length > 0) expect(compared).toBeGreaterThan(0);
+  });
+
   it('first ClientHello of each connection: SNI, versions, ciphers, extensions, JA3', async () => {
     const a = await get();
     const rows = tsharkFields(

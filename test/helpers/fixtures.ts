@@ -12,7 +12,10 @@ export interface Sidecar {
   note?: string;
   client: string;
   capture: string;
-  expect: { primary: string; also?: string[] };
+  /** TCP connections in the file, as tshark counts them, when more than one. */
+  connections?: number;
+  /** `others`: the primary diagnosis of every connection after the first (default: the same as the first's). */
+  expect: { primary: string; also?: string[]; others?: string };
 }
 
 /** Every capture in fixtures/ with its sidecar. */

@@ -10,9 +10,9 @@ export function tsharkAvailable(): boolean {
 }
 
 /** Runs tshark -T fields and returns one record per packet, fields by name. */
-export function tsharkFields(file: string, fields: string[], filter?: string): Record<string, string>[] {
+export function tsharkFields(file: string, fields: string[], filter?: string, options: string[] = []): Record<string, string>[] {
   // Out-of-order reassembly is off by default in tshark 4.0; a careful analyst turns it on.
-  const args = ['-o', 'tcp.reassemble_out_of_order:TRUE', '-r', file, '-n', '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,'];
+  const args = ['-o', 'tcp.reassemble_out_of_order:TRUE', ...options, '-r', file, '-n', '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a', '-E', 'aggregator=,'];
   if (filter) args.push('-Y', filter);
   for (const f of fields) args.push('-e', f);
   const out = execFileSync('tshark', args, { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024 }).toString();

@@ -54,6 +54,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   // verdict does not depend on which connection came first. The wait list is bounded.
   const waiting: { c: TcpConnection; sink: TlsConnectionSink; captureTime: number }[] = [];
   let other = 0;
+  const offload: Offload = { connections: 0 };
   const keep = (r: ConnectionRecord, captureTime: number) => (opts.onRecord ? opts.onRecord(r, captureTime) : records.push(r));
   const conclude = (c: TcpConnection, sink: TlsConnectionSink, captureTime: number) => {
     const rec = sink.toRecord(c, tlsPorts);
@@ -62,6 +63,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       return;
     }
     if (rec.tlsEvidence !== 'tls-port') tlsPorts.add(rec.server.port);
+    noteOffload(offload, rec);
     // The capture time at hand-over is how far the capture had gone on when the connection
     // ended, which is what the rules need to tell "no answer" from "capture stopped".
     keep(rec, captureTime);
@@ -103,14 +105,36 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   tracker.finish();
   for (const w of waiting) conclude(w.c, w.sink, w.captureTime);
   records.sort((a, b) => a.id - b.id);
-  return { file, read, stats: tracker.stats, connections: records, otherConnections: other, warnings: captureWarnings(read, tracker.stats), error: read.error };
+  return { file, read, stats: tracker.stats, connections: records, otherConnections: other, warnings: captureWarnings(read, tracker.stats, offload), error: read.error };
 }
 
 /** What the reader and the tracker have to say about the capture as a whole. */
-export function captureWarnings(read: ReadResult, stats: TrackerStats): string[] {
+export function captureWarnings(read: ReadResult, stats: TrackerStats, offload?: Offload): string[] {
   const warnings = [...read.warnings];
+  const f = offload?.first;
+  if (f) {
+    warnings.push(
+      `${offload.connections} connection(s) hold frames larger than the MSS their peer announced (first: frame ${f.frame}, ${f.len} bytes against an MSS of ${f.mss}): ` +
+        'the capture was taken on an end host, which hands the capture frames before segmentation offload cuts them (TSO/GSO, sending) or after receive offload merges them (GRO/LRO); they are read as the segments they were on the wire',
+    );
+  }
   for (const [lt, n] of stats.unknownLinkTypes) warnings.push(`${n} packet(s) with link type ${lt}, which tlsdoctor does not read, were skipped`);
   if (stats.fragments > 0) warnings.push(`${stats.fragments} IP fragment(s) were counted but not reassembled`);
   if (stats.evicted > 0) warnings.push(`${stats.evicted} connection(s) were closed early because more than the live-connection cap were open at once`);
   return warnings;
+}
+
+/** Frames a sending host's capture holds before segmentation offload cut them (seen in the logged packets). */
+interface Offload {
+  connections: number;
+  first?: { frame: number; len: number; mss: number };
+}
+
+function noteOffload(o: Offload, r: ConnectionRecord): void {
+  // Each side sends segments no larger than the MSS the other side's SYN announced.
+  const mss = [r.tcp.synAck?.mss, r.tcp.syn?.mss];
+  const big = r.tcp.packets.find((p) => p.len > 0 && mss[p.dir] !== undefined && p.len > mss[p.dir]!);
+  if (!big) return;
+  o.connections++;
+  o.first ??= { frame: big.frame, len: big.len, mss: mss[big.dir]! };
 }

@@ -53,6 +53,12 @@ export interface ConnectionRecord {
     history: string;
   };
   clientHello?: ClientHello & TimedFact;
+  /**
+   * The client's first record, a handshake record, was begun but never finished: the bytes
+   * stopped (a reset, a close, the end of the capture) inside the ClientHello. Sizes include the
+   * record header.
+   */
+  clientHelloCut?: { length: number; received: number };
   /** ClientHellos seen (a second one follows a HelloRetryRequest). */
   clientHelloCount: number;
   serverHello?: ServerHello & TimedFact;
@@ -120,6 +126,7 @@ export class Connection implements ConnectionRecord {
     this.tcp = undefined as unknown as ConnectionRecord['tcp'];
     this.end = undefined;
     this.clientHello = undefined;
+    this.clientHelloCut = undefined;
     this.clientHelloCount = 0;
     this.serverHello = undefined;
     this.helloRetryRequest = undefined;

@@ -1,5 +1,6 @@
 import { appended, NONE, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
 import {
+  ContentType,
   describeNonTls,
   HandshakeType,
   handshakeTypeName,
@@ -211,7 +212,10 @@ export class TlsConnectionSink implements StreamSink {
       r.nonTls.description = describeNonTls(this.reader(dir).nonTlsBytes);
     }
     const [cr, sr] = this.readers;
-    this.clientTls = cr !== undefined && (cr.state === 'records' || cr.state === 'failed') && cr.records > 0;
+    // The first client record is the ClientHello: begun and never finished, it was cut short.
+    const cut = cr?.records === 0 ? cr.unfinishedRecord : undefined;
+    if (cut && cut.contentType === ContentType.Handshake && !r.clientHello) r.clientHelloCut = { length: cut.length, received: cut.received };
+    this.clientTls = cr !== undefined && (((cr.state === 'records' || cr.state === 'failed') && cr.records > 0) || r.clientHelloCut !== undefined);
     this.serverTls = sr !== undefined && sr.state === 'records' && sr.records > 0;
     this.readers[0] = this.readers[1] = undefined;
   }
@@ -243,7 +247,7 @@ export class TlsConnectionSink implements StreamSink {
     const tlsEvidence = this.evidence(tcp, tlsPorts);
     if (!tlsEvidence) return undefined;
     if (!tcp.startCaptured) r.partialReasons = appended(r.partialReasons, 'the capture starts after the connection did (no SYN)');
-    if (tcp.startCaptured && !r.clientHello && this.sawBytes[0] && tlsEvidence !== 'tls-port') {
+    if (tcp.startCaptured && !r.clientHello && !r.clientHelloCut && this.sawBytes[0] && tlsEvidence !== 'tls-port') {
       r.partialReasons = appended(r.partialReasons, 'the ClientHello is not in the capture');
     }
     const history = zeekHistory(tcp);

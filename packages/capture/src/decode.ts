@@ -37,6 +37,8 @@ export interface DecodedPacket {
   ack: number;
   flags: number;
   window: number;
+  /** Where the TCP header starts in `buf`: its options lie between 20 bytes past it and payloadStart. */
+  tcpStart: number;
   payloadStart: number;
   payloadLength: number;
   /** For ICMP destination unreachable: what it quotes. */
@@ -60,7 +62,7 @@ export type DecodeResult = 'tcp' | 'icmp' | 'other-ip' | 'non-ip' | 'unknown-lin
 export function newDecodedPacket(): DecodedPacket {
   return {
     ipVersion: 4, buf: new Uint8Array(0), srcAddr: 0, dstAddr: 0, ttl: 0, ipId: 0, protocol: 0, fragment: false,
-    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, payloadStart: 0, payloadLength: 0,
+    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0, tcpStart: 0, payloadStart: 0, payloadLength: 0,
   };
 }
 
@@ -265,6 +267,7 @@ function decodeTcp(b: Uint8Array, p: number, end: number, out: DecodedPacket): D
   out.flags = b[p + 13];
   out.window = (b[p + 14] << 8) | b[p + 15];
   if (off < 20 || end - p < off) return 'truncated';
+  out.tcpStart = p;
   out.payloadStart = p + off;
   out.payloadLength = end - p - off;
   return 'tcp';
@@ -316,4 +319,33 @@ export function addrKey(b: Uint8Array, at: number, version: 4 | 6): string | num
   let s = '';
   for (let i = 0; i < 16; i += 2) s += ((b[at + i] << 8) | b[at + i + 1]).toString(16) + ':';
   return s;
+}
+
+/**
+ * The TCP options a diagnosis reads, from a packet's header (`from` to `to`): the MSS a SYN
+ * announces and the SACK blocks an ACK carries (RFC 2018: left and right edges, absolute
+ * sequence numbers). A malformed option list ends the walk: what was read stays.
+ */
+export function readTcpOptions(b: Uint8Array, from: number, to: number): { mss?: number; sack?: number[] } {
+  const out: { mss?: number; sack?: number[] } = {};
+  let p = from;
+  while (p < to) {
+    const kind = b[p];
+    if (kind === 0) break;
+    if (kind === 1) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= to) break;
+    const len = b[p + 1];
+    if (len < 2 || p + len > to) break;
+    if (kind === 2 && len === 4) out.mss = (b[p + 2] << 8) | b[p + 3];
+    else if (kind === 5 && (len - 2) % 8 === 0) {
+      const edges: number[] = [];
+      for (let q = p + 2; q < p + len; q += 4) edges.push(((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0);
+      out.sack = edges;
+    }
+    p += len;
+  }
+  return out;
 }

@@ -21,6 +21,10 @@ export interface PacketFacts {
   /** IPv4 identification; -1 on IPv6. */
   ipId: number;
   window: number;
+  /** Read for logged packets only: the MSS a SYN announces. */
+  mss?: number;
+  /** Read for logged packets only: SACK blocks, left and right edge after edge (absolute sequence numbers). */
+  sack?: number[];
 }
 
 export interface IcmpFacts {

@@ -1,4 +1,4 @@
-import { addrKey, decodePacket, formatAddr, newDecodedPacket, TcpFlag, type DecodedPacket } from './decode.js';
+import { addrKey, decodePacket, formatAddr, newDecodedPacket, readTcpOptions, TcpFlag, type DecodedPacket } from './decode.js';
 import { appended, NONE } from './lists.js';
 import type { RawPacket } from './packet.js';
 
@@ -151,6 +151,12 @@ export class TcpTracker {
     facts.ttl = d.ttl;
     facts.ipId = d.ipId;
     facts.window = d.window;
+    // Options only for packets a diagnosis may read: a SYN's MSS, an ACK's SACK blocks.
+    if (keep && d.payloadStart - d.tcpStart > 20) {
+      const o = readTcpOptions(d.buf, d.tcpStart + 20, d.payloadStart);
+      facts.mss = o.mss;
+      facts.sack = o.sack;
+    }
     if (conn.packets.length < MAX_PACKETS_LOGGED) conn.packets.push(facts);
     if (flags & TcpFlag.SYN) {
       if (flags & TcpFlag.ACK) {
@@ -455,7 +461,7 @@ export class TcpTracker {
 }
 
 function newPacketFacts(): PacketFacts {
-  return { frame: 0, time: 0, dir: 0, flags: 0, seq: 0, ack: 0, len: 0, ttl: 0, ipId: 0, window: 0 };
+  return { frame: 0, time: 0, dir: 0, flags: 0, seq: 0, ack: 0, len: 0, ttl: 0, ipId: 0, window: 0, mss: undefined, sack: undefined };
 }
 
 function newStats(): DirectionStats {

@@ -1,7 +1,7 @@
 import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
 import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Listed, type Report, type ReportItem } from '@tlsdoctor/report';
-import { diagnoseConnection, worst } from '@tlsdoctor/diagnosis';
+import { diagnoseConnection, HelloHistory, waitsForHistory, worst } from '@tlsdoctor/diagnosis';
 import { exitFor, exitForError, UsageError } from './exit.js';
 import { JsonSpool } from './json-spool.js';
 import { NdjsonWriter } from './ndjson.js';
@@ -68,6 +68,9 @@ function progress(file: string): ((read: number, size: number) => void) | undefi
   };
 }
 
+/** Connections held back for the end of a file at most; past it they are judged at once. */
+const MAX_WAITING = 10_000;
+
 export async function runPcap(o: PcapOptions): Promise<number> {
   try {
     return await reportCaptures(o);
@@ -102,13 +105,24 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
     // Lines name their file as they go out: its placeholder must exist before the first.
     if (shown instanceof NdjsonWriter) shown.startFile(name);
     let a: CaptureAnalysis;
-    const onRecord = (c: ConnectionRecord, captureTime: number) => {
-      const diagnoses = diagnoseConnection(c, { captureEnd: captureTime });
+    // Whether a split ClientHello was refused depends on other connections to the same server,
+    // before or after it: those few wait for the end of the file (a bounded number of them).
+    const history = new HelloHistory();
+    const waiting: ConnectionRecord[] = [];
+    const judge = (c: ConnectionRecord, captureTime: number) => {
+      const diagnoses = diagnoseConnection(c, { captureEnd: captureTime, history });
       const outcome = worst(diagnoses.map((d) => d.severity));
       // Facts and fingerprints only where the output prints them (JSON, Markdown failures, --verbose).
       const item = connectionItem(c, name, diagnoses, wantFacts(outcome), i + 1);
       everything.add(item);
       if (matchesFilters(item, o)) shown.add(item);
+    };
+    let lastTime = 0;
+    const onRecord = (c: ConnectionRecord, captureTime: number) => {
+      lastTime = Math.max(lastTime, captureTime);
+      history.note(c);
+      if (waitsForHistory(c) && waiting.length < MAX_WAITING) waiting.push(c);
+      else judge(c, captureTime);
     };
     try {
       a = await analyzeCapture(name, {
@@ -130,6 +144,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
       failed = true;
       say(`${a.error.message}; the ${a.read.packets} packet(s) before it are reported`);
     }
+    for (const c of waiting) judge(c, lastTime);
     inputs.push(inputSummary(a));
     shown.endFile();
     everything.endFile();

@@ -7,6 +7,7 @@ import { judgeCaptureCiphers } from './judges/ciphers.js';
 import { judgeCaptureClientCert } from './judges/client-cert.js';
 import { captureGate, judgeCaptureCoverage, unfinished } from './judges/coverage.js';
 import { judgeCaptureHandshake } from './judges/handshake.js';
+import { judgeCaptureBlackHole, judgeCaptureSplitHello, type HelloHistory } from './judges/hello-size.js';
 import { judgeCaptureServerAnswer } from './judges/server-answer.js';
 import { judgeCaptureTcp } from './judges/tcp.js';
 import { judgeCaptureVersions } from './judges/versions.js';
@@ -14,15 +15,23 @@ import { judgeCaptureVersions } from './judges/versions.js';
 export interface CaptureContext {
   /** How far the capture had gone when the connection ended: "no answer" is only a failure once the capture ran on past it. */
   captureEnd: number;
+  /**
+   * What the capture showed of other connections to each server. A connection for which
+   * waitsForHistory() holds is best judged once the whole capture has been noted.
+   */
+  history?: HelloHistory;
 }
 
 /** Every finding for one captured connection, the primary first. */
 export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Finding[] {
   const gate = captureGate(r);
   if (gate) return [gate];
+  const blackHole = judgeCaptureBlackHole(r);
   const found = [
     ...judgeCaptureTcp(r, ctx.captureEnd),
     ...judgeCaptureServerAnswer(r, ctx.captureEnd),
+    ...blackHole,
+    ...judgeCaptureSplitHello(r, ctx.history, blackHole.length > 0),
     ...judgeCaptureVersions(r),
     ...judgeCaptureCiphers(r),
     ...judgeCaptureCertificate(r),

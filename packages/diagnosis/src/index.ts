@@ -5,3 +5,4 @@ export { decide } from './engine.js';
 export { diagnoseConnection, type CaptureContext } from './capture.js';
 export { diagnoseProbe } from './probe.js';
 export * from './messages/index.js';
+export { HelloHistory, waitsForHistory } from './judges/hello-size.js';

@@ -185,6 +185,15 @@ export class TlsStreamReader {
     return false;
   }
 
+  /**
+   * A record begun but not finished where the bytes stopped (a hello cut short by a reset): its
+   * type, its declared size and the bytes received, record headers included.
+   */
+  get unfinishedRecord(): { contentType: number; length: number; received: number } | undefined {
+    if (!this.rec || this.sslv2Pending) return undefined;
+    return { contentType: this.rec[0], length: this.rec.length, received: this.recFill };
+  }
+
   /** Call at the end of the stream: classifies a stream shorter than a record header. */
   finish(): StreamEvent[] {
     this.out = [];

@@ -5,6 +5,8 @@ import { since } from '../evidence.js';
 /** The ClientHello as evidence: where, when, the name and what it offered. */
 export function helloLine(r: ConnectionRecord): string {
   const ch = r.clientHello;
+  const cut = r.clientHelloCut;
+  if (!ch && cut) return `a ClientHello cut short: ${cut.received} of its ${cut.length} bytes were sent before the connection ended`;
   if (!ch) return 'no ClientHello in the capture';
   return `ClientHello in frame ${ch.frame} (${since(r.firstTime, ch.time)}): SNI ${r.sni ?? '(none)'}, versions ${ch.offeredVersions.map(versionName).join(', ')}, ${ch.cipherSuites.length} cipher suites`;
 }

@@ -1,9 +1,13 @@
-// Hello shapes side by side: losses by size, one-segment readers, refused browser hellos.
+// Hello shapes side by side (probe) and hello segments on the wire (capture): losses by size,
+// one-segment readers, refused browser hellos.
 import { describe, expect, it } from 'vitest';
+import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { PacketFacts } from '@tlsdoctor/capture';
 import type { HelloOutcome, ShapedHello } from '@tlsdoctor/probe';
+import { diagnoseConnection } from '../capture.js';
 import { diagnoseProbe } from '../probe.js';
-import { NOW_MS, outcome, probeRecord } from '../facts.fixtures.js';
-import { judgeProbeHelloShapes } from './hello-size.js';
+import { ACK, alert, clientHello, connection, NOW_MS, outcome, pkt, probeRecord, RST, serverHello, SYN, T0 } from '../facts.fixtures.js';
+import { HelloHistory, judgeCaptureBlackHole, judgeCaptureSplitHello, judgeProbeHelloShapes, waitsForHistory } from './hello-size.js';
 
 const ok = outcome.serverHello;
 const shaped = (shape: ShapedHello['shape'], bytes: number, o: HelloOutcome, writes = [bytes]): ShapedHello => ({ shape, bytes, writes, outcome: o });
@@ -67,5 +71,134 @@ describe('hello shapes, probe', () => {
     const full = { ...probeRecord().full!, chain: [] };
     expect(codes(diagnoseProbe(probeRecord({ shapes, full }), NOW_MS))[0]).toBe('MTU_BLACKHOLE');
     expect(codes(diagnoseProbe(probeRecord({ shapes: { postQuantum: pq(ok()), split: split(ok()) } }), NOW_MS))).toEqual(['HANDSHAKE_OK']);
+  });
+});
+
+// Captures: a client-side capture of a hello whose first, full-size segment never arrives.
+const ISN = 1000;
+const data = (frame: number, time: number, seq: number, len: number) => pkt(frame, time, 0, ACK, { seq: ISN + 1 + seq, len });
+const serverAck = (frame: number, time: number, ack: number, sack?: [number, number]) =>
+  pkt(frame, time, 1, ACK, { ack: ISN + 1 + ack, ...(sack ? { sack: [ISN + 1 + sack[0], ISN + 1 + sack[1]] } : {}) });
+const syn = pkt(1, 0, 0, SYN, { seq: ISN, mss: 1460 });
+const synAck = pkt(2, 0.001, 1, SYN | ACK, { mss: 1460 });
+
+/** A two-segment hello (1,448 + 478 bytes); `rest` are the packets after it. */
+function bigHello(rest: PacketFacts[], over: Parameters<typeof connection>[0] = {}) {
+  const packets = [syn, synAck, data(4, 0.002, 0, 1448), data(5, 0.002, 1448, 478), ...rest];
+  return connection({ clientHello: clientHello(5, 0.002), sni: 'example.test', ...over, tcp: { syn, synAck, packets, packetCount: packets.length, retransmissions: [rest.filter((p) => p.dir === 0 && p.len > 0).length, 0], ...over.tcp } });
+}
+const resends = [data(7, 0.2, 0, 1448), data(8, 0.6, 0, 1448), data(9, 1.4, 0, 1448)];
+const sacked = serverAck(6, 0.003, 0, [1448, 1926]);
+
+describe('MTU black hole, capture', () => {
+  it.each([
+    // [what, record, codes]
+    ['full-size segment resent, never acknowledged, the later one SACKed', bigHello([sacked, ...resends]), ['MTU_BLACKHOLE']],
+    ['no SACK: a repeated acknowledgement after the later segment', bigHello([serverAck(6, 0.003, 0), ...resends]), ['MTU_BLACKHOLE']],
+    ['sent once only: nothing was resent', bigHello([sacked]), []],
+    ['acknowledged in the end', bigHello([sacked, ...resends, serverAck(10, 1.5, 1926)]), []],
+    ['nothing from the server at all: plain silence', bigHello(resends), []],
+    ['a SACK block that covers the lost segment itself', bigHello([serverAck(6, 0.003, 0, [0, 1926]), ...resends]), []],
+    ['ICMP "fragmentation needed" came back: path MTU discovery works', bigHello([sacked, ...resends], { tcp: { icmp: [{ frame: 6, time: T0 + 0.003, type: 3, code: 4, from: '192.0.2.1', ttl: 60 }] } }), []],
+    ['the server answered', bigHello([sacked, ...resends], { serverHello: serverHello(10, 1.5) }), []],
+  ] as [string, ConnectionRecord, string[]][])('%s', (_what, r, want) => {
+    expect(codes(judgeCaptureBlackHole(r))).toEqual(want);
+  });
+
+  it('a small segment lost and resent is loss, not size', () => {
+    const packets = [syn, synAck, data(4, 0.002, 0, 600), data(5, 0.002, 600, 300), serverAck(6, 0.003, 0, [600, 900]), data(7, 0.2, 0, 600), data(8, 0.6, 0, 600)];
+    expect(judgeCaptureBlackHole(connection({ clientHello: clientHello(5, 0.002), tcp: { syn, synAck, packets } }))).toEqual([]);
+  });
+
+  it('shows the segments, the resends, the SACK in relative numbers and the missing ICMP', () => {
+    const [f] = judgeCaptureBlackHole(bigHello([sacked, ...resends]));
+    expect(f.evidence).toContain('the ClientHello left in 2 segments: 1448 bytes (frame 4), 478 bytes (frame 5)');
+    expect(f.evidence).toContain('the 1448-byte segment was sent 4 times in the frames logged (frames 4, 7, 8, 9, the last +1400.0 ms); the client retransmitted 3 time(s) in all; the server never acknowledged it');
+    expect(f.evidence).toContain('the server acknowledged the bytes after it (SACK 1449-1927) in frame 6: the smaller segment arrived, the full-size one did not');
+    expect(f.evidence).toContain('no ICMP "fragmentation needed" came back for this connection');
+  });
+
+  it('is the primary diagnosis, before the silence it causes', () => {
+    const r = bigHello([sacked, ...resends], { end: { frame: 12, time: T0 + 9, how: 'fin', by: 'client', after: 'ClientHello' } });
+    expect(codes(diagnoseConnection(r, { captureEnd: T0 + 10 }))).toEqual(['MTU_BLACKHOLE', 'NO_SERVER_HELLO']);
+  });
+});
+
+describe('split ClientHello refused, capture', () => {
+  const rst = (frame: number, time = 0.004) => pkt(frame, time, 1, RST | ACK);
+  /** A one-segment hello to 192.0.2.10:443 that got a ServerHello. */
+  const answeredOneSegment = (id = 7, server = { ip: '192.0.2.10', port: 443 }) => {
+    const packets = [syn, synAck, data(4, 0.002, 0, 517), pkt(5, 0.003, 1, ACK, { len: 1200 })];
+    return connection({ id, server, clientHello: clientHello(4, 0.002), serverHello: serverHello(5, 0.003), tcp: { syn, synAck, packets } });
+  };
+  const splitReset = (over: Parameters<typeof connection>[0] = {}) => {
+    const packets = [syn, synAck, data(4, 0.002, 0, 40), data(5, 0.052, 40, 477), rst(6, 0.053)];
+    return connection({ clientHello: clientHello(5, 0.052), ...over, tcp: { syn, synAck, packets, rsts: [rst(6, 0.053)], rstCount: 1, ...over.tcp } });
+  };
+  const cutReset = () => {
+    const packets = [syn, synAck, data(4, 0.002, 0, 40), rst(5)];
+    return connection({ clientHelloCut: { length: 517, received: 40 }, tcp: { syn, synAck, packets, rsts: [rst(5)], rstCount: 1 } });
+  };
+  const history = (...rs: ConnectionRecord[]) => {
+    const h = new HelloHistory();
+    for (const r of rs) h.note(r);
+    return h;
+  };
+
+  it.each([
+    // [what, record, history, codes]
+    ['split hello reset, a one-segment hello answered', splitReset(), history(answeredOneSegment()), ['SPLIT_CLIENT_HELLO_REJECTED']],
+    ['a hello cut after its first segment, reset', cutReset(), history(answeredOneSegment()), ['SPLIT_CLIENT_HELLO_REJECTED']],
+    ['no other connection to compare with', splitReset(), history(), []],
+    ['no history given', splitReset(), undefined, []],
+    ['the answered one went to another server', splitReset(), history(answeredOneSegment(7, { ip: '192.0.2.99', port: 443 })), []],
+    ['the answered one went to another port', splitReset(), history(answeredOneSegment(7, { ip: '192.0.2.10', port: 8443 })), []],
+    ['the split hello got an alert: the server read it', splitReset({ alerts: [alert('server', 40, 6, 0.004)] }), history(answeredOneSegment()), []],
+    ['the split hello got a ServerHello', splitReset({ serverHello: serverHello(6, 0.004) }), history(answeredOneSegment()), []],
+  ] as [string, ConnectionRecord, HelloHistory | undefined, string[]][])('%s', (_what, r, h, want) => {
+    expect(codes(judgeCaptureSplitHello(r, h, false))).toEqual(want);
+  });
+
+  it('leaves a lost full-size segment to the black-hole verdict', () => {
+    expect(judgeCaptureSplitHello(splitReset(), history(answeredOneSegment()), true)).toEqual([]);
+  });
+
+  it('remembers only hellos that fit in one segment and were answered', () => {
+    const twoSegmentsAnswered = connection({ id: 3, clientHello: clientHello(5, 0.002), serverHello: serverHello(6, 0.003), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 1448), data(5, 0.002, 1448, 478)] } });
+    const oneSegmentRefused = connection({ id: 4, clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 517)] } });
+    const offloaded = connection({ id: 5, clientHello: clientHello(4, 0.002), serverHello: serverHello(6, 0.003), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 1926)] } });
+    const h = history(twoSegmentsAnswered, oneSegmentRefused, offloaded);
+    expect(h.answeredInOneSegment(splitReset())).toBeUndefined();
+    expect(history(answeredOneSegment(9)).answeredInOneSegment(splitReset())?.id).toBe(9);
+  });
+
+  it('makes wait for the end of the file only split or cut hellos without a ServerHello', () => {
+    expect(waitsForHistory(splitReset())).toBe(true);
+    expect(waitsForHistory(cutReset())).toBe(true);
+    expect(waitsForHistory(answeredOneSegment())).toBe(false);
+    expect(waitsForHistory(splitReset({ serverHello: serverHello(6, 0.004) }))).toBe(false);
+    expect(waitsForHistory(connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 517)] } }))).toBe(false);
+    // A frame past the server's MSS was two segments on the wire.
+    expect(waitsForHistory(connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 1926)] } }))).toBe(true);
+  });
+
+  it('reads an offloaded frame as the segments it became, and says so', () => {
+    const packets = [syn, synAck, data(4, 0.002, 0, 1926), rst(5)];
+    const r = connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets, rsts: [rst(5)], rstCount: 1 } });
+    const [f] = judgeCaptureSplitHello(r, history(answeredOneSegment()), false);
+    expect(f.evidence).toContain('the ClientHello left in 2 segments: 1926 bytes (frame 4)');
+    expect(f.evidence).toContain("frame 4 holds 1926 bytes, more than the server's MSS of 1460: captured on the sending host before segmentation offload (TSO/GSO) cut it; read as the 2 segments it became");
+  });
+
+  it('shows the segments, the reset and the connection it is compared with; primary before the reset', () => {
+    const [f] = judgeCaptureSplitHello(cutReset(), history(answeredOneSegment()), false);
+    expect(f.evidence).toEqual([
+      'a ClientHello cut short: 40 of its 517 bytes were sent before the connection ended',
+      'the client sent the first 40 bytes of the 517-byte ClientHello record in 1 segment: 40 bytes (frame 4); the rest never went out',
+      'RST from the server side in frame 5 (+4.00 ms), before any TLS byte',
+      'connection 7 to the same server 192.0.2.10:443, whose ClientHello fit in one segment (517 bytes), got a ServerHello in frame 5',
+    ]);
+    expect(codes(diagnoseConnection(splitReset(), { captureEnd: T0 + 10, history: history(answeredOneSegment()) }))).toEqual(['SPLIT_CLIENT_HELLO_REJECTED', 'RESET_AFTER_CLIENT_HELLO']);
+    expect(codes(diagnoseConnection(splitReset(), { captureEnd: T0 + 10 }))).toEqual(['RESET_AFTER_CLIENT_HELLO']);
   });
 });

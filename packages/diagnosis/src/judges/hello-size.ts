@@ -1,6 +1,10 @@
+import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { PacketFacts } from '@tlsdoctor/capture';
 import type { ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { describeHello, type HelloOutcome } from '@tlsdoctor/probe';
+import { compact, plural, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
+import { helloLine } from './hello-line.js';
 
 const TODAYS_CLIENTS =
   'Today\'s browsers and clients (Chrome and Edge 124+, Firefox 132+, Safari 26, Go 1.24+, and curl or Node built with OpenSSL 3.5) offer an X25519MLKEM768 key share: their ClientHello is 1.7 to 2.3 KB and travels in two TCP segments, the first full-size.';
@@ -84,4 +88,170 @@ function sizeThreshold(sweep: ShapedHello[], headers: number): string | undefine
   return rest.length > 0
     ? `one-packet hellos are answered up to ${largest} bytes and lost from ${rest[0].bytes} bytes: packets of about ${rest[0].bytes + headers} bytes and more do not arrive, those of ${largest + headers} do`
     : `every one-packet hello up to ${largest} bytes is answered; only the full-size segment of the browser-shaped hello is lost: the path's limit lies between the two`;
+}
+
+// Captures: the same questions asked of packets. Sequence numbers compare modulo 2^32.
+const seqAfter = (a: number, b: number) => ((a - b) | 0) > 0;
+const ACK = 0x10;
+const SYN = 0x02;
+const RST = 0x04;
+
+/** The client's segments that carried the ClientHello (first sends, in order), from the logged packets. */
+export function helloSegments(r: ConnectionRecord): PacketFacts[] {
+  const ch = r.clientHello;
+  if (!ch) return [];
+  const seen = new Set<number>();
+  const out: PacketFacts[] = [];
+  for (const p of r.tcp.packets) {
+    if (p.dir !== 0 || p.len === 0 || p.frame > ch.frame || seen.has(p.seq)) continue;
+    seen.add(p.seq);
+    out.push(p);
+  }
+  return out;
+}
+
+/** The largest segment the server takes (its SYN-ACK's MSS), when the capture holds it. */
+const serverMss = (r: ConnectionRecord) => r.tcp.synAck?.mss;
+
+/**
+ * How many segments the hello was on the wire: a frame larger than the server's MSS was captured
+ * on the sending host before segmentation offload (TSO/GSO) cut it, and counts as the segments
+ * it became.
+ */
+export function wireSegments(r: ConnectionRecord): { count: number; offloaded: PacketFacts[] } {
+  const mss = serverMss(r);
+  const segs = helloSegments(r);
+  const offloaded = mss ? segs.filter((p) => p.len > mss) : [];
+  return { count: segs.reduce((n, p) => n + (mss && p.len > mss ? Math.ceil(p.len / mss) : 1), 0), offloaded };
+}
+
+function offloadLine(r: ConnectionRecord, frames: PacketFacts[]): string | undefined {
+  if (frames.length === 0) return undefined;
+  const f = frames[0];
+  return `frame ${f.frame} holds ${f.len} bytes, more than the server's MSS of ${serverMss(r)}: captured on the sending host before segmentation offload (TSO/GSO) cut it; read as the ${Math.ceil(f.len / serverMss(r)!)} segments it became`;
+}
+
+/**
+ * A black hole in a capture taken at the client: a large segment of the ClientHello is sent
+ * again and again and never acknowledged, while the server acknowledges later bytes (SACK), or
+ * repeats its acknowledgement of the bytes before it (it got what followed), and no ICMP
+ * "fragmentation needed" comes back.
+ */
+export function judgeCaptureBlackHole(r: ConnectionRecord): Finding[] {
+  if (!r.clientHello || r.serverHello || r.messages.some((m) => m.from === 'server') || r.encryptedRecords[1] > 0) return [];
+  const pk = r.tcp.packets;
+  const acks = pk.filter((p) => p.dir === 1 && (p.flags & ACK) !== 0 && (p.flags & (SYN | RST)) === 0);
+  const sends = new Map<number, PacketFacts[]>();
+  for (const p of pk) if (p.dir === 0 && p.len > 0) sends.set(p.seq, [...(sends.get(p.seq) ?? []), p]);
+  for (const [seq, tries] of sends) {
+    const size = Math.max(...tries.map((t) => t.len));
+    if (tries.length < 2 || size < LARGE_SEGMENT) continue;
+    if (acks.some((a) => seqAfter(a.ack, seq))) continue;
+    // A SACK block over the segment itself: it arrived after all.
+    if (acks.some((a) => a.sack?.some((edge, i) => i % 2 === 0 && !seqAfter(edge, seq) && !seqAfter(seq + size, a.sack![i + 1])))) continue;
+    const later = [...sends.values()].map((t) => t[0]).filter((p) => seqAfter(p.seq, seq));
+    if (later.length === 0) continue;
+    const sacked = acks.find((a) => a.sack && a.sack.some((edge, i) => i % 2 === 0 && !seqAfter(seq + size, edge)));
+    const repeated = acks.find((a) => a.ack === seq && a.frame > later[0].frame);
+    const proof = sacked ?? repeated;
+    if (!proof) continue;
+    if (r.tcp.icmp.some((i) => r.ipVersion === 4 && i.type === 3 && i.code === 4)) continue;
+    const segs = helloSegments(r);
+    const resent = r.tcp.retransmissions[0];
+    const lastTry = tries[tries.length - 1];
+    const edges = sacked?.sack ? blocks(sacked.sack, r) : '';
+    return [
+      finding('MTU_BLACKHOLE', compact([
+        helloLine(r),
+        `the ClientHello left in ${segs.length} segments: ${segs.map((p) => `${p.len} bytes (frame ${p.frame})`).join(', ')}`,
+        offloadLine(r, wireSegments(r).offloaded),
+        `the ${size}-byte segment was sent ${tries.length} times in the frames logged (frames ${tries.map((t) => t.frame).join(', ')}, the last ${since(r.firstTime, lastTry.time)}); the client retransmitted ${resent} time(s) in all; the server never acknowledged it`,
+        sacked
+          ? `the server acknowledged the bytes after it (SACK ${edges}) in frame ${sacked.frame}: the smaller segment arrived, the full-size one did not`
+          : `the server repeated its acknowledgement of the bytes before it in frame ${repeated!.frame}: what followed arrived, the full-size segment did not`,
+        r.ipVersion === 4 ? 'no ICMP "fragmentation needed" came back for this connection' : 'no ICMPv6 came back for this connection',
+      ])),
+    ];
+  }
+  return [];
+}
+
+/** A segment this large is full-size on some path; a lost small one is loss, not size. */
+const LARGE_SEGMENT = 1000;
+
+/** SACK blocks as byte ranges relative to the client's first byte, as Wireshark shows them. */
+function blocks(edges: number[], r: ConnectionRecord): string {
+  // Wireshark's relative numbers count from the ISN: the first data byte is 1.
+  const base = r.tcp.syn ? r.tcp.syn.seq : undefined;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < edges.length; i += 2) {
+    out.push(base === undefined ? `${edges[i]}-${edges[i + 1]}` : `${(edges[i] - base) >>> 0}-${(edges[i + 1] - base) >>> 0}`);
+  }
+  return out.join(', ');
+}
+
+/**
+ * What a capture has shown so far about each server: connections whose ClientHello fit in one
+ * segment and got a ServerHello. A split hello refused by a server that answers one-segment
+ * hellos is the sign of a device reading one segment; the connections that show it may come
+ * before or after the refused one, so the refused ones wait for the end of the capture.
+ */
+export class HelloHistory {
+  private readonly oneSegmentAnswered = new Map<string, { id: number; frame: number; bytes: number }>();
+
+  note(r: ConnectionRecord): void {
+    if (!r.serverHello || !r.clientHello) return;
+    const key = serverKey(r);
+    if (this.oneSegmentAnswered.has(key)) return;
+    const segs = helloSegments(r);
+    if (segs.length === 1 && wireSegments(r).count === 1) this.oneSegmentAnswered.set(key, { id: r.id, frame: r.serverHello.frame, bytes: segs[0].len });
+  }
+
+  answeredInOneSegment(r: ConnectionRecord) {
+    return this.oneSegmentAnswered.get(serverKey(r));
+  }
+}
+
+const serverKey = (r: ConnectionRecord) => `${r.server.ip}|${r.server.port}`;
+
+/** The client's data segments (first sends) before the connection ended, for a hello cut short. */
+function cutSegments(r: ConnectionRecord): PacketFacts[] {
+  const seen = new Set<number>();
+  return r.tcp.packets.filter((p) => p.dir === 0 && p.len > 0 && !seen.has(p.seq) && (seen.add(p.seq), true));
+}
+
+/**
+ * A ClientHello over several segments, or one cut short after its first segment, that got no
+ * TLS answer: its verdict may depend on other connections.
+ */
+export function waitsForHistory(r: ConnectionRecord): boolean {
+  if (r.serverHello) return false;
+  if (r.clientHello) return wireSegments(r).count > 1;
+  return r.clientHelloCut !== undefined && cutSegments(r).length > 0;
+}
+
+/**
+ * A split ClientHello answered by a reset or by nothing, where one-segment hellos to the same
+ * server in the same capture were answered. Not when the first segment is the one lost (that is
+ * a black hole, judged above).
+ */
+export function judgeCaptureSplitHello(r: ConnectionRecord, history: HelloHistory | undefined, blackHole: boolean): Finding[] {
+  if (!history || blackHole || !waitsForHistory(r) || r.messages.some((m) => m.from === 'server') || r.alerts.some((a) => a.from === 'server')) return [];
+  const other = history.answeredInOneSegment(r);
+  if (!other) return [];
+  const cut = r.clientHelloCut;
+  const segs = cut ? cutSegments(r) : helloSegments(r);
+  const rst = r.tcp.rsts.find((p) => p.dir === 1);
+  const sent = segs.map((p) => `${p.len} bytes (frame ${p.frame})`).join(', ');
+  return [
+    finding('SPLIT_CLIENT_HELLO_REJECTED', compact([
+      helloLine(r),
+      cut
+        ? `the client sent the first ${cut.received} bytes of the ${cut.length}-byte ClientHello record in ${plural(segs.length, 'segment')}: ${sent}; the rest never went out`
+        : `the ClientHello left in ${wireSegments(r).count} segments: ${sent}`,
+      !cut && offloadLine(r, wireSegments(r).offloaded),
+      rst ? `RST from the server side in frame ${rst.frame} (${since(r.firstTime, rst.time)}), before any TLS byte` : 'no TLS byte came back',
+      `connection ${other.id} to the same server ${r.server.ip}:${r.server.port}, whose ClientHello fit in one segment (${other.bytes} bytes), got a ServerHello in frame ${other.frame}`,
+    ])),
+  ];
 }

@@ -62,7 +62,7 @@ export function judgeCaptureServerAnswer(r: ConnectionRecord, captureEnd: number
       }),
     ];
   }
-  const ch = r.clientHello;
+  const ch = r.clientHello ?? cutHelloSent(r);
   if (!ch || serverSpokeTls(r)) return [];
   const rst = r.tcp.rsts.find((p) => p.dir === 1 && p.time >= ch.time);
   if (rst) return [finding('RESET_AFTER_CLIENT_HELLO', [helloLine(r), ...resetEvidence(r, rst)])];
@@ -79,6 +79,13 @@ export function judgeCaptureServerAnswer(r: ConnectionRecord, captureEnd: number
 }
 
 type PacketFacts = ConnectionRecord['tcp']['rsts'][number];
+
+/** The last segment of a ClientHello cut short, as the moment the hello was sent. */
+function cutHelloSent(r: ConnectionRecord): PacketFacts | undefined {
+  if (!r.clientHelloCut) return undefined;
+  const sent = r.tcp.packets.filter((p) => p.dir === 0 && p.len > 0);
+  return sent[sent.length - 1];
+}
 
 /** Far enough from the SYN-ACK's IP ID that one host's counter would not have got there. */
 const IP_ID_FAR = 1000;
