@@ -156,6 +156,7 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
     },
     tcp: {
       synCount: r.tcp.synCount,
+      mss: { client: r.tcp.syn?.mss ?? null, server: r.tcp.synAck?.mss ?? null },
       synAck: r.tcp.synAck ? { frame: r.tcp.synAck.frame, ttl: r.tcp.synAck.ttl, ipId: r.tcp.synAck.ipId, window: r.tcp.synAck.window } : null,
       resets: r.tcp.rsts.map((p) => ({ frame: p.frame, from: p.dir === 0 ? 'client' : 'server', ttl: p.ttl, ipId: p.ipId, window: p.window, atMs: rel(p.time) })),
       icmp: r.tcp.icmp.map((i) => ({ frame: i.frame, type: i.type, code: i.code, from: i.from, ttl: i.ttl })),
@@ -163,6 +164,7 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
       retransmissions: { client: r.tcp.retransmissions[0], server: r.tcp.retransmissions[1] },
     },
     end: r.end ? { how: r.end.how, by: r.end.by, frame: r.end.frame, after: r.end.after, atMs: rel(r.end.time) } : null,
+    clientHelloCut: r.clientHelloCut ?? null,
     clientHello: ch
       ? {
           frame: ch.frame,
