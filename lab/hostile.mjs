@@ -2,6 +2,9 @@
 // backend behind nginx. Run inside the lab's server namespace: node hostile.mjs ADDR:BEHAVIOUR ...
 import net from 'node:net';
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 
@@ -48,6 +51,20 @@ function oneSegmentFront(sock, backend) {
   });
 }
 
+/**
+ * HTTPS that requires a client certificate from the lab's CA, TLS 1.3 only: OpenSSL sends
+ * certificate_required (or unknown_ca for a stranger's) once it has the client's answer.
+ */
+function clientCertServer(addr, pki) {
+  const read = (f) => readFileSync(join(pki, f));
+  const server = https.createServer(
+    { key: read('good.key'), cert: read('good.chain.crt'), ca: [read('root.crt'), read('intermediate.crt')], requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
+    (req, res) => res.end(`${req.socket.getPeerCertificate().subject?.CN ?? 'someone'} ok\n`),
+  );
+  server.on('tlsClientError', () => {});
+  server.listen(443, addr);
+}
+
 function websocketBackend(port) {
   const server = http.createServer((req, res) => {
     // Reached when the proxy did not pass the Upgrade header: a plain GET.
@@ -86,6 +103,7 @@ for (const arg of process.argv.slice(2)) {
   const [addr, behaviour] = [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)];
   if (behaviour === 'nxdomain-dns') nxdomainDns(addr);
   else if (behaviour === 'websocket') websocketBackend(Number(addr));
+  else if (behaviour.startsWith('https-client-cert:')) clientCertServer(addr, behaviour.slice('https-client-cert:'.length));
   else serve(addr, behaviour);
 }
 process.on('SIGTERM', () => process.exit(0));

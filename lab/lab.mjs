@@ -73,6 +73,7 @@ function nginxConfig(pki) {
     ssl_ciphers ${s.ciphers ?? (s.protocols === 'TLSv1' ? 'DEFAULT:@SECLEVEL=0' : 'HIGH:!aNULL')};
     ${s.hsts ? 'add_header Strict-Transport-Security "max-age=31536000" always;' : ''}${s.clientCert ? `
     ssl_verify_client on;
+    ssl_verify_depth 2;
     ssl_client_certificate ${pki.root};` : ''}`;
     const ws = s.websocket
       ? `
@@ -233,7 +234,7 @@ export function labUp() {
   writeFileSync(conf, nginxConfig(pki));
   inNs(NS.server, 'nginx', ['-e', join(LAB_DIR, 'nginx', 'error.log'), '-c', conf]);
 
-  const hostile = SCENARIOS.filter((s) => s.kind === 'hostile').map((s) => `${s.v4}=${s.behaviour}`);
+  const hostile = SCENARIOS.filter((s) => s.kind === 'hostile').map((s) => `${s.v4}=${s.behaviour.replace('{pki}', join(LAB_DIR, 'pki'))}`);
   const child = spawn('ip', ['netns', 'exec', NS.server, process.execPath, join(ROOT, 'lab', 'hostile.mjs'), ...hostile, '9001=websocket'], {
     detached: true,
     stdio: 'ignore',

@@ -61,9 +61,11 @@ export function makePki(dir) {
     ['soon', ['*.lab.test'], inDays(-30), inDays(5)],
     // Two faults in one leaf: expired and for another name.
     ['expiredwrong', ['other.example.test'], '20230101000000Z', '20240101000000Z'],
+    // A client certificate (mutual TLS), from the lab's intermediate: the mTLS hosts accept it.
+    ['client', [], inDays(-30), inDays(365), 'clientAuth'],
   ];
   // A PKI made by an older lab (fewer leaves) is made again.
-  const marker = `leaves: ${leaves.map(([name]) => name).join(', ')}\n`;
+  const marker = `leaves: ${leaves.map(([name]) => name).join(', ')}, stranger\n`;
   if (existsSync(done) && readFileSync(done, 'utf8') === marker) return paths;
   rmSync(dir, { recursive: true, force: true });
 
@@ -79,17 +81,17 @@ export function makePki(dir) {
     '-subj', '/CN=tlsdoctor Lab Root CA', '-days', '7300', '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
   run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'intermediate.key', '-out', 'intermediate.csr', '-subj', '/CN=tlsdoctor Lab Intermediate CA'], dir);
   signWith(dir, 'root', 'intermediate.csr', 'intermediate.crt', 'v3_intermediate', '20240101000000Z', '20400101000000Z');
-  for (const [name, sans, start, end] of leaves) {
-    run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${sans[0]}`], dir);
+  for (const [name, sans, start, end, usage = 'serverAuth'] of leaves) {
+    run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${sans[0] ?? `lab ${name}`}`], dir);
     const sanFile = join(dir, `${name}.ext`);
     // With -extfile, openssl reads the named section from that file alone: it repeats the leaf profile.
     writeFileSync(sanFile, `[v3_leaf]
 basicConstraints = critical, CA:false
 keyUsage = critical, digitalSignature, keyEncipherment
-extendedKeyUsage = serverAuth
+extendedKeyUsage = ${usage}
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
-subjectAltName = ${sans.map((s) => `DNS:${s}`).join(', ')}
+${sans.length > 0 ? `subjectAltName = ${sans.map((s) => `DNS:${s}`).join(', ')}` : ''}
 `);
     signWith(dir, 'intermediate', `${name}.csr`, `${name}.crt`, 'v3_leaf', start, end, sanFile);
     writeFileSync(join(dir, `${name}.chain.crt`), readFileSync(join(dir, `${name}.crt`), 'utf8') + readFileSync(paths.intermediate, 'utf8'));
@@ -98,6 +100,9 @@ subjectAltName = ${sans.map((s) => `DNS:${s}`).join(', ')}
   run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'selfsigned.key', '-out', 'selfsigned.crt',
     '-subj', '/CN=selfsigned.lab.test', '-days', '365', '-addext', 'subjectAltName=DNS:selfsigned.lab.test'], dir);
   writeFileSync(join(dir, 'selfsigned.chain.crt'), readFileSync(join(dir, 'selfsigned.crt')));
+  // A client certificate no lab CA issued: the mTLS hosts refuse it.
+  run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'stranger.key', '-out', 'stranger.crt',
+    '-subj', '/CN=stranger client', '-days', '365', '-addext', 'extendedKeyUsage=clientAuth'], dir);
   writeFileSync(done, marker);
   return paths;
 }

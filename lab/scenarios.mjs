@@ -72,6 +72,10 @@ export const SCENARIOS = [
     expect: { probe: 'CLIENT_CERT_REQUIRED', pcap: 'HANDSHAKE_OK' } },
   { host: 'mtls.lab.test', v4: '198.18.2.34', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', clientCert: true, redirect: true,
     expect: { probe: 'CLIENT_CERT_REQUIRED' } },
+  // Mutual TLS 1.3 in Node's TLS (requestCert, rejectUnauthorized): a client without an
+  // accepted certificate gets the certificate_required alert (116) after its Finished.
+  { host: 'mtls13.lab.test', v4: '198.18.2.37', kind: 'hostile', behaviour: 'https-client-cert:{pki}',
+    expect: { probe: 'CLIENT_CERT_REQUIRED' } },
   // The path toward this server drops every packet over 1,000 bytes and sends no ICMP (an MTU
   // black hole: a tunnel or PPPoE link behind a firewall that filters ICMP). Small hellos pass;
   // today's browsers' two-segment hellos, whose first segment is full-size, never arrive.

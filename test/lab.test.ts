@@ -88,6 +88,35 @@ describe.skipIf(!!why)('failure lab', () => {
       expect(t.facts.sniDifferential.splitName.outcome).toBe('server-hello');
     });
 
+    it('TLS 1.3 client certificates: the probe reads the CertificateRequest in its own decrypted flight', () => {
+      for (const host of ['mtls.lab.test', 'mtls13.lab.test']) {
+        const t = probe([host]).report.targets[0];
+        const ev = t.diagnoses[0].evidence.join('\n');
+        expect(t.diagnoses[0].code).toBe('CLIENT_CERT_REQUIRED');
+        expect(ev).toMatch(/TLS 1\.3 flight, decrypted with the key log of the probe's own handshake, carries a CertificateRequest \(Encrypted Extensions, Certificate Request, Certificate, Certificate Verify, Finished\)/);
+        expect(ev).toMatch(/acceptable client certificate CA names: CN=tlsdoctor Lab Root CA/);
+        expect(t.facts.handshake.serverFlight.certificateRequest.caNames).toContain('CN=tlsdoctor Lab Root CA');
+      }
+      // nginx says it over HTTP; Node's TLS (OpenSSL) with an alert after the client's Finished.
+      expect(probe(['mtls.lab.test']).report.targets[0].diagnoses[0].evidence.join('\n')).toMatch(/HTTP 400 "No required SSL certificate was sent"/);
+      expect(probe(['mtls13.lab.test']).report.targets[0].diagnoses[0].evidence.join('\n')).toMatch(/the server sent the alert Certificate Required \(116\)/);
+    });
+
+    it('--cert and --key: a certificate from the lab CA is accepted, a stranger\'s refused, TLS 1.2 and 1.3', () => {
+      const pki = labPaths().pki;
+      const withCert = (host: string, who: 'client' | 'stranger') =>
+        probe([host, '--cert', join(pki, who === 'client' ? 'client.chain.crt' : 'stranger.crt'), '--key', join(pki, `${who}.key`)]).report.targets[0];
+      for (const host of ['mtls12.lab.test', 'mtls.lab.test', 'mtls13.lab.test']) {
+        const ok = withCert(host, 'client');
+        expect(ok.diagnoses.map((d: any) => d.code), host).toContain('CLIENT_CERT_ACCEPTED');
+        expect(ok.diagnoses.map((d: any) => d.code), host).not.toContain('CLIENT_CERT_REQUIRED');
+        expect(ok.facts.clientCertificate).toBe('CN=lab client');
+        const refused = withCert(host, 'stranger');
+        expect(refused.diagnoses[0].code, host).toBe('CLIENT_CERT_REJECTED');
+        expect(refused.diagnoses[0].evidence.join('\n')).toMatch(/presented the client certificate CN=stranger client/);
+      }
+    });
+
     it('a healthy host answers every shape, and no sweep runs', () => {
       const t = probe(['198.18.2.10', '--no-http']).report.targets[0];
       expect(t.facts.helloShapes.postQuantum.outcome).toBe('server-hello');

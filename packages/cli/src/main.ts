@@ -30,6 +30,14 @@ function numberOption(v: unknown, name: string, min: number, max: number, whole 
   return n;
 }
 
+/** A file option given at most once (yargs makes a repeated one a list). */
+function single(v: unknown, name: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) throw new UsageError(`${name} can be given once`);
+  if (typeof v !== 'string' || v === '') throw new UsageError(`${name} needs a file name`);
+  return v;
+}
+
 function portOption(v: unknown, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -101,6 +109,8 @@ export async function main(argv: string[]): Promise<number> {
           .option('concurrency', { type: 'string', default: '4', describe: 'targets probed at once' })
           .option('resolve', { type: 'string', describe: 'HOST:PORT:ADDRESS, as curl: use this address for HOST:PORT' })
           .option('ca', { type: 'string', describe: 'PEM file of extra trusted CAs, added to Node\'s store (repeat for more)' })
+          .option('cert', { type: 'string', describe: 'client certificate (PEM) to present when a server asks for one; with --key' })
+          .option('key', { type: 'string', describe: 'the private key (PEM) of --cert' })
           .option('profile', { choices: ['browser', 'wechat-miniprogram', 'modern', 'intermediate'] as const, default: 'browser' as const, describe: 'the client whose point of view to take' })
           .option('allow-list', { type: 'string', describe: 'with --profile wechat-miniprogram: FILE of allowed domains, one a line' })
           .option('decoy-sni', { type: 'string', default: 'example.com', describe: 'the neutral name for the SNI differential' })
@@ -127,6 +137,8 @@ export async function main(argv: string[]): Promise<number> {
           concurrency: numberOption(args.concurrency, '--concurrency', 1, 64, true),
           resolve: list(args.resolve),
           ca: list(args.ca),
+          cert: single(args.cert, '--cert'),
+          key: single(args.key, '--key'),
           profile: args.profile,
           allowList: args['allow-list'],
           decoySni: args['decoy-sni'],

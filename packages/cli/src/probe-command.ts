@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { diagnoseProbe } from '@tlsdoctor/diagnosis';
-import { PROFILES, loadExtraCa, parseResolve, parseTarget, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
+import { PROFILES, loadExtraCa, loadIdentity, parseResolve, parseTarget, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
 import { probeItem, SCHEMA_VERSION, summarize, TOOL, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
 import { exitFor, UsageError } from './exit.js';
 import { writeReport, type Format } from './output.js';
@@ -15,6 +15,8 @@ export interface ProbeCliOptions {
   concurrency: number;
   resolve: string[];
   ca: string[];
+  cert?: string;
+  key?: string;
   profile: ProfileName;
   allowList?: string;
   decoySni: string;
@@ -60,9 +62,17 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
     if (e instanceof TargetError) throw new UsageError(e.message);
     throw new UsageError(`--ca: ${(e as Error).message}`);
   }
+  if ((o.cert === undefined) !== (o.key === undefined)) throw new UsageError(o.cert === undefined ? '--key needs --cert: name the client certificate too' : '--cert needs --key: name the certificate\'s private key too');
+  let identity: ReturnType<typeof loadIdentity> | undefined;
+  try {
+    identity = o.cert !== undefined && o.key !== undefined ? loadIdentity(o.cert, o.key) : undefined;
+  } catch (e) {
+    if (e instanceof TargetError) throw new UsageError(e.message);
+    throw e;
+  }
   if (o.allowList && o.profile !== 'wechat-miniprogram') throw new UsageError(`--allow-list applies to --profile wechat-miniprogram only (the profile is ${o.profile})`);
   const allowList = o.allowList ? readLines(o.allowList, '--allow-list').map((l) => l.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase()) : undefined;
-  const options: ProbeOptions = { timeoutMs: o.timeout * 1000, profile: o.profile, decoySni: o.decoySni, extraCa, resolve: pinned, allowList, ws: o.ws, ciphers: o.ciphers, warnDays: o.warnDays, http: o.http };
+  const options: ProbeOptions = { timeoutMs: o.timeout * 1000, profile: o.profile, decoySni: o.decoySni, extraCa, resolve: pinned, allowList, ws: o.ws, ciphers: o.ciphers, warnDays: o.warnDays, http: o.http, identity };
 
   const results: ReportItem[][] = new Array(targets.length);
   let next = 0;

@@ -32,6 +32,7 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'CERT_EXPIRED', why: 'a renewal with the same names fixes it' },
   { code: 'CERT_NOT_YET_VALID', why: 'a clock, or waiting, fixes it' },
   { code: 'CLIENT_CERT_REQUIRED', why: "the server refuses the client: asked only once the server's own certificate was accepted" },
+  { code: 'CLIENT_CERT_REJECTED', why: "the server refuses the certificate given: asked only once the server's own certificate was accepted" },
   { code: 'TLS_ALERT', why: 'an alert no specific judge explains: named, but its cause is the sender\'s' },
   { code: 'CLIENT_ABORTED', why: 'the client left without a readable reason: the weakest of the failures' },
   { code: 'WEBSOCKET_UPGRADE_FAILED', why: 'TLS works; the failure is above it' },
@@ -43,5 +44,6 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'HTTP_PORT_CLOSED', why: 'information: only typed-in http:// addresses are affected' },
   { code: 'HSTS_MISSING', why: 'information: a hardening step' },
   { code: 'CLIENT_CERT_REQUESTED', why: 'information: the server asked and went on without one' },
+  { code: 'CLIENT_CERT_ACCEPTED', why: 'information: the server asked and took the certificate given' },
   { code: 'CAPTURE_PARTIAL', why: 'information about the capture, after every verdict it allows (alone when the capture holds neither the SYN nor the ClientHello)' },
 ];

@@ -2,6 +2,7 @@ import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { describeCertificate, hostMatches, type CertificateInfo } from '@tlsdoctor/analysis';
 import { raceWithTimeout } from './settle.js';
+import { TappedConnection, type ServerFlight } from './own-flight.js';
 
 /** Node names versions as OpenSSL does (`TLSv1.3`); reports use wire codes. */
 const NODE_VERSIONS: Record<string, number> = { SSLv3: 0x0300, TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
@@ -33,7 +34,24 @@ export interface FullHandshake {
    */
   anchored: boolean;
   error?: { code?: string; message: string };
+  /** TLS 1.3: the server's encrypted flight, decrypted with the key log Node writes for the probe's own connection. */
+  serverFlight?: ServerFlight;
+  /**
+   * When a TLS 1.3 server asked for a client certificate: what it did with the client's answer
+   * (none, or --cert), which comes after the handshake: a session ticket (taken), an alert such as
+   * certificate_required (refused), a close, or nothing within a short wait.
+   */
+  afterClientCertificate?: { outcome: 'ticket' | 'alert' | 'closed' | 'nothing'; code?: string; message?: string; alert?: number };
 }
+
+/** A client certificate and key to present (PEM), from --cert and --key. */
+export interface ClientIdentity {
+  cert: string;
+  key: string;
+}
+
+/** How long a TLS 1.3 server's verdict on the client's certificate is waited for, at most. */
+const VERDICT_WAIT_MS = 1000;
 
 /**
  * A full handshake with Node's TLS stack (SNI, ALPN h2 and http/1.1) that accepts any chain, so
@@ -41,12 +59,13 @@ export interface FullHandshake {
  * cannot see it.
  */
 /** `servername` is the target's name, or undefined for an IP target (then no SNI is sent). */
-export function fullHandshake(address: string, port: number, servername: string | undefined, extraCa: string[], timeoutMs: number): Promise<FullHandshake> {
+export function fullHandshake(address: string, port: number, servername: string | undefined, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<FullHandshake> {
   const t0 = performance.now();
+  const tap = new TappedConnection(address, port);
   const socket = tls.connect({
-      host: address,
-      port,
+      socket: tap.stream,
       servername,
+      ...(identity ? { cert: identity.cert, key: identity.key } : {}),
       ALPNProtocols: ['h2', 'http/1.1'],
       rejectUnauthorized: false,
       ca: [...tls.rootCertificates, ...extraCa],
@@ -59,6 +78,9 @@ export function fullHandshake(address: string, port: number, servername: string 
     () => ({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error: { code: 'ETIMEDOUT', message: `no complete handshake within ${timeoutMs} ms` } }),
     () => socket.destroy(),
     (finish) => {
+      socket.on('keylog', (line: Buffer) => tap.keylog(line));
+      // Once the handshake is done, an error is the server's verdict on the client, not a failure of the handshake.
+      let done: FullHandshake | undefined;
       socket.once('secureConnect', () => {
         // getPeerCertificate(true) gives the certificates the server sent, issuer after issuer,
         // and appends the root when the trust store holds it. (Calling getPeerX509Certificate()
@@ -88,7 +110,9 @@ export function fullHandshake(address: string, port: number, servername: string 
           else if (!hostMatches(servername, infos[0].sans)) hostnameError = `${servername} is not among the SANs`;
         }
         const authorizationError = socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : undefined;
-        finish({
+        const version = wireVersion(socket.getProtocol());
+        const serverFlight = version === 0x0304 ? tap.serverFlight(socket.getCipher()?.standardName) : undefined;
+        done = {
           ok: true,
           ms: performance.now() - t0,
           version: wireVersion(socket.getProtocol()),
@@ -100,11 +124,29 @@ export function fullHandshake(address: string, port: number, servername: string 
           hostnameError,
           intermediateMissing: intermediateMissing(chain, store),
           anchored: trustAnchor !== undefined || anchored(chain, store),
-        });
+          ...(serverFlight ? { serverFlight } : {}),
+        };
+        if (!serverFlight?.certificateRequest) return finish(done);
+        // Asked for a certificate: the server judges the client's answer after its Finished.
+        const secured = done;
+        const wait = setTimeout(() => finish({ ...secured, afterClientCertificate: { outcome: 'nothing' } }), Math.min(VERDICT_WAIT_MS, timeoutMs / 2));
+        socket.once('close', () => clearTimeout(wait));
+        socket.once('session', () => finish({ ...secured, afterClientCertificate: { outcome: 'ticket' } }));
+        socket.once('end', () => finish({ ...secured, afterClientCertificate: { outcome: 'closed' } }));
+        socket.resume();
       });
-      socket.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error: { code: e.code, message: e.message } }));
+      socket.on('error', (e: NodeJS.ErrnoException) => {
+        if (done) return finish({ ...done, afterClientCertificate: { outcome: 'alert', code: e.code, message: e.message.trim(), ...alertNumber(e.message) } });
+        finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error: { code: e.code, message: e.message } });
+      });
     },
   );
+}
+
+/** The alert OpenSSL names at the end of its message ("... SSL alert number 116"). */
+function alertNumber(message: string): { alert?: number } {
+  const m = /SSL alert number (\d+)/.exec(message);
+  return m ? { alert: Number(m[1]) } : {};
 }
 
 /**

@@ -3,12 +3,14 @@ import {
   buildClientHello,
   groupName,
   HandshakeType,
+  parseCertificateRequest,
   parseServerKeyExchange,
   describeNonTls,
   TlsStreamReader,
   Version,
   X25519,
   type Alert,
+  type CertificateRequest,
   type ClientHelloOptions,
   type NonTlsDescription,
   type ServerHello,
@@ -19,7 +21,7 @@ import { GROUPS, LEGACY_SUITES, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './sui
 
 /** How a server answered one ClientHello. */
 export type HelloOutcome =
-  | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string; certificateRequested?: boolean }
+  | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string; certificateRequested?: boolean; certificateRequest?: CertificateRequest }
   | { kind: 'hello-retry'; ms: number; serverHello: ServerHello }
   | { kind: 'alert'; ms: number; alert: Alert }
   | { kind: 'not-tls'; ms: number; description: NonTlsDescription }
@@ -116,7 +118,7 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
                 sawKeyExchange = true;
                 const kx = keyExchangeName(ev.body, hello.serverHello.version);
                 if (kx) hello = { ...hello, keyExchange: kx };
-              } else if (ev.msgType === HandshakeType.CertificateRequest) hello = { ...hello, certificateRequested: true };
+              } else if (ev.msgType === HandshakeType.CertificateRequest) hello = { ...hello, certificateRequested: true, ...certificateRequestOf(ev.body, hello.serverHello.version) };
               // No ServerKeyExchange before the end of the flight: the client's RSA key transport.
               else if (ev.msgType === HandshakeType.ServerHelloDone) return finish(sawKeyExchange ? hello : { ...hello, keyExchange: 'RSA' });
             } else if (ev.serverHello) {
@@ -163,6 +165,15 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
       socket.once('close', () => clearTimeout(rest));
     },
   );
+}
+
+/** What a CertificateRequest asks for (CA names, signature algorithms); nothing when it does not parse. */
+function certificateRequestOf(body: Uint8Array, version: number): { certificateRequest?: CertificateRequest } {
+  try {
+    return { certificateRequest: parseCertificateRequest(body, version) };
+  } catch {
+    return {};
+  }
 }
 
 /** The key exchange a ServerKeyExchange sets up: its group, or the size of its DH prime. */

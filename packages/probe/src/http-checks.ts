@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { raceWithTimeout } from './settle.js';
+import type { ClientIdentity } from './handshake.js';
 
 export interface RedirectCheck {
   status?: number;
@@ -38,11 +39,12 @@ export interface WebSocketCheck {
 }
 
 /** An undici agent that connects to the probed address whatever the name resolves to. */
-function pinnedAgent(address: string, extraCa: string[], timeoutMs: number): Agent {
+function pinnedAgent(address: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Agent {
   return new Agent({
     connect: {
       lookup: (_host, _opts, cb) => cb(null, [{ address, family: address.includes(':') ? 6 : 4 }] as never),
       ca: [...tls.rootCertificates, ...extraCa],
+      ...(identity ? { cert: identity.cert, key: identity.key } : {}),
       rejectUnauthorized: false,
       timeout: timeoutMs,
     },
@@ -85,8 +87,8 @@ export async function checkRedirect(host: string, address: string, extraCa: stri
 }
 
 /** GET https://host/ on the probed address: is Strict-Transport-Security sent? */
-export async function checkHsts(host: string, port: number, address: string, extraCa: string[], timeoutMs: number): Promise<HstsCheck> {
-  const agent = pinnedAgent(address, extraCa, timeoutMs);
+export async function checkHsts(host: string, port: number, address: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<HstsCheck> {
+  const agent = pinnedAgent(address, extraCa, timeoutMs, identity);
   try {
     const res = await request(`https://${hostForUrl(host)}:${port}/`, { dispatcher: agent, method: 'GET', signal: AbortSignal.timeout(timeoutMs) } as never);
     let refusal: string | undefined;
@@ -116,9 +118,9 @@ const MAX_HEAD = 16 * 1024;
  * A WebSocket opening handshake (RFC 6455) over TLS to PATH. Written by hand rather than with
  * undici: we want the status line the proxy sent whatever it is, not an exception.
  */
-export function checkWebSocket(host: string, port: number, address: string, path: string, extraCa: string[], timeoutMs: number): Promise<WebSocketCheck> {
+export function checkWebSocket(host: string, port: number, address: string, path: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<WebSocketCheck> {
   let buf = '';
-  const socket = tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa] });
+  const socket = tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa], ...(identity ? { cert: identity.cert, key: identity.key } : {}) });
   return raceWithTimeout<WebSocketCheck>(
     timeoutMs,
     () => ({ path, upgraded: false, error: `no answer to the upgrade within ${timeoutMs} ms` }),

@@ -1,10 +1,10 @@
 import { scanCiphers, type CipherScan } from './cipher-scan.js';
 import { readFileSync } from 'node:fs';
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { Version, versionName, cipherSuiteName } from '@tlsdoctor/tls-parser-ts';
 import { describeHello, helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
 import { probeHelloShapes, sendShaped, splitInsideName, type HelloShapes, type ShapedHello } from './hello-shapes.js';
-import { fullHandshake, type FullHandshake } from './handshake.js';
+import { fullHandshake, type ClientIdentity, type FullHandshake } from './handshake.js';
 import { checkHsts, checkRedirect, checkWebSocket, type HstsCheck, type RedirectCheck, type WebSocketCheck } from './http-checks.js';
 import { PROFILES, type Profile, type ProfileName } from './profiles.js';
 import { resolveHost, type Resolution } from './resolve.js';
@@ -29,6 +29,8 @@ export interface ProbeOptions {
   warnDays: number;
   /** Skip the port-80 and HSTS requests (default on). */
   http: boolean;
+  /** --cert and --key: the client certificate to present when a server asks for one. */
+  identity?: ClientIdentity & { subject: string };
 }
 
 /** Everything probed for one address of one target. */
@@ -55,6 +57,8 @@ export interface ProbeRecord {
   /** --ciphers: what each accepted version accepts, from the whole registry. */
   ciphers?: CipherScan;
   full?: FullHandshake;
+  /** A client certificate was given (--cert): its subject, for the report. */
+  clientCertificate?: string;
   redirect?: RedirectCheck;
   hsts?: HstsCheck;
   ws?: WebSocketCheck;
@@ -80,6 +84,37 @@ export function loadExtraCa(files: string[]): string[] {
   });
 }
 
+/**
+ * The client certificate and key of --cert and --key (PEM; the certificate file may hold the
+ * chain after it). A missing file, a file without a certificate or key, or a key that is not the
+ * certificate's is a TargetError naming the file.
+ */
+export function loadIdentity(certFile: string, keyFile: string): ClientIdentity & { subject: string } {
+  const read = (f: string, flag: string) => {
+    try {
+      return readFileSync(f, 'latin1');
+    } catch (e) {
+      throw new TargetError(`${flag} ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+  };
+  const cert = read(certFile, '--cert');
+  const key = read(keyFile, '--key');
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch {
+    throw new TargetError(`--cert ${certFile}: holds no PEM certificate`);
+  }
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch {
+    throw new TargetError(`--key ${keyFile}: holds no private key that can be read without a passphrase`);
+  }
+  if (!x509.checkPrivateKey(privateKey)) throw new TargetError(`--key ${keyFile} is not the key of the certificate in ${certFile} (${x509.subject.split('\n').join(', ')})`);
+  return { cert, key, subject: x509.subject.split('\n').join(', ') };
+}
+
 const answered = (o: HelloOutcome | undefined) => o !== undefined && (o.kind === 'server-hello' || o.kind === 'hello-retry' || o.kind === 'alert');
 
 /** Probes every address the target resolves to. */
@@ -94,7 +129,7 @@ export async function probeTarget(target: Target, o: ProbeOptions): Promise<Prob
 
 async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
   const sni = target.isIp ? undefined : target.host;
-  const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays };
+  const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject } : {}) };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
   const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs };
   const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[], keyExchange = false) =>
@@ -132,14 +167,14 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   jobs.push(hello(profile.versions, sni, profile.suites).then((r) => (rec.profileHello = r)));
   // Other shapes of hello are compared with the default one only where it got a ServerHello.
   if (rec.hello.kind === 'server-hello' || rec.hello.kind === 'hello-retry') jobs.push(probeHelloShapes(base, rec.hello.ms).then((r) => (rec.shapes = r)));
-  jobs.push(fullHandshake(address, target.port, sni, o.extraCa, o.timeoutMs).then((r) => (rec.full = r)));
+  jobs.push(fullHandshake(address, target.port, sni, o.extraCa, o.timeoutMs, o.identity).then((r) => (rec.full = r)));
   if (o.http && !target.isIp) {
     jobs.push(checkRedirect(target.host, address, o.extraCa, o.timeoutMs).then((r) => (rec.redirect = r)));
-    jobs.push(checkHsts(target.host, target.port, address, o.extraCa, o.timeoutMs).then((r) => (rec.hsts = r)));
+    jobs.push(checkHsts(target.host, target.port, address, o.extraCa, o.timeoutMs, o.identity).then((r) => (rec.hsts = r)));
   }
   // A wss:// (or ws://) target names the WebSocket path itself.
   const wsPath = o.ws ?? (target.scheme === 'wss' ? target.path : undefined);
-  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, o.extraCa, o.timeoutMs).then((r) => (rec.ws = r)));
+  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, o.extraCa, o.timeoutMs, o.identity).then((r) => (rec.ws = r)));
   await Promise.all(jobs);
   if (o.ciphers) rec.ciphers = await scanCiphers(address, target.port, sni, acceptedVersions(rec), o.timeoutMs);
   return rec;

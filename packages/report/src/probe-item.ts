@@ -1,6 +1,6 @@
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
 import { describeHello, type CipherScan, type HelloOutcome, type ProbeRecord, type ShapedHello } from '@tlsdoctor/probe';
-import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
+import { cipherSuiteName, signatureSchemeName, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
 import { wireCode, type ReportItem } from './model.js';
 import { addCertificate, addDn, addUrlHost, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 
@@ -11,6 +11,19 @@ function hello(o: HelloOutcome | undefined) {
   if (o.kind === 'alert') return { ...base, alert: o.alert.name, code: o.alert.description };
   if (o.kind === 'not-tls') return { ...base, kind: o.description.kind, firstLine: o.description.firstLine ?? null, firstBytesHex: o.description.hexPrefix };
   return base;
+}
+
+/** What a CertificateRequest accepts, by name. */
+function requestFacts(q: CertificateRequest) {
+  return { caNames: q.caNames, signatureAlgorithms: (q.signatureAlgorithms ?? []).map(signatureSchemeName), certificateTypes: q.certificateTypes };
+}
+
+/** Every CertificateRequest the probe read: TLS 1.2 flights in clear, its own TLS 1.3 flight decrypted. */
+function certificateRequests(r: ProbeRecord): CertificateRequest[] {
+  const out: CertificateRequest[] = [];
+  for (const v of r.versions) if (v.outcome.kind === 'server-hello' && v.outcome.certificateRequest) out.push(v.outcome.certificateRequest);
+  if (r.full?.serverFlight?.certificateRequest) out.push(r.full.serverFlight.certificateRequest);
+  return out;
 }
 
 /** One hello of another shape: its size, the writes it went out in, and the answer. */
@@ -50,8 +63,20 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
       versions: Object.fromEntries(r.versions.map((v) => [versionName(v.version), hello(v.outcome)])),
       ciphers: r.ciphers ? cipherScanFacts(r.ciphers) : null,
       handshake: r.full
-        ? { ok: r.full.ok, ms: Math.round(r.full.ms), version: r.full.version === undefined ? null : versionName(r.full.version), cipher: r.full.cipher ?? null, alpn: r.full.alpn || null, verification: r.full.authorizationError ?? 'ok', hostname: r.full.hostnameError ?? 'ok', error: r.full.error ?? null }
+        ? {
+            ok: r.full.ok, ms: Math.round(r.full.ms), version: r.full.version === undefined ? null : versionName(r.full.version), cipher: r.full.cipher ?? null, alpn: r.full.alpn || null,
+            verification: r.full.authorizationError ?? 'ok', hostname: r.full.hostnameError ?? 'ok', error: r.full.error ?? null,
+            serverFlight: r.full.serverFlight
+              ? { messages: r.full.serverFlight.messages, certificateRequest: r.full.serverFlight.certificateRequest ? requestFacts(r.full.serverFlight.certificateRequest) : null, error: r.full.serverFlight.error ?? null }
+              : null,
+            afterClientCertificate: r.full.afterClientCertificate ?? null,
+          }
         : null,
+      clientCertificate: r.clientCertificate ?? null,
+      certificateRequest: (() => {
+        const v = r.versions.find((x) => x.outcome.kind === 'server-hello' && x.outcome.certificateRequest);
+        return v && v.outcome.kind === 'server-hello' && v.outcome.certificateRequest ? { version: versionName(v.version), ...requestFacts(v.outcome.certificateRequest) } : null;
+      })(),
       certificates: r.full?.chain.map((c) => ({ subject: c.subject, issuer: c.issuer, sans: c.sans, notBefore: c.notBefore, notAfter: c.notAfter, serialNumber: c.serialNumber, fingerprint256: c.fingerprint256, selfSigned: c.selfSigned, keyType: c.keyType ?? null, keyBits: c.keyBits ?? null })) ?? [],
       http: { redirect: r.redirect ?? null, hsts: r.hsts ?? null, websocket: r.ws ?? null },
     },
@@ -85,6 +110,8 @@ function probeIdentifiers(r: ProbeRecord): Identifiers {
   if (r.sniDifferential) ids.hosts.push(r.sniDifferential.decoyName);
   for (const c of r.full?.chain ?? []) addCertificate(ids, c);
   addDn(ids, r.full?.trustAnchor);
+  addDn(ids, r.clientCertificate);
+  for (const n of certificateRequests(r).flatMap((q) => q.caNames)) addDn(ids, n);
   addUrlHost(ids, r.redirect?.location);
   addUrlHost(ids, r.ws?.location);
   return ids;

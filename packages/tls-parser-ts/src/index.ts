@@ -8,6 +8,7 @@ export {
   parseAlert,
   parseCertificate,
   parseCertificateRequest,
+  parseTls13CertificateRequest,
   parseNewSessionTicket,
   parseServerKeyExchange,
   type Alert,
@@ -22,3 +23,5 @@ export { TlsStreamReader, type StreamEvent, type Direction, type StreamReaderOpt
 export { ja3, ja3s, ja4, type Ja3, type Ja4 } from './fingerprint.js';
 export { md5Hex, sha256Hex } from './digest.js';
 export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, X25519MLKEM768, hybridShareShapedKey, type ClientHelloOptions, type KeyShareOption } from './builder.js';
+export { distinguishedName } from './dn.js';
+export { decryptServerFlight, hkdfExpandLabel, parseKeyLogLine, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type DecryptedFlight, type HandshakeCrypto, type HashName, type SuiteParams } from './tls13-decrypt.js';

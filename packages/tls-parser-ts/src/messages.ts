@@ -1,4 +1,6 @@
 import { ByteReader, readU16Vector } from './reader.js';
+import { distinguishedName } from './dn.js';
+import { TlsParseError } from './errors.js';
 import { alertName, Version } from './names.js';
 
 export interface CertificateMessage {
@@ -85,26 +87,62 @@ function readSignature(r: ByteReader, version: number, out: ServerKeyExchange): 
 }
 
 export interface CertificateRequest {
+  /** TLS 1.2 and below: the kinds of client certificate accepted (1 rsa_sign, 64 ecdsa_sign, ...); empty in TLS 1.3. */
   certificateTypes: number[];
   signatureAlgorithms?: number[];
   /** Number of acceptable CA names the server listed. */
   certificateAuthorities: number;
+  /** Those names as text, as `openssl s_client` prints them; a name that does not decode is shown as its size. */
+  caNames: string[];
 }
 
-/** Parses a TLS 1.0-1.2 CertificateRequest (TLS 1.3's is encrypted and never reaches us). */
+/** The acceptable CA names of a CertificateRequest (a vector of DER names). */
+function caNameList(cas: ByteReader): string[] {
+  const names: string[] = [];
+  while (cas.remaining > 0) {
+    const at = cas.offset;
+    const der = cas.vec16('distinguished name');
+    const bytes = der.bytes(der.remaining, 'distinguished name');
+    try {
+      names.push(distinguishedName(bytes, at + 2));
+    } catch (e) {
+      if (!(e instanceof TlsParseError)) throw e;
+      names.push(`(${bytes.length}-byte name that does not decode)`);
+    }
+  }
+  return names;
+}
+
+/** Parses a TLS 1.0-1.2 CertificateRequest (in clear). TLS 1.3's: parseTls13CertificateRequest. */
 export function parseCertificateRequest(body: Uint8Array, version: number, origin = 0): CertificateRequest {
+  if (version >= Version.TLS13) return parseTls13CertificateRequest(body, origin);
   const r = new ByteReader(body, 0, body.length, origin);
   const types = r.vec8('certificate_types');
   const certificateTypes = Array.from(types.bytes(types.remaining, 'certificate_types'));
   const signatureAlgorithms = version >= Version.TLS12 ? readU16Vector(r, 'supported_signature_algorithms') : undefined;
-  const cas = r.vec16('certificate_authorities');
-  let certificateAuthorities = 0;
-  while (cas.remaining > 0) {
-    cas.vec16('distinguished name');
-    certificateAuthorities++;
+  const caNames = caNameList(r.vec16('certificate_authorities'));
+  r.expectEnd('CertificateRequest');
+  return { certificateTypes, signatureAlgorithms, certificateAuthorities: caNames.length, caNames };
+}
+
+/**
+ * Parses a TLS 1.3 CertificateRequest (RFC 8446 section 4.3.2): a context, then extensions, of
+ * which signature_algorithms (13) and certificate_authorities (47) say what the server takes.
+ */
+export function parseTls13CertificateRequest(body: Uint8Array, origin = 0): CertificateRequest {
+  const r = new ByteReader(body, 0, body.length, origin);
+  r.vec8('certificate_request_context');
+  const exts = r.vec16('extensions');
+  let signatureAlgorithms: number[] | undefined;
+  let caNames: string[] = [];
+  while (exts.remaining > 0) {
+    const type = exts.u16('extension type');
+    const data = exts.vec16('extension data');
+    if (type === 13) signatureAlgorithms = readU16Vector(data, 'signature_algorithms');
+    else if (type === 47) caNames = caNameList(data.vec16('certificate_authorities'));
   }
   r.expectEnd('CertificateRequest');
-  return { certificateTypes, signatureAlgorithms, certificateAuthorities };
+  return { certificateTypes: [], signatureAlgorithms, certificateAuthorities: caNames.length, caNames };
 }
 
 export interface NewSessionTicket {

@@ -71,38 +71,75 @@ describe('client certificate, capture', () => {
 });
 
 describe('client certificate, probe', () => {
+  const request = { certificateTypes: [64], signatureAlgorithms: [0x0403, 0x0804], certificateAuthorities: 1, caNames: ['CN=tlsdoctor Lab Root CA'] };
   const requesting = versionProbes([Version.TLS12, Version.TLS13]).map((v) =>
-    v.version === Version.TLS12 && v.outcome.kind === 'server-hello' ? { ...v, outcome: { ...v.outcome, certificateRequested: true } } : v,
+    v.version === Version.TLS12 && v.outcome.kind === 'server-hello' ? { ...v, outcome: { ...v.outcome, certificateRequested: true, certificateRequest: request } } : v,
   );
   const nginx400 = { status: 400, clientCertRefusal: 'HTTP 400 "No required SSL certificate was sent"' };
+  const full = probeRecord().full!;
+  const flight13 = { messages: ['EncryptedExtensions', 'CertificateRequest', 'Certificate', 'CertificateVerify', 'Finished'], opened: true, certificateRequest: { ...request, certificateTypes: [] } };
+  const tls13 = (after?: NonNullable<typeof full.afterClientCertificate>, flight: typeof flight13 | undefined = flight13) => ({ ...full, serverFlight: flight, ...(after ? { afterClientCertificate: after } : {}) });
+  const alert116 = { outcome: 'alert' as const, code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', message: 'error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116', alert: 116 };
+  const failed12 = (code: string) => ({ ok: false, ms: 3, chain: [], intermediateMissing: false, anchored: false, error: { code, message: `handshake: ${code}` } });
+  const given = 'CN=lab client';
   it.each([
     // [what, record, codes]
     ['nothing asked', probeRecord(), []],
     ['asked in the TLS 1.2 flight, refused over HTTP', probeRecord({ versions: requesting, hsts: nginx400 }), ['CLIENT_CERT_REQUIRED']],
     ['asked in the TLS 1.2 flight only', probeRecord({ versions: requesting, hsts: { status: 200, header: 'max-age=1' } }), ['CLIENT_CERT_REQUESTED']],
-    ['TLS 1.3 only, refused over HTTP', probeRecord({ versions: versionProbes([Version.TLS13]), hsts: nginx400 }), ['CLIENT_CERT_REQUIRED']],
+    ['TLS 1.3 only, refused over HTTP, flight not read', probeRecord({ versions: versionProbes([Version.TLS13]), hsts: nginx400 }), ['CLIENT_CERT_REQUIRED']],
     ['a request is refused for other reasons', probeRecord({ hsts: { status: 400 } }), []],
-  ])('%s', (_what, r, want) => {
+    ['TLS 1.3 flight decrypted: asked, then certificate_required', probeRecord({ full: tls13(alert116) }), ['CLIENT_CERT_REQUIRED']],
+    ['TLS 1.3 flight decrypted: asked, then the server closed', probeRecord({ full: tls13({ outcome: 'closed' }) }), ['CLIENT_CERT_REQUIRED']],
+    ['TLS 1.3 flight decrypted: asked, a ticket followed', probeRecord({ full: tls13({ outcome: 'ticket' }) }), ['CLIENT_CERT_REQUESTED']],
+    ['TLS 1.3 flight decrypted: asked, nothing followed', probeRecord({ full: tls13({ outcome: 'nothing' }) }), ['CLIENT_CERT_REQUESTED']],
+    ['TLS 1.3 flight decrypted, no request', probeRecord({ full: tls13(undefined, { ...flight13, messages: ['EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished'], certificateRequest: undefined as never }) }), []],
+    ['TLS 1.2: asked, the handshake ended with handshake_failure', probeRecord({ versions: requesting, full: failed12('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE') }), ['CLIENT_CERT_REQUIRED']],
+    ['TLS 1.2: not asked, a handshake_failure is not about a certificate', probeRecord({ full: failed12('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE') }), []],
+    ['TLS 1.2: asked, a timeout is not a refusal', probeRecord({ versions: requesting, full: failed12('ETIMEDOUT') }), ['CLIENT_CERT_REQUESTED']],
+    ['--cert, TLS 1.3: asked, a ticket followed', probeRecord({ clientCertificate: given, full: tls13({ outcome: 'ticket' }) }), ['CLIENT_CERT_ACCEPTED']],
+    ['--cert, TLS 1.3: asked, unknown_ca followed', probeRecord({ clientCertificate: given, full: tls13({ outcome: 'alert', code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', message: 'tlsv1 alert unknown ca' }) }), ['CLIENT_CERT_REJECTED']],
+    ['--cert, TLS 1.2: asked, refused in the handshake', probeRecord({ clientCertificate: given, versions: requesting, full: failed12('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA') }), ['CLIENT_CERT_REJECTED']],
+    ['--cert, TLS 1.2: asked, nginx says the certificate is bad', probeRecord({ clientCertificate: given, versions: requesting, hsts: { status: 400, clientCertRefusal: 'HTTP 400 "The SSL certificate error"' } }), ['CLIENT_CERT_REJECTED']],
+    ['--cert, TLS 1.2: asked, HTTP 200', probeRecord({ clientCertificate: given, versions: requesting, hsts: { status: 200 } }), ['CLIENT_CERT_ACCEPTED']],
+    ['--cert, never asked: nothing to say', probeRecord({ clientCertificate: given }), []],
+  ] as [string, ReturnType<typeof probeRecord>, string[]][])('%s', (_what, r, want) => {
     expect(codes(judgeProbeClientCert(r))).toEqual(want);
   });
 
-  it('evidence says where each sign was read', () => {
+  it('evidence says where each sign was read, and what the request accepts', () => {
     expect(judgeProbeClientCert(probeRecord({ versions: requesting, hsts: nginx400 }))[0].evidence).toEqual([
       "the server's TLS 1.2 flight carries a CertificateRequest (read in clear by the TLS 1.2 probe)",
-      'after the handshake, a request without a client certificate got: HTTP 400 "No required SSL certificate was sent"',
+      'acceptable client certificate CA names: CN=tlsdoctor Lab Root CA',
+      'signature algorithms it accepts: ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256',
+      'the probe had no client certificate to give',
+      'a request after the handshake got: HTTP 400 "No required SSL certificate was sent"',
     ]);
     expect(judgeProbeClientCert(probeRecord({ versions: versionProbes([Version.TLS13]), hsts: nginx400 }))[0].evidence).toEqual([
-      'after the handshake, a request without a client certificate got: HTTP 400 "No required SSL certificate was sent"',
-      'TLS 1.3 encrypts the CertificateRequest: the HTTP answer shows the requirement',
+      'the probe had no client certificate to give',
+      'a request after the handshake got: HTTP 400 "No required SSL certificate was sent"',
+      "TLS 1.3 encrypts the CertificateRequest: the server's answer shows the requirement",
     ]);
-    expect(judgeProbeClientCert(probeRecord({ versions: requesting }))[0].evidence).toEqual([
-      "the server's TLS 1.2 flight carries a CertificateRequest (read in clear by the TLS 1.2 probe)",
-      'the handshake completes without one',
+    expect(judgeProbeClientCert(probeRecord({ full: tls13(alert116) }))[0].evidence).toEqual([
+      "the server's TLS 1.3 flight, decrypted with the key log of the probe's own handshake, carries a CertificateRequest (EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished)",
+      'acceptable client certificate CA names: CN=tlsdoctor Lab Root CA',
+      'signature algorithms it accepts: ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256',
+      'the probe had no client certificate to give',
+      'after the handshake the server sent the alert Certificate Required (116)',
     ]);
+    expect(judgeProbeClientCert(probeRecord({ versions: requesting }))[0].evidence.slice(-1)).toEqual(['the handshake completes without one']);
+    const noNames = { ...request, caNames: [], certificateAuthorities: 0, signatureAlgorithms: undefined };
+    const bare = versionProbes([Version.TLS12]).map((v) => (v.outcome.kind === 'server-hello' ? { ...v, outcome: { ...v.outcome, certificateRequested: true, certificateRequest: noNames } } : v));
+    expect(judgeProbeClientCert(probeRecord({ versions: bare }))[0].evidence).toContain('the server names no acceptable CA (any issuer it trusts may do)');
+    const unnamed = judgeProbeClientCert(probeRecord({ full: tls13({ outcome: 'alert', code: 'ECONNRESET', message: 'read ECONNRESET' }) }))[0].evidence;
+    expect(unnamed).toContain('after the handshake the server sent an alert: ECONNRESET');
+    const accepted = judgeProbeClientCert(probeRecord({ clientCertificate: given, full: tls13({ outcome: 'ticket' }) }))[0].evidence;
+    expect(accepted.slice(-2)).toEqual(['the probe presented the client certificate CN=lab client', 'the server went on and sent a session ticket']);
   });
 
   it('required: the verdict of the probe, and no HSTS finding about the error page', () => {
     expect(codes(diagnoseProbe(probeRecord({ versions: requesting, hsts: nginx400 }), NOW_MS))).toEqual(['CLIENT_CERT_REQUIRED']);
+    expect(codes(diagnoseProbe(probeRecord({ clientCertificate: given, full: tls13({ outcome: 'ticket' }) }), NOW_MS))).toEqual(['HANDSHAKE_OK', 'CLIENT_CERT_ACCEPTED']);
   });
 
   it('a version probe that did not answer with its own version does not count', () => {
@@ -144,7 +181,7 @@ describe('client certificate, the edges of the evidence', () => {
 
   it('a refusal over HTTP after a TLS 1.2 handshake does not claim TLS 1.3', () => {
     const r = probeRecord({ versions: versionProbes([Version.TLS12]), full: { ...probeRecord().full!, version: Version.TLS12 }, hsts: { status: 400, clientCertRefusal: 'HTTP 400 "x"' } });
-    expect(judgeProbeClientCert(r)[0].evidence).toEqual(['after the handshake, a request without a client certificate got: HTTP 400 "x"']);
+    expect(judgeProbeClientCert(r)[0].evidence).toEqual(['the probe had no client certificate to give', 'a request after the handshake got: HTTP 400 "x"']);
   });
 
   it('the codes say what to change', () => {

@@ -1,7 +1,7 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
 import type { ProbeRecord } from '@tlsdoctor/probe';
-import { AlertDescription, HandshakeType, Version, versionName } from '@tlsdoctor/tls-parser-ts';
-import { since } from '../evidence.js';
+import { AlertDescription, alertName, HandshakeType, signatureSchemeName, Version, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
+import { compact, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
 import { handshakeComplete } from './handshake-state.js';
 import { alertLine } from './hello-line.js';
@@ -11,6 +11,16 @@ export const CLIENT_CERT_CODES = {
     severity: 'error',
     title: 'The server requires a client certificate',
     remedy: 'The server asks for a client certificate (mutual TLS) and refuses to go on without one it accepts. Give the client its certificate and key (curl `--cert client.pem --key client.key`, browsers: import it; mini-programs and most mobile clients cannot), or, if this endpoint should be open, stop requiring one (nginx: `ssl_verify_client optional;` or `off;` in this server block, or require it only in the `location` that needs it).',
+  },
+  CLIENT_CERT_REJECTED: {
+    severity: 'error',
+    title: 'The server refused the client certificate given',
+    remedy: 'The server asked for a client certificate, got the one given (--cert), and refused it. Most often it was not issued by a CA the server trusts for clients (the acceptable CA names in the evidence are the ones it lists; nginx: `ssl_client_certificate` / `ssl_trusted_certificate`), it has expired, or it lacks the clientAuth extended key usage. Issue the client a certificate from the CA the server expects, or add that CA to the server\'s client-CA file.',
+  },
+  CLIENT_CERT_ACCEPTED: {
+    severity: 'info',
+    title: 'The server accepted the client certificate given',
+    remedy: 'Nothing to fix: the server asked for a client certificate and took the one given (--cert).',
   },
   CLIENT_CERT_REQUESTED: {
     severity: 'info',
@@ -55,21 +65,66 @@ export function judgeCaptureClientCert(r: ConnectionRecord): Finding[] {
   return [];
 }
 
-/** The version probes' TLS 1.2 flight that carried a CertificateRequest, if any. */
-function requestedIn(r: ProbeRecord): number | undefined {
-  return r.versions.find((v) => v.outcome.kind === 'server-hello' && v.outcome.certificateRequested)?.version;
+/** Where the probe saw the server ask for a client certificate: a TLS 1.2 flight in clear, or its own TLS 1.3 flight decrypted. */
+function requestSeen(r: ProbeRecord): { line: string; request?: CertificateRequest } | undefined {
+  const flight = r.full?.serverFlight;
+  if (flight?.certificateRequest) {
+    return {
+      line: `the server's TLS 1.3 flight, decrypted with the key log of the probe's own handshake, carries a CertificateRequest (${flight.messages.join(', ')})`,
+      request: flight.certificateRequest,
+    };
+  }
+  const v = r.versions.find((x) => x.outcome.kind === 'server-hello' && x.outcome.certificateRequested);
+  if (!v || v.outcome.kind !== 'server-hello') return undefined;
+  return { line: `the server's ${versionName(v.version)} flight carries a CertificateRequest (read in clear by the ${versionName(v.version)} probe)`, request: v.outcome.certificateRequest };
+}
+
+/** What the request accepts, as `openssl s_client` lists it. */
+function requestLines(req: CertificateRequest | undefined): string[] {
+  if (!req) return [];
+  return compact([
+    req.caNames.length > 0 ? `acceptable client certificate CA names: ${req.caNames.join('; ')}` : 'the server names no acceptable CA (any issuer it trusts may do)',
+    req.signatureAlgorithms && `signature algorithms it accepts: ${req.signatureAlgorithms.map(signatureSchemeName).join(', ')}`,
+  ]);
+}
+
+/** A handshake error that is the server's refusal of the client's certificate (an alert OpenSSL names). */
+const REFUSAL_ALERT = /ALERT_(CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_UNKNOWN|UNKNOWN_CA|ACCESS_DENIED|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|DECRYPT_ERROR)/;
+
+/** Every sign the server refused the client (its certificate, or the lack of one), as evidence. */
+function refusals(r: ProbeRecord, asked: boolean): string[] {
+  const out: string[] = [];
+  const after = r.full?.afterClientCertificate;
+  if (after?.outcome === 'alert') out.push(`after the handshake the server sent ${after.alert !== undefined ? `the alert ${alertName(after.alert)} (${after.alert})` : `an alert: ${after.code ?? after.message}`}`);
+  else if (after?.outcome === 'closed') out.push('after the handshake the server closed the connection');
+  const err = r.full?.error;
+  if (asked && err?.code && REFUSAL_ALERT.test(err.code)) out.push(`the handshake ended with the server's alert: ${err.message}`);
+  if (r.hsts?.clientCertRefusal) out.push(`a request after the handshake got: ${r.hsts.clientCertRefusal}`);
+  return out;
 }
 
 /**
- * A probe: a TLS 1.2 flight with a CertificateRequest (read in clear by the version probe), and
- * the server's answer to a request without a certificate (nginx's 400 "No required SSL
- * certificate was sent", which also shows a TLS 1.3 server's requirement).
+ * A probe: the CertificateRequest (TLS 1.2 in clear from the version probes; TLS 1.3 from the
+ * probe's own handshake, decrypted with its key log), and what the server did with the client's
+ * answer: an alert, a close, nginx's 400 "No required SSL certificate was sent", or nothing.
+ * With --cert the question is whether the certificate given was taken.
  */
 export function judgeProbeClientCert(r: ProbeRecord): Finding[] {
-  const version = requestedIn(r);
-  const refusal = r.hsts?.clientCertRefusal;
-  const asked = version !== undefined ? [`the server's ${versionName(version)} flight carries a CertificateRequest (read in clear by the ${versionName(version)} probe)`] : [];
-  if (refusal) return [finding('CLIENT_CERT_REQUIRED', [...asked, `after the handshake, a request without a client certificate got: ${refusal}`, ...(version === undefined && r.full?.version === Version.TLS13 ? ['TLS 1.3 encrypts the CertificateRequest: the HTTP answer shows the requirement'] : [])])];
-  if (version !== undefined) return [finding('CLIENT_CERT_REQUESTED', [...asked, 'the handshake completes without one'])];
+  const seen = requestSeen(r);
+  const asked = seen ? [seen.line, ...requestLines(seen.request)] : [];
+  const refused = refusals(r, seen !== undefined);
+  if (r.clientCertificate) {
+    if (!seen && refused.length === 0) return [];
+    const given = `the probe presented the client certificate ${r.clientCertificate}`;
+    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', [...asked, given, ...refused])];
+    const after = r.full?.afterClientCertificate;
+    const taken = after?.outcome === 'ticket' ? 'the server went on and sent a session ticket' : r.hsts?.status !== undefined ? `a request after the handshake got HTTP ${r.hsts.status}` : 'the handshake completed with it';
+    return [finding('CLIENT_CERT_ACCEPTED', [...asked, given, taken])];
+  }
+  if (refused.length > 0) {
+    const how = seen ? [] : r.full?.version === Version.TLS13 ? ['TLS 1.3 encrypts the CertificateRequest: the server\'s answer shows the requirement'] : [];
+    return [finding('CLIENT_CERT_REQUIRED', [...asked, 'the probe had no client certificate to give', ...refused, ...how])];
+  }
+  if (seen) return [finding('CLIENT_CERT_REQUESTED', [...asked, 'the handshake completes without one'])];
   return [];
 }

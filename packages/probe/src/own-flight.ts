@@ -1,0 +1,121 @@
+import net from 'node:net';
+import { createDecipheriv, createHmac } from 'node:crypto';
+import { Duplex } from 'node:stream';
+import {
+  decryptServerFlight,
+  handshakeTypeName,
+  parseTls13CertificateRequest,
+  TLS13_DECRYPTABLE_SUITES,
+  TlsParseError,
+  type CertificateRequest,
+  type HandshakeCrypto,
+} from '@tlsdoctor/tls-parser-ts';
+
+/** Node's crypto behind the codec's interface. */
+export const nodeHandshakeCrypto: HandshakeCrypto = {
+  hmac: (hash, key, data) => new Uint8Array(createHmac(hash, key).update(data).digest()),
+  open: (aead, key, nonce, aad, sealed) => {
+    try {
+      const d = createDecipheriv(aead, key, nonce, { authTagLength: 16 } as never) as ReturnType<typeof createDecipheriv> & { setAAD(b: Uint8Array, o?: object): void; setAuthTag(b: Uint8Array): void };
+      d.setAAD(aad, { plaintextLength: sealed.length - 16 });
+      d.setAuthTag(sealed.subarray(sealed.length - 16));
+      return new Uint8Array(Buffer.concat([d.update(sealed.subarray(0, sealed.length - 16)), d.final()]));
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** Most bytes of the server's stream kept for reading its flight: a first flight is far smaller. */
+const MAX_KEPT = 256 * 1024;
+
+/**
+ * A TCP connection handed to Node's TLS through a stream that keeps a copy of what the server
+ * sends, and the key log Node writes for it: together they let the probe read its own TLS 1.3
+ * handshake, whose server flight (EncryptedExtensions, CertificateRequest, Certificate) is
+ * encrypted on the wire.
+ */
+export class TappedConnection {
+  readonly stream: Duplex;
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  private readonly secrets = new Map<string, Buffer>();
+
+  constructor(address: string, port: number) {
+    const raw = net.connect({ host: address, port, family: net.isIP(address) });
+    this.stream = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, cb) {
+        raw.write(chunk, cb);
+      },
+      final(cb) {
+        raw.end();
+        cb();
+      },
+      destroy(err, cb) {
+        raw.destroy();
+        cb(err);
+      },
+    });
+    raw.on('data', (d: Buffer) => {
+      if (this.kept < MAX_KEPT) {
+        this.chunks.push(d);
+        this.kept += d.length;
+      }
+      this.stream.push(d);
+    });
+    raw.on('end', () => this.stream.push(null));
+    raw.on('error', (e) => this.stream.destroy(e));
+  }
+
+  /** Feed Node's `keylog` lines here (NSS format). */
+  keylog(line: Buffer): void {
+    const [label, , secret] = line.toString('latin1').trim().split(' ');
+    if (label && secret) this.secrets.set(label, Buffer.from(secret, 'hex'));
+  }
+
+  /**
+   * The server's TLS 1.3 flight as the probe's own keys decrypt it: message names in order and
+   * the CertificateRequest, if any. Undefined when the suite is not one the codec decrypts or no
+   * key was logged.
+   */
+  serverFlight(cipherStandardName: string | undefined): ServerFlight | undefined {
+    const suite = cipherStandardName ? TLS13_CODES[cipherStandardName] : undefined;
+    const params = suite === undefined ? undefined : TLS13_DECRYPTABLE_SUITES[suite];
+    const secret = this.secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET');
+    if (!params || !secret) return undefined;
+    let flight;
+    try {
+      flight = decryptServerFlight(nodeHandshakeCrypto, params, new Uint8Array(secret), new Uint8Array(Buffer.concat(this.chunks)));
+    } catch (e) {
+      if (e instanceof TlsParseError || e instanceof RangeError) return { messages: [], opened: false, error: e.message };
+      throw e;
+    }
+    let certificateRequest: CertificateRequest | undefined;
+    let error: string | undefined;
+    const req = flight.messages.find((m) => m.type === CERTIFICATE_REQUEST);
+    if (req) {
+      try {
+        certificateRequest = parseTls13CertificateRequest(req.body);
+      } catch (e) {
+        if (!(e instanceof TlsParseError)) throw e;
+        error = e.message;
+      }
+    }
+    return { messages: flight.messages.map((m) => handshakeTypeName(m.type)), opened: flight.opened > 0, certificateRequest, ...(error ? { error } : {}) };
+  }
+}
+
+const CERTIFICATE_REQUEST = 13;
+
+/** Node names suites by their IANA names; the codec by code. */
+const TLS13_CODES: Record<string, number> = { TLS_AES_128_GCM_SHA256: 0x1301, TLS_AES_256_GCM_SHA384: 0x1302, TLS_CHACHA20_POLY1305_SHA256: 0x1303 };
+
+export interface ServerFlight {
+  /** The decrypted handshake messages, by name, in order. */
+  messages: string[];
+  /** Whether any protected record opened with the logged secret. */
+  opened: boolean;
+  certificateRequest?: CertificateRequest;
+  error?: string;
+}

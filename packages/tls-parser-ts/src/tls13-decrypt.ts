@@ -1,0 +1,169 @@
+import { ByteReader } from './reader.js';
+import { ContentType } from './names.js';
+import { TlsParseError } from './errors.js';
+
+/**
+ * TLS 1.3 handshake decryption (RFC 8446 sections 5.2, 5.3 and 7): from a traffic secret, as a
+ * key log gives it, to the plaintext of the records it protects. The codec holds no crypto of
+ * its own (its core uses no Node-only API): HMAC and the AEAD come through HandshakeCrypto.
+ */
+export type HashName = 'sha256' | 'sha384';
+export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+
+export interface HandshakeCrypto {
+  hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** Opens an AEAD ciphertext (the 16-byte tag last); undefined when the tag does not verify. */
+  open(aead: AeadName, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined;
+}
+
+export interface SuiteParams {
+  hash: HashName;
+  hashLength: number;
+  aead: AeadName;
+  keyLength: number;
+}
+
+/** The TLS 1.3 suites this decrypts; the CCM ones (0x1304, 0x1305) are not among them. */
+export const TLS13_SUITES: Readonly<Record<number, SuiteParams>> = {
+  0x1301: { hash: 'sha256', hashLength: 32, aead: 'aes-128-gcm', keyLength: 16 },
+  0x1302: { hash: 'sha384', hashLength: 48, aead: 'aes-256-gcm', keyLength: 32 },
+  0x1303: { hash: 'sha256', hashLength: 32, aead: 'chacha20-poly1305', keyLength: 32 },
+};
+
+const IV_LENGTH = 12;
+const TAG_LENGTH = 16;
+
+function ascii(s: string): number[] {
+  return Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** HKDF-Expand-Label (RFC 8446 section 7.1) over HKDF-Expand (RFC 5869 section 2.3). */
+export function hkdfExpandLabel(c: HandshakeCrypto, hash: HashName, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
+  const full = ascii(`tls13 ${label}`);
+  const info = new Uint8Array([length >> 8, length & 0xff, full.length, ...full, context.length, ...context]);
+  const out = new Uint8Array(length);
+  let prev: Uint8Array = new Uint8Array(0);
+  for (let i = 1, filled = 0; filled < length; i++) {
+    const input = new Uint8Array(prev.length + info.length + 1);
+    input.set(prev, 0);
+    input.set(info, prev.length);
+    input[input.length - 1] = i;
+    prev = c.hmac(hash, secret, input);
+    out.set(prev.subarray(0, Math.min(prev.length, length - filled)), filled);
+    filled += prev.length;
+  }
+  return out;
+}
+
+/**
+ * Opens the records one direction protects with one traffic secret, in order: each record's
+ * nonce is the IV XOR its sequence number (RFC 8446 section 5.3).
+ */
+export class Tls13RecordOpener {
+  private readonly key: Uint8Array;
+  private readonly iv: Uint8Array;
+  private seq = 0;
+
+  constructor(
+    private readonly c: HandshakeCrypto,
+    readonly suite: SuiteParams,
+    secret: Uint8Array,
+  ) {
+    if (secret.length !== suite.hashLength) throw new RangeError(`a ${suite.hash} traffic secret has ${suite.hashLength} bytes, not ${secret.length}`);
+    const none = new Uint8Array(0);
+    this.key = hkdfExpandLabel(c, suite.hash, secret, 'key', none, suite.keyLength);
+    this.iv = hkdfExpandLabel(c, suite.hash, secret, 'iv', none, IV_LENGTH);
+  }
+
+  /**
+   * The inner content type and content of one protected record (`header`: its 5 bytes, the
+   * additional data), or undefined when it does not open (wrong secret, or not its record).
+   */
+  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array } | undefined {
+    if (body.length < TAG_LENGTH + 1) return undefined;
+    const nonce = this.iv.slice();
+    let s = this.seq;
+    for (let i = IV_LENGTH - 1; i >= IV_LENGTH - 8 && s > 0; i--) {
+      nonce[i] ^= s & 0xff;
+      s = Math.floor(s / 256);
+    }
+    const plain = this.c.open(this.suite.aead, this.key, nonce, header, body);
+    if (!plain) return undefined;
+    this.seq++;
+    // TLSInnerPlaintext: content, the real type, then zero padding.
+    let end = plain.length - 1;
+    while (end >= 0 && plain[end] === 0) end--;
+    if (end < 0) return undefined;
+    return { contentType: plain[end], content: plain.subarray(0, end) };
+  }
+}
+
+export interface DecryptedFlight {
+  /** Handshake messages in order: type and body (header removed). */
+  messages: { type: number; body: Uint8Array }[];
+  /** An alert the protected records carried: level and description. */
+  alert?: { level: number; description: number };
+  /** Protected records seen, and how many opened. */
+  records: number;
+  opened: number;
+}
+
+/**
+ * The server's TLS 1.3 flight, read from the bytes it sent: plaintext records (the ServerHello,
+ * a compatibility ChangeCipherSpec) are passed over; protected ones are opened with the server
+ * handshake traffic secret until one does not open (the application data that follows, under
+ * another secret) or the bytes end. Records are read through the bounds-checked reader.
+ */
+export function decryptServerFlight(c: HandshakeCrypto, suite: SuiteParams, secret: Uint8Array, bytes: Uint8Array): DecryptedFlight {
+  const opener = new Tls13RecordOpener(c, suite, secret);
+  const r = new ByteReader(bytes);
+  const out: DecryptedFlight = { messages: [], records: 0, opened: 0 };
+  let pending = new Uint8Array(0);
+  while (r.remaining >= 5) {
+    const start = r.pos;
+    const type = r.u8('record type');
+    r.u16('record version');
+    const length = r.u16('record length');
+    if (r.remaining < length) break;
+    const body = r.bytes(length, 'record');
+    if (type !== ContentType.ApplicationData) continue;
+    out.records++;
+    const inner = opener.open(bytes.subarray(start, start + 5), body);
+    if (!inner) break;
+    out.opened++;
+    if (inner.contentType === ContentType.Alert && inner.content.length >= 2) {
+      out.alert = { level: inner.content[0], description: inner.content[1] };
+      break;
+    }
+    if (inner.contentType !== ContentType.Handshake) break;
+    const joined = new Uint8Array(pending.length + inner.content.length);
+    joined.set(pending, 0);
+    joined.set(inner.content, pending.length);
+    let p = 0;
+    while (joined.length - p >= 4) {
+      const len = (joined[p + 1] << 16) | (joined[p + 2] << 8) | joined[p + 3];
+      if (joined.length - p - 4 < len) break;
+      out.messages.push({ type: joined[p], body: joined.subarray(p + 4, p + 4 + len) });
+      p += 4 + len;
+    }
+    pending = joined.slice(p);
+    // Finished (20) ends the server's flight: what follows is under the application secret.
+    if (out.messages.some((m) => m.type === 20)) break;
+  }
+  return out;
+}
+
+/** A key log line's secret (NSS format: LABEL CLIENT_RANDOM SECRET, hex), or a parse error. */
+export function parseKeyLogLine(line: string): { label: string; clientRandom: Uint8Array; secret: Uint8Array } | undefined {
+  const parts = line.trim().split(/\s+/);
+  if (parts.length !== 3 || parts[0].startsWith('#')) return undefined;
+  const [label, random, secret] = parts;
+  if (!/^[0-9a-fA-F]{64}$/.test(random) || !/^(?:[0-9a-fA-F]{2})+$/.test(secret)) throw new TlsParseError(0, `a key log line: LABEL, a 64-digit client random and a secret in hex`, `got ${label} with values that are not`);
+  return { label, clientRandom: fromHex(random), secret: fromHex(secret) };
+}
+
+function fromHex(s: string): Uint8Array {
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
