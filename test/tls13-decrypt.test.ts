@@ -1,0 +1,104 @@
+// TLS 1.3 handshake decryption, checked against Node's own TLS: a loopback connection whose
+// server flight the probe's tap keeps, and whose secrets Node logs, must decrypt to the messages
+// Node sent (the certificate bytes themselves), for each suite; HKDF against Node's HKDF.
+import tls from 'node:tls';
+import { createHmac, hkdfSync, randomBytes, X509Certificate } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeHandshakeCrypto } from '@tlsdoctor/probe';
+import { decryptServerFlight, hkdfExpandLabel, parseCertificate, TLS13_DECRYPTABLE_SUITES, TlsParseError } from '@tlsdoctor/tls-parser-ts';
+import { TappedConnection } from '../packages/probe/src/own-flight.js';
+
+// A throwaway key and certificate for the loopback server, made by the openssl command line.
+const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-tls13-'));
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=loopback.test', '-days', '2'], { stdio: 'ignore' });
+const key = readFileSync(join(dir, 'k.pem'));
+const cert = readFileSync(join(dir, 'c.pem'));
+rmSync(dir, { recursive: true, force: true });
+
+describe('HKDF-Expand-Label', () => {
+  it.each(['sha256', 'sha384'] as const)('agrees with Node\'s HKDF (%s)', (hash) => {
+    for (const length of [12, 16, 32, 48, 80]) {
+      const ikm = randomBytes(32);
+      const salt = randomBytes(16);
+      const prk = new Uint8Array(createHmac(hash, salt).update(ikm).digest());
+      const label = 'tls13 key';
+      const info = Buffer.from([length >> 8, length & 0xff, label.length, ...Buffer.from(label), 0]);
+      const theirs = Buffer.from(hkdfSync(hash, ikm, salt, info, length));
+      expect(Buffer.from(hkdfExpandLabel(nodeHandshakeCrypto, hash, prk, 'key', new Uint8Array(0), length))).toEqual(theirs);
+    }
+  });
+});
+
+describe('decrypting the server flight of a real TLS 1.3 handshake', () => {
+  let server: tls.Server;
+  let port = 0;
+  beforeAll(async () => {
+    server = tls.createServer({ key, cert, minVersion: 'TLSv1.3', requestCert: true, rejectUnauthorized: false }, (s) => s.end());
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => server.close());
+
+  const handshake = (suite: string) =>
+    new Promise<{ tap: TappedConnection; cipher: string }>((resolve, reject) => {
+      const tap = new TappedConnection('127.0.0.1', port);
+      const s = tls.connect({ socket: tap.stream, servername: 'loopback.test', rejectUnauthorized: false, ciphers: suite, minVersion: 'TLSv1.3' });
+      s.on('keylog', (l) => tap.keylog(l));
+      s.once('secureConnect', () => {
+        const cipher = s.getCipher().standardName;
+        s.destroy();
+        resolve({ tap, cipher });
+      });
+      s.once('error', reject);
+      setTimeout(() => reject(new Error('no handshake in 5 s')), 5000).unref();
+    });
+
+  it.each(['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'])('%s', async (suite) => {
+    const { tap, cipher } = await handshake(suite);
+    expect(cipher).toBe(suite);
+    const flight = tap.serverFlight(cipher)!;
+    expect(flight.opened).toBe(true);
+    expect(flight.messages).toEqual(['Encrypted Extensions', 'Certificate Request', 'Certificate', 'Certificate Verify', 'Finished']);
+    expect(flight.certificateRequest?.signatureAlgorithms?.length).toBeGreaterThan(0);
+  });
+
+  it('the Certificate message decrypts to the server\'s own certificate, byte for byte', async () => {
+    const { tap, cipher } = await handshake('TLS_AES_128_GCM_SHA256');
+    const raw = (tap as unknown as { chunks: Buffer[] }).chunks;
+    const secret = (tap as unknown as { secrets: Map<string, Buffer> }).secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET')!;
+    const out = decryptServerFlight(nodeHandshakeCrypto, TLS13_DECRYPTABLE_SUITES[0x1301], new Uint8Array(secret), new Uint8Array(Buffer.concat(raw)));
+    const msg = out.messages.find((m) => m.type === 11)!;
+    const certs = parseCertificate(msg.body, 0x0304).certificates;
+    expect(Buffer.from(certs[0])).toEqual(new X509Certificate(cert).raw);
+    expect(cipher).toBe('TLS_AES_128_GCM_SHA256');
+    // Another secret opens nothing, and says so.
+    const wrong = decryptServerFlight(nodeHandshakeCrypto, TLS13_DECRYPTABLE_SUITES[0x1301], new Uint8Array(32), new Uint8Array(Buffer.concat(raw)));
+    expect(wrong.opened).toBe(0);
+    expect(wrong.records).toBe(1);
+    expect(wrong.messages).toEqual([]);
+    expect(() => decryptServerFlight(nodeHandshakeCrypto, TLS13_DECRYPTABLE_SUITES[0x1302], new Uint8Array(32), new Uint8Array(0))).toThrow(RangeError);
+  });
+
+  it('bytes cut or mutated never crash or hang: records that do not open end the reading', async () => {
+    const { tap } = await handshake('TLS_AES_128_GCM_SHA256');
+    const raw = Buffer.concat((tap as unknown as { chunks: Buffer[] }).chunks);
+    const secret = new Uint8Array((tap as unknown as { secrets: Map<string, Buffer> }).secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET')!);
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    for (let i = 0; i < 300; i++) {
+      const b = new Uint8Array(raw.subarray(0, next() % (raw.length + 1)));
+      for (let k = 0; k < 3 && b.length > 0; k++) b[next() % b.length] ^= 1 << (next() % 8);
+      try {
+        const out = decryptServerFlight(nodeHandshakeCrypto, TLS13_DECRYPTABLE_SUITES[0x1301], secret, b);
+        expect(out.opened).toBeLessThanOrEqual(out.records);
+      } catch (e) {
+        expect(e).toBeInstanceOf(TlsParseError);
+      }
+    }
+  });
+});
