@@ -129,11 +129,11 @@ describe('split ClientHello refused, capture', () => {
   /** A one-segment hello to 192.0.2.10:443 that got a ServerHello. */
   const answeredOneSegment = (id = 7, server = { ip: '192.0.2.10', port: 443 }) => {
     const packets = [syn, synAck, data(4, 0.002, 0, 517), pkt(5, 0.003, 1, ACK, { len: 1200 })];
-    return connection({ id, server, clientHello: clientHello(4, 0.002), serverHello: serverHello(5, 0.003), tcp: { syn, synAck, packets } });
+    return connection({ id, server, sni: 'example.test', clientHello: clientHello(4, 0.002), serverHello: serverHello(5, 0.003), tcp: { syn, synAck, packets } });
   };
   const splitReset = (over: Parameters<typeof connection>[0] = {}) => {
     const packets = [syn, synAck, data(4, 0.002, 0, 40), data(5, 0.052, 40, 477), rst(6, 0.053)];
-    return connection({ clientHello: clientHello(5, 0.052), ...over, tcp: { syn, synAck, packets, rsts: [rst(6, 0.053)], rstCount: 1, ...over.tcp } });
+    return connection({ clientHello: clientHello(5, 0.052), sni: 'example.test', ...over, tcp: { syn, synAck, packets, rsts: [rst(6, 0.053)], rstCount: 1, ...over.tcp } });
   };
   const cutReset = () => {
     const packets = [syn, synAck, data(4, 0.002, 0, 40), rst(5)];
@@ -153,6 +153,8 @@ describe('split ClientHello refused, capture', () => {
     ['no history given', splitReset(), undefined, []],
     ['the answered one went to another server', splitReset(), history(answeredOneSegment(7, { ip: '192.0.2.99', port: 443 })), []],
     ['the answered one went to another port', splitReset(), history(answeredOneSegment(7, { ip: '192.0.2.10', port: 8443 })), []],
+    ['the answered one asked for another name: a name filter is not ruled out', splitReset({ sni: 'blocked.example.test' }), history(answeredOneSegment()), []],
+    ['a hello cut before its name compares by server alone', cutReset(), history(connection({ ...answeredOneSegment(), sni: 'other.example.test' })), ['SPLIT_CLIENT_HELLO_REJECTED']],
     ['the split hello got an alert: the server read it', splitReset({ alerts: [alert('server', 40, 6, 0.004)] }), history(answeredOneSegment()), []],
     ['the split hello got a ServerHello', splitReset({ serverHello: serverHello(6, 0.004) }), history(answeredOneSegment()), []],
   ] as [string, ConnectionRecord, HelloHistory | undefined, string[]][])('%s', (_what, r, h, want) => {
@@ -184,7 +186,7 @@ describe('split ClientHello refused, capture', () => {
 
   it('reads an offloaded frame as the segments it became, and says so', () => {
     const packets = [syn, synAck, data(4, 0.002, 0, 1926), rst(5)];
-    const r = connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets, rsts: [rst(5)], rstCount: 1 } });
+    const r = connection({ clientHello: clientHello(4, 0.002), sni: 'example.test', tcp: { syn, synAck, packets, rsts: [rst(5)], rstCount: 1 } });
     const [f] = judgeCaptureSplitHello(r, history(answeredOneSegment()), false);
     expect(f.evidence).toContain('the ClientHello left in 2 segments: 1926 bytes (frame 4)');
     expect(f.evidence).toContain("frame 4 holds 1926 bytes, more than the server's MSS of 1460: captured on the sending host before segmentation offload (TSO/GSO) cut it; read as the 2 segments it became");

@@ -201,18 +201,23 @@ export class HelloHistory {
 
   note(r: ConnectionRecord): void {
     if (!r.serverHello || !r.clientHello) return;
-    const key = serverKey(r);
-    if (this.oneSegmentAnswered.has(key)) return;
     const segs = helloSegments(r);
-    if (segs.length === 1 && wireSegments(r).count === 1) this.oneSegmentAnswered.set(key, { id: r.id, frame: r.serverHello.frame, bytes: segs[0].len });
+    if (segs.length !== 1 || wireSegments(r).count !== 1) return;
+    const seen = { id: r.id, frame: r.serverHello.frame, bytes: segs[0].len };
+    for (const key of [serverKey(r), serverKey(r, r.sni ?? '')]) if (!this.oneSegmentAnswered.has(key)) this.oneSegmentAnswered.set(key, seen);
   }
 
+  /**
+   * A one-segment hello answered by the same server, with the same name when this hello's name
+   * is known: a filter on the name (another name on a shared address) must not pass for a
+   * device that reads one segment. A hello cut before its name can only be compared by server.
+   */
   answeredInOneSegment(r: ConnectionRecord) {
-    return this.oneSegmentAnswered.get(serverKey(r));
+    return this.oneSegmentAnswered.get(r.clientHello ? serverKey(r, r.sni ?? '') : serverKey(r));
   }
 }
 
-const serverKey = (r: ConnectionRecord) => `${r.server.ip}|${r.server.port}`;
+const serverKey = (r: ConnectionRecord, sni?: string) => `${r.server.ip}|${r.server.port}${sni === undefined ? '' : `|${sni}`}`;
 
 /** The client's data segments (first sends) before the connection ended, for a hello cut short. */
 function cutSegments(r: ConnectionRecord): PacketFacts[] {
@@ -251,7 +256,7 @@ export function judgeCaptureSplitHello(r: ConnectionRecord, history: HelloHistor
         : `the ClientHello left in ${wireSegments(r).count} segments: ${sent}`,
       !cut && offloadLine(r, wireSegments(r).offloaded),
       rst ? `RST from the server side in frame ${rst.frame} (${since(r.firstTime, rst.time)}), before any TLS byte` : 'no TLS byte came back',
-      `connection ${other.id} to the same server ${r.server.ip}:${r.server.port}, whose ClientHello fit in one segment (${other.bytes} bytes), got a ServerHello in frame ${other.frame}`,
+      `connection ${other.id} to the same server ${r.server.ip}:${r.server.port}${r.clientHello ? ` with the same name (${r.sni ?? 'no SNI'})` : ''}, whose ClientHello fit in one segment (${other.bytes} bytes), got a ServerHello in frame ${other.frame}`,
     ])),
   ];
 }

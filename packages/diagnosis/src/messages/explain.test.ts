@@ -212,7 +212,7 @@ describe('explain, the parts that rank and name', () => {
   it('one meaning found twice is said once, its causes merged without repeats', () => {
     const e = explain("Error: read ECONNRESET\ncurl: (35) Recv failure: Connection reset by peer");
     expect(e.matches).toHaveLength(1);
-    expect(e.candidates.map((c) => c.code)).toEqual(['SNI_FILTERED', 'RESET_AFTER_CLIENT_HELLO', 'TCP_RESET']);
+    expect(e.candidates.map((c) => c.code)).toEqual(['SNI_FILTERED', 'RESET_AFTER_CLIENT_HELLO', 'TCP_RESET', 'SPLIT_CLIENT_HELLO_REJECTED']);
     const two = explain('Connection refused\ncurl: (7) Failed to connect to x.example port 443');
     expect(two.candidates.map((c) => c.code)).toEqual(['TCP_REFUSED', 'TCP_UNREACHABLE', 'TCP_TIMEOUT']);
   });

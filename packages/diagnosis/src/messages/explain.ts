@@ -40,14 +40,15 @@ const PLACE = new Map(PRECEDENCE.map((p, i) => [p.code, i]));
 const SHAPES: [RegExp, ClientName][] = [
   [/^curl: \(\d+\)/m, 'curl'],
   [/request:fail|connectSocket:fail/, 'wechat'],
-  [/^node:|code: '[A-Z_]+'|fetch failed|DOMException \[|\bE(?:CONNRESET|CONNREFUSED|HOSTUNREACH|PROTO|NOTFOUND)\b/m, 'node'],
+  // Node's bundled OpenSSL names its own source path (../deps/openssl/) in its errors.
+  [/^node:|code: '[A-Z_]+'|fetch failed|DOMException \[|deps\/openssl\/|\bE(?:CONNRESET|CONNREFUSED|HOSTUNREACH|PROTO|NOTFOUND)\b/m, 'node'],
   [/net::ERR_|\bERR_(?:CONNECTION|CERT|SSL|NAME|EMPTY|TIMED)_/, 'chrome'],
   [/\b(?:SSL_ERROR_|SEC_ERROR_|PR_[A-Z_]+_ERROR|MOZILLA_PKIX_)/, 'firefox'],
   [/javax\.net\.ssl|sun\.security|java\.net\./, 'java'],
   [/\bx509: |\bremote error: tls: |\btls: first record|dial tcp /, 'go'],
   [/urllib\.error|ssl\.SSL\w*Error|_ssl\.c:|\[Errno \d+\]|requests\.exceptions/, 'python'],
   // wget links GnuTLS and says so; gnutls-cli speaks in "***" lines and its own phrases.
-  [/^GnuTLS: |^wget: |^ERROR: The certificate of|Unable to establish SSL connection|^failed: |‘[^’]*’|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR \d{3}/m, 'wget'],
+  [/^GnuTLS: |^wget: |^ERROR: The certificate of|Unable to establish SSL connection|Could not save SSL session data|^failed: |‘[^’]*’|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR \d{3}/m, 'wget'],
   [/^\*\*\* |\|<\d+>\||^Could not connect to |^Cannot resolve |^- Status: /m, 'gnutls'],
   [/:error:[0-9A-F]{8}:|verify error:num=|errno=\d+/, 'openssl'],
 ];

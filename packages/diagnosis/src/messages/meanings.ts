@@ -30,6 +30,7 @@ export const MEANINGS = {
       { code: 'SNI_FILTERED', sign: 'the reset comes right after a ClientHello carrying the name, while the same address answers a hello without it or with another name (ICP-filing enforcement, national or corporate filtering)' },
       { code: 'RESET_AFTER_CLIENT_HELLO', sign: 'every hello to the address is reset, whatever the name: the server or a load balancer in front of it drops TLS it will not serve' },
       { code: 'TCP_RESET', sign: 'the reset comes before the ClientHello was sent, or long after' },
+      { code: 'SPLIT_CLIENT_HELLO_REJECTED', sign: 'only clients whose ClientHello spans two TCP segments are reset (today\'s browsers, with post-quantum key shares), while older clients pass: a device in front reads one segment' },
     ],
     certainty: 'narrows',
     check: `${PROBE}   (its SNI differential sends the same hello with no name and with a neutral one)`,
@@ -72,6 +73,7 @@ export const MEANINGS = {
     causes: [
       { code: 'TCP_TIMEOUT', sign: 'the SYN got no answer (a security group that never opened 443)' },
       { code: 'NO_SERVER_HELLO', sign: 'TCP connected but the server never answered the ClientHello' },
+      { code: 'MTU_BLACKHOLE', sign: 'only clients with large ClientHellos hang (today\'s browsers), while curl from an older system works: full-size packets are lost on the path' },
     ],
     certainty: 'narrows',
     check: `${PROBE}   (it times TCP and TLS separately)`,
@@ -81,6 +83,8 @@ export const MEANINGS = {
     causes: [
       { code: 'NO_SERVER_HELLO', sign: 'the server (or something in front of it) reads the ClientHello and says nothing, or sends records without a ServerHello' },
       { code: 'SNI_FILTERED', sign: 'the silence comes only with the real name: a filter that drops instead of resetting' },
+      { code: 'MTU_BLACKHOLE', sign: 'only clients with large ClientHellos hang (today\'s browsers, 1.7 KB and more with a post-quantum key share): full-size packets are lost on the path and no ICMP comes back' },
+      { code: 'SPLIT_CLIENT_HELLO_REJECTED', sign: 'only clients whose ClientHello spans two segments go unanswered: a device in front reads one segment and drops the rest' },
     ],
     certainty: 'narrows',
     check: PROBE,
@@ -218,7 +222,7 @@ export const MEANINGS = {
     causes: [
       { code: 'NO_SHARED_CIPHER', sign: 'no cipher suite (or group, or signature algorithm) in common' },
       { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'old servers send handshake_failure instead of protocol_version' },
-      { code: 'CLIENT_ABORTED', sign: 'the server requires a client certificate (mutual TLS)' },
+      { code: 'CLIENT_CERT_REQUIRED', sign: 'the alert comes after the server asked for a client certificate: it requires one (mutual TLS)' },
     ],
     certainty: 'narrows',
     check: `${PROBE} --ciphers   (it lists what each version accepts)`,
@@ -248,6 +252,27 @@ export const MEANINGS = {
       { code: 'RESET_AFTER_CLIENT_HELLO', sign: 'it happens to every hello to the address' },
       { code: 'NO_SHARED_CIPHER', sign: 'some servers close instead of sending handshake_failure' },
       { code: 'NO_SERVER_HELLO', sign: 'the server closes without a word after reading the hello' },
+      { code: 'CLIENT_CERT_REQUIRED', sign: 'the close comes right after the handshake: a TLS 1.3 server that requires a client certificate ends the connection once it has the client\'s empty answer' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  closedAfterHandshake: {
+    means: 'The handshake completed on the client\'s side, then the server ended the connection before any answer.',
+    causes: [
+      { code: 'CLIENT_CERT_REQUIRED', sign: 'a TLS 1.3 server that requires a client certificate judges the client\'s answer after the client\'s Finished, and refuses it with certificate_required (116)' },
+      { code: 'TLS_ALERT', sign: 'another alert follows the handshake: the server\'s error log names it' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE}   (it reads its own TLS 1.3 handshake and the server's answer after it)`,
+  },
+  unnamedFatalAlert: {
+    means: 'The server sent a fatal alert; this message does not say which.',
+    causes: [
+      { code: 'SERVER_TLS_CONFIG_UNUSABLE', sign: 'every hello gets it, as an internal_error: a configuration the server\'s library will not run' },
+      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'it comes at once, after the ClientHello: no version in common' },
+      { code: 'CLIENT_CERT_REQUIRED', sign: 'it comes after the handshake ("Status: The certificate is trusted" is printed before it): a TLS 1.3 server requiring a client certificate' },
+      { code: 'TLS_ALERT', sign: 'another alert: `gnutls-cli -d 4` or the server\'s log names it' },
     ],
     certainty: 'narrows',
     check: PROBE,
