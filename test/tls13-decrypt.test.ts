@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeHandshakeCrypto } from '@tlsdoctor/probe';
+import { nodeHandshakeCrypto } from '@tlsdoctor/analysis';
 import { decryptServerFlight, hkdfExpandLabel, parseCertificate, TLS13_DECRYPTABLE_SUITES, TlsParseError } from '@tlsdoctor/tls-parser-ts';
 import { TappedConnection } from '../packages/probe/src/own-flight.js';
 

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type ReadResult, type TcpConnection, type TrackerStats } from '@tlsdoctor/capture';
+import { KeyLog } from '@tlsdoctor/tls-parser-ts';
 import type { ConnectionRecord } from './record.js';
 import { TlsConnectionSink } from './tls-sink.js';
 
@@ -19,6 +20,11 @@ export interface AnalyzeOptions {
    * wall clock, so connections that ended are reported without waiting for the next packet.
    */
   stream?: Readable;
+  /**
+   * Secrets to open TLS 1.3 handshake records with (--keylog files, read before). The capture's
+   * own Decryption Secrets Blocks are added to it as they come; without one they get their own.
+   */
+  keyLog?: KeyLog;
 }
 
 /** How often a live capture's clock is moved on while no packet comes, in milliseconds. */
@@ -34,6 +40,8 @@ export interface CaptureAnalysis {
   otherConnections: number;
   warnings: string[];
   error?: CaptureError;
+  /** When secrets were at hand: sessions known, and TLS 1.3 connections they opened or did not. */
+  decryption?: { sessions: number; tls13: number; decrypted: number; unopened: number };
 }
 
 export const DEFAULT_TLS_PORTS = [443, 8443];
@@ -55,7 +63,23 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const waiting: { c: TcpConnection; sink: TlsConnectionSink; captureTime: number }[] = [];
   let other = 0;
   const offload: Offload = { connections: 0 };
-  const keep = (r: ConnectionRecord, captureTime: number) => (opts.onRecord ? opts.onRecord(r, captureTime) : records.push(r));
+  const keyLog = opts.keyLog ?? new KeyLog();
+  const counts = { tls13: 0, decrypted: 0, unopened: 0 };
+  const keep = (r: ConnectionRecord, captureTime: number) => {
+    if (r.decryption) {
+      counts.tls13++;
+      if (r.decryption.opened[0] + r.decryption.opened[1] > 0) counts.decrypted++;
+      else if (r.decryption.secrets) counts.unopened++;
+    }
+    return opts.onRecord ? opts.onRecord(r, captureTime) : records.push(r);
+  };
+  let blocks = 0;
+  // A capture's secrets blocks come before the packets they open (editcap puts them first).
+  const onTlsKeyLog = (text: string) => {
+    keyLog.begin(`decryption secrets block ${++blocks}`);
+    keyLog.add(text);
+    keyLog.flush();
+  };
   const conclude = (c: TcpConnection, sink: TlsConnectionSink, captureTime: number) => {
     const rec = sink.toRecord(c, tlsPorts);
     if (!rec) {
@@ -70,10 +94,10 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   };
   const tracker = new TcpTracker({
     maxLive: opts.maxLive,
-    sinkFactory: () => new TlsConnectionSink(),
+    sinkFactory: () => new TlsConnectionSink(keyLog),
     onConnection: (c) => {
       // A connection that never carried a byte got no sink while it was live; its record needs one.
-      const sink = (c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink();
+      const sink = (c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(keyLog);
       sink.finishStreams();
       if (!tlsPorts.has(c.server.port) && waiting.length < MAX_WAITING && sink.dependsOnPorts(c)) {
         waiting.push({ c, sink, captureTime: tracker.captureTime });
@@ -95,17 +119,21 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       if (lastPacket > 0) tracker.advance(lastPacket + (Date.now() - lastWall) / 1000);
     }, LIVE_TICK_MS);
     try {
-      read = await readCaptureStream(file, opts.stream, onPacket, { onProgress: opts.onProgress });
+      read = await readCaptureStream(file, opts.stream, onPacket, { onProgress: opts.onProgress, onTlsKeyLog });
     } finally {
       clearInterval(tick);
     }
   } else {
-    read = await readCaptureFile(file, (p) => tracker.packet(p), { onProgress: opts.onProgress });
+    read = await readCaptureFile(file, (p) => tracker.packet(p), { onProgress: opts.onProgress, onTlsKeyLog });
   }
   tracker.finish();
   for (const w of waiting) conclude(w.c, w.sink, w.captureTime);
   records.sort((a, b) => a.id - b.id);
-  return { file, read, stats: tracker.stats, connections: records, otherConnections: other, warnings: captureWarnings(read, tracker.stats, offload), error: read.error };
+  const warnings = captureWarnings(read, tracker.stats, offload);
+  for (const p of keyLog.problems) if (p.source.startsWith('decryption secrets block')) warnings.push(`${p.source}, line ${p.line}: ${p.message}; the line was skipped`);
+  const decryption = keyLog.sessionCount > 0 || keyLog.badLines > 0 ? { sessions: keyLog.sessionCount, ...counts } : undefined;
+  if (decryption && blocks > 0 && !opts.keyLog) warnings.push(`the capture's ${blocks} decryption secrets block(s) hold ${keyLog.sessionCount} TLS session(s)`);
+  return { file, read, stats: tracker.stats, connections: records, otherConnections: other, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
 }
 
 /** What the reader and the tracker have to say about the capture as a whole. */

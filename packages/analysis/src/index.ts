@@ -3,3 +3,4 @@ export { analyzeCapture, DEFAULT_TLS_PORTS, type AnalyzeOptions, type CaptureAna
 export { TlsConnectionSink } from './tls-sink.js';
 export { checkChain, describeCertificate, hostMatches, type CertificateInfo, type ChainCheck } from './certificate.js';
 export { tuneHeapForCaptureAnalysis } from './heap-tuning.js';
+export { nodeHandshakeCrypto } from './node-crypto.js';

@@ -20,6 +20,8 @@ export interface AlertSeen extends TimedFact {
   level: string;
   description: number;
   name: string;
+  /** Read from a protected record opened with a key log (a TLS 1.3 alert). */
+  decrypted?: boolean;
 }
 
 export interface EndFacts extends TimedFact {
@@ -92,6 +94,11 @@ export interface ConnectionRecord {
   tunnel?: { from: Direction; preambleLength: number };
   parseErrors: { from: Direction; message: string; offset: number }[];
   end?: EndFacts;
+  /**
+   * With a key log and TLS 1.3: whether it held this connection's secrets, and how many protected
+   * records of each side (client, server) they opened: the handshake's, never application data.
+   */
+  decryption?: { secrets: boolean; opened: [number, number] };
   /** Bytes missing from the capture inside the handshake: the record speaks only of what it saw. */
   incomplete: boolean;
   /** Parts of the handshake this capture cannot show (why the record is partial). */
@@ -127,6 +134,7 @@ export class Connection implements ConnectionRecord {
     this.end = undefined;
     this.clientHello = undefined;
     this.clientHelloCut = undefined;
+    this.decryption = undefined;
     this.clientHelloCount = 0;
     this.serverHello = undefined;
     this.helloRetryRequest = undefined;

@@ -1,7 +1,14 @@
+import { nodeHandshakeCrypto } from './node-crypto.js';
 import { appended, NONE, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
 import {
   ContentType,
   describeNonTls,
+  parseEncryptedExtensions,
+  Tls13RecordOpener,
+  TLS13_DECRYPTABLE_SUITES,
+  type KeyLog,
+  type RecordOpener,
+  type ServerHello,
   HandshakeType,
   handshakeTypeName,
   parseCertificate,
@@ -32,15 +39,41 @@ export class TlsConnectionSink implements StreamSink {
   private readonly readers: [TlsStreamReader | undefined, TlsStreamReader | undefined] = [undefined, undefined];
 
   private reader(dir: Dir): TlsStreamReader {
-    return (this.readers[dir] ??= new TlsStreamReader(dir === 0 ? 'client' : 'server', TRANSIENT));
+    return (this.readers[dir] ??= new TlsStreamReader(dir === 0 ? 'client' : 'server', this.keyLog ? { ...TRANSIENT, opener: (sh) => this.openerFor(dir, sh) } : TRANSIENT));
   }
+
+  /** Whether secrets are at hand at all (a capture's secrets blocks may add them as it is read). */
+  private get decrypting(): boolean {
+    return this.keyLog !== undefined && this.keyLog.sessionCount > 0;
+  }
+
+  /**
+   * The keys of one side's protected TLS 1.3 handshake records, from the key log, by the client
+   * random: asked for by that side's reader at its first protected record. The server's reader
+   * passes the ServerHello it read; the client's side uses the one the record already holds.
+   */
+  private openerFor(dir: Dir, readerServerHello: ServerHello | undefined): RecordOpener | undefined {
+    const r = this.rec;
+    const ch = r.clientHello;
+    const sh = dir === 1 ? readerServerHello : r.serverHello;
+    if (!this.keyLog || !this.decrypting || !ch || !sh || sh.version !== Version.TLS13) return undefined;
+    if (!this.keyLog.has(ch.random)) return undefined;
+    this.secretsFound = true;
+    const params = TLS13_DECRYPTABLE_SUITES[sh.cipherSuite];
+    const secret = this.keyLog.secret(ch.random, dir === 0 ? 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' : 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
+    if (!params || !secret || secret.length !== params.hashLength) return undefined;
+    return new Tls13RecordOpener(nodeHandshakeCrypto, params, secret);
+  }
+
+  private secretsFound = false;
   readonly rec: Connection;
   /** TLS events in capture order (bounded), for "the connection ended after ...". */
   private timeline: { name: string; time: number }[] = [];
   sawBytes: [boolean, boolean] = [false, false];
   private x509: (X509Certificate | undefined)[] = NONE;
 
-  constructor() {
+  /** `keyLog`: secrets to open TLS 1.3 handshake records with (pcap --keylog, pcapng secrets blocks). */
+  constructor(private readonly keyLog?: KeyLog) {
     // The record the readers fill is the one handed on: no copy at the end.
     this.rec = new Connection();
   }
@@ -92,6 +125,8 @@ export class TlsConnectionSink implements StreamSink {
   private wantsMore(dir: Dir): boolean {
     const r = this.reader(dir);
     if (r.state === 'failed') return false;
+    // Opening the handshake's protected records: read until they end (the payload cap bounds it).
+    if (r.decryption === 'reading') return true;
     if (r.state === 'not-tls') return !r.nonTlsFull;
     // After encryption only record counts matter; two records tell a Finished from an abort.
     return !(r.encrypted && r.encryptedRecords >= 2);
@@ -148,6 +183,12 @@ export class TlsConnectionSink implements StreamSink {
           }
         } else if (ev.msgType === HandshakeType.CertificateRequest && dir === 1) {
           r.certificateRequested = true;
+        } else if (ev.msgType === HandshakeType.EncryptedExtensions && dir === 1) {
+          try {
+            r.alpn = parseEncryptedExtensions(ev.body, ev.offset + 4).alpn ?? r.alpn;
+          } catch (e) {
+            r.parseErrors = appended(r.parseErrors, { from, message: `EncryptedExtensions: ${(e as Error).message}`, offset: ev.offset });
+          }
         } else if (ev.msgType === HandshakeType.Certificate && dir === 0 && r.clientCertificates === undefined) {
           try {
             r.clientCertificates = parseCertificate(ev.body, r.version ?? Version.TLS12, ev.offset + 4).certificates.length;
@@ -159,7 +200,7 @@ export class TlsConnectionSink implements StreamSink {
       }
       case 'alert':
         if (r.alerts.length < MAX_ALERTS) {
-          r.alerts = appended(r.alerts, { from, level: ev.alert.levelName, description: ev.alert.description, name: ev.alert.name, frame, time });
+          r.alerts = appended(r.alerts, { from, level: ev.alert.levelName, description: ev.alert.description, name: ev.alert.name, frame, time, ...(ev.decrypted ? { decrypted: true } : {}) });
         }
         this.note(`alert ${ev.alert.name}`, time);
         return;
@@ -212,6 +253,13 @@ export class TlsConnectionSink implements StreamSink {
       r.nonTls.description = describeNonTls(this.reader(dir).nonTlsBytes);
     }
     const [cr, sr] = this.readers;
+    if (this.decrypting && r.clientHello && r.version === Version.TLS13) {
+      const opened: [number, number] = [cr?.decryptedRecords ?? 0, sr?.decryptedRecords ?? 0];
+      r.decryption = { secrets: this.secretsFound, opened };
+      if (this.secretsFound && opened[1] === 0 && r.encryptedRecords[1] > 0) {
+        r.partialReasons = appended(r.partialReasons, "the key log holds secrets for this connection's client random, but they open none of the server's protected records (a key log of another run, or cut short)");
+      }
+    }
     // The first client record is the ClientHello: begun and never finished, it was cut short.
     const cut = cr?.records === 0 ? cr.unfinishedRecord : undefined;
     if (cut && cut.contentType === ContentType.Handshake && !r.clientHello) r.clientHelloCut = { length: cut.length, received: cut.received };

@@ -12,6 +12,8 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number, fileSize: number) => void;
   /** Size of the read buffer; blocks larger than it make it grow, up to 128 MiB. */
   chunkSize?: number;
+  /** pcapng Decryption Secrets Blocks holding a TLS key log: their text, in file order. */
+  onTlsKeyLog?: (text: string) => void;
 }
 
 export interface ReadResult {
@@ -58,13 +60,13 @@ export async function readCaptureFile(path: string, onPacket: (p: RawPacket) => 
   }
 }
 
-function makeParser(path: string, first: Uint8Array, onPacket: (p: RawPacket) => void, gzip: boolean): { parser: BlockParser; format: 'pcap' | 'pcapng' } {
+function makeParser(path: string, first: Uint8Array, onPacket: (p: RawPacket) => void, gzip: boolean, onTlsKeyLog?: (text: string) => void): { parser: BlockParser; format: 'pcap' | 'pcapng' } {
   const format = detectFormat(first);
   if (!format) {
     const what = describeFileStart(first);
     throw new CaptureError('BAD_MAGIC', `${path}: not a pcap or pcapng capture${gzip ? ' (inside gzip)' : ''}: it starts with ${what}`, 0);
   }
-  return { parser: format === 'pcap' ? new PcapParser(onPacket) : new PcapngParser(onPacket), format };
+  return { parser: format === 'pcap' ? new PcapParser(onPacket) : new PcapngParser(onPacket, onTlsKeyLog), format };
 }
 
 /** A full read buffer, doubled for a block that does not fit it; up to MAX_BUFFER. */
@@ -100,7 +102,7 @@ function readPlain(path: string, fd: number, size: number, onPacket: (p: RawPack
     const eof = n === 0 || filePos >= size;
     if (!parser) {
       if (fill < 4 && !eof) continue;
-      ({ parser, format } = makeParser(path, buf.subarray(0, fill), sink, false));
+      ({ parser, format } = makeParser(path, buf.subarray(0, fill), sink, false, opts.onTlsKeyLog));
     }
     let consumed: number;
     try {
@@ -177,7 +179,7 @@ async function readChunks(path: string, chunks: AsyncIterable<Uint8Array>, gzip:
     if (!parser) {
       if (fill < 4 && !eof) return;
       if (fill === 0) throw new CaptureError('EMPTY', gzip ? `${path}: the gzip stream holds no data` : `${path}: no data (the input is empty)`);
-      ({ parser, format } = makeParser(path, buf.subarray(0, fill), sink, gzip));
+      ({ parser, format } = makeParser(path, buf.subarray(0, fill), sink, gzip, opts.onTlsKeyLog));
     }
     const consumed = parser.feed(buf, fill, eof, bufFileOffset);
     buf.copyWithin(0, consumed, fill);

@@ -6,6 +6,10 @@ const IDB = 0x00000001;
 const OPB = 0x00000002; // obsolete Packet Block
 const SPB = 0x00000003;
 const EPB = 0x00000006;
+/** Decryption Secrets Block: a secrets type, then the secrets (pcapng draft, section 4.7). */
+const DSB = 0x0000000a;
+/** The secrets type of a TLS key log in NSS format ("TLSK"). */
+const TLS_KEY_LOG = 0x544c534b;
 /** No legitimate block approaches this; a larger length means a corrupt file. */
 const MAX_BLOCK = 64 * 1024 * 1024;
 
@@ -26,7 +30,12 @@ export class PcapngParser implements BlockParser {
   private sections = 0;
   private readonly pkt: RawPacket = newRawPacket();
 
-  constructor(private readonly onPacket: (p: RawPacket) => void) {}
+  private readonly skippedSecrets = new Set<number>();
+
+  constructor(
+    private readonly onPacket: (p: RawPacket) => void,
+    private readonly onTlsKeyLog?: (text: string) => void,
+  ) {}
 
   feed(buf: Uint8Array, len: number, eof: boolean, fileOffset: number): number {
     const dv = new DataView(buf.buffer, buf.byteOffset, len);
@@ -73,6 +82,9 @@ export class PcapngParser implements BlockParser {
         case SPB:
           this.readSimple(buf, dv, p, blen, fileOffset);
           break;
+        case DSB:
+          this.readSecrets(buf, dv, p, blen, fileOffset);
+          break;
         default:
           break;
       }
@@ -83,6 +95,32 @@ export class PcapngParser implements BlockParser {
       return len;
     }
     return p;
+  }
+
+  /**
+   * A Decryption Secrets Block: a TLS key log goes to onTlsKeyLog; secrets of other kinds
+   * (WireGuard, ZigBee, ...) are skipped with one warning per kind, as is a block whose length
+   * field does not fit it.
+   */
+  private readSecrets(buf: Uint8Array, dv: DataView, p: number, blen: number, fileOffset: number): void {
+    if (blen < 20) {
+      this.warnings.push(`a decryption secrets block at byte ${fileOffset + p} is too short (${blen} bytes) and was skipped`);
+      return;
+    }
+    const kind = dv.getUint32(p + 8, this.le);
+    const length = dv.getUint32(p + 12, this.le);
+    if (length > blen - 20) {
+      this.warnings.push(`a decryption secrets block at byte ${fileOffset + p} says it holds ${length} bytes in a block of ${blen}; it was skipped`);
+      return;
+    }
+    if (kind !== TLS_KEY_LOG) {
+      if (!this.skippedSecrets.has(kind)) {
+        this.skippedSecrets.add(kind);
+        this.warnings.push(`a decryption secrets block of type 0x${kind.toString(16).padStart(8, '0')} (not a TLS key log) was skipped`);
+      }
+      return;
+    }
+    this.onTlsKeyLog?.(latin1Text(buf.subarray(p + 16, p + 16 + length)));
   }
 
   private readIdb(dv: DataView, p: number, blen: number, fileOffset: number): Iface {
@@ -178,4 +216,11 @@ export class PcapngParser implements BlockParser {
     pkt.tsSec = q + iface.offsetSec;
     pkt.tsNsec = Math.floor((r * 1e9) / d);
   }
+}
+
+/** Key log text is ASCII; a stray byte stays one character and fails that line only. */
+function latin1Text(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  return s;
 }

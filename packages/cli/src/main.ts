@@ -71,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('host', { type: 'string', describe: 'only connections to or from this address, or with this SNI' })
           .option('port', { type: 'string', describe: 'only connections to this server port' })
           .option('tls-port', { type: 'string', describe: 'also count SYN-only connections to this port as TLS attempts (443 and 8443 always are)' })
+          .option('keylog', { type: 'string', describe: 'NSS key log (SSLKEYLOGFILE) to open TLS 1.3 handshakes with (repeat for more; a pcapng\'s secrets blocks are used by themselves)' })
           .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
           .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
           .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
@@ -92,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
           host: args.host,
           port: portOption(args.port, '--port'),
           tlsPorts: list(args['tls-port']).map((p) => portOption(p, '--tls-port') as number),
+          keylogs: list(args.keylog),
           limit: limitOption(args.limit),
         });
       },

@@ -1,5 +1,7 @@
 import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
+import { KeyLog, MAX_SESSIONS } from '@tlsdoctor/tls-parser-ts';
+import { createReadStream } from 'node:fs';
 import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Listed, type Report, type ReportItem } from '@tlsdoctor/report';
 import { diagnoseConnection, HelloHistory, waitsForHistory, worst } from '@tlsdoctor/diagnosis';
 import { exitFor, exitForError, UsageError } from './exit.js';
@@ -19,7 +21,36 @@ export interface PcapOptions {
   host?: string;
   port?: number;
   tlsPorts: number[];
+  /** --keylog files, read before the captures. */
+  keylogs?: string[];
   limit: number;
+}
+
+/** Bad key log lines told one by one at most; the rest are counted. */
+const KEYLOG_PROBLEMS_TOLD = 5;
+
+/**
+ * Reads the --keylog files as they stream (a key log of gigabytes keeps only the secrets the
+ * KeyLog bounds). A missing or unreadable file is a usage error; bad lines are told and skipped.
+ */
+async function readKeyLogs(files: string[]): Promise<KeyLog | undefined> {
+  if (files.length === 0) return undefined;
+  const log = new KeyLog();
+  for (const f of files) {
+    log.begin(f);
+    try {
+      for await (const chunk of createReadStream(f, { encoding: 'latin1', highWaterMark: 1 << 20 })) log.add(chunk as string);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(`--keylog ${f}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a key log' : (e as Error).message}`);
+    }
+    log.flush();
+  }
+  for (const p of log.problems.slice(0, KEYLOG_PROBLEMS_TOLD)) say(`key log ${p.source} line ${p.line}: ${p.message}; the line was skipped`);
+  if (log.badLines > KEYLOG_PROBLEMS_TOLD) say(`key log: ${log.badLines - KEYLOG_PROBLEMS_TOLD} more bad line(s) skipped`);
+  if (log.dropped > 0) say(`key log: more than ${MAX_SESSIONS} sessions; the secrets of ${log.dropped} line(s) past that bound were not kept`);
+  if (log.sessionCount === 0) say(`key log ${files.join(', ')}: no TLS secrets in it (CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET lines)`);
+  return log;
 }
 
 /** The filters in force, as the user typed them. */
@@ -85,6 +116,7 @@ export async function runPcap(o: PcapOptions): Promise<number> {
 async function reportCaptures(o: PcapOptions): Promise<number> {
   if (o.files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be named once');
   if (o.files.includes('-') && process.stdin.isTTY) throw new UsageError('standard input is a terminal: pipe a capture into it, e.g. tcpdump -U -w - \'tcp port 443 or icmp\' | tlsdoctor pcap -');
+  const keyLog = await readKeyLogs(o.keylogs ?? []);
   // This process exists to read captures: let V8 place connection objects for that workload.
   tuneHeapForCaptureAnalysis();
   const inputs: InputSummary[] = [];
@@ -130,6 +162,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
         onProgress: file === '-' ? undefined : progress(file),
         onRecord,
         stream: file === '-' ? process.stdin : undefined,
+        keyLog,
       });
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;

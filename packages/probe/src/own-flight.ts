@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { createDecipheriv, createHmac } from 'node:crypto';
+import { nodeHandshakeCrypto } from '@tlsdoctor/analysis';
 import { Duplex } from 'node:stream';
 import {
   decryptServerFlight,
@@ -8,23 +8,7 @@ import {
   TLS13_DECRYPTABLE_SUITES,
   TlsParseError,
   type CertificateRequest,
-  type HandshakeCrypto,
 } from '@tlsdoctor/tls-parser-ts';
-
-/** Node's crypto behind the codec's interface. */
-export const nodeHandshakeCrypto: HandshakeCrypto = {
-  hmac: (hash, key, data) => new Uint8Array(createHmac(hash, key).update(data).digest()),
-  open: (aead, key, nonce, aad, sealed) => {
-    try {
-      const d = createDecipheriv(aead, key, nonce, { authTagLength: 16 } as never) as ReturnType<typeof createDecipheriv> & { setAAD(b: Uint8Array, o?: object): void; setAuthTag(b: Uint8Array): void };
-      d.setAAD(aad, { plaintextLength: sealed.length - 16 });
-      d.setAuthTag(sealed.subarray(sealed.length - 16));
-      return new Uint8Array(Buffer.concat([d.update(sealed.subarray(0, sealed.length - 16)), d.final()]));
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 /** Most bytes of the server's stream kept for reading its flight: a first flight is far smaller. */
 const MAX_KEPT = 256 * 1024;

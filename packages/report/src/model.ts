@@ -46,6 +46,16 @@ export interface InputSummary {
   bytes?: number;
   warnings: string[];
   error: string | null;
+  /** With a key log or secrets blocks: TLS sessions known, and the TLS 1.3 handshakes they opened. */
+  decryption?: { sessions: number; tls13: number; decrypted: number; unopened: number };
+}
+
+/** What decryption did for one file, in words, for the report's head. */
+export function decryptionLine(d: NonNullable<InputSummary['decryption']>): string {
+  const keys = `key log: ${d.sessions} TLS session(s)`;
+  if (d.tls13 === 0) return `${keys}; no TLS 1.3 handshake in this file to open`;
+  const unopened = d.unopened > 0 ? `; for ${d.unopened} more it holds secrets that open nothing` : '';
+  return `${keys}; it opened the handshake of ${d.decrypted} of ${d.tls13} TLS 1.3 connection(s)${unopened} (application data is never decrypted)`;
 }
 
 export interface Report {
@@ -261,5 +271,6 @@ export function inputSummary(a: CaptureAnalysis): InputSummary {
     bytes: a.read.bytes,
     warnings: a.warnings,
     error: a.error ? a.error.message : null,
+    ...(a.decryption ? { decryption: a.decryption } : {}),
   };
 }

@@ -9,6 +9,7 @@ export {
   parseCertificate,
   parseCertificateRequest,
   parseTls13CertificateRequest,
+  parseEncryptedExtensions,
   parseNewSessionTicket,
   parseServerKeyExchange,
   type Alert,
@@ -19,9 +20,10 @@ export {
 } from './messages.js';
 export { classifyStreamStart, isTlsContentType, MAX_RECORD_LENGTH } from './record.js';
 export { describeNonTls, type NonTlsDescription, type NonTlsKind } from './nontls.js';
-export { TlsStreamReader, type StreamEvent, type Direction, type StreamReaderOptions } from './stream.js';
+export { TlsStreamReader, type StreamEvent, type Direction, type RecordOpener, type StreamReaderOptions } from './stream.js';
 export { ja3, ja3s, ja4, type Ja3, type Ja4 } from './fingerprint.js';
 export { md5Hex, sha256Hex } from './digest.js';
 export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, X25519MLKEM768, hybridShareShapedKey, type ClientHelloOptions, type KeyShareOption } from './builder.js';
 export { distinguishedName } from './dn.js';
-export { decryptServerFlight, hkdfExpandLabel, parseKeyLogLine, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type DecryptedFlight, type HandshakeCrypto, type HashName, type SuiteParams } from './tls13-decrypt.js';
+export { decryptServerFlight, hkdfExpandLabel, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type DecryptedFlight, type HandshakeCrypto, type HashName, type SuiteParams } from './tls13-decrypt.js';
+export { KeyLog, MAX_SESSIONS, type KeyLogProblem } from './keylog.js';

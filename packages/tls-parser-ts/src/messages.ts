@@ -178,3 +178,29 @@ export function parseAlert(body: Uint8Array, origin = 0): Alert {
     name: alertName(description),
   };
 }
+
+export interface EncryptedExtensions {
+  /** Extension types in wire order. */
+  extensionTypes: number[];
+  /** The protocol the server chose (application_layer_protocol_negotiation, one entry). */
+  alpn?: string;
+}
+
+/** Parses a TLS 1.3 EncryptedExtensions (RFC 8446 section 4.3.1): where the server's ALPN choice is. */
+export function parseEncryptedExtensions(body: Uint8Array, origin = 0): EncryptedExtensions {
+  const r = new ByteReader(body, 0, body.length, origin);
+  const exts = r.vec16('extensions');
+  const extensionTypes: number[] = [];
+  let alpn: string | undefined;
+  while (exts.remaining > 0) {
+    const type = exts.u16('extension type');
+    const data = exts.vec16('extension data');
+    extensionTypes.push(type);
+    if (type === 16) {
+      const list = data.vec16('protocol_name_list');
+      alpn = list.string(1, 'protocol_name');
+    }
+  }
+  r.expectEnd('EncryptedExtensions');
+  return { extensionTypes, alpn };
+}

@@ -9,8 +9,8 @@ export type Direction = 'client' | 'server';
 /** Stream offsets count bytes from the first byte this reader was given. */
 export type StreamEvent =
   | { kind: 'record'; offset: number; contentType: number; version: number; length: number; encrypted: boolean }
-  | { kind: 'handshake'; offset: number; msgType: number; body: Uint8Array; clientHello?: ClientHello; serverHello?: ServerHello }
-  | { kind: 'alert'; offset: number; alert: Alert }
+  | { kind: 'handshake'; offset: number; msgType: number; body: Uint8Array; clientHello?: ClientHello; serverHello?: ServerHello; decrypted?: true }
+  | { kind: 'alert'; offset: number; alert: Alert; decrypted?: true }
   | { kind: 'change-cipher-spec'; offset: number }
   | { kind: 'encryption-started'; offset: number; reason: 'change-cipher-spec' | 'tls13-server-hello' | 'application-data' | 'encrypted-alert' }
   | { kind: 'not-tls'; offset: number }
@@ -28,6 +28,18 @@ export interface StreamReaderOptions {
    * copies what it keeps (a parsed hello's bytes); event views are valid only during the call.
    */
   transientChunks?: boolean;
+  /**
+   * Keys for this direction's protected handshake records: asked for once, at the first record
+   * under encryption, with the ServerHello this reader read (the server's side) if any. What it
+   * returns opens records in order; the first record it cannot open (application data under
+   * other keys, or a wrong key) ends the decryption, and those that follow are only counted.
+   */
+  opener?: (serverHello: ServerHello | undefined) => RecordOpener | undefined;
+}
+
+/** Opens one protected record (its 5-byte header is the additional data). */
+export interface RecordOpener {
+  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array } | undefined;
 }
 
 type State = 'start' | 'records' | 'not-tls' | 'failed';
@@ -54,6 +66,17 @@ export class TlsStreamReader {
   nonTlsBytes: Uint8Array = EMPTY;
   /** The first record's version field. */
   firstRecordVersion?: number;
+  /**
+   * Decryption of protected records (with an `opener`): 'none' without keys, 'reading' while
+   * records open, 'ended' once one did not (after `decryptedRecords` opened).
+   */
+  decryption: 'none' | 'reading' | 'ended' = 'none';
+  decryptedRecords = 0;
+  private openerAsked = false;
+  private openWith: RecordOpener | undefined;
+  private lastServerHello: ServerHello | undefined;
+  /** Handshake bytes of decrypted records not yet a whole message. */
+  private dhs: Uint8Array | null = null;
 
   private readonly maxHs: number;
   private readonly nonTlsCap: number;
@@ -80,6 +103,19 @@ export class TlsStreamReader {
     this.maxHs = opts.maxHandshakeMessage ?? 256 * 1024;
     this.nonTlsCap = opts.nonTlsPrefix ?? 16 * 1024;
     this.copyKept = opts.transientChunks ?? false;
+    this.openerSource = opts.opener;
+  }
+
+  private readonly openerSource: StreamReaderOptions['opener'];
+
+  /** Whether protected records are being opened: keys are asked for at the first one. */
+  private decrypting(): boolean {
+    if (!this.openerAsked && this.openerSource) {
+      this.openerAsked = true;
+      this.openWith = this.openerSource(this.lastServerHello);
+      if (this.openWith) this.decryption = 'reading';
+    }
+    return this.decryption === 'reading';
   }
 
   /** Feeds the next chunk; returns the events it completed. */
@@ -231,7 +267,7 @@ export class TlsStreamReader {
     }
     const len = (h[3] << 8) | h[4];
     if (!this.checkHeader(h[0], h[1], len, this.recOffset)) return;
-    if (this.encrypted && (h[0] === ContentType.ApplicationData || h[0] === ContentType.Alert)) {
+    if (this.encrypted && (h[0] === ContentType.ApplicationData || h[0] === ContentType.Alert) && !(h[0] === ContentType.ApplicationData && this.decrypting())) {
       // Nothing in an encrypted record is readable: count it from its header, skip its body.
       const version = (h[1] << 8) | h[2];
       this.records++;
@@ -356,6 +392,7 @@ export class TlsStreamReader {
     if (this.encrypted) {
       this.encryptedRecords++;
       this.encryptedBytes += length;
+      if (type === ContentType.ApplicationData && this.decrypting()) this.openRecord(buf.subarray(start, bodyStart), buf.subarray(bodyStart, end), offset);
       return;
     }
     const body = buf.subarray(bodyStart, end);
@@ -364,6 +401,57 @@ export class TlsStreamReader {
       return;
     }
     if (type === ContentType.Handshake) this.onHandshakeFragment(body, offset + RECORD_HEADER_LENGTH, copy);
+  }
+
+  /**
+   * A protected record opened with this direction's keys: its handshake messages and alerts are
+   * read as plaintext ones are, marked decrypted. Offsets of what is inside are the record's.
+   */
+  private openRecord(header: Uint8Array, body: Uint8Array, offset: number): void {
+    const inner = this.openWith!.open(header, body);
+    if (!inner) {
+      this.decryption = 'ended';
+      this.dhs = null;
+      return;
+    }
+    this.decryptedRecords++;
+    const at = offset + RECORD_HEADER_LENGTH;
+    if (inner.contentType === ContentType.Alert) {
+      try {
+        this.out.push({ kind: 'alert', offset: at, alert: parseAlert(inner.content, at), decrypted: true });
+      } catch (e) {
+        if (!(e instanceof TlsParseError)) throw e;
+        this.out.push({ kind: 'error', offset: e.offset, error: e });
+      }
+      return;
+    }
+    if (inner.contentType !== ContentType.Handshake) {
+      // Application data: the handshake of this direction is over; nothing more is opened.
+      this.decryption = 'ended';
+      return;
+    }
+    let buf = inner.content;
+    if (this.dhs) {
+      const joined = new Uint8Array(this.dhs.length + buf.length);
+      joined.set(this.dhs);
+      joined.set(buf, this.dhs.length);
+      buf = joined;
+      this.dhs = null;
+    }
+    let p = 0;
+    while (buf.length - p >= 4) {
+      const msgType = buf[p];
+      const len = (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3];
+      if (len > this.maxHs) {
+        this.out.push({ kind: 'error', offset: at + p + 1, error: new TlsParseError(at + p + 1, `a handshake message of at most ${this.maxHs} bytes`, `${len}`) });
+        this.decryption = 'ended';
+        return;
+      }
+      if (buf.length - p - 4 < len) break;
+      this.out.push({ kind: 'handshake', offset: at + p, msgType, body: buf.subarray(p + 4, p + 4 + len), decrypted: true });
+      p += 4 + len;
+    }
+    if (p < buf.length) this.dhs = buf.slice(p);
   }
 
   /** A whole hello of this side's kind fills the record: its type byte and 24-bit length agree. */
@@ -427,6 +515,7 @@ export class TlsStreamReader {
     }
     this.out.push(ev);
     const sh = ev.serverHello;
+    if (sh && !sh.isHelloRetryRequest) this.lastServerHello = sh;
     if (sh?.isHelloRetryRequest) this.sawHelloRetry = true;
     if (sh && sh.version === Version.TLS13 && !sh.isHelloRetryRequest) {
       // Everything the server sends after a TLS 1.3 ServerHello is under handshake keys.

@@ -1,6 +1,5 @@
 import { ByteReader } from './reader.js';
 import { ContentType } from './names.js';
-import { TlsParseError } from './errors.js';
 
 /**
  * TLS 1.3 handshake decryption (RFC 8446 sections 5.2, 5.3 and 7): from a traffic secret, as a
@@ -150,20 +149,5 @@ export function decryptServerFlight(c: HandshakeCrypto, suite: SuiteParams, secr
     // Finished (20) ends the server's flight: what follows is under the application secret.
     if (out.messages.some((m) => m.type === 20)) break;
   }
-  return out;
-}
-
-/** A key log line's secret (NSS format: LABEL CLIENT_RANDOM SECRET, hex), or a parse error. */
-export function parseKeyLogLine(line: string): { label: string; clientRandom: Uint8Array; secret: Uint8Array } | undefined {
-  const parts = line.trim().split(/\s+/);
-  if (parts.length !== 3 || parts[0].startsWith('#')) return undefined;
-  const [label, random, secret] = parts;
-  if (!/^[0-9a-fA-F]{64}$/.test(random) || !/^(?:[0-9a-fA-F]{2})+$/.test(secret)) throw new TlsParseError(0, `a key log line: LABEL, a 64-digit client random and a secret in hex`, `got ${label} with values that are not`);
-  return { label, clientRandom: fromHex(random), secret: fromHex(secret) };
-}
-
-function fromHex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
