@@ -87,7 +87,7 @@ const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert',
  * background networking is off so that it talks to the lab only. `ms` bounds its run: against a
  * black hole it would wait far longer.
  */
-async function chromium(url, ms = 8000) {
+async function chromium(url, ms = 8000, keylog) {
   const home = mkdtempSync(join(tmpdir(), 'td-chromium-'));
   try {
     const db = `sql:${join(home, '.pki', 'nssdb')}`;
@@ -96,7 +96,7 @@ async function chromium(url, ms = 8000) {
     execFileSync('certutil', ['-A', '-d', db, '-t', 'C,,', '-n', 'tlsdoctor-lab', '-i', labPaths().root]);
     const p = spawn('ip', ['netns', 'exec', NS.client, 'env', `HOME=${home}`, 'chromium', '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
       '--no-first-run', '--disable-background-networking', '--disable-component-update', '--no-pings', '--dns-prefetch-disable', '--disable-sync',
-      `--user-data-dir=${join(home, 'profile')}`, '--dump-dom', url], { stdio: 'ignore' });
+      `--user-data-dir=${join(home, 'profile')}`, ...(keylog ? [`--ssl-key-log-file=${keylog}`] : []), '--dump-dom', url], { stdio: 'ignore' });
     const exited = new Promise((r) => p.on('exit', r));
     const timer = setTimeout(() => p.kill('SIGKILL'), ms);
     await exited;
@@ -117,6 +117,14 @@ async function chromium(url, ms = 8000) {
 const CHROMIUM = version('chromium', ['--version']);
 
 const CURL = version('curl', ['--version']);
+
+/** Clients that write their TLS secrets to a key log (NSS format) while they fail. */
+export const KEYLOG_CLIENTS = {
+  curl: (host, keylog) => client('env', [`SSLKEYLOGFILE=${keylog}`, 'curl', '-sS', '-m', '4', '--cacert', labPaths().root, `https://${host}/`]),
+  node: (host, keylog) => client(process.execPath, ['--tls-keylog', keylog, '-e',
+    `const t=require('tls');const s=t.connect({host:${JSON.stringify(host)},port:443,servername:${JSON.stringify(host)},ca:require('fs').readFileSync(${JSON.stringify(labPaths().root)}),minVersion:'TLSv1.3'},()=>s.end());s.on('error',()=>{});s.resume();setTimeout(()=>process.exit(0),3000).unref()`]),
+  chromium: (host, keylog) => chromium(`https://${host}/`, 6000, keylog),
+};
 const OPENSSL = version('openssl', ['version']);
 const NODE = process.version;
 
@@ -180,6 +188,14 @@ export const RECORDINGS = [
       await sleep(200);
       curl('onesegment.lab.test');
     } },
+  // TLS 1.3 with the client's key log beside the capture (fixtures/NAME.keys), and the same
+  // capture with the secrets inside it (editcap --inject-secrets): the encrypted certificate,
+  // CertificateRequest and alerts are read.
+  { name: 'chromium-cert-expired-tls13', scenario: 'expired13.lab.test', client: CHROMIUM, expect: 'CERT_EXPIRED', keylog: 'chromium', withoutKeylog: 'CLIENT_ABORTED',
+    note: 'Chromium rejects the expired leaf with an encrypted alert; its key log (--ssl-key-log-file) opens the certificate and the alert', host: 'expired13.lab.test' },
+  { name: 'node-wrong-name-tls13', scenario: 'wrongname13.lab.test', client: `node ${NODE} (--tls-keylog)`, expect: 'CERT_HOSTNAME_MISMATCH', keylog: 'node', withoutKeylog: 'CLIENT_ABORTED', host: 'wrongname13.lab.test' },
+  { name: 'curl-client-cert-required-tls13', scenario: 'mtls13.lab.test', client: CURL, expect: 'CLIENT_CERT_REQUIRED', keylog: 'curl', withoutKeylog: 'HANDSHAKE_OK',
+    note: 'Node\'s TLS 1.3 server requires a client certificate: its CertificateRequest and curl\'s empty Certificate are encrypted; the key log opens them', host: 'mtls13.lab.test' },
   // The same healthy handshake through each capture format and link type.
   { name: 'handshake-ok-pcapng', scenario: 'good.lab.test', tool: 'dumpcap', ext: 'pcapng', client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
   { name: 'handshake-ok-nano', scenario: 'good.lab.test', extra: ['--time-stamp-precision=nano'], client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
@@ -225,8 +241,11 @@ export async function recordOne(r, outDir) {
   if (r.offload) setClientOffload(true);
   const tool = r.tool ?? 'tcpdump';
   const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? [], r.filter);
+  const keys = r.keylog ? `${file.replace(/\.pcap(ng)?$/, '')}.keys` : undefined;
+  if (keys) rmSync(keys, { force: true });
   try {
-    await r.run();
+    if (r.keylog) await KEYLOG_CLIENTS[r.keylog](r.host, keys);
+    else await r.run();
   } finally {
     await stop();
     if (r.mtu) setClientMtu(1500);
@@ -237,6 +256,7 @@ export async function recordOne(r, outDir) {
   const sidecar = {
     scenario: r.scenario,
     ...(streams > 1 ? { connections: streams } : {}),
+    ...(keys ? { keylog: keys.split('/').pop(), withoutKeylog: r.withoutKeylog ?? r.expect } : {}),
     note: r.note,
     client: r.client,
     capture: `${tool} ${version(tool, tool === 'tcpdump' ? ['--version'] : ['-v'])} on ${r.iface ?? 'c0'} in the client namespace${r.extra ? ` (${r.extra.join(' ')})` : ''}${r.filter ? `, filter '${r.filter}'` : ''}`,
@@ -244,6 +264,20 @@ export async function recordOne(r, outDir) {
     expect: { primary: r.expect, ...(r.also ? { also: r.also } : {}), ...(r.others ? { others: r.others } : {}) },
   };
   writeFileSync(`${file}.json`, JSON.stringify(sidecar, null, 2) + '\n');
+  if (keys && r.inject !== false) {
+    // The same capture with the key log inside it, as Wireshark's users share them. Only the
+    // handshake secrets go in: tshark, the oracle, then opens what tlsdoctor opens and no more.
+    const injected = file.replace(/\.pcap(ng)?$/, '-secrets.pcapng');
+    const handshakeOnly = `${keys}.handshake`;
+    writeFileSync(handshakeOnly, readFileSync(keys, 'latin1').split('\n').filter((l) => /^(CLIENT|SERVER)_HANDSHAKE_TRAFFIC_SECRET /.test(l)).join('\n') + '\n');
+    try {
+      execFileSync('editcap', ['--inject-secrets', `tls,${handshakeOnly}`, file, injected], { stdio: 'ignore' });
+    } finally {
+      rmSync(handshakeOnly, { force: true });
+    }
+    const { keylog: _k, withoutKeylog: _w, ...rest } = sidecar;
+    writeFileSync(`${injected}.json`, JSON.stringify({ ...rest, note: `${r.name}.pcap with the handshake secrets of its key log injected by editcap --inject-secrets (a Decryption Secrets Block)`, capture: `${sidecar.capture}; editcap --inject-secrets tls` }, null, 2) + '\n');
+  }
   return file;
 }
 

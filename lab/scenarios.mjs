@@ -72,6 +72,11 @@ export const SCENARIOS = [
     expect: { probe: 'CLIENT_CERT_REQUIRED', pcap: 'HANDSHAKE_OK' } },
   { host: 'mtls.lab.test', v4: '198.18.2.34', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', clientCert: true, redirect: true,
     expect: { probe: 'CLIENT_CERT_REQUIRED' } },
+  // TLS 1.3 only, so that the certificate is encrypted in captures: with a key log it is read.
+  { host: 'wrongname13.lab.test', v4: '198.18.2.38', kind: 'nginx', cert: 'wrongname', protocols: 'TLSv1.3', redirect: true,
+    expect: { probe: 'CERT_HOSTNAME_MISMATCH' } },
+  { host: 'selfsigned13.lab.test', v4: '198.18.2.39', kind: 'nginx', cert: 'selfsigned', protocols: 'TLSv1.3', redirect: true,
+    expect: { probe: 'CERT_SELF_SIGNED' } },
   // Mutual TLS 1.3 in Node's TLS (requestCert, rejectUnauthorized): a client without an
   // accepted certificate gets the certificate_required alert (116) after its Finished.
   { host: 'mtls13.lab.test', v4: '198.18.2.37', kind: 'hostile', behaviour: 'https-client-cert:{pki}',

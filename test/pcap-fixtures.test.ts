@@ -20,8 +20,8 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   NO_SERVER_HELLO: [/the server sent no byte/],
   PROTOCOL_VERSION_MISMATCH: [/the client offered TLS 1\.[23]/],
   NO_SHARED_CIPHER: [/alert Handshake Failure \(40\) from the server/],
-  CERT_EXPIRED: [/Certificate Expired \(45\) from the client/],
-  CERT_HOSTNAME_MISMATCH: [/the SNI (wrongname|expiredwrong)\.lab\.test is not among the SANs/],
+  CERT_EXPIRED: [/Certificate (Expired \(45\)|Unknown \(46\)) from the client/],
+  CERT_HOSTNAME_MISMATCH: [/the SNI (wrongname|wrongname13|expiredwrong)\.lab\.test is not among the SANs/],
   CERT_SELF_SIGNED: [/its own issuer/],
   CERT_CHAIN_INCOMPLETE: [/only the leaf was sent/],
   HANDSHAKE_OK: [/TLS 1\.[0-3], TLS_/],
@@ -31,6 +31,7 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   TLS_ALERT: [/alert Decode Error \(50\) from the server/],
   MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1448 bytes \(frame \d+\), \d+ bytes/, /the 1448-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1449-\d+/, /no ICMP "fragmentation needed"/],
   SPLIT_CLIENT_HELLO_REJECTED: [/the client sent the first 40 bytes of the \d+-byte ClientHello record/, /RST from the server side in frame \d+/, /connection 1 to the same server 198\.18\.2\.36:443, whose ClientHello fit in one segment/],
+  CLIENT_CERT_REQUIRED: [/CertificateRequest from the server in frame \d+/, /the client (answered with an empty Certificate|sent no Certificate)/],
   CAPTURE_PARTIAL: [/neither the start of the connection \(SYN\) nor a ClientHello|most likely an ICMP error .* that the capture filter left out/],
 };
 
@@ -43,7 +44,9 @@ const KEY_REMEDY: Record<string, RegExp> = {
 };
 
 describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap fixtures/%s', (_name, fx) => {
-  const run = runCli(['pcap', fx.path, '--format', 'json']);
+  // A capture recorded with its client's key log is diagnosed with it; without it, as before.
+  const keylog = fx.sidecar.keylog ? ['--keylog', join(ROOT, 'fixtures', fx.sidecar.keylog)] : [];
+  const run = runCli(['pcap', fx.path, '--format', 'json', ...keylog]);
   const report = JSON.parse(run.stdout);
 
   it(`names ${fx.sidecar.expect.primary}${fx.sidecar.expect.also ? ` and ${fx.sidecar.expect.also.join(', ')}` : ''}`, () => {
@@ -60,6 +63,13 @@ describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap f
     for (const re of KEY_EVIDENCE[fx.sidecar.expect.primary] ?? []) expect(primary.evidence.join('\n')).toMatch(re);
     const fix = KEY_REMEDY[fx.sidecar.expect.primary];
     if (fix) expect(primary.remedy).toMatch(fix);
+  });
+
+  it.skipIf(!fx.sidecar.keylog)(`without its key log: ${fx.sidecar.withoutKeylog ?? ''}, as before it was read`, () => {
+    const plain = JSON.parse(runCli(['pcap', fx.path, '--format', 'json']).stdout);
+    expect(plain.connections.map((c: { diagnoses: { code: string }[] }) => c.diagnoses[0].code)).toEqual(report.connections.map(() => fx.sidecar.withoutKeylog));
+    expect(plain.input.files[0].decryption).toBeUndefined();
+    expect(report.input.files[0].decryption).toEqual({ sessions: report.connections.length, tls13: report.connections.length, decrypted: report.connections.length, unopened: 0 });
   });
 
   it('exits 1 on an error-level finding, 0 otherwise', () => {

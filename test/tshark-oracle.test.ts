@@ -1,13 +1,14 @@
 // tshark is the oracle: packet counts, TCP connections, bytes per direction, the cleartext
 // handshake messages, SNI, versions, alerts and JA3 must agree on every fixture and every
 // ground-truth capture.
-import { basename } from 'node:path';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type CaptureAnalysis } from '@tlsdoctor/analysis';
 import { fixtureFiles, GROUND_TRUTH, groundTruthAvailable } from './helpers/fixtures.js';
-import { tsharkAvailable, tsharkFields } from './helpers/tshark.js';
+import { tsharkAvailable, tsharkFields as tsharkFieldsOf } from './helpers/tshark.js';
+import { KeyLog } from '@tlsdoctor/tls-parser-ts';
 
 const haveTshark = tsharkAvailable();
 if (!haveTshark) console.warn('tshark-oracle: tshark is not installed; these comparisons are skipped (CI installs it)');
@@ -23,9 +24,25 @@ const files = [
 
 const key = (ip: string, port: string | number) => `${ip}|${port}`;
 
+/** A fixture's key log, cut to the handshake secrets tlsdoctor uses: tshark then opens what we open. */
+function handshakeKeys(file: string): { keyLog: KeyLog; tsharkOptions: string[] } | undefined {
+  const side = fixtureFiles().find((f) => f.path === file)?.sidecar.keylog;
+  if (!side) return undefined;
+  const lines = readFileSync(join(dirname(file), side), 'latin1').split('\n').filter((l) => /^(CLIENT|SERVER)_HANDSHAKE_TRAFFIC_SECRET /.test(l));
+  const tmp = join(mkdtempSync(join(tmpdir(), 'tlsdoctor-keys-')), 'handshake.keys');
+  writeFileSync(tmp, lines.join('\n') + '\n');
+  const keyLog = new KeyLog();
+  keyLog.begin(tmp);
+  keyLog.add(lines.join('\n'));
+  keyLog.flush();
+  return { keyLog, tsharkOptions: ['-o', `tls.keylog_file:${tmp}`] };
+}
+
 describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees with tshark', (name, file) => {
   let ours: CaptureAnalysis;
-  const get = async () => (ours ??= await analyzeCapture(file));
+  const keys = handshakeKeys(file);
+  const get = async () => (ours ??= await analyzeCapture(file, { keyLog: keys?.keyLog }));
+  const tsharkFields = (f: string, fields: string[], filter?: string, options: string[] = []) => tsharkFieldsOf(f, fields, filter, [...options, ...(keys?.tsharkOptions ?? [])]);
 
   it('packet count', async () => {
     const a = await get();

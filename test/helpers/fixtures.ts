@@ -14,6 +14,9 @@ export interface Sidecar {
   capture: string;
   /** TCP connections in the file, as tshark counts them, when more than one. */
   connections?: number;
+  /** The client's key log (in fixtures/), read with --keylog; and the primary diagnosis without it. */
+  keylog?: string;
+  withoutKeylog?: string;
   /** `others`: the primary diagnosis of every connection after the first (default: the same as the first's). */
   expect: { primary: string; also?: string[]; others?: string };
 }
@@ -21,7 +24,7 @@ export interface Sidecar {
 /** Every capture in fixtures/ with its sidecar. */
 export function fixtureFiles(): { name: string; path: string; sidecar: Sidecar }[] {
   return readdirSync(FIXTURES)
-    .filter((f) => !f.endsWith('.json') && !f.startsWith('.'))
+    .filter((f) => !f.endsWith('.json') && !f.endsWith('.keys') && !f.startsWith('.'))
     .sort()
     .map((f) => ({ name: f, path: join(FIXTURES, f), sidecar: JSON.parse(readFileSync(join(FIXTURES, `${f}.json`), 'utf8')) as Sidecar }));
 }

@@ -132,7 +132,6 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const warnings = captureWarnings(read, tracker.stats, offload);
   for (const p of keyLog.problems) if (p.source.startsWith('decryption secrets block')) warnings.push(`${p.source}, line ${p.line}: ${p.message}; the line was skipped`);
   const decryption = keyLog.sessionCount > 0 || keyLog.badLines > 0 ? { sessions: keyLog.sessionCount, ...counts } : undefined;
-  if (decryption && blocks > 0 && !opts.keyLog) warnings.push(`the capture's ${blocks} decryption secrets block(s) hold ${keyLog.sessionCount} TLS session(s)`);
   return { file, read, stats: tracker.stats, connections: records, otherConnections: other, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
 }
 

@@ -3,8 +3,8 @@ import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, alertName, HandshakeType, signatureSchemeName, Version, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
 import { compact, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
-import { handshakeComplete } from './handshake-state.js';
-import { alertLine } from './hello-line.js';
+import { ALERT_RECORD_MAX, handshakeComplete } from './handshake-state.js';
+import { alertLine, endLine } from './hello-line.js';
 
 export const CLIENT_CERT_CODES = {
   CLIENT_CERT_REQUIRED: {
@@ -61,8 +61,22 @@ export function judgeCaptureClientCert(r: ConnectionRecord): Finding[] {
   const asked = req ? `CertificateRequest from the server in frame ${req.frame} (${since(r.firstTime, req.time)})` : 'the server sent a CertificateRequest';
   const refusal = r.alerts.find((a) => a.from === 'server' && a.level === 'fatal' && REFUSALS.has(a.description) && (!req || a.frame >= req.frame));
   if (refusal) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), alertLine(r, refusal)])];
+  const hidden = refusalUnderApplicationKeys(r);
+  if (hidden && !r.clientCertificates) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), hidden])];
   if (handshakeComplete(r) && !r.clientCertificates) return [finding('CLIENT_CERT_REQUESTED', [asked, sentLine(r), 'the handshake completed without a client certificate'])];
   return [];
+}
+
+/**
+ * TLS 1.3 read with a key log: the server judges the client's certificate after the client's
+ * Finished and refuses under its application keys, which are never used. Its first record after
+ * its own flight being alert-sized, and then the server ending the connection, is the refusal.
+ */
+function refusalUnderApplicationKeys(r: ConnectionRecord): string | undefined {
+  if (r.version !== Version.TLS13 || !r.decryption || !r.end || r.end.by !== 'server') return undefined;
+  const size = r.encryptedRecordSizes[1][r.decryption.opened[1]];
+  if (size === undefined || size > ALERT_RECORD_MAX) return undefined;
+  return `after the client's answer the server sent one encrypted record of ${size} bytes, the size of an alert (a TLS 1.3 server refuses with certificate_required, 116, under its application keys, which tlsdoctor does not use), then ended the connection: ${endLine(r)}`;
 }
 
 /** Where the probe saw the server ask for a client certificate: a TLS 1.2 flight in clear, or its own TLS 1.3 flight decrypted. */

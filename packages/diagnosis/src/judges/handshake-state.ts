@@ -2,7 +2,7 @@ import type { ConnectionRecord } from '@tlsdoctor/analysis';
 import { AlertDescription, Version } from '@tlsdoctor/tls-parser-ts';
 
 /** An encrypted TLS 1.3 record this small is an alert (2 bytes, type, tag), not a Finished. */
-const ALERT_RECORD_MAX = 30;
+export const ALERT_RECORD_MAX = 30;
 
 /** The client's Finished is on the wire (TLS 1.2: its CCS and encrypted Finished; TLS 1.3: a record too large to be an alert). */
 export function clientFinished(r: ConnectionRecord): boolean {

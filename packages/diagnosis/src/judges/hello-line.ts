@@ -21,5 +21,5 @@ export function endLine(r: ConnectionRecord): string | undefined {
 type AlertSeen = ConnectionRecord['alerts'][number];
 
 export function alertLine(r: ConnectionRecord, a: AlertSeen): string {
-  return `${a.level} alert ${a.name} (${a.description}) from the ${a.from} in frame ${a.frame} (${since(r.firstTime, a.time)})`;
+  return `${a.level} alert ${a.name} (${a.description}) from the ${a.from} in frame ${a.frame} (${since(r.firstTime, a.time)})${a.decrypted ? ', read from its encrypted record with the key log' : ''}`;
 }
