@@ -70,6 +70,46 @@ describe('client certificate, capture', () => {
   });
 });
 
+describe('client certificate, TLS 1.3 capture opened with a key log', () => {
+  /** The server's flight (4 records opened) then `after`, the sizes of its records under application keys. */
+  const tls13 = (after: number[], end: 'server' | 'client' | null = 'server', over: Parameters<typeof connection>[0] = {}) =>
+    connection({
+      clientHello: clientHello(4, 0.002),
+      serverHello: serverHello(6, 0.003, Version.TLS13, 0x1302),
+      version: Version.TLS13,
+      certificateRequested: true,
+      clientCertificates: 0,
+      messages: [message('server', H.CertificateRequest, 6, 0.003), message('client', H.Certificate, 8, 0.004)],
+      decryption: { secrets: true, opened: [2, 4] },
+      encryptedRecords: [2, 4 + after.length],
+      encryptedRecordSizes: [[40, 53], [40, 800, 100, 69, ...after]],
+      ...(end ? { end: { frame: 10, time: T0 + 0.006, how: 'fin' as const, by: end, after: 'encrypted records' } } : {}),
+      ...over,
+    });
+  it.each([
+    // [what, record, codes]
+    ['an alert-sized record, then the server ends it: refused', tls13([19]), ['CLIENT_CERT_REQUIRED']],
+    ['the largest record an alert can be', tls13([30]), ['CLIENT_CERT_REQUIRED']],
+    ['a session ticket instead: taken (nginx refuses later, over HTTP)', tls13([250]), ['CLIENT_CERT_REQUESTED']],
+    ['the client ended it', tls13([19], 'client'), ['CLIENT_CERT_REQUESTED']],
+    ['still open: the handshake is done, the refusal not yet seen', tls13([19], null), ['CLIENT_CERT_REQUESTED']],
+    ['nothing after the flight', tls13([]), ['CLIENT_CERT_REQUESTED']],
+    ['the client gave a certificate', tls13([19], 'server', { clientCertificates: 1 }), []],
+    ['no key log: nothing is known of the records', tls13([19], 'server', { decryption: undefined }), ['CLIENT_CERT_REQUESTED']],
+    ['TLS 1.2 has its refusal in clear: a record alone is not one', tls13([19], 'server', { version: Version.TLS12 }), []],
+  ] as [string, ReturnType<typeof connection>, string[]][])('%s', (_what, r, want) => {
+    expect(codes(judgeCaptureClientCert(r))).toEqual(want);
+  });
+
+  it('says what it read and what it inferred', () => {
+    expect(judgeCaptureClientCert(tls13([19]))[0].evidence).toEqual([
+      'CertificateRequest from the server in frame 6 (+3.00 ms)',
+      'the client answered with an empty Certificate in frame 8: it has none to give',
+      "after the client's answer the server sent one encrypted record of 19 bytes, the size of an alert (a TLS 1.3 server refuses with certificate_required, 116, under its application keys, which tlsdoctor does not use), then ended the connection: FIN from the server in frame 10 (+6.00 ms), after encrypted records",
+    ]);
+  });
+});
+
 describe('client certificate, probe', () => {
   const request = { certificateTypes: [64], signatureAlgorithms: [0x0403, 0x0804], certificateAuthorities: 1, caNames: ['CN=tlsdoctor Lab Root CA'] };
   const requesting = versionProbes([Version.TLS12, Version.TLS13]).map((v) =>
@@ -135,6 +175,33 @@ describe('client certificate, probe', () => {
     expect(unnamed).toContain('after the handshake the server sent an alert: ECONNRESET');
     const accepted = judgeProbeClientCert(probeRecord({ clientCertificate: given, full: tls13({ outcome: 'ticket' }) }))[0].evidence;
     expect(accepted.slice(-2)).toEqual(['the probe presented the client certificate CN=lab client', 'the server went on and sent a session ticket']);
+  });
+
+  it('says how the server refused, and how it took a certificate', () => {
+    const ev = (r: ReturnType<typeof probeRecord>) => judgeProbeClientCert(r)[0].evidence;
+    expect(ev(probeRecord({ full: tls13({ outcome: 'closed' }) }))).toContain('after the handshake the server closed the connection');
+    expect(ev(probeRecord({ versions: requesting, full: failed12('ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE') }))).toContain('the handshake ended with the server\'s alert: handshake: ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE');
+    expect(ev(probeRecord({ clientCertificate: given, versions: requesting, hsts: { status: 204 } })).slice(-1)).toEqual(['a request after the handshake got HTTP 204']);
+    expect(ev(probeRecord({ clientCertificate: given, versions: requesting, hsts: { error: 'timeout' } })).slice(-1)).toEqual(['the handshake completed with it']);
+    expect(ev(probeRecord({ clientCertificate: given, full: tls13({ outcome: 'nothing' }), hsts: { status: 200 } })).slice(-1)).toEqual(['a request after the handshake got HTTP 200']);
+    const refused = judgeProbeClientCert(probeRecord({ clientCertificate: given, full: tls13({ outcome: 'closed' }) }))[0];
+    expect(refused.evidence).toContain('the probe presented the client certificate CN=lab client');
+    expect(refused.evidence).toContain('after the handshake the server closed the connection');
+    // Refused without any request seen (the flight not read): still the certificate given was refused.
+    expect(codes(judgeProbeClientCert(probeRecord({ clientCertificate: given, hsts: nginx400 })))).toEqual(['CLIENT_CERT_REJECTED']);
+  });
+
+  it('the new codes name their case and their fix', () => {
+    const [rejected] = judgeProbeClientCert(probeRecord({ clientCertificate: given, full: tls13(alert116) }));
+    expect(rejected.severity).toBe('error');
+    expect(rejected.title).toBe('The server refused the client certificate given');
+    expect(rejected.remedy).toMatch(/not issued by a CA the server trusts.*clientAuth extended key usage/);
+    const [accepted] = judgeProbeClientCert(probeRecord({ clientCertificate: given, full: tls13({ outcome: 'ticket' }) }));
+    expect(accepted.severity).toBe('info');
+    expect(accepted.title).toBe('The server accepted the client certificate given');
+    expect(accepted.remedy).toMatch(/^Nothing to fix/);
+    const [requested] = judgeProbeClientCert(probeRecord({ full: tls13({ outcome: 'ticket' }) }));
+    expect(requested.severity).toBe('info');
   });
 
   it('required: the verdict of the probe, and no HSTS finding about the error page', () => {

@@ -6,8 +6,8 @@ import type { PacketFacts } from '@tlsdoctor/capture';
 import type { HelloOutcome, ShapedHello } from '@tlsdoctor/probe';
 import { diagnoseConnection } from '../capture.js';
 import { diagnoseProbe } from '../probe.js';
-import { ACK, alert, clientHello, connection, NOW_MS, outcome, pkt, probeRecord, RST, serverHello, SYN, T0 } from '../facts.fixtures.js';
-import { HelloHistory, judgeCaptureBlackHole, judgeCaptureSplitHello, judgeProbeHelloShapes, waitsForHistory } from './hello-size.js';
+import { ACK, alert, clientHello, connection, message, NOW_MS, outcome, pkt, probeRecord, RST, serverHello, SYN, T0 } from '../facts.fixtures.js';
+import { HELLO_SIZE_CODES, helloSegments, HelloHistory, judgeCaptureBlackHole, judgeCaptureSplitHello, judgeProbeHelloShapes, waitsForHistory, wireSegments } from './hello-size.js';
 
 const ok = outcome.serverHello;
 const shaped = (shape: ShapedHello['shape'], bytes: number, o: HelloOutcome, writes = [bytes]): ShapedHello => ({ shape, bytes, writes, outcome: o });
@@ -59,6 +59,29 @@ describe('hello shapes, probe', () => {
     expect(all.evidence).toContain("every one-packet hello up to 1405 bytes is answered; only the full-size segment of the browser-shaped hello is lost: the path's limit lies between the two");
   });
 
+  it('a browser hello of 1,448 bytes fits one segment; one byte more takes two; the sweep is read in size order', () => {
+    const at = (bytes: number) => judgeProbeHelloShapes(probeRecord({ shapes: { postQuantum: shaped('post-quantum', bytes, outcome.reset()), split: split(ok()) } }))[0].evidence.join('\n');
+    expect(at(1448)).toMatch(/\(1448 bytes in one write: one segment\)/);
+    expect(at(1449)).toMatch(/\(1449 bytes in one write: two segments on a 1,500-byte path, the first full-size\)/);
+    const shuffled = sweep(ok(), ok(), outcome.silent(), outcome.silent()).reverse();
+    const [f] = judgeProbeHelloShapes(probeRecord({ shapes: { postQuantum: pq(outcome.silent()), split: split(ok()), sweep: shuffled } }));
+    expect(f.code).toBe('MTU_BLACKHOLE');
+    expect(f.evidence.filter((l) => l.startsWith('a ClientHello of')).map((l) => l.split(' ')[3])).toEqual(['705', '1005', '1205', '1405']);
+  });
+
+  it('each code names its case and its fix', () => {
+    expect(HELLO_SIZE_CODES.MTU_BLACKHOLE.title).toBe('Packets above a size are lost on the path (an MTU black hole)');
+    expect(HELLO_SIZE_CODES.MTU_BLACKHOLE.remedy).toMatch(/clamp the TCP MSS.*--clamp-mss-to-pmtu.*ICMP type 3 code 4 and ICMPv6 type 2/);
+    expect(HELLO_SIZE_CODES.SPLIT_CLIENT_HELLO_REJECTED.title).toBe('A ClientHello in more than one TCP segment is refused');
+    expect(HELLO_SIZE_CODES.SPLIT_CLIENT_HELLO_REJECTED.remedy).toMatch(/first TCP segment only.*Upgrade the device.*stopgap.*PostQuantumKeyAgreementEnabled=false/);
+    expect(HELLO_SIZE_CODES.LARGE_CLIENT_HELLO_REJECTED.title).toBe("The server refuses the ClientHello today's browsers send");
+    expect(HELLO_SIZE_CODES.LARGE_CLIENT_HELLO_REJECTED.remedy).toMatch(/RFC 8446 section 4\.2\.8.*upgrade it/);
+    for (const c of Object.values(HELLO_SIZE_CODES)) {
+      expect(c.severity).toBe('error');
+      expect(c.remedy).toMatch(/X25519MLKEM768/);
+    }
+  });
+
   it('says which segmenting was refused and that only it differs', () => {
     const [f] = judgeProbeHelloShapes(probeRecord({ shapes: { postQuantum: pq(outcome.reset()), split: split(outcome.reset()) } }));
     expect(f.evidence[0]).toMatch(/^the default ClientHello \(517 bytes in one packet\): ServerHello/);
@@ -76,7 +99,8 @@ describe('hello shapes, probe', () => {
 
 // Captures: a client-side capture of a hello whose first, full-size segment never arrives.
 const ISN = 1000;
-const data = (frame: number, time: number, seq: number, len: number) => pkt(frame, time, 0, ACK, { seq: ISN + 1 + seq, len });
+// The client's own acknowledgement numbers count the server's bytes: far past its own sequence.
+const data = (frame: number, time: number, seq: number, len: number) => pkt(frame, time, 0, ACK, { seq: ISN + 1 + seq, len, ack: ISN + 900_000 });
 const serverAck = (frame: number, time: number, ack: number, sack?: [number, number]) =>
   pkt(frame, time, 1, ACK, { ack: ISN + 1 + ack, ...(sack ? { sack: [ISN + 1 + sack[0], ISN + 1 + sack[1]] } : {}) });
 const syn = pkt(1, 0, 0, SYN, { seq: ISN, mss: 1460 });
@@ -101,8 +125,49 @@ describe('MTU black hole, capture', () => {
     ['a SACK block that covers the lost segment itself', bigHello([serverAck(6, 0.003, 0, [0, 1926]), ...resends]), []],
     ['ICMP "fragmentation needed" came back: path MTU discovery works', bigHello([sacked, ...resends], { tcp: { icmp: [{ frame: 6, time: T0 + 0.003, type: 3, code: 4, from: '192.0.2.1', ttl: 60 }] } }), []],
     ['the server answered', bigHello([sacked, ...resends], { serverHello: serverHello(10, 1.5) }), []],
+    ['the server sent a handshake message', bigHello([sacked, ...resends], { messages: [message('server', 2, 10, 1.5)] }), []],
+    ['the server sent encrypted records', bigHello([sacked, ...resends], { encryptedRecords: [0, 1] }), []],
+    ['a client message is not the server answering', bigHello([sacked, ...resends], { messages: [message('client', 1, 5, 0.002)] }), ['MTU_BLACKHOLE']],
+    ['sent twice is enough', bigHello([sacked, resends[0]]), ['MTU_BLACKHOLE']],
+    ['an ICMP of another kind does not stop it (admin prohibited)', bigHello([sacked, ...resends], { tcp: { icmp: [{ frame: 6, time: T0 + 0.003, type: 3, code: 13, from: '192.0.2.1', ttl: 60 }] } }), ['MTU_BLACKHOLE']],
+    ['nor a time exceeded', bigHello([sacked, ...resends], { tcp: { icmp: [{ frame: 6, time: T0 + 0.003, type: 11, code: 4, from: '192.0.2.1', ttl: 60 }] } }), ['MTU_BLACKHOLE']],
+    ['a repeated acknowledgement of other bytes proves nothing', bigHello([serverAck(6, 0.003, 40), ...resends]), []],
+    ['an acknowledgement before the later segment left proves nothing', bigHello([...resends], { tcp: { packets: [syn, synAck, serverAck(3, 0.001, 0), data(4, 0.002, 0, 1448), data(5, 0.002, 1448, 478), ...resends] } }), []],
+    ['a SACK block ending before the segment does not cover it', bigHello([serverAck(6, 0.003, 0, [1448, 1926]), serverAck(7, 0.004, 0, [-200, -100]), ...resends]), ['MTU_BLACKHOLE']],
   ] as [string, ConnectionRecord, string[]][])('%s', (_what, r, want) => {
     expect(codes(judgeCaptureBlackHole(r))).toEqual(want);
+  });
+
+  it('a segment of 1,000 bytes counts as full-size; 999 does not', () => {
+    const hello = (len: number) => {
+      const packets = [syn, synAck, data(4, 0.002, 0, len), data(5, 0.002, len, 300), serverAck(6, 0.003, 0, [len, len + 300]), data(7, 0.2, 0, len), data(8, 0.6, 0, len)];
+      return connection({ clientHello: clientHello(5, 0.002), tcp: { syn, synAck, packets } });
+    };
+    expect(codes(judgeCaptureBlackHole(hello(1000)))).toEqual(['MTU_BLACKHOLE']);
+    expect(codes(judgeCaptureBlackHole(hello(999)))).toEqual([]);
+  });
+
+  it('an IPv6 connection says ICMPv6', () => {
+    const [f] = judgeCaptureBlackHole(bigHello([sacked, ...resends], { ipVersion: 6 }));
+    expect(f.evidence).toContain('no ICMPv6 came back for this connection');
+    const repeated = judgeCaptureBlackHole(bigHello([serverAck(6, 0.003, 0), ...resends]))[0];
+    expect(repeated.evidence).toContain('the server repeated its acknowledgement of the bytes before it in frame 6: what followed arrived, the full-size segment did not');
+  });
+
+  it('counts only the segments that carried the hello, each once', () => {
+    const r = bigHello([sacked, ...resends]);
+    expect(helloSegments(r).map((p) => [p.frame, p.len])).toEqual([[4, 1448], [5, 478]]);
+    // A data segment after the hello's last frame is not part of it.
+    const later = connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 517), data(6, 0.01, 517, 100)] } });
+    expect(helloSegments(later).map((p) => p.frame)).toEqual([4]);
+    expect(helloSegments(connection({}))).toEqual([]);
+    // An offloaded frame: as many wire segments as the server's MSS makes of it.
+    const big = connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 2921)] } });
+    expect(wireSegments(big)).toEqual({ count: 3, offloaded: [expect.objectContaining({ frame: 4 })] });
+    const exact = connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 1460)] } });
+    expect(wireSegments(exact)).toEqual({ count: 1, offloaded: [] });
+    const noMss = connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck: pkt(2, 0.001, 1, SYN | ACK), packets: [syn, data(4, 0.002, 0, 2921)] } });
+    expect(wireSegments(noMss)).toEqual({ count: 1, offloaded: [] });
   });
 
   it('a small segment lost and resent is loss, not size', () => {
@@ -177,6 +242,9 @@ describe('split ClientHello refused, capture', () => {
   it('makes wait for the end of the file only split or cut hellos without a ServerHello', () => {
     expect(waitsForHistory(splitReset())).toBe(true);
     expect(waitsForHistory(cutReset())).toBe(true);
+    // Cut before any byte went out: nothing to compare.
+    expect(waitsForHistory(connection({ clientHelloCut: { length: 517, received: 0 }, tcp: { syn, synAck, packets: [syn, synAck] } }))).toBe(false);
+    expect(waitsForHistory(connection({ tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 40)] } }))).toBe(false);
     expect(waitsForHistory(answeredOneSegment())).toBe(false);
     expect(waitsForHistory(splitReset({ serverHello: serverHello(6, 0.004) }))).toBe(false);
     expect(waitsForHistory(connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 517)] } }))).toBe(false);
@@ -202,5 +270,19 @@ describe('split ClientHello refused, capture', () => {
     ]);
     expect(codes(diagnoseConnection(splitReset(), { captureEnd: T0 + 10, history: history(answeredOneSegment()) }))).toEqual(['SPLIT_CLIENT_HELLO_REJECTED', 'RESET_AFTER_CLIENT_HELLO']);
     expect(codes(diagnoseConnection(splitReset(), { captureEnd: T0 + 10 }))).toEqual(['RESET_AFTER_CLIENT_HELLO']);
+    const [named] = judgeCaptureSplitHello(splitReset(), history(answeredOneSegment()), false);
+    expect(named.evidence).toContain('the ClientHello left in 2 segments: 40 bytes (frame 4), 477 bytes (frame 5)');
+    expect(named.evidence).toContain('RST from the server side in frame 6 (+53.0 ms), before any TLS byte');
+    expect(named.evidence).toContain('connection 7 to the same server 192.0.2.10:443 with the same name (example.test), whose ClientHello fit in one segment (517 bytes), got a ServerHello in frame 5');
+    const silent = splitReset({ tcp: { rsts: [], rstCount: 0, packets: [syn, synAck, data(4, 0.002, 0, 40), data(5, 0.052, 40, 477)] } });
+    expect(judgeCaptureSplitHello(silent, history(answeredOneSegment()), false)[0].evidence).toContain('no TLS byte came back');
+    const clientRst = splitReset({ tcp: { rsts: [pkt(6, 0.06, 0, RST)], rstCount: 1 } });
+    expect(judgeCaptureSplitHello(clientRst, history(answeredOneSegment()), false)[0].evidence).toContain('no TLS byte came back');
+    const nameless = splitReset({ sni: undefined });
+    expect(judgeCaptureSplitHello(nameless, history(connection({ ...answeredOneSegment(), sni: undefined })), false)[0].evidence.join('\n')).toMatch(/with the same name \(no SNI\)/);
+    const serverSpoke = splitReset({ messages: [message('server', 2, 6, 0.053)] });
+    expect(judgeCaptureSplitHello(serverSpoke, history(answeredOneSegment()), false)).toEqual([]);
+    const clientSpoke = splitReset({ messages: [message('client', 1, 5, 0.052)] });
+    expect(codes(judgeCaptureSplitHello(clientSpoke, history(answeredOneSegment()), false))).toEqual(['SPLIT_CLIENT_HELLO_REJECTED']);
   });
 });

@@ -40,8 +40,7 @@ function shapeLine(s: ShapedHello, family: 4 | 6 | undefined): string {
   const how =
     s.shape === 'post-quantum' ? `a browser-shaped ClientHello with an X25519MLKEM768 key share (${s.bytes} bytes in one write: ${segments(s.bytes)})`
     : s.shape === 'split' ? `the same small ClientHello split in two segments (${s.writes.join(' + ')} bytes)`
-    : s.shape === 'padded' ? `a ClientHello of ${s.bytes} bytes in one packet (about ${s.bytes + headerBytes(family)} bytes on the wire)`
-    : `a ClientHello of ${s.bytes} bytes split inside the name (${s.writes.join(' + ')})`;
+    : `a ClientHello of ${s.bytes} bytes in one packet (about ${s.bytes + headerBytes(family)} bytes on the wire)`;
   return `${how}: ${describeHello(s.outcome)}`;
 }
 
