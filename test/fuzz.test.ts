@@ -3,10 +3,11 @@
 // FUZZ_CASES sets the number of cases (npm run fuzz runs two million).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ja3, ja3s, ja4, parseAlert, parseCertificate, parseClientHello, parseServerHello, parseServerKeyExchange, TlsParseError, TlsStreamReader } from '@tlsdoctor/tls-parser-ts';
+import { ja3, ja3s, ja4, KeyLog, parseAlert, parseCertificate, parseClientHello, parseServerHello, parseServerKeyExchange, TlsParseError, TlsStreamReader } from '@tlsdoctor/tls-parser-ts';
 import { CaptureError, PcapngParser, PcapParser, TcpTracker, detectFormat } from '@tlsdoctor/capture';
 import { TlsConnectionSink } from '@tlsdoctor/analysis';
-import { fixtureFiles, reassembled } from './helpers/fixtures.js';
+import { join } from 'node:path';
+import { FIXTURES, fixtureFiles, reassembled } from './helpers/fixtures.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 100_000);
 
@@ -126,6 +127,32 @@ describe('fuzz', async () => {
       const format = detectFormat(bytes);
       if (!format) continue;
       const parser = format === 'pcap' ? new PcapParser((p) => tracker.packet(p)) : new PcapngParser((p) => tracker.packet(p));
+      try {
+        parser.feed(bytes, bytes.length, true, 0);
+      } catch (e) {
+        if (!(e instanceof CaptureError)) throw e;
+      }
+      tracker.finish();
+    }
+  });
+
+  // With keys: the key-log fixtures' streams, mutated, through readers that open records with
+  // the real secrets, and through the whole analysis; the key logs themselves, mutated.
+  it(`${Math.ceil(CASES / 20)} mutated key-log captures and key logs: decryption neither throws nor hangs`, () => {
+    const r = rng(9001);
+    const keyed = fixtureFiles().filter((f) => f.sidecar.keylog);
+    expect(keyed.length).toBeGreaterThan(0);
+    const logs = keyed.map((f) => readFileSync(join(FIXTURES, f.sidecar.keylog!), 'latin1'));
+    const captures = keyed.map((f) => readFileSync(f.path));
+    for (let i = 0; i < Math.ceil(CASES / 20); i++) {
+      const k = i % keyed.length;
+      const log = new KeyLog();
+      log.begin('fuzz');
+      log.add(i % 3 === 0 ? Buffer.from(mutate(Buffer.from(logs[k], 'latin1'), r)).toString('latin1') : logs[k]);
+      log.flush();
+      const bytes = mutate(captures[k], r);
+      const tracker = new TcpTracker({ sinkFactory: () => new TlsConnectionSink(log), onConnection: (c) => ((c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(log)).toRecord(c, new Set([443])) });
+      const parser = new PcapParser((p) => tracker.packet(p));
       try {
         parser.feed(bytes, bytes.length, true, 0);
       } catch (e) {

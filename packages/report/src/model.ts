@@ -175,6 +175,7 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
     },
     end: r.end ? { how: r.end.how, by: r.end.by, frame: r.end.frame, after: r.end.after, atMs: rel(r.end.time) } : null,
     clientHelloCut: r.clientHelloCut ?? null,
+    decryption: r.decryption ? { secrets: r.decryption.secrets, opened: { client: r.decryption.opened[0], server: r.decryption.opened[1] } } : null,
     clientHello: ch
       ? {
           frame: ch.frame,
