@@ -87,13 +87,13 @@ const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert',
  * background networking is off so that it talks to the lab only. `ms` bounds its run: against a
  * black hole it would wait far longer.
  */
-async function chromium(url, ms = 8000, keylog) {
+async function chromium(url, ms = 8000, keylog, trustLab = true) {
   const home = mkdtempSync(join(tmpdir(), 'td-chromium-'));
   try {
     const db = `sql:${join(home, '.pki', 'nssdb')}`;
     mkdirSync(join(home, '.pki', 'nssdb'), { recursive: true });
     execFileSync('certutil', ['-N', '--empty-password', '-d', db]);
-    execFileSync('certutil', ['-A', '-d', db, '-t', 'C,,', '-n', 'tlsdoctor-lab', '-i', labPaths().root]);
+    if (trustLab) execFileSync('certutil', ['-A', '-d', db, '-t', 'C,,', '-n', 'tlsdoctor-lab', '-i', labPaths().root]);
     const p = spawn('ip', ['netns', 'exec', NS.client, 'env', `HOME=${home}`, 'chromium', '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
       '--no-first-run', '--disable-background-networking', '--disable-component-update', '--no-pings', '--dns-prefetch-disable', '--disable-sync',
       `--user-data-dir=${join(home, 'profile')}`, ...(keylog ? [`--ssl-key-log-file=${keylog}`] : []), '--dump-dom', url], { stdio: 'ignore' });
@@ -119,11 +119,12 @@ const CHROMIUM = version('chromium', ['--version']);
 const CURL = version('curl', ['--version']);
 
 /** Clients that write their TLS secrets to a key log (NSS format) while they fail. */
+// `untrusted`: the client is not given the lab's CA (a chain it cannot anchor).
 export const KEYLOG_CLIENTS = {
-  curl: (host, keylog) => client('env', [`SSLKEYLOGFILE=${keylog}`, 'curl', '-sS', '-m', '4', '--cacert', labPaths().root, `https://${host}/`]),
-  node: (host, keylog) => client(process.execPath, ['--tls-keylog', keylog, '-e',
-    `const t=require('tls');const s=t.connect({host:${JSON.stringify(host)},port:443,servername:${JSON.stringify(host)},ca:require('fs').readFileSync(${JSON.stringify(labPaths().root)}),minVersion:'TLSv1.3'},()=>s.end());s.on('error',()=>{});s.resume();setTimeout(()=>process.exit(0),3000).unref()`]),
-  chromium: (host, keylog) => chromium(`https://${host}/`, 6000, keylog),
+  curl: (host, keylog, untrusted = false) => client('env', [`SSLKEYLOGFILE=${keylog}`, 'curl', '-sS', '-m', '4', ...(untrusted ? [] : ['--cacert', labPaths().root]), `https://${host}/`]),
+  node: (host, keylog, untrusted = false) => client(process.execPath, ['--tls-keylog', keylog, '-e',
+    `const t=require('tls');const s=t.connect({host:${JSON.stringify(host)},port:443,servername:${JSON.stringify(host)},${untrusted ? '' : `ca:require('fs').readFileSync(${JSON.stringify(labPaths().root)}),`}minVersion:'TLSv1.3'},()=>s.end());s.on('error',()=>{});s.resume();setTimeout(()=>process.exit(0),3000).unref()`]),
+  chromium: (host, keylog, untrusted = false) => chromium(`https://${host}/`, 6000, keylog, !untrusted),
 };
 const OPENSSL = version('openssl', ['version']);
 const NODE = process.version;
@@ -244,7 +245,7 @@ export async function recordOne(r, outDir) {
   const keys = r.keylog ? `${file.replace(/\.pcap(ng)?$/, '')}.keys` : undefined;
   if (keys) rmSync(keys, { force: true });
   try {
-    if (r.keylog) await KEYLOG_CLIENTS[r.keylog](r.host, keys);
+    if (r.keylog) await KEYLOG_CLIENTS[r.keylog](r.host, keys, r.untrusted);
     else await r.run();
   } finally {
     await stop();

@@ -45,6 +45,9 @@ const CHATTER = [
   /^node:/, /^Emitted 'error' event/, /^Node\.js v\d/, /^\}$/,
   /^More details here:/, /^curl failed to verify/, /^establish a secure connection/, /^how to fix it/,
   /^Processed \d+ CA/, /^Resolving '/, /^Connecting to '/, /^- (?!Status)/,
+  // openssl s_client -brief's summary of a handshake that completed (its error, if any, follows).
+  /^CONNECTION ESTABLISHED$/, /^Protocol version: /, /^Ciphersuite: /, /^Requested Signature Algorithms: /, /^Peer certificate: /, /^Hash used: /,
+  /^Signature type: /, /^Verification: /, /^Supported Elliptic Curve/, /^Server Temp Key: /, /^Peer signing digest: /, /^Peer signature type: /, /^Verified peername: /, /^DONE$/,
 ];
 
 /**

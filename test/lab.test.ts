@@ -391,6 +391,53 @@ describe.skipIf(!!why)('failure lab', () => {
     expect(j.candidates.map((c: any) => c.code)).toContain(cause);
   });
 
+  describe('TLS 1.3 captures read with the client\'s key log, made now', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-keylog-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const noChromium = !commandExists('chromium') || !commandExists('certutil');
+    const clients = ['curl', 'node', ...(noChromium ? [] : ['chromium'])];
+    const hosts: [string, string, boolean][] = [
+      ['expired13.lab.test', 'CERT_EXPIRED', false],
+      ['wrongname13.lab.test', 'CERT_HOSTNAME_MISMATCH', false],
+      ['selfsigned13.lab.test', 'CERT_SELF_SIGNED', false],
+      ['tls13.lab.test', 'CERT_UNTRUSTED', true],
+      ['mtls13.lab.test', 'CLIENT_CERT_REQUIRED', false],
+    ];
+    const cases = clients.flatMap((c) => hosts.map(([host, code, untrusted]) => [c, host, code, untrusted] as const));
+    it.each(cases)('%s against %s: %s, the same from the injected secrets, and tshark agrees', async (client, host, code, untrusted) => {
+      const name = `${client}-${host.split('.')[0]}`;
+      const file: string = await recordOne({ name, scenario: host, client, expect: code, keylog: client, host, untrusted, withoutKeylog: code }, dir);
+      const keys = join(dir, `${name}.keys`);
+      const withKeys = JSON.parse(runCli(['pcap', file, '--keylog', keys, '--format', 'json']).stdout);
+      const primaries = withKeys.connections.map((c: any) => c.diagnoses[0].code);
+      expect(primaries.length, name).toBeGreaterThan(0);
+      // Chromium may open a second connection it never uses: every one that spoke TLS 1.3 says the same.
+      for (const c of withKeys.connections.filter((x: any) => x.version === 'TLS 1.3')) expect(c.diagnoses[0].code, `${name}: ${JSON.stringify(c.diagnoses[0])}`).toBe(code);
+      expect(withKeys.input.files[0].decryption.decrypted, name).toBeGreaterThan(0);
+      // An alert the client encrypted is named as read with the key log.
+      for (const c of withKeys.connections) {
+        const encrypted = c.facts.alerts.filter((a: any) => a.decrypted);
+        for (const a of encrypted) expect(c.diagnoses[0].evidence.join("\n")).toContain(`${a.description} (${a.code}) from the client`);
+      }
+      const injected = JSON.parse(runCli(['pcap', file.replace(/\.pcap$/, '-secrets.pcapng'), '--format', 'json']).stdout);
+      expect(injected.connections.map((c: any) => c.diagnoses.map((d: any) => d.code))).toEqual(withKeys.connections.map((c: any) => c.diagnoses.map((d: any) => d.code)));
+      // tshark, given the same handshake secrets, reads the same messages and alerts.
+      const hsKeys = join(dir, `${name}.hs.keys`);
+      writeFileSync(hsKeys, readFileSync(keys, 'latin1').split('\n').filter((l) => /_HANDSHAKE_TRAFFIC_SECRET /.test(l)).join('\n') + '\n');
+      const t = spawnSync('tshark', ['-r', file, '-o', `tls.keylog_file:${hsKeys}`, '-Y', 'tls', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tls.handshake.type', '-e', 'tls.alert_message.desc'], { encoding: 'utf8' });
+      for (const c of withKeys.connections) {
+        const rows = t.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
+        const theirs = (port: number) => rows.filter((r) => Number(r[0]) === port);
+        const types = (port: number) => theirs(port).flatMap((r) => (r[1] ? r[1].split(',') : []));
+        const alerts = (port: number) => theirs(port).flatMap((r) => (r[2] ? r[2].split(',') : []));
+        const ours = (side: string) => c.facts.messages.filter((m: string) => m.startsWith(side));
+        expect(ours('client').length, `${name} client messages`).toBe(types(c.client.port).length);
+        expect(ours('server').length, `${name} server messages`).toBe(types(c.server.port).length);
+        expect(c.facts.alerts.map((a: any) => String(a.code)).sort()).toEqual([...alerts(c.client.port), ...alerts(c.server.port)].sort());
+      }
+    }, 60_000);
+  });
+
   describe('tlsdoctor pcap on the lab\'s own recordings, made now', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-rec-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

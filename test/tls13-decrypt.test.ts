@@ -1,4 +1,4 @@
-// TLS 1.3 handshake decryption, checked against Node's own TLS: a loopback connection whose
+// TLS 1.3 and TLS 1.2 handshake decryption, checked against Node's own TLS: a loopback connection whose
 // server flight the probe's tap keeps, and whose secrets Node logs, must decrypt to the messages
 // Node sent (the certificate bytes themselves), for each suite; HKDF against Node's HKDF.
 import tls from 'node:tls';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeHandshakeCrypto } from '@tlsdoctor/analysis';
-import { decryptServerFlight, hkdfExpandLabel, parseCertificate, TLS13_DECRYPTABLE_SUITES, TlsParseError } from '@tlsdoctor/tls-parser-ts';
+import { decryptServerFlight, hkdfExpandLabel, KeyLog, parseCertificate, tls12Keys, Tls12RecordOpener, TLS12_AEAD_SUITES, TLS13_DECRYPTABLE_SUITES, TlsParseError, TlsStreamReader } from '@tlsdoctor/tls-parser-ts';
 import { TappedConnection } from '../packages/probe/src/own-flight.js';
 
 // A throwaway key and certificate for the loopback server, made by the openssl command line.
@@ -100,5 +100,65 @@ describe('decrypting the server flight of a real TLS 1.3 handshake', () => {
         expect(e).toBeInstanceOf(TlsParseError);
       }
     }
+  });
+});
+
+describe('decrypting the Finished of a real TLS 1.2 handshake, from the master secret', () => {
+  let server: tls.Server;
+  let port = 0;
+  beforeAll(async () => {
+    // The server sends data, then closes: its Finished opens, its data and what follows do not.
+    server = tls.createServer({ key, cert, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305' }, (s) => s.end('application data'));
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => server.close());
+
+  it.each([
+    ['ECDHE-ECDSA-AES128-GCM-SHA256', 0xc02b],
+    ['ECDHE-ECDSA-AES256-GCM-SHA384', 0xc02c],
+    ['ECDHE-ECDSA-CHACHA20-POLY1305', 0xcca9],
+  ])('%s: the server\'s Finished opens; application data is never opened', async (suite, code) => {
+    const tap = new TappedConnection('127.0.0.1', port);
+    const lines: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const s = tls.connect({ socket: tap.stream, servername: 'loopback.test', rejectUnauthorized: false, ciphers: suite, maxVersion: 'TLSv1.2' });
+      s.on('keylog', (l) => lines.push(l.toString('latin1')));
+      s.once('secureConnect', () => {
+        s.write('hello');
+        setTimeout(() => (s.destroy(), resolve()), 50);
+      });
+      s.once('error', reject);
+    });
+    const [, random, master] = lines.find((l) => l.startsWith('CLIENT_RANDOM '))!.trim().split(' ');
+    const log = new KeyLog();
+    log.begin('node');
+    log.add(lines.join(''));
+    log.flush();
+    const raw = new Uint8Array(Buffer.concat((tap as unknown as { chunks: Buffer[] }).chunks));
+    const params = TLS12_AEAD_SUITES[code];
+    let serverRandom: Uint8Array | undefined;
+    const reader = new TlsStreamReader('server', {
+      opener: (sh) => {
+        serverRandom = sh!.random;
+        const keys = tls12Keys(nodeHandshakeCrypto, params, Buffer.from(master, 'hex'), Buffer.from(random, 'hex'), sh!.random);
+        return new Tls12RecordOpener(nodeHandshakeCrypto, params, keys.server.key, keys.server.iv);
+      },
+    });
+    const events = reader.push(raw);
+    expect(serverRandom?.length).toBe(32);
+    const finished = events.filter((e) => e.kind === 'handshake' && e.decrypted);
+    expect(finished.map((e) => e.kind === 'handshake' && [e.msgType, e.body.length])).toEqual([[20, 12]]);
+    expect(events.some((e) => e.kind === 'alert' && e.decrypted)).toBe(false);
+    expect(reader.decryptedRecords).toBe(1);
+    expect(reader.decryption).toBe('ended');
+    expect(reader.encryptedRecords).toBeGreaterThanOrEqual(3);
+    expect(log.secret(Buffer.from(random, 'hex'), 'CLIENT_RANDOM')).toEqual(new Uint8Array(Buffer.from(master, 'hex')));
+    // A wrong master secret opens nothing, and the reader stops trying.
+    const wrong = new TlsStreamReader('server', { opener: (sh) => new Tls12RecordOpener(nodeHandshakeCrypto, params, ...(Object.values(tls12Keys(nodeHandshakeCrypto, params, new Uint8Array(48), Buffer.from(random, 'hex'), sh!.random).server) as [Uint8Array, Uint8Array])) });
+    expect(wrong.push(raw).some((e) => e.kind === 'handshake' && e.decrypted)).toBe(false);
+    expect(wrong.decryption).toBe('ended');
+    expect(() => tls12Keys(nodeHandshakeCrypto, params, new Uint8Array(32), new Uint8Array(32), new Uint8Array(32))).toThrow(RangeError);
   });
 });

@@ -40,8 +40,8 @@ export interface CaptureAnalysis {
   otherConnections: number;
   warnings: string[];
   error?: CaptureError;
-  /** When secrets were at hand: sessions known, and TLS 1.3 connections they opened or did not. */
-  decryption?: { sessions: number; tls13: number; decrypted: number; unopened: number };
+  /** When secrets were at hand: sessions known, and the connections whose handshake records they opened or did not. */
+  decryption?: { sessions: number; connections: number; decrypted: number; unopened: number };
 }
 
 export const DEFAULT_TLS_PORTS = [443, 8443];
@@ -64,10 +64,10 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   let other = 0;
   const offload: Offload = { connections: 0 };
   const keyLog = opts.keyLog ?? new KeyLog();
-  const counts = { tls13: 0, decrypted: 0, unopened: 0 };
+  const counts = { connections: 0, decrypted: 0, unopened: 0 };
   const keep = (r: ConnectionRecord, captureTime: number) => {
     if (r.decryption) {
-      counts.tls13++;
+      counts.connections++;
       if (r.decryption.opened[0] + r.decryption.opened[1] > 0) counts.decrypted++;
       else if (r.decryption.secrets) counts.unopened++;
     }

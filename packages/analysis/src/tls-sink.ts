@@ -4,6 +4,9 @@ import {
   ContentType,
   describeNonTls,
   parseEncryptedExtensions,
+  tls12Keys,
+  Tls12RecordOpener,
+  TLS12_AEAD_SUITES,
   Tls13RecordOpener,
   TLS13_DECRYPTABLE_SUITES,
   type KeyLog,
@@ -56,9 +59,18 @@ export class TlsConnectionSink implements StreamSink {
     const r = this.rec;
     const ch = r.clientHello;
     const sh = dir === 1 ? readerServerHello : r.serverHello;
-    if (!this.keyLog || !this.decrypting || !ch || !sh || sh.version !== Version.TLS13) return undefined;
+    if (!this.keyLog || !this.decrypting || !ch || !sh) return undefined;
     if (!this.keyLog.has(ch.random)) return undefined;
     this.secretsFound = true;
+    if (sh.version < Version.TLS13) {
+      // TLS 1.2: both sides' keys come from the master secret and the two randoms.
+      const suite = TLS12_AEAD_SUITES[sh.cipherSuite];
+      const master = this.keyLog.secret(ch.random, 'CLIENT_RANDOM');
+      if (!suite || !master || master.length !== 48) return undefined;
+      const keys = tls12Keys(nodeHandshakeCrypto, suite, master, ch.random, sh.random);
+      const side = dir === 0 ? keys.client : keys.server;
+      return new Tls12RecordOpener(nodeHandshakeCrypto, suite, side.key, side.iv);
+    }
     const params = TLS13_DECRYPTABLE_SUITES[sh.cipherSuite];
     const secret = this.keyLog.secret(ch.random, dir === 0 ? 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' : 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
     if (!params || !secret || secret.length !== params.hashLength) return undefined;
@@ -253,11 +265,11 @@ export class TlsConnectionSink implements StreamSink {
       r.nonTls.description = describeNonTls(this.reader(dir).nonTlsBytes);
     }
     const [cr, sr] = this.readers;
-    if (this.decrypting && r.clientHello && r.version === Version.TLS13) {
+    if (this.decrypting && r.clientHello && r.version !== undefined && (r.version === Version.TLS13 || TLS12_AEAD_SUITES[r.cipher ?? -1])) {
       const opened: [number, number] = [cr?.decryptedRecords ?? 0, sr?.decryptedRecords ?? 0];
       r.decryption = { secrets: this.secretsFound, opened };
       if (this.secretsFound && opened[1] === 0 && r.encryptedRecords[1] > 0) {
-        r.partialReasons = appended(r.partialReasons, "the key log holds secrets for this connection's client random, but they open none of the server's protected records (a key log of another run, or cut short)");
+        r.partialReasons = appended(r.partialReasons, "the key log holds secrets for this connection's client random, but they open none of the server's protected handshake records (a key log of another run, or cut short)");
       }
     }
     // The first client record is the ClientHello: begun and never finished, it was cut short.

@@ -46,16 +46,16 @@ export interface InputSummary {
   bytes?: number;
   warnings: string[];
   error: string | null;
-  /** With a key log or secrets blocks: TLS sessions known, and the TLS 1.3 handshakes they opened. */
-  decryption?: { sessions: number; tls13: number; decrypted: number; unopened: number };
+  /** With a key log or secrets blocks: TLS sessions known, and the handshakes they opened. */
+  decryption?: { sessions: number; connections: number; decrypted: number; unopened: number };
 }
 
 /** What decryption did for one file, in words, for the report's head. */
 export function decryptionLine(d: NonNullable<InputSummary['decryption']>): string {
   const keys = `key log: ${d.sessions} TLS session(s)`;
-  if (d.tls13 === 0) return `${keys}; no TLS 1.3 handshake in this file to open`;
+  if (d.connections === 0) return `${keys}; no handshake in this file it could open (TLS 1.3, or TLS 1.2 with an AEAD suite)`;
   const unopened = d.unopened > 0 ? `; for ${d.unopened} more it holds secrets that open nothing` : '';
-  return `${keys}; it opened the handshake of ${d.decrypted} of ${d.tls13} TLS 1.3 connection(s)${unopened} (application data is never decrypted)`;
+  return `${keys}; it opened the handshake of ${d.decrypted} of ${d.connections} connection(s)${unopened} (application data is never decrypted)`;
 }
 
 export interface Report {
@@ -213,7 +213,7 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
       fingerprint256: c.fingerprint256,
       selfSigned: c.selfSigned,
     })),
-    alerts: r.alerts.map((a) => ({ from: a.from, level: a.level, description: a.name, code: a.description, frame: a.frame })),
+    alerts: r.alerts.map((a) => ({ from: a.from, level: a.level, description: a.name, code: a.description, frame: a.frame, ...(a.decrypted ? { decrypted: true } : {}) })),
     messages: r.messages.map((m) => `${m.from}: ${m.name} (frame ${m.frame})`),
     nonTls: r.nonTls ? { from: r.nonTls.from, frame: r.nonTls.frame, kind: r.nonTls.description.kind, summary: r.nonTls.description.summary, firstBytesHex: r.nonTls.description.hexPrefix } : null,
     tunnel: r.tunnel ?? null,

@@ -27,3 +27,4 @@ export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, X2551
 export { distinguishedName } from './dn.js';
 export { decryptServerFlight, hkdfExpandLabel, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type DecryptedFlight, type HandshakeCrypto, type HashName, type SuiteParams } from './tls13-decrypt.js';
 export { KeyLog, MAX_SESSIONS, type KeyLogProblem } from './keylog.js';
+export { tls12Keys, tls12Prf, Tls12RecordOpener, TLS12_AEAD_SUITES, type Tls12SuiteParams } from './tls12-decrypt.js';

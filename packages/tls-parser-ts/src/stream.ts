@@ -37,8 +37,13 @@ export interface StreamReaderOptions {
   opener?: (serverHello: ServerHello | undefined) => RecordOpener | undefined;
 }
 
-/** Opens one protected record (its 5-byte header is the additional data). */
+/** Opens one protected record (its 5-byte header goes into the additional data). */
 export interface RecordOpener {
+  /**
+   * The record types it opens: TLS 1.3 hides every type in application_data (23); TLS 1.2
+   * shows them, and its handshake (22) and alert (21) records are opened, never its data.
+   */
+  readonly outerTypes: readonly number[];
   open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array } | undefined;
 }
 
@@ -107,6 +112,11 @@ export class TlsStreamReader {
   }
 
   private readonly openerSource: StreamReaderOptions['opener'];
+
+  /** Whether a protected record of this type is to be opened now. */
+  private opens(type: number): boolean {
+    return this.decrypting() && this.openWith!.outerTypes.includes(type);
+  }
 
   /** Whether protected records are being opened: keys are asked for at the first one. */
   private decrypting(): boolean {
@@ -267,7 +277,7 @@ export class TlsStreamReader {
     }
     const len = (h[3] << 8) | h[4];
     if (!this.checkHeader(h[0], h[1], len, this.recOffset)) return;
-    if (this.encrypted && (h[0] === ContentType.ApplicationData || h[0] === ContentType.Alert) && !(h[0] === ContentType.ApplicationData && this.decrypting())) {
+    if (this.encrypted && (h[0] === ContentType.ApplicationData || h[0] === ContentType.Alert) && !this.opens(h[0])) {
       // Nothing in an encrypted record is readable: count it from its header, skip its body.
       const version = (h[1] << 8) | h[2];
       this.records++;
@@ -392,7 +402,9 @@ export class TlsStreamReader {
     if (this.encrypted) {
       this.encryptedRecords++;
       this.encryptedBytes += length;
-      if (type === ContentType.ApplicationData && this.decrypting()) this.openRecord(buf.subarray(start, bodyStart), buf.subarray(bodyStart, end), offset);
+      if (this.opens(type)) this.openRecord(buf.subarray(start, bodyStart), buf.subarray(bodyStart, end), offset);
+      // TLS 1.2 application data: this side's handshake is over; nothing more is opened.
+      else if (type === ContentType.ApplicationData && this.decryption === 'reading') this.decryption = 'ended';
       return;
     }
     const body = buf.subarray(bodyStart, end);

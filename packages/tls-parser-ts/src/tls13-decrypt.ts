@@ -59,6 +59,8 @@ export function hkdfExpandLabel(c: HandshakeCrypto, hash: HashName, secret: Uint
  * nonce is the IV XOR its sequence number (RFC 8446 section 5.3).
  */
 export class Tls13RecordOpener {
+  /** TLS 1.3 records all travel as application_data (23), their real type inside. */
+  readonly outerTypes = [23] as const;
   private readonly key: Uint8Array;
   private readonly iv: Uint8Array;
   private seq = 0;
