@@ -321,9 +321,13 @@ export function setClientMtu(mtu) {
   }
 }
 
-/** Segmentation offload on the client link: off, the lab's packets are the wire's segments. */
+/**
+ * Segmentation offload on the client link: off, the client's packets are the wire's segments.
+ * Receive offload stays on: libpcap sizes its capture ring by the MTU when a link has no offload
+ * at all, and would cut the server's larger forwarded frames short.
+ */
 export function setClientOffload(on) {
-  inNs(NS.client, 'ethtool', ['-K', 'c0', 'tso', on ? 'on' : 'off', 'gso', on ? 'on' : 'off']);
+  inNs(NS.client, 'ethtool', ['-K', 'c0', 'tso', on ? 'on' : 'off', 'gso', on ? 'on' : 'off', 'gro', 'on']);
 }
 
 /** Runs a command in the client namespace (it sees the lab's hosts file). */

@@ -424,16 +424,17 @@ describe.skipIf(!!why)('failure lab', () => {
       // tshark, given the same handshake secrets, reads the same messages and alerts.
       const hsKeys = join(dir, `${name}.hs.keys`);
       writeFileSync(hsKeys, readFileSync(keys, 'latin1').split('\n').filter((l) => /_HANDSHAKE_TRAFFIC_SECRET /.test(l)).join('\n') + '\n');
-      const t = spawnSync('tshark', ['-r', file, '-o', `tls.keylog_file:${hsKeys}`, '-Y', 'tls', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tls.handshake.type', '-e', 'tls.alert_message.desc'], { encoding: 'utf8' });
+      const t = spawnSync('tshark', ['-r', file, '-o', `tls.keylog_file:${hsKeys}`, '-Y', 'tls', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tls.handshake.type', '-e', 'tls.alert_message.desc'], { encoding: 'utf8' });
       for (const c of withKeys.connections) {
         const rows = t.stdout.split('\n').filter(Boolean).map((l) => l.split('\t'));
-        const theirs = (port: number) => rows.filter((r) => Number(r[0]) === port);
-        const types = (port: number) => theirs(port).flatMap((r) => (r[1] ? r[1].split(',') : []));
-        const alerts = (port: number) => theirs(port).flatMap((r) => (r[2] ? r[2].split(',') : []));
+        // One direction of this connection: from one port to the other.
+        const theirs = (from: number, to: number) => rows.filter((r) => Number(r[0]) === from && Number(r[1]) === to);
+        const types = (from: number, to: number) => theirs(from, to).flatMap((r) => (r[2] ? r[2].split(',') : []));
+        const alerts = (from: number, to: number) => theirs(from, to).flatMap((r) => (r[3] ? r[3].split(',') : []));
         const ours = (side: string) => c.facts.messages.filter((m: string) => m.startsWith(side));
-        expect(ours('client').length, `${name} client messages`).toBe(types(c.client.port).length);
-        expect(ours('server').length, `${name} server messages`).toBe(types(c.server.port).length);
-        expect(c.facts.alerts.map((a: any) => String(a.code)).sort()).toEqual([...alerts(c.client.port), ...alerts(c.server.port)].sort());
+        expect(ours('client').length, `${name} client messages`).toBe(types(c.client.port, c.server.port).length);
+        expect(ours('server').length, `${name} server messages`).toBe(types(c.server.port, c.client.port).length);
+        expect(c.facts.alerts.map((a: any) => String(a.code)).sort()).toEqual([...alerts(c.client.port, c.server.port), ...alerts(c.server.port, c.client.port)].sort());
       }
     }, 60_000);
   });
@@ -450,7 +451,9 @@ describe.skipIf(!!why)('failure lab', () => {
     const recordings = all.filter((r) => !(noChromium && browser(r)));
     it.each(recordings.map((r) => [r.name, r.expect, r] as const))('%s: %s', async (_name, code, r) => {
       const file: string = await recordOne(r, dir);
-      const out = runCli(['pcap', file, '--format', 'json']);
+      // A recording made with the client's key log is read with it.
+      const keys = (r as { keylog?: string }).keylog ? ['--keylog', file.replace(/\.pcap$/, '.keys')] : [];
+      const out = runCli(['pcap', file, '--format', 'json', ...keys]);
       const report = JSON.parse(out.stdout);
       expect(report.connections.length).toBeGreaterThanOrEqual(1);
       const codes = report.connections[0].diagnoses.map((d: any) => d.code);

@@ -1,3 +1,4 @@
+import tls from 'node:tls';
 import { X509Certificate, createHash } from 'node:crypto';
 
 export interface CertificateInfo {
@@ -102,6 +103,40 @@ export interface ChainCheck {
   brokenAt?: number;
   /** The last certificate is self-signed (a root was sent). */
   endsInRoot: boolean;
+  /**
+   * The public root (Node's bundled list, Mozilla's) the chain ends in or is issued by, if any:
+   * a chain without one verifies only for clients given its private root.
+   */
+  publicRoot?: string;
+}
+
+let publicRoots: X509Certificate[] | undefined;
+/** Node's bundled roots, parsed once and only when a chain is checked. */
+function roots(): X509Certificate[] {
+  if (!publicRoots) {
+    publicRoots = [];
+    for (const pem of tls.rootCertificates) {
+      try {
+        publicRoots.push(new X509Certificate(pem));
+      } catch {
+        /* a bundle entry Node cannot read */
+      }
+    }
+  }
+  return publicRoots;
+}
+
+function publicRootOf(last: X509Certificate): string | undefined {
+  for (const root of roots()) {
+    // The names first: verifying a signature costs far more than comparing two strings.
+    if (root.subject !== last.issuer && root.subject !== last.subject) continue;
+    try {
+      if (root.fingerprint256 === last.fingerprint256 || (last.checkIssued(root) && last.verify(root.publicKey))) return root.subject.split('\n').join(', ');
+    } catch {
+      /* not this one */
+    }
+  }
+  return undefined;
 }
 
 export function checkChain(certs: (X509Certificate | undefined)[]): ChainCheck {
@@ -130,5 +165,6 @@ export function checkChain(certs: (X509Certificate | undefined)[]): ChainCheck {
       endsInRoot = false;
     }
   }
-  return { links, brokenAt, endsInRoot };
+  const publicRoot = last ? publicRootOf(last) : undefined;
+  return { links, brokenAt, endsInRoot, ...(publicRoot ? { publicRoot } : {}) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alert, cert, completedTls12, connection, intermediate, NOW_MS, probeRecord, T0 } from '../facts.fixtures.js';
+import { Version } from '@tlsdoctor/tls-parser-ts';
+import { alert, cert, clientHello, completedTls12, connection, intermediate, NOW_MS, probeRecord, serverHello, T0 } from '../facts.fixtures.js';
 import { judgeCaptureCertificate, judgeCertificate, judgeProbeCertificate, type CertificateFacts } from './certificate.js';
 
 const DAY = 86_400_000;
@@ -244,5 +245,39 @@ describe('certificate judge on a probe', () => {
     expect(fs[0].evidence[1]).toBe('leaf SHA-256 AA:BB');
     const soon = judgeProbeCertificate(probeRecord({ full: { ...full, chain: [cert({ notAfter: at(3) })], authorizationError: undefined, hostnameError: undefined, anchored: true }, warnDays: 5 }), NOW_MS);
     expect(codes(soon)).toEqual(['CERT_EXPIRING_SOON']);
+  });
+});
+
+describe('certificate, a client that left without a word', () => {
+  const chain = [cert({ subject: 'CN=example.test', issuer: 'CN=Private CA' }), cert({ subject: 'CN=Private CA', issuer: 'CN=Private Root', isCA: true })];
+  const left = (over: Parameters<typeof connection>[0] = {}) =>
+    connection({
+      clientHello: clientHello(4, 0.002), serverHello: serverHello(6, 0.003, Version.TLS13, 0x1301), version: Version.TLS13, sni: 'example.test',
+      certificates: chain, certificatesFrame: 6, certificatesTime: T0 + 0.003, chain: { links: [{ from: 0, to: 1, ok: true }], endsInRoot: false },
+      encryptedRecords: [0, 4], encryptedRecordSizes: [[], [40, 800, 100, 69]],
+      end: { frame: 9, time: T0 + 0.05, how: 'fin', by: 'client', after: 'Finished' },
+      ...over,
+    });
+  it.each([
+    // [what, record, codes]
+    ['a private chain, the client gone without Finished or alert', left(), ['CERT_UNTRUSTED']],
+    ['the chain ends in a public root', left({ chain: { links: [{ from: 0, to: 1, ok: true }], endsInRoot: false, publicRoot: 'CN=Public Root' } }), []],
+    ['the server ended it', left({ end: { frame: 9, time: T0 + 0.05, how: 'fin', by: 'server', after: 'Finished' } }), []],
+    ['the client sent an alert (the alert judge names it)', left({ alerts: [alert('client', 90, 8, 0.004)] }), []],
+    ['the client finished', left({ encryptedRecords: [2, 4], encryptedRecordSizes: [[40, 53], [40, 800, 100, 69]] }), []],
+    ['the server asked for a client certificate', left({ certificateRequested: true }), []],
+    ['no chain was read', left({ certificates: [], chain: undefined }), []],
+    ['another fault explains it', left({ sni: 'other.test' }), ['CERT_HOSTNAME_MISMATCH']],
+  ] as [string, ReturnType<typeof connection>, string[]][])('%s', (_what, r, want) => {
+    expect(judgeCaptureCertificate(r).map((f) => f.code)).toEqual(want);
+  });
+
+  it('names the root the chain ends at and how the client left', () => {
+    expect(judgeCaptureCertificate(left())[0].evidence).toEqual([
+      'chain of 2 certificate(s) in frame 6, ending at "CN=Private Root", which is not one of the public roots (Node\'s bundled list, Mozilla\'s)',
+      'the client read it and left without its Finished and without an alert: FIN from the client in frame 9 (+50.0 ms), after Finished',
+      'a client that has not been given that private root cannot verify the chain; one that has it would have gone on',
+    ]);
+    expect(judgeCaptureCertificate(left({ chain: { links: [{ from: 0, to: 1, ok: true }], endsInRoot: true } }))[0].evidence[0]).toMatch(/ending at "CN=Private CA"/);
   });
 });

@@ -3,7 +3,8 @@ import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, Version } from '@tlsdoctor/tls-parser-ts';
 import { compact } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
-import { alertLine } from './hello-line.js';
+import { alertLine, endLine } from './hello-line.js';
+import { clientFinished } from './handshake-state.js';
 
 /** The server's certificate chain: validity in time, the name, and the path to a trusted root. */
 export const CERTIFICATE_CODES = {
@@ -115,10 +116,10 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
     out.push(finding('CERT_HOSTNAME_MISMATCH', ev(`${f.name}: the certificate lists no such IP address among its SANs`)));
   }
   out.push(...trustFindings(f, leaf, ev));
-  // An alert no finding cites yet (certificate_expired, bad_certificate, certificate_unknown) is
-  // the evidence of the first fault the chain shows.
-  const first = out.find((x) => x.severity === 'error');
-  if (alert && first && !out.some((x) => x.evidence.includes(alert.line))) first.evidence.unshift(alert.line);
+  // An alert no finding cites yet (certificate_expired, bad_certificate, certificate_unknown)
+  // names no fault: it is the evidence of every fault the chain shows, whichever the engine
+  // puts first.
+  if (alert && !out.some((x) => x.evidence.includes(alert.line))) for (const x of out) if (x.severity === 'error') x.evidence.unshift(alert.line);
   return out;
 }
 
@@ -176,7 +177,28 @@ export function judgeCaptureCertificate(r: ConnectionRecord): Finding[] {
     trust: { kind: 'client-alert', alert: a && { description: a.description, line: alertLine(r, a) }, links: r.chain },
     seen: r.certificates.length > 0 ? [`chain of ${r.certificates.length} certificate(s) in frame ${r.certificatesFrame}`] : [],
   };
-  return unexplainedAlert(facts, judgeCertificate(facts), r.version === Version.TLS13);
+  return leftWithoutAlert(r, unexplainedAlert(facts, judgeCertificate(facts), r.version === Version.TLS13));
+}
+
+/**
+ * The client read the whole chain and left without an alert and without its Finished (Node's
+ * TLS checks the name after the handshake and says nothing; some clients just close): when the
+ * chain shows no fault but ends in no public root, the likeliest reason is a client that does not
+ * have its private root.
+ */
+function leftWithoutAlert(r: ConnectionRecord, found: Finding[]): Finding[] {
+  if (found.some((x) => x.severity === 'error') || r.certificates.length === 0 || !r.chain || r.chain.publicRoot !== undefined) return found;
+  // A client asked for its own certificate that leaves is the client-certificate judge's case.
+  if (clientFinished(r) || r.certificateRequested || r.alerts.some((a) => a.from === 'client') || r.end?.by !== 'client') return found;
+  const last = r.certificates[r.certificates.length - 1];
+  return [
+    ...found,
+    finding('CERT_UNTRUSTED', [
+      `chain of ${r.certificates.length} certificate(s) in frame ${r.certificatesFrame}, ending at "${r.chain.endsInRoot ? last.subject : last.issuer}", which is not one of the public roots (Node's bundled list, Mozilla's)`,
+      `the client read it and left without its Finished and without an alert: ${endLine(r)}`,
+      'a client that has not been given that private root cannot verify the chain; one that has it would have gone on',
+    ]),
+  ];
 }
 
 /** A probe: the chain from its own full handshake, judged now, against Node's store and --ca. */

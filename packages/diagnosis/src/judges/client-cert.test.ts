@@ -91,7 +91,7 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
     ['an alert-sized record, then the server ends it: refused', tls13([19]), ['CLIENT_CERT_REQUIRED']],
     ['the largest record an alert can be', tls13([30]), ['CLIENT_CERT_REQUIRED']],
     ['a session ticket instead: taken (nginx refuses later, over HTTP)', tls13([250]), ['CLIENT_CERT_REQUESTED']],
-    ['the client ended it', tls13([19], 'client'), ['CLIENT_CERT_REQUESTED']],
+    ['the client ended it (its close_notify after its Finished): the record still is the refusal', tls13([19], 'client'), ['CLIENT_CERT_REQUIRED']],
     ['still open: the handshake is done, the refusal not yet seen', tls13([19], null), ['CLIENT_CERT_REQUESTED']],
     ['nothing after the flight', tls13([]), ['CLIENT_CERT_REQUESTED']],
     ['the client gave a certificate', tls13([19], 'server', { clientCertificates: 1 }), []],
@@ -101,11 +101,23 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
     expect(codes(judgeCaptureClientCert(r))).toEqual(want);
   });
 
+  it('a browser with no certificate to offer leaves at the request: required', () => {
+    const left = (over: Parameters<typeof connection>[0]) =>
+      connection({ clientHello: clientHello(4, 0.002), serverHello: serverHello(6, 0.003, Version.TLS13, 0x1301), version: Version.TLS13, certificateRequested: true, messages: [message('server', H.CertificateRequest, 6, 0.003)], encryptedRecords: [0, 4], encryptedRecordSizes: [[], [40, 800, 100, 69]], ...over });
+    const fin = (by: 'client' | 'server') => ({ end: { frame: 9, time: T0 + 0.05, how: 'fin' as const, by, after: 'Finished' } });
+    const [f] = judgeCaptureClientCert(left(fin('client')));
+    expect(f.code).toBe('CLIENT_CERT_REQUIRED');
+    expect(f.evidence.slice(1)).toEqual(['the client left without answering it: no Certificate and no Finished', 'FIN from the client in frame 9 (+50.0 ms), after Finished: browsers stop here when they have no certificate to offer (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED)']);
+    expect(judgeCaptureClientCert(left(fin('server')))).toEqual([]);
+    expect(judgeCaptureClientCert(left({}))).toEqual([]);
+    expect(judgeCaptureClientCert(left({ ...fin('client'), messages: [message('server', H.CertificateRequest, 6, 0.003), message('client', H.Certificate, 8, 0.004)] }))).toEqual([]);
+  });
+
   it('says what it read and what it inferred', () => {
     expect(judgeCaptureClientCert(tls13([19]))[0].evidence).toEqual([
       'CertificateRequest from the server in frame 6 (+3.00 ms)',
       'the client answered with an empty Certificate in frame 8: it has none to give',
-      "after the client's answer the server sent one encrypted record of 19 bytes, the size of an alert (a TLS 1.3 server refuses with certificate_required, 116, under its application keys, which tlsdoctor does not use), then ended the connection: FIN from the server in frame 10 (+6.00 ms), after encrypted records",
+      "after the client's answer the server's first record under its application keys, which tlsdoctor does not use, has 19 bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; FIN from the server in frame 10 (+6.00 ms), after encrypted records",
     ]);
   });
 });

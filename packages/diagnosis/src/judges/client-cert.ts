@@ -3,7 +3,7 @@ import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, alertName, HandshakeType, signatureSchemeName, Version, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
 import { compact, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
-import { ALERT_RECORD_MAX, handshakeComplete } from './handshake-state.js';
+import { ALERT_RECORD_MAX, clientFinished, handshakeComplete } from './handshake-state.js';
 import { alertLine, endLine } from './hello-line.js';
 
 export const CLIENT_CERT_CODES = {
@@ -63,6 +63,11 @@ export function judgeCaptureClientCert(r: ConnectionRecord): Finding[] {
   if (refusal) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), alertLine(r, refusal)])];
   const hidden = refusalUnderApplicationKeys(r);
   if (hidden && !r.clientCertificates) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), hidden])];
+  // A browser with no certificate to offer stops at the request (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED).
+  const answer = r.messages.find((m) => m.from === 'client' && m.type === HandshakeType.Certificate);
+  if (!answer && !clientFinished(r) && r.end?.by === 'client') {
+    return [finding('CLIENT_CERT_REQUIRED', [asked, 'the client left without answering it: no Certificate and no Finished', `${endLine(r)}: browsers stop here when they have no certificate to offer (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED)`])];
+  }
   if (handshakeComplete(r) && !r.clientCertificates) return [finding('CLIENT_CERT_REQUESTED', [asked, sentLine(r), 'the handshake completed without a client certificate'])];
   return [];
 }
@@ -73,10 +78,10 @@ export function judgeCaptureClientCert(r: ConnectionRecord): Finding[] {
  * its own flight being alert-sized, and then the server ending the connection, is the refusal.
  */
 function refusalUnderApplicationKeys(r: ConnectionRecord): string | undefined {
-  if (r.version !== Version.TLS13 || !r.decryption || !r.end || r.end.by !== 'server') return undefined;
+  if (r.version !== Version.TLS13 || !r.decryption || !r.end) return undefined;
   const size = r.encryptedRecordSizes[1][r.decryption.opened[1]];
   if (size === undefined || size > ALERT_RECORD_MAX) return undefined;
-  return `after the client's answer the server sent one encrypted record of ${size} bytes, the size of an alert (a TLS 1.3 server refuses with certificate_required, 116, under its application keys, which tlsdoctor does not use), then ended the connection: ${endLine(r)}`;
+  return `after the client's answer the server's first record under its application keys, which tlsdoctor does not use, has ${size} bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; ${endLine(r)}`;
 }
 
 /** Where the probe saw the server ask for a client certificate: a TLS 1.2 flight in clear, or its own TLS 1.3 flight decrypted. */
