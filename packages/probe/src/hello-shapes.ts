@@ -126,7 +126,9 @@ export async function probeHelloShapes(base: HelloProbeOptions, smallMs: number)
   const early = await Promise.race([both, wait.done.then(() => undefined)]);
   wait.cancel();
   if (early && early.every((s) => answeredShape(s.outcome))) return { postQuantum: early[0], split: early[1] };
-  const sweep = Promise.all(SWEEP_SIZES.map((size) => sendShaped(base, 'padded', paddedHello(base, size))));
+  // The sweep ends when the browser-sized hello's own wait does: the probe waits one timeout, not more.
+  const sweepBase = { ...base, timeoutMs: Math.max(500, base.timeoutMs - suspectAfter) };
+  const sweep = Promise.all(SWEEP_SIZES.map((size) => sendShaped(sweepBase, 'padded', paddedHello(base, size))));
   const [[postQuantum, splitHello], sizes] = await Promise.all([both, sweep]);
   // Both answered after all (a slow server): the sweep shows nothing and is left out.
   if (answeredShape(postQuantum.outcome) && answeredShape(splitHello.outcome)) return { postQuantum, split: splitHello };
