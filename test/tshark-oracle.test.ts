@@ -93,6 +93,23 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     if (a.connections.length > 0) expect(compared).toBeGreaterThan(0);
   });
 
+  it('the DNS names of each chain the server sent (TLS 1.3: read with the secrets, compressed or not)', async () => {
+    const a = await get();
+    const rows = tsharkFields(file, ['tcp.stream', 'tls.handshake.type', 'x509ce.dNSName'], '(tls.handshake.type == 11 || tls.handshake.type == 25) && x509ce.dNSName');
+    let compared = 0;
+    for (const row of rows) {
+      // tshark's stream numbers follow connections as ours do.
+      const c = a.connections.find((x) => x.id === Number(row['tcp.stream'].split(',')[0]));
+      if (!c || c.tunnel || c.incomplete || c.server.port === Number.NaN) continue;
+      // A chain the client sent (mutual TLS) is not the server's.
+      if (c.certificates.length === 0 && c.clientCertificates) continue;
+      const ours = c.certificates.flatMap((x) => x.sans).filter((n) => !/^\d+\.\d+\.\d+\.\d+$|:/.test(n));
+      expect(ours, `certificates of connection ${c.id}`).toEqual(row['x509ce.dNSName'].split(','));
+      compared++;
+    }
+    if (name.includes('secrets') || keys) expect(compared, 'a chain read with the secrets').toBeGreaterThan(0);
+  });
+
   it('first ClientHello of each connection: SNI, versions, ciphers, extensions, JA3', async () => {
     const a = await get();
     const rows = tsharkFields(

@@ -1,9 +1,12 @@
+import { brotliDecompressSync, inflateSync } from 'node:zlib';
 import { nodeHandshakeCrypto } from './node-crypto.js';
 import { appended, NONE, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
 import {
   ContentType,
   describeNonTls,
+  parseCompressedCertificate,
   parseEncryptedExtensions,
+  type CompressedCertificate,
   tls12Keys,
   Tls12RecordOpener,
   TLS12_AEAD_SUITES,
@@ -144,7 +147,8 @@ export class TlsConnectionSink implements StreamSink {
     return !(r.encrypted && r.encryptedRecords >= 2);
   }
 
-  private onEvent(dir: Dir, ev: StreamEvent, pkt: PacketFacts | undefined): void {
+  /** `inner`: a message inside another (a decompressed Certificate), not listed again. */
+  private onEvent(dir: Dir, ev: StreamEvent, pkt: PacketFacts | undefined, inner = false): void {
     const r = this.rec;
     const from = sideOf(dir);
     const frame = pkt?.frame ?? 0;
@@ -152,8 +156,8 @@ export class TlsConnectionSink implements StreamSink {
     switch (ev.kind) {
       case 'handshake': {
         const name = handshakeTypeName(ev.msgType);
-        if (r.messages.length < MAX_MESSAGES) r.messages.push({ from, type: ev.msgType, name, frame, time });
-        this.note(name, time);
+        if (!inner && r.messages.length < MAX_MESSAGES) r.messages.push({ from, type: ev.msgType, name, frame, time });
+        if (!inner) this.note(name, time);
         if (ev.clientHello) {
           r.clientHelloCount++;
           if (!r.clientHello) {
@@ -172,6 +176,14 @@ export class TlsConnectionSink implements StreamSink {
             r.version = sh.version;
             r.cipher = sh.cipherSuite;
             r.alpn = sh.alpn?.[0];
+          }
+        } else if (ev.msgType === COMPRESSED_CERTIFICATE && dir === 1 && r.certificates.length === 0) {
+          // Browsers ask for it and servers such as Cloudflare's send it: read only after decryption.
+          try {
+            const body = inflateCertificate(parseCompressedCertificate(ev.body, ev.offset + 4));
+            this.onEvent(dir, { ...ev, msgType: HandshakeType.Certificate, body }, pkt, true);
+          } catch (e) {
+            r.parseErrors = appended(r.parseErrors, { from, message: `CompressedCertificate: ${(e as Error).message}`, offset: ev.offset });
           }
         } else if (ev.msgType === HandshakeType.Certificate && dir === 1 && r.certificates.length === 0) {
           try {
@@ -393,4 +405,20 @@ function withTime<T extends object>(hello: T, frame: number, time: number): T & 
   h.frame = frame;
   h.time = time;
   return h;
+}
+
+const COMPRESSED_CERTIFICATE = 25;
+/** The largest Certificate message inflated: as large as any handshake message the reader takes. */
+const MAX_INFLATED = 256 * 1024;
+
+/** A CompressedCertificate's Certificate message (zlib or brotli, RFC 8879), bounded in size. */
+function inflateCertificate(c: CompressedCertificate): Uint8Array {
+  if (c.uncompressedLength > MAX_INFLATED) throw new RangeError(`it says it inflates to ${c.uncompressedLength} bytes, more than ${MAX_INFLATED}`);
+  const opts = { maxOutputLength: Math.max(1, c.uncompressedLength) };
+  let out: Buffer;
+  if (c.algorithm === 1) out = inflateSync(c.compressed, opts);
+  else if (c.algorithm === 2) out = brotliDecompressSync(c.compressed, opts);
+  else throw new RangeError(`compression algorithm ${c.algorithm} is not read (zlib and brotli are)`);
+  if (out.length !== c.uncompressedLength) throw new RangeError(`it inflates to ${out.length} bytes, not the ${c.uncompressedLength} it says`);
+  return new Uint8Array(out);
 }

@@ -10,11 +10,13 @@ export {
   parseCertificateRequest,
   parseTls13CertificateRequest,
   parseEncryptedExtensions,
+  parseCompressedCertificate,
   parseNewSessionTicket,
   parseServerKeyExchange,
   type Alert,
   type CertificateMessage,
   type CertificateRequest,
+  type CompressedCertificate,
   type NewSessionTicket,
   type ServerKeyExchange,
 } from './messages.js';

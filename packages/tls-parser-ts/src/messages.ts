@@ -204,3 +204,21 @@ export function parseEncryptedExtensions(body: Uint8Array, origin = 0): Encrypte
   r.expectEnd('EncryptedExtensions');
   return { extensionTypes, alpn };
 }
+
+export interface CompressedCertificate {
+  /** 1 zlib, 2 brotli, 3 zstd (RFC 8879). */
+  algorithm: number;
+  uncompressedLength: number;
+  compressed: Uint8Array;
+}
+
+/** Parses a CompressedCertificate (RFC 8879): the Certificate message, compressed; the caller inflates it. */
+export function parseCompressedCertificate(body: Uint8Array, origin = 0): CompressedCertificate {
+  const r = new ByteReader(body, 0, body.length, origin);
+  const algorithm = r.u16('algorithm');
+  const uncompressedLength = r.u24('uncompressed_length');
+  const c = r.vec24('compressed_certificate_message');
+  const compressed = c.bytes(c.remaining, 'compressed_certificate_message');
+  r.expectEnd('CompressedCertificate');
+  return { algorithm, uncompressedLength, compressed };
+}
