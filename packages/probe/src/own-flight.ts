@@ -2,11 +2,12 @@ import net from 'node:net';
 import { nodeHandshakeCrypto } from '@tlsdoctor/analysis';
 import { Duplex } from 'node:stream';
 import {
-  decryptServerFlight,
   handshakeTypeName,
   parseTls13CertificateRequest,
+  Tls13RecordOpener,
   TLS13_DECRYPTABLE_SUITES,
   TlsParseError,
+  TlsStreamReader,
   type CertificateRequest,
 } from '@tlsdoctor/tls-parser-ts';
 
@@ -68,25 +69,32 @@ export class TappedConnection {
     const params = suite === undefined ? undefined : TLS13_DECRYPTABLE_SUITES[suite];
     const secret = this.secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET');
     if (!params || !secret) return undefined;
-    let flight;
+    // The same reader, with the same opener, as a capture read with a key log.
+    let opener: Tls13RecordOpener;
     try {
-      flight = decryptServerFlight(nodeHandshakeCrypto, params, new Uint8Array(secret), new Uint8Array(Buffer.concat(this.chunks)));
+      opener = new Tls13RecordOpener(nodeHandshakeCrypto, params, new Uint8Array(secret));
     } catch (e) {
-      if (e instanceof TlsParseError || e instanceof RangeError) return { messages: [], opened: false, error: e.message };
+      if (e instanceof RangeError) return { messages: [], opened: false, error: e.message };
       throw e;
     }
-    let certificateRequest: CertificateRequest | undefined;
+    const reader = new TlsStreamReader('server', { opener: () => opener });
+    const messages: { type: number; body: Uint8Array }[] = [];
     let error: string | undefined;
-    const req = flight.messages.find((m) => m.type === CERTIFICATE_REQUEST);
+    for (const ev of reader.push(new Uint8Array(Buffer.concat(this.chunks)))) {
+      if (ev.kind === 'handshake' && ev.decrypted) messages.push({ type: ev.msgType, body: ev.body });
+      else if (ev.kind === 'error') error ??= ev.error.message;
+    }
+    let certificateRequest: CertificateRequest | undefined;
+    const req = messages.find((m) => m.type === CERTIFICATE_REQUEST);
     if (req) {
       try {
         certificateRequest = parseTls13CertificateRequest(req.body);
       } catch (e) {
         if (!(e instanceof TlsParseError)) throw e;
-        error = e.message;
+        error ??= e.message;
       }
     }
-    return { messages: flight.messages.map((m) => handshakeTypeName(m.type)), opened: flight.opened > 0, certificateRequest, ...(error ? { error } : {}) };
+    return { messages: messages.map((m) => handshakeTypeName(m.type)), opened: reader.decryptedRecords > 0, certificateRequest, ...(error ? { error } : {}) };
   }
 }
 

@@ -27,6 +27,6 @@ export { ja3, ja3s, ja4, type Ja3, type Ja4 } from './fingerprint.js';
 export { md5Hex, sha256Hex } from './digest.js';
 export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, X25519MLKEM768, hybridShareShapedKey, type ClientHelloOptions, type KeyShareOption } from './builder.js';
 export { distinguishedName } from './dn.js';
-export { decryptServerFlight, hkdfExpandLabel, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type DecryptedFlight, type HandshakeCrypto, type HashName, type SuiteParams } from './tls13-decrypt.js';
+export { hkdfExpandLabel, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type HandshakeCrypto, type HashName, type SuiteParams } from './tls13-decrypt.js';
 export { KeyLog, MAX_SESSIONS, type KeyLogProblem } from './keylog.js';
 export { tls12Keys, tls12Prf, Tls12RecordOpener, TLS12_AEAD_SUITES, type Tls12SuiteParams } from './tls12-decrypt.js';

@@ -96,6 +96,12 @@ export interface CertificateRequest {
   caNames: string[];
 }
 
+/** A TLS 1.3 message's extensions<0..2^16-1>: each type with a reader over its data. */
+function eachExtension(r: ByteReader, onExtension: (type: number, data: ByteReader) => void): void {
+  const exts = r.vec16('extensions');
+  while (exts.remaining > 0) onExtension(exts.u16('extension type'), exts.vec16('extension data'));
+}
+
 /** The acceptable CA names of a CertificateRequest (a vector of DER names). */
 function caNameList(cas: ByteReader): string[] {
   const names: string[] = [];
@@ -132,15 +138,12 @@ export function parseCertificateRequest(body: Uint8Array, version: number, origi
 export function parseTls13CertificateRequest(body: Uint8Array, origin = 0): CertificateRequest {
   const r = new ByteReader(body, 0, body.length, origin);
   r.vec8('certificate_request_context');
-  const exts = r.vec16('extensions');
   let signatureAlgorithms: number[] | undefined;
   let caNames: string[] = [];
-  while (exts.remaining > 0) {
-    const type = exts.u16('extension type');
-    const data = exts.vec16('extension data');
+  eachExtension(r, (type, data) => {
     if (type === 13) signatureAlgorithms = readU16Vector(data, 'signature_algorithms');
     else if (type === 47) caNames = caNameList(data.vec16('certificate_authorities'));
-  }
+  });
   r.expectEnd('CertificateRequest');
   return { certificateTypes: [], signatureAlgorithms, certificateAuthorities: caNames.length, caNames };
 }
@@ -189,18 +192,12 @@ export interface EncryptedExtensions {
 /** Parses a TLS 1.3 EncryptedExtensions (RFC 8446 section 4.3.1): where the server's ALPN choice is. */
 export function parseEncryptedExtensions(body: Uint8Array, origin = 0): EncryptedExtensions {
   const r = new ByteReader(body, 0, body.length, origin);
-  const exts = r.vec16('extensions');
   const extensionTypes: number[] = [];
   let alpn: string | undefined;
-  while (exts.remaining > 0) {
-    const type = exts.u16('extension type');
-    const data = exts.vec16('extension data');
+  eachExtension(r, (type, data) => {
     extensionTypes.push(type);
-    if (type === 16) {
-      const list = data.vec16('protocol_name_list');
-      alpn = list.string(1, 'protocol_name');
-    }
-  }
+    if (type === 16) alpn = data.vec16('protocol_name_list').string(1, 'protocol_name');
+  });
   r.expectEnd('EncryptedExtensions');
   return { extensionTypes, alpn };
 }

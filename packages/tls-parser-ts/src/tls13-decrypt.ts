@@ -1,5 +1,3 @@
-import { ByteReader } from './reader.js';
-import { ContentType } from './names.js';
 
 /**
  * TLS 1.3 handshake decryption (RFC 8446 sections 5.2, 5.3 and 7): from a traffic secret, as a
@@ -97,59 +95,4 @@ export class Tls13RecordOpener {
     if (end < 0) return undefined;
     return { contentType: plain[end], content: plain.subarray(0, end) };
   }
-}
-
-export interface DecryptedFlight {
-  /** Handshake messages in order: type and body (header removed). */
-  messages: { type: number; body: Uint8Array }[];
-  /** An alert the protected records carried: level and description. */
-  alert?: { level: number; description: number };
-  /** Protected records seen, and how many opened. */
-  records: number;
-  opened: number;
-}
-
-/**
- * The server's TLS 1.3 flight, read from the bytes it sent: plaintext records (the ServerHello,
- * a compatibility ChangeCipherSpec) are passed over; protected ones are opened with the server
- * handshake traffic secret until one does not open (the application data that follows, under
- * another secret) or the bytes end. Records are read through the bounds-checked reader.
- */
-export function decryptServerFlight(c: HandshakeCrypto, suite: SuiteParams, secret: Uint8Array, bytes: Uint8Array): DecryptedFlight {
-  const opener = new Tls13RecordOpener(c, suite, secret);
-  const r = new ByteReader(bytes);
-  const out: DecryptedFlight = { messages: [], records: 0, opened: 0 };
-  let pending = new Uint8Array(0);
-  while (r.remaining >= 5) {
-    const start = r.pos;
-    const type = r.u8('record type');
-    r.u16('record version');
-    const length = r.u16('record length');
-    if (r.remaining < length) break;
-    const body = r.bytes(length, 'record');
-    if (type !== ContentType.ApplicationData) continue;
-    out.records++;
-    const inner = opener.open(bytes.subarray(start, start + 5), body);
-    if (!inner) break;
-    out.opened++;
-    if (inner.contentType === ContentType.Alert && inner.content.length >= 2) {
-      out.alert = { level: inner.content[0], description: inner.content[1] };
-      break;
-    }
-    if (inner.contentType !== ContentType.Handshake) break;
-    const joined = new Uint8Array(pending.length + inner.content.length);
-    joined.set(pending, 0);
-    joined.set(inner.content, pending.length);
-    let p = 0;
-    while (joined.length - p >= 4) {
-      const len = (joined[p + 1] << 16) | (joined[p + 2] << 8) | joined[p + 3];
-      if (joined.length - p - 4 < len) break;
-      out.messages.push({ type: joined[p], body: joined.subarray(p + 4, p + 4 + len) });
-      p += 4 + len;
-    }
-    pending = joined.slice(p);
-    // Finished (20) ends the server's flight: what follows is under the application secret.
-    if (out.messages.some((m) => m.type === 20)) break;
-  }
-  return out;
 }
