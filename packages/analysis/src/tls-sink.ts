@@ -45,7 +45,8 @@ export class TlsConnectionSink implements StreamSink {
   private readonly readers: [TlsStreamReader | undefined, TlsStreamReader | undefined] = [undefined, undefined];
 
   private reader(dir: Dir): TlsStreamReader {
-    return (this.readers[dir] ??= new TlsStreamReader(dir === 0 ? 'client' : 'server', this.keyLog ? { ...TRANSIENT, opener: (sh) => this.openerFor(dir, sh) } : TRANSIENT));
+    // Without secrets (most captures) a reader is made as it always was: no opener to ask.
+    return (this.readers[dir] ??= new TlsStreamReader(dir === 0 ? 'client' : 'server', this.decrypting ? { ...TRANSIENT, opener: (sh) => this.openerFor(dir, sh) } : TRANSIENT));
   }
 
   /** Whether secrets are at hand at all (a capture's secrets blocks may add them as it is read). */
