@@ -105,7 +105,9 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
     () => hello ?? { kind: 'silent', ms: ms(), bytes, records: reader.records, messages },
     () => {
       socket.removeAllListeners('data');
-      socket.destroy();
+      // A reset, not a close: a close would leave the kernel resending what a black hole never
+      // acknowledged (a browser-sized hello) long after the probe is done.
+      if (!socket.destroyed) socket.resetAndDestroy();
     },
     (finish) => {
       socket.on('data', (chunk: Buffer) => {
