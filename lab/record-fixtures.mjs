@@ -197,6 +197,10 @@ export const RECORDINGS = [
   { name: 'node-wrong-name-tls13', scenario: 'wrongname13.lab.test', client: `node ${NODE} (--tls-keylog)`, expect: 'CERT_HOSTNAME_MISMATCH', keylog: 'node', withoutKeylog: 'CLIENT_ABORTED', host: 'wrongname13.lab.test' },
   { name: 'curl-client-cert-required-tls13', scenario: 'mtls13.lab.test', client: CURL, expect: 'CLIENT_CERT_REQUIRED', keylog: 'curl', withoutKeylog: 'HANDSHAKE_OK',
     note: 'Node\'s TLS 1.3 server requires a client certificate: its CertificateRequest and curl\'s empty Certificate are encrypted; the key log opens them', host: 'mtls13.lab.test' },
+  { name: 'openssl-tls13-hello-retry-keylog', scenario: 'openssl s_server', client: `${OPENSSL} (-keylogfile)`, expect: 'HANDSHAKE_OK', keylog: 'openssl',
+    note: 'a HelloRetryRequest, then the second ClientHello and the server\'s encrypted flight, opened with the client\'s key log; the session tickets after it (application keys) stay closed',
+    run: (keys) => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key, '-cert_chain', leaf('good').chain, '-groups', 'X25519'],
+      async () => client('openssl', ['s_client', '-tls1_3', '-groups', 'P-256:X25519', '-keylogfile', keys, '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test', '-CAfile', labPaths().root], 'Q\n')) },
   // The same healthy handshake through each capture format and link type.
   { name: 'handshake-ok-pcapng', scenario: 'good.lab.test', tool: 'dumpcap', ext: 'pcapng', client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
   { name: 'handshake-ok-nano', scenario: 'good.lab.test', extra: ['--time-stamp-precision=nano'], client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
@@ -245,7 +249,7 @@ export async function recordOne(r, outDir) {
   const keys = r.keylog ? `${file.replace(/\.pcap(ng)?$/, '')}.keys` : undefined;
   if (keys) rmSync(keys, { force: true });
   try {
-    if (r.keylog) await KEYLOG_CLIENTS[r.keylog](r.host, keys, r.untrusted);
+    if (r.keylog) await (r.run ? r.run(keys) : KEYLOG_CLIENTS[r.keylog](r.host, keys, r.untrusted));
     else await r.run();
   } finally {
     await stop();
