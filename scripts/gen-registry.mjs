@@ -23,6 +23,13 @@ const tables = {
   handshakeTypes: 'handshake-types',
   contentTypes: 'content-types',
   protocolVersions: 'protocol-versions',
+  // QUIC (RFC 9000 section 22, RFC 9369, RFC 9114 section 8.1): written from the IANA QUIC and
+  // HTTP/3 registries, with the codes browsers send that IANA lists as provisional.
+  quicVersions: 'quic-versions',
+  quicTransportParameters: 'quic-transport-parameters',
+  quicTransportErrors: 'quic-transport-errors',
+  quicFrameTypes: 'quic-frame-types',
+  http3Errors: 'http3-errors',
 };
 
 // Registries whose values code compares against get named constants too (AlertDescription.

@@ -23,6 +23,7 @@ const files = [
 ];
 
 const key = (ip: string, port: string | number) => `${ip}|${port}`;
+const tcpConnections = (a: CaptureAnalysis) => a.connections.filter((c) => !c.quic);
 
 /** A fixture's key log, cut to the handshake secrets tlsdoctor uses: tshark then opens what we open. */
 function handshakeKeys(file: string): { keyLog: KeyLog; tsharkOptions: string[] } | undefined {
@@ -64,7 +65,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     expect(a.stats.connections).toBe(streams.size);
     // Every TLS connection we report matches a tshark stream with the same bytes each way.
     const byEndpoints = new Map([...streams.values()].map((s) => [[...s.bytes.keys()].sort().join('>'), s]));
-    for (const c of a.connections) {
+    for (const c of tcpConnections(a)) {
       const cl = key(c.client.ip, c.client.port);
       const sv = key(c.server.ip, c.server.port);
       const s = byEndpoints.get([cl, sv].sort().join('>'));
@@ -79,7 +80,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     const rows = tsharkFields(file, ['frame.number', 'tcp.options.mss_val', 'tcp.options.sack_le', 'tcp.options.sack_re'], 'tcp && !icmp && !icmpv6', ['-o', 'tcp.relative_sequence_numbers:FALSE']);
     const byFrame = new Map(rows.map((r) => [Number(r['frame.number']), r]));
     let compared = 0;
-    for (const c of a.connections) {
+    for (const c of tcpConnections(a)) {
       for (const p of [...c.tcp.packets, c.tcp.syn, c.tcp.synAck]) {
         const t = p && byFrame.get(p.frame);
         if (!p || !t) continue;
@@ -90,7 +91,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
         expect(p.sack ?? [], `frame ${p.frame}`).toEqual(le.flatMap((l, i) => [l, re[i]]));
       }
     }
-    if (a.connections.length > 0) expect(compared).toBeGreaterThan(0);
+    if (tcpConnections(a).length > 0) expect(compared).toBeGreaterThan(0);
   });
 
   it('the DNS names of each chain the server sent (TLS 1.3: read with the secrets, compressed or not)', async () => {
@@ -99,7 +100,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     let compared = 0;
     for (const row of rows) {
       // tshark's stream numbers follow connections as ours do.
-      const c = a.connections.find((x) => x.id === Number(row['tcp.stream'].split(',')[0]));
+      const c = tcpConnections(a).find((x) => x.id === Number(row['tcp.stream'].split(',')[0]));
       if (!c || c.tunnel || c.incomplete || c.server.port === Number.NaN) continue;
       // A chain the client sent (mutual TLS) is not the server's.
       if (c.certificates.length === 0 && c.clientCertificates) continue;
@@ -123,7 +124,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       if (!firstByClient.has(k)) firstByClient.set(k, r);
     }
     let compared = 0;
-    for (const c of a.connections) {
+    for (const c of tcpConnections(a)) {
       const r = firstByClient.get(key(c.client.ip, c.client.port));
       if (!r || !c.clientHello || c.clientHello.sslv2Format) continue;
       // A frame may hold several hellos (rare); the first of each field belongs to the first hello.
@@ -136,7 +137,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       expect(c.ja3?.string).toBe(r['tls.handshake.ja3_full']);
       expect(c.ja3?.hash).toBe(r['tls.handshake.ja3']);
     }
-    expect(compared).toBe([...firstByClient.keys()].filter((k) => a.connections.some((c) => key(c.client.ip, c.client.port) === k && c.clientHello && !c.clientHello.sslv2Format)).length);
+    expect(compared).toBe([...firstByClient.keys()].filter((k) => tcpConnections(a).some((c) => key(c.client.ip, c.client.port) === k && c.clientHello && !c.clientHello.sslv2Format)).length);
   });
 
   it('cleartext handshake messages and alerts, in order, per connection', async () => {
@@ -150,7 +151,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       if (r['tls.alert_message.desc']) s.alerts.push(...r['tls.alert_message.desc'].split(','));
       seen.set(src + '>' + r['tcp.dstport'].split(',')[0], s);
     }
-    for (const c of a.connections) {
+    for (const c of tcpConnections(a)) {
       if (c.tunnel || c.incomplete) continue;
       const fromClient = seen.get(key(c.client.ip, c.client.port) + '>' + c.server.port) ?? { hs: [], alerts: [] };
       const fromServer = seen.get(key(c.server.ip, c.server.port) + '>' + c.client.port) ?? { hs: [], alerts: [] };
@@ -168,6 +169,54 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       expect(ours('server'), `server messages of ${c.client.port}`).toEqual(upTo(fromServer.hs, 'server'));
       expect(c.alerts.filter((x) => x.from === 'client').map((x) => String(x.description))).toEqual(fromClient.alerts.slice(0, 16));
       expect(c.alerts.filter((x) => x.from === 'server').map((x) => String(x.description))).toEqual(fromServer.alerts.slice(0, 16));
+    }
+  });
+
+  it('QUIC connections: count, QUIC version, SNI, ALPN, TLS version, cipher and the handshake messages of each side', async () => {
+    const a = await get();
+    const rows = tsharkFields(
+      file,
+      ['quic.connection.number', 'ip.src', 'ipv6.src', 'udp.srcport', 'quic.version', 'tls.handshake.type', 'tls.handshake.extensions_server_name', 'tls.handshake.extensions_alpn_str', 'tls.handshake.ciphersuite', 'tls.handshake.extensions.supported_version'],
+      'quic',
+    );
+    const conns = new Map<string, { client?: string; version?: string; sni?: string; alpn?: string; cipher?: string; tls?: string; hs: Map<string, string[]> }>();
+    for (const r of rows) {
+      const n = r['quic.connection.number'].split(',')[0];
+      const c = conns.get(n) ?? { hs: new Map() };
+      const src = key(r['ip.src'].split(',')[0] || r['ipv6.src'].split(',')[0], r['udp.srcport']);
+      const types = r['tls.handshake.type'] ? r['tls.handshake.type'].split(',') : [];
+      c.version ??= r['quic.version'].split(',')[0] || undefined;
+      if (types[0] === '1') {
+        c.client ??= src;
+        c.sni ??= r['tls.handshake.extensions_server_name'];
+      }
+      if (types[0] === '2') {
+        c.cipher ??= r['tls.handshake.ciphersuite'];
+        c.tls ??= r['tls.handshake.extensions.supported_version'];
+      }
+      if (r['tls.handshake.extensions_alpn_str'] && types.includes('8')) c.alpn = r['tls.handshake.extensions_alpn_str'];
+      else if (types[0] === '1' && c.alpn === undefined) c.alpn = r['tls.handshake.extensions_alpn_str'].split(',')[0];
+      c.hs.set(src, [...(c.hs.get(src) ?? []), ...types]);
+      conns.set(n, c);
+    }
+    const quic = a.connections.filter((c) => c.quic);
+    expect(quic.length).toBe(conns.size);
+    expect(a.quicConnections).toBe(conns.size);
+    for (const t of conns.values()) {
+      const c = quic.find((q) => key(q.client.ip, q.client.port) === t.client);
+      expect(c, `QUIC connection from ${t.client}`).toBeDefined();
+      expect(c!.quic!.version).toBe(parseInt(t.version!, 16));
+      expect(c!.sni ?? '').toBe(t.sni ?? '');
+      expect(c!.alpn ?? c!.clientHello?.alpn?.[0] ?? '').toBe(t.alpn ?? '');
+      expect(c!.cipher === undefined ? '' : `0x${c!.cipher.toString(16).padStart(4, '0')}`).toBe(t.cipher ?? '');
+      expect(c!.version === undefined ? '' : `0x${c!.version.toString(16).padStart(4, '0')}`).toBe(t.tls ?? '');
+      // tshark opens 1-RTT packets too with the secrets (a NewSessionTicket): ours is the handshake's prefix.
+      for (const side of ['client', 'server'] as const) {
+        const ep = side === 'client' ? key(c!.client.ip, c!.client.port) : key(c!.server.ip, c!.server.port);
+        const ours = c!.messages.filter((m) => m.from === side).map((m) => String(m.type));
+        expect(ours, `${side} messages`).toEqual((t.hs.get(ep) ?? []).slice(0, ours.length));
+        expect(ours.length, `${side} messages read`).toBeGreaterThanOrEqual(Math.min(1, t.hs.get(ep)?.length ?? 0));
+      }
     }
   });
 });

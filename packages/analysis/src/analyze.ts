@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type ReadResult, type TcpConnection, type TrackerStats } from '@tlsdoctor/capture';
 import { KeyLog } from '@tlsdoctor/tls-parser-ts';
+import { QuicTable } from './quic.js';
 import type { ConnectionRecord } from './record.js';
 import { TlsConnectionSink } from './tls-sink.js';
 
@@ -34,8 +35,10 @@ export interface CaptureAnalysis {
   file: string;
   read: ReadResult;
   stats: TrackerStats;
-  /** Every TCP connection that carried or tried to carry TLS, in order of first packet. */
+  /** Every TCP connection that carried or tried to carry TLS, in order of first packet, then every QUIC connection. */
   connections: ConnectionRecord[];
+  /** QUIC connections (each also among `connections`). */
+  quicConnections: number;
   /** TCP connections that were not TLS (counted only). */
   otherConnections: number;
   warnings: string[];
@@ -92,8 +95,10 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     // ended, which is what the rules need to tell "no answer" from "capture stopped".
     keep(rec, captureTime);
   };
+  const quic = new QuicTable({ keyLog, onRecord: keep });
   const tracker = new TcpTracker({
     maxLive: opts.maxLive,
+    onDatagram: (d, raw, time) => quic.datagram(d, raw, time),
     sinkFactory: () => new TlsConnectionSink(keyLog),
     onConnection: (c) => {
       // A connection that never carried a byte got no sink while it was live; its record needs one.
@@ -116,7 +121,11 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
       lastWall = Date.now();
     };
     const tick = setInterval(() => {
-      if (lastPacket > 0) tracker.advance(lastPacket + (Date.now() - lastWall) / 1000);
+      if (lastPacket > 0) {
+        const now = lastPacket + (Date.now() - lastWall) / 1000;
+        tracker.advance(now);
+        quic.advance(now);
+      }
     }, LIVE_TICK_MS);
     try {
       read = await readCaptureStream(file, opts.stream, onPacket, { onProgress: opts.onProgress, onTlsKeyLog });
@@ -127,12 +136,14 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     read = await readCaptureFile(file, (p) => tracker.packet(p), { onProgress: opts.onProgress, onTlsKeyLog });
   }
   tracker.finish();
+  quic.finish();
   for (const w of waiting) conclude(w.c, w.sink, w.captureTime);
-  records.sort((a, b) => a.id - b.id);
+  // TCP connections first, then QUIC ones: each numbered from 0.
+  records.sort((a, b) => (a.quic ? 1 : 0) - (b.quic ? 1 : 0) || a.id - b.id);
   const warnings = captureWarnings(read, tracker.stats, offload);
   for (const p of keyLog.problems) if (p.source.startsWith('decryption secrets block')) warnings.push(`${p.source}, line ${p.line}: ${p.message}; the line was skipped`);
   const decryption = keyLog.sessionCount > 0 || keyLog.badLines > 0 ? { sessions: keyLog.sessionCount, ...counts } : undefined;
-  return { file, read, stats: tracker.stats, connections: records, otherConnections: other, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
+  return { file, read, stats: tracker.stats, connections: records, quicConnections: quic.count, otherConnections: other, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
 }
 
 /** What the reader and the tracker have to say about the capture as a whole. */

@@ -4,3 +4,4 @@ export { TlsConnectionSink } from './tls-sink.js';
 export { checkChain, describeCertificate, hostMatches, type CertificateInfo, type ChainCheck } from './certificate.js';
 export { tuneHeapForCaptureAnalysis } from './heap-tuning.js';
 export { nodeHandshakeCrypto } from './node-crypto.js';
+export { QuicTable, type QuicTableOptions } from './quic.js';

@@ -1,8 +1,14 @@
-import { createDecipheriv, createHmac } from 'node:crypto';
-import type { HandshakeCrypto } from '@tlsdoctor/tls-parser-ts';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import type { QuicCrypto } from '@tlsdoctor/tls-parser-ts';
 
 /** Node's crypto behind the codec's decryption interface (the codec holds no cipher). */
-export const nodeHandshakeCrypto: HandshakeCrypto = {
+export const nodeHandshakeCrypto: QuicCrypto = {
+  headerMask: (cipher, key, sample) => {
+    if (cipher === 'chacha20') return new Uint8Array(createCipheriv('chacha20', key, sample).update(new Uint8Array(5)));
+    const c = createCipheriv(key.length === 32 ? 'aes-256-ecb' : 'aes-128-ecb', key, null);
+    c.setAutoPadding(false);
+    return new Uint8Array(c.update(sample));
+  },
   hmac: (hash, key, data) => new Uint8Array(createHmac(hash, key).update(data).digest()),
   open: (aead, key, nonce, aad, sealed) => {
     if (sealed.length < 16) return undefined;

@@ -32,6 +32,50 @@ export interface EndFacts extends TimedFact {
 }
 
 /**
+ * What an observer reads of a QUIC connection's handshake (RFC 9000, RFC 9001): the packets of
+ * each kind per side (client, server), and what the Initial packets, which anyone can open,
+ * say. Handshake packets are opened only with a key log.
+ */
+export interface QuicFacts {
+  /** The version of the client's Initial (after Version Negotiation, the one it moved to). */
+  version: number;
+  versionName: string;
+  /** The client's first Destination Connection ID, hex: the Initial keys come from it. */
+  originalDcid: string;
+  /** The server's Source Connection ID, from its first Initial. */
+  serverScid?: string;
+  datagrams: [number, number];
+  /** UDP payload bytes. */
+  bytes: [number, number];
+  initials: [number, number];
+  handshakePackets: [number, number];
+  shortPackets: [number, number];
+  zeroRttPackets: number;
+  /** Initial packets that did not open with the Initial keys. */
+  unopened: [number, number];
+  /** The client's first Initial datagrams (a few): more than one before any answer is a retransmission. */
+  clientInitials: TimedFact[];
+  firstServerDatagram?: TimedFact;
+  retries: (TimedFact & { tokenLength: number })[];
+  versionNegotiation?: TimedFact & { offered: number; versions: number[] };
+  /** The first CONNECTION_CLOSE read (in an Initial, or in a Handshake packet opened with a key log). */
+  close?: TimedFact & {
+    from: Direction;
+    packet: 'initial' | 'handshake';
+    /** An application's close (0x1d) rather than a transport error (0x1c). */
+    application: boolean;
+    code: number;
+    codeName: string;
+    triggeringFrame?: number;
+    reason: string;
+  };
+  /** The client's transport parameters, named. */
+  transportParameters?: string[];
+  /** With a key log: Handshake packets opened per side. */
+  handshakeOpened?: [number, number];
+}
+
+/**
  * Everything the rules know about one TCP connection that carried, or tried to carry, TLS.
  * Built from a capture by the analyser and, for live probes, from a socket's bytes.
  */
@@ -99,6 +143,11 @@ export interface ConnectionRecord {
    * records of each side (client, server) they opened: the handshake's, never application data.
    */
   decryption?: { secrets: boolean; opened: [number, number] };
+  /**
+   * Set for a QUIC connection (its `tcp` part then holds only its datagrams, as packets, and its
+   * byte counts); `id` numbers QUIC connections apart from TCP ones.
+   */
+  quic?: QuicFacts;
   /** Bytes missing from the capture inside the handshake: the record speaks only of what it saw. */
   incomplete: boolean;
   /** Parts of the handshake this capture cannot show (why the record is partial). */
@@ -135,6 +184,7 @@ export class Connection implements ConnectionRecord {
     this.clientHello = undefined;
     this.clientHelloCut = undefined;
     this.decryption = undefined;
+    this.quic = undefined;
     this.clientHelloCount = 0;
     this.serverHello = undefined;
     this.helloRetryRequest = undefined;
@@ -183,7 +233,7 @@ export class Connection implements ConnectionRecord {
   }
 
   get ja4(): Ja4 | undefined {
-    return this.clientHello && ((this.fp ??= {}).ja4 ??= ja4(this.clientHello));
+    return this.clientHello && ((this.fp ??= {}).ja4 ??= ja4(this.clientHello, this.quic ? 'q' : 't'));
   }
 
   get ja3s(): Ja3 | undefined {

@@ -18,7 +18,10 @@ import {
   HandshakeType,
   handshakeTypeName,
   parseCertificate,
+  parseClientHello,
+  parseServerHello,
   parseServerKeyExchange,
+  TlsParseError,
   TlsStreamReader,
   Version,
   type StreamEvent,
@@ -146,6 +149,23 @@ export class TlsConnectionSink implements StreamSink {
     if (r.state === 'not-tls') return !r.nonTlsFull;
     // After encryption only record counts matter; two records tell a Finished from an abort.
     return !(r.encrypted && r.encryptedRecords >= 2);
+  }
+
+  /**
+   * A handshake message that came without a record layer (QUIC carries them in CRYPTO frames),
+   * read as one from a record would be. `decrypted`: it came from a packet opened with a key log.
+   */
+  handshakeMessage(dir: Dir, msgType: number, body: Uint8Array, offset: number, at: { frame: number; time: number }, decrypted: boolean): void {
+    const ev: StreamEvent & { kind: 'handshake' } = { kind: 'handshake', offset, msgType, body, ...(decrypted ? { decrypted: true as const } : {}) };
+    try {
+      if (msgType === HandshakeType.ClientHello) ev.clientHello = parseClientHello(body, offset + 4);
+      else if (msgType === HandshakeType.ServerHello) ev.serverHello = parseServerHello(body, offset + 4);
+    } catch (e) {
+      if (!(e instanceof TlsParseError)) throw e;
+      this.onEvent(dir, { kind: 'error', offset, error: e }, undefined);
+      return;
+    }
+    this.onEvent(dir, ev, at as PacketFacts);
   }
 
   /** `inner`: a message inside another (a decompressed Certificate), not listed again. */

@@ -57,7 +57,7 @@ export interface IcmpUnreachable {
   buf: Uint8Array;
 }
 
-export type DecodeResult = 'tcp' | 'icmp' | 'other-ip' | 'non-ip' | 'unknown-link' | 'truncated' | 'fragment';
+export type DecodeResult = 'tcp' | 'udp' | 'icmp' | 'other-ip' | 'non-ip' | 'unknown-link' | 'truncated' | 'fragment';
 
 export function newDecodedPacket(): DecodedPacket {
   return {
@@ -197,6 +197,7 @@ function decodeIp(b: Uint8Array, p: number, end: number, out: DecodedPacket, dep
     const inner = vxlanInner(b, l4, l4End);
     if (inner) return inner.ethernet ? decodeInnerEthernet(b, inner.start, l4End, out, depth) : decodeIp(b, inner.start, l4End, out, depth + 1);
   }
+  if (out.protocol === 17 && !inQuote) return decodeUdp(b, l4, l4End, out);
   if (depth < MAX_TUNNEL_DEPTH && !inQuote && ((out.protocol === 1 && out.ipVersion === 4) || (out.protocol === 58 && out.ipVersion === 6))) {
     return decodeIcmp(b, l4, l4End, out);
   }
@@ -271,6 +272,19 @@ function decodeTcp(b: Uint8Array, p: number, end: number, out: DecodedPacket): D
   out.payloadStart = p + off;
   out.payloadLength = end - p - off;
   return 'tcp';
+}
+
+/** UDP: ports and payload (`seq`, `ack`, `flags` are left as they were). */
+function decodeUdp(b: Uint8Array, p: number, end: number, out: DecodedPacket): DecodeResult {
+  if (end - p < 8) return 'truncated';
+  out.srcPort = (b[p] << 8) | b[p + 1];
+  out.dstPort = (b[p + 2] << 8) | b[p + 3];
+  const length = (b[p + 4] << 8) | b[p + 5];
+  out.tcpStart = p;
+  out.payloadStart = p + 8;
+  // The UDP length bounds the payload unless it is absurd (0 from offload, or past the capture).
+  out.payloadLength = length >= 8 && p + length <= end ? length - 8 : end - p - 8;
+  return 'udp';
 }
 
 function decodeIcmp(b: Uint8Array, p: number, end: number, out: DecodedPacket): DecodeResult {

@@ -1,3 +1,5 @@
+import type { DecodedPacket } from './decode.js';
+import type { RawPacket } from './packet.js';
 // What the TCP tracker hands on: a connection's facts, its packets and the options that bound it.
 
 export interface Endpoint {
@@ -120,11 +122,17 @@ export interface TrackerOptions {
   closeGrace?: number;
   /** Bytes per direction handed to the sink at most. Default 256 KiB. */
   payloadCap?: number;
+  /**
+   * Each UDP datagram (QUIC is read from them); the decoded packet and the raw one are valid
+   * only during the call.
+   */
+  onDatagram?: (d: DecodedPacket, raw: RawPacket, time: number) => void;
 }
 
 export interface TrackerStats {
   packets: number;
   tcpPackets: number;
+  udpPackets: number;
   nonIp: number;
   otherIp: number;
   fragments: number;

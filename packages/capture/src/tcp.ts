@@ -19,7 +19,7 @@ const MAX_PENDING_BYTES = 256 * 1024;
  */
 export class TcpTracker {
   readonly stats: TrackerStats = {
-    packets: 0, tcpPackets: 0, nonIp: 0, otherIp: 0, fragments: 0, truncated: 0, icmpUnreachable: 0, icmpUnmatched: 0,
+    packets: 0, tcpPackets: 0, udpPackets: 0, nonIp: 0, otherIp: 0, fragments: 0, truncated: 0, icmpUnreachable: 0, icmpUnmatched: 0,
     unknownLinkTypes: new Map(), connections: 0, evicted: 0, peakLive: 0, afterClose: 0,
   };
   /** Hash buckets of live connections, chained through Live.next; no string key per packet. */
@@ -79,7 +79,10 @@ export class TcpTracker {
     if (time > this.now) this.now = time;
     if (raw.capLen < raw.origLen) st.truncated++;
     if (r !== 'tcp') {
-      if (r === 'icmp') this.icmp(raw, time);
+      if (r === 'udp') {
+        st.udpPackets++;
+        this.opts.onDatagram?.(d, raw, time);
+      } else if (r === 'icmp') this.icmp(raw, time);
       else if (r === 'non-ip') st.nonIp++;
       else if (r === 'fragment') st.fragments++;
       else if (r === 'unknown-link') st.unknownLinkTypes.set(raw.linkType, (st.unknownLinkTypes.get(raw.linkType) ?? 0) + 1);

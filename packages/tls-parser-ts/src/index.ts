@@ -30,3 +30,26 @@ export { distinguishedName } from './dn.js';
 export { hkdfExpandLabel, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type HandshakeCrypto, type HashName, type SuiteParams } from './tls13-decrypt.js';
 export { KeyLog, MAX_SESSIONS, type KeyLogProblem } from './keylog.js';
 export { tls12Keys, tls12Prf, Tls12RecordOpener, TLS12_AEAD_SUITES, type Tls12SuiteParams } from './tls12-decrypt.js';
+export {
+  decodePacketNumber,
+  isKnownQuicVersion,
+  isQuicLongHeader,
+  openQuicLongPacket,
+  parseQuicDatagram,
+  parseQuicFrames,
+  parseQuicTransportParameters,
+  QuicCryptoStream,
+  quicInitialKeys,
+  quicPacketKeys,
+  QuicVersion,
+  type CryptoMessage,
+  type OpenedQuicPacket,
+  type QuicConnectionClose,
+  type QuicCrypto,
+  type QuicFrames,
+  type QuicLongKind,
+  type QuicLongPacket,
+  type QuicPacket,
+  type QuicPacketKeys,
+  type QuicTransportParameter,
+} from './quic.js';

@@ -5,7 +5,12 @@ import {
   contentTypes,
   extensionTypes,
   handshakeTypes,
+  http3Errors,
   protocolVersions,
+  quicFrameTypes,
+  quicTransportErrors,
+  quicTransportParameters,
+  quicVersions,
   signatureSchemes,
   supportedGroups,
 } from './registry.generated.js';
@@ -61,3 +66,40 @@ export const Version = {
 } as const;
 
 export const AlertLevel = { Warning: 1, Fatal: 2 } as const;
+
+const hexName = (v: number) => `0x${v.toString(16)}`;
+
+/** RFC 9000 section 15: versions 0x?a?a?a?a are reserved to exercise version negotiation. */
+export function isQuicGreaseVersion(v: number): boolean {
+  return (v & 0x0f0f0f0f) === 0x0a0a0a0a;
+}
+
+export function quicVersionName(v: number): string {
+  if (isQuicGreaseVersion(v)) return `GREASE (${hexName(v)})`;
+  return quicVersions.get(v) ?? hexName(v);
+}
+
+/** RFC 9000 section 18.1: ids 31 * N + 27 are reserved (GREASE). */
+export function quicTransportParameterName(id: number | bigint): string {
+  const big = BigInt(id);
+  if (big >= 27n && (big - 27n) % 31n === 0n) return `GREASE (0x${big.toString(16)})`;
+  return typeof id === 'number' ? quicTransportParameters.get(id) ?? hexName(id) : `0x${big.toString(16)}`;
+}
+
+/**
+ * A QUIC transport error code's name; 0x0100-0x01ff carry a TLS alert (RFC 9001 section 4.8),
+ * named as the alert.
+ */
+export function quicTransportErrorName(code: number): string {
+  if (code >= 0x100 && code <= 0x1ff) return `CRYPTO_ERROR (TLS alert ${alertName(code - 0x100)} (${code - 0x100}))`;
+  return quicTransportErrors.get(code) ?? hexName(code);
+}
+
+/** An application close's code, named as HTTP/3 names it (the application QUIC carries on 443). */
+export function http3ErrorName(code: number): string {
+  return http3Errors.get(code) ?? hexName(code);
+}
+
+export function quicFrameTypeName(t: number): string {
+  return quicFrameTypes.get(t) ?? hexName(t);
+}

@@ -88,6 +88,20 @@ export class ByteReader {
     return v;
   }
 
+  /** A QUIC variable-length integer (RFC 9000 section 16): its first two bits give its size. */
+  varint(what: string): number {
+    this.need(1, what);
+    const b = this.buf;
+    const p = this.pos;
+    const len = 1 << (b[p] >> 6);
+    this.need(len, what);
+    // Up to 62 bits: beyond 2^53 a Number rounds, but no length or offset a parser uses gets there.
+    let v = b[p] & 0x3f;
+    for (let i = 1; i < len; i++) v = v * 256 + b[p + i];
+    this.pos = p + len;
+    return v;
+  }
+
   skip(n: number, what: string): void {
     this.need(n, what);
     this.pos += n;
