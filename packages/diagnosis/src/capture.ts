@@ -11,6 +11,7 @@ import { judgeCaptureBlackHole, judgeCaptureSplitHello, type HelloHistory } from
 import { judgeCaptureServerAnswer } from './judges/server-answer.js';
 import { judgeCaptureTcp } from './judges/tcp.js';
 import { judgeCaptureVersions } from './judges/versions.js';
+import { judgeQuic, type QuicHistory } from './judges/quic.js';
 
 export interface CaptureContext {
   /** How far the capture had gone when the connection ended: "no answer" is only a failure once the capture ran on past it. */
@@ -19,13 +20,14 @@ export interface CaptureContext {
    * What the capture showed of other connections to each server. A connection for which
    * waitsForHistory() holds is best judged once the whole capture has been noted.
    */
-  history?: HelloHistory;
+  history?: HelloHistory & QuicHistory;
 }
 
 /** Every finding for one captured connection, the primary first. */
 export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Finding[] {
   const gate = captureGate(r);
   if (gate) return [gate];
+  if (r.quic) return diagnoseQuicConnection(r, ctx);
   const blackHole = judgeCaptureBlackHole(r);
   const found = [
     ...judgeCaptureTcp(r, ctx.captureEnd),
@@ -41,5 +43,15 @@ export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Fi
   found.push(...judgeCaptureAlerts(r, found));
   const certificateFault = found.some((f) => f.severity === 'error' && f.code.startsWith('CERT_'));
   found.push(...judgeCaptureHandshake(r, certificateFault), ...judgeCaptureCoverage(r, ctx.captureEnd));
+  return decide(found.length > 0 ? found : [unfinished(r)]);
+}
+
+/**
+ * A QUIC connection: its own judge, then the ones that read TLS facts QUIC carries as TCP does
+ * (the certificate, read from Handshake packets opened with a key log; alerts from crypto errors).
+ */
+function diagnoseQuicConnection(r: ConnectionRecord, ctx: CaptureContext): Finding[] {
+  const found = [...judgeQuic(r, ctx.captureEnd, ctx.history), ...judgeCaptureCertificate(r)];
+  found.push(...judgeCaptureAlerts(r, found));
   return decide(found.length > 0 ? found : [unfinished(r)]);
 }

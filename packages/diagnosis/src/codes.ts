@@ -9,6 +9,7 @@ import { HANDSHAKE_CODES } from './judges/handshake.js';
 import { HELLO_SIZE_CODES } from './judges/hello-size.js';
 import { HTTP_CODES } from './judges/http.js';
 import { PROFILE_CODES } from './judges/profile.js';
+import { QUIC_CODES } from './judges/quic.js';
 import { SERVER_ANSWER_CODES } from './judges/server-answer.js';
 import { TRANSPORT_CODES } from './judges/tcp.js';
 import { VERSION_CODES } from './judges/versions.js';
@@ -28,6 +29,7 @@ export const CODES = {
   ...CLIENT_CERT_CODES,
   ...ALERT_CODES,
   ...HANDSHAKE_CODES,
+  ...QUIC_CODES,
   ...HTTP_CODES,
   ...PROFILE_CODES,
   ...COVERAGE_CODES,
@@ -47,6 +49,7 @@ export const FAMILIES: Readonly<Record<string, Record<string, CodeInfo>>> = {
   'client certificate': CLIENT_CERT_CODES,
   alerts: ALERT_CODES,
   handshake: HANDSHAKE_CODES,
+  quic: QUIC_CODES,
   http: HTTP_CODES,
   profile: PROFILE_CODES,
   coverage: COVERAGE_CODES,

@@ -1,7 +1,7 @@
 import type { CaptureAnalysis, ConnectionRecord } from '@tlsdoctor/analysis';
 import type { Endpoint } from '@tlsdoctor/capture';
 import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
-import { cipherSuiteName, extensionName, groupName, hex4, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
+import { cipherSuiteName, extensionName, groupName, hex4, quicVersionName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { ladderOf } from './ladder.js';
 import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 
@@ -14,6 +14,8 @@ export type { Endpoint } from '@tlsdoctor/capture';
 /** One analysed connection (pcap) or target address (probe), as every renderer shows it. */
 export interface ReportItem {
   id: number;
+  /** Set for a QUIC connection: QUIC connections are numbered apart from TCP ones, and labelled `q0`, `q1`. */
+  transport?: 'quic';
   /** Which input file (pcap) or which target (probe) it came from. */
   source: string;
   /** pcap: the input file's place in `input.files`, from 1 (ids restart at 0 in each file). */
@@ -126,7 +128,8 @@ export function detailLimit(limit: number): number {
  * than one file (ids restart in each), as `2:14`.
  */
 export function itemLabel(report: Report, it: ReportItem): string {
-  return (report.input.files?.length ?? 0) > 1 && it.file !== undefined ? `${it.file}:${it.id}` : String(it.id);
+  const id = it.transport === 'quic' ? `q${it.id}` : String(it.id);
+  return (report.input.files?.length ?? 0) > 1 && it.file !== undefined ? `${it.file}:${id}` : id;
 }
 
 /** What the list holds: the filtered items' summary, or everything's. */
@@ -144,6 +147,28 @@ export function itemsWithDetails(s: Summary, verbose: boolean): number {
 }
 
 const iso = (t: number | undefined) => (t === undefined ? null : new Date(t * 1000).toISOString());
+
+function quicFacts(r: ConnectionRecord): Record<string, unknown> {
+  const q = r.quic!;
+  const pair = (p: [number, number]) => ({ client: p[0], server: p[1] });
+  return {
+    version: q.versionName,
+    originalDcid: q.originalDcid,
+    serverScid: q.serverScid ?? null,
+    datagrams: pair(q.datagrams),
+    bytes: pair(q.bytes),
+    initialPackets: pair(q.initials),
+    handshakePackets: pair(q.handshakePackets),
+    oneRttPackets: pair(q.shortPackets),
+    unopenedInitials: pair(q.unopened),
+    clientInitialFrames: q.clientInitials.map((i) => i.frame),
+    retries: q.retries.map((x) => x.frame),
+    versionNegotiation: q.versionNegotiation ? { frame: q.versionNegotiation.frame, versions: q.versionNegotiation.versions.map(quicVersionName) } : null,
+    close: q.close ? { from: q.close.from, frame: q.close.frame, packet: q.close.packet, application: q.close.application, code: q.close.code, name: q.close.codeName, reason: q.close.reason } : null,
+    transportParameters: q.transportParameters ?? [],
+    handshakeOpened: q.handshakeOpened ? pair(q.handshakeOpened) : null,
+  };
+}
 
 /** The facts of a captured connection that a ticket reader may want, in plain JSON. */
 export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
@@ -175,6 +200,7 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
     },
     end: r.end ? { how: r.end.how, by: r.end.by, frame: r.end.frame, after: r.end.after, atMs: rel(r.end.time) } : null,
     clientHelloCut: r.clientHelloCut ?? null,
+    ...(r.quic ? { quic: quicFacts(r) } : {}),
     decryption: r.decryption ? { secrets: r.decryption.secrets, opened: { client: r.decryption.opened[0], server: r.decryption.opened[1] } } : null,
     clientHello: ch
       ? {
@@ -232,6 +258,7 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
 export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[], withFacts = true, file?: number): ReportItem {
   return {
     id: r.id,
+    ...(r.quic ? { transport: 'quic' as const } : {}),
     source,
     ...(file === undefined ? {} : { file }),
     client: r.client,

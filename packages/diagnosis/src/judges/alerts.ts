@@ -24,6 +24,11 @@ const REMEDIES: Readonly<Record<number, string>> = {
   [AlertDescription.InappropriateFallback]: 'The client retried with a lower version and the server, which supports a higher one, refused the downgrade: find why the first attempt failed (often a middlebox).',
 };
 
+/** The specific fix for an alert, when its meaning says more than "see the alert". */
+export function alertRemedy(description: number): string | undefined {
+  return REMEDIES[description];
+}
+
 /**
  * A capture: the handshake's decisive alert, unless another finding already cites it as its
  * evidence (a protocol_version alert is the version judge's, unknown_ca the certificate judge's).

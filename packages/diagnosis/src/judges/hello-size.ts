@@ -197,13 +197,22 @@ function blocks(edges: number[], r: ConnectionRecord): string {
  */
 export class HelloHistory {
   private readonly oneSegmentAnswered = new Map<string, { id: number; frame: number; bytes: number }>();
+  private readonly tcpServerHello = new Map<string, { id: number; frame: number }>();
 
   note(r: ConnectionRecord): void {
     if (!r.serverHello || !r.clientHello) return;
+    if (r.quic) return;
+    const server = serverKey(r);
+    if (!this.tcpServerHello.has(server)) this.tcpServerHello.set(server, { id: r.id, frame: r.serverHello.frame });
     const segs = helloSegments(r);
     if (segs.length !== 1 || wireSegments(r).count !== 1) return;
     const seen = { id: r.id, frame: r.serverHello.frame, bytes: segs[0].len };
     for (const key of [serverKey(r), serverKey(r, r.sni ?? '')]) if (!this.oneSegmentAnswered.has(key)) this.oneSegmentAnswered.set(key, seen);
+  }
+
+  /** A TCP connection to the same address and port number that got a ServerHello (for QUIC: is TCP fine?). */
+  tcpAnswered(r: ConnectionRecord): { id: number; frame: number } | undefined {
+    return this.tcpServerHello.get(serverKey(r));
   }
 
   /**
@@ -229,6 +238,7 @@ function cutSegments(r: ConnectionRecord): PacketFacts[] {
  * TLS answer: its verdict may depend on other connections.
  */
 export function waitsForHistory(r: ConnectionRecord): boolean {
+  if (r.quic) return r.quic.datagrams[1] === 0;
   if (r.serverHello) return false;
   if (r.clientHello) return wireSegments(r).count > 1;
   return r.clientHelloCut !== undefined && cutSegments(r).length > 0;

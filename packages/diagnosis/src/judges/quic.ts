@@ -1,0 +1,129 @@
+import type { ConnectionRecord, QuicFacts } from '@tlsdoctor/analysis';
+import { isQuicGreaseVersion, quicVersionName } from '@tlsdoctor/tls-parser-ts';
+import { compact, ms, plural, since } from '../evidence.js';
+import { findingsOf, type Finding } from '../finding.js';
+import { alertRemedy } from './alerts.js';
+import { alertLine, helloLine } from './hello-line.js';
+
+/**
+ * QUIC (HTTP/3) handshakes, read from the Initial packets anyone can open: silence, a close
+ * with a reason, a version without a common one, a Retry loop, and the healthy handshake.
+ */
+export const QUIC_CODES = {
+  QUIC_NO_RESPONSE: {
+    severity: 'error',
+    title: 'The QUIC Initial got no answer: UDP 443 is blocked on the path, or nothing listens for HTTP/3',
+    remedy:
+      'Open UDP 443 to the server wherever TCP 443 is open (cloud security group, firewall, load balancer listener), and make sure the web server listens for HTTP/3 (nginx: `listen 443 quic;`). Or stop advertising HTTP/3 (`Alt-Svc: h3=...`): browsers then stay on TCP.',
+  },
+  QUIC_CONNECTION_CLOSED: {
+    severity: 'error',
+    title: 'The QUIC handshake was closed with an error',
+    remedy: 'Read the error and the TLS alert it carries: they name what the closing side refused. The fix is that side\'s configuration (its certificates, ALPN list, versions).',
+  },
+  QUIC_VERSION_MISMATCH: {
+    severity: 'error',
+    title: 'Client and server share no QUIC version',
+    remedy: 'Update the client or the server to QUIC version 1 (RFC 9000), which every current stack speaks.',
+  },
+  QUIC_RETRY_LOOP: {
+    severity: 'error',
+    title: 'The server keeps answering with Retry and never goes on with the handshake',
+    remedy: 'A server (or a load balancer in front of it) that cannot validate its own Retry tokens: check that every instance behind the address shares the token key, and that nothing rewrites the client\'s address between Retries.',
+  },
+  QUIC_HANDSHAKE_UNFINISHED: {
+    severity: 'warning',
+    title: 'The server answered the QUIC Initial but the client never finished the handshake',
+    remedy: 'The client refused something in the server\'s encrypted flight (most often its certificate) or gave up. A key log (SSLKEYLOGFILE) with `tlsdoctor pcap --keylog` opens the Handshake packets and names the cause.',
+  },
+  QUIC_HANDSHAKE_OK: {
+    severity: 'ok',
+    title: 'QUIC handshake completed (HTTP/3)',
+    remedy: 'Nothing to fix.',
+  },
+} as const;
+
+const finding = findingsOf(QUIC_CODES);
+
+/** Seconds without an answer after the client's first Initial before silence is a verdict (Chromium gives up on QUIC after about 0.3 s and retransmits). */
+export const QUIC_ANSWER_WAIT_S = 1;
+
+/** What other connections in the capture showed: whether TCP to the same server worked. */
+export interface QuicHistory {
+  tcpAnswered(r: ConnectionRecord): { id: number; frame: number } | undefined;
+}
+
+/** Whether this QUIC connection's verdict depends on other connections: it got no answer. */
+export function quicWaitsForHistory(r: ConnectionRecord): boolean {
+  return r.quic !== undefined && r.quic.datagrams[1] === 0;
+}
+
+const initialsLine = (r: ConnectionRecord, q: QuicFacts) =>
+  `the client sent ${plural(q.initials[0], 'Initial packet')} (${q.versionName}) in ${plural(q.datagrams[0], 'datagram')}: ${q.clientInitials.map((i) => `frame ${i.frame} (${since(r.firstTime, i.time)})`).join(', ')}${q.initials[0] > q.clientInitials.length ? ', ...' : ''}`;
+
+export function judgeQuic(r: ConnectionRecord, captureEnd: number, history?: QuicHistory): Finding[] {
+  const q = r.quic;
+  if (!q) return [];
+  const out: Finding[] = [];
+  const first = q.clientInitials[0];
+  const serverSilent = q.datagrams[1] === 0;
+  if (first && serverSilent) {
+    const waited = captureEnd - first.time;
+    if (waited >= QUIC_ANSWER_WAIT_S || q.clientInitials.length > 1) {
+      const tcp = history?.tcpAnswered(r);
+      out.push(finding('QUIC_NO_RESPONSE', compact([
+        helloLine(r),
+        initialsLine(r, q),
+        q.clientInitials.length > 1 && `the Initial was sent again ${plural(q.clientInitials.length - 1, 'time')}: the client heard nothing`,
+        `no datagram came back from ${r.server.ip}:${r.server.port}, though the capture went on ${ms(waited)} after the first Initial`,
+        tcp
+          ? `TCP to the same server (connection ${tcp.id}, port ${r.server.port}) got a ServerHello in frame ${tcp.frame}: the server is up and TLS works, so UDP ${r.server.port} is what is blocked (a security group or firewall that opened only TCP), or no HTTP/3 listener is running`
+          : `no TCP connection to ${r.server.ip}:${r.server.port} in this capture tells whether TLS over TCP works`,
+      ])));
+    }
+  }
+  const c = q.close;
+  if (c && !(c.code === 0 && !c.application)) {
+    // A crypto error is the TLS alert the closing side would have sent over TCP.
+    const alert = !c.application && c.code >= 0x100 && c.code <= 0x1ff ? r.alerts.find((a) => a.frame === c.frame && a.description === c.code - 0x100) : undefined;
+    const remedy = alert && alertRemedy(alert.description);
+    out.push(finding('QUIC_CONNECTION_CLOSED', compact([
+      helloLine(r),
+      `CONNECTION_CLOSE from the ${c.from} in ${c.packet === 'initial' ? 'an Initial' : 'a Handshake'} packet (frame ${c.frame}, ${since(r.firstTime, c.time)}): ${c.application ? 'application error' : 'transport error'} ${c.codeName} (0x${c.code.toString(16)})`,
+      alert && alertLine(r, alert),
+      c.reason && `reason: "${c.reason}"`,
+      c.triggeringFrame !== undefined && `caused by a frame of type 0x${c.triggeringFrame.toString(16)}`,
+    ]), remedy ? { remedy, title: `The QUIC handshake was closed by the ${c.from} with TLS alert ${alert!.name}` } : {}));
+  }
+  const vn = q.versionNegotiation;
+  if (vn && !r.serverHello) {
+    const offered = vn.versions.filter((v) => !isQuicGreaseVersion(v));
+    out.push(finding('QUIC_VERSION_MISMATCH', compact([
+      `the client offered ${quicVersionName(vn.offered)}; the server answered with Version Negotiation in frame ${vn.frame} listing ${offered.map(quicVersionName).join(', ') || 'only reserved versions'}`,
+      'no handshake in a common version followed',
+    ])));
+  }
+  if (q.retries.length > 1 && !r.serverHello) {
+    out.push(finding('QUIC_RETRY_LOOP', [
+      `${plural(q.retries.length, 'Retry')} from the server (frames ${q.retries.map((x) => x.frame).join(', ')}) and no ServerHello: each Initial with the token it gave was answered with another Retry`,
+    ]));
+  }
+  if (r.serverHello && out.length === 0) {
+    const done = q.handshakePackets[0] > 0;
+    if (done) {
+      out.push(finding('QUIC_HANDSHAKE_OK', compact([
+        helloLine(r),
+        `ServerHello in an Initial packet (frame ${r.serverHello.frame}, ${since(r.firstTime, r.serverHello.time)})`,
+        `${plural(q.handshakePackets[1], 'Handshake packet')} from the server, ${plural(q.handshakePackets[0], 'Handshake packet')} from the client (its Finished), then ${plural(q.shortPackets[0] + q.shortPackets[1], '1-RTT packet')}`,
+        q.handshakeOpened && `opened with the key log: ${q.handshakeOpened[1]} of the server's Handshake packets, ${q.handshakeOpened[0]} of the client's`,
+      ])));
+    } else if (captureEnd - r.serverHello.time >= QUIC_ANSWER_WAIT_S) {
+      out.push(finding('QUIC_HANDSHAKE_UNFINISHED', compact([
+        helloLine(r),
+        `ServerHello in an Initial packet (frame ${r.serverHello.frame}) and ${plural(q.handshakePackets[1], 'Handshake packet')} from the server`,
+        `no Handshake packet from the client, though the capture went on ${ms(captureEnd - r.serverHello.time)}`,
+      ])));
+    }
+  }
+  return out;
+}
