@@ -1,6 +1,6 @@
 // Facts made up for the judges' tests: a captured connection and a probed address, built from
 // small parts so that each test row says only what differs from a plain, healthy exchange.
-import { Connection, type CertificateInfo, type ConnectionRecord } from '@tlsdoctor/analysis';
+import { Connection, type CertificateInfo, type ConnectionRecord, type QuicFacts } from '@tlsdoctor/analysis';
 import type { PacketFacts } from '@tlsdoctor/capture';
 import { PROFILES, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
 import { alertName, HandshakeType, handshakeTypeName, Version, type ClientHello, type ServerHello } from '@tlsdoctor/tls-parser-ts';
@@ -114,4 +114,23 @@ export function probeRecord(over: Partial<ProbeRecord> = {}): ProbeRecord {
     ms: 10,
     ...over,
   };
+}
+
+/** QUIC facts of a connection whose client sent one Initial and heard nothing; `over` adds what the test is about. */
+export function quicFacts(over: Partial<QuicFacts> = {}): QuicFacts {
+  return {
+    version: 1, versionName: 'QUIC v1', originalDcid: '8394c8f03e515708', datagrams: [1, 0], bytes: [1250, 0], initials: [1, 0], handshakePackets: [0, 0],
+    shortPackets: [0, 0], zeroRttPackets: 0, unopened: [0, 0], clientInitials: [{ frame: 1, time: T0 }], retries: [], ...over,
+  };
+}
+
+/** A QUIC connection to 192.0.2.10:443 whose ClientHello is in frame 1. */
+export function quicConnection(q: Partial<QuicFacts> = {}, over: Partial<Omit<ConnectionRecord, 'tcp'>> = {}): ConnectionRecord {
+  const c = new Connection();
+  const tcp: ConnectionRecord['tcp'] = {
+    syn: undefined, synCount: 0, synAck: undefined, synAckCount: 0, rsts: [], rstCount: 0, fins: [], icmp: [], packets: [], packetCount: 1, roles: 'syn',
+    bytes: [1250, 0], retransmissions: [0, 0], gaps: [0, 0], history: '',
+  };
+  c.completeWith({ id: 0, client: { ip: '198.51.100.7', port: 50000 }, server: { ip: '192.0.2.10', port: 443 }, ipVersion: 4, tlsEvidence: 'client-hello', startCaptured: true, firstTime: T0, lastTime: T0 + 1, tcp, end: undefined });
+  return Object.assign(c, { clientHello: clientHello(1, 0, { versions: [Version.TLS13], suites: [0x1301, 0x1302, 0x1303] }), sni: 'example.test', quic: quicFacts(q), ...over });
 }
