@@ -11,7 +11,7 @@
 // network. Within one checkout a lock (.lab/lock) makes a second run wait for the first.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makePki } from './pki.mjs';
@@ -34,7 +34,7 @@ const inNs = (ns, cmd, args) => sh('ip', ['netns', 'exec', ns, cmd, ...args]);
 /** Why the lab cannot run here, or undefined when it can. */
 export function labUnavailable() {
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, iptables)';
-  for (const tool of ['ip', 'iptables', 'nginx', 'openssl', 'tcpdump', 'ethtool']) {
+  for (const tool of ['ip', 'iptables', 'nginx', 'openssl', 'tcpdump', 'ethtool', 'caddy']) {
     try {
       sh('sh', ['-c', `command -v ${tool}`]);
     } catch {
@@ -115,6 +115,31 @@ http {
 ${servers}
 }
 `;
+}
+
+/**
+ * Caddy for the HTTP/3 hosts: each site bound to its own address, the lab's certificate, no
+ * admin endpoint, no redirect listener on port 80 (nginx holds it), state under .lab/caddy.
+ */
+function caddyConfig(pki) {
+  let out = `{
+  admin off
+  auto_https disable_redirects
+  skip_install_trust
+  storage file_system ${join(LAB_DIR, 'caddy', 'data')}
+}
+`;
+  for (const s of SCENARIOS.filter((x) => x.kind === 'caddy')) {
+    const leaf = pki.leaf(s.cert);
+    out += `
+${s.host}:443 {
+  bind ${s.v4}
+  tls ${leaf.chain} ${leaf.key}
+  respond "${s.host} ok" 200
+}
+`;
+  }
+  return out;
 }
 
 function hostsFile() {
@@ -216,6 +241,8 @@ export function labUp() {
     if (s.kind === 'middlebox-drop') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'DROP']);
     // Silent loss by size: no ICMP "fragmentation needed" goes back (an MTU black hole).
     if (s.dropAbove) inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
+    // A security group that opened TCP 443 and not UDP 443: HTTP/3's datagrams vanish.
+    if (s.dropUdp443) inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'udp', '--dport', '443', '-j', 'DROP']);
     if (s.kind === 'middlebox-icmp') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
   }
   inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-p', 'tcp', '--dport', '443', '-m', 'string', '--string', SNI_BLOCK_STRING, '--algo', 'bm', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
@@ -233,6 +260,14 @@ export function labUp() {
   mkdirSync(dirname(conf), { recursive: true });
   writeFileSync(conf, nginxConfig(pki));
   inNs(NS.server, 'nginx', ['-e', join(LAB_DIR, 'nginx', 'error.log'), '-c', conf]);
+
+  const caddyDir = join(LAB_DIR, 'caddy');
+  mkdirSync(join(caddyDir, 'data'), { recursive: true });
+  writeFileSync(join(caddyDir, 'Caddyfile'), caddyConfig(pki));
+  const caddy = spawn('ip', ['netns', 'exec', NS.server, 'env', `HOME=${caddyDir}`, `XDG_DATA_HOME=${caddyDir}`, `XDG_CONFIG_HOME=${caddyDir}`,
+    'caddy', 'run', '--adapter', 'caddyfile', '--config', join(caddyDir, 'Caddyfile')], { detached: true, stdio: ['ignore', 'ignore', openSync(join(caddyDir, 'caddy.log'), 'w')] });
+  caddy.unref();
+  writeFileSync(join(LAB_DIR, 'caddy.pid'), String(caddy.pid));
 
   const hostile = SCENARIOS.filter((s) => s.kind === 'hostile').map((s) => `${s.v4}=${s.behaviour.replace('{pki}', join(LAB_DIR, 'pki'))}`);
   const child = spawn('ip', ['netns', 'exec', NS.server, process.execPath, join(ROOT, 'lab', 'hostile.mjs'), ...hostile, '9001=websocket'], {
@@ -265,18 +300,20 @@ function warmPaths() {
 
 /** Waits (bounded) until the Node servers in the server namespace listen. */
 function waitForListeners() {
-  const want = SCENARIOS.filter((s) => s.kind === 'hostile').map((s) => `${s.v4}:443`);
-  for (let i = 0; i < 50; i++) {
+  const want = SCENARIOS.filter((s) => s.kind === 'hostile' || s.kind === 'caddy').map((s) => `${s.v4}:443`);
+  const wantUdp = SCENARIOS.filter((s) => s.kind === 'caddy').map((s) => `${s.v4}:443`);
+  for (let i = 0; i < 100; i++) {
     const ss = inNs(NS.server, 'ss', ['-ltn']);
+    const serverUdp = inNs(NS.server, 'ss', ['-lun']);
     const udp = inNs(NS.mbox, 'ss', ['-lun']);
-    if (want.every((w) => ss.includes(w)) && ss.includes('127.0.0.1:9001') && udp.includes(`${NET.mboxClientV4}:53`)) return;
+    if (want.every((w) => ss.includes(w)) && wantUdp.every((w) => serverUdp.includes(w)) && ss.includes('127.0.0.1:9001') && udp.includes(`${NET.mboxClientV4}:53`)) return;
     sh('sleep', ['0.1']);
   }
-  throw new Error('lab: the Node servers in the server namespace did not start listening within 5 s');
+  throw new Error(`lab: the Node servers and Caddy in the server namespace did not start listening within 10 s (Caddy's log: ${join(LAB_DIR, 'caddy', 'caddy.log')})`);
 }
 
 export function labDown({ keepLock = false } = {}) {
-  for (const name of ['hostile.pid', 'dns.pid']) {
+  for (const name of ['hostile.pid', 'dns.pid', 'caddy.pid']) {
     const pidFile = join(LAB_DIR, name);
     if (!existsSync(pidFile)) continue;
     try {

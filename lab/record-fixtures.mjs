@@ -87,14 +87,16 @@ const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert',
  * background networking is off so that it talks to the lab only. `ms` bounds its run: against a
  * black hole it would wait far longer.
  */
-async function chromium(url, ms = 8000, keylog, trustLab = true) {
+async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = undefined) {
   const home = mkdtempSync(join(tmpdir(), 'td-chromium-'));
   try {
     const db = `sql:${join(home, '.pki', 'nssdb')}`;
     mkdirSync(join(home, '.pki', 'nssdb'), { recursive: true });
     execFileSync('certutil', ['-N', '--empty-password', '-d', db]);
     if (trustLab) execFileSync('certutil', ['-A', '-d', db, '-t', 'C,,', '-n', 'tlsdoctor-lab', '-i', labPaths().root]);
-    const p = spawn('ip', ['netns', 'exec', NS.client, 'env', `HOME=${home}`, 'chromium', '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
+    const p = spawn('ip', ['netns', 'exec', NS.client, 'env', `HOME=${home}`, 'chromium', '--headless=new', '--no-sandbox', '--disable-gpu',
+      // QUIC only where a recording asks for it, and then at once (no wait for Alt-Svc).
+      ...(quicHost ? ['--enable-quic', `--origin-to-force-quic-on=${quicHost}:443`] : ['--disable-quic']),
       '--no-first-run', '--disable-background-networking', '--disable-component-update', '--no-pings', '--dns-prefetch-disable', '--disable-sync',
       `--user-data-dir=${join(home, 'profile')}`, ...(keylog ? [`--ssl-key-log-file=${keylog}`] : []), '--dump-dom', url], { stdio: 'ignore' });
     const exited = new Promise((r) => p.on('exit', r));
@@ -106,7 +108,8 @@ async function chromium(url, ms = 8000, keylog, trustLab = true) {
       execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${join(home, 'profile')}`]);
     } catch {}
     // Sockets it left with unacknowledged data (a black hole's) go on retransmitting after it
-    // dies, into the next recording: close every TCP socket of the client namespace.
+    // dies, into the next recording: close every TCP socket of the client namespace (its UDP
+    // sockets died with it).
     try {
       execFileSync('ip', ['netns', 'exec', NS.client, 'ss', '-K', '-t'], { stdio: 'ignore' });
     } catch {}
@@ -182,6 +185,19 @@ export const RECORDINGS = [
   { name: 'chromium-tso-handshake-ok', scenario: 'good.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', offload: true,
     note: 'segmentation offload left on for the client veth: the capture shows the ClientHello as one frame larger than the link MTU, as captures on a sending host do',
     run: () => chromium('https://good.lab.test/') },
+  // HTTP/3 from today's browser: QUIC v1 Initials carrying a post-quantum ClientHello (two
+  // Initial packets), against Caddy; then the same against a server whose UDP 443 is dropped on
+  // the path while TCP 443 passes (curl's TCP handshake first, in the same capture).
+  { name: 'chromium-h3-handshake-ok', scenario: 'h3.lab.test', client: CHROMIUM, expect: 'QUIC_HANDSHAKE_OK', filter: 'tcp or udp port 443 or icmp or icmp6',
+    note: 'headless Chromium forced onto QUIC (--origin-to-force-quic-on) against Caddy\'s HTTP/3: Initials, Handshake and 1-RTT packets',
+    run: () => chromium('https://h3.lab.test/', 6000, undefined, true, 'h3.lab.test') },
+  { name: 'chromium-h3-udp-blocked', scenario: 'h3noudp.lab.test', client: `${CURL}, then ${CHROMIUM}`, expect: 'HANDSHAKE_OK', others: 'QUIC_NO_RESPONSE', filter: 'tcp or udp port 443 or icmp or icmp6',
+    note: 'the middlebox drops UDP 443 toward the server and passes TCP 443: curl\'s TCP handshake is answered, Chromium\'s QUIC Initials (forced onto QUIC) are not',
+    run: async () => {
+      curl('h3noudp.lab.test');
+      await sleep(100);
+      await chromium('https://h3noudp.lab.test/', 4000, undefined, true, 'h3noudp.lab.test');
+    } },
   { name: 'split-hello-rejected', scenario: 'onesegment.lab.test', client: `node ${NODE} (lab/raw-client.mjs split-hello), then ${CURL}`, expect: 'SPLIT_CLIENT_HELLO_REJECTED', also: ['RESET_AFTER_CLIENT_HELLO'], others: 'HANDSHAKE_OK',
     note: 'a front end that resets a ClientHello not whole in its first read: a hello sent as 40 bytes and then the rest is reset after the first segment; curl\'s hello in one segment, to the same server, is answered',
     run: async () => {

@@ -90,6 +90,13 @@ export const SCENARIOS = [
   // segment for SNI routing), passing whole ones to good.lab.test's nginx.
   { host: 'onesegment.lab.test', v4: '198.18.2.36', kind: 'hostile', behaviour: 'one-segment:198.18.2.10',
     expect: { probe: 'SPLIT_CLIENT_HELLO_REJECTED' } },
+  // HTTP/3: Caddy serves HTTP/1.1 and HTTP/2 on TCP 443 and HTTP/3 on UDP 443, and advertises
+  // h3 with Alt-Svc. The second one sits behind a middlebox that drops UDP 443 toward it while
+  // TCP 443 passes: a security group that opened only TCP.
+  { host: 'h3.lab.test', v4: '198.18.2.40', kind: 'caddy', cert: 'good',
+    expect: { probe: 'HANDSHAKE_OK', pcap: 'QUIC_HANDSHAKE_OK' } },
+  { host: 'h3noudp.lab.test', v4: '198.18.2.41', kind: 'caddy', cert: 'good', dropUdp443: true,
+    expect: { probe: 'HANDSHAKE_OK', pcap: 'QUIC_NO_RESPONSE' } },
   // No A record: the lab's resolver answers NXDOMAIN for every name not in the hosts file.
   { host: 'nxdomain.lab.test', kind: 'dns-only', expect: { probe: 'DNS_NO_ADDRESS' } },
 ];

@@ -58,6 +58,8 @@ class QuicConnection {
   private readonly largest: [[number, number], [number, number]] = [[-1, -1], [-1, -1]];
   private readonly streams: [[QuicCryptoStream, QuicCryptoStream], [QuicCryptoStream | undefined, QuicCryptoStream | undefined]];
   private retrySince = false;
+  private clientInitialDatagrams = 0;
+  private lastInitialFrame = -1;
   firstTime: number;
   lastTime: number;
   readonly packets: PacketFacts[] = [];
@@ -87,6 +89,7 @@ class QuicConnection {
       zeroRttPackets: 0,
       unopened: [0, 0],
       clientInitials: [],
+      clientInitialDatagrams: 0,
       retries: [],
     };
   }
@@ -131,10 +134,14 @@ class QuicConnection {
       case 'initial':
         f.initials[dir]++;
         if (dir === 0) {
-          if (f.clientInitials.length < MAX_INITIALS) f.clientInitials.push({ frame, time });
+          // One entry per datagram (a datagram may coalesce two Initials).
+          if (f.clientInitials.length < MAX_INITIALS && f.clientInitials[f.clientInitials.length - 1]?.frame !== frame) f.clientInitials.push({ frame, time });
+          if (this.lastInitialFrame !== frame) this.clientInitialDatagrams++;
+          this.lastInitialFrame = frame;
           this.initialKeysFrom(p);
         } else if (!f.serverScid) f.serverScid = hex(p.scid);
         this.open(dir, INITIAL, d, p, frame, time);
+        if (dir === 0 && f.helloDatagrams === undefined && this.sink.rec.clientHello) f.helloDatagrams = this.clientInitialDatagrams;
         return;
     }
   }
@@ -260,6 +267,7 @@ class QuicConnection {
     const startCaptured = f.clientInitials.length > 0;
     if (!startCaptured) r.partialReasons = appended(r.partialReasons, "the capture holds none of the client's Initial packets");
     else if (f.unopened[0] === f.initials[0]) r.partialReasons = appended(r.partialReasons, "the client's Initial packets do not open with the keys of their version");
+    f.clientInitialDatagrams = this.clientInitialDatagrams;
     r.quic = f;
     return r.completeWith({
       id: this.id,

@@ -53,8 +53,12 @@ export interface QuicFacts {
   zeroRttPackets: number;
   /** Initial packets that did not open with the Initial keys. */
   unopened: [number, number];
-  /** The client's first Initial datagrams (a few): more than one before any answer is a retransmission. */
+  /** The client's first datagrams holding Initial packets (a few). */
   clientInitials: TimedFact[];
+  /** The client's datagrams holding Initial packets, all of them. */
+  clientInitialDatagrams: number;
+  /** How many of them it took to carry the whole ClientHello (a post-quantum one takes two): those after it are sent again. */
+  helloDatagrams?: number;
   firstServerDatagram?: TimedFact;
   retries: (TimedFact & { tokenLength: number })[];
   versionNegotiation?: TimedFact & { offered: number; versions: number[] };

@@ -120,7 +120,7 @@ export function probeRecord(over: Partial<ProbeRecord> = {}): ProbeRecord {
 export function quicFacts(over: Partial<QuicFacts> = {}): QuicFacts {
   return {
     version: 1, versionName: 'QUIC v1', originalDcid: '8394c8f03e515708', datagrams: [1, 0], bytes: [1250, 0], initials: [1, 0], handshakePackets: [0, 0],
-    shortPackets: [0, 0], zeroRttPackets: 0, unopened: [0, 0], clientInitials: [{ frame: 1, time: T0 }], retries: [], ...over,
+    shortPackets: [0, 0], zeroRttPackets: 0, unopened: [0, 0], clientInitials: [{ frame: 1, time: T0 }], clientInitialDatagrams: 1, helloDatagrams: 1, retries: [], ...over,
   };
 }
 

@@ -14,7 +14,8 @@ describe('QUIC judge', () => {
   it.each([
     ['one Initial, silence for longer than the wait', {}, {}, T0 + 5, ['QUIC_NO_RESPONSE']],
     ['one Initial, the capture ends at once', {}, {}, T0 + 0.5, []],
-    ['Initials sent again, the capture ends soon', { initials: [3, 0], datagrams: [3, 0], clientInitials: [{ frame: 1, time: T0 }, { frame: 2, time: T0 + 0.3 }, { frame: 4, time: T0 + 0.6 }] }, {}, T0 + 0.7, ['QUIC_NO_RESPONSE']],
+    ['Initials sent again, the capture ends soon', { initials: [3, 0], datagrams: [3, 0], clientInitialDatagrams: 3, clientInitials: [{ frame: 1, time: T0 }, { frame: 2, time: T0 + 0.3 }, { frame: 4, time: T0 + 0.6 }] }, {}, T0 + 0.7, ['QUIC_NO_RESPONSE']],
+    ['a ClientHello over two Initials, the capture ends soon', { initials: [2, 0], datagrams: [2, 0], clientInitialDatagrams: 2, helloDatagrams: 2, clientInitials: [{ frame: 1, time: T0 }, { frame: 2, time: T0 + 0.001 }] }, {}, T0 + 0.7, []],
     ['the server answered, both Handshake flights', { datagrams: [3, 3], handshakePackets: [1, 2], shortPackets: [2, 2] }, answered, T0 + 5, ['QUIC_HANDSHAKE_OK']],
     ['the server answered, the client never sent its Handshake flight', { datagrams: [1, 3], handshakePackets: [0, 2] }, answered, T0 + 5, ['QUIC_HANDSHAKE_UNFINISHED']],
     ['the server answered, the capture ends too soon to tell', { datagrams: [1, 3], handshakePackets: [0, 2] }, answered, T0 + 0.5, []],
@@ -32,6 +33,16 @@ describe('QUIC judge', () => {
   it('waits the answer time before calling one Initial unanswered', () => {
     expect(judgeQuic(quicConnection(), T0 + QUIC_ANSWER_WAIT_S - 0.01)).toEqual([]);
     expect(codes(judgeQuic(quicConnection(), T0 + QUIC_ANSWER_WAIT_S))).toEqual(['QUIC_NO_RESPONSE']);
+  });
+
+  it('QUIC_NO_RESPONSE tells the ClientHello\'s datagrams from those sent again', () => {
+    const r = quicConnection({ initials: [5, 0], datagrams: [5, 0], clientInitialDatagrams: 5, helloDatagrams: 2, clientInitials: [1, 2, 3, 4, 5].map((i) => ({ frame: i, time: T0 + i / 10 })) });
+    const [f] = judgeQuic(r, T0 + 5);
+    expect(f.evidence.slice(1, 4)).toEqual([
+      'the client sent 5 Initial packets (QUIC v1) in 5 datagrams: frame 1 (+100.0 ms), frame 2 (+200.0 ms), frame 3 (+300.0 ms), frame 4 (+400.0 ms), frame 5 (+500.0 ms)',
+      'the ClientHello took 2 datagrams',
+      '3 more Initial datagrams followed: the client heard nothing and tried again',
+    ]);
   });
 
   it('QUIC_NO_RESPONSE says whether TCP to the same server worked in the same capture', () => {

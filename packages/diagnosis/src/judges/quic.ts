@@ -59,7 +59,10 @@ export function quicWaitsForHistory(r: ConnectionRecord): boolean {
 }
 
 const initialsLine = (r: ConnectionRecord, q: QuicFacts) =>
-  `the client sent ${plural(q.initials[0], 'Initial packet')} (${q.versionName}) in ${plural(q.datagrams[0], 'datagram')}: ${q.clientInitials.map((i) => `frame ${i.frame} (${since(r.firstTime, i.time)})`).join(', ')}${q.initials[0] > q.clientInitials.length ? ', ...' : ''}`;
+  `the client sent ${plural(q.initials[0], 'Initial packet')} (${q.versionName}) in ${plural(q.clientInitialDatagrams, 'datagram')}: ${q.clientInitials.map((i) => `frame ${i.frame} (${since(r.firstTime, i.time)})`).join(', ')}${q.clientInitialDatagrams > q.clientInitials.length ? ', ...' : ''}`;
+
+/** Datagrams of Initials the client sent after its ClientHello was whole: its retransmissions. */
+const resent = (q: QuicFacts) => Math.max(0, q.clientInitialDatagrams - (q.helloDatagrams ?? 1));
 
 export function judgeQuic(r: ConnectionRecord, captureEnd: number, history?: QuicHistory): Finding[] {
   const q = r.quic;
@@ -69,12 +72,13 @@ export function judgeQuic(r: ConnectionRecord, captureEnd: number, history?: Qui
   const serverSilent = q.datagrams[1] === 0;
   if (first && serverSilent) {
     const waited = captureEnd - first.time;
-    if (waited >= QUIC_ANSWER_WAIT_S || q.clientInitials.length > 1) {
+    if (waited >= QUIC_ANSWER_WAIT_S || resent(q) > 0) {
       const tcp = history?.tcpAnswered(r);
       out.push(finding('QUIC_NO_RESPONSE', compact([
         helloLine(r),
         initialsLine(r, q),
-        q.clientInitials.length > 1 && `the Initial was sent again ${plural(q.clientInitials.length - 1, 'time')}: the client heard nothing`,
+        q.helloDatagrams !== undefined && q.helloDatagrams > 1 && `the ClientHello took ${q.helloDatagrams} datagrams`,
+        resent(q) > 0 && `${plural(resent(q), 'more Initial datagram')} followed: the client heard nothing and tried again`,
         `no datagram came back from ${r.server.ip}:${r.server.port}, though the capture went on ${ms(waited)} after the first Initial`,
         tcp
           ? `TCP to the same server (connection ${tcp.id}, port ${r.server.port}) got a ServerHello in frame ${tcp.frame}: the server is up and TLS works, so UDP ${r.server.port} is what is blocked (a security group or firewall that opened only TCP), or no HTTP/3 listener is running`
