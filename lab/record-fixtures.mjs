@@ -272,8 +272,9 @@ export async function recordOne(r, outDir) {
     if (r.mtu) setClientMtu(1500);
     if (r.offload) setClientOffload(false);
   }
-  // How many TCP connections the file holds, counted by tshark: a browser may open more than one.
-  const streams = new Set(execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'tcp.stream'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean)).size;
+  // How many TCP and QUIC connections the file holds, counted by tshark: a browser may open more than one.
+  const count = (field, filter) => new Set(execFileSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', field], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean)).size;
+  const streams = count('tcp.stream', 'tcp') + count('quic.connection.number', 'quic');
   const sidecar = {
     scenario: r.scenario,
     ...(streams > 1 ? { connections: streams } : {}),

@@ -12,7 +12,7 @@ export interface Sidecar {
   note?: string;
   client: string;
   capture: string;
-  /** TCP connections in the file, as tshark counts them, when more than one. */
+  /** TCP and QUIC connections in the file, as tshark counts them, when more than one. */
   connections?: number;
   /** The client's key log (in fixtures/), read with --keylog; and the primary diagnosis without it. */
   keylog?: string;
