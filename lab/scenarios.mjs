@@ -94,9 +94,9 @@ export const SCENARIOS = [
   // h3 with Alt-Svc. The second one sits behind a middlebox that drops UDP 443 toward it while
   // TCP 443 passes: a security group that opened only TCP.
   { host: 'h3.lab.test', v4: '198.18.2.40', kind: 'caddy', cert: 'good',
-    expect: { probe: 'HANDSHAKE_OK', pcap: 'QUIC_HANDSHAKE_OK' } },
+    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['H3_AVAILABLE'], pcap: 'QUIC_HANDSHAKE_OK' } },
   { host: 'h3noudp.lab.test', v4: '198.18.2.41', kind: 'caddy', cert: 'good', dropUdp443: true,
-    expect: { probe: 'HANDSHAKE_OK', pcap: 'QUIC_NO_RESPONSE' } },
+    expect: { probe: 'H3_ADVERTISED_UDP_BLOCKED', pcap: 'QUIC_NO_RESPONSE' } },
   // No A record: the lab's resolver answers NXDOMAIN for every name not in the hosts file.
   { host: 'nxdomain.lab.test', kind: 'dns-only', expect: { probe: 'DNS_NO_ADDRESS' } },
 ];

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helloFor, parseResolve, parseTarget, postQuantumHello, probeHello, sendShaped, splitInsideName, TargetError } from '@tlsdoctor/probe';
+import { helloFor, http3Ports, parseResolve, parseTarget, postQuantumHello, probeHello, sendShaped, splitInsideName, TargetError } from '@tlsdoctor/probe';
 import { TlsStreamReader, X25519MLKEM768 } from '@tlsdoctor/tls-parser-ts';
 import { runCli } from './helpers/cli.js';
 import { ROOT } from './helpers/fixtures.js';
@@ -185,5 +185,23 @@ describe('hello shapes', () => {
     expect(chunks[0].bytes).toBe(40);
     expect(chunks.slice(1).reduce((n, c) => n + c.bytes, 0)).toBe(r.bytes - 40);
     expect(r.outcome.kind).toBe('silent');
+  });
+});
+
+describe('Alt-Svc: where HTTP/3 is advertised', () => {
+  it.each([
+    [undefined, []],
+    ['', []],
+    ['clear', []],
+    ['h3=":443"; ma=86400', [443]],
+    ['h3=":443"; ma=86400, h3-29=":443"; ma=86400', [443]],
+    ['h2=":443", h3=":8443"', [8443]],
+    ['h3-29=":4433"', [4433]],
+    ['h3="alt.example:443"', [443]],
+    ['h2=":443"', []],
+    ['h3=":0", h3=":70000", h3=":abc"', []],
+    ['xh3=":443"', []],
+  ])('%j gives %j', (altSvc, ports) => {
+    expect(http3Ports(altSvc)).toEqual(ports);
   });
 });

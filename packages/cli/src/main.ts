@@ -120,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
           .option('ciphers', { type: 'boolean', default: false, describe: 'enumerate the cipher suites of each accepted version' })
           .option('warn-days', { type: 'string', default: '21', describe: 'warn when the certificate expires within this many days' })
           .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
+          .option('http3', { type: 'boolean', describe: 'send a QUIC Initial to UDP even if Alt-Svc does not advertise h3 (default: only when it does; --no-http3 never)' })
           .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
           .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
           .example('$0 probe example.com', 'the full default probe: DNS, TCP, each TLS version, the chain, HTTP checks')
@@ -148,6 +149,7 @@ export async function main(argv: string[]): Promise<number> {
           ciphers: args.ciphers,
           warnDays: numberOption(args['warn-days'], '--warn-days', 0, 3650),
           http: args.http,
+          http3: args.http3,
           limit: limitOption(args.limit),
         });
       },

@@ -24,6 +24,7 @@ export interface ProbeCliOptions {
   ciphers: boolean;
   warnDays: number;
   http: boolean;
+  http3?: boolean;
   limit: number;
 }
 
@@ -72,7 +73,7 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
   }
   if (o.allowList && o.profile !== 'wechat-miniprogram') throw new UsageError(`--allow-list applies to --profile wechat-miniprogram only (the profile is ${o.profile})`);
   const allowList = o.allowList ? readLines(o.allowList, '--allow-list').map((l) => l.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase()) : undefined;
-  const options: ProbeOptions = { timeoutMs: o.timeout * 1000, profile: o.profile, decoySni: o.decoySni, extraCa, resolve: pinned, allowList, ws: o.ws, ciphers: o.ciphers, warnDays: o.warnDays, http: o.http, identity };
+  const options: ProbeOptions = { timeoutMs: o.timeout * 1000, profile: o.profile, decoySni: o.decoySni, extraCa, resolve: pinned, allowList, ws: o.ws, ciphers: o.ciphers, warnDays: o.warnDays, http: o.http, http3: o.http3, identity };
 
   const results: ReportItem[][] = new Array(targets.length);
   let next = 0;

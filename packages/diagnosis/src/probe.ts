@@ -10,6 +10,7 @@ import { judgeProbeHandshake } from './judges/handshake.js';
 import { judgeProbeHelloShapes } from './judges/hello-size.js';
 import { judgeProbeHsts, judgeProbeRedirect, judgeProbeWebSocket } from './judges/http.js';
 import { judgeProbeProfile } from './judges/profile.js';
+import { judgeProbeHttp3 } from './judges/quic.js';
 import { judgeProbeServerAnswer } from './judges/server-answer.js';
 import { judgeProbeTcp } from './judges/tcp.js';
 import { judgeProbeVersions } from './judges/versions.js';
@@ -32,6 +33,7 @@ export function diagnoseProbe(r: ProbeRecord, now = Date.now()): Finding[] {
     ...judgeProbeWebSocket(r),
     ...judgeProbeRedirect(r),
     ...judgeProbeHsts(r),
+    ...judgeProbeHttp3(r),
     ...judgeProbeProfile(r),
   );
   return decide(found);

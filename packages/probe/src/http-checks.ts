@@ -20,6 +20,8 @@ export interface HstsCheck {
   error?: string;
   /** The server refused the request for want of a client certificate: the status and its words. */
   clientCertRefusal?: string;
+  /** The Alt-Svc header: where it advertises HTTP/3. */
+  altSvc?: string;
 }
 
 /** What servers answer a request that came without the client certificate they require. */
@@ -103,7 +105,9 @@ export async function checkHsts(host: string, port: number, address: string, ext
     }
     await res.body.dump().catch(() => {});
     const h = res.headers['strict-transport-security'];
-    return { status: res.statusCode, header: Array.isArray(h) ? h[0] : h, ...(refusal ? { clientCertRefusal: refusal } : {}) };
+    const alt = res.headers['alt-svc'];
+    const altSvc = Array.isArray(alt) ? alt.join(', ') : alt;
+    return { status: res.statusCode, header: Array.isArray(h) ? h[0] : h, ...(refusal ? { clientCertRefusal: refusal } : {}), ...(altSvc ? { altSvc } : {}) };
   } catch (e) {
     return { error: (e as Error).message };
   } finally {

@@ -10,3 +10,4 @@ export { probeTarget, loadExtraCa, loadIdentity, PLAIN_HTTP_PORTS, acceptedVersi
 export { LEGACY_SUITES } from './suites.js';
 export { scanCiphers, scanVersion, type CipherScan, type VersionScan } from './cipher-scan.js';
 export { probeHelloShapes, postQuantumHello, splitInsideName, sendShaped, answeredShape, SWEEP_SIZES, type HelloShapes, type ShapedHello, type HelloShapeName } from './hello-shapes.js';
+export { http3Ports, probeHttp3, type Http3Probe } from './http3-probe.js';

@@ -5,6 +5,8 @@ import { Version, versionName, cipherSuiteName } from '@tlsdoctor/tls-parser-ts'
 import { describeHello, helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
 import { probeHelloShapes, sendShaped, splitInsideName, type HelloShapes, type ShapedHello } from './hello-shapes.js';
 import { fullHandshake, type ClientIdentity, type FullHandshake } from './handshake.js';
+import { isIP } from 'node:net';
+import { http3Ports, probeHttp3, type Http3Probe } from './http3-probe.js';
 import { checkHsts, checkRedirect, checkWebSocket, type HstsCheck, type RedirectCheck, type WebSocketCheck } from './http-checks.js';
 import { PROFILES, type Profile, type ProfileName } from './profiles.js';
 import { resolveHost, type Resolution } from './resolve.js';
@@ -31,6 +33,11 @@ export interface ProbeOptions {
   http: boolean;
   /** --cert and --key: the client certificate to present when a server asks for one. */
   identity?: ClientIdentity & { subject: string };
+  /**
+   * HTTP/3: true probes UDP whatever the server advertises (--http3), false never (--no-http3);
+   * unset, only when the HTTPS answer's Alt-Svc advertises h3.
+   */
+  http3?: boolean;
 }
 
 /** Everything probed for one address of one target. */
@@ -61,6 +68,8 @@ export interface ProbeRecord {
   clientCertificate?: string;
   redirect?: RedirectCheck;
   hsts?: HstsCheck;
+  /** A QUIC Initial to the port Alt-Svc named (or the target's port, with --http3). */
+  http3?: Http3Probe;
   ws?: WebSocketCheck;
   allowList?: string[];
   warnDays: number;
@@ -168,10 +177,22 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   // Other shapes of hello are compared with the default one only where it got a ServerHello.
   if (rec.hello.kind === 'server-hello' || rec.hello.kind === 'hello-retry') jobs.push(probeHelloShapes(base, rec.hello.ms).then((r) => (rec.shapes = r)));
   jobs.push(fullHandshake(address, target.port, sni, o.extraCa, o.timeoutMs, o.identity).then((r) => (rec.full = r)));
+  const family = isIP(address) === 6 ? 6 : 4;
+  const http3 = async (port: number, advertised?: string) => {
+    rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
+  };
   if (o.http && !target.isIp) {
     jobs.push(checkRedirect(target.host, address, o.extraCa, o.timeoutMs).then((r) => (rec.redirect = r)));
-    jobs.push(checkHsts(target.host, target.port, address, o.extraCa, o.timeoutMs, o.identity).then((r) => (rec.hsts = r)));
-  }
+    // HTTP/3 is tried where the HTTPS answer advertises it (Alt-Svc), as a browser would.
+    jobs.push(
+      checkHsts(target.host, target.port, address, o.extraCa, o.timeoutMs, o.identity).then(async (r) => {
+        rec.hsts = r;
+        const ports = http3Ports(r.altSvc);
+        if (o.http3 !== false && ports.length > 0) await http3(ports[0], r.altSvc);
+        else if (o.http3) await http3(target.port);
+      }),
+    );
+  } else if (o.http3) jobs.push(http3(target.port));
   // A wss:// (or ws://) target names the WebSocket path itself.
   const wsPath = o.ws ?? (target.scheme === 'wss' ? target.path : undefined);
   if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, o.extraCa, o.timeoutMs, o.identity).then((r) => (rec.ws = r)));

@@ -8,7 +8,11 @@ import {
   parseQuicFrames,
   parseQuicTransportParameters,
   QuicCryptoStream,
+  quicCloseFrame,
+  quicCryptoFrame,
   quicInitialKeys,
+  quicVarint,
+  sealQuicInitial,
   QuicVersion,
   type QuicCrypto,
   type QuicLongPacket,
@@ -27,6 +31,11 @@ const crypto: QuicCrypto = {
     } catch {
       return undefined;
     }
+  },
+  seal: (aead, key, nonce, aad, plain) => {
+    const c = createCipheriv(aead as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+    c.setAAD(aad);
+    return new Uint8Array(Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]));
   },
   headerMask: (_cipher, key, sample) => {
     const c = createCipheriv('aes-128-ecb', key, null);
@@ -133,6 +142,31 @@ describe('QUIC packets', () => {
       expect(e).toBeInstanceOf(TlsParseError);
       expect((e as TlsParseError).offset).toBe(1000 + offset);
     }
+  });
+});
+
+describe('QUIC Initials written', () => {
+  it.each([
+    ['version 1', QuicVersion.V1],
+    ['version 2', QuicVersion.V2],
+  ])('%s: sealed, padded to 1,200 bytes, and read back with the server\'s view of the keys', (_n, version) => {
+    const dcid = bytes('0011223344556677');
+    const keys = quicInitialKeys(crypto, version, dcid)!;
+    const hello = new Uint8Array(300).fill(7);
+    const d = sealQuicInitial(crypto, keys.client, { version, dcid, scid: bytes('aabb'), packetNumber: 2, frames: new Uint8Array([...quicCryptoFrame(0, hello), ...quicCloseFrame()]) });
+    expect(d.length).toBe(1200);
+    const [p] = parseQuicDatagram(d) as QuicLongPacket[];
+    expect({ kind: p.kind, version: p.version, dcid: hex(p.dcid), scid: hex(p.scid), end: p.end }).toEqual({ kind: 'initial', version, dcid: '0011223344556677', scid: 'aabb', end: 1200 });
+    const opened = openQuicLongPacket(crypto, quicInitialKeys(crypto, version, p.dcid)!.client, d, p, 1)!;
+    expect(opened.packetNumber).toBe(2);
+    const f = parseQuicFrames(opened.payload);
+    expect(f.crypto).toEqual([{ offset: 0, data: hello }]);
+    expect(f.close).toEqual({ frameType: 0x1c, code: 0, triggeringFrame: 0, reason: '' });
+    expect(f.types.at(-1)).toBe(0x00);
+  });
+
+  it.each([[0, '00'], [63, '3f'], [64, '4040'], [16383, '7fff'], [16384, '80004000'], [2 ** 30 - 1, 'bfffffff']])('varint %i is %s', (v, h) => {
+    expect(hex(quicVarint(v))).toBe(h);
   });
 });
 

@@ -16,6 +16,8 @@ export interface QuicCrypto extends HandshakeCrypto {
    * suites; for ChaCha20, its keystream (counter and nonce from the sample) over 5 zero bytes.
    */
   headerMask(cipher: 'aes' | 'chacha20', key: Uint8Array, sample: Uint8Array): Uint8Array;
+  /** Seals a plaintext with an AEAD: the ciphertext, then the 16-byte tag (a probe's own Initials). */
+  seal(aead: AeadName, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plain: Uint8Array): Uint8Array;
 }
 
 export type QuicLongKind = 'initial' | '0rtt' | 'handshake' | 'retry';
@@ -191,6 +193,16 @@ export function decodePacketNumber(largest: number, truncated: number, bits: num
   return candidate;
 }
 
+function nonceFor(iv: Uint8Array, packetNumber: number): Uint8Array {
+  const nonce = iv.slice();
+  let n = packetNumber;
+  for (let i = 11; i >= 4 && n > 0; i--) {
+    nonce[i] ^= n % 256;
+    n = Math.floor(n / 256);
+  }
+  return nonce;
+}
+
 export interface OpenedQuicPacket {
   packetNumber: number;
   payload: Uint8Array;
@@ -215,13 +227,7 @@ export function openQuicLongPacket(c: QuicCrypto, keys: QuicPacketKeys, d: Uint8
     truncated = truncated * 256 + header[at];
   }
   const packetNumber = decodePacketNumber(largestPacketNumber, truncated, pnLength * 8);
-  const nonce = keys.iv.slice();
-  let n = packetNumber;
-  for (let i = 11; i >= 4 && n > 0; i--) {
-    nonce[i] ^= n % 256;
-    n = Math.floor(n / 256);
-  }
-  const payload = c.open(keys.aead, keys.key, nonce, header, d.subarray(p.pnOffset + pnLength, p.end));
+  const payload = c.open(keys.aead, keys.key, nonceFor(keys.iv, packetNumber), header, d.subarray(p.pnOffset + pnLength, p.end));
   return payload ? { packetNumber, payload } : undefined;
 }
 
@@ -419,5 +425,77 @@ export function parseQuicTransportParameters(data: Uint8Array, origin = 0): Quic
     const value = r.bytes(r.varint('transport parameter length'), 'transport parameter value');
     out.push({ id, name: quicTransportParameterName(id), value });
   }
+  return out;
+}
+
+/** A QUIC variable-length integer in its shortest form (RFC 9000 section 16); up to 2^30 - 1 here. */
+export function quicVarint(v: number): Uint8Array {
+  if (v < 0x40) return Uint8Array.of(v);
+  if (v < 0x4000) return Uint8Array.of(0x40 | (v >> 8), v & 0xff);
+  if (v < 0x40000000) return Uint8Array.of(0x80 | (v >>> 24), (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
+  throw new RangeError(`quicVarint: ${v} needs 8 bytes`);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A CRYPTO frame carrying `data` at `offset` of its stream. */
+export function quicCryptoFrame(offset: number, data: Uint8Array): Uint8Array {
+  return concat([Uint8Array.of(CRYPTO), quicVarint(offset), quicVarint(data.length), data]);
+}
+
+/** A CONNECTION_CLOSE frame of the transport (0x1c) with no reason: how a probe says it is done. */
+export function quicCloseFrame(code = 0): Uint8Array {
+  return concat([Uint8Array.of(CLOSE), quicVarint(code), quicVarint(0), quicVarint(0)]);
+}
+
+export interface QuicInitialSpec {
+  version: number;
+  dcid: Uint8Array;
+  scid: Uint8Array;
+  /** From a Retry (empty otherwise). */
+  token?: Uint8Array;
+  packetNumber: number;
+  frames: Uint8Array;
+  /** Datagram size to pad to: a client's Initial datagrams carry at least 1,200 bytes (RFC 9000 section 14.1). */
+  minDatagram?: number;
+}
+
+/**
+ * A client Initial packet, protected (RFC 9001 section 5): a 4-byte packet number, the frames
+ * padded with PADDING to the datagram size, sealed, then header protection applied.
+ */
+export function sealQuicInitial(c: QuicCrypto, keys: QuicPacketKeys, spec: QuicInitialSpec): Uint8Array {
+  const rules = rulesOf(spec.version);
+  if (!rules) throw new RangeError(`sealQuicInitial: QUIC version 0x${spec.version.toString(16)} is not one this codec writes`);
+  const token = spec.token ?? new Uint8Array(0);
+  const typeBits = rules.kinds.indexOf('initial');
+  const PN_LENGTH = 4;
+  const fixed = concat([
+    Uint8Array.of(0xc0 | (typeBits << 4) | (PN_LENGTH - 1), spec.version >>> 24, (spec.version >> 16) & 0xff, (spec.version >> 8) & 0xff, spec.version & 0xff),
+    Uint8Array.of(spec.dcid.length), spec.dcid, Uint8Array.of(spec.scid.length), spec.scid, quicVarint(token.length), token,
+  ]);
+  // The Length field is written in 2 bytes (up to 16,383): the payload of an Initial is far smaller.
+  const minimum = spec.minDatagram ?? 1200;
+  const payloadLength = Math.max(spec.frames.length, minimum - fixed.length - 2 - PN_LENGTH - 16);
+  const payload = new Uint8Array(payloadLength);
+  payload.set(spec.frames);
+  const length = PN_LENGTH + payloadLength + 16;
+  if (length >= 0x4000) throw new RangeError('sealQuicInitial: frames too large for one Initial');
+  const pn = spec.packetNumber;
+  const header = concat([fixed, Uint8Array.of(0x40 | (length >> 8), length & 0xff, (pn >>> 24) & 0xff, (pn >> 16) & 0xff, (pn >> 8) & 0xff, pn & 0xff)]);
+  const sealed = c.seal(keys.aead, keys.key, nonceFor(keys.iv, pn), header, payload);
+  const out = concat([header, sealed]);
+  const pnOffset = header.length - PN_LENGTH;
+  const mask = c.headerMask(keys.aead === 'chacha20-poly1305' ? 'chacha20' : 'aes', keys.hp, out.subarray(pnOffset + 4, pnOffset + 20));
+  out[0] ^= mask[0] & 0x0f;
+  for (let i = 0; i < PN_LENGTH; i++) out[pnOffset + i] ^= mask[1 + i];
   return out;
 }

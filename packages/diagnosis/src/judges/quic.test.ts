@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Http3Probe } from '@tlsdoctor/probe';
 import { diagnoseConnection } from '../capture.js';
-import { alert, connection, quicConnection, serverHello, T0 } from '../facts.fixtures.js';
+import { alert, connection, NOW_MS, probeRecord, quicConnection, serverHello, T0 } from '../facts.fixtures.js';
+import { diagnoseProbe } from '../probe.js';
 import { HelloHistory } from './hello-size.js';
-import { judgeQuic, quicWaitsForHistory, QUIC_ANSWER_WAIT_S } from './quic.js';
+import { judgeProbeHttp3, judgeQuic, quicWaitsForHistory, QUIC_ANSWER_WAIT_S } from './quic.js';
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
 const answered = { serverHello: serverHello(3, 0.02, 0x0304, 0x1301), version: 0x0304, cipher: 0x1301 };
@@ -90,5 +92,53 @@ describe('QUIC judge', () => {
 
   it('a TCP record gets no QUIC finding', () => {
     expect(judgeQuic(connection(), T0 + 5)).toEqual([]);
+  });
+});
+
+describe('HTTP/3 probe judge', () => {
+  const h3 = (o: Partial<Http3Probe>): Http3Probe => ({ port: 443, outcome: 'silent', sent: 3, ms: 2000, handshakePackets: 0, ...o });
+  const ALT = 'h3=":443"; ma=86400';
+  it.each([
+    ['no HTTP/3 probe', undefined, []],
+    ['advertised and silent', h3({ advertised: ALT }), ['H3_ADVERTISED_UDP_BLOCKED']],
+    ['advertised and refused by ICMP', h3({ advertised: ALT, outcome: 'refused', sent: 1, ms: 3 }), ['H3_ADVERTISED_UDP_BLOCKED']],
+    ['asked for and silent', h3({}), ['H3_UNAVAILABLE']],
+    ['asked for and refused', h3({ outcome: 'refused' }), ['H3_UNAVAILABLE']],
+    ['answered', h3({ advertised: ALT, outcome: 'answered', sent: 1, ms: 20, firstAnswerMs: 15, handshakePackets: 2, serverHello: { version: 0x0304, cipher: 0x1301, group: 0x1d } }), ['H3_AVAILABLE']],
+    ['closed', h3({ advertised: ALT, outcome: 'closed', close: { code: 0x178, name: 'CRYPTO_ERROR (TLS alert No application Protocol (120))', reason: '' } }), ['QUIC_CONNECTION_CLOSED']],
+    ['Version Negotiation', h3({ outcome: 'version-negotiation', versions: [0x6b3343cf, 0x0a1a2a3a] }), ['QUIC_VERSION_MISMATCH']],
+    ['a local error', h3({ outcome: 'error', error: 'send EPERM' }), ['H3_UNAVAILABLE']],
+  ])('%s', (_n, http3, want) => {
+    expect(codes(judgeProbeHttp3(probeRecord(http3 ? { http3 } : {})))).toEqual(want);
+  });
+
+  it('names the cause of the silence and the working TCP side', () => {
+    const [silent] = judgeProbeHttp3(probeRecord({ http3: h3({ advertised: ALT }) }));
+    expect(silent.evidence).toEqual([
+      'the HTTPS answer advertises HTTP/3: Alt-Svc: h3=":443"; ma=86400',
+      '3 QUIC v1 Initials with a ClientHello (ALPN h3) sent to 192.0.2.10:443 (UDP) over 2000.0 ms',
+      'nothing came back, not even an ICMP error: a firewall or security group drops UDP 443 on the path',
+      'TLS over TCP to 192.0.2.10:443 works (TLS 1.3)',
+    ]);
+    const [refused] = judgeProbeHttp3(probeRecord({ address: 'fd7d::10', http3: h3({ advertised: ALT, outcome: 'refused', sent: 1 }) }));
+    expect(refused.title).toBe('The server advertises HTTP/3, but nothing listens on UDP 443');
+    expect(refused.evidence[1]).toMatch(/to \[fd7d::10\]:443 \(UDP\)/);
+    expect(refused.evidence[2]).toMatch(/ICMP port unreachable/);
+    expect(refused.remedy).toMatch(/listen 443 quic/);
+  });
+
+  it('H3_AVAILABLE gives the ServerHello the server sent over QUIC', () => {
+    const [f] = judgeProbeHttp3(probeRecord({ http3: h3({ outcome: 'answered', sent: 1, ms: 20, firstAnswerMs: 15, handshakePackets: 2, retried: true, serverHello: { version: 0x0304, cipher: 0x1301, group: 0x1d } }) }));
+    expect(f.evidence).toEqual([
+      '1 QUIC v1 Initial with a ClientHello (ALPN h3) sent to 192.0.2.10:443 (UDP) over 20.0 ms: the server\'s Initial came back after 15.0 ms',
+      'ServerHello: TLS 1.3, TLS_AES_128_GCM_SHA256, key share x25519; 2 Handshake packets (its encrypted flight) followed',
+      'the server asked for address validation first (Retry), and answered the Initial that carried its token',
+    ]);
+  });
+
+  it('H3_ADVERTISED_UDP_BLOCKED is the primary beside a working TCP handshake; H3_AVAILABLE is not', () => {
+    expect(codes(diagnoseProbe(probeRecord({ http3: h3({ advertised: ALT }) }), NOW_MS))[0]).toBe('H3_ADVERTISED_UDP_BLOCKED');
+    expect(codes(diagnoseProbe(probeRecord({ http3: h3({ outcome: 'answered', serverHello: { version: 0x0304, cipher: 0x1301 } }) }), NOW_MS))[0]).toBe('HANDSHAKE_OK');
+    expect(codes(diagnoseProbe(probeRecord({ http3: h3({}) }), NOW_MS))[0]).toBe('HANDSHAKE_OK');
   });
 });

@@ -1,5 +1,6 @@
 import type { ConnectionRecord, QuicFacts } from '@tlsdoctor/analysis';
-import { isQuicGreaseVersion, quicVersionName } from '@tlsdoctor/tls-parser-ts';
+import type { ProbeRecord } from '@tlsdoctor/probe';
+import { cipherSuiteName, groupName, isQuicGreaseVersion, quicVersionName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, ms, plural, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { alertRemedy } from './alerts.js';
@@ -39,6 +40,22 @@ export const QUIC_CODES = {
   QUIC_HANDSHAKE_OK: {
     severity: 'ok',
     title: 'QUIC handshake completed (HTTP/3)',
+    remedy: 'Nothing to fix.',
+  },
+  H3_ADVERTISED_UDP_BLOCKED: {
+    severity: 'error',
+    title: 'The server advertises HTTP/3, but its QUIC Initials get no answer on UDP',
+    remedy:
+      'Browsers believe the Alt-Svc header and try HTTP/3 first, then fall back to TCP after a delay (and some clients never do). Open UDP 443 to the server in the cloud security group, firewall and load balancer, as TCP 443 is; or, if HTTP/3 is not meant to be served, remove the Alt-Svc header (nginx: `add_header Alt-Svc`; Caddy: `servers { protocols h1 h2 }`).',
+  },
+  H3_UNAVAILABLE: {
+    severity: 'info',
+    title: 'HTTP/3 does not answer, and the server does not advertise it',
+    remedy: 'Nothing is broken: clients use HTTP/2 or HTTP/1.1 over TCP. To serve HTTP/3, open UDP 443 and start a QUIC listener (nginx: `listen 443 quic;`), then advertise it with Alt-Svc.',
+  },
+  H3_AVAILABLE: {
+    severity: 'ok',
+    title: 'HTTP/3 answers: the server took a QUIC Initial and sent its ServerHello',
     remedy: 'Nothing to fix.',
   },
 } as const;
@@ -130,4 +147,54 @@ export function judgeQuic(r: ConnectionRecord, captureEnd: number, history?: Qui
     }
   }
   return out;
+}
+
+/** Probe: what the QUIC Initial sent to the port Alt-Svc named (or --http3 asked for) brought back. */
+export function judgeProbeHttp3(r: ProbeRecord): Finding[] {
+  const h = r.http3;
+  if (!h) return [];
+  const host = (a: string | undefined) => (a?.includes(':') ? `[${a}]` : a);
+  const where = `${host(r.address)}:${h.port} (UDP)`;
+  const ask = h.advertised ? `the HTTPS answer advertises HTTP/3: Alt-Svc: ${h.advertised}` : 'HTTP/3 was asked for (--http3); the HTTPS answer does not advertise it';
+  const sent = `${plural(h.sent, 'QUIC v1 Initial')} with a ClientHello (ALPN h3) sent to ${where} over ${ms(h.ms / 1000)}`;
+  const tcp = r.full?.ok ? `TLS over TCP to ${host(r.address)}:${r.target.port} works (${r.full.version !== undefined ? versionName(r.full.version) : 'handshake completed'})` : undefined;
+  switch (h.outcome) {
+    case 'answered': {
+      const sh = h.serverHello!;
+      return [finding('H3_AVAILABLE', compact([
+        `${sent}: the server's Initial came back after ${ms((h.firstAnswerMs ?? h.ms) / 1000)}`,
+        `ServerHello: ${versionName(sh.version)}, ${cipherSuiteName(sh.cipher)}${sh.group !== undefined ? `, key share ${groupName(sh.group)}` : ''}; ${plural(h.handshakePackets, 'Handshake packet')} (its encrypted flight) followed`,
+        h.retried && 'the server asked for address validation first (Retry), and answered the Initial that carried its token',
+        h.advertised && ask,
+      ]))];
+    }
+    case 'silent':
+    case 'refused': {
+      const why = h.outcome === 'refused'
+        ? `an ICMP port unreachable came back: the host is reached, and nothing listens on UDP ${h.port}`
+        : `nothing came back, not even an ICMP error: a firewall or security group drops UDP ${h.port} on the path`;
+      if (!h.advertised) {
+        return [finding('H3_UNAVAILABLE', compact([sent, why, ask, tcp]))];
+      }
+      return [finding('H3_ADVERTISED_UDP_BLOCKED', compact([ask, sent, why, tcp]), h.outcome === 'refused'
+        ? { title: `The server advertises HTTP/3, but nothing listens on UDP ${h.port}`, remedy: 'Start the HTTP/3 listener (nginx: `listen 443 quic;` beside `listen 443 ssl;`, built with HTTP/3; Caddy serves it by default), or remove the Alt-Svc header.' }
+        : {})];
+    }
+    case 'closed': {
+      const c = h.close!;
+      return [finding('QUIC_CONNECTION_CLOSED', compact([
+        sent,
+        `the server closed the connection in an Initial: ${c.name} (0x${c.code.toString(16)})${c.reason ? `, reason "${c.reason}"` : ''}`,
+        h.advertised && ask,
+      ]))];
+    }
+    case 'version-negotiation':
+      return [finding('QUIC_VERSION_MISMATCH', compact([
+        `${sent}: the server answered with Version Negotiation listing ${(h.versions ?? []).filter((v) => !isQuicGreaseVersion(v)).map(quicVersionName).join(', ') || 'only reserved versions'}`,
+        'QUIC version 1 (RFC 9000) is not among them',
+        h.advertised && ask,
+      ]))];
+    case 'error':
+      return [finding('H3_UNAVAILABLE', compact([sent, `the probe could not complete: ${h.error ?? 'unknown error'}`, h.advertised && ask]), { title: 'HTTP/3 could not be probed' })];
+  }
 }

@@ -1,0 +1,198 @@
+import dgram from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { nodeHandshakeCrypto } from '@tlsdoctor/analysis';
+import {
+  buildClientHelloMessage,
+  HandshakeType,
+  openQuicLongPacket,
+  parseQuicDatagram,
+  parseQuicFrames,
+  parseServerHello,
+  QuicCryptoStream,
+  quicCloseFrame,
+  quicCryptoFrame,
+  quicInitialKeys,
+  quicTransportErrorName,
+  quicVarint,
+  QuicVersion,
+  sealQuicInitial,
+  TlsParseError,
+  Version,
+  X25519,
+  type QuicPacketKeys,
+} from '@tlsdoctor/tls-parser-ts';
+import { GROUPS, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './suites.js';
+
+/** What a QUIC Initial to UDP 443 brought back. */
+export interface Http3Probe {
+  port: number;
+  /** The Alt-Svc value that named HTTP/3, when one did (else --http3 asked for it). */
+  advertised?: string;
+  /** refused: an ICMP port unreachable came back (the host is reached; nothing listens on the UDP port). */
+  outcome: 'answered' | 'silent' | 'refused' | 'closed' | 'version-negotiation' | 'error';
+  /** Initial datagrams sent (the first, and those sent again while nothing came back). */
+  sent: number;
+  ms: number;
+  /** The server's first datagram, ms after the first Initial. */
+  firstAnswerMs?: number;
+  serverHello?: { version: number; cipher: number; group?: number };
+  /** Handshake packets from the server: its encrypted flight (certificate) follows the ServerHello. */
+  handshakePackets: number;
+  close?: { code: number; name: string; reason: string };
+  versions?: number[];
+  retried?: boolean;
+  error?: string;
+}
+
+/** When to send the Initial again while nothing comes back, ms after the first (Chromium waits about this long). */
+const RESEND_AT = [300, 900];
+/** After the ServerHello, how long to wait for the server's Handshake packets. */
+const HANDSHAKE_WAIT_MS = 300;
+
+/** The ports Alt-Svc advertises HTTP/3 on (`h3=":443"`), for the same host; empty when it does not. */
+export function http3Ports(altSvc: string | undefined): number[] {
+  if (!altSvc || /^\s*clear\s*$/i.test(altSvc)) return [];
+  const ports: number[] = [];
+  for (const m of altSvc.matchAll(/(?:^|,)\s*h3(?:-\d+)?\s*=\s*"([^"]*)"/g)) {
+    const at = /^(?:[^:]*):(\d{1,5})$/.exec(m[1]);
+    const port = at ? Number(at[1]) : NaN;
+    if (port > 0 && port < 65536 && !ports.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
+function transportParameters(scid: Uint8Array): Uint8Array {
+  const tp = (id: number, value: Uint8Array) => [...quicVarint(id), ...quicVarint(value.length), ...value];
+  const int = (id: number, v: number) => tp(id, quicVarint(v));
+  return Uint8Array.from([
+    ...int(0x01, 30_000), // max_idle_timeout
+    ...int(0x04, 1 << 20), // initial_max_data
+    ...int(0x05, 1 << 18),
+    ...int(0x06, 1 << 18),
+    ...int(0x07, 1 << 18),
+    ...int(0x08, 100),
+    ...int(0x09, 100),
+    ...tp(0x0f, scid), // initial_source_connection_id
+  ]);
+}
+
+/**
+ * Sends a QUIC v1 Initial carrying a ClientHello for `sni` (ALPN h3) to the address and reads
+ * what comes back: the server's Initial (ServerHello: version, cipher, group), its Handshake
+ * packets, a CONNECTION_CLOSE, Version Negotiation, or nothing. One Retry is followed. Node has
+ * no QUIC; the probe only needs the first flight, so it never finishes the handshake: once it has
+ * read what it came for it closes the connection with a CONNECTION_CLOSE in an Initial.
+ */
+export function probeHttp3(address: string, family: 4 | 6, port: number, sni: string | undefined, timeoutMs: number, advertised?: string): Promise<Http3Probe> {
+  const c = nodeHandshakeCrypto;
+  const t0 = performance.now();
+  let dcid: Uint8Array = randomBytes(8);
+  const scid = randomBytes(8);
+  let keys = quicInitialKeys(c, QuicVersion.V1, dcid)!;
+  let token: Uint8Array = new Uint8Array(0);
+  let pn = 0;
+  const hello = buildClientHelloMessage({
+    versions: [Version.TLS13],
+    cipherSuites: TLS13_SUITES,
+    groups: GROUPS,
+    keyShares: [{ group: X25519 }],
+    signatureAlgorithms: SIGNATURE_ALGORITHMS,
+    serverName: sni,
+    alpn: ['h3'],
+    extraExtensions: [{ type: 0x39, data: transportParameters(scid) }],
+  });
+  const result: Http3Probe = { port, ...(advertised ? { advertised } : {}), outcome: 'silent', sent: 0, ms: 0, handshakePackets: 0 };
+  const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
+  const stream = new QuicCryptoStream(64 * 1024);
+  let largest = -1;
+  const timers: NodeJS.Timeout[] = [];
+
+  const initial = (frames: Uint8Array, k: QuicPacketKeys = keys.client) => sealQuicInitial(c, k, { version: QuicVersion.V1, dcid, scid, token, packetNumber: pn++, frames });
+  const send = () => {
+    result.sent++;
+    socket.send(initial(quicCryptoFrame(0, hello)));
+  };
+
+  return new Promise<Http3Probe>((resolve) => {
+    let done = false;
+    const finish = (outcome?: Http3Probe['outcome']) => {
+      if (done) return;
+      done = true;
+      for (const t of timers) clearTimeout(t);
+      if (outcome) result.outcome = outcome;
+      result.ms = performance.now() - t0;
+      // Tell a server that answered that we are gone, so it does not keep our state until its idle timeout.
+      if (result.firstAnswerMs !== undefined && result.outcome !== 'closed') {
+        try {
+          socket.send(initial(quicCloseFrame()), () => socket.close());
+          return resolve(result);
+        } catch {
+          /* the socket is already unusable: nothing to tell */
+        }
+      }
+      socket.close();
+      resolve(result);
+    };
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED') return finish('refused');
+      result.error = e.message;
+      finish('error');
+    });
+    socket.on('message', (msg) => {
+      if (done) return;
+      const d = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+      result.firstAnswerMs ??= performance.now() - t0;
+      try {
+        for (const p of parseQuicDatagram(d)) {
+          if (p.form === 'version-negotiation') {
+            result.versions = p.versions;
+            return finish('version-negotiation');
+          }
+          if (p.form !== 'long') continue;
+          if (p.kind === 'retry' && !result.retried) {
+            // Once: the server validates our address with a token; the next Initial goes to the DCID it chose.
+            result.retried = true;
+            dcid = p.scid;
+            token = p.token ?? new Uint8Array(0);
+            keys = quicInitialKeys(c, QuicVersion.V1, dcid)!;
+            stream.takeMessages();
+            send();
+            continue;
+          }
+          if (p.kind === 'handshake') {
+            result.handshakePackets++;
+            continue;
+          }
+          if (p.kind !== 'initial') continue;
+          const opened = openQuicLongPacket(c, keys.server, d, p, largest);
+          if (!opened) continue;
+          largest = Math.max(largest, opened.packetNumber);
+          const frames = parseQuicFrames(opened.payload);
+          if (frames.close) {
+            result.close = { code: frames.close.code, name: quicTransportErrorName(frames.close.code), reason: frames.close.reason };
+            return finish('closed');
+          }
+          for (const f of frames.crypto) stream.add(f.offset, f.data);
+          for (const m of stream.takeMessages()) {
+            if (m.type !== HandshakeType.ServerHello) continue;
+            const sh = parseServerHello(m.body);
+            result.serverHello = { version: sh.version, cipher: sh.cipherSuite, ...(sh.keyShareGroup !== undefined ? { group: sh.keyShareGroup } : {}) };
+            result.outcome = 'answered';
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof TlsParseError)) throw e;
+        result.error = `the server's datagram does not parse: ${e.message}`;
+        return finish('error');
+      }
+      // The ServerHello and the start of the server's encrypted flight are what the probe wants.
+      if (result.serverHello && result.handshakePackets > 0) finish('answered');
+      else if (result.serverHello) timers.push(setTimeout(() => finish('answered'), HANDSHAKE_WAIT_MS));
+    });
+    socket.connect(port, address, () => {
+      send();
+      for (const at of RESEND_AT) if (at < timeoutMs) timers.push(setTimeout(() => result.firstAnswerMs === undefined && send(), at));
+      timers.push(setTimeout(() => finish(), timeoutMs));
+    });
+  });
+}
