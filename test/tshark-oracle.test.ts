@@ -23,6 +23,8 @@ const files = [
 ];
 
 const key = (ip: string, port: string | number) => `${ip}|${port}`;
+/** The innermost source address of a row (tunnels list the outer header's first); an IPv6 one wins. */
+const innerSrc = (r: Record<string, string>) => (r['ipv6.src'] ? r['ipv6.src'] : r['ip.src']).split(',').pop() ?? '';
 const tcpConnections = (a: CaptureAnalysis) => a.connections.filter((c) => !c.quic);
 
 /** A fixture's key log, cut to the handshake secrets tlsdoctor uses: tshark then opens what we open. */
@@ -120,7 +122,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     );
     const firstByClient = new Map<string, Record<string, string>>();
     for (const r of rows) {
-      const k = key(r['ip.src'].split(',')[0] || r['ipv6.src'].split(',')[0], r['tcp.srcport'].split(',')[0]);
+      const k = key(innerSrc(r), r['tcp.srcport'].split(',')[0]);
       if (!firstByClient.has(k)) firstByClient.set(k, r);
     }
     let compared = 0;
@@ -145,7 +147,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     const rows = tsharkFields(file, ['ip.src', 'ipv6.src', 'tcp.srcport', 'tcp.dstport', 'tls.handshake.type', 'tls.alert_message.desc', 'tls.record.content_type'], 'tcp && tls');
     const seen = new Map<string, { hs: string[]; alerts: string[] }>();
     for (const r of rows) {
-      const src = key(r['ip.src'].split(',')[0] || r['ipv6.src'].split(',')[0], r['tcp.srcport'].split(',')[0]);
+      const src = key(innerSrc(r), r['tcp.srcport'].split(',')[0]);
       const s = seen.get(src + '>' + r['tcp.dstport'].split(',')[0]) ?? { hs: [], alerts: [] };
       if (r['tls.handshake.type']) s.hs.push(...r['tls.handshake.type'].split(','));
       if (r['tls.alert_message.desc']) s.alerts.push(...r['tls.alert_message.desc'].split(','));
@@ -183,7 +185,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
     for (const r of rows) {
       const n = r['quic.connection.number'].split(',')[0];
       const c = conns.get(n) ?? { hs: new Map() };
-      const src = key(r['ip.src'].split(',')[0] || r['ipv6.src'].split(',')[0], r['udp.srcport']);
+      const src = key(innerSrc(r), r['udp.srcport'].split(',').pop() ?? '');
       const types = r['tls.handshake.type'] ? r['tls.handshake.type'].split(',') : [];
       c.version ??= r['quic.version'].split(',')[0] || undefined;
       if (types[0] === '1') {

@@ -14,6 +14,10 @@ export const LinkType = {
   IPV4: 228,
   IPV6: 229,
   LINUX_SLL2: 276,
+  PPP: 9,
+  PPP_HDLC: 50,
+  PPP_ETHER: 51,
+  PPP_WITH_DIR: 204,
 } as const;
 
 /**
@@ -68,6 +72,46 @@ export function newDecodedPacket(): DecodedPacket {
 
 const ETH_IPV4 = 0x0800;
 const ETH_IPV6 = 0x86dd;
+const ETH_PPPOE_SESSION = 0x8864;
+const ETH_MPLS = 0x8847;
+const ETH_MPLS_MULTICAST = 0x8848;
+
+/** A PPP frame's payload (RFC 1661), with or without the HDLC address and control bytes: where IP starts, or -1. */
+function pppIp(b: Uint8Array, p: number, end: number): number {
+  if (end - p >= 2 && b[p] === 0xff && b[p + 1] === 0x03) p += 2;
+  if (end - p < 1) return -1;
+  // Protocol-field compression (RFC 1661 section 6.5): a one-byte protocol is odd.
+  let proto: number;
+  if (b[p] & 1) {
+    proto = b[p];
+    p += 1;
+  } else {
+    if (end - p < 2) return -1;
+    proto = (b[p] << 8) | b[p + 1];
+    p += 2;
+  }
+  return proto === 0x0021 || proto === 0x0057 ? p : -1;
+}
+
+/** PPPoE session stage (RFC 2516): a 6-byte header, then PPP. */
+function pppoeIp(b: Uint8Array, p: number, end: number): number {
+  if (end - p < 6 || b[p] !== 0x11 || b[p + 1] !== 0x00) return -1;
+  return pppIp(b, p + 6, end);
+}
+
+/** An MPLS label stack (RFC 3032): 4 bytes per label to the one with the bottom-of-stack bit, then IP told by its version nibble. */
+function mplsIp(b: Uint8Array, p: number, end: number): number {
+  for (let labels = 0; labels < 16; labels++) {
+    if (end - p < 4) return -1;
+    const bottom = (b[p + 2] & 0x01) !== 0;
+    p += 4;
+    if (bottom) {
+      const v = end > p ? b[p] >> 4 : 0;
+      return v === 4 || v === 6 ? p : -1;
+    }
+  }
+  return -1;
+}
 
 /** Finds where the IP header starts for a link type; -1 for a non-IP frame, -2 for an unknown link type. */
 function ipStart(b: Uint8Array, start: number, end: number, linkType: number): number {
@@ -82,8 +126,19 @@ function ipStart(b: Uint8Array, start: number, end: number, linkType: number): n
         et = (b[p] << 8) | b[p + 1];
       }
       p += 2;
-      return et === ETH_IPV4 || et === ETH_IPV6 ? p : -1;
+      if (et === ETH_IPV4 || et === ETH_IPV6) return p;
+      if (et === ETH_PPPOE_SESSION) return pppoeIp(b, p, end);
+      if (et === ETH_MPLS || et === ETH_MPLS_MULTICAST) return mplsIp(b, p, end);
+      return -1;
     }
+    case LinkType.PPP:
+    case LinkType.PPP_HDLC:
+      return pppIp(b, start, end);
+    case LinkType.PPP_ETHER:
+      return pppoeIp(b, start, end);
+    case LinkType.PPP_WITH_DIR:
+      // One byte says which way the frame went; PPP follows.
+      return end - start < 1 ? -1 : pppIp(b, start + 1, end);
     case LinkType.NULL:
     case LinkType.LOOP: {
       if (end - start < 4) return -1;
@@ -188,6 +243,8 @@ function decodeIp(b: Uint8Array, p: number, end: number, out: DecodedPacket, dep
     return 'non-ip';
   }
   if (out.protocol === 6) return decodeTcp(b, l4, l4End, out);
+  // IP in IP (RFC 2003) and IPv6 in IPv4 or IPv6 (RFC 4213, RFC 2473): the inner packet is the connection.
+  if (depth < MAX_TUNNEL_DEPTH && !inQuote && (out.protocol === 4 || out.protocol === 41)) return decodeIp(b, l4, l4End, out, depth + 1);
   // Tunnels (GRE with or without ERSPAN, VXLAN): the inner packet is what matters, as tshark reads it.
   if (depth < MAX_TUNNEL_DEPTH && out.protocol === 47) {
     const inner = greInner(b, l4, l4End);
@@ -195,6 +252,10 @@ function decodeIp(b: Uint8Array, p: number, end: number, out: DecodedPacket, dep
   }
   if (depth < MAX_TUNNEL_DEPTH && out.protocol === 17 && l4End - l4 >= 16) {
     const inner = vxlanInner(b, l4, l4End);
+    if (inner) return inner.ethernet ? decodeInnerEthernet(b, inner.start, l4End, out, depth) : decodeIp(b, inner.start, l4End, out, depth + 1);
+  }
+  if (depth < MAX_TUNNEL_DEPTH && !inQuote && out.protocol === 17 && l4End - l4 >= 16) {
+    const inner = udpTunnelInner(b, l4, l4End);
     if (inner) return inner.ethernet ? decodeInnerEthernet(b, inner.start, l4End, out, depth) : decodeIp(b, inner.start, l4End, out, depth + 1);
   }
   if (out.protocol === 17 && !inQuote) return decodeUdp(b, l4, l4End, out);
@@ -222,6 +283,46 @@ function vxlanInner(b: Uint8Array, udp: number, end: number): { start: number; e
     if (next !== 3) return undefined;
   }
   return { start: v + 8, ethernet: true };
+}
+
+const GENEVE_PORT = 6081;
+const GTPU_PORT = 2152;
+
+/** Geneve (RFC 8926) and GTP-U (3GPP TS 29.281): where the inner frame starts, by the UDP destination port. */
+function udpTunnelInner(b: Uint8Array, udp: number, end: number): { start: number; ethernet: boolean } | undefined {
+  const dport = (b[udp + 2] << 8) | b[udp + 3];
+  const h = udp + 8;
+  if (dport === GENEVE_PORT) {
+    if (b[h] >> 6 !== 0) return undefined;
+    const start = h + 8 + (b[h] & 0x3f) * 4;
+    const proto = (b[h + 2] << 8) | b[h + 3];
+    if (start > end) return undefined;
+    if (proto === 0x6558) return { start, ethernet: true };
+    return proto === ETH_IPV4 || proto === ETH_IPV6 ? { start, ethernet: false } : undefined;
+  }
+  if (dport === GTPU_PORT) {
+    // Version 1, protocol type GTP, message type G-PDU (255): user data follows the header.
+    const flags = b[h];
+    if (flags >> 5 !== 1 || (flags & 0x10) === 0 || b[h + 1] !== 0xff) return undefined;
+    let p = h + 8;
+    if (flags & 0x07) {
+      // Sequence number, N-PDU number and the first extension header's type; then the extension chain.
+      if (end - p < 4) return undefined;
+      let next = flags & 0x04 ? b[p + 3] : 0;
+      p += 4;
+      for (let i = 0; next !== 0 && i < 16; i++) {
+        if (end - p < 1 || b[p] === 0) return undefined;
+        const len = b[p] * 4;
+        if (end - p < len) return undefined;
+        next = b[p + len - 1];
+        p += len;
+      }
+      if (next !== 0) return undefined;
+    }
+    const v = p < end ? b[p] >> 4 : 0;
+    return v === 4 || v === 6 ? { start: p, ethernet: false } : undefined;
+  }
+  return undefined;
 }
 
 /** GRE (RFC 2784/2890) and the ERSPAN types carried in it: where the inner packet starts. */
