@@ -81,3 +81,57 @@ const write = (name, list, note) => {
   writeFileSync(join(ROOT, 'fixtures', 'derived-midstream.pcap.json'), JSON.stringify(side, null, 2) + '\n');
 }
 console.log('derive-fixtures: wrote fixtures/derived-reordered.pcap, derived-seq-wrap.pcap and derived-midstream.pcap');
+
+// TCP corner cases real captures hold, from handshake-ok-curl-tls13.pcap (Ethernet, IPv4, TCP):
+//   derived-tcp-fast-open.pcap:  the ClientHello also carried in the SYN, with a Fast Open
+//                                cookie (RFC 7413); the server acknowledges the SYN only, and the
+//                                client sends the hello again after the handshake, as Linux does.
+//   derived-double-syn-ack.pcap: a second SYN-ACK with another initial sequence number (and TTL)
+//                                after the server's, as from a middlebox; the client acknowledges
+//                                the server's.
+{
+  const T = 'handshake-ok-curl-tls13.pcap';
+  const t = readFileSync(join(ROOT, 'fixtures', T));
+  const rs = records(t);
+  const ip = 16 + 14;
+  const withFrame = (r, frame) => {
+    const h = Buffer.from(r.subarray(0, 16));
+    h.writeUInt32LE(frame.length - 16, 8);
+    h.writeUInt32LE(frame.length - 16, 12);
+    frame.set(h.subarray(0, 16), 0);
+    return frame;
+  };
+  const setIpLength = (f) => f.writeUInt16BE(f.length - ip, ip + 2);
+  const side = (name, note, extra = {}) => {
+    const s = JSON.parse(readFileSync(join(ROOT, 'fixtures', `${T}.json`), 'utf8'));
+    s.note = `derived from ${T} by scripts/derive-fixtures.mjs: ${note}`;
+    writeFileSync(join(ROOT, 'fixtures', `${name}.json`), JSON.stringify({ ...s, ...extra }, null, 2) + '\n');
+  };
+  {
+    const port = srcPort(rs[0]);
+    const hello = rs.find((r) => srcPort(r) === port && payloadLen(r) > 0);
+    const payload = hello.subarray(hello.length - payloadLen(hello));
+    const syn = rs[0];
+    const th = tcp(syn);
+    const optsLen = (syn[th + 12] >> 4) * 4 - 20;
+    // The SYN's options, then a Fast Open cookie (kind 34, 8 bytes) padded with NOPs to a 4-byte boundary.
+    const cookie = Buffer.from([34, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1]);
+    const header = Buffer.concat([syn.subarray(0, th + 20 + optsLen), cookie]);
+    header[th + 12] = (((20 + optsLen + cookie.length) / 4) << 4) | (header[th + 12] & 0x0f);
+    const f = withFrame(syn, Buffer.concat([header, payload]));
+    setIpLength(f);
+    writeFileSync(join(ROOT, 'fixtures', 'derived-tcp-fast-open.pcap'), Buffer.concat([t.subarray(0, 24), f, ...rs.slice(1)]));
+    side('derived-tcp-fast-open.pcap', 'the ClientHello also in the SYN with a TCP Fast Open cookie; the server acknowledges only the SYN and the client sends the hello again');
+  }
+  {
+    const sa = rs[1];
+    const th = tcp(sa);
+    const bogus = Buffer.from(sa);
+    bogus.writeUInt32BE((bogus.readUInt32BE(th + 4) + 0x46600000) >>> 0, th + 4);
+    bogus[ip + 8] = 250;
+    // A moment after the server's own and before the client's ACK, as a middlebox's answer would come.
+    bogus.writeUInt32LE(bogus.readUInt32LE(4) + 10, 4);
+    writeFileSync(join(ROOT, 'fixtures', 'derived-double-syn-ack.pcap'), Buffer.concat([t.subarray(0, 24), rs[0], sa, bogus, ...rs.slice(2)]));
+    side('derived-double-syn-ack.pcap', 'a second SYN-ACK with another initial sequence number and TTL 250 after the server\'s; the client acknowledges the server\'s');
+  }
+}

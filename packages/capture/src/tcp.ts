@@ -11,6 +11,7 @@ const MAX_RSTS = 16;
 const MAX_FINS = 4;
 const MAX_PENDING_SEGMENTS = 256;
 const MAX_PENDING_BYTES = 256 * 1024;
+const MAX_SYN_ACKS = 4;
 
 /**
  * A bidirectional TCP connection table keyed on the 4-tuple, with in-order reassembly per
@@ -165,6 +166,7 @@ export class TcpTracker {
       if (flags & TcpFlag.ACK) {
         conn.synAckCount++;
         conn.synAck ??= facts;
+        if (l.synAcks.length < MAX_SYN_ACKS && !l.synAcks.some((p) => p.seq === d.seq)) l.synAcks = appended(l.synAcks, facts);
       } else {
         conn.synCount++;
         conn.syn ??= facts;
@@ -183,7 +185,10 @@ export class TcpTracker {
       else l.finEnd1 = (d.seq + d.payloadLength + 1) >>> 0;
       if (l.finDirs === 3) l.closed = true;
     }
-    if (d.payloadLength > 0 && !(flags & TcpFlag.RST)) this.data(l, dir, state, d, facts, raw.capLen < raw.origLen);
+    // Two SYN-ACKs that disagree: the client's acknowledgement says which one the server sent.
+    if (dir === 0 && l.synAcks.length > 1 && flags & TcpFlag.ACK && conn.stats[1].payloadBytes === 0) this.followAcknowledgedSynAck(l, d.ack);
+    // Data in a SYN (TCP Fast Open, RFC 7413) starts after the SYN's own sequence number.
+    if (d.payloadLength > 0 && !(flags & TcpFlag.RST)) this.data(l, dir, state, d, facts, raw.capLen < raw.origLen, flags & TcpFlag.SYN ? 1 : 0);
     if (l.finDirs !== 0) this.finAcks(l, dir, flags);
     if (this.live.size > this.stats.peakLive) this.stats.peakLive = this.live.size;
     if (st.packets - this.lastSweep >= 65536) this.sweep();
@@ -280,6 +285,7 @@ export class TcpTracker {
       finEnd1: 0,
       retired: false,
       retiredAt: 0,
+      synAcks: NONE,
     };
     if (!this.opts.sinkFactory) l.dirs[0].wantMore = l.dirs[1].wantMore = false;
     if (this.live.size >= this.maxLive) {
@@ -294,7 +300,15 @@ export class TcpTracker {
     return l;
   }
 
-  private data(l: Live, dir: Dir, s: DirState, d: DecodedPacket, facts: PacketFacts, truncated: boolean): void {
+  private followAcknowledgedSynAck(l: Live, ack: number): void {
+    const chosen = l.synAcks.find((p) => ((p.seq + 1) >>> 0) === ack);
+    if (!chosen) return;
+    l.dirs[1].next = ack;
+    l.conn.synAck = chosen;
+    l.synAcks = NONE;
+  }
+
+  private data(l: Live, dir: Dir, s: DirState, d: DecodedPacket, facts: PacketFacts, truncated: boolean, synBytes: number): void {
     const conn = l.conn;
     if (!conn.sink && s.wantMore) {
       // Made on the first byte: the state of a connection that never carries one stays small.
@@ -302,7 +316,7 @@ export class TcpTracker {
       if (!conn.sink) l.dirs[0].wantMore = l.dirs[1].wantMore = false;
     }
     const ds = conn.stats[dir];
-    let seq = d.seq;
+    let seq = (d.seq + synBytes) >>> 0;
     let start = d.payloadStart;
     let len = d.payloadLength;
     if (s.next === undefined) s.next = seq;

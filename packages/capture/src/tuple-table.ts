@@ -40,6 +40,11 @@ export interface Live {
    */
   retired: boolean;
   retiredAt: number;
+  /**
+   * SYN-ACKs with different initial sequence numbers (a middlebox's beside the server's): the
+   * server's bytes follow the one the client acknowledges. Empty (the shared NONE) for nearly all.
+   */
+  synAcks: PacketFacts[];
 }
 
 export function addrHash(x: string | number): number {
