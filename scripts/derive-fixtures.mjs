@@ -135,3 +135,68 @@ console.log('derive-fixtures: wrote fixtures/derived-reordered.pcap, derived-seq
     side('derived-double-syn-ack.pcap', 'a second SYN-ACK with another initial sequence number and TTL 250 after the server\'s; the client acknowledges the server\'s');
   }
 }
+
+// A TLS 1.3 draft handshake, from the same capture: the client's supported_versions offers
+// draft 18 (0x7f12) where it offered TLS 1.3, and the ServerHello is rewritten in draft 18's
+// layout (the draft in its version field, no session id, no compression method, no
+// supported_versions); the server's later sequence numbers, and the client's
+// acknowledgements of them, move by the bytes that took out.
+//   derived-tls13-draft18.pcap
+{
+  const T = 'handshake-ok-curl-tls13.pcap';
+  const t = readFileSync(join(ROOT, 'fixtures', T));
+  const rs = records(t).map((r) => Buffer.from(r));
+  const port = srcPort(rs[0]);
+  const payloadAt = (r) => r.length - payloadLen(r);
+  // Extensions of a hello body: [type, start of data, length], after the fields before them.
+  const extensions = (b, at) => {
+    const out = [];
+    const end = at + 2 + b.readUInt16BE(at);
+    for (let p = at + 2; p < end; ) {
+      out.push([b.readUInt16BE(p), p + 4, b.readUInt16BE(p + 2)]);
+      p += 4 + b.readUInt16BE(p + 2);
+    }
+    return out;
+  };
+  // The ClientHello: every 0x0304 in supported_versions becomes 0x7f12 (same length).
+  const ch = rs.find((r) => srcPort(r) === port && payloadLen(r) > 0);
+  const c = payloadAt(ch) + 5 + 4;
+  let q = c + 2 + 32;
+  q += 1 + ch[q];
+  q += 2 + ch.readUInt16BE(q);
+  q += 1 + ch[q];
+  const sv = extensions(ch, q).find(([type]) => type === 0x2b);
+  for (let p = sv[1] + 1; p < sv[1] + sv[2]; p += 2) if (ch.readUInt16BE(p) === 0x0304) ch.writeUInt16BE(0x7f12, p);
+  // The ServerHello, first record of the server's first data segment.
+  const si = rs.findIndex((r) => srcPort(r) !== port && payloadLen(r) > 0);
+  const seg = rs[si];
+  const pa = payloadAt(seg);
+  const recLen = seg.readUInt16BE(pa + 3);
+  const body = seg.subarray(pa + 9, pa + 5 + recLen);
+  const random = body.subarray(2, 34);
+  let s = 34;
+  s += 1 + body[s];
+  const cipher = body.subarray(s, s + 2);
+  const exts = extensions(body, s + 3).filter(([type]) => type !== 0x2b).map(([type, at, len]) => body.subarray(at - 4, at + len));
+  const extBytes = Buffer.concat(exts);
+  const newBody = Buffer.concat([Buffer.from([0x7f, 0x12]), random, cipher, Buffer.from([extBytes.length >> 8, extBytes.length & 0xff]), extBytes]);
+  const hs = Buffer.concat([Buffer.from([0x02, 0, newBody.length >> 8, newBody.length & 0xff]), newBody]);
+  const rec = Buffer.concat([Buffer.from([0x16, 0x03, 0x03, hs.length >> 8, hs.length & 0xff]), hs]);
+  const delta = rec.length - (5 + recLen);
+  const newSeg = Buffer.concat([seg.subarray(0, pa), rec, seg.subarray(pa + 5 + recLen)]);
+  newSeg.writeUInt32LE(newSeg.length - 16, 8);
+  newSeg.writeUInt32LE(newSeg.length - 16, 12);
+  newSeg.writeUInt16BE(newSeg.length - 16 - 14, 16 + 14 + 2);
+  rs[si] = newSeg;
+  const segSeq = seg.readUInt32BE(tcp(seg) + 4);
+  for (let i = si + 1; i < rs.length; i++) {
+    const r = rs[i];
+    const th = tcp(r);
+    if (srcPort(r) !== port) r.writeUInt32BE((r.readUInt32BE(th + 4) + delta) >>> 0, th + 4);
+    else if (r[th + 13] & 0x10 && ((r.readUInt32BE(th + 8) - segSeq) | 0) > 0) r.writeUInt32BE((r.readUInt32BE(th + 8) + delta) >>> 0, th + 8);
+  }
+  writeFileSync(join(ROOT, 'fixtures', 'derived-tls13-draft18.pcap'), Buffer.concat([t.subarray(0, 24), ...rs]));
+  const side = JSON.parse(readFileSync(join(ROOT, 'fixtures', `${T}.json`), 'utf8'));
+  side.note = `derived from ${T} by scripts/derive-fixtures.mjs: the hellos rewritten as TLS 1.3 draft 18 (supported_versions 0x7f12; a ServerHello without session id, compression or supported_versions)`;
+  writeFileSync(join(ROOT, 'fixtures', 'derived-tls13-draft18.pcap.json'), JSON.stringify(side, null, 2) + '\n');
+}

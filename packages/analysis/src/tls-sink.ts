@@ -4,26 +4,27 @@ import { appended, NONE, type Dir, type PacketFacts, type StreamSink, type TcpCo
 import {
   ContentType,
   describeNonTls,
-  parseCompressedCertificate,
-  parseEncryptedExtensions,
-  type CompressedCertificate,
-  tls12Keys,
-  Tls12RecordOpener,
-  TLS12_AEAD_SUITES,
-  Tls13RecordOpener,
-  TLS13_DECRYPTABLE_SUITES,
-  type KeyLog,
-  type RecordOpener,
-  type ServerHello,
   HandshakeType,
   handshakeTypeName,
+  isTls13,
   parseCertificate,
   parseClientHello,
+  parseCompressedCertificate,
+  parseEncryptedExtensions,
   parseServerHello,
   parseServerKeyExchange,
+  TLS12_AEAD_SUITES,
+  tls12Keys,
+  Tls12RecordOpener,
+  TLS13_DECRYPTABLE_SUITES,
+  Tls13RecordOpener,
   TlsParseError,
   TlsStreamReader,
   Version,
+  type CompressedCertificate,
+  type KeyLog,
+  type RecordOpener,
+  type ServerHello,
   type StreamEvent,
 } from '@tlsdoctor/tls-parser-ts';
 import { checkChain, describeCertificate } from './certificate.js';
@@ -69,7 +70,7 @@ export class TlsConnectionSink implements StreamSink {
     if (!this.keyLog || !this.decrypting || !ch || !sh) return undefined;
     if (!this.keyLog.has(ch.random)) return undefined;
     this.secretsFound = true;
-    if (sh.version < Version.TLS13) {
+    if (!isTls13(sh.version)) {
       // TLS 1.2: both sides' keys come from the master secret and the two randoms.
       const suite = TLS12_AEAD_SUITES[sh.cipherSuite];
       const master = this.keyLog.secret(ch.random, 'CLIENT_RANDOM');
@@ -298,7 +299,7 @@ export class TlsConnectionSink implements StreamSink {
       r.nonTls.description = describeNonTls(this.reader(dir).nonTlsBytes);
     }
     const [cr, sr] = this.readers;
-    if (this.decrypting && r.clientHello && r.version !== undefined && (r.version === Version.TLS13 || TLS12_AEAD_SUITES[r.cipher ?? -1])) {
+    if (this.decrypting && r.clientHello && r.version !== undefined && (isTls13(r.version) || TLS12_AEAD_SUITES[r.cipher ?? -1])) {
       const opened: [number, number] = [cr?.decryptedRecords ?? 0, sr?.decryptedRecords ?? 0];
       r.decryption = { secrets: this.secretsFound, opened };
       if (this.secretsFound && opened[1] === 0 && r.encryptedRecords[1] > 0) {

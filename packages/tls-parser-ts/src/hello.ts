@@ -47,6 +47,11 @@ function equalRange(buf: Uint8Array, start: number, want: Uint8Array): boolean {
   return true;
 }
 
+/** TLS 1.3 drafts 0 to 21 (0x7f00-0x7f15): their ServerHello names the draft in its version field and drops session id and compression (draft 22 brought both back, and moved the version to supported_versions). */
+function earlyDraft(v: number): boolean {
+  return v >= 0x7f00 && v < 0x7f16;
+}
+
 /** Bytes 2..34 of both hellos hold the random; the session id follows it. */
 const RANDOM_START = 2;
 const SESSION_ID_START = RANDOM_START + 32;
@@ -63,7 +68,8 @@ abstract class HelloStart extends HelloExtensions {
     const r = this.readerAt(0, body.length);
     this.legacyVersion = r.u16(versionField);
     r.skip(32, 'random');
-    const n = r.u8('session_id');
+    // A ServerHello of TLS 1.3 drafts before 22 has neither session id nor compression method.
+    const n = side === 'server' && earlyDraft(this.legacyVersion) ? 0 : r.u8('session_id');
     if (n > 32) r.fail('session_id of at most 32 bytes', `${n}`);
     r.skip(n, 'session_id');
     this.sidLength = n;
@@ -198,7 +204,7 @@ class ParsedServerHello extends HelloStart implements ServerHello {
     const r = this.readerAt(this.afterSessionId, body.length);
     this.isHelloRetryRequest = hrr;
     this.cipherSuite = r.u16('cipher_suite');
-    this.compressionMethod = r.u8('compression_method');
+    this.compressionMethod = earlyDraft(this.legacyVersion) ? 0 : r.u8('compression_method');
     this.readExtensions(r);
     r.expectEnd('ServerHello');
   }

@@ -48,6 +48,19 @@ export function versionName(v: number): string {
   return `0x${hex4(v)}`;
 }
 
+/**
+ * TLS 1.3 or one of its drafts (0x7fXX, RFC 8446's drafts 0 to 28, seen in old captures and old
+ * embedded stacks): everything after their ServerHello is encrypted as in TLS 1.3.
+ */
+export function isTls13(v: number | undefined): boolean {
+  return v === 0x0304 || (v !== undefined && (v & 0xff00) === 0x7f00);
+}
+
+/** A TLS 1.3 draft number (0x7f12: 18), or undefined for any other version. */
+export function tls13Draft(v: number): number | undefined {
+  return (v & 0xff00) === 0x7f00 ? v & 0xff : undefined;
+}
+
 export const ContentType = {
   ChangeCipherSpec: 20,
   Alert: 21,

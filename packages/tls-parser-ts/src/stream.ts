@@ -1,7 +1,7 @@
 import { TlsParseError } from './errors.js';
 import { parseClientHello, parseServerHello, parseSslv2ClientHello, type ClientHello, type ServerHello } from './hello.js';
 import { parseAlert, type Alert } from './messages.js';
-import { ContentType, HandshakeType, Version } from './names.js';
+import { ContentType, HandshakeType, isTls13, Version } from './names.js';
 import { classifyStreamStart, isTlsContentType, MAX_RECORD_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
 
 export type Direction = 'client' | 'server';
@@ -529,7 +529,7 @@ export class TlsStreamReader {
     const sh = ev.serverHello;
     if (sh && !sh.isHelloRetryRequest) this.lastServerHello = sh;
     if (sh?.isHelloRetryRequest) this.sawHelloRetry = true;
-    if (sh && sh.version === Version.TLS13 && !sh.isHelloRetryRequest) {
+    if (sh && isTls13(sh.version) && !sh.isHelloRetryRequest) {
       // Everything the server sends after a TLS 1.3 ServerHello is under handshake keys.
       this.encrypted = true;
       this.out.push({ kind: 'encryption-started', offset: offset + 4 + body.length, reason: 'tls13-server-hello' });

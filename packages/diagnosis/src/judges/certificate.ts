@@ -1,6 +1,6 @@
 import { hostMatches, type CertificateInfo, type ChainCheck, type ConnectionRecord } from '@tlsdoctor/analysis';
 import type { ProbeRecord } from '@tlsdoctor/probe';
-import { AlertDescription, Version } from '@tlsdoctor/tls-parser-ts';
+import { AlertDescription, isTls13 } from '@tlsdoctor/tls-parser-ts';
 import { compact } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { alertLine, endLine } from './hello-line.js';
@@ -177,7 +177,7 @@ export function judgeCaptureCertificate(r: ConnectionRecord): Finding[] {
     trust: { kind: 'client-alert', alert: a && { description: a.description, line: alertLine(r, a) }, links: r.chain },
     seen: r.certificates.length > 0 ? [`chain of ${r.certificates.length} certificate(s) in frame ${r.certificatesFrame}`] : [],
   };
-  return leftWithoutAlert(r, unexplainedAlert(facts, judgeCertificate(facts), r.version === Version.TLS13));
+  return leftWithoutAlert(r, unexplainedAlert(facts, judgeCertificate(facts), isTls13(r.version)));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
 import type { ProbeRecord } from '@tlsdoctor/probe';
-import { AlertDescription, alertName, HandshakeType, signatureSchemeName, Version, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
+import { AlertDescription, alertName, HandshakeType, isTls13, signatureSchemeName, Version, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
 import { compact, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
 import { ALERT_RECORD_MAX, clientFinished, handshakeComplete } from './handshake-state.js';
@@ -78,7 +78,7 @@ export function judgeCaptureClientCert(r: ConnectionRecord): Finding[] {
  * its own flight being alert-sized, and then the server ending the connection, is the refusal.
  */
 function refusalUnderApplicationKeys(r: ConnectionRecord): string | undefined {
-  if (r.version !== Version.TLS13 || !r.decryption || !r.end) return undefined;
+  if (!isTls13(r.version) || !r.decryption || !r.end) return undefined;
   const size = r.encryptedRecordSizes[1][r.decryption.opened[1]];
   if (size === undefined || size > ALERT_RECORD_MAX) return undefined;
   return `after the client's answer the server's first record under its application keys, which tlsdoctor does not use, has ${size} bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; ${endLine(r)}`;

@@ -1,5 +1,5 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
-import { AlertDescription, Version } from '@tlsdoctor/tls-parser-ts';
+import { AlertDescription, isTls13 } from '@tlsdoctor/tls-parser-ts';
 
 /** An encrypted TLS 1.3 record this small is an alert (2 bytes, type, tag), not a Finished. */
 export const ALERT_RECORD_MAX = 30;
@@ -7,7 +7,7 @@ export const ALERT_RECORD_MAX = 30;
 /** The client's Finished is on the wire (TLS 1.2: its CCS and encrypted Finished; TLS 1.3: a record too large to be an alert). */
 export function clientFinished(r: ConnectionRecord): boolean {
   if (!r.serverHello) return false;
-  if (r.version === Version.TLS13) {
+  if (isTls13(r.version)) {
     const sizes = r.encryptedRecordSizes[0];
     return sizes.length >= 2 || (sizes.length === 1 && sizes[0] > ALERT_RECORD_MAX);
   }
@@ -16,7 +16,7 @@ export function clientFinished(r: ConnectionRecord): boolean {
 
 export function handshakeComplete(r: ConnectionRecord): boolean {
   if (!clientFinished(r)) return false;
-  return r.version === Version.TLS13 ? r.encryptedRecords[1] > 0 : r.encryptedFrom[1] !== undefined;
+  return isTls13(r.version) ? r.encryptedRecords[1] > 0 : r.encryptedFrom[1] !== undefined;
 }
 
 /** The alert that ended the handshake: the first fatal one, else the first that is not a close. */

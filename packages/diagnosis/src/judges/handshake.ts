@@ -1,6 +1,6 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
 import { versionLines, type ProbeRecord } from '@tlsdoctor/probe';
-import { cipherSuiteName, HandshakeType, Version, versionName } from '@tlsdoctor/tls-parser-ts';
+import { cipherSuiteName, HandshakeType, isTls13, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, ms } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { leafLine } from './certificate.js';
@@ -39,7 +39,7 @@ export function judgeCaptureHandshake(r: ConnectionRecord, explained: boolean): 
     ];
   }
   if (explained || clientFinished(r) || !r.end) return [];
-  const tls13 = r.version === Version.TLS13;
+  const tls13 = isTls13(r.version);
   const serverDone = tls13 ? r.encryptedRecords[1] > 0 : r.messages.some((m) => m.from === 'server' && m.type === HandshakeType.ServerHelloDone);
   if (!serverDone) return [];
   const sizes = r.encryptedRecordSizes[0];
