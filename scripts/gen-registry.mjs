@@ -30,6 +30,8 @@ const tables = {
   quicTransportErrors: 'quic-transport-errors',
   quicFrameTypes: 'quic-frame-types',
   http3Errors: 'http3-errors',
+  // SSL 2.0's message types (draft-hickman-netscape-ssl-00, section 2.6): the protocol predates IANA's registries.
+  sslv2MessageTypes: 'sslv2-message-types',
 };
 
 // Registries whose values code compares against get named constants too (AlertDescription.

@@ -112,6 +112,8 @@ export interface ConnectionRecord {
   /** ClientHellos seen (a second one follows a HelloRetryRequest). */
   clientHelloCount: number;
   serverHello?: ServerHello & TimedFact;
+  /** The server answered in SSL 2.0 (its SERVER-HELLO): the protocol chosen and the cipher kinds it offered. */
+  sslv2?: TimedFact & { version: number; cipherSpecs: number[]; sessionIdHit: boolean };
   helloRetryRequest?: TimedFact & { group?: number };
   sni?: string;
   /** Negotiated version and cipher (absent when no ServerHello was seen). */
@@ -191,6 +193,7 @@ export class Connection implements ConnectionRecord {
     this.quic = undefined;
     this.clientHelloCount = 0;
     this.serverHello = undefined;
+    this.sslv2 = undefined;
     this.helloRetryRequest = undefined;
     this.sni = undefined;
     this.version = undefined;

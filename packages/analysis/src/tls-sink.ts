@@ -13,6 +13,7 @@ import {
   parseEncryptedExtensions,
   parseServerHello,
   parseServerKeyExchange,
+  sslv2MessageName,
   TLS12_AEAD_SUITES,
   tls12Keys,
   Tls12RecordOpener,
@@ -144,7 +145,7 @@ export class TlsConnectionSink implements StreamSink {
 
   private wantsMore(dir: Dir): boolean {
     const r = this.reader(dir);
-    if (r.state === 'failed') return false;
+    if (r.state === 'failed' || r.state === 'sslv2') return false;
     // Opening the handshake's protected records: read until they end (the payload cap bounds it).
     if (r.decryption === 'reading') return true;
     if (r.state === 'not-tls') return !r.nonTlsFull;
@@ -278,7 +279,32 @@ export class TlsConnectionSink implements StreamSink {
       case 'error':
         r.parseErrors = appended(r.parseErrors, { from, message: ev.error.message, offset: ev.error.offset });
         return;
+      case 'sslv2-message':
+        this.sslv2Message(dir, ev.msgType, frame, time);
+        return;
+      case 'sslv2-server-hello': {
+        const h = ev.hello;
+        r.sslv2 = { frame, time, version: h.version, cipherSpecs: h.cipherSpecs, sessionIdHit: h.sessionIdHit };
+        r.version = h.version;
+        this.sslv2Message(dir, SSLV2_SERVER_HELLO, frame, time);
+        if (h.certificateType === 1 && h.certificate.length > 0 && r.certificates.length === 0) {
+          const { info, cert } = describeCertificate(h.certificate);
+          r.certificates = appended(r.certificates, info);
+          this.x509 = appended(this.x509, cert);
+          r.certificatesFrame = frame;
+          r.certificatesTime = time;
+          r.chain = checkChain(this.x509);
+        }
+        return;
+      }
     }
+  }
+
+  /** SSL 2.0 messages are listed with their own types, as tshark lists them. */
+  private sslv2Message(dir: Dir, type: number, frame: number, time: number): void {
+    const name = sslv2MessageName(type);
+    if (this.rec.messages.length < MAX_MESSAGES) this.rec.messages.push({ from: sideOf(dir), type, name, frame, time });
+    this.note(name, time);
   }
 
   private clientTls = false;
@@ -430,6 +456,7 @@ function withTime<T extends object>(hello: T, frame: number, time: number): T & 
 }
 
 const COMPRESSED_CERTIFICATE = 25;
+const SSLV2_SERVER_HELLO = 4;
 /** The largest Certificate message inflated: as large as any handshake message the reader takes. */
 const MAX_INFLATED = 256 * 1024;
 

@@ -10,7 +10,7 @@ import { judgeCaptureHandshake } from './judges/handshake.js';
 import { judgeCaptureBlackHole, judgeCaptureSplitHello, type HelloHistory } from './judges/hello-size.js';
 import { judgeCaptureServerAnswer } from './judges/server-answer.js';
 import { judgeCaptureTcp } from './judges/tcp.js';
-import { judgeCaptureVersions } from './judges/versions.js';
+import { judgeCaptureSsl2, judgeCaptureVersions } from './judges/versions.js';
 import { judgeQuic, type QuicHistory } from './judges/quic.js';
 
 export interface CaptureContext {
@@ -28,6 +28,8 @@ export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Fi
   const gate = captureGate(r);
   if (gate) return [gate];
   if (r.quic) return diagnoseQuicConnection(r, ctx);
+  // An SSL 2.0 answer is the verdict: the rest of the exchange is in SSL 2.0's own records.
+  if (r.sslv2) return decide(judgeCaptureSsl2(r));
   const blackHole = judgeCaptureBlackHole(r);
   const found = [
     ...judgeCaptureTcp(r, ctx.captureEnd),

@@ -25,6 +25,7 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'PLAIN_HTTP_PORT', why: 'the port is not a TLS port at all' },
   { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', why: 'the port answers, but not in TLS' },
   { code: 'NOT_TLS', why: 'the port answers, but not in TLS' },
+  { code: 'SSL2_HANDSHAKE', why: 'the server answered in a protocol no current client speaks' },
   { code: 'PROTOCOL_VERSION_MISMATCH', why: 'no handshake can start without a version in common' },
   { code: 'SERVER_TLS_CONFIG_UNUSABLE', why: 'the reason the server accepts no version: listed beside the mismatch it causes' },
   { code: 'NO_SHARED_CIPHER', why: 'no handshake can start without a suite in common' },

@@ -227,3 +227,41 @@ export function parseServerHello(body: Uint8Array, origin = 0): ServerHello {
   const hrr = body.length >= RANDOM_START + 32 && equalRange(body, RANDOM_START, HRR_RANDOM);
   return new ParsedServerHello(body, origin, hrr);
 }
+
+/** An SSL 2.0 SERVER-HELLO (the protocol's own format, not TLS): what the server chose and its certificate. */
+export interface Sslv2ServerHello {
+  /** 0x0002. */
+  version: number;
+  sessionIdHit: boolean;
+  /** 1: an X.509 certificate. */
+  certificateType: number;
+  /** The certificate, DER (a view into the record). */
+  certificate: Uint8Array;
+  /** 24-bit SSL 2.0 cipher kinds. */
+  cipherSpecs: number[];
+  connectionIdLength: number;
+}
+
+/** Parses an SSL 2.0 SERVER-HELLO record (the whole record, two-byte header included). */
+export function parseSslv2ServerHello(record: Uint8Array, origin = 0): Sslv2ServerHello {
+  const r = new ByteReader(record, 0, record.length, origin);
+  const first = r.u8('SSLv2 record header');
+  if ((first & 0x80) === 0) r.fail('SSLv2 two-byte record header');
+  const body = r.sub(((first & 0x7f) << 8) | r.u8('SSLv2 record length'), 'SSLv2 record body');
+  const msgType = body.u8('SSLv2 message type');
+  if (msgType !== 4) body.fail('SSLv2 SERVER-HELLO (type 4)', `type ${msgType}`);
+  const sessionIdHit = body.u8('session_id_hit') !== 0;
+  const certificateType = body.u8('certificate_type');
+  const version = body.u16('server_version');
+  const certLen = body.u16('certificate_length');
+  const specLen = body.u16('cipher_specs_length');
+  const connectionIdLength = body.u16('connection_id_length');
+  if (specLen % 3 !== 0) body.fail('cipher_specs_length a multiple of 3', `${specLen}`);
+  const certificate = body.bytes(certLen, 'certificate');
+  const specs = body.sub(specLen, 'cipher_specs');
+  const cipherSpecs: number[] = [];
+  while (specs.remaining > 0) cipherSpecs.push((specs.u8('cipher spec') << 16) | specs.u16('cipher spec'));
+  body.skip(connectionIdLength, 'connection_id');
+  body.expectEnd('SSLv2 ServerHello');
+  return { version, sessionIdHit, certificateType, certificate, cipherSpecs, connectionIdLength };
+}

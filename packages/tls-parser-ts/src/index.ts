@@ -3,7 +3,7 @@ export { ByteReader, hex, hex4, latin1 } from './reader.js';
 export { ByteWriter } from './writer.js';
 export * from './names.js';
 export { Ext, Extension, type KeyShareEntry, type DecodedExtensions, type EchInfo } from './extensions.js';
-export { parseClientHello, parseServerHello, parseSslv2ClientHello, type ClientHello, type ServerHello } from './hello.js';
+export { parseClientHello, parseServerHello, parseSslv2ClientHello, parseSslv2ServerHello, type ClientHello, type ServerHello, type Sslv2ServerHello } from './hello.js';
 export {
   parseAlert,
   parseCertificate,

@@ -12,6 +12,7 @@ import {
   quicTransportParameters,
   quicVersions,
   signatureSchemes,
+  sslv2MessageTypes,
   supportedGroups,
 } from './registry.generated.js';
 import { hex4 } from './reader.js';
@@ -37,6 +38,7 @@ export const groupName = namer(supportedGroups);
 export const signatureSchemeName = namer(signatureSchemes);
 export const contentTypeName = (v: number): string => contentTypes.get(v) ?? `0x${hex4(v)}`;
 export const handshakeTypeName = (v: number): string => handshakeTypes.get(v) ?? `0x${hex4(v)}`;
+export const sslv2MessageName = (v: number): string => sslv2MessageTypes.get(v) ?? `SSLv2 message 0x${hex4(v)}`;
 export const alertName = (v: number): string => alertDescriptions.get(v) ?? `0x${hex4(v)}`;
 
 export function versionName(v: number): string {

@@ -19,7 +19,7 @@ export function isTlsContentType(b: number): boolean {
  * What the first bytes of a stream say about it: a TLS record, an SSL 2.0-format ClientHello,
  * something else, or too few bytes to tell.
  */
-export function classifyStreamStart(b: Uint8Array): 'tls' | 'sslv2' | 'other' | 'short' {
+export function classifyStreamStart(b: Uint8Array): 'tls' | 'sslv2' | 'sslv2-server' | 'other' | 'short' {
   if (b.length === 0) return 'short';
   if (isTlsContentType(b[0])) {
     if (b.length < 2) return 'short';
@@ -33,6 +33,8 @@ export function classifyStreamStart(b: Uint8Array): 'tls' | 'sslv2' | 'other' | 
     if (b.length < 5) return 'short';
     // SSLv2 CLIENT-HELLO: msg type 1, then version 0x0002 or 0x03xx.
     if (b[2] === 1 && ((b[3] === 0 && b[4] === 2) || b[3] === 3)) return 'sslv2';
+    // SSLv2 SERVER-HELLO: msg type 4, session_id_hit 0 or 1, certificate type 1 (X.509).
+    if (b[2] === 4 && b[3] <= 1 && b[4] === 1) return 'sslv2-server';
   }
   return 'other';
 }

@@ -1020,3 +1020,15 @@ export const http3Errors: ReadonlyMap<number, string> = new Map([
   [0x0110, "H3_VERSION_FALLBACK"],
 ]);
 
+export const sslv2MessageTypes: ReadonlyMap<number, string> = new Map([
+  [0x0000, "SSLv2 ERROR"],
+  [0x0001, "SSLv2 CLIENT-HELLO"],
+  [0x0002, "SSLv2 CLIENT-MASTER-KEY"],
+  [0x0003, "SSLv2 CLIENT-FINISHED"],
+  [0x0004, "SSLv2 SERVER-HELLO"],
+  [0x0005, "SSLv2 SERVER-VERIFY"],
+  [0x0006, "SSLv2 SERVER-FINISHED"],
+  [0x0007, "SSLv2 REQUEST-CERTIFICATE"],
+  [0x0008, "SSLv2 CLIENT-CERTIFICATE"],
+]);
+

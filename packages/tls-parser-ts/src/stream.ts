@@ -1,5 +1,5 @@
 import { TlsParseError } from './errors.js';
-import { parseClientHello, parseServerHello, parseSslv2ClientHello, type ClientHello, type ServerHello } from './hello.js';
+import { parseClientHello, parseServerHello, parseSslv2ClientHello, parseSslv2ServerHello, type ClientHello, type ServerHello, type Sslv2ServerHello } from './hello.js';
 import { parseAlert, type Alert } from './messages.js';
 import { ContentType, HandshakeType, isTls13, Version } from './names.js';
 import { classifyStreamStart, isTlsContentType, MAX_RECORD_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
@@ -16,7 +16,11 @@ export type StreamEvent =
   | { kind: 'not-tls'; offset: number }
   /** TLS found after a non-TLS preamble (a SOCKS or HTTP CONNECT exchange): records follow from here. */
   | { kind: 'tls-after-preamble'; offset: number; preambleLength: number }
-  | { kind: 'error'; offset: number; error: TlsParseError };
+  | { kind: 'error'; offset: number; error: TlsParseError }
+  /** An SSL 2.0 SERVER-HELLO: the server answered in SSL 2.0; its records after it are not read. */
+  | { kind: 'sslv2-server-hello'; offset: number; hello: Sslv2ServerHello }
+  /** The client's SSL 2.0 message after its CLIENT-HELLO (CLIENT-MASTER-KEY): the last one in clear. */
+  | { kind: 'sslv2-message'; offset: number; msgType: number };
 
 export interface StreamReaderOptions {
   /** Handshake messages larger than this are an error rather than a buffer (default 256 KiB). */
@@ -47,7 +51,8 @@ export interface RecordOpener {
   open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array } | undefined;
 }
 
-type State = 'start' | 'records' | 'not-tls' | 'failed';
+/** sslv2: an SSL 2.0 exchange past its hellos; the rest is SSL 2.0's own records, not read. */
+type State = 'start' | 'records' | 'not-tls' | 'failed' | 'sslv2';
 
 const EMPTY = new Uint8Array(0);
 
@@ -143,7 +148,7 @@ export class TlsStreamReader {
     let i = 0;
     const n = chunk.length;
     while (i < n) {
-      if (this.state === 'failed') {
+      if (this.state === 'failed' || this.state === 'sslv2') {
         this.consumed += n - i;
         break;
       }
@@ -181,7 +186,7 @@ export class TlsStreamReader {
         }
         continue;
       }
-      if (this.hdrFill === 0 && n - i >= RECORD_HEADER_LENGTH && (this.state === 'records' || (this.state === 'start' && this.startsTls(chunk, i)))) {
+      if (this.hdrFill === 0 && n - i >= RECORD_HEADER_LENGTH && ((this.state === 'records' && !this.sslv2Only) || (this.state === 'start' && this.startsTls(chunk, i)))) {
         // Fast path: a whole record inside this chunk is handled without copying.
         const len = (chunk[i + 3] << 8) | chunk[i + 4];
         if (!this.checkHeader(chunk[i], chunk[i + 1], len, this.consumed)) continue;
@@ -263,7 +268,7 @@ export class TlsStreamReader {
   private startRecord(h: Uint8Array): void {
     if (this.state === 'start') {
       const kind = classifyStreamStart(h);
-      if (kind === 'sslv2' && this.direction === 'client') {
+      if ((kind === 'sslv2' && this.direction === 'client') || (kind === 'sslv2-server' && this.direction === 'server')) {
         const len = (((h[0] & 0x7f) << 8) | h[1]) + 2;
         this.beginBuffer(h, len, true);
         return;
@@ -274,6 +279,14 @@ export class TlsStreamReader {
         this.out.push({ kind: 'not-tls', offset: this.recOffset });
         return;
       }
+    }
+    // After an SSL 2.0 CLIENT-HELLO of version 2, the client goes on in SSL 2.0 records (its
+    // CLIENT-MASTER-KEY): nothing TLS follows.
+    if (this.sslv2Only && (h[0] & 0x80) !== 0) {
+      // Its type is in clear (a two-byte header, then the type); everything after it is encrypted.
+      this.out.push({ kind: 'sslv2-message', offset: this.recOffset, msgType: h[2] });
+      this.state = 'sslv2';
+      return;
     }
     const len = (h[3] << 8) | h[4];
     if (!this.checkHeader(h[0], h[1], len, this.recOffset)) return;
@@ -291,6 +304,7 @@ export class TlsStreamReader {
   }
 
   private sslv2Pending = false;
+  private sslv2Only = false;
   private sawHelloRetry = false;
 
   private beginBuffer(h: Uint8Array, total: number, sslv2: boolean): void {
@@ -354,8 +368,20 @@ export class TlsStreamReader {
       this.state = 'records';
       this.records++;
       const rec = buf.subarray(start, end);
+      if (this.direction === 'server') {
+        try {
+          const hello = parseSslv2ServerHello(copy ? rec.slice() : rec, offset);
+          this.out.push({ kind: 'sslv2-server-hello', offset, hello });
+          this.state = 'sslv2';
+        } catch (e) {
+          if (!(e instanceof TlsParseError)) throw e;
+          this.fail(e);
+        }
+        return;
+      }
       try {
         const clientHello = parseSslv2ClientHello(rec, offset);
+        if (clientHello.legacyVersion === Version.SSL2) this.sslv2Only = true;
         this.out.push({ kind: 'record', offset, contentType: ContentType.Handshake, version: clientHello.legacyVersion, length: rec.length - 2, encrypted: false });
         this.out.push({ kind: 'handshake', offset: offset + 2, msgType: HandshakeType.ClientHello, body: rec.subarray(2), clientHello });
       } catch (e) {

@@ -1,7 +1,7 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
 import { acceptedVersions, versionLines, type ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, Version, versionName } from '@tlsdoctor/tls-parser-ts';
-import { compact } from '../evidence.js';
+import { compact, plural } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { clientFinished, decisiveAlert } from './handshake-state.js';
 import { alertLine, endLine } from './hello-line.js';
@@ -18,12 +18,33 @@ export const VERSION_CODES = {
     title: 'The server\'s TLS library refuses its own configuration',
     remedy: 'The server answers every ClientHello, even for the versions it offers, with internal_error: its TLS library will not run with the configured protocols or ciphers (nginx `ssl_protocols TLSv1;` on OpenSSL 3, whose default security level forbids TLS 1.0 and 1.1 and SHA-1). Enable TLS 1.2 and 1.3 (`ssl_protocols TLSv1.2 TLSv1.3;`); only if old clients must be served, lower the level explicitly (`ssl_ciphers DEFAULT:@SECLEVEL=0;`). The server\'s error log names the refusal.',
   },
+  SSL2_HANDSHAKE: {
+    severity: 'error',
+    title: 'The server speaks SSL 2.0',
+    remedy: 'Turn SSL 2.0 off and enable TLS 1.2 and 1.3 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`). A server that only speaks SSL 2.0 is decades out of date: replace or update its TLS library.',
+  },
   DEPRECATED_PROTOCOL: { severity: 'warning', title: 'A deprecated protocol version is in use', remedy: 'Disable SSL 3.0, TLS 1.0 and TLS 1.1 (RFC 8996) and enable TLS 1.2 and 1.3 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`).' },
 } as const;
 
 const finding = findingsOf(VERSION_CODES);
 
 export const isDeprecated = (v: number): boolean => v >= Version.SSL3 && v <= Version.TLS11;
+
+/**
+ * The server answered in SSL 2.0 (1995; broken, and prohibited by RFC 6176 since 2011): no
+ * current client can connect, and whatever else is wrong, this is what to fix first.
+ */
+export function judgeCaptureSsl2(r: ConnectionRecord): Finding[] {
+  const s = r.sslv2;
+  if (!s) return [];
+  return [
+    finding('SSL2_HANDSHAKE', compact([
+      r.clientHello && `the client sent an SSL 2.0-format ClientHello in frame ${r.clientHello.frame} offering ${versionName(r.clientHello.legacyVersion)}`,
+      `the server answered with an SSL 2.0 SERVER-HELLO in frame ${s.frame}: ${versionName(s.version)}, ${plural(s.cipherSpecs.length, 'cipher kind')} offered${r.certificates[0] ? `, certificate ${r.certificates[0].subject}` : ''}`,
+      'SSL 2.0 is a deprecated protocol: broken (export ciphers, no handshake integrity) and prohibited by RFC 6176; no current client or library speaks it',
+    ])),
+  ];
+}
 
 export function judgeCaptureVersions(r: ConnectionRecord): Finding[] {
   const out: Finding[] = [];
