@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeOddCertificates } from './odd-certs.mjs';
 import { labDown, labUnavailable, labUp, labPaths, setClientMtu, setClientOffload, NS, LAB_DIR } from './lab.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,6 +79,16 @@ async function withServer(args, fn) {
 }
 
 const pki = () => labPaths();
+let odd;
+/** The odd certificates, made once per run under .lab/. */
+const oddCerts = () => {
+  if (!odd) {
+    const dir = join(LAB_DIR, 'odd-certs');
+    mkdirSync(dir, { recursive: true });
+    odd = makeOddCertificates(dir);
+  }
+  return odd;
+};
 const leaf = (n) => ({ cert: join(LAB_DIR, 'pki', `${n}.crt`), key: join(LAB_DIR, 'pki', `${n}.key`), chain: join(LAB_DIR, 'pki', 'intermediate.crt') });
 const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert', pki().root, ...extra, `https://${host}/`]);
 
@@ -248,6 +259,16 @@ export const RECORDINGS = [
     note: 'the client offers a P-256 key share; the server wants X25519 and sends a HelloRetryRequest',
     run: () => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key, '-cert_chain', leaf('good').chain, '-groups', 'X25519'],
       async () => client('openssl', ['s_client', '-tls1_3', '-groups', 'P-256:X25519', '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test', '-CAfile', labPaths().root], 'Q\n')) },
+  // Names most tools mangle: an empty subject and issuer; NUL bytes inside the CN, O and a
+  // DNS name (a valid self-signed certificate: lab/odd-certs.mjs). TLS 1.2, so that they are in clear.
+  { name: 'cert-empty-names', scenario: 'openssl s_server', client: OPENSSL, expect: 'CERT_SELF_SIGNED',
+    note: 'a self-signed certificate with an empty subject and issuer',
+    run: () => { const c = oddCerts().empty; return withServer(['-accept', '198.18.2.10:4433', '-cert', c.cert, '-key', c.key, '-tls1_2'],
+      async () => client('openssl', ['s_client', '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test'], 'Q\n')); } },
+  { name: 'cert-nul-in-names', scenario: 'openssl s_server', client: OPENSSL, expect: 'CERT_SELF_SIGNED',
+    note: 'a self-signed certificate whose CN, O and DNS name hold NUL bytes (CN=evil.lab.test\\0good.lab.test)',
+    run: () => { const c = oddCerts().nul; return withServer(['-accept', '198.18.2.10:4433', '-cert', c.cert, '-key', c.key, '-tls1_2'],
+      async () => client('openssl', ['s_client', '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test'], 'Q\n')); } },
   { name: 'openssl-large-client-hello', scenario: 'openssl s_server', client: OPENSSL, expect: 'HANDSHAKE_OK',
     note: 'a 20 kB ALPN list makes the ClientHello span two TLS records and many TCP segments',
     run: () => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key],

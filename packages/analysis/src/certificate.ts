@@ -27,11 +27,12 @@ export interface CertificateInfo {
 export function describeCertificate(der: Uint8Array): { info: CertificateInfo; cert?: X509Certificate } {
   try {
     const cert = new X509Certificate(Buffer.from(der.buffer, der.byteOffset, der.length));
-    const sans = (cert.subjectAltName ?? '')
-      .split(/,\s*/)
-      .filter((s) => s.startsWith('DNS:') || s.startsWith('IP Address:'))
-      .map((s) => s.replace(/^DNS:/, '').replace(/^IP Address:/, ''));
-    const selfIssued = cert.subject === cert.issuer;
+    const sans = subjectAltNames(cert.subjectAltName ?? '');
+    // An empty name is a name: Node gives undefined for it, and a certificate with an empty
+    // subject and issuer is self-issued all the same.
+    const subject = cert.subject ?? '';
+    const issuer = cert.issuer ?? '';
+    const selfIssued = subject === issuer;
     let selfSigned = false;
     if (selfIssued) {
       try {
@@ -45,8 +46,8 @@ export function describeCertificate(der: Uint8Array): { info: CertificateInfo; c
     return {
       cert,
       info: {
-        subject: oneLine(cert.subject),
-        issuer: oneLine(cert.issuer),
+        subject: oneLine(subject),
+        issuer: oneLine(issuer),
         sans,
         validFrom: cert.validFrom,
         validTo: cert.validTo,
@@ -75,6 +76,47 @@ export function describeCertificate(der: Uint8Array): { info: CertificateInfo; c
 function curveBits(curve: string): number | undefined {
   const m = /(\d{3})/.exec(curve);
   return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The DNS names and IP addresses of Node's subjectAltName text: entries joined by ", ", a value
+ * with special characters (a comma, a NUL) given as a JSON string. Control characters are kept
+ * visible as \XX, as OpenSSL writes them in distinguished names: a name holding a NUL is shown,
+ * never cut or blanked, and never matches a host name.
+ */
+export function subjectAltNames(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const colon = text.indexOf(':', i);
+    if (colon < 0) break;
+    const kind = text.slice(i, colon);
+    let value: string;
+    let next: number;
+    if (text[colon + 1] === '"') {
+      // A JSON string: find its closing quote, past escaped ones.
+      let j = colon + 2;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      try {
+        value = JSON.parse(text.slice(colon + 1, j + 1)) as string;
+      } catch {
+        value = text.slice(colon + 2, j);
+      }
+      next = j + 1;
+    } else {
+      const comma = text.indexOf(', ', colon + 1);
+      next = comma < 0 ? text.length : comma;
+      value = text.slice(colon + 1, next);
+    }
+    if (kind === 'DNS' || kind === 'IP Address') out.push(visible(value));
+    i = next;
+    while (text[i] === ',' || text[i] === ' ') i++;
+  }
+  return out;
+}
+
+function visible(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
 }
 
 /** Node prints distinguished names one attribute per line; a report wants them on one. */

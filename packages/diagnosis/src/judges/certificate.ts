@@ -79,7 +79,7 @@ const DAY_MS = 86_400_000;
 
 /** The leaf as evidence: subject, issuer, SANs, validity. */
 export function leafLine(leaf: CertificateInfo): string {
-  return `leaf: subject ${leaf.subject}; issuer ${leaf.issuer}; SANs ${leaf.sans.join(', ') || '(none)'}; valid ${leaf.notBefore} to ${leaf.notAfter}`;
+  return `leaf: subject ${leaf.subject || '(empty)'}; issuer ${leaf.issuer || '(empty)'}; SANs ${leaf.sans.join(', ') || '(none)'}; valid ${leaf.notBefore} to ${leaf.notAfter}`;
 }
 
 /**
