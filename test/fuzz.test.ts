@@ -3,9 +3,26 @@
 // FUZZ_CASES sets the number of cases (npm run fuzz runs two million).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ja3, ja3s, ja4, KeyLog, parseAlert, parseCertificate, parseClientHello, parseServerHello, parseServerKeyExchange, TlsParseError, TlsStreamReader } from '@tlsdoctor/tls-parser-ts';
-import { CaptureError, PcapngParser, PcapParser, TcpTracker, detectFormat } from '@tlsdoctor/capture';
-import { TlsConnectionSink } from '@tlsdoctor/analysis';
+import {
+  ja3,
+  ja3s,
+  ja4,
+  KeyLog,
+  openQuicLongPacket,
+  parseAlert,
+  parseCertificate,
+  parseClientHello,
+  parseQuicDatagram,
+  parseQuicFrames,
+  parseServerHello,
+  parseServerKeyExchange,
+  QuicCryptoStream,
+  quicInitialKeys,
+  TlsParseError,
+  TlsStreamReader,
+} from '@tlsdoctor/tls-parser-ts';
+import { CaptureError, PcapngParser, PcapParser, readCaptureFile, TcpTracker, detectFormat } from '@tlsdoctor/capture';
+import { nodeHandshakeCrypto, QuicTable, TlsConnectionSink } from '@tlsdoctor/analysis';
 import { join } from 'node:path';
 import { FIXTURES, fixtureFiles, reassembled } from './helpers/fixtures.js';
 
@@ -159,6 +176,75 @@ describe('fuzz', async () => {
         if (!(e instanceof CaptureError)) throw e;
       }
       tracker.finish();
+    }
+  });
+
+  // QUIC: the Initial datagrams of the Chromium fixtures, mutated, through the packet parser,
+  // Initial decryption (with the keys of each datagram's own DCID, so that mutations past the
+  // header reach the frames), the frame reader and CRYPTO reassembly; and whole mutated
+  // captures through the UDP path of the analysis. Memory stays bounded: no CRYPTO stream keeps
+  // more than its limit, whatever offsets a packet claims.
+  const quicFiles = fixtureFiles().filter((f) => f.name.startsWith('chromium-h3'));
+  const datagrams: Uint8Array[] = [];
+  for (const f of quicFiles) {
+    const tracker = new TcpTracker({ onConnection: () => {}, onDatagram: (d) => datagrams.push(d.buf.slice(d.payloadStart, d.payloadStart + d.payloadLength)) });
+    await readCaptureFile(f.path, (p) => tracker.packet(p));
+  }
+
+  it(`${Math.ceil(CASES / 10)} mutated QUIC datagrams: only TlsParseError, bounded CRYPTO streams`, () => {
+    expect(datagrams.length).toBeGreaterThan(10);
+    const r = rng(31337);
+    const stream = new QuicCryptoStream(64 * 1024);
+    for (let i = 0; i < Math.ceil(CASES / 10); i++) {
+      const d = mutate(datagrams[i % datagrams.length], r);
+      const packets = onlyTyped(() => parseQuicDatagram(d));
+      for (const p of packets ?? []) {
+        if (p.form !== 'long' || p.kind === 'retry') continue;
+        const keys = quicInitialKeys(nodeHandshakeCrypto, p.version, p.dcid);
+        if (!keys) continue;
+        const opened = openQuicLongPacket(nodeHandshakeCrypto, i % 2 ? keys.server : keys.client, d, p);
+        if (!opened) continue;
+        const frames = onlyTyped(() => parseQuicFrames(opened.payload));
+        for (const c of frames?.crypto ?? []) stream.add(c.offset, c.data);
+        stream.takeMessages();
+      }
+    }
+    expect(stream.received).toBeLessThanOrEqual(64 * 1024);
+    // The AEAD turns away nearly every mutated packet: the frames of opened ones are mutated too.
+    const payloads: Uint8Array[] = [];
+    for (const d of datagrams) {
+      for (const p of parseQuicDatagram(d)) {
+        if (p.form !== 'long' || p.kind !== 'initial') continue;
+        const keys = quicInitialKeys(nodeHandshakeCrypto, p.version, p.dcid)!;
+        const opened = openQuicLongPacket(nodeHandshakeCrypto, keys.client, d, p);
+        if (opened) payloads.push(opened.payload);
+      }
+    }
+    expect(payloads.length).toBeGreaterThan(0);
+    for (let i = 0; i < Math.ceil(CASES / 10); i++) {
+      const frames = onlyTyped(() => parseQuicFrames(mutate(payloads[i % payloads.length], r)));
+      for (const c of frames?.crypto ?? []) stream.add(c.offset, c.data);
+      stream.takeMessages();
+    }
+    expect(stream.received + stream.dropped).toBeGreaterThan(0);
+    expect(stream.received).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it(`${Math.ceil(CASES / 50)} mutated QUIC captures through the UDP path of the analysis: only CaptureError`, () => {
+    const r = rng(8080);
+    const files = quicFiles.map((f) => readFileSync(f.path));
+    expect(files.length).toBeGreaterThan(0);
+    for (let i = 0; i < Math.ceil(CASES / 50); i++) {
+      const bytes = mutate(files[i % files.length], r);
+      const quic = new QuicTable({ onRecord: () => {} });
+      const tracker = new TcpTracker({ onConnection: () => {}, onDatagram: (d, raw, time) => quic.datagram(d, raw, time) });
+      try {
+        new PcapParser((p) => tracker.packet(p)).feed(bytes, bytes.length, true, 0);
+      } catch (e) {
+        if (!(e instanceof CaptureError)) throw e;
+      }
+      tracker.finish();
+      quic.finish();
     }
   });
 });
