@@ -209,6 +209,9 @@ export const RECORDINGS = [
       await sleep(100);
       await chromium('https://h3noudp.lab.test/', 4000, undefined, true, 'h3noudp.lab.test');
     } },
+  { name: 'chromium-h3-no-listener', scenario: 'good.lab.test', client: CHROMIUM, expect: 'QUIC_NO_RESPONSE', filter: 'tcp or udp port 443 or icmp or icmp6',
+    note: 'Chromium forced onto QUIC against nginx, which has no UDP listener: the server\'s kernel answers the Initial with ICMP port unreachable',
+    run: () => chromium('https://good.lab.test/', 4000, undefined, true, 'good.lab.test') },
   { name: 'split-hello-rejected', scenario: 'onesegment.lab.test', client: `node ${NODE} (lab/raw-client.mjs split-hello), then ${CURL}`, expect: 'SPLIT_CLIENT_HELLO_REJECTED', also: ['RESET_AFTER_CLIENT_HELLO'], others: 'HANDSHAKE_OK',
     note: 'a front end that resets a ClientHello not whole in its first read: a hello sent as 40 bytes and then the rest is reset after the first segment; curl\'s hello in one segment, to the same server, is answered',
     run: async () => {

@@ -99,6 +99,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const tracker = new TcpTracker({
     maxLive: opts.maxLive,
     onDatagram: (d, raw, time) => quic.datagram(d, raw, time),
+    onDatagramUnreachable: (q, facts) => quic.unreachable(q, facts),
     sinkFactory: () => new TlsConnectionSink(keyLog),
     onConnection: (c) => {
       // A connection that never carried a byte got no sink while it was live; its record needs one.

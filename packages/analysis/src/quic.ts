@@ -1,4 +1,4 @@
-import { addrKey, appended, formatAddr, NONE, type DecodedPacket, type Dir, type PacketFacts, type RawPacket } from '@tlsdoctor/capture';
+import { addrKey, appended, formatAddr, NONE, type DecodedPacket, type Dir, type IcmpFacts, type IcmpUnreachable, type PacketFacts, type RawPacket } from '@tlsdoctor/capture';
 import {
   alertName,
   hex,
@@ -64,6 +64,8 @@ class QuicConnection {
   lastTime: number;
   readonly packets: PacketFacts[] = [];
   packetCount = 0;
+  /** ICMP unreachables that quote this connection's datagrams (a closed port, a firewall's reject). */
+  icmp: IcmpFacts[] = NONE;
 
   constructor(
     readonly id: number,
@@ -286,7 +288,7 @@ class QuicConnection {
         rsts: NONE,
         rstCount: 0,
         fins: NONE,
-        icmp: NONE,
+        icmp: this.icmp,
         packets: this.packets,
         packetCount: this.packetCount,
         bytes: f.bytes,
@@ -350,6 +352,14 @@ export class QuicTable {
     const dir: Dir = sk === c.clientKey && d.srcPort === c.client.port ? 0 : 1;
     c.datagram(dir, payload, raw.index, time, d.ttl, d.ipId);
     if (++this.sinceSweep >= SWEEP_EVERY) this.advance(this.now);
+  }
+
+  /** An ICMP unreachable quoting a UDP datagram: noted on the QUIC connection it belongs to, if any. */
+  unreachable(q: IcmpUnreachable, facts: IcmpFacts): void {
+    const a = `${addrKey(q.buf, q.srcAddr, q.ipVersion)}/${q.srcPort}`;
+    const z = `${addrKey(q.buf, q.dstAddr, q.ipVersion)}/${q.dstPort}`;
+    const c = this.live.get(a < z ? `${a}|${z}` : `${z}|${a}`);
+    if (c && c.icmp.length < MAX_INITIALS) c.icmp = appended(c.icmp, facts);
   }
 
   /** Reports connections quiet for longer than the idle timeout at capture time `now`. */

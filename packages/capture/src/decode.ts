@@ -52,6 +52,8 @@ export interface DecodedPacket {
 export interface IcmpUnreachable {
   type: number;
   code: number;
+  /** The quoted packet's transport: 6 (TCP) or 17 (UDP). */
+  protocol: number;
   /** The quoted packet's addresses and ports, as the original sender wrote them. */
   ipVersion: 4 | 6;
   srcAddr: number;
@@ -398,15 +400,16 @@ function decodeIcmp(b: Uint8Array, p: number, end: number, out: DecodedPacket): 
   const inner = newDecodedPacket();
   inner.buf = b;
   const r = decodeIp(b, p + 8, end, inner, MAX_TUNNEL_DEPTH, true);
-  // The quote holds at least 8 bytes of TCP: enough for the ports.
-  if (inner.protocol !== 6 || (r !== 'tcp' && r !== 'truncated')) return 'other-ip';
+  // The quote holds at least 8 bytes of TCP or UDP: enough for the ports.
+  if (!(inner.protocol === 6 && (r === 'tcp' || r === 'truncated')) && !(inner.protocol === 17 && (r === 'udp' || r === 'truncated' || r === 'other-ip'))) return 'other-ip';
   const tcpStart = inner.ipVersion === 4 ? inner.srcAddr - 12 + (b[inner.srcAddr - 12] & 0x0f) * 4 : inner.srcAddr - 8 + 40;
-  if (r === 'truncated') {
+  // A quoted UDP header is not decoded as a datagram (quotes are cut short): its ports are read here.
+  if (r === 'truncated' || inner.protocol === 17) {
     if (end - tcpStart < 4) return 'other-ip';
     inner.srcPort = (b[tcpStart] << 8) | b[tcpStart + 1];
     inner.dstPort = (b[tcpStart + 2] << 8) | b[tcpStart + 3];
   }
-  out.icmp = { type, code, ipVersion: inner.ipVersion, srcAddr: inner.srcAddr, dstAddr: inner.dstAddr, srcPort: inner.srcPort, dstPort: inner.dstPort, buf: b };
+  out.icmp = { type, code, protocol: inner.protocol, ipVersion: inner.ipVersion, srcAddr: inner.srcAddr, dstAddr: inner.dstAddr, srcPort: inner.srcPort, dstPort: inner.dstPort, buf: b };
   return 'icmp';
 }
 

@@ -4,7 +4,7 @@ export { type RawPacket, MAX_PACKET_LENGTH } from './packet.js';
 export { PcapParser } from './pcap.js';
 export { PcapngParser } from './pcapng.js';
 export { readCaptureFile, readCaptureStream, type ReadOptions, type ReadResult } from './file.js';
-export { addrKey, decodePacket, formatAddr, LinkType, readTcpOptions, TcpFlag, type DecodedPacket } from './decode.js';
+export { addrKey, decodePacket, formatAddr, LinkType, readTcpOptions, TcpFlag, type DecodedPacket, type IcmpUnreachable } from './decode.js';
 export {
   TcpTracker,
   type ConnectionEnd,

@@ -1,4 +1,4 @@
-import type { DecodedPacket } from './decode.js';
+import type { DecodedPacket, IcmpUnreachable } from './decode.js';
 import type { RawPacket } from './packet.js';
 // What the TCP tracker hands on: a connection's facts, its packets and the options that bound it.
 
@@ -127,6 +127,8 @@ export interface TrackerOptions {
    * only during the call.
    */
   onDatagram?: (d: DecodedPacket, raw: RawPacket, time: number) => void;
+  /** An ICMP destination unreachable that quotes a UDP datagram (a closed UDP port, a firewall's reject). */
+  onDatagramUnreachable?: (quote: IcmpUnreachable, facts: IcmpFacts) => void;
 }
 
 export interface TrackerStats {

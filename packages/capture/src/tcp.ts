@@ -397,6 +397,11 @@ export class TcpTracker {
     const q = d.icmp;
     if (!q) return;
     this.stats.icmpUnreachable++;
+    if (q.protocol === 17) {
+      if (this.opts.onDatagramUnreachable) this.opts.onDatagramUnreachable(q, { frame: raw.index, time, type: q.type, code: q.code, from: formatAddr(d.buf, d.srcAddr, d.ipVersion), ttl: d.ttl });
+      else this.stats.icmpUnmatched++;
+      return;
+    }
     const b = q.buf;
     const sk = addrKey(b, q.srcAddr, q.ipVersion);
     const dk = addrKey(b, q.dstAddr, q.ipVersion);

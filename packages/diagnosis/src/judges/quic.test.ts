@@ -47,6 +47,19 @@ describe('QUIC judge', () => {
     ]);
   });
 
+  it('an ICMP port unreachable from the server itself names the missing listener, at once', () => {
+    const icmp = { frame: 2, time: T0 + 0.001, type: 3, code: 3, from: '192.0.2.10', ttl: 64 };
+    const r = quicConnection({}, { tcp: { ...quicConnection().tcp, icmp: [icmp] } });
+    const [f] = judgeQuic(r, T0 + 0.01);
+    expect(f.code).toBe('QUIC_NO_RESPONSE');
+    expect(f.title).toBe('The QUIC Initial was refused: nothing listens on UDP 443');
+    expect(f.evidence).toContain('ICMP port unreachable from 192.0.2.10 in frame 2 (+1.00 ms): the host is reached and nothing listens on UDP 443');
+    // From a router, or of another kind: something on the path refused it; the title stays.
+    const [g] = judgeQuic(quicConnection({}, { tcp: { ...quicConnection().tcp, icmp: [{ ...icmp, from: '198.51.100.1', code: 13 }] } }), T0 + 0.01);
+    expect(g.title).toBe(judgeQuic(quicConnection(), T0 + 5)[0].title);
+    expect(g.evidence).toContain('ICMP administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram');
+  });
+
   it('QUIC_NO_RESPONSE says whether TCP to the same server worked in the same capture', () => {
     const history = new HelloHistory();
     const r = quicConnection();

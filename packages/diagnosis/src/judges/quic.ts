@@ -78,6 +78,23 @@ export function quicWaitsForHistory(r: ConnectionRecord): boolean {
 const initialsLine = (r: ConnectionRecord, q: QuicFacts) =>
   `the client sent ${plural(q.initials[0], 'Initial packet')} (${q.versionName}) in ${plural(q.clientInitialDatagrams, 'datagram')}: ${q.clientInitials.map((i) => `frame ${i.frame} (${since(r.firstTime, i.time)})`).join(', ')}${q.clientInitialDatagrams > q.clientInitials.length ? ', ...' : ''}`;
 
+/** The server itself said its UDP port is closed: not a firewall, a missing listener. */
+const NO_LISTENER = {
+  title: 'The QUIC Initial was refused: nothing listens on UDP 443',
+  remedy: 'Start the HTTP/3 listener (nginx: `listen 443 quic;` beside `listen 443 ssl;`, in a build with HTTP/3; Caddy serves it by default), or stop advertising HTTP/3 (remove the `Alt-Svc: h3=...` header) so that browsers stay on TCP.',
+};
+
+/** An address as it reads before a port: IPv6 in brackets. */
+const host = (a: string | undefined) => (a?.includes(':') ? `[${a}]` : a);
+
+const isPortUnreachable = (i: { type: number; code: number }) => (i.type === 3 && i.code === 3) || (i.type === 1 && i.code === 4);
+
+function icmpName(i: { type: number; code: number }): string {
+  if (isPortUnreachable(i)) return 'port unreachable';
+  if ((i.type === 3 && (i.code === 9 || i.code === 10 || i.code === 13)) || (i.type === 1 && i.code === 1)) return 'administratively prohibited';
+  return `destination unreachable (type ${i.type}, code ${i.code})`;
+}
+
 /** Datagrams of Initials the client sent after its ClientHello was whole: its retransmissions. */
 const resent = (q: QuicFacts) => Math.max(0, q.clientInitialDatagrams - (q.helloDatagrams ?? 1));
 
@@ -89,18 +106,22 @@ export function judgeQuic(r: ConnectionRecord, captureEnd: number, history?: Qui
   const serverSilent = q.datagrams[1] === 0;
   if (first && serverSilent) {
     const waited = captureEnd - first.time;
-    if (waited >= QUIC_ANSWER_WAIT_S || resent(q) > 0) {
+    const icmp = r.tcp.icmp[0];
+    if (waited >= QUIC_ANSWER_WAIT_S || resent(q) > 0 || icmp) {
       const tcp = history?.tcpAnswered(r);
       out.push(finding('QUIC_NO_RESPONSE', compact([
         helloLine(r),
         initialsLine(r, q),
         q.helloDatagrams !== undefined && q.helloDatagrams > 1 && `the ClientHello took ${q.helloDatagrams} datagrams`,
         resent(q) > 0 && `${plural(resent(q), 'more Initial datagram')} followed: the client heard nothing and tried again`,
-        `no datagram came back from ${r.server.ip}:${r.server.port}, though the capture went on ${ms(waited)} after the first Initial`,
+        icmp
+          ? `ICMP ${icmpName(icmp)} from ${icmp.from} in frame ${icmp.frame} (${since(r.firstTime, icmp.time)}): ${icmp.from === r.server.ip && isPortUnreachable(icmp) ? `the host is reached and nothing listens on UDP ${r.server.port}` : 'a router or firewall on the path refused the datagram'}`
+          : `no datagram came back from ${host(r.server.ip)}:${r.server.port}, though the capture went on ${ms(waited)} after the first Initial`,
+        icmp && `no QUIC datagram came back from ${host(r.server.ip)}:${r.server.port}`,
         tcp
           ? `TCP to the same server (connection ${tcp.id}, port ${r.server.port}) got a ServerHello in frame ${tcp.frame}: the server is up and TLS works, so UDP ${r.server.port} is what is blocked (a security group or firewall that opened only TCP), or no HTTP/3 listener is running`
-          : `no TCP connection to ${r.server.ip}:${r.server.port} in this capture tells whether TLS over TCP works`,
-      ])));
+          : `no TCP connection to ${host(r.server.ip)}:${r.server.port} in this capture tells whether TLS over TCP works`,
+      ]), icmp && icmp.from === r.server.ip && isPortUnreachable(icmp) ? NO_LISTENER : {}));
     }
   }
   const c = q.close;
@@ -153,7 +174,6 @@ export function judgeQuic(r: ConnectionRecord, captureEnd: number, history?: Qui
 export function judgeProbeHttp3(r: ProbeRecord): Finding[] {
   const h = r.http3;
   if (!h) return [];
-  const host = (a: string | undefined) => (a?.includes(':') ? `[${a}]` : a);
   const where = `${host(r.address)}:${h.port} (UDP)`;
   const ask = h.advertised ? `the HTTPS answer advertises HTTP/3: Alt-Svc: ${h.advertised}` : 'HTTP/3 was asked for (--http3); the HTTPS answer does not advertise it';
   const sent = `${plural(h.sent, 'QUIC v1 Initial')} with a ClientHello (ALPN h3) sent to ${where} over ${ms(h.ms / 1000)}`;
