@@ -197,10 +197,9 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       const src = key(innerSrc(r), r['udp.srcport'].split(',').pop() ?? '');
       const types = r['tls.handshake.type'] ? r['tls.handshake.type'].split(',') : [];
       c.version ??= r['quic.version'].split(',')[0] || undefined;
-      if (types[0] === '1') {
-        c.client ??= src;
-        c.sni ??= r['tls.handshake.extensions_server_name'];
-      }
+      // The first packet of a connection is the client's Initial (or an ICMP error quoting it).
+      c.client ??= src;
+      if (types[0] === '1') c.sni ??= r['tls.handshake.extensions_server_name'];
       if (types[0] === '2') {
         c.cipher ??= r['tls.handshake.ciphersuite'];
         c.tls ??= r['tls.handshake.extensions.supported_version'];
