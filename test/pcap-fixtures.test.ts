@@ -40,7 +40,7 @@ const KEY_REMEDY: Record<string, RegExp> = {
   RESET_AFTER_CLIENT_HELLO: /ICP filing.*corporate firewall, secure web gateway or IPS/,
   CLIENT_ABORTED: /In TLS 1\.3 the certificate and the client's alert are encrypted/,
   CERT_HOSTNAME_MISMATCH: /renewal with the same names will not fix it/,
-  CAPTURE_PARTIAL: /'tcp port 443 or icmp or icmp6'/,
+  CAPTURE_PARTIAL: /'tcp port 443 or udp port 443 or icmp or icmp6'/,
 };
 
 describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap fixtures/%s', (_name, fx) => {

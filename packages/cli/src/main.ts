@@ -78,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
           .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
           .example('$0 pcap capture.pcap --failures-only --format markdown > ticket.md', 'a report for a support ticket')
           .example('$0 pcap capture.pcap.gz --sni api.example.com --redact', 'one server name, client addresses masked')
-          .example("tcpdump -U -w - 'tcp port 443 or icmp' | $0 pcap - --format ndjson", 'diagnose live traffic, a line per connection')
+          .example("tcpdump -U -w - 'tcp port 443 or udp port 443 or icmp' | $0 pcap - --format ndjson", 'diagnose live traffic, a line per connection')
           .epilog(EPILOG),
       async (args) => {
         // yargs may still call a handler after its own validation failed.

@@ -78,7 +78,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
         return v && v.outcome.kind === 'server-hello' && v.outcome.certificateRequest ? { version: versionName(v.version), ...requestFacts(v.outcome.certificateRequest) } : null;
       })(),
       certificates: r.full?.chain.map((c) => ({ subject: c.subject, issuer: c.issuer, sans: c.sans, notBefore: c.notBefore, notAfter: c.notAfter, serialNumber: c.serialNumber, fingerprint256: c.fingerprint256, selfSigned: c.selfSigned, keyType: c.keyType ?? null, keyBits: c.keyBits ?? null })) ?? [],
-      http: { redirect: r.redirect ?? null, hsts: r.hsts ?? null, websocket: r.ws ?? null },
+      http: { redirect: r.redirect ?? null, hsts: r.hsts ?? null, websocket: r.ws ?? null, http3: r.http3 ?? null },
     },
     [IDENTIFIERS]: probeIdentifiers(r),
   };

@@ -42,7 +42,7 @@ describe('coverage judge: a lone SYN', () => {
   it('names the capture filter that keeps ICMP', () => {
     const [f] = judgeCaptureCoverage(connection({ tcp: lone }), T0 + 5);
     expect(f.title).toBe('The answer to the SYN is not in the capture');
-    expect(f.evidence.join('\n')).toContain("'tcp port 443 or icmp or icmp6'");
+    expect(f.evidence.join('\n')).toContain("'tcp port 443 or udp port 443 or icmp or icmp6'");
   });
 
   it.each([

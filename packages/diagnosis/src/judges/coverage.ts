@@ -12,7 +12,7 @@ export const COVERAGE_CODES = {
   CAPTURE_PARTIAL: {
     severity: 'info',
     title: 'Only part of the connection is in the capture',
-    remedy: 'Capture from before the connection starts until it ends, with ICMP kept: `tcpdump -i any -w cap.pcap \'tcp port 443 or icmp or icmp6\'`, started before the client connects.',
+    remedy: 'Capture from before the connection starts until it ends, with ICMP kept: `tcpdump -i any -w cap.pcap \'tcp port 443 or udp port 443 or icmp or icmp6\'`, started before the client connects.',
   },
 } as const;
 
@@ -23,7 +23,7 @@ export const ANSWER_WAIT_S = 3;
 /** Seconds of capture after a lone SYN before the missing retransmission says something. */
 export const SYN_RETRY_S = 1;
 
-export const CAPTURE_FILTER_ADVICE = 'capture with ICMP kept: `tcpdump -i any -w cap.pcap \'tcp port 443 or icmp or icmp6\'`';
+export const CAPTURE_FILTER_ADVICE = 'capture with ICMP kept: `tcpdump -i any -w cap.pcap \'tcp port 443 or udp port 443 or icmp or icmp6\'`';
 
 /**
  * The gate: a connection whose start and ClientHello are both missing cannot support any other

@@ -20,7 +20,7 @@ export interface Meaning {
 }
 
 const PROBE = 'tlsdoctor probe HOST';
-const CAPTURE = "tcpdump -i any -w cap.pcap 'tcp port 443 or icmp or icmp6' while the client fails, then tlsdoctor pcap cap.pcap";
+const CAPTURE = "tcpdump -i any -w cap.pcap 'tcp port 443 or udp port 443 or icmp or icmp6' while the client fails, then tlsdoctor pcap cap.pcap";
 
 /** The meanings, by name; the catalogue's entries point to them. */
 export const MEANINGS = {
