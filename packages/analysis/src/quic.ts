@@ -19,6 +19,7 @@ import {
   type KeyLog,
   type QuicFrames,
   type QuicLongPacket,
+  type QuicPacket,
   type QuicPacketKeys,
 } from '@tlsdoctor/tls-parser-ts';
 import { nodeHandshakeCrypto } from './node-crypto.js';
@@ -102,7 +103,8 @@ class QuicConnection {
     this.packetCount++;
     f.datagrams[dir]++;
     f.bytes[dir] += payload.length;
-    if (this.packets.length < MAX_LOGGED) this.packets.push({ frame, time, dir, flags: 0, seq: 0, ack: 0, len: payload.length, ttl, ipId, window: 0 });
+    const logged: PacketFacts | undefined = this.packets.length < MAX_LOGGED ? { frame, time, dir, flags: 0, seq: 0, ack: 0, len: payload.length, ttl, ipId, window: 0 } : undefined;
+    if (logged) this.packets.push(logged);
     if (dir === 1) f.firstServerDatagram ??= { frame, time };
     let packets;
     try {
@@ -111,6 +113,7 @@ class QuicConnection {
       this.error(dir, e, frame);
       return;
     }
+    if (logged) logged.quic = packets.map(packetName).join('+');
     for (const p of packets) {
       if (p.form === 'short') f.shortPackets[dir]++;
       else if (p.form === 'version-negotiation') {
@@ -379,6 +382,14 @@ export class QuicTable {
     const rec = c.toRecord();
     if (rec) this.opts.onRecord(rec, this.now);
   }
+}
+
+const KIND_NAMES = { initial: 'Initial', '0rtt': '0-RTT', handshake: 'Handshake', retry: 'Retry' } as const;
+
+function packetName(p: QuicPacket): string {
+  if (p.form === 'long') return KIND_NAMES[p.kind];
+  if (p.form === 'short') return '1-RTT';
+  return p.form === 'version-negotiation' ? 'Version Negotiation' : `version 0x${p.version.toString(16)}`;
 }
 
 /** A datagram that can open a QUIC connection: a long-header packet of a version read here (or Version Negotiation). */

@@ -23,6 +23,8 @@ export interface Ladder {
 const MAX_STEPS = 14;
 
 const ICMP_UNREACHABLE: Record<number, string> = { 0: 'net unreachable', 1: 'host unreachable', 3: 'port unreachable', 4: 'fragmentation needed', 9: 'net prohibited', 10: 'host prohibited', 13: 'administratively prohibited' };
+/** ICMPv6 destination unreachable (type 1) numbers its codes otherwise (RFC 4443). */
+const ICMP6_UNREACHABLE: Record<number, string> = { 0: 'no route', 1: 'administratively prohibited', 2: 'beyond scope', 3: 'address unreachable', 4: 'port unreachable', 5: 'source address failed policy', 6: 'reject route' };
 
 /**
  * The handshake as a ladder of arrows, from the connection's first packets and the TLS messages,
@@ -64,8 +66,10 @@ export function ladderOf(r: ConnectionRecord): Ladder {
     if (p.len > 0) {
       const parts = p.dir === 0 && r.clientHello?.frame === p.frame ? [...pending, p] : [p];
       const bytes = parts.reduce((n, q) => n + q.len, 0);
-      const segments = parts.length > 1 ? ` in ${parts.length} segments` : '';
-      steps.push({ atMs: ms(parts[0].time), frame: p.frame, from, what: `${names ? names.join(', ') : 'data'}, ${bytes} bytes${segments}` });
+      const segments = parts.length > 1 ? ` in ${parts.length} ${r.quic ? 'datagrams' : 'segments'}` : '';
+      // A QUIC datagram says which packets it held; its TLS messages, when read, say more.
+      const what = names ? (p.quic ? `${p.quic}: ${names.join(', ')}` : names.join(', ')) : (p.quic ?? 'data');
+      steps.push({ atMs: ms(parts[0].time), frame: p.frame, from, what: `${what}, ${bytes} bytes${segments}` });
       if (parts.length > 1) pending = [];
     }
     if (p.flags & TcpFlag.FIN) steps.push({ atMs: ms(p.time), frame: p.frame, from, what: 'FIN' });
@@ -86,7 +90,8 @@ export function ladderOf(r: ConnectionRecord): Ladder {
     steps.push({ atMs: ms(p.time), frame: p.frame, from: side(p.dir), what: `RST, TTL ${p.ttl}`, ends: true });
   }
   for (const i of r.tcp.icmp) {
-    const what = i.type === 3 || i.type === 1 ? `ICMP ${ICMP_UNREACHABLE[i.code] ?? `unreachable, code ${i.code}`}` : `ICMP type ${i.type} code ${i.code}`;
+    const table = i.type === 1 ? ICMP6_UNREACHABLE : ICMP_UNREACHABLE;
+    const what = i.type === 3 || i.type === 1 ? `ICMP${i.type === 1 ? 'v6' : ''} ${table[i.code] ?? `unreachable, code ${i.code}`}` : `ICMP type ${i.type} code ${i.code}`;
     steps.push({ atMs: ms(i.time), frame: i.frame, from: 'path', what: `${what} from ${i.from}, TTL ${i.ttl}`, ends: i.type === 3 || i.type === 1 });
   }
   steps.sort((a, b) => a.frame - b.frame);
@@ -95,9 +100,10 @@ export function ladderOf(r: ConnectionRecord): Ladder {
   const [cr, sr] = r.tcp.retransmissions;
   const serverAfterHello = r.clientHello && steps.some((s) => s.from === 'server' && s.frame > r.clientHello!.frame);
   if (r.clientHello && !serverAfterHello) notes.push(`nothing from the server after the ClientHello${cr > 0 ? `; the client retransmitted ${cr} time(s)` : ''}`);
+  else if (r.quic && !r.clientHello && r.quic.datagrams[1] === 0) notes.push('nothing from the server');
   else if (cr + sr > 0) notes.push(`retransmissions: ${cr} from the client, ${sr} from the server`);
   const shown = steps.length > MAX_STEPS ? steps.slice(0, MAX_STEPS) : steps;
-  if (r.tcp.packetCount > r.tcp.packets.length || steps.length > shown.length) notes.push(`${r.tcp.packetCount} packets in all; the first are shown`);
+  if (r.tcp.packetCount > r.tcp.packets.length || steps.length > shown.length) notes.push(`${r.tcp.packetCount} ${r.quic ? 'datagrams' : 'packets'} in all; the first are shown`);
   if (r.end && !shown.some((s) => s.ends)) notes.push(`ended by ${r.end.how === 'rst' ? 'a reset' : 'FIN'} from the ${r.end.by} after ${r.end.after} (frame ${r.end.frame})`);
   return { steps: shown, notes };
 }

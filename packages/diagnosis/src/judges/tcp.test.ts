@@ -34,9 +34,13 @@ describe('TCP judge, capture', () => {
     expect(f.evidence[0]).toMatch(/SYN to 192\.0\.2\.10:443 in frame 1/);
   });
 
-  it('says ICMPv6 on IPv6 and leaves an unknown code unnamed', () => {
-    const r = connection({ ipVersion: 6, tcp: { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000.01, type: 1, code: 4, from: 'fd00::1', ttl: 64 }] } });
-    expect(judgeCaptureTcp(r, 0)[0].evidence[1]).toMatch(/^ICMPv6 type 1 code 4 from fd00::1/);
+  it.each([
+    [4, 'ICMPv6 type 1 code 4 (port unreachable) from fd00::1'],
+    [1, 'ICMPv6 type 1 code 1 (communication administratively prohibited) from fd00::1'],
+    [7, 'ICMPv6 type 1 code 7 from fd00::1'],
+  ])('names ICMPv6 code %i by ICMPv6\'s own numbering, and leaves an unknown code unnamed', (code, want) => {
+    const r = connection({ ipVersion: 6, tcp: { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000.01, type: 1, code, from: 'fd00::1', ttl: 64 }] } });
+    expect(judgeCaptureTcp(r, 0)[0].evidence[1]).toMatch(new RegExp(`^${want.replace(/[()]/g, '\\$&')} in frame 2`));
   });
 
   it('lists the SYN times and how long the capture waited', () => {

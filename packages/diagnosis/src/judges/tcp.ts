@@ -41,6 +41,16 @@ export const ICMP_UNREACHABLE_CODES: Readonly<Record<number, string>> = {
   13: 'communication administratively prohibited',
 };
 
+/** ICMPv6 numbers its destination-unreachable codes otherwise (RFC 4443 section 3.1). */
+export const ICMP6_UNREACHABLE_CODES: Readonly<Record<number, string>> = {
+  0: 'no route to destination',
+  1: 'communication administratively prohibited',
+  3: 'address unreachable',
+  4: 'port unreachable',
+  5: 'source address failed ingress/egress policy',
+  6: 'reject route to destination',
+};
+
 const ICMPV4 = 4;
 
 /** A capture: SYN retransmissions, RSTs and ICMP errors around the TCP handshake. */
@@ -54,7 +64,7 @@ export function judgeCaptureTcp(r: ConnectionRecord, captureEnd: number): Findin
   const i = icmp[0];
   if (i) {
     const kind = r.ipVersion === ICMPV4 ? `ICMP type ${i.type} code ${i.code}` : `ICMPv6 type ${i.type} code ${i.code}`;
-    const name = ICMP_UNREACHABLE_CODES[i.code];
+    const name = (r.ipVersion === ICMPV4 ? ICMP_UNREACHABLE_CODES : ICMP6_UNREACHABLE_CODES)[i.code];
     return [
       finding('TCP_UNREACHABLE', compact([
         syn && `SYN to ${r.server.ip}:${r.server.port} in frame ${syn.frame}`,
