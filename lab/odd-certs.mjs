@@ -36,13 +36,13 @@ function openssl(args, cwd) {
 /** Writes empty-names.{crt,key} and nul-names.{crt,key} into `dir`; returns their paths. */
 export function makeOddCertificates(dir) {
   openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'empty-names.key', '-subj', '/', '-days', '3650', '-out', 'empty-names.crt'], dir);
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'nul-names.key', '-subj', '/CN=evil.lab.testXgood.lab.test/O=AcmeXLab',
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'nul-names.key', '-subj', '/CN=evil.lab.testXgood.lab.test/O=OddlabXNames',
     '-addext', 'subjectAltName=DNS:good.lab.testXevil.lab.test', '-days', '3650', '-outform', 'DER', '-out', 'nul-names.der'], dir);
   const der = readFileSync(join(dir, 'nul-names.der'));
   const outer = element(der, 0);
   const tbsEl = element(der, outer.start);
   const tbs = Buffer.from(der.subarray(outer.start, tbsEl.end));
-  for (const pat of ['lab.testXgood', 'AcmeXLab', 'lab.testXevil']) {
+  for (const pat of ['lab.testXgood', 'OddlabXNames', 'lab.testXevil']) {
     // Subject and issuer are the same name: each pattern is there once or twice.
     for (let i = tbs.indexOf(pat); i >= 0; i = tbs.indexOf(pat, i + 1)) tbs[i + pat.indexOf('X')] = 0;
   }
