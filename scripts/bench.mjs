@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // npm run bench: the codec's and the capture pipeline's speed and memory, beside tshark (docs/performance.md). Not a test: it prints.
 //   codec:   ClientHello parses/s and JA4/s on the fixtures' hellos
-//   capture: MB/s, packets/s, connections, peak RSS through readers, TCP and handshake
-//            parsing on a synthetic ~1 GB capture; tshark's time on the same file if installed
+//   capture: per shape of traffic (bulk data, handshake-dense one by one and interleaved, many
+//            connections open at once, mostly non-TLS): the whole CLI's time (table and JSON),
+//            µs per connection and per packet, peak RSS, beside tshark on the same file; on the
+//            bulk shape, the pipeline's stages
 //   probe:   wall time of a full default probe of the lab's healthy nginx (needs root), next to
 //            sslscan's and testssl.sh's on the same server when they are installed
-// Options: --size-connections N (default 100000), --no-tshark, --keep (reuse bench/out/),
-//          --only codec|capture|probe, --no-testssl.
+// Options: --shapes bulk,handshake-dense,... (default: every shape of bench/synthetic-capture.mjs),
+//          --size-connections N (each shape's default otherwise), --runs N (3), --no-tshark,
+//          --keep (reuse bench/out/), --no-stages, --only codec|capture|probe, --no-testssl.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -137,60 +140,90 @@ console.log(`  JA4 fingerprints/s:   ${fmt(ja4Distinct)} all different, ${fmt(ja
 console.log(`  JA3 fingerprints/s:   ${fmt(ja3Distinct)} all different, ${fmt(ja3s)} the fixtures' hellos over and over (digests cached)`);
 if (only === 'codec') process.exit(0);
 
-const conns = Number(opt('--size-connections', '100000'));
 const outDir = join(ROOT, 'bench', 'out');
 mkdirSync(outDir, { recursive: true });
-const file = join(outDir, `synthetic-${conns}.pcap`);
-if (!existsSync(file) || !args.includes('--keep')) {
-  const { writeSyntheticCapture } = await import('../bench/synthetic-capture.mjs');
-  const t0 = Date.now();
-  const w = writeSyntheticCapture(file, { connections: conns });
-  console.log(`capture: wrote ${file}: ${(w.bytes / 1e9).toFixed(2)} GB, ${fmt(w.packets)} packets, ${fmt(w.connections)} connections in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-}
-// Read once so that both tools see the file from the page cache.
-execFileSync('cat', [file], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 });
-// Three runs, each in its own process (this machine's timings vary by 10-20% run to run): the
-// median is the figure, the range is printed beside it.
-const captureRun = (...extra) => {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child-capture', file, ...extra], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  if (child.status !== 0) {
-    console.error(child.stderr);
-    process.exit(1);
-  }
-  return JSON.parse(child.stdout.trim().split('\n').pop());
-};
-const runs = [captureRun(), captureRun(), captureRun()].sort((a, b) => a.secs - b.secs);
-const r = runs[1];
-const rssRange = runs.map((x) => x.rss / 1e6).sort((a, b) => a - b);
-console.log(`capture pipeline (readers + TCP + TLS parsing + diagnosis, streaming), median of 3 runs:`);
-console.log(`  ${(r.bytes / 1e6 / r.secs).toFixed(0)} MB/s, ${fmt(r.packets / r.secs)} packets/s, ${fmt(r.connections)} connections (${fmt(r.peakLive)} live at most), ${r.secs.toFixed(2)} s (runs ${runs.map((x) => x.secs.toFixed(2)).join(', ')})`);
-console.log(`  peak RSS ${rssRange[1].toFixed(0)} MB (runs ${rssRange.map((x) => x.toFixed(0)).join(', ')})   (targets: >= 1000 MB/s, <= 200 MB)`);
-const plain = captureRun('--v8-defaults');
-console.log(`  with V8's default allocation-site pretenuring (not what the CLI runs): ${plain.secs.toFixed(2)} s, peak RSS ${(plain.rss / 1e6).toFixed(0)} MB`);
-for (const [stage, what] of [['read', 'readers alone (pcap records, no decoding)'], ['tcp', 'readers + link/IP/TCP decoding + connection table and reassembly, no sinks']]) {
-  const c = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child-stage', stage, file], { encoding: 'utf8' });
-  if (c.status !== 0) continue;
-  const x = JSON.parse(c.stdout.trim().split('\n').pop());
-  console.log(`  stage: ${what}: ${x.secs.toFixed(2)} s (${(r.bytes / 1e6 / x.secs).toFixed(0)} MB/s), peak RSS ${(x.rss / 1e6).toFixed(0)} MB`);
-}
-console.log(`  primary diagnoses: ${Object.entries(r.codes).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
-if (!args.includes('--no-tshark')) {
-  let have = true;
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-  } catch {
-    have = false;
-  }
-  if (have) {
+const { SHAPES, writeSyntheticCapture } = await import('../bench/synthetic-capture.mjs');
+const shapes = opt('--shapes', Object.keys(SHAPES).join(',')).split(',');
+const sizeOverride = opt('--size-connections', undefined);
+const haveTshark = !args.includes('--no-tshark') && spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
+const CLI = join(ROOT, 'packages', 'cli', 'bin', 'tlsdoctor.js');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Writes (or reuses, with --keep) the capture of one shape and reads it once into the page cache. */
+function shapeFile(shape) {
+  const n = Number(sizeOverride ?? SHAPES[shape].connections);
+  const file = join(outDir, `${shape}-${n}.pcap`);
+  if (!existsSync(file) || !args.includes('--keep')) {
     const t0 = Date.now();
-    const ts = spawnSync('/usr/bin/time', ['-f', '%M', 'tshark', '-n', '-r', file, '-Y', 'tls.handshake.type == 1', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.extensions_server_name'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-    const secs = (Date.now() - t0) / 1000;
-    const kb = Number(ts.stderr.trim().split('\n').pop());
-    console.log(`tshark ${execFileSync('tshark', ['--version']).toString().split('\n')[0].split(' ')[2]} on the same file (ClientHellos with SNI): ${secs.toFixed(1)} s, peak RSS ${Number.isFinite(kb) ? (kb / 1024).toFixed(0) + ' MB' : 'n/a'}: tlsdoctor is ${(secs / r.secs).toFixed(0)}x faster`);
-  } else {
-    console.log('tshark is not installed: no comparison');
+    const w = writeSyntheticCapture(file, { shape, connections: n });
+    console.log(`  wrote ${file}: ${(w.bytes / 1e6).toFixed(0)} MB, ${fmt(w.packets)} packets, ${fmt(w.connections)} connections in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  execFileSync('cat', [file], { stdio: ['ignore', 'ignore', 'ignore'], maxBuffer: 1 });
+  return file;
+}
+
+/** Wall time and peak RSS of a whole command, as a user runs it (Node's start included), output thrown away. */
+function timedCommand(cmd, argv) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'ignore', 'pipe'] });
+  const [secs, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { secs, rss: kb * 1024 };
+}
+
+const runs = Number(opt('--runs', '3'));
+console.log(`capture: the whole CLI (wall time with Node's start, output to /dev/null), median of ${runs} runs, beside tshark ${haveTshark ? '(-Y tls.handshake.type == 1 -T fields: the ClientHellos with their SNI)' : '(not run)'} on the same file:`);
+const results = [];
+for (const shape of shapes) {
+  if (!SHAPES[shape]) {
+    console.error(`bench: unknown shape ${shape} (${Object.keys(SHAPES).join(', ')})`);
+    process.exit(2);
+  }
+  console.log(`${shape}:`);
+  const file = shapeFile(shape);
+  const info = JSON.parse(execFileSync(process.execPath, [CLI, 'pcap', file, '--format', 'json', '--limit', '1'], { maxBuffer: 64 * 1024 * 1024 }).toString());
+  const packets = info.input.files[0].packets;
+  const connections = info.summary.total;
+  const table = Array.from({ length: runs }, () => timedCommand(process.execPath, [CLI, 'pcap', file]));
+  const json = Array.from({ length: runs }, () => timedCommand(process.execPath, [CLI, 'pcap', file, '--format', 'json']));
+  const t = median(table.map((x) => x.secs));
+  const j = median(json.map((x) => x.secs));
+  const ts = haveTshark ? timedCommand('tshark', ['-n', '-r', file, '-Y', 'tls.handshake.type == 1', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.extensions_server_name']) : undefined;
+  const mb = (x) => (x / 1e6).toFixed(0);
+  console.log(`  ${fmt(packets)} packets, ${fmt(connections)} TLS connections reported; primary: ${Object.entries(info.summary.byCode).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+  console.log(`  table: ${t.toFixed(2)} s (runs ${table.map((x) => x.secs.toFixed(2)).join(', ')}), ${(t * 1e6 / connections).toFixed(1)} µs per TLS connection, ${(t * 1e6 / packets).toFixed(2)} µs per packet, peak RSS ${mb(median(table.map((x) => x.rss)))} MB`);
+  console.log(`  json:  ${j.toFixed(2)} s (runs ${json.map((x) => x.secs.toFixed(2)).join(', ')}), ${(j / t).toFixed(2)}x the table's time, peak RSS ${mb(median(json.map((x) => x.rss)))} MB`);
+  if (ts) console.log(`  tshark: ${ts.secs.toFixed(2)} s, peak RSS ${mb(ts.rss)} MB: tlsdoctor ${(ts.secs / t).toFixed(1)}x faster (table), ${(ts.secs / j).toFixed(1)}x (json)`);
+  results.push({ shape, file, t });
+}
+
+// Where the time goes, on the bulk shape: the pipeline inside one process, and its first stages
+// alone, each in its own process (so that one stage's memory does not hide in another's).
+const bulk = results.find((x) => x.shape === 'bulk');
+if (bulk && !args.includes('--no-stages')) {
+  const file = bulk.file;
+  const bytes = statSync(file).size;
+  const captureRun = (...extra) => {
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child-capture', file, ...extra], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    if (child.status !== 0) {
+      console.error(child.stderr);
+      process.exit(1);
+    }
+    return JSON.parse(child.stdout.trim().split('\n').pop());
+  };
+  const inProcess = [captureRun(), captureRun(), captureRun()].sort((a, b) => a.secs - b.secs);
+  const r = inProcess[1];
+  console.log(`bulk, the pipeline in-process (readers + TCP + TLS parsing + diagnosis, streaming, no report), median of 3 runs:`);
+  console.log(`  ${(bytes / 1e6 / r.secs).toFixed(0)} MB/s, ${fmt(r.packets / r.secs)} packets/s, ${r.secs.toFixed(2)} s (runs ${inProcess.map((x) => x.secs.toFixed(2)).join(', ')}), ${fmt(r.peakLive)} live at most, peak RSS ${(r.rss / 1e6).toFixed(0)} MB`);
+  const plain = captureRun('--v8-defaults');
+  console.log(`  with V8's default allocation-site pretenuring (not what the CLI runs): ${plain.secs.toFixed(2)} s, peak RSS ${(plain.rss / 1e6).toFixed(0)} MB`);
+  for (const [stage, what] of [['read', 'readers alone (pcap records, no decoding)'], ['tcp', 'readers + link/IP/TCP decoding + connection table and reassembly, no sinks']]) {
+    const c = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child-stage', stage, file], { encoding: 'utf8' });
+    if (c.status !== 0) continue;
+    const x = JSON.parse(c.stdout.trim().split('\n').pop());
+    console.log(`  stage: ${what}: ${x.secs.toFixed(2)} s (${(bytes / 1e6 / x.secs).toFixed(0)} MB/s), peak RSS ${(x.rss / 1e6).toFixed(0)} MB`);
   }
 }
+const start = timedCommand(process.execPath, [CLI, '--version']);
+console.log(`Node's start and module loading (tlsdoctor --version): ${start.secs.toFixed(2)} s, peak RSS ${(start.rss / 1e6).toFixed(0)} MB`);
 
 if (!only) await probeBench();
 
