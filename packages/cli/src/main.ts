@@ -2,8 +2,6 @@ import yargs from 'yargs';
 import { EXIT, exitForError } from './exit.js';
 import { parseRedact, type Format } from './output.js';
 import { runPcap } from './pcap-command.js';
-import { runProbe } from './probe-command.js';
-import { runExplain } from './explain-command.js';
 import { CLIENTS } from '@tlsdoctor/diagnosis';
 import { UsageError } from './exit.js';
 
@@ -130,6 +128,8 @@ export async function main(argv: string[]): Promise<number> {
           .epilog(EPILOG),
       async (args) => {
         if (usageError) return;
+        // Loaded when asked for: reading a capture needs none of the probe's sockets and HTTP client.
+        const { runProbe } = await import('./probe-command.js');
         code = await runProbe({
           targets: (args.target as string[] | undefined) ?? [],
           targetsFile: args.targets,
@@ -170,6 +170,7 @@ export async function main(argv: string[]): Promise<number> {
           .epilog('Exit codes: 0 the message was recognised; 1 it was not (the closest known messages are listed); 2 bad usage.'),
       async (args) => {
         if (usageError) return;
+        const { runExplain } = await import('./explain-command.js');
         code = await runExplain({
           text: ((args.text as string[] | undefined) ?? []).map((t) => (t === STDIN_ARG ? '-' : t)),
           client: args.client,

@@ -2,7 +2,8 @@
 // small parts so that each test row says only what differs from a plain, healthy exchange.
 import { Connection, type CertificateInfo, type ConnectionRecord, type QuicFacts } from '@tlsdoctor/analysis';
 import type { PacketFacts } from '@tlsdoctor/capture';
-import { PROFILES, type HelloOutcome, type ProbeRecord } from '@tlsdoctor/probe';
+import { PROFILES } from '@tlsdoctor/probe/facts';
+import type { HelloOutcome, ProbeRecord } from '@tlsdoctor/probe';
 import { alertName, HandshakeType, handshakeTypeName, Version, type ClientHello, type ServerHello } from '@tlsdoctor/tls-parser-ts';
 
 export const T0 = 1_700_000_000; // capture seconds

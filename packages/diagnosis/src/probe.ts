@@ -1,4 +1,5 @@
-import { LEGACY_SUITES, type ProbeRecord } from '@tlsdoctor/probe';
+import { LEGACY_SUITES } from '@tlsdoctor/probe/facts';
+import type { ProbeRecord } from '@tlsdoctor/probe';
 import { decide } from './engine.js';
 import type { Finding } from './finding.js';
 import { judgeProbeAlerts } from './judges/alerts.js';

@@ -190,23 +190,4 @@ function keyExchangeName(body: Uint8Array, version: number): string | undefined 
   return undefined;
 }
 
-export function describeHello(o: HelloOutcome): string {
-  switch (o.kind) {
-    case 'server-hello':
-      return `ServerHello in ${o.ms.toFixed(1)} ms`;
-    case 'hello-retry':
-      return `HelloRetryRequest in ${o.ms.toFixed(1)} ms`;
-    case 'alert':
-      return `alert ${o.alert.name} (${o.alert.description}) in ${o.ms.toFixed(1)} ms`;
-    case 'not-tls':
-      return `${o.description.summary}`;
-    case 'reset':
-      return `connection reset ${o.ms.toFixed(1)} ms after the ClientHello`;
-    case 'closed':
-      return `connection closed ${o.ms.toFixed(1)} ms after the ClientHello${o.bytes > 0 ? ` after ${o.bytes} bytes` : ' without an answer'}`;
-    case 'silent':
-      return o.records > 0 ? `${o.records} TLS record(s) (${o.messages} handshake message(s)) but no ServerHello in ${o.ms.toFixed(0)} ms` : `no answer in ${o.ms.toFixed(0)} ms`;
-    case 'connect-failed':
-      return `TCP connect failed: ${o.connect.message}`;
-  }
-}
+export { describeHello } from './describe.js';

@@ -1,8 +1,9 @@
 import { scanCiphers, type CipherScan } from './cipher-scan.js';
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { Version, versionName, cipherSuiteName } from '@tlsdoctor/tls-parser-ts';
-import { describeHello, helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
+import { Version } from '@tlsdoctor/tls-parser-ts';
+import { helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
+import { acceptedVersions, PLAIN_HTTP_PORTS } from './describe.js';
 import { probeHelloShapes, sendShaped, splitInsideName, type HelloShapes, type ShapedHello } from './hello-shapes.js';
 import { fullHandshake, type ClientIdentity, type FullHandshake } from './handshake.js';
 import { isIP } from 'node:net';
@@ -16,8 +17,6 @@ import { TargetError, type Target } from './target.js';
 /** The browser-like first hello offers TLS 1.3 down to 1.0. */
 const EVERY_VERSION = [Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10];
 
-/** Ports where plain HTTP is the expected answer: a probe of one that answers HTTP looks for TLS on 443. */
-export const PLAIN_HTTP_PORTS: ReadonlySet<number> = new Set([80, 8000, 8008, 8080, 8081, 8888]);
 
 export interface ProbeOptions {
   timeoutMs: number;
@@ -201,19 +200,4 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   return rec;
 }
 
-/** One line per probed version, for evidence. */
-export function versionLines(rec: ProbeRecord): string[] {
-  return rec.versions.map(({ version, outcome }) => {
-    if (outcome.kind === 'server-hello') {
-      const sh = outcome.serverHello;
-      return sh.version === version
-        ? `${versionName(version)}: accepted (${cipherSuiteName(sh.cipherSuite)})`
-        : `${versionName(version)}: refused (the server answered with ${versionName(sh.version)})`;
-    }
-    return `${versionName(version)}: refused (${describeHello(outcome)})`;
-  });
-}
-
-export function acceptedVersions(rec: Pick<ProbeRecord, 'versions'>): number[] {
-  return rec.versions.filter(({ version, outcome }) => outcome.kind === 'server-hello' && outcome.serverHello.version === version).map((v) => v.version);
-}
+export { acceptedVersions, PLAIN_HTTP_PORTS, versionLines } from './describe.js';

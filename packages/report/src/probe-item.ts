@@ -1,5 +1,6 @@
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
-import { describeHello, type CipherScan, type HelloOutcome, type ProbeRecord, type ShapedHello } from '@tlsdoctor/probe';
+import { describeHello } from '@tlsdoctor/probe/facts';
+import type { CipherScan, HelloOutcome, ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { cipherSuiteName, signatureSchemeName, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
 import { wireCode, type ReportItem } from './model.js';
 import { addCertificate, addDn, addUrlHost, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';

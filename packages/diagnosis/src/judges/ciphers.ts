@@ -1,5 +1,6 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
-import { describeHello, versionLines, type ProbeRecord } from '@tlsdoctor/probe';
+import { describeHello, versionLines } from '@tlsdoctor/probe/facts';
+import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';

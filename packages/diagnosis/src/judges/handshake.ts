@@ -1,5 +1,6 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
-import { versionLines, type ProbeRecord } from '@tlsdoctor/probe';
+import { versionLines } from '@tlsdoctor/probe/facts';
+import type { ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, HandshakeType, isTls13, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, ms } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';

@@ -1,7 +1,8 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
 import type { PacketFacts } from '@tlsdoctor/capture';
 import type { ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
-import { describeHello, type HelloOutcome } from '@tlsdoctor/probe';
+import { describeHello } from '@tlsdoctor/probe/facts';
+import type { HelloOutcome } from '@tlsdoctor/probe';
 import { compact, plural, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
 import { helloLine } from './hello-line.js';

@@ -1,6 +1,7 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
 import { TcpFlag } from '@tlsdoctor/capture';
-import { describeHello, PLAIN_HTTP_PORTS, type HelloOutcome, type ProbeRecord, type ShapedHello } from '@tlsdoctor/probe';
+import { describeHello, PLAIN_HTTP_PORTS } from '@tlsdoctor/probe/facts';
+import type { HelloOutcome, ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { compact, ms, plural, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { ANSWER_WAIT_S } from './coverage.js';

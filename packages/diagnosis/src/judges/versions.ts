@@ -1,5 +1,6 @@
 import type { ConnectionRecord } from '@tlsdoctor/analysis';
-import { acceptedVersions, versionLines, type ProbeRecord } from '@tlsdoctor/probe';
+import { acceptedVersions, versionLines } from '@tlsdoctor/probe/facts';
+import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, Version, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, plural } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
