@@ -69,7 +69,7 @@ const { readCaptureFile, TcpTracker } = await import('../packages/capture/dist/i
 
 async function fixtureHellos() {
   const hellos = [];
-  for (const f of readdirSync(join(ROOT, 'fixtures')).filter((f) => !f.endsWith('.json'))) {
+  for (const f of readdirSync(join(ROOT, 'fixtures')).filter((f) => !f.endsWith('.json') && !f.endsWith('.keys'))) {
     const parts = new Map();
     const tracker = new TcpTracker({
       sinkFactory: (c) => {
@@ -77,7 +77,7 @@ async function fixtureHellos() {
         parts.set(c, r);
         return { data: (dir, bytes) => {
           if (dir !== 0) return true;
-          for (const e of r.push(bytes)) if (e.kind === 'handshake' && e.clientHello) hellos.push(e.body);
+          for (const e of r.push(bytes)) if (e.kind === 'handshake' && e.clientHello && !e.clientHello.sslv2Format) hellos.push(e.body.slice());
           return true;
         } };
       },
@@ -179,16 +179,18 @@ for (const shape of shapes) {
   }
   console.log(`${shape}:`);
   const file = shapeFile(shape);
-  const info = JSON.parse(execFileSync(process.execPath, [CLI, 'pcap', file, '--format', 'json', '--limit', '1'], { maxBuffer: 64 * 1024 * 1024 }).toString());
-  const packets = info.input.files[0].packets;
-  const connections = info.summary.total;
+  // The table's head: "tlsdoctor pcap FILE (pcap, N packets)", then "N TLS connections, ... (CODE×N, ...)".
+  const head = spawnSync(process.execPath, [CLI, 'pcap', file, '--limit', '1'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout.split('\n');
+  const packets = Number(/([\d,]+) packets\)/.exec(head[0])[1].replace(/,/g, ''));
+  const connections = Number(/^([\d,]+) TLS connection/.exec(head[1])[1].replace(/,/g, ''));
+  const byCode = /\((.*)\)$/.exec(head[1])?.[1] ?? '';
   const table = Array.from({ length: runs }, () => timedCommand(process.execPath, [CLI, 'pcap', file]));
   const json = Array.from({ length: runs }, () => timedCommand(process.execPath, [CLI, 'pcap', file, '--format', 'json']));
   const t = median(table.map((x) => x.secs));
   const j = median(json.map((x) => x.secs));
   const ts = haveTshark ? timedCommand('tshark', ['-n', '-r', file, '-Y', 'tls.handshake.type == 1', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.extensions_server_name']) : undefined;
   const mb = (x) => (x / 1e6).toFixed(0);
-  console.log(`  ${fmt(packets)} packets, ${fmt(connections)} TLS connections reported; primary: ${Object.entries(info.summary.byCode).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`);
+  console.log(`  ${fmt(packets)} packets, ${fmt(connections)} TLS connections reported; primary: ${byCode}`);
   console.log(`  table: ${t.toFixed(2)} s (runs ${table.map((x) => x.secs.toFixed(2)).join(', ')}), ${(t * 1e6 / connections).toFixed(1)} µs per TLS connection, ${(t * 1e6 / packets).toFixed(2)} µs per packet, peak RSS ${mb(median(table.map((x) => x.rss)))} MB`);
   console.log(`  json:  ${j.toFixed(2)} s (runs ${json.map((x) => x.secs.toFixed(2)).join(', ')}), ${(j / t).toFixed(2)}x the table's time, peak RSS ${mb(median(json.map((x) => x.rss)))} MB`);
   if (ts) console.log(`  tshark: ${ts.secs.toFixed(2)} s, peak RSS ${mb(ts.rss)} MB: tlsdoctor ${(ts.secs / t).toFixed(1)}x faster (table), ${(ts.secs / j).toFixed(1)}x (json)`);
