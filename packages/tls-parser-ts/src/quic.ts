@@ -1,6 +1,7 @@
 import { TlsParseError } from './errors.js';
 import { quicTransportParameterName } from './names.js';
 import { ByteReader } from './reader.js';
+import { concatBytes } from './writer.js';
 import { hkdfExpandLabel, type AeadName, type HandshakeCrypto, type SuiteParams } from './tls13-decrypt.js';
 
 /**
@@ -436,24 +437,15 @@ export function quicVarint(v: number): Uint8Array {
   throw new RangeError(`quicVarint: ${v} needs 8 bytes`);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** A CRYPTO frame carrying `data` at `offset` of its stream. */
 export function quicCryptoFrame(offset: number, data: Uint8Array): Uint8Array {
-  return concat([Uint8Array.of(CRYPTO), quicVarint(offset), quicVarint(data.length), data]);
+  return concatBytes(Uint8Array.of(CRYPTO), quicVarint(offset), quicVarint(data.length), data);
 }
 
 /** A CONNECTION_CLOSE frame of the transport (0x1c) with no reason: how a probe says it is done. */
 export function quicCloseFrame(code = 0): Uint8Array {
-  return concat([Uint8Array.of(CLOSE), quicVarint(code), quicVarint(0), quicVarint(0)]);
+  return concatBytes(Uint8Array.of(CLOSE), quicVarint(code), quicVarint(0), quicVarint(0));
 }
 
 export interface QuicInitialSpec {
@@ -478,10 +470,10 @@ export function sealQuicInitial(c: QuicCrypto, keys: QuicPacketKeys, spec: QuicI
   const token = spec.token ?? new Uint8Array(0);
   const typeBits = rules.kinds.indexOf('initial');
   const PN_LENGTH = 4;
-  const fixed = concat([
+  const fixed = concatBytes(
     Uint8Array.of(0xc0 | (typeBits << 4) | (PN_LENGTH - 1), spec.version >>> 24, (spec.version >> 16) & 0xff, (spec.version >> 8) & 0xff, spec.version & 0xff),
     Uint8Array.of(spec.dcid.length), spec.dcid, Uint8Array.of(spec.scid.length), spec.scid, quicVarint(token.length), token,
-  ]);
+  );
   // The Length field is written in 2 bytes (up to 16,383): the payload of an Initial is far smaller.
   const minimum = spec.minDatagram ?? 1200;
   const payloadLength = Math.max(spec.frames.length, minimum - fixed.length - 2 - PN_LENGTH - 16);
@@ -490,9 +482,9 @@ export function sealQuicInitial(c: QuicCrypto, keys: QuicPacketKeys, spec: QuicI
   const length = PN_LENGTH + payloadLength + 16;
   if (length >= 0x4000) throw new RangeError('sealQuicInitial: frames too large for one Initial');
   const pn = spec.packetNumber;
-  const header = concat([fixed, Uint8Array.of(0x40 | (length >> 8), length & 0xff, (pn >>> 24) & 0xff, (pn >> 16) & 0xff, (pn >> 8) & 0xff, pn & 0xff)]);
+  const header = concatBytes(fixed, Uint8Array.of(0x40 | (length >> 8), length & 0xff, (pn >>> 24) & 0xff, (pn >> 16) & 0xff, (pn >> 8) & 0xff, pn & 0xff));
   const sealed = c.seal(keys.aead, keys.key, nonceFor(keys.iv, pn), header, payload);
-  const out = concat([header, sealed]);
+  const out = concatBytes(header, sealed);
   const pnOffset = header.length - PN_LENGTH;
   const mask = c.headerMask(keys.aead === 'chacha20-poly1305' ? 'chacha20' : 'aes', keys.hp, out.subarray(pnOffset + 4, pnOffset + 20));
   out[0] ^= mask[0] & 0x0f;

@@ -1,5 +1,6 @@
 import type { RecordOpener } from './stream.js';
 import type { AeadName, HandshakeCrypto, HashName } from './tls13-decrypt.js';
+import { concatBytes } from './writer.js';
 
 /**
  * TLS 1.2 record decryption for the AEAD suites (RFC 5246 section 6.3, RFC 5288, RFC 7905): the
@@ -30,24 +31,15 @@ export const TLS12_AEAD_SUITES: Readonly<Record<number, Tls12SuiteParams>> = {
 const MASTER_SECRET_LENGTH = 48;
 const TAG = 16;
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** The TLS 1.2 PRF: P_hash(secret, label + seed), RFC 5246 section 5. */
 export function tls12Prf(c: HandshakeCrypto, hash: HashName, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
-  const labelSeed = concat(Uint8Array.from(label, (ch) => ch.charCodeAt(0)), seed);
+  const labelSeed = concatBytes(Uint8Array.from(label, (ch) => ch.charCodeAt(0)), seed);
   const out = new Uint8Array(length);
   let a = labelSeed;
   for (let filled = 0; filled < length; ) {
     a = c.hmac(hash, secret, a);
-    const block = c.hmac(hash, secret, concat(a, labelSeed));
+    const block = c.hmac(hash, secret, concatBytes(a, labelSeed));
     out.set(block.subarray(0, Math.min(block.length, length - filled)), filled);
     filled += block.length;
   }
@@ -59,7 +51,7 @@ export function tls12Keys(c: HandshakeCrypto, suite: Tls12SuiteParams, masterSec
   if (masterSecret.length !== MASTER_SECRET_LENGTH) throw new RangeError(`a TLS 1.2 master secret has ${MASTER_SECRET_LENGTH} bytes, not ${masterSecret.length}`);
   const k = suite.keyLength;
   const iv = suite.ivLength;
-  const block = tls12Prf(c, suite.hash, masterSecret, 'key expansion', concat(serverRandom, clientRandom), 2 * k + 2 * iv);
+  const block = tls12Prf(c, suite.hash, masterSecret, 'key expansion', concatBytes(serverRandom, clientRandom), 2 * k + 2 * iv);
   return {
     client: { key: block.subarray(0, k), iv: block.subarray(2 * k, 2 * k + iv) },
     server: { key: block.subarray(k, 2 * k), iv: block.subarray(2 * k + iv, 2 * k + 2 * iv) },
@@ -87,7 +79,7 @@ export class Tls12RecordOpener implements RecordOpener {
     if (body.length < explicit + TAG) return undefined;
     let nonce: Uint8Array;
     if (explicit) {
-      nonce = concat(this.iv, body.subarray(0, 8));
+      nonce = concatBytes(this.iv, body.subarray(0, 8));
     } else {
       nonce = this.iv.slice();
       let s = this.seq;

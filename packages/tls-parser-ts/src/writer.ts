@@ -57,3 +57,14 @@ export class ByteWriter {
     return this.buf.slice(0, this.length);
   }
 }
+
+/** The bytes of `parts`, one after another, in a new array. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
