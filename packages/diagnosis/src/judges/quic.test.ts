@@ -4,6 +4,7 @@ import { diagnoseConnection } from '../capture.js';
 import { alert, connection, NOW_MS, probeRecord, quicConnection, serverHello, T0 } from '../facts.fixtures.js';
 import { diagnoseProbe } from '../probe.js';
 import { HelloHistory } from './hello-size.js';
+import { alertRemedy as alertRemedyFor } from './alerts.js';
 import { judgeProbeHttp3, judgeQuic, quicWaitsForHistory, QUIC_ANSWER_WAIT_S } from './quic.js';
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
@@ -153,5 +154,128 @@ describe('HTTP/3 probe judge', () => {
     expect(codes(diagnoseProbe(probeRecord({ http3: h3({ advertised: ALT }) }), NOW_MS))[0]).toBe('H3_ADVERTISED_UDP_BLOCKED');
     expect(codes(diagnoseProbe(probeRecord({ http3: h3({ outcome: 'answered', serverHello: { version: 0x0304, cipher: 0x1301 } }) }), NOW_MS))[0]).toBe('HANDSHAKE_OK');
     expect(codes(diagnoseProbe(probeRecord({ http3: h3({}) }), NOW_MS))[0]).toBe('HANDSHAKE_OK');
+  });
+});
+
+describe('QUIC judge: every evidence line', () => {
+  const server6 = { server: { ip: 'fd7d:2::10', port: 443 } };
+  const icmpAt = (o: Partial<{ type: number; code: number; from: string }>) => ({ frame: 2, time: T0 + 0.001, type: 3, code: 3, from: '192.0.2.10', ttl: 64, ...o });
+  const withIcmp = (icmp: ReturnType<typeof icmpAt>, over = {}) => quicConnection({}, { ...over, tcp: { ...quicConnection().tcp, icmp: [icmp] } });
+
+  it.each([
+    ['ICMPv6 port unreachable from the server', icmpAt({ type: 1, code: 4, from: 'fd7d:2::10' }), server6,
+      'ICMP port unreachable from fd7d:2::10 in frame 2 (+1.00 ms): the host is reached and nothing listens on UDP 443', 'no QUIC datagram came back from [fd7d:2::10]:443', true],
+    ['ICMP host unreachable from the server', icmpAt({ code: 1 }), {},
+      'ICMP destination unreachable (type 3, code 1) from 192.0.2.10 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
+    ['ICMP port unreachable from a router', icmpAt({ from: '198.51.100.1' }), {},
+      'ICMP port unreachable from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
+    ['ICMP net prohibited', icmpAt({ code: 9, from: '198.51.100.1' }), {},
+      'ICMP administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
+    ['ICMP host prohibited', icmpAt({ code: 10, from: '198.51.100.1' }), {},
+      'ICMP administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
+    ['ICMPv6 administratively prohibited', icmpAt({ type: 1, code: 1, from: 'fd7d:2::1' }), server6,
+      'ICMP administratively prohibited from fd7d:2::1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from [fd7d:2::10]:443', false],
+    ['ICMPv6 code 3 from the server', icmpAt({ type: 1, code: 3, from: 'fd7d:2::10' }), server6,
+      'ICMP destination unreachable (type 1, code 3) from fd7d:2::10 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from [fd7d:2::10]:443', false],
+  ])('%s', (_n, icmp, over, icmpLine, noDatagram, noListener) => {
+    const [f] = judgeQuic(withIcmp(icmp, over), T0 + 0.01);
+    const tail = over === server6 ? 'no TCP connection to [fd7d:2::10]:443 in this capture tells whether TLS over TCP works' : 'no TCP connection to 192.0.2.10:443 in this capture tells whether TLS over TCP works';
+    expect(f.evidence).toEqual([
+      'ClientHello in frame 1 (+0.00 ms): SNI example.test, versions TLS 1.3, 3 cipher suites',
+      'the client sent 1 Initial packet (QUIC v1) in 1 datagram: frame 1 (+0.00 ms)',
+      icmpLine,
+      noDatagram,
+      tail,
+    ]);
+    expect(f.title.startsWith('The QUIC Initial was refused')).toBe(noListener);
+  });
+
+  it('QUIC_NO_RESPONSE without ICMP: the silence and how long the capture went on; a hello of one datagram is not mentioned', () => {
+    const [f] = judgeQuic(quicConnection({ clientInitialDatagrams: 3, initials: [3, 0], clientInitials: [{ frame: 1, time: T0 }, { frame: 2, time: T0 + 0.3 }] }), T0 + 2);
+    expect(f.evidence).toEqual([
+      'ClientHello in frame 1 (+0.00 ms): SNI example.test, versions TLS 1.3, 3 cipher suites',
+      'the client sent 3 Initial packets (QUIC v1) in 3 datagrams: frame 1 (+0.00 ms), frame 2 (+300.0 ms), ...',
+      '2 more Initial datagrams followed: the client heard nothing and tried again',
+      'no datagram came back from 192.0.2.10:443, though the capture went on 2000.0 ms after the first Initial',
+      'no TCP connection to 192.0.2.10:443 in this capture tells whether TLS over TCP works',
+    ]);
+  });
+
+  it.each([
+    ['a crypto error at the bottom of the range (close_notify)', { code: 0x100, codeName: 'CRYPTO_ERROR (TLS alert Close Notify (0))' }, [alert('server', 0, 3, 0.02)], true],
+    ['a crypto error at the top of the range', { code: 0x1ff, codeName: 'CRYPTO_ERROR (TLS alert 0x00ff (255))' }, [alert('server', 255, 3, 0.02)], true],
+    ['past the crypto range', { code: 0x200, codeName: '0x200' }, [alert('server', 0, 3, 0.02)], false],
+    ['an application close in the crypto range', { code: 0x178, application: true, codeName: 'H3 0x178' }, [alert('server', 120, 3, 0.02)], false],
+    ['an alert of another frame', { code: 0x178 }, [alert('server', 120, 9, 0.02)], false],
+    ['another alert in the same frame', { code: 0x178 }, [alert('server', 40, 3, 0.02)], false],
+  ])('QUIC_CONNECTION_CLOSED: %s', (_n, c, alerts, cites) => {
+    const [f] = judgeQuic(quicConnection({ datagrams: [1, 1], close: close(c) }, { alerts }), T0 + 5);
+    expect(f.code).toBe('QUIC_CONNECTION_CLOSED');
+    expect(f.evidence.some((l) => l.includes(' alert ') && l.includes(' from the server in frame'))).toBe(cites);
+    expect(f.title === 'The QUIC handshake was closed with an error').toBe(!cites || !alertRemedyFor(alerts[0].description));
+  });
+
+  it('QUIC_CONNECTION_CLOSED: the whole evidence of an application close in a Handshake packet, with a triggering frame and a reason', () => {
+    const [f] = judgeQuic(quicConnection({ datagrams: [2, 2], close: close({ from: 'client', packet: 'handshake', application: true, code: 0x10c, codeName: 'H3_REQUEST_CANCELLED', triggeringFrame: 8, reason: 'bye' }) }), T0 + 5);
+    expect(f.evidence).toEqual([
+      'ClientHello in frame 1 (+0.00 ms): SNI example.test, versions TLS 1.3, 3 cipher suites',
+      'CONNECTION_CLOSE from the client in a Handshake packet (frame 3, +20.0 ms): application error H3_REQUEST_CANCELLED (0x10c)',
+      'reason: "bye"',
+      'caused by a frame of type 0x8',
+    ]);
+  });
+
+  it('QUIC_VERSION_MISMATCH lists the versions without GREASE, or says only reserved ones came', () => {
+    const vn = (versions: number[]) => judgeQuic(quicConnection({ datagrams: [1, 1], versionNegotiation: { frame: 2, time: T0, offered: 0x6b3343cf, versions } }), T0 + 5)[0].evidence;
+    expect(vn([0xff00001d, 0x1a2a3a4a, 1])).toEqual(['the client offered QUIC v2; the server answered with Version Negotiation in frame 2 listing draft-29, QUIC v1', 'no handshake in a common version followed']);
+    expect(vn([0x1a2a3a4a])[0]).toBe('the client offered QUIC v2; the server answered with Version Negotiation in frame 2 listing only reserved versions');
+  });
+
+  it('QUIC_RETRY_LOOP names the Retry frames', () => {
+    const [f] = judgeQuic(quicConnection({ datagrams: [3, 3], retries: [{ frame: 2, time: T0, tokenLength: 40 }, { frame: 4, time: T0, tokenLength: 40 }, { frame: 6, time: T0, tokenLength: 40 }] }), T0 + 5);
+    expect(f.evidence).toEqual(['3 Retrys from the server (frames 2, 4, 6) and no ServerHello: each Initial with the token it gave was answered with another Retry']);
+  });
+
+  it('QUIC_HANDSHAKE_UNFINISHED: its evidence, from the answer time on', () => {
+    const r = quicConnection({ datagrams: [1, 3], handshakePackets: [0, 2] }, answered);
+    expect(judgeQuic(r, T0 + 0.02 + QUIC_ANSWER_WAIT_S - 0.001)).toEqual([]);
+    const [f] = judgeQuic(r, T0 + 0.02 + QUIC_ANSWER_WAIT_S);
+    expect(f.evidence).toEqual([
+      'ClientHello in frame 1 (+0.00 ms): SNI example.test, versions TLS 1.3, 3 cipher suites',
+      'ServerHello in an Initial packet (frame 3) and 2 Handshake packets from the server',
+      'no Handshake packet from the client, though the capture went on 1000.0 ms',
+    ]);
+  });
+
+  it('QUIC_HANDSHAKE_OK without a key log says nothing of one', () => {
+    const [f] = judgeQuic(quicConnection({ datagrams: [3, 3], handshakePackets: [1, 1] }, answered), T0 + 5);
+    expect(f.evidence).toHaveLength(3);
+  });
+});
+
+describe('HTTP/3 probe judge: every evidence line', () => {
+  const h3 = (o: Partial<Http3Probe>): Http3Probe => ({ port: 443, outcome: 'silent', sent: 1, ms: 10, handshakePackets: 0, ...o });
+  const ALT = 'h3=":443"';
+  const sent = '1 QUIC v1 Initial with a ClientHello (ALPN h3) sent to 192.0.2.10:443 (UDP) over 10.0 ms';
+  it.each([
+    ['closed, advertised', h3({ outcome: 'closed', advertised: ALT, close: { code: 0x178, name: 'CRYPTO_ERROR (x)', reason: 'no h3' } }),
+      [sent, 'the server closed the connection in an Initial: CRYPTO_ERROR (x) (0x178), reason "no h3"', `the HTTPS answer advertises HTTP/3: Alt-Svc: ${ALT}`]],
+    ['closed, no reason', h3({ outcome: 'closed', close: { code: 0xa, name: 'PROTOCOL_VIOLATION', reason: '' } }),
+      [sent, 'the server closed the connection in an Initial: PROTOCOL_VIOLATION (0xa)']],
+    ['Version Negotiation, advertised', h3({ outcome: 'version-negotiation', advertised: ALT, versions: [0x6b3343cf, 0x0a1a2a3a] }),
+      [`${sent}: the server answered with Version Negotiation listing QUIC v2`, 'QUIC version 1 (RFC 9000) is not among them', `the HTTPS answer advertises HTTP/3: Alt-Svc: ${ALT}`]],
+    ['Version Negotiation of reserved versions only', h3({ outcome: 'version-negotiation' }),
+      [`${sent}: the server answered with Version Negotiation listing only reserved versions`, 'QUIC version 1 (RFC 9000) is not among them']],
+    ['a local error, advertised', h3({ outcome: 'error', advertised: ALT, error: 'send EPERM' }),
+      [sent, 'the probe could not complete: send EPERM', `the HTTPS answer advertises HTTP/3: Alt-Svc: ${ALT}`]],
+    ['an error without a message', h3({ outcome: 'error' }), [sent, 'the probe could not complete: unknown error']],
+    ['answered, nothing more', h3({ outcome: 'answered', handshakePackets: 1, serverHello: { version: 0x0304, cipher: 0x1302 } }),
+      [`${sent}: the server's Initial came back after 10.0 ms`, 'ServerHello: TLS 1.3, TLS_AES_256_GCM_SHA384; 1 Handshake packet (its encrypted flight) followed']],
+  ])('%s', (_n, http3, want) => {
+    expect(judgeProbeHttp3(probeRecord({ http3, full: undefined })).flatMap((f) => f.evidence)).toEqual(want);
+  });
+
+  it('the error finding keeps its own title', () => {
+    expect(judgeProbeHttp3(probeRecord({ http3: h3({ outcome: 'error' }) }))[0].title).toBe('HTTP/3 could not be probed');
   });
 });
