@@ -335,9 +335,7 @@ export class QuicTable {
     const v = d.ipVersion;
     const sk = addrKey(b, d.srcAddr, v);
     const dk = addrKey(b, d.dstAddr, v);
-    const a = `${sk}/${d.srcPort}`;
-    const z = `${dk}/${d.dstPort}`;
-    const key = a < z ? `${a}|${z}` : `${z}|${a}`;
+    const key = flowKey(sk, d.srcPort, dk, d.dstPort);
     let c = this.live.get(key);
     const payload = b.subarray(d.payloadStart, d.payloadStart + len);
     if (!c) {
@@ -359,9 +357,7 @@ export class QuicTable {
 
   /** An ICMP unreachable quoting a UDP datagram: noted on the QUIC connection it belongs to, if any. */
   unreachable(q: IcmpUnreachable, facts: IcmpFacts): void {
-    const a = `${addrKey(q.buf, q.srcAddr, q.ipVersion)}/${q.srcPort}`;
-    const z = `${addrKey(q.buf, q.dstAddr, q.ipVersion)}/${q.dstPort}`;
-    const c = this.live.get(a < z ? `${a}|${z}` : `${z}|${a}`);
+    const c = this.live.get(flowKey(addrKey(q.buf, q.srcAddr, q.ipVersion), q.srcPort, addrKey(q.buf, q.dstAddr, q.ipVersion), q.dstPort));
     if (c && c.icmp.length < MAX_INITIALS) c.icmp = appended(c.icmp, facts);
   }
 
@@ -382,6 +378,13 @@ export class QuicTable {
     const rec = c.toRecord();
     if (rec) this.opts.onRecord(rec, this.now);
   }
+}
+
+/** A UDP flow's key, the same either way round. */
+function flowKey(src: string | number, sport: number, dst: string | number, dport: number): string {
+  const a = `${src}/${sport}`;
+  const z = `${dst}/${dport}`;
+  return a < z ? `${a}|${z}` : `${z}|${a}`;
 }
 
 const KIND_NAMES = { initial: 'Initial', '0rtt': '0-RTT', handshake: 'Handshake', retry: 'Retry' } as const;
