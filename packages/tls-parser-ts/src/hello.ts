@@ -153,18 +153,23 @@ function offeredVersions(sv: number[] | undefined, legacyVersion: number): numbe
   return out.length > 0 ? out : [legacyVersion];
 }
 
+/** The body of an SSL 2.0 record (a two-byte header, RFC 6101 appendix E), after its message type, which must be `type`. */
+function sslv2Message(record: Uint8Array, origin: number, type: number, name: string): ByteReader {
+  const r = new ByteReader(record, 0, record.length, origin);
+  const first = r.u8('SSLv2 record header');
+  if ((first & 0x80) === 0) r.fail('SSLv2 two-byte record header');
+  const body = r.sub(((first & 0x7f) << 8) | r.u8('SSLv2 record length'), 'SSLv2 record body');
+  const msgType = body.u8('SSLv2 message type');
+  if (msgType !== type) body.fail(`SSLv2 ${name} (type ${type})`, `type ${msgType}`);
+  return body;
+}
+
 /**
  * Parses an SSL 2.0-format ClientHello record (the whole record, header included), as sent by
  * old clients that still want to reach SSL 2.0 servers.
  */
 export function parseSslv2ClientHello(record: Uint8Array, origin = 0): ClientHello {
-  const r = new ByteReader(record, 0, record.length, origin);
-  const first = r.u8('SSLv2 record header');
-  if ((first & 0x80) === 0) r.fail('SSLv2 two-byte record header');
-  const length = ((first & 0x7f) << 8) | r.u8('SSLv2 record length');
-  const body = r.sub(length, 'SSLv2 record body');
-  const msgType = body.u8('SSLv2 message type');
-  if (msgType !== 1) body.fail('SSLv2 CLIENT-HELLO (type 1)', `type ${msgType}`);
+  const body = sslv2Message(record, origin, 1, 'CLIENT-HELLO');
   const legacyVersion = body.u16('SSLv2 version');
   const specLen = body.u16('cipher_spec_length');
   const sidLen = body.u16('session_id_length');
@@ -244,12 +249,7 @@ export interface Sslv2ServerHello {
 
 /** Parses an SSL 2.0 SERVER-HELLO record (the whole record, two-byte header included). */
 export function parseSslv2ServerHello(record: Uint8Array, origin = 0): Sslv2ServerHello {
-  const r = new ByteReader(record, 0, record.length, origin);
-  const first = r.u8('SSLv2 record header');
-  if ((first & 0x80) === 0) r.fail('SSLv2 two-byte record header');
-  const body = r.sub(((first & 0x7f) << 8) | r.u8('SSLv2 record length'), 'SSLv2 record body');
-  const msgType = body.u8('SSLv2 message type');
-  if (msgType !== 4) body.fail('SSLv2 SERVER-HELLO (type 4)', `type ${msgType}`);
+  const body = sslv2Message(record, origin, 4, 'SERVER-HELLO');
   const sessionIdHit = body.u8('session_id_hit') !== 0;
   const certificateType = body.u8('certificate_type');
   const version = body.u16('server_version');
