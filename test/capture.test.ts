@@ -151,6 +151,26 @@ describe('TCP reassembly', () => {
     expect(tracker.stats.afterClose).toBe(after);
   });
 
+  it.each([
+    // [seconds between a reset connection and the next one, packets read when the first is handed on]
+    [1, 'at the end'],
+    [5, 'at the first packet past its grace'],
+  ] as const)('a reset connection is handed on when its grace ends, not at the next sweep (next one %s s later)', async (gap, when) => {
+    const a = pcapRecords(readFileSync(fx('sni-reset.pcap')));
+    const whole = readFileSync(fx('handshake-ok-curl-tls13.pcap'));
+    const b = pcapRecords(whole);
+    const shift = a[a.length - 1].readUInt32LE(0) - b[0].readUInt32LE(0) + gap;
+    const file = join(tmp, `grace-${gap}.pcap`);
+    writeFileSync(file, Buffer.concat([whole.subarray(0, 24), ...a, ...b.map((r) => later(r, shift))]));
+    const handedOn: number[] = [];
+    const tracker = new TcpTracker({ onConnection: () => handedOn.push(tracker.stats.packets) });
+    await readCaptureFile(file, (p) => tracker.packet(p));
+    tracker.finish();
+    // Within the grace the reset connection waits (its server's late answer is evidence); past
+    // it, the first packet that moves the clock on hands it over.
+    expect(handedOn[0]).toBe(when === 'at the end' ? a.length + b.length : a.length + 1);
+  });
+
   it('connection boundaries: a capture with several connections keeps them apart', async () => {
     const both = join(tmp, 'two.pcap');
     const a = readFileSync(fx('sni-reset.pcap'));

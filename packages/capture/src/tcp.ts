@@ -30,6 +30,14 @@ export class TcpTracker {
   /** Retired entries in order of retirement, which is the order they expire in. */
   private retired: Live[] = [];
   private retiredHead = 0;
+  /**
+   * Connections closed by a RST or by FINs both ways (but not yet handed on: the last ACK may
+   * never come), in order of closing, which is nearly the order their grace ends in. Checked at
+   * its head on every packet: a closed connection leaves at the end of its grace instead of
+   * waiting for the next sweep, so a capture of many short connections keeps few of them live.
+   */
+  private closing: Live[] = [];
+  private closingHead = 0;
   private readonly d: DecodedPacket = newDecodedPacket();
   private readonly maxLive: number;
   private readonly idle: number;
@@ -176,14 +184,14 @@ export class TcpTracker {
     if (flags & TcpFlag.RST) {
       conn.rstCount++;
       if (conn.rsts.length < MAX_RSTS) conn.rsts = appended(conn.rsts, facts);
-      l.closed = true;
+      this.close(l);
     }
     if (flags & TcpFlag.FIN) {
       if (conn.fins.length < MAX_FINS) conn.fins = appended(conn.fins, facts);
       l.finDirs |= 1 << dir;
       if (dir === 0) l.finEnd0 = (d.seq + d.payloadLength + 1) >>> 0;
       else l.finEnd1 = (d.seq + d.payloadLength + 1) >>> 0;
-      if (l.finDirs === 3) l.closed = true;
+      if (l.finDirs === 3) this.close(l);
     }
     // Two SYN-ACKs that disagree: the client's acknowledgement says which one the server sent.
     if (dir === 0 && l.synAcks.length > 1 && flags & TcpFlag.ACK && conn.stats[1].payloadBytes === 0) this.followAcknowledgedSynAck(l, d.ack);
@@ -191,7 +199,36 @@ export class TcpTracker {
     if (d.payloadLength > 0 && !(flags & TcpFlag.RST)) this.data(l, dir, state, d, facts, raw.capLen < raw.origLen, flags & TcpFlag.SYN ? 1 : 0);
     if (l.finDirs !== 0) this.finAcks(l, dir, flags);
     if (this.live.size > this.stats.peakLive) this.stats.peakLive = this.live.size;
+    if (this.closingHead < this.closing.length) this.endGraces();
     if (st.packets - this.lastSweep >= 65536) this.sweep();
+  }
+
+  private close(l: Live): void {
+    l.closed = true;
+    if (l.closing) return;
+    l.closing = true;
+    this.closing.push(l);
+  }
+
+  /** Hands on the closed connections at the head of the queue whose grace has ended. */
+  private endGraces(): void {
+    const q = this.closing;
+    const end = this.now - this.grace;
+    while (this.closingHead < q.length) {
+      const l = q[this.closingHead];
+      if (!this.live.has(l)) {
+        this.closingHead++;
+      } else if (l.conn.lastTime < end) {
+        this.closingHead++;
+        this.emit(l, 'idle');
+      } else {
+        break;
+      }
+    }
+    if (this.closingHead > 1024 && this.closingHead * 2 > q.length) {
+      this.closing = q.slice(this.closingHead);
+      this.closingHead = 0;
+    }
   }
 
   /**
@@ -279,6 +316,7 @@ export class TcpTracker {
       clientPort: srcIsClient ? d.srcPort : d.dstPort,
       dirs: [newDirState(), newDirState()],
       closed: false,
+      closing: false,
       finDirs: 0,
       finAcked: 0,
       finEnd0: 0,

@@ -28,6 +28,8 @@ export interface Live {
   clientPort: number;
   dirs: [DirState, DirState];
   closed: boolean;
+  /** In the tracker's queue of closed connections (at most once). */
+  closing: boolean;
   /** The directions that sent a FIN (bit 0: client, bit 1: server), and whose FIN was acknowledged. */
   finDirs: number;
   finAcked: number;
