@@ -7,18 +7,19 @@ import { makeItems, report, shuffled } from '../../../test/helpers/report-items.
 import { JsonSpool } from './json-spool.js';
 
 /** The JSON a spool writes, for items added file by file in an order their connections could end in. */
-function spooled(files: ReturnType<typeof makeItems>[], mode: RedactMode, dropped: number[] = [], dir?: string): string {
+function spooled(files: ReturnType<typeof makeItems>[], mode: RedactMode, dropped: number[] = [], dir?: string, inOrder = false): string {
   const spool = new JsonSpool(mode !== 'none', dir);
   for (const [k, f] of files.entries()) {
-    for (const it of shuffled(f, k + 5)) spool.add(it);
+    // Shuffled, items are read back one by one; in order, through the spool's read window.
+    for (const it of inOrder ? f : shuffled(f, k + 5)) spool.add(it);
     if (dropped.includes(k)) spool.dropFile();
     else spool.endFile();
   }
-  const pieces: string[] = [];
+  const pieces: Buffer[] = [];
   const { connections: _, ...head } = withInputs(report([], spool.summary));
-  spool.writeReport(head, mode, (p) => pieces.push(p));
+  spool.writeReport(head, mode, (p) => pieces.push(Buffer.from(p)));
   spool.close();
-  return pieces.join('');
+  return Buffer.concat(pieces).toString('utf8');
 }
 
 /** The summary of the items with its codes by name, as the CLI lists them (items end in any order). */
@@ -46,16 +47,18 @@ describe('JsonSpool: every item, out of memory, written as the whole report woul
   const files = [makeItems('a.pcap', 150, 7), makeItems('b.pcap', 2500, 11), makeItems('c.pcap', 0, 1), big];
 
   it.each([
-    // [redaction, files that could not be read]
-    ['none', []],
-    ['clients', []],
-    ['all', []],
-    ['all', [0]],
-    ['none', [1, 3]],
-    ['all', [0, 1, 2, 3]],
-  ] as [RedactMode, number[]][])('redaction %s, files dropped %j', (mode, dropped) => {
+    // [redaction, files that could not be read, items spooled in id order]
+    ['none', [], false],
+    ['none', [], true],
+    ['clients', [], false],
+    ['all', [], false],
+    ['all', [], true],
+    ['all', [0], false],
+    ['none', [1, 3], false],
+    ['all', [0, 1, 2, 3], false],
+  ] as [RedactMode, number[], boolean][])('redaction %s, files dropped %j, in order %s', (mode, dropped, inOrder) => {
     const kept = files.filter((_, k) => !dropped.includes(k)).flat();
-    expect(spooled(files, mode, dropped)).toBe(whole(withInputs(report(kept, byName(kept))), mode));
+    expect(spooled(files, mode, dropped, undefined, inOrder)).toBe(whole(withInputs(report(kept, byName(kept))), mode));
   });
 
   it('leaves no file behind', () => {

@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { listItemJson, RedactionKeys, writeJsonList, type RedactMode, type Report, type ReportItem, type Summary } from '@tlsdoctor/report';
+import { JSON_LIST_CLOSING, jsonListOpening, listItemJson, RedactionKeys, writeJsonList, type RedactMode, type Report, type ReportItem, type Summary } from '@tlsdoctor/report';
 import { SummaryByFile } from './shown-items.js';
 import { TlsdoctorError } from '@tlsdoctor/tls-parser-ts';
 
 /** Items' text is encoded into a staging buffer of this size and written out when it is full. */
 const STAGING = 1 << 20;
+/** The report is written in pieces of about this size. */
+const OUTPUT_PIECE = 1 << 20;
+/** Items in spool order are read this much at a time. */
+const READ_WINDOW = 256 * 1024;
 
 /** The temporary file could not be made or written: the JSON report cannot be, whatever the captures hold. */
 /** The JSON report's temporary file cannot be made or written. */
@@ -135,12 +139,42 @@ export class JsonSpool {
    * redacted as `mode` says with placeholders numbered in that order, head included. Redaction
    * works on the items' text: they are never parsed back.
    */
-  writeReport(head: Report, mode: RedactMode, write: (piece: string) => void): void {
+  writeReport(head: Report, mode: RedactMode, write: (piece: string | Uint8Array) => void): void {
     // Without the values noted, a redaction would replace nothing: never write that as redacted.
     if (mode !== 'none' && !this.redacting) throw new Error('a report redacted from a spool made without redaction');
     this.flush();
     head.input.files?.forEach((f, i) => this.keys.noteFile(f.path, i));
-    writeJsonList(this.keys.redactor(mode)(head), 'connections', this.count, this.texts(this.keys.textRedactor(mode)), write);
+    if (mode === 'none' && this.count > 0) this.writeBytes(head, write);
+    else writeJsonList(this.keys.redactor(mode)(head), 'connections', this.count, this.texts(this.keys.textRedactor(mode)), write);
+  }
+
+  /**
+   * The report unredacted: the items' bytes go from the spool into the output as they are, never
+   * decoded into strings and encoded again (that was most of a JSON report's writing time).
+   * Each piece written is a new buffer: a stream may hold on to it after the call.
+   */
+  private writeBytes(head: Report, write: (piece: Uint8Array | string) => void): void {
+    write(jsonListOpening(head, 'connections'));
+    const count = this.count;
+    let out = Buffer.allocUnsafe(OUTPUT_PIECE);
+    let used = 0;
+    let n = 0;
+    for (const f of this.files) {
+      for (const i of f.order()) {
+        const len = f.lengths[i];
+        if (used + len + 2 > out.length) {
+          if (used > 0) write(out.subarray(0, used));
+          out = Buffer.allocUnsafe(Math.max(OUTPUT_PIECE, len + 2));
+          used = 0;
+        }
+        this.readItem(out, used, len, f.offsets[i]);
+        used += len;
+        if (++n < count) out[used++] = 0x2c; // ','
+        out[used++] = 0x0a;
+      }
+    }
+    if (used > 0) write(out.subarray(0, used));
+    write(JSON_LIST_CLOSING);
   }
 
   private *texts(redact: (json: string) => string): Generator<string> {
@@ -149,13 +183,41 @@ export class JsonSpool {
       for (const i of f.order()) {
         const len = f.lengths[i];
         if (len > buf.length) buf = Buffer.alloc(Math.max(len, buf.length * 2));
-        for (let got = 0; got < len; ) {
-          const n = readSync(this.fd, buf, got, len - got, f.offsets[i] + got);
-          if (n === 0) throw new Error(`the JSON report's temporary file ${this.path} ended early`);
-          got += n;
-        }
+        this.readItem(buf, 0, len, f.offsets[i]);
         yield redact(buf.toString('utf8', 0, len));
       }
+    }
+  }
+
+  private readonly window = { bytes: Buffer.allocUnsafe(READ_WINDOW), start: 0, end: 0, lastEnd: -1 };
+
+  /**
+   * Reads the `len` bytes of an item spooled at `offset` into `into` at `at`. Items are read in
+   * id order and were spooled as their connections ended, which on most captures is nearly the
+   * same order: an item that starts where the last one ended is read through a window of the
+   * spool, one read for many items; any other is read alone.
+   */
+  private readItem(into: Buffer, at: number, len: number, offset: number): void {
+    const w = this.window;
+    if (offset >= w.start && offset + len <= w.end) {
+      w.bytes.copy(into, at, offset - w.start, offset - w.start + len);
+    } else if (offset === w.lastEnd && len <= READ_WINDOW / 4) {
+      const want = Math.min(READ_WINDOW, this.written - offset);
+      this.readFully(w.bytes, 0, want, offset);
+      w.start = offset;
+      w.end = offset + want;
+      w.bytes.copy(into, at, 0, len);
+    } else {
+      this.readFully(into, at, len, offset);
+    }
+    w.lastEnd = offset + len;
+  }
+
+  private readFully(into: Buffer, at: number, len: number, offset: number): void {
+    for (let got = 0; got < len; ) {
+      const n = readSync(this.fd, into, at + got, len - got, offset + got);
+      if (n === 0) throw new Error(`the JSON report's temporary file ${this.path} ended early`);
+      got += n;
     }
   }
 

@@ -3,5 +3,5 @@ export { redact, redactor, RedactionKeys, StreamingRedaction, type RedactMode } 
 export { renderTerminal, summaryLine, type TerminalOptions } from './terminal.js';
 export { renderMarkdown } from './markdown.js';
 export { useColor, paint, bold } from './style.js';
-export { listItemJson, writeJson, writeJsonList } from './json.js';
+export { JSON_LIST_CLOSING, jsonListOpening, listItemJson, writeJson, writeJsonList } from './json.js';
 export { probeItem } from './probe-item.js';

@@ -47,8 +47,7 @@ export function writeJsonList(head: Partial<Report>, key: 'connections' | 'targe
     write(JSON.stringify({ ...head, [key]: [] }, null, 2) + '\n');
     return;
   }
-  // The report without its list ends in "\n}": the list goes in as its last member.
-  let out = JSON.stringify(head, null, 2).slice(0, -2) + `,\n  ${JSON.stringify(key)}: [\n`;
+  let out = jsonListOpening(head, key);
   let i = 0;
   for (const text of texts) {
     out += text + (++i < count ? ',\n' : '\n');
@@ -58,5 +57,17 @@ export function writeJsonList(head: Partial<Report>, key: 'connections' | 'targe
     }
   }
   if (i !== count) throw new Error(`a report list of ${count} items had ${i}`);
-  write(out + '  ]\n}\n');
+  write(out + JSON_LIST_CLOSING);
 }
+
+/**
+ * The text of a report up to its list's first item (`head` without the list, which goes in as
+ * its last member): what writeJsonList writes first, for a writer that puts the items' text
+ * after it itself, each followed by ",\n" and the last by "\n", then JSON_LIST_CLOSING.
+ */
+export function jsonListOpening(head: Partial<Report>, key: 'connections' | 'targets'): string {
+  // The report without its list ends in "\n}": the list goes in before it.
+  return JSON.stringify(head, null, 2).slice(0, -2) + `,\n  ${JSON.stringify(key)}: [\n`;
+}
+
+export const JSON_LIST_CLOSING = '  ]\n}\n';
