@@ -338,6 +338,10 @@ export class TlsConnectionSink implements StreamSink {
     this.clientTls = cr !== undefined && (((cr.state === 'records' || cr.state === 'failed') && cr.records > 0) || r.clientHelloCut !== undefined);
     this.serverTls = sr !== undefined && sr.state === 'records' && sr.records > 0;
     this.readers[0] = this.readers[1] = undefined;
+    // Nothing is added to these lists any more, and a connection kept open (keep-alive) holds
+    // them for as long as it lives: exact copies hold a third of what `push` reserved.
+    this.timeline = this.timeline.slice();
+    r.messages = r.messages.slice();
   }
 
   /**

@@ -393,9 +393,13 @@ export class TcpTracker {
       conn.sink?.gap?.(dir, 0, facts);
       s.wantMore = false;
     }
+    const wanted = s.wantMore;
     this.deliver(conn, dir, s, d.buf, start, len, facts, conn.sink?.keepsBytes?.(dir) ?? true);
     s.next = (seq + len) >>> 0;
     this.drainPending(conn, dir, s);
+    // Both directions read to the end of their handshake: a connection kept open (keep-alive)
+    // may live on for long, and its packet list, grown by `push`, holds room it will rarely use.
+    if (wanted && !s.wantMore && !l.dirs[dir ^ 1].wantMore) conn.packets = conn.packets.slice();
   }
 
   /** Hands buf[start, start + len) on: one copy when the sink keeps it, else one view. */

@@ -106,7 +106,7 @@ export interface DecodedExtensions {
  */
 export abstract class HelloExtensions implements DecodedExtensions {
   /** [type, data start in buf, data length] per extension, in wire order. */
-  private readonly exts: number[] = [];
+  private exts: number[] = [];
   /** Why an extension is malformed, by its index; made only when one is. */
   private bad?: string[];
   private values?: unknown[];
@@ -152,6 +152,8 @@ export abstract class HelloExtensions implements DecodedExtensions {
       r.pos = start + length;
     }
     r.close(outer, 'extensions');
+    // Kept for as long as the connection lives: an exact copy holds a third of what `push` reserved.
+    this.exts = exts.slice();
   }
 
   /** Every extension in wire order, GREASE included and flagged. */
@@ -183,11 +185,14 @@ export abstract class HelloExtensions implements DecodedExtensions {
   private value(type: number): unknown {
     const i = this.indexOf(type);
     if (i < 0 || this.bad?.[i] !== undefined) return undefined;
-    const values = (this.values ??= []);
+    // One slot per extension, made at once: filled index by index, a growing list would reserve more.
+    const values = (this.values ??= new Array<unknown>(this.exts.length / 3));
     const v = values[i];
     if (v !== undefined) return v;
     const start = this.exts[i * 3 + 1];
-    return (values[i] = decodeExtension(type, this.readerAt(start, start + this.exts[i * 3 + 2]), this.side, this.hrr, true));
+    const decoded = decodeExtension(type, this.readerAt(start, start + this.exts[i * 3 + 2]), this.side, this.hrr, true);
+    // A decoded list was built by `push`, with room to spare: the value kept is an exact copy.
+    return (values[i] = Array.isArray(decoded) ? decoded.slice() : decoded);
   }
 
   private reader?: ByteReader;
