@@ -145,7 +145,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
       const diagnoses = diagnoseConnection(c, { captureEnd: captureTime, history });
       const outcome = worst(diagnoses.map((d) => d.severity));
       // Facts and fingerprints only where the output prints them (JSON, Markdown failures, --verbose).
-      const item = connectionItem(c, name, diagnoses, wantFacts(outcome), i + 1);
+      const item = connectionItem(c, name, diagnoses, wantFacts(outcome), i + 1, o.redact !== 'none');
       everything.add(item);
       if (matchesFilters(item, o)) shown.add(item);
     };

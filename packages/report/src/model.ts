@@ -249,13 +249,12 @@ export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
   };
 }
 
-/** `withFacts` false leaves `facts` empty: a large capture's table need not hold them all. */
 /**
  * A report row for a captured connection. Without facts (`withFacts` false: a table row the
  * output shows without details) the fingerprints are left out too: JA4 alone hashes twice per
  * connection, which costs more than reading the connection did.
  */
-export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[], withFacts = true, file?: number): ReportItem {
+export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[], withFacts = true, file?: number, identifiers = true): ReportItem {
   return {
     id: r.id,
     ...(r.quic ? { transport: 'quic' as const } : {}),
@@ -274,7 +273,8 @@ export function connectionItem(r: ConnectionRecord, source: string, diagnoses: F
     outcome: worst(diagnoses.map((d) => d.severity)),
     diagnoses,
     facts: withFacts ? connectionFacts(r) : {},
-    [IDENTIFIERS]: connectionIdentifiers(r),
+    // Only redaction reads them: a report that is not redacted need not gather them per row.
+    ...(identifiers ? { [IDENTIFIERS]: connectionIdentifiers(r) } : {}),
   };
 }
 

@@ -205,10 +205,16 @@ export class HelloHistory {
     if (r.quic) return;
     const server = serverKey(r);
     if (!this.tcpServerHello.has(server)) this.tcpServerHello.set(server, { id: r.id, frame: r.serverHello.frame });
+    // Every connection of a capture passes here: the key with the name is made once, and the
+    // segments are looked at only when there is something to learn.
+    const named = serverKey(r, r.sni ?? '');
+    const newServer = !this.oneSegmentAnswered.has(server);
+    if (!newServer && this.oneSegmentAnswered.has(named)) return;
     const segs = helloSegments(r);
     if (segs.length !== 1 || wireSegments(r).count !== 1) return;
     const seen = { id: r.id, frame: r.serverHello.frame, bytes: segs[0].len };
-    for (const key of [serverKey(r), serverKey(r, r.sni ?? '')]) if (!this.oneSegmentAnswered.has(key)) this.oneSegmentAnswered.set(key, seen);
+    if (newServer) this.oneSegmentAnswered.set(server, seen);
+    this.oneSegmentAnswered.set(named, seen);
   }
 
   /** A TCP connection to the same address and port number that got a ServerHello (for QUIC: is TCP fine?). */
