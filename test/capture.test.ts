@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readCaptureFile, TcpTracker, type RawPacket, type TcpConnection } from '@tlsdoctor/capture';
+import { firstPacketTime, readCaptureFile, TcpTracker, type RawPacket, type TcpConnection } from '@tlsdoctor/capture';
 import { FIXTURES, reassembled } from './helpers/fixtures.js';
 
 interface Pkt {
@@ -169,6 +169,20 @@ describe('TCP reassembly', () => {
     // Within the grace the reset connection waits (its server's late answer is evidence); past
     // it, the first packet that moves the clock on hands it over.
     expect(handedOn[0]).toBe(when === 'at the end' ? a.length + b.length : a.length + 1);
+  });
+
+  it('firstPacketTime: the first packet of a pcap, a gzip-compressed one, a pcapng; none of an empty or missing file', async () => {
+    const src = readFileSync(fx('sni-reset.pcap'));
+    const first = src.readUInt32LE(24) + src.readUInt32LE(28) / 1e6;
+    const headerOnly = join(tmp, 'header-only.pcap');
+    writeFileSync(headerOnly, src.subarray(0, 24));
+    let ng: number | undefined;
+    await readCaptureFile(fx('chromium-cert-expired-tls13-secrets.pcapng'), (p) => void (ng ??= p.tsSec + p.tsNsec / 1e9));
+    expect(await firstPacketTime(fx('sni-reset.pcap'))).toBeCloseTo(first, 6);
+    expect(await firstPacketTime(fx('sni-reset-gzip.pcap.gz'))).toBeCloseTo(first, 6);
+    expect(await firstPacketTime(fx('chromium-cert-expired-tls13-secrets.pcapng'))).toBe(ng);
+    expect(await firstPacketTime(headerOnly)).toBeUndefined();
+    expect(await firstPacketTime(join(tmp, 'missing.pcap'))).toBeUndefined();
   });
 
   it('connection boundaries: a capture with several connections keeps them apart', async () => {

@@ -195,6 +195,62 @@ describe('tlsdoctor pcap - (standard input)', () => {
   });
 });
 
+describe('tlsdoctor pcap on a rotated capture (tcpdump -C/-G)', () => {
+  // One capture of one connection (18 packets), cut into files as a rotation would cut it.
+  const whole = () => readFileSync(join(FIXTURES, 'handshake-ok-curl-tls13.pcap'));
+  const records = (b: Buffer) => {
+    const out: Buffer[] = [];
+    for (let p = 24; p + 16 <= b.length; p += 16 + b.readUInt32LE(p + 8)) out.push(b.subarray(p, p + 16 + b.readUInt32LE(p + 8)));
+    return out;
+  };
+  const later = (r: Buffer, s: number) => {
+    const c = Buffer.from(r);
+    c.writeUInt32LE(c.readUInt32LE(0) + s, 0);
+    return c;
+  };
+  /** Files of the capture cut before the packets at `cuts`, the later ones moved on by `shift` seconds. */
+  const rotation = (name: string, cuts: number[], shift = 0) => {
+    const b = whole();
+    const recs = records(b);
+    const edges = [0, ...cuts, recs.length];
+    return edges.slice(0, -1).map((from, k) => {
+      const f = join(dir, `${name}.pcap${k || ''}`);
+      writeFileSync(f, Buffer.concat([b.subarray(0, 24), ...recs.slice(from, edges[k + 1]).map((r) => (k > 0 ? later(r, shift) : r))]));
+      return f;
+    });
+  };
+
+  it.each([
+    // [what, cuts, seconds the later files move on, extra options, connections (file, verdict), frames of the first one's ladder]
+    // Read whole, the capture's ladder is frames 1, 2, 4, 6, 8, 9, 10.
+    ['cut in the handshake: one connection', [5], 0, [], [[1, 'HANDSHAKE_OK']], [1, 2, 4, 6, 8, 9, 10]],
+    ['cut in three: one connection, frames numbered on', [3, 12], 0, [], [[1, 'HANDSHAKE_OK']], [1, 2, 4, 6, 8, 9, 10]],
+    ['--separate: each file on its own', [5], 0, ['--separate'], [[1, 'CAPTURE_PARTIAL'], [2, 'CAPTURE_PARTIAL']], [1, 2, 4]],
+    ['a second file more than the idle timeout later: not a rotation', [5], 400, [], [[1, 'CAPTURE_PARTIAL'], [2, 'CAPTURE_PARTIAL']], [1, 2, 4]],
+  ] as const)('%s', (_what, cuts, shift, extra, rows, frames) => {
+    const files = rotation(`rot-${cuts.join('-')}-${shift}-${extra.length}`, [...cuts], shift);
+    const r = runCli(['pcap', ...files, '--format', 'json', ...extra]);
+    const j = JSON.parse(r.stdout);
+    const primary = (c: any) => c.diagnoses[0].code;
+    expect(j.connections.map((c: any) => [c.file, primary(c)])).toEqual(rows.map((x) => [...x]));
+    expect(j.connections[0].facts.ladder.steps.map((s: any) => s.frame)).toEqual([...frames]);
+    const joined = rows.length === 1;
+    expect(j.input.files.slice(1).map((f: any) => f.continues?.firstFrame)).toEqual(joined ? cuts.map((c) => c + 1) : [undefined]);
+    expect(j.input.files.map((f: any) => f.packets).reduce((a: number, b: number) => a + b)).toBe(18);
+  });
+
+  it('the same capture twice (two captures of one time, as from both ends) is not a rotation', () => {
+    const f = join(FIXTURES, 'handshake-ok-curl-tls13.pcap');
+    const r = runCli(['pcap', f, f, '--format', 'json']);
+    expect(JSON.parse(r.stdout).connections.map((c: any) => c.file)).toEqual([1, 2]);
+  });
+
+  it('the table names the file a rotated one continues', () => {
+    const r = runCli(['pcap', ...rotation('rot-table', [5])]);
+    expect(r.stdout).toMatch(/\[2\] continues \[1\] \(0\.\d{3} s after its last packet\): read as one capture; its frames are numbered from 6/);
+  });
+});
+
 describe('honest totals', () => {
   it.each([
     // [options, what the summary line says]

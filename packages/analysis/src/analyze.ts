@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type ReadResult, type TcpConnection, type TrackerStats } from '@tlsdoctor/capture';
+import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type ReadResult, type TcpConnection, type TrackerStats } from '@tlsdoctor/capture';
 import { KeyLog } from '@tlsdoctor/tls-parser-ts';
 import { QuicTable } from './quic.js';
 import type { ConnectionRecord } from './record.js';
@@ -26,14 +26,50 @@ export interface AnalyzeOptions {
    * own Decryption Secrets Blocks are added to it as they come; without one they get their own.
    */
   keyLog?: KeyLog;
+  /**
+   * Files that may continue `file`, in order (a rotated capture: `tcpdump -C` or `-G`). Each
+   * one whose first packet comes at or after the last packet read so far, and within the idle
+   * timeout of it, is read on through the same connection table: a connection that spans the
+   * boundary is one connection. Frames are numbered on across the files, as `mergecap -a`
+   * numbers them. Reading stops at the first file that does not continue; `parts` says how far
+   * it went.
+   */
+  rotation?: string[];
+  /**
+   * Called as each file begins, with the time of its first packet for a file that continues
+   * another (undefined for the first): a connection belongs to the last file begun at or before
+   * its own first packet.
+   */
+  onFileStart?: (file: string, firstTime: number | undefined) => void;
 }
+
+/** One file of a capture read as one (a rotation), in order. */
+export interface CapturePart {
+  file: string;
+  read: ReadResult;
+  /** Frame numbers of this file's packets start after this one (0 for the first file). */
+  frameBase: number;
+  /** The time of its first packet (seconds); undefined when it held none. */
+  firstTime: number | undefined;
+  /** For a file after the first: the seconds between the previous file's last packet and its first. */
+  gap?: number;
+}
+
+/**
+ * The longest quiet time between one file's last packet and the next file's first for the two
+ * to be read as one capture: the tracker's idle timeout, past which no connection of the first
+ * file would still be live anyway.
+ */
+const ROTATION_GAP = 300;
 
 /** How often a live capture's clock is moved on while no packet comes, in milliseconds. */
 const LIVE_TICK_MS = 500;
 
 export interface CaptureAnalysis {
   file: string;
+  /** How the first file read (`parts` has every file of a rotation). */
   read: ReadResult;
+  parts: CapturePart[];
   stats: TrackerStats;
   /** Every TCP connection that carried or tried to carry TLS, in order of first packet, then every QUIC connection. */
   connections: ConnectionRecord[];
@@ -113,7 +149,9 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     },
   });
   let read: ReadResult;
+  const parts: CapturePart[] = [];
   if (opts.stream) {
+    opts.onFileStart?.(file, undefined);
     let lastPacket = 0;
     let lastWall = Date.now();
     const onPacket = (p: Parameters<TcpTracker['packet']>[0]) => {
@@ -133,8 +171,28 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     } finally {
       clearInterval(tick);
     }
+    parts.push({ file, read, frameBase: 0, firstTime: undefined });
   } else {
-    read = await readCaptureFile(file, (p) => tracker.packet(p), { onProgress: opts.onProgress, onTlsKeyLog });
+    let frameBase = 0;
+    let firstTime: number | undefined;
+    const onPacket = (p: Parameters<TcpTracker['packet']>[0]) => {
+      firstTime ??= p.tsSec + p.tsNsec / 1e9;
+      p.index += frameBase;
+      tracker.packet(p);
+    };
+    opts.onFileStart?.(file, undefined);
+    read = await readCaptureFile(file, onPacket, { onProgress: opts.onProgress, onTlsKeyLog });
+    parts.push({ file, read, frameBase, firstTime });
+    for (const next of opts.rotation ?? []) {
+      const last = tracker.captureTime;
+      const first = await firstPacketTime(next);
+      if (first === undefined || first < last || first - last > ROTATION_GAP) break;
+      frameBase += parts[parts.length - 1].read.packets;
+      firstTime = undefined;
+      opts.onFileStart?.(next, first);
+      const r = await readCaptureFile(next, onPacket, { onProgress: opts.onProgress, onTlsKeyLog });
+      parts.push({ file: next, read: r, frameBase, firstTime, gap: first - last });
+    }
   }
   tracker.finish();
   quic.finish();
@@ -144,7 +202,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const warnings = captureWarnings(read, tracker.stats, offload);
   for (const p of keyLog.problems) if (p.source.startsWith('decryption secrets block')) warnings.push(`${p.source}, line ${p.line}: ${p.message}; the line was skipped`);
   const decryption = keyLog.sessionCount > 0 || keyLog.badLines > 0 ? { sessions: keyLog.sessionCount, ...counts } : undefined;
-  return { file, read, stats: tracker.stats, connections: records, quicConnections: quic.count, otherConnections: other, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
+  return { file, read, parts, stats: tracker.stats, connections: records, quicConnections: quic.count, otherConnections: other, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
 }
 
 /** What the reader and the tracker have to say about the capture as a whole. */

@@ -60,6 +60,25 @@ export async function readCaptureFile(path: string, onPacket: (p: RawPacket) => 
   }
 }
 
+const FOUND = new Error('first packet found');
+
+/**
+ * The time of a capture file's first packet in seconds, or undefined when it holds none or
+ * cannot be read: enough to tell whether it takes up where another file stopped (a rotation).
+ */
+export async function firstPacketTime(path: string): Promise<number | undefined> {
+  let t: number | undefined;
+  try {
+    await readCaptureFile(path, (p) => {
+      t = p.tsSec + p.tsNsec / 1e9;
+      throw FOUND;
+    }, { chunkSize: 64 * 1024 });
+  } catch (e) {
+    if (e !== FOUND && !(e instanceof CaptureError)) throw e;
+  }
+  return t;
+}
+
 function makeParser(path: string, first: Uint8Array, onPacket: (p: RawPacket) => void, gzip: boolean, onTlsKeyLog?: (text: string) => void): { parser: BlockParser; format: 'pcap' | 'pcapng' } {
   const format = detectFormat(first);
   if (!format) {

@@ -3,7 +3,7 @@ export { describeFileStart, detectFormat, type CaptureFormat } from './magic.js'
 export { type RawPacket, MAX_PACKET_LENGTH } from './packet.js';
 export { PcapParser } from './pcap.js';
 export { PcapngParser } from './pcapng.js';
-export { readCaptureFile, readCaptureStream, type ReadOptions, type ReadResult } from './file.js';
+export { firstPacketTime, readCaptureFile, readCaptureStream, type ReadOptions, type ReadResult } from './file.js';
 export { addrKey, decodePacket, formatAddr, LinkType, readTcpOptions, TcpFlag, type DecodedPacket, type IcmpUnreachable } from './decode.js';
 export {
   TcpTracker,

@@ -73,7 +73,9 @@ export async function main(argv: string[]): Promise<number> {
           .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
           .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
           .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+          .option('separate', { type: 'boolean', default: false, describe: 'read each file as a capture of its own, even one that takes up where the file before it stopped (a tcpdump -C/-G rotation is otherwise read as one capture)' })
           .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
+          .example('$0 pcap rotated.pcap*', 'files that follow each other in time are read as one capture')
           .example('$0 pcap capture.pcap --failures-only --format markdown > ticket.md', 'a report for a support ticket')
           .example('$0 pcap capture.pcap.gz --sni api.example.com --redact', 'one server name, client addresses masked')
           .example("tcpdump -U -w - 'tcp port 443 or udp port 443 or icmp' | $0 pcap - --format ndjson", 'diagnose live traffic, a line per connection')
@@ -93,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
           tlsPorts: list(args['tls-port']).map((p) => portOption(p, '--tls-port') as number),
           keylogs: list(args.keylog),
           limit: limitOption(args.limit),
+          separate: args.separate,
         });
       },
     )

@@ -1,4 +1,4 @@
-import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type ConnectionRecord } from '@tlsdoctor/analysis';
+import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type CapturePart, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
 import { KeyLog, MAX_SESSIONS } from '@tlsdoctor/tls-parser-ts';
 import { createReadStream } from 'node:fs';
@@ -24,6 +24,8 @@ export interface PcapOptions {
   /** --keylog files, read before the captures. */
   keylogs?: string[];
   limit: number;
+  /** Read every file on its own, even files that follow each other in time (a rotation). */
+  separate?: boolean;
 }
 
 /** Bad key log lines told one by one at most; the rest are counted. */
@@ -99,6 +101,32 @@ function progress(file: string): ((read: number, size: number) => void) | undefi
   };
 }
 
+/** Where the files after `from` stop being a rotation: at the next standard input, or the end. */
+function nextStdin(files: string[], from: number): number {
+  const k = files.indexOf('-', from);
+  return k < 0 ? files.length : k;
+}
+
+/**
+ * One file's entry in the report's input list. The first file of a rotation carries what the
+ * reading as a whole has to say (the connection table's warnings, decryption); a file that
+ * continues it, its own reader's warnings and where it took up.
+ */
+function partSummary(a: CaptureAnalysis, p: CapturePart, k: number, name: string): InputSummary {
+  if (k === 0) return inputSummary(a);
+  const before = a.parts[k - 1];
+  return {
+    path: p.file,
+    format: p.read.format,
+    gzip: p.read.gzip,
+    packets: p.read.packets,
+    bytes: p.read.bytes,
+    warnings: p.read.warnings,
+    error: p.read.error ? p.read.error.message : null,
+    continues: { file: k === 1 ? name : before.file, gapSeconds: Math.round((p.gap ?? 0) * 1e6) / 1e6, firstFrame: p.frameBase + 1 },
+  };
+}
+
 /** Connections held back for the end of a file at most; past it they are judged at once. */
 const MAX_WAITING = 10_000;
 
@@ -132,10 +160,27 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   const everything = new SummaryByFile();
   const filters = filtersOf(o);
   let failed = false;
-  for (const [i, file] of o.files.entries()) {
+  // Files that follow each other in time (a tcpdump -C/-G rotation) are read as one capture,
+  // through one connection table: a connection across a boundary is one connection.
+  for (let i = 0; i < o.files.length; ) {
+    const file = o.files[i];
     const name = file === '-' ? STDIN : file;
-    // Lines name their file as they go out: its placeholder must exist before the first.
-    if (shown instanceof NdjsonWriter) shown.startFile(name);
+    const rotation = file === '-' || o.separate ? [] : o.files.slice(i + 1, nextStdin(o.files, i + 1));
+    // A connection belongs to the last file begun at or before its first packet.
+    const begun: { at: number; name: string; number: number }[] = [];
+    let bar: ((read: number, size: number) => void) | undefined;
+    const onFileStart = (f: string, firstTime: number | undefined) => {
+      const n = f === file ? name : f;
+      begun.push({ at: firstTime ?? -Infinity, name: n, number: i + begun.length + 1 });
+      // Lines name their file as they go out: its placeholder must exist before the first.
+      if (shown instanceof NdjsonWriter) shown.startFile(n);
+      bar = f === '-' ? undefined : progress(f);
+    };
+    const fileOf = (c: ConnectionRecord) => {
+      let b = begun[0];
+      for (const x of begun) if (x.at <= c.firstTime) b = x;
+      return b;
+    };
     let a: CaptureAnalysis;
     // Whether a split ClientHello was refused depends on other connections to the same server,
     // before or after it: those few wait for the end of the file (a bounded number of them).
@@ -144,8 +189,9 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
     const judge = (c: ConnectionRecord, captureTime: number) => {
       const diagnoses = diagnoseConnection(c, { captureEnd: captureTime, history });
       const outcome = worst(diagnoses.map((d) => d.severity));
+      const f = fileOf(c);
       // Facts and fingerprints only where the output prints them (JSON, Markdown failures, --verbose).
-      const item = connectionItem(c, name, diagnoses, wantFacts(outcome), i + 1, o.redact !== 'none');
+      const item = connectionItem(c, f.name, diagnoses, wantFacts(outcome), f.number, o.redact !== 'none');
       everything.add(item);
       if (matchesFilters(item, o)) shown.add(item);
     };
@@ -159,10 +205,12 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
     try {
       a = await analyzeCapture(name, {
         tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts],
-        onProgress: file === '-' ? undefined : progress(file),
+        onProgress: (read, size) => bar?.(read, size),
         onRecord,
         stream: file === '-' ? process.stdin : undefined,
         keyLog,
+        rotation,
+        onFileStart,
       });
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;
@@ -171,16 +219,19 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
       failed = true;
       say(e.message);
       inputs.push({ path: name, warnings: [], error: e.message });
+      i++;
       continue;
     }
-    if (a.error) {
+    for (const p of a.parts) {
+      if (!p.read.error) continue;
       failed = true;
-      say(`${a.error.message}; the ${a.read.packets} packet(s) before it are reported`);
+      say(`${p.read.error.message}; the ${p.read.packets} packet(s) before it are reported`);
     }
     for (const c of waiting) judge(c, lastTime);
-    inputs.push(inputSummary(a));
+    a.parts.forEach((p, k) => inputs.push(partSummary(a, p, k, name)));
     shown.endFile();
     everything.endFile();
+    i += a.parts.length;
   }
   const listed: Listed | undefined = filters.length > 0 ? { ...shown.summary, filters } : undefined;
   const head: Report = {

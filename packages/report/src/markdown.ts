@@ -1,4 +1,4 @@
-import { decryptionLine, detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
+import { continuationLine, decryptionLine, detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { summaryLine } from './terminal.js';
 import { ladderFacts, mermaidLadder } from './picture.js';
 import { cipherFacts, cipherMarkdown } from './cipher-view.js';
@@ -16,6 +16,8 @@ export function renderMarkdown(report: Report, limit = 200): string {
     const numbered = report.input.files.length > 1;
     for (const [i, f] of report.input.files.entries()) {
       out.push(`- ${numbered ? `[${i + 1}] ` : ''}\`${f.path}\`: ${f.format ?? 'unknown format'}${f.gzip ? ' (gzip)' : ''}, ${f.packets ?? 0} packets${f.error ? `; **read error:** ${f.error}` : ''}`);
+      const continues = continuationLine(f, i);
+      if (continues) out.push(`  - ${continues}`);
       if (f.decryption) out.push(`  - ${decryptionLine(f.decryption)}`);
       for (const w of f.warnings) out.push(`  - warning: ${w}`);
     }

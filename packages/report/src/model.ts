@@ -50,6 +50,19 @@ export interface InputSummary {
   error: string | null;
   /** With a key log or secrets blocks: TLS sessions known, and the handshakes they opened. */
   decryption?: { sessions: number; connections: number; decrypted: number; unopened: number };
+  /**
+   * This file takes up where the one before it stopped (a rotated capture) and was read on with
+   * it as one capture: the seconds between that file's last packet and this one's first, and
+   * the number its first frame got (frames are numbered on across the files).
+   */
+  continues?: { file: string; gapSeconds: number; firstFrame: number };
+}
+
+/** For a file read on from the one before it (a rotation), in words, for the report's head. */
+export function continuationLine(f: InputSummary, index: number): string | undefined {
+  const c = f.continues;
+  if (!c) return undefined;
+  return `[${index + 1}] continues [${index}] (${c.gapSeconds.toFixed(3)} s after its last packet): read as one capture; its frames are numbered from ${c.firstFrame}, as mergecap -a numbers them`;
 }
 
 /** What decryption did for one file, in words, for the report's head. */

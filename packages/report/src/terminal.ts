@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { decryptionLine, detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
+import { continuationLine, decryptionLine, detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { bold, paint } from './style.js';
 import { ladderFacts, textLadder } from './picture.js';
 import { cipherFacts, cipherLines } from './cipher-view.js';
@@ -77,7 +77,9 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   const numbered = (report.input.files?.length ?? 0) > 1;
   const inputs = report.input.files?.map((f, i) => `${numbered ? `[${i + 1}] ` : ''}${f.path} (${f.format ?? '?'}${f.gzip ? ', gzip' : ''}, ${f.packets ?? 0} packets)`) ?? report.input.targets ?? [];
   lines.push(`${bold('tlsdoctor', c)} ${report.command} ${inputs.join(', ')}`);
-  for (const f of report.input.files ?? []) {
+  for (const [i, f] of (report.input.files ?? []).entries()) {
+    const continues = continuationLine(f, i);
+    if (continues) lines.push(continues);
     if (f.decryption) lines.push(decryptionLine(f.decryption));
     for (const w of f.warnings) lines.push(paint(`warning: ${w}`, 'warning', c));
     if (f.error) lines.push(paint(`error: ${f.error}`, 'error', c));

@@ -226,6 +226,16 @@ describe('split ClientHello refused, capture', () => {
     expect(codes(judgeCaptureSplitHello(r, h, false))).toEqual(want);
   });
 
+  it('keeps the first answered connection of each server, and of each server and name', () => {
+    const named = (id: number, sni: string) => connection({ ...answeredOneSegment(id), sni });
+    const h = history(named(1, 'a.example.test'), named(2, 'b.example.test'), named(3, 'a.example.test'));
+    expect(h.answeredInOneSegment(splitReset({ sni: 'a.example.test' }))?.id).toBe(1);
+    // A second name on a server already known is still learnt.
+    expect(h.answeredInOneSegment(splitReset({ sni: 'b.example.test' }))?.id).toBe(2);
+    expect(h.answeredInOneSegment(cutReset())?.id).toBe(1);
+    expect(h.tcpAnswered(cutReset())?.id).toBe(1);
+  });
+
   it('leaves a lost full-size segment to the black-hole verdict', () => {
     expect(judgeCaptureSplitHello(splitReset(), history(answeredOneSegment()), true)).toEqual([]);
   });
@@ -236,6 +246,8 @@ describe('split ClientHello refused, capture', () => {
     const offloaded = connection({ id: 5, clientHello: clientHello(4, 0.002), serverHello: serverHello(6, 0.003), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 1926)] } });
     const h = history(twoSegmentsAnswered, oneSegmentRefused, offloaded);
     expect(h.answeredInOneSegment(splitReset())).toBeUndefined();
+    // By server alone too (a hello cut before its name): none of them counts.
+    expect(h.answeredInOneSegment(cutReset())).toBeUndefined();
     expect(history(answeredOneSegment(9)).answeredInOneSegment(splitReset())?.id).toBe(9);
   });
 
