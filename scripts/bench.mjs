@@ -4,14 +4,15 @@
 //   capture: per shape of traffic (bulk data, handshake-dense one by one and interleaved, many
 //            connections open at once, mostly non-TLS): the whole CLI's time (table and JSON),
 //            µs per connection and per packet, peak RSS, beside tshark on the same file; on the
-//            bulk shape, the pipeline's stages
+//            bulk shape, the pipeline's stages; the handshake-dense capture cut into rotated files
+//            (editcap), read as one, and two processes on half of them each
 //   probe:   wall time of a full default probe of the lab's healthy nginx (needs root), next to
 //            sslscan's and testssl.sh's on the same server when they are installed
 // Options: --shapes bulk,handshake-dense,... (default: every shape of bench/synthetic-capture.mjs),
 //          --size-connections N (each shape's default otherwise), --runs N (3), --no-tshark,
-//          --keep (reuse bench/out/), --no-stages, --only codec|capture|probe, --no-testssl.
+//          --keep (reuse bench/out/), --no-stages, --no-rotation, --only codec|capture|probe, --no-testssl.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -195,6 +196,29 @@ for (const shape of shapes) {
   console.log(`  json:  ${j.toFixed(2)} s (runs ${json.map((x) => x.secs.toFixed(2)).join(', ')}), ${(j / t).toFixed(2)}x the table's time, peak RSS ${mb(median(json.map((x) => x.rss)))} MB`);
   if (ts) console.log(`  tshark: ${ts.secs.toFixed(2)} s, peak RSS ${mb(ts.rss)} MB: tlsdoctor ${(ts.secs / t).toFixed(1)}x faster (table), ${(ts.secs / j).toFixed(1)}x (json)`);
   results.push({ shape, file, t });
+}
+
+// Rotated files (tcpdump -C): the handshake-dense capture cut into four by editcap, read as one
+// capture, against the whole file; and the most two cores could give files read in parallel:
+// two whole processes at once, each on half of the files, against one process on all of them.
+const dense = results.find((x) => x.shape === 'handshake-dense');
+if (dense && !args.includes('--no-rotation') && spawnSync('editcap', ['-h'], { stdio: 'ignore' }).status === 0) {
+  const dir = join(outDir, 'rotation');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const head = spawnSync(process.execPath, [CLI, 'pcap', dense.file, '--limit', '1'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
+  const packets = Number(/([\d,]+) packets\)/.exec(head)[1].replace(/,/g, ''));
+  execFileSync('editcap', ['-F', 'pcap', '-c', String(Math.ceil(packets / 4)), dense.file, join(dir, 'part.pcap')]);
+  const parts = readdirSync(dir).sort().map((f) => join(dir, f));
+  const half = Math.ceil(parts.length / 2);
+  const joined = Array.from({ length: runs }, () => timedCommand(process.execPath, [CLI, 'pcap', ...parts]));
+  const both = ['-c', `"$0" "$1" pcap --separate ${parts.slice(0, half).map((f) => `'${f}'`).join(' ')} >/dev/null & "$0" "$1" pcap --separate ${parts.slice(half).map((f) => `'${f}'`).join(' ')} >/dev/null; wait`, process.execPath, CLI];
+  const parallel = Array.from({ length: runs }, () => timedCommand('sh', both));
+  const j = median(joined.map((x) => x.secs));
+  const p = median(parallel.map((x) => x.secs));
+  console.log(`rotation: handshake-dense cut into ${parts.length} files (editcap -c), median of ${runs} runs:`);
+  console.log(`  read as one capture: ${j.toFixed(2)} s (the whole file: ${dense.t.toFixed(2)} s), peak RSS ${(median(joined.map((x) => x.rss)) / 1e6).toFixed(0)} MB`);
+  console.log(`  two processes at once, each on half of the files: ${p.toFixed(2)} s: ${(j / p).toFixed(2)}x the one process (the most files read in parallel could give on this machine)`);
 }
 
 // Where the time goes, on the bulk shape: the pipeline inside one process, and its first stages
