@@ -171,6 +171,29 @@ describe('TCP reassembly', () => {
     expect(handedOn[0]).toBe(when === 'at the end' ? a.length + b.length : a.length + 1);
   });
 
+  it('a reset connection that keeps getting packets holds up no other one closed after it', async () => {
+    const a = pcapRecords(readFileSync(fx('sni-reset.pcap')));
+    const whole = readFileSync(fx('syn-refused.pcap'));
+    const t0 = a[a.length - 1].readUInt32LE(0);
+    const b = pcapRecords(whole).map((r) => later(r, t0 + 1 - r.readUInt32LE(0)));
+    // The reset again every second for ten seconds, after the other connection was refused.
+    const storm = Array.from({ length: 10 }, (_, k) => later(a[a.length - 1], k + 2));
+    const file = join(tmp, 'rst-storm.pcap');
+    writeFileSync(file, Buffer.concat([whole.subarray(0, 24), ...a, ...b, ...storm]));
+    const handedOn: [number, number][] = [];
+    const tracker = new TcpTracker({ onConnection: (c) => handedOn.push([c.client.port, tracker.stats.packets]) });
+    await readCaptureFile(file, (p) => tracker.packet(p));
+    tracker.finish();
+    const refusedPort = handedOn.find(([port]) => port !== 44352)![0];
+    // The refused connection's grace ends 3 s after its last packet: at the first packet of the
+    // storm past that, not at the end of the capture.
+    const time = (r: Buffer) => r.readUInt32LE(0) + r.readUInt32LE(4) / 1e6;
+    const graceEnds = time(b[b.length - 1]) + 3;
+    const firstPast = storm.findIndex((r) => time(r) > graceEnds);
+    expect(firstPast).toBeGreaterThan(0);
+    expect(handedOn).toEqual([[refusedPort, a.length + b.length + firstPast + 1], [44352, a.length + b.length + storm.length]]);
+  });
+
   it('firstPacketTime: the first packet of a pcap, a gzip-compressed one, a pcapng; none of an empty or missing file', async () => {
     const src = readFileSync(fx('sni-reset.pcap'));
     const first = src.readUInt32LE(24) + src.readUInt32LE(28) / 1e6;

@@ -78,6 +78,7 @@ export interface CaptureAnalysis {
   /** TCP connections that were not TLS (counted only). */
   otherConnections: number;
   warnings: string[];
+  /** The error that stopped the first file's reading early (each part has its own in `parts`). */
   error?: CaptureError;
   /** When secrets were at hand: sessions known, and the connections whose handshake records they opened or did not. */
   decryption?: { sessions: number; connections: number; decrypted: number; unopened: number };

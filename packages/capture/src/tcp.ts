@@ -205,12 +205,16 @@ export class TcpTracker {
 
   private close(l: Live): void {
     l.closed = true;
-    if (l.closing) return;
-    l.closing = true;
+    if (l.closingAt >= 0) return;
+    l.closingAt = this.now;
     this.closing.push(l);
   }
 
-  /** Hands on the closed connections at the head of the queue whose grace has ended. */
+  /**
+   * Hands on the closed connections at the head of the queue whose grace has ended. The queue is
+   * in order of joining; one that got packets since it joined goes to the back, with the time of
+   * its last one, so that a closed connection still busy (a RST storm) holds up no other.
+   */
   private endGraces(): void {
     const q = this.closing;
     const end = this.now - this.grace;
@@ -221,6 +225,10 @@ export class TcpTracker {
       } else if (l.conn.lastTime < end) {
         this.closingHead++;
         this.emit(l, 'idle');
+      } else if (l.conn.lastTime > l.closingAt) {
+        this.closingHead++;
+        l.closingAt = l.conn.lastTime;
+        q.push(l);
       } else {
         break;
       }
@@ -316,7 +324,7 @@ export class TcpTracker {
       clientPort: srcIsClient ? d.srcPort : d.dstPort,
       dirs: [newDirState(), newDirState()],
       closed: false,
-      closing: false,
+      closingAt: -1,
       finDirs: 0,
       finAcked: 0,
       finEnd0: 0,
@@ -498,6 +506,11 @@ export class TcpTracker {
     // Deleting the element being visited is safe while iterating a Set.
     for (const l of this.live) {
       if (l.conn.lastTime < idle || (l.closed && l.conn.lastTime < closed)) this.emit(l, 'idle');
+    }
+    // Connections handed on by this sweep (or otherwise) must not stay in the closing queue.
+    if (this.closingHead < this.closing.length) {
+      this.closing = this.closing.slice(this.closingHead).filter((l) => this.live.has(l));
+      this.closingHead = 0;
     }
   }
 

@@ -28,8 +28,8 @@ export interface Live {
   clientPort: number;
   dirs: [DirState, DirState];
   closed: boolean;
-  /** In the tracker's queue of closed connections (at most once). */
-  closing: boolean;
+  /** When it joined the tracker's queue of closed connections (capture time), -1 if it has not. */
+  closingAt: number;
   /** The directions that sent a FIN (bit 0: client, bit 1: server), and whose FIN was acknowledged. */
   finDirs: number;
   finAcked: number;

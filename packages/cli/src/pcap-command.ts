@@ -112,7 +112,7 @@ function nextStdin(files: string[], from: number): number {
  * reading as a whole has to say (the connection table's warnings, decryption); a file that
  * continues it, its own reader's warnings and where it took up.
  */
-function partSummary(a: CaptureAnalysis, p: CapturePart, k: number, name: string): InputSummary {
+function partSummary(a: CaptureAnalysis, p: CapturePart, k: number): InputSummary {
   if (k === 0) return inputSummary(a);
   const before = a.parts[k - 1];
   return {
@@ -123,7 +123,7 @@ function partSummary(a: CaptureAnalysis, p: CapturePart, k: number, name: string
     bytes: p.read.bytes,
     warnings: p.read.warnings,
     error: p.read.error ? p.read.error.message : null,
-    continues: { file: k === 1 ? name : before.file, gapSeconds: Math.round((p.gap ?? 0) * 1e6) / 1e6, firstFrame: p.frameBase + 1 },
+    continues: { file: before.file, gapSeconds: Math.round((p.gap ?? 0) * 1e6) / 1e6, firstFrame: p.frameBase + 1 },
   };
 }
 
@@ -228,7 +228,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
       say(`${p.read.error.message}; the ${p.read.packets} packet(s) before it are reported`);
     }
     for (const c of waiting) judge(c, lastTime);
-    a.parts.forEach((p, k) => inputs.push(partSummary(a, p, k, name)));
+    a.parts.forEach((p, k) => inputs.push(partSummary(a, p, k)));
     shown.endFile();
     everything.endFile();
     i += a.parts.length;
