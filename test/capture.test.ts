@@ -194,6 +194,37 @@ describe('TCP reassembly', () => {
     expect(handedOn).toEqual([[refusedPort, a.length + b.length + firstPast + 1], [44352, a.length + b.length + storm.length]]);
   });
 
+  it('a closed connection still repeating its FIN with backoff stays one connection, as a tshark stream does', async () => {
+    const whole = readFileSync(fx('handshake-ok-curl-tls13.pcap'));
+    // Through both FINs (frames 1-16), the last ACKs never captured; the server's FIN (frame 16)
+    // repeated 1, 3, 7 and 15 s later: each wait twice the one before, past the 3-s grace.
+    const recs = pcapRecords(whole).slice(0, 16);
+    const fin = recs[15];
+    /** A copy of record r at `s` seconds after the server's FIN. */
+    const at = (r: Buffer, s: number) => {
+      const c = Buffer.from(r);
+      const us = fin.readUInt32LE(4) + Math.round((s % 1) * 1e6);
+      c.writeUInt32LE(fin.readUInt32LE(0) + Math.floor(s) + Math.floor(us / 1e6), 0);
+      c.writeUInt32LE(us % 1e6, 4);
+      return c;
+    };
+    // Other traffic moves the capture's clock on between the repeats: a UDP datagram (a QUIC
+    // Initial of another capture) now and then.
+    const udp = pcapRecords(readFileSync(fx('chromium-h3-udp-blocked.pcap')))[19];
+    const timeline = [...[1, 3].map((s) => at(fin, s)), at(udp, 5.5), at(udp, 6.5), at(fin, 7), ...[9.5, 11.5, 13.5].map((s) => at(udp, s)), at(fin, 15)];
+    const other = pcapRecords(readFileSync(fx('syn-refused.pcap'))).map((r, k) => at(r, 40 + k / 1000));
+    const file = join(tmp, 'fin-backoff.pcap');
+    writeFileSync(file, Buffer.concat([whole.subarray(0, 24), ...recs, ...timeline, ...other]));
+    const conns: [number, number, string][] = [];
+    const tracker = new TcpTracker({ onConnection: (c) => conns.push([c.client.port, c.packetCount, c.endedBy]) });
+    await readCaptureFile(file, (p) => tracker.packet(p));
+    tracker.finish();
+    // With the grace alone it would have been handed on at the datagram 6.5 s in, and the repeat
+    // at 7 s taken for a connection begun before the capture. Quiet for 3 s + twice its last gap
+    // (8 s), it is handed on when the clock passes that: at the next connection, 40 s in.
+    expect(conns).toEqual([[44338, 20, 'idle'], [55084, 2, 'eof']]);
+  });
+
   it('firstPacketTime: the first packet of a pcap, a gzip-compressed one, a pcapng; none of an empty or missing file', async () => {
     const src = readFileSync(fx('sni-reset.pcap'));
     const first = src.readUInt32LE(24) + src.readUInt32LE(28) / 1e6;

@@ -96,6 +96,8 @@ export class TcpTracker {
       else if (r === 'fragment') st.fragments++;
       else if (r === 'unknown-link') st.unknownLinkTypes.set(raw.linkType, (st.unknownLinkTypes.get(raw.linkType) ?? 0) + 1);
       else st.otherIp++;
+      // Any packet moves the capture's clock on, and may end a closed connection's wait.
+      if (this.closingHead < this.closing.length) this.endGraces();
       return;
     }
     st.tcpPackets++;
@@ -136,6 +138,7 @@ export class TcpTracker {
     const dir: Dir = sk === l.clientKey && d.srcPort === l.clientPort ? 0 : 1;
     const state = l.dirs[dir];
     const flags = d.flags;
+    l.prevTime = conn.lastTime;
     conn.lastTime = time;
     conn.packetCount++;
     const ds = conn.stats[dir];
@@ -211,23 +214,33 @@ export class TcpTracker {
   }
 
   /**
-   * Hands on the closed connections at the head of the queue whose grace has ended. The queue is
-   * in order of joining; one that got packets since it joined goes to the back, with the time of
-   * its last one, so that a closed connection still busy (a RST storm) holds up no other.
+   * How long a closed connection waits for more packets after its last one: the grace period;
+   * longer for one whose last packets came far apart, a sender retransmitting with backoff
+   * (each wait twice the one before), so that its next repeat still finds it, as tshark's
+   * streams do. At most the idle timeout.
+   */
+  private waitAfterClose(l: Live): number {
+    return Math.min(this.idle, this.grace + 2 * (l.conn.lastTime - l.prevTime));
+  }
+
+  /**
+   * Hands on the closed connections at the head of the queue whose wait has ended. The queue is
+   * in order of joining; one that got packets since it joined goes to the back, so that a closed
+   * connection still busy (a RST storm) holds up no other, and so does one that waits more than
+   * twice the grace period (a sender backing off), once per moment of the capture's clock.
    */
   private endGraces(): void {
     const q = this.closing;
-    const end = this.now - this.grace;
     while (this.closingHead < q.length) {
       const l = q[this.closingHead];
       if (!this.live.has(l)) {
         this.closingHead++;
-      } else if (l.conn.lastTime < end) {
+      } else if (l.conn.lastTime + this.waitAfterClose(l) < this.now) {
         this.closingHead++;
         this.emit(l, 'idle');
-      } else if (l.conn.lastTime > l.closingAt) {
+      } else if (l.conn.lastTime > l.closingAt || (l.closingAt < this.now && this.waitAfterClose(l) > 2 * this.grace)) {
         this.closingHead++;
-        l.closingAt = l.conn.lastTime;
+        l.closingAt = this.now;
         q.push(l);
       } else {
         break;
@@ -325,6 +338,7 @@ export class TcpTracker {
       dirs: [newDirState(), newDirState()],
       closed: false,
       closingAt: -1,
+      prevTime: time,
       finDirs: 0,
       finAcked: 0,
       finEnd0: 0,
@@ -502,10 +516,9 @@ export class TcpTracker {
     this.lastSweep = this.stats.packets;
     this.expireRetired(this.now - this.grace);
     const idle = this.now - this.idle;
-    const closed = this.now - this.grace;
     // Deleting the element being visited is safe while iterating a Set.
     for (const l of this.live) {
-      if (l.conn.lastTime < idle || (l.closed && l.conn.lastTime < closed)) this.emit(l, 'idle');
+      if (l.conn.lastTime < idle || (l.closed && l.conn.lastTime + this.waitAfterClose(l) < this.now)) this.emit(l, 'idle');
     }
     // Connections handed on by this sweep (or otherwise) must not stay in the closing queue.
     if (this.closingHead < this.closing.length) {

@@ -28,8 +28,10 @@ export interface Live {
   clientPort: number;
   dirs: [DirState, DirState];
   closed: boolean;
-  /** When it joined the tracker's queue of closed connections (capture time), -1 if it has not. */
+  /** When it joined the tracker's queue of closed connections (capture time), -1 if it is not in it. */
   closingAt: number;
+  /** The time of the packet before its last one. */
+  prevTime: number;
   /** The directions that sent a FIN (bit 0: client, bit 1: server), and whose FIN was acknowledged. */
   finDirs: number;
   finAcked: number;
