@@ -117,9 +117,11 @@ export interface TrackerOptions {
   /** Seconds of capture time without a packet after which a connection is emitted. Default 300. */
   idleTimeout?: number;
   /**
-   * Seconds of capture time a reset connection is kept for late packets before it is emitted
-   * (an injected reset is often followed by the server's own answer within a round trip or two),
-   * and for which the tuple of a connection closed by FINs still absorbs stragglers. Default 3.
+   * Seconds of capture time a closed connection (reset, or FINs both ways without the last
+   * ACK) is kept after its last packet before it is emitted (an injected reset is often followed
+   * by the server's own answer within a round trip or two; one still retransmitting with backoff
+   * waits this plus twice the gap before its last packet), and for which the tuple of a
+   * connection closed by FINs and acknowledged still absorbs stragglers. Default 3.
    */
   closeGrace?: number;
   /** Bytes per direction handed to the sink at most. Default 256 KiB. */
