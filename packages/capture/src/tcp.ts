@@ -32,9 +32,10 @@ export class TcpTracker {
   private retiredHead = 0;
   /**
    * Connections closed by a RST or by FINs both ways (but not yet handed on: the last ACK may
-   * never come), in order of closing, which is nearly the order their grace ends in. Checked at
-   * its head on every packet: a closed connection leaves at the end of its grace instead of
-   * waiting for the next sweep, so a capture of many short connections keeps few of them live.
+   * never come), in order of closing, which is nearly the order their waits end in (see
+   * waitAfterClose). Checked at its head on every packet: a closed connection leaves when its
+   * wait ends instead of at the next sweep, so a capture of many short connections keeps few of
+   * them live.
    */
   private closing: Live[] = [];
   private closingHead = 0;
