@@ -49,8 +49,6 @@ export interface CapturePart {
   read: ReadResult;
   /** Frame numbers of this file's packets start after this one (0 for the first file). */
   frameBase: number;
-  /** The time of its first packet (seconds); undefined when it held none. */
-  firstTime: number | undefined;
   /** For a file after the first: the seconds between the previous file's last packet and its first. */
   gap?: number;
 }
@@ -172,27 +170,24 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     } finally {
       clearInterval(tick);
     }
-    parts.push({ file, read, frameBase: 0, firstTime: undefined });
+    parts.push({ file, read, frameBase: 0 });
   } else {
     let frameBase = 0;
-    let firstTime: number | undefined;
     const onPacket = (p: Parameters<TcpTracker['packet']>[0]) => {
-      firstTime ??= p.tsSec + p.tsNsec / 1e9;
       p.index += frameBase;
       tracker.packet(p);
     };
     opts.onFileStart?.(file, undefined);
     read = await readCaptureFile(file, onPacket, { onProgress: opts.onProgress, onTlsKeyLog });
-    parts.push({ file, read, frameBase, firstTime });
+    parts.push({ file, read, frameBase });
     for (const next of opts.rotation ?? []) {
       const last = tracker.captureTime;
       const first = await firstPacketTime(next);
       if (first === undefined || first < last || first - last > ROTATION_GAP) break;
       frameBase += parts[parts.length - 1].read.packets;
-      firstTime = undefined;
       opts.onFileStart?.(next, first);
       const r = await readCaptureFile(next, onPacket, { onProgress: opts.onProgress, onTlsKeyLog });
-      parts.push({ file: next, read: r, frameBase, firstTime, gap: first - last });
+      parts.push({ file: next, read: r, frameBase, gap: first - last });
     }
   }
   tracker.finish();
