@@ -7,7 +7,8 @@ import { makeItems, report, shuffled } from '../../../test/helpers/report-items.
 import { JsonSpool } from './json-spool.js';
 
 /** The JSON a spool writes, for items added file by file in an order their connections could end in. */
-function spooled(files: ReturnType<typeof makeItems>[], mode: RedactMode, dropped: number[] = [], dir?: string, inOrder = false): string {
+/** `reuse`: the writer says it is done with each piece, so the spool fills the same buffer again. */
+function spooled(files: ReturnType<typeof makeItems>[], mode: RedactMode, dropped: number[] = [], dir?: string, inOrder = false, reuse = false): string {
   const spool = new JsonSpool(mode !== 'none', dir);
   for (const [k, f] of files.entries()) {
     // Shuffled, items are read back one by one; in order, through the spool's read window.
@@ -15,9 +16,14 @@ function spooled(files: ReturnType<typeof makeItems>[], mode: RedactMode, droppe
     if (dropped.includes(k)) spool.dropFile();
     else spool.endFile();
   }
-  const pieces: Buffer[] = [];
+  const pieces: Uint8Array[] = [];
   const { connections: _, ...head } = withInputs(report([], spool.summary));
-  spool.writeReport(head, mode, (p) => pieces.push(Buffer.from(p)));
+  spool.writeReport(head, mode, (p) => {
+    // A writer that is not done with a piece keeps it as it is, as a stream's queue does: a
+    // buffer filled again too soon would show in the result.
+    pieces.push(typeof p === 'string' || reuse ? Buffer.from(p) : p);
+    return reuse;
+  });
   spool.close();
   return Buffer.concat(pieces).toString('utf8');
 }
@@ -47,18 +53,21 @@ describe('JsonSpool: every item, out of memory, written as the whole report woul
   const files = [makeItems('a.pcap', 150, 7), makeItems('b.pcap', 2500, 11), makeItems('c.pcap', 0, 1), big];
 
   it.each([
-    // [redaction, files that could not be read, items spooled in id order]
+    // [redaction, files that could not be read, items spooled in id order, output buffers reused]
     ['none', [], false],
     ['none', [], true],
+    ['none', [], false, true],
+    ['none', [], true, true],
+    ['none', [2], false, true],
     ['clients', [], false],
     ['all', [], false],
     ['all', [], true],
     ['all', [0], false],
     ['none', [1, 3], false],
     ['all', [0, 1, 2, 3], false],
-  ] as [RedactMode, number[], boolean][])('redaction %s, files dropped %j, in order %s', (mode, dropped, inOrder) => {
+  ] as [RedactMode, number[], boolean, boolean?][])('redaction %s, files dropped %j, in order %s, buffers reused %s', (mode, dropped, inOrder, reuse) => {
     const kept = files.filter((_, k) => !dropped.includes(k)).flat();
-    expect(spooled(files, mode, dropped, undefined, inOrder)).toBe(whole(withInputs(report(kept, byName(kept))), mode));
+    expect(spooled(files, mode, dropped, undefined, inOrder, reuse)).toBe(whole(withInputs(report(kept, byName(kept))), mode));
   });
 
   it('leaves no file behind', () => {

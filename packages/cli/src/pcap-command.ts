@@ -245,7 +245,11 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   };
   if (shown instanceof JsonSpool) {
     try {
-      shown.writeReport(head, o.redact, (s) => void process.stdout.write(s));
+      // A file or /dev/null takes each piece at once; a pipe may queue it, and then keeps it.
+      shown.writeReport(head, o.redact, (s) => {
+        process.stdout.write(s);
+        return process.stdout.writableLength === 0;
+      });
     } finally {
       shown.close();
     }
