@@ -1,5 +1,6 @@
 import { addrKey, decodePacket, formatAddr, newDecodedPacket, readTcpOptions, TcpFlag, type DecodedPacket } from './decode.js';
 import { appended, NONE } from './lists.js';
+import { PacketLog } from './packet-log.js';
 import type { RawPacket } from './packet.js';
 
 export type { ConnectionEnd, Dir, DirectionStats, Endpoint, IcmpFacts, PacketFacts, StreamSink, TcpConnection, TrackerOptions, TrackerStats } from './tcp-types.js';
@@ -127,8 +128,8 @@ export class TcpTracker {
       // A retransmitted SYN (same sender, same ISN) belongs to its connection. Any other SYN on
       // a tuple that has moved on (closed, data, a SYN-ACK, or begun before the capture) starts
       // a new connection.
-      const sameSyn = fromClient && c.syn !== undefined && c.syn.seq === d.seq;
-      const movedOn = l.closed || c.stats[0].payloadBytes + c.stats[1].payloadBytes > 0 || c.synAck !== undefined || c.syn === undefined;
+      const sameSyn = fromClient && l.synAt >= 0 && l.log.seq(l.synAt) === d.seq;
+      const movedOn = l.closed || c.stats[0].payloadBytes + c.stats[1].payloadBytes > 0 || l.synAckAt >= 0 || l.synAt < 0;
       if (!sameSyn && movedOn) {
         this.emit(l, 'reused');
         l = undefined;
@@ -146,17 +147,18 @@ export class TcpTracker {
     ds.packets++;
     ds.payloadBytes += d.payloadLength;
     if (raw.capLen < raw.origLen) ds.truncated++;
-    // A packet that is logged or flagged gets its own record; one that only carries handshake
-    // bytes lends the sink a reused one (sinks read it during the call and keep no reference);
-    // bulk data after the handshake needs no record at all: the hot path stays allocation-free.
-    const keep = conn.packets.length < MAX_PACKETS_LOGGED || (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0;
-    if (!keep && !(d.payloadLength > 0 && state.wantMore)) {
+    // A connection's first packets, and the SYNs, RSTs and FINs the record lists, are logged; the
+    // sink reads a packet's facts from a reused record during the call and keeps no reference;
+    // bulk data after the handshake needs neither: the hot path stays allocation-free.
+    const first = l.firstPackets < MAX_PACKETS_LOGGED;
+    const flagged = (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0;
+    if (!first && !flagged && !(d.payloadLength > 0 && state.wantMore)) {
       if (d.payloadLength > 0) this.countOnly(state, d, ds);
       if (l.finDirs !== 0) this.finAcks(l, dir, flags);
       if (st.packets - this.lastSweep >= 65536) this.sweep();
       return;
     }
-    const facts = keep ? newPacketFacts() : this.scratch;
+    const facts = this.scratch;
     facts.frame = raw.index;
     facts.time = time;
     facts.dir = dir;
@@ -167,31 +169,36 @@ export class TcpTracker {
     facts.ttl = d.ttl;
     facts.ipId = d.ipId;
     facts.window = d.window;
-    // Options only for packets a diagnosis may read: a SYN's MSS, an ACK's SACK blocks.
-    if (keep && d.payloadStart - d.tcpStart > 20) {
-      const o = readTcpOptions(d.buf, d.tcpStart + 20, d.payloadStart);
-      facts.mss = o.mss;
-      facts.sack = o.sack;
+    const synAckNew = (flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK) && l.synAcks.length < MAX_SYN_ACKS && !l.synAcks.some((at) => l.log.seq(at) === d.seq);
+    const listed =
+      (flags & TcpFlag.SYN && (flags & TcpFlag.ACK ? l.synAckAt < 0 || synAckNew : l.synAt < 0)) ||
+      (flags & TcpFlag.RST && l.rstsLogged < MAX_RSTS) ||
+      (flags & TcpFlag.FIN && l.finsLogged < MAX_FINS);
+    let at = -1;
+    if (first || listed) {
+      // Options only for packets a diagnosis may read: a SYN's MSS, an ACK's SACK blocks.
+      const o = d.payloadStart - d.tcpStart > 20 ? readTcpOptions(d.buf, d.tcpStart + 20, d.payloadStart) : NO_OPTIONS;
+      at = l.log.add(raw.index, time, dir, flags, d.seq, d.ack, d.payloadLength, d.ttl, d.ipId, d.window, o.mss, o.sack);
+      if (first) l.firstPackets++;
     }
-    if (conn.packets.length < MAX_PACKETS_LOGGED) conn.packets.push(facts);
     if (flags & TcpFlag.SYN) {
       if (flags & TcpFlag.ACK) {
         conn.synAckCount++;
-        conn.synAck ??= facts;
-        if (l.synAcks.length < MAX_SYN_ACKS && !l.synAcks.some((p) => p.seq === d.seq)) l.synAcks = appended(l.synAcks, facts);
+        if (l.synAckAt < 0) l.synAckAt = at;
+        if (synAckNew) l.synAcks = appended(l.synAcks, at);
       } else {
         conn.synCount++;
-        conn.syn ??= facts;
+        if (l.synAt < 0) l.synAt = at;
       }
       state.next = (d.seq + 1) >>> 0;
     }
     if (flags & TcpFlag.RST) {
       conn.rstCount++;
-      if (conn.rsts.length < MAX_RSTS) conn.rsts = appended(conn.rsts, facts);
+      if (at >= 0 && l.rstsLogged < MAX_RSTS) l.rstsLogged++;
       this.close(l);
     }
     if (flags & TcpFlag.FIN) {
-      if (conn.fins.length < MAX_FINS) conn.fins = appended(conn.fins, facts);
+      if (at >= 0 && l.finsLogged < MAX_FINS) l.finsLogged++;
       l.finDirs |= 1 << dir;
       if (dir === 0) l.finEnd0 = (d.seq + d.payloadLength + 1) >>> 0;
       else l.finEnd1 = (d.seq + d.payloadLength + 1) >>> 0;
@@ -319,7 +326,7 @@ export class TcpTracker {
       rsts: NONE,
       rstCount: 0,
       fins: NONE,
-      packets: [],
+      packets: NONE,
       packetCount: 0,
       icmp: NONE,
       stats: [newStats(), newStats()],
@@ -346,7 +353,13 @@ export class TcpTracker {
       finEnd1: 0,
       retired: false,
       retiredAt: 0,
+      log: new PacketLog(),
+      firstPackets: 0,
+      synAt: -1,
+      synAckAt: -1,
       synAcks: NONE,
+      rstsLogged: 0,
+      finsLogged: 0,
     };
     if (!this.opts.sinkFactory) l.dirs[0].wantMore = l.dirs[1].wantMore = false;
     if (this.live.size >= this.maxLive) {
@@ -362,10 +375,10 @@ export class TcpTracker {
   }
 
   private followAcknowledgedSynAck(l: Live, ack: number): void {
-    const chosen = l.synAcks.find((p) => ((p.seq + 1) >>> 0) === ack);
-    if (!chosen) return;
+    const chosen = l.synAcks.find((at) => ((l.log.seq(at) + 1) >>> 0) === ack);
+    if (chosen === undefined) return;
     l.dirs[1].next = ack;
-    l.conn.synAck = chosen;
+    l.synAckAt = chosen;
     l.synAcks = NONE;
   }
 
@@ -421,8 +434,8 @@ export class TcpTracker {
     s.next = (seq + len) >>> 0;
     this.drainPending(conn, dir, s);
     // Both directions read to the end of their handshake: a connection kept open (keep-alive)
-    // may live on for long, and its packet list, grown by `push`, holds room it will rarely use.
-    if (wanted && !s.wantMore && !l.dirs[dir ^ 1].wantMore) conn.packets = conn.packets.slice();
+    // may live on for long, and its packet log, grown by `push`, holds room it will rarely use.
+    if (wanted && !s.wantMore && !l.dirs[dir ^ 1].wantMore) l.log.trim();
   }
 
   /** Hands buf[start, start + len) on: one copy when the sink keeps it, else one view. */
@@ -547,9 +560,41 @@ export class TcpTracker {
       }
       s.pending = NONE;
     }
+    unpackPackets(l);
     this.opts.onConnection(l.conn);
   }
 }
+
+/**
+ * Gives the connection its packets as objects, from its log: the first ten in order, the SYN
+ * and SYN-ACK it was taken to follow, its first RSTs and FINs (one object for a packet in
+ * several lists).
+ */
+function unpackPackets(l: Live): void {
+  const log = l.log;
+  if (log.size === 0) return;
+  const c = l.conn;
+  const packets = new Array<PacketFacts>(l.firstPackets);
+  let rsts: PacketFacts[] = NONE;
+  let fins: PacketFacts[] = NONE;
+  for (let at = 0, i = 0; at < log.size; at = log.next(at), i++) {
+    const flags = log.flags(at);
+    const listed = at === l.synAt || at === l.synAckAt || (flags & TcpFlag.RST && rsts.length < MAX_RSTS) || (flags & TcpFlag.FIN && fins.length < MAX_FINS);
+    if (i >= l.firstPackets && !listed) continue;
+    const p = log.facts(at);
+    if (i < l.firstPackets) packets[i] = p;
+    if (at === l.synAt) c.syn = p;
+    if (at === l.synAckAt) c.synAck = p;
+    if (flags & TcpFlag.RST && rsts.length < MAX_RSTS) rsts = appended(rsts, p);
+    if (flags & TcpFlag.FIN && fins.length < MAX_FINS) fins = appended(fins, p);
+  }
+  c.packets = packets;
+  c.rsts = rsts;
+  c.fins = fins;
+  log.clear();
+}
+
+const NO_OPTIONS: { mss?: number; sack?: number[] } = {};
 
 function newPacketFacts(): PacketFacts {
   return { frame: 0, time: 0, dir: 0, flags: 0, seq: 0, ack: 0, len: 0, ttl: 0, ipId: 0, window: 0, mss: undefined, sack: undefined };

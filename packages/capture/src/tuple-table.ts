@@ -1,4 +1,5 @@
 // The tracker's table entries, keyed on the 4-tuple either way round, and the hash of that key.
+import type { PacketLog } from './packet-log.js';
 import type { PacketFacts, TcpConnection } from './tcp-types.js';
 
 export interface Pending {
@@ -44,11 +45,22 @@ export interface Live {
    */
   retired: boolean;
   retiredAt: number;
+  /** The packets it keeps, packed (packet-log.ts): made into the record's objects when it is handed on. */
+  log: PacketLog;
+  /** How many of the log's entries are the connection's first packets (the rest: later SYNs, RSTs, FINs). */
+  firstPackets: number;
+  /** Where the SYN and the SYN-ACK the connection follows start in the log; -1 for none. */
+  synAt: number;
+  synAckAt: number;
   /**
-   * SYN-ACKs with different initial sequence numbers (a middlebox's beside the server's): the
-   * server's bytes follow the one the client acknowledges. Empty (the shared NONE) for nearly all.
+   * SYN-ACKs with different initial sequence numbers (a middlebox's beside the server's), as
+   * places in the log: the server's bytes follow the one the client acknowledges. Empty (the
+   * shared NONE) for nearly all.
    */
-  synAcks: PacketFacts[];
+  synAcks: number[];
+  /** RSTs and FINs in the log, up to the number the record lists. */
+  rstsLogged: number;
+  finsLogged: number;
 }
 
 export function addrHash(x: string | number): number {
