@@ -225,6 +225,59 @@ describe('TCP reassembly', () => {
     expect(conns).toEqual([[44338, 20, 'idle'], [55084, 2, 'eof']]);
   });
 
+  it.each([
+    // [connections open at once, waves one after another]: rows of the tracker's packet store
+    // are given out, the store grows past its first 1,024 rows, and rows given back are reused.
+    [3, 2],
+    [1500, 2],
+  ])('%i connections open at once, %i waves: each keeps its own packets, SYN, SYN-ACK and FINs', async (n, waves) => {
+    const whole = readFileSync(fx('handshake-ok-curl-tls13.pcap'));
+    const recs = pcapRecords(whole);
+    const one: TcpConnection[] = [];
+    const single = new TcpTracker({ onConnection: (c) => one.push(c) });
+    await readCaptureFile(fx('handshake-ok-curl-tls13.pcap'), (p) => single.packet(p));
+    single.finish();
+    const clientPort = one[0].client.port;
+    /** Record r as connection k of wave w: its own client port, 60 s after the wave before. */
+    const copy = (r: Buffer, k: number, w: number) => {
+      const c = later(r, w * 60);
+      const tcp = 16 + 14 + (c[16 + 14] & 0x0f) * 4;
+      c.writeUInt16BE(20000 + w * n + k, c.readUInt16BE(tcp) === clientPort ? tcp : tcp + 2);
+      return c;
+    };
+    const out: Buffer[] = [whole.subarray(0, 24)];
+    for (let w = 0; w < waves; w++) for (const r of recs) for (let k = 0; k < n; k++) out.push(copy(r, k, w));
+    const file = join(tmp, `open-at-once-${n}.pcap`);
+    writeFileSync(file, Buffer.concat(out));
+    const conns: TcpConnection[] = [];
+    const tracker = new TcpTracker({ onConnection: (c) => conns.push(c) });
+    await readCaptureFile(file, (p) => tracker.packet(p));
+    tracker.finish();
+    expect(conns).toHaveLength(n * waves);
+    // Packet j of connection k in wave w is frame w·n·len + j·n + k + 1; every other fact is the original's.
+    const shifted = (c: TcpConnection, p: (typeof one)[0]['packets'][0] | undefined) => {
+      if (!p) return p;
+      const w = Math.floor((c.client.port - 20000) / n);
+      const k = (c.client.port - 20000) % n;
+      return { ...p, frame: w * n * recs.length + (p.frame - 1) * n + k + 1, time: p.time + w * 60 };
+    };
+    // Times to the microsecond: a time shifted here and one read from a shifted record may differ in the last bit.
+    const norm = (p: (typeof one)[0]['packets'][0] | undefined) => p && { ...p, time: Math.round(p.time * 1e6) };
+    const facts = (x: TcpConnection, f: (p: (typeof one)[0]['packets'][0] | undefined) => (typeof one)[0]['packets'][0] | undefined) => ({
+      packets: x.packets.map((p) => norm(f(p))),
+      syn: norm(f(x.syn)),
+      synAck: norm(f(x.synAck)),
+      fins: x.fins.map((p) => norm(f(p))),
+      rsts: x.rsts.map((p) => norm(f(p))),
+    });
+    for (const c of conns) {
+      expect(facts(c, (p) => p)).toEqual(facts(one[0], (p) => shifted(c, p)));
+      // One object for a packet in two lists.
+      expect(c.syn).toBe(c.packets[0]);
+    }
+    expect(tracker.stats.peakLive).toBe(n);
+  });
+
   it('firstPacketTime: the first packet of a pcap, a gzip-compressed one, a pcapng; none of an empty or missing file', async () => {
     const src = readFileSync(fx('sni-reset.pcap'));
     const first = src.readUInt32LE(24) + src.readUInt32LE(28) / 1e6;

@@ -35,16 +35,17 @@ export function groundTruthAvailable(): boolean {
 
 /** The reassembled bytes of each direction of each TCP connection in a capture. */
 export async function reassembled(path: string): Promise<{ conn: TcpConnection; client: Uint8Array; server: Uint8Array }[]> {
-  const chunks = new Map<TcpConnection, [Uint8Array[], Uint8Array[]]>();
+  // By id: the connection handed on is a new object, not the one its sink was made for.
+  const chunks = new Map<number, [Uint8Array[], Uint8Array[]]>();
   const out: { conn: TcpConnection; client: Uint8Array; server: Uint8Array }[] = [];
   const tracker = new TcpTracker({
     sinkFactory: (c) => {
       const parts: [Uint8Array[], Uint8Array[]] = [[], []];
-      chunks.set(c, parts);
+      chunks.set(c.id, parts);
       return { data: (dir, bytes) => (parts[dir].push(bytes), true) };
     },
     onConnection: (c) => {
-      const [a, b] = chunks.get(c) ?? [[], []];
+      const [a, b] = chunks.get(c.id) ?? [[], []];
       out.push({ conn: c, client: Buffer.concat(a), server: Buffer.concat(b) });
     },
   });

@@ -375,7 +375,10 @@ export class TlsConnectionSink implements StreamSink {
       r.partialReasons = appended(r.partialReasons, 'the ClientHello is not in the capture');
     }
     const history = zeekHistory(tcp);
-    return this.rec.completeWith({
+    // A copy completed, not the record the readers filled: that one has usually reached the old
+    // generation by now, and new objects stored into an old one outlive the next young-generation
+    // collection however soon it dies (see TcpTracker's hand-on).
+    return Object.assign(new Connection(), this.rec).completeWith({
       id: tcp.id,
       client: tcp.client,
       server: tcp.server,

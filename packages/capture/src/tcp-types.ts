@@ -92,7 +92,7 @@ export interface TcpConnection {
   synCount: number;
   synAck?: PacketFacts;
   synAckCount: number;
-  /** RSTs (up to 16) and FINs (up to 4) in order. */
+  /** RSTs (up to 16) and FINs (up to 4) in order. Like syn, synAck and packets: set when the connection is handed on. */
   rsts: PacketFacts[];
   rstCount: number;
   fins: PacketFacts[];
@@ -106,6 +106,12 @@ export interface TcpConnection {
 }
 
 export interface TrackerOptions {
+  /**
+   * Each connection once it is over, with its packets. A new object, not the one given to
+   * sinkFactory while it was live (its `id` and `sink` are the same): a connection object that
+   * lives long is in the old generation of the heap, and one completed in place would keep its
+   * new parts alive past their use (docs/performance.md).
+   */
   onConnection: (c: TcpConnection) => void;
   /**
    * Gives a connection a sink for its reassembled bytes when its first payload byte arrives (a

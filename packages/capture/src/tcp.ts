@@ -1,6 +1,6 @@
 import { addrKey, decodePacket, formatAddr, newDecodedPacket, readTcpOptions, TcpFlag, type DecodedPacket } from './decode.js';
 import { appended, NONE } from './lists.js';
-import { PacketLog } from './packet-log.js';
+import { PacketSlab } from './packet-slab.js';
 import type { RawPacket } from './packet.js';
 
 export type { ConnectionEnd, Dir, DirectionStats, Endpoint, IcmpFacts, PacketFacts, StreamSink, TcpConnection, TrackerOptions, TrackerStats } from './tcp-types.js';
@@ -47,6 +47,7 @@ export class TcpTracker {
   private readonly grace: number;
   private lastSweep = 0;
   private readonly scratch: PacketFacts = newPacketFacts();
+  private readonly slab = new PacketSlab(MAX_PACKETS_LOGGED);
   private now = 0;
 
   /** The latest packet time seen: when a connection is emitted, the capture has gone on at least this far. */
@@ -128,7 +129,7 @@ export class TcpTracker {
       // A retransmitted SYN (same sender, same ISN) belongs to its connection. Any other SYN on
       // a tuple that has moved on (closed, data, a SYN-ACK, or begun before the capture) starts
       // a new connection.
-      const sameSyn = fromClient && l.synAt >= 0 && l.log.seq(l.synAt) === d.seq;
+      const sameSyn = fromClient && l.synAt >= 0 && this.seqOf(l, l.synAt) === d.seq;
       const movedOn = l.closed || c.stats[0].payloadBytes + c.stats[1].payloadBytes > 0 || l.synAckAt >= 0 || l.synAt < 0;
       if (!sameSyn && movedOn) {
         this.emit(l, 'reused');
@@ -169,17 +170,25 @@ export class TcpTracker {
     facts.ttl = d.ttl;
     facts.ipId = d.ipId;
     facts.window = d.window;
-    const synAckNew = (flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK) && l.synAcks.length < MAX_SYN_ACKS && !l.synAcks.some((at) => l.log.seq(at) === d.seq);
+    const synAckNew = (flags & (TcpFlag.SYN | TcpFlag.ACK)) === (TcpFlag.SYN | TcpFlag.ACK) && l.synAcks.length < MAX_SYN_ACKS && !l.synAcks.some((k) => this.seqOf(l, k) === d.seq);
     const listed =
       (flags & TcpFlag.SYN && (flags & TcpFlag.ACK ? l.synAckAt < 0 || synAckNew : l.synAt < 0)) ||
       (flags & TcpFlag.RST && l.rstsLogged < MAX_RSTS) ||
       (flags & TcpFlag.FIN && l.finsLogged < MAX_FINS);
+    // Where the packet is logged: its place among the first packets, or after them; -1 if it is not.
     let at = -1;
     if (first || listed) {
       // Options only for packets a diagnosis may read: a SYN's MSS, an ACK's SACK blocks.
       const o = d.payloadStart - d.tcpStart > 20 ? readTcpOptions(d.buf, d.tcpStart + 20, d.payloadStart) : NO_OPTIONS;
-      at = l.log.add(raw.index, time, dir, flags, d.seq, d.ack, d.payloadLength, d.ttl, d.ipId, d.window, o.mss, o.sack);
-      if (first) l.firstPackets++;
+      if (first) {
+        at = l.firstPackets++;
+        this.slab.write(l.row, at, raw.index, time, dir, flags, d.seq, d.ack, d.payloadLength, d.ttl, d.ipId, d.window, o.mss);
+        if (o.sack) l.sacks = withItemAt(l.sacks, at, o.sack);
+      } else {
+        at = MAX_PACKETS_LOGGED + l.later.length;
+        const p = { frame: raw.index, time, dir, flags, seq: d.seq, ack: d.ack, len: d.payloadLength, ttl: d.ttl, ipId: d.ipId, window: d.window, mss: o.mss, sack: o.sack };
+        l.later = appended(l.later, p);
+      }
     }
     if (flags & TcpFlag.SYN) {
       if (flags & TcpFlag.ACK) {
@@ -353,8 +362,10 @@ export class TcpTracker {
       finEnd1: 0,
       retired: false,
       retiredAt: 0,
-      log: new PacketLog(),
+      row: this.slab.take(),
       firstPackets: 0,
+      later: NONE,
+      sacks: NONE,
       synAt: -1,
       synAckAt: -1,
       synAcks: NONE,
@@ -375,7 +386,7 @@ export class TcpTracker {
   }
 
   private followAcknowledgedSynAck(l: Live, ack: number): void {
-    const chosen = l.synAcks.find((at) => ((l.log.seq(at) + 1) >>> 0) === ack);
+    const chosen = l.synAcks.find((k) => ((this.seqOf(l, k) + 1) >>> 0) === ack);
     if (chosen === undefined) return;
     l.dirs[1].next = ack;
     l.synAckAt = chosen;
@@ -429,13 +440,9 @@ export class TcpTracker {
       conn.sink?.gap?.(dir, 0, facts);
       s.wantMore = false;
     }
-    const wanted = s.wantMore;
     this.deliver(conn, dir, s, d.buf, start, len, facts, conn.sink?.keepsBytes?.(dir) ?? true);
     s.next = (seq + len) >>> 0;
     this.drainPending(conn, dir, s);
-    // Both directions read to the end of their handshake: a connection kept open (keep-alive)
-    // may live on for long, and its packet log, grown by `push`, holds room it will rarely use.
-    if (wanted && !s.wantMore && !l.dirs[dir ^ 1].wantMore) l.log.trim();
   }
 
   /** Hands buf[start, start + len) on: one copy when the sink keeps it, else one view. */
@@ -544,10 +551,13 @@ export class TcpTracker {
   private emit(l: Live, why: ConnectionEnd): void {
     this.unlink(l);
     this.handOn(l, why);
+    // The closing queue may still hold the entry for a while: it must not keep the connection
+    // (its record, its packets) alive, or every young-generation collection in that while
+    // copies them to the old generation, to be freed only by a full collection.
+    l.conn = RETIRED;
   }
 
   private handOn(l: Live, why: ConnectionEnd): void {
-    l.conn.endedBy = why;
     for (const dir of [0, 1] as const) {
       const s = l.dirs[dir];
       if (s.pending.length > 0 && s.wantMore) {
@@ -560,38 +570,73 @@ export class TcpTracker {
       }
       s.pending = NONE;
     }
-    unpackPackets(l);
-    this.opts.onConnection(l.conn);
+    this.opts.onConnection(this.handedOn(l, why));
+  }
+
+  /** The sequence number of a logged packet (its place as in Live.synAt). */
+  private seqOf(l: Live, k: number): number {
+    return k < MAX_PACKETS_LOGGED ? this.slab.seq(l.row, k) : l.later[k - MAX_PACKETS_LOGGED].seq;
+  }
+
+  /**
+   * The connection as it is handed on, with its packets as objects; its row goes back to the
+   * slab. The first ten packets in order, the SYN and SYN-ACK it was taken to follow, its first
+   * RSTs and FINs (one object for a packet in several lists).
+   *
+   * A new object, not the live one completed: the live one has usually lived long enough to be
+   * in the old generation, and new objects stored into an old one stay alive through the next
+   * young-generation collection however soon the old one dies, so they are copied out of the
+   * young generation, to be freed only by a full collection.
+   */
+  private handedOn(l: Live, endedBy: ConnectionEnd): TcpConnection {
+    const c = l.conn;
+    const packets = new Array<PacketFacts>(l.firstPackets);
+    for (let i = 0; i < l.firstPackets; i++) packets[i] = this.slab.facts(l.row, i, l.sacks[i]);
+    this.slab.release(l.row);
+    l.row = -1;
+    const all = l.later.length === 0 ? packets : packets.concat(l.later);
+    let rsts: PacketFacts[] = NONE;
+    let fins: PacketFacts[] = NONE;
+    for (const p of all) {
+      if (p.flags & TcpFlag.RST && rsts.length < MAX_RSTS) rsts = appended(rsts, p);
+      if (p.flags & TcpFlag.FIN && fins.length < MAX_FINS) fins = appended(fins, p);
+    }
+    const syn = l.synAt >= 0 ? all[l.synAt] : undefined;
+    const synAck = l.synAckAt >= 0 ? all[l.synAckAt] : undefined;
+    l.later = l.sacks = NONE;
+    // The fields in the order create() sets them: one object shape.
+    return {
+      id: c.id,
+      ipVersion: c.ipVersion,
+      client: c.client,
+      server: c.server,
+      roles: c.roles,
+      startCaptured: c.startCaptured,
+      firstTime: c.firstTime,
+      lastTime: c.lastTime,
+      syn,
+      synCount: c.synCount,
+      synAck,
+      synAckCount: c.synAckCount,
+      rsts,
+      rstCount: c.rstCount,
+      fins,
+      packets,
+      packetCount: c.packetCount,
+      icmp: c.icmp,
+      stats: c.stats,
+      endedBy,
+      sink: c.sink,
+    };
   }
 }
 
-/**
- * Gives the connection its packets as objects, from its log: the first ten in order, the SYN
- * and SYN-ACK it was taken to follow, its first RSTs and FINs (one object for a packet in
- * several lists).
- */
-function unpackPackets(l: Live): void {
-  const log = l.log;
-  if (log.size === 0) return;
-  const c = l.conn;
-  const packets = new Array<PacketFacts>(l.firstPackets);
-  let rsts: PacketFacts[] = NONE;
-  let fins: PacketFacts[] = NONE;
-  for (let at = 0, i = 0; at < log.size; at = log.next(at), i++) {
-    const flags = log.flags(at);
-    const listed = at === l.synAt || at === l.synAckAt || (flags & TcpFlag.RST && rsts.length < MAX_RSTS) || (flags & TcpFlag.FIN && fins.length < MAX_FINS);
-    if (i >= l.firstPackets && !listed) continue;
-    const p = log.facts(at);
-    if (i < l.firstPackets) packets[i] = p;
-    if (at === l.synAt) c.syn = p;
-    if (at === l.synAckAt) c.synAck = p;
-    if (flags & TcpFlag.RST && rsts.length < MAX_RSTS) rsts = appended(rsts, p);
-    if (flags & TcpFlag.FIN && fins.length < MAX_FINS) fins = appended(fins, p);
-  }
-  c.packets = packets;
-  c.rsts = rsts;
-  c.fins = fins;
-  log.clear();
+/** The list with `item` at index `i` (a copy of the shared empty list grows to it). */
+function withItemAt<T>(list: (T | undefined)[], i: number, item: T): (T | undefined)[] {
+  const out = list === NONE ? new Array<T | undefined>(i + 1).fill(undefined) : list;
+  while (out.length <= i) out.push(undefined);
+  out[i] = item;
+  return out;
 }
 
 const NO_OPTIONS: { mss?: number; sack?: number[] } = {};

@@ -1,5 +1,4 @@
 // The tracker's table entries, keyed on the 4-tuple either way round, and the hash of that key.
-import type { PacketLog } from './packet-log.js';
 import type { PacketFacts, TcpConnection } from './tcp-types.js';
 
 export interface Pending {
@@ -45,20 +44,30 @@ export interface Live {
    */
   retired: boolean;
   retiredAt: number;
-  /** The packets it keeps, packed (packet-log.ts): made into the record's objects when it is handed on. */
-  log: PacketLog;
-  /** How many of the log's entries are the connection's first packets (the rest: later SYNs, RSTs, FINs). */
+  /**
+   * Its row of the tracker's packet slab (packet-slab.ts), which holds its first packets until it
+   * is handed on; -1 once handed on.
+   */
+  row: number;
   firstPackets: number;
-  /** Where the SYN and the SYN-ACK the connection follows start in the log; -1 for none. */
+  /**
+   * The packets logged after the first ones (the SYNs, SYN-ACKs, RSTs and FINs the record lists),
+   * as objects: few connections have any. A logged packet's place: below the number of first
+   * packets, its place in the row; above, in this list after them.
+   */
+  later: PacketFacts[];
+  /** SACK blocks of the first packets, by place; the shared empty list when none had any. */
+  sacks: (number[] | undefined)[];
+  /** Where the SYN and the SYN-ACK the connection follows are logged; -1 for none. */
   synAt: number;
   synAckAt: number;
   /**
-   * SYN-ACKs with different initial sequence numbers (a middlebox's beside the server's), as
-   * places in the log: the server's bytes follow the one the client acknowledges. Empty (the
-   * shared NONE) for nearly all.
+   * SYN-ACKs with different initial sequence numbers (a middlebox's beside the server's), by
+   * place: the server's bytes follow the one the client acknowledges. Empty (the shared NONE) for
+   * nearly all.
    */
   synAcks: number[];
-  /** RSTs and FINs in the log, up to the number the record lists. */
+  /** Logged RSTs and FINs, up to the number the record lists. */
   rstsLogged: number;
   finsLogged: number;
 }
