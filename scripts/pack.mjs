@@ -1,7 +1,7 @@
 // Makes an installable tarball of the CLI: `npm run pack`, then `npm install -g ./tlsdoctor-VERSION.tgz`
 // gives a `tlsdoctor` that runs anywhere, without this workspace. The workspace's own packages go
 // inside the tarball as bundled dependencies (they are not published); their registry
-// dependencies (yargs, cli-table3, undici) are the tarball's dependencies, installed by npm.
+// dependencies (yargs, undici) are the tarball's dependencies, installed by npm.
 // Dev dependencies and ../shared are not needed at run time and are not included.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';

@@ -14,12 +14,13 @@ describe('an installed tlsdoctor', () => {
   it('npm install -g of the packaged tarball runs from another directory', () => {
     const tarball = execFileSync(process.execPath, [join(ROOT, 'scripts', 'pack.mjs'), dir], { encoding: 'utf8', timeout: 120_000 }).trim();
     const prefix = join(dir, 'prefix');
-    // The registry dependencies (yargs, cli-table3, undici) come from npm's cache when it has them.
+    // The registry dependencies (yargs, undici) come from npm's cache when it has them.
     execFileSync('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir, stdio: 'pipe', timeout: 240_000 });
     const installed = join(prefix, 'lib', 'node_modules', 'tlsdoctor');
     const modules = readdirSync(join(installed, 'node_modules'));
-    for (const dev of ['vitest', 'typescript', 'mermaid', '@stryker-mutator']) expect(modules).not.toContain(dev);
-    expect(existsSync(join(installed, 'node_modules', 'cli-table3', 'index.js'))).toBe(true);
+    // cli-table3 is only the oracle the table drawing is tested against.
+    for (const dev of ['vitest', 'typescript', 'mermaid', '@stryker-mutator', 'cli-table3']) expect(modules).not.toContain(dev);
+    expect(existsSync(join(installed, 'node_modules', 'yargs', 'package.json'))).toBe(true);
     const r = spawnSync(join(prefix, 'bin', 'tlsdoctor'), ['pcap', join(FIXTURES, 'sni-reset.pcap')], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);

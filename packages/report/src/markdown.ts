@@ -1,10 +1,12 @@
 import { continuationLine, decryptionLine, detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
+import { visible } from './box-table.js';
 import { summaryLine } from './terminal.js';
 import { ladderFacts, mermaidLadder } from './picture.js';
 import { cipherFacts, cipherMarkdown } from './cipher-view.js';
 import { clientsSay } from './clients-say.js';
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+// Control characters from a capture (an SNI) are shown escaped: the report is often printed to a terminal first.
+const cell = (s: string) => visible(s.replace(/\|/g, '\\|').replace(/\n/g, ' '));
 
 /** A report to paste into a support ticket: what was analysed, the summary, each failure with evidence and fix, raw facts folded. */
 export function renderMarkdown(report: Report, limit = 200): string {
@@ -51,13 +53,13 @@ export function renderMarkdown(report: Report, limit = 200): string {
 }
 
 function section(report: Report, it: ReportItem): string[] {
-  const who = report.command === 'pcap' ? `Connection ${itemLabel(report, it)}: ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} at ${formatEndpoint(it.server)}`;
+  const who = report.command === 'pcap' ? `Connection ${itemLabel(report, it)}: ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${visible(it.sni)})` : ''}` : `${visible(it.source)} at ${formatEndpoint(it.server)}`;
   const out = [`## ${who}`, ''];
   for (const d of it.diagnoses) {
     out.push(`### \`${d.code}\` (${d.severity}): ${d.title}`, '');
     if (d.evidence.length > 0) {
       out.push('Evidence:', '');
-      for (const e of d.evidence) out.push(`- ${e}`);
+      for (const e of d.evidence) out.push(`- ${visible(e)}`);
       out.push('');
     }
     if (d.severity !== 'ok') out.push(`**Fix:** ${d.remedy}`, '');

@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { boxTable, displayWidth, visible } from './box-table.js';
 import { continuationLine, decryptionLine, detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { bold, paint } from './style.js';
 import { ladderFacts, textLadder } from './picture.js';
@@ -34,25 +34,39 @@ export function fitColumns(natural: number[], min: number[], width: number): num
   return widths;
 }
 
-/** Lines of at most `width` characters: broken at spaces, and inside a word only when it is longer than a line. */
+/** Lines of at most `width` columns: broken at spaces, and inside a word only when it is longer than a line. */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
     const joined = line ? `${line} ${word}` : word;
-    if (joined.length <= width) {
+    if (displayWidth(joined) <= width) {
       line = joined;
       continue;
     }
     if (line) lines.push(line);
     line = word;
-    while (line.length > width) {
-      lines.push(line.slice(0, width));
-      line = line.slice(width);
+    while (displayWidth(line) > width) {
+      const head = leadingColumns(line, width);
+      lines.push(head);
+      line = line.slice(head.length);
     }
   }
   lines.push(line);
   return lines;
+}
+
+/** The longest start of `s` that takes at most `width` columns (at least one character). */
+function leadingColumns(s: string, width: number): string {
+  let used = 0;
+  let end = 0;
+  for (const ch of s) {
+    const w = displayWidth(ch);
+    if (used + w > width && end > 0) break;
+    used += w;
+    end += ch.length;
+  }
+  return s.slice(0, end);
 }
 
 export function summaryLine(report: Report): string {
@@ -97,17 +111,16 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     // The cipher only where there is room for it: the version is what tells one row from another.
     const tls = (width >= 120 ? [it.version, it.cipher].filter(Boolean).join(' ') : it.version) || '—';
     return report.command === 'pcap'
-      ? [{ text: itemLabel(report, it) }, { text: `${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}` }, { text: it.sni ?? '(none)' }, { text: tls }, { text: diag, paint: colour }]
-      : [{ text: it.source }, { text: formatEndpoint(it.server) }, { text: tls }, { text: diag, paint: colour }];
+      ? [{ text: itemLabel(report, it) }, { text: `${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}` }, { text: it.sni == null ? '(none)' : visible(it.sni) }, { text: tls }, { text: diag, paint: colour }]
+      : [{ text: visible(it.source) }, { text: formatEndpoint(it.server) }, { text: tls }, { text: diag, paint: colour }];
   });
-  const natural = head.map((h, i) => 2 + Math.max(h.length, ...cells.map((r) => r[i].text.length)));
+  const natural = head.map((h, i) => 2 + Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i].text))));
   // The label and the primary code stay whole; the rest wraps (an endpoint at its arrow).
   const codes = rows.map((it) => it.diagnoses[0]?.code.length ?? 0);
   const min = natural.map((n, i) => (i === 0 ? n : i === head.length - 1 ? 2 + Math.max(9, ...codes) : Math.min(n, 12)));
   const colWidths = fitColumns(natural, min, width);
-  const table = new Table({ head: c ? head.map((h) => bold(h, c)) : head, style: { head: [], border: [] }, colWidths });
-  for (const r of cells) table.push(r.map((cell, i) => wrap(cell.text, colWidths[i] - 2).map((l) => (cell.paint ? cell.paint(l) : l)).join('\n')));
-  lines.push(table.toString());
+  const rowsText = cells.map((r) => r.map((cell, i) => wrap(cell.text, colWidths[i] - 2).map((l) => (cell.paint ? cell.paint(l) : l)).join('\n')));
+  lines.push(boxTable(c ? head.map((h) => bold(h, c)) : head, rowsText, colWidths));
   // The counts come from the summary: a large report keeps only the items it shows.
   const total = listedSummary(report).total;
   if (rows.length < total) lines.push(`… ${total - rows.length} more; --limit 0 shows all, --format json gives everything, --failures-only and --sni/--host/--port narrow it`);
@@ -121,11 +134,11 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
     // A healthy address shown only for its --ciphers list is not one of the detail sections counted.
     if (hasDetails(it, !!opts.verbose)) details++;
     lines.push('');
-    const who = report.command === 'pcap' ? `#${itemLabel(report, it)} ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${it.sni})` : ''}` : `${it.source} ${formatEndpoint(it.server)}`;
+    const who = report.command === 'pcap' ? `#${itemLabel(report, it)} ${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}${it.sni ? ` (${visible(it.sni)})` : ''}` : `${visible(it.source)} ${formatEndpoint(it.server)}`;
     lines.push(bold(who, c));
     for (const d of show) {
       lines.push(`  ${paint(d.code, d.severity, c)}: ${d.title}`);
-      for (const e of d.evidence) lines.push(`    - ${e}`);
+      for (const e of d.evidence) lines.push(`    - ${visible(e)}`);
       if (d.severity !== 'ok') lines.push(`    Fix: ${d.remedy}`);
       const says = clientsSay(d);
       if (says) lines.push(`    Clients say: ${says}`);
@@ -144,7 +157,7 @@ function verboseFacts(it: ReportItem): string[] {
   const ch = f.clientHello as Record<string, unknown> | null | undefined;
   if (ch) {
     out.push('  ClientHello:');
-    for (const [k, v] of Object.entries(ch)) out.push(`    ${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+    for (const [k, v] of Object.entries(ch)) out.push(`    ${k}: ${visible(Array.isArray(v) ? v.join(', ') : String(v))}`);
   }
   out.push(`  fingerprints: JA3 ${it.ja3 ?? '—'}, JA3S ${it.ja3s ?? '—'}, JA4 ${it.ja4 ?? '—'}`);
   const ladder = ladderFacts(it);
