@@ -262,3 +262,46 @@ describe('honest totals', () => {
     expect(runCli(['pcap', ...files, ...options]).stdout).toMatch(summary);
   });
 });
+
+describe('a report through a pipe whose reader is slow', () => {
+  it.each([['json'], ['ndjson'], ['table']])('--format %s: written whole and in order while the reader waits, the same as to a file', async (format) => {
+    const { writeSyntheticCapture } = await import('../bench/synthetic-capture.mjs');
+    const capture = join(dir, 'many.pcap');
+    // 400 connections: a JSON report of about 2 MB, far more than a pipe holds.
+    writeSyntheticCapture(capture, { shape: 'handshake-dense', connections: 400 });
+    const args = ['pcap', capture, '--format', format, '--limit', '0'];
+    const { spawn, spawnSync } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    const whole = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 60_000 });
+    const toFile = { code: whole.status, stdout: whole.stdout };
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Nothing is read for half a second: the pipe fills and the writer must wait.
+    child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stdout.resume();
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    const piped = Buffer.concat(chunks).toString('utf8');
+    expect(code).toBe(toFile.code);
+    // The report's time of writing differs between two runs; everything else is the same.
+    const same = (s: string) => s.replace(/"generatedAt": ?"[^"]*"/g, '');
+    expect(same(piped)).toBe(same(toFile.stdout));
+    expect(piped.length).toBeGreaterThan(format === 'table' ? 10_000 : 1_000_000);
+  }, 60_000);
+
+  it('a reader that stops early (| head) ends the report quietly', async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    const capture = join(dir, 'many-head.pcap');
+    const { writeSyntheticCapture } = await import('../bench/synthetic-capture.mjs');
+    writeSyntheticCapture(capture, { shape: 'handshake-dense', connections: 400 });
+    const child = spawn(process.execPath, [CLI, 'pcap', capture, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
+});

@@ -1,12 +1,13 @@
 import { UsageError } from './exit.js';
 import { NdjsonWriter } from './ndjson.js';
+import { writeOut } from './stdout.js';
 import { redact, renderMarkdown, renderTerminal, useColor, writeJson, type RedactMode, type Report } from '@tlsdoctor/report';
 
 export type Format = 'table' | 'json' | 'markdown' | 'ndjson';
 
 /** Writes the report to stdout; JSON goes out piece by piece, never as one string. */
 export function writeReport(report: Report, format: Format, redactMode: RedactMode, verbose: boolean, limit: number): void {
-  const write = (s: string) => void process.stdout.write(s);
+  const write = (s: string) => void writeOut(s);
   if (format === 'json') return writeJson(report, redactMode, write);
   if (format === 'ndjson') {
     const lines = new NdjsonWriter(redactMode, write);

@@ -9,6 +9,7 @@ import { JsonSpool } from './json-spool.js';
 import { NdjsonWriter } from './ndjson.js';
 import { ShownItems, SummaryByFile } from './shown-items.js';
 import { factsWanted, writeReport, type Format } from './output.js';
+import { writeOut } from './stdout.js';
 import type { RedactMode } from '@tlsdoctor/report';
 
 export interface PcapOptions {
@@ -154,7 +155,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   // and details it shows, and counts the rest. NDJSON writes each row as it is made.
   const shown =
     o.format === 'json' ? new JsonSpool(o.redact !== 'none')
-    : o.format === 'ndjson' ? new NdjsonWriter(o.redact, (s) => void process.stdout.write(s))
+    : o.format === 'ndjson' ? new NdjsonWriter(o.redact, writeOut)
     : new ShownItems(o.limit, o.format === 'table' && o.verbose);
   // The summary counts every connection read; the list, those the filters let through.
   const everything = new SummaryByFile();
@@ -245,11 +246,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   };
   if (shown instanceof JsonSpool) {
     try {
-      // A file or /dev/null takes each piece at once; a pipe may queue it, and then keeps it.
-      shown.writeReport(head, o.redact, (s) => {
-        process.stdout.write(s);
-        return process.stdout.writableLength === 0;
-      });
+      shown.writeReport(head, o.redact, writeOut);
     } finally {
       shown.close();
     }
