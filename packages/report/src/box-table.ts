@@ -80,14 +80,21 @@ function fitted(text: string, room: number): string {
   const w = displayWidth(text);
   if (w <= room) return text + ' '.repeat(room - w);
   // Cut by columns; colour codes inside a cut line are dropped with the rest of it.
-  const plain = text.replace(SGR, '');
-  let cut = '';
+  const start = leadingColumns(text.replace(SGR, ''), room - 1);
+  // A first character wider than the room is not drawn at all.
+  const cut = displayWidth(start) <= room - 1 ? start : '';
+  return cut + '…' + ' '.repeat(Math.max(0, room - 1 - displayWidth(cut)));
+}
+
+/** The longest start of `s` that takes at most `width` columns, and at least its first character. */
+export function leadingColumns(s: string, width: number): string {
   let used = 0;
-  for (const ch of plain) {
-    const cw = displayWidth(ch);
-    if (used + cw > room - 1) break;
-    cut += ch;
-    used += cw;
+  let end = 0;
+  for (const ch of s) {
+    const w = displayWidth(ch);
+    if (used + w > width && end > 0) break;
+    used += w;
+    end += ch.length;
   }
-  return cut + '…' + ' '.repeat(Math.max(0, room - 1 - used));
+  return s.slice(0, end);
 }

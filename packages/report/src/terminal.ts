@@ -1,4 +1,4 @@
-import { boxTable, displayWidth, visible } from './box-table.js';
+import { boxTable, displayWidth, leadingColumns, visible } from './box-table.js';
 import { continuationLine, decryptionLine, detailLimit, formatEndpoint, hasDetails, itemLabel, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { bold, paint } from './style.js';
 import { ladderFacts, textLadder } from './picture.js';
@@ -54,19 +54,6 @@ export function wrap(text: string, width: number): string[] {
   }
   lines.push(line);
   return lines;
-}
-
-/** The longest start of `s` that takes at most `width` columns (at least one character). */
-function leadingColumns(s: string, width: number): string {
-  let used = 0;
-  let end = 0;
-  for (const ch of s) {
-    const w = displayWidth(ch);
-    if (used + w > width && end > 0) break;
-    used += w;
-    end += ch.length;
-  }
-  return s.slice(0, end);
 }
 
 export function summaryLine(report: Report): string {
