@@ -100,11 +100,10 @@ const RST = 0x04;
 export function helloSegments(r: ConnectionRecord): PacketFacts[] {
   const ch = r.clientHello;
   if (!ch) return [];
-  const seen = new Set<number>();
   const out: PacketFacts[] = [];
+  // At most ten packets are logged: a scan of those kept costs less than a set, for every connection.
   for (const p of r.tcp.packets) {
-    if (p.dir !== 0 || p.len === 0 || p.frame > ch.frame || seen.has(p.seq)) continue;
-    seen.add(p.seq);
+    if (p.dir !== 0 || p.len === 0 || p.frame > ch.frame || out.some((q) => q.seq === p.seq)) continue;
     out.push(p);
   }
   return out;
@@ -118,9 +117,8 @@ const serverMss = (r: ConnectionRecord) => r.tcp.synAck?.mss;
  * on the sending host before segmentation offload (TSO/GSO) cut it, and counts as the segments
  * it became.
  */
-export function wireSegments(r: ConnectionRecord): { count: number; offloaded: PacketFacts[] } {
+export function wireSegments(r: ConnectionRecord, segs = helloSegments(r)): { count: number; offloaded: PacketFacts[] } {
   const mss = serverMss(r);
-  const segs = helloSegments(r);
   const offloaded = mss ? segs.filter((p) => p.len > mss) : [];
   return { count: segs.reduce((n, p) => n + (mss && p.len > mss ? Math.ceil(p.len / mss) : 1), 0), offloaded };
 }
@@ -197,29 +195,32 @@ function blocks(edges: number[], r: ConnectionRecord): string {
  * before or after the refused one, so the refused ones wait for the end of the capture.
  */
 export class HelloHistory {
-  private readonly oneSegmentAnswered = new Map<string, { id: number; frame: number; bytes: number }>();
-  private readonly tcpServerHello = new Map<string, { id: number; frame: number }>();
+  /** By server (address and port): one entry each, so that a connection costs one lookup in a large table. */
+  private readonly servers = new Map<string, ServerHistory>();
 
   note(r: ConnectionRecord): void {
     if (!r.serverHello || !r.clientHello) return;
     if (r.quic) return;
-    const server = serverKey(r);
-    if (!this.tcpServerHello.has(server)) this.tcpServerHello.set(server, { id: r.id, frame: r.serverHello.frame });
-    // Every connection of a capture passes here: the key with the name is made once, and the
-    // segments are looked at only when there is something to learn.
-    const named = serverKey(r, r.sni ?? '');
-    const newServer = !this.oneSegmentAnswered.has(server);
-    if (!newServer && this.oneSegmentAnswered.has(named)) return;
+    const key = serverKey(r);
+    let s = this.servers.get(key);
+    if (!s) {
+      s = { tcpServerHello: { id: r.id, frame: r.serverHello.frame }, oneSegment: undefined, byName: undefined };
+      this.servers.set(key, s);
+    }
+    // Every connection of a capture passes here: the segments are looked at only when there is
+    // something to learn (no one-segment hello of this server, or none with this name).
+    const name = r.sni ?? '';
+    if (s.byName?.has(name)) return;
     const segs = helloSegments(r);
-    if (segs.length !== 1 || wireSegments(r).count !== 1) return;
+    if (segs.length !== 1 || wireSegments(r, segs).count !== 1) return;
     const seen = { id: r.id, frame: r.serverHello.frame, bytes: segs[0].len };
-    if (newServer) this.oneSegmentAnswered.set(server, seen);
-    this.oneSegmentAnswered.set(named, seen);
+    s.oneSegment ??= seen;
+    (s.byName ??= new Map()).set(name, seen);
   }
 
   /** A TCP connection to the same address and port number that got a ServerHello (for QUIC: is TCP fine?). */
   tcpAnswered(r: ConnectionRecord): { id: number; frame: number } | undefined {
-    return this.tcpServerHello.get(serverKey(r));
+    return this.servers.get(serverKey(r))?.tcpServerHello;
   }
 
   /**
@@ -228,11 +229,27 @@ export class HelloHistory {
    * device that reads one segment. A hello cut before its name can only be compared by server.
    */
   answeredInOneSegment(r: ConnectionRecord) {
-    return this.oneSegmentAnswered.get(r.clientHello ? serverKey(r, r.sni ?? '') : serverKey(r));
+    const s = this.servers.get(serverKey(r));
+    return r.clientHello ? s?.byName?.get(r.sni ?? '') : s?.oneSegment;
   }
 }
 
-const serverKey = (r: ConnectionRecord, sni?: string) => `${r.server.ip}|${r.server.port}${sni === undefined ? '' : `|${sni}`}`;
+/** What the capture showed of one server so far. */
+interface ServerHistory {
+  /** The first TCP connection to it that got a ServerHello. */
+  tcpServerHello: { id: number; frame: number };
+  /** The first one-segment ClientHello it answered, whatever its name, and the first for each name. */
+  oneSegment: OneSegmentAnswer | undefined;
+  byName: Map<string, OneSegmentAnswer> | undefined;
+}
+
+interface OneSegmentAnswer {
+  id: number;
+  frame: number;
+  bytes: number;
+}
+
+const serverKey = (r: ConnectionRecord) => `${r.server.ip}|${r.server.port}`;
 
 /** The client's data segments (first sends) before the connection ended, for a hello cut short. */
 function cutSegments(r: ConnectionRecord): PacketFacts[] {
