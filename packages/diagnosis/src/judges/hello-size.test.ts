@@ -161,6 +161,11 @@ describe('MTU black hole, capture', () => {
     const later = connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 517), data(6, 0.01, 517, 100)] } });
     expect(helloSegments(later).map((p) => p.frame)).toEqual([4]);
     expect(helloSegments(connection({}))).toEqual([]);
+    // Bytes but no ClientHello read: no hello segments.
+    expect(helloSegments(connection({ tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 517)] } }))).toEqual([]);
+    // A segment sent again before the hello was whole counts once.
+    const resent = connection({ clientHello: clientHello(6, 0.3), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 600), data(5, 0.2, 0, 600), data(6, 0.3, 600, 300)] } });
+    expect(helloSegments(resent).map((p) => p.frame)).toEqual([4, 6]);
     // An offloaded frame: as many wire segments as the server's MSS makes of it.
     const big = connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 2921)] } });
     expect(wireSegments(big)).toEqual({ count: 3, offloaded: [expect.objectContaining({ frame: 4 })] });
@@ -211,19 +216,20 @@ describe('split ClientHello refused, capture', () => {
   };
 
   it.each([
-    // [what, record, history, codes]
-    ['split hello reset, a one-segment hello answered', splitReset(), history(answeredOneSegment()), ['SPLIT_CLIENT_HELLO_REJECTED']],
-    ['a hello cut after its first segment, reset', cutReset(), history(answeredOneSegment()), ['SPLIT_CLIENT_HELLO_REJECTED']],
-    ['no other connection to compare with', splitReset(), history(), []],
-    ['no history given', splitReset(), undefined, []],
-    ['the answered one went to another server', splitReset(), history(answeredOneSegment(7, { ip: '192.0.2.99', port: 443 })), []],
-    ['the answered one went to another port', splitReset(), history(answeredOneSegment(7, { ip: '192.0.2.10', port: 8443 })), []],
-    ['the answered one asked for another name: a name filter is not ruled out', splitReset({ sni: 'blocked.example.test' }), history(answeredOneSegment()), []],
-    ['a hello cut before its name compares by server alone', cutReset(), history(connection({ ...answeredOneSegment(), sni: 'other.example.test' })), ['SPLIT_CLIENT_HELLO_REJECTED']],
-    ['the split hello got an alert: the server read it', splitReset({ alerts: [alert('server', 40, 6, 0.004)] }), history(answeredOneSegment()), []],
-    ['the split hello got a ServerHello', splitReset({ serverHello: serverHello(6, 0.004) }), history(answeredOneSegment()), []],
-  ] as [string, ConnectionRecord, HelloHistory | undefined, string[]][])('%s', (_what, r, h, want) => {
-    expect(codes(judgeCaptureSplitHello(r, h, false))).toEqual(want);
+    // [what, record, history, codes]: the history is built inside the test, so that a mutation
+    // run, which switches a mutant on for the tests that reach it, sees it built
+    ['split hello reset, a one-segment hello answered', splitReset(), () => history(answeredOneSegment()), ['SPLIT_CLIENT_HELLO_REJECTED']],
+    ['a hello cut after its first segment, reset', cutReset(), () => history(answeredOneSegment()), ['SPLIT_CLIENT_HELLO_REJECTED']],
+    ['no other connection to compare with', splitReset(), () => history(), []],
+    ['no history given', splitReset(), () => undefined, []],
+    ['the answered one went to another server', splitReset(), () => history(answeredOneSegment(7, { ip: '192.0.2.99', port: 443 })), []],
+    ['the answered one went to another port', splitReset(), () => history(answeredOneSegment(7, { ip: '192.0.2.10', port: 8443 })), []],
+    ['the answered one asked for another name: a name filter is not ruled out', splitReset({ sni: 'blocked.example.test' }), () => history(answeredOneSegment()), []],
+    ['a hello cut before its name compares by server alone', cutReset(), () => history(connection({ ...answeredOneSegment(), sni: 'other.example.test' })), ['SPLIT_CLIENT_HELLO_REJECTED']],
+    ['the split hello got an alert: the server read it', splitReset({ alerts: [alert('server', 40, 6, 0.004)] }), () => history(answeredOneSegment()), []],
+    ['the split hello got a ServerHello', splitReset({ serverHello: serverHello(6, 0.004) }), () => history(answeredOneSegment()), []],
+  ] as [string, ConnectionRecord, () => HelloHistory | undefined, string[]][])('%s', (_what, r, h, want) => {
+    expect(codes(judgeCaptureSplitHello(r, h(), false))).toEqual(want);
   });
 
   it('keeps the first answered connection of each server, and of each server and name', () => {
