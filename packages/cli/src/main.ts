@@ -4,6 +4,7 @@ import { parseRedact, type Format } from './output.js';
 import { runPcap } from './pcap-command.js';
 import { CLIENTS } from '@tlsdoctor/diagnosis';
 import { UsageError } from './exit.js';
+import { skipHelpCaching } from './yargs-help.js';
 
 const EPILOG = `Exit codes: 0 no error-level finding; 1 error-level findings; 2 bad usage or unreadable input.
 Docs: docs/diagnoses.md (every code), docs/json-schema.md (--format json).`;
@@ -198,6 +199,7 @@ export async function main(argv: string[]): Promise<number> {
       else if (exitForError(err) !== undefined) usageError ??= err.message;
       else internal ??= err;
     });
+  skipHelpCaching(parser);
   try {
     await parser.parseAsync();
   } catch (e) {
@@ -211,3 +213,4 @@ export async function main(argv: string[]): Promise<number> {
   }
   return code;
 }
+
