@@ -3,9 +3,10 @@
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { firstPacketTime, readCaptureFile, TcpTracker, type RawPacket, type TcpConnection } from '@tlsdoctor/capture';
+import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type RawPacket, type TcpConnection } from '@tlsdoctor/capture';
 import { FIXTURES, reassembled } from './helpers/fixtures.js';
 
 interface Pkt {
@@ -50,6 +51,22 @@ describe('link types and formats of the recorded fixtures', () => {
 
   it('gzip is read transparently and gives the same packets', async () => {
     expect(await packets(fx('sni-reset-gzip.pcap.gz'))).toEqual(await packets(fx('sni-reset.pcap')));
+  });
+
+  it.each([
+    ['sni-reset.pcap', false],
+    ['sni-reset-gzip.pcap.gz', true],
+  ])('a stream (%s) reports its progress in capture bytes read, with no size', async (name, gzip) => {
+    const bytes = readFileSync(fx(name));
+    // Chunks of 100 bytes: progress is reported after each.
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 100) }, (_, i) => bytes.subarray(i * 100, i * 100 + 100));
+    const seen: [number, number][] = [];
+    await readCaptureStream(name, Readable.from(chunks), () => undefined, { onProgress: (read, size) => seen.push([read, size]) });
+    const capture = gzip ? gunzipSync(bytes).length : bytes.length;
+    expect(seen.length).toBeGreaterThan(gzip ? 1 : chunks.length - 2);
+    expect(seen.every(([, size]) => size === 0)).toBe(true);
+    expect(seen.every(([read], i) => i === 0 || read >= seen[i - 1][0])).toBe(true);
+    expect(seen[seen.length - 1][0]).toBe(capture);
   });
 });
 

@@ -8,7 +8,10 @@ import { PcapParser } from './pcap.js';
 import { PcapngParser } from './pcapng.js';
 
 export interface ReadOptions {
-  /** Called now and then with bytes read from the file (compressed bytes for gzip) and its size. */
+  /**
+   * Called now and then with bytes read from the file (compressed bytes for gzip) and its size;
+   * from a stream, with the capture bytes read (after decompression) and a size of 0 (unknown).
+   */
   onProgress?: (bytesRead: number, fileSize: number) => void;
   /** Size of the read buffer; blocks larger than it make it grow, up to 128 MiB. */
   chunkSize?: number;
@@ -178,15 +181,16 @@ export async function readCaptureStream(name: string, source: Readable, onPacket
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   }
   const bytes = Readable.from(all(), { objectMode: false });
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return readChunks(name, bytes, false, onPacket, opts, () => undefined);
+  const progress = (read: number) => opts.onProgress?.(read, 0);
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return readChunks(name, bytes, false, onPacket, opts, progress);
   const gunzip = createGunzip();
   // pipeline, not pipe: an error of the input reaches the gunzip stream, and so the reader.
   pipeline(bytes, gunzip, () => undefined);
-  return readChunks(name, gunzip, true, onPacket, opts, () => undefined);
+  return readChunks(name, gunzip, true, onPacket, opts, progress);
 }
 
 /** Reads the blocks of a capture from a stream of chunks; `gzip`: the chunks are decompressed ones. */
-async function readChunks(path: string, chunks: AsyncIterable<Uint8Array>, gzip: boolean, onPacket: (p: RawPacket) => void, opts: ReadOptions, progress: () => void): Promise<ReadResult> {
+async function readChunks(path: string, chunks: AsyncIterable<Uint8Array>, gzip: boolean, onPacket: (p: RawPacket) => void, opts: ReadOptions, progress: (captureBytesRead: number) => void): Promise<ReadResult> {
   const stats = { packets: 0, bytes: 0 };
   const sink = countingSink(onPacket, stats);
   let buf = new Uint8Array(opts.chunkSize ?? 4 * 1024 * 1024);
@@ -216,7 +220,7 @@ async function readChunks(path: string, chunks: AsyncIterable<Uint8Array>, gzip:
         off += take;
         step(false);
       }
-      progress();
+      progress(bufFileOffset + fill);
     }
     step(true);
   } catch (e) {

@@ -10,6 +10,7 @@ import { NdjsonWriter } from './ndjson.js';
 import { ShownItems, SummaryByFile } from './shown-items.js';
 import { factsWanted, writeReport, type Format } from './output.js';
 import { writeOut } from './stdout.js';
+import { HeapGrowth } from './heap-growth.js';
 import type { RedactMode } from '@tlsdoctor/report';
 
 export interface PcapOptions {
@@ -148,6 +149,8 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   const keyLog = await readKeyLogs(o.keylogs ?? []);
   // This process exists to read captures: let V8 place connection objects for that workload.
   tuneHeapForCaptureAnalysis();
+  const heap = new HeapGrowth();
+  heap.check();
   const inputs: InputSummary[] = [];
   const wantFacts = factsWanted(o.format, o.verbose);
   // Records are diagnosed as their connections end and then dropped. JSON lists every report
@@ -206,7 +209,10 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
     try {
       a = await analyzeCapture(name, {
         tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts],
-        onProgress: (read, size) => bar?.(read, size),
+        onProgress: (read, size) => {
+          heap.check();
+          bar?.(read, size);
+        },
         onRecord,
         stream: file === '-' ? process.stdin : undefined,
         keyLog,
