@@ -22,6 +22,8 @@ try {
   const keep = (src) => !src.endsWith('.tsbuildinfo') && !/\.test\.(js|d\.ts)(\.map)?$/.test(src) && !/fixtures\.(js|d\.ts)(\.map)?$/.test(src);
   cpSync(join(ROOT, cliDir, 'bin'), join(stage, 'bin'), { recursive: true });
   cpSync(join(ROOT, cliDir, 'dist'), join(stage, 'dist'), { recursive: true, filter: keep });
+  // The bundle of dist/ and its dependencies starts faster; dist/ stays for the `tlsdoctor/main` export.
+  cpSync(join(ROOT, cliDir, 'bundle'), join(stage, 'bundle'), { recursive: true });
   const external = { ...Object.fromEntries(Object.entries(cli.dependencies).filter(([n]) => !n.startsWith('@tlsdoctor/'))) };
   for (const { dir, pkg } of libraries) {
     const to = join(stage, 'node_modules', ...pkg.name.split('/'));
@@ -42,7 +44,7 @@ try {
     license: root.license,
     engines: root.engines,
     bin: cli.bin,
-    files: ['bin', 'dist', 'README.md'],
+    files: ['bin', 'bundle', 'dist', 'README.md'],
     dependencies: { ...Object.fromEntries(bundled.map((n) => [n, libraries.find((l) => l.pkg.name === n).pkg.version])), ...external },
     bundleDependencies: bundled,
   };
