@@ -213,4 +213,3 @@ export async function main(argv: string[]): Promise<number> {
   }
   return code;
 }
-
