@@ -238,6 +238,7 @@ describe('split ClientHello refused, capture', () => {
     expect(h.answeredInOneSegment(splitReset({ sni: 'a.example.test' }))?.id).toBe(1);
     // A second name on a server already known is still learnt.
     expect(h.answeredInOneSegment(splitReset({ sni: 'b.example.test' }))?.id).toBe(2);
+    expect(h.answeredInOneSegment(splitReset({ sni: 'c.example.test' }))).toBeUndefined();
     expect(h.answeredInOneSegment(cutReset())?.id).toBe(1);
     expect(h.tcpAnswered(cutReset())?.id).toBe(1);
   });

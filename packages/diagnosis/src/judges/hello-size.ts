@@ -210,12 +210,12 @@ export class HelloHistory {
     // Every connection of a capture passes here: the segments are looked at only when there is
     // something to learn (no one-segment hello of this server, or none with this name).
     const name = r.sni ?? '';
-    if (s.byName?.has(name)) return;
+    if (answerFor(s, name)) return;
     const segs = helloSegments(r);
     if (segs.length !== 1 || wireSegments(r, segs).count !== 1) return;
-    const seen = { id: r.id, frame: r.serverHello.frame, bytes: segs[0].len };
-    s.oneSegment ??= seen;
-    (s.byName ??= new Map()).set(name, seen);
+    const seen = { id: r.id, frame: r.serverHello.frame, bytes: segs[0].len, name };
+    if (!s.oneSegment) s.oneSegment = seen;
+    else (s.byName ??= new Map([[s.oneSegment.name, s.oneSegment]])).set(name, seen);
   }
 
   /** A TCP connection to the same address and port number that got a ServerHello (for QUIC: is TCP fine?). */
@@ -230,16 +230,27 @@ export class HelloHistory {
    */
   answeredInOneSegment(r: ConnectionRecord) {
     const s = this.servers.get(serverKey(r));
-    return r.clientHello ? s?.byName?.get(r.sni ?? '') : s?.oneSegment;
+    if (!s) return undefined;
+    return r.clientHello ? answerFor(s, r.sni ?? '') : s.oneSegment;
   }
+}
+
+/** The first one-segment hello with this name that the server answered. */
+function answerFor(s: ServerHistory, name: string): OneSegmentAnswer | undefined {
+  if (s.byName) return s.byName.get(name);
+  return s.oneSegment?.name === name ? s.oneSegment : undefined;
 }
 
 /** What the capture showed of one server so far. */
 interface ServerHistory {
   /** The first TCP connection to it that got a ServerHello. */
   tcpServerHello: { id: number; frame: number };
-  /** The first one-segment ClientHello it answered, whatever its name, and the first for each name. */
+  /** The first one-segment ClientHello it answered, whatever its name. */
   oneSegment: OneSegmentAnswer | undefined;
+  /**
+   * The first for each name, once a second name has one: most servers are only ever asked for
+   * one name, and a map for each of them was an eighth of what the history kept.
+   */
   byName: Map<string, OneSegmentAnswer> | undefined;
 }
 
@@ -247,6 +258,8 @@ interface OneSegmentAnswer {
   id: number;
   frame: number;
   bytes: number;
+  /** Its SNI ('' for none). */
+  name: string;
 }
 
 const serverKey = (r: ConnectionRecord) => `${r.server.ip}|${r.server.port}`;
