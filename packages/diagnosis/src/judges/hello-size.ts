@@ -99,11 +99,15 @@ const RST = 0x04;
 /** The client's segments that carried the ClientHello (first sends, in order), from the logged packets. */
 export function helloSegments(r: ConnectionRecord): PacketFacts[] {
   const ch = r.clientHello;
-  if (!ch) return [];
+  return ch ? clientFirstSends(r, ch.frame) : [];
+}
+
+/** The client's data segments up to `lastFrame`, each sequence number once (first sends), in order. */
+function clientFirstSends(r: ConnectionRecord, lastFrame: number): PacketFacts[] {
   const out: PacketFacts[] = [];
   // At most ten packets are logged: a scan of those kept costs less than a set, for every connection.
   for (const p of r.tcp.packets) {
-    if (p.dir !== 0 || p.len === 0 || p.frame > ch.frame || out.some((q) => q.seq === p.seq)) continue;
+    if (p.dir !== 0 || p.len === 0 || p.frame > lastFrame || out.some((q) => q.seq === p.seq)) continue;
     out.push(p);
   }
   return out;
@@ -265,10 +269,7 @@ interface OneSegmentAnswer {
 const serverKey = (r: ConnectionRecord) => `${r.server.ip}|${r.server.port}`;
 
 /** The client's data segments (first sends) before the connection ended, for a hello cut short. */
-function cutSegments(r: ConnectionRecord): PacketFacts[] {
-  const seen = new Set<number>();
-  return r.tcp.packets.filter((p) => p.dir === 0 && p.len > 0 && !seen.has(p.seq) && (seen.add(p.seq), true));
-}
+const cutSegments = (r: ConnectionRecord) => clientFirstSends(r, Infinity);
 
 /**
  * A ClientHello over several segments, or one cut short after its first segment, that got no
