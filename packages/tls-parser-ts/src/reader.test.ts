@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TlsParseError } from './errors.js';
-import { ByteReader } from './reader.js';
+import { ByteReader, latin1Range } from './reader.js';
 import { parseClientHello } from './hello.js';
 
 describe('ByteReader', () => {
@@ -65,5 +65,25 @@ describe('ByteReader', () => {
       expect(err, `cut at ${n}`).toBeInstanceOf(TlsParseError);
       expect((err as TlsParseError).offset).toBeLessThanOrEqual(9 + n);
     }
+  });
+});
+
+describe('latin1Range', () => {
+  // Every byte value, and lengths around the rope threshold (13) and the chunk of 4,096.
+  const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+  it.each([
+    [0, 0],
+    [5, 6],
+    [0, 12],
+    [0, 13],
+    [3, 4099],
+    [0, 4096],
+    [1, 4097],
+    [0, 8192],
+    [17, 70_000],
+  ])('decodes bytes %i to %i as Latin-1', (start, end) => {
+    const s = latin1Range(bytes, start, end);
+    expect(s.length).toBe(end - start);
+    expect(s).toBe(Buffer.from(bytes.subarray(start, end)).toString('latin1'));
   });
 });

@@ -208,12 +208,24 @@ export function latin1(bytes: Uint8Array): string {
   return latin1Range(bytes, 0, bytes.length);
 }
 
-/** The same for a range of a buffer, without making a view of it first. */
+/**
+ * The same for a range of a buffer, without making a view of it first. One flat string: built a
+ * character at a time, a name of more than 12 characters was a rope of small strings, which every
+ * use as a key flattened again (and a connection kept alive in its wait kept).
+ */
 export function latin1Range(buf: Uint8Array, start: number, end: number): string {
   let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
+  for (let from = start; from < end; from += LATIN1_CHUNK) {
+    const to = Math.min(end, from + LATIN1_CHUNK);
+    const codes = new Array<number>(to - from);
+    for (let i = from; i < to; i++) codes[i - from] = buf[i];
+    s += String.fromCharCode.apply(null, codes);
+  }
   return s;
 }
+
+/** Characters per String.fromCharCode call: its arguments go on the stack. */
+const LATIN1_CHUNK = 4096;
 
 export function hex(bytes: Uint8Array): string {
   let s = '';
