@@ -210,8 +210,8 @@ export function latin1(bytes: Uint8Array): string {
 
 /**
  * The same for a range of a buffer, without making a view of it first. One flat string: built a
- * character at a time, a name of more than 12 characters was a rope of small strings, which every
- * use as a key flattened again (and a connection kept alive in its wait kept).
+ * character at a time, a name of more than 12 characters was a rope of a dozen small strings,
+ * kept as long as the connection it names.
  */
 export function latin1Range(buf: Uint8Array, start: number, end: number): string {
   let s = '';
