@@ -1,3 +1,4 @@
+import { latin1 } from '@tlsdoctor/tls-parser-ts';
 import { CaptureError } from './errors.js';
 import { MAX_PACKET_LENGTH, newRawPacket, type BlockParser, type RawPacket } from './packet.js';
 
@@ -120,7 +121,8 @@ export class PcapngParser implements BlockParser {
       }
       return;
     }
-    this.onTlsKeyLog?.(latin1Text(buf.subarray(p + 16, p + 16 + length)));
+    // Key log text is ASCII; a stray byte stays one character and fails that line only.
+    this.onTlsKeyLog?.(latin1(buf.subarray(p + 16, p + 16 + length)));
   }
 
   private readIdb(dv: DataView, p: number, blen: number, fileOffset: number): Iface {
@@ -218,9 +220,3 @@ export class PcapngParser implements BlockParser {
   }
 }
 
-/** Key log text is ASCII; a stray byte stays one character and fails that line only. */
-function latin1Text(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
-}
