@@ -98,6 +98,15 @@ export interface DecodedExtensions {
 }
 
 /**
+ * Appends a 16-bit value's two bytes, a GREASE value (RFC 8701: 0x?a?a, both bytes equal) as
+ * 0x0a0a: the fingerprints leave GREASE out, and browsers pick new values for every connection.
+ */
+export function pushU16(out: number[], hi: number, lo: number): void {
+  if (hi === lo && (hi & 0x0f) === 0x0a) out.push(0x0a, 0x0a);
+  else out.push(hi, lo);
+}
+
+/**
  * The extensions block of a ClientHello or ServerHello, walked once when the hello is parsed:
  * the framing of every extension and the format of every extension this module knows are
  * checked then, so `malformed` is settled at parse time. What a caller reads (arrays, strings,
@@ -154,6 +163,35 @@ export abstract class HelloExtensions implements DecodedExtensions {
     r.close(outer, 'extensions');
     // Kept for as long as the connection lives: an exact copy holds a third of what `push` reserved.
     this.exts = exts.slice();
+  }
+
+  /**
+   * Appends to `out` (as byte values) each extension's type in wire order and, for the types in
+   * `withData`, its length and data: the part of a hello's shape a fingerprint reads.
+   * `withData` gives, for each of those types, where its list of 16-bit values starts in the
+   * data (-1: it has none); GREASE values in that list and among the types are written as
+   * 0x0a0a. False, with `out` left part-filled, once `out` would pass `max` entries.
+   */
+  protected shapeOfExtensions(out: number[], withData: ReadonlyMap<number, number>, max: number): boolean {
+    const e = this.exts;
+    const b = this.buf;
+    for (let i = 0; i < e.length; i += 3) {
+      const type = e[i];
+      pushU16(out, type >> 8, type & 0xff);
+      const listAt = withData.get(type);
+      if (listAt === undefined) continue;
+      const start = e[i + 1];
+      const end = start + e[i + 2];
+      if (out.length + 2 + e[i + 2] > max) return false;
+      out.push(e[i + 2] >> 8, e[i + 2] & 0xff);
+      let p = start;
+      if (listAt >= 0) {
+        for (; p < start + listAt && p < end; p++) out.push(b[p]);
+        for (; p + 1 < end; p += 2) pushU16(out, b[p], b[p + 1]);
+      }
+      for (; p < end; p++) out.push(b[p]);
+    }
+    return out.length <= max;
   }
 
   /** Every extension in wire order, GREASE included and flagged. */

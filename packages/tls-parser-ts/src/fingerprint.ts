@@ -17,6 +17,12 @@ const notGrease = (v: number) => !isGrease(v);
  * The version is the ClientHello's client_version field, not supported_versions.
  */
 export function ja3(ch: ClientHello): Ja3 {
+  const e = shapeEntry(ch);
+  return e ? (e.ja3 ??= Object.freeze(makeJa3(ch))) : makeJa3(ch);
+}
+
+/** JA3 made from the hello itself, never from the shape cache (for the cache's tests). */
+export function makeJa3(ch: ClientHello): Ja3 {
   const s = [
     String(ch.legacyVersion),
     ch.cipherSuites.filter(notGrease).join('-'),
@@ -114,8 +120,49 @@ function cached(digest: (s: string) => string): (s: string) => string {
 const sha256Cached = cached(sha256Hex);
 const md5Cached = cached(md5Hex);
 
+/**
+ * Fingerprints kept by the hello's shape (`ClientHello.shapeKey`): hellos of one client build
+ * differ in their random, names and key shares but not in their shape, and making the lists a
+ * fingerprint hashes costs several times what reading the shape does. A shape's fingerprints
+ * are kept from its second hello on: Chrome permutes its extensions and picks new GREASE
+ * values for every connection, so its shapes never repeat, and keeping what they made (a few
+ * kilobytes each) until the cache started over cost more than making it. Up to CACHE_SIZE
+ * shapes, then the cache starts over. The objects handed out are shared by every hello of the
+ * shape, hence frozen.
+ */
+interface ShapeEntry {
+  ja3?: Ja3;
+  ja4t?: Ja4;
+  ja4q?: Ja4;
+  ja4d?: Ja4;
+}
+
+let shapes = new Map<string, ShapeEntry>();
+/** What a shape seen once maps to: its fingerprints are kept from its second hello on. */
+const SEEN_ONCE: ShapeEntry = Object.freeze({});
+
+function shapeEntry(ch: ClientHello): ShapeEntry | undefined {
+  const key = ch.shapeKey;
+  if (key === undefined) return undefined;
+  let e = shapes.get(key);
+  if (e === SEEN_ONCE) shapes.set(key, (e = {}));
+  else if (e === undefined) {
+    if (shapes.size >= CACHE_SIZE) shapes = new Map();
+    shapes.set(key, SEEN_ONCE);
+  }
+  return e;
+}
+
 /** JA4 per FoxIO's technical_details/JA4.md; `transport` is 't' for TLS over TCP. */
 export function ja4(ch: ClientHello, transport: 't' | 'q' | 'd' = 't'): Ja4 {
+  const e = shapeEntry(ch);
+  if (!e) return makeJa4(ch, transport);
+  const slot = transport === 't' ? 'ja4t' : transport === 'q' ? 'ja4q' : 'ja4d';
+  return (e[slot] ??= Object.freeze(makeJa4(ch, transport)));
+}
+
+/** JA4 made from the hello itself, never from the shape cache (for the cache's tests). */
+export function makeJa4(ch: ClientHello, transport: 't' | 'q' | 'd'): Ja4 {
   const ciphers = ch.cipherSuites.filter(notGrease);
   const extTypes = ch.extensionTypes.filter(notGrease);
   const hasSni = extTypes.includes(Ext.server_name);

@@ -1,5 +1,5 @@
 import { ByteReader } from './reader.js';
-import { HelloExtensions, type DecodedExtensions, type Extension } from './extensions.js';
+import { Ext, HelloExtensions, pushU16, type DecodedExtensions, type Extension } from './extensions.js';
 import { isGrease, Version } from './names.js';
 
 export interface ClientHello extends DecodedExtensions {
@@ -19,6 +19,15 @@ export interface ClientHello extends DecodedExtensions {
   readonly maxVersion: number;
   /** Every version offered, highest first, GREASE left out. */
   readonly offeredVersions: number[];
+  /**
+   * The same for two hellos whose JA3 and JA4 are the same: it holds all they read (the version
+   * field, the suites, the extension types in order, the data of the extensions whose lists
+   * they hash), GREASE values made alike since both leave them out, and none of the random, the
+   * session id, the names, the key shares or the padding. So a fingerprint made once serves
+   * every hello of that shape. Undefined for an SSL 2.0-format hello and for a shape too long
+   * to be worth keeping.
+   */
+  readonly shapeKey?: string;
 }
 
 export interface ServerHello extends DecodedExtensions {
@@ -120,11 +129,45 @@ class ParsedClientHello extends HelloStart implements ClientHello {
     return (this.versions ??= offeredVersions(this.supportedVersions, this.legacyVersion));
   }
 
+  private shape?: string | null;
+
+  get shapeKey(): string | undefined {
+    if (this.shape === undefined) this.shape = this.readShape() ?? null;
+    return this.shape ?? undefined;
+  }
+
+  private readShape(): string | undefined {
+    const out = SHAPE_CODES;
+    out.length = 0;
+    const b = this.buf;
+    out.push(b[0], b[1], this.suitesLength >> 8, this.suitesLength & 0xff);
+    if (this.suitesLength > SHAPE_MAX) return undefined;
+    for (let p = this.suitesStart; p + 1 < this.suitesStart + this.suitesLength; p += 2) pushU16(out, b[p], b[p + 1]);
+    if (!this.shapeOfExtensions(out, SHAPE_DATA, SHAPE_MAX)) return undefined;
+    return String.fromCharCode.apply(null, out);
+  }
+
   get maxVersion(): number {
     const v = this.offeredVersions;
     return this.supportedVersions && v.length > 0 ? v[0] : this.legacyVersion;
   }
 }
+
+/**
+ * The extensions whose data fingerprints read (the rest count by their type alone), each with
+ * where its list of 16-bit values starts in the data, after its length (-1: no such list).
+ */
+const SHAPE_DATA: ReadonlyMap<number, number> = new Map([
+  [Ext.supported_versions, 1],
+  [Ext.supported_groups, 2],
+  [Ext.signature_algorithms, 2],
+  [Ext.ec_point_formats, -1],
+  [Ext.application_layer_protocol_negotiation, -1],
+]);
+/** Longer shapes (a few hundred bytes is usual) are not keyed: a hostile hello's could be 16 MB. */
+const SHAPE_MAX = 2048;
+/** Reused for every key: the codes of one key at a time. */
+const SHAPE_CODES: number[] = [];
 
 /**
  * Parses a ClientHello handshake body (after the 4-byte handshake header).

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { buildClientHelloMessage, X25519, type ClientHelloOptions } from './builder.js';
+import { ja3, ja4, makeJa3, makeJa4 } from './fingerprint.js';
+import { parseClientHello, type ClientHello } from './hello.js';
+import { Version } from './names.js';
+
+const fixed = (n: number, v: number) => new Uint8Array(n).fill(v);
+
+const BASES: [string, ClientHelloOptions][] = [
+  ['TLS 1.3 with GREASE', { versions: [Version.TLS13, Version.TLS12], cipherSuites: [0x1301, 0x1302, 0xc02b, 0xc02f], groups: [X25519, 0x17], signatureAlgorithms: [0x0403, 0x0804, 0x0401], serverName: 'shop.example', alpn: ['h2', 'http/1.1'], grease: true, padTo: 512, random: fixed(32, 7), sessionId: fixed(32, 9), keyShares: [{ group: X25519, key: fixed(32, 3) }] }],
+  ['TLS 1.2 only, no ALPN', { versions: [Version.TLS12], cipherSuites: [0xc02f, 0x009c], groups: [0x17], signatureAlgorithms: [0x0401], serverName: 'api.example', random: fixed(32, 1) }],
+];
+
+const hello = (message: Uint8Array): ClientHello => parseClientHello(message.subarray(4), 4);
+
+/** Every text a fingerprint hands out, made afresh (no cache involved). */
+function fresh(ch: ClientHello): string[] {
+  const j4 = makeJa4(ch, 't');
+  return [makeJa3(ch).string, j4.fingerprint, j4.raw, j4.original, j4.rawOriginal];
+}
+
+/** The same through the shape cache. */
+function viaCache(ch: ClientHello): string[] {
+  const j4 = ja4(ch, 't');
+  return [ja3(ch).string, j4.fingerprint, j4.raw, j4.original, j4.rawOriginal];
+}
+
+describe('fingerprints kept by hello shape', () => {
+  for (const [name, options] of BASES) {
+    it(`${name}: a byte changed anywhere changes the shape whenever it changes a fingerprint, and the cache answers as a fresh fingerprint does`, () => {
+      const message = buildClientHelloMessage(options);
+      const base = hello(message);
+      const baseKey = base.shapeKey;
+      expect(baseKey).toBeDefined();
+      // Seen twice, the base shape's fingerprints are kept; every variant below is then checked
+      // against what the cache answers for it.
+      viaCache(hello(message));
+      viaCache(hello(message));
+      const expected = fresh(base);
+      let parsed = 0;
+      let sameShape = 0;
+      for (let p = 4; p < message.length; p++) {
+        for (const flip of [0x01, 0x80]) {
+          const m = message.slice();
+          m[p] ^= flip;
+          let ch: ClientHello;
+          try {
+            ch = hello(m);
+          } catch {
+            continue;
+          }
+          parsed++;
+          const mine = fresh(ch);
+          if (ch.shapeKey === baseKey) {
+            sameShape++;
+            expect(mine, `byte ${p} ^ ${flip}`).toEqual(expected);
+          }
+          expect(viaCache(ch), `byte ${p} ^ ${flip}`).toEqual(mine);
+        }
+      }
+      // Most flips still parse; those in the random alone (64) leave the shape as it is.
+      expect(parsed).toBeGreaterThan(message.length);
+      expect(sameShape).toBeGreaterThan(64);
+    });
+  }
+
+  const options = BASES[0][1];
+  const base = () => buildClientHelloMessage(options);
+  const cases: [string, Partial<ClientHelloOptions>, boolean][] = [
+    ['another name (its padding follows)', { serverName: 'a-much-longer-name.shop.example' }, true],
+    ['another random and session id', { random: fixed(32, 0x55), sessionId: fixed(32, 0x66) }, true],
+    ['another key share', { keyShares: [{ group: X25519, key: fixed(32, 0x44) }] }, true],
+    ['the suites in another order', { cipherSuites: [0x1302, 0x1301, 0xc02b, 0xc02f] }, false],
+    ['one suite fewer', { cipherSuites: [0x1301, 0x1302, 0xc02b] }, false],
+    ['another group', { groups: [X25519, 0x18] }, false],
+    ['another signature algorithm', { signatureAlgorithms: [0x0403, 0x0804, 0x0501] }, false],
+    ['ALPN in another order', { alpn: ['http/1.1', 'h2'] }, false],
+    ['TLS 1.2 offered only', { versions: [Version.TLS12] }, false],
+  ];
+  it.each(cases)('%s: same shape %s', (_, change, same) => {
+    const a = hello(base());
+    const b = hello(buildClientHelloMessage({ ...options, grease: false, ...change }));
+    const a0 = hello(buildClientHelloMessage({ ...options, grease: false }));
+    expect(a.shapeKey).toBeDefined();
+    expect(b.shapeKey === a0.shapeKey).toBe(same);
+    if (!same) expect(fresh(b)).not.toEqual(fresh(a0));
+  });
+
+  it('hellos that differ in their GREASE values alone have one shape', () => {
+    const a = hello(buildClientHelloMessage({ ...options, grease: true }));
+    const b = hello(buildClientHelloMessage({ ...options, grease: true, cipherSuites: [...options.cipherSuites] }));
+    const c = hello(buildClientHelloMessage({ ...options, grease: false }));
+    expect(a.shapeKey).toBe(b.shapeKey);
+    expect(a.shapeKey).not.toBe(c.shapeKey);
+    expect(fresh(a)).toEqual(fresh(b));
+  });
+
+  it('a shape seen again hands out the same frozen fingerprint; each transport its own', () => {
+    const m = buildClientHelloMessage({ ...options, serverName: 'frozen.example' });
+    const [a, b, c] = [hello(m), hello(m), hello(m)];
+    ja4(a);
+    const j = ja4(b);
+    expect(ja4(c)).toBe(j);
+    expect(Object.isFrozen(j)).toBe(true);
+    expect(ja4(c, 'q').fingerprint).toBe('q' + j.fingerprint.slice(1));
+    expect(ja3(c)).toBe(ja3(b));
+  });
+
+  it('an SSL 2.0-format hello has no shape and is fingerprinted each time', () => {
+    const sslv2: ClientHello = Object.create(hello(base()), { shapeKey: { value: undefined } });
+    expect(ja3(sslv2)).not.toBe(ja3(sslv2));
+  });
+});
