@@ -98,12 +98,14 @@ export interface DecodedExtensions {
 }
 
 /**
- * Appends a 16-bit value's two bytes, a GREASE value (RFC 8701: 0x?a?a, both bytes equal) as
- * 0x0a0a: the fingerprints leave GREASE out, and browsers pick new values for every connection.
+ * Writes a 16-bit value's two bytes at `at`, a GREASE value (RFC 8701: 0x?a?a, both bytes equal)
+ * as 0x0a0a: the fingerprints leave GREASE out, and browsers pick new values for every
+ * connection.
  */
-export function pushU16(out: number[], hi: number, lo: number): void {
-  if (hi === lo && (hi & 0x0f) === 0x0a) out.push(0x0a, 0x0a);
-  else out.push(hi, lo);
+export function putU16(out: Uint8Array, at: number, hi: number, lo: number): void {
+  const grease = hi === lo && (hi & 0x0f) === 0x0a;
+  out[at] = grease ? 0x0a : hi;
+  out[at + 1] = grease ? 0x0a : lo;
 }
 
 /**
@@ -166,32 +168,35 @@ export abstract class HelloExtensions implements DecodedExtensions {
   }
 
   /**
-   * Appends to `out` (as byte values) each extension's type in wire order and, for the types in
+   * Writes into `out` from `at` each extension's type in wire order and, for the types in
    * `withData`, its length and data: the part of a hello's shape a fingerprint reads.
    * `withData` gives, for each of those types, where its list of 16-bit values starts in the
    * data (-1: it has none); GREASE values in that list and among the types are written as
-   * 0x0a0a. False, with `out` left part-filled, once `out` would pass `max` entries.
+   * 0x0a0a. Returns where the writing ended, or -1 if it would not fit in `out`.
    */
-  protected shapeOfExtensions(out: number[], withData: ReadonlyMap<number, number>, max: number): boolean {
+  protected shapeOfExtensions(out: Uint8Array, at: number, withData: ReadonlyMap<number, number>): number {
     const e = this.exts;
     const b = this.buf;
     for (let i = 0; i < e.length; i += 3) {
       const type = e[i];
-      pushU16(out, type >> 8, type & 0xff);
       const listAt = withData.get(type);
+      const length = e[i + 2];
+      if (at + 4 + (listAt === undefined ? 0 : length) > out.length) return -1;
+      putU16(out, at, type >> 8, type & 0xff);
+      at += 2;
       if (listAt === undefined) continue;
+      out[at++] = length >> 8;
+      out[at++] = length & 0xff;
       const start = e[i + 1];
-      const end = start + e[i + 2];
-      if (out.length + 2 + e[i + 2] > max) return false;
-      out.push(e[i + 2] >> 8, e[i + 2] & 0xff);
+      const end = start + length;
       let p = start;
       if (listAt >= 0) {
-        for (; p < start + listAt && p < end; p++) out.push(b[p]);
-        for (; p + 1 < end; p += 2) pushU16(out, b[p], b[p + 1]);
+        for (; p < start + listAt && p < end; p++) out[at++] = b[p];
+        for (; p + 1 < end; p += 2, at += 2) putU16(out, at, b[p], b[p + 1]);
       }
-      for (; p < end; p++) out.push(b[p]);
+      for (; p < end; p++) out[at++] = b[p];
     }
-    return out.length <= max;
+    return at;
   }
 
   /** Every extension in wire order, GREASE included and flagged. */

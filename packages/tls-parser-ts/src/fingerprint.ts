@@ -121,36 +121,59 @@ const sha256Cached = cached(sha256Hex);
 const md5Cached = cached(md5Hex);
 
 /**
- * Fingerprints kept by the hello's shape (`ClientHello.shapeKey`): hellos of one client build
+ * Fingerprints kept by the hello's shape (`ClientHello.shape`): hellos of one client build
  * differ in their random, names and key shares but not in their shape, and making the lists a
  * fingerprint hashes costs several times what reading the shape does. A shape's fingerprints
  * are kept from its second hello on: Chrome permutes its extensions and picks new GREASE
  * values for every connection, so its shapes never repeat, and keeping what they made (a few
- * kilobytes each) until the cache started over cost more than making it. Up to CACHE_SIZE
- * shapes, then the cache starts over. The objects handed out are shared by every hello of the
- * shape, hence frozen.
+ * kilobytes each) until the cache started over cost more than making it. Shapes are found by a
+ * hash of their bytes and told apart by the bytes themselves, so reading a hello's shape
+ * allocates nothing. Up to CACHE_SIZE shapes, then the cache starts over. The objects handed
+ * out are shared by every hello of the shape, hence frozen.
  */
 interface ShapeEntry {
+  readonly bytes: Uint8Array;
+  /** Another shape of the same hash. */
+  readonly next: ShapeEntry | undefined;
   ja3?: Ja3;
   ja4t?: Ja4;
   ja4q?: Ja4;
   ja4d?: Ja4;
 }
 
-let shapes = new Map<string, ShapeEntry>();
-/** What a shape seen once maps to: its fingerprints are kept from its second hello on. */
-const SEEN_ONCE: ShapeEntry = Object.freeze({});
+/** Longer shapes (a few hundred bytes is usual) are not kept: a hostile hello's could be 16 MB. */
+const SHAPE = new Uint8Array(2048);
+let kept = new Map<number, ShapeEntry>();
+/** The hashes of shapes seen once: a hash shared by two shapes only lets the second in early. */
+let seenOnce = new Set<number>();
 
 function shapeEntry(ch: ClientHello): ShapeEntry | undefined {
-  const key = ch.shapeKey;
-  if (key === undefined) return undefined;
-  let e = shapes.get(key);
-  if (e === SEEN_ONCE) shapes.set(key, (e = {}));
-  else if (e === undefined) {
-    if (shapes.size >= CACHE_SIZE) shapes = new Map();
-    shapes.set(key, SEEN_ONCE);
+  const n = ch.shape ? ch.shape(SHAPE) : -1;
+  if (n < 0) return undefined;
+  const h = shapeHash(SHAPE, n);
+  for (let e = kept.get(h); e !== undefined; e = e.next) if (sameBytes(e.bytes, SHAPE, n)) return e;
+  if (!seenOnce.has(h)) {
+    if (seenOnce.size >= CACHE_SIZE) seenOnce = new Set();
+    seenOnce.add(h);
+    return undefined;
   }
+  if (kept.size >= CACHE_SIZE) kept = new Map();
+  const e: ShapeEntry = { bytes: SHAPE.slice(0, n), next: kept.get(h) };
+  kept.set(h, e);
   return e;
+}
+
+/** FNV-1a, cut to 30 bits so that it stays a small integer (a Map key without a heap number); exported for the tests. */
+export function shapeHash(b: Uint8Array, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h & 0x3fffffff;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array, n: number): boolean {
+  if (a.length !== n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** JA4 per FoxIO's technical_details/JA4.md; `transport` is 't' for TLS over TCP. */

@@ -1,5 +1,5 @@
 import { ByteReader } from './reader.js';
-import { Ext, HelloExtensions, pushU16, type DecodedExtensions, type Extension } from './extensions.js';
+import { Ext, HelloExtensions, putU16, type DecodedExtensions, type Extension } from './extensions.js';
 import { isGrease, Version } from './names.js';
 
 export interface ClientHello extends DecodedExtensions {
@@ -20,14 +20,14 @@ export interface ClientHello extends DecodedExtensions {
   /** Every version offered, highest first, GREASE left out. */
   readonly offeredVersions: number[];
   /**
-   * The same for two hellos whose JA3 and JA4 are the same: it holds all they read (the version
-   * field, the suites, the extension types in order, the data of the extensions whose lists
-   * they hash), GREASE values made alike since both leave them out, and none of the random, the
-   * session id, the names, the key shares or the padding. So a fingerprint made once serves
-   * every hello of that shape. Undefined for an SSL 2.0-format hello and for a shape too long
-   * to be worth keeping.
+   * Writes the hello's shape into `out` and returns its length (-1 when it does not fit): the
+   * same bytes for two hellos whose JA3 and JA4 are the same. It holds all they read (the
+   * version field, the suites, the extension types in order, the data of the extensions whose
+   * lists they hash), GREASE values made alike since both leave them out, and none of the
+   * random, the session id, the names, the key shares or the padding; so a fingerprint made once
+   * serves every hello of that shape. Absent for an SSL 2.0-format hello.
    */
-  readonly shapeKey?: string;
+  shape?(out: Uint8Array): number;
 }
 
 export interface ServerHello extends DecodedExtensions {
@@ -129,22 +129,16 @@ class ParsedClientHello extends HelloStart implements ClientHello {
     return (this.versions ??= offeredVersions(this.supportedVersions, this.legacyVersion));
   }
 
-  private shape?: string | null;
-
-  get shapeKey(): string | undefined {
-    if (this.shape === undefined) this.shape = this.readShape() ?? null;
-    return this.shape ?? undefined;
-  }
-
-  private readShape(): string | undefined {
-    const out = SHAPE_CODES;
-    out.length = 0;
+  shape(out: Uint8Array): number {
     const b = this.buf;
-    out.push(b[0], b[1], this.suitesLength >> 8, this.suitesLength & 0xff);
-    if (this.suitesLength > SHAPE_MAX) return undefined;
-    for (let p = this.suitesStart; p + 1 < this.suitesStart + this.suitesLength; p += 2) pushU16(out, b[p], b[p + 1]);
-    if (!this.shapeOfExtensions(out, SHAPE_DATA, SHAPE_MAX)) return undefined;
-    return String.fromCharCode.apply(null, out);
+    const n = this.suitesLength;
+    if (4 + n > out.length) return -1;
+    out[0] = b[0];
+    out[1] = b[1];
+    out[2] = n >> 8;
+    out[3] = n & 0xff;
+    for (let p = this.suitesStart, at = 4; p + 1 < this.suitesStart + n; p += 2, at += 2) putU16(out, at, b[p], b[p + 1]);
+    return this.shapeOfExtensions(out, 4 + n, SHAPE_DATA);
   }
 
   get maxVersion(): number {
@@ -164,10 +158,7 @@ const SHAPE_DATA: ReadonlyMap<number, number> = new Map([
   [Ext.ec_point_formats, -1],
   [Ext.application_layer_protocol_negotiation, -1],
 ]);
-/** Longer shapes (a few hundred bytes is usual) are not keyed: a hostile hello's could be 16 MB. */
-const SHAPE_MAX = 2048;
-/** Reused for every key: the codes of one key at a time. */
-const SHAPE_CODES: number[] = [];
+
 
 /**
  * Parses a ClientHello handshake body (after the 4-byte handshake header).
