@@ -145,6 +145,21 @@ describe('fingerprints kept by hello shape', () => {
     for (const m of [x, y, x, y, x, y]) expect(viaCache(hello(m))).toEqual(fresh(hello(m)));
   });
 
+  it('a hello asked for JA3 and then JA4 counts once: the shape is kept from its second hello', () => {
+    const m = buildClientHelloMessage({ ...options, serverName: 'once.example', signatureAlgorithms: [0x0403, 0x0804, 0x0805] });
+    const first = hello(m);
+    const firstJa3 = ja3(first);
+    const firstJa4 = ja4(first);
+    const second = hello(m);
+    const [secondJa3, secondJa4] = [ja3(second), ja4(second)];
+    expect(secondJa3).not.toBe(firstJa3);
+    expect(secondJa4).not.toBe(firstJa4);
+    expect(Object.isFrozen(firstJa4)).toBe(false);
+    const third = hello(m);
+    expect(ja3(third)).toBe(secondJa3);
+    expect(ja4(third)).toBe(secondJa4);
+  });
+
   it('a shape seen again hands out the same frozen fingerprint; each transport its own', () => {
     const m = buildClientHelloMessage({ ...options, serverName: 'frozen.example' });
     const [a, b, c] = [hello(m), hello(m), hello(m)];

@@ -17,7 +17,7 @@ const notGrease = (v: number) => !isGrease(v);
  * The version is the ClientHello's client_version field, not supported_versions.
  */
 export function ja3(ch: ClientHello): Ja3 {
-  const e = shapeEntry(ch);
+  const e = shapeEntry(ch, ja3Seen);
   return e ? (e.ja3 ??= Object.freeze(makeJa3(ch))) : makeJa3(ch);
 }
 
@@ -144,17 +144,27 @@ interface ShapeEntry {
 /** Longer shapes (a few hundred bytes is usual) are not kept: a hostile hello's could be 16 MB. */
 const SHAPE = new Uint8Array(2048);
 let kept = new Map<number, ShapeEntry>();
-/** The hashes of shapes seen once: a hash shared by two shapes only lets the second in early. */
-let seenOnce = new Set<number>();
 
-function shapeEntry(ch: ClientHello): ShapeEntry | undefined {
+/**
+ * The hashes of the shapes one kind of fingerprint has been asked for once. Each kind keeps its
+ * own: a hello asked for JA3 and then JA4 is one hello, not two. A hash shared by two shapes only
+ * lets the second in early.
+ */
+interface SeenOnce {
+  hashes: Set<number>;
+}
+
+const ja3Seen: SeenOnce = { hashes: new Set() };
+const ja4Seen: SeenOnce = { hashes: new Set() };
+
+function shapeEntry(ch: ClientHello, seen: SeenOnce): ShapeEntry | undefined {
   const n = ch.shape ? ch.shape(SHAPE) : -1;
   if (n < 0) return undefined;
   const h = shapeHash(SHAPE, n);
   for (let e = kept.get(h); e !== undefined; e = e.next) if (sameBytes(e.bytes, SHAPE, n)) return e;
-  if (!seenOnce.has(h)) {
-    if (seenOnce.size >= CACHE_SIZE) seenOnce = new Set();
-    seenOnce.add(h);
+  if (!seen.hashes.has(h)) {
+    if (seen.hashes.size >= CACHE_SIZE) seen.hashes = new Set();
+    seen.hashes.add(h);
     return undefined;
   }
   if (kept.size >= CACHE_SIZE) kept = new Map();
@@ -178,7 +188,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array, n: number): boolean {
 
 /** JA4 per FoxIO's technical_details/JA4.md; `transport` is 't' for TLS over TCP. */
 export function ja4(ch: ClientHello, transport: 't' | 'q' | 'd' = 't'): Ja4 {
-  const e = shapeEntry(ch);
+  const e = shapeEntry(ch, ja4Seen);
   if (!e) return makeJa4(ch, transport);
   const slot = transport === 't' ? 'ja4t' : transport === 'q' ? 'ja4q' : 'ja4d';
   return (e[slot] ??= Object.freeze(makeJa4(ch, transport)));
