@@ -8,6 +8,8 @@
 //     (about 10 kB each): a handshake, a request, a three-segment answer, then FINs whose last
 //     ACK never comes; a fifth fail (resets after the ClientHello, handshake_failure alerts,
 //     refusals). One connection after another, or 64 at a time. The cost per connection decides.
+//     The interleaved shape's hellos are Chrome's kind: GREASE and the extensions in a new order
+//     every time, so no two share a JA3 (the other shapes' hellos come in a few kinds).
 //   concurrent: many connections open at once (200,000 by default): every handshake first, then
 //     one request and answer each (keep-alive traffic), then every close. Memory decides.
 //   non-tls: mostly other traffic: plain HTTP on port 80, SSH banners on 22 and DNS over UDP make
@@ -29,11 +31,38 @@ export const SHAPES = {
 
 const SUITES = [0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030];
 
-function hello(i, serverName) {
-  return Buffer.from(buildClientHello({
+function hello(i, serverName, chromeLike = false) {
+  const record = Buffer.from(buildClientHello({
     versions: [0x0304, 0x0303], cipherSuites: SUITES, groups: [0x001d, 0x0017], signatureAlgorithms: [0x0403, 0x0804, 0x0401], serverName,
-    alpn: ['h2', 'http/1.1'], grease: i % 2 === 0, padTo: 512, random: new Uint8Array(32).fill(i & 0xff), sessionId: new Uint8Array(32).fill(i & 0xff),
+    alpn: ['h2', 'http/1.1'], grease: chromeLike || i % 2 === 0, padTo: 512, random: new Uint8Array(32).fill(i & 0xff), sessionId: new Uint8Array(32).fill(i & 0xff),
   }));
+  return chromeLike ? withExtensionsShuffled(record, i) : record;
+}
+
+/**
+ * The hello record with its extensions in another order (a deterministic one per `i`), padding
+ * kept last, as Chrome sends them since version 110.
+ */
+function withExtensionsShuffled(record, i) {
+  const b = Buffer.from(record);
+  // Record header (5), handshake header (4), version (2), random (32), then the session id.
+  let p = 5 + 4 + 34;
+  p += 1 + b[p];
+  p += 2 + b.readUInt16BE(p);
+  p += 1 + b[p];
+  const start = p + 2;
+  const end = start + b.readUInt16BE(p);
+  const exts = [];
+  for (let q = start; q < end; q += 4 + b.readUInt16BE(q + 2)) exts.push(b.subarray(q, q + 4 + b.readUInt16BE(q + 2)));
+  const padding = exts.pop();
+  let seed = Math.imul(i + 1, 0x9e3779b1) >>> 0;
+  for (let k = exts.length - 1; k > 0; k--) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const j = seed % (k + 1);
+    [exts[k], exts[j]] = [exts[j], exts[k]];
+  }
+  Buffer.concat([...exts, padding]).copy(b, start);
+  return b;
 }
 
 /** A TLS 1.3 server flight: ServerHello, the compatibility CCS, 2.4 kB of encrypted records. */
@@ -151,7 +180,7 @@ export function writeSyntheticCapture(path, { shape = 'bulk', connections = SHAP
 
   // A fifth of the dense shape's connections fail: 8% reset after the hello, 6% refused by a
   // handshake_failure alert, 6% refused at TCP.
-  function* denseConn(i, t0) {
+  function* denseConn(i, t0, chromeLike) {
     const k = i % 50;
     const kind = k < 40 ? 'ok' : k < 44 ? 'reset' : k < 47 ? 'alert' : 'refused';
     const c = endpoint(i);
@@ -163,7 +192,7 @@ export function writeSyntheticCapture(path, { shape = 'bulk', connections = SHAP
     }
     yield* open(c, step);
     // Each connection names its own service: about as many SNIs as connections.
-    yield* send(c, true, hello(i, `svc${i}.dense.test`), step);
+    yield* send(c, true, hello(i, `svc${i}.dense.test`, chromeLike), step);
     if (kind === 'reset') {
       yield w.tcp(c, false, RST | ACK, c.ss, c.cs, Buffer.alloc(0), 64, step());
       return;
@@ -229,7 +258,7 @@ export function writeSyntheticCapture(path, { shape = 'bulk', connections = SHAP
 
   if (shape === 'bulk') run(bulkConn, 64);
   else if (shape === 'handshake-dense') run(denseConn, 1);
-  else if (shape === 'handshake-dense-interleaved') run(denseConn, 64);
+  else if (shape === 'handshake-dense-interleaved') run((i, t0) => denseConn(i, t0, true), 64);
   else if (shape === 'non-tls') run(nonTlsConn, 64);
   else {
     // concurrent: every handshake, then a request and answer on each, then every close, all
