@@ -17,7 +17,7 @@
 //
 // The hellos are built by tls-parser-ts's builder; the server flight is canned bytes shaped like
 // a real one. Packets are written in time order (within a batch, to a fraction of a millisecond).
-// Deterministic for a given shape and size.
+// The same for a given shape and size but for the GREASE values, which the builder draws at random.
 import { buildClientHello, wrapInRecords, ByteWriter } from '../packages/tls-parser-ts/dist/index.js';
 import { ACK, FIN, PSH, PcapWriter, RST, SYN } from './pcap-writer.mjs';
 
