@@ -159,7 +159,6 @@ const SHAPE_DATA: ReadonlyMap<number, number> = new Map([
   [Ext.application_layer_protocol_negotiation, -1],
 ]);
 
-
 /**
  * Parses a ClientHello handshake body (after the 4-byte handshake header).
  * `origin` is the body's offset in the caller's input, used in error offsets.
