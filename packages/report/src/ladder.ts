@@ -30,80 +30,170 @@ const ICMP6_UNREACHABLE: Record<number, string> = { 0: 'no route', 1: 'administr
  * The handshake as a ladder of arrows, from the connection's first packets and the TLS messages,
  * alerts, resets and ICMP the capture showed: SYN, SYN-ACK (with its TTL), the ClientHello (size
  * and segments), and what came back. Pure ACKs are left out; they say nothing about the failure.
+ *
+ * Built for every row of a JSON report, so it makes little beyond the steps themselves: a frame's
+ * names are found by scanning the record's few messages and alerts, not kept in a map of lists,
+ * and the steps are sorted only when the ones past the kept packets are out of order
+ * (docs/performance.md).
  */
 export function ladderOf(r: ConnectionRecord): Ladder {
-  const ms = (t: number) => Math.round((t - r.firstTime) * 1e5) / 1e2;
-  const side = (dir: number) => (dir === 0 ? 'client' : 'server') as 'client' | 'server';
-  const named = new Map<number, string[]>();
-  const name = (frame: number, what: string) => (named.get(frame) ?? named.set(frame, []).get(frame)!).push(what);
-  for (const m of r.messages) name(m.frame, m.name.replace(/ /g, ''));
-  for (const a of r.alerts) name(a.frame, `alert ${a.name} (${a.level})`);
-  if (r.nonTls) name(r.nonTls.frame, `not TLS: ${r.nonTls.description.summary}`);
-  for (const e of r.encryptedFrom) if (e && !named.has(e.frame)) name(e.frame, 'encrypted records');
   const synAckTtl = r.tcp.synAck?.ttl;
+  const packets = r.tcp.packets;
+  const helloFrame = r.clientHello?.frame;
   const steps: LadderStep[] = [];
-  const seen = new Set<number>();
-  // Client data before the ClientHello's last segment belongs to it.
-  let pending: PacketFacts[] = [];
-  for (const p of r.tcp.packets) {
-    seen.add(p.frame);
-    const syn = p.flags & TcpFlag.SYN;
-    const ack = p.flags & TcpFlag.ACK;
+  // Client data before the ClientHello's last segment belongs to it (a split hello: rare).
+  let pending: PacketFacts[] | undefined;
+  for (const p of packets) {
     const from = side(p.dir);
     if (p.flags & TcpFlag.RST) {
-      steps.push({ atMs: ms(p.time), frame: p.frame, from, what: `RST, TTL ${p.ttl}${from === 'server' && synAckTtl !== undefined && synAckTtl !== p.ttl ? ` (the SYN-ACK's: ${synAckTtl})` : ''}`, ends: true });
+      steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: `RST, TTL ${p.ttl}${from === 'server' && synAckTtl !== undefined && synAckTtl !== p.ttl ? ` (the SYN-ACK's: ${synAckTtl})` : ''}`, ends: true });
       continue;
     }
-    if (syn) {
-      steps.push({ atMs: ms(p.time), frame: p.frame, from, what: ack ? `SYN-ACK, TTL ${p.ttl}` : 'SYN' });
-      continue;
-    }
-    const names = named.get(p.frame);
-    if (p.len > 0 && !names && p.dir === 0 && r.clientHello && p.frame < r.clientHello.frame) {
-      pending.push(p);
+    if (p.flags & TcpFlag.SYN) {
+      steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: p.flags & TcpFlag.ACK ? `SYN-ACK, TTL ${p.ttl}` : 'SYN' });
       continue;
     }
     if (p.len > 0) {
-      const parts = p.dir === 0 && r.clientHello?.frame === p.frame ? [...pending, p] : [p];
-      const bytes = parts.reduce((n, q) => n + q.len, 0);
-      const segments = parts.length > 1 ? ` in ${parts.length} ${r.quic ? 'datagrams' : 'segments'}` : '';
+      const names = namesAt(r, p.frame);
+      if (names === undefined && p.dir === 0 && helloFrame !== undefined && p.frame < helloFrame) {
+        (pending ??= []).push(p);
+        continue;
+      }
+      let first = p;
+      let bytes = p.len;
+      let count = 1;
+      if (pending !== undefined && p.dir === 0 && helloFrame === p.frame) {
+        first = pending[0];
+        for (const q of pending) bytes += q.len;
+        count += pending.length;
+        pending = undefined;
+      }
+      const segments = count > 1 ? ` in ${count} ${r.quic ? 'datagrams' : 'segments'}` : '';
       // A QUIC datagram says which packets it held; its TLS messages, when read, say more.
-      const what = names ? (p.quic ? `${p.quic}: ${names.join(', ')}` : names.join(', ')) : (p.quic ?? 'data');
-      steps.push({ atMs: ms(parts[0].time), frame: p.frame, from, what: `${what}, ${bytes} bytes${segments}` });
-      if (parts.length > 1) pending = [];
+      const what = names !== undefined ? (p.quic ? `${p.quic}: ${names}` : names) : (p.quic ?? 'data');
+      steps.push({ atMs: ms(r, first.time), frame: p.frame, from, what: `${what}, ${bytes} bytes${segments}` });
     }
-    if (p.flags & TcpFlag.FIN) steps.push({ atMs: ms(p.time), frame: p.frame, from, what: 'FIN' });
+    if (p.flags & TcpFlag.FIN) steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: 'FIN' });
   }
   // Segments of a ClientHello whose last segment lies past the packets kept: shown as they are.
-  for (const p of pending) steps.push({ atMs: ms(p.time), frame: p.frame, from: 'client', what: `data, ${p.len} bytes (part of the ClientHello)` });
-  // What lies past the first packets the tracker keeps: messages, alerts, resets, the end.
-  for (const [frame, names] of named) {
-    if (seen.has(frame)) continue;
-    const m = r.messages.find((x) => x.frame === frame) ?? r.alerts.find((x) => x.frame === frame) ?? (r.nonTls?.frame === frame ? r.nonTls : undefined);
-    const e = r.encryptedFrom.find((x) => x?.frame === frame);
-    const from = m ? m.from : e ? (r.encryptedFrom[0] === e ? 'client' : 'server') : 'client';
-    const time = m?.time ?? e?.time;
-    if (time !== undefined) steps.push({ atMs: ms(time), frame, from, what: names.join(', ') });
+  for (const p of pending ?? NO_PACKETS) steps.push({ atMs: ms(r, p.time), frame: p.frame, from: 'client', what: `data, ${p.len} bytes (part of the ClientHello)` });
+  // What lies past the first packets the tracker keeps: messages, alerts, the first encrypted
+  // records, resets, ICMP. A frame with names gets one step, where its first name comes from.
+  const { messages, alerts, nonTls, encryptedFrom } = r;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i];
+    if (!kept(packets, m.frame) && !frameIn(messages, i, m.frame)) steps.push({ atMs: ms(r, m.time), frame: m.frame, from: m.from, what: namesAt(r, m.frame)! });
+  }
+  for (let i = 0; i < alerts.length; i++) {
+    const a = alerts[i];
+    if (!kept(packets, a.frame) && !frameIn(messages, messages.length, a.frame) && !frameIn(alerts, i, a.frame)) steps.push({ atMs: ms(r, a.time), frame: a.frame, from: a.from, what: namesAt(r, a.frame)! });
+  }
+  if (nonTls && !kept(packets, nonTls.frame) && !frameIn(messages, messages.length, nonTls.frame) && !frameIn(alerts, alerts.length, nonTls.frame)) {
+    steps.push({ atMs: ms(r, nonTls.time), frame: nonTls.frame, from: nonTls.from, what: namesAt(r, nonTls.frame)! });
+  }
+  for (let d = 0; d < 2; d++) {
+    const e = encryptedFrom[d];
+    if (!e || kept(packets, e.frame) || namedByTls(r, e.frame)) continue;
+    steps.push({ atMs: ms(r, e.time), frame: e.frame, from: d === 0 ? 'client' : 'server', what: 'encrypted records' });
   }
   for (const p of r.tcp.rsts) {
-    if (seen.has(p.frame)) continue;
-    steps.push({ atMs: ms(p.time), frame: p.frame, from: side(p.dir), what: `RST, TTL ${p.ttl}`, ends: true });
+    if (kept(packets, p.frame)) continue;
+    steps.push({ atMs: ms(r, p.time), frame: p.frame, from: side(p.dir), what: `RST, TTL ${p.ttl}`, ends: true });
   }
   for (const i of r.tcp.icmp) {
     const table = i.type === 1 ? ICMP6_UNREACHABLE : ICMP_UNREACHABLE;
     const what = i.type === 3 || i.type === 1 ? `ICMP${i.type === 1 ? 'v6' : ''} ${table[i.code] ?? `unreachable, code ${i.code}`}` : `ICMP type ${i.type} code ${i.code}`;
-    steps.push({ atMs: ms(i.time), frame: i.frame, from: 'path', what: `${what} from ${i.from}, TTL ${i.ttl}`, ends: i.type === 3 || i.type === 1 });
+    steps.push({ atMs: ms(r, i.time), frame: i.frame, from: 'path', what: `${what} from ${i.from}, TTL ${i.ttl}`, ends: i.type === 3 || i.type === 1 });
   }
-  steps.sort((a, b) => a.frame - b.frame);
+  // A stable sort: steps of one frame (data, then its FIN) keep their order.
+  if (!inFrameOrder(steps)) steps.sort(byFrame);
   const notes: string[] = [];
   if (r.tcp.synCount > 1) notes.push(`the client sent its SYN ${r.tcp.synCount} times`);
-  const [cr, sr] = r.tcp.retransmissions;
-  const serverAfterHello = r.clientHello && steps.some((s) => s.from === 'server' && s.frame > r.clientHello!.frame);
-  if (r.clientHello && !serverAfterHello) notes.push(`nothing from the server after the ClientHello${cr > 0 ? `; the client retransmitted ${cr} time(s)` : ''}`);
+  const cr = r.tcp.retransmissions[0];
+  const sr = r.tcp.retransmissions[1];
+  if (helloFrame !== undefined && !serverAfter(steps, helloFrame)) notes.push(`nothing from the server after the ClientHello${cr > 0 ? `; the client retransmitted ${cr} time(s)` : ''}`);
   else if (r.quic && !r.clientHello && r.quic.datagrams[1] === 0) notes.push('nothing from the server');
   else if (cr + sr > 0) notes.push(`retransmissions: ${cr} from the client, ${sr} from the server`);
   const shown = steps.length > MAX_STEPS ? steps.slice(0, MAX_STEPS) : steps;
-  if (r.tcp.packetCount > r.tcp.packets.length || steps.length > shown.length) notes.push(`${r.tcp.packetCount} ${r.quic ? 'datagrams' : 'packets'} in all; the first are shown`);
-  if (r.end && !shown.some((s) => s.ends)) notes.push(`ended by ${r.end.how === 'rst' ? 'a reset' : 'FIN'} from the ${r.end.by} after ${r.end.after} (frame ${r.end.frame})`);
+  if (r.tcp.packetCount > packets.length || steps.length > shown.length) notes.push(`${r.tcp.packetCount} ${r.quic ? 'datagrams' : 'packets'} in all; the first are shown`);
+  if (r.end && !endsIn(shown)) notes.push(`ended by ${r.end.how === 'rst' ? 'a reset' : 'FIN'} from the ${r.end.by} after ${r.end.after} (frame ${r.end.frame})`);
   return { steps: shown, notes };
+}
+
+const NO_PACKETS: PacketFacts[] = [];
+
+function ms(r: ConnectionRecord, t: number): number {
+  return Math.round((t - r.firstTime) * 1e5) / 1e2;
+}
+
+function side(dir: number): 'client' | 'server' {
+  return dir === 0 ? 'client' : 'server';
+}
+
+/**
+ * What the capture read in a frame, as the ladder names it: its handshake messages, alerts or
+ * non-TLS bytes, in that order and joined by commas; else "encrypted records" for the first
+ * encrypted records of a direction; undefined for none.
+ */
+function namesAt(r: ConnectionRecord, frame: number): string | undefined {
+  let out: string | undefined;
+  for (const m of r.messages) if (m.frame === frame) out = out === undefined ? compact(m.name) : `${out}, ${compact(m.name)}`;
+  for (const a of r.alerts) if (a.frame === frame) out = out === undefined ? alertName(a) : `${out}, ${alertName(a)}`;
+  if (r.nonTls?.frame === frame) out = out === undefined ? nonTlsName(r.nonTls) : `${out}, ${nonTlsName(r.nonTls)}`;
+  // A frame goes one way, so it holds the first encrypted records of one direction at most.
+  if (out === undefined && (r.encryptedFrom[0]?.frame === frame || r.encryptedFrom[1]?.frame === frame)) return 'encrypted records';
+  return out;
+}
+
+/** Whether a message, an alert or non-TLS bytes were read in the frame. */
+function namedByTls(r: ConnectionRecord, frame: number): boolean {
+  return frameIn(r.messages, r.messages.length, frame) || frameIn(r.alerts, r.alerts.length, frame) || r.nonTls?.frame === frame;
+}
+
+function alertName(a: { name: string; level: string }): string {
+  return `alert ${a.name} (${a.level})`;
+}
+
+function nonTlsName(n: { description: { summary: string } }): string {
+  return `not TLS: ${n.description.summary}`;
+}
+
+/** A message's name without its spaces ("Client Hello" as ClientHello): the names are few, so kept. */
+function compact(name: string): string {
+  let c = COMPACT.get(name);
+  if (c === undefined) {
+    c = name.replace(/ /g, '');
+    if (COMPACT.size < 1024) COMPACT.set(name, c);
+  }
+  return c;
+}
+const COMPACT = new Map<string, string>();
+
+/** Whether one of the first `end` items of the list is of the frame. */
+function frameIn(list: readonly { frame: number }[], end: number, frame: number): boolean {
+  for (let i = 0; i < end; i++) if (list[i].frame === frame) return true;
+  return false;
+}
+
+function kept(packets: readonly PacketFacts[], frame: number): boolean {
+  return frameIn(packets, packets.length, frame);
+}
+
+function inFrameOrder(steps: readonly LadderStep[]): boolean {
+  for (let i = 1; i < steps.length; i++) if (steps[i].frame < steps[i - 1].frame) return false;
+  return true;
+}
+
+function byFrame(a: LadderStep, b: LadderStep): number {
+  return a.frame - b.frame;
+}
+
+function serverAfter(steps: readonly LadderStep[], frame: number): boolean {
+  for (const s of steps) if (s.from === 'server' && s.frame > frame) return true;
+  return false;
+}
+
+function endsIn(steps: readonly LadderStep[]): boolean {
+  for (const s of steps) if (s.ends) return true;
+  return false;
 }
