@@ -150,21 +150,17 @@ let kept = new Map<number, ShapeEntry>();
  * own: a hello asked for JA3 and then JA4 is one hello, not two. A hash shared by two shapes only
  * lets the second in early.
  */
-interface SeenOnce {
-  hashes: Set<number>;
-}
+const ja3Seen = new Set<number>();
+const ja4Seen = new Set<number>();
 
-const ja3Seen: SeenOnce = { hashes: new Set() };
-const ja4Seen: SeenOnce = { hashes: new Set() };
-
-function shapeEntry(ch: ClientHello, seen: SeenOnce): ShapeEntry | undefined {
+function shapeEntry(ch: ClientHello, seen: Set<number>): ShapeEntry | undefined {
   const n = ch.shape ? ch.shape(SHAPE) : -1;
   if (n < 0) return undefined;
   const h = shapeHash(SHAPE, n);
   for (let e = kept.get(h); e !== undefined; e = e.next) if (sameBytes(e.bytes, SHAPE, n)) return e;
-  if (!seen.hashes.has(h)) {
-    if (seen.hashes.size >= CACHE_SIZE) seen.hashes = new Set();
-    seen.hashes.add(h);
+  if (!seen.has(h)) {
+    if (seen.size >= CACHE_SIZE) seen.clear();
+    seen.add(h);
     return undefined;
   }
   if (kept.size >= CACHE_SIZE) kept = new Map();
