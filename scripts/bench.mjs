@@ -25,10 +25,11 @@ const opt = (name, dflt) => {
 
 if (args[0] === '--child-capture') {
   // Runs in its own process so that its peak RSS is the pipeline's alone.
-  const { analyzeCapture, tuneHeapForCaptureAnalysis } = await import('../packages/analysis/dist/index.js');
+  const { analyzeCapture } = await import('../packages/analysis/dist/index.js');
+  const { tuneHeapForCaptureAnalysis } = await import('../packages/cli/dist/heap-tuning.js');
   const { diagnoseConnection } = await import('../packages/diagnosis/dist/index.js');
   const file = args[1];
-  // As `tlsdoctor pcap` does before it reads (packages/analysis/src/heap-tuning.ts).
+  // As `tlsdoctor pcap` does before it reads (packages/cli/src/heap-tuning.ts).
   if (!args.includes('--v8-defaults')) tuneHeapForCaptureAnalysis();
   const t0 = process.hrtime.bigint();
   const codes = new Map();
@@ -49,7 +50,7 @@ if (args[0] === '--child-capture') {
 if (args[0] === '--child-stage') {
   // The first stages alone, each in its own process: where the pipeline's time goes.
   const { readCaptureFile, TcpTracker } = await import('../packages/capture/dist/index.js');
-  const { tuneHeapForCaptureAnalysis } = await import('../packages/analysis/dist/index.js');
+  const { tuneHeapForCaptureAnalysis } = await import('../packages/cli/dist/heap-tuning.js');
   tuneHeapForCaptureAnalysis();
   const file = args[2];
   const t0 = process.hrtime.bigint();

@@ -3,10 +3,10 @@
 import mermaid from 'mermaid';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown, type Report, type ReportItem } from '@tlsdoctor/report';
+import { renderMarkdown, type CaptureItem, type Report } from '@tlsdoctor/report';
 import { runCli } from './helpers/cli.js';
 import { fixtureFiles, ROOT } from './helpers/fixtures.js';
-import { makeItems, report as reportOf } from './helpers/report-items.js';
+import { makeItems, report as reportOf, tcpFacts } from './helpers/report-items.js';
 
 const blocks = (markdown: string) => [...markdown.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]);
 
@@ -34,17 +34,17 @@ describe('Mermaid sequence diagrams in Markdown reports', () => {
 
   it('text from the wire cannot break the diagram out of its message', async () => {
     const nasty = ['a;b#c', 'line\nbreak', 'C->>S: forged', '%% comment', 'end', '<script>', 'Note over C,S: x', 'participant X', '"quoted" \\ back'];
-    const it0: ReportItem = {
+    const it0: CaptureItem = {
       ...makeItems('x.pcap', 1, 4)[0],
       outcome: 'error',
       client: { ip: 'fd00::1', port: 1 },
       server: { ip: '10.0.0.1', port: 443 },
-      facts: {
+      facts: tcpFacts({
         ladder: {
           steps: nasty.map((what, i) => ({ atMs: i, frame: i + 1, from: (['client', 'server', 'path'] as const)[i % 3], what, ends: i === 4 })),
           notes: nasty,
         },
-      },
+      }),
     };
     const md = renderMarkdown(reportOf([it0]) as Report);
     const [d] = blocks(md);

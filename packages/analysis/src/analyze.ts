@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type ReadResult, type TcpConnection, type TrackerStats } from '@tlsdoctor/capture';
+import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type RawPacket, type ReadResult, type TrackerStats } from '@tlsdoctor/capture';
 import { KeyLog } from '@tlsdoctor/tls-parser-ts';
-import { QuicTable } from './quic.js';
+import { CaptureContext, type OnRecord, type Offload } from './capture-context.js';
+import { QuicTable } from './quic-table.js';
 import type { ConnectionRecord } from './record.js';
 import { TlsConnectionSink } from './tls-sink.js';
 
@@ -11,10 +12,11 @@ export interface AnalyzeOptions {
   onProgress?: (bytesRead: number, fileSize: number) => void;
   maxLive?: number;
   /**
-   * Called with each record as soon as its connection ends; the records are then not kept, so
-   * memory follows the live connections rather than the file.
+   * Called with each record as soon as its verdict can be made (its connection ended, or the
+   * capture did, for the few whose verdict needs the whole capture: see CaptureContext); the
+   * records are then not kept, so memory follows the live connections rather than the file.
    */
-  onRecord?: (r: ConnectionRecord, captureTime: number) => void;
+  onRecord?: OnRecord;
   /**
    * Read the capture from this stream instead of the file (`file` then only names it). The
    * capture is taken to be live: when no packet comes for a while, its clock moves on with the
@@ -69,7 +71,7 @@ export interface CaptureAnalysis {
   read: ReadResult;
   parts: CapturePart[];
   stats: TrackerStats;
-  /** Every TCP connection that carried or tried to carry TLS, in order of first packet, then every QUIC connection. */
+  /** Every TCP connection that carried or tried to carry TLS, in order of first packet, then every QUIC connection (without `onRecord`). */
   connections: ConnectionRecord[];
   /** QUIC connections (each also among `connections`). */
   quicConnections: number;
@@ -84,33 +86,23 @@ export interface CaptureAnalysis {
 
 export const DEFAULT_TLS_PORTS = [443, 8443];
 
-/** Connections that wait for the end of the capture to learn whether their port carries TLS, at most. */
-const MAX_WAITING = 10_000;
-
 /**
  * Reads a capture and builds a ConnectionRecord for each TLS connection. Errors in the file end
  * the reading, but every connection read before them is still analysed and returned.
  */
 export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<CaptureAnalysis> {
-  const tlsPorts = new Set(opts.tlsPorts ?? DEFAULT_TLS_PORTS);
   const records: ConnectionRecord[] = [];
-  // A connection with no TLS of its own (no bytes, or only a server's non-TLS bytes) counts
-  // when its port carries TLS elsewhere in the capture. If that port is not known yet, the
-  // connection waits for the end of the capture, holding only its record and TCP facts, so the
-  // verdict does not depend on which connection came first. The wait list is bounded.
-  const waiting: { c: TcpConnection; sink: TlsConnectionSink; captureTime: number }[] = [];
-  let other = 0;
-  const offload: Offload = { connections: 0 };
+  const context = new CaptureContext(opts.tlsPorts ?? DEFAULT_TLS_PORTS, opts.onRecord ?? ((r) => records.push(r)));
   const keyLog = opts.keyLog ?? new KeyLog();
-  const counts = { connections: 0, decrypted: 0, unopened: 0 };
-  const keep = (r: ConnectionRecord, captureTime: number) => {
-    if (r.decryption) {
-      counts.connections++;
-      if (r.decryption.opened[0] + r.decryption.opened[1] > 0) counts.decrypted++;
-      else if (r.decryption.secrets) counts.unopened++;
-    }
-    return opts.onRecord ? opts.onRecord(r, captureTime) : records.push(r);
-  };
+  const quic = new QuicTable({ keyLog, onRecord: (r, captureTime) => context.quicEnded(r, captureTime) });
+  const tracker = new TcpTracker({
+    maxLive: opts.maxLive,
+    onDatagram: (d, raw, time) => quic.datagram(d, raw, time),
+    onDatagramUnreachable: (q, facts) => quic.unreachable(q, facts),
+    sinkFactory: () => new TlsConnectionSink(keyLog),
+    // A connection that never carried a byte got no sink while it was live; its record needs one.
+    onConnection: (c) => context.tcpEnded(c, (c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(keyLog), tracker.captureTime),
+  });
   let blocks = 0;
   // A capture's secrets blocks come before the packets they open (editcap puts them first).
   const onTlsKeyLog = (text: string) => {
@@ -118,87 +110,76 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
     keyLog.add(text);
     keyLog.flush();
   };
-  const conclude = (c: TcpConnection, sink: TlsConnectionSink, captureTime: number) => {
-    const rec = sink.toRecord(c, tlsPorts);
-    if (!rec) {
-      other++;
-      return;
-    }
-    if (rec.tlsEvidence !== 'tls-port') tlsPorts.add(rec.server.port);
-    noteOffload(offload, rec);
-    // The capture time at hand-over is how far the capture had gone on when the connection
-    // ended, which is what the rules need to tell "no answer" from "capture stopped".
-    keep(rec, captureTime);
-  };
-  const quic = new QuicTable({ keyLog, onRecord: keep });
-  const tracker = new TcpTracker({
-    maxLive: opts.maxLive,
-    onDatagram: (d, raw, time) => quic.datagram(d, raw, time),
-    onDatagramUnreachable: (q, facts) => quic.unreachable(q, facts),
-    sinkFactory: () => new TlsConnectionSink(keyLog),
-    onConnection: (c) => {
-      // A connection that never carried a byte got no sink while it was live; its record needs one.
-      const sink = (c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(keyLog);
-      sink.finishStreams();
-      if (!tlsPorts.has(c.server.port) && waiting.length < MAX_WAITING && sink.dependsOnPorts(c)) {
-        waiting.push({ c, sink, captureTime: tracker.captureTime });
-        return;
-      }
-      conclude(c, sink, tracker.captureTime);
-    },
-  });
-  let read: ReadResult;
-  const parts: CapturePart[] = [];
-  if (opts.stream) {
-    opts.onFileStart?.(file, undefined);
-    let lastPacket = 0;
-    let lastWall = Date.now();
-    const onPacket = (p: Parameters<TcpTracker['packet']>[0]) => {
-      tracker.packet(p);
-      lastPacket = tracker.captureTime;
-      lastWall = Date.now();
-    };
-    const tick = setInterval(() => {
-      if (lastPacket > 0) {
-        const now = lastPacket + (Date.now() - lastWall) / 1000;
-        tracker.advance(now);
-        quic.advance(now);
-      }
-    }, LIVE_TICK_MS);
-    try {
-      read = await readCaptureStream(file, opts.stream, onPacket, { onProgress: opts.onProgress, onTlsKeyLog });
-    } finally {
-      clearInterval(tick);
-    }
-    parts.push({ file, read, frameBase: 0 });
-  } else {
-    let frameBase = 0;
-    const onPacket = (p: Parameters<TcpTracker['packet']>[0]) => {
-      p.index += frameBase;
-      tracker.packet(p);
-    };
-    opts.onFileStart?.(file, undefined);
-    read = await readCaptureFile(file, onPacket, { onProgress: opts.onProgress, onTlsKeyLog });
-    parts.push({ file, read, frameBase });
-    for (const next of opts.rotation ?? []) {
-      const last = tracker.captureTime;
-      const first = await firstPacketTime(next);
-      if (first === undefined || first < last || first - last > ROTATION_GAP) break;
-      frameBase += parts[parts.length - 1].read.packets;
-      opts.onFileStart?.(next, first);
-      const r = await readCaptureFile(next, onPacket, { onProgress: opts.onProgress, onTlsKeyLog });
-      parts.push({ file: next, read: r, frameBase, gap: first - last });
-    }
-  }
+  const reading = { tracker, quic, onTlsKeyLog, onProgress: opts.onProgress };
+  const parts = opts.stream ? await readLive(file, opts.stream, reading, opts.onFileStart) : await readFiles(file, opts.rotation ?? [], reading, opts.onFileStart);
   tracker.finish();
   quic.finish();
-  for (const w of waiting) conclude(w.c, w.sink, w.captureTime);
+  context.finish();
   // TCP connections first, then QUIC ones: each numbered from 0.
-  records.sort((a, b) => (a.quic ? 1 : 0) - (b.quic ? 1 : 0) || a.id - b.id);
-  const warnings = captureWarnings(read, tracker.stats, offload);
+  records.sort((a, b) => (a.transport === 'quic' ? 1 : 0) - (b.transport === 'quic' ? 1 : 0) || a.id - b.id);
+  const read = parts[0].read;
+  const warnings = captureWarnings(read, tracker.stats, context.offload);
   for (const p of keyLog.problems) if (p.source.startsWith('decryption secrets block')) warnings.push(`${p.source}, line ${p.line}: ${p.message}; the line was skipped`);
-  const decryption = keyLog.sessionCount > 0 || keyLog.badLines > 0 ? { sessions: keyLog.sessionCount, ...counts } : undefined;
-  return { file, read, parts, stats: tracker.stats, connections: records, quicConnections: quic.count, otherConnections: other, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
+  const decryption = keyLog.sessionCount > 0 || keyLog.badLines > 0 ? { sessions: keyLog.sessionCount, ...context.decryption } : undefined;
+  return { file, read, parts, stats: tracker.stats, connections: records, quicConnections: quic.count, otherConnections: context.otherConnections, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
+}
+
+/** What reading a capture feeds: the TCP tracker, the QUIC table, and the key log's secrets blocks. */
+interface Reading {
+  tracker: TcpTracker;
+  quic: QuicTable;
+  onTlsKeyLog: (text: string) => void;
+  onProgress?: (bytesRead: number, fileSize: number) => void;
+}
+
+/**
+ * A capture read from a stream, taken to be live: when no packet comes for a while, its clock
+ * moves on with the wall clock, so connections that ended are reported without waiting for the
+ * next packet.
+ */
+async function readLive(file: string, stream: Readable, g: Reading, onFileStart: AnalyzeOptions['onFileStart']): Promise<CapturePart[]> {
+  onFileStart?.(file, undefined);
+  let lastPacket = 0;
+  let lastWall = Date.now();
+  const onPacket = (p: RawPacket) => {
+    g.tracker.packet(p);
+    lastPacket = g.tracker.captureTime;
+    lastWall = Date.now();
+  };
+  const tick = setInterval(() => {
+    if (lastPacket === 0) return;
+    const now = lastPacket + (Date.now() - lastWall) / 1000;
+    g.tracker.advance(now);
+    g.quic.advance(now);
+  }, LIVE_TICK_MS);
+  try {
+    const read = await readCaptureStream(file, stream, onPacket, { onProgress: g.onProgress, onTlsKeyLog: g.onTlsKeyLog });
+    return [{ file, read, frameBase: 0 }];
+  } finally {
+    clearInterval(tick);
+  }
+}
+
+/** A capture file and the files of its rotation that continue it, read as one through one tracker. */
+async function readFiles(file: string, rotation: string[], g: Reading, onFileStart: AnalyzeOptions['onFileStart']): Promise<CapturePart[]> {
+  let frameBase = 0;
+  const onPacket = (p: RawPacket) => {
+    p.index += frameBase;
+    g.tracker.packet(p);
+  };
+  const options = { onProgress: g.onProgress, onTlsKeyLog: g.onTlsKeyLog };
+  onFileStart?.(file, undefined);
+  const parts: CapturePart[] = [{ file, read: await readCaptureFile(file, onPacket, options), frameBase }];
+  for (const next of rotation) {
+    const last = g.tracker.captureTime;
+    const first = await firstPacketTime(next);
+    if (first === undefined || first < last || first - last > ROTATION_GAP) break;
+    frameBase += parts[parts.length - 1].read.packets;
+    onFileStart?.(next, first);
+    const read = await readCaptureFile(next, onPacket, options);
+    parts.push({ file: next, read, frameBase, gap: first - last });
+  }
+  return parts;
 }
 
 /** What the reader and the tracker have to say about the capture as a whole. */
@@ -215,19 +196,4 @@ export function captureWarnings(read: ReadResult, stats: TrackerStats, offload?:
   if (stats.fragments > 0) warnings.push(`${stats.fragments} IP fragment(s) were counted but not reassembled`);
   if (stats.evicted > 0) warnings.push(`${stats.evicted} connection(s) were closed early because more than the live-connection cap were open at once`);
   return warnings;
-}
-
-/** Frames a sending host's capture holds before segmentation offload cut them (seen in the logged packets). */
-interface Offload {
-  connections: number;
-  first?: { frame: number; len: number; mss: number };
-}
-
-function noteOffload(o: Offload, r: ConnectionRecord): void {
-  // Each side sends segments no larger than the MSS the other side's SYN announced.
-  const mss = [r.tcp.synAck?.mss, r.tcp.syn?.mss];
-  const big = r.tcp.packets.find((p) => p.len > 0 && mss[p.dir] !== undefined && p.len > mss[p.dir]!);
-  if (!big) return;
-  o.connections++;
-  o.first ??= { frame: big.frame, len: big.len, mss: mss[big.dir]! };
 }

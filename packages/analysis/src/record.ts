@@ -1,7 +1,12 @@
-import { NONE, type Dir, type Endpoint, type TcpConnection } from '@tlsdoctor/capture';
-import { ja3, ja3s, ja4, type ClientHello, type Direction, type Ja3, type Ja4, type NonTlsDescription, type ServerHello, type ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
+import type { Dir, Endpoint, IcmpFacts, PacketFacts } from '@tlsdoctor/capture';
+import type { ClientHello, Direction, Ja3, Ja4, NonTlsDescription, ServerHello, ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
 import type { CertificateInfo, ChainCheck } from './certificate.js';
 
+// The connection record every judge and report reads: one variant per source of facts, tagged by
+// what carried the handshake, each holding only what that source can observe. The TLS facts are
+// shared; TCP's segments and TLS's record layer exist only in a TcpRecord, QUIC's datagrams only
+// in a QuicRecord. A third source (a client's own log of its connections) joins as a third
+// variant with its own tag, holding what the log says.
 
 export interface TimedFact {
   frame: number;
@@ -24,11 +29,129 @@ export interface AlertSeen extends TimedFact {
   decrypted?: boolean;
 }
 
+/** What the handshake showed, whatever carried it (TCP's records or QUIC's CRYPTO frames). */
+export interface TlsFacts {
+  clientHello?: ClientHello & TimedFact;
+  /**
+   * The ClientHello was begun but never finished: the bytes stopped (a reset, a close, the end of
+   * the capture, a lost Initial) inside it. Sizes include the record header over TCP.
+   */
+  clientHelloCut?: { length: number; received: number };
+  /** ClientHellos seen (a second one follows a HelloRetryRequest). */
+  clientHelloCount: number;
+  serverHello?: ServerHello & TimedFact;
+  helloRetryRequest?: TimedFact & { group?: number };
+  sni?: string;
+  /** Negotiated version and cipher (absent when no ServerHello was seen). */
+  version?: number;
+  cipher?: number;
+  alpn?: string;
+  /** Fingerprints, made when first read: most records are never asked for them. */
+  readonly ja3?: Ja3;
+  readonly ja3s?: Ja3;
+  readonly ja4?: Ja4;
+  certificates: CertificateInfo[];
+  certificatesFrame?: number;
+  certificatesTime?: number;
+  chain?: ChainCheck;
+  serverKeyExchange?: ServerKeyExchange;
+  certificateRequested: boolean;
+  /** The certificates in the client's Certificate message (0: an empty one, the answer of a client that has none); absent when it sent none. */
+  clientCertificates?: number;
+  messages: MessageSeen[];
+  alerts: AlertSeen[];
+  parseErrors: { from: Direction; message: string; offset: number }[];
+  /**
+   * With a key log: whether it held this connection's secrets, and how many protected records of
+   * each side (client, server) they opened: the handshake's, never application data.
+   */
+  decryption?: { secrets: boolean; opened: [number, number] };
+  /** Bytes missing from the capture inside the handshake: the record speaks only of what it saw. */
+  incomplete: boolean;
+  /** Parts of the handshake this capture cannot show (why the record is partial). */
+  partialReasons: string[];
+}
+
+/** TLS's record layer over TCP: what its record headers and unreadable bytes show. */
+export interface RecordLayerFacts {
+  /** The server answered in SSL 2.0 (its SERVER-HELLO): the protocol chosen and the cipher kinds it offered. */
+  sslv2?: TimedFact & { version: number; cipherSpecs: number[]; sessionIdHit: boolean };
+  /** When each side began to encrypt. */
+  encryptedFrom: [TimedFact | undefined, TimedFact | undefined];
+  /** Encrypted records seen from each side, and the sizes of the first few. */
+  encryptedRecords: [number, number];
+  encryptedRecordSizes: [number[], number[]];
+  /** Bytes the server (or client) sent that were not TLS. */
+  nonTls?: TimedFact & { from: Direction; description: NonTlsDescription };
+  /** TLS began after a non-TLS preamble (SOCKS, HTTP CONNECT) from this side. */
+  tunnel?: { from: Direction; preambleLength: number };
+}
+
+/** What every connection read from a capture has, whatever its transport. */
+export interface CapturedConnection {
+  /** The connection's number among the capture's connections of its transport, from 0 (for TCP, tshark's tcp.stream). */
+  id: number;
+  client: Endpoint;
+  server: Endpoint;
+  ipVersion: 4 | 6;
+  /** Why this connection counts as TLS: bytes on the wire, or a TLS port with no bytes. */
+  tlsEvidence: 'client-hello' | 'server-tls' | 'tls-port';
+  /** The capture holds the connection's start (TCP: its SYN; QUIC: the client's first Initial). */
+  startCaptured: boolean;
+  firstTime: number;
+  lastTime: number;
+}
+
+/** The TCP connection under the TLS: its handshake, resets, closes, ICMP and first packets. */
+export interface TcpFacts {
+  /** How client and server were told apart: by the SYN, the SYN-ACK, or (no handshake captured) by port. */
+  roles: 'syn' | 'syn-ack' | 'port';
+  syn?: PacketFacts;
+  synCount: number;
+  synAck?: PacketFacts;
+  synAckCount: number;
+  /** RSTs (up to 16) and FINs (up to 4) in order. */
+  rsts: PacketFacts[];
+  rstCount: number;
+  fins: PacketFacts[];
+  /** ICMP messages that quote the connection's packets (unreachable, too big, time exceeded). */
+  icmp: IcmpFacts[];
+  /** The first packets of the connection (up to 10), and the count of all. */
+  packets: PacketFacts[];
+  packetCount: number;
+  /** Payload bytes per side (client, server). */
+  bytes: [number, number];
+  retransmissions: [number, number];
+  gaps: [number, number];
+  /** A Zeek-style history: S h A D d F f R r (upper case: client). */
+  history: string;
+}
+
 export interface EndFacts extends TimedFact {
   how: 'rst' | 'fin';
   by: Direction;
   /** The last TLS event before the end, e.g. "ClientHello", "ServerHelloDone", "encrypted records". */
   after: string;
+}
+
+/** TLS over TCP, read from a capture. */
+export interface TcpRecord extends CapturedConnection, TlsFacts, RecordLayerFacts {
+  readonly transport: 'tcp';
+  tcp: TcpFacts;
+  /** The first RST or FIN, whichever came first; absent while the connection was open. */
+  end?: EndFacts;
+}
+
+/** One UDP datagram of a QUIC connection, as evidence: when, which way, its size and the packets it held. */
+export interface DatagramFacts extends TimedFact {
+  dir: Dir;
+  /** UDP payload bytes. */
+  len: number;
+  ttl: number;
+  /** IPv4 identification; -1 on IPv6. */
+  ipId: number;
+  /** The QUIC packets it held, e.g. "Initial+Handshake". */
+  packets: string;
 }
 
 /**
@@ -77,178 +200,23 @@ export interface QuicFacts {
   transportParameters?: string[];
   /** With a key log: Handshake packets opened per side. */
   handshakeOpened?: [number, number];
+  /** The first datagrams of the connection (up to 12), as evidence. */
+  log: DatagramFacts[];
+  /** ICMP messages that quote the connection's datagrams (a closed UDP port, a firewall's reject). */
+  icmp: IcmpFacts[];
+}
+
+/** TLS in QUIC (HTTP/3), read from a capture. */
+export interface QuicRecord extends CapturedConnection, TlsFacts {
+  readonly transport: 'quic';
+  quic: QuicFacts;
 }
 
 /**
- * Everything the rules know about one TCP connection that carried, or tried to carry, TLS.
- * Built from a capture by the analyser and, for live probes, from a socket's bytes.
+ * Everything the judges know about one connection that carried, or tried to carry, TLS: narrow
+ * on `transport` to read what only one transport has.
  */
-export interface ConnectionRecord {
-  /** The connection's number among all TCP connections of the capture, from 0 (tshark's tcp.stream). */
-  id: number;
-  client: Endpoint;
-  server: Endpoint;
-  ipVersion: 4 | 6;
-  /** Why this connection counts as TLS: bytes on the wire, or a TLS port with no bytes. */
-  tlsEvidence: 'client-hello' | 'server-tls' | 'tls-port';
-  /** The capture holds the connection's start (its SYN). */
-  startCaptured: boolean;
-  firstTime: number;
-  lastTime: number;
-  tcp: Pick<TcpConnection, 'syn' | 'synCount' | 'synAck' | 'synAckCount' | 'rsts' | 'rstCount' | 'fins' | 'icmp' | 'packets' | 'packetCount' | 'roles'> & {
-    bytes: [number, number];
-    retransmissions: [number, number];
-    gaps: [number, number];
-    /** A Zeek-style history: S h A D d F f R r (upper case: client). */
-    history: string;
-  };
-  clientHello?: ClientHello & TimedFact;
-  /**
-   * The client's first record, a handshake record, was begun but never finished: the bytes
-   * stopped (a reset, a close, the end of the capture) inside the ClientHello. Sizes include the
-   * record header.
-   */
-  clientHelloCut?: { length: number; received: number };
-  /** ClientHellos seen (a second one follows a HelloRetryRequest). */
-  clientHelloCount: number;
-  serverHello?: ServerHello & TimedFact;
-  /** The server answered in SSL 2.0 (its SERVER-HELLO): the protocol chosen and the cipher kinds it offered. */
-  sslv2?: TimedFact & { version: number; cipherSpecs: number[]; sessionIdHit: boolean };
-  helloRetryRequest?: TimedFact & { group?: number };
-  sni?: string;
-  /** Negotiated version and cipher (absent when no ServerHello was seen). */
-  version?: number;
-  cipher?: number;
-  alpn?: string;
-  readonly ja3?: Ja3;
-  readonly ja3s?: Ja3;
-  readonly ja4?: Ja4;
-  certificates: CertificateInfo[];
-  certificatesFrame?: number;
-  certificatesTime?: number;
-  chain?: ChainCheck;
-  serverKeyExchange?: ServerKeyExchange;
-  certificateRequested: boolean;
-  /** The certificates in the client's Certificate message (0: an empty one, the answer of a client that has none); absent when it sent none. */
-  clientCertificates?: number;
-  messages: MessageSeen[];
-  alerts: AlertSeen[];
-  /** When each side began to encrypt. */
-  encryptedFrom: [TimedFact | undefined, TimedFact | undefined];
-  /** Encrypted records seen from each side, and the sizes of the first few. */
-  encryptedRecords: [number, number];
-  encryptedRecordSizes: [number[], number[]];
-  /** Bytes the server (or client) sent that were not TLS. */
-  nonTls?: TimedFact & { from: Direction; description: NonTlsDescription };
-  /** TLS began after a non-TLS preamble (SOCKS, HTTP CONNECT) from this side. */
-  tunnel?: { from: Direction; preambleLength: number };
-  parseErrors: { from: Direction; message: string; offset: number }[];
-  end?: EndFacts;
-  /**
-   * With a key log and TLS 1.3: whether it held this connection's secrets, and how many protected
-   * records of each side (client, server) they opened: the handshake's, never application data.
-   */
-  decryption?: { secrets: boolean; opened: [number, number] };
-  /**
-   * Set for a QUIC connection (its `tcp` part then holds only its datagrams, as packets, and its
-   * byte counts); `id` numbers QUIC connections apart from TCP ones.
-   */
-  quic?: QuicFacts;
-  /** Bytes missing from the capture inside the handshake: the record speaks only of what it saw. */
-  incomplete: boolean;
-  /** Parts of the handshake this capture cannot show (why the record is partial). */
-  partialReasons: string[];
-}
-
-/** The TLS part of a record, as the stream readers fill it in. */
-export type TlsFacts = Omit<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end' | 'ja3' | 'ja3s' | 'ja4'>;
-
-type TcpPart = Pick<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstTime' | 'lastTime' | 'tcp' | 'end'>;
-
-/**
- * A ConnectionRecord whose fingerprints are made when first read: three hashes per connection
- * are most of the cost of a record, and a streaming run may never report them.
- */
-// The class's fields are those of the record (declaration merging); it adds the lazy getters.
-export interface Connection extends TlsFacts, TcpPart {}
-export class Connection implements ConnectionRecord {
-  private fp?: { ja3?: Ja3; ja3s?: Ja3; ja4?: Ja4 };
-
-  constructor() {
-    // Every field is set here, in one order, so that all records share one hidden class and the
-    // rules' reads of them stay monomorphic; fields added later would fork the shape per path.
-    this.id = -1;
-    this.client = UNKNOWN_ENDPOINT;
-    this.server = UNKNOWN_ENDPOINT;
-    this.ipVersion = 4;
-    this.tlsEvidence = 'client-hello';
-    this.startCaptured = false;
-    this.firstTime = 0;
-    this.lastTime = 0;
-    this.tcp = undefined as unknown as ConnectionRecord['tcp'];
-    this.end = undefined;
-    this.clientHello = undefined;
-    this.clientHelloCut = undefined;
-    this.decryption = undefined;
-    this.quic = undefined;
-    this.clientHelloCount = 0;
-    this.serverHello = undefined;
-    this.sslv2 = undefined;
-    this.helloRetryRequest = undefined;
-    this.sni = undefined;
-    this.version = undefined;
-    this.cipher = undefined;
-    this.alpn = undefined;
-    // Lists most connections leave empty start as the shared empty list (appended() replaces it).
-    this.certificates = NONE;
-    this.certificatesFrame = undefined;
-    this.certificatesTime = undefined;
-    this.chain = undefined;
-    this.serverKeyExchange = undefined;
-    this.certificateRequested = false;
-    this.clientCertificates = undefined;
-    this.messages = [];
-    this.alerts = NONE;
-    this.encryptedFrom = [undefined, undefined];
-    this.encryptedRecords = [0, 0];
-    this.encryptedRecordSizes = [NONE, NONE];
-    this.nonTls = undefined;
-    this.tunnel = undefined;
-    this.parseErrors = NONE;
-    this.incomplete = false;
-    this.partialReasons = NONE;
-    this.fp = undefined;
-  }
-
-  /** Adds the TCP facts once the connection is over; the TLS facts were filled in as it went. */
-  completeWith(t: TcpPart): this {
-    this.id = t.id;
-    this.client = t.client;
-    this.server = t.server;
-    this.ipVersion = t.ipVersion;
-    this.tlsEvidence = t.tlsEvidence;
-    this.startCaptured = t.startCaptured;
-    this.firstTime = t.firstTime;
-    this.lastTime = t.lastTime;
-    this.tcp = t.tcp;
-    this.end = t.end;
-    return this;
-  }
-
-  get ja3(): Ja3 | undefined {
-    return this.clientHello && ((this.fp ??= {}).ja3 ??= ja3(this.clientHello));
-  }
-
-  get ja4(): Ja4 | undefined {
-    return this.clientHello && ((this.fp ??= {}).ja4 ??= ja4(this.clientHello, this.quic ? 'q' : 't'));
-  }
-
-  get ja3s(): Ja3 | undefined {
-    return this.serverHello && ((this.fp ??= {}).ja3s ??= ja3s(this.serverHello));
-  }
-}
-
-const UNKNOWN_ENDPOINT: Endpoint = Object.freeze({ ip: '', port: 0 });
+export type ConnectionRecord = TcpRecord | QuicRecord;
 
 export function sideOf(dir: Dir): Direction {
   return dir === 0 ? 'client' : 'server';

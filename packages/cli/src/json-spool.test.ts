@@ -2,45 +2,45 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { summarize, writeJson, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
+import { summarize, writeJson, type CaptureItem, type PcapReport, type RedactMode } from '@tlsdoctor/report';
 import { makeItems, report, shuffled } from '../../../test/helpers/report-items.js';
 import { JsonSpool } from './json-spool.js';
 
 /** The JSON a spool writes, for items added file by file in an order their connections could end in. */
 /** `reuse`: the writer says it is done with each piece, so the spool fills the same buffer again. */
 function spooled(files: ReturnType<typeof makeItems>[], mode: RedactMode, dropped: number[] = [], dir?: string, inOrder = false, reuse = false): string {
-  const spool = new JsonSpool(mode !== 'none', dir);
+  const pieces: Uint8Array[] = [];
+  const spool = new JsonSpool(mode, (p) => {
+    // A writer that is not done with a piece keeps it as it is, as a stream's queue does: a
+    // buffer filled again too soon would show in the result.
+    pieces.push(typeof p === 'string' || reuse ? Buffer.from(p) : p);
+    return reuse;
+  }, dir);
   for (const [k, f] of files.entries()) {
     // Shuffled, items are read back one by one; in order, through the spool's read window.
     for (const it of inOrder ? f : shuffled(f, k + 5)) spool.add(it);
     if (dropped.includes(k)) spool.dropFile();
     else spool.endFile();
   }
-  const pieces: Uint8Array[] = [];
-  const { connections: _, ...head } = withInputs(report([], spool.summary));
-  spool.writeReport(head, mode, (p) => {
-    // A writer that is not done with a piece keeps it as it is, as a stream's queue does: a
-    // buffer filled again too soon would show in the result.
-    pieces.push(typeof p === 'string' || reuse ? Buffer.from(p) : p);
-    return reuse;
-  });
-  spool.close();
+  const kept = files.filter((_, k) => !dropped.includes(k)).flat();
+  const { connections: _, ...head } = withInputs(report([], byName(kept)));
+  spool.finish(head);
   return Buffer.concat(pieces).toString('utf8');
 }
 
 /** The summary of the items with its codes by name, as the CLI lists them (items end in any order). */
-function byName(items: ReportItem[]): Report['summary'] {
+function byName(items: CaptureItem[]): PcapReport['summary'] {
   const s = summarize(items);
   return { ...s, byCode: Object.fromEntries(Object.entries(s.byCode).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }
 
 /** Input files whose names and warnings hold values that redaction replaces (the head is redacted too). */
-function withInputs(r: Report): Report {
+function withInputs(r: PcapReport): PcapReport {
   const file = { path: 'cap-10.0.0.3.pcap', format: 'pcap', gzip: false, packets: 1, bytes: 1, warnings: ['ICMP from 198.18.0.2 to 10.0.0.3 matched nothing'], error: null };
-  return { ...r, input: { files: [file] as Report['input']['files'] } };
+  return { ...r, input: { files: [file] } };
 }
 
-function whole(r: Report, mode: RedactMode): string {
+function whole(r: PcapReport, mode: RedactMode): string {
   const pieces: string[] = [];
   writeJson(r, mode, (p) => pieces.push(p));
   return pieces.join('');
@@ -77,6 +77,6 @@ describe('JsonSpool: every item, out of memory, written as the whole report woul
   });
 
   it('names the directory it cannot write to', () => {
-    expect(() => new JsonSpool(false, '/nonexistent/tlsdoctor')).toThrow(/temporary file in \/nonexistent\/tlsdoctor \(ENOENT\); set TMPDIR/);
+    expect(() => new JsonSpool('none', () => {}, '/nonexistent/tlsdoctor')).toThrow(/temporary file in \/nonexistent\/tlsdoctor \(ENOENT\); set TMPDIR/);
   });
 });

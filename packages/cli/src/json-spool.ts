@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { JSON_LIST_CLOSING, jsonListOpening, listItemJson, RedactionKeys, writeJsonList, type RedactMode, type Report, type ReportItem, type Summary } from '@tlsdoctor/report';
-import { SummaryByFile } from './shown-items.js';
+import { JSON_LIST_CLOSING, jsonListOpening, listItemJson, RedactionKeys, writeJsonList, type CaptureItem, type RedactMode } from '@tlsdoctor/report';
 import { TlsdoctorError } from '@tlsdoctor/tls-parser-ts';
+import type { ItemSink, PcapHead } from './report-sink.js';
 
 /** Items' text is encoded into a staging buffer of this size and written out when it is full. */
 const STAGING = 1 << 20;
@@ -13,8 +13,7 @@ const OUTPUT_PIECE = 1 << 20;
 /** Items in spool order are read this much at a time. */
 const READ_WINDOW = 256 * 1024;
 
-/** The temporary file could not be made or written: the JSON report cannot be, whatever the captures hold. */
-/** The JSON report's temporary file cannot be made or written. */
+/** The JSON report's temporary file cannot be made or written: the report cannot be, whatever the captures hold. */
 export class SpoolError extends TlsdoctorError {
   readonly code = 'SPOOL';
 }
@@ -62,7 +61,7 @@ function grown(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
  * even if the process is killed. It is created readable by its owner only: it holds what the
  * capture showed.
  */
-export class JsonSpool {
+export class JsonSpool implements ItemSink {
   private readonly fd: number;
   private readonly path: string;
   private unlinked = false;
@@ -71,14 +70,16 @@ export class JsonSpool {
   private staged = 0;
   private current = new FileIndex();
   private readonly files: FileIndex[] = [];
-  private readonly counted = new SummaryByFile();
   private readonly keys = new RedactionKeys();
   private fileKeys = new RedactionKeys();
   /** Items of earlier files come first: a file's place times this, plus the id, orders items for redaction. */
   private fileNumber = 0;
 
-  /** `redacting`: whether the report will be redacted (the values to replace are noted only then). */
-  constructor(private readonly redacting: boolean, dir = tmpdir()) {
+  /**
+   * `mode`: how the report will be redacted (the values to replace are noted only then); `write`
+   * takes the report's pieces (see writeReport).
+   */
+  constructor(private readonly mode: RedactMode, private readonly write: (piece: string | Uint8Array) => boolean | void, dir = tmpdir()) {
     this.path = join(dir, `tlsdoctor-${process.pid}-${randomBytes(6).toString('hex')}.json.tmp`);
     try {
       this.fd = openSync(this.path, 'wx+', 0o600);
@@ -93,8 +94,13 @@ export class JsonSpool {
     }
   }
 
-  add(it: ReportItem): void {
-    this.counted.add(it);
+  private get redacting(): boolean {
+    return this.mode !== 'none';
+  }
+
+  startFile(): void {}
+
+  add(it: CaptureItem): void {
     if (this.redacting) this.fileKeys.note(it, this.fileNumber * 2 ** 32 + it.id);
     const text = listItemJson(it);
     // UTF-8 takes at most 3 bytes per UTF-16 unit: room for that means the text fits whole.
@@ -112,7 +118,6 @@ export class JsonSpool {
   endFile(): void {
     this.files.push(this.current);
     this.current = new FileIndex();
-    this.counted.endFile();
     this.keys.absorb(this.fileKeys);
     this.fileKeys = new RedactionKeys();
     this.fileNumber++;
@@ -121,30 +126,33 @@ export class JsonSpool {
   /** Forgets the current file's items (a file that could not be read); their text stays unread in the spool. */
   dropFile(): void {
     this.current = new FileIndex();
-    this.counted.dropFile();
     this.fileKeys = new RedactionKeys();
     this.fileNumber++;
-  }
-
-  get summary(): Summary {
-    return this.counted.summary;
   }
 
   private get count(): number {
     return this.files.reduce((n, f) => n + f.size, 0);
   }
 
+  /** Writes the report, then lets the spool go. */
+  finish(head: PcapHead): void {
+    try {
+      this.writeReport(head);
+    } finally {
+      this.close();
+    }
+  }
+
   /**
    * Writes the report: `head` (everything but the list) and the spooled items, in report order,
-   * redacted as `mode` says with placeholders numbered in that order, head included. Redaction
+   * redacted as the mode says with placeholders numbered in that order, head included. Redaction
    * works on the items' text: they are never parsed back. `write` returns true when it is done
    * with the piece it was given (written out, not queued), so that its buffer can be filled again.
    */
-  writeReport(head: Report, mode: RedactMode, write: (piece: string | Uint8Array) => boolean | void): void {
-    // Without the values noted, a redaction would replace nothing: never write that as redacted.
-    if (mode !== 'none' && !this.redacting) throw new Error('a report redacted from a spool made without redaction');
+  writeReport(head: PcapHead): void {
+    const { mode, write } = this;
     this.flush();
-    head.input.files?.forEach((f, i) => this.keys.noteFile(f.path, i));
+    head.input.files.forEach((f, i) => this.keys.noteFile(f.path, i));
     if (mode === 'none' && this.count > 0) this.writeBytes(head, write);
     else writeJsonList(this.keys.redactor(mode)(head), 'connections', this.count, this.texts(this.keys.textRedactor(mode)), write);
   }
@@ -156,7 +164,7 @@ export class JsonSpool {
    * queues a piece holds on to it. Fresh buffers cost a page fault per 4 kB, a sixth of the
    * writing time on a 120 MB report.
    */
-  private writeBytes(head: Report, write: (piece: Uint8Array | string) => boolean | void): void {
+  private writeBytes(head: PcapHead, write: (piece: Uint8Array | string) => boolean | void): void {
     write(jsonListOpening(head, 'connections'));
     const count = this.count;
     let out = Buffer.allocUnsafe(OUTPUT_PIECE);

@@ -1,5 +1,5 @@
-import { StreamingRedaction, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
-import { SummaryByFile } from './shown-items.js';
+import { StreamingRedaction, type ListlessReport, type RedactMode, type ReportItem } from '@tlsdoctor/report';
+import type { ItemSink, PcapHead } from './report-sink.js';
 
 /**
  * `--format ndjson`: one line of JSON per connection, written as soon as the connection is
@@ -7,9 +7,8 @@ import { SummaryByFile } from './shown-items.js';
  * without its list: input, summary. Each line has a `type`: "connection", then "report".
  * Redaction numbers values in the order they first appear, since nothing waits for the end.
  */
-export class NdjsonWriter {
+export class NdjsonWriter implements ItemSink {
   private readonly redaction: StreamingRedaction;
-  private readonly counted = new SummaryByFile();
 
   constructor(mode: RedactMode, private readonly write: (line: string) => void) {
     this.redaction = new StreamingRedaction(mode);
@@ -20,25 +19,21 @@ export class NdjsonWriter {
   }
 
   add(it: ReportItem): void {
-    this.counted.add(it);
     this.write(JSON.stringify({ type: 'connection', ...this.redaction.item(it) }) + '\n');
   }
 
-  endFile(): void {
-    this.counted.endFile();
+  endFile(): void {}
+
+  /** A file that could not be read: its connections were written (the summary does not count them). */
+  dropFile(): void {}
+
+  finish(head: PcapHead): void {
+    this.writeSummary(head);
   }
 
-  /** A file that could not be read: its connections were written, but are not counted. */
-  dropFile(): void {
-    this.counted.dropFile();
-  }
-
-  get summary() {
-    return this.counted.summary;
-  }
-
-  writeSummary(head: Report): void {
-    for (const f of head.input.files ?? []) this.redaction.file(f.path);
+  /** The last line: the report without its list. */
+  writeSummary(head: ListlessReport): void {
+    if (head.command === 'pcap') for (const f of head.input.files) this.redaction.file(f.path);
     this.write(JSON.stringify({ type: 'report', ...this.redaction.apply(head) }) + '\n');
   }
 }

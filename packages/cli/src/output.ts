@@ -1,7 +1,7 @@
 import { UsageError } from './exit.js';
 import { NdjsonWriter } from './ndjson.js';
 import { writeOut } from './stdout.js';
-import { redact, renderMarkdown, renderTerminal, useColor, writeJson, type RedactMode, type Report } from '@tlsdoctor/report';
+import { itemsOf, listless, redact, renderMarkdown, renderTerminal, useColor, writeJson, type RedactMode, type Report } from '@tlsdoctor/report';
 
 export type Format = 'table' | 'json' | 'markdown' | 'ndjson';
 
@@ -11,9 +11,8 @@ export function writeReport(report: Report, format: Format, redactMode: RedactMo
   if (format === 'json') return writeJson(report, redactMode, write);
   if (format === 'ndjson') {
     const lines = new NdjsonWriter(redactMode, write);
-    const { connections, targets, ...head } = report;
-    for (const it of connections ?? targets ?? []) lines.add(it);
-    return lines.writeSummary(head);
+    for (const it of itemsOf(report)) lines.add(it);
+    return lines.writeSummary(listless(report));
   }
   const r = redact(report, redactMode);
   if (format === 'markdown') return write(renderMarkdown(r, limit));

@@ -1,17 +1,18 @@
-import { analyzeCapture, DEFAULT_TLS_PORTS, tuneHeapForCaptureAnalysis, type CaptureAnalysis, type CapturePart, type ConnectionRecord } from '@tlsdoctor/analysis';
+import { analyzeCapture, DEFAULT_TLS_PORTS, type CaptureAnalysis, type CapturePart, type ConnectionRecord, type OnRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
 import { KeyLog, MAX_SESSIONS } from '@tlsdoctor/tls-parser-ts';
 import { createReadStream } from 'node:fs';
-import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type Listed, type Report, type ReportItem } from '@tlsdoctor/report';
-import { diagnoseConnection, HelloHistory, waitsForHistory, worst } from '@tlsdoctor/diagnosis';
+import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type CaptureItem, type InputSummary, type RedactMode } from '@tlsdoctor/report';
+import { diagnoseConnection, worst } from '@tlsdoctor/diagnosis';
 import { exitFor, exitForError, UsageError } from './exit.js';
 import { JsonSpool } from './json-spool.js';
 import { NdjsonWriter } from './ndjson.js';
-import { ShownItems, SummaryByFile } from './shown-items.js';
+import { ShownItems } from './shown-items.js';
 import { factsWanted, writeReport, type Format } from './output.js';
 import { writeOut } from './stdout.js';
 import { HeapGrowth } from './heap-growth.js';
-import type { RedactMode } from '@tlsdoctor/report';
+import { tuneHeapForCaptureAnalysis } from './heap-tuning.js';
+import { ReportSink, type ItemSink } from './report-sink.js';
 
 export interface PcapOptions {
   files: string[];
@@ -79,7 +80,7 @@ function say(message: string): void {
 /** Standard input, named in the report and in messages. */
 const STDIN = 'stdin';
 
-function matchesFilters(it: ReportItem, o: PcapOptions): boolean {
+function matchesFilters(it: CaptureItem, o: PcapOptions): boolean {
   if (o.failuresOnly && it.outcome !== 'error' && it.outcome !== 'warning') return false;
   if (o.sni && (it.sni ?? '').toLowerCase() !== o.sni.toLowerCase() && !(o.sni.startsWith('*.') && (it.sni ?? '').toLowerCase().endsWith(o.sni.slice(1).toLowerCase()))) return false;
   if (o.host && it.server.ip !== o.host && it.client?.ip !== o.host && it.sni !== o.host) return false;
@@ -129,9 +130,6 @@ function partSummary(a: CaptureAnalysis, p: CapturePart, k: number): InputSummar
   };
 }
 
-/** Connections held back for the end of a file at most; past it they are judged at once. */
-const MAX_WAITING = 10_000;
-
 export async function runPcap(o: PcapOptions): Promise<number> {
   try {
     return await reportCaptures(o);
@@ -141,6 +139,13 @@ export async function runPcap(o: PcapOptions): Promise<number> {
     process.stderr.write(`tlsdoctor: ${(e as Error).message}\n`);
     return status;
   }
+}
+
+/** Where the report's items go, by format: all of them spooled (JSON), a line each as they come (NDJSON), or those a table or Markdown shows. */
+function itemSink(o: PcapOptions): ItemSink {
+  if (o.format === 'json') return new JsonSpool(o.redact, writeOut);
+  if (o.format === 'ndjson') return new NdjsonWriter(o.redact, writeOut);
+  return new ShownItems(o.limit, o.format === 'table' && o.verbose, (report) => writeReport(report, o.format, o.redact, o.verbose, o.limit));
 }
 
 async function reportCaptures(o: PcapOptions): Promise<number> {
@@ -153,16 +158,9 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   heap.check();
   const inputs: InputSummary[] = [];
   const wantFacts = factsWanted(o.format, o.verbose);
-  // Records are diagnosed as their connections end and then dropped. JSON lists every report
-  // row: they wait in a temporary file, not in memory. A table or Markdown report keeps the rows
-  // and details it shows, and counts the rest. NDJSON writes each row as it is made.
-  const shown =
-    o.format === 'json' ? new JsonSpool(o.redact !== 'none')
-    : o.format === 'ndjson' ? new NdjsonWriter(o.redact, writeOut)
-    : new ShownItems(o.limit, o.format === 'table' && o.verbose);
-  // The summary counts every connection read; the list, those the filters let through.
-  const everything = new SummaryByFile();
-  const filters = filtersOf(o);
+  // Records are diagnosed as their verdicts can be made and then dropped; the sink counts every
+  // item and keeps, spools or writes those the filters let through.
+  const sink = new ReportSink(itemSink(o), { names: filtersOf(o), match: (it) => matchesFilters(it, o) });
   let failed = false;
   // Files that follow each other in time (a tcpdump -C/-G rotation) are read as one capture,
   // through one connection table: a connection across a boundary is one connection.
@@ -170,42 +168,21 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
     const file = o.files[i];
     const name = file === '-' ? STDIN : file;
     const rotation = file === '-' || o.separate ? [] : o.files.slice(i + 1, nextStdin(o.files, i + 1));
-    // A connection belongs to the last file begun at or before its first packet.
-    const begun: { at: number; name: string; number: number }[] = [];
+    const files = new FilesBegun(i, file, name);
     let bar: ((read: number, size: number) => void) | undefined;
     const onFileStart = (f: string, firstTime: number | undefined) => {
-      const n = f === file ? name : f;
-      begun.push({ at: firstTime ?? -Infinity, name: n, number: i + begun.length + 1 });
       // Lines name their file as they go out: its placeholder must exist before the first.
-      if (shown instanceof NdjsonWriter) shown.startFile(n);
+      sink.startFile(files.begin(f, firstTime));
       bar = f === '-' ? undefined : progress(f);
     };
-    const fileOf = (c: ConnectionRecord) => {
-      let b = begun[0];
-      for (const x of begun) if (x.at <= c.firstTime) b = x;
-      return b;
+    const onRecord: OnRecord = (c, captureEnd, context) => {
+      const diagnoses = diagnoseConnection(c, { captureEnd, others: context });
+      const outcome = worst(diagnoses.map((d) => d.severity));
+      const f = files.of(c);
+      // Facts and fingerprints only where the output prints them (JSON, Markdown failures, --verbose).
+      sink.add(connectionItem(c, f.name, diagnoses, wantFacts(outcome), f.number, o.redact !== 'none'));
     };
     let a: CaptureAnalysis;
-    // Whether a split ClientHello was refused depends on other connections to the same server,
-    // before or after it: those few wait for the end of the file (a bounded number of them).
-    const history = new HelloHistory();
-    const waiting: ConnectionRecord[] = [];
-    const judge = (c: ConnectionRecord, captureTime: number) => {
-      const diagnoses = diagnoseConnection(c, { captureEnd: captureTime, history });
-      const outcome = worst(diagnoses.map((d) => d.severity));
-      const f = fileOf(c);
-      // Facts and fingerprints only where the output prints them (JSON, Markdown failures, --verbose).
-      const item = connectionItem(c, f.name, diagnoses, wantFacts(outcome), f.number, o.redact !== 'none');
-      everything.add(item);
-      if (matchesFilters(item, o)) shown.add(item);
-    };
-    let lastTime = 0;
-    const onRecord = (c: ConnectionRecord, captureTime: number) => {
-      lastTime = Math.max(lastTime, captureTime);
-      history.note(c);
-      if (waitsForHistory(c) && waiting.length < MAX_WAITING) waiting.push(c);
-      else judge(c, captureTime);
-    };
     try {
       a = await analyzeCapture(name, {
         tlsPorts: [...DEFAULT_TLS_PORTS, ...o.tlsPorts],
@@ -221,8 +198,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
       });
     } catch (e) {
       if (!(e instanceof CaptureError)) throw e;
-      shown.dropFile();
-      everything.dropFile();
+      sink.dropFile();
       failed = true;
       say(e.message);
       inputs.push({ path: name, warnings: [], error: e.message });
@@ -234,32 +210,34 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
       failed = true;
       say(`${p.read.error.message}; the ${p.read.packets} packet(s) before it are reported`);
     }
-    for (const c of waiting) judge(c, lastTime);
     a.parts.forEach((p, k) => inputs.push(partSummary(a, p, k)));
-    shown.endFile();
-    everything.endFile();
+    sink.endFile();
     i += a.parts.length;
   }
-  const listed: Listed | undefined = filters.length > 0 ? { ...shown.summary, filters } : undefined;
-  const head: Report = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: TOOL,
-    command: 'pcap',
-    generatedAt: new Date().toISOString(),
-    input: { files: inputs },
-    summary: everything.summary,
-    ...(listed ? { listed } : {}),
-  };
-  if (shown instanceof JsonSpool) {
-    try {
-      shown.writeReport(head, o.redact, writeOut);
-    } finally {
-      shown.close();
-    }
-  } else if (shown instanceof NdjsonWriter) {
-    shown.writeSummary(head);
-  } else {
-    writeReport({ ...head, connections: shown.items() }, o.format, o.redact, o.verbose, o.limit);
-  }
+  const head = sink.finish({ schemaVersion: SCHEMA_VERSION, tool: TOOL, command: 'pcap', generatedAt: new Date().toISOString(), input: { files: inputs } });
   return exitFor(head.summary.worst, failed);
+}
+
+/**
+ * The files of one capture as they begin (a rotation: several), numbered in the report's list:
+ * a connection belongs to the last file begun at or before its first packet.
+ */
+class FilesBegun {
+  private readonly begun: { at: number; name: string; number: number }[] = [];
+
+  /** `first`: the place in the report's list of the capture's first file; `file`/`name`: its path and how the report names it. */
+  constructor(private readonly first: number, private readonly file: string, private readonly name: string) {}
+
+  /** Notes a file beginning, at its first packet's time (undefined for the first); returns its name. */
+  begin(f: string, firstTime: number | undefined): string {
+    const name = f === this.file ? this.name : f;
+    this.begun.push({ at: firstTime ?? -Infinity, name, number: this.first + this.begun.length + 1 });
+    return name;
+  }
+
+  of(c: ConnectionRecord): { name: string; number: number } {
+    let b = this.begun[0];
+    for (const x of this.begun) if (x.at <= c.firstTime) b = x;
+    return b;
+  }
 }

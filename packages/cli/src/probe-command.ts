@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { diagnoseProbe } from '@tlsdoctor/diagnosis';
 import { PROFILES, loadExtraCa, loadIdentity, parseResolve, parseTarget, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
-import { probeItem, SCHEMA_VERSION, summarize, TOOL, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
+import { probeItem, SCHEMA_VERSION, summarize, TOOL, type RedactMode, type ProbeItem, type Report } from '@tlsdoctor/report';
 import { exitFor, UsageError } from './exit.js';
 import { writeReport, type Format } from './output.js';
 
@@ -75,7 +75,7 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
   const allowList = o.allowList ? readLines(o.allowList, '--allow-list').map((l) => l.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase()) : undefined;
   const options: ProbeOptions = { timeoutMs: o.timeout * 1000, profile: o.profile, decoySni: o.decoySni, extraCa, resolve: pinned, allowList, ws: o.ws, ciphers: o.ciphers, warnDays: o.warnDays, http: o.http, http3: o.http3, identity };
 
-  const results: ReportItem[][] = new Array(targets.length);
+  const results: ProbeItem[][] = new Array(targets.length);
   let next = 0;
   let finished = 0;
   const progress = process.stderr.isTTY && targets.length > 1 && !process.env.CI;

@@ -1,5 +1,5 @@
-import { addToSummary, detailLimit, emptySummary, hasDetails, type ReportItem, type Summary } from '@tlsdoctor/report';
-import { worst } from '@tlsdoctor/diagnosis';
+import { detailLimit, hasDetails, type CaptureItem } from '@tlsdoctor/report';
+import type { ItemSink, PcapHead } from './report-sink.js';
 
 /**
  * Out of report items that arrive in any order (connections end out of order), keeps only those
@@ -7,23 +7,24 @@ import { worst } from '@tlsdoctor/diagnosis';
  * within a file and file after file. The rest are only counted (in the summary), so the memory a
  * report takes does not grow with the capture. With limit 0 everything is kept.
  */
-export class ShownItems {
+export class ShownItems implements ItemSink {
   private rowsLeft: number;
   private detailsLeft: number;
   private rows = new MaxIdHeap();
   private details = new MaxIdHeap();
-  private all: ReportItem[] | undefined;
-  private readonly kept: ReportItem[] = [];
-  private readonly counted = new SummaryByFile();
+  private all: CaptureItem[] | undefined;
+  private readonly kept: CaptureItem[] = [];
 
-  constructor(limit: number, private readonly verbose: boolean) {
+  /** `render`: writes the report with the items kept, once they are all in. */
+  constructor(limit: number, private readonly verbose: boolean, private readonly render: (report: PcapHead & { connections: CaptureItem[] }) => void) {
     this.rowsLeft = limit > 0 ? limit : Infinity;
     this.detailsLeft = detailLimit(limit);
     if (limit === 0) this.all = [];
   }
 
-  add(it: ReportItem): void {
-    this.counted.add(it);
+  startFile(): void {}
+
+  add(it: CaptureItem): void {
     if (this.all) {
       this.all.push(it);
       return;
@@ -40,7 +41,6 @@ export class ShownItems {
     for (const it of items) this.kept.push(it);
     this.rowsLeft -= this.rows.size;
     this.detailsLeft -= this.details.size;
-    this.counted.endFile();
     this.dropFile();
   }
 
@@ -49,64 +49,27 @@ export class ShownItems {
     if (this.all) this.all = [];
     this.rows = new MaxIdHeap();
     this.details = new MaxIdHeap();
-    this.counted.dropFile();
-  }
-
-  get summary(): Summary {
-    return this.counted.summary;
   }
 
   /** What the report lists, in order. */
-  items(): ReportItem[] {
+  items(): CaptureItem[] {
     return this.kept;
   }
-}
 
-/**
- * The summary of the items of every file read whole: a file's items count once the file ends,
- * and not at all if it could not be read.
- */
-export class SummaryByFile {
-  private readonly total: Summary = emptySummary();
-  private file: Summary = emptySummary();
-
-  add(it: ReportItem): void {
-    addToSummary(this.file, it);
-  }
-
-  endFile(): void {
-    const s = this.total;
-    const f = this.file;
-    s.total += f.total;
-    for (const k of Object.keys(f.bySeverity) as (keyof Summary['bySeverity'])[]) s.bySeverity[k] += f.bySeverity[k];
-    for (const [code, n] of Object.entries(f.byCode)) s.byCode[code] = (s.byCode[code] ?? 0) + n;
-    s.worst = worst([s.worst, f.worst]);
-    this.dropFile();
-  }
-
-  dropFile(): void {
-    this.file = emptySummary();
-  }
-
-  /**
-   * Codes are listed by name: items arrive in the order their connections ended, which should
-   * not decide the order of anything printed.
-   */
-  get summary(): Summary {
-    const byCode = Object.fromEntries(Object.entries(this.total.byCode).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return { ...this.total, byCode };
+  finish(head: PcapHead): void {
+    this.render({ ...head, connections: this.kept });
   }
 }
 
 /** The items with the smallest ids seen, at most `cap` of them, in a heap with the largest id on top. */
 class MaxIdHeap {
-  private readonly h: ReportItem[] = [];
+  private readonly h: CaptureItem[] = [];
 
   get size(): number {
     return this.h.length;
   }
 
-  offer(it: ReportItem, cap: number): void {
+  offer(it: CaptureItem, cap: number): void {
     const h = this.h;
     if (cap <= 0) return;
     if (h.length < cap) {
@@ -118,7 +81,7 @@ class MaxIdHeap {
     }
   }
 
-  items(): ReportItem[] {
+  items(): CaptureItem[] {
     return this.h;
   }
 

@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { CaptureContext, ConnectionRecord, QuicRecord, TcpRecord } from '@tlsdoctor/analysis';
 import { decide } from './engine.js';
 import type { Finding } from './finding.js';
 import { judgeCaptureAlerts } from './judges/alerts.js';
@@ -7,35 +7,38 @@ import { judgeCaptureCiphers } from './judges/ciphers.js';
 import { judgeCaptureClientCert } from './judges/client-cert.js';
 import { captureGate, judgeCaptureCoverage, unfinished } from './judges/coverage.js';
 import { judgeCaptureHandshake } from './judges/handshake.js';
-import { judgeCaptureBlackHole, judgeCaptureSplitHello, type HelloHistory } from './judges/hello-size.js';
+import { judgeCaptureBlackHole, judgeCaptureSplitHello } from './judges/hello-size.js';
 import { judgeCaptureServerAnswer } from './judges/server-answer.js';
 import { judgeCaptureTcp } from './judges/tcp.js';
 import { judgeCaptureSsl2, judgeCaptureVersions } from './judges/versions.js';
-import { judgeQuic, type QuicHistory } from './judges/quic.js';
+import { judgeQuic } from './judges/quic.js';
 
-export interface CaptureContext {
+/** What the capture shows across connections, as the judges ask it (the analysis's CaptureContext answers). */
+export type OtherConnections = Pick<CaptureContext, 'answeredInOneSegment' | 'tcpAnswered'>;
+
+export interface CaptureMoment {
   /** How far the capture had gone when the connection ended: "no answer" is only a failure once the capture ran on past it. */
   captureEnd: number;
-  /**
-   * What the capture showed of other connections to each server. A connection for which
-   * waitsForHistory() holds is best judged once the whole capture has been noted.
-   */
-  history?: HelloHistory & QuicHistory;
+  /** What the capture showed of other connections to each server (absent: judged alone). */
+  others?: OtherConnections;
 }
 
 /** Every finding for one captured connection, the primary first. */
-export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Finding[] {
+export function diagnoseConnection(r: ConnectionRecord, at: CaptureMoment): Finding[] {
   const gate = captureGate(r);
   if (gate) return [gate];
-  if (r.quic) return diagnoseQuicConnection(r, ctx);
+  return r.transport === 'quic' ? diagnoseQuicConnection(r, at) : diagnoseTcpConnection(r, at);
+}
+
+function diagnoseTcpConnection(r: TcpRecord, at: CaptureMoment): Finding[] {
   // An SSL 2.0 answer is the verdict: the rest of the exchange is in SSL 2.0's own records.
   if (r.sslv2) return decide(judgeCaptureSsl2(r));
   const blackHole = judgeCaptureBlackHole(r);
   const found = [
-    ...judgeCaptureTcp(r, ctx.captureEnd),
-    ...judgeCaptureServerAnswer(r, ctx.captureEnd),
+    ...judgeCaptureTcp(r, at.captureEnd),
+    ...judgeCaptureServerAnswer(r, at.captureEnd),
     ...blackHole,
-    ...judgeCaptureSplitHello(r, ctx.history, blackHole.length > 0),
+    ...judgeCaptureSplitHello(r, at.others, blackHole.length > 0),
     ...judgeCaptureVersions(r),
     ...judgeCaptureCiphers(r),
     ...judgeCaptureCertificate(r),
@@ -44,7 +47,7 @@ export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Fi
   // An alert cited by a finding above is that finding's evidence; only the rest is TLS_ALERT.
   found.push(...judgeCaptureAlerts(r, found));
   const certificateFault = found.some((f) => f.severity === 'error' && f.code.startsWith('CERT_'));
-  found.push(...judgeCaptureHandshake(r, certificateFault), ...judgeCaptureCoverage(r, ctx.captureEnd));
+  found.push(...judgeCaptureHandshake(r, certificateFault), ...judgeCaptureCoverage(r, at.captureEnd));
   return decide(found.length > 0 ? found : [unfinished(r)]);
 }
 
@@ -52,8 +55,8 @@ export function diagnoseConnection(r: ConnectionRecord, ctx: CaptureContext): Fi
  * A QUIC connection: its own judge, then the ones that read TLS facts QUIC carries as TCP does
  * (the certificate, read from Handshake packets opened with a key log; alerts from crypto errors).
  */
-function diagnoseQuicConnection(r: ConnectionRecord, ctx: CaptureContext): Finding[] {
-  const found = [...judgeQuic(r, ctx.captureEnd, ctx.history), ...judgeCaptureCertificate(r)];
+function diagnoseQuicConnection(r: QuicRecord, at: CaptureMoment): Finding[] {
+  const found = [...judgeQuic(r, at.captureEnd, at.others), ...judgeCaptureCertificate(r)];
   found.push(...judgeCaptureAlerts(r, found));
   return decide(found.length > 0 ? found : [unfinished(r)]);
 }

@@ -1,6 +1,6 @@
 // Facts made up for the judges' tests: a captured connection and a probed address, built from
 // small parts so that each test row says only what differs from a plain, healthy exchange.
-import { Connection, type CertificateInfo, type ConnectionRecord, type QuicFacts } from '@tlsdoctor/analysis';
+import { LiveTlsFacts, QuicConnectionRecord, TcpConnectionRecord, type CapturedConnection, type CertificateInfo, type QuicFacts, type QuicRecord, type TcpFacts, type TcpRecord } from '@tlsdoctor/analysis';
 import type { PacketFacts } from '@tlsdoctor/capture';
 import { PROFILES } from '@tlsdoctor/probe/facts';
 import type { HelloOutcome, ProbeRecord } from '@tlsdoctor/probe';
@@ -52,24 +52,26 @@ export function cert(o: Partial<CertificateInfo> = {}): CertificateInfo {
 
 export const intermediate = () => cert({ subject: 'CN=Example CA', issuer: 'CN=Example Root', sans: [], isCA: true });
 
-type TcpFacts = ConnectionRecord['tcp'];
+/** The connection every made-up record is: 198.51.100.7:50000 to 192.0.2.10:443, its start captured. */
+const CONNECTION: CapturedConnection = { id: 0, client: { ip: '198.51.100.7', port: 50000 }, server: { ip: '192.0.2.10', port: 443 }, ipVersion: 4, tlsEvidence: 'client-hello', startCaptured: true, firstTime: T0, lastTime: T0 + 1 };
+
+/** What a test may set of a TCP record: any field, and any part of its TCP facts. */
+export type TcpOver = Partial<Omit<TcpRecord, 'tcp' | 'transport' | 'ja3' | 'ja3s' | 'ja4'>> & { tcp?: Partial<TcpFacts> };
 
 /** A TCP connection to 192.0.2.10:443 from its SYN; `over` sets what the test is about. */
-export function connection(over: Partial<Omit<ConnectionRecord, 'tcp'>> & { tcp?: Partial<TcpFacts> } = {}): ConnectionRecord {
-  const c = new Connection();
+export function connection(over: TcpOver = {}): TcpRecord {
   const syn = pkt(1, 0, 0, SYN);
   const synAck = pkt(2, 0.001, 1, SYN | ACK);
   const tcp: TcpFacts = {
     syn, synCount: 1, synAck, synAckCount: 1, rsts: [], rstCount: 0, fins: [], icmp: [], packets: [syn, synAck], packetCount: 2, roles: 'syn',
     bytes: [0, 0], retransmissions: [0, 0], gaps: [0, 0], history: 'ShA', ...over.tcp,
   };
-  c.completeWith({ id: 0, client: { ip: '198.51.100.7', port: 50000 }, server: { ip: '192.0.2.10', port: 443 }, ipVersion: 4, tlsEvidence: 'client-hello', startCaptured: true, firstTime: T0, lastTime: T0 + 1, tcp, end: undefined });
   const { tcp: _tcp, ...rest } = over;
-  return Object.assign(c, rest);
+  return Object.assign(new TcpConnectionRecord(CONNECTION, new LiveTlsFacts(), tcp, undefined), rest);
 }
 
 /** A TLS 1.2 handshake that completed: both sides' CCS and Finished seen. */
-export function completedTls12(over: Parameters<typeof connection>[0] = {}): ConnectionRecord {
+export function completedTls12(over: TcpOver = {}): TcpRecord {
   return connection({
     clientHello: clientHello(4, 0.002),
     sni: 'example.test',
@@ -121,17 +123,13 @@ export function probeRecord(over: Partial<ProbeRecord> = {}): ProbeRecord {
 export function quicFacts(over: Partial<QuicFacts> = {}): QuicFacts {
   return {
     version: 1, versionName: 'QUIC v1', originalDcid: '8394c8f03e515708', datagrams: [1, 0], bytes: [1250, 0], initials: [1, 0], handshakePackets: [0, 0],
-    shortPackets: [0, 0], zeroRttPackets: 0, unopened: [0, 0], clientInitials: [{ frame: 1, time: T0 }], clientInitialDatagrams: 1, helloDatagrams: 1, retries: [], ...over,
+    shortPackets: [0, 0], zeroRttPackets: 0, unopened: [0, 0], clientInitials: [{ frame: 1, time: T0 }], clientInitialDatagrams: 1, helloDatagrams: 1, retries: [],
+    log: [], icmp: [], ...over,
   };
 }
 
 /** A QUIC connection to 192.0.2.10:443 whose ClientHello is in frame 1. */
-export function quicConnection(q: Partial<QuicFacts> = {}, over: Partial<Omit<ConnectionRecord, 'tcp'>> = {}): ConnectionRecord {
-  const c = new Connection();
-  const tcp: ConnectionRecord['tcp'] = {
-    syn: undefined, synCount: 0, synAck: undefined, synAckCount: 0, rsts: [], rstCount: 0, fins: [], icmp: [], packets: [], packetCount: 1, roles: 'syn',
-    bytes: [1250, 0], retransmissions: [0, 0], gaps: [0, 0], history: '',
-  };
-  c.completeWith({ id: 0, client: { ip: '198.51.100.7', port: 50000 }, server: { ip: '192.0.2.10', port: 443 }, ipVersion: 4, tlsEvidence: 'client-hello', startCaptured: true, firstTime: T0, lastTime: T0 + 1, tcp, end: undefined });
-  return Object.assign(c, { clientHello: clientHello(1, 0, { versions: [Version.TLS13], suites: [0x1301, 0x1302, 0x1303] }), sni: 'example.test', quic: quicFacts(q), ...over });
+export function quicConnection(q: Partial<QuicFacts> = {}, over: Partial<Omit<QuicRecord, 'quic' | 'transport' | 'ja3' | 'ja3s' | 'ja4'>> = {}): QuicRecord {
+  const r = new QuicConnectionRecord(CONNECTION, new LiveTlsFacts(), quicFacts(q));
+  return Object.assign(r, { clientHello: clientHello(1, 0, { versions: [Version.TLS13], suites: [0x1301, 0x1302, 0x1303] }), sni: 'example.test', ...over });
 }

@@ -2,7 +2,6 @@ export { worst, type CodeInfo, type Finding, type Severity } from './finding.js'
 export { CODES, FAMILIES, finding, type Code } from './codes.js';
 export { PRECEDENCE } from './precedence.js';
 export { decide } from './engine.js';
-export { diagnoseConnection, type CaptureContext } from './capture.js';
+export { diagnoseConnection, type CaptureMoment, type OtherConnections } from './capture.js';
 export { diagnoseProbe } from './probe.js';
 export * from './messages/index.js';
-export { HelloHistory, waitsForHistory } from './judges/hello-size.js';

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { describe, expect, it } from 'vitest';
+import type { ClientHelloFacts } from './row-facts.js';
 import { boxTable, displayWidth, visible } from './box-table.js';
 
 // cli-table3, which drew this table before, is the oracle: the same head, rows and widths give
@@ -58,10 +59,10 @@ describe('displayWidth and visible', () => {
 describe('the terminal report shows text from a capture harmlessly', () => {
   it('a ClientHello name and evidence with control characters are escaped, and the table stays whole', async () => {
     const { renderTerminal } = await import('./terminal.js');
-    const { makeItems, report } = await import('../../../test/helpers/report-items.js');
+    const { makeItems, report, tcpFacts } = await import('../../../test/helpers/report-items.js');
     const [it0] = makeItems('a.pcap', 1, 3);
     const hostile = { ...it0, sni: 'evil\x1b[2J\nname', diagnoses: [{ ...it0.diagnoses[0], severity: 'error' as const, evidence: ['name \x1b]0;title\x07 seen'] }] };
-    const withFacts = { ...hostile, facts: { clientHello: { serverNames: ['evil\x1b[2J\nname'], alpn: ['h2\x07'] } } };
+    const withFacts = { ...hostile, facts: tcpFacts({ clientHello: { serverNames: ['evil\x1b[2J\nname'], alpn: ['h2\x07'] } as ClientHelloFacts }) };
     const out = renderTerminal(report([withFacts]), { color: false, verbose: true });
     expect(out).toContain('serverNames: evil\\x1b[2J\\x0aname');
     expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);

@@ -1,14 +1,4 @@
-import type { ReportItem } from './model.js';
-
-interface CipherFacts {
-  versions: Record<string, { order: 'server' | 'client' | null; offered: number; accepted: { suite: string; code: string; keyExchange: string | null }[] }>;
-  untested: { count: number; kinds: string[] };
-}
-
-/** What --ciphers found for a probed address, if it ran. */
-export function cipherFacts(it: ReportItem): CipherFacts | undefined {
-  return (it.facts as { ciphers?: CipherFacts | null }).ciphers ?? undefined;
-}
+import type { CipherFacts } from './row-facts.js';
 
 function orderWords(order: 'server' | 'client' | null): string {
   return order === 'server' ? "in the server's order of preference" : order === 'client' ? "the server follows the client's order" : '';

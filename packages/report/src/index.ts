@@ -1,4 +1,38 @@
-export { addToSummary, connectionFacts, connectionItem, detailLimit, emptySummary, formatEndpoint, hasDetails, inputSummary, itemLabel, itemsWithDetails, listedSummary, summarize, SCHEMA_VERSION, TOOL, type Endpoint, type InputSummary, type Listed, type Report, type ReportItem, type Summary } from './model.js';
+export {
+  addToSummary,
+  detailLimit,
+  emptySummary,
+  formatEndpoint,
+  hasDetails,
+  inputSummary,
+  itemLabel,
+  itemsOf,
+  itemsWithDetails,
+  listedSummary,
+  summarize,
+  SCHEMA_VERSION,
+  TOOL,
+  type CaptureItem,
+  type Endpoint,
+  type InputSummary,
+  type Listed,
+  type PcapReport,
+  type ProbeItem,
+  type ProbeOptionsSummary,
+  type ProbeReport,
+  type QuicItem,
+  type Report,
+  type ListlessReport,
+  type ListKey,
+  LIST_KEY,
+  listless,
+  type ReportItem,
+  type Summary,
+  type TcpItem,
+} from './model.js';
+export { connectionItem, quicRowFacts, tcpRowFacts } from './capture-item.js';
+export type * from './row-facts.js';
+export { ladderOf, type Ladder, type LadderStep } from './ladder.js';
 export { redact, redactor, RedactionKeys, StreamingRedaction, type RedactMode } from './redact.js';
 export { renderTerminal, summaryLine, type TerminalOptions } from './terminal.js';
 export { renderMarkdown } from './markdown.js';

@@ -1,4 +1,4 @@
-import type { Report, ReportItem } from './model.js';
+import { itemsOf, LIST_KEY, listless, type ListKey, type ListlessReport, type Report, type ReportItem } from './model.js';
 import { redactor, type RedactMode } from './redact.js';
 
 /** Output is handed on in pieces of about this size. */
@@ -12,15 +12,13 @@ const PIECE = 1 << 20;
  */
 export function writeJson(report: Report, mode: RedactMode, write: (piece: string) => void): void {
   const redact = redactor(report, mode);
-  const key = report.connections ? 'connections' : report.targets ? 'targets' : undefined;
-  const items = key ? report[key]! : [];
-  if (!key || items.length === 0 || Object.keys(report).pop() !== key) {
+  const key = LIST_KEY[report.command];
+  const items = itemsOf(report);
+  if (items.length === 0 || Object.keys(report).pop() !== key) {
     write(JSON.stringify(redact(report), null, 2) + '\n');
     return;
   }
-  const head: Partial<Report> = { ...report };
-  delete head[key];
-  writeJsonList(redact(head), key, items.length, (function* () {
+  writeJsonList(redact(listless(report)), key, items.length, (function* () {
     for (const it of items) yield listItemJson(redact(it));
   })(), write);
 }
@@ -42,7 +40,7 @@ const WRAP_TAIL = '\n  ]\n}';
  * Writes `head` with a list of `count` items as its last member, the items given as the texts of
  * listItemJson, in order: the text of one JSON.stringify of the whole report, made piece by piece.
  */
-export function writeJsonList(head: Partial<Report>, key: 'connections' | 'targets', count: number, texts: Iterable<string>, write: (piece: string) => void): void {
+export function writeJsonList(head: ListlessReport, key: ListKey, count: number, texts: Iterable<string>, write: (piece: string) => void): void {
   if (count === 0) {
     write(JSON.stringify({ ...head, [key]: [] }, null, 2) + '\n');
     return;
@@ -65,7 +63,7 @@ export function writeJsonList(head: Partial<Report>, key: 'connections' | 'targe
  * its last member): what writeJsonList writes first, for a writer that puts the items' text
  * after it itself, each followed by ",\n" and the last by "\n", then JSON_LIST_CLOSING.
  */
-export function jsonListOpening(head: Partial<Report>, key: 'connections' | 'targets'): string {
+export function jsonListOpening(head: ListlessReport, key: ListKey): string {
   // The report without its list ends in "\n}": the list goes in before it.
   return JSON.stringify(head, null, 2).slice(0, -2) + `,\n  ${JSON.stringify(key)}: [\n`;
 }

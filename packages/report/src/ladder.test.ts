@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeCapture, Connection, type ConnectionRecord } from '@tlsdoctor/analysis';
+import { analyzeCapture, LiveTlsFacts, TcpConnectionRecord, type ConnectionRecord, type TcpRecord } from '@tlsdoctor/analysis';
 import type { PacketFacts } from '@tlsdoctor/capture';
 import { ladderOf, type Ladder } from './ladder.js';
 
@@ -60,21 +60,21 @@ function pkt(frame: number, dir: 0 | 1, flags: number, len = 0): PacketFacts {
 }
 
 /** A record of the given first packets and what TLS read, the rest left as a new record has it. */
-function record(packets: PacketFacts[], over: Partial<ConnectionRecord>, packetCount = packets.length): ConnectionRecord {
-  const c = new Connection();
-  c.completeWith({
-    id: 0, client: { ip: '198.51.100.7', port: 50000 }, server: { ip: '192.0.2.10', port: 443 }, ipVersion: 4, tlsEvidence: 'client-hello', startCaptured: true,
-    firstTime: T0, lastTime: T0 + 1, end: undefined,
-    tcp: {
+function record(packets: PacketFacts[], over: Partial<Omit<TcpRecord, 'transport' | 'ja3' | 'ja3s' | 'ja4'>>, packetCount = packets.length): TcpRecord {
+  const c = new TcpConnectionRecord(
+    { id: 0, client: { ip: '198.51.100.7', port: 50000 }, server: { ip: '192.0.2.10', port: 443 }, ipVersion: 4, tlsEvidence: 'client-hello', startCaptured: true, firstTime: T0, lastTime: T0 + 1 },
+    new LiveTlsFacts(),
+    {
       syn: packets[0], synCount: 1, synAck: packets[1], synAckCount: 1, rsts: packets.filter((p) => p.flags & RST), rstCount: 0, fins: [], icmp: [], packets, packetCount, roles: 'syn',
       bytes: [0, 0], retransmissions: [0, 0], gaps: [0, 0], history: 'ShA',
     },
-  });
+    undefined,
+  );
   return Object.assign(c, over);
 }
 
 const at = (frame: number) => ({ frame, time: T0 + frame / 1000 });
-const hello = (frame: number) => ({ ...at(frame) }) as unknown as ConnectionRecord['clientHello'];
+const hello = (frame: number) => ({ ...at(frame) }) as unknown as TcpRecord['clientHello'];
 
 describe('ladderOf on made-up records', () => {
   it('shows the first segments of a hello that ends past the packets kept, each as a part', () => {

@@ -1,5 +1,5 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
-import { TcpFlag, type PacketFacts } from '@tlsdoctor/capture';
+import type { ConnectionRecord, DatagramFacts, QuicRecord, TcpRecord } from '@tlsdoctor/analysis';
+import { TcpFlag, type IcmpFacts, type PacketFacts } from '@tlsdoctor/capture';
 
 /** One arrow of a connection's picture: who sent what, when. */
 export interface LadderStep {
@@ -27,9 +27,10 @@ const ICMP_UNREACHABLE: Record<number, string> = { 0: 'net unreachable', 1: 'hos
 const ICMP6_UNREACHABLE: Record<number, string> = { 0: 'no route', 1: 'administratively prohibited', 2: 'beyond scope', 3: 'address unreachable', 4: 'port unreachable', 5: 'source address failed policy', 6: 'reject route' };
 
 /**
- * The handshake as a ladder of arrows, from the connection's first packets and the TLS messages,
- * alerts, resets and ICMP the capture showed: SYN, SYN-ACK (with its TTL), the ClientHello (size
- * and segments), and what came back. Pure ACKs are left out; they say nothing about the failure.
+ * The handshake as a ladder of arrows, from the connection's first packets (TCP segments or QUIC
+ * datagrams) and the TLS messages, alerts, resets and ICMP the capture showed: SYN, SYN-ACK (with
+ * its TTL), the ClientHello (size and segments), and what came back. Pure ACKs are left out; they
+ * say nothing about the failure.
  *
  * Built for every row of a JSON report, so it makes little beyond the steps themselves: a frame's
  * names are found by scanning the record's few messages and alerts, not kept in a map of lists,
@@ -37,6 +38,10 @@ const ICMP6_UNREACHABLE: Record<number, string> = { 0: 'no route', 1: 'administr
  * (docs/performance.md).
  */
 export function ladderOf(r: ConnectionRecord): Ladder {
+  return r.transport === 'tcp' ? tcpLadder(r) : quicLadder(r);
+}
+
+function tcpLadder(r: TcpRecord): Ladder {
   const synAckTtl = r.tcp.synAck?.ttl;
   const packets = r.tcp.packets;
   const helloFrame = r.clientHello?.frame;
@@ -59,27 +64,102 @@ export function ladderOf(r: ConnectionRecord): Ladder {
         (pending ??= []).push(p);
         continue;
       }
-      let first = p;
-      let bytes = p.len;
-      let count = 1;
-      if (pending !== undefined && p.dir === 0 && helloFrame === p.frame) {
-        first = pending[0];
-        for (const q of pending) bytes += q.len;
-        count += pending.length;
-        pending = undefined;
-      }
-      const segments = count > 1 ? ` in ${count} ${r.quic ? 'datagrams' : 'segments'}` : '';
-      // A QUIC datagram says which packets it held; its TLS messages, when read, say more.
-      const what = names !== undefined ? (p.quic ? `${p.quic}: ${names}` : names) : (p.quic ?? 'data');
-      steps.push({ atMs: ms(r, first.time), frame: p.frame, from, what: `${what}, ${bytes} bytes${segments}` });
+      const joins = completesHello(p, pending, helloFrame);
+      steps.push(dataStep(r, p, joins ? pending : undefined, names ?? 'data', 'segments'));
+      if (joins) pending = undefined;
     }
     if (p.flags & TcpFlag.FIN) steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: 'FIN' });
   }
   // Segments of a ClientHello whose last segment lies past the packets kept: shown as they are.
   for (const p of pending ?? NO_PACKETS) steps.push({ atMs: ms(r, p.time), frame: p.frame, from: 'client', what: `data, ${p.len} bytes (part of the ClientHello)` });
-  // What lies past the first packets the tracker keeps: messages, alerts, the first encrypted
-  // records, resets, ICMP. A frame with names gets one step, where its first name comes from.
-  const { messages, alerts, nonTls, encryptedFrom } = r;
+  pastKept(r, packets, steps);
+  for (let d = 0; d < 2; d++) {
+    const e = r.encryptedFrom[d];
+    if (!e || kept(packets, e.frame) || namedByTls(r, e.frame)) continue;
+    steps.push({ atMs: ms(r, e.time), frame: e.frame, from: d === 0 ? 'client' : 'server', what: 'encrypted records' });
+  }
+  for (const p of r.tcp.rsts) {
+    if (kept(packets, p.frame)) continue;
+    steps.push({ atMs: ms(r, p.time), frame: p.frame, from: side(p.dir), what: `RST, TTL ${p.ttl}`, ends: true });
+  }
+  for (const i of r.tcp.icmp) steps.push(icmpStep(r, i));
+  // A stable sort: steps of one frame (data, then its FIN) keep their order.
+  if (!inFrameOrder(steps)) steps.sort(byFrame);
+  const notes: string[] = [];
+  if (r.tcp.synCount > 1) notes.push(`the client sent its SYN ${r.tcp.synCount} times`);
+  const cr = r.tcp.retransmissions[0];
+  const sr = r.tcp.retransmissions[1];
+  if (helloFrame !== undefined && !serverAfter(steps, helloFrame)) notes.push(`nothing from the server after the ClientHello${cr > 0 ? `; the client retransmitted ${cr} time(s)` : ''}`);
+  else if (cr + sr > 0) notes.push(`retransmissions: ${cr} from the client, ${sr} from the server`);
+  const shown = steps.length > MAX_STEPS ? steps.slice(0, MAX_STEPS) : steps;
+  if (r.tcp.packetCount > packets.length || steps.length > shown.length) notes.push(`${r.tcp.packetCount} packets in all; the first are shown`);
+  if (r.end && !endsIn(shown)) notes.push(`ended by ${r.end.how === 'rst' ? 'a reset' : 'FIN'} from the ${r.end.by} after ${r.end.after} (frame ${r.end.frame})`);
+  return { steps: shown, notes };
+}
+
+function quicLadder(r: QuicRecord): Ladder {
+  const q = r.quic;
+  const datagrams = q.log;
+  const helloFrame = r.clientHello?.frame;
+  const steps: LadderStep[] = [];
+  // Datagrams before the one that completed the ClientHello carry its first parts (a post-quantum hello takes two).
+  let pending: DatagramFacts[] | undefined;
+  for (const p of datagrams) {
+    if (p.len === 0) continue;
+    const names = namesAt(r, p.frame);
+    if (names === undefined && p.dir === 0 && helloFrame !== undefined && p.frame < helloFrame) {
+      (pending ??= []).push(p);
+      continue;
+    }
+    const joins = completesHello(p, pending, helloFrame);
+    // A datagram says which packets it held; its TLS messages, when read, say more.
+    steps.push(dataStep(r, p, joins ? pending : undefined, names !== undefined ? `${p.packets}: ${names}` : p.packets, 'datagrams'));
+    if (joins) pending = undefined;
+  }
+  for (const p of pending ?? NO_DATAGRAMS) steps.push({ atMs: ms(r, p.time), frame: p.frame, from: 'client', what: `data, ${p.len} bytes (part of the ClientHello)` });
+  pastKept(r, datagrams, steps);
+  for (const i of q.icmp) steps.push(icmpStep(r, i));
+  if (!inFrameOrder(steps)) steps.sort(byFrame);
+  const notes: string[] = [];
+  if (helloFrame !== undefined && !serverAfter(steps, helloFrame)) notes.push('nothing from the server after the ClientHello');
+  else if (!r.clientHello && q.datagrams[1] === 0) notes.push('nothing from the server');
+  const shown = steps.length > MAX_STEPS ? steps.slice(0, MAX_STEPS) : steps;
+  const count = q.datagrams[0] + q.datagrams[1];
+  if (count > datagrams.length || steps.length > shown.length) notes.push(`${count} datagrams in all; the first are shown`);
+  return { steps: shown, notes };
+}
+
+interface Sent {
+  frame: number;
+  time: number;
+  dir: number;
+  len: number;
+}
+
+/** The step of a data unit; one that completes a split ClientHello takes in the parts sent before it. */
+function dataStep(r: ConnectionRecord, p: Sent, parts: readonly Sent[] | undefined, what: string, units: string): LadderStep {
+  let first = p;
+  let bytes = p.len;
+  let count = 1;
+  if (parts !== undefined) {
+    first = parts[0];
+    for (const x of parts) bytes += x.len;
+    count += parts.length;
+  }
+  const segments = count > 1 ? ` in ${count} ${units}` : '';
+  return { atMs: ms(r, first.time), frame: p.frame, from: side(p.dir), what: `${what}, ${bytes} bytes${segments}` };
+}
+
+/** Whether this unit completes the ClientHello whose earlier parts are pending. */
+const completesHello = (p: Sent, pending: readonly Sent[] | undefined, helloFrame: number | undefined) => pending !== undefined && p.dir === 0 && helloFrame === p.frame;
+
+/**
+ * What lies past the first packets the capture keeps: messages, alerts, non-TLS bytes. A frame
+ * with names gets one step, where its first name comes from.
+ */
+function pastKept(r: ConnectionRecord, packets: readonly { frame: number }[], steps: LadderStep[]): void {
+  const { messages, alerts } = r;
+  const nonTls = r.transport === 'tcp' ? r.nonTls : undefined;
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
     if (!kept(packets, m.frame) && !frameIn(messages, i, m.frame)) steps.push({ atMs: ms(r, m.time), frame: m.frame, from: m.from, what: namesAt(r, m.frame)! });
@@ -91,36 +171,16 @@ export function ladderOf(r: ConnectionRecord): Ladder {
   if (nonTls && !kept(packets, nonTls.frame) && !frameIn(messages, messages.length, nonTls.frame) && !frameIn(alerts, alerts.length, nonTls.frame)) {
     steps.push({ atMs: ms(r, nonTls.time), frame: nonTls.frame, from: nonTls.from, what: namesAt(r, nonTls.frame)! });
   }
-  for (let d = 0; d < 2; d++) {
-    const e = encryptedFrom[d];
-    if (!e || kept(packets, e.frame) || namedByTls(r, e.frame)) continue;
-    steps.push({ atMs: ms(r, e.time), frame: e.frame, from: d === 0 ? 'client' : 'server', what: 'encrypted records' });
-  }
-  for (const p of r.tcp.rsts) {
-    if (kept(packets, p.frame)) continue;
-    steps.push({ atMs: ms(r, p.time), frame: p.frame, from: side(p.dir), what: `RST, TTL ${p.ttl}`, ends: true });
-  }
-  for (const i of r.tcp.icmp) {
-    const table = i.type === 1 ? ICMP6_UNREACHABLE : ICMP_UNREACHABLE;
-    const what = i.type === 3 || i.type === 1 ? `ICMP${i.type === 1 ? 'v6' : ''} ${table[i.code] ?? `unreachable, code ${i.code}`}` : `ICMP type ${i.type} code ${i.code}`;
-    steps.push({ atMs: ms(r, i.time), frame: i.frame, from: 'path', what: `${what} from ${i.from}, TTL ${i.ttl}`, ends: i.type === 3 || i.type === 1 });
-  }
-  // A stable sort: steps of one frame (data, then its FIN) keep their order.
-  if (!inFrameOrder(steps)) steps.sort(byFrame);
-  const notes: string[] = [];
-  if (r.tcp.synCount > 1) notes.push(`the client sent its SYN ${r.tcp.synCount} times`);
-  const cr = r.tcp.retransmissions[0];
-  const sr = r.tcp.retransmissions[1];
-  if (helloFrame !== undefined && !serverAfter(steps, helloFrame)) notes.push(`nothing from the server after the ClientHello${cr > 0 ? `; the client retransmitted ${cr} time(s)` : ''}`);
-  else if (r.quic && !r.clientHello && r.quic.datagrams[1] === 0) notes.push('nothing from the server');
-  else if (cr + sr > 0) notes.push(`retransmissions: ${cr} from the client, ${sr} from the server`);
-  const shown = steps.length > MAX_STEPS ? steps.slice(0, MAX_STEPS) : steps;
-  if (r.tcp.packetCount > packets.length || steps.length > shown.length) notes.push(`${r.tcp.packetCount} ${r.quic ? 'datagrams' : 'packets'} in all; the first are shown`);
-  if (r.end && !endsIn(shown)) notes.push(`ended by ${r.end.how === 'rst' ? 'a reset' : 'FIN'} from the ${r.end.by} after ${r.end.after} (frame ${r.end.frame})`);
-  return { steps: shown, notes };
+}
+
+function icmpStep(r: ConnectionRecord, i: IcmpFacts): LadderStep {
+  const table = i.type === 1 ? ICMP6_UNREACHABLE : ICMP_UNREACHABLE;
+  const what = i.type === 3 || i.type === 1 ? `ICMP${i.type === 1 ? 'v6' : ''} ${table[i.code] ?? `unreachable, code ${i.code}`}` : `ICMP type ${i.type} code ${i.code}`;
+  return { atMs: ms(r, i.time), frame: i.frame, from: 'path', what: `${what} from ${i.from}, TTL ${i.ttl}`, ends: i.type === 3 || i.type === 1 };
 }
 
 const NO_PACKETS: PacketFacts[] = [];
+const NO_DATAGRAMS: DatagramFacts[] = [];
 
 function ms(r: ConnectionRecord, t: number): number {
   return Math.round((t - r.firstTime) * 1e5) / 1e2;
@@ -139,6 +199,7 @@ function namesAt(r: ConnectionRecord, frame: number): string | undefined {
   let out: string | undefined;
   for (const m of r.messages) if (m.frame === frame) out = out === undefined ? compact(m.name) : `${out}, ${compact(m.name)}`;
   for (const a of r.alerts) if (a.frame === frame) out = out === undefined ? alertName(a) : `${out}, ${alertName(a)}`;
+  if (r.transport !== 'tcp') return out;
   if (r.nonTls?.frame === frame) out = out === undefined ? nonTlsName(r.nonTls) : `${out}, ${nonTlsName(r.nonTls)}`;
   // A frame goes one way, so it holds the first encrypted records of one direction at most.
   if (out === undefined && (r.encryptedFrom[0]?.frame === frame || r.encryptedFrom[1]?.frame === frame)) return 'encrypted records';
@@ -146,7 +207,7 @@ function namesAt(r: ConnectionRecord, frame: number): string | undefined {
 }
 
 /** Whether a message, an alert or non-TLS bytes were read in the frame. */
-function namedByTls(r: ConnectionRecord, frame: number): boolean {
+function namedByTls(r: TcpRecord, frame: number): boolean {
   return frameIn(r.messages, r.messages.length, frame) || frameIn(r.alerts, r.alerts.length, frame) || r.nonTls?.frame === frame;
 }
 
@@ -175,7 +236,7 @@ function frameIn(list: readonly { frame: number }[], end: number, frame: number)
   return false;
 }
 
-function kept(packets: readonly PacketFacts[], frame: number): boolean {
+function kept(packets: readonly { frame: number }[], frame: number): boolean {
   return frameIn(packets, packets.length, frame);
 }
 

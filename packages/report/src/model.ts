@@ -1,9 +1,9 @@
-import type { CaptureAnalysis, ConnectionRecord } from '@tlsdoctor/analysis';
+import type { CaptureAnalysis } from '@tlsdoctor/analysis';
 import type { Endpoint } from '@tlsdoctor/capture';
 import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
-import { cipherSuiteName, extensionName, groupName, hex4, quicVersionName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
-import { ladderOf } from './ladder.js';
-import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
+import { hex4 } from '@tlsdoctor/tls-parser-ts';
+import { IDENTIFIERS, type Identifiers } from './identifiers.js';
+import type { ProbeFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
 
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: 'tlsdoctor', version: '0.1.0' };
@@ -11,16 +11,10 @@ export const TOOL = { name: 'tlsdoctor', version: '0.1.0' };
 /** An address and port: the capture's own type, one for every package. */
 export type { Endpoint } from '@tlsdoctor/capture';
 
-/** One analysed connection (pcap) or target address (probe), as every renderer shows it. */
-export interface ReportItem {
+interface ItemHead {
   id: number;
-  /** Set for a QUIC connection: QUIC connections are numbered apart from TCP ones, and labelled `q0`, `q1`. */
-  transport?: 'quic';
   /** Which input file (pcap) or which target (probe) it came from. */
   source: string;
-  /** pcap: the input file's place in `input.files`, from 1 (ids restart at 0 in each file). */
-  file?: number;
-  client?: Endpoint;
   server: Endpoint;
   sni: string | null;
   /** `TLS 1.3`, as every report writes versions. */
@@ -34,11 +28,44 @@ export interface ReportItem {
   ja4: string | null;
   outcome: Severity;
   diagnoses: Finding[];
-  /** Everything else that was measured, for --verbose, the Markdown details block and JSON. */
-  facts: Record<string, unknown>;
   /** What it names, for redaction (never printed). */
   [IDENTIFIERS]?: Identifiers;
 }
+
+/** What a captured connection's row has beside the head every row has. */
+interface CapturedItem extends ItemHead {
+  /** pcap: the input file's place in `input.files`, from 1 (ids restart at 0 in each file). */
+  file?: number;
+  client: Endpoint;
+}
+
+/** A TLS connection over TCP, read from a capture. */
+export interface TcpItem extends CapturedItem {
+  transport?: undefined;
+  /**
+   * Everything else that was measured, for --verbose, the Markdown details block and JSON; left
+   * out of a row that a table shows without details (JSON rows always have it).
+   */
+  facts?: TcpRowFacts;
+}
+
+/** A QUIC connection, read from a capture: numbered apart from TCP ones, and labelled `q0`, `q1`. */
+export interface QuicItem extends CapturedItem {
+  transport: 'quic';
+  facts?: QuicRowFacts;
+}
+
+export type CaptureItem = TcpItem | QuicItem;
+
+/** One probed address of a target. */
+export interface ProbeItem extends ItemHead {
+  /** A probe is the client: its own address is not reported. */
+  client?: undefined;
+  facts: ProbeFacts;
+}
+
+/** One analysed connection (pcap) or target address (probe), as every renderer shows it. */
+export type ReportItem = CaptureItem | ProbeItem;
 
 export interface InputSummary {
   path: string;
@@ -73,18 +100,61 @@ export function decryptionLine(d: NonNullable<InputSummary['decryption']>): stri
   return `${keys}; it opened the handshake of ${d.decrypted} of ${d.connections} connection(s)${unopened} (application data is never decrypted)`;
 }
 
-export interface Report {
+interface ReportHead {
   schemaVersion: number;
   tool: { name: string; version: string };
-  command: 'pcap' | 'probe';
   generatedAt: string;
-  input: { files?: InputSummary[]; targets?: string[]; options?: Record<string, unknown> };
   /** Everything read, whatever the filters and the row limit let through. */
   summary: Summary;
   /** When filters narrowed the list: what they let through, and the filters. */
   listed?: Listed;
-  connections?: ReportItem[];
-  targets?: ReportItem[];
+}
+
+/** `tlsdoctor pcap`: the captures read and their connections. */
+export interface PcapReport extends ReportHead {
+  command: 'pcap';
+  input: { files: InputSummary[] };
+  connections?: CaptureItem[];
+}
+
+/** The probe's options that change what it measures, as the report records them. */
+export interface ProbeOptionsSummary {
+  profile: string;
+  timeoutSeconds: number;
+  decoySni: string;
+  ws: string | null;
+  ciphers: boolean;
+}
+
+/** `tlsdoctor probe`: the targets and their addresses. */
+export interface ProbeReport extends ReportHead {
+  command: 'probe';
+  input: { targets: string[]; options?: ProbeOptionsSummary };
+  targets?: ProbeItem[];
+}
+
+export type Report = PcapReport | ProbeReport;
+
+/** A report without its list of items: what goes out before them, or alone (NDJSON's last line). */
+export type ListlessReport = Omit<PcapReport, 'connections'> | Omit<ProbeReport, 'targets'>;
+
+/** Where each command's report keeps its items. */
+export const LIST_KEY = { pcap: 'connections', probe: 'targets' } as const;
+export type ListKey = (typeof LIST_KEY)[keyof typeof LIST_KEY];
+
+/** The items a report lists, whichever command made it. */
+export function itemsOf(report: Report): readonly ReportItem[] {
+  return (report.command === 'pcap' ? report.connections : report.targets) ?? [];
+}
+
+/** The report without its list. */
+export function listless(report: Report): ListlessReport {
+  if (report.command === 'pcap') {
+    const { connections: _, ...head } = report;
+    return head;
+  }
+  const { targets: _, ...head } = report;
+  return head;
 }
 
 export interface Listed extends Summary {
@@ -140,9 +210,9 @@ export function detailLimit(limit: number): number {
  * How a report names an item: its id, prefixed by its file's number when the report read more
  * than one file (ids restart in each), as `2:14`.
  */
-export function itemLabel(report: Report, it: ReportItem): string {
+export function itemLabel(report: PcapReport, it: CaptureItem): string {
   const id = it.transport === 'quic' ? `q${it.id}` : String(it.id);
-  return (report.input.files?.length ?? 0) > 1 && it.file !== undefined ? `${it.file}:${id}` : id;
+  return report.input.files.length > 1 && it.file !== undefined ? `${it.file}:${id}` : id;
 }
 
 /** What the list holds: the filtered items' summary, or everything's. */
@@ -157,150 +227,6 @@ export function hasDetails(it: ReportItem, verbose: boolean): boolean {
 /** Items of the summary with a details section (the report may keep fewer of them). */
 export function itemsWithDetails(s: Summary, verbose: boolean): number {
   return verbose ? Object.values(s.byCode).reduce((a, b) => a + b, 0) : s.total - s.bySeverity.ok;
-}
-
-const iso = (t: number | undefined) => (t === undefined ? null : new Date(t * 1000).toISOString());
-
-function quicFacts(r: ConnectionRecord): Record<string, unknown> {
-  const q = r.quic!;
-  const pair = (p: [number, number]) => ({ client: p[0], server: p[1] });
-  return {
-    version: q.versionName,
-    originalDcid: q.originalDcid,
-    serverScid: q.serverScid ?? null,
-    datagrams: pair(q.datagrams),
-    bytes: pair(q.bytes),
-    initialPackets: pair(q.initials),
-    handshakePackets: pair(q.handshakePackets),
-    oneRttPackets: pair(q.shortPackets),
-    unopenedInitials: pair(q.unopened),
-    clientInitialFrames: q.clientInitials.map((i) => i.frame),
-    retries: q.retries.map((x) => x.frame),
-    versionNegotiation: q.versionNegotiation ? { frame: q.versionNegotiation.frame, versions: q.versionNegotiation.versions.map(quicVersionName) } : null,
-    close: q.close ? { from: q.close.from, frame: q.close.frame, packet: q.close.packet, application: q.close.application, code: q.close.code, name: q.close.codeName, reason: q.close.reason } : null,
-    transportParameters: q.transportParameters ?? [],
-    handshakeOpened: q.handshakeOpened ? pair(q.handshakeOpened) : null,
-  };
-}
-
-/** The facts of a captured connection that a ticket reader may want, in plain JSON. */
-export function connectionFacts(r: ConnectionRecord): Record<string, unknown> {
-  const ch = r.clientHello;
-  const sh = r.serverHello;
-  const rel = (t: number | undefined) => (t === undefined ? null : Math.round((t - r.firstTime) * 1e6) / 1e3);
-  return {
-    ipVersion: r.ipVersion,
-    tlsEvidence: r.tlsEvidence,
-    startCaptured: r.startCaptured,
-    firstPacket: iso(r.firstTime),
-    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
-    history: r.tcp.history,
-    timingsMs: {
-      syn: rel(r.tcp.syn?.time),
-      synAck: rel(r.tcp.synAck?.time),
-      clientHello: rel(ch?.time),
-      serverHello: rel(sh?.time),
-      end: rel(r.end?.time),
-    },
-    tcp: {
-      synCount: r.tcp.synCount,
-      mss: { client: r.tcp.syn?.mss ?? null, server: r.tcp.synAck?.mss ?? null },
-      synAck: r.tcp.synAck ? { frame: r.tcp.synAck.frame, ttl: r.tcp.synAck.ttl, ipId: r.tcp.synAck.ipId, window: r.tcp.synAck.window } : null,
-      resets: r.tcp.rsts.map((p) => ({ frame: p.frame, from: p.dir === 0 ? 'client' : 'server', ttl: p.ttl, ipId: p.ipId, window: p.window, atMs: rel(p.time) })),
-      icmp: r.tcp.icmp.map((i) => ({ frame: i.frame, type: i.type, code: i.code, from: i.from, ttl: i.ttl })),
-      bytes: { client: r.tcp.bytes[0], server: r.tcp.bytes[1] },
-      retransmissions: { client: r.tcp.retransmissions[0], server: r.tcp.retransmissions[1] },
-    },
-    end: r.end ? { how: r.end.how, by: r.end.by, frame: r.end.frame, after: r.end.after, atMs: rel(r.end.time) } : null,
-    clientHelloCut: r.clientHelloCut ?? null,
-    ...(r.quic ? { quic: quicFacts(r) } : {}),
-    decryption: r.decryption ? { secrets: r.decryption.secrets, opened: { client: r.decryption.opened[0], server: r.decryption.opened[1] } } : null,
-    clientHello: ch
-      ? {
-          frame: ch.frame,
-          legacyVersion: versionName(ch.legacyVersion),
-          offeredVersions: ch.offeredVersions.map(versionName),
-          cipherSuites: ch.cipherSuites.map(cipherSuiteName),
-          extensions: ch.extensions.map((e) => (e.malformed ? `${extensionName(e.type)} (malformed)` : extensionName(e.type))),
-          serverNames: ch.serverNames ?? [],
-          alpn: ch.alpn ?? [],
-          supportedGroups: (ch.supportedGroups ?? []).map(groupName),
-          keyShares: (ch.keyShares ?? []).map((k) => `${groupName(k.group)} (${k.keyLength} bytes)`),
-          signatureAlgorithms: (ch.signatureAlgorithms ?? []).map(signatureSchemeName),
-          ja3String: r.ja3?.string ?? null,
-          ja4Raw: r.ja4?.raw ?? null,
-          ja4Original: r.ja4?.original ?? null,
-        }
-      : null,
-    serverHello: sh
-      ? {
-          frame: sh.frame,
-          version: versionName(sh.version),
-          cipherSuite: cipherSuiteName(sh.cipherSuite),
-          extensions: sh.extensions.map((e) => extensionName(e.type)),
-          keyShareGroup: sh.keyShareGroup === undefined ? null : groupName(sh.keyShareGroup),
-          helloRetryRequest: r.helloRetryRequest ? { frame: r.helloRetryRequest.frame, group: r.helloRetryRequest.group === undefined ? null : groupName(r.helloRetryRequest.group) } : null,
-        }
-      : null,
-    certificates: r.certificates.map((c) => ({
-      subject: c.subject,
-      issuer: c.issuer,
-      sans: c.sans,
-      notBefore: c.notBefore,
-      notAfter: c.notAfter,
-      serialNumber: c.serialNumber,
-      fingerprint256: c.fingerprint256,
-      selfSigned: c.selfSigned,
-    })),
-    alerts: r.alerts.map((a) => ({ from: a.from, level: a.level, description: a.name, code: a.description, frame: a.frame, ...(a.decrypted ? { decrypted: true } : {}) })),
-    messages: r.messages.map((m) => `${m.from}: ${m.name} (frame ${m.frame})`),
-    nonTls: r.nonTls ? { from: r.nonTls.from, frame: r.nonTls.frame, kind: r.nonTls.description.kind, summary: r.nonTls.description.summary, firstBytesHex: r.nonTls.description.hexPrefix } : null,
-    tunnel: r.tunnel ?? null,
-    parseErrors: r.parseErrors,
-    partial: r.partialReasons,
-    ladder: ladderOf(r),
-  };
-}
-
-/**
- * A report row for a captured connection. Without facts (`withFacts` false: a table row the
- * output shows without details) the fingerprints are left out too: JA4 alone hashes twice per
- * connection, which costs more than reading the connection did.
- */
-export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[], withFacts = true, file?: number, identifiers = true): ReportItem {
-  return {
-    id: r.id,
-    ...(r.quic ? { transport: 'quic' as const } : {}),
-    source,
-    ...(file === undefined ? {} : { file }),
-    client: r.client,
-    server: r.server,
-    sni: r.sni ?? null,
-    version: r.version === undefined ? null : versionName(r.version),
-    versionCode: r.version === undefined ? null : wireCode(r.version),
-    cipher: r.cipher === undefined ? null : cipherSuiteName(r.cipher),
-    alpn: r.alpn ?? null,
-    ja3: withFacts ? r.ja3?.hash ?? null : null,
-    ja3s: withFacts ? r.ja3s?.hash ?? null : null,
-    ja4: withFacts ? r.ja4?.fingerprint ?? null : null,
-    outcome: worst(diagnoses.map((d) => d.severity)),
-    diagnoses,
-    facts: withFacts ? connectionFacts(r) : {},
-    // Only redaction reads them: a report that is not redacted need not gather them per row.
-    ...(identifiers ? { [IDENTIFIERS]: connectionIdentifiers(r) } : {}),
-  };
-}
-
-/** Every address and name a captured connection's row, evidence or facts can hold. */
-function connectionIdentifiers(r: ConnectionRecord): Identifiers {
-  const ids = emptyIdentifiers();
-  ids.clients.push(r.client.ip);
-  ids.servers.push(r.server.ip);
-  if (r.sni) ids.hosts.push(r.sni);
-  for (const n of r.clientHello?.serverNames ?? []) ids.hosts.push(n);
-  for (const i of r.tcp.icmp) ids.hops.push(i.from);
-  for (const c of r.certificates) addCertificate(ids, c);
-  return ids;
 }
 
 export function inputSummary(a: CaptureAnalysis): InputSummary {

@@ -1,11 +1,6 @@
 import type { Ladder, LadderStep } from './ladder.js';
-import { formatEndpoint, type ReportItem } from './model.js';
-
-/** The ladder a report item's facts hold, if any (captured connections with facts). */
-export function ladderFacts(it: ReportItem): Ladder | undefined {
-  const l = (it.facts as { ladder?: Ladder }).ladder;
-  return l && l.steps.length > 0 ? l : undefined;
-}
+import { formatEndpoint } from './model.js';
+import type { Picture } from './views.js';
 
 const ACTOR = { client: 'C', server: 'S', path: 'P' } as const;
 
@@ -21,12 +16,12 @@ function mermaidText(s: string): string {
  * The ladder as a Mermaid sequence diagram (GitHub and GitLab draw it in issues; elsewhere its
  * text still reads as a list of arrows): client, path when something on it spoke, server.
  */
-export function mermaidLadder(it: ReportItem, ladder: Ladder): string[] {
+export function mermaidLadder({ client, server, ladder }: Picture): string[] {
   const hasPath = ladder.steps.some((s) => s.from === 'path');
   const out = ['```mermaid', 'sequenceDiagram'];
-  out.push(`  participant C as ${mermaidText(`client ${formatEndpoint(it.client)}`)}`);
+  out.push(`  participant C as ${mermaidText(`client ${formatEndpoint(client)}`)}`);
   if (hasPath) out.push('  participant P as path');
-  out.push(`  participant S as ${mermaidText(`server ${formatEndpoint(it.server)}`)}`);
+  out.push(`  participant S as ${mermaidText(`server ${formatEndpoint(server)}`)}`);
   for (const s of ladder.steps) {
     const to = s.from === 'client' ? 'S' : 'C';
     // Solid arrows from the client, dashed answers, a cross where the connection is torn down.

@@ -2,10 +2,11 @@ import { worst, type Finding } from '@tlsdoctor/diagnosis';
 import { describeHello } from '@tlsdoctor/probe/facts';
 import type { CipherScan, HelloOutcome, ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { cipherSuiteName, signatureSchemeName, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
-import { wireCode, type ReportItem } from './model.js';
+import { wireCode, type ProbeItem } from './model.js';
+import type { CipherFacts, HelloFacts, ShapedHelloFacts } from './row-facts.js';
 import { addCertificate, addDn, addUrlHost, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 
-function hello(o: HelloOutcome | undefined) {
+function hello(o: HelloOutcome | undefined): HelloFacts | null {
   if (!o) return null;
   const base = { outcome: o.kind, ms: Math.round(o.ms * 10) / 10, summary: describeHello(o) };
   if (o.kind === 'server-hello' || o.kind === 'hello-retry') return { ...base, version: versionName(o.serverHello.version), cipher: cipherSuiteName(o.serverHello.cipherSuite), alpn: o.serverHello.alpn?.[0] ?? null };
@@ -28,12 +29,12 @@ function certificateRequests(r: ProbeRecord): CertificateRequest[] {
 }
 
 /** One hello of another shape: its size, the writes it went out in, and the answer. */
-function shaped(s: ShapedHello) {
+function shaped(s: ShapedHello): ShapedHelloFacts {
   return { bytes: s.bytes, writes: s.writes, ...hello(s.outcome)! };
 }
 
 /** A report row for one probed address. */
-export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): ReportItem {
+export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): ProbeItem {
   const h = r.hello?.kind === 'server-hello' ? r.hello.serverHello : undefined;
   const version = r.full?.ok ? r.full.version : h?.version;
   return {
@@ -89,7 +90,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Rep
  * What --ciphers found, per version: the accepted suites (in the server's order when it has
  * one) with their key exchange, and what the scan could not offer.
  */
-function cipherScanFacts(c: CipherScan) {
+function cipherScanFacts(c: CipherScan): CipherFacts {
   return {
     versions: Object.fromEntries(
       c.versions.map((v) => [

@@ -1,4 +1,4 @@
-import type { Report, ReportItem } from './model.js';
+import { itemsOf, type Report, type ReportItem } from './model.js';
 import { IDENTIFIERS, type IdentifierKind } from './identifiers.js';
 
 export type RedactMode = 'none' | 'clients' | 'all';
@@ -41,9 +41,8 @@ export function redact(report: Report, mode: RedactMode): Report {
  */
 export function redactor(report: Report, mode: RedactMode): <T>(v: T) => T {
   const keys = new RedactionKeys();
-  const items: ReportItem[] = [...(report.connections ?? []), ...(report.targets ?? [])];
-  items.forEach((it, i) => keys.note(it, i));
-  report.input.files?.forEach((f, i) => keys.noteFile(f.path, i));
+  itemsOf(report).forEach((it, i) => keys.note(it, i));
+  if (report.command === 'pcap') report.input.files.forEach((f, i) => keys.noteFile(f.path, i));
   return keys.redactor(mode);
 }
 

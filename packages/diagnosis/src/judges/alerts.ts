@@ -33,13 +33,14 @@ export function alertRemedy(description: number): string | undefined {
 /**
  * A capture: the handshake's decisive alert, unless another finding already cites it as its
  * evidence (a protocol_version alert is the version judge's, unknown_ca the certificate judge's).
+ * Over TCP, an alert once the handshake completed and the connection ended is part of the close.
  */
 export function judgeCaptureAlerts(r: ConnectionRecord, others: readonly Finding[]): Finding[] {
   const a = decisiveAlert(r);
-  if (!a || (handshakeComplete(r) && a.time >= (r.end?.time ?? Infinity))) return [];
+  if (!a || (r.transport === 'tcp' && handshakeComplete(r) && a.time >= (r.end?.time ?? Infinity))) return [];
   const line = alertLine(r, a);
   if (others.some((f) => f.evidence.includes(line))) return [];
-  return [finding('TLS_ALERT', compact([helloLine(r), line, endLine(r)]), { title: `Fatal alert ${a.name} from the ${a.from}`, remedy: REMEDIES[a.description] })];
+  return [finding('TLS_ALERT', compact([helloLine(r), line, r.transport === 'tcp' && endLine(r)]), { title: `Fatal alert ${a.name} from the ${a.from}`, remedy: REMEDIES[a.description] })];
 }
 
 /** A probe: the server answered the hello with an alert, and no other judge explained it. */

@@ -188,8 +188,9 @@ export function judgeCaptureCertificate(r: ConnectionRecord): Finding[] {
  */
 function leftWithoutAlert(r: ConnectionRecord, found: Finding[]): Finding[] {
   if (found.some((x) => x.severity === 'error') || r.certificates.length === 0 || !r.chain || r.chain.publicRoot !== undefined) return found;
-  // A client asked for its own certificate that leaves is the client-certificate judge's case.
-  if (clientFinished(r) || r.certificateRequested || r.alerts.some((a) => a.from === 'client') || r.end?.by !== 'client') return found;
+  // QUIC's close names its reason; over TCP, a client asked for its own certificate that leaves
+  // is the client-certificate judge's case.
+  if (r.transport !== 'tcp' || clientFinished(r) || r.certificateRequested || r.alerts.some((a) => a.from === 'client') || r.end?.by !== 'client') return found;
   const last = r.certificates[r.certificates.length - 1];
   return [
     ...found,

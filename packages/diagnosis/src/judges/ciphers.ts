@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { TcpRecord } from '@tlsdoctor/analysis';
 import { describeHello, versionLines } from '@tlsdoctor/probe/facts';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
@@ -26,7 +26,7 @@ function suiteList(suites: number[], n: number): string {
   return `${suites.slice(0, n).map(cipherSuiteName).join(', ')}${suites.length > n ? ', ...' : ''}`;
 }
 
-export function judgeCaptureCiphers(r: ConnectionRecord): Finding[] {
+export function judgeCaptureCiphers(r: TcpRecord): Finding[] {
   const a = r.alerts.find((x) => x.from === 'server' && NOTHING_ACCEPTABLE.has(x.description));
   if (!a || r.serverHello) return [];
   const ch = r.clientHello;

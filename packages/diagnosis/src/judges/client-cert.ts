@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { TcpRecord } from '@tlsdoctor/analysis';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, alertName, HandshakeType, isTls13, signatureSchemeName, Version, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
 import { compact, since } from '../evidence.js';
@@ -42,7 +42,7 @@ const REFUSALS: ReadonlySet<number> = new Set([
   AlertDescription.CertificateRequired,
 ]);
 
-function sentLine(r: ConnectionRecord): string {
+function sentLine(r: TcpRecord): string {
   const m = r.messages.find((x) => x.from === 'client' && x.type === HandshakeType.Certificate);
   if (r.clientCertificates === undefined || !m) return 'the client sent no Certificate message';
   return r.clientCertificates === 0
@@ -55,7 +55,7 @@ function sentLine(r: ConnectionRecord): string {
  * certificate, then refused the handshake with an alert after the client's answer (required), or
  * let it complete without one (requested only, or refused later where a capture cannot see).
  */
-export function judgeCaptureClientCert(r: ConnectionRecord): Finding[] {
+export function judgeCaptureClientCert(r: TcpRecord): Finding[] {
   if (!r.certificateRequested) return [];
   const req = r.messages.find((m) => m.from === 'server' && m.type === HandshakeType.CertificateRequest);
   const asked = req ? `CertificateRequest from the server in frame ${req.frame} (${since(r.firstTime, req.time)})` : 'the server sent a CertificateRequest';
@@ -77,7 +77,7 @@ export function judgeCaptureClientCert(r: ConnectionRecord): Finding[] {
  * Finished and refuses under its application keys, which are never used. Its first record after
  * its own flight being alert-sized, and then the server ending the connection, is the refusal.
  */
-function refusalUnderApplicationKeys(r: ConnectionRecord): string | undefined {
+function refusalUnderApplicationKeys(r: TcpRecord): string | undefined {
   if (!isTls13(r.version) || !r.decryption || !r.end) return undefined;
   const size = r.encryptedRecordSizes[1][r.decryption.opened[1]];
   if (size === undefined || size > ALERT_RECORD_MAX) return undefined;

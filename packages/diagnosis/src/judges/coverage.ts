@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { ConnectionRecord, TcpRecord } from '@tlsdoctor/analysis';
 import { compact, ms } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { serverSpokeTls } from './handshake-state.js';
@@ -31,16 +31,16 @@ export const CAPTURE_FILTER_ADVICE = 'capture with ICMP kept: `tcpdump -i any -w
  */
 export function captureGate(r: ConnectionRecord): Finding | undefined {
   if (r.startCaptured || r.clientHello) return undefined;
-  const enc = r.encryptedRecords;
+  const enc = r.transport === 'tcp' ? r.encryptedRecords : undefined;
   return finding('CAPTURE_PARTIAL', compact([
     'the capture holds neither the start of the connection (SYN) nor a ClientHello',
-    enc[0] + enc[1] > 0 && `it starts mid-connection: ${enc[0]} encrypted record(s) from the client, ${enc[1]} from the server`,
+    enc && enc[0] + enc[1] > 0 && `it starts mid-connection: ${enc[0]} encrypted record(s) from the client, ${enc[1]} from the server`,
     ...r.partialReasons,
   ]));
 }
 
 /** Gaps, a lone SYN, and a ClientHello the capture ends too soon after. */
-export function judgeCaptureCoverage(r: ConnectionRecord, captureEnd: number): Finding[] {
+export function judgeCaptureCoverage(r: TcpRecord, captureEnd: number): Finding[] {
   const out: Finding[] = [];
   const { syn, synAck } = r.tcp;
   if (syn && !synAck && r.tcp.synCount === 1 && r.tcp.rstCount === 0 && r.tcp.icmp.length === 0) {
@@ -70,6 +70,6 @@ export function unfinished(r: ConnectionRecord): Finding {
 }
 
 /** The server sent nothing at all: no TLS (see serverSpokeTls) and no other bytes. */
-export function serverSilent(r: ConnectionRecord): boolean {
+export function serverSilent(r: TcpRecord): boolean {
   return !serverSpokeTls(r) && r.nonTls?.from !== 'server';
 }

@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { TcpRecord } from '@tlsdoctor/analysis';
 import { versionLines } from '@tlsdoctor/probe/facts';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, HandshakeType, isTls13, versionName } from '@tlsdoctor/tls-parser-ts';
@@ -27,7 +27,7 @@ const ABORT_REMEDY_CLEAR = 'The client closed after the server\'s flight without
  * A capture. `explained` is true when another judge already names a fault the client would
  * abort for (a certificate error): then the abort is that fault's evidence, not a finding.
  */
-export function judgeCaptureHandshake(r: ConnectionRecord, explained: boolean): Finding[] {
+export function judgeCaptureHandshake(r: TcpRecord, explained: boolean): Finding[] {
   const sh = r.serverHello;
   if (!sh) return [];
   if (handshakeComplete(r)) {

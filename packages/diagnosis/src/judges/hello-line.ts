@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { ConnectionRecord, TcpRecord } from '@tlsdoctor/analysis';
 import { versionName } from '@tlsdoctor/tls-parser-ts';
 import { since } from '../evidence.js';
 
@@ -12,7 +12,7 @@ export function helloLine(r: ConnectionRecord): string {
 }
 
 /** How the connection ended, as evidence. */
-export function endLine(r: ConnectionRecord): string | undefined {
+export function endLine(r: TcpRecord): string | undefined {
   const e = r.end;
   if (!e) return undefined;
   return `${e.how === 'rst' ? 'RST' : 'FIN'} from the ${e.by} in frame ${e.frame} (${since(r.firstTime, e.time)}), after ${e.after}`;

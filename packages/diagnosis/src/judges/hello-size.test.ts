@@ -1,13 +1,14 @@
 // Hello shapes side by side (probe) and hello segments on the wire (capture): losses by size,
 // one-segment readers, refused browser hellos.
 import { describe, expect, it } from 'vitest';
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { TcpRecord } from '@tlsdoctor/analysis';
 import type { PacketFacts } from '@tlsdoctor/capture';
 import type { HelloOutcome, ShapedHello } from '@tlsdoctor/probe';
 import { diagnoseConnection } from '../capture.js';
 import { diagnoseProbe } from '../probe.js';
 import { ACK, alert, clientHello, connection, message, NOW_MS, outcome, pkt, probeRecord, RST, serverHello, SYN, T0 } from '../facts.fixtures.js';
-import { HELLO_SIZE_CODES, helloSegments, HelloHistory, judgeCaptureBlackHole, judgeCaptureSplitHello, judgeProbeHelloShapes, waitsForHistory, wireSegments } from './hello-size.js';
+import { CaptureContext, helloSegments, unansweredSplitHello, wireSegments } from '@tlsdoctor/analysis';
+import { HELLO_SIZE_CODES, judgeCaptureBlackHole, judgeCaptureSplitHello, judgeProbeHelloShapes } from './hello-size.js';
 
 const ok = outcome.serverHello;
 const shaped = (shape: ShapedHello['shape'], bytes: number, o: HelloOutcome, writes = [bytes]): ShapedHello => ({ shape, bytes, writes, outcome: o });
@@ -134,7 +135,7 @@ describe('MTU black hole, capture', () => {
     ['a repeated acknowledgement of other bytes proves nothing', bigHello([serverAck(6, 0.003, 40), ...resends]), []],
     ['an acknowledgement before the later segment left proves nothing', bigHello([...resends], { tcp: { packets: [syn, synAck, serverAck(3, 0.001, 0), data(4, 0.002, 0, 1448), data(5, 0.002, 1448, 478), ...resends] } }), []],
     ['a SACK block ending before the segment does not cover it', bigHello([serverAck(6, 0.003, 0, [1448, 1926]), serverAck(7, 0.004, 0, [-200, -100]), ...resends]), ['MTU_BLACKHOLE']],
-  ] as [string, ConnectionRecord, string[]][])('%s', (_what, r, want) => {
+  ] as [string, TcpRecord, string[]][])('%s', (_what, r, want) => {
     expect(codes(judgeCaptureBlackHole(r))).toEqual(want);
   });
 
@@ -209,8 +210,8 @@ describe('split ClientHello refused, capture', () => {
     const packets = [syn, synAck, data(4, 0.002, 0, 40), rst(5)];
     return connection({ clientHelloCut: { length: 517, received: 40 }, tcp: { syn, synAck, packets, rsts: [rst(5)], rstCount: 1 } });
   };
-  const history = (...rs: ConnectionRecord[]) => {
-    const h = new HelloHistory();
+  const history = (...rs: TcpRecord[]) => {
+    const h = new CaptureContext([443], () => {});
     for (const r of rs) h.note(r);
     return h;
   };
@@ -228,7 +229,7 @@ describe('split ClientHello refused, capture', () => {
     ['a hello cut before its name compares by server alone', cutReset(), () => history(connection({ ...answeredOneSegment(), sni: 'other.example.test' })), ['SPLIT_CLIENT_HELLO_REJECTED']],
     ['the split hello got an alert: the server read it', splitReset({ alerts: [alert('server', 40, 6, 0.004)] }), () => history(answeredOneSegment()), []],
     ['the split hello got a ServerHello', splitReset({ serverHello: serverHello(6, 0.004) }), () => history(answeredOneSegment()), []],
-  ] as [string, ConnectionRecord, () => HelloHistory | undefined, string[]][])('%s', (_what, r, h, want) => {
+  ] as [string, TcpRecord, () => CaptureContext | undefined, string[]][])('%s', (_what, r, h, want) => {
     expect(codes(judgeCaptureSplitHello(r, h(), false))).toEqual(want);
   });
 
@@ -259,16 +260,16 @@ describe('split ClientHello refused, capture', () => {
   });
 
   it('makes wait for the end of the file only split or cut hellos without a ServerHello', () => {
-    expect(waitsForHistory(splitReset())).toBe(true);
-    expect(waitsForHistory(cutReset())).toBe(true);
+    expect(unansweredSplitHello(splitReset())).toBe(true);
+    expect(unansweredSplitHello(cutReset())).toBe(true);
     // Cut before any byte went out: nothing to compare.
-    expect(waitsForHistory(connection({ clientHelloCut: { length: 517, received: 0 }, tcp: { syn, synAck, packets: [syn, synAck] } }))).toBe(false);
-    expect(waitsForHistory(connection({ tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 40)] } }))).toBe(false);
-    expect(waitsForHistory(answeredOneSegment())).toBe(false);
-    expect(waitsForHistory(splitReset({ serverHello: serverHello(6, 0.004) }))).toBe(false);
-    expect(waitsForHistory(connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 517)] } }))).toBe(false);
+    expect(unansweredSplitHello(connection({ clientHelloCut: { length: 517, received: 0 }, tcp: { syn, synAck, packets: [syn, synAck] } }))).toBe(false);
+    expect(unansweredSplitHello(connection({ tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 40)] } }))).toBe(false);
+    expect(unansweredSplitHello(answeredOneSegment())).toBe(false);
+    expect(unansweredSplitHello(splitReset({ serverHello: serverHello(6, 0.004) }))).toBe(false);
+    expect(unansweredSplitHello(connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 517)] } }))).toBe(false);
     // A frame past the server's MSS was two segments on the wire.
-    expect(waitsForHistory(connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 1926)] } }))).toBe(true);
+    expect(unansweredSplitHello(connection({ clientHello: clientHello(4, 0.002), tcp: { syn, synAck, packets: [syn, synAck, data(4, 0.002, 0, 1926)] } }))).toBe(true);
   });
 
   it('reads an offloaded frame as the segments it became, and says so', () => {
@@ -287,7 +288,7 @@ describe('split ClientHello refused, capture', () => {
       'RST from the server side in frame 5 (+4.00 ms), before any TLS byte',
       'connection 7 to the same server 192.0.2.10:443, whose ClientHello fit in one segment (517 bytes), got a ServerHello in frame 5',
     ]);
-    expect(codes(diagnoseConnection(splitReset(), { captureEnd: T0 + 10, history: history(answeredOneSegment()) }))).toEqual(['SPLIT_CLIENT_HELLO_REJECTED', 'RESET_AFTER_CLIENT_HELLO']);
+    expect(codes(diagnoseConnection(splitReset(), { captureEnd: T0 + 10, others: history(answeredOneSegment()) }))).toEqual(['SPLIT_CLIENT_HELLO_REJECTED', 'RESET_AFTER_CLIENT_HELLO']);
     expect(codes(diagnoseConnection(splitReset(), { captureEnd: T0 + 10 }))).toEqual(['RESET_AFTER_CLIENT_HELLO']);
     const [named] = judgeCaptureSplitHello(splitReset(), history(answeredOneSegment()), false);
     expect(named.evidence).toContain('the ClientHello left in 2 segments: 40 bytes (frame 4), 477 bytes (frame 5)');

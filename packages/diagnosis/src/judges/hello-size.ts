@@ -1,5 +1,5 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
-import type { PacketFacts } from '@tlsdoctor/capture';
+import { cutHelloSegments, helloSegments, serverMss, unansweredSplitHello, wireSegments, type CaptureContext, type TcpRecord } from '@tlsdoctor/analysis';
+import { TcpFlag, type PacketFacts } from '@tlsdoctor/capture';
 import type { ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { describeHello } from '@tlsdoctor/probe/facts';
 import type { HelloOutcome } from '@tlsdoctor/probe';
@@ -92,45 +92,12 @@ function sizeThreshold(sweep: ShapedHello[], headers: number): string | undefine
 
 // Captures: the same questions asked of packets. Sequence numbers compare modulo 2^32.
 const seqAfter = (a: number, b: number) => ((a - b) | 0) > 0;
-const ACK = 0x10;
-const SYN = 0x02;
-const RST = 0x04;
 
-/** The client's segments that carried the ClientHello (first sends, in order), from the logged packets. */
-export function helloSegments(r: ConnectionRecord): PacketFacts[] {
-  const ch = r.clientHello;
-  return ch ? clientFirstSends(r, ch.frame) : [];
-}
-
-/** The client's data segments up to `lastFrame`, each sequence number once (first sends), in order. */
-function clientFirstSends(r: ConnectionRecord, lastFrame: number): PacketFacts[] {
-  const out: PacketFacts[] = [];
-  // At most ten packets are logged: a scan of those kept costs less than a set, for every connection.
-  for (const p of r.tcp.packets) {
-    if (p.dir !== 0 || p.len === 0 || p.frame > lastFrame || out.some((q) => q.seq === p.seq)) continue;
-    out.push(p);
-  }
-  return out;
-}
-
-/** The largest segment the server takes (its SYN-ACK's MSS), when the capture holds it. */
-const serverMss = (r: ConnectionRecord) => r.tcp.synAck?.mss;
-
-/**
- * How many segments the hello was on the wire: a frame larger than the server's MSS was captured
- * on the sending host before segmentation offload (TSO/GSO) cut it, and counts as the segments
- * it became.
- */
-export function wireSegments(r: ConnectionRecord, segs = helloSegments(r)): { count: number; offloaded: PacketFacts[] } {
-  const mss = serverMss(r);
-  const offloaded = mss ? segs.filter((p) => p.len > mss) : [];
-  return { count: segs.reduce((n, p) => n + (mss && p.len > mss ? Math.ceil(p.len / mss) : 1), 0), offloaded };
-}
-
-function offloadLine(r: ConnectionRecord, frames: PacketFacts[]): string | undefined {
+function offloadLine(r: TcpRecord, frames: PacketFacts[]): string | undefined {
   if (frames.length === 0) return undefined;
   const f = frames[0];
-  return `frame ${f.frame} holds ${f.len} bytes, more than the server's MSS of ${serverMss(r)}: captured on the sending host before segmentation offload (TSO/GSO) cut it; read as the ${Math.ceil(f.len / serverMss(r)!)} segments it became`;
+  const mss = serverMss(r)!;
+  return `frame ${f.frame} holds ${f.len} bytes, more than the server's MSS of ${mss}: captured on the sending host before segmentation offload (TSO/GSO) cut it; read as the ${Math.ceil(f.len / mss)} segments it became`;
 }
 
 /**
@@ -139,10 +106,10 @@ function offloadLine(r: ConnectionRecord, frames: PacketFacts[]): string | undef
  * repeats its acknowledgement of the bytes before it (it got what followed), and no ICMP
  * "fragmentation needed" comes back.
  */
-export function judgeCaptureBlackHole(r: ConnectionRecord): Finding[] {
+export function judgeCaptureBlackHole(r: TcpRecord): Finding[] {
   if (!r.clientHello || r.serverHello || r.messages.some((m) => m.from === 'server') || r.encryptedRecords[1] > 0) return [];
   const pk = r.tcp.packets;
-  const acks = pk.filter((p) => p.dir === 1 && (p.flags & ACK) !== 0 && (p.flags & (SYN | RST)) === 0);
+  const acks = pk.filter((p) => p.dir === 1 && (p.flags & TcpFlag.ACK) !== 0 && (p.flags & (TcpFlag.SYN | TcpFlag.RST)) === 0);
   const sends = new Map<number, PacketFacts[]>();
   for (const p of pk) if (p.dir === 0 && p.len > 0) sends.set(p.seq, [...(sends.get(p.seq) ?? []), p]);
   for (const [seq, tries] of sends) {
@@ -182,7 +149,7 @@ export function judgeCaptureBlackHole(r: ConnectionRecord): Finding[] {
 const LARGE_SEGMENT = 1000;
 
 /** SACK blocks as byte ranges relative to the client's first byte, as Wireshark shows them. */
-function blocks(edges: number[], r: ConnectionRecord): string {
+function blocks(edges: number[], r: TcpRecord): string {
   // Wireshark's relative numbers count from the ISN: the first data byte is 1.
   const base = r.tcp.syn ? r.tcp.syn.seq : undefined;
   const out: string[] = [];
@@ -193,106 +160,16 @@ function blocks(edges: number[], r: ConnectionRecord): string {
 }
 
 /**
- * What a capture has shown so far about each server: connections whose ClientHello fit in one
- * segment and got a ServerHello. A split hello refused by a server that answers one-segment
- * hellos is the sign of a device reading one segment; the connections that show it may come
- * before or after the refused one, so the refused ones wait for the end of the capture.
- */
-export class HelloHistory {
-  /** By server (address and port): one entry each, so that a connection costs one lookup in a large table. */
-  private readonly servers = new Map<string, ServerHistory>();
-
-  note(r: ConnectionRecord): void {
-    if (!r.serverHello || !r.clientHello) return;
-    if (r.quic) return;
-    const key = serverKey(r);
-    let s = this.servers.get(key);
-    if (!s) {
-      s = { tcpServerHello: { id: r.id, frame: r.serverHello.frame }, oneSegment: undefined, byName: undefined };
-      this.servers.set(key, s);
-    }
-    // Every connection of a capture passes here: the segments are looked at only when there is
-    // something to learn (no one-segment hello of this server, or none with this name).
-    const name = r.sni ?? '';
-    if (answerFor(s, name)) return;
-    const segs = helloSegments(r);
-    if (segs.length !== 1 || wireSegments(r, segs).count !== 1) return;
-    const seen = { id: r.id, frame: r.serverHello.frame, bytes: segs[0].len, name };
-    if (!s.oneSegment) s.oneSegment = seen;
-    else (s.byName ??= new Map([[s.oneSegment.name, s.oneSegment]])).set(name, seen);
-  }
-
-  /** A TCP connection to the same address and port number that got a ServerHello (for QUIC: is TCP fine?). */
-  tcpAnswered(r: ConnectionRecord): { id: number; frame: number } | undefined {
-    return this.servers.get(serverKey(r))?.tcpServerHello;
-  }
-
-  /**
-   * A one-segment hello answered by the same server, with the same name when this hello's name
-   * is known: a filter on the name (another name on a shared address) must not pass for a
-   * device that reads one segment. A hello cut before its name can only be compared by server.
-   */
-  answeredInOneSegment(r: ConnectionRecord) {
-    const s = this.servers.get(serverKey(r));
-    if (!s) return undefined;
-    return r.clientHello ? answerFor(s, r.sni ?? '') : s.oneSegment;
-  }
-}
-
-/** The first one-segment hello with this name that the server answered. */
-function answerFor(s: ServerHistory, name: string): OneSegmentAnswer | undefined {
-  if (s.byName) return s.byName.get(name);
-  return s.oneSegment?.name === name ? s.oneSegment : undefined;
-}
-
-/** What the capture showed of one server so far. */
-interface ServerHistory {
-  /** The first TCP connection to it that got a ServerHello. */
-  tcpServerHello: { id: number; frame: number };
-  /** The first one-segment ClientHello it answered, whatever its name. */
-  oneSegment: OneSegmentAnswer | undefined;
-  /**
-   * The first for each name, once a second name has one: most servers are only ever asked for
-   * one name, and a map for each of them was an eighth of what the history kept.
-   */
-  byName: Map<string, OneSegmentAnswer> | undefined;
-}
-
-interface OneSegmentAnswer {
-  id: number;
-  frame: number;
-  bytes: number;
-  /** Its SNI ('' for none). */
-  name: string;
-}
-
-const serverKey = (r: ConnectionRecord) => `${r.server.ip}|${r.server.port}`;
-
-/** The client's data segments (first sends) before the connection ended, for a hello cut short. */
-const cutSegments = (r: ConnectionRecord) => clientFirstSends(r, Infinity);
-
-/**
- * A ClientHello over several segments, or one cut short after its first segment, that got no
- * TLS answer: its verdict may depend on other connections.
- */
-export function waitsForHistory(r: ConnectionRecord): boolean {
-  if (r.quic) return r.quic.datagrams[1] === 0;
-  if (r.serverHello) return false;
-  if (r.clientHello) return wireSegments(r).count > 1;
-  return r.clientHelloCut !== undefined && cutSegments(r).length > 0;
-}
-
-/**
  * A split ClientHello answered by a reset or by nothing, where one-segment hellos to the same
  * server in the same capture were answered. Not when the first segment is the one lost (that is
  * a black hole, judged above).
  */
-export function judgeCaptureSplitHello(r: ConnectionRecord, history: HelloHistory | undefined, blackHole: boolean): Finding[] {
-  if (!history || blackHole || !waitsForHistory(r) || r.messages.some((m) => m.from === 'server') || r.alerts.some((a) => a.from === 'server')) return [];
-  const other = history.answeredInOneSegment(r);
+export function judgeCaptureSplitHello(r: TcpRecord, others: Pick<CaptureContext, 'answeredInOneSegment'> | undefined, blackHole: boolean): Finding[] {
+  if (!others || blackHole || !unansweredSplitHello(r) || r.messages.some((m) => m.from === 'server') || r.alerts.some((a) => a.from === 'server')) return [];
+  const other = others.answeredInOneSegment(r);
   if (!other) return [];
   const cut = r.clientHelloCut;
-  const segs = cut ? cutSegments(r) : helloSegments(r);
+  const segs = cut ? cutHelloSegments(r) : helloSegments(r);
   const rst = r.tcp.rsts.find((p) => p.dir === 1);
   const sent = segs.map((p) => `${p.len} bytes (frame ${p.frame})`).join(', ');
   return [

@@ -3,9 +3,12 @@ import type { Http3Probe } from '@tlsdoctor/probe';
 import { diagnoseConnection } from '../capture.js';
 import { alert, connection, NOW_MS, probeRecord, quicConnection, serverHello, T0 } from '../facts.fixtures.js';
 import { diagnoseProbe } from '../probe.js';
-import { HelloHistory } from './hello-size.js';
+import { CaptureContext } from '@tlsdoctor/analysis';
 import { alertRemedy as alertRemedyFor } from './alerts.js';
-import { judgeProbeHttp3, judgeQuic, quicWaitsForHistory, QUIC_ANSWER_WAIT_S } from './quic.js';
+import { judgeProbeHttp3, judgeQuic, QUIC_ANSWER_WAIT_S } from './quic.js';
+
+/** A capture's context with nothing noted yet. */
+const context = () => new CaptureContext([443], () => {});
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
 const answered = { serverHello: serverHello(3, 0.02, 0x0304, 0x1301), version: 0x0304, cipher: 0x1301 };
@@ -50,29 +53,29 @@ describe('QUIC judge', () => {
 
   it('an ICMP port unreachable from the server itself names the missing listener, at once', () => {
     const icmp = { frame: 2, time: T0 + 0.001, type: 3, code: 3, from: '192.0.2.10', ttl: 64 };
-    const r = quicConnection({}, { tcp: { ...quicConnection().tcp, icmp: [icmp] } });
+    const r = quicConnection({ icmp: [icmp] });
     const [f] = judgeQuic(r, T0 + 0.01);
     expect(f.code).toBe('QUIC_NO_RESPONSE');
     expect(f.title).toBe('The QUIC Initial was refused: nothing listens on UDP 443');
     expect(f.evidence).toContain('ICMP port unreachable from 192.0.2.10 in frame 2 (+1.00 ms): the host is reached and nothing listens on UDP 443');
     // From a router, or of another kind: something on the path refused it; the title stays.
-    const [g] = judgeQuic(quicConnection({}, { tcp: { ...quicConnection().tcp, icmp: [{ ...icmp, from: '198.51.100.1', code: 13 }] } }), T0 + 0.01);
+    const [g] = judgeQuic(quicConnection({ icmp: [{ ...icmp, from: '198.51.100.1', code: 13 }] }), T0 + 0.01);
     expect(g.title).toBe(judgeQuic(quicConnection(), T0 + 5)[0].title);
     expect(g.evidence).toContain('ICMP administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram');
   });
 
   it('QUIC_NO_RESPONSE says whether TCP to the same server worked in the same capture', () => {
-    const history = new HelloHistory();
+    const history = context();
     const r = quicConnection();
     expect(judgeQuic(r, T0 + 5, history)[0].evidence.at(-1)).toBe('no TCP connection to 192.0.2.10:443 in this capture tells whether TLS over TCP works');
     history.note(connection({ id: 7, clientHello: r.clientHello, serverHello: serverHello(9, 0.1) }));
     expect(judgeQuic(r, T0 + 5, history)[0].evidence.at(-1)).toMatch(/^TCP to the same server \(connection 7, port 443\) got a ServerHello in frame 9: .*UDP 443 is what is blocked/);
     // Another server's TCP handshake says nothing about this one.
-    const other = new HelloHistory();
+    const other = context();
     other.note(connection({ id: 8, server: { ip: '192.0.2.99', port: 443 }, clientHello: r.clientHello, serverHello: serverHello(9, 0.1) }));
     expect(judgeQuic(r, T0 + 5, other)[0].evidence.at(-1)).toMatch(/^no TCP connection/);
     // A QUIC handshake is not a TCP one.
-    const quicOnly = new HelloHistory();
+    const quicOnly = context();
     quicOnly.note(quicConnection({ datagrams: [3, 3], handshakePackets: [1, 1] }, { ...answered, id: 3 }));
     expect(judgeQuic(r, T0 + 5, quicOnly)[0].evidence.at(-1)).toMatch(/^no TCP connection/);
   });
@@ -99,13 +102,15 @@ describe('QUIC judge', () => {
   });
 
   it('only an unanswered QUIC connection waits for the rest of the capture', () => {
-    expect(quicWaitsForHistory(quicConnection())).toBe(true);
-    expect(quicWaitsForHistory(quicConnection({ datagrams: [1, 1] }))).toBe(false);
-    expect(quicWaitsForHistory(connection())).toBe(false);
+    expect(context().dependsOnOthers(quicConnection())).toBe(true);
+    expect(context().dependsOnOthers(quicConnection({ datagrams: [1, 1] }))).toBe(false);
+    expect(context().dependsOnOthers(connection())).toBe(false);
   });
 
-  it('a TCP record gets no QUIC finding', () => {
-    expect(judgeQuic(connection(), T0 + 5)).toEqual([]);
+  it('a TCP record is never judged as QUIC', () => {
+    expect(codes(diagnoseConnection(connection(), { captureEnd: T0 + 5 })).some((c) => c.startsWith('QUIC_'))).toBe(false);
+    // @ts-expect-error: the QUIC judge reads QUIC facts; a TCP record has none.
+    expect(() => judgeQuic(connection(), T0 + 5)).toThrow(TypeError);
   });
 });
 
@@ -160,7 +165,7 @@ describe('HTTP/3 probe judge', () => {
 describe('QUIC judge: every evidence line', () => {
   const server6 = { server: { ip: 'fd7d:2::10', port: 443 } };
   const icmpAt = (o: Partial<{ type: number; code: number; from: string }>) => ({ frame: 2, time: T0 + 0.001, type: 3, code: 3, from: '192.0.2.10', ttl: 64, ...o });
-  const withIcmp = (icmp: ReturnType<typeof icmpAt>, over = {}) => quicConnection({}, { ...over, tcp: { ...quicConnection().tcp, icmp: [icmp] } });
+  const withIcmp = (icmp: ReturnType<typeof icmpAt>, over = {}) => quicConnection({ icmp: [icmp] }, over);
 
   it.each([
     ['ICMPv6 port unreachable from the server', icmpAt({ type: 1, code: 4, from: 'fd7d:2::10' }), server6,

@@ -1,4 +1,4 @@
-import type { ConnectionRecord, QuicFacts } from '@tlsdoctor/analysis';
+import type { CaptureContext, QuicFacts, QuicRecord } from '@tlsdoctor/analysis';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, groupName, isQuicGreaseVersion, quicVersionName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, ms, plural, since } from '../evidence.js';
@@ -65,17 +65,7 @@ const finding = findingsOf(QUIC_CODES);
 /** Seconds without an answer after the client's first Initial before silence is a verdict (Chromium gives up on QUIC after about 0.3 s and retransmits). */
 export const QUIC_ANSWER_WAIT_S = 1;
 
-/** What other connections in the capture showed: whether TCP to the same server worked. */
-export interface QuicHistory {
-  tcpAnswered(r: ConnectionRecord): { id: number; frame: number } | undefined;
-}
-
-/** Whether this QUIC connection's verdict depends on other connections: it got no answer. */
-export function quicWaitsForHistory(r: ConnectionRecord): boolean {
-  return r.quic !== undefined && r.quic.datagrams[1] === 0;
-}
-
-const initialsLine = (r: ConnectionRecord, q: QuicFacts) =>
+const initialsLine = (r: QuicRecord, q: QuicFacts) =>
   `the client sent ${plural(q.initials[0], 'Initial packet')} (${q.versionName}) in ${plural(q.clientInitialDatagrams, 'datagram')}: ${q.clientInitials.map((i) => `frame ${i.frame} (${since(r.firstTime, i.time)})`).join(', ')}${q.clientInitialDatagrams > q.clientInitials.length ? ', ...' : ''}`;
 
 /** The server itself said its UDP port is closed: not a firewall, a missing listener. */
@@ -98,17 +88,16 @@ function icmpName(i: { type: number; code: number }): string {
 /** Datagrams of Initials the client sent after its ClientHello was whole: its retransmissions. */
 const resent = (q: QuicFacts) => Math.max(0, q.clientInitialDatagrams - (q.helloDatagrams ?? 1));
 
-export function judgeQuic(r: ConnectionRecord, captureEnd: number, history?: QuicHistory): Finding[] {
+export function judgeQuic(r: QuicRecord, captureEnd: number, others?: Pick<CaptureContext, 'tcpAnswered'>): Finding[] {
   const q = r.quic;
-  if (!q) return [];
   const out: Finding[] = [];
   const first = q.clientInitials[0];
   const serverSilent = q.datagrams[1] === 0;
   if (first && serverSilent) {
     const waited = captureEnd - first.time;
-    const icmp = r.tcp.icmp[0];
+    const icmp = q.icmp[0];
     if (waited >= QUIC_ANSWER_WAIT_S || resent(q) > 0 || icmp) {
-      const tcp = history?.tcpAnswered(r);
+      const tcp = others?.tcpAnswered(r);
       out.push(finding('QUIC_NO_RESPONSE', compact([
         helloLine(r),
         initialsLine(r, q),

@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { TcpRecord } from '@tlsdoctor/analysis';
 import { TcpFlag } from '@tlsdoctor/capture';
 import { describeHello, PLAIN_HTTP_PORTS } from '@tlsdoctor/probe/facts';
 import type { HelloOutcome, ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
@@ -48,7 +48,7 @@ export const SERVER_ANSWER_CODES = {
 
 const finding = findingsOf(SERVER_ANSWER_CODES);
 
-export function judgeCaptureServerAnswer(r: ConnectionRecord, captureEnd: number): Finding[] {
+export function judgeCaptureServerAnswer(r: TcpRecord, captureEnd: number): Finding[] {
   const n = r.nonTls;
   if (n?.from === 'server') {
     const answered = `the server answered in frame ${n.frame} (${since(r.firstTime, n.time)}) with ${n.description.summary}`;
@@ -79,10 +79,10 @@ export function judgeCaptureServerAnswer(r: ConnectionRecord, captureEnd: number
   ];
 }
 
-type PacketFacts = ConnectionRecord['tcp']['rsts'][number];
+type PacketFacts = TcpRecord['tcp']['rsts'][number];
 
 /** The last segment of a ClientHello cut short, as the moment the hello was sent. */
-function cutHelloSent(r: ConnectionRecord): PacketFacts | undefined {
+function cutHelloSent(r: TcpRecord): PacketFacts | undefined {
   if (!r.clientHelloCut) return undefined;
   const sent = r.tcp.packets.filter((p) => p.dir === 0 && p.len > 0);
   return sent[sent.length - 1];
@@ -96,7 +96,7 @@ const IP_ID_FAR = 1000;
  * SYN-ACK's, an IP ID of 0 or far from the server's, an arrival sooner than the server could
  * answer, several RSTs, and the server still talking afterwards.
  */
-export function resetEvidence(r: ConnectionRecord, rst: PacketFacts): string[] {
+export function resetEvidence(r: TcpRecord, rst: PacketFacts): string[] {
   const ch = r.clientHello;
   const out: string[] = [];
   const count = r.tcp.rsts.filter((p) => p.dir === 1).length;

@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { TcpRecord } from '@tlsdoctor/analysis';
 import { TcpFlag } from '@tlsdoctor/capture';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { compact, ms, since } from '../evidence.js';
@@ -54,7 +54,7 @@ export const ICMP6_UNREACHABLE_CODES: Readonly<Record<number, string>> = {
 const ICMPV4 = 4;
 
 /** A capture: SYN retransmissions, RSTs and ICMP errors around the TCP handshake. */
-export function judgeCaptureTcp(r: ConnectionRecord, captureEnd: number): Finding[] {
+export function judgeCaptureTcp(r: TcpRecord, captureEnd: number): Finding[] {
   const { syn, synAck, icmp, rsts } = r.tcp;
   if (synAck) {
     const rst = rsts.find((p) => p.dir === 1);

@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { TcpRecord } from '@tlsdoctor/analysis';
 import { acceptedVersions, versionLines } from '@tlsdoctor/probe/facts';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, Version, versionName } from '@tlsdoctor/tls-parser-ts';
@@ -35,7 +35,7 @@ export const isDeprecated = (v: number): boolean => v >= Version.SSL3 && v <= Ve
  * The server answered in SSL 2.0 (1995; broken, and prohibited by RFC 6176 since 2011): no
  * current client can connect, and whatever else is wrong, this is what to fix first.
  */
-export function judgeCaptureSsl2(r: ConnectionRecord): Finding[] {
+export function judgeCaptureSsl2(r: TcpRecord): Finding[] {
   const s = r.sslv2;
   if (!s) return [];
   return [
@@ -47,7 +47,7 @@ export function judgeCaptureSsl2(r: ConnectionRecord): Finding[] {
   ];
 }
 
-export function judgeCaptureVersions(r: ConnectionRecord): Finding[] {
+export function judgeCaptureVersions(r: TcpRecord): Finding[] {
   const out: Finding[] = [];
   const ch = r.clientHello;
   const sh = r.serverHello;

@@ -3,9 +3,10 @@ import { setFlagsFromString } from 'node:v8';
 let tuned = false;
 
 /**
- * Turns off V8's allocation-site pretenuring for this process. Call it once, before reading a
- * large capture, in a process that does little else (the CLI does; libraries embedding the
- * analysis decide for themselves).
+ * Turns off V8's allocation-site pretenuring for this process, once, before reading a large
+ * capture: the CLI's choice for a process that does little else. It lives here, not in the
+ * analysis, because a library never sets a process-wide flag: a program embedding the analysis
+ * decides for itself.
  *
  * Why: early in a capture most connections are still open, so the objects made where a
  * connection starts (its state, its packet facts, its record) survive the first young-generation

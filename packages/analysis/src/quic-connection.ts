@@ -1,9 +1,8 @@
-import { addrKey, appended, formatAddr, NONE, type DecodedPacket, type Dir, type IcmpFacts, type IcmpUnreachable, type PacketFacts, type RawPacket } from '@tlsdoctor/capture';
+import { appended, NONE, type Dir, type Endpoint, type IcmpFacts } from '@tlsdoctor/capture';
 import {
   alertName,
+  Ext,
   hex,
-  isKnownQuicVersion,
-  isQuicLongHeader,
   openQuicLongPacket,
   parseQuicDatagram,
   parseQuicFrames,
@@ -23,21 +22,20 @@ import {
   type QuicPacketKeys,
 } from '@tlsdoctor/tls-parser-ts';
 import { nodeHandshakeCrypto } from './node-crypto.js';
-import { sideOf, type ConnectionRecord, type QuicFacts } from './record.js';
-import { TlsConnectionSink } from './tls-sink.js';
+import { sideOf, type DatagramFacts, type QuicFacts, type QuicRecord } from './record.js';
+import { QuicConnectionRecord } from './records.js';
+import { TlsFactsBuilder } from './tls-facts.js';
 
-const QUIC_TRANSPORT_PARAMETERS = 0x39;
 /** Datagrams kept as packet facts per connection (evidence: times, sizes, TTLs). */
 const MAX_LOGGED = 12;
 /** Client Initials listed as evidence of a retransmitted, unanswered hello. */
 const MAX_INITIALS = 8;
 const MAX_ERRORS = 8;
-/** Seconds without a datagram after which a QUIC connection is reported (QUIC's idle timeouts are 30 s or less). */
-const IDLE_TIMEOUT = 60;
-/** Live QUIC connections at most; past it the oldest is reported early. */
-const MAX_LIVE = 100_000;
-/** How often, in datagrams, idle connections are looked for. */
-const SWEEP_EVERY = 4096;
+/** CONNECTION_CLOSE frame types (RFC 9000 section 19.19): a transport error, or the application's. */
+const TRANSPORT_CLOSE = 0x1c;
+/** Transport error codes 0x0100-0x01ff carry a TLS alert (RFC 9001 section 4.8). */
+const CRYPTO_ERROR_BASE = 0x100;
+const CRYPTO_ERROR_LAST = 0x1ff;
 
 /** Packet-number spaces read: Initial (anyone), Handshake (with a key log). */
 type Space = 0 | 1;
@@ -49,8 +47,8 @@ const HANDSHAKE: Space = 1;
  * far as an observer can, and the TLS messages they carry read into the same record a TCP
  * connection fills.
  */
-class QuicConnection {
-  readonly sink: TlsConnectionSink;
+export class QuicConnection {
+  readonly tls = new TlsFactsBuilder();
   readonly facts: QuicFacts;
   /** Initial keys, from the Destination Connection ID of the client's Initial (a Retry or a new version changes it). */
   private initialKeys?: { client: QuicPacketKeys; server: QuicPacketKeys };
@@ -63,21 +61,16 @@ class QuicConnection {
   private lastInitialFrame = -1;
   firstTime: number;
   lastTime: number;
-  readonly packets: PacketFacts[] = [];
-  packetCount = 0;
-  /** ICMP unreachables that quote this connection's datagrams (a closed port, a firewall's reject). */
-  icmp: IcmpFacts[] = NONE;
 
   constructor(
     readonly id: number,
     readonly ipVersion: 4 | 6,
-    readonly client: { ip: string; port: number },
-    readonly server: { ip: string; port: number },
+    readonly client: Endpoint,
+    readonly server: Endpoint,
     readonly clientKey: string | number,
     time: number,
     private readonly keyLog: KeyLog | undefined,
   ) {
-    this.sink = new TlsConnectionSink(keyLog);
     this.firstTime = this.lastTime = time;
     this.streams = [[new QuicCryptoStream(), new QuicCryptoStream()], [undefined, undefined]];
     this.facts = {
@@ -94,17 +87,23 @@ class QuicConnection {
       clientInitials: [],
       clientInitialDatagrams: 0,
       retries: [],
+      log: [],
+      icmp: NONE,
     };
+  }
+
+  /** An ICMP message quoting one of the connection's datagrams. */
+  icmp(facts: IcmpFacts): void {
+    if (this.facts.icmp.length < MAX_INITIALS) this.facts.icmp = appended(this.facts.icmp, facts);
   }
 
   datagram(dir: Dir, payload: Uint8Array, frame: number, time: number, ttl: number, ipId: number): void {
     const f = this.facts;
     this.lastTime = time;
-    this.packetCount++;
     f.datagrams[dir]++;
     f.bytes[dir] += payload.length;
-    const logged: PacketFacts | undefined = this.packets.length < MAX_LOGGED ? { frame, time, dir, flags: 0, seq: 0, ack: 0, len: payload.length, ttl, ipId, window: 0 } : undefined;
-    if (logged) this.packets.push(logged);
+    const logged: DatagramFacts | undefined = f.log.length < MAX_LOGGED ? { frame, time, dir, len: payload.length, ttl, ipId, packets: '' } : undefined;
+    if (logged) f.log.push(logged);
     if (dir === 1) f.firstServerDatagram ??= { frame, time };
     let packets;
     try {
@@ -113,7 +112,7 @@ class QuicConnection {
       this.error(dir, e, frame);
       return;
     }
-    if (logged) logged.quic = packets.map(packetName).join('+');
+    if (logged) logged.packets = packets.map(packetName).join('+');
     for (const p of packets) {
       if (p.form === 'short') f.shortPackets[dir]++;
       else if (p.form === 'version-negotiation') {
@@ -146,7 +145,7 @@ class QuicConnection {
           this.initialKeysFrom(p);
         } else if (!f.serverScid) f.serverScid = hex(p.scid);
         this.open(dir, INITIAL, d, p, frame, time);
-        if (dir === 0 && f.helloDatagrams === undefined && this.sink.rec.clientHello) f.helloDatagrams = this.clientInitialDatagrams;
+        if (dir === 0 && f.helloDatagrams === undefined && this.tls.facts.clientHello) f.helloDatagrams = this.clientInitialDatagrams;
         return;
     }
   }
@@ -179,7 +178,7 @@ class QuicConnection {
 
   /** Handshake-space keys from a key log's handshake traffic secrets, once the ServerHello is known. */
   private deriveHandshakeKeys(): [QuicPacketKeys | undefined, QuicPacketKeys | undefined] | null | undefined {
-    const r = this.sink.rec;
+    const r = this.tls.facts;
     if (!this.keyLog || this.keyLog.sessionCount === 0 || !r.clientHello) return null;
     // Not yet: the ServerHello (in an Initial) may come in a later datagram.
     if (!r.serverHello) return undefined;
@@ -218,13 +217,13 @@ class QuicConnection {
     if (frames.crypto.length === 0) return;
     const stream = (this.streams[space][dir] ??= new QuicCryptoStream());
     for (const c of frames.crypto) stream.add(c.offset, c.data);
-    for (const m of stream.takeMessages()) this.sink.handshakeMessage(dir, m.type, m.body, m.offset, { frame, time }, space === HANDSHAKE);
+    for (const m of stream.takeMessages()) this.tls.handshakeMessage(dir, m.type, m.body, m.offset, { frame, time }, space === HANDSHAKE);
   }
 
   private closed(dir: Dir, space: Space, frames: QuicFrames, frame: number, time: number): void {
     const c = frames.close!;
     const from = sideOf(dir);
-    const transport = c.frameType === 0x1c;
+    const transport = c.frameType === TRANSPORT_CLOSE;
     this.facts.close = {
       from,
       frame,
@@ -237,33 +236,31 @@ class QuicConnection {
       reason: c.reason,
     };
     // A crypto error carries the TLS alert the stack would have sent over TCP (RFC 9001 section 4.8).
-    if (transport && c.code >= 0x100 && c.code <= 0x1ff) {
-      const r = this.sink.rec;
-      const description = c.code - 0x100;
+    if (transport && c.code >= CRYPTO_ERROR_BASE && c.code <= CRYPTO_ERROR_LAST) {
+      const r = this.tls.facts;
+      const description = c.code - CRYPTO_ERROR_BASE;
       r.alerts = appended(r.alerts, { from, level: 'fatal', description, name: alertName(description), frame, time });
     }
   }
 
   private error(dir: Dir, e: unknown, frame: number): void {
     if (!(e instanceof TlsParseError)) throw e;
-    const r = this.sink.rec;
+    const r = this.tls.facts;
     if (r.parseErrors.length < MAX_ERRORS) r.parseErrors = appended(r.parseErrors, { from: sideOf(dir), message: `QUIC, frame ${frame}: ${e.message}`, offset: e.offset });
   }
 
   /** The record, once the connection is over; undefined for a flow that never showed a readable Initial. */
-  toRecord(): ConnectionRecord | undefined {
+  toRecord(): QuicRecord | undefined {
     const f = this.facts;
-    const r = this.sink.rec;
+    const r = this.tls.facts;
     if (!r.clientHello && !r.serverHello && f.initials[0] === 0) return undefined;
     const ch = r.clientHello;
-    if (ch) {
-      const tp = ch.extensions.find((e) => e.type === QUIC_TRANSPORT_PARAMETERS);
-      if (tp) {
-        try {
-          f.transportParameters = parseQuicTransportParameters(tp.data).map((t) => t.name);
-        } catch (e) {
-          this.error(0, e, ch.frame);
-        }
+    const tp = ch?.extensions.find((e) => e.type === Ext.quic_transport_parameters);
+    if (ch && tp) {
+      try {
+        f.transportParameters = parseQuicTransportParameters(tp.data).map((t) => t.name);
+      } catch (e) {
+        this.error(0, e, ch.frame);
       }
     }
     // A ClientHello begun in the client's Initials and never finished (an Initial lost or cut).
@@ -273,118 +270,18 @@ class QuicConnection {
     if (!startCaptured) r.partialReasons = appended(r.partialReasons, "the capture holds none of the client's Initial packets");
     else if (f.unopened[0] === f.initials[0]) r.partialReasons = appended(r.partialReasons, "the client's Initial packets do not open with the keys of their version");
     f.clientInitialDatagrams = this.clientInitialDatagrams;
-    r.quic = f;
-    return r.completeWith({
+    const connection = {
       id: this.id,
       client: this.client,
       server: this.server,
       ipVersion: this.ipVersion,
-      tlsEvidence: ch || f.initials[0] > 0 ? 'client-hello' : 'server-tls',
+      tlsEvidence: ch || f.initials[0] > 0 ? ('client-hello' as const) : ('server-tls' as const),
       startCaptured,
       firstTime: this.firstTime,
       lastTime: this.lastTime,
-      tcp: {
-        syn: undefined,
-        synCount: 0,
-        synAck: undefined,
-        synAckCount: 0,
-        rsts: NONE,
-        rstCount: 0,
-        fins: NONE,
-        icmp: this.icmp,
-        packets: this.packets,
-        packetCount: this.packetCount,
-        bytes: f.bytes,
-        retransmissions: [0, 0],
-        gaps: [0, 0],
-        history: '',
-        roles: startCaptured ? 'syn' : 'port',
-      },
-      end: undefined,
-    });
+    };
+    return new QuicConnectionRecord(connection, r, f);
   }
-}
-
-export interface QuicTableOptions {
-  keyLog?: KeyLog;
-  onRecord: (r: ConnectionRecord, captureTime: number) => void;
-}
-
-/**
- * The QUIC connections of a capture, one per UDP flow that began with a long-header packet of
- * a known version (connection migration, a new address or port, starts a new one). Other UDP
- * costs one byte test per datagram while no QUIC connection is live.
- */
-export class QuicTable {
-  private readonly live = new Map<string, QuicConnection>();
-  private nextId = 0;
-  private sinceSweep = 0;
-  private now = 0;
-  /** QUIC connections seen. */
-  count = 0;
-
-  constructor(private readonly opts: QuicTableOptions) {}
-
-  datagram(d: DecodedPacket, raw: RawPacket, time: number): void {
-    const len = d.payloadLength;
-    if (len < 1) return;
-    const b = d.buf;
-    const first = b[d.payloadStart];
-    if (this.live.size === 0 && !isQuicLongHeader(first)) return;
-    if (time > this.now) this.now = time;
-    const v = d.ipVersion;
-    const sk = addrKey(b, d.srcAddr, v);
-    const dk = addrKey(b, d.dstAddr, v);
-    const key = flowKey(sk, d.srcPort, dk, d.dstPort);
-    let c = this.live.get(key);
-    const payload = b.subarray(d.payloadStart, d.payloadStart + len);
-    if (!c) {
-      if (!startsQuicConnection(payload)) return;
-      // The sender of the first Initial is the client, unless it sends from 443 to another port
-      // (the capture began after the client's first packets).
-      const fromServer = d.srcPort === 443 && d.dstPort !== 443;
-      const src = { ip: formatAddr(b, d.srcAddr, v), port: d.srcPort };
-      const dst = { ip: formatAddr(b, d.dstAddr, v), port: d.dstPort };
-      c = new QuicConnection(this.nextId++, v, fromServer ? dst : src, fromServer ? src : dst, fromServer ? dk : sk, time, this.opts.keyLog);
-      this.live.set(key, c);
-      this.count++;
-      if (this.live.size > MAX_LIVE) this.emit(this.live.keys().next().value!);
-    }
-    const dir: Dir = sk === c.clientKey && d.srcPort === c.client.port ? 0 : 1;
-    c.datagram(dir, payload, raw.index, time, d.ttl, d.ipId);
-    if (++this.sinceSweep >= SWEEP_EVERY) this.advance(this.now);
-  }
-
-  /** An ICMP unreachable quoting a UDP datagram: noted on the QUIC connection it belongs to, if any. */
-  unreachable(q: IcmpUnreachable, facts: IcmpFacts): void {
-    const c = this.live.get(flowKey(addrKey(q.buf, q.srcAddr, q.ipVersion), q.srcPort, addrKey(q.buf, q.dstAddr, q.ipVersion), q.dstPort));
-    if (c && c.icmp.length < MAX_INITIALS) c.icmp = appended(c.icmp, facts);
-  }
-
-  /** Reports connections quiet for longer than the idle timeout at capture time `now`. */
-  advance(now: number): void {
-    this.sinceSweep = 0;
-    if (now > this.now) this.now = now;
-    for (const [key, c] of this.live) if (now - c.lastTime > IDLE_TIMEOUT) this.emit(key);
-  }
-
-  finish(): void {
-    for (const key of [...this.live.keys()]) this.emit(key);
-  }
-
-  private emit(key: string): void {
-    const c = this.live.get(key)!;
-    this.live.delete(key);
-    const rec = c.toRecord();
-    if (rec) this.opts.onRecord(rec, this.now);
-  }
-}
-
-/** A UDP flow's key, the same either way round. */
-function flowKey(src: string | number, sport: number, dst: string | number, dport: number): string {
-  const a = `${src}/${sport}`;
-  const z = `${dst}/${dport}`;
-  return a < z ? `${a}|${z}` : `${z}|${a}`;
 }
 
 const KIND_NAMES = { initial: 'Initial', '0rtt': '0-RTT', handshake: 'Handshake', retry: 'Retry' } as const;
@@ -393,11 +290,4 @@ function packetName(p: QuicPacket): string {
   if (p.form === 'long') return KIND_NAMES[p.kind];
   if (p.form === 'short') return '1-RTT';
   return p.form === 'version-negotiation' ? 'Version Negotiation' : `version 0x${p.version.toString(16)}`;
-}
-
-/** A datagram that can open a QUIC connection: a long-header packet of a version read here (or Version Negotiation). */
-function startsQuicConnection(p: Uint8Array): boolean {
-  if (p.length < 7 || !isQuicLongHeader(p[0])) return false;
-  const version = ((p[1] << 24) >>> 0) + ((p[2] << 16) | (p[3] << 8) | p[4]);
-  return isKnownQuicVersion(version);
 }

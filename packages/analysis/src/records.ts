@@ -1,0 +1,168 @@
+import { NONE } from '@tlsdoctor/capture';
+import { ja3, ja3s, ja4, type Ja3, type Ja4 } from '@tlsdoctor/tls-parser-ts';
+import type { CapturedConnection, EndFacts, QuicFacts, QuicRecord, RecordLayerFacts, TcpFacts, TcpRecord, TlsFacts } from './record.js';
+
+/** The TLS facts a stream reader fills in as the handshake goes (fingerprints are made from them later). */
+export type LiveTls = Omit<TlsFacts, 'ja3' | 'ja3s' | 'ja4'>;
+
+/**
+ * The TLS facts of a connection being read, with its record layer's: filled in as events arrive,
+ * then copied into the record handed on. Every field is set here, in one order, so that all of
+ * them share one hidden class and the readers' writes stay monomorphic.
+ */
+export class LiveTlsFacts implements LiveTls, RecordLayerFacts {
+  clientHello: TlsFacts['clientHello'] = undefined;
+  clientHelloCut: TlsFacts['clientHelloCut'] = undefined;
+  clientHelloCount = 0;
+  serverHello: TlsFacts['serverHello'] = undefined;
+  helloRetryRequest: TlsFacts['helloRetryRequest'] = undefined;
+  sni: string | undefined = undefined;
+  version: number | undefined = undefined;
+  cipher: number | undefined = undefined;
+  alpn: string | undefined = undefined;
+  // Lists most connections leave empty start as the shared empty list (appended() replaces it).
+  certificates: TlsFacts['certificates'] = NONE;
+  certificatesFrame: number | undefined = undefined;
+  certificatesTime: number | undefined = undefined;
+  chain: TlsFacts['chain'] = undefined;
+  serverKeyExchange: TlsFacts['serverKeyExchange'] = undefined;
+  certificateRequested = false;
+  clientCertificates: number | undefined = undefined;
+  messages: TlsFacts['messages'] = [];
+  alerts: TlsFacts['alerts'] = NONE;
+  parseErrors: TlsFacts['parseErrors'] = NONE;
+  decryption: TlsFacts['decryption'] = undefined;
+  incomplete = false;
+  partialReasons: string[] = NONE;
+  sslv2: RecordLayerFacts['sslv2'] = undefined;
+  encryptedFrom: RecordLayerFacts['encryptedFrom'] = [undefined, undefined];
+  encryptedRecords: RecordLayerFacts['encryptedRecords'] = [0, 0];
+  encryptedRecordSizes: RecordLayerFacts['encryptedRecordSizes'] = [NONE, NONE];
+  nonTls: RecordLayerFacts['nonTls'] = undefined;
+  tunnel: RecordLayerFacts['tunnel'] = undefined;
+}
+
+/**
+ * What the two kinds of captured record share: where the connection went, and its TLS facts,
+ * copied field by field in one order (one hidden class per kind), with fingerprints made when
+ * first read: three hashes per connection are most of the cost of a record, and a streaming run
+ * may never report them.
+ */
+abstract class CapturedRecord implements CapturedConnection, TlsFacts {
+  id: number;
+  client: CapturedConnection['client'];
+  server: CapturedConnection['server'];
+  ipVersion: 4 | 6;
+  tlsEvidence: CapturedConnection['tlsEvidence'];
+  startCaptured: boolean;
+  firstTime: number;
+  lastTime: number;
+  clientHello: TlsFacts['clientHello'];
+  clientHelloCut: TlsFacts['clientHelloCut'];
+  clientHelloCount: number;
+  serverHello: TlsFacts['serverHello'];
+  helloRetryRequest: TlsFacts['helloRetryRequest'];
+  sni: string | undefined;
+  version: number | undefined;
+  cipher: number | undefined;
+  alpn: string | undefined;
+  certificates: TlsFacts['certificates'];
+  certificatesFrame: number | undefined;
+  certificatesTime: number | undefined;
+  chain: TlsFacts['chain'];
+  serverKeyExchange: TlsFacts['serverKeyExchange'];
+  certificateRequested: boolean;
+  clientCertificates: number | undefined;
+  messages: TlsFacts['messages'];
+  alerts: TlsFacts['alerts'];
+  parseErrors: TlsFacts['parseErrors'];
+  decryption: TlsFacts['decryption'];
+  incomplete: boolean;
+  partialReasons: string[];
+  private fp: { ja3?: Ja3; ja3s?: Ja3; ja4?: Ja4 } | undefined = undefined;
+  /** JA4's transport letter: 't' for TCP, 'q' for QUIC. */
+  protected abstract readonly ja4Transport: 't' | 'q';
+
+  constructor(c: CapturedConnection, t: LiveTls) {
+    this.id = c.id;
+    this.client = c.client;
+    this.server = c.server;
+    this.ipVersion = c.ipVersion;
+    this.tlsEvidence = c.tlsEvidence;
+    this.startCaptured = c.startCaptured;
+    this.firstTime = c.firstTime;
+    this.lastTime = c.lastTime;
+    this.clientHello = t.clientHello;
+    this.clientHelloCut = t.clientHelloCut;
+    this.clientHelloCount = t.clientHelloCount;
+    this.serverHello = t.serverHello;
+    this.helloRetryRequest = t.helloRetryRequest;
+    this.sni = t.sni;
+    this.version = t.version;
+    this.cipher = t.cipher;
+    this.alpn = t.alpn;
+    this.certificates = t.certificates;
+    this.certificatesFrame = t.certificatesFrame;
+    this.certificatesTime = t.certificatesTime;
+    this.chain = t.chain;
+    this.serverKeyExchange = t.serverKeyExchange;
+    this.certificateRequested = t.certificateRequested;
+    this.clientCertificates = t.clientCertificates;
+    this.messages = t.messages;
+    this.alerts = t.alerts;
+    this.parseErrors = t.parseErrors;
+    this.decryption = t.decryption;
+    this.incomplete = t.incomplete;
+    this.partialReasons = t.partialReasons;
+  }
+
+  get ja3(): Ja3 | undefined {
+    return this.clientHello && ((this.fp ??= {}).ja3 ??= ja3(this.clientHello));
+  }
+
+  get ja4(): Ja4 | undefined {
+    return this.clientHello && ((this.fp ??= {}).ja4 ??= ja4(this.clientHello, this.ja4Transport));
+  }
+
+  get ja3s(): Ja3 | undefined {
+    return this.serverHello && ((this.fp ??= {}).ja3s ??= ja3s(this.serverHello));
+  }
+}
+
+/** A TcpRecord: the TLS facts, the record layer's, and the TCP connection under them. */
+export class TcpConnectionRecord extends CapturedRecord implements TcpRecord {
+  readonly transport = 'tcp' as const;
+  protected readonly ja4Transport = 't' as const;
+  sslv2: RecordLayerFacts['sslv2'];
+  encryptedFrom: RecordLayerFacts['encryptedFrom'];
+  encryptedRecords: RecordLayerFacts['encryptedRecords'];
+  encryptedRecordSizes: RecordLayerFacts['encryptedRecordSizes'];
+  nonTls: RecordLayerFacts['nonTls'];
+  tunnel: RecordLayerFacts['tunnel'];
+  tcp: TcpFacts;
+  end: EndFacts | undefined;
+
+  constructor(c: CapturedConnection, t: LiveTls & RecordLayerFacts, tcp: TcpFacts, end: EndFacts | undefined) {
+    super(c, t);
+    this.sslv2 = t.sslv2;
+    this.encryptedFrom = t.encryptedFrom;
+    this.encryptedRecords = t.encryptedRecords;
+    this.encryptedRecordSizes = t.encryptedRecordSizes;
+    this.nonTls = t.nonTls;
+    this.tunnel = t.tunnel;
+    this.tcp = tcp;
+    this.end = end;
+  }
+}
+
+/** A QuicRecord: the TLS facts its CRYPTO frames carried, and the QUIC connection's own. */
+export class QuicConnectionRecord extends CapturedRecord implements QuicRecord {
+  readonly transport = 'quic' as const;
+  protected readonly ja4Transport = 'q' as const;
+  quic: QuicFacts;
+
+  constructor(c: CapturedConnection, t: LiveTls, quic: QuicFacts) {
+    super(c, t);
+    this.quic = quic;
+  }
+}

@@ -1,0 +1,257 @@
+import { appended, NONE, type Dir } from '@tlsdoctor/capture';
+import {
+  describeNonTls,
+  HandshakeType,
+  handshakeTypeName,
+  parseCertificate,
+  parseClientHello,
+  parseCompressedCertificate,
+  parseEncryptedExtensions,
+  parseServerHello,
+  parseServerKeyExchange,
+  sslv2MessageName,
+  TlsParseError,
+  Version,
+  type StreamEvent,
+} from '@tlsdoctor/tls-parser-ts';
+import type { X509Certificate } from 'node:crypto';
+import { checkChain, describeCertificate } from './certificate.js';
+import { inflateCertificate } from './compressed-certificate.js';
+import { sideOf, type TimedFact } from './record.js';
+import { LiveTlsFacts } from './records.js';
+
+const MAX_MESSAGES = 48;
+const MAX_ALERTS = 16;
+const MAX_SIZES = 8;
+// Timeline entries made for nearly every connection: one string each, not one per event.
+const ENCRYPTED_FROM = ['encrypted records from the client', 'encrypted records from the server'] as const;
+const CCS_FROM = ['ChangeCipherSpec from the client', 'ChangeCipherSpec from the server'] as const;
+/** SSL 2.0's SERVER-HELLO message type (its own numbering, listed as tshark lists it). */
+const SSLV2_SERVER_HELLO = 4;
+const NO_TIME: TimedFact = { frame: 0, time: 0 };
+
+type HandshakeEvent = StreamEvent & { kind: 'handshake' };
+/** What one kind of handshake message from one side adds to the facts. */
+type MessageReader = (b: TlsFactsBuilder, ev: HandshakeEvent, at: TimedFact) => void;
+
+/**
+ * The handshake messages read beyond the hellos, by sender: one entry per message whose content
+ * is a fact. A message not listed is only named in the record's list of messages.
+ */
+const SERVER_MESSAGES: Readonly<Record<number, MessageReader>> = {
+  [HandshakeType.Certificate]: (b, ev, at) => b.serverCertificates(ev, at),
+  // Browsers ask for it and servers such as Cloudflare's send it: read only after decryption.
+  [HandshakeType.CompressedCertificate]: (b, ev, at) => b.compressedCertificates(ev, at),
+  [HandshakeType.ServerKeyExchange]: (b, ev) => {
+    const r = b.facts;
+    b.parsed('ServerKeyExchange', 'server', ev, () => (r.serverKeyExchange = parseServerKeyExchange(ev.body, r.version ?? Version.TLS12, undefined, ev.offset + 4)));
+  },
+  [HandshakeType.CertificateRequest]: (b) => {
+    b.facts.certificateRequested = true;
+  },
+  [HandshakeType.EncryptedExtensions]: (b, ev) => {
+    const r = b.facts;
+    b.parsed('EncryptedExtensions', 'server', ev, () => (r.alpn = parseEncryptedExtensions(ev.body, ev.offset + 4).alpn ?? r.alpn));
+  },
+};
+
+const CLIENT_MESSAGES: Readonly<Record<number, MessageReader>> = {
+  [HandshakeType.Certificate]: (b, ev) => {
+    const r = b.facts;
+    if (r.clientCertificates !== undefined) return;
+    b.parsed('Certificate', 'client', ev, () => (r.clientCertificates = parseCertificate(ev.body, r.version ?? Version.TLS12, ev.offset + 4).certificates.length));
+  },
+};
+
+/**
+ * Reads the TLS events of both directions of one connection into its facts: hellos, messages,
+ * certificates, alerts, record counts and the timeline "the connection ended after ..." is read
+ * from. TLS over TCP feeds it its stream readers' events; QUIC, the messages of its CRYPTO frames.
+ */
+export class TlsFactsBuilder {
+  readonly facts = new LiveTlsFacts();
+  /** TLS events in capture order (bounded), for "the connection ended after ...". */
+  private timeline: { name: string; time: number }[] = [];
+  private x509: (X509Certificate | undefined)[] = NONE;
+
+  /**
+   * A handshake message that came without a record layer (QUIC carries them in CRYPTO frames),
+   * read as one from a record would be. `decrypted`: it came from a packet opened with a key log.
+   */
+  handshakeMessage(dir: Dir, msgType: number, body: Uint8Array, offset: number, at: TimedFact, decrypted: boolean): void {
+    const ev: HandshakeEvent = { kind: 'handshake', offset, msgType, body, ...(decrypted ? { decrypted: true as const } : {}) };
+    try {
+      if (msgType === HandshakeType.ClientHello) ev.clientHello = parseClientHello(body, offset + 4);
+      else if (msgType === HandshakeType.ServerHello) ev.serverHello = parseServerHello(body, offset + 4);
+    } catch (e) {
+      if (!(e instanceof TlsParseError)) throw e;
+      this.event(dir, { kind: 'error', offset, error: e }, undefined);
+      return;
+    }
+    this.event(dir, ev, at);
+  }
+
+  /** One event of a direction's stream reader; `at` is the packet that completed it (none at the stream's end). */
+  event(dir: Dir, ev: StreamEvent, at: TimedFact | undefined): void {
+    const r = this.facts;
+    const from = sideOf(dir);
+    const { time } = at ?? NO_TIME;
+    switch (ev.kind) {
+      case 'handshake':
+        return this.handshake(dir, ev, at ?? NO_TIME);
+      case 'alert':
+        if (r.alerts.length < MAX_ALERTS) {
+          r.alerts = appended(r.alerts, { from, level: ev.alert.levelName, description: ev.alert.description, name: ev.alert.name, frame: at?.frame ?? 0, time, ...(ev.decrypted ? { decrypted: true } : {}) });
+        }
+        this.note(`alert ${ev.alert.name}`, time);
+        return;
+      case 'encryption-started':
+        r.encryptedFrom[dir] = { frame: at?.frame ?? 0, time };
+        return;
+      case 'record':
+        if (ev.encrypted) {
+          r.encryptedRecords[dir]++;
+          if (r.encryptedRecordSizes[dir].length < MAX_SIZES) r.encryptedRecordSizes[dir] = appended(r.encryptedRecordSizes[dir], ev.length);
+          this.note(ENCRYPTED_FROM[dir], time);
+        }
+        return;
+      case 'change-cipher-spec':
+        this.note(CCS_FROM[dir], time);
+        return;
+      case 'not-tls':
+        // The description is filled in at the end, when the prefix is as long as it will get.
+        r.nonTls ??= { from, frame: at?.frame ?? 0, time, description: describeNonTls(new Uint8Array(0)) };
+        this.note(`non-TLS bytes from the ${from}`, time);
+        return;
+      case 'tls-after-preamble':
+        // A proxy handshake (SOCKS, CONNECT) came first; it is not the server's answer to TLS.
+        if (r.nonTls?.from === from) r.nonTls = undefined;
+        r.tunnel = { from, preambleLength: ev.preambleLength };
+        return;
+      case 'error':
+        r.parseErrors = appended(r.parseErrors, { from, message: ev.error.message, offset: ev.error.offset });
+        return;
+      case 'sslv2-message':
+        this.sslv2Message(dir, ev.msgType, at ?? NO_TIME);
+        return;
+      case 'sslv2-server-hello': {
+        const h = ev.hello;
+        const t = at ?? NO_TIME;
+        r.sslv2 = { frame: t.frame, time: t.time, version: h.version, cipherSpecs: h.cipherSpecs, sessionIdHit: h.sessionIdHit };
+        r.version = h.version;
+        this.sslv2Message(dir, SSLV2_SERVER_HELLO, t);
+        if (h.certificateType === 1 && h.certificate.length > 0 && r.certificates.length === 0) this.certificates([h.certificate], t);
+        return;
+      }
+    }
+  }
+
+  /** `inner`: a message inside another (a decompressed Certificate), not listed again. */
+  private handshake(dir: Dir, ev: HandshakeEvent, at: TimedFact, inner = false): void {
+    const r = this.facts;
+    if (!inner) {
+      const name = handshakeTypeName(ev.msgType);
+      if (r.messages.length < MAX_MESSAGES) r.messages.push({ from: sideOf(dir), type: ev.msgType, name, frame: at.frame, time: at.time });
+      this.note(name, at.time);
+    }
+    if (ev.clientHello) {
+      r.clientHelloCount++;
+      if (!r.clientHello) {
+        r.clientHello = withTime(ev.clientHello, at);
+        r.sni = ev.clientHello.serverNames?.[0];
+      }
+    } else if (ev.serverHello) {
+      const sh = ev.serverHello;
+      if (sh.isHelloRetryRequest) {
+        r.helloRetryRequest = { frame: at.frame, time: at.time, group: sh.keyShareGroup };
+        this.note('HelloRetryRequest', at.time);
+        if (r.messages.length > 0) r.messages[r.messages.length - 1].name = 'HelloRetryRequest';
+      } else if (!r.serverHello) {
+        r.serverHello = withTime(sh, at);
+        r.version = sh.version;
+        r.cipher = sh.cipherSuite;
+        r.alpn = sh.alpn?.[0];
+      }
+    } else {
+      (dir === 1 ? SERVER_MESSAGES : CLIENT_MESSAGES)[ev.msgType]?.(this, ev, at);
+    }
+  }
+
+  /** The server's chain, the first time one comes. */
+  serverCertificates(ev: HandshakeEvent, at: TimedFact): void {
+    const r = this.facts;
+    if (r.certificates.length > 0) return;
+    this.parsed('Certificate', 'server', ev, () => this.certificates(parseCertificate(ev.body, r.version ?? Version.TLS12, ev.offset + 4).certificates, at));
+  }
+
+  /** A CompressedCertificate (RFC 8879): its Certificate message, inflated, read as one. */
+  compressedCertificates(ev: HandshakeEvent, at: TimedFact): void {
+    if (this.facts.certificates.length > 0) return;
+    this.parsed('CompressedCertificate', 'server', ev, () => {
+      const body = inflateCertificate(parseCompressedCertificate(ev.body, ev.offset + 4));
+      this.handshake(1, { ...ev, msgType: HandshakeType.Certificate, body }, at, true);
+    });
+  }
+
+  /** Runs a message's parse; a failure is a parse error of the record, named by the message. */
+  parsed(message: string, from: 'client' | 'server', ev: HandshakeEvent, parse: () => void): void {
+    try {
+      parse();
+    } catch (e) {
+      const r = this.facts;
+      r.parseErrors = appended(r.parseErrors, { from, message: `${message}: ${(e as Error).message}`, offset: ev.offset });
+    }
+  }
+
+  private certificates(ders: Uint8Array[], at: TimedFact): void {
+    const r = this.facts;
+    for (const der of ders) {
+      const { info, cert } = describeCertificate(der);
+      r.certificates = appended(r.certificates, info);
+      this.x509 = appended(this.x509, cert);
+    }
+    r.certificatesFrame = at.frame;
+    r.certificatesTime = at.time;
+    r.chain = checkChain(this.x509);
+  }
+
+  /** SSL 2.0 messages are listed with their own types, as tshark lists them. */
+  private sslv2Message(dir: Dir, type: number, at: TimedFact): void {
+    const name = sslv2MessageName(type);
+    if (this.facts.messages.length < MAX_MESSAGES) this.facts.messages.push({ from: sideOf(dir), type, name, frame: at.frame, time: at.time });
+    this.note(name, at.time);
+  }
+
+  private note(name: string, time: number): void {
+    const t = this.timeline;
+    // Consecutive encrypted records collapse into one entry; the list stays short.
+    if (t.length > 0 && t[t.length - 1].name === name) return;
+    if (t.length < MAX_MESSAGES) t.push({ name, time });
+    else t[t.length - 1] = { name, time };
+  }
+
+  /** The last TLS event at or before `time`, in words ("the TCP handshake" when none). */
+  lastEventBy(time: number): string {
+    let after = 'the TCP handshake';
+    for (const e of this.timeline) if (e.time <= time) after = e.name;
+    return after;
+  }
+
+  /**
+   * Nothing is added to the lists any more (both directions are past their handshake), and a
+   * connection kept open (keep-alive) holds them for as long as it lives: exact copies hold a
+   * third of what `push` reserved.
+   */
+  trim(): void {
+    this.timeline = this.timeline.slice();
+    this.facts.messages = this.facts.messages.slice();
+  }
+}
+
+/** A hello stamped with the frame and time of the packet that completed it. */
+function withTime<T extends object>(hello: T, at: TimedFact): T & TimedFact {
+  const h = hello as T & TimedFact;
+  h.frame = at.frame;
+  h.time = at.time;
+  return h;
+}

@@ -1,0 +1,195 @@
+import type { ConnectionRecord, QuicRecord, TcpRecord } from '@tlsdoctor/analysis';
+import type { IcmpFacts } from '@tlsdoctor/capture';
+import { worst, type Finding } from '@tlsdoctor/diagnosis';
+import { cipherSuiteName, extensionName, groupName, quicVersionName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
+import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
+import { ladderOf } from './ladder.js';
+import { wireCode, type CaptureItem } from './model.js';
+import type { ClientHelloFacts, IcmpRowFacts, QuicRowFacts, ServerHelloFacts, TcpRowFacts } from './row-facts.js';
+
+const iso = (t: number | undefined) => (t === undefined ? null : new Date(t * 1000).toISOString());
+const pair = (p: readonly [number, number]) => ({ client: p[0], server: p[1] });
+/** Milliseconds since the connection's first packet, to the microsecond. */
+const since = (r: ConnectionRecord) => (t: number | undefined) => (t === undefined ? null : Math.round((t - r.firstTime) * 1e6) / 1e3);
+
+function icmpFacts(i: IcmpFacts): IcmpRowFacts {
+  return { frame: i.frame, type: i.type, code: i.code, from: i.from, ttl: i.ttl };
+}
+
+/**
+ * A report row for a captured connection. Without facts (`withFacts` false: a table row the
+ * output shows without details) the fingerprints are left out too: JA4 alone hashes twice per
+ * connection, which costs more than reading the connection did.
+ */
+export function connectionItem(r: ConnectionRecord, source: string, diagnoses: Finding[], withFacts = true, file?: number, identifiers = true): CaptureItem {
+  const head = {
+    source,
+    ...(file === undefined ? {} : { file }),
+    client: r.client,
+    server: r.server,
+    sni: r.sni ?? null,
+    version: r.version === undefined ? null : versionName(r.version),
+    versionCode: r.version === undefined ? null : wireCode(r.version),
+    cipher: r.cipher === undefined ? null : cipherSuiteName(r.cipher),
+    alpn: r.alpn ?? null,
+    ja3: withFacts ? r.ja3?.hash ?? null : null,
+    ja3s: withFacts ? r.ja3s?.hash ?? null : null,
+    ja4: withFacts ? r.ja4?.fingerprint ?? null : null,
+    outcome: worst(diagnoses.map((d) => d.severity)),
+    diagnoses,
+  };
+  // Only redaction reads them: a report that is not redacted need not gather them per row.
+  const ids = identifiers ? { [IDENTIFIERS]: connectionIdentifiers(r) } : {};
+  if (r.transport === 'quic') return { id: r.id, transport: 'quic', ...head, ...(withFacts ? { facts: quicRowFacts(r) } : {}), ...ids };
+  return { id: r.id, ...head, ...(withFacts ? { facts: tcpRowFacts(r) } : {}), ...ids };
+}
+
+/** The facts of a TLS connection over TCP that a ticket reader may want, in plain JSON. */
+export function tcpRowFacts(r: TcpRecord): TcpRowFacts {
+  const rel = since(r);
+  const t = r.tcp;
+  return {
+    ipVersion: r.ipVersion,
+    tlsEvidence: r.tlsEvidence,
+    startCaptured: r.startCaptured,
+    firstPacket: iso(r.firstTime),
+    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
+    history: t.history,
+    timingsMs: { syn: rel(t.syn?.time), synAck: rel(t.synAck?.time), clientHello: rel(r.clientHello?.time), serverHello: rel(r.serverHello?.time), end: rel(r.end?.time) },
+    tcp: {
+      synCount: t.synCount,
+      mss: { client: t.syn?.mss ?? null, server: t.synAck?.mss ?? null },
+      synAck: t.synAck ? { frame: t.synAck.frame, ttl: t.synAck.ttl, ipId: t.synAck.ipId, window: t.synAck.window } : null,
+      resets: t.rsts.map((p) => ({ frame: p.frame, from: p.dir === 0 ? 'client' : 'server', ttl: p.ttl, ipId: p.ipId, window: p.window, atMs: rel(p.time) })),
+      icmp: t.icmp.map(icmpFacts),
+      bytes: pair(t.bytes),
+      retransmissions: pair(t.retransmissions),
+    },
+    end: r.end ? { how: r.end.how, by: r.end.by, frame: r.end.frame, after: r.end.after, atMs: rel(r.end.time) } : null,
+    clientHelloCut: r.clientHelloCut ?? null,
+    decryption: decryptionFacts(r),
+    clientHello: clientHelloFacts(r),
+    serverHello: serverHelloFacts(r),
+    certificates: certificateFacts(r),
+    alerts: alertFacts(r),
+    messages: messageFacts(r),
+    nonTls: r.nonTls ? { from: r.nonTls.from, frame: r.nonTls.frame, kind: r.nonTls.description.kind, summary: r.nonTls.description.summary, firstBytesHex: r.nonTls.description.hexPrefix } : null,
+    tunnel: r.tunnel ?? null,
+    parseErrors: r.parseErrors,
+    partial: r.partialReasons,
+    ladder: ladderOf(r),
+  };
+}
+
+/** The facts of a QUIC connection, in plain JSON. */
+export function quicRowFacts(r: QuicRecord): QuicRowFacts {
+  const rel = since(r);
+  const q = r.quic;
+  return {
+    ipVersion: r.ipVersion,
+    tlsEvidence: r.tlsEvidence,
+    startCaptured: r.startCaptured,
+    firstPacket: iso(r.firstTime),
+    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
+    timingsMs: { clientHello: rel(r.clientHello?.time), serverHello: rel(r.serverHello?.time) },
+    clientHelloCut: r.clientHelloCut ?? null,
+    quic: {
+      version: q.versionName,
+      originalDcid: q.originalDcid,
+      serverScid: q.serverScid ?? null,
+      datagrams: pair(q.datagrams),
+      bytes: pair(q.bytes),
+      initialPackets: pair(q.initials),
+      handshakePackets: pair(q.handshakePackets),
+      oneRttPackets: pair(q.shortPackets),
+      unopenedInitials: pair(q.unopened),
+      clientInitialFrames: q.clientInitials.map((i) => i.frame),
+      retries: q.retries.map((x) => x.frame),
+      versionNegotiation: q.versionNegotiation ? { frame: q.versionNegotiation.frame, versions: q.versionNegotiation.versions.map(quicVersionName) } : null,
+      close: q.close ? { from: q.close.from, frame: q.close.frame, packet: q.close.packet, application: q.close.application, code: q.close.code, name: q.close.codeName, reason: q.close.reason } : null,
+      transportParameters: q.transportParameters ?? [],
+      handshakeOpened: q.handshakeOpened ? pair(q.handshakeOpened) : null,
+      icmp: q.icmp.map(icmpFacts),
+    },
+    decryption: decryptionFacts(r),
+    clientHello: clientHelloFacts(r),
+    serverHello: serverHelloFacts(r),
+    certificates: certificateFacts(r),
+    alerts: alertFacts(r),
+    messages: messageFacts(r),
+    parseErrors: r.parseErrors,
+    partial: r.partialReasons,
+    ladder: ladderOf(r),
+  };
+}
+
+function decryptionFacts(r: ConnectionRecord): TcpRowFacts['decryption'] {
+  return r.decryption ? { secrets: r.decryption.secrets, opened: pair(r.decryption.opened) } : null;
+}
+
+function clientHelloFacts(r: ConnectionRecord): ClientHelloFacts | null {
+  const ch = r.clientHello;
+  if (!ch) return null;
+  return {
+    frame: ch.frame,
+    legacyVersion: versionName(ch.legacyVersion),
+    offeredVersions: ch.offeredVersions.map(versionName),
+    cipherSuites: ch.cipherSuites.map(cipherSuiteName),
+    extensions: ch.extensions.map((e) => (e.malformed ? `${extensionName(e.type)} (malformed)` : extensionName(e.type))),
+    serverNames: ch.serverNames ?? [],
+    alpn: ch.alpn ?? [],
+    supportedGroups: (ch.supportedGroups ?? []).map(groupName),
+    keyShares: (ch.keyShares ?? []).map((k) => `${groupName(k.group)} (${k.keyLength} bytes)`),
+    signatureAlgorithms: (ch.signatureAlgorithms ?? []).map(signatureSchemeName),
+    ja3String: r.ja3?.string ?? null,
+    ja4Raw: r.ja4?.raw ?? null,
+    ja4Original: r.ja4?.original ?? null,
+  };
+}
+
+function serverHelloFacts(r: ConnectionRecord): ServerHelloFacts | null {
+  const sh = r.serverHello;
+  if (!sh) return null;
+  const hrr = r.helloRetryRequest;
+  return {
+    frame: sh.frame,
+    version: versionName(sh.version),
+    cipherSuite: cipherSuiteName(sh.cipherSuite),
+    extensions: sh.extensions.map((e) => extensionName(e.type)),
+    keyShareGroup: sh.keyShareGroup === undefined ? null : groupName(sh.keyShareGroup),
+    helloRetryRequest: hrr ? { frame: hrr.frame, group: hrr.group === undefined ? null : groupName(hrr.group) } : null,
+  };
+}
+
+function certificateFacts(r: ConnectionRecord): TcpRowFacts['certificates'] {
+  return r.certificates.map((c) => ({
+    subject: c.subject,
+    issuer: c.issuer,
+    sans: c.sans,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    serialNumber: c.serialNumber,
+    fingerprint256: c.fingerprint256,
+    selfSigned: c.selfSigned,
+  }));
+}
+
+function alertFacts(r: ConnectionRecord): TcpRowFacts['alerts'] {
+  return r.alerts.map((a) => ({ from: a.from, level: a.level, description: a.name, code: a.description, frame: a.frame, ...(a.decrypted ? { decrypted: true as const } : {}) }));
+}
+
+function messageFacts(r: ConnectionRecord): string[] {
+  return r.messages.map((m) => `${m.from}: ${m.name} (frame ${m.frame})`);
+}
+
+/** Every address and name a captured connection's row, evidence or facts can hold. */
+function connectionIdentifiers(r: ConnectionRecord): Identifiers {
+  const ids = emptyIdentifiers();
+  ids.clients.push(r.client.ip);
+  ids.servers.push(r.server.ip);
+  if (r.sni) ids.hosts.push(r.sni);
+  for (const n of r.clientHello?.serverNames ?? []) ids.hosts.push(n);
+  for (const i of r.transport === 'tcp' ? r.tcp.icmp : r.quic.icmp) ids.hops.push(i.from);
+  for (const c of r.certificates) addCertificate(ids, c);
+  return ids;
+}

@@ -1,0 +1,130 @@
+import type { Ladder } from './ladder.js';
+import { formatEndpoint, itemLabel, type CaptureItem, type Endpoint, type PcapReport, type ProbeItem, type ProbeReport, type Report, type ReportItem } from './model.js';
+import type { CipherFacts, ClientHelloFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
+import { visible } from './box-table.js';
+
+/** A connection's ladder and the two ends it runs between. */
+export interface Picture {
+  client: Endpoint;
+  server: Endpoint;
+  ladder: Ladder;
+}
+
+/**
+ * How the terminal and Markdown reports show one kind of item: the one place where a pcap
+ * report and a probe report differ in their rows, headings and words. A third kind of report
+ * adds a view here, not a branch in every renderer.
+ */
+export interface ItemView<I extends ReportItem> {
+  /** The table's column heads before the two every report has (TLS, diagnosis). */
+  readonly lead: readonly string[];
+  /** An item's cells under those heads, as the capture or target has them: each renderer makes them safe its own way. */
+  leadCells(it: I): string[];
+  /** The heading of an item's details: terminal, then Markdown. */
+  heading(it: I): string;
+  markdownHeading(it: I): string;
+  /** "TLS connection" / "TLS connections": what the summary counts. */
+  readonly counted: readonly [one: string, many: string];
+  /** What a left-out details section is about, as "connection" or "address". */
+  readonly noun: string;
+  /** In "sections for N more failing ...": the plural of the noun. */
+  readonly nouns: string;
+  /** The facts behind a verdict that a ticket's reader wants (Markdown's folded block). */
+  brief(it: I): object;
+  /** The connection as a ladder of arrows between its two ends, when the item has one. */
+  picture(it: I): Picture | undefined;
+  /** What --ciphers found, when it ran. */
+  ciphers(it: I): CipherFacts | undefined;
+  /** The ClientHello's fields by name, for --verbose. */
+  clientHello(it: I): ClientHelloFacts | undefined;
+}
+
+/**
+ * Calls `f` with the report's items and the view that shows them: typed together, so a
+ * renderer written once for any view cannot hand a probe's item to the pcap view.
+ */
+export function withView<T>(report: Report, f: <I extends ReportItem>(view: ItemView<I>, items: readonly I[]) => T): T {
+  return report.command === 'pcap' ? f(pcapView(report), report.connections ?? []) : f(probeView(report), report.targets ?? []);
+}
+
+function pcapView(report: PcapReport): ItemView<CaptureItem> {
+  const endpoints = (it: CaptureItem) => `${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}`;
+  const named = (it: CaptureItem) => `${endpoints(it)}${it.sni ? ` (${visible(it.sni)})` : ''}`;
+  return {
+    lead: ['#', 'client → server', 'SNI'],
+    leadCells: (it) => [itemLabel(report, it), endpoints(it), it.sni ?? '(none)'],
+    heading: (it) => `#${itemLabel(report, it)} ${named(it)}`,
+    markdownHeading: (it) => `Connection ${itemLabel(report, it)}: ${named(it)}`,
+    counted: ['TLS connection', 'TLS connections'],
+    noun: 'connection',
+    nouns: 'connections',
+    brief: captureBrief,
+    picture: (it) => (it.facts && it.facts.ladder.steps.length > 0 ? { client: it.client, server: it.server, ladder: it.facts.ladder } : undefined),
+    ciphers: () => undefined,
+    clientHello: (it) => it.facts?.clientHello ?? undefined,
+  };
+}
+
+function probeView(_report: ProbeReport): ItemView<ProbeItem> {
+  return {
+    lead: ['target', 'address'],
+    leadCells: (it) => [it.source, formatEndpoint(it.server)],
+    heading: (it) => `${visible(it.source)} ${formatEndpoint(it.server)}`,
+    markdownHeading: (it) => `${visible(it.source)} at ${formatEndpoint(it.server)}`,
+    counted: ['address probed', 'addresses probed'],
+    noun: 'address',
+    nouns: 'addresses',
+    // A probe's facts are already per step, and few.
+    brief: (it) => ({ ...it.facts }),
+    picture: () => undefined,
+    ciphers: (it) => it.facts.ciphers ?? undefined,
+    clientHello: () => undefined,
+  };
+}
+
+/**
+ * The facts that support a captured connection's verdict, not every field: a ticket's reader
+ * wants the TCP (or QUIC) and TLS events, the hello's main choices and the certificates, not 30
+ * cipher suites by name.
+ */
+function captureBrief(it: CaptureItem): object {
+  if (it.transport === 'quic') {
+    const f = it.facts;
+    return f ? brief(it, f, { timingsMs: f.timingsMs, quic: briefQuic(f.quic) }, {}) : {};
+  }
+  const f = it.facts;
+  if (!f) return {};
+  const t = f.tcp;
+  const tcp = { synCount: t.synCount, synAckTtl: t.synAck?.ttl ?? null, resets: t.resets, icmp: t.icmp, retransmissions: t.retransmissions };
+  return brief(it, f, { history: f.history, timingsMs: f.timingsMs, tcp, end: f.end }, { nonTls: f.nonTls });
+}
+
+/** The brief of either transport: its own facts first (`transport`), the TLS facts, then `after`. */
+function brief(it: CaptureItem, f: TcpRowFacts | QuicRowFacts, transport: object, after: object): object {
+  const ch = f.clientHello;
+  const all = {
+    fingerprints: it.ja3 || it.ja4 ? { ja3: it.ja3, ja3s: it.ja3s, ja4: it.ja4 } : null,
+    ...transport,
+    clientHello: ch && {
+      frame: ch.frame,
+      serverNames: ch.serverNames,
+      offeredVersions: ch.offeredVersions,
+      cipherSuites: `${ch.cipherSuites.length} offered`,
+      alpn: ch.alpn,
+      supportedGroups: ch.supportedGroups,
+      keyShares: ch.keyShares,
+    },
+    serverHello: f.serverHello,
+    certificates: f.certificates.map((c) => ({ subject: c.subject, issuer: c.issuer, sans: c.sans, notBefore: c.notBefore, notAfter: c.notAfter, selfSigned: c.selfSigned })),
+    alerts: f.alerts,
+    ...after,
+    parseErrors: f.parseErrors,
+    partial: f.partial,
+  };
+  // Nothing to say is left unsaid.
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
+}
+
+function briefQuic(q: QuicRowFacts['quic']) {
+  return { version: q.version, datagrams: q.datagrams, initialPackets: q.initialPackets, handshakePackets: q.handshakePackets, retries: q.retries, versionNegotiation: q.versionNegotiation, close: q.close, icmp: q.icmp };
+}
