@@ -27,8 +27,6 @@ export interface PacketFacts {
   mss?: number;
   /** Read for logged packets only: SACK blocks, left and right edge after edge (absolute sequence numbers). */
   sack?: number[];
-  /** A QUIC datagram's packets, e.g. "Initial+Handshake" (the TCP fields are then zero). */
-  quic?: string;
 }
 
 export interface IcmpFacts {
