@@ -1,4 +1,4 @@
-import yargs from 'yargs';
+import yargs, { type ArgumentsCamelCase, type Argv } from 'yargs';
 import { EXIT, exitForError } from './exit.js';
 import { parseRedact, type Format } from './output.js';
 import { runPcap } from './pcap-command.js';
@@ -52,139 +52,13 @@ const STDIN_ARG = '\0stdin';
 
 export async function main(argv: string[]): Promise<number> {
   argv = argv.map((a) => (a === '-' ? STDIN_ARG : a));
-  let code: number = EXIT.OK;
-  let usageError: string | undefined;
-  let internal: Error | undefined;
+  const run: Run = { code: EXIT.OK, usageError: undefined, internal: undefined };
   const parser = yargs(argv)
     .scriptName('tlsdoctor')
     .usage('$0 <command> [options]\n\nWhy does my TLS handshake fail? tlsdoctor reads captures and probes servers, and names the cause.')
-    .command(
-      'pcap <files..>',
-      'Diagnose every TLS connection in pcap/pcapng captures (gzip too)',
-      (y) =>
-        y
-          .positional('files', { type: 'string', array: true, describe: 'capture files (.pcap, .pcapng, optionally gzip-compressed); - reads standard input', demandOption: true })
-          .option('format', { alias: 'f', choices: ['table', 'json', 'markdown', 'ndjson'] as const, default: 'table' as const, describe: 'output format (ndjson: a line per connection as it ends, then the summary)' })
-          .option('redact', { describe: 'mask client addresses; --redact=all also masks server names and addresses', type: 'string' })
-          .option('sni', { type: 'string', describe: 'only connections with this SNI (*.example.com matches subdomains)' })
-          .option('host', { type: 'string', describe: 'only connections to or from this address, or with this SNI' })
-          .option('port', { type: 'string', describe: 'only connections to this server port' })
-          .option('tls-port', { type: 'string', describe: 'also count SYN-only connections to this port as TLS attempts (443 and 8443 always are)' })
-          .option('keylog', { type: 'string', describe: 'NSS key log (SSLKEYLOGFILE) to open TLS 1.3 handshakes with (repeat for more; a pcapng\'s secrets blocks are used by themselves)' })
-          .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
-          .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
-          .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
-          .option('separate', { type: 'boolean', default: false, describe: 'read each file as a capture of its own, even one that takes up where the file before it stopped (a tcpdump -C/-G rotation is otherwise read as one capture)' })
-          .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
-          .example('$0 pcap rotated.pcap*', 'files that follow each other in time are read as one capture')
-          .example('$0 pcap capture.pcap --failures-only --format markdown > ticket.md', 'a report for a support ticket')
-          .example('$0 pcap capture.pcap.gz --sni api.example.com --redact', 'one server name, client addresses masked')
-          .example("tcpdump -U -w - 'tcp port 443 or udp port 443 or icmp' | $0 pcap - --format ndjson", 'diagnose live traffic, a line per connection')
-          .epilog(EPILOG),
-      async (args) => {
-        // yargs may still call a handler after its own validation failed.
-        if (usageError) return;
-        code = await runPcap({
-          files: (args.files as string[]).map((f) => (f === STDIN_ARG ? '-' : f)),
-          format: args.format as Format,
-          redact: parseRedact(args.redact),
-          verbose: args.verbose,
-          failuresOnly: args['failures-only'],
-          sni: args.sni,
-          host: args.host,
-          port: portOption(args.port, '--port'),
-          tlsPorts: list(args['tls-port']).map((p) => portOption(p, '--tls-port') as number),
-          keylogs: list(args.keylog),
-          limit: limitOption(args.limit),
-          separate: args.separate,
-        });
-      },
-    )
-    .command(
-      'probe [target..]',
-      'Probe live servers and name why their handshake fails',
-      (y) =>
-        y
-          .positional('target', { type: 'string', array: true, describe: 'host, host:port, https://host[:port]/path, IPv4/IPv6 literal or IDN name' })
-          .option('targets', { alias: 'T', type: 'string', describe: 'read more targets from FILE, one a line (# comments)' })
-          .option('format', { alias: 'f', choices: ['table', 'json', 'markdown', 'ndjson'] as const, default: 'table' as const, describe: 'output format' })
-          .option('redact', { describe: 'mask client addresses; --redact=all also masks server names and addresses', type: 'string' })
-          .option('timeout', { type: 'string', default: '5', describe: 'seconds allowed for each step (connect, hello, handshake, request)' })
-          .option('concurrency', { type: 'string', default: '4', describe: 'targets probed at once' })
-          .option('resolve', { type: 'string', describe: 'HOST:PORT:ADDRESS, as curl: use this address for HOST:PORT' })
-          .option('ca', { type: 'string', describe: 'PEM file of extra trusted CAs, added to Node\'s store (repeat for more)' })
-          .option('cert', { type: 'string', describe: 'client certificate (PEM) to present when a server asks for one; with --key' })
-          .option('key', { type: 'string', describe: 'the private key (PEM) of --cert' })
-          .option('profile', { choices: ['browser', 'wechat-miniprogram', 'modern', 'intermediate'] as const, default: 'browser' as const, describe: 'the client whose point of view to take' })
-          .option('allow-list', { type: 'string', describe: 'with --profile wechat-miniprogram: FILE of allowed domains, one a line' })
-          .option('decoy-sni', { type: 'string', default: 'example.com', describe: 'the neutral name for the SNI differential' })
-          .option('ws', { type: 'string', describe: 'also try a WebSocket upgrade on PATH' })
-          .option('ciphers', { type: 'boolean', default: false, describe: 'enumerate the cipher suites of each accepted version' })
-          .option('warn-days', { type: 'string', default: '21', describe: 'warn when the certificate expires within this many days' })
-          .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
-          .option('http3', { type: 'boolean', describe: 'send a QUIC Initial to UDP even if Alt-Svc does not advertise h3 (default: only when it does; --no-http3 never)' })
-          .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
-          .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
-          .example('$0 probe example.com', 'the full default probe: DNS, TCP, each TLS version, the chain, HTTP checks')
-          .example('$0 probe https://api.example.com:8443/ws --ws /ws', 'also try a WebSocket upgrade')
-          .example('$0 probe api.example.com --profile wechat-miniprogram --allow-list domains.txt', 'judge as a WeChat mini-program would')
-          .example('$0 probe example.com --resolve example.com:443:203.0.113.7', 'probe one server behind the name')
-          .epilog(EPILOG),
-      async (args) => {
-        if (usageError) return;
-        // Loaded when asked for: reading a capture needs none of the probe's sockets and HTTP client.
-        const { runProbe } = await import('./probe-command.js');
-        code = await runProbe({
-          targets: (args.target as string[] | undefined) ?? [],
-          targetsFile: args.targets,
-          format: args.format as Format,
-          redact: parseRedact(args.redact),
-          verbose: args.verbose,
-          timeout: numberOption(args.timeout, '--timeout', 0, 120),
-          concurrency: numberOption(args.concurrency, '--concurrency', 1, 64, true),
-          resolve: list(args.resolve),
-          ca: list(args.ca),
-          cert: single(args.cert, '--cert'),
-          key: single(args.key, '--key'),
-          profile: args.profile,
-          allowList: args['allow-list'],
-          decoySni: args['decoy-sni'],
-          ws: args.ws,
-          ciphers: args.ciphers,
-          warnDays: numberOption(args['warn-days'], '--warn-days', 0, 3650),
-          http: args.http,
-          http3: args.http3,
-          limit: limitOption(args.limit),
-        });
-      },
-    )
-    .command(
-      'explain [text..]',
-      'Explain an error message a client printed: what it means, the causes it can come from, how to decide',
-      (y) =>
-        y
-          .positional('text', { type: 'string', array: true, describe: 'the message, as printed (quote it); - reads it from standard input' })
-          .option('client', { type: 'string', describe: `the client that printed it (${CLIENTS.join(', ')}); guessed from the message's shape when left out` })
-          .option('format', { alias: 'f', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'output format' })
-          .option('probe', { type: 'string', describe: 'probe this host or URL and say which of the causes it confirms' })
-          .option('ca', { type: 'string', describe: 'with --probe: PEM file of extra trusted CAs (repeat for more)' })
-          .option('timeout', { type: 'string', default: '5', describe: 'with --probe: seconds allowed for each step' })
-          .example('$0 explain "curl: (35) Recv failure: Connection reset by peer"', 'what a reset during the handshake can mean')
-          .example('$0 explain "request:fail ssl hand shake error" --probe https://api.example.com/', 'and which cause the server shows')
-          .epilog('Exit codes: 0 the message was recognised; 1 it was not (the closest known messages are listed); 2 bad usage.'),
-      async (args) => {
-        if (usageError) return;
-        const { runExplain } = await import('./explain-command.js');
-        code = await runExplain({
-          text: ((args.text as string[] | undefined) ?? []).map((t) => (t === STDIN_ARG ? '-' : t)),
-          client: args.client,
-          format: args.format as 'table' | 'json' | 'markdown',
-          probe: args.probe,
-          ca: list(args.ca),
-          timeout: numberOption(args.timeout, '--timeout', 0, 120),
-        });
-      },
-    )
+    .command('pcap <files..>', 'Diagnose every TLS connection in pcap/pcapng captures (gzip too)', pcapOptions, (args) => handled(run, () => pcapCommand(args)))
+    .command('probe [target..]', 'Probe live servers and name why their handshake fails', probeOptions, (args) => handled(run, () => probeCommand(args)))
+    .command('explain [text..]', 'Explain an error message a client printed: what it means, the causes it can come from, how to decide', explainOptions, (args) => handled(run, () => explainCommand(args)))
     .demandCommand(1, 'Name a command: pcap, probe or explain.')
     .strict()
     .help()
@@ -195,21 +69,157 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       // yargs reports its own validation failures with a message; an error without one came
       // from a command handler and is ours to sort: bad usage, or a bug.
-      if (msg) usageError ??= msg;
-      else if (exitForError(err) !== undefined) usageError ??= err.message;
-      else internal ??= err;
+      if (msg) run.usageError ??= msg;
+      else if (exitForError(err) !== undefined) run.usageError ??= err.message;
+      else run.internal ??= err;
     });
   skipHelpCaching(parser);
   try {
     await parser.parseAsync();
   } catch (e) {
-    if (exitForError(e) !== undefined) usageError ??= (e as Error).message;
-    else if (!usageError && !internal) throw e;
+    if (exitForError(e) !== undefined) run.usageError ??= (e as Error).message;
+    else if (!run.usageError && !run.internal) throw e;
   }
-  if (internal) throw internal;
-  if (usageError) {
-    process.stderr.write(`tlsdoctor: ${usageError}\nRun 'tlsdoctor --help' for usage.\n`);
+  if (run.internal) throw run.internal;
+  if (run.usageError) {
+    process.stderr.write(`tlsdoctor: ${run.usageError}\nRun 'tlsdoctor --help' for usage.\n`);
     return EXIT.USAGE_OR_INPUT;
   }
-  return code;
+  return run.code;
+}
+
+/** The parsed arguments of a command whose options `build` declares. */
+type ArgsOf<B extends (y: Argv) => Argv<unknown>> = ReturnType<B> extends Argv<infer T> ? ArgumentsCamelCase<T> : never;
+
+/** What a run of the parser came to: the command's exit code, or why it could not run. */
+interface Run {
+  code: number;
+  usageError: string | undefined;
+  internal: Error | undefined;
+}
+
+/** Runs a command's handler unless yargs' own validation already failed (it may still call it). */
+async function handled(run: Run, command: () => Promise<number>): Promise<void> {
+  if (run.usageError) return;
+  run.code = await command();
+}
+
+function pcapOptions(y: Argv) {
+  return y
+    .positional('files', { type: 'string', array: true, describe: 'capture files (.pcap, .pcapng, optionally gzip-compressed); - reads standard input', demandOption: true })
+    .option('format', { alias: 'f', choices: ['table', 'json', 'markdown', 'ndjson'] as const, default: 'table' as const, describe: 'output format (ndjson: a line per connection as it ends, then the summary)' })
+    .option('redact', { describe: 'mask client addresses; --redact=all also masks server names and addresses', type: 'string' })
+    .option('sni', { type: 'string', describe: 'only connections with this SNI (*.example.com matches subdomains)' })
+    .option('host', { type: 'string', describe: 'only connections to or from this address, or with this SNI' })
+    .option('port', { type: 'string', describe: 'only connections to this server port' })
+    .option('tls-port', { type: 'string', describe: 'also count SYN-only connections to this port as TLS attempts (443 and 8443 always are)' })
+    .option('keylog', { type: 'string', describe: 'NSS key log (SSLKEYLOGFILE) to open TLS 1.3 handshakes with (repeat for more; a pcapng\'s secrets blocks are used by themselves)' })
+    .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
+    .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+    .option('separate', { type: 'boolean', default: false, describe: 'read each file as a capture of its own, even one that takes up where the file before it stopped (a tcpdump -C/-G rotation is otherwise read as one capture)' })
+    .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
+    .example('$0 pcap rotated.pcap*', 'files that follow each other in time are read as one capture')
+    .example('$0 pcap capture.pcap --failures-only --format markdown > ticket.md', 'a report for a support ticket')
+    .example('$0 pcap capture.pcap.gz --sni api.example.com --redact', 'one server name, client addresses masked')
+    .example("tcpdump -U -w - 'tcp port 443 or udp port 443 or icmp' | $0 pcap - --format ndjson", 'diagnose live traffic, a line per connection')
+    .epilog(EPILOG);
+}
+
+async function pcapCommand(args: ArgsOf<typeof pcapOptions>): Promise<number> {
+  return runPcap({
+    files: (args.files as string[]).map((f) => (f === STDIN_ARG ? '-' : f)),
+    format: args.format as Format,
+    redact: parseRedact(args.redact),
+    verbose: args.verbose,
+    failuresOnly: args['failures-only'],
+    sni: args.sni,
+    host: args.host,
+    port: portOption(args.port, '--port'),
+    tlsPorts: list(args['tls-port']).map((p) => portOption(p, '--tls-port') as number),
+    keylogs: list(args.keylog),
+    limit: limitOption(args.limit),
+    separate: args.separate,
+  });
+}
+
+function probeOptions(y: Argv) {
+  return y
+    .positional('target', { type: 'string', array: true, describe: 'host, host:port, https://host[:port]/path, IPv4/IPv6 literal or IDN name' })
+    .option('targets', { alias: 'T', type: 'string', describe: 'read more targets from FILE, one a line (# comments)' })
+    .option('format', { alias: 'f', choices: ['table', 'json', 'markdown', 'ndjson'] as const, default: 'table' as const, describe: 'output format' })
+    .option('redact', { describe: 'mask client addresses; --redact=all also masks server names and addresses', type: 'string' })
+    .option('timeout', { type: 'string', default: '5', describe: 'seconds allowed for each step (connect, hello, handshake, request)' })
+    .option('concurrency', { type: 'string', default: '4', describe: 'targets probed at once' })
+    .option('resolve', { type: 'string', describe: 'HOST:PORT:ADDRESS, as curl: use this address for HOST:PORT' })
+    .option('ca', { type: 'string', describe: 'PEM file of extra trusted CAs, added to Node\'s store (repeat for more)' })
+    .option('cert', { type: 'string', describe: 'client certificate (PEM) to present when a server asks for one; with --key' })
+    .option('key', { type: 'string', describe: 'the private key (PEM) of --cert' })
+    .option('profile', { choices: ['browser', 'wechat-miniprogram', 'modern', 'intermediate'] as const, default: 'browser' as const, describe: 'the client whose point of view to take' })
+    .option('allow-list', { type: 'string', describe: 'with --profile wechat-miniprogram: FILE of allowed domains, one a line' })
+    .option('decoy-sni', { type: 'string', default: 'example.com', describe: 'the neutral name for the SNI differential' })
+    .option('ws', { type: 'string', describe: 'also try a WebSocket upgrade on PATH' })
+    .option('ciphers', { type: 'boolean', default: false, describe: 'enumerate the cipher suites of each accepted version' })
+    .option('warn-days', { type: 'string', default: '21', describe: 'warn when the certificate expires within this many days' })
+    .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
+    .option('http3', { type: 'boolean', describe: 'send a QUIC Initial to UDP even if Alt-Svc does not advertise h3 (default: only when it does; --no-http3 never)' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
+    .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+    .example('$0 probe example.com', 'the full default probe: DNS, TCP, each TLS version, the chain, HTTP checks')
+    .example('$0 probe https://api.example.com:8443/ws --ws /ws', 'also try a WebSocket upgrade')
+    .example('$0 probe api.example.com --profile wechat-miniprogram --allow-list domains.txt', 'judge as a WeChat mini-program would')
+    .example('$0 probe example.com --resolve example.com:443:203.0.113.7', 'probe one server behind the name')
+    .epilog(EPILOG);
+}
+
+async function probeCommand(args: ArgsOf<typeof probeOptions>): Promise<number> {
+  // Loaded when asked for: reading a capture needs none of the probe's sockets and HTTP client.
+  const { runProbe } = await import('./probe-command.js');
+  return runProbe({
+    targets: (args.target as string[] | undefined) ?? [],
+    targetsFile: args.targets,
+    format: args.format as Format,
+    redact: parseRedact(args.redact),
+    verbose: args.verbose,
+    timeout: numberOption(args.timeout, '--timeout', 0, 120),
+    concurrency: numberOption(args.concurrency, '--concurrency', 1, 64, true),
+    resolve: list(args.resolve),
+    ca: list(args.ca),
+    cert: single(args.cert, '--cert'),
+    key: single(args.key, '--key'),
+    profile: args.profile,
+    allowList: args['allow-list'],
+    decoySni: args['decoy-sni'],
+    ws: args.ws,
+    ciphers: args.ciphers,
+    warnDays: numberOption(args['warn-days'], '--warn-days', 0, 3650),
+    http: args.http,
+    http3: args.http3,
+    limit: limitOption(args.limit),
+  });
+}
+
+function explainOptions(y: Argv) {
+  return y
+    .positional('text', { type: 'string', array: true, describe: 'the message, as printed (quote it); - reads it from standard input' })
+    .option('client', { type: 'string', describe: `the client that printed it (${CLIENTS.join(', ')}); guessed from the message's shape when left out` })
+    .option('format', { alias: 'f', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'output format' })
+    .option('probe', { type: 'string', describe: 'probe this host or URL and say which of the causes it confirms' })
+    .option('ca', { type: 'string', describe: 'with --probe: PEM file of extra trusted CAs (repeat for more)' })
+    .option('timeout', { type: 'string', default: '5', describe: 'with --probe: seconds allowed for each step' })
+    .example('$0 explain "curl: (35) Recv failure: Connection reset by peer"', 'what a reset during the handshake can mean')
+    .example('$0 explain "request:fail ssl hand shake error" --probe https://api.example.com/', 'and which cause the server shows')
+    .epilog('Exit codes: 0 the message was recognised; 1 it was not (the closest known messages are listed); 2 bad usage.');
+}
+
+async function explainCommand(args: ArgsOf<typeof explainOptions>): Promise<number> {
+  const { runExplain } = await import('./explain-command.js');
+  return runExplain({
+    text: ((args.text as string[] | undefined) ?? []).map((t) => (t === STDIN_ARG ? '-' : t)),
+    client: args.client,
+    format: args.format as 'table' | 'json' | 'markdown',
+    probe: args.probe,
+    ca: list(args.ca),
+    timeout: numberOption(args.timeout, '--timeout', 0, 120),
+  });
 }

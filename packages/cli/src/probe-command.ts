@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { diagnoseProbe } from '@tlsdoctor/diagnosis';
-import { PROFILES, loadExtraCa, loadIdentity, parseResolve, parseTarget, probeTarget, TargetError, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
+import { PROFILES, loadExtraCa, loadIdentity, parseResolve, parseTarget, probeTarget, TargetError, TrustStore, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
 import { probeItem, SCHEMA_VERSION, summarize, TOOL, type RedactMode, type ProbeItem, type Report } from '@tlsdoctor/report';
 import { exitFor, UsageError } from './exit.js';
 import { writeReport, type Format } from './output.js';
@@ -73,7 +73,7 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
   }
   if (o.allowList && o.profile !== 'wechat-miniprogram') throw new UsageError(`--allow-list applies to --profile wechat-miniprogram only (the profile is ${o.profile})`);
   const allowList = o.allowList ? readLines(o.allowList, '--allow-list').map((l) => l.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase()) : undefined;
-  const options: ProbeOptions = { timeoutMs: o.timeout * 1000, profile: o.profile, decoySni: o.decoySni, extraCa, resolve: pinned, allowList, ws: o.ws, ciphers: o.ciphers, warnDays: o.warnDays, http: o.http, http3: o.http3, identity };
+  const options: ProbeOptions = { timeoutMs: o.timeout * 1000, profile: o.profile, decoySni: o.decoySni, extraCa, trust: new TrustStore(extraCa), resolve: pinned, allowList, ws: o.ws, ciphers: o.ciphers, warnDays: o.warnDays, http: o.http, http3: o.http3, identity };
 
   const results: ProbeItem[][] = new Array(targets.length);
   let next = 0;

@@ -1,5 +1,15 @@
-// The probe's light entry point (`@tlsdoctor/probe/facts`): how its records read, its profiles
-// and suites, without the code that opens sockets. The diagnosis and the reports import this.
-export { acceptedVersions, describeHello, PLAIN_HTTP_PORTS, versionLines } from './describe.js';
+// The probe's light entry point (`@tlsdoctor/probe/facts`): what its records mean as facts, its
+// profiles and suites, without the code that opens sockets. The diagnosis and the reports import
+// this. Words about a record (evidence) are the diagnosis's, not the probe's: the probe measures.
+import type { HelloOutcome } from './hello-probe.js';
+
 export { PROFILES, type Profile, type ProfileName } from './profiles.js';
 export { LEGACY_SUITES } from './suites.js';
+
+/** Ports where plain HTTP is the expected answer: a probe of one that answers HTTP looks for TLS on 443. */
+export const PLAIN_HTTP_PORTS: ReadonlySet<number> = new Set([80, 8000, 8008, 8080, 8081, 8888]);
+
+/** The versions the server accepted: each answered with a ServerHello of that very version. */
+export function acceptedVersions(rec: { versions: readonly { version: number; outcome: HelloOutcome }[] }): number[] {
+  return rec.versions.filter(({ version, outcome }) => outcome.kind === 'server-hello' && outcome.serverHello.version === version).map((v) => v.version);
+}

@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { describeCertificate, hostMatches, type CertificateInfo } from '@tlsdoctor/analysis';
 import { raceWithTimeout } from './settle.js';
 import { TappedConnection, type ServerFlight } from './own-flight.js';
+import type { TrustStore } from './trust-store.js';
 
 /** Node names versions as OpenSSL does (`TLSv1.3`); reports use wire codes. */
 const NODE_VERSIONS: Record<string, number> = { SSLv3: 0x0300, TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
@@ -56,91 +57,103 @@ const VERDICT_WAIT_MS = 1000;
 /**
  * A full handshake with Node's TLS stack (SNI, ALPN h2 and http/1.1) that accepts any chain, so
  * that the chain can be read and judged even when it is bad, also on TLS 1.3 where a capture
- * cannot see it.
+ * cannot see it. `servername` is the target's name, or undefined for an IP target (then no SNI is
+ * sent).
  */
-/** `servername` is the target's name, or undefined for an IP target (then no SNI is sent). */
-export function fullHandshake(address: string, port: number, servername: string | undefined, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<FullHandshake> {
+export function fullHandshake(address: string, port: number, servername: string | undefined, trust: TrustStore, timeoutMs: number, identity?: ClientIdentity): Promise<FullHandshake> {
   const t0 = performance.now();
   const tap = new TappedConnection(address, port);
   const socket = tls.connect({
-      socket: tap.stream,
-      servername,
-      ...(identity ? { cert: identity.cert, key: identity.key } : {}),
-      ALPNProtocols: ['h2', 'http/1.1'],
-      rejectUnauthorized: false,
-      ca: [...tls.rootCertificates, ...extraCa],
-      // Judge old servers too: the verdict on TLS versions comes from the raw probes.
-      minVersion: 'TLSv1',
-      ciphers: 'DEFAULT:@SECLEVEL=0',
-    });
+    socket: tap.stream,
+    servername,
+    ...(identity ? { cert: identity.cert, key: identity.key } : {}),
+    ALPNProtocols: ['h2', 'http/1.1'],
+    rejectUnauthorized: false,
+    ca: trust.ca,
+    // Judge old servers too: the verdict on TLS versions comes from the raw probes.
+    minVersion: 'TLSv1',
+    ciphers: 'DEFAULT:@SECLEVEL=0',
+  });
+  const failed = (error: FullHandshake['error']): FullHandshake => ({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error });
   return raceWithTimeout<FullHandshake>(
     timeoutMs,
-    () => ({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error: { code: 'ETIMEDOUT', message: `no complete handshake within ${timeoutMs} ms` } }),
+    () => failed({ code: 'ETIMEDOUT', message: `no complete handshake within ${timeoutMs} ms` }),
     () => socket.destroy(),
     (finish) => {
       socket.on('keylog', (line: Buffer) => tap.keylog(line));
       // Once the handshake is done, an error is the server's verdict on the client, not a failure of the handshake.
       let done: FullHandshake | undefined;
       socket.once('secureConnect', () => {
-        // getPeerCertificate(true) gives the certificates the server sent, issuer after issuer,
-        // and appends the root when the trust store holds it. (Calling getPeerX509Certificate()
-        // first would empty it, as seen with Node 20.)
-        const chain: X509Certificate[] = [];
-        const peerCert = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate;
-        let c: tls.DetailedPeerCertificate | undefined = peerCert;
-        const seen = new Set<string>();
-        while (c && c.raw && !seen.has(c.fingerprint256)) {
-          seen.add(c.fingerprint256);
-          chain.push(new X509Certificate(c.raw));
-          c = c.issuerCertificate;
-        }
-        let trustAnchor: string | undefined;
-        const last = chain[chain.length - 1];
-        const store = trustStore(extraCa);
-      if (chain.length > 1 && last.subject === last.issuer && store.some((c) => c.fingerprint256 === last.fingerprint256)) {
-          trustAnchor = last.subject.split('\n').join(', ');
-          chain.pop();
-        }
-        const infos = chain.map((x) => describeCertificate(new Uint8Array(x.raw)).info);
-        const leaf = chain[0];
-        let hostnameError: string | undefined;
-        if (servername && leaf) {
-          const err = tls.checkServerIdentity(servername, peerCert);
-          if (err) hostnameError = err.message;
-          else if (!hostMatches(servername, infos[0].sans)) hostnameError = `${servername} is not among the SANs`;
-        }
-        const authorizationError = socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : undefined;
-        const version = wireVersion(socket.getProtocol());
-        const serverFlight = version === 0x0304 ? tap.serverFlight(socket.getCipher()?.standardName) : undefined;
-        done = {
-          ok: true,
-          ms: performance.now() - t0,
-          version: wireVersion(socket.getProtocol()),
-          cipher: socket.getCipher()?.standardName,
-          alpn: socket.alpnProtocol ?? undefined,
-          chain: infos,
-          trustAnchor,
-          authorizationError,
-          hostnameError,
-          intermediateMissing: intermediateMissing(chain, store),
-          anchored: trustAnchor !== undefined || anchored(chain, store),
-          ...(serverFlight ? { serverFlight } : {}),
-        };
-        if (!serverFlight?.certificateRequest) return finish(done);
+        done = secured(socket, tap, servername, trust, performance.now() - t0);
+        if (!done.serverFlight?.certificateRequest) return finish(done);
         // Asked for a certificate: the server judges the client's answer after its Finished.
-        const secured = done;
-        const wait = setTimeout(() => finish({ ...secured, afterClientCertificate: { outcome: 'nothing' } }), Math.min(VERDICT_WAIT_MS, timeoutMs / 2));
+        const after = (a: NonNullable<FullHandshake['afterClientCertificate']>) => finish({ ...done!, afterClientCertificate: a });
+        const wait = setTimeout(() => after({ outcome: 'nothing' }), Math.min(VERDICT_WAIT_MS, timeoutMs / 2));
         socket.once('close', () => clearTimeout(wait));
-        socket.once('session', () => finish({ ...secured, afterClientCertificate: { outcome: 'ticket' } }));
-        socket.once('end', () => finish({ ...secured, afterClientCertificate: { outcome: 'closed' } }));
+        socket.once('session', () => after({ outcome: 'ticket' }));
+        socket.once('end', () => after({ outcome: 'closed' }));
         socket.resume();
       });
       socket.on('error', (e: NodeJS.ErrnoException) => {
         if (done) return finish({ ...done, afterClientCertificate: { outcome: 'alert', code: e.code, message: e.message.trim(), ...alertNumber(e.message) } });
-        finish({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error: { code: e.code, message: e.message } });
+        finish(failed({ code: e.code, message: e.message }));
       });
     },
   );
+}
+
+/** What a completed handshake showed: the version, suite, ALPN, the chain and how it stands against the trust store. */
+function secured(socket: tls.TLSSocket, tap: TappedConnection, servername: string | undefined, trust: TrustStore, ms: number): FullHandshake {
+  const peerCert = socket.getPeerCertificate(true) as tls.DetailedPeerCertificate;
+  const chain = sentChain(peerCert);
+  const store = trust.certificates;
+  let trustAnchor: string | undefined;
+  const last = chain[chain.length - 1];
+  if (chain.length > 1 && last.subject === last.issuer && store.some((c) => c.fingerprint256 === last.fingerprint256)) {
+    trustAnchor = last.subject.split('\n').join(', ');
+    chain.pop();
+  }
+  const infos = chain.map((x) => describeCertificate(new Uint8Array(x.raw)).info);
+  let hostnameError: string | undefined;
+  if (servername && chain[0]) {
+    const err = tls.checkServerIdentity(servername, peerCert);
+    if (err) hostnameError = err.message;
+    else if (!hostMatches(servername, infos[0].sans)) hostnameError = `${servername} is not among the SANs`;
+  }
+  const authorizationError = socket.authorizationError ? String((socket.authorizationError as Error & { code?: string }).code ?? socket.authorizationError) : undefined;
+  const version = wireVersion(socket.getProtocol());
+  const serverFlight = version === 0x0304 ? tap.serverFlight(socket.getCipher()?.standardName) : undefined;
+  return {
+    ok: true,
+    ms,
+    version,
+    cipher: socket.getCipher()?.standardName,
+    alpn: socket.alpnProtocol ?? undefined,
+    chain: infos,
+    trustAnchor,
+    authorizationError,
+    hostnameError,
+    intermediateMissing: intermediateMissing(chain, store),
+    anchored: trustAnchor !== undefined || anchored(chain, store),
+    ...(serverFlight ? { serverFlight } : {}),
+  };
+}
+
+/**
+ * The certificates the server sent, issuer after issuer: getPeerCertificate(true) gives them so,
+ * and appends the root when the trust store holds it. (Calling getPeerX509Certificate() first
+ * would empty it, as seen with Node 20.)
+ */
+function sentChain(peerCert: tls.DetailedPeerCertificate): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  let c: tls.DetailedPeerCertificate | undefined = peerCert;
+  const seen = new Set<string>();
+  while (c && c.raw && !seen.has(c.fingerprint256)) {
+    seen.add(c.fingerprint256);
+    chain.push(new X509Certificate(c.raw));
+    c = c.issuerCertificate;
+  }
+  return chain;
 }
 
 /** The alert OpenSSL names at the end of its message ("... SSL alert number 116"). */
@@ -170,27 +183,4 @@ function issuedBy(c: X509Certificate, issuer: X509Certificate): boolean {
   } catch {
     return false;
   }
-}
-
-/** Node's CA store plus --ca, parsed once per process and set of extra CAs. */
-const stores = new Map<string, X509Certificate[]>();
-function trustStore(extraCa: string[]): X509Certificate[] {
-  const key = extraCa.join('\n');
-  let store = stores.get(key);
-  if (!store) {
-    store = [];
-    for (const pem of [...tls.rootCertificates, ...extraCa].flatMap(splitPem)) {
-      try {
-        store.push(new X509Certificate(pem));
-      } catch {
-        /* a bundle may hold things that are not certificates */
-      }
-    }
-    stores.set(key, store);
-  }
-  return store;
-}
-
-function splitPem(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }

@@ -190,4 +190,3 @@ function keyExchangeName(body: Uint8Array, version: number): string | undefined 
   return undefined;
 }
 
-export { describeHello } from './describe.js';

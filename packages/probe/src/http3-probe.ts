@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { nodeHandshakeCrypto } from '@tlsdoctor/analysis';
 import {
   buildClientHelloMessage,
+  Ext,
   HandshakeType,
   openQuicLongPacket,
   parseQuicDatagram,
@@ -19,6 +20,7 @@ import {
   TlsParseError,
   Version,
   X25519,
+  type QuicLongPacket,
   type QuicPacketKeys,
 } from '@tlsdoctor/tls-parser-ts';
 import { GROUPS, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './suites.js';
@@ -84,115 +86,145 @@ function transportParameters(scid: Uint8Array): Uint8Array {
  * read what it came for it closes the connection with a CONNECTION_CLOSE in an Initial.
  */
 export function probeHttp3(address: string, family: 4 | 6, port: number, sni: string | undefined, timeoutMs: number, advertised?: string): Promise<Http3Probe> {
-  const c = nodeHandshakeCrypto;
-  const t0 = performance.now();
-  let dcid: Uint8Array = randomBytes(8);
-  const scid = randomBytes(8);
-  let keys = quicInitialKeys(c, QuicVersion.V1, dcid)!;
-  let token: Uint8Array = new Uint8Array(0);
-  let pn = 0;
-  const hello = buildClientHelloMessage({
-    versions: [Version.TLS13],
-    cipherSuites: TLS13_SUITES,
-    groups: GROUPS,
-    keyShares: [{ group: X25519 }],
-    signatureAlgorithms: SIGNATURE_ALGORITHMS,
-    serverName: sni,
-    alpn: ['h3'],
-    extraExtensions: [{ type: 0x39, data: transportParameters(scid) }],
-  });
-  const result: Http3Probe = { port, ...(advertised ? { advertised } : {}), outcome: 'silent', sent: 0, ms: 0, handshakePackets: 0 };
   const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
-  const stream = new QuicCryptoStream(64 * 1024);
-  let largest = -1;
+  const x = new Http3Exchange(socket, port, sni, advertised);
   const timers: NodeJS.Timeout[] = [];
-
-  const initial = (frames: Uint8Array, k: QuicPacketKeys = keys.client) => sealQuicInitial(c, k, { version: QuicVersion.V1, dcid, scid, token, packetNumber: pn++, frames });
-  const send = () => {
-    result.sent++;
-    socket.send(initial(quicCryptoFrame(0, hello)));
-  };
-
   return new Promise<Http3Probe>((resolve) => {
     let done = false;
     const finish = (outcome?: Http3Probe['outcome']) => {
       if (done) return;
       done = true;
       for (const t of timers) clearTimeout(t);
-      if (outcome) result.outcome = outcome;
-      result.ms = performance.now() - t0;
-      // Tell a server that answered that we are gone, so it does not keep our state until its idle timeout.
-      if (result.firstAnswerMs !== undefined && result.outcome !== 'closed') {
-        try {
-          socket.send(initial(quicCloseFrame()), () => socket.close());
-          return resolve(result);
-        } catch {
-          /* the socket is already unusable: nothing to tell */
-        }
-      }
-      socket.close();
-      resolve(result);
+      x.close(outcome, () => resolve(x.result));
     };
     socket.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'ECONNREFUSED') return finish('refused');
-      result.error = e.message;
+      x.result.error = e.message;
       finish('error');
     });
     socket.on('message', (msg) => {
       if (done) return;
-      const d = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
-      result.firstAnswerMs ??= performance.now() - t0;
-      try {
-        for (const p of parseQuicDatagram(d)) {
-          if (p.form === 'version-negotiation') {
-            result.versions = p.versions;
-            return finish('version-negotiation');
-          }
-          if (p.form !== 'long') continue;
-          if (p.kind === 'retry' && !result.retried) {
-            // Once: the server validates our address with a token; the next Initial goes to the DCID it chose.
-            result.retried = true;
-            dcid = p.scid;
-            token = p.token ?? new Uint8Array(0);
-            keys = quicInitialKeys(c, QuicVersion.V1, dcid)!;
-            stream.takeMessages();
-            send();
-            continue;
-          }
-          if (p.kind === 'handshake') {
-            result.handshakePackets++;
-            continue;
-          }
-          if (p.kind !== 'initial') continue;
-          const opened = openQuicLongPacket(c, keys.server, d, p, largest);
-          if (!opened) continue;
-          largest = Math.max(largest, opened.packetNumber);
-          const frames = parseQuicFrames(opened.payload);
-          if (frames.close) {
-            result.close = { code: frames.close.code, name: quicTransportErrorName(frames.close.code), reason: frames.close.reason };
-            return finish('closed');
-          }
-          for (const f of frames.crypto) stream.add(f.offset, f.data);
-          for (const m of stream.takeMessages()) {
-            if (m.type !== HandshakeType.ServerHello) continue;
-            const sh = parseServerHello(m.body);
-            result.serverHello = { version: sh.version, cipher: sh.cipherSuite, ...(sh.keyShareGroup !== undefined ? { group: sh.keyShareGroup } : {}) };
-            result.outcome = 'answered';
-          }
-        }
-      } catch (e) {
-        if (!(e instanceof TlsParseError)) throw e;
-        result.error = `the server's datagram does not parse: ${e.message}`;
-        return finish('error');
-      }
+      const outcome = x.datagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.length));
+      if (outcome) return finish(outcome);
       // The ServerHello and the start of the server's encrypted flight are what the probe wants.
-      if (result.serverHello && result.handshakePackets > 0) finish('answered');
-      else if (result.serverHello) timers.push(setTimeout(() => finish('answered'), HANDSHAKE_WAIT_MS));
+      if (x.result.serverHello && x.result.handshakePackets > 0) finish('answered');
+      else if (x.result.serverHello) timers.push(setTimeout(() => finish('answered'), HANDSHAKE_WAIT_MS));
     });
     socket.connect(port, address, () => {
-      send();
-      for (const at of RESEND_AT) if (at < timeoutMs) timers.push(setTimeout(() => result.firstAnswerMs === undefined && send(), at));
+      x.send();
+      for (const at of RESEND_AT) if (at < timeoutMs) timers.push(setTimeout(() => x.result.firstAnswerMs === undefined && x.send(), at));
       timers.push(setTimeout(() => finish(), timeoutMs));
     });
   });
+}
+
+/** One QUIC Initial exchange over a connected socket: what is sent, the keys, and what came back. */
+class Http3Exchange {
+  readonly result: Http3Probe;
+  private readonly t0 = performance.now();
+  private dcid: Uint8Array = randomBytes(8);
+  private readonly scid = randomBytes(8);
+  private keys = quicInitialKeys(nodeHandshakeCrypto, QuicVersion.V1, this.dcid)!;
+  private token: Uint8Array = new Uint8Array(0);
+  private pn = 0;
+  private largest = -1;
+  private readonly stream = new QuicCryptoStream(64 * 1024);
+  private readonly hello: Uint8Array;
+
+  constructor(private readonly socket: dgram.Socket, port: number, sni: string | undefined, advertised: string | undefined) {
+    this.result = { port, ...(advertised ? { advertised } : {}), outcome: 'silent', sent: 0, ms: 0, handshakePackets: 0 };
+    this.hello = buildClientHelloMessage({
+      versions: [Version.TLS13],
+      cipherSuites: TLS13_SUITES,
+      groups: GROUPS,
+      keyShares: [{ group: X25519 }],
+      signatureAlgorithms: SIGNATURE_ALGORITHMS,
+      serverName: sni,
+      alpn: ['h3'],
+      extraExtensions: [{ type: Ext.quic_transport_parameters, data: transportParameters(this.scid) }],
+    });
+  }
+
+  private initial(frames: Uint8Array, k: QuicPacketKeys = this.keys.client): Uint8Array {
+    return sealQuicInitial(nodeHandshakeCrypto, k, { version: QuicVersion.V1, dcid: this.dcid, scid: this.scid, token: this.token, packetNumber: this.pn++, frames });
+  }
+
+  /** The Initial with the ClientHello, first or again. */
+  send(): void {
+    this.result.sent++;
+    this.socket.send(this.initial(quicCryptoFrame(0, this.hello)));
+  }
+
+  /** Reads one datagram from the server; returns the outcome when it settles the probe. */
+  datagram(d: Uint8Array): Http3Probe['outcome'] | undefined {
+    const result = this.result;
+    result.firstAnswerMs ??= performance.now() - this.t0;
+    try {
+      for (const p of parseQuicDatagram(d)) {
+        if (p.form === 'version-negotiation') {
+          result.versions = p.versions;
+          return 'version-negotiation';
+        }
+        if (p.form !== 'long') continue;
+        if (p.kind === 'retry' && !result.retried) this.retry(p);
+        else if (p.kind === 'handshake') result.handshakePackets++;
+        else if (p.kind === 'initial' && this.initialFromServer(d, p)) return 'closed';
+      }
+    } catch (e) {
+      if (!(e instanceof TlsParseError)) throw e;
+      result.error = `the server's datagram does not parse: ${e.message}`;
+      return 'error';
+    }
+    return undefined;
+  }
+
+  /** Once: the server validates our address with a token; the next Initial goes to the DCID it chose. */
+  private retry(p: QuicLongPacket): void {
+    this.result.retried = true;
+    this.dcid = p.scid;
+    this.token = p.token ?? new Uint8Array(0);
+    this.keys = quicInitialKeys(nodeHandshakeCrypto, QuicVersion.V1, this.dcid)!;
+    this.stream.takeMessages();
+    this.send();
+  }
+
+  /** The server's Initial: its ServerHello, or its CONNECTION_CLOSE (returns true). */
+  private initialFromServer(d: Uint8Array, p: QuicLongPacket): boolean {
+    const opened = openQuicLongPacket(nodeHandshakeCrypto, this.keys.server, d, p, this.largest);
+    if (!opened) return false;
+    this.largest = Math.max(this.largest, opened.packetNumber);
+    const frames = parseQuicFrames(opened.payload);
+    if (frames.close) {
+      this.result.close = { code: frames.close.code, name: quicTransportErrorName(frames.close.code), reason: frames.close.reason };
+      return true;
+    }
+    for (const f of frames.crypto) this.stream.add(f.offset, f.data);
+    for (const m of this.stream.takeMessages()) {
+      if (m.type !== HandshakeType.ServerHello) continue;
+      const sh = parseServerHello(m.body);
+      this.result.serverHello = { version: sh.version, cipher: sh.cipherSuite, ...(sh.keyShareGroup !== undefined ? { group: sh.keyShareGroup } : {}) };
+      this.result.outcome = 'answered';
+    }
+    return false;
+  }
+
+  /**
+   * Ends the exchange with `outcome` (or the one it reached), then calls `done`. A server that
+   * answered is told we are gone, so it does not keep our state until its idle timeout.
+   */
+  close(outcome: Http3Probe['outcome'] | undefined, done: () => void): void {
+    const result = this.result;
+    if (outcome) result.outcome = outcome;
+    result.ms = performance.now() - this.t0;
+    if (result.firstAnswerMs !== undefined && result.outcome !== 'closed') {
+      try {
+        this.socket.send(this.initial(quicCloseFrame()), () => this.socket.close());
+        return done();
+      } catch {
+        /* the socket is already unusable: nothing to tell */
+      }
+    }
+    this.socket.close();
+    done();
+  }
 }

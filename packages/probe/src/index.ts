@@ -1,13 +1,14 @@
 export { parseTarget, parseResolve, TargetError, type Target } from './target.js';
 export { resolveHost, type Resolution } from './resolve.js';
 export { connectTcp, type ConnectOutcome } from './connect.js';
-export { probeHello, describeHello, helloFor, type HelloOutcome, type HelloProbeOptions } from './hello-probe.js';
+export { probeHello, helloFor, type HelloOutcome, type HelloProbeOptions } from './hello-probe.js';
 export { fullHandshake, type ClientIdentity, type FullHandshake } from './handshake.js';
 export { type ServerFlight } from './own-flight.js';
 export { checkRedirect, checkHsts, checkWebSocket, type HstsCheck, type RedirectCheck, type WebSocketCheck } from './http-checks.js';
 export { PROFILES, type Profile, type ProfileName } from './profiles.js';
-export { probeTarget, loadExtraCa, loadIdentity, PLAIN_HTTP_PORTS, acceptedVersions, versionLines, type ProbeOptions, type ProbeRecord } from './probe.js';
+export { probeTarget, loadExtraCa, loadIdentity, PLAIN_HTTP_PORTS, acceptedVersions, type ProbeOptions, type ProbeRecord } from './probe.js';
 export { LEGACY_SUITES } from './suites.js';
 export { scanCiphers, scanVersion, type CipherScan, type VersionScan } from './cipher-scan.js';
 export { probeHelloShapes, postQuantumHello, splitInsideName, sendShaped, answeredShape, SWEEP_SIZES, type HelloShapes, type ShapedHello, type HelloShapeName } from './hello-shapes.js';
 export { http3Ports, probeHttp3, type Http3Probe } from './http3-probe.js';
+export { TrustStore } from './trust-store.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { Version } from '@tlsdoctor/tls-parser-ts';
 import { helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
-import { acceptedVersions, PLAIN_HTTP_PORTS } from './describe.js';
+import { acceptedVersions, PLAIN_HTTP_PORTS } from './facts.js';
 import { probeHelloShapes, sendShaped, splitInsideName, type HelloShapes, type ShapedHello } from './hello-shapes.js';
 import { fullHandshake, type ClientIdentity, type FullHandshake } from './handshake.js';
 import { isIP } from 'node:net';
@@ -13,6 +13,7 @@ import { PROFILES, type Profile, type ProfileName } from './profiles.js';
 import { resolveHost, type Resolution } from './resolve.js';
 import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
 import { TargetError, type Target } from './target.js';
+import { TrustStore } from './trust-store.js';
 
 /** The browser-like first hello offers TLS 1.3 down to 1.0. */
 const EVERY_VERSION = [Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10];
@@ -22,7 +23,10 @@ export interface ProbeOptions {
   timeoutMs: number;
   profile: ProfileName;
   decoySni: string;
+  /** --ca: PEM files' texts, trusted beside Node's CA store. */
   extraCa: string[];
+  /** The trust store the handshakes judge chains against (Node's store and extraCa), made once by whoever probes several targets; each probe makes its own when absent. */
+  trust?: TrustStore;
   resolve: Map<string, string>;
   allowList?: string[];
   ws?: string;
@@ -132,10 +136,11 @@ export async function probeTarget(target: Target, o: ProbeOptions): Promise<Prob
   const dns = await resolveHost(target.host, target.port, o.resolve, o.timeoutMs);
   const base = { target, dns, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays };
   if (dns.addresses.length === 0) return [{ ...base, ms: performance.now() - t0 }];
-  return Promise.all(dns.addresses.map(async (a) => ({ ...(await probeAddress(target, a.address, profile, o)), dns, family: a.family, ms: performance.now() - t0 })));
+  const trust = o.trust ?? new TrustStore(o.extraCa);
+  return Promise.all(dns.addresses.map(async (a) => ({ ...(await probeAddress(target, a.address, profile, o, trust)), dns, family: a.family, ms: performance.now() - t0 })));
 }
 
-async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
+async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions, trust: TrustStore): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
   const sni = target.isIp ? undefined : target.host;
   const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject } : {}) };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
@@ -175,7 +180,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   jobs.push(hello(profile.versions, sni, profile.suites).then((r) => (rec.profileHello = r)));
   // Other shapes of hello are compared with the default one only where it got a ServerHello.
   if (rec.hello.kind === 'server-hello' || rec.hello.kind === 'hello-retry') jobs.push(probeHelloShapes(base, rec.hello.ms).then((r) => (rec.shapes = r)));
-  jobs.push(fullHandshake(address, target.port, sni, o.extraCa, o.timeoutMs, o.identity).then((r) => (rec.full = r)));
+  jobs.push(fullHandshake(address, target.port, sni, trust, o.timeoutMs, o.identity).then((r) => (rec.full = r)));
   const family = isIP(address) === 6 ? 6 : 4;
   const http3 = async (port: number, advertised?: string) => {
     rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
@@ -200,4 +205,4 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   return rec;
 }
 
-export { acceptedVersions, PLAIN_HTTP_PORTS, versionLines } from './describe.js';
+export { acceptedVersions, PLAIN_HTTP_PORTS } from './facts.js';

@@ -1,5 +1,4 @@
-import { worst, type Finding } from '@tlsdoctor/diagnosis';
-import { describeHello } from '@tlsdoctor/probe/facts';
+import { describeHello, worst, type Finding } from '@tlsdoctor/diagnosis';
 import type { CipherScan, HelloOutcome, ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { cipherSuiteName, signatureSchemeName, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
 import { wireCode, type ProbeItem } from './model.js';

@@ -1,5 +1,5 @@
 import type { TcpRecord } from '@tlsdoctor/analysis';
-import { describeHello, versionLines } from '@tlsdoctor/probe/facts';
+import { describeHello, versionLines } from '../probe-words.js';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact } from '../evidence.js';

@@ -1,5 +1,5 @@
 import type { TcpRecord } from '@tlsdoctor/analysis';
-import { versionLines } from '@tlsdoctor/probe/facts';
+import { versionLines } from '../probe-words.js';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, HandshakeType, isTls13, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, ms } from '../evidence.js';

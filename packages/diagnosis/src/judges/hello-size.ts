@@ -1,7 +1,7 @@
 import { cutHelloSegments, helloSegments, serverMss, unansweredSplitHello, wireSegments, type CaptureContext, type TcpRecord } from '@tlsdoctor/analysis';
 import { TcpFlag, type PacketFacts } from '@tlsdoctor/capture';
 import type { ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
-import { describeHello } from '@tlsdoctor/probe/facts';
+import { describeHello } from '../probe-words.js';
 import type { HelloOutcome } from '@tlsdoctor/probe';
 import { compact, plural, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';

@@ -1,6 +1,7 @@
 import type { TcpRecord } from '@tlsdoctor/analysis';
 import { TcpFlag } from '@tlsdoctor/capture';
-import { describeHello, PLAIN_HTTP_PORTS } from '@tlsdoctor/probe/facts';
+import { PLAIN_HTTP_PORTS } from '@tlsdoctor/probe/facts';
+import { describeHello } from '../probe-words.js';
 import type { HelloOutcome, ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { compact, ms, plural, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';

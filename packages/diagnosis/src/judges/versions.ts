@@ -1,5 +1,6 @@
 import type { TcpRecord } from '@tlsdoctor/analysis';
-import { acceptedVersions, versionLines } from '@tlsdoctor/probe/facts';
+import { acceptedVersions } from '@tlsdoctor/probe/facts';
+import { versionLines } from '../probe-words.js';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, Version, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, plural } from '../evidence.js';

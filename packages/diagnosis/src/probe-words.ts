@@ -1,13 +1,10 @@
+import type { HelloOutcome, ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
-import type { HelloOutcome } from './hello-probe.js';
-import type { ProbeRecord } from './probe.js';
 
-// What the diagnosis reads of a probe record, in words: kept apart from the probing code (and
-// its sockets and HTTP client) so that reading a capture does not load them.
+// What a probe's answers say, in the words evidence uses: the probe measures, the diagnosis
+// words it (reports quote the same words in a probe's facts).
 
-/** Ports where plain HTTP is the expected answer: a probe of one that answers HTTP looks for TLS on 443. */
-export const PLAIN_HTTP_PORTS: ReadonlySet<number> = new Set([80, 8000, 8008, 8080, 8081, 8888]);
-
+/** One answer to a hello the probe sent, as evidence says it. */
 export function describeHello(o: HelloOutcome): string {
   switch (o.kind) {
     case 'server-hello':
@@ -40,8 +37,4 @@ export function versionLines(rec: ProbeRecord): string[] {
     }
     return `${versionName(version)}: refused (${describeHello(outcome)})`;
   });
-}
-
-export function acceptedVersions(rec: Pick<ProbeRecord, 'versions'>): number[] {
-  return rec.versions.filter(({ version, outcome }) => outcome.kind === 'server-hello' && outcome.serverHello.version === version).map((v) => v.version);
 }
