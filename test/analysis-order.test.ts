@@ -65,6 +65,6 @@ describe('connections waiting for their port to show TLS', () => {
     const evidence = a.connections.map((c) => c.tlsEvidence).sort();
     expect(evidence).toEqual(['client-hello', 'tls-port']);
     const waited = a.connections.find((c) => c.tlsEvidence === 'tls-port');
-    expect(waited?.nonTls?.from).toBe('server');
+    expect(waited?.transport === 'tcp' && waited.nonTls?.from).toBe('server');
   });
 });

@@ -69,7 +69,7 @@ describe.skipIf(!available || !tsharkAvailable())('JA4 of a QUIC ClientHello, by
     const c = sha12(`${exts.filter((e) => e !== 0 && e !== 16).map(hex4).sort().join(',')}_${sigs.join(',')}`);
     const byHand = `${a}_${b}_${c}`;
     expect(byHand).toBe('q13d0310h3_55b375c5d22e_cd85d2d88918');
-    const ours = (await analyzeCapture(file)).connections.filter((x) => x.quic);
+    const ours = (await analyzeCapture(file)).connections.filter((x) => x.transport === 'quic');
     expect(ours.map((x) => x.ja4?.fingerprint)).toEqual([byHand]);
   });
 });

@@ -3,12 +3,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '@tlsdoctor/analysis';
-import { connectionItem, inputSummary, redact, SCHEMA_VERSION, summarize, TOOL, writeJson, type RedactMode, type Report, type ReportItem } from '@tlsdoctor/report';
+import { connectionItem, inputSummary, redact, SCHEMA_VERSION, summarize, TOOL, writeJson, type CaptureItem, type RedactMode, type Report } from '@tlsdoctor/report';
 import { diagnoseConnection } from '@tlsdoctor/diagnosis';
 import { FIXTURES } from './helpers/fixtures.js';
 
 async function reportOf(files: string[]): Promise<Report> {
-  const items: ReportItem[] = [];
+  const items: CaptureItem[] = [];
   const inputs = [];
   for (const f of files) {
     const a = await analyzeCapture(join(FIXTURES, f));

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeCapture, type CaptureAnalysis } from '@tlsdoctor/analysis';
+import { analyzeCapture, type CaptureAnalysis, type QuicRecord, type TcpRecord } from '@tlsdoctor/analysis';
 import { fixtureFiles, GROUND_TRUTH, groundTruthAvailable } from './helpers/fixtures.js';
 import { tsharkAvailable, tsharkFields as tsharkFieldsOf } from './helpers/tshark.js';
 import { KeyLog } from '@tlsdoctor/tls-parser-ts';
@@ -33,7 +33,7 @@ const files = [
 const key = (ip: string, port: string | number) => `${ip}|${port}`;
 /** The innermost source address of a row (tunnels list the outer header's first); an IPv6 one wins. */
 const innerSrc = (r: Record<string, string>) => (r['ipv6.src'] ? r['ipv6.src'] : r['ip.src']).split(',').pop() ?? '';
-const tcpConnections = (a: CaptureAnalysis) => a.connections.filter((c) => !c.quic);
+const tcpConnections = (a: CaptureAnalysis) => a.connections.filter((c): c is TcpRecord => c.transport === 'tcp');
 
 /** A fixture's key log, cut to the handshake secrets tlsdoctor uses: tshark then opens what we open. */
 function handshakeKeys(file: string): { keyLog: KeyLog; tsharkOptions: string[] } | undefined {
@@ -190,10 +190,11 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       ['quic.connection.number', 'ip.src', 'ipv6.src', 'udp.srcport', 'quic.version', 'tls.handshake.type', 'tls.handshake.extensions_server_name', 'tls.handshake.extensions_alpn_str', 'tls.handshake.ciphersuite', 'tls.handshake.extensions.supported_version'],
       'quic',
     );
-    const conns = new Map<string, { client?: string; version?: string; sni?: string; alpn?: string; cipher?: string; tls?: string; hs: Map<string, string[]> }>();
+    type Seen = { client?: string; version?: string; sni?: string; alpn?: string; cipher?: string; tls?: string; hs: Map<string, string[]> };
+    const conns = new Map<string, Seen>();
     for (const r of rows) {
       const n = r['quic.connection.number'].split(',')[0];
-      const c = conns.get(n) ?? { hs: new Map() };
+      const c: Seen = conns.get(n) ?? { hs: new Map() };
       const src = key(innerSrc(r), r['udp.srcport'].split(',').pop() ?? '');
       const types = r['tls.handshake.type'] ? r['tls.handshake.type'].split(',') : [];
       c.version ??= r['quic.version'].split(',')[0] || undefined;
@@ -209,13 +210,13 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       c.hs.set(src, [...(c.hs.get(src) ?? []), ...types]);
       conns.set(n, c);
     }
-    const quic = a.connections.filter((c) => c.quic);
+    const quic = a.connections.filter((c): c is QuicRecord => c.transport === 'quic');
     expect(quic.length).toBe(conns.size);
     expect(a.quicConnections).toBe(conns.size);
     for (const t of conns.values()) {
       const c = quic.find((q) => key(q.client.ip, q.client.port) === t.client);
       expect(c, `QUIC connection from ${t.client}`).toBeDefined();
-      expect(c!.quic!.version).toBe(parseInt(t.version!, 16));
+      expect(c!.quic.version).toBe(parseInt(t.version!, 16));
       expect(c!.sni ?? '').toBe(t.sni ?? '');
       expect(c!.alpn ?? c!.clientHello?.alpn?.[0] ?? '').toBe(t.alpn ?? '');
       expect(c!.cipher === undefined ? '' : `0x${c!.cipher.toString(16).padStart(4, '0')}`).toBe(t.cipher ?? '');

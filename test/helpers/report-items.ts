@@ -1,11 +1,11 @@
 // Report items made up for the tests of what collects them (ShownItems, JsonSpool): every
 // severity, secondaries, and addresses and names that repeat across items, as redaction meets them.
-import { summarize, type CaptureItem, type PcapReport, type TcpRowFacts } from '@tlsdoctor/report';
+import { summarize, type CaptureItem, type PcapReport, type TcpItem, type TcpRowFacts } from '@tlsdoctor/report';
 import { finding, worst, type Code } from '@tlsdoctor/diagnosis';
 
 const CODES: Code[] = ['HANDSHAKE_OK', 'CAPTURE_PARTIAL', 'DEPRECATED_PROTOCOL', 'TCP_TIMEOUT', 'RESET_AFTER_CLIENT_HELLO'];
 
-export function makeItems(file: string, n: number, seed: number): CaptureItem[] {
+export function makeItems(file: string, n: number, seed: number): TcpItem[] {
   let x = seed;
   const rnd = () => ((x = (x * 1103515245 + 12345) >>> 0) % 1000) / 1000;
   return Array.from({ length: n }, (_, id) => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Report, ReportItem } from './model.js';
+import type { ProbeItem, ProbeReport } from './model.js';
+import type { CipherFacts, ProbeFacts } from './row-facts.js';
 import { renderMarkdown } from './markdown.js';
 import { renderTerminal } from './terminal.js';
 
-const ciphers = {
+const ciphers: CipherFacts = {
   versions: {
     'TLS 1.3': { order: 'client', offered: 5, accepted: [{ suite: 'TLS_AES_128_GCM_SHA256', code: '0x1301', keyExchange: 'x25519' }, { suite: 'TLS_AES_256_GCM_SHA384', code: '0x1302', keyExchange: 'x25519' }] },
     'TLS 1.2': { order: null, offered: 282, accepted: [] },
@@ -11,16 +12,17 @@ const ciphers = {
   untested: { count: 132, kinds: ['PSK', 'SRP'] },
 };
 
-function item(id: number, ok: boolean): ReportItem {
+function item(id: number, ok: boolean): ProbeItem {
   return {
     id, source: `t${id}.example`, server: { ip: `192.0.2.${id}`, port: 443 }, sni: null, version: 'TLS 1.3', versionCode: '0x0304', cipher: null, alpn: null, ja3: null, ja3s: null, ja4: null,
     outcome: ok ? 'ok' : 'error',
     diagnoses: [{ code: ok ? 'HANDSHAKE_OK' : 'TCP_REFUSED', severity: ok ? 'ok' : 'error', title: 't', evidence: [], remedy: 'r' }],
-    facts: ok ? { ciphers } : {},
+    // Only what the views read of a probe's facts: the --ciphers list.
+    facts: { ciphers: ok ? ciphers : null } as ProbeFacts,
   };
 }
 
-function report(items: ReportItem[]): Report {
+function report(items: ProbeItem[]): ProbeReport {
   const error = items.filter((i) => i.outcome === 'error').length;
   return { schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0' }, command: 'probe', generatedAt: '', input: { targets: [] }, summary: { total: items.length, bySeverity: { error, warning: 0, info: 0, ok: items.length - error }, byCode: {}, worst: error ? 'error' : 'ok' }, targets: items };
 }

@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { Report, ReportItem } from './model.js';
+import type { CaptureItem, PcapReport } from './model.js';
 import { redact, RedactionKeys } from './redact.js';
 import { addCertificate, emptyIdentifiers, IDENTIFIERS } from './identifiers.js';
 
-function item(client: string, server: string, sni: string | null, evidence: string): ReportItem {
+function item(client: string, server: string, sni: string | null, evidence: string): CaptureItem {
   return {
     id: 0, source: 'x.pcap', client: { ip: client, port: 50000 }, server: { ip: server, port: 443 }, sni, version: null, versionCode: null, cipher: null,
     alpn: null, ja3: null, ja3s: null, ja4: null, outcome: 'error',
-    diagnoses: [{ code: 'TCP_REFUSED', severity: 'error', title: 't', evidence: [evidence], remedy: 'r' }] as ReportItem['diagnoses'],
-    facts: {},
+    diagnoses: [{ code: 'TCP_REFUSED', severity: 'error', title: 't', evidence: [evidence], remedy: 'r' }],
   };
 }
 
-function report(items: ReportItem[]): Report {
-  return { schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: '', input: { files: [] }, summary: { total: items.length, bySeverity: { error: 0, warning: 0, info: 0, ok: 0 }, byCode: {}, worst: 'ok' } as Report['summary'], connections: items };
+function report(items: CaptureItem[]): PcapReport {
+  return { schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: '', input: { files: [] }, summary: { total: items.length, bySeverity: { error: 0, warning: 0, info: 0, ok: 0 }, byCode: {}, worst: 'ok' }, connections: items };
 }
 
 describe('redact', () => {

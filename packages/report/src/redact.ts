@@ -30,7 +30,7 @@ function kindsFor(mode: RedactMode): typeof KINDS {
  * the same placeholder in every connection, evidence line and fact, so a redacted report still
  * reads.
  */
-export function redact(report: Report, mode: RedactMode): Report {
+export function redact<R extends Report>(report: R, mode: RedactMode): R {
   return redactor(report, mode)(report);
 }
 

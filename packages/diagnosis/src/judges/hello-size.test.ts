@@ -6,7 +6,7 @@ import type { PacketFacts } from '@tlsdoctor/capture';
 import type { HelloOutcome, ShapedHello } from '@tlsdoctor/probe';
 import { diagnoseConnection } from '../capture.js';
 import { diagnoseProbe } from '../probe.js';
-import { ACK, alert, clientHello, connection, message, NOW_MS, outcome, pkt, probeRecord, RST, serverHello, SYN, T0 } from '../facts.fixtures.js';
+import { ACK, alert, clientHello, connection, message, NOW_MS, outcome, pkt, probeRecord, quicConnection, RST, serverHello, SYN, T0 } from '../facts.fixtures.js';
 import { CaptureContext, helloSegments, unansweredSplitHello, wireSegments } from '@tlsdoctor/analysis';
 import { HELLO_SIZE_CODES, judgeCaptureBlackHole, judgeCaptureSplitHello, judgeProbeHelloShapes } from './hello-size.js';
 
@@ -241,7 +241,7 @@ describe('split ClientHello refused, capture', () => {
     expect(h.answeredInOneSegment(splitReset({ sni: 'b.example.test' }))?.id).toBe(2);
     expect(h.answeredInOneSegment(splitReset({ sni: 'c.example.test' }))).toBeUndefined();
     expect(h.answeredInOneSegment(cutReset())?.id).toBe(1);
-    expect(h.tcpAnswered(cutReset())?.id).toBe(1);
+    expect(h.tcpAnswered(quicConnection())?.id).toBe(1);
   });
 
   it('leaves a lost full-size segment to the black-hole verdict', () => {

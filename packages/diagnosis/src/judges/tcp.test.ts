@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connection, outcome, pkt, probeRecord, ACK, RST, SYN } from '../facts.fixtures.js';
+import { connection, outcome, pkt, probeRecord, quicConnection, ACK, RST, SYN, T0 } from '../facts.fixtures.js';
 import { judgeCaptureTcp, judgeProbeTcp } from './tcp.js';
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
@@ -93,5 +93,12 @@ describe('TCP judge: edges', () => {
   it.each([[0, 'net unreachable'], [1, 'host unreachable'], [3, 'port unreachable'], [9, 'net administratively prohibited'], [10, 'host administratively prohibited']])('names ICMP code %i', (code, name) => {
     const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000, type: 3, code, from: 'r', ttl: 1 }] } }), 0);
     expect(f.evidence[1]).toContain(`(${name})`);
+  });
+});
+
+describe('TCP judge: only TCP records', () => {
+  it('a QUIC record cannot be handed to it: the compiler refuses, and at run time there are no TCP facts to read', () => {
+    // @ts-expect-error: the TCP judge reads TCP facts; a QUIC record has none.
+    expect(() => judgeCaptureTcp(quicConnection(), T0 + 5)).toThrow(TypeError);
   });
 });
