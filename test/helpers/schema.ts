@@ -1,6 +1,7 @@
 /**
  * A validator for the subset of JSON Schema that docs/report.schema.json uses: type, const,
- * enum, required, properties, additionalProperties, items, and local $ref. Returns the errors.
+ * enum, required, properties, additionalProperties, items, anyOf, allOf and local $ref. Returns
+ * the errors.
  */
 type Schema = Record<string, any>;
 
@@ -9,7 +10,14 @@ export function validate(value: unknown, schema: Schema, root: Schema = schema, 
     const ref = (schema.$ref as string).replace(/^#\//, '').split('/').reduce((s: Schema, k: string) => s[k], root);
     return validate(value, ref, root, path);
   }
+  if (schema.anyOf) {
+    const tries = (schema.anyOf as Schema[]).map((s) => validate(value, s, root, path));
+    if (tries.some((e) => e.length === 0)) return [];
+    // The errors of the alternative that came closest.
+    return tries.sort((a, b) => a.length - b.length)[0];
+  }
   const errors: string[] = [];
+  for (const s of (schema.allOf ?? []) as Schema[]) errors.push(...validate(value, s, root, path));
   if ('const' in schema && value !== schema.const) errors.push(`${path}: expected ${JSON.stringify(schema.const)}`);
   if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: ${JSON.stringify(value)} not in ${JSON.stringify(schema.enum)}`);
   if (schema.type) {

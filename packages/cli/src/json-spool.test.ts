@@ -36,7 +36,7 @@ function byName(items: CaptureItem[]): PcapReport['summary'] {
 
 /** Input files whose names and warnings hold values that redaction replaces (the head is redacted too). */
 function withInputs(r: PcapReport): PcapReport {
-  const file = { path: 'cap-10.0.0.3.pcap', format: 'pcap', gzip: false, packets: 1, bytes: 1, warnings: ['ICMP from 198.18.0.2 to 10.0.0.3 matched nothing'], error: null };
+  const file = { path: 'cap-10.0.0.3.pcap', format: 'pcap' as const, gzip: false, packets: 1, bytes: 1, warnings: ['ICMP from 198.18.0.2 to 10.0.0.3 matched nothing'], error: null };
   return { ...r, input: { files: [file] } };
 }
 

@@ -1,12 +1,12 @@
 import type { CaptureAnalysis } from '@tlsdoctor/analysis';
-import type { Endpoint } from '@tlsdoctor/capture';
+import type { CaptureFormat, Endpoint } from '@tlsdoctor/capture';
 import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
 import { hex4 } from '@tlsdoctor/tls-parser-ts';
 import { IDENTIFIERS, type Identifiers } from './identifiers.js';
 import type { ProbeFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
 
 export const SCHEMA_VERSION = 1;
-export const TOOL = { name: 'tlsdoctor', version: '0.1.0' };
+export const TOOL: ReportHead['tool'] = { name: 'tlsdoctor', version: '0.1.0' };
 
 /** An address and port: the capture's own type, one for every package. */
 export type { Endpoint } from '@tlsdoctor/capture';
@@ -69,7 +69,7 @@ export type ReportItem = CaptureItem | ProbeItem;
 
 export interface InputSummary {
   path: string;
-  format?: string;
+  format?: CaptureFormat;
   gzip?: boolean;
   packets?: number;
   bytes?: number;
@@ -101,8 +101,9 @@ export function decryptionLine(d: NonNullable<InputSummary['decryption']>): stri
 }
 
 interface ReportHead {
-  schemaVersion: number;
-  tool: { name: string; version: string };
+  /** Changes only when a field changes meaning or disappears; new fields may come within a version. */
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'tlsdoctor'; version: string };
   generatedAt: string;
   /** Everything read, whatever the filters and the row limit let through. */
   summary: Summary;
