@@ -280,7 +280,7 @@ export class QuicConnection {
       firstTime: this.firstTime,
       lastTime: this.lastTime,
     };
-    return new QuicConnectionRecord(connection, r, f);
+    return new QuicConnectionRecord(connection, this.tls.complete(), f);
   }
 }
 

@@ -5,8 +5,13 @@ import type { CapturedConnection, EndFacts, QuicFacts, QuicRecord, RecordLayerFa
 /** The TLS facts a stream reader fills in as the handshake goes (fingerprints are made from them later). */
 export type LiveTls = Omit<TlsFacts, 'ja3' | 'ja3s' | 'ja4'>;
 
+const NOT_ENCRYPTED = Object.freeze([undefined, undefined]) as unknown as RecordLayerFacts['encryptedFrom'];
+const NO_RECORDS = Object.freeze([0, 0]) as unknown as RecordLayerFacts['encryptedRecords'];
+const NO_SIZES = Object.freeze([NONE, NONE]) as unknown as RecordLayerFacts['encryptedRecordSizes'];
+
 /**
- * The TLS facts of a connection being read, with its record layer's: filled in as events arrive,
+ * The TLS facts of a connection being read, with its record layer's: filled in as events arrive
+ * (the lists of many small entries are kept compact by the builder meanwhile: see EventLog),
  * then copied into the record handed on. Every field is set here, in one order, so that all of
  * them share one hidden class and the readers' writes stay monomorphic.
  */
@@ -28,16 +33,17 @@ export class LiveTlsFacts implements LiveTls, RecordLayerFacts {
   serverKeyExchange: TlsFacts['serverKeyExchange'] = undefined;
   certificateRequested = false;
   clientCertificates: number | undefined = undefined;
-  messages: TlsFacts['messages'] = [];
+  messages: TlsFacts['messages'] = NONE;
   alerts: TlsFacts['alerts'] = NONE;
   parseErrors: TlsFacts['parseErrors'] = NONE;
   decryption: TlsFacts['decryption'] = undefined;
   incomplete = false;
   partialReasons: string[] = NONE;
   sslv2: RecordLayerFacts['sslv2'] = undefined;
-  encryptedFrom: RecordLayerFacts['encryptedFrom'] = [undefined, undefined];
-  encryptedRecords: RecordLayerFacts['encryptedRecords'] = [0, 0];
-  encryptedRecordSizes: RecordLayerFacts['encryptedRecordSizes'] = [NONE, NONE];
+  // Kept in the TLS facts builder while the connection lives, set here when its record is made.
+  encryptedFrom: RecordLayerFacts['encryptedFrom'] = NOT_ENCRYPTED;
+  encryptedRecords: RecordLayerFacts['encryptedRecords'] = NO_RECORDS;
+  encryptedRecordSizes: RecordLayerFacts['encryptedRecordSizes'] = NO_SIZES;
   nonTls: RecordLayerFacts['nonTls'] = undefined;
   tunnel: RecordLayerFacts['tunnel'] = undefined;
 }

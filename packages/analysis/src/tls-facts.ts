@@ -2,14 +2,12 @@ import { appended, NONE, type Dir } from '@tlsdoctor/capture';
 import {
   describeNonTls,
   HandshakeType,
-  handshakeTypeName,
   parseCertificate,
   parseClientHello,
   parseCompressedCertificate,
   parseEncryptedExtensions,
   parseServerHello,
   parseServerKeyExchange,
-  sslv2MessageName,
   TlsParseError,
   Version,
   type StreamEvent,
@@ -17,15 +15,13 @@ import {
 import type { X509Certificate } from 'node:crypto';
 import { checkChain, describeCertificate } from './certificate.js';
 import { inflateCertificate } from './compressed-certificate.js';
-import { sideOf, type TimedFact } from './record.js';
+import { EventKind, EventLog } from './event-log.js';
+import { sideOf, type RecordLayerFacts, type TimedFact } from './record.js';
 import { LiveTlsFacts } from './records.js';
 
 const MAX_MESSAGES = 48;
 const MAX_ALERTS = 16;
 const MAX_SIZES = 8;
-// Timeline entries made for nearly every connection: one string each, not one per event.
-const ENCRYPTED_FROM = ['encrypted records from the client', 'encrypted records from the server'] as const;
-const CCS_FROM = ['ChangeCipherSpec from the client', 'ChangeCipherSpec from the server'] as const;
 /** SSL 2.0's SERVER-HELLO message type (its own numbering, listed as tshark lists it). */
 const SSLV2_SERVER_HELLO = 4;
 const NO_TIME: TimedFact = { frame: 0, time: 0 };
@@ -70,9 +66,17 @@ const CLIENT_MESSAGES: Readonly<Record<number, MessageReader>> = {
  */
 export class TlsFactsBuilder {
   readonly facts = new LiveTlsFacts();
-  /** TLS events in capture order (bounded), for "the connection ended after ...". */
-  private timeline: { name: string; time: number }[] = [];
+  /** The messages, and the TLS events "the connection ended after ..." is read from, compact while the connection lives. */
+  private readonly log = new EventLog(MAX_MESSAGES);
   private x509: (X509Certificate | undefined)[] = NONE;
+  /** The record layer while the connection lives: each side's first encrypted record (frame -1: none yet), its count of them, and the sizes of the first few (side in bit 20). */
+  private encryptedFrame0 = -1;
+  private encryptedTime0 = 0;
+  private encryptedFrame1 = -1;
+  private encryptedTime1 = 0;
+  private encrypted0 = 0;
+  private encrypted1 = 0;
+  private sizes: number[] = NONE;
 
   /**
    * A handshake message that came without a record layer (QUIC carries them in CRYPTO frames),
@@ -103,25 +107,27 @@ export class TlsFactsBuilder {
         if (r.alerts.length < MAX_ALERTS) {
           r.alerts = appended(r.alerts, { from, level: ev.alert.levelName, description: ev.alert.description, name: ev.alert.name, frame: at?.frame ?? 0, time, ...(ev.decrypted ? { decrypted: true } : {}) });
         }
-        this.note(`alert ${ev.alert.name}`, time);
+        this.log.note(EventKind.Alert, dir, ev.alert.description, time);
         return;
       case 'encryption-started':
-        r.encryptedFrom[dir] = { frame: at?.frame ?? 0, time };
-        return;
-      case 'record':
-        if (ev.encrypted) {
-          r.encryptedRecords[dir]++;
-          if (r.encryptedRecordSizes[dir].length < MAX_SIZES) r.encryptedRecordSizes[dir] = appended(r.encryptedRecordSizes[dir], ev.length);
-          this.note(ENCRYPTED_FROM[dir], time);
+        if (dir === 0) {
+          this.encryptedFrame0 = at?.frame ?? 0;
+          this.encryptedTime0 = time;
+        } else {
+          this.encryptedFrame1 = at?.frame ?? 0;
+          this.encryptedTime1 = time;
         }
         return;
+      case 'record':
+        if (ev.encrypted) this.encryptedRecord(dir, ev.length, time);
+        return;
       case 'change-cipher-spec':
-        this.note(CCS_FROM[dir], time);
+        this.log.note(EventKind.ChangeCipherSpec, dir, 0, time);
         return;
       case 'not-tls':
         // The description is filled in at the end, when the prefix is as long as it will get.
         r.nonTls ??= { from, frame: at?.frame ?? 0, time, description: describeNonTls(new Uint8Array(0)) };
-        this.note(`non-TLS bytes from the ${from}`, time);
+        this.log.note(EventKind.NonTls, dir, 0, time);
         return;
       case 'tls-after-preamble':
         // A proxy handshake (SOCKS, CONNECT) came first; it is not the server's answer to TLS.
@@ -150,9 +156,8 @@ export class TlsFactsBuilder {
   private handshake(dir: Dir, ev: HandshakeEvent, at: TimedFact, inner = false): void {
     const r = this.facts;
     if (!inner) {
-      const name = handshakeTypeName(ev.msgType);
-      if (r.messages.length < MAX_MESSAGES) r.messages.push({ from: sideOf(dir), type: ev.msgType, name, frame: at.frame, time: at.time });
-      this.note(name, at.time);
+      this.log.message(dir, ev.msgType, at.frame, at.time);
+      this.log.note(EventKind.Message, dir, ev.msgType, at.time);
     }
     if (ev.clientHello) {
       r.clientHelloCount++;
@@ -164,8 +169,8 @@ export class TlsFactsBuilder {
       const sh = ev.serverHello;
       if (sh.isHelloRetryRequest) {
         r.helloRetryRequest = { frame: at.frame, time: at.time, group: sh.keyShareGroup };
-        this.note('HelloRetryRequest', at.time);
-        if (r.messages.length > 0) r.messages[r.messages.length - 1].name = 'HelloRetryRequest';
+        this.log.note(EventKind.HelloRetry, dir, 0, at.time);
+        this.log.renameLastHelloRetry();
       } else if (!r.serverHello) {
         r.serverHello = withTime(sh, at);
         r.version = sh.version;
@@ -217,24 +222,27 @@ export class TlsFactsBuilder {
 
   /** SSL 2.0 messages are listed with their own types, as tshark lists them. */
   private sslv2Message(dir: Dir, type: number, at: TimedFact): void {
-    const name = sslv2MessageName(type);
-    if (this.facts.messages.length < MAX_MESSAGES) this.facts.messages.push({ from: sideOf(dir), type, name, frame: at.frame, time: at.time });
-    this.note(name, at.time);
+    this.log.message(dir, type, at.frame, at.time, true);
+    this.log.note(EventKind.Sslv2Message, dir, type, at.time);
   }
 
-  private note(name: string, time: number): void {
-    const t = this.timeline;
-    // Consecutive encrypted records collapse into one entry; the list stays short.
-    if (t.length > 0 && t[t.length - 1].name === name) return;
-    if (t.length < MAX_MESSAGES) t.push({ name, time });
-    else t[t.length - 1] = { name, time };
+  private encryptedRecord(dir: Dir, length: number, time: number): void {
+    let n = 0;
+    if (dir === 0) n = this.encrypted0++;
+    else n = this.encrypted1++;
+    if (n < MAX_SIZES) this.sizes = appended(this.sizes, (dir << 20) | length);
+    // Consecutive encrypted records collapse into one entry; the timeline stays short.
+    this.log.note(EventKind.Encrypted, dir, 0, time);
+  }
+
+  /** Encrypted records seen from a side so far. */
+  encryptedRecords(dir: Dir): number {
+    return dir === 0 ? this.encrypted0 : this.encrypted1;
   }
 
   /** The last TLS event at or before `time`, in words ("the TCP handshake" when none). */
   lastEventBy(time: number): string {
-    let after = 'the TCP handshake';
-    for (const e of this.timeline) if (e.time <= time) after = e.name;
-    return after;
+    return this.log.lastEventBy(time);
   }
 
   /**
@@ -243,9 +251,32 @@ export class TlsFactsBuilder {
    * third of what `push` reserved.
    */
   trim(): void {
-    this.timeline = this.timeline.slice();
-    this.facts.messages = this.facts.messages.slice();
+    this.log.trim();
   }
+
+  /** The facts whole, as the record takes them: the lists kept compact while the connection lived made into the record's. */
+  complete(): LiveTlsFacts {
+    const r = this.facts;
+    r.messages = this.log.messageList();
+    r.encryptedFrom = [
+      this.encryptedFrame0 < 0 ? undefined : { frame: this.encryptedFrame0, time: this.encryptedTime0 },
+      this.encryptedFrame1 < 0 ? undefined : { frame: this.encryptedFrame1, time: this.encryptedTime1 },
+    ];
+    r.encryptedRecords = [this.encrypted0, this.encrypted1];
+    r.encryptedRecordSizes = sizesBySide(this.sizes);
+    return r;
+  }
+}
+
+/** The first sizes of each side's encrypted records, from their list in arrival order (side in bit 20). */
+function sizesBySide(sizes: readonly number[]): RecordLayerFacts['encryptedRecordSizes'] {
+  let client: number[] = NONE;
+  let server: number[] = NONE;
+  for (const s of sizes) {
+    if (s >> 20) server = appended(server, s & 0xfffff);
+    else client = appended(client, s & 0xfffff);
+  }
+  return [client, server];
 }
 
 /** A hello stamped with the frame and time of the packet that completed it. */

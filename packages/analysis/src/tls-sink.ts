@@ -22,10 +22,12 @@ const NO_PORT: PortSet = { has: () => false };
  * into the facts of its record. It asks for bytes only until the handshake is over.
  */
 export class TlsConnectionSink implements StreamSink {
-  /** Made when a direction's first byte arrives: a fifth of connections never carry one. */
-  private readonly readers: [TlsStreamReader | undefined, TlsStreamReader | undefined] = [undefined, undefined];
+  /** Each side's reader, made when its first byte arrives: a fifth of connections never carry one. Two fields, not a pair: a live connection holds this sink for as long as it lives. */
+  private clientReader: TlsStreamReader | undefined = undefined;
+  private serverReader: TlsStreamReader | undefined = undefined;
   readonly tls = new TlsFactsBuilder();
-  sawBytes: [boolean, boolean] = [false, false];
+  /** Which sides sent bytes (bit 0: the client, bit 1: the server). */
+  private bytesFrom = 0;
   private secretsFound = false;
   private clientTls = false;
   private serverTls = false;
@@ -41,7 +43,22 @@ export class TlsConnectionSink implements StreamSink {
 
   private reader(dir: Dir): TlsStreamReader {
     // Without secrets (most captures) a reader is made as it always was: no opener to ask.
-    return (this.readers[dir] ??= new TlsStreamReader(dir === 0 ? 'client' : 'server', this.decrypting ? { ...TRANSIENT, opener: (sh) => this.openerFor(dir, sh) } : TRANSIENT));
+    const existing = dir === 0 ? this.clientReader : this.serverReader;
+    if (existing) return existing;
+    const made = new TlsStreamReader(dir === 0 ? 'client' : 'server', this.decrypting ? { ...TRANSIENT, opener: (sh) => this.openerFor(dir, sh) } : TRANSIENT);
+    if (dir === 0) this.clientReader = made;
+    else this.serverReader = made;
+    return made;
+  }
+
+  /** A side's reader if it has one (none before its first byte, nor once reading is over). */
+  private readerOf(dir: Dir): TlsStreamReader | undefined {
+    return dir === 0 ? this.clientReader : this.serverReader;
+  }
+
+  /** Whether a side sent any byte. */
+  sawBytes(dir: Dir): boolean {
+    return (this.bytesFrom & (1 << dir)) !== 0;
   }
 
   /** Whether secrets are at hand at all (a capture's secrets blocks may add them as it is read). */
@@ -63,20 +80,20 @@ export class TlsConnectionSink implements StreamSink {
   }
 
   data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean {
-    this.sawBytes[dir] = true;
+    this.bytesFrom |= 1 << dir;
     const events = this.reader(dir).push(bytes);
     for (const ev of events) this.tls.event(dir, ev, pkt);
     if (this.wantsMore(dir)) return true;
     // Both directions are past their handshake: nothing more will be read, so the readers (and
     // the bytes they hold) go now rather than when the connection ends, often much later.
-    const other = this.readers[dir ^ 1];
+    const other = this.readerOf((dir ^ 1) as Dir);
     if (other && !this.wantsMore((dir ^ 1) as Dir)) this.finishStreams();
     return false;
   }
 
   /** Whether either direction is still being read (false once both are past their handshake). */
   get reading(): boolean {
-    return this.readers[0] !== undefined || this.readers[1] !== undefined;
+    return this.clientReader !== undefined || this.serverReader !== undefined;
   }
 
   /** The readers copy what they keep (a hello's bytes), so the tracker lends views of its buffer. */
@@ -93,7 +110,7 @@ export class TlsConnectionSink implements StreamSink {
   /** Called once the connection is over: what the readers hold back until the end. */
   finish(): void {
     for (const dir of [0, 1] as const) {
-      for (const ev of this.readers[dir]?.finish() ?? []) this.tls.event(dir, ev, undefined);
+      for (const ev of this.readerOf(dir)?.finish() ?? []) this.tls.event(dir, ev, undefined);
     }
   }
 
@@ -117,11 +134,12 @@ export class TlsConnectionSink implements StreamSink {
     this.finish();
     const r = this.rec;
     if (r.nonTls) r.nonTls.description = describeNonTls(this.reader(r.nonTls.from === 'client' ? 0 : 1).nonTlsBytes);
-    const [cr, sr] = this.readers;
+    const cr = this.clientReader;
+    const sr = this.serverReader;
     if (this.decrypting && r.clientHello && r.version !== undefined && (isTls13(r.version) || TLS12_AEAD_SUITES[r.cipher ?? -1])) {
       const opened: [number, number] = [cr?.decryptedRecords ?? 0, sr?.decryptedRecords ?? 0];
       r.decryption = { secrets: this.secretsFound, opened };
-      if (this.secretsFound && opened[1] === 0 && r.encryptedRecords[1] > 0) {
+      if (this.secretsFound && opened[1] === 0 && this.tls.encryptedRecords(1) > 0) {
         r.partialReasons = appended(r.partialReasons, "the key log holds secrets for this connection's client random, but they open none of the server's protected handshake records (a key log of another run, or cut short)");
       }
     }
@@ -130,7 +148,7 @@ export class TlsConnectionSink implements StreamSink {
     if (cut && cut.contentType === ContentType.Handshake && !r.clientHello) r.clientHelloCut = { length: cut.length, received: cut.received };
     this.clientTls = cr !== undefined && (((cr.state === 'records' || cr.state === 'failed') && cr.records > 0) || r.clientHelloCut !== undefined);
     this.serverTls = sr !== undefined && sr.state === 'records' && sr.records > 0;
-    this.readers[0] = this.readers[1] = undefined;
+    this.clientReader = this.serverReader = undefined;
     this.tls.trim();
   }
 
@@ -143,8 +161,8 @@ export class TlsConnectionSink implements StreamSink {
     if (r.clientHello || this.clientTls) return 'client-hello';
     if (this.serverTls) return 'server-tls';
     // Without its start and without bytes (a late FIN or RST on a closed tuple) it tells nothing.
-    if (!this.sawBytes[0] && !this.sawBytes[1] && !tcp.startCaptured && tcp.synAckCount === 0) return undefined;
-    if (!this.sawBytes[0] && tlsPorts.has(tcp.server.port)) return 'tls-port';
+    if (this.bytesFrom === 0 && !tcp.startCaptured && tcp.synAckCount === 0) return undefined;
+    if (!this.sawBytes(0) && tlsPorts.has(tcp.server.port)) return 'tls-port';
     if (r.nonTls?.from === 'client' && tlsPorts.has(tcp.server.port) && r.nonTls.description.kind === 'http-request') return 'tls-port';
     return undefined;
   }
@@ -161,13 +179,13 @@ export class TlsConnectionSink implements StreamSink {
     const tlsEvidence = this.evidence(tcp, tlsPorts);
     if (!tlsEvidence) return undefined;
     if (!tcp.startCaptured) r.partialReasons = appended(r.partialReasons, 'the capture starts after the connection did (no SYN)');
-    if (tcp.startCaptured && !r.clientHello && !r.clientHelloCut && this.sawBytes[0] && tlsEvidence !== 'tls-port') {
+    if (tcp.startCaptured && !r.clientHello && !r.clientHelloCut && this.sawBytes(0) && tlsEvidence !== 'tls-port') {
       r.partialReasons = appended(r.partialReasons, 'the ClientHello is not in the capture');
     }
     // A new record, not the facts the readers filled: those have usually reached the old
     // generation by now, and new objects stored into an old one outlive the next young-generation
     // collection however soon it dies (see TcpTracker's hand-on).
     const connection = { id: tcp.id, client: tcp.client, server: tcp.server, ipVersion: tcp.ipVersion, tlsEvidence, startCaptured: tcp.startCaptured, firstTime: tcp.firstTime, lastTime: tcp.lastTime };
-    return new TcpConnectionRecord(connection, r, tcpFacts(tcp), endFacts(tcp, (t) => this.tls.lastEventBy(t)));
+    return new TcpConnectionRecord(connection, this.tls.complete(), tcpFacts(tcp), endFacts(tcp, (t) => this.tls.lastEventBy(t)));
   }
 }
