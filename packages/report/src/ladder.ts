@@ -219,16 +219,10 @@ function nonTlsName(n: { description: { summary: string } }): string {
   return `not TLS: ${n.description.summary}`;
 }
 
-/** A message's name without its spaces ("Client Hello" as ClientHello): the names are few, so kept. */
+/** A message's name without its spaces ("Client Hello" as ClientHello). */
 function compact(name: string): string {
-  let c = COMPACT.get(name);
-  if (c === undefined) {
-    c = name.replace(/ /g, '');
-    if (COMPACT.size < 1024) COMPACT.set(name, c);
-  }
-  return c;
+  return name.includes(' ') ? name.replaceAll(' ', '') : name;
 }
-const COMPACT = new Map<string, string>();
 
 /** Whether one of the first `end` items of the list is of the frame. */
 function frameIn(list: readonly { frame: number }[], end: number, frame: number): boolean {

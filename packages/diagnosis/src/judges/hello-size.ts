@@ -30,6 +30,9 @@ export const HELLO_SIZE_CODES = {
 
 const finding = findingsOf(HELLO_SIZE_CODES);
 
+/** What a path says when a packet is too big for it, per IP version (RFC 1191, RFC 8201). */
+const TOO_BIG = { 4: 'ICMP "fragmentation needed"', 6: 'ICMPv6 "packet too big"' } as const;
+
 const worked = (o: HelloOutcome) => o.kind === 'server-hello' || o.kind === 'hello-retry';
 /** The probe's own connect failed: the shape tells nothing about the path. */
 const inconclusive = (s: ShapedHello) => s.outcome.kind === 'connect-failed';
@@ -70,7 +73,7 @@ export function judgeProbeHelloShapes(r: ProbeRecord): Finding[] {
   const sweep = [...(s.sweep ?? [])].sort((a, b) => a.bytes - b.bytes);
   const lines = [small, shapeLine(s.split, r.family), shapeLine(s.postQuantum, r.family), ...sweep.map((x) => shapeLine(x, r.family))];
   const lostBySize = s.postQuantum.outcome.kind === 'silent' && sweep.length > 0 && sizeThreshold(sweep, headerBytes(r.family));
-  if (lostBySize) return [finding('MTU_BLACKHOLE', [...lines, lostBySize, 'no packet was refused: they vanished, and no ICMP "fragmentation needed" reached the sender, which would then have resent in smaller packets'])];
+  if (lostBySize) return [finding('MTU_BLACKHOLE', [...lines, lostBySize, `no packet was refused: they vanished, and no ${TOO_BIG[r.family === 6 ? 6 : 4]} reached this host, which would then have resent in smaller packets`])];
   return [finding('LARGE_CLIENT_HELLO_REJECTED', lines)];
 }
 
