@@ -10,10 +10,12 @@
 //            sslscan's and testssl.sh's on the same server when they are installed
 // Options: --shapes bulk,handshake-dense,... (default: every shape of bench/synthetic-capture.mjs),
 //          --size-connections N (each shape's default otherwise), --runs N (3), --no-tshark,
-//          --keep (reuse bench/out/), --no-stages, --no-rotation, --only codec|capture|probe, --no-testssl.
+//          --keep (reuse bench/out/), --no-stages, --no-rotation, --only codec|capture|probe, --no-testssl,
+//          --against DIR (another checkout, built: each shape's table and JSON runs alternate between
+//          its CLI and this one's, and both are printed with their ratio: a paired comparison).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -175,6 +177,23 @@ function timedCommand(cmd, argv) {
 }
 
 const runs = Number(opt('--runs', '3'));
+const against = opt('--against', undefined);
+const OTHER_CLI = against ? join(resolve(against), 'packages', 'cli', 'bin', 'tlsdoctor.js') : undefined;
+if (OTHER_CLI && !existsSync(OTHER_CLI)) {
+  console.error(`bench: --against ${against}: no ${OTHER_CLI} (build that checkout first)`);
+  process.exit(2);
+}
+
+/** `runs` runs of this CLI, and with --against of the other one in turn (so both meet the same machine). */
+function pairedRuns(argv) {
+  const ours = [];
+  const theirs = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(timedCommand(process.execPath, [CLI, ...argv]));
+    if (OTHER_CLI) theirs.push(timedCommand(process.execPath, [OTHER_CLI, ...argv]));
+  }
+  return { ours, theirs };
+}
 console.log(`capture: the whole CLI (wall time with Node's start, output to /dev/null), median of ${runs} runs, beside tshark ${haveTshark ? '(-Y tls.handshake.type == 1 -T fields: the ClientHellos with their SNI)' : '(not run)'} on the same file:`);
 const results = [];
 for (const shape of shapes) {
@@ -189,8 +208,10 @@ for (const shape of shapes) {
   const packets = Number(/([\d,]+) packets\)/.exec(head[0])[1].replace(/,/g, ''));
   const connections = Number(/^([\d,]+) TLS connection/.exec(head[1])[1].replace(/,/g, ''));
   const byCode = /\((.*)\)$/.exec(head[1])?.[1] ?? '';
-  const table = Array.from({ length: runs }, () => timedCommand(process.execPath, [CLI, 'pcap', file]));
-  const json = Array.from({ length: runs }, () => timedCommand(process.execPath, [CLI, 'pcap', file, '--format', 'json']));
+  const tables = pairedRuns(['pcap', file]);
+  const jsons = pairedRuns(['pcap', file, '--format', 'json']);
+  const table = tables.ours;
+  const json = jsons.ours;
   const t = median(table.map((x) => x.secs));
   const j = median(json.map((x) => x.secs));
   const ts = haveTshark ? timedCommand('tshark', ['-n', '-r', file, '-Y', 'tls.handshake.type == 1', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.extensions_server_name']) : undefined;
@@ -199,6 +220,14 @@ for (const shape of shapes) {
   console.log(`  table: ${t.toFixed(2)} s (runs ${table.map((x) => x.secs.toFixed(2)).join(', ')}), ${(t * 1e6 / connections).toFixed(1)} µs per TLS connection, ${(t * 1e6 / packets).toFixed(2)} µs per packet, peak RSS ${mb(median(table.map((x) => x.rss)))} MB`);
   console.log(`  json:  ${j.toFixed(2)} s (runs ${json.map((x) => x.secs.toFixed(2)).join(', ')}), ${(j / t).toFixed(2)}x the table's time, peak RSS ${mb(median(json.map((x) => x.rss)))} MB`);
   if (ts) console.log(`  tshark: ${ts.secs.toFixed(2)} s, peak RSS ${mb(ts.rss)} MB: tlsdoctor ${(ts.secs / t).toFixed(1)}x faster (table), ${(ts.secs / j).toFixed(1)}x (json)`);
+  if (OTHER_CLI) {
+    for (const [what, p] of [['table', tables], ['json', jsons]]) {
+      const ours = median(p.ours.map((x) => x.secs));
+      const theirs = median(p.theirs.map((x) => x.secs));
+      const rss = [median(p.theirs.map((x) => x.rss)), median(p.ours.map((x) => x.rss))];
+      console.log(`  against ${against}, ${what}: ${theirs.toFixed(2)} s (runs ${p.theirs.map((x) => x.secs.toFixed(2)).join(', ')}) -> ${ours.toFixed(2)} s here: ${(ours / theirs).toFixed(2)}x the time; peak RSS ${mb(rss[0])} -> ${mb(rss[1])} MB`);
+    }
+  }
   results.push({ shape, file, t });
 }
 
