@@ -22,7 +22,7 @@ import {
   TlsStreamReader,
 } from '@tlsdoctor/tls-parser-ts';
 import { CaptureError, PcapngParser, PcapParser, readCaptureFile, TcpTracker, detectFormat } from '@tlsdoctor/capture';
-import { nodeHandshakeCrypto, QuicTable, TlsConnectionSink } from '@tlsdoctor/analysis';
+import { CaptureResources, nodeHandshakeCrypto, QuicTable, TlsConnectionSink } from '@tlsdoctor/analysis';
 import { join } from 'node:path';
 import { FIXTURES, fixtureFiles, reassembled } from './helpers/fixtures.js';
 
@@ -168,7 +168,8 @@ describe('fuzz', async () => {
       log.add(i % 3 === 0 ? Buffer.from(mutate(Buffer.from(logs[k], 'latin1'), r)).toString('latin1') : logs[k]);
       log.flush();
       const bytes = mutate(captures[k], r);
-      const tracker = new TcpTracker({ sinkFactory: () => new TlsConnectionSink(log), onConnection: (c) => ((c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(log)).toRecord(c, new Set([443])) });
+      const shared = new CaptureResources(log);
+      const tracker = new TcpTracker({ sinkFactory: () => new TlsConnectionSink(shared), onConnection: (c) => ((c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(shared)).toRecord(c, new Set([443])) });
       const parser = new PcapParser((p) => tracker.packet(p));
       try {
         parser.feed(bytes, bytes.length, true, 0);

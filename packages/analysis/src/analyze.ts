@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type RawPacket, type ReadResult, type TrackerStats } from '@tlsdoctor/capture';
-import { KeyLog } from '@tlsdoctor/tls-parser-ts';
+import type { KeyLog } from '@tlsdoctor/tls-parser-ts';
 import { CaptureContext, type OnRecord, type Offload } from './capture-context.js';
+import { CaptureResources } from './resources.js';
 import { QuicTable } from './quic-table.js';
 import type { ConnectionRecord } from './record.js';
 import { TlsConnectionSink } from './tls-sink.js';
@@ -93,15 +94,16 @@ export const DEFAULT_TLS_PORTS = [443, 8443];
 export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<CaptureAnalysis> {
   const records: ConnectionRecord[] = [];
   const context = new CaptureContext(opts.tlsPorts ?? DEFAULT_TLS_PORTS, opts.onRecord ?? ((r) => records.push(r)));
-  const keyLog = opts.keyLog ?? new KeyLog();
-  const quic = new QuicTable({ keyLog, onRecord: (r, captureTime) => context.quicEnded(r, captureTime) });
+  const shared = new CaptureResources(opts.keyLog);
+  const keyLog = shared.keyLog;
+  const quic = new QuicTable({ shared, onRecord: (r, captureTime) => context.quicEnded(r, captureTime) });
   const tracker = new TcpTracker({
     maxLive: opts.maxLive,
     onDatagram: (d, raw, time) => quic.datagram(d, raw, time),
     onDatagramUnreachable: (q, facts) => quic.unreachable(q, facts),
-    sinkFactory: () => new TlsConnectionSink(keyLog),
+    sinkFactory: () => new TlsConnectionSink(shared),
     // A connection that never carried a byte got no sink while it was live; its record needs one.
-    onConnection: (c) => context.tcpEnded(c, (c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(keyLog), tracker.captureTime),
+    onConnection: (c) => context.tcpEnded(c, (c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(shared), tracker.captureTime),
   });
   let blocks = 0;
   // A capture's secrets blocks come before the packets they open (editcap puts them first).

@@ -152,24 +152,31 @@ export interface ChainCheck {
   publicRoot?: string;
 }
 
-let publicRoots: X509Certificate[] | undefined;
-/** Node's bundled roots, parsed once and only when a chain is checked. */
-function roots(): X509Certificate[] {
-  if (!publicRoots) {
-    publicRoots = [];
-    for (const pem of tls.rootCertificates) {
-      try {
-        publicRoots.push(new X509Certificate(pem));
-      } catch {
-        /* a bundle entry Node cannot read */
+/**
+ * Node's bundled roots (Mozilla's list), parsed when a chain is first checked: about 150
+ * certificates, tens of milliseconds. Owned by whoever reads a capture (CaptureResources) and
+ * shared by its connections; nothing is kept between captures in the module.
+ */
+export class PublicRoots {
+  private parsed: X509Certificate[] | undefined;
+
+  get certificates(): X509Certificate[] {
+    if (!this.parsed) {
+      this.parsed = [];
+      for (const pem of tls.rootCertificates) {
+        try {
+          this.parsed.push(new X509Certificate(pem));
+        } catch {
+          /* a bundle entry Node cannot read */
+        }
       }
     }
+    return this.parsed;
   }
-  return publicRoots;
 }
 
-function publicRootOf(last: X509Certificate): string | undefined {
-  for (const root of roots()) {
+function publicRootOf(last: X509Certificate, roots: PublicRoots): string | undefined {
+  for (const root of roots.certificates) {
     // The names first: verifying a signature costs far more than comparing two strings.
     if (root.subject !== last.issuer && root.subject !== last.subject) continue;
     try {
@@ -181,7 +188,7 @@ function publicRootOf(last: X509Certificate): string | undefined {
   return undefined;
 }
 
-export function checkChain(certs: (X509Certificate | undefined)[]): ChainCheck {
+export function checkChain(certs: (X509Certificate | undefined)[], roots: PublicRoots): ChainCheck {
   const links: ChainCheck['links'] = [];
   let brokenAt: number | undefined;
   for (let i = 0; i + 1 < certs.length; i++) {
@@ -207,6 +214,6 @@ export function checkChain(certs: (X509Certificate | undefined)[]): ChainCheck {
       endsInRoot = false;
     }
   }
-  const publicRoot = last ? publicRootOf(last) : undefined;
+  const publicRoot = last ? publicRootOf(last, roots) : undefined;
   return { links, brokenAt, endsInRoot, ...(publicRoot ? { publicRoot } : {}) };
 }

@@ -24,6 +24,7 @@ import {
 import { nodeHandshakeCrypto } from './node-crypto.js';
 import { sideOf, type DatagramFacts, type QuicFacts, type QuicRecord } from './record.js';
 import { QuicConnectionRecord } from './records.js';
+import type { CaptureResources } from './resources.js';
 import { TlsFactsBuilder } from './tls-facts.js';
 
 /** Datagrams kept as packet facts per connection (evidence: times, sizes, TTLs). */
@@ -48,7 +49,8 @@ const HANDSHAKE: Space = 1;
  * connection fills.
  */
 export class QuicConnection {
-  readonly tls = new TlsFactsBuilder();
+  readonly tls: TlsFactsBuilder;
+  private readonly keyLog: KeyLog;
   readonly facts: QuicFacts;
   /** Initial keys, from the Destination Connection ID of the client's Initial (a Retry or a new version changes it). */
   private initialKeys?: { client: QuicPacketKeys; server: QuicPacketKeys };
@@ -69,8 +71,10 @@ export class QuicConnection {
     readonly server: Endpoint,
     readonly clientKey: string | number,
     time: number,
-    private readonly keyLog: KeyLog | undefined,
+    shared: CaptureResources,
   ) {
+    this.keyLog = shared.keyLog;
+    this.tls = new TlsFactsBuilder(shared.roots);
     this.firstTime = this.lastTime = time;
     this.streams = [[new QuicCryptoStream(), new QuicCryptoStream()], [undefined, undefined]];
     this.facts = {
@@ -179,14 +183,14 @@ export class QuicConnection {
   /** Handshake-space keys from a key log's handshake traffic secrets, once the ServerHello is known. */
   private deriveHandshakeKeys(): [QuicPacketKeys | undefined, QuicPacketKeys | undefined] | null | undefined {
     const r = this.tls.facts;
-    if (!this.keyLog || this.keyLog.sessionCount === 0 || !r.clientHello) return null;
+    if (this.keyLog.sessionCount === 0 || !r.clientHello) return null;
     // Not yet: the ServerHello (in an Initial) may come in a later datagram.
     if (!r.serverHello) return undefined;
     const suite = TLS13_DECRYPTABLE_SUITES[r.serverHello.cipherSuite];
     const random = r.clientHello.random;
     if (!suite || !this.keyLog.has(random)) return null;
     const side = (label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' | 'SERVER_HANDSHAKE_TRAFFIC_SECRET') => {
-      const secret = this.keyLog!.secret(random, label);
+      const secret = this.keyLog.secret(random, label);
       return secret && secret.length === suite.hashLength ? quicPacketKeys(nodeHandshakeCrypto, suite, secret, this.facts.version) : undefined;
     };
     this.facts.handshakeOpened = [0, 0];

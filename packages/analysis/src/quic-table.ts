@@ -1,5 +1,6 @@
 import { addrKey, formatAddr, type DecodedPacket, type Dir, type IcmpFacts, type IcmpUnreachable, type RawPacket } from '@tlsdoctor/capture';
-import { isKnownQuicVersion, isQuicLongHeader, type KeyLog } from '@tlsdoctor/tls-parser-ts';
+import { isKnownQuicVersion, isQuicLongHeader } from '@tlsdoctor/tls-parser-ts';
+import { CaptureResources } from './resources.js';
 import type { QuicRecord } from './record.js';
 import { QuicConnection } from './quic-connection.js';
 
@@ -13,7 +14,8 @@ const SWEEP_EVERY = 4096;
 const HTTPS_PORT = 443;
 
 export interface QuicTableOptions {
-  keyLog?: KeyLog;
+  /** The capture's key log and roots, shared by its connections (a new set when absent). */
+  shared?: CaptureResources;
   onRecord: (r: QuicRecord, captureTime: number) => void;
 }
 
@@ -30,7 +32,11 @@ export class QuicTable {
   /** QUIC connections seen. */
   count = 0;
 
-  constructor(private readonly opts: QuicTableOptions) {}
+  private readonly shared: CaptureResources;
+
+  constructor(private readonly opts: QuicTableOptions) {
+    this.shared = opts.shared ?? new CaptureResources();
+  }
 
   datagram(d: DecodedPacket, raw: RawPacket, time: number): void {
     const len = d.payloadLength;
@@ -52,7 +58,7 @@ export class QuicTable {
       const fromServer = d.srcPort === HTTPS_PORT && d.dstPort !== HTTPS_PORT;
       const src = { ip: formatAddr(b, d.srcAddr, v), port: d.srcPort };
       const dst = { ip: formatAddr(b, d.dstAddr, v), port: d.dstPort };
-      c = new QuicConnection(this.nextId++, v, fromServer ? dst : src, fromServer ? src : dst, fromServer ? dk : sk, time, this.opts.keyLog);
+      c = new QuicConnection(this.nextId++, v, fromServer ? dst : src, fromServer ? src : dst, fromServer ? dk : sk, time, this.shared);
       this.live.set(key, c);
       this.count++;
       if (this.live.size > MAX_LIVE) this.emit(this.live.keys().next().value!);

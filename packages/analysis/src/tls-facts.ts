@@ -13,7 +13,7 @@ import {
   type StreamEvent,
 } from '@tlsdoctor/tls-parser-ts';
 import type { X509Certificate } from 'node:crypto';
-import { checkChain, describeCertificate } from './certificate.js';
+import { checkChain, describeCertificate, type PublicRoots } from './certificate.js';
 import { inflateCertificate } from './compressed-certificate.js';
 import { EventKind, EventLog } from './event-log.js';
 import { sideOf, type RecordLayerFacts, type TimedFact } from './record.js';
@@ -66,6 +66,10 @@ const CLIENT_MESSAGES: Readonly<Record<number, MessageReader>> = {
  */
 export class TlsFactsBuilder {
   readonly facts = new LiveTlsFacts();
+
+  /** `roots`: what a chain is checked against (the capture's, shared by its connections). */
+  constructor(private readonly roots: PublicRoots) {}
+
   /** The messages, and the TLS events "the connection ended after ..." is read from, compact while the connection lives. */
   private readonly log = new EventLog(MAX_MESSAGES);
   private x509: (X509Certificate | undefined)[] = NONE;
@@ -217,7 +221,7 @@ export class TlsFactsBuilder {
     }
     r.certificatesFrame = at.frame;
     r.certificatesTime = at.time;
-    r.chain = checkChain(this.x509);
+    r.chain = checkChain(this.x509, this.roots);
   }
 
   /** SSL 2.0 messages are listed with their own types, as tshark lists them. */

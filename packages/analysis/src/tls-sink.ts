@@ -1,6 +1,7 @@
 import { appended, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
 import { ContentType, describeNonTls, isTls13, TLS12_AEAD_SUITES, TlsStreamReader, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
 import { handshakeOpener } from './handshake-keys.js';
+import { CaptureResources } from './resources.js';
 import { sideOf, type TcpRecord } from './record.js';
 import { TcpConnectionRecord } from './records.js';
 import { endFacts, tcpFacts } from './tcp-facts.js';
@@ -25,7 +26,7 @@ export class TlsConnectionSink implements StreamSink {
   /** Each side's reader, made when its first byte arrives: a fifth of connections never carry one. Two fields, not a pair: a live connection holds this sink for as long as it lives. */
   private clientReader: TlsStreamReader | undefined = undefined;
   private serverReader: TlsStreamReader | undefined = undefined;
-  readonly tls = new TlsFactsBuilder();
+  readonly tls: TlsFactsBuilder;
   /** Which sides sent bytes (bit 0: the client, bit 1: the server). */
   private bytesFrom = 0;
   private secretsFound = false;
@@ -33,8 +34,13 @@ export class TlsConnectionSink implements StreamSink {
   private serverTls = false;
   private streamsDone = false;
 
-  /** `keyLog`: secrets to open handshake records with (pcap --keylog, pcapng secrets blocks). */
-  constructor(private readonly keyLog?: KeyLog) {}
+  private readonly keyLog: KeyLog;
+
+  /** `shared`: the capture's key log (pcap --keylog, pcapng secrets blocks) and roots. */
+  constructor(shared: CaptureResources = new CaptureResources()) {
+    this.keyLog = shared.keyLog;
+    this.tls = new TlsFactsBuilder(shared.roots);
+  }
 
   /** The facts read so far. */
   get rec() {
@@ -63,7 +69,7 @@ export class TlsConnectionSink implements StreamSink {
 
   /** Whether secrets are at hand at all (a capture's secrets blocks may add them as it is read). */
   private get decrypting(): boolean {
-    return this.keyLog !== undefined && this.keyLog.sessionCount > 0;
+    return this.keyLog.sessionCount > 0;
   }
 
   /**
@@ -74,7 +80,7 @@ export class TlsConnectionSink implements StreamSink {
     const r = this.rec;
     const ch = r.clientHello;
     const sh = dir === 1 ? readerServerHello : r.serverHello;
-    if (!this.keyLog || !this.decrypting || !ch || !sh || !this.keyLog.has(ch.random)) return undefined;
+    if (!this.decrypting || !ch || !sh || !this.keyLog.has(ch.random)) return undefined;
     this.secretsFound = true;
     return handshakeOpener(this.keyLog, dir, ch, sh);
   }
