@@ -67,9 +67,6 @@ const CLIENT_MESSAGES: Readonly<Record<number, MessageReader>> = {
 export class TlsFactsBuilder {
   readonly facts = new LiveTlsFacts();
 
-  /** `roots`: what a chain is checked against (the capture's, shared by its connections). */
-  constructor(private readonly roots: PublicRoots) {}
-
   /** The messages, and the TLS events "the connection ended after ..." is read from, compact while the connection lives. */
   private readonly log = new EventLog(MAX_MESSAGES);
   private x509: (X509Certificate | undefined)[] = NONE;
@@ -81,6 +78,9 @@ export class TlsFactsBuilder {
   private encrypted0 = 0;
   private encrypted1 = 0;
   private sizes: number[] = NONE;
+
+  /** `roots`: what a chain is checked against (the capture's, shared by its connections). */
+  constructor(private readonly roots: PublicRoots) {}
 
   /**
    * A handshake message that came without a record layer (QUIC carries them in CRYPTO frames),
