@@ -1,5 +1,6 @@
 import { ByteReader } from './reader.js';
-import { Ext, HelloExtensions, putU16, type DecodedExtensions, type Extension } from './extensions.js';
+import { Ext, HelloExtensions, putU16, type Extension } from './extensions.js';
+import type { DecodedExtensions } from './extension-values.js';
 import { isGrease, Version } from './names.js';
 
 export interface ClientHello extends DecodedExtensions {

@@ -2,7 +2,8 @@ export { TlsdoctorError, TlsParseError } from './errors.js';
 export { ByteReader, hex, hex4, latin1 } from './reader.js';
 export { ByteWriter } from './writer.js';
 export * from './names.js';
-export { Ext, Extension, type KeyShareEntry, type DecodedExtensions, type EchInfo } from './extensions.js';
+export { Ext, Extension } from './extensions.js';
+export type { KeyShareEntry, DecodedExtensions, EchInfo } from './extension-values.js';
 export { parseClientHello, parseServerHello, parseSslv2ClientHello, parseSslv2ServerHello, type ClientHello, type ServerHello, type Sslv2ServerHello } from './hello.js';
 export {
   parseAlert,
