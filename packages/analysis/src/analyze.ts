@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type ReadResult, type TcpConnection, type TrackerStats } from '@tlsdoctor/capture';
-import { KeyLog } from '@tlsdoctor/tls-parser-ts';
+import { FingerprintCache, KeyLog } from '@tlsdoctor/tls-parser-ts';
 import { QuicTable } from './quic.js';
-import type { ConnectionRecord } from './record.js';
+import { Connection, type ConnectionRecord } from './record.js';
 import { TlsConnectionSink } from './tls-sink.js';
 
 export interface AnalyzeOptions {
@@ -103,7 +103,10 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const offload: Offload = { connections: 0 };
   const keyLog = opts.keyLog ?? new KeyLog();
   const counts = { connections: 0, decrypted: 0, unopened: 0 };
+  // The capture's hellos come from a few client builds: their fingerprints are made once per shape.
+  const fingerprints = new FingerprintCache();
   const keep = (r: ConnectionRecord, captureTime: number) => {
+    if (r instanceof Connection) r.fingerprints = fingerprints;
     if (r.decryption) {
       counts.connections++;
       if (r.decryption.opened[0] + r.decryption.opened[1] > 0) counts.decrypted++;

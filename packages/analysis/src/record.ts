@@ -1,5 +1,5 @@
 import { NONE, type Dir, type Endpoint, type TcpConnection } from '@tlsdoctor/capture';
-import { ja3, ja3s, ja4, type ClientHello, type Direction, type Ja3, type Ja4, type NonTlsDescription, type ServerHello, type ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
+import { ja3, ja3s, ja4, type ClientHello, type FingerprintCache, type Direction, type Ja3, type Ja4, type NonTlsDescription, type ServerHello, type ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
 import type { CertificateInfo, ChainCheck } from './certificate.js';
 
 
@@ -173,6 +173,8 @@ type TcpPart = Pick<ConnectionRecord, 'id' | 'client' | 'server' | 'ipVersion' |
 export interface Connection extends TlsFacts, TcpPart {}
 export class Connection implements ConnectionRecord {
   private fp?: { ja3?: Ja3; ja3s?: Ja3; ja4?: Ja4 };
+  /** The fingerprint cache of the capture read (analyzeCapture sets it); without one they are made afresh. */
+  fingerprints: FingerprintCache | undefined;
 
   constructor() {
     // Every field is set here, in one order, so that all records share one hidden class and the
@@ -218,6 +220,7 @@ export class Connection implements ConnectionRecord {
     this.incomplete = false;
     this.partialReasons = NONE;
     this.fp = undefined;
+    this.fingerprints = undefined;
   }
 
   /** Adds the TCP facts once the connection is over; the TLS facts were filled in as it went. */
@@ -236,19 +239,21 @@ export class Connection implements ConnectionRecord {
   }
 
   get ja3(): Ja3 | undefined {
-    return this.clientHello && ((this.fp ??= {}).ja3 ??= ja3(this.clientHello));
+    return this.clientHello && ((this.fp ??= {}).ja3 ??= (this.fingerprints ?? FRESH).ja3(this.clientHello));
   }
 
   get ja4(): Ja4 | undefined {
-    return this.clientHello && ((this.fp ??= {}).ja4 ??= ja4(this.clientHello, this.quic ? 'q' : 't'));
+    return this.clientHello && ((this.fp ??= {}).ja4 ??= (this.fingerprints ?? FRESH).ja4(this.clientHello, this.quic ? 'q' : 't'));
   }
 
   get ja3s(): Ja3 | undefined {
-    return this.serverHello && ((this.fp ??= {}).ja3s ??= ja3s(this.serverHello));
+    return this.serverHello && ((this.fp ??= {}).ja3s ??= (this.fingerprints ?? FRESH).ja3s(this.serverHello));
   }
 }
 
 const UNKNOWN_ENDPOINT: Endpoint = Object.freeze({ ip: '', port: 0 });
+/** Fingerprints made afresh, for a record read without a capture's cache. */
+const FRESH = Object.freeze({ ja3, ja3s, ja4 });
 
 export function sideOf(dir: Dir): Direction {
   return dir === 0 ? 'client' : 'server';

@@ -20,15 +20,6 @@ export interface ClientHello extends DecodedExtensions {
   readonly maxVersion: number;
   /** Every version offered, highest first, GREASE left out. */
   readonly offeredVersions: number[];
-  /**
-   * Writes the hello's shape into `out` and returns its length (-1 when it does not fit): the
-   * same bytes for two hellos whose JA3 and JA4 are the same. It holds all they read (the
-   * version field, the suites, the extension types in order, the data of the extensions whose
-   * lists they hash), GREASE values made alike since both leave them out, and none of the
-   * random, the session id, the names, the key shares or the padding; so a fingerprint made once
-   * serves every hello of that shape. Absent for an SSL 2.0-format hello.
-   */
-  shape?(out: Uint8Array): number;
 }
 
 export interface ServerHello extends DecodedExtensions {
@@ -130,6 +121,7 @@ class ParsedClientHello extends HelloStart implements ClientHello {
     return (this.versions ??= offeredVersions(this.supportedVersions, this.legacyVersion));
   }
 
+  /** writeHelloShape, for a hello of this class. */
   shape(out: Uint8Array): number {
     const b = this.buf;
     const n = this.suitesLength;
@@ -159,6 +151,20 @@ const SHAPE_DATA: ReadonlyMap<number, number> = new Map([
   [Ext.ec_point_formats, -1],
   [Ext.application_layer_protocol_negotiation, -1],
 ]);
+
+/**
+ * Writes the hello's shape into `out` and returns its length (-1 when it does not fit, or for
+ * an SSL 2.0-format hello, which has none): the same bytes for two hellos whose JA3 and JA4 are
+ * the same. It holds all they read (the version field, the suites, the extension types in
+ * order, the data of the extensions whose lists they hash), GREASE values made alike since both
+ * leave them out, and none of the random, the session id, the names, the key shares or the
+ * padding; so a fingerprint made once serves every hello of that shape. Codec-internal (index.ts
+ * does not export it): only the fingerprint cache reads it, and the public ClientHello stays a
+ * record of the hello.
+ */
+export function writeHelloShape(ch: ClientHello, out: Uint8Array): number {
+  return ch instanceof ParsedClientHello ? ch.shape(out) : -1;
+}
 
 /**
  * Parses a ClientHello handshake body (after the 4-byte handshake header).

@@ -25,6 +25,7 @@ export { classifyStreamStart, isTlsContentType, MAX_RECORD_LENGTH } from './reco
 export { describeNonTls, type NonTlsDescription, type NonTlsKind } from './nontls.js';
 export { TlsStreamReader, type StreamEvent, type Direction, type RecordOpener, type StreamReaderOptions } from './stream.js';
 export { ja3, ja3s, ja4, type Ja3, type Ja4 } from './fingerprint.js';
+export { FingerprintCache } from './fingerprint-cache.js';
 export { md5Hex, sha256Hex } from './digest.js';
 export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, X25519MLKEM768, hybridShareShapedKey, type ClientHelloOptions, type KeyShareOption } from './builder.js';
 export { distinguishedName } from './dn.js';
