@@ -309,7 +309,8 @@ export class TlsStreamReader {
 
   private beginBuffer(h: Uint8Array, total: number, sslv2: boolean): void {
     this.rec = new Uint8Array(total);
-    this.rec.set(h.subarray(0, RECORD_HEADER_LENGTH));
+    // An SSL 2.0 record may be shorter than the five bytes read to classify it.
+    this.rec.set(h.subarray(0, Math.min(total, RECORD_HEADER_LENGTH)));
     this.recFill = RECORD_HEADER_LENGTH;
     this.sslv2Pending = sslv2;
     if (this.recFill >= total) {
