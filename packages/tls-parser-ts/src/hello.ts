@@ -57,6 +57,21 @@ function earlyDraft(v: number): boolean {
 const RANDOM_START = 2;
 const SESSION_ID_START = RANDOM_START + 32;
 
+/**
+ * The key of a parsed ClientHello's method that writes its *shape* into `out` and returns its
+ * length (-1 when it does not fit): the same bytes for two hellos whose JA3 and JA4 are the same.
+ * It holds all they read (the version field, the suites, the extension types in order, the data
+ * of the extensions whose lists they hash), GREASE values made alike since both leave them out,
+ * and none of the random, the session id, the names, the key shares or the padding; so a
+ * fingerprint made once serves every hello of that shape. Only the fingerprint cache reads it,
+ * so it is keyed by a symbol index.ts does not export, and the public ClientHello stays a
+ * record of the hello. An SSL 2.0-format hello has none.
+ */
+export const HELLO_SHAPE = Symbol('hello shape');
+
+/** A ClientHello that may write its shape (HELLO_SHAPE). */
+export type ShapedHello = ClientHello & { readonly [HELLO_SHAPE]?: (out: Uint8Array) => number };
+
 /** The start both hellos share: version, random, session id. */
 abstract class HelloStart extends HelloExtensions {
   readonly legacyVersion: number;
@@ -121,8 +136,7 @@ class ParsedClientHello extends HelloStart implements ClientHello {
     return (this.versions ??= offeredVersions(this.supportedVersions, this.legacyVersion));
   }
 
-  /** writeHelloShape, for a hello of this class. */
-  shape(out: Uint8Array): number {
+  [HELLO_SHAPE](out: Uint8Array): number {
     const b = this.buf;
     const n = this.suitesLength;
     if (4 + n > out.length) return -1;
@@ -151,20 +165,6 @@ const SHAPE_DATA: ReadonlyMap<number, number> = new Map([
   [Ext.ec_point_formats, -1],
   [Ext.application_layer_protocol_negotiation, -1],
 ]);
-
-/**
- * Writes the hello's shape into `out` and returns its length (-1 when it does not fit, or for
- * an SSL 2.0-format hello, which has none): the same bytes for two hellos whose JA3 and JA4 are
- * the same. It holds all they read (the version field, the suites, the extension types in
- * order, the data of the extensions whose lists they hash), GREASE values made alike since both
- * leave them out, and none of the random, the session id, the names, the key shares or the
- * padding; so a fingerprint made once serves every hello of that shape. Codec-internal (index.ts
- * does not export it): only the fingerprint cache reads it, and the public ClientHello stays a
- * record of the hello.
- */
-export function writeHelloShape(ch: ClientHello, out: Uint8Array): number {
-  return ch instanceof ParsedClientHello ? ch.shape(out) : -1;
-}
 
 /**
  * Parses a ClientHello handshake body (after the 4-byte handshake header).
