@@ -206,7 +206,9 @@ describe('fuzz', async () => {
         if (!opened) continue;
         const frames = onlyTyped(() => parseQuicFrames(opened.payload));
         for (const c of frames?.crypto ?? []) stream.add(c.offset, c.data);
-        stream.takeMessages();
+        // Both ways of taking messages, from one stream: as events (hellos parsed), as bytes.
+        if (i % 3 === 0) stream.takeMessages();
+        else stream.takeEvents(i % 3 === 1 ? 'client' : 'server', i % 5 === 0);
       }
     }
     expect(stream.received).toBeLessThanOrEqual(64 * 1024);

@@ -34,31 +34,10 @@ export { distinguishedName } from './dn.js';
 export { hkdfExpandLabel, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type HandshakeCrypto, type HashName, type SuiteParams } from './tls13-decrypt.js';
 export { KeyLog, MAX_SESSIONS, type KeyLogProblem } from './keylog.js';
 export { tls12Keys, tls12Prf, Tls12RecordOpener, TLS12_AEAD_SUITES, type Tls12SuiteParams } from './tls12-decrypt.js';
-export {
-  decodePacketNumber,
-  isKnownQuicVersion,
-  isQuicLongHeader,
-  openQuicLongPacket,
-  parseQuicDatagram,
-  parseQuicFrames,
-  parseQuicTransportParameters,
-  QuicCryptoStream,
-  quicInitialKeys,
-  quicPacketKeys,
-  QuicVersion,
-  quicCloseFrame,
-  quicCryptoFrame,
-  quicVarint,
-  sealQuicInitial,
-  type QuicInitialSpec,
-  type CryptoMessage,
-  type OpenedQuicPacket,
-  type QuicConnectionClose,
-  type QuicCrypto,
-  type QuicFrames,
-  type QuicLongKind,
-  type QuicLongPacket,
-  type QuicPacket,
-  type QuicPacketKeys,
-  type QuicTransportParameter,
-} from './quic.js';
+export { isKnownQuicVersion, QuicVersion, type QuicLongKind } from './quic-versions.js';
+export { isQuicLongHeader, parseQuicDatagram, type QuicLongPacket, type QuicPacket } from './quic-packets.js';
+export { decodePacketNumber, openQuicLongPacket, quicInitialKeys, quicPacketKeys, type OpenedQuicPacket, type QuicCrypto, type QuicPacketKeys } from './quic-protection.js';
+export { parseQuicFrames, quicCloseFrame, quicCryptoFrame, quicVarint, type QuicConnectionClose, type QuicFrames } from './quic-frames.js';
+export { QuicCryptoStream, type CryptoMessage } from './quic-crypto-stream.js';
+export { parseQuicTransportParameters, type QuicTransportParameter } from './quic-transport-parameters.js';
+export { sealQuicInitial, type QuicInitialSpec } from './quic-initial.js';
