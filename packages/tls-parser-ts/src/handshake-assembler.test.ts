@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildClientHelloMessage } from './builder.js';
 import { TlsParseError } from './errors.js';
 import { HandshakeAssembler, type AssemblerOptions } from './handshake-assembler.js';
+import type { HandshakeEvent } from './stream-events.js';
 import type { StreamEvent } from './stream-events.js';
 
 const u24 = (n: number) => [(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
@@ -9,18 +10,14 @@ const u24 = (n: number) => [(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
 const msg = (type: number, len: number) => [type, ...u24(len), ...Array.from({ length: len }, (_, i) => i & 0xff)];
 const hello = Array.from(buildClientHelloMessage({ versions: [0x0304, 0x0303], cipherSuites: [0x1301], groups: [0x1d], serverName: 'x.test', random: new Uint8Array(32).fill(7) }));
 
-const PLAIN: AssemblerOptions = { hellosOf: 'client', maxMessage: 1000, decrypted: false, joinedAt: 'first-fragment' };
-const OPENED: AssemblerOptions = { hellosOf: undefined, maxMessage: 1000, decrypted: true, joinedAt: 'last-fragment' };
+const PLAIN: AssemblerOptions = { hellosOf: 'client', maxMessage: 1000, decrypted: false, join: 'first-fragment' };
+const OPENED: AssemblerOptions = { hellosOf: undefined, maxMessage: 1000, decrypted: true, join: 'last-fragment' };
 
-/** Each fragment added at its offset, every whole message taken, the rest kept; the events in short. */
+/** Each fragment cut at its offset; the events in short. */
 function cut(opts: AssemblerOptions, fragments: [number[], number][]): string[] {
   const a = new HandshakeAssembler(opts);
   const out: StreamEvent[] = [];
-  for (const [bytes, offset] of fragments) {
-    a.add(Uint8Array.from(bytes), offset, false);
-    while (a.next(out) !== undefined);
-    a.keepRest();
-  }
+  for (const [bytes, offset] of fragments) a.cut(Uint8Array.from(bytes), offset, false, out);
   return out.map((e) => {
     if (e.kind === 'error') return `error@${e.offset}`;
     if (e.kind !== 'handshake') return e.kind;
@@ -50,38 +47,59 @@ describe('HandshakeAssembler', () => {
   it.each<[string, number[]]>([
     ['whole', msg(11, 1001)],
     ['its header alone', msg(11, 1001).slice(0, 4)],
-  ])('a message declaring more than the maximum throws at its length field (%s)', (_name, bytes) => {
+  ])('a message declaring more than the maximum throws at its length field (%s), after the messages before it', (_name, bytes) => {
     const a = new HandshakeAssembler(PLAIN);
-    a.add(Uint8Array.from([...b, ...bytes]), 100, false);
     const out: StreamEvent[] = [];
-    expect(a.next(out)?.msgType).toBe(20);
-    expect(() => a.next(out)).toThrow(new TlsParseError(105, 'a handshake message of at most 1000 bytes', '1001'));
+    expect(() => a.cut(Uint8Array.from([...b, ...bytes]), 100, false, out)).toThrow(new TlsParseError(105, 'a handshake message of at most 1000 bytes', '1001'));
+    expect(out.map((e) => e.kind === 'handshake' && e.msgType)).toEqual([20]);
+  });
+
+  it('a listener that answers "under keys" stops the cutting, and nothing of the rest is kept', () => {
+    const a = new HandshakeAssembler(PLAIN);
+    const out: StreamEvent[] = [];
+    const seen: number[] = [];
+    const listener = { afterMessage: (ev: HandshakeEvent) => (seen.push(ev.msgType), ev.msgType === 2) };
+    expect(a.cut(Uint8Array.from([...msg(2, 3), ...msg(8, 2), ...msg(11, 9).slice(0, 5)]), 0, false, out, listener)).toBe(7);
+    expect(seen).toEqual([2]);
+    // The next fragment starts a message of its own.
+    a.cut(Uint8Array.from(msg(20, 1)), 40, false, out);
+    expect(out.map((e) => e.kind === 'handshake' && `${e.msgType}@${e.offset}`)).toEqual(['2@0', '20@40']);
   });
 
   it('drop lets kept bytes go: the next fragment starts a message', () => {
     const a = new HandshakeAssembler(PLAIN);
     const out: StreamEvent[] = [];
-    a.add(Uint8Array.from(msg(11, 4).slice(0, 6)), 0, false);
-    expect(a.next(out)).toBeUndefined();
-    a.keepRest();
+    a.cut(Uint8Array.from(msg(11, 4).slice(0, 6)), 0, false, out);
     a.drop();
-    a.add(Uint8Array.from(msg(20, 2)), 30, false);
-    expect(a.next(out)).toMatchObject({ msgType: 20, offset: 30 });
+    a.cut(Uint8Array.from(msg(20, 2)), 30, false, out);
+    expect(out).toMatchObject([{ msgType: 20, offset: 30 }]);
   });
 
-  it('taken counts the bytes of the whole messages cut from the fragment', () => {
+  it('returns the bytes taken as whole messages; the rest is kept for the next fragment', () => {
     const a = new HandshakeAssembler(PLAIN);
-    a.add(Uint8Array.from([...msg(11, 4), ...msg(20, 0), ...msg(14, 9).slice(0, 5)]), 0, false);
-    while (a.next([]) !== undefined);
-    expect(a.taken).toBe(12);
+    const out: StreamEvent[] = [];
+    const tail = msg(14, 9);
+    expect(a.cut(Uint8Array.from([...msg(11, 4), ...msg(20, 0), ...tail.slice(0, 5)]), 0, false, out)).toBe(12);
+    expect(a.cut(Uint8Array.from(tail.slice(5)), 17, false, out)).toBe(13);
+    expect(out.map((e) => e.kind === 'handshake' && `${e.msgType}:${e.body.length}@${e.offset}`)).toEqual(['11:4@0', '20:0@8', '14:9@12']);
+  });
+
+  it("with join 'none' nothing is kept: the caller hands over the bytes not taken again", () => {
+    const a = new HandshakeAssembler({ ...PLAIN, join: 'none' });
+    const out: StreamEvent[] = [];
+    const bytes = Uint8Array.from([...msg(11, 4), ...msg(20, 0), ...msg(14, 9)]);
+    expect(a.cut(bytes.subarray(0, 17), 0, false, out)).toBe(12);
+    expect(a.cut(bytes.subarray(12), 12, false, out)).toBe(13);
+    expect(out.map((e) => e.kind === 'handshake' && `${e.msgType}:${e.body.length}@${e.offset}`)).toEqual(['11:4@0', '20:0@8', '14:9@12']);
   });
 
   it('a hello from a transient fragment keeps bytes of its own', () => {
     const a = new HandshakeAssembler(PLAIN);
     const chunk = Uint8Array.from(hello);
-    a.add(chunk, 0, true);
-    const ev = a.next([])!;
+    const out: StreamEvent[] = [];
+    a.cut(chunk, 0, true, out);
     chunk.fill(0xa5);
+    const ev = out[0] as HandshakeEvent;
     expect(ev.clientHello!.random).toEqual(new Uint8Array(32).fill(7));
     expect(ev.clientHello!.serverNames).toEqual(['x.test']);
   });

@@ -5,7 +5,6 @@ import type { Direction, HandshakeEvent, StreamEvent } from './stream-events.js'
 
 /** A handshake message's header: type (1 byte), body length (3 bytes). */
 const HEADER = 4;
-const EMPTY = new Uint8Array(0);
 
 export interface AssemblerOptions {
   /**
@@ -18,13 +17,19 @@ export interface AssemblerOptions {
   /** Events are marked `decrypted`: their bytes were opened with keys. */
   decrypted: boolean;
   /**
-   * Where a message whose bytes came in two or more fragments is placed, and the messages after
-   * it in the same fragment: at its first byte ('first-fragment': plain records, a CRYPTO
-   * stream), or at the start of the fragment that completed it ('last-fragment': records opened
-   * with keys, whose plaintext has no place of its own in the stream, so what is read from them
-   * is placed at the record).
+   * How a message whose bytes come in two or more fragments is joined, and where it is placed
+   * (with the messages after it in the same fragment): kept here and placed at its first byte
+   * ('first-fragment': records in clear), or at the start of the fragment that completed it
+   * ('last-fragment': records opened with keys, whose plaintext has no place of its own in the
+   * stream, so what is read from them is placed at the record); or not kept here at all ('none':
+   * a CRYPTO stream holds its bytes itself and hands over all it has each time).
    */
-  joinedAt: 'first-fragment' | 'last-fragment';
+  join: 'first-fragment' | 'last-fragment' | 'none';
+}
+
+/** Told of each message as it is cut, before the next: whether the rest of the fragment is now under keys, and not to be read. */
+export interface MessageListener {
+  afterMessage(ev: HandshakeEvent): boolean;
 }
 
 /**
@@ -32,88 +37,75 @@ export interface AssemblerOptions {
  * body`), for each of the three places messages come from: records in clear, records opened
  * with keys, QUIC CRYPTO streams. Each message becomes the same StreamEvent wherever it came
  * from, its hello parsed here.
- *
- * A fragment is taken with add(), its whole messages with next() one at a time (the reader may
- * stop between two: the rest of a record after a TLS 1.3 ServerHello is under keys), and then
- * what is left is kept for the next fragment (keepRest) or let go (drop).
  */
 export class HandshakeAssembler {
   /** Bytes of an unfinished message, from fragments before, and where they were placed. */
   private pending: Uint8Array | null = null;
   private pendingOffset = 0;
-  /** The fragment being cut (joined to `pending`), where its byte 0 is placed, and how far it is cut. */
-  private buf: Uint8Array = EMPTY;
-  private base = 0;
-  private pos = 0;
-  /** The fragment is the caller's transient chunk: a parsed hello gets a copy of its bytes. */
-  private copy = false;
+  // The options, each at hand: they are read for every message.
+  private readonly hellosOf: Direction | undefined;
+  private readonly maxMessage: number;
+  private readonly decrypted: boolean;
+  private readonly join: AssemblerOptions['join'];
 
-  constructor(private readonly opts: AssemblerOptions) {}
-
-  /** Takes the next fragment, placed at `offset`, after any bytes kept from the fragments before. */
-  add(fragment: Uint8Array, offset: number, copy: boolean): void {
-    const kept = this.pending;
-    if (kept) {
-      const joined = new Uint8Array(kept.length + fragment.length);
-      joined.set(kept);
-      joined.set(fragment, kept.length);
-      this.buf = joined;
-      this.base = this.opts.joinedAt === 'first-fragment' ? this.pendingOffset : offset;
-      this.copy = false;
-      this.pending = null;
-    } else {
-      this.buf = fragment;
-      this.base = offset;
-      this.copy = copy;
-    }
-    this.pos = 0;
+  constructor(opts: AssemblerOptions) {
+    this.hellosOf = opts.hellosOf;
+    this.maxMessage = opts.maxMessage;
+    this.decrypted = opts.decrypted;
+    this.join = opts.join;
   }
 
   /**
-   * The next whole message of the fragment, pushed onto `out` as its event, with an error event
-   * after it when its hello does not parse; undefined when the bytes left hold no whole message.
-   * Throws TlsParseError (at the length field) when a message declares more than the maximum.
+   * Cuts `fragment`, placed at `offset`, after the bytes kept from the fragments before: each
+   * whole message is pushed onto `out` as its event, with an error event after it when its hello
+   * does not parse. The bytes after the last whole message are kept for the next fragment (with
+   * `join: 'none'`, left to the caller), unless `listener` answers that the rest is under keys.
+   * `copy`: the fragment is the caller's transient chunk, so a parsed hello gets bytes of its
+   * own. Returns how many bytes, those kept from before included, were taken as whole messages.
+   * Throws TlsParseError (at the length field) at a message that declares more than the
+   * maximum; nothing is kept then.
    */
-  next(out: StreamEvent[]): HandshakeEvent | undefined {
-    const b = this.buf;
-    const p = this.pos;
-    if (b.length - p < HEADER) return undefined;
-    const len = (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
-    const max = this.opts.maxMessage;
-    if (len > max) throw new TlsParseError(this.base + p + 1, `a handshake message of at most ${max} bytes`, `${len}`);
-    if (b.length - p - HEADER < len) return undefined;
-    this.pos = p + HEADER + len;
-    return this.message(b[p], b.subarray(p + HEADER, p + HEADER + len), this.base + p, out);
-  }
-
-  /** Bytes of the current fragment taken as whole messages so far. */
-  get taken(): number {
-    return this.pos;
-  }
-
-  /** Keeps the bytes after the last whole message, for the next fragment to complete. */
-  keepRest(): void {
-    const b = this.buf;
-    if (this.pos < b.length) {
-      this.pending = b.slice(this.pos);
-      this.pendingOffset = this.base + this.pos;
+  cut(fragment: Uint8Array, offset: number, copy: boolean, out: StreamEvent[], listener?: MessageListener): number {
+    // Locals, not fields, while cutting: the fragment is often a view of the caller's buffer.
+    let b = fragment;
+    let base = offset;
+    const kept = this.pending;
+    if (kept) {
+      b = new Uint8Array(kept.length + fragment.length);
+      b.set(kept);
+      b.set(fragment, kept.length);
+      if (this.join === 'first-fragment') base = this.pendingOffset;
+      copy = false;
+      this.pending = null;
     }
-    this.buf = EMPTY;
+    let p = 0;
+    while (b.length - p >= HEADER) {
+      const len = (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+      if (len > this.maxMessage) throw new TlsParseError(base + p + 1, `a handshake message of at most ${this.maxMessage} bytes`, `${len}`);
+      if (b.length - p - HEADER < len) break;
+      const ev = this.message(b[p], b.subarray(p + HEADER, p + HEADER + len), base + p, copy, out);
+      p += HEADER + len;
+      if (listener?.afterMessage(ev)) return p;
+    }
+    if (p < b.length && this.join !== 'none') {
+      this.pending = b.slice(p);
+      this.pendingOffset = base + p;
+    }
+    return p;
   }
 
-  /** Lets go of every byte not yet taken, kept ones included: they will not be read. */
+  /** Lets go of the bytes kept: they will not be read. */
   drop(): void {
     this.pending = null;
-    this.buf = EMPTY;
   }
 
-  private message(msgType: number, body: Uint8Array, offset: number, out: StreamEvent[]): HandshakeEvent {
-    const ev: HandshakeEvent = this.opts.decrypted ? { kind: 'handshake', offset, msgType, body, decrypted: true } : { kind: 'handshake', offset, msgType, body };
-    const side = this.opts.hellosOf;
+  private message(msgType: number, body: Uint8Array, offset: number, copy: boolean, out: StreamEvent[]): HandshakeEvent {
+    const ev: HandshakeEvent = this.decrypted ? { kind: 'handshake', offset, msgType, body, decrypted: true } : { kind: 'handshake', offset, msgType, body };
+    const side = this.hellosOf;
     try {
       // A parsed hello reads its fields from its bytes on demand, so it gets bytes of its own.
-      if (msgType === HandshakeType.ClientHello && side === 'client') ev.clientHello = parseClientHello(this.copy ? body.slice() : body, offset + HEADER);
-      else if (msgType === HandshakeType.ServerHello && side === 'server') ev.serverHello = parseServerHello(this.copy ? body.slice() : body, offset + HEADER);
+      if (msgType === HandshakeType.ClientHello && side === 'client') ev.clientHello = parseClientHello(copy ? body.slice() : body, offset + HEADER);
+      else if (msgType === HandshakeType.ServerHello && side === 'server') ev.serverHello = parseServerHello(copy ? body.slice() : body, offset + HEADER);
     } catch (e) {
       if (!(e instanceof TlsParseError)) throw e;
       out.push(ev, { kind: 'error', offset: e.offset, error: e });

@@ -86,18 +86,17 @@ export class QuicCryptoStream {
     const out: StreamEvent[] = [];
     const have = this.contiguous;
     if (this.stuck || this.taken >= have) return out;
-    const messages = new HandshakeAssembler({ hellosOf: decrypted ? undefined : side, maxMessage: this.limit, decrypted, joinedAt: 'first-fragment' });
     // The stream joins its bytes itself: the assembler cuts them and keeps none.
-    messages.add(this.buf.subarray(this.taken, have), this.taken, true);
+    const messages = new HandshakeAssembler({ hellosOf: decrypted ? undefined : side, maxMessage: this.limit, decrypted, join: 'none' });
     try {
-      while (messages.next(out) !== undefined);
+      this.taken += messages.cut(this.buf.subarray(this.taken, have), this.taken, true, out);
     } catch (e) {
       if (!(e instanceof TlsParseError)) throw e;
       out.push({ kind: 'error', offset: e.offset, error: e });
+      // The messages before it were taken; it starts at the byte before its length field.
+      this.taken = e.offset - 1;
       this.stuck = true;
     }
-    this.taken += messages.taken;
-    messages.drop();
     return out;
   }
 

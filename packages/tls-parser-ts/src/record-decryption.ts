@@ -65,16 +65,13 @@ export class RecordDecryption {
       this.step('application-data');
       return;
     }
-    const messages = (this.messages ??= new HandshakeAssembler({ hellosOf: undefined, maxMessage: this.maxMessage, decrypted: true, joinedAt: 'last-fragment' }));
-    messages.add(inner.content, at, false);
+    const messages = (this.messages ??= new HandshakeAssembler({ hellosOf: undefined, maxMessage: this.maxMessage, decrypted: true, join: 'last-fragment' }));
     try {
-      while (messages.next(out) !== undefined);
+      messages.cut(inner.content, at, false, out);
     } catch (e) {
       if (!(e instanceof TlsParseError)) throw e;
       out.push({ kind: 'error', offset: e.offset, error: e });
       this.step('too-large-message');
-      return;
     }
-    messages.keepRest();
   }
 }

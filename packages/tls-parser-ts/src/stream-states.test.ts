@@ -26,7 +26,7 @@ describe('the stream reader’s transition table', () => {
   it('changes keys only on an input that names why (the reason encryption-started gives)', () => {
     const clearToKeys = edges.filter((e) => PHASES[e.from].encrypted === false && PHASES[e.to].encrypted === true);
     expect(clearToKeys.length).toBeGreaterThan(0);
-    for (const e of clearToKeys) expect(Object.keys(ENCRYPTION_REASON), `${e.from} --${e.input}--> ${e.to}`).toContain(e.input);
+    for (const e of clearToKeys) expect([...ENCRYPTION_REASON.keys()], `${e.from} --${e.input}--> ${e.to}`).toContain(e.input);
   });
 
   it('ends decryption for good', () => {

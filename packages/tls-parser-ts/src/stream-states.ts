@@ -123,37 +123,68 @@ export const TRANSITIONS: { readonly [P in Phase]: { readonly [I in Input]?: Pha
   sslv2: {},
 };
 
-/** What each phase is to a caller, and how the reader reads records in it. */
+/** What each phase is to a caller, and how the reader reads the bytes in it. */
 export const PHASES: {
   readonly [P in Phase]: {
     readonly state: ReaderState;
     /** Records are under keys (undefined: as they were when the reading ended). */
     readonly encrypted: boolean | undefined;
+    /** The bytes are read as records, kept as the non-TLS prefix, or only counted. */
+    readonly bytes: 'records' | 'prefix' | 'counted';
     /** A record whole in a chunk is read from the chunk itself; else its header is read first, alone. */
     readonly wholeRecords: boolean;
   };
 } = {
-  start: { state: 'start', encrypted: false, wholeRecords: false },
-  'sslv2-hello': { state: 'start', encrypted: false, wholeRecords: false },
-  clear: { state: 'records', encrypted: false, wholeRecords: true },
-  'clear-after-hrr': { state: 'records', encrypted: false, wholeRecords: true },
-  encrypted: { state: 'records', encrypted: true, wholeRecords: true },
-  'encrypted-after-hrr': { state: 'records', encrypted: true, wholeRecords: true },
+  start: { state: 'start', encrypted: false, bytes: 'records', wholeRecords: false },
+  'sslv2-hello': { state: 'start', encrypted: false, bytes: 'records', wholeRecords: false },
+  clear: { state: 'records', encrypted: false, bytes: 'records', wholeRecords: true },
+  'clear-after-hrr': { state: 'records', encrypted: false, bytes: 'records', wholeRecords: true },
+  encrypted: { state: 'records', encrypted: true, bytes: 'records', wholeRecords: true },
+  'encrypted-after-hrr': { state: 'records', encrypted: true, bytes: 'records', wholeRecords: true },
   // Its next record may be an SSL 2.0 one, whose header is not a TLS header.
-  'sslv2-client': { state: 'records', encrypted: false, wholeRecords: false },
-  'sslv2-client-encrypted': { state: 'records', encrypted: true, wholeRecords: false },
-  'not-tls': { state: 'not-tls', encrypted: false, wholeRecords: false },
-  failed: { state: 'failed', encrypted: undefined, wholeRecords: false },
-  sslv2: { state: 'sslv2', encrypted: undefined, wholeRecords: false },
+  'sslv2-client': { state: 'records', encrypted: false, bytes: 'records', wholeRecords: false },
+  'sslv2-client-encrypted': { state: 'records', encrypted: true, bytes: 'records', wholeRecords: false },
+  'not-tls': { state: 'not-tls', encrypted: false, bytes: 'prefix', wholeRecords: false },
+  failed: { state: 'failed', encrypted: undefined, bytes: 'counted', wholeRecords: false },
+  sslv2: { state: 'sslv2', encrypted: undefined, bytes: 'counted', wholeRecords: false },
 };
 
 /** The reason `encryption-started` gives, by the input that made the keys change. */
-export const ENCRYPTION_REASON = {
-  'change-cipher-spec': 'change-cipher-spec',
-  'application-data': 'application-data',
-  'opaque-alert': 'encrypted-alert',
-  'tls13-server-hello': 'tls13-server-hello',
-} as const;
+export const ENCRYPTION_REASON: ReadonlyMap<Input, 'change-cipher-spec' | 'application-data' | 'encrypted-alert' | 'tls13-server-hello'> = new Map([
+  ['change-cipher-spec', 'change-cipher-spec'],
+  ['application-data', 'application-data'],
+  ['opaque-alert', 'encrypted-alert'],
+  ['tls13-server-hello', 'tls13-server-hello'],
+]);
+
+/** A phase as the reader holds it: what it is (PHASES), and where each input leads (TRANSITIONS). */
+export interface PhaseNode {
+  readonly name: Phase;
+  readonly state: ReaderState;
+  readonly encrypted: boolean | undefined;
+  readonly bytes: 'records' | 'prefix' | 'counted';
+  readonly wholeRecords: boolean;
+  readonly next: ReadonlyMap<Input, PhaseNode>;
+}
+
+/**
+ * The two tables above as linked nodes, made once: the reader holds its phase's node and follows
+ * its links. Looking a phase and an input up by name in the tables at each transition, and a
+ * phase's state at each `state` read, cost the stream reader 4% more instructions per
+ * connection than the reader before the table (the look-ups by a name that varies go
+ * megamorphic).
+ */
+export const NODES: { readonly [P in Phase]: PhaseNode } = linkPhases();
+
+function linkPhases(): { readonly [P in Phase]: PhaseNode } {
+  const phases = Object.keys(PHASES) as Phase[];
+  const nodes = {} as { [P in Phase]: PhaseNode & { next: Map<Input, PhaseNode> } };
+  for (const name of phases) nodes[name] = { name, ...PHASES[name], next: new Map() };
+  for (const name of phases) {
+    for (const [input, to] of Object.entries(TRANSITIONS[name]) as [Input, Phase][]) nodes[name].next.set(input, nodes[to]);
+  }
+  return nodes;
+}
 
 /**
  * Decryption of protected records, beside the phase, when the reader has an opener: 'none'

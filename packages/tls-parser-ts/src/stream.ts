@@ -1,5 +1,5 @@
 import { TlsParseError } from './errors.js';
-import { HandshakeAssembler } from './handshake-assembler.js';
+import { HandshakeAssembler, type MessageListener } from './handshake-assembler.js';
 import { parseSslv2ClientHello, parseSslv2ServerHello, type ServerHello } from './hello.js';
 import { parseAlert } from './messages.js';
 import { ContentType, HandshakeType, isTls13, Version } from './names.js';
@@ -7,7 +7,7 @@ import { NonTlsPrefix } from './nontls.js';
 import { classifyStreamStart, holdsOneHello, isTlsContentType, MAX_RECORD_LENGTH, RECORD_HEADER_LENGTH, startsTlsRecord } from './record.js';
 import type { Direction, HandshakeEvent, StreamEvent, StreamReaderOptions } from './stream-events.js';
 import { RecordDecryption } from './record-decryption.js';
-import { ENCRYPTION_REASON, PHASES, TRANSITIONS, type Decryption, type Input, type Phase, type ReaderState } from './stream-states.js';
+import { ENCRYPTION_REASON, NODES, type Decryption, type Input, type PhaseNode, type ReaderState } from './stream-states.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -20,11 +20,11 @@ const EMPTY = new Uint8Array(0);
  * Event byte views point into the chunks given (or into this reader's own buffers when a
  * record was split), so callers must not overwrite a chunk while they still use its events.
  */
-export class TlsStreamReader {
-  private phase: Phase = 'start';
+export class TlsStreamReader implements MessageListener {
+  /** Where the reader is: a node of the transition table (stream-states.ts). */
+  private phase: PhaseNode = NODES.start;
   /** Records are under keys: kept from the last phase that says, so it outlives a failure. */
   private underKeys = false;
-  private wholeRecords = false; // PHASES[phase].wholeRecords, at hand for every record
   /** Bytes consumed so far (the offset of the next byte). */
   consumed = 0;
   records = 0;
@@ -69,12 +69,12 @@ export class TlsStreamReader {
     this.copyKept = opts.transientChunks ?? false;
     this.helloType = direction === 'client' ? HandshakeType.ClientHello : HandshakeType.ServerHello;
     this.decrypt = opts.opener && new RecordDecryption(opts.opener, this.maxHs);
-    this.handshake = new HandshakeAssembler({ hellosOf: direction, maxMessage: this.maxHs, decrypted: false, joinedAt: 'first-fragment' });
+    this.handshake = new HandshakeAssembler({ hellosOf: direction, maxMessage: this.maxHs, decrypted: false, join: 'first-fragment' });
   }
 
   /** What the reader is in, as callers tell streams apart: 'start', 'records', 'not-tls', 'failed', 'sslv2'. */
   get state(): ReaderState {
-    return PHASES[this.phase].state;
+    return this.phase.state;
   }
 
   /** With an `opener`: 'none' without keys, 'reading' while records open, 'ended' once one did not. */
@@ -107,7 +107,7 @@ export class TlsStreamReader {
    * type, its declared size and the bytes received, record headers included.
    */
   get unfinishedRecord(): { contentType: number; length: number; received: number } | undefined {
-    if (!this.rec || this.phase === 'sslv2-hello') return undefined;
+    if (!this.rec || this.phase.name === 'sslv2-hello') return undefined;
     return { contentType: this.rec[0], length: this.rec.length, received: this.recFill };
   }
 
@@ -121,7 +121,7 @@ export class TlsStreamReader {
   /** Call at the end of the stream: classifies a stream shorter than a record header. */
   finish(): StreamEvent[] {
     this.out = [];
-    if (this.phase === 'start' && this.hdrFill > 0) {
+    if (this.phase.name === 'start' && this.hdrFill > 0) {
       const head = this.hdr.slice(0, this.hdrFill);
       const kind = classifyStreamStart(head);
       if (kind === 'other' || kind === 'short') this.notTls(head);
@@ -131,15 +131,13 @@ export class TlsStreamReader {
 
   /** Moves to the phase the table gives for `input` (`at`: where the input is, for the events of entering it). */
   private take(input: Input, at: number): void {
-    const next = TRANSITIONS[this.phase][input];
+    const next = this.phase.next.get(input);
     if (next === undefined) return;
     const wasUnderKeys = this.underKeys;
-    const p = PHASES[next];
     this.phase = next;
-    this.wholeRecords = p.wholeRecords;
-    if (p.encrypted !== undefined) this.underKeys = p.encrypted;
-    if (this.underKeys && !wasUnderKeys) this.out.push({ kind: 'encryption-started', offset: at, reason: ENCRYPTION_REASON[input as keyof typeof ENCRYPTION_REASON] });
-    if (next === 'failed') {
+    if (next.encrypted !== undefined) this.underKeys = next.encrypted;
+    if (this.underKeys && !wasUnderKeys) this.out.push({ kind: 'encryption-started', offset: at, reason: ENCRYPTION_REASON.get(input)! });
+    if (next.name === 'failed') {
       this.rec = null;
       this.handshake.drop();
     }
@@ -150,11 +148,11 @@ export class TlsStreamReader {
     const n = chunk.length;
     while (i < n) {
       const phase = this.phase;
-      if (phase === 'failed' || phase === 'sslv2') {
+      if (phase.bytes === 'counted') {
         this.consumed += n - i;
         break;
       }
-      if (phase === 'not-tls') {
+      if (phase.bytes === 'prefix') {
         const prefix = this.prefix!;
         const kept = prefix.keep(chunk.subarray(i));
         this.consumed += kept;
@@ -189,7 +187,7 @@ export class TlsStreamReader {
         }
         continue;
       }
-      if (this.hdrFill === 0 && n - i >= RECORD_HEADER_LENGTH && (this.wholeRecords || (phase === 'start' && startsTlsRecord(chunk, i)))) {
+      if (this.hdrFill === 0 && n - i >= RECORD_HEADER_LENGTH && (phase.wholeRecords || (phase.name === 'start' && startsTlsRecord(chunk, i)))) {
         // Fast path: a whole record inside this chunk is handled without copying.
         const len = (chunk[i + 3] << 8) | chunk[i + 4];
         if (!this.checkHeader(chunk[i], chunk[i + 1], len, this.consumed)) continue;
@@ -236,7 +234,7 @@ export class TlsStreamReader {
 
   /** A record header read alone (the record was not whole in one chunk, or may not be TLS). */
   private onHeader(h: Uint8Array): void {
-    if (this.phase === 'start') {
+    if (this.phase.name === 'start') {
       const kind = classifyStreamStart(h);
       if ((kind === 'sslv2' && this.direction === 'client') || (kind === 'sslv2-server' && this.direction === 'server')) {
         this.take('sslv2-hello', this.recOffset);
@@ -248,7 +246,7 @@ export class TlsStreamReader {
         return;
       }
     }
-    if ((this.phase === 'sslv2-client' || this.phase === 'sslv2-client-encrypted') && (h[0] & 0x80) !== 0) {
+    if ((this.phase.name === 'sslv2-client' || this.phase.name === 'sslv2-client-encrypted') && (h[0] & 0x80) !== 0) {
       // Its type is in clear (a two-byte header, then the type); everything after it is encrypted.
       this.out.push({ kind: 'sslv2-message', offset: this.recOffset, msgType: h[2] });
       this.take('sslv2-record', this.recOffset);
@@ -284,7 +282,7 @@ export class TlsStreamReader {
 
   /** Validates a record header; on failure emits the error and stops parsing the stream. */
   private checkHeader(type: number, major: number, len: number, offset: number): boolean {
-    if (this.phase === 'start') this.take('tls-record', offset);
+    if (this.phase.name === 'start') this.take('tls-record', offset);
     if (!isTlsContentType(type) || major !== 3) {
       this.fail('bad-record', new TlsParseError(offset, 'a TLS record header', `content type ${type}, version major ${major}`));
       return false;
@@ -306,7 +304,7 @@ export class TlsStreamReader {
    * `copy`: buf is the caller's chunk, which may not outlive the call, so what is kept is copied.
    */
   private onRecord(buf: Uint8Array, start: number, end: number, offset: number, copy: boolean): void {
-    if (this.phase === 'sslv2-hello') {
+    if (this.phase.name === 'sslv2-hello') {
       this.onSslv2Hello(buf.subarray(start, end), offset, copy);
       return;
     }
@@ -369,30 +367,28 @@ export class TlsStreamReader {
   }
 
   private onHandshakeFragment(frag: Uint8Array, fragOffset: number, copy: boolean): void {
-    const messages = this.handshake;
-    messages.add(frag, fragOffset, copy);
     try {
-      for (let ev: HandshakeEvent | undefined; !this.underKeys && (ev = messages.next(this.out)) !== undefined; ) this.afterMessage(ev);
+      this.handshake.cut(frag, fragOffset, copy, this.out, this);
     } catch (e) {
       if (!(e instanceof TlsParseError)) throw e;
       this.fail('too-large-message', e);
-      return;
     }
-    // The rest of a record after a TLS 1.3 ServerHello is under keys, and not readable.
-    if (this.underKeys) messages.drop();
-    else messages.keepRest();
   }
 
-  /** A message in clear may change the phase: the server's TLS 1.3 ServerHello, its HelloRetryRequest. */
-  private afterMessage(ev: HandshakeEvent): void {
+  /**
+   * A message in clear may change the phase: the server's TLS 1.3 ServerHello, its
+   * HelloRetryRequest. Answers whether the rest of the record is under keys.
+   */
+  afterMessage(ev: HandshakeEvent): boolean {
     const sh = ev.serverHello;
-    if (!sh) return;
+    if (!sh) return false;
     if (sh.isHelloRetryRequest) {
       this.take('hello-retry-request', ev.offset);
-      return;
+      return false;
     }
     this.lastServerHello = sh;
     // Everything the server sends after a TLS 1.3 ServerHello is under handshake keys.
     if (isTls13(sh.version)) this.take('tls13-server-hello', ev.offset + 4 + ev.body.length);
+    return this.underKeys;
   }
 }
