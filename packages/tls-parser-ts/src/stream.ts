@@ -45,8 +45,8 @@ export class TlsStreamReader implements MessageListener {
   private readonly helloType: number;
   /** Made with an opener: the protected records it opens. */
   private readonly decrypt: RecordDecryption | undefined;
-  /** The messages of records in clear. */
-  private readonly handshake: HandshakeAssembler;
+  /** The messages of records in clear: made at the first (a fifth of streams never carry one). */
+  private handshake: HandshakeAssembler | undefined;
   /** Made on first use: most records arrive whole and never need it. */
   private hdrBuf: Uint8Array | null = null;
   private get hdr(): Uint8Array {
@@ -69,7 +69,6 @@ export class TlsStreamReader implements MessageListener {
     this.copyKept = opts.transientChunks ?? false;
     this.helloType = direction === 'client' ? HandshakeType.ClientHello : HandshakeType.ServerHello;
     this.decrypt = opts.opener && new RecordDecryption(opts.opener, this.maxHs);
-    this.handshake = new HandshakeAssembler({ hellosOf: direction, maxMessage: this.maxHs, decrypted: false, join: 'first-fragment' });
   }
 
   /** What the reader is in, as callers tell streams apart: 'start', 'records', 'not-tls', 'failed', 'sslv2'. */
@@ -139,7 +138,7 @@ export class TlsStreamReader implements MessageListener {
     if (this.underKeys && !wasUnderKeys) this.out.push({ kind: 'encryption-started', offset: at, reason: ENCRYPTION_REASON.get(input)! });
     if (next.name === 'failed') {
       this.rec = null;
-      this.handshake.drop();
+      this.handshake?.drop();
     }
   }
 
@@ -368,7 +367,8 @@ export class TlsStreamReader implements MessageListener {
 
   private onHandshakeFragment(frag: Uint8Array, fragOffset: number, copy: boolean): void {
     try {
-      this.handshake.cut(frag, fragOffset, copy, this.out, this);
+      const messages = (this.handshake ??= new HandshakeAssembler({ hellosOf: this.direction, maxMessage: this.maxHs, decrypted: false, join: 'first-fragment' }));
+      messages.cut(frag, fragOffset, copy, this.out, this);
     } catch (e) {
       if (!(e instanceof TlsParseError)) throw e;
       this.fail('too-large-message', e);
