@@ -22,7 +22,7 @@ import {
   TlsStreamReader,
 } from '@tlsdoctor/tls-parser-ts';
 import { CaptureError, PcapngParser, PcapParser, readCaptureFile, TcpTracker, detectFormat } from '@tlsdoctor/capture';
-import { CaptureResources, nodeHandshakeCrypto, QuicTable, TlsConnectionSink } from '@tlsdoctor/analysis';
+import { CaptureResources, nodeHandshakeCrypto, PublicRoots, QuicTable, TlsConnectionSink } from '@tlsdoctor/analysis';
 import { join } from 'node:path';
 import { FIXTURES, fixtureFiles, reassembled } from './helpers/fixtures.js';
 
@@ -160,6 +160,7 @@ describe('fuzz', async () => {
     const keyed = fixtureFiles().filter((f) => f.sidecar.keylog);
     expect(keyed.length).toBeGreaterThan(0);
     const logs = keyed.map((f) => readFileSync(join(FIXTURES, f.sidecar.keylog!), 'latin1'));
+    const roots = new PublicRoots();
     const captures = keyed.map((f) => readFileSync(f.path));
     for (let i = 0; i < Math.ceil(CASES / 20); i++) {
       const k = i % keyed.length;
@@ -168,7 +169,8 @@ describe('fuzz', async () => {
       log.add(i % 3 === 0 ? Buffer.from(mutate(Buffer.from(logs[k], 'latin1'), r)).toString('latin1') : logs[k]);
       log.flush();
       const bytes = mutate(captures[k], r);
-      const shared = new CaptureResources(log);
+      // The roots are parsed once for every case (tens of milliseconds each time otherwise).
+      const shared = new CaptureResources(log, roots);
       const tracker = new TcpTracker({ sinkFactory: () => new TlsConnectionSink(shared), onConnection: (c) => ((c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(shared)).toRecord(c, new Set([443])) });
       const parser = new PcapParser((p) => tracker.packet(p));
       try {
@@ -207,7 +209,9 @@ describe('fuzz', async () => {
         if (!opened) continue;
         const frames = onlyTyped(() => parseQuicFrames(opened.payload));
         for (const c of frames?.crypto ?? []) stream.add(c.offset, c.data);
-        stream.takeMessages();
+        // Both ways of taking messages, from one stream: as events (hellos parsed), as bytes.
+        if (i % 3 === 0) stream.takeMessages();
+        else stream.takeEvents(i % 3 === 1 ? 'client' : 'server', i % 5 === 0);
       }
     }
     expect(stream.received).toBeLessThanOrEqual(64 * 1024);

@@ -15,6 +15,7 @@ import {
   quicVersionName,
   TLS13_DECRYPTABLE_SUITES,
   TlsParseError,
+  type FingerprintCache,
   type KeyLog,
   type QuicFrames,
   type QuicLongPacket,
@@ -51,6 +52,7 @@ const HANDSHAKE: Space = 1;
 export class QuicConnection {
   readonly tls: TlsFactsBuilder;
   private readonly keyLog: KeyLog;
+  private readonly fingerprints: FingerprintCache;
   readonly facts: QuicFacts;
   /** Initial keys, from the Destination Connection ID of the client's Initial (a Retry or a new version changes it). */
   private initialKeys?: { client: QuicPacketKeys; server: QuicPacketKeys };
@@ -74,6 +76,7 @@ export class QuicConnection {
     shared: CaptureResources,
   ) {
     this.keyLog = shared.keyLog;
+    this.fingerprints = shared.fingerprints;
     this.tls = new TlsFactsBuilder(shared.roots);
     this.firstTime = this.lastTime = time;
     this.streams = [[new QuicCryptoStream(), new QuicCryptoStream()], [undefined, undefined]];
@@ -221,7 +224,8 @@ export class QuicConnection {
     if (frames.crypto.length === 0) return;
     const stream = (this.streams[space][dir] ??= new QuicCryptoStream());
     for (const c of frames.crypto) stream.add(c.offset, c.data);
-    for (const m of stream.takeMessages()) this.tls.handshakeMessage(dir, m.type, m.body, m.offset, { frame, time }, space === HANDSHAKE);
+    // The codec cuts the messages and parses the hellos, as it does for TLS records.
+    for (const ev of stream.takeEvents(sideOf(dir), space === HANDSHAKE)) this.tls.event(dir, ev, { frame, time });
   }
 
   private closed(dir: Dir, space: Space, frames: QuicFrames, frame: number, time: number): void {
@@ -284,7 +288,7 @@ export class QuicConnection {
       firstTime: this.firstTime,
       lastTime: this.lastTime,
     };
-    return new QuicConnectionRecord(connection, this.tls.complete(), f);
+    return new QuicConnectionRecord(connection, this.tls.complete(), f, this.fingerprints);
   }
 }
 

@@ -1,5 +1,5 @@
 import { NONE } from '@tlsdoctor/capture';
-import { ja3, ja3s, ja4, type Ja3, type Ja4 } from '@tlsdoctor/tls-parser-ts';
+import { ja3, ja3s, ja4, type FingerprintCache, type Ja3, type Ja4 } from '@tlsdoctor/tls-parser-ts';
 import type { CapturedConnection, EndFacts, QuicFacts, QuicRecord, RecordLayerFacts, TcpFacts, TcpRecord, TlsFacts } from './record.js';
 
 /** The TLS facts a stream reader fills in as the handshake goes (fingerprints are made from them later). */
@@ -89,7 +89,8 @@ abstract class CapturedRecord implements CapturedConnection, TlsFacts {
   /** JA4's transport letter: 't' for TCP, 'q' for QUIC. */
   protected abstract readonly ja4Transport: 't' | 'q';
 
-  constructor(c: CapturedConnection, t: LiveTls) {
+  /** `fingerprints`: the capture's cache (CaptureResources); without one they are made afresh. */
+  constructor(c: CapturedConnection, t: LiveTls, private readonly fingerprints: FingerprintCache | undefined) {
     this.id = c.id;
     this.client = c.client;
     this.server = c.server;
@@ -123,15 +124,15 @@ abstract class CapturedRecord implements CapturedConnection, TlsFacts {
   }
 
   get ja3(): Ja3 | undefined {
-    return this.clientHello && ((this.fp ??= {}).ja3 ??= ja3(this.clientHello));
+    return this.clientHello && ((this.fp ??= {}).ja3 ??= (this.fingerprints ?? FRESH).ja3(this.clientHello));
   }
 
   get ja4(): Ja4 | undefined {
-    return this.clientHello && ((this.fp ??= {}).ja4 ??= ja4(this.clientHello, this.ja4Transport));
+    return this.clientHello && ((this.fp ??= {}).ja4 ??= (this.fingerprints ?? FRESH).ja4(this.clientHello, this.ja4Transport));
   }
 
   get ja3s(): Ja3 | undefined {
-    return this.serverHello && ((this.fp ??= {}).ja3s ??= ja3s(this.serverHello));
+    return this.serverHello && ((this.fp ??= {}).ja3s ??= (this.fingerprints ?? FRESH).ja3s(this.serverHello));
   }
 }
 
@@ -148,8 +149,8 @@ export class TcpConnectionRecord extends CapturedRecord implements TcpRecord {
   tcp: TcpFacts;
   end: EndFacts | undefined;
 
-  constructor(c: CapturedConnection, t: LiveTls & RecordLayerFacts, tcp: TcpFacts, end: EndFacts | undefined) {
-    super(c, t);
+  constructor(c: CapturedConnection, t: LiveTls & RecordLayerFacts, tcp: TcpFacts, end: EndFacts | undefined, fingerprints?: FingerprintCache) {
+    super(c, t, fingerprints);
     this.sslv2 = t.sslv2;
     this.encryptedFrom = t.encryptedFrom;
     this.encryptedRecords = t.encryptedRecords;
@@ -167,8 +168,11 @@ export class QuicConnectionRecord extends CapturedRecord implements QuicRecord {
   protected readonly ja4Transport = 'q' as const;
   quic: QuicFacts;
 
-  constructor(c: CapturedConnection, t: LiveTls, quic: QuicFacts) {
-    super(c, t);
+  constructor(c: CapturedConnection, t: LiveTls, quic: QuicFacts, fingerprints?: FingerprintCache) {
+    super(c, t, fingerprints);
     this.quic = quic;
   }
 }
+
+/** Fingerprints made afresh, for a record made without a capture's cache (tests, made-up records). */
+const FRESH = Object.freeze({ ja3, ja3s, ja4 });

@@ -3,12 +3,9 @@ import {
   describeNonTls,
   HandshakeType,
   parseCertificate,
-  parseClientHello,
   parseCompressedCertificate,
   parseEncryptedExtensions,
-  parseServerHello,
   parseServerKeyExchange,
-  TlsParseError,
   Version,
   type StreamEvent,
 } from '@tlsdoctor/tls-parser-ts';
@@ -62,7 +59,8 @@ const CLIENT_MESSAGES: Readonly<Record<number, MessageReader>> = {
 /**
  * Reads the TLS events of both directions of one connection into its facts: hellos, messages,
  * certificates, alerts, record counts and the timeline "the connection ended after ..." is read
- * from. TLS over TCP feeds it its stream readers' events; QUIC, the messages of its CRYPTO frames.
+ * from. TLS over TCP feeds it its stream readers' events; QUIC, its CRYPTO streams' (the codec
+ * cuts both into the same events).
  */
 export class TlsFactsBuilder {
   readonly facts = new LiveTlsFacts();
@@ -83,23 +81,9 @@ export class TlsFactsBuilder {
   constructor(private readonly roots: PublicRoots) {}
 
   /**
-   * A handshake message that came without a record layer (QUIC carries them in CRYPTO frames),
-   * read as one from a record would be. `decrypted`: it came from a packet opened with a key log.
+   * One event of a direction's stream: a TLS stream reader's, or a QUIC CRYPTO stream's; `at` is
+   * the packet that completed it (none at the stream's end).
    */
-  handshakeMessage(dir: Dir, msgType: number, body: Uint8Array, offset: number, at: TimedFact, decrypted: boolean): void {
-    const ev: HandshakeEvent = { kind: 'handshake', offset, msgType, body, ...(decrypted ? { decrypted: true as const } : {}) };
-    try {
-      if (msgType === HandshakeType.ClientHello) ev.clientHello = parseClientHello(body, offset + 4);
-      else if (msgType === HandshakeType.ServerHello) ev.serverHello = parseServerHello(body, offset + 4);
-    } catch (e) {
-      if (!(e instanceof TlsParseError)) throw e;
-      this.event(dir, { kind: 'error', offset, error: e }, undefined);
-      return;
-    }
-    this.event(dir, ev, at);
-  }
-
-  /** One event of a direction's stream reader; `at` is the packet that completed it (none at the stream's end). */
   event(dir: Dir, ev: StreamEvent, at: TimedFact | undefined): void {
     const r = this.facts;
     const from = sideOf(dir);

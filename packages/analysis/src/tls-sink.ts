@@ -36,8 +36,8 @@ export class TlsConnectionSink implements StreamSink {
 
   private readonly keyLog: KeyLog;
 
-  /** `shared`: the capture's key log (pcap --keylog, pcapng secrets blocks) and roots. */
-  constructor(shared: CaptureResources = new CaptureResources()) {
+  /** `shared`: the capture's key log (pcap --keylog, pcapng secrets blocks), roots and fingerprint cache. */
+  constructor(private readonly shared: CaptureResources = new CaptureResources()) {
     this.keyLog = shared.keyLog;
     this.tls = new TlsFactsBuilder(shared.roots);
   }
@@ -192,6 +192,6 @@ export class TlsConnectionSink implements StreamSink {
     // generation by now, and new objects stored into an old one outlive the next young-generation
     // collection however soon it dies (see TcpTracker's hand-on).
     const connection = { id: tcp.id, client: tcp.client, server: tcp.server, ipVersion: tcp.ipVersion, tlsEvidence, startCaptured: tcp.startCaptured, firstTime: tcp.firstTime, lastTime: tcp.lastTime };
-    return new TcpConnectionRecord(connection, this.tls.complete(), tcpFacts(tcp), endFacts(tcp, (t) => this.tls.lastEventBy(t)));
+    return new TcpConnectionRecord(connection, this.tls.complete(), tcpFacts(tcp), endFacts(tcp, (t) => this.tls.lastEventBy(t)), this.shared.fingerprints);
   }
 }

@@ -4,11 +4,9 @@ import { nodeHandshakeCrypto } from '@tlsdoctor/analysis';
 import {
   buildClientHelloMessage,
   Ext,
-  HandshakeType,
   openQuicLongPacket,
   parseQuicDatagram,
   parseQuicFrames,
-  parseServerHello,
   QuicCryptoStream,
   quicCloseFrame,
   quicCryptoFrame,
@@ -184,7 +182,7 @@ class Http3Exchange {
     this.dcid = p.scid;
     this.token = p.token ?? new Uint8Array(0);
     this.keys = quicInitialKeys(nodeHandshakeCrypto, QuicVersion.V1, this.dcid)!;
-    this.stream.takeMessages();
+    this.stream.takeEvents('server');
     this.send();
   }
 
@@ -199,9 +197,11 @@ class Http3Exchange {
       return true;
     }
     for (const f of frames.crypto) this.stream.add(f.offset, f.data);
-    for (const m of this.stream.takeMessages()) {
-      if (m.type !== HandshakeType.ServerHello) continue;
-      const sh = parseServerHello(m.body);
+    for (const ev of this.stream.takeEvents('server')) {
+      // A ServerHello that does not parse is the server's datagram that does not parse.
+      if (ev.kind === 'error') throw ev.error;
+      if (ev.kind !== 'handshake' || !ev.serverHello) continue;
+      const sh = ev.serverHello;
       this.result.serverHello = { version: sh.version, cipher: sh.cipherSuite, ...(sh.keyShareGroup !== undefined ? { group: sh.keyShareGroup } : {}) };
       this.result.outcome = 'answered';
     }

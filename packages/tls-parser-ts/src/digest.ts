@@ -17,19 +17,19 @@ function toHex(words: Uint32Array | number[], littleEndian: boolean): string {
   return out;
 }
 
-/** One scratch buffer, grown as needed: fingerprints hash many short strings in a row. */
-let scratch = new Uint8Array(1024);
+/** The length of a message of `len` bytes with its Merkle-Damgard padding: whole 64-byte blocks. */
+function paddedLength(len: number): number {
+  return (((len + 8) >> 6) + 1) << 6;
+}
 
-/** Writes the string's bytes and the Merkle-Damgard padding (0x80, zeros, 64-bit bit length). */
-function pad(s: string, littleEndian: boolean): DataView {
+/** Writes the string's bytes and the padding (0x80, zeros, 64-bit bit length) into `buf`. */
+function pad(s: string, littleEndian: boolean, buf: Uint8Array): DataView {
   const len = s.length;
-  const total = (((len + 8) >> 6) + 1) << 6;
-  if (scratch.length < total) scratch = new Uint8Array(total * 2);
-  const buf = scratch;
+  const total = paddedLength(len);
   for (let i = 0; i < len; i++) buf[i] = s.charCodeAt(i) & 0xff;
   buf.fill(0, len, total);
   buf[len] = 0x80;
-  const view = new DataView(buf.buffer, 0, total);
+  const view = new DataView(buf.buffer, buf.byteOffset, total);
   const bitsLo = (len << 3) >>> 0;
   const bitsHi = Math.floor(len / 0x20000000);
   if (littleEndian) {
@@ -42,11 +42,40 @@ function pad(s: string, littleEndian: boolean): DataView {
   return view;
 }
 
+export function md5Hex(s: string): string {
+  return md5(pad(s, true, new Uint8Array(paddedLength(s.length))));
+}
+
+export function sha256Hex(s: string): string {
+  return sha256(pad(s, false, new Uint8Array(paddedLength(s.length))));
+}
+
+/**
+ * The same digests writing their padded input into one buffer of their own, grown as needed:
+ * for a caller that hashes many short strings in a row (a fingerprint cache).
+ */
+export class Hasher {
+  private room = new Uint8Array(1024);
+
+  md5Hex(s: string): string {
+    return md5(pad(s, true, this.roomFor(s)));
+  }
+
+  sha256Hex(s: string): string {
+    return sha256(pad(s, false, this.roomFor(s)));
+  }
+
+  private roomFor(s: string): Uint8Array {
+    const total = paddedLength(s.length);
+    if (this.room.length < total) this.room = new Uint8Array(total * 2);
+    return this.room;
+  }
+}
+
 const MD5_S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 const MD5_K = Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0);
 
-export function md5Hex(s: string): string {
-  const v = pad(s, true);
+function md5(v: DataView): string {
   let a0 = 0x67452301, b0 = 0xefcdab89, c0 = 0x98badcfe, d0 = 0x10325476;
   const m = new Uint32Array(16);
   for (let off = 0; off < v.byteLength; off += 64) {
@@ -82,8 +111,7 @@ const SHA256_K = new Uint32Array([
 
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 
-export function sha256Hex(s: string): string {
-  const v = pad(s, false);
+function sha256(v: DataView): string {
   const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   const w = new Uint32Array(64);
   for (let off = 0; off < v.byteLength; off += 64) {

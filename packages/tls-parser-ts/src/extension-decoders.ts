@@ -1,6 +1,6 @@
 import type { ByteReader } from './reader.js';
 import { Ext } from './ext-types.js';
-import type { KeyShareEntry } from './extensions.js';
+import type { KeyShareEntry } from './extension-values.js';
 
 type Side = 'client' | 'server';
 

@@ -3,9 +3,9 @@ import { TlsParseError } from './errors.js';
 import { extensionName, isGrease } from './names.js';
 import { Ext } from './ext-types.js';
 import { decodeExtension, isDecoded } from './extension-decoders.js';
+import type { ApplicationSettings, DecodedExtensions, EchInfo, KeyShareEntry, ServerKeyShare } from './extension-values.js';
 
 export { Ext };
-
 
 /**
  * One extension as it stands on the wire. The data view and the name are made on demand: a
@@ -40,61 +40,6 @@ export class Extension {
   toJSON(): { type: number; name: string; length: number; malformed?: string } {
     return { type: this.type, name: this.name, length: this.length, ...(this.malformed ? { malformed: this.malformed } : {}) };
   }
-}
-
-export interface KeyShareEntry {
-  group: number;
-  keyLength: number;
-  key: Uint8Array;
-}
-
-export interface EchInfo {
-  /** 0 = outer (the public ClientHello), 1 = inner. */
-  type: number;
-  kdf?: number;
-  aead?: number;
-  configId?: number;
-  encLength?: number;
-  payloadLength?: number;
-}
-
-export interface ApplicationSettings {
-  codepoint: number;
-  protocols: string[];
-}
-
-/** The decoded extension fields shared by the ClientHello and the ServerHello. */
-export interface DecodedExtensions {
-  readonly serverNames?: string[];
-  readonly supportedVersions?: number[];
-  /** Server side: the single version it chose. */
-  readonly selectedVersion?: number;
-  readonly alpn?: string[];
-  /** The first ALPN protocol's bytes, which JA4 reads byte by byte. */
-  readonly alpnFirstRaw?: Uint8Array;
-  readonly supportedGroups?: number[];
-  readonly ecPointFormats?: number[];
-  readonly signatureAlgorithms?: number[];
-  readonly signatureAlgorithmsCert?: number[];
-  readonly keyShares?: KeyShareEntry[];
-  /** Server side: the group of its key share (or, in a HelloRetryRequest, the group it asks for). */
-  readonly keyShareGroup?: number;
-  readonly pskKeyExchangeModes?: number[];
-  readonly preSharedKey?: { identities: number; binders: number } | { selectedIdentity: number };
-  readonly earlyData?: boolean;
-  readonly encryptedClientHello?: EchInfo;
-  readonly statusRequest?: { type: number };
-  readonly signedCertificateTimestamp?: boolean;
-  readonly sessionTicket?: { length: number };
-  readonly renegotiationInfo?: Uint8Array;
-  readonly extendedMasterSecret?: boolean;
-  readonly encryptThenMac?: boolean;
-  readonly compressCertificate?: number[];
-  readonly recordSizeLimit?: number;
-  readonly paddingLength?: number;
-  readonly applicationSettings?: ApplicationSettings;
-  readonly quicTransportParameters?: { length: number };
-  readonly cookieLength?: number;
 }
 
 /**
@@ -346,8 +291,3 @@ export abstract class HelloExtensions implements DecodedExtensions {
 
 /** V8's (and JavaScriptCore's) knob for how many frames an Error collects; other engines ignore it. */
 const ErrorLimits = Error as { stackTraceLimit?: number };
-
-interface ServerKeyShare {
-  group: number;
-  shares?: KeyShareEntry[];
-}

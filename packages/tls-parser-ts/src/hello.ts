@@ -1,5 +1,6 @@
 import { ByteReader } from './reader.js';
-import { Ext, HelloExtensions, putU16, type DecodedExtensions, type Extension } from './extensions.js';
+import { Ext, HelloExtensions, putU16, type Extension } from './extensions.js';
+import type { DecodedExtensions } from './extension-values.js';
 import { isGrease, Version } from './names.js';
 
 export interface ClientHello extends DecodedExtensions {
@@ -19,15 +20,6 @@ export interface ClientHello extends DecodedExtensions {
   readonly maxVersion: number;
   /** Every version offered, highest first, GREASE left out. */
   readonly offeredVersions: number[];
-  /**
-   * Writes the hello's shape into `out` and returns its length (-1 when it does not fit): the
-   * same bytes for two hellos whose JA3 and JA4 are the same. It holds all they read (the
-   * version field, the suites, the extension types in order, the data of the extensions whose
-   * lists they hash), GREASE values made alike since both leave them out, and none of the
-   * random, the session id, the names, the key shares or the padding; so a fingerprint made once
-   * serves every hello of that shape. Absent for an SSL 2.0-format hello.
-   */
-  shape?(out: Uint8Array): number;
 }
 
 export interface ServerHello extends DecodedExtensions {
@@ -64,6 +56,21 @@ function earlyDraft(v: number): boolean {
 /** Bytes 2..34 of both hellos hold the random; the session id follows it. */
 const RANDOM_START = 2;
 const SESSION_ID_START = RANDOM_START + 32;
+
+/**
+ * The key of a parsed ClientHello's method that writes its *shape* into `out` and returns its
+ * length (-1 when it does not fit): the same bytes for two hellos whose JA3 and JA4 are the same.
+ * It holds all they read (the version field, the suites, the extension types in order, the data
+ * of the extensions whose lists they hash), GREASE values made alike since both leave them out,
+ * and none of the random, the session id, the names, the key shares or the padding; so a
+ * fingerprint made once serves every hello of that shape. Only the fingerprint cache reads it,
+ * so it is keyed by a symbol index.ts does not export, and the public ClientHello stays a
+ * record of the hello. An SSL 2.0-format hello has none.
+ */
+export const HELLO_SHAPE = Symbol('hello shape');
+
+/** A ClientHello that may write its shape (HELLO_SHAPE). */
+export type ShapedHello = ClientHello & { readonly [HELLO_SHAPE]?: (out: Uint8Array) => number };
 
 /** The start both hellos share: version, random, session id. */
 abstract class HelloStart extends HelloExtensions {
@@ -129,7 +136,7 @@ class ParsedClientHello extends HelloStart implements ClientHello {
     return (this.versions ??= offeredVersions(this.supportedVersions, this.legacyVersion));
   }
 
-  shape(out: Uint8Array): number {
+  [HELLO_SHAPE](out: Uint8Array): number {
     const b = this.buf;
     const n = this.suitesLength;
     if (4 + n > out.length) return -1;

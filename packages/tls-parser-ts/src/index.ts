@@ -2,7 +2,8 @@ export { TlsdoctorError, TlsParseError } from './errors.js';
 export { ByteReader, hex, hex4, latin1 } from './reader.js';
 export { ByteWriter } from './writer.js';
 export * from './names.js';
-export { Ext, Extension, type KeyShareEntry, type DecodedExtensions, type EchInfo } from './extensions.js';
+export { Ext, Extension } from './extensions.js';
+export type { KeyShareEntry, DecodedExtensions, EchInfo } from './extension-values.js';
 export { parseClientHello, parseServerHello, parseSslv2ClientHello, parseSslv2ServerHello, type ClientHello, type ServerHello, type Sslv2ServerHello } from './hello.js';
 export {
   parseAlert,
@@ -22,39 +23,21 @@ export {
 } from './messages.js';
 export { classifyStreamStart, isTlsContentType, MAX_RECORD_LENGTH } from './record.js';
 export { describeNonTls, type NonTlsDescription, type NonTlsKind } from './nontls.js';
-export { TlsStreamReader, type StreamEvent, type Direction, type RecordOpener, type StreamReaderOptions } from './stream.js';
+export { TlsStreamReader } from './stream.js';
+export type { StreamEvent, HandshakeEvent, Direction, RecordOpener, StreamReaderOptions } from './stream-events.js';
+export type { ReaderState } from './stream-states.js';
 export { ja3, ja3s, ja4, type Ja3, type Ja4 } from './fingerprint.js';
+export { FingerprintCache } from './fingerprint-cache.js';
 export { md5Hex, sha256Hex } from './digest.js';
 export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, X25519MLKEM768, hybridShareShapedKey, type ClientHelloOptions, type KeyShareOption } from './builder.js';
 export { distinguishedName } from './dn.js';
 export { hkdfExpandLabel, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type HandshakeCrypto, type HashName, type SuiteParams } from './tls13-decrypt.js';
 export { KeyLog, MAX_SESSIONS, type KeyLogProblem } from './keylog.js';
 export { tls12Keys, tls12Prf, Tls12RecordOpener, TLS12_AEAD_SUITES, type Tls12SuiteParams } from './tls12-decrypt.js';
-export {
-  decodePacketNumber,
-  isKnownQuicVersion,
-  isQuicLongHeader,
-  openQuicLongPacket,
-  parseQuicDatagram,
-  parseQuicFrames,
-  parseQuicTransportParameters,
-  QuicCryptoStream,
-  quicInitialKeys,
-  quicPacketKeys,
-  QuicVersion,
-  quicCloseFrame,
-  quicCryptoFrame,
-  quicVarint,
-  sealQuicInitial,
-  type QuicInitialSpec,
-  type CryptoMessage,
-  type OpenedQuicPacket,
-  type QuicConnectionClose,
-  type QuicCrypto,
-  type QuicFrames,
-  type QuicLongKind,
-  type QuicLongPacket,
-  type QuicPacket,
-  type QuicPacketKeys,
-  type QuicTransportParameter,
-} from './quic.js';
+export { isKnownQuicVersion, QuicVersion, type QuicLongKind } from './quic-versions.js';
+export { isQuicLongHeader, parseQuicDatagram, type QuicLongPacket, type QuicPacket } from './quic-packets.js';
+export { decodePacketNumber, openQuicLongPacket, quicInitialKeys, quicPacketKeys, type OpenedQuicPacket, type QuicCrypto, type QuicPacketKeys } from './quic-protection.js';
+export { parseQuicFrames, quicCloseFrame, quicCryptoFrame, quicVarint, type QuicConnectionClose, type QuicFrames } from './quic-frames.js';
+export { QuicCryptoStream, type CryptoMessage } from './quic-crypto-stream.js';
+export { parseQuicTransportParameters, type QuicTransportParameter } from './quic-transport-parameters.js';
+export { sealQuicInitial, type QuicInitialSpec } from './quic-initial.js';

@@ -1,3 +1,4 @@
+import { ContentType } from './names.js';
 import { hex, latin1 } from './reader.js';
 
 export type NonTlsKind = 'http-response' | 'http-request' | 'ssh' | 'text' | 'binary' | 'empty';
@@ -42,4 +43,54 @@ export function describeNonTls(bytes: Uint8Array): NonTlsDescription {
   if (HTTP_METHODS.test(firstLine)) return { kind: 'http-request', firstLine, hexPrefix, summary: `plain HTTP request "${firstLine}"` };
   if (firstLine.startsWith('SSH-')) return { kind: 'ssh', firstLine, hexPrefix, summary: `SSH banner "${firstLine}"` };
   return { kind: 'text', firstLine, hexPrefix, summary: `text "${firstLine}"` };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The first bytes of a stream that is not TLS, kept up to a cap: for describeNonTls, and to
+ * find TLS after a proxy's preamble (a SOCKS or HTTP CONNECT exchange, then the hello).
+ */
+export class NonTlsPrefix {
+  bytes: Uint8Array = EMPTY;
+  /** Where the search for a record stopped: it goes on from there as bytes come. */
+  private scanned = 0;
+
+  constructor(readonly cap: number) {}
+
+  /** True once the prefix is as long as it will get. */
+  get full(): boolean {
+    return this.bytes.length >= this.cap;
+  }
+
+  /** Keeps what fits of `more`; returns how many of its bytes were kept. */
+  keep(more: Uint8Array): number {
+    const had = this.bytes;
+    const room = this.cap - had.length;
+    if (room <= 0) return 0;
+    const add = more.subarray(0, room);
+    const next = new Uint8Array(had.length + add.length);
+    next.set(had);
+    next.set(add, had.length);
+    this.bytes = next;
+    return add.length;
+  }
+
+  /**
+   * Where a handshake record opening with a hello of type `hello` begins, after the first
+   * byte: the end of a preamble; -1 while none is there.
+   */
+  findRecord(hello: number): number {
+    const b = this.bytes;
+    for (let k = Math.max(1, this.scanned); k + 6 <= b.length; k++) {
+      if (b[k] === ContentType.Handshake && b[k + 1] === 3 && b[k + 2] <= 4 && b[k + 5] === hello && ((b[k + 3] << 8) | b[k + 4]) >= 4) return k;
+    }
+    this.scanned = Math.max(1, b.length - 5);
+    return -1;
+  }
+
+  /** Keeps only the first `n` bytes: the preamble, once TLS was found after it. */
+  cut(n: number): void {
+    this.bytes = this.bytes.slice(0, n);
+  }
 }

@@ -1,22 +1,12 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TlsParseError } from './errors.js';
-import {
-  decodePacketNumber,
-  openQuicLongPacket,
-  parseQuicDatagram,
-  parseQuicFrames,
-  parseQuicTransportParameters,
-  QuicCryptoStream,
-  quicCloseFrame,
-  quicCryptoFrame,
-  quicInitialKeys,
-  quicVarint,
-  sealQuicInitial,
-  QuicVersion,
-  type QuicCrypto,
-  type QuicLongPacket,
-} from './quic.js';
+import { parseQuicFrames, quicCloseFrame, quicCryptoFrame, quicVarint } from './quic-frames.js';
+import { sealQuicInitial } from './quic-initial.js';
+import { parseQuicDatagram, type QuicLongPacket } from './quic-packets.js';
+import { decodePacketNumber, openQuicLongPacket, quicInitialKeys, type QuicCrypto } from './quic-protection.js';
+import { parseQuicTransportParameters } from './quic-transport-parameters.js';
+import { QuicVersion } from './quic-versions.js';
 import { hex } from './reader.js';
 
 // The tests bring Node's crypto, as the analysis package does; the codec holds none.
@@ -189,47 +179,6 @@ describe('QUIC frames', () => {
       expect((e as TlsParseError).offset).toBe(53);
       expect((e as Error).message).toMatch(/type 0x8/);
     }
-  });
-});
-
-describe('QUIC CRYPTO stream', () => {
-  const message = (type: number, body: number[]) => new Uint8Array([type, 0, 0, body.length, ...body]);
-
-  it('puts frames back in order across packets, with overlaps and repeats', () => {
-    const s = new QuicCryptoStream();
-    const m = message(1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    s.add(8, m.subarray(8));
-    expect(s.takeMessages()).toEqual([]);
-    expect(s.contiguous).toBe(0);
-    s.add(0, m.subarray(0, 4));
-    s.add(2, m.subarray(2, 10));
-    s.add(0, m.subarray(0, 4));
-    expect(s.contiguous).toBe(m.length);
-    const [got] = s.takeMessages();
-    expect({ type: got.type, body: [...got.body], offset: got.offset }).toEqual({ type: 1, body: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], offset: 0 });
-    expect(s.takeMessages()).toEqual([]);
-  });
-
-  it('gives two messages in one run, and says what the unfinished one lacks', () => {
-    const s = new QuicCryptoStream();
-    const two = new Uint8Array([...message(2, [7]), ...message(8, [1, 2, 3])]);
-    s.add(0, two.subarray(0, 7));
-    expect(s.takeMessages().map((m) => m.type)).toEqual([2]);
-    // Its header is not whole yet: nothing to say of it.
-    expect(s.pendingMessage()).toBeUndefined();
-    s.add(7, two.subarray(7, 10));
-    expect(s.pendingMessage()).toEqual({ type: 8, length: 7, received: 5 });
-    s.add(10, two.subarray(10));
-    expect(s.takeMessages().map((m) => m.type)).toEqual([8]);
-    expect(s.pendingMessage()).toBeUndefined();
-  });
-
-  it('keeps no byte past its limit, and counts them', () => {
-    const s = new QuicCryptoStream(16);
-    s.add(10, new Uint8Array(10));
-    s.add(1_000_000, new Uint8Array(5));
-    expect(s.dropped).toBe(9);
-    expect(s.received).toBe(6);
   });
 });
 

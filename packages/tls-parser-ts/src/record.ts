@@ -38,3 +38,19 @@ export function classifyStreamStart(b: Uint8Array): 'tls' | 'sslv2' | 'sslv2-ser
   }
   return 'other';
 }
+
+/** A record header lies whole in `b` at `i` and is a TLS one (the fast path may take the record). */
+export function startsTlsRecord(b: Uint8Array, i: number): boolean {
+  return isTlsContentType(b[i]) && b[i + 1] === 3 && b[i + 2] <= 4;
+}
+
+/**
+ * A record body, b[start, end), is one whole hello of type `hello` (ClientHello or ServerHello):
+ * its type byte and 24-bit length agree, and its version starts with 3. Under keys, such a body
+ * is a hello still in clear.
+ */
+export function holdsOneHello(b: Uint8Array, start: number, end: number, hello: number): boolean {
+  if (end - start < 4 + 38 || b[start] !== hello) return false;
+  const len = (b[start + 1] << 16) | (b[start + 2] << 8) | b[start + 3];
+  return len === end - start - 4 && b[start + 4] === 3;
+}

@@ -1,96 +1,52 @@
 import { TlsParseError } from './errors.js';
-import { parseClientHello, parseServerHello, parseSslv2ClientHello, parseSslv2ServerHello, type ClientHello, type ServerHello, type Sslv2ServerHello } from './hello.js';
-import { parseAlert, type Alert } from './messages.js';
+import { HandshakeAssembler, type MessageListener } from './handshake-assembler.js';
+import { parseSslv2ClientHello, parseSslv2ServerHello, type ServerHello } from './hello.js';
+import { parseAlert } from './messages.js';
 import { ContentType, HandshakeType, isTls13, Version } from './names.js';
-import { classifyStreamStart, isTlsContentType, MAX_RECORD_LENGTH, RECORD_HEADER_LENGTH } from './record.js';
-
-export type Direction = 'client' | 'server';
-
-/** Stream offsets count bytes from the first byte this reader was given. */
-export type StreamEvent =
-  | { kind: 'record'; offset: number; contentType: number; version: number; length: number; encrypted: boolean }
-  | { kind: 'handshake'; offset: number; msgType: number; body: Uint8Array; clientHello?: ClientHello; serverHello?: ServerHello; decrypted?: true }
-  | { kind: 'alert'; offset: number; alert: Alert; decrypted?: true }
-  | { kind: 'change-cipher-spec'; offset: number }
-  | { kind: 'encryption-started'; offset: number; reason: 'change-cipher-spec' | 'tls13-server-hello' | 'application-data' | 'encrypted-alert' }
-  | { kind: 'not-tls'; offset: number }
-  /** TLS found after a non-TLS preamble (a SOCKS or HTTP CONNECT exchange): records follow from here. */
-  | { kind: 'tls-after-preamble'; offset: number; preambleLength: number }
-  | { kind: 'error'; offset: number; error: TlsParseError }
-  /** An SSL 2.0 SERVER-HELLO: the server answered in SSL 2.0; its records after it are not read. */
-  | { kind: 'sslv2-server-hello'; offset: number; hello: Sslv2ServerHello }
-  /** The client's SSL 2.0 message after its CLIENT-HELLO (CLIENT-MASTER-KEY): the last one in clear. */
-  | { kind: 'sslv2-message'; offset: number; msgType: number };
-
-export interface StreamReaderOptions {
-  /** Handshake messages larger than this are an error rather than a buffer (default 256 KiB). */
-  maxHandshakeMessage?: number;
-  /** How many leading bytes of a non-TLS stream to keep, for describeNonTls and for finding TLS after a proxy preamble (default 16 KiB). */
-  nonTlsPrefix?: number;
-  /**
-   * The caller reuses each chunk once push returns (a capture reader's buffer). The reader then
-   * copies what it keeps (a parsed hello's bytes); event views are valid only during the call.
-   */
-  transientChunks?: boolean;
-  /**
-   * Keys for this direction's protected handshake records: asked for once, at the first record
-   * under encryption, with the ServerHello this reader read (the server's side) if any. What it
-   * returns opens records in order; the first record it cannot open (application data under
-   * other keys, or a wrong key) ends the decryption, and those that follow are only counted.
-   */
-  opener?: (serverHello: ServerHello | undefined) => RecordOpener | undefined;
-}
-
-/** Opens one protected record (its 5-byte header goes into the additional data). */
-export interface RecordOpener {
-  /**
-   * The record types it opens: TLS 1.3 hides every type in application_data (23); TLS 1.2
-   * shows them, and its handshake (22) and alert (21) records are opened, never its data.
-   */
-  readonly outerTypes: readonly number[];
-  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array } | undefined;
-}
-
-/** sslv2: an SSL 2.0 exchange past its hellos; the rest is SSL 2.0's own records, not read. */
-type State = 'start' | 'records' | 'not-tls' | 'failed' | 'sslv2';
+import { NonTlsPrefix } from './nontls.js';
+import { classifyStreamStart, holdsOneHello, isTlsContentType, MAX_RECORD_LENGTH, RECORD_HEADER_LENGTH, startsTlsRecord } from './record.js';
+import type { Direction, HandshakeEvent, StreamEvent, StreamReaderOptions } from './stream-events.js';
+import { RecordDecryption } from './record-decryption.js';
+import { ENCRYPTION_REASON, NODES, type Decryption, type Input, type PhaseNode, type ReaderState } from './stream-states.js';
 
 const EMPTY = new Uint8Array(0);
 
 /**
  * Reads one direction of a TLS connection from byte chunks in order. Records may be split
  * across chunks and handshake messages across records; both are joined here. Once the
- * direction is encrypted only records and bytes are counted.
+ * direction is encrypted only records and bytes are counted. Where it is in the conversation
+ * is one phase of the transition table in stream-states.ts.
  *
  * Event byte views point into the chunks given (or into this reader's own buffers when a
  * record was split), so callers must not overwrite a chunk while they still use its events.
  */
-export class TlsStreamReader {
-  state: State = 'start';
-  encrypted = false;
+export class TlsStreamReader implements MessageListener {
+  /** Where the reader is: a node of the transition table (stream-states.ts). */
+  private phase: PhaseNode = NODES.start;
+  /** Records are under keys: kept from the last phase that says, so it outlives a failure. */
+  private underKeys = false;
   /** Bytes consumed so far (the offset of the next byte). */
   consumed = 0;
   records = 0;
   encryptedRecords = 0;
   encryptedBytes = 0;
-  /** The first bytes of a stream that turned out not to be TLS. */
-  nonTlsBytes: Uint8Array = EMPTY;
   /** The first record's version field. */
   firstRecordVersion?: number;
-  /**
-   * Decryption of protected records (with an `opener`): 'none' without keys, 'reading' while
-   * records open, 'ended' once one did not (after `decryptedRecords` opened).
-   */
-  decryption: 'none' | 'reading' | 'ended' = 'none';
-  decryptedRecords = 0;
-  private openerAsked = false;
-  private openWith: RecordOpener | undefined;
+  /** Bytes of a non-TLS preamble before the TLS records, when the stream went through a proxy handshake. */
+  preambleLength = 0;
   private lastServerHello: ServerHello | undefined;
-  /** Handshake bytes of decrypted records not yet a whole message. */
-  private dhs: Uint8Array | null = null;
+  /** Made on entering 'not-tls': most streams never do. */
+  private prefix: NonTlsPrefix | undefined;
 
   private readonly maxHs: number;
   private readonly nonTlsCap: number;
   private readonly copyKept: boolean;
+  /** The hello this side sends. */
+  private readonly helloType: number;
+  /** Made with an opener: the protected records it opens. */
+  private readonly decrypt: RecordDecryption | undefined;
+  /** The messages of records in clear: made at the first (a fifth of streams never carry one). */
+  private handshake: HandshakeAssembler | undefined;
   /** Made on first use: most records arrive whole and never need it. */
   private hdrBuf: Uint8Array | null = null;
   private get hdr(): Uint8Array {
@@ -100,10 +56,8 @@ export class TlsStreamReader {
   private rec: Uint8Array | null = null;
   private recFill = 0;
   private recOffset = 0;
-  private hs: Uint8Array | null = null;
   /** Body bytes of an encrypted record still to pass over (counted, never buffered). */
   private skip = 0;
-  private hsOffset = 0;
   private out: StreamEvent[] = [];
 
   constructor(
@@ -113,24 +67,47 @@ export class TlsStreamReader {
     this.maxHs = opts.maxHandshakeMessage ?? 256 * 1024;
     this.nonTlsCap = opts.nonTlsPrefix ?? 16 * 1024;
     this.copyKept = opts.transientChunks ?? false;
-    this.openerSource = opts.opener;
+    this.helloType = direction === 'client' ? HandshakeType.ClientHello : HandshakeType.ServerHello;
+    this.decrypt = opts.opener && new RecordDecryption(opts.opener, this.maxHs);
   }
 
-  private readonly openerSource: StreamReaderOptions['opener'];
-
-  /** Whether a protected record of this type is to be opened now. */
-  private opens(type: number): boolean {
-    return this.decrypting() && this.openWith!.outerTypes.includes(type);
+  /** What the reader is in, as callers tell streams apart: 'start', 'records', 'not-tls', 'failed', 'sslv2'. */
+  get state(): ReaderState {
+    return this.phase.state;
   }
 
-  /** Whether protected records are being opened: keys are asked for at the first one. */
-  private decrypting(): boolean {
-    if (!this.openerAsked && this.openerSource) {
-      this.openerAsked = true;
-      this.openWith = this.openerSource(this.lastServerHello);
-      if (this.openWith) this.decryption = 'reading';
-    }
-    return this.decryption === 'reading';
+  /** With an `opener`: 'none' without keys, 'reading' while records open, 'ended' once one did not. */
+  get decryption(): Decryption {
+    return this.decrypt?.state ?? 'none';
+  }
+
+  /** Protected records opened with the opener's keys. */
+  get decryptedRecords(): number {
+    return this.decrypt?.opened ?? 0;
+  }
+
+  /** This direction's records are under keys (it stays so once the reading failed or ended). */
+  get encrypted(): boolean {
+    return this.underKeys;
+  }
+
+  /** The first bytes of a stream that turned out not to be TLS. */
+  get nonTlsBytes(): Uint8Array {
+    return this.prefix?.bytes ?? EMPTY;
+  }
+
+  /** True once the non-TLS prefix kept is as long as it will get. */
+  get nonTlsFull(): boolean {
+    return this.nonTlsBytes.length >= this.nonTlsCap;
+  }
+
+  /**
+   * A record begun but not finished where the bytes stopped (a hello cut short by a reset): its
+   * type, its declared size and the bytes received, record headers included.
+   */
+  get unfinishedRecord(): { contentType: number; length: number; received: number } | undefined {
+    if (!this.rec || this.phase.name === 'sslv2-hello') return undefined;
+    return { contentType: this.rec[0], length: this.rec.length, received: this.recFill };
   }
 
   /** Feeds the next chunk; returns the events it completed. */
@@ -140,24 +117,47 @@ export class TlsStreamReader {
     return this.out;
   }
 
-  /** Bytes of a non-TLS preamble before the TLS records, when the stream went through a proxy handshake. */
-  preambleLength = 0;
-  private scanned = 0;
+  /** Call at the end of the stream: classifies a stream shorter than a record header. */
+  finish(): StreamEvent[] {
+    this.out = [];
+    if (this.phase.name === 'start' && this.hdrFill > 0) {
+      const head = this.hdr.slice(0, this.hdrFill);
+      const kind = classifyStreamStart(head);
+      if (kind === 'other' || kind === 'short') this.notTls(head);
+    }
+    return this.out;
+  }
+
+  /** Moves to the phase the table gives for `input` (`at`: where the input is, for the events of entering it). */
+  private take(input: Input, at: number): void {
+    const next = this.phase.next.get(input);
+    if (next === undefined) return;
+    const wasUnderKeys = this.underKeys;
+    this.phase = next;
+    if (next.encrypted !== undefined) this.underKeys = next.encrypted;
+    if (this.underKeys && !wasUnderKeys) this.out.push({ kind: 'encryption-started', offset: at, reason: ENCRYPTION_REASON.get(input)! });
+    if (next.name === 'failed') {
+      this.rec = null;
+      this.handshake?.drop();
+    }
+  }
 
   private feed(chunk: Uint8Array): void {
     let i = 0;
     const n = chunk.length;
     while (i < n) {
-      if (this.state === 'failed' || this.state === 'sslv2') {
+      const phase = this.phase;
+      if (phase.bytes === 'counted') {
         this.consumed += n - i;
         break;
       }
-      if (this.state === 'not-tls') {
-        const before = this.nonTlsBytes.length;
-        this.keepNonTls(chunk.subarray(i));
-        const kept = this.nonTlsBytes.length - before;
+      if (phase.bytes === 'prefix') {
+        const prefix = this.prefix!;
+        const kept = prefix.keep(chunk.subarray(i));
         this.consumed += kept;
-        if (this.resyncAfterPreamble()) {
+        const at = prefix.findRecord(this.helloType);
+        if (at >= 0) {
+          this.resumeAfterPreamble(at);
           // The rest of this chunk continues the TLS stream found in the preamble.
           this.feed(chunk.subarray(i + kept));
           return;
@@ -186,7 +186,7 @@ export class TlsStreamReader {
         }
         continue;
       }
-      if (this.hdrFill === 0 && n - i >= RECORD_HEADER_LENGTH && ((this.state === 'records' && !this.sslv2Only) || (this.state === 'start' && this.startsTls(chunk, i)))) {
+      if (this.hdrFill === 0 && n - i >= RECORD_HEADER_LENGTH && (phase.wholeRecords || (phase.name === 'start' && startsTlsRecord(chunk, i)))) {
         // Fast path: a whole record inside this chunk is handled without copying.
         const len = (chunk[i + 3] << 8) | chunk[i + 4];
         if (!this.checkHeader(chunk[i], chunk[i + 1], len, this.consumed)) continue;
@@ -209,88 +209,51 @@ export class TlsStreamReader {
       this.consumed += take;
       if (this.hdrFill < RECORD_HEADER_LENGTH) continue;
       this.hdrFill = 0;
-      this.startRecord(this.hdr);
+      this.onHeader(this.hdr);
     }
   }
 
-  /**
-   * Looks through the kept non-TLS bytes for a handshake record that opens with this side's
-   * hello (a SOCKS or CONNECT preamble, then TLS). On a find, parsing restarts there.
-   */
-  private resyncAfterPreamble(): boolean {
-    const b = this.nonTlsBytes;
-    const want = this.direction === 'client' ? HandshakeType.ClientHello : HandshakeType.ServerHello;
-    for (let k = Math.max(1, this.scanned); k + 6 <= b.length; k++) {
-      if (b[k] === ContentType.Handshake && b[k + 1] === 3 && b[k + 2] <= 4 && b[k + 5] === want && ((b[k + 3] << 8) | b[k + 4]) >= 4) {
-        const rest = b.subarray(k);
-        this.preambleLength = k;
-        this.consumed = k;
-        this.state = 'records';
-        this.nonTlsBytes = b.slice(0, k);
-        this.out.push({ kind: 'tls-after-preamble', offset: k, preambleLength: k });
-        this.feed(rest);
-        return true;
-      }
-    }
-    this.scanned = Math.max(1, b.length - 5);
-    return false;
+  /** TLS found at `k` in the bytes kept of a non-TLS stream: reading restarts there. */
+  private resumeAfterPreamble(k: number): void {
+    const prefix = this.prefix!;
+    const tls = prefix.bytes.subarray(k);
+    this.preambleLength = k;
+    this.consumed = k;
+    this.take('tls-after-preamble', k);
+    prefix.cut(k);
+    this.out.push({ kind: 'tls-after-preamble', offset: k, preambleLength: k });
+    this.feed(tls);
   }
 
-  /**
-   * A record begun but not finished where the bytes stopped (a hello cut short by a reset): its
-   * type, its declared size and the bytes received, record headers included.
-   */
-  get unfinishedRecord(): { contentType: number; length: number; received: number } | undefined {
-    if (!this.rec || this.sslv2Pending) return undefined;
-    return { contentType: this.rec[0], length: this.rec.length, received: this.recFill };
+  private notTls(head: Uint8Array): void {
+    this.take('not-tls', this.recOffset);
+    (this.prefix ??= new NonTlsPrefix(this.nonTlsCap)).keep(head);
+    this.out.push({ kind: 'not-tls', offset: this.recOffset });
   }
 
-  /** Call at the end of the stream: classifies a stream shorter than a record header. */
-  finish(): StreamEvent[] {
-    this.out = [];
-    if (this.state === 'start' && this.hdrFill > 0) {
-      const head = this.hdr.slice(0, this.hdrFill);
-      const kind = classifyStreamStart(head);
-      if (kind === 'other' || kind === 'short') {
-        this.state = 'not-tls';
-        this.keepNonTls(head);
-        this.out.push({ kind: 'not-tls', offset: this.recOffset });
-      }
-    }
-    return this.out;
-  }
-
-  /** True once the non-TLS prefix kept is as long as it will get. */
-  get nonTlsFull(): boolean {
-    return this.nonTlsBytes.length >= this.nonTlsCap;
-  }
-
-  private startRecord(h: Uint8Array): void {
-    if (this.state === 'start') {
+  /** A record header read alone (the record was not whole in one chunk, or may not be TLS). */
+  private onHeader(h: Uint8Array): void {
+    if (this.phase.name === 'start') {
       const kind = classifyStreamStart(h);
       if ((kind === 'sslv2' && this.direction === 'client') || (kind === 'sslv2-server' && this.direction === 'server')) {
-        const len = (((h[0] & 0x7f) << 8) | h[1]) + 2;
-        this.beginBuffer(h, len, true);
+        this.take('sslv2-hello', this.recOffset);
+        this.beginBuffer(h, (((h[0] & 0x7f) << 8) | h[1]) + 2);
         return;
       }
       if (kind !== 'tls') {
-        this.state = 'not-tls';
-        this.keepNonTls(h);
-        this.out.push({ kind: 'not-tls', offset: this.recOffset });
+        this.notTls(h);
         return;
       }
     }
-    // After an SSL 2.0 CLIENT-HELLO of version 2, the client goes on in SSL 2.0 records (its
-    // CLIENT-MASTER-KEY): nothing TLS follows.
-    if (this.sslv2Only && (h[0] & 0x80) !== 0) {
+    if ((this.phase.name === 'sslv2-client' || this.phase.name === 'sslv2-client-encrypted') && (h[0] & 0x80) !== 0) {
       // Its type is in clear (a two-byte header, then the type); everything after it is encrypted.
       this.out.push({ kind: 'sslv2-message', offset: this.recOffset, msgType: h[2] });
-      this.state = 'sslv2';
+      this.take('sslv2-record', this.recOffset);
       return;
     }
     const len = (h[3] << 8) | h[4];
     if (!this.checkHeader(h[0], h[1], len, this.recOffset)) return;
-    if (this.encrypted && (h[0] === ContentType.ApplicationData || h[0] === ContentType.Alert) && !this.opens(h[0])) {
+    if (this.underKeys && (h[0] === ContentType.ApplicationData || h[0] === ContentType.Alert) && !this.decrypt?.opens(h[0], this.lastServerHello)) {
       // Nothing in an encrypted record is readable: count it from its header, skip its body.
       const version = (h[1] << 8) | h[2];
       this.records++;
@@ -300,20 +263,16 @@ export class TlsStreamReader {
       this.skip = len;
       return;
     }
-    this.beginBuffer(h, RECORD_HEADER_LENGTH + len, false);
+    this.beginBuffer(h, RECORD_HEADER_LENGTH + len);
   }
 
-  private sslv2Pending = false;
-  private sslv2Only = false;
-  private sawHelloRetry = false;
-
-  private beginBuffer(h: Uint8Array, total: number, sslv2: boolean): void {
+  private beginBuffer(h: Uint8Array, total: number): void {
     this.rec = new Uint8Array(total);
-    this.rec.set(h.subarray(0, RECORD_HEADER_LENGTH));
+    // An SSL 2.0 record may be shorter than the five bytes read to classify it.
+    this.rec.set(h.subarray(0, Math.min(total, RECORD_HEADER_LENGTH)));
     this.recFill = RECORD_HEADER_LENGTH;
-    this.sslv2Pending = sslv2;
     if (this.recFill >= total) {
-      // Only an SSLv2 record can be this short; finish it now.
+      // A record of no body, or an SSL 2.0 record that short: finish it now.
       const rec = this.rec;
       this.rec = null;
       this.onRecord(rec, 0, total, this.recOffset, false);
@@ -322,40 +281,21 @@ export class TlsStreamReader {
 
   /** Validates a record header; on failure emits the error and stops parsing the stream. */
   private checkHeader(type: number, major: number, len: number, offset: number): boolean {
-    if (this.state === 'start') {
-      this.state = 'records';
-    }
+    if (this.phase.name === 'start') this.take('tls-record', offset);
     if (!isTlsContentType(type) || major !== 3) {
-      this.fail(new TlsParseError(offset, 'a TLS record header', `content type ${type}, version major ${major}`));
+      this.fail('bad-record', new TlsParseError(offset, 'a TLS record header', `content type ${type}, version major ${major}`));
       return false;
     }
     if (len > MAX_RECORD_LENGTH) {
-      this.fail(new TlsParseError(offset + 3, `a record length of at most ${MAX_RECORD_LENGTH}`, `${len}`));
+      this.fail('bad-record', new TlsParseError(offset + 3, `a record length of at most ${MAX_RECORD_LENGTH}`, `${len}`));
       return false;
     }
     return true;
   }
 
-  private fail(error: TlsParseError): void {
-    this.state = 'failed';
-    this.rec = null;
-    this.hs = null;
+  private fail(input: 'bad-record' | 'too-large-message', error: TlsParseError): void {
+    this.take(input, error.offset);
     this.out.push({ kind: 'error', offset: error.offset, error });
-  }
-
-  private keepNonTls(bytes: Uint8Array): void {
-    const room = this.nonTlsCap - this.nonTlsBytes.length;
-    if (room <= 0) return;
-    const add = bytes.subarray(0, room);
-    const next = new Uint8Array(this.nonTlsBytes.length + add.length);
-    next.set(this.nonTlsBytes);
-    next.set(add, this.nonTlsBytes.length);
-    this.nonTlsBytes = next;
-  }
-
-  /** A first record header lies whole in the chunk and is a TLS one: the fast path may take it. */
-  private startsTls(b: Uint8Array, i: number): boolean {
-    return isTlsContentType(b[i]) && b[i + 1] === 3 && b[i + 2] <= 4;
   }
 
   /**
@@ -363,34 +303,10 @@ export class TlsStreamReader {
    * `copy`: buf is the caller's chunk, which may not outlive the call, so what is kept is copied.
    */
   private onRecord(buf: Uint8Array, start: number, end: number, offset: number, copy: boolean): void {
-    if (this.sslv2Pending) {
-      this.sslv2Pending = false;
-      this.state = 'records';
-      this.records++;
-      const rec = buf.subarray(start, end);
-      if (this.direction === 'server') {
-        try {
-          const hello = parseSslv2ServerHello(copy ? rec.slice() : rec, offset);
-          this.out.push({ kind: 'sslv2-server-hello', offset, hello });
-          this.state = 'sslv2';
-        } catch (e) {
-          if (!(e instanceof TlsParseError)) throw e;
-          this.fail(e);
-        }
-        return;
-      }
-      try {
-        const clientHello = parseSslv2ClientHello(rec, offset);
-        if (clientHello.legacyVersion === Version.SSL2) this.sslv2Only = true;
-        this.out.push({ kind: 'record', offset, contentType: ContentType.Handshake, version: clientHello.legacyVersion, length: rec.length - 2, encrypted: false });
-        this.out.push({ kind: 'handshake', offset: offset + 2, msgType: HandshakeType.ClientHello, body: rec.subarray(2), clientHello });
-      } catch (e) {
-        if (!(e instanceof TlsParseError)) throw e;
-        this.fail(e);
-      }
+    if (this.phase.name === 'sslv2-hello') {
+      this.onSslv2Hello(buf.subarray(start, end), offset, copy);
       return;
     }
-    this.state = 'records';
     const type = buf[start];
     const version = (buf[start + 1] << 8) | buf[start + 2];
     const bodyStart = start + RECORD_HEADER_LENGTH;
@@ -401,36 +317,24 @@ export class TlsStreamReader {
       // CCS is never encrypted, also in TLS 1.3 where it is only a middlebox decoy.
       this.out.push({ kind: 'record', offset, contentType: type, version, length, encrypted: false });
       this.out.push({ kind: 'change-cipher-spec', offset });
-      // After a HelloRetryRequest the server's compatibility CCS precedes a plaintext ServerHello.
-      if (!this.encrypted && !this.sawHelloRetry) {
-        this.encrypted = true;
-        this.out.push({ kind: 'encryption-started', offset: offset + (end - start), reason: 'change-cipher-spec' });
-      }
+      this.take('change-cipher-spec', offset + (end - start));
       return;
     }
-    if (!this.encrypted && type === ContentType.ApplicationData) {
-      this.encrypted = true;
-      this.out.push({ kind: 'encryption-started', offset, reason: 'application-data' });
-    }
+    if (!this.underKeys && type === ContentType.ApplicationData) this.take('application-data', offset);
     // A clear alert is two bytes with level 1 or 2; anything else is an alert under keys we
     // did not see start (a capture that began mid-connection), as Wireshark also reads it.
-    if (!this.encrypted && type === ContentType.Alert && (length !== 2 || (buf[bodyStart] !== 1 && buf[bodyStart] !== 2))) {
-      this.encrypted = true;
-      this.out.push({ kind: 'encryption-started', offset, reason: 'encrypted-alert' });
-    }
-    this.out.push({ kind: 'record', offset, contentType: type, version, length, encrypted: this.encrypted });
-    if (this.encrypted && type === ContentType.Handshake && this.isPlainHello(buf, bodyStart, end)) {
-      // A TLS 1.3 middlebox-compatibility CCS may come before a second ClientHello (after a
-      // HelloRetryRequest); that hello is still in the clear.
-      this.encrypted = false;
+    if (!this.underKeys && type === ContentType.Alert && (length !== 2 || (buf[bodyStart] !== 1 && buf[bodyStart] !== 2))) this.take('opaque-alert', offset);
+    this.out.push({ kind: 'record', offset, contentType: type, version, length, encrypted: this.underKeys });
+    if (this.underKeys && type === ContentType.Handshake && holdsOneHello(buf, bodyStart, end, this.helloType)) {
+      this.take('plain-hello', offset);
       this.out[this.out.length - 1] = { kind: 'record', offset, contentType: type, version, length, encrypted: false };
     }
-    if (this.encrypted) {
+    if (this.underKeys) {
       this.encryptedRecords++;
       this.encryptedBytes += length;
-      if (this.opens(type)) this.openRecord(buf.subarray(start, bodyStart), buf.subarray(bodyStart, end), offset);
+      if (this.decrypt?.opens(type, this.lastServerHello)) this.decrypt.open(buf.subarray(start, bodyStart), buf.subarray(bodyStart, end), offset, this.out);
       // TLS 1.2 application data: this side's handshake is over; nothing more is opened.
-      else if (type === ContentType.ApplicationData && this.decryption === 'reading') this.decryption = 'ended';
+      else if (type === ContentType.ApplicationData) this.decrypt?.step('application-data');
       return;
     }
     const body = buf.subarray(bodyStart, end);
@@ -441,124 +345,50 @@ export class TlsStreamReader {
     if (type === ContentType.Handshake) this.onHandshakeFragment(body, offset + RECORD_HEADER_LENGTH, copy);
   }
 
-  /**
-   * A protected record opened with this direction's keys: its handshake messages and alerts are
-   * read as plaintext ones are, marked decrypted. Offsets of what is inside are the record's.
-   */
-  private openRecord(header: Uint8Array, body: Uint8Array, offset: number): void {
-    const inner = this.openWith!.open(header, body);
-    if (!inner) {
-      this.decryption = 'ended';
-      this.dhs = null;
-      return;
-    }
-    this.decryptedRecords++;
-    const at = offset + RECORD_HEADER_LENGTH;
-    if (inner.contentType === ContentType.Alert) {
-      try {
-        this.out.push({ kind: 'alert', offset: at, alert: parseAlert(inner.content, at), decrypted: true });
-      } catch (e) {
-        if (!(e instanceof TlsParseError)) throw e;
-        this.out.push({ kind: 'error', offset: e.offset, error: e });
-      }
-      return;
-    }
-    if (inner.contentType !== ContentType.Handshake) {
-      // Application data: the handshake of this direction is over; nothing more is opened.
-      this.decryption = 'ended';
-      return;
-    }
-    let buf = inner.content;
-    if (this.dhs) {
-      const joined = new Uint8Array(this.dhs.length + buf.length);
-      joined.set(this.dhs);
-      joined.set(buf, this.dhs.length);
-      buf = joined;
-      this.dhs = null;
-    }
-    let p = 0;
-    while (buf.length - p >= 4) {
-      const msgType = buf[p];
-      const len = (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3];
-      if (len > this.maxHs) {
-        this.out.push({ kind: 'error', offset: at + p + 1, error: new TlsParseError(at + p + 1, `a handshake message of at most ${this.maxHs} bytes`, `${len}`) });
-        this.decryption = 'ended';
+  /** The SSL 2.0 hello record: a client's CLIENT-HELLO (read as a ClientHello), a server's SERVER-HELLO. */
+  private onSslv2Hello(rec: Uint8Array, offset: number, copy: boolean): void {
+    this.records++;
+    try {
+      if (this.direction === 'server') {
+        const hello = parseSslv2ServerHello(copy ? rec.slice() : rec, offset);
+        this.out.push({ kind: 'sslv2-server-hello', offset, hello });
+        this.take('sslv2-server-hello', offset);
         return;
       }
-      if (buf.length - p - 4 < len) break;
-      this.out.push({ kind: 'handshake', offset: at + p, msgType, body: buf.subarray(p + 4, p + 4 + len), decrypted: true });
-      p += 4 + len;
+      const clientHello = parseSslv2ClientHello(rec, offset);
+      this.take(clientHello.legacyVersion === Version.SSL2 ? 'sslv2-only-client-hello' : 'sslv2-client-hello', offset);
+      this.out.push({ kind: 'record', offset, contentType: ContentType.Handshake, version: clientHello.legacyVersion, length: rec.length - 2, encrypted: false });
+      this.out.push({ kind: 'handshake', offset: offset + 2, msgType: HandshakeType.ClientHello, body: rec.subarray(2), clientHello });
+    } catch (e) {
+      if (!(e instanceof TlsParseError)) throw e;
+      this.fail('bad-record', e);
     }
-    if (p < buf.length) this.dhs = buf.slice(p);
-  }
-
-  /** A whole hello of this side's kind fills the record: its type byte and 24-bit length agree. */
-  private isPlainHello(b: Uint8Array, start: number, end: number): boolean {
-    const want = this.direction === 'client' ? HandshakeType.ClientHello : HandshakeType.ServerHello;
-    if (end - start < 4 + 38 || b[start] !== want) return false;
-    const len = (b[start + 1] << 16) | (b[start + 2] << 8) | b[start + 3];
-    return len === end - start - 4 && b[start + 4] === 3;
   }
 
   private onHandshakeFragment(frag: Uint8Array, fragOffset: number, copy: boolean): void {
-    let buf = frag;
-    let base = fragOffset;
-    if (this.hs) {
-      copy = false;
-      const joined = new Uint8Array(this.hs.length + frag.length);
-      joined.set(this.hs);
-      joined.set(frag, this.hs.length);
-      buf = joined;
-      base = this.hsOffset;
-      this.hs = null;
-    }
-    let p = 0;
-    while (p < buf.length) {
-      if (this.encrypted) {
-        // The rest of this record follows a TLS 1.3 ServerHello and is not readable.
-        return;
-      }
-      if (buf.length - p < 4) break;
-      const msgType = buf[p];
-      const len = (buf[p + 1] << 16) | (buf[p + 2] << 8) | buf[p + 3];
-      if (len > this.maxHs) {
-        this.fail(new TlsParseError(base + p + 1, `a handshake message of at most ${this.maxHs} bytes`, `${len}`));
-        return;
-      }
-      if (buf.length - p - 4 < len) break;
-      const body = buf.subarray(p + 4, p + 4 + len);
-      this.onHandshakeMessage(msgType, body, base + p, copy);
-      p += 4 + len;
-    }
-    if (p < buf.length) {
-      this.hs = buf.slice(p);
-      this.hsOffset = base + p;
+    try {
+      const messages = (this.handshake ??= new HandshakeAssembler({ hellosOf: this.direction, maxMessage: this.maxHs, decrypted: false, join: 'first-fragment' }));
+      messages.cut(frag, fragOffset, copy, this.out, this);
+    } catch (e) {
+      if (!(e instanceof TlsParseError)) throw e;
+      this.fail('too-large-message', e);
     }
   }
 
-  private onHandshakeMessage(msgType: number, body: Uint8Array, offset: number, copy: boolean): void {
-    const ev: StreamEvent & { kind: 'handshake' } = { kind: 'handshake', offset, msgType, body };
-    try {
-      // A parsed hello reads its fields from its bytes on demand, so it gets bytes of its own.
-      if (msgType === HandshakeType.ClientHello && this.direction === 'client') {
-        ev.clientHello = parseClientHello(copy ? body.slice() : body, offset + 4);
-      } else if (msgType === HandshakeType.ServerHello && this.direction === 'server') {
-        ev.serverHello = parseServerHello(copy ? body.slice() : body, offset + 4);
-      }
-    } catch (e) {
-      if (!(e instanceof TlsParseError)) throw e;
-      this.out.push(ev);
-      this.out.push({ kind: 'error', offset: e.offset, error: e });
-      return;
-    }
-    this.out.push(ev);
+  /**
+   * A message in clear may change the phase: the server's TLS 1.3 ServerHello, its
+   * HelloRetryRequest. Answers whether the rest of the record is under keys.
+   */
+  afterMessage(ev: HandshakeEvent): boolean {
     const sh = ev.serverHello;
-    if (sh && !sh.isHelloRetryRequest) this.lastServerHello = sh;
-    if (sh?.isHelloRetryRequest) this.sawHelloRetry = true;
-    if (sh && isTls13(sh.version) && !sh.isHelloRetryRequest) {
-      // Everything the server sends after a TLS 1.3 ServerHello is under handshake keys.
-      this.encrypted = true;
-      this.out.push({ kind: 'encryption-started', offset: offset + 4 + body.length, reason: 'tls13-server-hello' });
+    if (!sh) return false;
+    if (sh.isHelloRetryRequest) {
+      this.take('hello-retry-request', ev.offset);
+      return false;
     }
+    this.lastServerHello = sh;
+    // Everything the server sends after a TLS 1.3 ServerHello is under handshake keys.
+    if (isTls13(sh.version)) this.take('tls13-server-hello', ev.offset + 4 + ev.body.length);
+    return this.underKeys;
   }
 }

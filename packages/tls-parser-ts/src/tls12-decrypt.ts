@@ -1,4 +1,4 @@
-import type { RecordOpener } from './stream.js';
+import type { RecordOpener } from './stream-events.js';
 import type { AeadName, HandshakeCrypto, HashName } from './tls13-decrypt.js';
 import { concatBytes } from './writer.js';
 
