@@ -1,6 +1,6 @@
 // The connection table's keys: one per address, equal exactly when the addresses are.
 import { describe, expect, it } from 'vitest';
-import { addrKey } from './decode.js';
+import { addrKey } from './addresses.js';
 import { tupleHash } from './tuple-table.js';
 
 const v4 = (...o: number[]) => addrKey(Uint8Array.from([0xff, ...o]), 1, 4);

@@ -1,4 +1,4 @@
-import type { DecodedPacket, IcmpUnreachable } from './decode.js';
+import type { DecodedPacket, IcmpUnreachable } from './decoded-packet.js';
 import type { RawPacket } from './packet.js';
 // What the TCP tracker hands on: a connection's facts, its packets and the options that bound it.
 

@@ -1,4 +1,7 @@
-import { addrKey, decodePacket, formatAddr, newDecodedPacket, readTcpOptions, TcpFlag, type DecodedPacket } from './decode.js';
+import { addrKey, formatAddr } from './addresses.js';
+import { decodePacket } from './decode.js';
+import { newDecodedPacket, type DecodedPacket } from './decoded-packet.js';
+import { readTcpOptions, TcpFlag } from './tcp-options.js';
 import { appended, NONE } from './lists.js';
 import { PacketSlab } from './packet-slab.js';
 import type { RawPacket } from './packet.js';
