@@ -1,7 +1,7 @@
 // The connection table's keys: one per address, equal exactly when the addresses are.
 import { describe, expect, it } from 'vitest';
 import { addrKey } from './addresses.js';
-import { tupleHash } from './tuple-table.js';
+import { tupleHash } from './connection-table.js';
 
 const v4 = (...o: number[]) => addrKey(Uint8Array.from([0xff, ...o]), 1, 4);
 const v6 = (...groups: number[]) => addrKey(Uint8Array.from(groups.flatMap((g) => [g >> 8, g & 0xff])), 0, 6);

@@ -1,0 +1,285 @@
+// The tracker's connection table: entries found by a hash of the 4-tuple either way round, the
+// live set in order of creation, the entries of connections closed by FINs and already handed on
+// (kept bare for the grace period), and the queue of closed connections waiting to be handed on.
+import type { ConnectionEnd, PacketFacts, TcpConnection } from './tcp-types.js';
+
+export interface Pending {
+  seq: number;
+  data: Uint8Array;
+  pkt: PacketFacts;
+}
+
+export interface DirState {
+  next: number | undefined;
+  pending: Pending[];
+  pendingBytes: number;
+  wantMore: boolean;
+}
+
+export interface Live {
+  conn: TcpConnection;
+  /** The 4-tuple as its first packet had it; lookups match it either way round. */
+  a: string | number;
+  pa: number;
+  b: string | number;
+  pb: number;
+  hash: number;
+  /** The next connection in the same hash bucket. */
+  next: Live | undefined;
+  clientKey: string | number;
+  clientPort: number;
+  dirs: [DirState, DirState];
+  closed: boolean;
+  /** When it joined the table's queue of closed connections (capture time), -1 if it is not in it. */
+  closingAt: number;
+  /** The time of the packet before its last one. */
+  prevTime: number;
+  /** The directions that sent a FIN (bit 0: client, bit 1: server), and whose FIN was acknowledged. */
+  finDirs: number;
+  finAcked: number;
+  /** The sequence numbers that acknowledge the client's and the server's FIN. */
+  finEnd0: number;
+  finEnd1: number;
+  /**
+   * Closed by FINs and handed on: the entry stays in the table for the grace period only so
+   * that stragglers are not taken for a new connection, and holds nothing of the connection.
+   */
+  retired: boolean;
+  retiredAt: number;
+  /**
+   * Its row of the tracker's packet slab (packet-slab.ts), which holds its first packets until it
+   * is handed on; -1 once handed on.
+   */
+  row: number;
+  firstPackets: number;
+  /**
+   * The packets logged after the first ones (the SYNs, SYN-ACKs, RSTs and FINs the record lists),
+   * as objects: few connections have any. A logged packet's place: below the number of first
+   * packets, its place in the row; above, in this list after them.
+   */
+  later: PacketFacts[];
+  /** SACK blocks of the first packets, by place; the shared empty list when none had any. */
+  sacks: (number[] | undefined)[];
+  /** Where the SYN and the SYN-ACK the connection follows are logged; -1 for none. */
+  synAt: number;
+  synAckAt: number;
+  /**
+   * SYN-ACKs with different initial sequence numbers (a middlebox's beside the server's), by
+   * place: the server's bytes follow the one the client acknowledges. Empty (the shared NONE) for
+   * nearly all.
+   */
+  synAcks: number[];
+  /** Logged RSTs and FINs, up to the number the record lists. */
+  rstsLogged: number;
+  finsLogged: number;
+}
+
+export function addrHash(x: string | number): number {
+  if (typeof x === 'number') return x | 0;
+  let v = 0x811c9dc5;
+  for (let i = 0; i < x.length; i++) v = Math.imul(v ^ x.charCodeAt(i), 0x01000193);
+  return v;
+}
+
+/** A symmetric hash of the 4-tuple: the same either way round. */
+export function tupleHash(a: string | number, pa: number, b: string | number, pb: number): number {
+  const ha = Math.imul(addrHash(a) ^ pa, 0x9e3779b1);
+  const hb = Math.imul(addrHash(b) ^ pb, 0x9e3779b1);
+  return (ha ^ hb) | 0;
+}
+
+export interface TableLimits {
+  /** Live connections at most; past it the oldest is handed on. */
+  maxLive: number;
+  /** Seconds of capture time without a packet after which a connection is handed on. */
+  idle: number;
+  /** Seconds a closed connection waits for late packets (see waitAfterClose). */
+  grace: number;
+}
+
+/** Compacts a queue read from `head` once most of it has been read. */
+function compacted<T>(q: T[], head: number): T[] | undefined {
+  return head > 1024 && head * 2 > q.length ? q.slice(head) : undefined;
+}
+
+export class ConnectionTable {
+  /** Hash buckets of entries, chained through Live.next; no string key per packet. */
+  private readonly buckets = new Map<number, Live>();
+  /** Live connections in order of creation, for eviction and sweeps. */
+  private readonly live = new Set<Live>();
+  /** Retired entries in order of retirement, which is the order they expire in. */
+  private retired: Live[] = [];
+  private retiredHead = 0;
+  /**
+   * Connections closed by a RST or by FINs both ways (but not yet handed on: the last ACK may
+   * never come), in order of closing, which is nearly the order their waits end in (see
+   * waitAfterClose). Checked at its head on every packet: a closed connection leaves when its
+   * wait ends instead of at the next sweep, so a capture of many short connections keeps few of
+   * them live.
+   */
+  private closing: Live[] = [];
+  private closingHead = 0;
+
+  /** `handOn` gives a connection that leaves the live set to its consumer. */
+  constructor(private readonly limits: TableLimits, private readonly handOn: (l: Live, why: ConnectionEnd) => void) {}
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  get full(): boolean {
+    return this.live.size >= this.limits.maxLive;
+  }
+
+  /** Whether a closed connection waits in the queue: checked on every packet, so kept cheap. */
+  get anyClosing(): boolean {
+    return this.closingHead < this.closing.length;
+  }
+
+  /** The entry of a packet from (src, sp) to (dst, dp), in either direction: live or retired. */
+  find(hash: number, src: string | number, sp: number, dst: string | number, dp: number): Live | undefined {
+    for (let l = this.buckets.get(hash); l; l = l.next) {
+      if ((l.pa === sp && l.pb === dp && l.a === src && l.b === dst) || (l.pa === dp && l.pb === sp && l.a === dst && l.b === src)) return l;
+    }
+    return undefined;
+  }
+
+  add(l: Live): void {
+    l.next = this.buckets.get(l.hash);
+    this.buckets.set(l.hash, l);
+    this.live.add(l);
+  }
+
+  /** Hands on the oldest live connection; set order is creation order. */
+  evictOldest(): void {
+    this.end(this.live.values().next().value as Live, 'evicted');
+  }
+
+  /** Takes a live connection out of the table and hands it on. */
+  end(l: Live, why: ConnectionEnd): void {
+    this.unlink(l);
+    this.handOn(l, why);
+  }
+
+  /** Hands every live connection on; at the end of the capture. */
+  endAll(): void {
+    for (const l of [...this.live]) this.end(l, 'eof');
+  }
+
+  /** Whether a packet on a retired entry's tuple is a straggler of its connection, not a new one. */
+  absorbs(l: Live, now: number): boolean {
+    return now - l.retiredAt <= this.limits.grace;
+  }
+
+  /** Drops a retired entry whose tuple a new connection takes. */
+  forget(l: Live): void {
+    this.unlink(l);
+    l.retired = false;
+  }
+
+  private unlink(l: Live): void {
+    let head = this.buckets.get(l.hash);
+    if (head === l) {
+      if (l.next) this.buckets.set(l.hash, l.next);
+      else this.buckets.delete(l.hash);
+    } else {
+      while (head && head.next !== l) head = head.next;
+      if (head) head.next = l.next;
+    }
+    this.live.delete(l);
+  }
+
+  /** A connection closed by a RST or FINs both ways joins the queue of closed ones. */
+  close(l: Live, now: number): void {
+    l.closed = true;
+    if (l.closingAt >= 0) return;
+    l.closingAt = now;
+    this.closing.push(l);
+  }
+
+  /**
+   * How long a closed connection waits for more packets after its last one: the grace period;
+   * longer for one whose last packets came far apart, a sender retransmitting with backoff
+   * (each wait twice the one before), so that its next repeat still finds it, as tshark's
+   * streams do. At most the idle timeout.
+   */
+  private waitAfterClose(l: Live): number {
+    return Math.min(this.limits.idle, this.limits.grace + 2 * (l.conn.lastTime - l.prevTime));
+  }
+
+  /**
+   * Hands on the closed connections at the head of the queue whose wait has ended. The queue is
+   * in order of joining; one that got packets since it joined goes to the back, so that a closed
+   * connection still busy (a RST storm) holds up no other, and so does one that waits more than
+   * twice the grace period (a sender backing off), once per moment of the capture's clock.
+   */
+  endWaits(now: number): void {
+    const q = this.closing;
+    while (this.closingHead < q.length) {
+      const l = q[this.closingHead];
+      if (!this.live.has(l)) {
+        this.closingHead++;
+      } else if (l.conn.lastTime + this.waitAfterClose(l) < now) {
+        this.closingHead++;
+        this.end(l, 'idle');
+      } else if (l.conn.lastTime > l.closingAt || (l.closingAt < now && this.waitAfterClose(l) > 2 * this.limits.grace)) {
+        this.closingHead++;
+        l.closingAt = now;
+        q.push(l);
+      } else {
+        break;
+      }
+    }
+    const rest = compacted(q, this.closingHead);
+    if (rest) {
+      this.closing = rest;
+      this.closingHead = 0;
+    }
+  }
+
+  /**
+   * Hands a connection closed by FINs on; its entry stays in the table, bare (see Live.retired),
+   * and leaves the live set.
+   */
+  retire(l: Live, now: number): void {
+    this.live.delete(l);
+    this.handOn(l, 'closed');
+    l.retired = true;
+    l.retiredAt = now;
+    this.retired.push(l);
+    // Retired entries are few (those closed within the grace period), but never unbounded:
+    // past the live cap the oldest go.
+    if (this.retired.length - this.retiredHead > this.limits.maxLive) this.expireRetired(-Infinity);
+  }
+
+  /** Drops the entries retired before `before`, and the oldest beyond the live cap. */
+  private expireRetired(before: number): void {
+    const q = this.retired;
+    while (this.retiredHead < q.length) {
+      const l = q[this.retiredHead];
+      if (l.retired && l.retiredAt >= before && q.length - this.retiredHead <= this.limits.maxLive) break;
+      this.retiredHead++;
+      if (l.retired) this.forget(l);
+    }
+    const rest = compacted(q, this.retiredHead);
+    if (rest) {
+      this.retired = rest;
+      this.retiredHead = 0;
+    }
+  }
+
+  /** Hands on every connection idle too long or closed and past its wait; drops expired retired entries. */
+  sweep(now: number): void {
+    this.expireRetired(now - this.limits.grace);
+    const idle = now - this.limits.idle;
+    // Deleting the element being visited is safe while iterating a Set.
+    for (const l of this.live) {
+      if (l.conn.lastTime < idle || (l.closed && l.conn.lastTime + this.waitAfterClose(l) < now)) this.end(l, 'idle');
+    }
+    // Connections handed on by this sweep (or otherwise) must not stay in the closing queue.
+    if (this.closingHead < this.closing.length) {
+      this.closing = this.closing.slice(this.closingHead).filter((l) => this.live.has(l));
+      this.closingHead = 0;
+    }
+  }
+}
