@@ -1,7 +1,22 @@
 // The tracker's connection table: entries found by a hash of the 4-tuple either way round, the
 // live set in order of creation, the entries of connections closed by FINs and already handed on
 // (kept bare for the grace period), and the queue of closed connections waiting to be handed on.
-import type { ConnectionEnd, PacketFacts, TcpConnection } from './tcp-types.js';
+import { ConnectionRows, TABLE_DOUBLES, TABLE_WORDS } from './connection-rows.js';
+import type { ConnectionEnd, IcmpFacts, PacketFacts, StreamSink } from './tcp-types.js';
+
+/** The table's numbers in a connection's row. */
+const LAST_TIME = TABLE_DOUBLES;
+const PREV_TIME = TABLE_DOUBLES + 1;
+/** When it joined the queue of closed connections (capture time), -1 if it is not in it. */
+const CLOSING_AT = TABLE_DOUBLES + 2;
+const RETIRED_AT = TABLE_DOUBLES + 3;
+const BITS = TABLE_WORDS;
+const CLOSED = 1;
+/**
+ * Closed by FINs and handed on: the entry stays in the table for the grace period only so that
+ * stragglers are not taken for a new connection, and holds nothing of the connection.
+ */
+const RETIRED = 2;
 
 export interface Pending {
   seq: number;
@@ -9,69 +24,41 @@ export interface Pending {
   pkt: PacketFacts;
 }
 
-export interface DirState {
-  next: number | undefined;
-  pending: Pending[];
-  pendingBytes: number;
-  wantMore: boolean;
-}
-
+/**
+ * A table entry: a connection's tuple, its row of numbers (connection-rows.ts) and its lists,
+ * most of them the shared empty one. What each part keeps of it is named by that part.
+ */
 export interface Live {
-  conn: TcpConnection;
   /** The 4-tuple as its first packet had it; lookups match it either way round. */
   a: string | number;
   pa: number;
   b: string | number;
   pb: number;
   hash: number;
-  /** The next connection in the same hash bucket. */
+  /** The next entry in the same hash bucket. */
   next: Live | undefined;
-  clientKey: string | number;
-  clientPort: number;
-  dirs: [DirState, DirState];
-  closed: boolean;
-  /** When it joined the table's queue of closed connections (capture time), -1 if it is not in it. */
-  closingAt: number;
-  /** The time of the packet before its last one. */
-  prevTime: number;
-  /** The directions that sent a FIN (bit 0: client, bit 1: server), and whose FIN was acknowledged. */
-  finDirs: number;
-  finAcked: number;
-  /** The sequence numbers that acknowledge the client's and the server's FIN. */
-  finEnd0: number;
-  finEnd1: number;
-  /**
-   * Closed by FINs and handed on: the entry stays in the table for the grace period only so
-   * that stragglers are not taken for a new connection, and holds nothing of the connection.
-   */
-  retired: boolean;
-  retiredAt: number;
-  /**
-   * Its row of the tracker's packet slab (packet-slab.ts), which holds its first packets until it
-   * is handed on; -1 once handed on.
-   */
+  /** Its row of numbers, in every part's columns; -1 once the entry has left the table. */
   row: number;
-  firstPackets: number;
+  /** Where its reassembled bytes go, from its first payload byte (reassembler.ts). */
+  sink: StreamSink | undefined;
+  /** ICMP errors that quote its packets. */
+  icmp: IcmpFacts[];
   /**
    * The packets logged after the first ones (the SYNs, SYN-ACKs, RSTs and FINs the record lists),
-   * as objects: few connections have any. A logged packet's place: below the number of first
-   * packets, its place in the row; above, in this list after them.
+   * as objects: few connections have many (packet-log.ts). A logged packet's place: below the
+   * number of first packets, its place in the packet slab's row; above, in this list after them.
    */
   later: PacketFacts[];
   /** SACK blocks of the first packets, by place; the shared empty list when none had any. */
   sacks: (number[] | undefined)[];
-  /** Where the SYN and the SYN-ACK the connection follows are logged; -1 for none. */
-  synAt: number;
-  synAckAt: number;
   /**
    * SYN-ACKs with different initial sequence numbers (a middlebox's beside the server's), by
-   * place: the server's bytes follow the one the client acknowledges. Empty (the shared NONE) for
-   * nearly all.
+   * place: the server's bytes follow the one the client acknowledges. Empty for nearly all.
    */
   synAcks: number[];
-  /** Logged RSTs and FINs, up to the number the record lists. */
-  rstsLogged: number;
-  finsLogged: number;
+  /** Out-of-order segments of each direction, waiting for the bytes before them (reassembler.ts). */
+  pending0: Pending[];
+  pending1: Pending[];
 }
 
 export function addrHash(x: string | number): number {
@@ -120,8 +107,11 @@ export class ConnectionTable {
   private closing: Live[] = [];
   private closingHead = 0;
 
-  /** `handOn` gives a connection that leaves the live set to its consumer. */
-  constructor(private readonly limits: TableLimits, private readonly handOn: (l: Live, why: ConnectionEnd) => void) {}
+  /**
+   * `handOn` gives a connection that leaves the live set to its consumer; `rows` holds the
+   * numbers of every entry, whose row the table takes and gives back.
+   */
+  constructor(private readonly limits: TableLimits, private readonly rows: ConnectionRows, private readonly handOn: (l: Live, why: ConnectionEnd) => void) {}
 
   get size(): number {
     return this.live.size;
@@ -144,10 +134,44 @@ export class ConnectionTable {
     return undefined;
   }
 
+  /** A new entry's row, its times set to its first packet's. */
+  open(row: number, time: number): void {
+    const f = this.rows.doubles(row);
+    const f64 = this.rows.f64;
+    f64[f + LAST_TIME] = time;
+    f64[f + PREV_TIME] = time;
+    f64[f + CLOSING_AT] = -1;
+  }
+
   add(l: Live): void {
     l.next = this.buckets.get(l.hash);
     this.buckets.set(l.hash, l);
     this.live.add(l);
+  }
+
+  lastTime(l: Live): number {
+    return this.rows.f64[this.rows.doubles(l.row) + LAST_TIME];
+  }
+
+  /** A packet of the connection at `time`. */
+  touch(l: Live, time: number): void {
+    const f = this.rows.doubles(l.row);
+    const f64 = this.rows.f64;
+    f64[f + PREV_TIME] = f64[f + LAST_TIME];
+    f64[f + LAST_TIME] = time;
+  }
+
+  /** Something about the connection at `time` that is not one of its packets (an ICMP error quoting one). */
+  setLastTime(l: Live, time: number): void {
+    this.rows.f64[this.rows.doubles(l.row) + LAST_TIME] = time;
+  }
+
+  isClosed(l: Live): boolean {
+    return (this.rows.u32[this.rows.words(l.row) + BITS] & CLOSED) !== 0;
+  }
+
+  isRetired(l: Live): boolean {
+    return (this.rows.u32[this.rows.words(l.row) + BITS] & RETIRED) !== 0;
   }
 
   /** Hands on the oldest live connection; set order is creation order. */
@@ -159,6 +183,8 @@ export class ConnectionTable {
   end(l: Live, why: ConnectionEnd): void {
     this.unlink(l);
     this.handOn(l, why);
+    this.rows.release(l.row);
+    l.row = -1;
   }
 
   /** Hands every live connection on; at the end of the capture. */
@@ -168,13 +194,14 @@ export class ConnectionTable {
 
   /** Whether a packet on a retired entry's tuple is a straggler of its connection, not a new one. */
   absorbs(l: Live, now: number): boolean {
-    return now - l.retiredAt <= this.limits.grace;
+    return now - this.rows.f64[this.rows.doubles(l.row) + RETIRED_AT] <= this.limits.grace;
   }
 
-  /** Drops a retired entry whose tuple a new connection takes. */
+  /** Drops a retired entry (its tuple taken by a new connection, or its grace period over). */
   forget(l: Live): void {
     this.unlink(l);
-    l.retired = false;
+    this.rows.release(l.row);
+    l.row = -1;
   }
 
   private unlink(l: Live): void {
@@ -191,9 +218,10 @@ export class ConnectionTable {
 
   /** A connection closed by a RST or FINs both ways joins the queue of closed ones. */
   close(l: Live, now: number): void {
-    l.closed = true;
-    if (l.closingAt >= 0) return;
-    l.closingAt = now;
+    const f = this.rows.doubles(l.row);
+    this.rows.u32[this.rows.words(l.row) + BITS] |= CLOSED;
+    if (this.rows.f64[f + CLOSING_AT] >= 0) return;
+    this.rows.f64[f + CLOSING_AT] = now;
     this.closing.push(l);
   }
 
@@ -203,8 +231,9 @@ export class ConnectionTable {
    * (each wait twice the one before), so that its next repeat still finds it, as tshark's
    * streams do. At most the idle timeout.
    */
-  private waitAfterClose(l: Live): number {
-    return Math.min(this.limits.idle, this.limits.grace + 2 * (l.conn.lastTime - l.prevTime));
+  private waitAfterClose(f: number): number {
+    const f64 = this.rows.f64;
+    return Math.min(this.limits.idle, this.limits.grace + 2 * (f64[f + LAST_TIME] - f64[f + PREV_TIME]));
   }
 
   /**
@@ -219,12 +248,16 @@ export class ConnectionTable {
       const l = q[this.closingHead];
       if (!this.live.has(l)) {
         this.closingHead++;
-      } else if (l.conn.lastTime + this.waitAfterClose(l) < now) {
+        continue;
+      }
+      const f = this.rows.doubles(l.row);
+      const f64 = this.rows.f64;
+      if (f64[f + LAST_TIME] + this.waitAfterClose(f) < now) {
         this.closingHead++;
         this.end(l, 'idle');
-      } else if (l.conn.lastTime > l.closingAt || (l.closingAt < now && this.waitAfterClose(l) > 2 * this.limits.grace)) {
+      } else if (f64[f + LAST_TIME] > f64[f + CLOSING_AT] || (f64[f + CLOSING_AT] < now && this.waitAfterClose(f) > 2 * this.limits.grace)) {
         this.closingHead++;
-        l.closingAt = now;
+        f64[f + CLOSING_AT] = now;
         q.push(l);
       } else {
         break;
@@ -238,14 +271,14 @@ export class ConnectionTable {
   }
 
   /**
-   * Hands a connection closed by FINs on; its entry stays in the table, bare (see Live.retired),
-   * and leaves the live set.
+   * Hands a connection closed by FINs on; its entry stays in the table, bare (see RETIRED), and
+   * leaves the live set.
    */
   retire(l: Live, now: number): void {
     this.live.delete(l);
     this.handOn(l, 'closed');
-    l.retired = true;
-    l.retiredAt = now;
+    this.rows.u32[this.rows.words(l.row) + BITS] |= RETIRED;
+    this.rows.f64[this.rows.doubles(l.row) + RETIRED_AT] = now;
     this.retired.push(l);
     // Retired entries are few (those closed within the grace period), but never unbounded:
     // past the live cap the oldest go.
@@ -257,9 +290,11 @@ export class ConnectionTable {
     const q = this.retired;
     while (this.retiredHead < q.length) {
       const l = q[this.retiredHead];
-      if (l.retired && l.retiredAt >= before && q.length - this.retiredHead <= this.limits.maxLive) break;
+      // An entry whose tuple a new connection took has left the table already (row -1).
+      const still = l.row >= 0 && this.isRetired(l);
+      if (still && this.rows.f64[this.rows.doubles(l.row) + RETIRED_AT] >= before && q.length - this.retiredHead <= this.limits.maxLive) break;
       this.retiredHead++;
-      if (l.retired) this.forget(l);
+      if (still) this.forget(l);
     }
     const rest = compacted(q, this.retiredHead);
     if (rest) {
@@ -274,7 +309,9 @@ export class ConnectionTable {
     const idle = now - this.limits.idle;
     // Deleting the element being visited is safe while iterating a Set.
     for (const l of this.live) {
-      if (l.conn.lastTime < idle || (l.closed && l.conn.lastTime + this.waitAfterClose(l) < now)) this.end(l, 'idle');
+      const f = this.rows.doubles(l.row);
+      const last = this.rows.f64[f + LAST_TIME];
+      if (last < idle || (this.isClosed(l) && last + this.waitAfterClose(f) < now)) this.end(l, 'idle');
     }
     // Connections handed on by this sweep (or otherwise) must not stay in the closing queue.
     if (this.closingHead < this.closing.length) {

@@ -1,6 +1,7 @@
 // The packets of a connection the diagnosis reads: its first ones, its SYN and the SYN-ACK it
 // follows, its first RSTs and FINs, with the TCP options of each.
 import type { Live } from './connection-table.js';
+import { LOG_WORDS, type ConnectionRows } from './connection-rows.js';
 import type { DecodedPacket } from './decoded-packet.js';
 import { appended, NONE } from './lists.js';
 import { PacketSlab } from './packet-slab.js';
@@ -13,6 +14,18 @@ const MAX_FINS = 4;
 const MAX_SYN_ACKS = 4;
 
 const SYN_ACK = TcpFlag.SYN | TcpFlag.ACK;
+
+// The log's numbers in a connection's row: how many first packets are written; where the SYN and
+// the SYN-ACK it follows are logged (-1: none); the RSTs and FINs logged; SYNs, SYN-ACKs and
+// RSTs seen.
+const LOGGED = LOG_WORDS;
+const SYN_AT = LOG_WORDS + 1;
+const SYN_ACK_AT = LOG_WORDS + 2;
+const RSTS_LOGGED = LOG_WORDS + 3;
+const FINS_LOGGED = LOG_WORDS + 4;
+const SYN_COUNT = LOG_WORDS + 5;
+const SYN_ACK_COUNT = LOG_WORDS + 6;
+const RST_COUNT = LOG_WORDS + 7;
 const NO_OPTIONS: { mss?: number; sack?: number[] } = {};
 
 /** A connection's logged packets as objects, when it is handed on. */
@@ -33,14 +46,18 @@ export interface LoggedPackets {
 export class PacketLog {
   private readonly slab = new PacketSlab(MAX_PACKETS_LOGGED);
 
-  /** A row of the slab for a new connection. */
-  takeRow(): number {
-    return this.slab.take();
+  constructor(private readonly rows: ConnectionRows) {}
+
+  /** A new connection's row: nothing logged. */
+  open(row: number): void {
+    const w = this.rows.words(row);
+    this.rows.i32[w + SYN_AT] = -1;
+    this.rows.i32[w + SYN_ACK_AT] = -1;
   }
 
   /** Whether a packet with these flags is logged, or counted among the SYNs and RSTs. */
   wants(l: Live, flags: number): boolean {
-    return l.firstPackets < MAX_PACKETS_LOGGED || (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0;
+    return this.rows.i32[this.rows.words(l.row) + LOGGED] < MAX_PACKETS_LOGGED || (flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN)) !== 0;
   }
 
   /**
@@ -49,38 +66,38 @@ export class PacketLog {
    */
   log(l: Live, frame: number, time: number, dir: Dir, d: DecodedPacket): void {
     const flags = d.flags;
-    const first = l.firstPackets < MAX_PACKETS_LOGGED;
+    const w = this.rows.words(l.row);
+    const i32 = this.rows.i32;
+    const first = i32[w + LOGGED] < MAX_PACKETS_LOGGED;
     const synAckNew = (flags & SYN_ACK) === SYN_ACK && l.synAcks.length < MAX_SYN_ACKS && !l.synAcks.some((k) => this.seqOf(l, k) === d.seq);
     const listed =
-      (flags & TcpFlag.SYN && (flags & TcpFlag.ACK ? l.synAckAt < 0 || synAckNew : l.synAt < 0)) ||
-      (flags & TcpFlag.RST && l.rstsLogged < MAX_RSTS) ||
-      (flags & TcpFlag.FIN && l.finsLogged < MAX_FINS);
+      (flags & TcpFlag.SYN && (flags & TcpFlag.ACK ? i32[w + SYN_ACK_AT] < 0 || synAckNew : i32[w + SYN_AT] < 0)) ||
+      (flags & TcpFlag.RST && i32[w + RSTS_LOGGED] < MAX_RSTS) ||
+      (flags & TcpFlag.FIN && i32[w + FINS_LOGGED] < MAX_FINS);
     // Where the packet is logged: its place among the first packets, or after them; -1 if it is not.
-    let at = -1;
-    if (first || listed) at = this.write(l, first, frame, time, dir, d);
-    const conn = l.conn;
+    const at = first || listed ? this.write(l, first, frame, time, dir, d) : -1;
     if (flags & TcpFlag.SYN) {
       if (flags & TcpFlag.ACK) {
-        conn.synAckCount++;
-        if (l.synAckAt < 0) l.synAckAt = at;
+        i32[w + SYN_ACK_COUNT]++;
+        if (i32[w + SYN_ACK_AT] < 0) i32[w + SYN_ACK_AT] = at;
         if (synAckNew) l.synAcks = appended(l.synAcks, at);
       } else {
-        conn.synCount++;
-        if (l.synAt < 0) l.synAt = at;
+        i32[w + SYN_COUNT]++;
+        if (i32[w + SYN_AT] < 0) i32[w + SYN_AT] = at;
       }
     }
     if (flags & TcpFlag.RST) {
-      conn.rstCount++;
-      if (at >= 0 && l.rstsLogged < MAX_RSTS) l.rstsLogged++;
+      i32[w + RST_COUNT]++;
+      if (at >= 0 && i32[w + RSTS_LOGGED] < MAX_RSTS) i32[w + RSTS_LOGGED]++;
     }
-    if (flags & TcpFlag.FIN && at >= 0 && l.finsLogged < MAX_FINS) l.finsLogged++;
+    if (flags & TcpFlag.FIN && at >= 0 && i32[w + FINS_LOGGED] < MAX_FINS) i32[w + FINS_LOGGED]++;
   }
 
   /** Writes a logged packet, with the options a diagnosis may read (a SYN's MSS, an ACK's SACK blocks); its place. */
   private write(l: Live, first: boolean, frame: number, time: number, dir: Dir, d: DecodedPacket): number {
     const o = d.payloadStart - d.tcpStart > 20 ? readTcpOptions(d.buf, d.tcpStart + 20, d.payloadStart) : NO_OPTIONS;
     if (first) {
-      const at = l.firstPackets++;
+      const at = this.rows.i32[this.rows.words(l.row) + LOGGED]++;
       this.slab.write(l.row, at, frame, time, dir, d.flags, d.seq, d.ack, d.payloadLength, d.ttl, d.ipId, d.window, o.mss);
       if (o.sack) l.sacks = withItemAt(l.sacks, at, o.sack);
       return at;
@@ -91,17 +108,31 @@ export class PacketLog {
     return at;
   }
 
+  /** The counts of SYNs, SYN-ACKs and RSTs the connection sent, for the connection handed on. */
+  synCount(l: Live): number {
+    return this.rows.i32[this.rows.words(l.row) + SYN_COUNT];
+  }
+
+  synAckCount(l: Live): number {
+    return this.rows.i32[this.rows.words(l.row) + SYN_ACK_COUNT];
+  }
+
+  rstCount(l: Live): number {
+    return this.rows.i32[this.rows.words(l.row) + RST_COUNT];
+  }
+
   /** Whether a SYN with this sequence number repeats the connection's SYN. */
   repeatsSyn(l: Live, seq: number): boolean {
-    return l.synAt >= 0 && this.seqOf(l, l.synAt) === seq;
+    const synAt = this.rows.i32[this.rows.words(l.row) + SYN_AT];
+    return synAt >= 0 && this.seqOf(l, synAt) === seq;
   }
 
   hasSyn(l: Live): boolean {
-    return l.synAt >= 0;
+    return this.rows.i32[this.rows.words(l.row) + SYN_AT] >= 0;
   }
 
   hasSynAck(l: Live): boolean {
-    return l.synAckAt >= 0;
+    return this.rows.i32[this.rows.words(l.row) + SYN_ACK_AT] >= 0;
   }
 
   /** Whether the connection has seen SYN-ACKs with different initial sequence numbers, none chosen yet. */
@@ -116,26 +147,26 @@ export class PacketLog {
   followAcknowledgedSynAck(l: Live, ack: number): boolean {
     const chosen = l.synAcks.find((k) => ((this.seqOf(l, k) + 1) >>> 0) === ack);
     if (chosen === undefined) return false;
-    l.synAckAt = chosen;
+    this.rows.i32[this.rows.words(l.row) + SYN_ACK_AT] = chosen;
     l.synAcks = NONE;
     return true;
   }
 
-  /** The sequence number of a logged packet (its place as in Live.synAt). */
+  /** The sequence number of a logged packet (its place as in SYN_AT). */
   private seqOf(l: Live, k: number): number {
     return k < MAX_PACKETS_LOGGED ? this.slab.seq(l.row, k) : l.later[k - MAX_PACKETS_LOGGED].seq;
   }
 
   /**
-   * The connection's logged packets as objects, its row given back to the slab: the first ten
-   * in order, the SYN and SYN-ACK it was taken to follow, its first RSTs and FINs (one object for
-   * a packet in several lists).
+   * The connection's logged packets as objects: the first ten in order, the SYN and SYN-ACK it
+   * was taken to follow, its first RSTs and FINs (one object for a packet in several lists). Its
+   * lists are dropped.
    */
   handOn(l: Live): LoggedPackets {
-    const packets = new Array<PacketFacts>(l.firstPackets);
-    for (let i = 0; i < l.firstPackets; i++) packets[i] = this.slab.facts(l.row, i, l.sacks[i]);
-    this.slab.release(l.row);
-    l.row = -1;
+    const w = this.rows.words(l.row);
+    const logged = this.rows.i32[w + LOGGED];
+    const packets = new Array<PacketFacts>(logged);
+    for (let i = 0; i < logged; i++) packets[i] = this.slab.facts(l.row, i, l.sacks[i]);
     const all = l.later.length === 0 ? packets : packets.concat(l.later);
     let rsts: PacketFacts[] = NONE;
     let fins: PacketFacts[] = NONE;
@@ -143,12 +174,13 @@ export class PacketLog {
       if (p.flags & TcpFlag.RST && rsts.length < MAX_RSTS) rsts = appended(rsts, p);
       if (p.flags & TcpFlag.FIN && fins.length < MAX_FINS) fins = appended(fins, p);
     }
-    const syn = l.synAt >= 0 ? all[l.synAt] : undefined;
-    const synAck = l.synAckAt >= 0 ? all[l.synAckAt] : undefined;
+    const synAt = this.rows.i32[w + SYN_AT];
+    const synAckAt = this.rows.i32[w + SYN_ACK_AT];
     l.later = l.sacks = NONE;
+    l.synAcks = NONE;
     // A new object, not one reused: the log lives long, and what an old object points to outlives
     // the next young-generation collection.
-    return { packets, syn, synAck, rsts, fins };
+    return { packets, syn: synAt >= 0 ? all[synAt] : undefined, synAck: synAckAt >= 0 ? all[synAckAt] : undefined, rsts, fins };
   }
 }
 

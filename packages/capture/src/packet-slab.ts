@@ -1,9 +1,9 @@
 import type { Dir, PacketFacts } from './tcp-types.js';
 
 /**
- * The first packets of every live connection, in rows of one typed array: a connection takes a
- * row when it starts and gives it back when it is handed on, and its packets become objects
- * only then.
+ * The first packets of every live connection, in rows of one typed array, a row per row of the
+ * connection rows (connection-rows.ts): its packets become objects only when it is handed on,
+ * and its row is reused by a later connection.
  *
  * Why: as objects (a 120-byte object each, its time and sequence numbers boxed besides) ten
  * packets take about 1.7 kB of the JavaScript heap for as long as their connection lives, and
@@ -18,32 +18,15 @@ import type { Dir, PacketFacts } from './tcp-types.js';
  */
 export class PacketSlab {
   private data: Float64Array<ArrayBuffer>;
-  /** Rows given back, to be given out again first. */
-  private free: number[] = [];
-  /** Rows ever given out. */
-  private used = 0;
 
   constructor(readonly perRow: number, initialRows = 1024) {
     this.data = new Float64Array(initialRows * perRow * FIELDS);
   }
 
-  take(): number {
-    if (this.free.length > 0) return this.free.pop()!;
-    if ((this.used + 1) * this.perRow * FIELDS > this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    return this.used++;
-  }
-
-  release(row: number): void {
-    this.free.push(row);
-  }
-
   write(row: number, i: number, frame: number, time: number, dir: Dir, flags: number, seq: number, ack: number, len: number, ttl: number, ipId: number, window: number, mss: number | undefined): void {
-    const d = this.data;
     const at = (row * this.perRow + i) * FIELDS;
+    if (at + FIELDS > this.data.length) this.grow(row);
+    const d = this.data;
     d[at] = frame;
     d[at + 1] = time;
     d[at + SEQ] = seq;
@@ -51,6 +34,15 @@ export class PacketSlab {
     d[at + 4] = len;
     d[at + BITS] = dir + flags * 2 + ttl * 512 + window * 131072;
     d[at + IDS] = ipId + 1 + (mss === undefined ? 0 : (mss + 1) * 131072);
+  }
+
+  /** Doubles the slab until it holds `row`. */
+  private grow(row: number): void {
+    let size = this.data.length * 2;
+    while ((row + 1) * this.perRow * FIELDS > size) size *= 2;
+    const bigger = new Float64Array(size);
+    bigger.set(this.data);
+    this.data = bigger;
   }
 
   seq(row: number, i: number): number {

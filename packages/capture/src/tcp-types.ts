@@ -108,14 +108,16 @@ export interface TcpConnection {
 export interface TrackerOptions {
   /**
    * Each connection once it is over, with its packets. A new object, not the one given to
-   * sinkFactory while it was live (its `id` and `sink` are the same): a connection object that
-   * lives long is in the old generation of the heap, and one completed in place would keep its
-   * new parts alive past their use (docs/performance.md).
+   * sinkFactory (its `id` and `sink` are the same): while a connection is live the tracker keeps
+   * its facts as numbers outside the heap, and builds the object when it hands it on
+   * (docs/capture.md).
    */
   onConnection: (c: TcpConnection) => void;
   /**
    * Gives a connection a sink for its reassembled bytes when its first payload byte arrives (a
    * connection that never carries one never has a sink); none means bytes are only counted.
+   * The connection it is given is as it is at that byte, and does not follow it afterwards: its
+   * counters as they are then, no packets listed yet; `client` and `server` are made when read.
    */
   sinkFactory?: (c: TcpConnection) => StreamSink | undefined;
   /** Live connections at most; past it the oldest is emitted early (endedBy 'evicted'). Default 200,000. */

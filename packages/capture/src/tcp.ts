@@ -1,11 +1,13 @@
-import { addrKey, formatAddr } from './addresses.js';
+import { addrKey, formatAddr, formatAddrKey } from './addresses.js';
+import { ConnectionRows, TRACKER_DOUBLES, TRACKER_WORDS } from './connection-rows.js';
 import { ConnectionTable, tupleHash, type Live } from './connection-table.js';
 import { decodePacket } from './decode.js';
 import { newDecodedPacket, type DecodeResult } from './decoded-packet.js';
+import { ConnectionSoFar } from './connection-so-far.js';
 import { appended, NONE } from './lists.js';
-import { PacketLog } from './packet-log.js';
+import { PacketLog, type LoggedPackets } from './packet-log.js';
 import type { RawPacket } from './packet.js';
-import { newDirState, Reassembler } from './reassembler.js';
+import { Reassembler } from './reassembler.js';
 import { TcpFlag } from './tcp-options.js';
 
 export type { ConnectionEnd, Dir, DirectionStats, Endpoint, IcmpFacts, PacketFacts, StreamSink, TcpConnection, TrackerOptions, TrackerStats } from './tcp-types.js';
@@ -15,24 +17,44 @@ const SYN_ACK = TcpFlag.SYN | TcpFlag.ACK;
 /** Packets between two sweeps of the table for idle connections. */
 const SWEEP_EVERY = 65536;
 
+// The tracker's numbers in a connection's row.
+const FIRST_TIME = TRACKER_DOUBLES;
+const ID = TRACKER_WORDS;
+const PACKET_COUNT = TRACKER_WORDS + 1;
+/** How client and server were told apart: an index of ROLES. */
+const ROLE = TRACKER_WORDS + 2;
+/** The directions that sent a FIN (bit 0: client, bit 1: server), and whose FIN was acknowledged. */
+const FINS = TRACKER_WORDS + 3;
+const FINS_ACKED = TRACKER_WORDS + 4;
+/** + dir: the sequence number that acknowledges that direction's FIN. */
+const FIN_END = TRACKER_WORDS + 5;
+
+const ROLES = ['syn', 'syn-ack', 'port'] as const;
+const BY_SYN = 0;
+const BY_SYN_ACK = 1;
+const BY_PORT = 2;
+
+
 /**
  * A bidirectional TCP connection table keyed on the 4-tuple, with in-order reassembly per
  * direction through retransmissions, overlaps, reordering and sequence wrap. Memory grows with
  * live connections, bounded by maxLive, and with buffered handshake bytes, bounded by payloadCap.
  *
  * Its parts: the connection table (connection-table.ts: the entries, the live set, the closed
- * ones waiting), the reassembler (reassembler.ts: each direction's bytes to the sink) and the
- * packet log (packet-log.ts: the packets the record lists). The tracker reads each packet, tells
- * the parts what it is, and follows the connection's close.
+ * ones waiting), the reassembler (reassembler.ts: each direction's bytes to the sink, its
+ * counters) and the packet log (packet-log.ts: the packets the record lists), each keeping its
+ * numbers in the connection's row (connection-rows.ts). The tracker reads each packet, tells the
+ * parts what it is, follows the connection's close and builds the connection it hands on.
  */
 export class TcpTracker {
   readonly stats: TrackerStats = {
     packets: 0, tcpPackets: 0, udpPackets: 0, nonIp: 0, otherIp: 0, fragments: 0, truncated: 0, icmpUnreachable: 0, icmpUnmatched: 0,
     unknownLinkTypes: new Map(), connections: 0, evicted: 0, peakLive: 0, afterClose: 0,
   };
+  private readonly rows = new ConnectionRows();
   private readonly table: ConnectionTable;
   private readonly reassembler: Reassembler;
-  private readonly log = new PacketLog();
+  private readonly log = new PacketLog(this.rows);
   private readonly d = newDecodedPacket();
   /** The facts of the packet being read, lent to the sink during its calls. */
   private readonly scratch: PacketFacts = newPacketFacts();
@@ -46,8 +68,8 @@ export class TcpTracker {
 
   constructor(private readonly opts: TrackerOptions) {
     const limits = { maxLive: opts.maxLive ?? 200_000, idle: opts.idleTimeout ?? 300, grace: opts.closeGrace ?? 3 };
-    this.table = new ConnectionTable(limits, (l, why) => this.handOn(l, why));
-    this.reassembler = new Reassembler(opts.payloadCap ?? 256 * 1024, (l) => this.openSink(l));
+    this.table = new ConnectionTable(limits, this.rows, (l, why) => this.handOn(l, why));
+    this.reassembler = new Reassembler(this.rows, opts.payloadCap ?? 256 * 1024, (l) => this.openSink(l));
   }
 
   packet(raw: RawPacket): void {
@@ -82,23 +104,19 @@ export class TcpTracker {
     if (d.fragment) st.fragments++;
     const sk = addrKey(d.buf, d.srcAddr, d.ipVersion);
     const dk = addrKey(d.buf, d.dstAddr, d.ipVersion);
-    const l = this.entryOf(sk, dk, time, raw.index);
+    const l = this.entryOf(sk, dk, time);
     if (!l) return;
-    const conn = l.conn;
-    const dir: Dir = sk === l.clientKey && d.srcPort === l.clientPort ? 0 : 1;
-    l.prevTime = conn.lastTime;
-    conn.lastTime = time;
-    conn.packetCount++;
-    const ds = conn.stats[dir];
-    ds.packets++;
-    ds.payloadBytes += d.payloadLength;
-    if (raw.capLen < raw.origLen) ds.truncated++;
+    // An entry's first side (a, pa) is its client.
+    const dir: Dir = sk === l.a && d.srcPort === l.pa ? 0 : 1;
+    this.table.touch(l, time);
+    this.rows.u32[this.rows.words(l.row) + PACKET_COUNT]++;
+    this.reassembler.count(l, dir, d.payloadLength, raw.capLen < raw.origLen);
     // A connection's first packets, and the SYNs, RSTs and FINs the record lists, are logged; the
     // sink reads a packet's facts from a reused record during the call and keeps no reference;
     // bulk data after the handshake needs neither: the hot path stays allocation-free.
     if (!this.log.wants(l, d.flags) && !(d.payloadLength > 0 && this.reassembler.wants(l, dir))) {
       if (d.payloadLength > 0) this.reassembler.countOnly(l, dir, d);
-      if (l.finDirs !== 0) this.finAcks(l, dir, d.flags);
+      this.finAcks(l, dir, d.flags);
       if (st.packets - this.lastSweep >= SWEEP_EVERY) this.sweep();
       return;
     }
@@ -109,12 +127,12 @@ export class TcpTracker {
    * The live connection of the packet being read, made if there is none; undefined for a
    * straggler of a connection already closed and handed on.
    */
-  private entryOf(sk: string | number, dk: string | number, time: number, frame: number): Live | undefined {
+  private entryOf(sk: string | number, dk: string | number, time: number): Live | undefined {
     const d = this.d;
     const hash = tupleHash(sk, d.srcPort, dk, d.dstPort);
     let l = this.table.find(hash, sk, d.srcPort, dk, d.dstPort);
     const syn = (d.flags & SYN_ACK) === TcpFlag.SYN;
-    if (l?.retired) {
+    if (l && this.table.isRetired(l)) {
       if (!syn && this.table.absorbs(l, this.now)) {
         this.stats.afterClose++;
         return undefined;
@@ -128,7 +146,7 @@ export class TcpTracker {
       this.table.end(l, 'reused');
       l = undefined;
     }
-    return l ?? this.create(hash, sk, dk, time, frame);
+    return l ?? this.create(hash, sk, dk, time);
   }
 
   /**
@@ -138,10 +156,10 @@ export class TcpTracker {
    */
   private synStartsAnew(l: Live, sk: string | number): boolean {
     const d = this.d;
-    const c = l.conn;
-    const fromClient = sk === l.clientKey && d.srcPort === l.clientPort;
+    const fromClient = sk === l.a && d.srcPort === l.pa;
     const sameSyn = fromClient && this.log.repeatsSyn(l, d.seq);
-    const movedOn = l.closed || c.stats[0].payloadBytes + c.stats[1].payloadBytes > 0 || this.log.hasSynAck(l) || !this.log.hasSyn(l);
+    const data = this.reassembler.payloadBytes(l, 0) + this.reassembler.payloadBytes(l, 1) > 0;
+    const movedOn = this.table.isClosed(l) || data || this.log.hasSynAck(l) || !this.log.hasSyn(l);
     return !sameSyn && movedOn;
   }
 
@@ -164,11 +182,11 @@ export class TcpTracker {
     if (flags & TcpFlag.SYN) this.reassembler.startAt(l, dir, (d.seq + 1) >>> 0);
     if (flags & TcpFlag.RST) this.table.close(l, this.now);
     if (flags & TcpFlag.FIN) this.fin(l, dir);
-    if (dir === 0 && this.log.synAcksDisagree(l) && flags & TcpFlag.ACK && l.conn.stats[1].payloadBytes === 0 && this.log.followAcknowledgedSynAck(l, d.ack)) {
+    if (dir === 0 && this.log.synAcksDisagree(l) && flags & TcpFlag.ACK && this.reassembler.payloadBytes(l, 1) === 0 && this.log.followAcknowledgedSynAck(l, d.ack)) {
       this.reassembler.startAt(l, 1, d.ack);
     }
     if (d.payloadLength > 0 && !(flags & TcpFlag.RST)) this.reassembler.segment(l, dir, d, facts, raw.capLen < raw.origLen, flags & TcpFlag.SYN ? 1 : 0);
-    if (l.finDirs !== 0) this.finAcks(l, dir, flags);
+    this.finAcks(l, dir, flags);
     if (this.table.size > this.stats.peakLive) this.stats.peakLive = this.table.size;
     if (this.table.anyClosing) this.table.endWaits(this.now);
     if (this.stats.packets - this.lastSweep >= SWEEP_EVERY) this.sweep();
@@ -176,10 +194,11 @@ export class TcpTracker {
 
   private fin(l: Live, dir: Dir): void {
     const d = this.d;
-    l.finDirs |= 1 << dir;
-    if (dir === 0) l.finEnd0 = (d.seq + d.payloadLength + 1) >>> 0;
-    else l.finEnd1 = (d.seq + d.payloadLength + 1) >>> 0;
-    if (l.finDirs === 3) this.table.close(l, this.now);
+    const w = this.rows.words(l.row);
+    const u32 = this.rows.u32;
+    u32[w + FINS] |= 1 << dir;
+    u32[w + FIN_END + dir] = (d.seq + d.payloadLength + 1) >>> 0;
+    if (u32[w + FINS] === 3) this.table.close(l, this.now);
   }
 
   /**
@@ -188,9 +207,12 @@ export class TcpTracker {
    * than held for the grace period.
    */
   private finAcks(l: Live, dir: Dir, flags: number): void {
+    const w = this.rows.words(l.row);
+    const u32 = this.rows.u32;
+    if (u32[w + FINS] === 0) return;
     const other = dir ^ 1;
-    if (flags & TcpFlag.ACK && l.finDirs & (1 << other) && ((this.d.ack - (other === 0 ? l.finEnd0 : l.finEnd1)) | 0) >= 0) l.finAcked |= 1 << other;
-    if (l.finAcked === 3 && l.conn.rstCount === 0) this.table.retire(l, this.now);
+    if (flags & TcpFlag.ACK && u32[w + FINS] & (1 << other) && ((this.d.ack - u32[w + FIN_END + other]) | 0) >= 0) u32[w + FINS_ACKED] |= 1 << other;
+    if (u32[w + FINS_ACKED] === 3 && this.log.rstCount(l) === 0) this.table.retire(l, this.now);
   }
 
   /**
@@ -213,71 +235,37 @@ export class TcpTracker {
     this.table.sweep(this.now);
   }
 
-  private create(hash: number, srcKey: string | number, dstKey: string | number, time: number, frame: number): Live {
+  private create(hash: number, srcKey: string | number, dstKey: string | number, time: number): Live {
     const d = this.d;
-    const b = d.buf;
-    const v = d.ipVersion;
     const synOnly = (d.flags & SYN_ACK) === TcpFlag.SYN;
     const synAck = (d.flags & SYN_ACK) === SYN_ACK;
     // Without a SYN, the side on the lower (service) port is taken as the server.
     const srcIsClient = synOnly || (!synAck && d.srcPort > d.dstPort) || (!synAck && d.srcPort === d.dstPort);
-    const src = { ip: formatAddr(b, d.srcAddr, v), port: d.srcPort };
-    const dst = { ip: formatAddr(b, d.dstAddr, v), port: d.dstPort };
-    const conn: TcpConnection = {
-      id: this.stats.connections++,
-      ipVersion: v,
-      client: srcIsClient ? src : dst,
-      server: srcIsClient ? dst : src,
-      roles: synOnly ? 'syn' : synAck ? 'syn-ack' : 'port',
-      startCaptured: synOnly,
-      firstTime: time,
-      lastTime: time,
-      // Optional fields are present from the start: one object shape for every connection.
-      syn: undefined,
-      synCount: 0,
-      synAck: undefined,
-      synAckCount: 0,
-      rsts: NONE,
-      rstCount: 0,
-      fins: NONE,
-      packets: NONE,
-      packetCount: 0,
-      icmp: NONE,
-      stats: [newStats(), newStats()],
-      endedBy: 'eof',
-      sink: undefined,
-    };
+    const row = this.rows.take();
+    // The fields in this order for every entry: one object shape.
     const l: Live = {
-      conn,
-      a: srcKey,
-      pa: d.srcPort,
-      b: dstKey,
-      pb: d.dstPort,
+      a: srcIsClient ? srcKey : dstKey,
+      pa: srcIsClient ? d.srcPort : d.dstPort,
+      b: srcIsClient ? dstKey : srcKey,
+      pb: srcIsClient ? d.dstPort : d.srcPort,
       hash,
       next: undefined,
-      clientKey: srcIsClient ? srcKey : dstKey,
-      clientPort: srcIsClient ? d.srcPort : d.dstPort,
-      dirs: [newDirState(), newDirState()],
-      closed: false,
-      closingAt: -1,
-      prevTime: time,
-      finDirs: 0,
-      finAcked: 0,
-      finEnd0: 0,
-      finEnd1: 0,
-      retired: false,
-      retiredAt: 0,
-      row: this.log.takeRow(),
-      firstPackets: 0,
+      row,
+      sink: undefined,
+      icmp: NONE,
       later: NONE,
       sacks: NONE,
-      synAt: -1,
-      synAckAt: -1,
       synAcks: NONE,
-      rstsLogged: 0,
-      finsLogged: 0,
+      pending0: NONE,
+      pending1: NONE,
     };
-    if (!this.opts.sinkFactory) this.reassembler.stop(l);
+    const w = this.rows.words(row);
+    this.rows.u32[w + ID] = this.stats.connections++;
+    this.rows.u32[w + ROLE] = synOnly ? BY_SYN : synAck ? BY_SYN_ACK : BY_PORT;
+    this.rows.f64[this.rows.doubles(row) + FIRST_TIME] = time;
+    this.table.open(row, time);
+    this.log.open(row);
+    this.reassembler.open(row, this.opts.sinkFactory !== undefined);
     if (this.table.full) {
       this.stats.evicted++;
       this.table.evictOldest();
@@ -286,11 +274,21 @@ export class TcpTracker {
     return l;
   }
 
-  /** Gives a connection its sink at its first payload byte; without one its bytes are only counted. */
+  /**
+   * Gives a connection its sink at its first payload byte; without one its bytes are only
+   * counted. The factory sees the connection as it is at that moment (see TrackerOptions).
+   */
   private openSink(l: Live): void {
-    const sink = this.opts.sinkFactory?.(l.conn);
-    l.conn.sink = sink;
-    if (!sink) this.reassembler.stop(l);
+    const factory = this.opts.sinkFactory;
+    if (factory) {
+      const w = this.rows.words(l.row);
+      const u32 = this.rows.u32;
+      const role = ROLES[u32[w + ROLE]];
+      const stats: [DirectionStats, DirectionStats] = [this.reassembler.stats(l, 0), this.reassembler.stats(l, 1)];
+      const c = new ConnectionSoFar(u32[w + ID], l.a, l.pa, l.b, l.pb, role, this.rows.f64[this.rows.doubles(l.row) + FIRST_TIME], this.table.lastTime(l), this.log.synCount(l), this.log.synAckCount(l), this.log.rstCount(l), u32[w + PACKET_COUNT], l.icmp, stats);
+      l.sink = c.sink = factory(c);
+    }
+    if (!l.sink) this.reassembler.stop(l);
   }
 
   private icmp(raw: RawPacket, time: number): void {
@@ -307,60 +305,61 @@ export class TcpTracker {
     const sk = addrKey(b, q.srcAddr, q.ipVersion);
     const dk = addrKey(b, q.dstAddr, q.ipVersion);
     const l = this.table.find(tupleHash(sk, q.srcPort, dk, q.dstPort), sk, q.srcPort, dk, q.dstPort);
-    if (!l || l.retired) {
+    if (!l || this.table.isRetired(l)) {
       this.stats.icmpUnmatched++;
       return;
     }
-    l.conn.icmp = appended(l.conn.icmp, { frame: raw.index, time, type: q.type, code: q.code, from: formatAddr(d.buf, d.srcAddr, d.ipVersion), ttl: d.ttl });
-    l.conn.lastTime = time;
+    l.icmp = appended(l.icmp, { frame: raw.index, time, type: q.type, code: q.code, from: formatAddr(d.buf, d.srcAddr, d.ipVersion), ttl: d.ttl });
+    this.table.setLastTime(l, time);
   }
 
   /**
-   * Hands a connection on, as the table says; what the table keeps of it (the closing queue
-   * for a while, a retired entry for the grace period) must not keep the connection (its record,
-   * its packets) alive, or every young-generation collection in that while copies them to the
-   * old generation, to be freed only by a full collection.
+   * Hands a connection on, as the table says. What the table keeps of its entry (in the closing
+   * queue for a while, retired for the grace period) must not keep its sink and lists alive, or
+   * every young-generation collection in that while copies them to the old generation, to be
+   * freed only by a full collection.
    */
   private handOn(l: Live, why: ConnectionEnd): void {
     this.reassembler.flush(l);
-    this.opts.onConnection(this.handedOn(l, why));
-    l.conn = RETIRED;
+    this.opts.onConnection(this.connection(l, why, this.log.handOn(l)));
+    l.sink = undefined;
+    l.icmp = NONE;
   }
 
   /**
-   * The connection as it is handed on, with its packets as objects (see PacketLog.handOn).
+   * The connection as it is handed on, with its packets as objects (see PacketLog.handOn); its
+   * addresses as text, made from the entry's keys.
    *
-   * A new object, not the live one completed: the live one has usually lived long enough to be
-   * in the old generation, and new objects stored into an old one stay alive through the next
-   * young-generation collection however soon the old one dies, so they are copied out of the
-   * young generation, to be freed only by a full collection.
+   * A new object every time, made from the row: an object kept while the connection lives would
+   * be in the old generation by its end, and new objects stored into an old one stay alive
+   * through the next young-generation collection however soon the old one dies.
    */
-  private handedOn(l: Live, endedBy: ConnectionEnd): TcpConnection {
-    const c = l.conn;
-    const p = this.log.handOn(l);
-    // The fields in the order create() sets them: one object shape.
+  private connection(l: Live, endedBy: ConnectionEnd, p: LoggedPackets): TcpConnection {
+    const w = this.rows.words(l.row);
+    const u32 = this.rows.u32;
+    const role = ROLES[u32[w + ROLE]];
     return {
-      id: c.id,
-      ipVersion: c.ipVersion,
-      client: c.client,
-      server: c.server,
-      roles: c.roles,
-      startCaptured: c.startCaptured,
-      firstTime: c.firstTime,
-      lastTime: c.lastTime,
+      id: u32[w + ID],
+      ipVersion: typeof l.a === 'number' ? 4 : 6,
+      client: { ip: formatAddrKey(l.a), port: l.pa },
+      server: { ip: formatAddrKey(l.b), port: l.pb },
+      roles: role,
+      startCaptured: role === 'syn',
+      firstTime: this.rows.f64[this.rows.doubles(l.row) + FIRST_TIME],
+      lastTime: this.table.lastTime(l),
       syn: p.syn,
-      synCount: c.synCount,
+      synCount: this.log.synCount(l),
       synAck: p.synAck,
-      synAckCount: c.synAckCount,
+      synAckCount: this.log.synAckCount(l),
       rsts: p.rsts,
-      rstCount: c.rstCount,
+      rstCount: this.log.rstCount(l),
       fins: p.fins,
       packets: p.packets,
-      packetCount: c.packetCount,
-      icmp: c.icmp,
-      stats: c.stats,
+      packetCount: u32[w + PACKET_COUNT],
+      icmp: l.icmp,
+      stats: [this.reassembler.stats(l, 0), this.reassembler.stats(l, 1)],
       endedBy,
-      sink: c.sink,
+      sink: l.sink,
     };
   }
 }
@@ -368,14 +367,3 @@ export class TcpTracker {
 function newPacketFacts(): PacketFacts {
   return { frame: 0, time: 0, dir: 0, flags: 0, seq: 0, ack: 0, len: 0, ttl: 0, ipId: 0, window: 0, mss: undefined, sack: undefined };
 }
-
-function newStats(): DirectionStats {
-  return { packets: 0, payloadBytes: 0, delivered: 0, retransmissions: 0, outOfOrder: 0, gaps: 0, truncated: 0 };
-}
-
-/** What a retired entry points to instead of its connection, which it must not keep alive. */
-const RETIRED: TcpConnection = {
-  id: -1, ipVersion: 4, client: { ip: '', port: 0 }, server: { ip: '', port: 0 }, roles: 'port', startCaptured: false,
-  firstTime: 0, lastTime: 0, syn: undefined, synCount: 0, synAck: undefined, synAckCount: 0,
-  rsts: NONE, rstCount: 0, fins: NONE, packets: NONE, packetCount: 0, icmp: NONE, stats: [newStats(), newStats()], endedBy: 'closed', sink: undefined,
-};
