@@ -1,7 +1,7 @@
 // One captured packet from its link layer to its transport header: IPv4 and IPv6 (with
 // extension headers), the tunnels tshark opens, TCP, UDP, and the ICMP errors that quote a
 // connection's packet.
-import { isKeptIcmp, quotedError } from './icmp.js';
+import { icmpKind, quotedError } from './icmp.js';
 import { ethernetIp, ipStart } from './link-layer.js';
 import { IpProtocol, newDecodedPacket, type DecodedPacket, type DecodeResult } from './decoded-packet.js';
 import type { RawPacket } from './packet.js';
@@ -161,11 +161,12 @@ function decodeUdp(b: Uint8Array, p: number, end: number, out: DecodedPacket): D
 
 /** An ICMP error kept for the connection it quotes: the quoted packet is decoded into a scratch packet. */
 function decodeIcmp(b: Uint8Array, p: number, end: number, out: DecodedPacket): DecodeResult {
-  if (end - p < 8 || !isKeptIcmp(out.ipVersion, b[p], b[p + 1])) return 'other-ip';
+  const kind = end - p < 8 ? undefined : icmpKind(out.ipVersion, b[p], b[p + 1]);
+  if (kind === undefined) return 'other-ip';
   const quoted = newDecodedPacket();
   quoted.buf = b;
   const r = decodeIp(b, p + 8, end, quoted, MAX_TUNNEL_DEPTH, true);
-  const error = quotedError(b, p, end, quoted, r);
+  const error = quotedError(b, p, end, out.ipVersion, kind, quoted, r);
   if (!error) return 'other-ip';
   out.icmp = error;
   return 'icmp';

@@ -45,13 +45,28 @@ export interface DecodedPacket {
   tcpStart: number;
   payloadStart: number;
   payloadLength: number;
-  /** For ICMP destination unreachable: what it quotes. */
-  icmp?: IcmpUnreachable;
+  /** For an ICMP error kept for the connection it quotes (see IcmpKind): what it says and quotes. */
+  icmp?: IcmpError;
 }
 
-export interface IcmpUnreachable {
+/**
+ * What an ICMP error kept for a connection says (icmp.ts, icmpKind):
+ * - 'unreachable': destination unreachable (ICMPv4 type 3, ICMPv6 type 1), any code but ICMPv4's
+ *   fragmentation needed;
+ * - 'packet-too-big': ICMPv6 packet too big (type 2), and ICMPv4 destination unreachable code 4,
+ *   fragmentation needed, which means the same (the path's MTU is smaller than the packet);
+ * - 'time-exceeded': the TTL or hop limit ran out on the way, or reassembly timed out (ICMPv4
+ *   type 11, ICMPv6 type 3).
+ */
+export type IcmpKind = 'unreachable' | 'packet-too-big' | 'time-exceeded';
+
+/** An ICMP error and the packet it quotes. */
+export interface IcmpError {
   type: number;
   code: number;
+  kind: IcmpKind;
+  /** The MTU a packet-too-big names; undefined for the other kinds, and when an old router sent 0. */
+  mtu: number | undefined;
   /** The quoted packet's transport: 6 (TCP) or 17 (UDP). */
   protocol: number;
   /** The quoted packet's addresses and ports, as the original sender wrote them. */
@@ -62,6 +77,9 @@ export interface IcmpUnreachable {
   dstPort: number;
   buf: Uint8Array;
 }
+
+/** The name IcmpError had when only destination unreachable was kept. */
+export type IcmpUnreachable = IcmpError;
 
 export type DecodeResult = 'tcp' | 'udp' | 'icmp' | 'other-ip' | 'non-ip' | 'unknown-link' | 'truncated' | 'fragment';
 

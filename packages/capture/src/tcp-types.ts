@@ -1,4 +1,4 @@
-import type { DecodedPacket, IcmpUnreachable } from './decoded-packet.js';
+import type { DecodedPacket, IcmpError, IcmpKind } from './decoded-packet.js';
 import type { RawPacket } from './packet.js';
 // What the TCP tracker hands on: a connection's facts, its packets and the options that bound it.
 
@@ -31,6 +31,7 @@ export interface PacketFacts {
   quic?: string;
 }
 
+/** An ICMP error that quotes one of a connection's packets (or a UDP flow's datagrams). */
 export interface IcmpFacts {
   frame: number;
   time: number;
@@ -39,6 +40,12 @@ export interface IcmpFacts {
   /** Who sent the ICMP message (a router or the host itself). */
   from: string;
   ttl: number;
+  /** What it says: see IcmpKind (ICMPv4's fragmentation needed is 'packet-too-big'). */
+  kind: IcmpKind;
+  /** The RFC name of its type and code (icmpName), one wording everywhere. */
+  name: string;
+  /** For 'packet-too-big': the MTU it names, if it names one. */
+  mtu?: number;
 }
 
 export interface StreamSink {
@@ -139,8 +146,11 @@ export interface TrackerOptions {
    * only during the call.
    */
   onDatagram?: (d: DecodedPacket, raw: RawPacket, time: number) => void;
-  /** An ICMP destination unreachable that quotes a UDP datagram (a closed UDP port, a firewall's reject). */
-  onDatagramUnreachable?: (quote: IcmpUnreachable, facts: IcmpFacts) => void;
+  /**
+   * An ICMP error that quotes a UDP datagram: a destination unreachable (a closed UDP port, a
+   * firewall's reject), a packet too big or a time exceeded (`facts.kind` says which).
+   */
+  onDatagramUnreachable?: (quote: IcmpError, facts: IcmpFacts) => void;
 }
 
 export interface TrackerStats {
@@ -151,7 +161,10 @@ export interface TrackerStats {
   otherIp: number;
   fragments: number;
   truncated: number;
+  /** ICMP errors read (every IcmpKind), and of them the destination unreachables (kind 'unreachable'). */
+  icmpErrors: number;
   icmpUnreachable: number;
+  /** ICMP errors whose quoted packet belongs to no connection (or UDP flow) known. */
   icmpUnmatched: number;
   unknownLinkTypes: Map<number, number>;
   connections: number;

@@ -2,7 +2,8 @@ import { addrKey, formatAddr, formatAddrKey } from './addresses.js';
 import { ConnectionRows, TRACKER_DOUBLES, TRACKER_WORDS } from './connection-rows.js';
 import { ConnectionTable, tupleHash, type Live } from './connection-table.js';
 import { decodePacket } from './decode.js';
-import { newDecodedPacket, type DecodeResult } from './decoded-packet.js';
+import { IpProtocol, newDecodedPacket, type DecodeResult, type IcmpError } from './decoded-packet.js';
+import { icmpName } from './icmp.js';
 import { ConnectionSoFar } from './connection-so-far.js';
 import { appended, NONE } from './lists.js';
 import { PacketLog, type LoggedPackets } from './packet-log.js';
@@ -11,7 +12,7 @@ import { Reassembler } from './reassembler.js';
 import { TcpFlag } from './tcp-options.js';
 
 export type { ConnectionEnd, Dir, DirectionStats, Endpoint, IcmpFacts, PacketFacts, StreamSink, TcpConnection, TrackerOptions, TrackerStats } from './tcp-types.js';
-import type { ConnectionEnd, Dir, DirectionStats, PacketFacts, TcpConnection, TrackerOptions, TrackerStats } from './tcp-types.js';
+import type { ConnectionEnd, Dir, DirectionStats, IcmpFacts, PacketFacts, TcpConnection, TrackerOptions, TrackerStats } from './tcp-types.js';
 
 const SYN_ACK = TcpFlag.SYN | TcpFlag.ACK;
 /** Packets between two sweeps of the table for idle connections. */
@@ -48,7 +49,7 @@ const BY_PORT = 2;
  */
 export class TcpTracker {
   readonly stats: TrackerStats = {
-    packets: 0, tcpPackets: 0, udpPackets: 0, nonIp: 0, otherIp: 0, fragments: 0, truncated: 0, icmpUnreachable: 0, icmpUnmatched: 0,
+    packets: 0, tcpPackets: 0, udpPackets: 0, nonIp: 0, otherIp: 0, fragments: 0, truncated: 0, icmpErrors: 0, icmpUnreachable: 0, icmpUnmatched: 0,
     unknownLinkTypes: new Map(), connections: 0, evicted: 0, peakLive: 0, afterClose: 0,
   };
   private readonly rows = new ConnectionRows();
@@ -291,13 +292,15 @@ export class TcpTracker {
     if (!l.sink) this.reassembler.stop(l);
   }
 
+  /** An ICMP error: tied to the connection (or handed on with the UDP flow) whose packet it quotes. */
   private icmp(raw: RawPacket, time: number): void {
     const d = this.d;
     const q = d.icmp;
     if (!q) return;
-    this.stats.icmpUnreachable++;
-    if (q.protocol === 17) {
-      if (this.opts.onDatagramUnreachable) this.opts.onDatagramUnreachable(q, { frame: raw.index, time, type: q.type, code: q.code, from: formatAddr(d.buf, d.srcAddr, d.ipVersion), ttl: d.ttl });
+    this.stats.icmpErrors++;
+    if (q.kind === 'unreachable') this.stats.icmpUnreachable++;
+    if (q.protocol === IpProtocol.UDP) {
+      if (this.opts.onDatagramUnreachable) this.opts.onDatagramUnreachable(q, this.icmpFacts(q, raw, time));
       else this.stats.icmpUnmatched++;
       return;
     }
@@ -309,8 +312,16 @@ export class TcpTracker {
       this.stats.icmpUnmatched++;
       return;
     }
-    l.icmp = appended(l.icmp, { frame: raw.index, time, type: q.type, code: q.code, from: formatAddr(d.buf, d.srcAddr, d.ipVersion), ttl: d.ttl });
+    l.icmp = appended(l.icmp, this.icmpFacts(q, raw, time));
     this.table.setLastTime(l, time);
+  }
+
+  private icmpFacts(q: IcmpError, raw: RawPacket, time: number): IcmpFacts {
+    const d = this.d;
+    return {
+      frame: raw.index, time, type: q.type, code: q.code, from: formatAddr(d.buf, d.srcAddr, d.ipVersion), ttl: d.ttl,
+      kind: q.kind, name: icmpName(d.ipVersion, q.type, q.code), mtu: q.mtu,
+    };
   }
 
   /**
