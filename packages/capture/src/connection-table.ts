@@ -37,7 +37,7 @@ export interface Live {
   hash: number;
   /** The next entry in the same hash bucket. */
   next: Live | undefined;
-  /** Its row of numbers, in every part's columns; -1 once the entry has left the table. */
+  /** Its row of numbers, in every part's columns, from its first packet until it leaves the table. */
   row: number;
   /** Where its reassembled bytes go, from its first payload byte (reassembler.ts). */
   sink: StreamSink | undefined;
@@ -179,12 +179,14 @@ export class ConnectionTable {
     this.end(this.live.values().next().value as Live, 'evicted');
   }
 
-  /** Takes a live connection out of the table and hands it on. */
+  /**
+   * Takes a live connection out of the table and hands it on. Its row is given back: the
+   * closing queue may still hold the entry, but reads nothing of an entry no longer live.
+   */
   end(l: Live, why: ConnectionEnd): void {
     this.unlink(l);
     this.handOn(l, why);
     this.rows.release(l.row);
-    l.row = -1;
   }
 
   /** Hands every live connection on; at the end of the capture. */
@@ -197,11 +199,14 @@ export class ConnectionTable {
     return now - this.rows.f64[this.rows.doubles(l.row) + RETIRED_AT] <= this.limits.grace;
   }
 
-  /** Drops a retired entry (its tuple taken by a new connection, or its grace period over). */
+  /**
+   * Takes a retired entry out of the table (a new connection takes its tuple). It stays in the
+   * queue of retired entries, no longer retired, and its row is given back when the queue
+   * reaches it.
+   */
   forget(l: Live): void {
     this.unlink(l);
-    this.rows.release(l.row);
-    l.row = -1;
+    this.rows.u32[this.rows.words(l.row) + BITS] &= ~RETIRED;
   }
 
   private unlink(l: Live): void {
@@ -290,11 +295,12 @@ export class ConnectionTable {
     const q = this.retired;
     while (this.retiredHead < q.length) {
       const l = q[this.retiredHead];
-      // An entry whose tuple a new connection took has left the table already (row -1).
-      const still = l.row >= 0 && this.isRetired(l);
+      // An entry whose tuple a new connection took has left the table already (forget).
+      const still = this.isRetired(l);
       if (still && this.rows.f64[this.rows.doubles(l.row) + RETIRED_AT] >= before && q.length - this.retiredHead <= this.limits.maxLive) break;
       this.retiredHead++;
-      if (still) this.forget(l);
+      if (still) this.unlink(l);
+      this.rows.release(l.row);
     }
     const rest = compacted(q, this.retiredHead);
     if (rest) {
