@@ -1,10 +1,10 @@
 import { addrKey, formatAddr, formatAddrKey } from './addresses.js';
 import { ConnectionRows, TRACKER_DOUBLES, TRACKER_WORDS } from './connection-rows.js';
+import { ConnectionSoFar } from './connection-so-far.js';
 import { ConnectionTable, tupleHash, type Live } from './connection-table.js';
 import { decodePacket } from './decode.js';
 import { IpProtocol, newDecodedPacket, type DecodeResult, type IcmpError } from './decoded-packet.js';
 import { icmpName } from './icmp.js';
-import { ConnectionSoFar } from './connection-so-far.js';
 import { appended, NONE } from './lists.js';
 import { PacketLog, type LoggedPackets } from './packet-log.js';
 import type { RawPacket } from './packet.js';
@@ -34,7 +34,6 @@ const ROLES = ['syn', 'syn-ack', 'port'] as const;
 const BY_SYN = 0;
 const BY_SYN_ACK = 1;
 const BY_PORT = 2;
-
 
 /**
  * A bidirectional TCP connection table keyed on the 4-tuple, with in-order reassembly per
