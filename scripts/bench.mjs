@@ -11,12 +11,13 @@
 // Options: --shapes bulk,handshake-dense,... (default: every shape of bench/synthetic-capture.mjs),
 //          --size-connections N (each shape's default otherwise), --runs N (3), --no-tshark,
 //          --keep (reuse bench/out/), --no-stages, --no-rotation, --only codec|capture|probe, --no-testssl,
-//          --against DIR (another checkout, built: each shape's table and JSON runs alternate between
-//          its CLI and this one's, and both are printed with their ratio: a paired comparison).
+//          --stages-only (the stages alone: no whole-CLI runs), --against DIR (another checkout,
+//          built: each shape's table and JSON runs, and each stage, alternate between its build and
+//          this one's, and both are printed with their ratio: a paired comparison).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -51,21 +52,69 @@ if (args[0] === '--child-capture') {
 
 if (args[0] === '--child-stage') {
   // The first stages alone, each in its own process: where the pipeline's time goes.
-  const { readCaptureFile, TcpTracker } = await import('../packages/capture/dist/index.js');
-  const { tuneHeapForCaptureAnalysis } = await import('../packages/cli/dist/heap-tuning.js');
+  //   read:  the readers alone (pcap records, no decoding);
+  //   track: the readers, link/IP/TCP decoding, the connection table, the packet log and
+  //          reassembly into a sink that takes views of the first 4 kB of each direction, as the
+  //          TLS reader stops after a handshake;
+  //   open-heap, open-heap-pipeline (run with --expose-gc): the heap per open connection at the
+  //          first hand-on, when on the concurrent shape every connection is open: the tracker
+  //          alone (no sinks), or the pipeline as the CLI runs it.
+  // ROOT (optional) is another checkout's built tree (packages/*/dist): paired runs against an
+  // older build.
+  const [stage, file, root] = args.slice(1);
+  const from = (pkg) => (root ? pathToFileURL(join(resolve(root), 'packages', pkg, 'dist', 'index.js')).href : `../packages/${pkg}/dist/index.js`);
+  const { readCaptureFile, TcpTracker } = await import(from('capture'));
+  const { analyzeCapture } = await import(from('analysis'));
+  // The CLI sets this flag (packages/cli/src/heap-tuning.ts); an older build's analysis exported it.
+  const tuning = join(root ? resolve(root) : ROOT, 'packages', 'cli', 'dist', 'heap-tuning.js');
+  const { tuneHeapForCaptureAnalysis } = await import(existsSync(tuning) ? pathToFileURL(tuning).href : from('analysis'));
   tuneHeapForCaptureAnalysis();
-  const file = args[2];
   const t0 = process.hrtime.bigint();
-  if (args[1] === 'read') {
+  if (stage === 'read') {
     await readCaptureFile(file, () => {});
-  } else {
-    const tracker = new TcpTracker({ onConnection: () => {} });
+  } else if (stage === 'track') {
+    const tracker = new TcpTracker({ onConnection: () => {}, sinkFactory: viewSink });
     await readCaptureFile(file, (p) => tracker.packet(p));
     tracker.finish();
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(JSON.stringify({ secs, packets: tracker.stats.packets, rss: process.resourceUsage().maxRSS * 1024 }));
+    process.exit(0);
+  } else {
+    const heap = () => {
+      globalThis.gc();
+      const m = process.memoryUsage();
+      return { heap: m.heapUsed, outside: m.arrayBuffers };
+    };
+    const base = heap();
+    let at;
+    const measure = (open) => {
+      if (at) return;
+      const now = heap();
+      at = { open, heapPerOpen: (now.heap - base.heap) / open, outsidePerOpen: (now.outside - base.outside) / open };
+    };
+    if (stage === 'open-heap') {
+      const tracker = new TcpTracker({ onConnection: () => measure(tracker.stats.connections) });
+      await readCaptureFile(file, (p) => tracker.packet(p));
+      tracker.finish();
+    } else {
+      // Measured at the first record; on the concurrent shape every connection is open then.
+      let open = 0;
+      const a = await analyzeCapture(file, { onRecord: () => measure(1) });
+      open = a.stats.peakLive;
+      at = { ...at, open, heapPerOpen: at.heapPerOpen / open, outsidePerOpen: at.outsidePerOpen / open };
+    }
+    console.log(JSON.stringify({ ...at, secs: Number(process.hrtime.bigint() - t0) / 1e9, rss: process.resourceUsage().maxRSS * 1024 }));
+    process.exit(0);
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   console.log(JSON.stringify({ secs, rss: process.resourceUsage().maxRSS * 1024 }));
   process.exit(0);
+}
+
+/** A sink that takes views of the first 4 kB of each direction and keeps nothing. */
+function viewSink() {
+  const taken = [0, 0];
+  return { data: (dir, bytes) => (taken[dir] += bytes.length) < 4096, keepsBytes: () => false };
 }
 
 const { parseClientHello, ja4, ja3, FingerprintCache, TlsStreamReader, buildClientHelloMessage } = await import('../packages/tls-parser-ts/dist/index.js');
@@ -201,6 +250,8 @@ function pairedRuns(argv) {
   }
   return { ours, theirs };
 }
+/** --stages-only: no whole-CLI runs, only the stages below (with --against, paired with another build). */
+const stagesOnly = args.includes('--stages-only');
 console.log(`capture: the whole CLI (wall time with Node's start, output to /dev/null), median of ${runs} runs, beside tshark ${haveTshark ? '(-Y tls.handshake.type == 1 -T fields: the ClientHellos with their SNI)' : '(not run)'} on the same file:`);
 const results = [];
 for (const shape of shapes) {
@@ -210,6 +261,10 @@ for (const shape of shapes) {
   }
   console.log(`${shape}:`);
   const file = shapeFile(shape);
+  if (stagesOnly) {
+    results.push({ shape, file });
+    continue;
+  }
   // The table's head: "tlsdoctor pcap FILE (pcap, N packets)", then "N TLS connections, ... (CODE×N, ...)".
   const head = spawnSync(process.execPath, [CLI, 'pcap', file, '--limit', '1'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout.split('\n');
   const packets = Number(/([\d,]+) packets\)/.exec(head[0])[1].replace(/,/g, ''));
@@ -242,7 +297,7 @@ for (const shape of shapes) {
 // capture, against the whole file; and the most two cores could give files read in parallel:
 // two whole processes at once, each on half of the files, against one process on all of them.
 const dense = results.find((x) => x.shape === 'handshake-dense');
-if (dense && !args.includes('--no-rotation') && spawnSync('editcap', ['-h'], { stdio: 'ignore' }).status === 0) {
+if (dense && !stagesOnly && !args.includes('--no-rotation') && spawnSync('editcap', ['-h'], { stdio: 'ignore' }).status === 0) {
   const dir = join(outDir, 'rotation');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -264,7 +319,7 @@ if (dense && !args.includes('--no-rotation') && spawnSync('editcap', ['-h'], { s
 // Where the time goes, on the bulk shape: the pipeline inside one process, and its first stages
 // alone, each in its own process (so that one stage's memory does not hide in another's).
 const bulk = results.find((x) => x.shape === 'bulk');
-if (bulk && !args.includes('--no-stages')) {
+if (bulk && !args.includes('--no-stages') && !stagesOnly) {
   const file = bulk.file;
   const bytes = statSync(file).size;
   const captureRun = (...extra) => {
@@ -281,11 +336,52 @@ if (bulk && !args.includes('--no-stages')) {
   console.log(`  ${(bytes / 1e6 / r.secs).toFixed(0)} MB/s, ${fmt(r.packets / r.secs)} packets/s, ${r.secs.toFixed(2)} s (runs ${inProcess.map((x) => x.secs.toFixed(2)).join(', ')}), ${fmt(r.peakLive)} live at most, peak RSS ${(r.rss / 1e6).toFixed(0)} MB`);
   const plain = captureRun('--v8-defaults');
   console.log(`  with V8's default allocation-site pretenuring (not what the CLI runs): ${plain.secs.toFixed(2)} s, peak RSS ${(plain.rss / 1e6).toFixed(0)} MB`);
-  for (const [stage, what] of [['read', 'readers alone (pcap records, no decoding)'], ['tcp', 'readers + link/IP/TCP decoding + connection table and reassembly, no sinks']]) {
-    const c = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child-stage', stage, file], { encoding: 'utf8' });
-    if (c.status !== 0) continue;
-    const x = JSON.parse(c.stdout.trim().split('\n').pop());
-    console.log(`  stage: ${what}: ${x.secs.toFixed(2)} s (${(bytes / 1e6 / x.secs).toFixed(0)} MB/s), peak RSS ${(x.rss / 1e6).toFixed(0)} MB`);
+}
+
+// The first stages alone, each in its own process (so that one stage's memory does not hide in
+// another's), on the bulk, handshake-dense and concurrent shapes: readers, then readers and
+// tracking (decoding, the connection table, the packet log, reassembly); on the concurrent
+// shape the heap per open connection, of the tracker alone and of the pipeline. With --against
+// ROOT (another checkout's built tree, packages/*/dist), each stage runs alternately with that
+// build and this one, --runs times each, and the medians are compared: the machine's drift
+// falls on both alike.
+const STAGE_SHAPES = ['bulk', 'handshake-dense', 'concurrent'];
+if (!args.includes('--no-stages')) {
+  const stageRun = (stage, file, root) => {
+    const c = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child-stage', stage, file, ...(root ? [resolve(root)] : [])], { encoding: 'utf8' });
+    if (c.status !== 0) {
+      console.error(c.stderr);
+      process.exit(1);
+    }
+    return JSON.parse(c.stdout.trim().split('\n').pop());
+  };
+  /** Each stage --runs times (alternating with --against's build): the median of `key`, and the other build's. */
+  const measured = (stage, file, key) => {
+    const mine = [];
+    const theirs = [];
+    for (let i = 0; i < runs; i++) {
+      const pair = against ? [() => theirs.push(stageRun(stage, file, against)), () => mine.push(stageRun(stage, file))] : [() => mine.push(stageRun(stage, file))];
+      for (const run of i % 2 === 0 ? pair : pair.reverse()) run();
+    }
+    const at = (xs) => (xs.length ? { value: median(xs.map((x) => x[key])), rss: median(xs.map((x) => x.rss)), outside: median(xs.map((x) => x.outsidePerOpen ?? 0)), packets: xs[0].packets } : undefined);
+    return { mine: at(mine), theirs: at(theirs) };
+  };
+  const versus = (m, show) => (m.theirs ? ` against ${show(m.theirs.value)} (${(m.mine.value / m.theirs.value).toFixed(2)}x)` : '');
+  const secs = (x) => `${x.toFixed(2)} s`;
+  const bytesOf = (x) => `${fmt(x)} bytes`;
+  console.log(`stages, each in its own process, median of ${runs} runs${against ? `, alternating with the build in ${against}` : ''}:`);
+  for (const x of results.filter((r) => STAGE_SHAPES.includes(r.shape))) {
+    const bytes = statSync(x.file).size;
+    const read = measured('read', x.file, 'secs');
+    const track = measured('track', x.file, 'secs');
+    const t = track.mine;
+    console.log(`  ${x.shape}: readers alone ${secs(read.mine.value)} (${(bytes / 1e6 / read.mine.value).toFixed(0)} MB/s)${versus(read, secs)}`);
+    console.log(`  ${x.shape}: readers + tracking ${secs(t.value)}, ${((t.value * 1e6) / t.packets).toFixed(2)} µs per packet${versus(track, secs)}; peak RSS ${(t.rss / 1e6).toFixed(0)} MB${track.theirs ? ` against ${(track.theirs.rss / 1e6).toFixed(0)} MB` : ''}`);
+    if (x.shape !== 'concurrent') continue;
+    for (const [stage, what] of [['open-heap', 'the tracker alone'], ['open-heap-pipeline', 'the pipeline']]) {
+      const h = measured(stage, x.file, 'heapPerOpen');
+      console.log(`  ${x.shape}: heap per open connection, ${what}: ${bytesOf(h.mine.value)}${versus(h, bytesOf)}, and ${bytesOf(h.mine.outside)} outside the heap${h.theirs ? ` against ${fmt(h.theirs.outside)}` : ''}`);
+    }
   }
 }
 const start = timedCommand(process.execPath, [CLI, '--version']);

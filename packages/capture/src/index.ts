@@ -4,7 +4,12 @@ export { type RawPacket, MAX_PACKET_LENGTH } from './packet.js';
 export { PcapParser } from './pcap.js';
 export { PcapngParser } from './pcapng.js';
 export { firstPacketTime, readCaptureFile, readCaptureStream, type ReadOptions, type ReadResult } from './file.js';
-export { addrKey, decodePacket, formatAddr, LinkType, readTcpOptions, TcpFlag, type DecodedPacket, type IcmpUnreachable } from './decode.js';
+export { addrKey, formatAddr } from './addresses.js';
+export { decodePacket } from './decode.js';
+export type { DecodedPacket, IcmpError, IcmpKind, IcmpUnreachable } from './decoded-packet.js';
+export { icmpKind, icmpName, Icmp6Code, Icmp6Type, IcmpCode, IcmpType } from './icmp.js';
+export { LinkType } from './link-layer.js';
+export { readTcpOptions, TcpFlag } from './tcp-options.js';
 export {
   TcpTracker,
   type ConnectionEnd,

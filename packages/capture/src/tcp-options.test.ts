@@ -1,6 +1,6 @@
 // TCP options a diagnosis reads: the MSS of a SYN and the SACK blocks of an ACK (RFC 793, 2018).
 import { describe, expect, it } from 'vitest';
-import { readTcpOptions } from './decode.js';
+import { readTcpOptions } from './tcp-options.js';
 
 const NOP = 1;
 const EOL = 0;

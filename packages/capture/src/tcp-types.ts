@@ -1,4 +1,4 @@
-import type { DecodedPacket, IcmpUnreachable } from './decode.js';
+import type { DecodedPacket, IcmpError, IcmpKind } from './decoded-packet.js';
 import type { RawPacket } from './packet.js';
 // What the TCP tracker hands on: a connection's facts, its packets and the options that bound it.
 
@@ -29,6 +29,7 @@ export interface PacketFacts {
   sack?: number[];
 }
 
+/** An ICMP error that quotes one of a connection's packets (or a UDP flow's datagrams). */
 export interface IcmpFacts {
   frame: number;
   time: number;
@@ -37,6 +38,12 @@ export interface IcmpFacts {
   /** Who sent the ICMP message (a router or the host itself). */
   from: string;
   ttl: number;
+  /** What it says: see IcmpKind (ICMPv4's fragmentation needed is 'packet-too-big'). */
+  kind: IcmpKind;
+  /** The RFC name of its type and code (icmpName), one wording everywhere. */
+  name: string;
+  /** For 'packet-too-big': the MTU it names, if it names one. */
+  mtu?: number;
 }
 
 export interface StreamSink {
@@ -106,14 +113,16 @@ export interface TcpConnection {
 export interface TrackerOptions {
   /**
    * Each connection once it is over, with its packets. A new object, not the one given to
-   * sinkFactory while it was live (its `id` and `sink` are the same): a connection object that
-   * lives long is in the old generation of the heap, and one completed in place would keep its
-   * new parts alive past their use (docs/performance.md).
+   * sinkFactory (its `id` and `sink` are the same): while a connection is live the tracker keeps
+   * its facts as numbers outside the heap, and builds the object when it hands it on
+   * (docs/capture.md).
    */
   onConnection: (c: TcpConnection) => void;
   /**
    * Gives a connection a sink for its reassembled bytes when its first payload byte arrives (a
    * connection that never carries one never has a sink); none means bytes are only counted.
+   * The connection it is given is as it is at that byte, and does not follow it afterwards: its
+   * counters as they are then, no packets listed yet; `client` and `server` are made when read.
    */
   sinkFactory?: (c: TcpConnection) => StreamSink | undefined;
   /** Live connections at most; past it the oldest is emitted early (endedBy 'evicted'). Default 200,000. */
@@ -135,8 +144,11 @@ export interface TrackerOptions {
    * only during the call.
    */
   onDatagram?: (d: DecodedPacket, raw: RawPacket, time: number) => void;
-  /** An ICMP destination unreachable that quotes a UDP datagram (a closed UDP port, a firewall's reject). */
-  onDatagramUnreachable?: (quote: IcmpUnreachable, facts: IcmpFacts) => void;
+  /**
+   * An ICMP error that quotes a UDP datagram: a destination unreachable (a closed UDP port, a
+   * firewall's reject), a packet too big or a time exceeded (`facts.kind` says which).
+   */
+  onDatagramUnreachable?: (quote: IcmpError, facts: IcmpFacts) => void;
 }
 
 export interface TrackerStats {
@@ -147,7 +159,10 @@ export interface TrackerStats {
   otherIp: number;
   fragments: number;
   truncated: number;
+  /** ICMP errors read (every IcmpKind), and of them the destination unreachables (kind 'unreachable'). */
+  icmpErrors: number;
   icmpUnreachable: number;
+  /** ICMP errors whose quoted packet belongs to no connection (or UDP flow) known. */
   icmpUnmatched: number;
   unknownLinkTypes: Map<number, number>;
   connections: number;
