@@ -34,7 +34,7 @@ const inNs = (ns, cmd, args) => sh('ip', ['netns', 'exec', ns, cmd, ...args]);
 /** Why the lab cannot run here, or undefined when it can. */
 export function labUnavailable() {
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, iptables)';
-  for (const tool of ['ip', 'iptables', 'nginx', 'openssl', 'tcpdump', 'ethtool', 'caddy']) {
+  for (const tool of ['ip', 'iptables', 'ip6tables', 'nginx', 'openssl', 'tcpdump', 'ethtool', 'caddy']) {
     try {
       sh('sh', ['-c', `command -v ${tool}`]);
     } catch {
@@ -239,8 +239,12 @@ export function labUp() {
   // a DROP (a closed security group) and a REJECT with ICMP unreachable (a host firewall).
   for (const s of SCENARIOS) {
     if (s.kind === 'middlebox-drop') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'DROP']);
-    // Silent loss by size: no ICMP "fragmentation needed" goes back (an MTU black hole).
-    if (s.dropAbove) inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
+    // Silent loss by size: no ICMP "fragmentation needed" (IPv6: "packet too big") goes back (an
+    // MTU black hole). The length match counts the whole IP packet, header included, both families.
+    if (s.dropAbove) {
+      inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
+      if (s.v6) inNs(NS.mbox, 'ip6tables', ['-A', 'FORWARD', '-d', s.v6, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
+    }
     // A security group that opened TCP 443 and not UDP 443: HTTP/3's datagrams vanish.
     if (s.dropUdp443) inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'udp', '--dport', '443', '-j', 'DROP']);
     if (s.kind === 'middlebox-icmp') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);

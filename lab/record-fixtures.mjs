@@ -11,6 +11,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeOddCertificates } from './odd-certs.mjs';
 import { labDown, labUnavailable, labUp, labPaths, setClientMtu, setClientOffload, NS, LAB_DIR } from './lab.mjs';
+import { SCENARIOS } from './scenarios.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'fixtures');
@@ -89,6 +90,13 @@ const oddCerts = () => {
   }
   return odd;
 };
+/** A scenario's address of one family (4 or 6). */
+function addressOf(host, family) {
+  const s = SCENARIOS.find((x) => x.host === host);
+  const a = family === 6 ? s?.v6 : s?.v4;
+  if (!a) throw new Error(`fixtures: ${host} has no IPv${family} address in lab/scenarios.mjs`);
+  return a;
+}
 const leaf = (n) => ({ cert: join(LAB_DIR, 'pki', `${n}.crt`), key: join(LAB_DIR, 'pki', `${n}.key`), chain: join(LAB_DIR, 'pki', 'intermediate.crt') });
 const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert', pki().root, ...extra, `https://${host}/`]);
 
@@ -96,9 +104,10 @@ const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert',
  * Debian's Chromium, headless, in the client namespace: it sends the X25519MLKEM768 hello of
  * today's browsers. It trusts the lab CA through a throwaway NSS database (its HOME), and its
  * background networking is off so that it talks to the lab only. `ms` bounds its run: against a
- * black hole it would wait far longer.
+ * black hole it would wait far longer. `pin`, an address, makes it connect there (the URL's name
+ * still goes in the SNI): where a host has both families Chromium takes IPv6 first.
  */
-async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = undefined) {
+async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = undefined, pin = undefined) {
   const home = mkdtempSync(join(tmpdir(), 'td-chromium-'));
   try {
     const db = `sql:${join(home, '.pki', 'nssdb')}`;
@@ -108,6 +117,7 @@ async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = unde
     const p = spawn('ip', ['netns', 'exec', NS.client, 'env', `HOME=${home}`, 'chromium', '--headless=new', '--no-sandbox', '--disable-gpu',
       // QUIC only where a recording asks for it, and then at once (no wait for Alt-Svc).
       ...(quicHost ? ['--enable-quic', `--origin-to-force-quic-on=${quicHost}:443`] : ['--disable-quic']),
+      ...(pin ? [`--host-resolver-rules=MAP ${new URL(url).hostname} ${pin.includes(':') ? `[${pin}]` : pin}`] : []),
       '--no-first-run', '--disable-background-networking', '--disable-component-update', '--no-pings', '--dns-prefetch-disable', '--disable-sync',
       `--user-data-dir=${join(home, 'profile')}`, ...(keylog ? [`--ssl-key-log-file=${keylog}`] : []), '--dump-dom', url], { stdio: 'ignore' });
     const exited = new Promise((r) => p.on('exit', r));
@@ -192,7 +202,7 @@ export const RECORDINGS = [
     run: () => chromium('https://good.lab.test/') },
   { name: 'chromium-mtu-blackhole', scenario: 'blackhole.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE',
     note: 'the middlebox drops packets over 1,000 bytes toward the server, without ICMP: the hello\'s full-size first segment is retransmitted unacknowledged while the server SACKs the second',
-    run: () => chromium('https://blackhole.lab.test/', 6000) },
+    run: () => chromium('https://blackhole.lab.test/', 6000, undefined, true, undefined, addressOf('blackhole.lab.test', 4)) },
   { name: 'chromium-tso-handshake-ok', scenario: 'good.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', offload: true,
     note: 'segmentation offload left on for the client veth: the capture shows the ClientHello as one frame larger than the link MTU, as captures on a sending host do',
     run: () => chromium('https://good.lab.test/') },

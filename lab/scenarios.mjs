@@ -84,7 +84,8 @@ export const SCENARIOS = [
   // The path toward this server drops every packet over 1,000 bytes and sends no ICMP (an MTU
   // black hole: a tunnel or PPPoE link behind a firewall that filters ICMP). Small hellos pass;
   // today's browsers' two-segment hellos, whose first segment is full-size, never arrive.
-  { host: 'blackhole.lab.test', v4: '198.18.2.35', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, dropAbove: 1000,
+  // IPv4 and IPv6 alike (iptables and ip6tables).
+  { host: 'blackhole.lab.test', v4: '198.18.2.35', v6: 'fd7d:2::35', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, dropAbove: 1000,
     expect: { probe: 'MTU_BLACKHOLE' } },
   // A front end that resets a ClientHello not whole in its first read (a device that reads one
   // segment for SNI routing), passing whole ones to good.lab.test's nginx.
