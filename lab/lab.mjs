@@ -245,6 +245,13 @@ export function labUp() {
       inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
       if (s.v6) inNs(NS.mbox, 'ip6tables', ['-A', 'FORWARD', '-d', s.v6, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
     }
+    // A narrow link that says so: a route toward the server with a small MTU. The kernel answers
+    // a larger packet (TCP sets DF; IPv6 routers never fragment) with ICMP "fragmentation needed"
+    // or ICMPv6 "packet too big" naming that MTU, and does not forward it.
+    if (s.pathMtu) {
+      inNs(NS.mbox, 'ip', ['route', 'add', `${s.v4}/32`, 'dev', 'm1', 'mtu', String(s.pathMtu.v4)]);
+      if (s.v6) inNs(NS.mbox, 'ip', ['-6', 'route', 'add', `${s.v6}/128`, 'dev', 'm1', 'mtu', String(s.pathMtu.v6)]);
+    }
     // A security group that opened TCP 443 and not UDP 443: HTTP/3's datagrams vanish.
     if (s.dropUdp443) inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'udp', '--dport', '443', '-j', 'DROP']);
     if (s.kind === 'middlebox-icmp') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
