@@ -370,6 +370,16 @@ export function setClientMtu(mtu) {
 }
 
 /**
+ * Makes the client forget the path MTUs it has learnt (from ICMP "fragmentation needed" and
+ * ICMPv6 "packet too big", which it keeps for ten minutes), so that its next connection meets a
+ * narrow path afresh and the ICMP comes back again.
+ */
+export function forgetPathMtu() {
+  inNs(NS.client, 'ip', ['-4', 'route', 'flush', 'cache']);
+  inNs(NS.client, 'ip', ['-6', 'route', 'flush', 'cache']);
+}
+
+/**
  * Segmentation offload on the client link: off, the client's packets are the wire's segments.
  * Receive offload stays on: libpcap sizes its capture ring by the MTU when a link has no offload
  * at all, and would cut the server's larger forwarded frames short.

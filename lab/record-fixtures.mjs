@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeOddCertificates } from './odd-certs.mjs';
-import { labDown, labUnavailable, labUp, labPaths, setClientMtu, setClientOffload, NS, LAB_DIR } from './lab.mjs';
+import { forgetPathMtu, labDown, labUnavailable, labUp, labPaths, setClientMtu, setClientOffload, NS, LAB_DIR } from './lab.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -294,6 +294,7 @@ export async function recordOne(r, outDir) {
   const file = join(outDir, `${r.name}.${ext}`);
   if (r.mtu) setClientMtu(r.mtu);
   if (r.offload) setClientOffload(true);
+  if (r.freshPath) forgetPathMtu();
   const tool = r.tool ?? 'tcpdump';
   const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? [], r.filter);
   const keys = r.keylog ? `${file.replace(/\.pcap(ng)?$/, '')}.keys` : undefined;
@@ -309,9 +310,11 @@ export async function recordOne(r, outDir) {
   // How many TCP and QUIC connections the file holds, counted by tshark: a browser may open more than one.
   const count = (field, filter) => new Set(execFileSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', field], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean)).size;
   const streams = count('tcp.stream', 'tcp') + count('quic.connection.number', 'quic');
+  const icmp = r.icmp ? checkedIcmp(file, r) : undefined;
   const sidecar = {
     scenario: r.scenario,
     ...(streams > 1 ? { connections: streams } : {}),
+    ...(icmp ? { icmp } : {}),
     ...(keys ? { keylog: keys.split('/').pop(), withoutKeylog: r.withoutKeylog ?? r.expect } : {}),
     note: r.note,
     client: r.client,
@@ -335,6 +338,39 @@ export async function recordOne(r, outDir) {
     writeFileSync(`${injected}.json`, JSON.stringify({ ...rest, note: `${r.name}.pcap with the handshake secrets of its key log injected by editcap --inject-secrets (a Decryption Secrets Block)`, capture: `${sidecar.capture}; editcap --inject-secrets tls` }, null, 2) + '\n');
   }
   return file;
+}
+
+/**
+ * The ICMP and ICMPv6 error messages in a capture (not echo, nor IPv6 neighbour discovery), as
+ * tshark reads them: frame, sender, protocol, type, code and the MTU a "fragmentation needed" or
+ * "packet too big" carries.
+ */
+export function icmpErrors(file) {
+  const out = execFileSync('tshark', ['-r', file, '-n', '-Y', '(icmp && icmp.type in {3,4,5,11,12}) || (icmpv6 && icmpv6.type < 128)', '-T', 'fields', '-E', 'occurrence=f',
+    '-e', 'frame.number', '-e', 'ip.src', '-e', 'ipv6.src', '-e', 'icmp.type', '-e', 'icmp.code', '-e', 'icmp.mtu', '-e', 'icmpv6.type', '-e', 'icmpv6.code', '-e', 'icmpv6.mtu'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  return out.split('\n').filter(Boolean).map((l) => {
+    const [frame, src4, src6, t4, c4, m4, t6, c6, m6] = l.split('\t');
+    const v6 = t6 !== '';
+    const mtu = v6 ? m6 : m4;
+    return { frame: Number(frame), from: v6 ? src6 : src4, protocol: v6 ? 'ICMPv6' : 'ICMP', type: Number(v6 ? t6 : t4), code: Number(v6 ? c6 : c4), ...(mtu ? { mtu: Number(mtu) } : {}) };
+  });
+}
+
+/**
+ * A recording that names the ICMP errors its capture must hold (none, for `icmp: []`): each kind
+ * named at least once and no other. A capture that misses them is no fixture of what it claims
+ * (a path MTU the client already knew, say), so the recording fails.
+ */
+function checkedIcmp(file, r) {
+  const got = icmpErrors(file);
+  const same = (a, b) => a.protocol === b.protocol && a.type === b.type && a.code === b.code && a.mtu === b.mtu;
+  const show = (x) => `${x.protocol} type ${x.type} code ${x.code}${x.mtu ? ` MTU ${x.mtu}` : ''}`;
+  const missing = r.icmp.filter((want) => !got.some((g) => same(g, want)));
+  const extra = got.filter((g) => !r.icmp.some((want) => same(g, want)));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(`fixtures: ${r.name}: the capture ${missing.length ? `lacks ${missing.map(show).join(', ')}` : ''}${missing.length && extra.length ? ' and ' : ''}${extra.length ? `holds ${extra.map((x) => `${show(x)} (frame ${x.frame})`).join(', ')}` : ''}`);
+  }
+  return got;
 }
 
 async function main() {
