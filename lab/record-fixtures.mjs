@@ -203,6 +203,20 @@ export const RECORDINGS = [
   { name: 'chromium-mtu-blackhole', scenario: 'blackhole.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE',
     note: 'the middlebox drops packets over 1,000 bytes toward the server, without ICMP: the hello\'s full-size first segment is retransmitted unacknowledged while the server SACKs the second',
     run: () => chromium('https://blackhole.lab.test/', 6000, undefined, true, undefined, addressOf('blackhole.lab.test', 4)) },
+  { name: 'chromium-mtu-blackhole-ipv6', scenario: 'blackhole.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE', icmp: [],
+    note: 'IPv6: the middlebox drops packets over 1,000 bytes toward the server (ip6tables), without ICMPv6 "packet too big": the hello\'s full-size first segment (1,428 bytes of TCP payload) is retransmitted unacknowledged while the server SACKs the second; no ICMPv6 error is in the capture',
+    run: () => chromium('https://blackhole.lab.test/', 6000, undefined, true, undefined, addressOf('blackhole.lab.test', 6)) },
+  // The same narrow path where the middlebox says so (a route with a small MTU): path-MTU
+  // discovery works, the client resends smaller and the handshake completes. `freshPath`: the
+  // client forgets what earlier connections taught it, so that the ICMP comes back in this one.
+  { name: 'chromium-frag-needed-handshake-ok', scenario: 'ptb.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', freshPath: true,
+    icmp: [{ protocol: 'ICMP', type: 3, code: 4, mtu: 1000 }],
+    note: 'the middlebox\'s route toward the server has MTU 1000: it answers the hello\'s 1,500-byte first segment with ICMP "fragmentation needed" (type 3 code 4, next-hop MTU 1000); the client resends the hello in 948-byte segments and the handshake completes (path-MTU discovery working). A connection Chromium opens after the ICMP announces MSS 960, from the lowered path MTU; server frames larger than that are packets of the server\'s segmentation offload, which cross the lab\'s veths uncut (tlsdoctor warns so)',
+    run: () => chromium('https://ptb.lab.test/', 8000, undefined, true, undefined, addressOf('ptb.lab.test', 4)) },
+  { name: 'chromium-packet-too-big-ipv6-handshake-ok', scenario: 'ptb.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', freshPath: true,
+    icmp: [{ protocol: 'ICMPv6', type: 2, code: 0, mtu: 1280 }],
+    note: 'IPv6: the middlebox\'s route toward the server has MTU 1280 (IPv6\'s minimum): it answers the hello\'s 1,500-byte first segment with ICMPv6 "packet too big" (type 2, MTU 1280); the client resends the hello in 1,208-byte segments and the handshake completes (path-MTU discovery working). A connection Chromium opens after the ICMP announces MSS 1220, from the lowered path MTU; server frames larger than that are packets of the server\'s segmentation offload, which cross the lab\'s veths uncut (tlsdoctor warns so)',
+    run: () => chromium('https://ptb.lab.test/', 8000, undefined, true, undefined, addressOf('ptb.lab.test', 6)) },
   { name: 'chromium-tso-handshake-ok', scenario: 'good.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', offload: true,
     note: 'segmentation offload left on for the client veth: the capture shows the ClientHello as one frame larger than the link MTU, as captures on a sending host do',
     run: () => chromium('https://good.lab.test/') },

@@ -17,6 +17,11 @@ export interface Sidecar {
   /** The client's key log (in fixtures/), read with --keylog; and the primary diagnosis without it. */
   keylog?: string;
   withoutKeylog?: string;
+  /**
+   * The ICMP and ICMPv6 errors in the file as tshark read them when it was recorded, for a
+   * recording that names the ones it must hold (an empty list: none came back).
+   */
+  icmp?: { frame: number; from: string; protocol: 'ICMP' | 'ICMPv6'; type: number; code: number; mtu?: number }[];
   /** `others`: the primary diagnosis of every connection after the first (default: the same as the first's). */
   expect: { primary: string; also?: string[]; others?: string };
 }
