@@ -380,6 +380,25 @@ export function forgetPathMtu() {
 }
 
 /**
+ * Adds (`on`) or removes firewall rules in the client namespace: the client host's own firewall,
+ * behind which the path may answer correctly and the client still never hears it (an ICMP
+ * "fragmentation needed" or "packet too big" dropped on INPUT). Each rule is
+ * `{ family: 4 | 6, chain, rule: [match and target arguments] }`, appended with `-A` and deleted
+ * with `-D` and the same arguments, so rules that were there before stay as they were. Removing
+ * goes on past a rule that is not there (a recording that failed half-way through adding them).
+ */
+export function clientFirewall(rules, on) {
+  for (const r of on ? rules : [...rules].reverse()) {
+    const tool = r.family === 6 ? 'ip6tables' : 'iptables';
+    try {
+      inNs(NS.client, tool, [on ? '-A' : '-D', r.chain ?? 'INPUT', ...r.rule]);
+    } catch (e) {
+      if (on) throw e;
+    }
+  }
+}
+
+/**
  * Segmentation offload on the client link: off, the client's packets are the wire's segments.
  * Receive offload stays on: libpcap sizes its capture ring by the MTU when a link has no offload
  * at all, and would cut the server's larger forwarded frames short.

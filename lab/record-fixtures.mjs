@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeOddCertificates } from './odd-certs.mjs';
-import { forgetPathMtu, labDown, labUnavailable, labUp, labPaths, setClientMtu, setClientOffload, NS, LAB_DIR } from './lab.mjs';
+import { clientFirewall, forgetPathMtu, labDown, labUnavailable, labUp, labPaths, setClientMtu, setClientOffload, NS, LAB_DIR } from './lab.mjs';
 import { SCENARIOS } from './scenarios.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -153,7 +153,11 @@ export const KEYLOG_CLIENTS = {
 const OPENSSL = version('openssl', ['version']);
 const NODE = process.version;
 
-/** name, what it shows, how it is captured, the client, the expected primary diagnosis. */
+/**
+ * name, what it shows, how it is captured, the client, the expected primary diagnosis.
+ * `clientFirewall`: rules of the client host's firewall for this recording only (lab.mjs
+ * clientFirewall), written into the sidecar.
+ */
 export const RECORDINGS = [
   { name: 'handshake-ok-curl-tls13', scenario: 'good.lab.test', client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
   { name: 'sni-reset', scenario: 'blocked.lab.test', client: CURL, expect: 'RESET_AFTER_CLIENT_HELLO',
@@ -314,10 +318,13 @@ export async function recordOne(r, outDir) {
   const keys = r.keylog ? `${file.replace(/\.pcap(ng)?$/, '')}.keys` : undefined;
   if (keys) rmSync(keys, { force: true });
   try {
+    // The client host's firewall, for this recording only; tcpdump on c0 still sees what it drops.
+    if (r.clientFirewall) clientFirewall(r.clientFirewall, true);
     if (r.keylog) await (r.run ? r.run(keys) : KEYLOG_CLIENTS[r.keylog](r.host, keys, r.untrusted));
     else await r.run();
   } finally {
     await stop();
+    if (r.clientFirewall) clientFirewall(r.clientFirewall, false);
     if (r.mtu) setClientMtu(1500);
     if (r.offload) setClientOffload(false);
   }
@@ -329,6 +336,7 @@ export async function recordOne(r, outDir) {
     scenario: r.scenario,
     ...(streams > 1 ? { connections: streams } : {}),
     ...(icmp ? { icmp } : {}),
+    ...(r.clientFirewall ? { clientFirewall: r.clientFirewall.map((f) => [f.family === 6 ? 'ip6tables' : 'iptables', '-A', f.chain ?? 'INPUT', ...f.rule].join(' ')) } : {}),
     ...(keys ? { keylog: keys.split('/').pop(), withoutKeylog: r.withoutKeylog ?? r.expect } : {}),
     note: r.note,
     client: r.client,

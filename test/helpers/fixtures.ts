@@ -22,6 +22,8 @@ export interface Sidecar {
    * recording that names the ones it must hold (an empty list: none came back).
    */
   icmp?: { frame: number; from: string; protocol: 'ICMP' | 'ICMPv6'; type: number; code: number; mtu?: number }[];
+  /** The client host's firewall rules in force while it was recorded (iptables/ip6tables commands). */
+  clientFirewall?: string[];
   /** `others`: the primary diagnosis of every connection after the first (default: the same as the first's). */
   expect: { primary: string; also?: string[]; others?: string };
 }
