@@ -221,6 +221,16 @@ export const RECORDINGS = [
     icmp: [{ protocol: 'ICMPv6', type: 2, code: 0, mtu: 1280 }],
     note: 'IPv6: the middlebox\'s route toward the server has MTU 1280 (IPv6\'s minimum): it answers the hello\'s 1,500-byte first segment with ICMPv6 "packet too big" (type 2, MTU 1280); the client resends the hello in 1,208-byte segments and the handshake completes (path-MTU discovery working). A connection Chromium opens after the ICMP announces MSS 1220, from the lowered path MTU; server frames larger than that are packets of the server\'s segmentation offload, which cross the lab\'s veths uncut (tlsdoctor warns so)',
     run: () => chromium('https://ptb.lab.test/', 8000, undefined, true, undefined, addressOf('ptb.lab.test', 6)) },
+  // The same narrow path answering, and a client that never hears it: its host firewall drops
+  // the ICMP on INPUT (a rule that drops all ICMP, or a policy that forgot these types), for this
+  // recording only. tcpdump on c0 sees the ICMP arrive; TCP never learns the smaller MTU, resends
+  // the full-size segment, and the handshake hangs as in the black hole: MTU_BLACKHOLE with the
+  // ICMP in the capture.
+  { name: 'chromium-mtu-blackhole-ptb-dropped-ipv6', scenario: 'ptb.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE', freshPath: true,
+    clientFirewall: [{ family: 6, chain: 'INPUT', rule: ['-p', 'icmpv6', '--icmpv6-type', 'packet-too-big', '-j', 'DROP'] }],
+    icmp: [{ protocol: 'ICMPv6', type: 2, code: 0, mtu: 1280 }],
+    note: 'IPv6: the middlebox\'s route toward the server has MTU 1280 and it answers each of the hello\'s 1,500-byte first segments with ICMPv6 "packet too big" (type 2, MTU 1280), which reach the client\'s interface (they are in the capture) but its host firewall drops them (ip6tables -A INPUT -p icmpv6 --icmpv6-type packet-too-big -j DROP, for this recording only): the client never lowers its path MTU, resends the full-size segment (1,428 bytes of TCP payload) unacknowledged while the server SACKs the second, and the handshake never completes',
+    run: () => chromium('https://ptb.lab.test/', 6000, undefined, true, undefined, addressOf('ptb.lab.test', 6)) },
   { name: 'chromium-tso-handshake-ok', scenario: 'good.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', offload: true,
     note: 'segmentation offload left on for the client veth: the capture shows the ClientHello as one frame larger than the link MTU, as captures on a sending host do',
     run: () => chromium('https://good.lab.test/') },
