@@ -34,7 +34,7 @@ const inNs = (ns, cmd, args) => sh('ip', ['netns', 'exec', ns, cmd, ...args]);
 /** Why the lab cannot run here, or undefined when it can. */
 export function labUnavailable() {
   if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, iptables)';
-  for (const tool of ['ip', 'iptables', 'nginx', 'openssl', 'tcpdump', 'ethtool', 'caddy']) {
+  for (const tool of ['ip', 'iptables', 'ip6tables', 'nginx', 'openssl', 'tcpdump', 'ethtool', 'caddy']) {
     try {
       sh('sh', ['-c', `command -v ${tool}`]);
     } catch {
@@ -239,8 +239,19 @@ export function labUp() {
   // a DROP (a closed security group) and a REJECT with ICMP unreachable (a host firewall).
   for (const s of SCENARIOS) {
     if (s.kind === 'middlebox-drop') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'DROP']);
-    // Silent loss by size: no ICMP "fragmentation needed" goes back (an MTU black hole).
-    if (s.dropAbove) inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
+    // Silent loss by size: no ICMP "fragmentation needed" (IPv6: "packet too big") goes back (an
+    // MTU black hole). The length match counts the whole IP packet, header included, both families.
+    if (s.dropAbove) {
+      inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
+      if (s.v6) inNs(NS.mbox, 'ip6tables', ['-A', 'FORWARD', '-d', s.v6, '-p', 'tcp', '-m', 'length', '--length', `${s.dropAbove + 1}:65535`, '-j', 'DROP']);
+    }
+    // A narrow link that says so: a route toward the server with a small MTU. The kernel answers
+    // a larger packet (TCP sets DF; IPv6 routers never fragment) with ICMP "fragmentation needed"
+    // or ICMPv6 "packet too big" naming that MTU, and does not forward it.
+    if (s.pathMtu) {
+      inNs(NS.mbox, 'ip', ['route', 'add', `${s.v4}/32`, 'dev', 'm1', 'mtu', String(s.pathMtu.v4)]);
+      if (s.v6) inNs(NS.mbox, 'ip', ['-6', 'route', 'add', `${s.v6}/128`, 'dev', 'm1', 'mtu', String(s.pathMtu.v6)]);
+    }
     // A security group that opened TCP 443 and not UDP 443: HTTP/3's datagrams vanish.
     if (s.dropUdp443) inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'udp', '--dport', '443', '-j', 'DROP']);
     if (s.kind === 'middlebox-icmp') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
@@ -355,6 +366,35 @@ export function setClientMtu(mtu) {
   if (mtu >= 1280) {
     inNs(NS.client, 'ip', ['-6', 'addr', 'replace', `${NET.clientV6}/64`, 'dev', 'c0', 'nodad']);
     inNs(NS.client, 'ip', ['-6', 'route', 'replace', 'default', 'via', NET.mboxClientV6]);
+  }
+}
+
+/**
+ * Makes the client forget the path MTUs it has learnt (from ICMP "fragmentation needed" and
+ * ICMPv6 "packet too big", which it keeps for ten minutes), so that its next connection meets a
+ * narrow path afresh and the ICMP comes back again.
+ */
+export function forgetPathMtu() {
+  inNs(NS.client, 'ip', ['-4', 'route', 'flush', 'cache']);
+  inNs(NS.client, 'ip', ['-6', 'route', 'flush', 'cache']);
+}
+
+/**
+ * Adds (`on`) or removes firewall rules in the client namespace: the client host's own firewall,
+ * behind which the path may answer correctly and the client still never hears it (an ICMP
+ * "fragmentation needed" or "packet too big" dropped on INPUT). Each rule is
+ * `{ family: 4 | 6, chain, rule: [match and target arguments] }`, appended with `-A` and deleted
+ * with `-D` and the same arguments, so rules that were there before stay as they were. Removing
+ * goes on past a rule that is not there (a recording that failed half-way through adding them).
+ */
+export function clientFirewall(rules, on) {
+  for (const r of on ? rules : [...rules].reverse()) {
+    const tool = r.family === 6 ? 'ip6tables' : 'iptables';
+    try {
+      inNs(NS.client, tool, [on ? '-A' : '-D', r.chain ?? 'INPUT', ...r.rule]);
+    } catch (e) {
+      if (on) throw e;
+    }
   }
 }
 

@@ -10,7 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeOddCertificates } from './odd-certs.mjs';
-import { labDown, labUnavailable, labUp, labPaths, setClientMtu, setClientOffload, NS, LAB_DIR } from './lab.mjs';
+import { clientFirewall, forgetPathMtu, labDown, labUnavailable, labUp, labPaths, setClientMtu, setClientOffload, NS, LAB_DIR } from './lab.mjs';
+import { SCENARIOS } from './scenarios.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'fixtures');
@@ -89,6 +90,13 @@ const oddCerts = () => {
   }
   return odd;
 };
+/** A scenario's address of one family (4 or 6). */
+function addressOf(host, family) {
+  const s = SCENARIOS.find((x) => x.host === host);
+  const a = family === 6 ? s?.v6 : s?.v4;
+  if (!a) throw new Error(`fixtures: ${host} has no IPv${family} address in lab/scenarios.mjs`);
+  return a;
+}
 const leaf = (n) => ({ cert: join(LAB_DIR, 'pki', `${n}.crt`), key: join(LAB_DIR, 'pki', `${n}.key`), chain: join(LAB_DIR, 'pki', 'intermediate.crt') });
 const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert', pki().root, ...extra, `https://${host}/`]);
 
@@ -96,9 +104,10 @@ const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert',
  * Debian's Chromium, headless, in the client namespace: it sends the X25519MLKEM768 hello of
  * today's browsers. It trusts the lab CA through a throwaway NSS database (its HOME), and its
  * background networking is off so that it talks to the lab only. `ms` bounds its run: against a
- * black hole it would wait far longer.
+ * black hole it would wait far longer. `pin`, an address, makes it connect there (the URL's name
+ * still goes in the SNI): where a host has both families Chromium takes IPv6 first.
  */
-async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = undefined) {
+async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = undefined, pin = undefined) {
   const home = mkdtempSync(join(tmpdir(), 'td-chromium-'));
   try {
     const db = `sql:${join(home, '.pki', 'nssdb')}`;
@@ -108,6 +117,7 @@ async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = unde
     const p = spawn('ip', ['netns', 'exec', NS.client, 'env', `HOME=${home}`, 'chromium', '--headless=new', '--no-sandbox', '--disable-gpu',
       // QUIC only where a recording asks for it, and then at once (no wait for Alt-Svc).
       ...(quicHost ? ['--enable-quic', `--origin-to-force-quic-on=${quicHost}:443`] : ['--disable-quic']),
+      ...(pin ? [`--host-resolver-rules=MAP ${new URL(url).hostname} ${pin.includes(':') ? `[${pin}]` : pin}`] : []),
       '--no-first-run', '--disable-background-networking', '--disable-component-update', '--no-pings', '--dns-prefetch-disable', '--disable-sync',
       `--user-data-dir=${join(home, 'profile')}`, ...(keylog ? [`--ssl-key-log-file=${keylog}`] : []), '--dump-dom', url], { stdio: 'ignore' });
     const exited = new Promise((r) => p.on('exit', r));
@@ -143,7 +153,12 @@ export const KEYLOG_CLIENTS = {
 const OPENSSL = version('openssl', ['version']);
 const NODE = process.version;
 
-/** name, what it shows, how it is captured, the client, the expected primary diagnosis. */
+/**
+ * name, what it shows, how it is captured, the client, the expected primary diagnosis.
+ * `clientFirewall`: rules of the client host's firewall for this recording only (lab.mjs
+ * clientFirewall), written into the sidecar. `gap`: what tlsdoctor says today where that is not
+ * yet `expect` (a known gap, with why); the tests hold it to that until the gap is closed.
+ */
 export const RECORDINGS = [
   { name: 'handshake-ok-curl-tls13', scenario: 'good.lab.test', client: CURL, expect: 'HANDSHAKE_OK', run: () => curl('good.lab.test') },
   { name: 'sni-reset', scenario: 'blocked.lab.test', client: CURL, expect: 'RESET_AFTER_CLIENT_HELLO',
@@ -192,7 +207,37 @@ export const RECORDINGS = [
     run: () => chromium('https://good.lab.test/') },
   { name: 'chromium-mtu-blackhole', scenario: 'blackhole.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE',
     note: 'the middlebox drops packets over 1,000 bytes toward the server, without ICMP: the hello\'s full-size first segment is retransmitted unacknowledged while the server SACKs the second',
-    run: () => chromium('https://blackhole.lab.test/', 6000) },
+    run: () => chromium('https://blackhole.lab.test/', 6000, undefined, true, undefined, addressOf('blackhole.lab.test', 4)) },
+  { name: 'chromium-mtu-blackhole-ipv6', scenario: 'blackhole.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE', icmp: [],
+    note: 'IPv6: the middlebox drops packets over 1,000 bytes toward the server (ip6tables), without ICMPv6 "packet too big": the hello\'s full-size first segment (1,428 bytes of TCP payload) is retransmitted unacknowledged while the server SACKs the second; no ICMPv6 error is in the capture',
+    run: () => chromium('https://blackhole.lab.test/', 6000, undefined, true, undefined, addressOf('blackhole.lab.test', 6)) },
+  // The same narrow path where the middlebox says so (a route with a small MTU): path-MTU
+  // discovery works, the client resends smaller and the handshake completes. `freshPath`: the
+  // client forgets what earlier connections taught it, so that the ICMP comes back in this one.
+  { name: 'chromium-frag-needed-handshake-ok', scenario: 'ptb.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', freshPath: true,
+    icmp: [{ protocol: 'ICMP', type: 3, code: 4, mtu: 1000 }],
+    note: 'the middlebox\'s route toward the server has MTU 1000: it answers the hello\'s 1,500-byte first segment with ICMP "fragmentation needed" (type 3 code 4, next-hop MTU 1000); the client resends the hello in 948-byte segments and the handshake completes (path-MTU discovery working). A connection Chromium opens after the ICMP announces MSS 960, from the lowered path MTU; server frames larger than that are packets of the server\'s segmentation offload, which cross the lab\'s veths uncut (tlsdoctor warns so)',
+    run: () => chromium('https://ptb.lab.test/', 8000, undefined, true, undefined, addressOf('ptb.lab.test', 4)) },
+  { name: 'chromium-packet-too-big-ipv6-handshake-ok', scenario: 'ptb.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', freshPath: true,
+    icmp: [{ protocol: 'ICMPv6', type: 2, code: 0, mtu: 1280 }],
+    note: 'IPv6: the middlebox\'s route toward the server has MTU 1280 (IPv6\'s minimum): it answers the hello\'s 1,500-byte first segment with ICMPv6 "packet too big" (type 2, MTU 1280); the client resends the hello in 1,208-byte segments and the handshake completes (path-MTU discovery working). A connection Chromium opens after the ICMP announces MSS 1220, from the lowered path MTU; server frames larger than that are packets of the server\'s segmentation offload, which cross the lab\'s veths uncut (tlsdoctor warns so)',
+    run: () => chromium('https://ptb.lab.test/', 8000, undefined, true, undefined, addressOf('ptb.lab.test', 6)) },
+  // The same narrow path answering, and a client that never hears it: its host firewall drops
+  // the ICMP on INPUT (a rule that drops all ICMP, or a policy that forgot these types), for this
+  // recording only. tcpdump on c0 sees the ICMP arrive; TCP never learns the smaller MTU, resends
+  // the full-size segment, and the handshake hangs as in the black hole: MTU_BLACKHOLE with the
+  // ICMP in the capture.
+  { name: 'chromium-mtu-blackhole-ptb-dropped-ipv6', scenario: 'ptb.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE', freshPath: true,
+    clientFirewall: [{ family: 6, chain: 'INPUT', rule: ['-p', 'icmpv6', '--icmpv6-type', 'packet-too-big', '-j', 'DROP'] }],
+    icmp: [{ protocol: 'ICMPv6', type: 2, code: 0, mtu: 1280 }],
+    note: 'IPv6: the middlebox\'s route toward the server has MTU 1280 and it answers each of the hello\'s 1,500-byte first segments with ICMPv6 "packet too big" (type 2, MTU 1280), which reach the client\'s interface (they are in the capture) but its host firewall drops them (ip6tables -A INPUT -p icmpv6 --icmpv6-type packet-too-big -j DROP, for this recording only): the client never lowers its path MTU, resends the full-size segment (1,428 bytes of TCP payload) unacknowledged while the server SACKs the second, and the handshake never completes',
+    run: () => chromium('https://ptb.lab.test/', 6000, undefined, true, undefined, addressOf('ptb.lab.test', 6)) },
+  { name: 'chromium-mtu-blackhole-frag-needed-dropped', scenario: 'ptb.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE', freshPath: true,
+    clientFirewall: [{ family: 4, chain: 'INPUT', rule: ['-p', 'icmp', '--icmp-type', 'fragmentation-needed', '-j', 'DROP'] }],
+    icmp: [{ protocol: 'ICMP', type: 3, code: 4, mtu: 1000 }],
+    gap: { primary: 'NO_SERVER_HELLO', why: 'tlsdoctor takes an ICMP type 3 code 4 in the capture for path-MTU discovery that worked and gives up the black hole, although the client kept sending the full-size segment after each one' },
+    note: 'IPv4: the middlebox\'s route toward the server has MTU 1000 and it answers each of the hello\'s 1,500-byte first segments with ICMP "fragmentation needed" (type 3 code 4, next-hop MTU 1000), which reach the client\'s interface (they are in the capture) but its host firewall drops them (iptables -A INPUT -p icmp --icmp-type fragmentation-needed -j DROP, for this recording only): the client never lowers its path MTU, resends the full-size segment (1,448 bytes of TCP payload) unacknowledged while the server SACKs the second, and the handshake never completes',
+    run: () => chromium('https://ptb.lab.test/', 6000, undefined, true, undefined, addressOf('ptb.lab.test', 4)) },
   { name: 'chromium-tso-handshake-ok', scenario: 'good.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', offload: true,
     note: 'segmentation offload left on for the client veth: the capture shows the ClientHello as one frame larger than the link MTU, as captures on a sending host do',
     run: () => chromium('https://good.lab.test/') },
@@ -284,30 +329,38 @@ export async function recordOne(r, outDir) {
   const file = join(outDir, `${r.name}.${ext}`);
   if (r.mtu) setClientMtu(r.mtu);
   if (r.offload) setClientOffload(true);
+  if (r.freshPath) forgetPathMtu();
   const tool = r.tool ?? 'tcpdump';
   const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? [], r.filter);
   const keys = r.keylog ? `${file.replace(/\.pcap(ng)?$/, '')}.keys` : undefined;
   if (keys) rmSync(keys, { force: true });
   try {
+    // The client host's firewall, for this recording only; tcpdump on c0 still sees what it drops.
+    if (r.clientFirewall) clientFirewall(r.clientFirewall, true);
     if (r.keylog) await (r.run ? r.run(keys) : KEYLOG_CLIENTS[r.keylog](r.host, keys, r.untrusted));
     else await r.run();
   } finally {
     await stop();
+    if (r.clientFirewall) clientFirewall(r.clientFirewall, false);
     if (r.mtu) setClientMtu(1500);
     if (r.offload) setClientOffload(false);
   }
   // How many TCP and QUIC connections the file holds, counted by tshark: a browser may open more than one.
   const count = (field, filter) => new Set(execFileSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', field], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean)).size;
   const streams = count('tcp.stream', 'tcp') + count('quic.connection.number', 'quic');
+  const icmp = r.icmp ? checkedIcmp(file, r) : undefined;
   const sidecar = {
     scenario: r.scenario,
     ...(streams > 1 ? { connections: streams } : {}),
+    ...(icmp ? { icmp } : {}),
+    ...(r.clientFirewall ? { clientFirewall: r.clientFirewall.map((f) => [f.family === 6 ? 'ip6tables' : 'iptables', '-A', f.chain ?? 'INPUT', ...f.rule].join(' ')) } : {}),
     ...(keys ? { keylog: keys.split('/').pop(), withoutKeylog: r.withoutKeylog ?? r.expect } : {}),
     note: r.note,
     client: r.client,
     capture: `${tool} ${version(tool, tool === 'tcpdump' ? ['--version'] : ['-v'])} on ${r.iface ?? 'c0'} in the client namespace${r.extra ? ` (${r.extra.join(' ')})` : ''}${r.filter ? `, filter '${r.filter}'` : ''}`,
     recorded: new Date().toISOString(),
     expect: { primary: r.expect, ...(r.also ? { also: r.also } : {}), ...(r.others ? { others: r.others } : {}) },
+    ...(r.gap ? { gap: r.gap } : {}),
   };
   writeFileSync(`${file}.json`, JSON.stringify(sidecar, null, 2) + '\n');
   if (keys && r.inject !== false) {
@@ -325,6 +378,39 @@ export async function recordOne(r, outDir) {
     writeFileSync(`${injected}.json`, JSON.stringify({ ...rest, note: `${r.name}.pcap with the handshake secrets of its key log injected by editcap --inject-secrets (a Decryption Secrets Block)`, capture: `${sidecar.capture}; editcap --inject-secrets tls` }, null, 2) + '\n');
   }
   return file;
+}
+
+/**
+ * The ICMP and ICMPv6 error messages in a capture (not echo, nor IPv6 neighbour discovery), as
+ * tshark reads them: frame, sender, protocol, type, code and the MTU a "fragmentation needed" or
+ * "packet too big" carries.
+ */
+export function icmpErrors(file) {
+  const out = execFileSync('tshark', ['-r', file, '-n', '-Y', '(icmp && icmp.type in {3,4,5,11,12}) || (icmpv6 && icmpv6.type < 128)', '-T', 'fields', '-E', 'occurrence=f',
+    '-e', 'frame.number', '-e', 'ip.src', '-e', 'ipv6.src', '-e', 'icmp.type', '-e', 'icmp.code', '-e', 'icmp.mtu', '-e', 'icmpv6.type', '-e', 'icmpv6.code', '-e', 'icmpv6.mtu'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  return out.split('\n').filter(Boolean).map((l) => {
+    const [frame, src4, src6, t4, c4, m4, t6, c6, m6] = l.split('\t');
+    const v6 = t6 !== '';
+    const mtu = v6 ? m6 : m4;
+    return { frame: Number(frame), from: v6 ? src6 : src4, protocol: v6 ? 'ICMPv6' : 'ICMP', type: Number(v6 ? t6 : t4), code: Number(v6 ? c6 : c4), ...(mtu ? { mtu: Number(mtu) } : {}) };
+  });
+}
+
+/**
+ * A recording that names the ICMP errors its capture must hold (none, for `icmp: []`): each kind
+ * named at least once and no other. A capture that misses them is no fixture of what it claims
+ * (a path MTU the client already knew, say), so the recording fails.
+ */
+function checkedIcmp(file, r) {
+  const got = icmpErrors(file);
+  const same = (a, b) => a.protocol === b.protocol && a.type === b.type && a.code === b.code && a.mtu === b.mtu;
+  const show = (x) => `${x.protocol} type ${x.type} code ${x.code}${x.mtu ? ` MTU ${x.mtu}` : ''}`;
+  const missing = r.icmp.filter((want) => !got.some((g) => same(g, want)));
+  const extra = got.filter((g) => !r.icmp.some((want) => same(g, want)));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(`fixtures: ${r.name}: the capture ${missing.length ? `lacks ${missing.map(show).join(', ')}` : ''}${missing.length && extra.length ? ' and ' : ''}${extra.length ? `holds ${extra.map((x) => `${show(x)} (frame ${x.frame})`).join(', ')}` : ''}`);
+  }
+  return got;
 }
 
 async function main() {

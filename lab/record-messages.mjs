@@ -2,9 +2,11 @@
 // users paste, exactly as each client writes them. `tlsdoctor explain` is tested against this
 // table (test/explain.test.ts), so its catalogue is checked against clients, not memory.
 //
-// Usage: npm run messages   (root and network namespaces needed; writes test/data/client-messages.json)
+// Usage: npm run messages [-- HOST ...]   (root and network namespaces needed; writes
+// test/data/client-messages.json). With hosts, only their rows are recorded again: the others,
+// and the date of the full run, stay as they were, and `rerecorded` gives each host's date.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labDown, labUnavailable, labUp, labPaths, NS } from './lab.mjs';
@@ -71,13 +73,29 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`messages: cannot start the lab: ${why}`);
     process.exit(2);
   }
+  const only = process.argv.slice(2);
+  const unknown = only.filter((h) => !SCENARIOS.some((s) => s.host === h));
+  if (unknown.length > 0) {
+    console.error(`messages: not a lab host: ${unknown.join(', ')}`);
+    process.exit(2);
+  }
+  const before = only.length > 0 ? JSON.parse(readFileSync(OUT, 'utf8')) : undefined;
   labUp();
   try {
     const ca = labPaths().root;
     const list = clients(ca);
     const versions = Object.fromEntries(list.map((c) => [c.name, spawnSync(c.version[0], c.version[1], { encoding: 'utf8' }).stdout.split('\n')[0].trim()]));
+    if (before) {
+      // Rows of one table come from one set of clients.
+      const changed = Object.keys(versions).filter((c) => before.clients[c] !== versions[c]);
+      if (changed.length > 0) throw new Error(`messages: ${changed.map((c) => `${c} is ${versions[c]}, the table's is ${before.clients[c]}`).join('; ')}: record every host (npm run messages)`);
+    }
     const records = [];
     for (const s of SCENARIOS) {
+      if (before && !only.includes(s.host)) {
+        records.push(...before.records.filter((r) => r.host === s.host));
+        continue;
+      }
       for (const c of list) {
         const [cmd, args] = c.run(s.host);
         // Bounded: every client has its own 4 s limit, and this one stops it at 15 s.
@@ -90,8 +108,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
         process.stdout.write(`${c.name} ${s.host}: ${r.status === 0 ? 'ok' : text.split('\n')[0]}\n`);
       }
     }
-    writeFileSync(OUT, JSON.stringify({ recorded: new Date().toISOString(), clients: versions, records }, null, 2) + '\n');
-    console.log(`wrote ${OUT}: ${records.length} runs`);
+    const now = new Date().toISOString();
+    const table = before
+      ? { recorded: before.recorded, rerecorded: { ...before.rerecorded, ...Object.fromEntries(only.map((h) => [h, now])) }, clients: versions, records }
+      : { recorded: now, clients: versions, records };
+    writeFileSync(OUT, JSON.stringify(table, null, 2) + '\n');
+    console.log(`wrote ${OUT}: ${records.length} runs${before ? ` (${only.join(', ')} recorded, the other hosts' rows kept)` : ''}`);
   } finally {
     labDown();
   }

@@ -84,8 +84,16 @@ export const SCENARIOS = [
   // The path toward this server drops every packet over 1,000 bytes and sends no ICMP (an MTU
   // black hole: a tunnel or PPPoE link behind a firewall that filters ICMP). Small hellos pass;
   // today's browsers' two-segment hellos, whose first segment is full-size, never arrive.
-  { host: 'blackhole.lab.test', v4: '198.18.2.35', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, dropAbove: 1000,
+  // IPv4 and IPv6 alike (iptables and ip6tables).
+  { host: 'blackhole.lab.test', v4: '198.18.2.35', v6: 'fd7d:2::35', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, dropAbove: 1000,
     expect: { probe: 'MTU_BLACKHOLE' } },
+  // The same narrow path, but one that says so: the middlebox's route toward this server has a
+  // small MTU (1,000 bytes for IPv4; 1,280, IPv6's minimum, for IPv6), so its kernel answers a
+  // larger packet with ICMP "fragmentation needed" (type 3 code 4, next-hop MTU 1000) or ICMPv6
+  // "packet too big" (type 2, MTU 1280). The sender lowers its path MTU and resends smaller:
+  // path-MTU discovery working, and today's browsers' two-segment hellos are answered.
+  { host: 'ptb.lab.test', v4: '198.18.2.42', v6: 'fd7d:2::42', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, pathMtu: { v4: 1000, v6: 1280 },
+    expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK' } },
   // A front end that resets a ClientHello not whole in its first read (a device that reads one
   // segment for SNI routing), passing whole ones to good.lab.test's nginx.
   { host: 'onesegment.lab.test', v4: '198.18.2.36', kind: 'hostile', behaviour: 'one-segment:198.18.2.10',

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureFiles, ROOT } from './helpers/fixtures.js';
 import { runCli } from './helpers/cli.js';
 import { validate } from './helpers/schema.js';
+import { tsharkAvailable, tsharkFields } from './helpers/tshark.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'docs', 'report.schema.json'), 'utf8'));
 
@@ -35,6 +36,24 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   CAPTURE_PARTIAL: [/neither the start of the connection \(SYN\) nor a ClientHello|most likely an ICMP error .* that the capture filter left out/],
 };
 
+/**
+ * Over IPv6 where the evidence differs: 40 bytes of IP header leave 1,428 bytes of a 1,500-byte
+ * packet to TCP, and the ICMP that did not come back is ICMPv6.
+ */
+const KEY_EVIDENCE_IPV6: Record<string, RegExp[]> = {
+  MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1428 bytes \(frame \d+\), \d+ bytes/, /the 1428-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1429-\d+/, /no ICMPv6/],
+};
+
+/**
+ * Fixtures whose key evidence is their own, in place of their code's: a black hole behind which
+ * the path's ICMP did come back and the client's firewall dropped it. What tlsdoctor says about
+ * that ICMP is not checked here; the segment, its resends and the SACK are.
+ */
+const KEY_EVIDENCE_BY_FIXTURE: Record<string, RegExp[]> = {
+  'chromium-mtu-blackhole-ptb-dropped-ipv6.pcap': [/the ClientHello left in 2 segments: 1428 bytes \(frame \d+\), \d+ bytes/, /the 1428-byte segment was sent \d+ times .* the server never acknowledged it/, /SACK 1429-\d+/],
+  'chromium-mtu-blackhole-frag-needed-dropped.pcap': [/the ClientHello left in 2 segments: 1448 bytes \(frame \d+\), \d+ bytes/, /the 1448-byte segment was sent \d+ times .* the server never acknowledged it/, /SACK 1449-\d+/],
+};
+
 /** Fixes that must fit the case, beyond the code's own text. */
 const KEY_REMEDY: Record<string, RegExp> = {
   RESET_AFTER_CLIENT_HELLO: /ICP filing.*corporate firewall, secure web gateway or IPS/,
@@ -49,18 +68,23 @@ describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap f
   const run = runCli(['pcap', fx.path, '--format', 'json', ...keylog]);
   const report = JSON.parse(run.stdout);
 
-  it(`names ${fx.sidecar.expect.primary}${fx.sidecar.expect.also ? ` and ${fx.sidecar.expect.also.join(', ')}` : ''}`, () => {
+  // A known gap (`gap` in the sidecar): tlsdoctor says something else today, and is held to that
+  // until the gap is closed; then this fails, and the gap comes out of the sidecar and the recording.
+  const gap = fx.sidecar.gap;
+  const today = gap?.primary ?? fx.sidecar.expect.primary;
+  it(`names ${fx.sidecar.expect.primary}${fx.sidecar.expect.also ? ` and ${fx.sidecar.expect.also.join(', ')}` : ''}${gap ? ` (known gap: says ${gap.primary} today)` : ''}`, () => {
     // As many connections as tshark counted when the fixture was recorded (one unless it says).
     expect(report.connections).toHaveLength(fx.sidecar.connections ?? 1);
     const codes = report.connections[0].diagnoses.map((d: { code: string }) => d.code);
-    expect(codes[0]).toBe(fx.sidecar.expect.primary);
+    expect(codes[0], gap ? `known gap: ${gap.why}` : undefined).toBe(today);
     for (const also of fx.sidecar.expect.also ?? []) expect(codes).toContain(also);
-    for (const c of report.connections.slice(1)) expect(c.diagnoses[0].code, `connection ${c.id}`).toBe(fx.sidecar.expect.others ?? fx.sidecar.expect.primary);
+    for (const c of report.connections.slice(1)) expect(c.diagnoses[0].code, `connection ${c.id}`).toBe(fx.sidecar.expect.others ?? today);
   });
 
-  it('shows the key evidence and a fix that fits', () => {
+  it.skipIf(!!gap)('shows the key evidence and a fix that fits', () => {
     const primary = report.connections[0].diagnoses[0];
-    for (const re of KEY_EVIDENCE[fx.sidecar.expect.primary] ?? []) expect(primary.evidence.join('\n')).toMatch(re);
+    const ipv6 = report.connections[0].server.ip.includes(':');
+    for (const re of KEY_EVIDENCE_BY_FIXTURE[fx.name] ?? (ipv6 ? KEY_EVIDENCE_IPV6[fx.sidecar.expect.primary] : undefined) ?? KEY_EVIDENCE[fx.sidecar.expect.primary] ?? []) expect(primary.evidence.join('\n')).toMatch(re);
     const fix = KEY_REMEDY[fx.sidecar.expect.primary];
     if (fix) expect(primary.remedy).toMatch(fix);
   });
@@ -80,6 +104,23 @@ describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap f
 
   it('gives JSON that follows docs/report.schema.json', () => {
     expect(validate(report, schema)).toEqual([]);
+  });
+});
+
+// A fixture recorded to show ICMP coming back (path-MTU discovery) or not (a black hole) holds
+// exactly the ICMP errors its sidecar lists, as tshark reads them.
+const withIcmp = fixtureFiles().filter((f) => f.sidecar.icmp);
+describe.skipIf(!tsharkAvailable() || withIcmp.length === 0)('ICMP errors the sidecars name', () => {
+  it.each(withIcmp.map((f) => [f.name, f] as const))('%s', (_name, fx) => {
+    const rows = tsharkFields(fx.path, ['frame.number', 'ip.src', 'ipv6.src', 'icmp.type', 'icmp.code', 'icmp.mtu', 'icmpv6.type', 'icmpv6.code', 'icmpv6.mtu'], '(icmp && icmp.type in {3,4,5,11,12}) || (icmpv6 && icmpv6.type < 128)');
+    // The outer header's fields come first; the packet an ICMP error quotes follows.
+    const first = (v: string) => v.split(',')[0];
+    const seen = rows.map((r) => {
+      const v6 = r['icmpv6.type'] !== '';
+      const mtu = first(v6 ? r['icmpv6.mtu'] : r['icmp.mtu']);
+      return { frame: Number(r['frame.number']), from: first(v6 ? r['ipv6.src'] : r['ip.src']), protocol: v6 ? 'ICMPv6' : 'ICMP', type: Number(first(v6 ? r['icmpv6.type'] : r['icmp.type'])), code: Number(first(v6 ? r['icmpv6.code'] : r['icmp.code'])), ...(mtu ? { mtu: Number(mtu) } : {}) };
+    });
+    expect(seen).toEqual(fx.sidecar.icmp);
   });
 });
 

@@ -17,6 +17,18 @@ export interface Sidecar {
   /** The client's key log (in fixtures/), read with --keylog; and the primary diagnosis without it. */
   keylog?: string;
   withoutKeylog?: string;
+  /**
+   * The ICMP and ICMPv6 errors in the file as tshark read them when it was recorded, for a
+   * recording that names the ones it must hold (an empty list: none came back).
+   */
+  icmp?: { frame: number; from: string; protocol: 'ICMP' | 'ICMPv6'; type: number; code: number; mtu?: number }[];
+  /** The client host's firewall rules in force while it was recorded (iptables/ip6tables commands). */
+  clientFirewall?: string[];
+  /**
+   * A known gap: what tlsdoctor says today (`primary`, for every connection) where that is not yet
+   * `expect`, and why. The tests hold it to that until the gap is closed.
+   */
+  gap?: { primary: string; why: string };
   /** `others`: the primary diagnosis of every connection after the first (default: the same as the first's). */
   expect: { primary: string; also?: string[]; others?: string };
 }
