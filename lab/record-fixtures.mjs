@@ -235,7 +235,6 @@ export const RECORDINGS = [
   { name: 'chromium-mtu-blackhole-frag-needed-dropped', scenario: 'ptb.lab.test', client: CHROMIUM, expect: 'MTU_BLACKHOLE', freshPath: true,
     clientFirewall: [{ family: 4, chain: 'INPUT', rule: ['-p', 'icmp', '--icmp-type', 'fragmentation-needed', '-j', 'DROP'] }],
     icmp: [{ protocol: 'ICMP', type: 3, code: 4, mtu: 1000 }],
-    gap: { primary: 'NO_SERVER_HELLO', why: 'tlsdoctor takes an ICMP type 3 code 4 in the capture for path-MTU discovery that worked and gives up the black hole, although the client kept sending the full-size segment after each one' },
     note: 'IPv4: the middlebox\'s route toward the server has MTU 1000 and it answers each of the hello\'s 1,500-byte first segments with ICMP "fragmentation needed" (type 3 code 4, next-hop MTU 1000), which reach the client\'s interface (they are in the capture) but its host firewall drops them (iptables -A INPUT -p icmp --icmp-type fragmentation-needed -j DROP, for this recording only): the client never lowers its path MTU, resends the full-size segment (1,448 bytes of TCP payload) unacknowledged while the server SACKs the second, and the handshake never completes',
     run: () => chromium('https://ptb.lab.test/', 6000, undefined, true, undefined, addressOf('ptb.lab.test', 4)) },
   { name: 'chromium-tso-handshake-ok', scenario: 'good.lab.test', client: CHROMIUM, expect: 'HANDSHAKE_OK', offload: true,

@@ -30,7 +30,7 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   CERT_UNTRUSTED: [/Unknown CA \(48\) from the client/],
   CLIENT_ABORTED: [/the server sent \d+ encrypted record/, /the client sent 1 encrypted record\(s\) of 19 bytes: the size of an alert, not a Finished/],
   TLS_ALERT: [/alert Decode Error \(50\) from the server/],
-  MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1448 bytes \(frame \d+\), \d+ bytes/, /the 1448-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1449-\d+/, /no ICMP "fragmentation needed"/],
+  MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1448 bytes \(frame \d+\), \d+ bytes/, /the 1448-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1449-\d+/, /^no ICMP "fragmentation needed" for this connection came back in the capture$/m],
   SPLIT_CLIENT_HELLO_REJECTED: [/the client sent the first 40 bytes of the \d+-byte ClientHello record/, /RST from the server side in frame \d+/, /connection 1 to the same server 198\.18\.2\.36:443, whose ClientHello fit in one segment/],
   CLIENT_CERT_REQUIRED: [/CertificateRequest from the server in frame \d+/, /the client (answered with an empty Certificate|sent no Certificate)/],
   CAPTURE_PARTIAL: [/neither the start of the connection \(SYN\) nor a ClientHello|most likely an ICMP error .* that the capture filter left out/],
@@ -41,17 +41,23 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
  * packet to TCP, and the ICMP that did not come back is ICMPv6.
  */
 const KEY_EVIDENCE_IPV6: Record<string, RegExp[]> = {
-  MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1428 bytes \(frame \d+\), \d+ bytes/, /the 1428-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1429-\d+/, /no ICMPv6/],
+  MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1428 bytes \(frame \d+\), \d+ bytes/, /the 1428-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1429-\d+/, /^no ICMPv6 "packet too big" for this connection came back in the capture$/m],
 };
 
 /**
  * Fixtures whose key evidence is their own, in place of their code's: a black hole behind which
- * the path's ICMP did come back and the client's firewall dropped it. What tlsdoctor says about
- * that ICMP is not checked here; the segment, its resends and the SACK are.
+ * the path's ICMP did come back and the client's firewall dropped it: the segment, its resends,
+ * the SACK, and the ICMP that came back while the full-size segment kept going out.
  */
 const KEY_EVIDENCE_BY_FIXTURE: Record<string, RegExp[]> = {
-  'chromium-mtu-blackhole-ptb-dropped-ipv6.pcap': [/the ClientHello left in 2 segments: 1428 bytes \(frame \d+\), \d+ bytes/, /the 1428-byte segment was sent \d+ times .* the server never acknowledged it/, /SACK 1429-\d+/],
-  'chromium-mtu-blackhole-frag-needed-dropped.pcap': [/the ClientHello left in 2 segments: 1448 bytes \(frame \d+\), \d+ bytes/, /the 1448-byte segment was sent \d+ times .* the server never acknowledged it/, /SACK 1449-\d+/],
+  'chromium-mtu-blackhole-ptb-dropped-ipv6.pcap': [
+    /the ClientHello left in 2 segments: 1428 bytes \(frame \d+\), \d+ bytes/, /the 1428-byte segment was sent \d+ times .* the server never acknowledged it/, /SACK 1429-\d+/,
+    /^ICMPv6 packet too big \(MTU 1280\) came back from fd7d:1::1 in frame \d+ .*, yet the client sent the 1428-byte segment whole again \(frame \d+\)/m,
+  ],
+  'chromium-mtu-blackhole-frag-needed-dropped.pcap': [
+    /the ClientHello left in 2 segments: 1448 bytes \(frame \d+\), \d+ bytes/, /the 1448-byte segment was sent \d+ times .* the server never acknowledged it/, /SACK 1449-\d+/,
+    /^ICMP fragmentation needed and DF set \(MTU 1000\) came back from 198\.18\.1\.1 in frame \d+ .*, yet the client sent the 1448-byte segment whole again \(frame \d+\)/m,
+  ],
 };
 
 /** Fixes that must fit the case, beyond the code's own text. */

@@ -2,7 +2,7 @@
 // (icmp-registry.generated.ts, made from scripts/registry/icmp/icmp-types.tsv), which of them a
 // TLS connection can meet, and what the packet they quote was.
 import { IpProtocol, type DecodedPacket, type DecodeResult, type IcmpError, type IcmpKind } from './decoded-packet.js';
-import { Icmp6Type, icmp6CodeNames, icmp6TypeNames, IcmpCode, icmpCodeNames, IcmpType, icmpTypeNames } from './icmp-registry.generated.js';
+import { Icmp6Code, Icmp6Type, icmp6CodeNames, icmp6TypeNames, IcmpCode, icmpCodeNames, IcmpType, icmpTypeNames } from './icmp-registry.generated.js';
 
 export { Icmp6Code, Icmp6Type, IcmpCode, IcmpType } from './icmp-registry.generated.js';
 
@@ -19,6 +19,20 @@ export function icmpName(ipVersion: 4 | 6, type: number, code: number): string {
   const typeName = (ipVersion === 4 ? icmpTypeNames : icmp6TypeNames).get(type);
   if (typeName === undefined) return `type ${type}, code ${code}`;
   return code === 0 && !codes.has(type * 256) ? typeName : `${typeName}, code ${code}`;
+}
+
+/**
+ * An ICMP error as reports say it, the one wording for evidence and pictures alike: the
+ * protocol (ICMP, or ICMPv6 on IPv6), the RFC name, and the MTU a packet-too-big names
+ * ("ICMPv6 packet too big (MTU 1280)").
+ */
+export function icmpWords(ipVersion: 4 | 6, i: { name: string; mtu?: number }): string {
+  return `${ipVersion === 6 ? 'ICMPv6' : 'ICMP'} ${i.name}${i.mtu !== undefined ? ` (MTU ${i.mtu})` : ''}`;
+}
+
+/** Whether an ICMP error says nothing listens on the port it quotes (a closed port, the host reached). */
+export function isPortUnreachable(ipVersion: 4 | 6, i: { kind: IcmpKind; code: number }): boolean {
+  return i.kind === 'unreachable' && i.code === (ipVersion === 4 ? IcmpCode.DestinationUnreachable.PortUnreachable : Icmp6Code.DestinationUnreachable.PortUnreachable);
 }
 
 /**

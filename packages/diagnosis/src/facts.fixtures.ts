@@ -1,7 +1,7 @@
 // Facts made up for the judges' tests: a captured connection and a probed address, built from
 // small parts so that each test row says only what differs from a plain, healthy exchange.
 import { LiveTlsFacts, QuicConnectionRecord, TcpConnectionRecord, type CapturedConnection, type CertificateInfo, type QuicFacts, type QuicRecord, type TcpFacts, type TcpRecord } from '@tlsdoctor/analysis';
-import type { PacketFacts } from '@tlsdoctor/capture';
+import { icmpKind, icmpName, type IcmpFacts, type PacketFacts } from '@tlsdoctor/capture';
 import { PROFILES } from '@tlsdoctor/probe/facts';
 import type { HelloOutcome, ProbeRecord } from '@tlsdoctor/probe';
 import { alertName, HandshakeType, handshakeTypeName, Version, type ClientHello, type ServerHello } from '@tlsdoctor/tls-parser-ts';
@@ -14,6 +14,14 @@ export const FIN = 0x01;
 
 export function pkt(frame: number, time: number, dir: 0 | 1, flags: number, o: Partial<PacketFacts> = {}): PacketFacts {
   return { frame, time: T0 + time, dir, flags, seq: 0, ack: 0, len: 0, ttl: dir === 0 ? 64 : 63, ipId: dir === 0 ? 100 : 5000, window: 64240, ...o };
+}
+
+/** An ICMP error as the capture gives it: its kind and RFC name from the capture's table. */
+export function icmp(frame: number, time: number, type: number, code: number, o: { from?: string; ttl?: number; ipVersion?: 4 | 6; mtu?: number } = {}): IcmpFacts {
+  const v = o.ipVersion ?? 4;
+  const kind = icmpKind(v, type, code);
+  if (!kind) throw new Error(`ICMP type ${type} code ${code} is not one the capture keeps`);
+  return { frame, time: T0 + time, type, code, from: o.from ?? '198.18.1.1', ttl: o.ttl ?? 64, kind, name: icmpName(v, type, code), ...(o.mtu !== undefined ? { mtu: o.mtu } : {}) };
 }
 
 export function clientHello(frame: number, time: number, o: { versions?: number[]; suites?: number[] } = {}): ClientHello & { frame: number; time: number } {

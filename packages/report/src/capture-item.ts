@@ -13,7 +13,7 @@ const pair = (p: readonly [number, number]) => ({ client: p[0], server: p[1] });
 const since = (r: ConnectionRecord) => (t: number | undefined) => (t === undefined ? null : Math.round((t - r.firstTime) * 1e6) / 1e3);
 
 function icmpFacts(i: IcmpFacts): IcmpRowFacts {
-  return { frame: i.frame, type: i.type, code: i.code, from: i.from, ttl: i.ttl };
+  return { frame: i.frame, type: i.type, code: i.code, kind: i.kind, name: i.name, ...(i.mtu !== undefined ? { mtu: i.mtu } : {}), from: i.from, ttl: i.ttl };
 }
 
 /**

@@ -27,7 +27,7 @@ const CAPTURES: [string, number, string[], string[]][] = [
   ['plaintext-http-on-443.pcap', 0, ['1 client: SYN', '2 server: SYN-ACK, TTL 63', '4 client: ClientHello, 517 bytes', '6 server: not TLS: plain HTTP response "HTTP/1.1 400 Bad Request", 309 bytes', '8 server: FIN', '9 client ends: RST, TTL 64'], []],
   // Several messages of one segment, then an alert.
   ['cert-expired-tls12.pcap', 0, ['1 client: SYN', '2 server: SYN-ACK, TTL 63', '4 client: ClientHello, 517 bytes', '6 server: ServerHello, Certificate, ServerKeyExchange, ServerHelloDone, 1129 bytes', '8 client: alert Certificate Expired (fatal), 7 bytes', '9 server: FIN', '10 client ends: RST, TTL 64'], []],
-  ['icmp-unreachable.pcap', 0, ['1 client: SYN', '2 path ends: ICMP administratively prohibited from 198.18.1.1, TTL 64'], []],
+  ['icmp-unreachable.pcap', 0, ['1 client: SYN', '2 path ends: ICMP communication administratively prohibited from 198.18.1.1, TTL 64'], []],
   ['syn-timeout.pcap', 0, ['1 client: SYN', '2 client: SYN', '3 client: SYN', '5 client: SYN'], ['the client sent its SYN 4 times']],
   // Past the packets kept: a message and the first encrypted records, each in its own step.
   ['openssl-large-client-hello.pcap', 0, ['1 client: SYN', '2 server: SYN-ACK, TTL 63', '10 client: ClientHello, 18330 bytes in 4 segments', '12 server: ServerHello', '14 client: encrypted records'],

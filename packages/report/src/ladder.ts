@@ -1,5 +1,5 @@
 import type { ConnectionRecord, DatagramFacts, QuicRecord, TcpRecord } from '@tlsdoctor/analysis';
-import { TcpFlag, type IcmpFacts, type PacketFacts } from '@tlsdoctor/capture';
+import { icmpWords, TcpFlag, type IcmpFacts, type PacketFacts } from '@tlsdoctor/capture';
 
 /** One arrow of a connection's picture: who sent what, when. */
 export interface LadderStep {
@@ -21,10 +21,6 @@ export interface Ladder {
 
 /** Steps at most: the picture is for the handshake, not the whole transfer. */
 const MAX_STEPS = 14;
-
-const ICMP_UNREACHABLE: Record<number, string> = { 0: 'net unreachable', 1: 'host unreachable', 3: 'port unreachable', 4: 'fragmentation needed', 9: 'net prohibited', 10: 'host prohibited', 13: 'administratively prohibited' };
-/** ICMPv6 destination unreachable (type 1) numbers its codes otherwise (RFC 4443). */
-const ICMP6_UNREACHABLE: Record<number, string> = { 0: 'no route', 1: 'administratively prohibited', 2: 'beyond scope', 3: 'address unreachable', 4: 'port unreachable', 5: 'source address failed policy', 6: 'reject route' };
 
 /**
  * The handshake as a ladder of arrows, from the connection's first packets (TCP segments or QUIC
@@ -173,10 +169,9 @@ function pastKept(r: ConnectionRecord, packets: readonly { frame: number }[], st
   }
 }
 
+/** An ICMP error from the path; an unreachable ends the connection, a packet too big or a TTL run out does not. */
 function icmpStep(r: ConnectionRecord, i: IcmpFacts): LadderStep {
-  const table = i.type === 1 ? ICMP6_UNREACHABLE : ICMP_UNREACHABLE;
-  const what = i.type === 3 || i.type === 1 ? `ICMP${i.type === 1 ? 'v6' : ''} ${table[i.code] ?? `unreachable, code ${i.code}`}` : `ICMP type ${i.type} code ${i.code}`;
-  return { atMs: ms(r, i.time), frame: i.frame, from: 'path', what: `${what} from ${i.from}, TTL ${i.ttl}`, ends: i.type === 3 || i.type === 1 };
+  return { atMs: ms(r, i.time), frame: i.frame, from: 'path', what: `${icmpWords(r.ipVersion, i)} from ${i.from}, TTL ${i.ttl}`, ends: i.kind === 'unreachable' };
 }
 
 const NO_PACKETS: PacketFacts[] = [];

@@ -1,3 +1,4 @@
+import type { IcmpKind } from '@tlsdoctor/capture';
 import type { FullHandshake, HstsCheck, Http3Probe, ProbeRecord, RedirectCheck, WebSocketCheck } from '@tlsdoctor/probe';
 import type { Ladder } from './ladder.js';
 
@@ -25,6 +26,12 @@ export interface IcmpRowFacts {
   frame: number;
   type: number;
   code: number;
+  /** What it says of the packet it quotes: ICMPv4's fragmentation needed is a packet-too-big, as ICMPv6's is. */
+  kind: IcmpKind;
+  /** Its RFC name (RFC 792, RFC 1812, RFC 4443). */
+  name: string;
+  /** The MTU a packet-too-big names. */
+  mtu?: number;
   from: string;
   ttl: number;
 }

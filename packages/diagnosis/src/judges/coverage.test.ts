@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alert, clientHello, connection, message, pkt, serverHello, FIN, T0 } from '../facts.fixtures.js';
+import { alert, clientHello, connection, message, pkt, serverHello, FIN, T0, icmp } from '../facts.fixtures.js';
 import { ANSWER_WAIT_S, captureGate, judgeCaptureCoverage, serverSilent, SYN_RETRY_S, unfinished } from './coverage.js';
 
 const lone = { synAck: undefined, synAckCount: 0, synCount: 1 };
@@ -49,7 +49,7 @@ describe('coverage judge: a lone SYN', () => {
     ['a retransmitted SYN (the TCP judge\'s timeout)', { ...lone, synCount: 2 }],
     ['a SYN-ACK', { synCount: 1 }],
     ['an RST', { ...lone, rstCount: 1, rsts: [pkt(2, 0.1, 1, 0x14)] }],
-    ['an ICMP error', { ...lone, icmp: [{ frame: 2, time: T0, type: 3, code: 3, from: 'x', ttl: 1 }] }],
+    ['an ICMP error', { ...lone, icmp: [icmp(2, 0, 3, 3, { from: 'x', ttl: 1 })] }],
     ['no SYN', { ...lone, syn: undefined }],
   ])('says nothing with %s', (_n, tcp) => {
     expect(judgeCaptureCoverage(connection({ tcp }), T0 + 5)).toEqual([]);

@@ -6,7 +6,7 @@ import type { PacketFacts } from '@tlsdoctor/capture';
 import type { HelloOutcome, ShapedHello } from '@tlsdoctor/probe';
 import { diagnoseConnection } from '../capture.js';
 import { diagnoseProbe } from '../probe.js';
-import { ACK, alert, clientHello, connection, message, NOW_MS, outcome, pkt, probeRecord, quicConnection, RST, serverHello, SYN, T0 } from '../facts.fixtures.js';
+import { ACK, alert, clientHello, connection, icmp, message, NOW_MS, outcome, pkt, probeRecord, quicConnection, RST, serverHello, SYN, T0 } from '../facts.fixtures.js';
 import { CaptureContext, helloSegments, unansweredSplitHello, wireSegments } from '@tlsdoctor/analysis';
 import { HELLO_SIZE_CODES, judgeCaptureBlackHole, judgeCaptureSplitHello, judgeProbeHelloShapes } from './hello-size.js';
 
@@ -114,7 +114,11 @@ function bigHello(rest: PacketFacts[], over: Parameters<typeof connection>[0] = 
   return connection({ clientHello: clientHello(5, 0.002), sni: 'example.test', ...over, tcp: { syn, synAck, packets, packetCount: packets.length, retransmissions: [rest.filter((p) => p.dir === 0 && p.len > 0).length, 0], ...over.tcp } });
 }
 const resends = [data(7, 0.2, 0, 1448), data(8, 0.6, 0, 1448), data(9, 1.4, 0, 1448)];
+/** The first segment sent again in two that fit a 1,000-byte path, after the path said it was too big. */
+const smaller = [data(7, 0.2, 0, 948), data(8, 0.2, 948, 500)];
 const sacked = serverAck(6, 0.003, 0, [1448, 1926]);
+/** The path's answer to the full-size segment (frame 4): ICMP fragmentation needed, or ICMPv6 packet too big. */
+const tooBig = (v: 4 | 6) => (v === 4 ? icmp(6, 0.003, 3, 4, { from: '192.0.2.1', mtu: 1000 }) : icmp(6, 0.003, 2, 0, { from: 'fd00::1', ipVersion: 6, mtu: 1280 }));
 
 describe('MTU black hole, capture', () => {
   it.each([
@@ -125,14 +129,17 @@ describe('MTU black hole, capture', () => {
     ['acknowledged in the end', bigHello([sacked, ...resends, serverAck(10, 1.5, 1926)]), []],
     ['nothing from the server at all: plain silence', bigHello(resends), []],
     ['a SACK block that covers the lost segment itself', bigHello([serverAck(6, 0.003, 0, [0, 1926]), ...resends]), []],
-    ['ICMP "fragmentation needed" came back: path MTU discovery works', bigHello([sacked, ...resends], { tcp: { icmp: [{ frame: 6, time: T0 + 0.003, type: 3, code: 4, from: '192.0.2.1', ttl: 60 }] } }), []],
+    ['ICMP "fragmentation needed" came back and the client resent in smaller segments: path MTU discovery works', bigHello([sacked, ...smaller], { tcp: { icmp: [tooBig(4)] } }), []],
+    ['ICMPv6 "packet too big" came back and the client resent in smaller segments', bigHello([sacked, ...smaller], { ipVersion: 6, tcp: { icmp: [tooBig(6)] } }), []],
+    ['ICMP "fragmentation needed" came back, yet the full-size segment went again: the client never heard it', bigHello([sacked, ...resends], { tcp: { icmp: [tooBig(4)] } }), ['MTU_BLACKHOLE']],
+    ['a packet too big after the last full-size send: the client may yet act on it', bigHello([sacked, ...resends], { tcp: { icmp: [{ ...tooBig(4), frame: 10, time: T0 + 2 }] } }), []],
     ['the server answered', bigHello([sacked, ...resends], { serverHello: serverHello(10, 1.5) }), []],
     ['the server sent a handshake message', bigHello([sacked, ...resends], { messages: [message('server', 2, 10, 1.5)] }), []],
     ['the server sent encrypted records', bigHello([sacked, ...resends], { encryptedRecords: [0, 1] }), []],
     ['a client message is not the server answering', bigHello([sacked, ...resends], { messages: [message('client', 1, 5, 0.002)] }), ['MTU_BLACKHOLE']],
     ['sent twice is enough', bigHello([sacked, resends[0]]), ['MTU_BLACKHOLE']],
-    ['an ICMP of another kind does not stop it (admin prohibited)', bigHello([sacked, ...resends], { tcp: { icmp: [{ frame: 6, time: T0 + 0.003, type: 3, code: 13, from: '192.0.2.1', ttl: 60 }] } }), ['MTU_BLACKHOLE']],
-    ['nor a time exceeded', bigHello([sacked, ...resends], { tcp: { icmp: [{ frame: 6, time: T0 + 0.003, type: 11, code: 4, from: '192.0.2.1', ttl: 60 }] } }), ['MTU_BLACKHOLE']],
+    ['an ICMP of another kind does not stop it (admin prohibited)', bigHello([sacked, ...resends], { tcp: { icmp: [icmp(6, 0.003, 3, 13, { from: '192.0.2.1' })] } }), ['MTU_BLACKHOLE']],
+    ['nor a time exceeded', bigHello([sacked, ...resends], { tcp: { icmp: [icmp(6, 0.003, 11, 1, { from: '192.0.2.1' })] } }), ['MTU_BLACKHOLE']],
     ['a repeated acknowledgement of other bytes proves nothing', bigHello([serverAck(6, 0.003, 40), ...resends]), []],
     ['an acknowledgement before the later segment left proves nothing', bigHello([...resends], { tcp: { packets: [syn, synAck, serverAck(3, 0.001, 0), data(4, 0.002, 0, 1448), data(5, 0.002, 1448, 478), ...resends] } }), []],
     ['a SACK block ending before the segment does not cover it', bigHello([serverAck(6, 0.003, 0, [1448, 1926]), serverAck(7, 0.004, 0, [-200, -100]), ...resends]), ['MTU_BLACKHOLE']],
@@ -149,9 +156,18 @@ describe('MTU black hole, capture', () => {
     expect(codes(judgeCaptureBlackHole(hello(999)))).toEqual([]);
   });
 
-  it('an IPv6 connection says ICMPv6', () => {
-    const [f] = judgeCaptureBlackHole(bigHello([sacked, ...resends], { ipVersion: 6 }));
-    expect(f.evidence).toContain('no ICMPv6 came back for this connection');
+  it('says what came back: nothing on either IP version, or a packet too big the client kept ignoring', () => {
+    const [v6] = judgeCaptureBlackHole(bigHello([sacked, ...resends], { ipVersion: 6 }));
+    expect(v6.evidence.at(-1)).toBe('no ICMPv6 "packet too big" for this connection came back in the capture');
+    expect(v6.title).toBe(HELLO_SIZE_CODES.MTU_BLACKHOLE.title);
+    const [v4] = judgeCaptureBlackHole(bigHello([sacked, ...resends]));
+    expect(v4.evidence.at(-1)).toBe('no ICMP "fragmentation needed" for this connection came back in the capture');
+    const [unheard] = judgeCaptureBlackHole(bigHello([sacked, ...resends], { ipVersion: 6, tcp: { icmp: [tooBig(6)] } }));
+    expect(unheard.evidence.at(-1)).toBe('ICMPv6 packet too big (MTU 1280) came back from fd00::1 in frame 6 (+3.00 ms), yet the client sent the 1448-byte segment whole again (frame 7): the ICMP never reached its TCP (a firewall on the client drops it), so it never sent smaller segments');
+    expect(unheard.title).toBe('The path says packets are too big, but the client never hears it (an MTU black hole at the client)');
+    expect(unheard.remedy).toMatch(/drops that message before TCP sees it.*Allow ICMP type 3 code 4 and ICMPv6 type 2 in on the client/);
+    const [unheard4] = judgeCaptureBlackHole(bigHello([sacked, ...resends], { tcp: { icmp: [tooBig(4)] } }));
+    expect(unheard4.evidence.at(-1)).toBe('ICMP fragmentation needed and DF set (MTU 1000) came back from 192.0.2.1 in frame 6 (+3.00 ms), yet the client sent the 1448-byte segment whole again (frame 7): the ICMP never reached its TCP (a firewall on the client drops it), so it never sent smaller segments');
     const repeated = judgeCaptureBlackHole(bigHello([serverAck(6, 0.003, 0), ...resends]))[0];
     expect(repeated.evidence).toContain('the server repeated its acknowledgement of the bytes before it in frame 6: what followed arrived, the full-size segment did not');
   });
@@ -187,7 +203,7 @@ describe('MTU black hole, capture', () => {
     expect(f.evidence).toContain('the ClientHello left in 2 segments: 1448 bytes (frame 4), 478 bytes (frame 5)');
     expect(f.evidence).toContain('the 1448-byte segment was sent 4 times in the frames logged (frames 4, 7, 8, 9, the last +1400.0 ms); the client retransmitted 3 time(s) in all; the server never acknowledged it');
     expect(f.evidence).toContain('the server acknowledged the bytes after it (SACK 1449-1927) in frame 6: the smaller segment arrived, the full-size one did not');
-    expect(f.evidence).toContain('no ICMP "fragmentation needed" came back for this connection');
+    expect(f.evidence).toContain('no ICMP "fragmentation needed" for this connection came back in the capture');
   });
 
   it('is the primary diagnosis, before the silence it causes', () => {

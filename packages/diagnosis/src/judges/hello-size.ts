@@ -1,5 +1,5 @@
 import { cutHelloSegments, helloSegments, serverMss, unansweredSplitHello, wireSegments, type CaptureContext, type TcpRecord } from '@tlsdoctor/analysis';
-import { TcpFlag, type PacketFacts } from '@tlsdoctor/capture';
+import { icmpWords, TcpFlag, type PacketFacts } from '@tlsdoctor/capture';
 import type { ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { describeHello } from '../probe-words.js';
 import type { HelloOutcome } from '@tlsdoctor/probe';
@@ -29,6 +29,12 @@ export const HELLO_SIZE_CODES = {
 } satisfies Record<string, CodeInfo>;
 
 const finding = findingsOf(HELLO_SIZE_CODES);
+
+/** The black hole is at the client: the path says the packet is too big, and the client never hears it. */
+const UNHEARD = {
+  title: 'The path says packets are too big, but the client never hears it (an MTU black hole at the client)',
+  remedy: `The path announces its smaller MTU with ICMP "fragmentation needed" (IPv6: "packet too big"), as it should, but something on the client drops that message before TCP sees it: a host firewall (iptables or nftables INPUT rules, Windows Firewall), a VPN client or an endpoint security agent. So TCP keeps sending full-size segments that never arrive. ${TODAYS_CLIENTS} Allow ICMP type 3 code 4 and ICMPv6 type 2 in on the client and on the network in front of it; clamping the TCP MSS on the path (\`--clamp-mss-to-pmtu\`) also avoids the need for them.`,
+};
 
 /** What a path says when a packet is too big for it, per IP version (RFC 1191, RFC 8201). */
 const TOO_BIG = { 4: 'ICMP "fragmentation needed"', 6: 'ICMPv6 "packet too big"' } as const;
@@ -127,7 +133,11 @@ export function judgeCaptureBlackHole(r: TcpRecord): Finding[] {
     const repeated = acks.find((a) => a.ack === seq && a.frame > later[0].frame);
     const proof = sacked ?? repeated;
     if (!proof) continue;
-    if (r.tcp.icmp.some((i) => r.ipVersion === 4 && i.type === 3 && i.code === 4)) continue;
+    // The path said the segment was too big: a client that then sent it in smaller segments has
+    // path MTU discovery working (no black hole); one that kept sending it whole never heard.
+    const tooBig = r.tcp.icmp.find((i) => i.kind === 'packet-too-big');
+    const ignored = tooBig && tries.find((t) => t.len === size && t.time > tooBig.time);
+    if (tooBig && !ignored) continue;
     const segs = helloSegments(r);
     const resent = r.tcp.retransmissions[0];
     const lastTry = tries[tries.length - 1];
@@ -141,8 +151,10 @@ export function judgeCaptureBlackHole(r: TcpRecord): Finding[] {
         sacked
           ? `the server acknowledged the bytes after it (SACK ${edges}) in frame ${sacked.frame}: the smaller segment arrived, the full-size one did not`
           : `the server repeated its acknowledgement of the bytes before it in frame ${repeated!.frame}: what followed arrived, the full-size segment did not`,
-        r.ipVersion === 4 ? 'no ICMP "fragmentation needed" came back for this connection' : 'no ICMPv6 came back for this connection',
-      ])),
+        tooBig && ignored
+          ? `${icmpWords(r.ipVersion, tooBig)} came back from ${tooBig.from} in frame ${tooBig.frame} (${since(r.firstTime, tooBig.time)}), yet the client sent the ${size}-byte segment whole again (frame ${ignored.frame}): the ICMP never reached its TCP (a firewall on the client drops it), so it never sent smaller segments`
+          : `no ${TOO_BIG[r.ipVersion]} for this connection came back in the capture`,
+      ]), tooBig && ignored ? UNHEARD : {}),
     ];
   }
   return [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Http3Probe } from '@tlsdoctor/probe';
 import { diagnoseConnection } from '../capture.js';
-import { alert, connection, NOW_MS, probeRecord, quicConnection, serverHello, T0 } from '../facts.fixtures.js';
+import { alert, connection, icmp as icmpAt, NOW_MS, probeRecord, quicConnection, serverHello, T0 } from '../facts.fixtures.js';
 import { diagnoseProbe } from '../probe.js';
 import { CaptureContext } from '@tlsdoctor/analysis';
 import { alertRemedy as alertRemedyFor } from './alerts.js';
@@ -52,16 +52,24 @@ describe('QUIC judge', () => {
   });
 
   it('an ICMP port unreachable from the server itself names the missing listener, at once', () => {
-    const icmp = { frame: 2, time: T0 + 0.001, type: 3, code: 3, from: '192.0.2.10', ttl: 64 };
-    const r = quicConnection({ icmp: [icmp] });
+    const r = quicConnection({ icmp: [icmpAt(2, 0.001, 3, 3, { from: '192.0.2.10' })] });
     const [f] = judgeQuic(r, T0 + 0.01);
     expect(f.code).toBe('QUIC_NO_RESPONSE');
     expect(f.title).toBe('The QUIC Initial was refused: nothing listens on UDP 443');
     expect(f.evidence).toContain('ICMP port unreachable from 192.0.2.10 in frame 2 (+1.00 ms): the host is reached and nothing listens on UDP 443');
     // From a router, or of another kind: something on the path refused it; the title stays.
-    const [g] = judgeQuic(quicConnection({ icmp: [{ ...icmp, from: '198.51.100.1', code: 13 }] }), T0 + 0.01);
+    const [g] = judgeQuic(quicConnection({ icmp: [icmpAt(2, 0.001, 3, 13, { from: '198.51.100.1' })] }), T0 + 0.01);
     expect(g.title).toBe(judgeQuic(quicConnection(), T0 + 5)[0].title);
-    expect(g.evidence).toContain('ICMP administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram');
+    expect(g.evidence).toContain('ICMP communication administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram');
+  });
+
+  it('a packet too big or a TTL run out is not a refusal: the Initial is unanswered until the wait says so', () => {
+    for (const e of [icmpAt(2, 0.001, 3, 4, { mtu: 1000 }), icmpAt(2, 0.001, 11, 0)]) {
+      expect(judgeQuic(quicConnection({ icmp: [e] }), T0 + 0.01)).toEqual([]);
+      const [f] = judgeQuic(quicConnection({ icmp: [e] }), T0 + 5);
+      expect(f.title).toBe(judgeQuic(quicConnection(), T0 + 5)[0].title);
+      expect(f.evidence.join('\n')).not.toMatch(/refused/);
+    }
   });
 
   it('QUIC_NO_RESPONSE says whether TCP to the same server worked in the same capture', () => {
@@ -163,25 +171,25 @@ describe('HTTP/3 probe judge', () => {
 });
 
 describe('QUIC judge: every evidence line', () => {
-  const server6 = { server: { ip: 'fd7d:2::10', port: 443 } };
-  const icmpAt = (o: Partial<{ type: number; code: number; from: string }>) => ({ frame: 2, time: T0 + 0.001, type: 3, code: 3, from: '192.0.2.10', ttl: 64, ...o });
-  const withIcmp = (icmp: ReturnType<typeof icmpAt>, over = {}) => quicConnection({ icmp: [icmp] }, over);
+  const server6 = { server: { ip: 'fd7d:2::10', port: 443 }, ipVersion: 6 as const };
+  const icmpOf = (o: Partial<{ type: number; code: number; from: string }>, v: 4 | 6 = o.type === 1 ? 6 : 4) => icmpAt(2, 0.001, o.type ?? 3, o.code ?? 3, { from: o.from ?? '192.0.2.10', ipVersion: v });
+  const withIcmp = (icmp: ReturnType<typeof icmpOf>, over = {}) => quicConnection({ icmp: [icmp] }, over);
 
   it.each([
-    ['ICMPv6 port unreachable from the server', icmpAt({ type: 1, code: 4, from: 'fd7d:2::10' }), server6,
-      'ICMP port unreachable from fd7d:2::10 in frame 2 (+1.00 ms): the host is reached and nothing listens on UDP 443', 'no QUIC datagram came back from [fd7d:2::10]:443', true],
-    ['ICMP host unreachable from the server', icmpAt({ code: 1 }), {},
-      'ICMP destination unreachable (type 3, code 1) from 192.0.2.10 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
-    ['ICMP port unreachable from a router', icmpAt({ from: '198.51.100.1' }), {},
+    ['ICMPv6 port unreachable from the server', icmpOf({ type: 1, code: 4, from: 'fd7d:2::10' }), server6,
+      'ICMPv6 port unreachable from fd7d:2::10 in frame 2 (+1.00 ms): the host is reached and nothing listens on UDP 443', 'no QUIC datagram came back from [fd7d:2::10]:443', true],
+    ['ICMP host unreachable from the server', icmpOf({ code: 1 }), {},
+      'ICMP host unreachable from 192.0.2.10 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
+    ['ICMP port unreachable from a router', icmpOf({ from: '198.51.100.1' }), {},
       'ICMP port unreachable from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
-    ['ICMP net prohibited', icmpAt({ code: 9, from: '198.51.100.1' }), {},
-      'ICMP administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
-    ['ICMP host prohibited', icmpAt({ code: 10, from: '198.51.100.1' }), {},
-      'ICMP administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
-    ['ICMPv6 administratively prohibited', icmpAt({ type: 1, code: 1, from: 'fd7d:2::1' }), server6,
-      'ICMP administratively prohibited from fd7d:2::1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from [fd7d:2::10]:443', false],
-    ['ICMPv6 code 3 from the server', icmpAt({ type: 1, code: 3, from: 'fd7d:2::10' }), server6,
-      'ICMP destination unreachable (type 1, code 3) from fd7d:2::10 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from [fd7d:2::10]:443', false],
+    ['ICMP net prohibited', icmpOf({ code: 9, from: '198.51.100.1' }), {},
+      'ICMP communication with destination network administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
+    ['ICMP host prohibited', icmpOf({ code: 10, from: '198.51.100.1' }), {},
+      'ICMP communication with destination host administratively prohibited from 198.51.100.1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from 192.0.2.10:443', false],
+    ['ICMPv6 administratively prohibited', icmpOf({ type: 1, code: 1, from: 'fd7d:2::1' }), server6,
+      'ICMPv6 communication with destination administratively prohibited from fd7d:2::1 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from [fd7d:2::10]:443', false],
+    ['ICMPv6 code 3 from the server', icmpOf({ type: 1, code: 3, from: 'fd7d:2::10' }), server6,
+      'ICMPv6 address unreachable from fd7d:2::10 in frame 2 (+1.00 ms): a router or firewall on the path refused the datagram', 'no QUIC datagram came back from [fd7d:2::10]:443', false],
   ])('%s', (_n, icmp, over, icmpLine, noDatagram, noListener) => {
     const [f] = judgeQuic(withIcmp(icmp, over), T0 + 0.01);
     const tail = over === server6 ? 'no TCP connection to [fd7d:2::10]:443 in this capture tells whether TLS over TCP works' : 'no TCP connection to 192.0.2.10:443 in this capture tells whether TLS over TCP works';

@@ -1,4 +1,5 @@
 import type { CaptureContext, QuicFacts, QuicRecord } from '@tlsdoctor/analysis';
+import { icmpWords, isPortUnreachable } from '@tlsdoctor/capture';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { cipherSuiteName, groupName, isQuicGreaseVersion, quicVersionName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, ms, plural, since } from '../evidence.js';
@@ -77,14 +78,6 @@ const NO_LISTENER = {
 /** An address as it reads before a port: IPv6 in brackets. */
 const host = (a: string | undefined) => (a?.includes(':') ? `[${a}]` : a);
 
-const isPortUnreachable = (i: { type: number; code: number }) => (i.type === 3 && i.code === 3) || (i.type === 1 && i.code === 4);
-
-function icmpName(i: { type: number; code: number }): string {
-  if (isPortUnreachable(i)) return 'port unreachable';
-  if ((i.type === 3 && (i.code === 9 || i.code === 10 || i.code === 13)) || (i.type === 1 && i.code === 1)) return 'administratively prohibited';
-  return `destination unreachable (type ${i.type}, code ${i.code})`;
-}
-
 /** Datagrams of Initials the client sent after its ClientHello was whole: its retransmissions. */
 const resent = (q: QuicFacts) => Math.max(0, q.clientInitialDatagrams - (q.helloDatagrams ?? 1));
 
@@ -95,7 +88,9 @@ export function judgeQuic(r: QuicRecord, captureEnd: number, others?: Pick<Captu
   const serverSilent = q.datagrams[1] === 0;
   if (first && serverSilent) {
     const waited = captureEnd - first.time;
-    const icmp = q.icmp[0];
+    // A datagram refused on the path or by the host (a packet too big or a TTL run out is not a refusal).
+    const icmp = q.icmp.find((i) => i.kind === 'unreachable');
+    const closedPort = icmp !== undefined && icmp.from === r.server.ip && isPortUnreachable(r.ipVersion, icmp);
     if (waited >= QUIC_ANSWER_WAIT_S || resent(q) > 0 || icmp) {
       const tcp = others?.tcpAnswered(r);
       out.push(finding('QUIC_NO_RESPONSE', compact([
@@ -104,13 +99,13 @@ export function judgeQuic(r: QuicRecord, captureEnd: number, others?: Pick<Captu
         q.helloDatagrams !== undefined && q.helloDatagrams > 1 && `the ClientHello took ${q.helloDatagrams} datagrams`,
         resent(q) > 0 && `${plural(resent(q), 'more Initial datagram')} followed: the client heard nothing and tried again`,
         icmp
-          ? `ICMP ${icmpName(icmp)} from ${icmp.from} in frame ${icmp.frame} (${since(r.firstTime, icmp.time)}): ${icmp.from === r.server.ip && isPortUnreachable(icmp) ? `the host is reached and nothing listens on UDP ${r.server.port}` : 'a router or firewall on the path refused the datagram'}`
+          ? `${icmpWords(r.ipVersion, icmp)} from ${icmp.from} in frame ${icmp.frame} (${since(r.firstTime, icmp.time)}): ${closedPort ? `the host is reached and nothing listens on UDP ${r.server.port}` : 'a router or firewall on the path refused the datagram'}`
           : `no datagram came back from ${host(r.server.ip)}:${r.server.port}, though the capture went on ${ms(waited)} after the first Initial`,
         icmp && `no QUIC datagram came back from ${host(r.server.ip)}:${r.server.port}`,
         tcp
           ? `TCP to the same server (connection ${tcp.id}, port ${r.server.port}) got a ServerHello in frame ${tcp.frame}: the server is up and TLS works, so UDP ${r.server.port} is what is blocked (a security group or firewall that opened only TCP), or no HTTP/3 listener is running`
           : `no TCP connection to ${host(r.server.ip)}:${r.server.port} in this capture tells whether TLS over TCP works`,
-      ]), icmp && icmp.from === r.server.ip && isPortUnreachable(icmp) ? NO_LISTENER : {}));
+      ]), closedPort ? NO_LISTENER : {}));
     }
   }
   const c = q.close;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connection, outcome, pkt, probeRecord, quicConnection, ACK, RST, SYN, T0 } from '../facts.fixtures.js';
+import { connection, icmp, outcome, pkt, probeRecord, quicConnection, ACK, RST, SYN, T0 } from '../facts.fixtures.js';
 import { judgeCaptureTcp, judgeProbeTcp } from './tcp.js';
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
@@ -8,8 +8,12 @@ const noAnswer = { synAck: undefined, synAckCount: 0 };
 describe('TCP judge, capture', () => {
   it.each([
     ['a SYN-ACK and nothing wrong', {}, []],
-    ['ICMP unreachable, no SYN-ACK', { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000.01, type: 3, code: 13, from: '198.18.1.1', ttl: 64 }] }, ['TCP_UNREACHABLE']],
-    ['ICMP unreachable after a SYN-ACK', { icmp: [{ frame: 3, time: 1_700_000_000.01, type: 3, code: 1, from: '198.18.1.1', ttl: 64 }] }, []],
+    ['ICMP unreachable, no SYN-ACK', { ...noAnswer, icmp: [icmp(2, 0.01, 3, 13)] }, ['TCP_UNREACHABLE']],
+    ['ICMP unreachable after a SYN-ACK', { icmp: [icmp(3, 0.01, 3, 1)] }, []],
+    // Not a refusal: the path's MTU (fragmentation needed), a routing loop (TTL exceeded).
+    ['ICMP fragmentation needed, no SYN-ACK', { ...noAnswer, icmp: [icmp(2, 0.01, 3, 4, { mtu: 1000 })] }, []],
+    ['ICMP time exceeded, no SYN-ACK', { ...noAnswer, icmp: [icmp(2, 0.01, 11, 0)] }, []],
+    ['a time exceeded, then an unreachable', { ...noAnswer, icmp: [icmp(2, 0.01, 11, 0), icmp(3, 0.02, 3, 3)] }, ['TCP_UNREACHABLE']],
     ['RST/ACK answering the SYN', { ...noAnswer, rsts: [pkt(2, 0.001, 1, RST | ACK)], rstCount: 1 }, ['TCP_REFUSED']],
     ['RST from the client only, no SYN-ACK', { ...noAnswer, rsts: [pkt(2, 0.5, 0, RST)], rstCount: 1, synCount: 2 }, []],
     ['two SYNs and nothing back', { ...noAnswer, synCount: 2, packets: [pkt(1, 0, 0, SYN), pkt(3, 1, 0, SYN)] }, ['TCP_TIMEOUT']],
@@ -29,17 +33,17 @@ describe('TCP judge, capture', () => {
   });
 
   it('names the ICMP code and its sender', () => {
-    const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000.01, type: 3, code: 13, from: '198.18.1.1', ttl: 61 }] } }), 0);
+    const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, icmp: [icmp(2, 0.01, 3, 13, { ttl: 61 })] } }), 0);
     expect(f.evidence.join('\n')).toMatch(/ICMP type 3 code 13 \(communication administratively prohibited\) from 198\.18\.1\.1 in frame 2 .*TTL 61/);
     expect(f.evidence[0]).toMatch(/SYN to 192\.0\.2\.10:443 in frame 1/);
   });
 
   it.each([
     [4, 'ICMPv6 type 1 code 4 (port unreachable) from fd00::1'],
-    [1, 'ICMPv6 type 1 code 1 (communication administratively prohibited) from fd00::1'],
-    [7, 'ICMPv6 type 1 code 7 from fd00::1'],
-  ])('names ICMPv6 code %i by ICMPv6\'s own numbering, and leaves an unknown code unnamed', (code, want) => {
-    const r = connection({ ipVersion: 6, tcp: { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000.01, type: 1, code, from: 'fd00::1', ttl: 64 }] } });
+    [1, 'ICMPv6 type 1 code 1 (communication with destination administratively prohibited) from fd00::1'],
+    [7, 'ICMPv6 type 1 code 7 (destination unreachable, code 7) from fd00::1'],
+  ])('names ICMPv6 code %i by ICMPv6\'s own numbering, as the capture names it', (code, want) => {
+    const r = connection({ ipVersion: 6, tcp: { ...noAnswer, icmp: [icmp(2, 0.01, 1, code, { from: 'fd00::1', ipVersion: 6 })] } });
     expect(judgeCaptureTcp(r, 0)[0].evidence[1]).toMatch(new RegExp(`^${want.replace(/[()]/g, '\\$&')} in frame 2`));
   });
 
@@ -90,9 +94,9 @@ describe('TCP judge: edges', () => {
     expect(judgeProbeTcp(probeRecord({ hello: outcome.connectFailed('unreachable', 'EHOSTUNREACH') }))[0].evidence[1]).toBe('an ICMP unreachable (or a local firewall) refused the connection');
   });
 
-  it.each([[0, 'net unreachable'], [1, 'host unreachable'], [3, 'port unreachable'], [9, 'net administratively prohibited'], [10, 'host administratively prohibited']])('names ICMP code %i', (code, name) => {
-    const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, icmp: [{ frame: 2, time: 1_700_000_000, type: 3, code, from: 'r', ttl: 1 }] } }), 0);
-    expect(f.evidence[1]).toContain(`(${name})`);
+  it.each([[0, 'net unreachable'], [1, 'host unreachable'], [3, 'port unreachable'], [9, 'communication with destination network administratively prohibited'], [10, 'communication with destination host administratively prohibited']])('names ICMP code %i', (code, name) => {
+    const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, icmp: [icmp(2, 0, 3, code, { from: 'r', ttl: 1 })] } }), 0);
+    expect(f.evidence[1]).toBe(`ICMP type 3 code ${code} (${name}) from r in frame 2 (+0.00 ms), TTL 1`);
   });
 });
 

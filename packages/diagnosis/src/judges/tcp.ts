@@ -31,28 +31,6 @@ export const TRANSPORT_CODES = {
 
 const finding = findingsOf(TRANSPORT_CODES);
 
-/** ICMP "destination unreachable" codes that appear in answer to a SYN (RFC 792, RFC 1812). */
-export const ICMP_UNREACHABLE_CODES: Readonly<Record<number, string>> = {
-  0: 'net unreachable',
-  1: 'host unreachable',
-  3: 'port unreachable',
-  9: 'net administratively prohibited',
-  10: 'host administratively prohibited',
-  13: 'communication administratively prohibited',
-};
-
-/** ICMPv6 numbers its destination-unreachable codes otherwise (RFC 4443 section 3.1). */
-export const ICMP6_UNREACHABLE_CODES: Readonly<Record<number, string>> = {
-  0: 'no route to destination',
-  1: 'communication administratively prohibited',
-  3: 'address unreachable',
-  4: 'port unreachable',
-  5: 'source address failed ingress/egress policy',
-  6: 'reject route to destination',
-};
-
-const ICMPV4 = 4;
-
 /** A capture: SYN retransmissions, RSTs and ICMP errors around the TCP handshake. */
 export function judgeCaptureTcp(r: TcpRecord, captureEnd: number): Finding[] {
   const { syn, synAck, icmp, rsts } = r.tcp;
@@ -61,14 +39,13 @@ export function judgeCaptureTcp(r: TcpRecord, captureEnd: number): Finding[] {
     const quiet = !r.clientHello && r.tcp.bytes[0] === 0 && r.tcp.bytes[1] === 0;
     return rst && quiet ? [finding('TCP_RESET', [`RST from the server side in frame ${rst.frame} (${since(r.firstTime, rst.time)}) before the client sent anything`, `history ${r.tcp.history}`])] : [];
   }
-  const i = icmp[0];
+  // Only an unreachable refuses the connection: a packet too big or a TTL run out says other things.
+  const i = icmp.find((x) => x.kind === 'unreachable');
   if (i) {
-    const kind = r.ipVersion === ICMPV4 ? `ICMP type ${i.type} code ${i.code}` : `ICMPv6 type ${i.type} code ${i.code}`;
-    const name = (r.ipVersion === ICMPV4 ? ICMP_UNREACHABLE_CODES : ICMP6_UNREACHABLE_CODES)[i.code];
     return [
       finding('TCP_UNREACHABLE', compact([
         syn && `SYN to ${r.server.ip}:${r.server.port} in frame ${syn.frame}`,
-        `${kind}${name ? ` (${name})` : ''} from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), TTL ${i.ttl}`,
+        `${r.ipVersion === 6 ? 'ICMPv6' : 'ICMP'} type ${i.type} code ${i.code} (${i.name}) from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), TTL ${i.ttl}`,
       ])),
     ];
   }
