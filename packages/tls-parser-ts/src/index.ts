@@ -38,6 +38,6 @@ export { isKnownQuicVersion, QuicVersion, type QuicLongKind } from './quic-versi
 export { isQuicLongHeader, parseQuicDatagram, type QuicLongPacket, type QuicPacket } from './quic-packets.js';
 export { decodePacketNumber, openQuicLongPacket, quicInitialKeys, quicPacketKeys, type OpenedQuicPacket, type QuicCrypto, type QuicPacketKeys } from './quic-protection.js';
 export { parseQuicFrames, quicCloseFrame, quicCryptoFrame, quicVarint, type QuicConnectionClose, type QuicFrames } from './quic-frames.js';
-export { QuicCryptoStream, type CryptoMessage } from './quic-crypto-stream.js';
+export { QuicCryptoStream } from './quic-crypto-stream.js';
 export { parseQuicTransportParameters, type QuicTransportParameter } from './quic-transport-parameters.js';
 export { sealQuicInitial, type QuicInitialSpec } from './quic-initial.js';

@@ -2,15 +2,6 @@ import { TlsParseError } from './errors.js';
 import { HandshakeAssembler } from './handshake-assembler.js';
 import type { Direction, StreamEvent } from './stream-events.js';
 
-/** A handshake message taken whole from a CRYPTO stream. */
-export interface CryptoMessage {
-  type: number;
-  /** The body, without the 4-byte header (a copy: the stream's buffer moves on). */
-  body: Uint8Array;
-  /** Where the message starts in the stream. */
-  offset: number;
-}
-
 /**
  * One packet-number space's CRYPTO stream of one side, put back in order: frames arrive out of
  * order, overlap, repeat (retransmissions) and span packets and datagrams (a post-quantum
@@ -96,21 +87,6 @@ export class QuicCryptoStream {
       // The messages before it were taken; it starts at the byte before its length field.
       this.taken = e.offset - 1;
       this.stuck = true;
-    }
-    return out;
-  }
-
-  /** Handshake messages complete in the contiguous bytes and not returned before (takeEvents gives them as events). */
-  takeMessages(): CryptoMessage[] {
-    const out: CryptoMessage[] = [];
-    const have = this.contiguous;
-    const b = this.buf;
-    while (this.taken + 4 <= have) {
-      const at = this.taken;
-      const len = (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];
-      if (at + 4 + len > have) break;
-      out.push({ type: b[at], body: b.slice(at + 4, at + 4 + len), offset: at });
-      this.taken = at + 4 + len;
     }
     return out;
   }
