@@ -37,11 +37,22 @@ export function reportSchema() {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://tlsdoctor.invalid/report.schema.json',
-    title: 'tlsdoctor report, schemaVersion 1',
+    title: `tlsdoctor report, schemaVersion ${schemaVersion(model)}`,
     description: 'Generated from the report\'s TypeScript types (scripts/report-schema.mjs): do not edit by hand.',
     ...root,
     $defs: Object.fromEntries(Object.entries(defs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
+}
+
+/** The version the report's types declare (SCHEMA_VERSION), so the title cannot fall behind them. */
+function schemaVersion(model) {
+  for (const s of model.statements) {
+    if (!ts.isVariableStatement(s)) continue;
+    for (const d of s.declarationList.declarations) {
+      if (ts.isIdentifier(d.name) && d.name.text === 'SCHEMA_VERSION' && d.initializer && ts.isNumericLiteral(d.initializer)) return Number(d.initializer.text);
+    }
+  }
+  throw new Error('no numeric SCHEMA_VERSION in packages/report/src/model.ts');
 }
 
 class SchemaWalker {
@@ -120,7 +131,6 @@ class SchemaWalker {
     const properties = {};
     const required = [];
     for (const p of props) {
-      const decl = p.valueDeclaration ?? p.declarations?.[0];
       const t = c.getTypeOfSymbol(p);
       // A method or accessor is not data (a getter made lazily, like JA4's original form, is).
       if (t.getCallSignatures().length > 0) continue;
@@ -131,7 +141,6 @@ class SchemaWalker {
       const doc = ts.displayPartsToString(p.getDocumentationComment(c)).replace(/\s+/g, ' ').trim();
       properties[p.name] = doc && !s.$ref ? { description: doc, ...s } : doc ? { description: doc, allOf: [s] } : s;
       if (!optional) required.push(p.name);
-      void decl;
     }
     return { type: 'object', ...(required.length > 0 ? { required } : {}), additionalProperties: false, properties };
   }

@@ -15,7 +15,7 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   RESET_AFTER_CLIENT_HELLO: [/ClientHello in frame \d+/, /RST.* from the server side in frame \d+/, /TTL 64 differs from the SYN-ACK's 63/, /looks injected/],
   TCP_TIMEOUT: [/\d+ SYN\(s\) to /, /no SYN-ACK, RST or ICMP/],
   TCP_REFUSED: [/RST\/ACK from 198\.18\.2\.22:443/],
-  TCP_UNREACHABLE: [/ICMP type 3 code 13 \(communication administratively prohibited\) from 198\.18\.1\.1/],
+  TCP_UNREACHABLE: [/ICMP communication administratively prohibited \(type 3, code 13\) from 198\.18\.1\.1/],
   PLAINTEXT_HTTP_ON_TLS_PORT: [/plain HTTP response "HTTP\/1\.1 400 Bad Request"/],
   NOT_TLS: [/binary data starting 00ff1337/],
   NO_SERVER_HELLO: [/the server sent no byte/],
@@ -30,7 +30,7 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   CERT_UNTRUSTED: [/Unknown CA \(48\) from the client/],
   CLIENT_ABORTED: [/the server sent \d+ encrypted record/, /the client sent 1 encrypted record\(s\) of 19 bytes: the size of an alert, not a Finished/],
   TLS_ALERT: [/alert Decode Error \(50\) from the server/],
-  MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1448 bytes \(frame \d+\), \d+ bytes/, /the 1448-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1449-\d+/, /^no ICMP "fragmentation needed" for this connection came back in the capture$/m],
+  MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1448 bytes \(frame \d+\), \d+ bytes/, /the 1448-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1449-\d+/, /^no ICMP fragmentation needed and DF set for this connection came back in the capture$/m],
   SPLIT_CLIENT_HELLO_REJECTED: [/the client sent the first 40 bytes of the \d+-byte ClientHello record/, /RST from the server side in frame \d+/, /connection 1 to the same server 198\.18\.2\.36:443, whose ClientHello fit in one segment/],
   CLIENT_CERT_REQUIRED: [/CertificateRequest from the server in frame \d+/, /the client (answered with an empty Certificate|sent no Certificate)/],
   CAPTURE_PARTIAL: [/neither the start of the connection \(SYN\) nor a ClientHello|most likely an ICMP error .* that the capture filter left out/],
@@ -41,7 +41,7 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
  * packet to TCP, and the ICMP that did not come back is ICMPv6.
  */
 const KEY_EVIDENCE_IPV6: Record<string, RegExp[]> = {
-  MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1428 bytes \(frame \d+\), \d+ bytes/, /the 1428-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1429-\d+/, /^no ICMPv6 "packet too big" for this connection came back in the capture$/m],
+  MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1428 bytes \(frame \d+\), \d+ bytes/, /the 1428-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1429-\d+/, /^no ICMPv6 packet too big for this connection came back in the capture$/m],
 };
 
 /**

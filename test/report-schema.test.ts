@@ -32,7 +32,7 @@ describe('the JSON report schema', () => {
 function quicReport(): any {
   const pair = { client: 1, server: 0 };
   return {
-    schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0.1.0' }, command: 'pcap', generatedAt: 'now', input: { files: [{ path: 'x.pcap', warnings: [], error: null }] },
+    schemaVersion: 2, tool: { name: 'tlsdoctor', version: '0.1.0' }, command: 'pcap', generatedAt: 'now', input: { files: [{ path: 'x.pcap', warnings: [], error: null }] },
     summary: { total: 1, bySeverity: { error: 1, warning: 0, info: 0, ok: 0 }, byCode: { QUIC_NO_RESPONSE: 1 }, worst: 'error' },
     connections: [{
       id: 0, transport: 'quic', source: 'x.pcap', client: { ip: '198.51.100.7', port: 50000 }, server: { ip: '192.0.2.10', port: 443 }, sni: null, version: null, versionCode: null,

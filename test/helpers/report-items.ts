@@ -24,7 +24,7 @@ export function makeItems(file: string, n: number, seed: number): TcpItem[] {
 }
 
 export function report(items: CaptureItem[], summary = summarize(items)): PcapReport {
-  return { schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: 'now', input: { files: [] }, summary, connections: items };
+  return { schemaVersion: 2, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: 'now', input: { files: [] }, summary, connections: items };
 }
 
 /** The items of a file in an order connections could end in. */

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type RawPacket, type ReadResult, type TrackerStats } from '@tlsdoctor/capture';
 import type { KeyLog } from '@tlsdoctor/tls-parser-ts';
 import { CaptureContext, type OnRecord, type Offload } from './capture-context.js';
+import type { PublicRoots } from './certificate.js';
 import { CaptureResources } from './resources.js';
 import { QuicTable } from './quic-table.js';
 import type { ConnectionRecord } from './record.js';
@@ -29,6 +30,11 @@ export interface AnalyzeOptions {
    * own Decryption Secrets Blocks are added to it as they come; without one they get their own.
    */
   keyLog?: KeyLog;
+  /**
+   * Node's public roots, for a caller that reads several captures: they are the same for each, so
+   * one instance parses them once. Without it a capture parses its own, when a chain is first checked.
+   */
+  roots?: PublicRoots;
   /**
    * Files that may continue `file`, in order (a rotated capture: `tcpdump -C` or `-G`). Each
    * one whose first packet comes at or after the last packet read so far, and within the idle
@@ -94,7 +100,7 @@ export const DEFAULT_TLS_PORTS = [443, 8443];
 export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): Promise<CaptureAnalysis> {
   const records: ConnectionRecord[] = [];
   const context = new CaptureContext(opts.tlsPorts ?? DEFAULT_TLS_PORTS, opts.onRecord ?? ((r) => records.push(r)));
-  const shared = new CaptureResources(opts.keyLog);
+  const shared = new CaptureResources(opts.keyLog, opts.roots);
   const keyLog = shared.keyLog;
   const quic = new QuicTable({ shared, onRecord: (r, captureTime) => context.quicEnded(r, captureTime) });
   const tracker = new TcpTracker({

@@ -3,16 +3,22 @@ import { helloSegments, unansweredSplitHello, wireSegments } from './hello-segme
 import type { ConnectionRecord, QuicRecord, TcpRecord } from './record.js';
 import type { TlsConnectionSink } from './tls-sink.js';
 
-/** Entries that wait for the end of the capture, at most; past it a connection is handed on at once. */
+/**
+ * Entries of each kind that wait for the end of the capture, at most; past it a connection is
+ * handed on at once. Each kind has its own bound, so that many connections waiting for their
+ * port cannot crowd out the records waiting for other connections, nor the other way round.
+ */
 export const MAX_WAITING = 10_000;
 
 /** A record handed on, with how far the capture had gone then (what "no answer yet" is measured against). */
 export type OnRecord = (r: ConnectionRecord, captureEnd: number, context: CaptureContext) => void;
 
-/** What waits for the end of the capture: a connection whose TLS-ness depends on ports, or a record whose verdict depends on others. */
-type Waiting =
-  | { kind: 'ports'; c: TcpConnection; sink: TlsConnectionSink; captureTime: number }
-  | { kind: 'others'; r: ConnectionRecord };
+/** A connection whose TLS-ness depends on the ports other connections show: it waits for the end of the capture. */
+interface WaitingForPorts {
+  c: TcpConnection;
+  sink: TlsConnectionSink;
+  captureTime: number;
+}
 
 /** A one-segment ClientHello a server answered. */
 export interface OneSegmentAnswer {
@@ -58,7 +64,9 @@ export class CaptureContext {
   otherConnections = 0;
   /** By server (address and port): one entry each, so that a connection costs one lookup in a large table. */
   private readonly servers = new Map<string, ServerHistory>();
-  private waiting: Waiting[] = [];
+  /** What waits for the end of the capture: connections whose TLS-ness depends on ports, records whose verdict depends on others. */
+  private waitingForPorts: WaitingForPorts[] = [];
+  private waitingForOthers: ConnectionRecord[] = [];
   /** How far the capture had gone at the latest hand-over: the end, for what waited for it. */
   private latest = 0;
 
@@ -74,8 +82,8 @@ export class CaptureContext {
    */
   tcpEnded(c: TcpConnection, sink: TlsConnectionSink, captureTime: number): void {
     sink.finishStreams();
-    if (!this.tlsPorts.has(c.server.port) && this.waiting.length < MAX_WAITING && sink.dependsOnPorts(c)) {
-      this.waiting.push({ kind: 'ports', c, sink, captureTime });
+    if (!this.tlsPorts.has(c.server.port) && this.waitingForPorts.length < MAX_WAITING && sink.dependsOnPorts(c)) {
+      this.waitingForPorts.push({ c, sink, captureTime });
       return;
     }
     this.concludeTcp(c, sink, captureTime);
@@ -88,14 +96,13 @@ export class CaptureContext {
 
   /** The end of the capture: what waited is handed on, connections that waited for ports first. */
   finish(): void {
-    const waiting = this.waiting;
-    // Records that still need the rest of the capture join the end of the queue as they conclude.
-    for (let i = 0; i < waiting.length; i++) {
-      const w = waiting[i];
-      if (w.kind === 'ports') this.concludeTcp(w.c, w.sink, w.captureTime);
-    }
-    this.waiting = [];
-    for (const w of waiting) if (w.kind === 'others') this.onRecord(w.r, this.latest, this);
+    const forPorts = this.waitingForPorts;
+    this.waitingForPorts = [];
+    // A record that needs the rest of the capture joins the others' queue as it concludes.
+    for (const w of forPorts) this.concludeTcp(w.c, w.sink, w.captureTime);
+    const forOthers = this.waitingForOthers;
+    this.waitingForOthers = [];
+    for (const r of forOthers) this.onRecord(r, this.latest, this);
   }
 
   private concludeTcp(c: TcpConnection, sink: TlsConnectionSink, captureTime: number): void {
@@ -114,7 +121,7 @@ export class CaptureContext {
     if (captureTime > this.latest) this.latest = captureTime;
     this.countDecryption(r);
     this.note(r);
-    if (this.dependsOnOthers(r) && this.waiting.length < MAX_WAITING) this.waiting.push({ kind: 'others', r });
+    if (this.dependsOnOthers(r) && this.waitingForOthers.length < MAX_WAITING) this.waitingForOthers.push(r);
     else this.onRecord(r, captureTime, this);
   }
 

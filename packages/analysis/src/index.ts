@@ -1,7 +1,7 @@
 export * from './record.js';
 export { LiveTlsFacts, QuicConnectionRecord, TcpConnectionRecord, type LiveTls } from './records.js';
 export { analyzeCapture, DEFAULT_TLS_PORTS, type AnalyzeOptions, type CaptureAnalysis, type CapturePart } from './analyze.js';
-export { CaptureContext, MAX_WAITING, type OnRecord, type OneSegmentAnswer } from './capture-context.js';
+export { CaptureContext, type OnRecord, type OneSegmentAnswer } from './capture-context.js';
 export { cutHelloSegments, helloSegments, serverMss, unansweredSplitHello, wireSegments } from './hello-segments.js';
 export { TlsConnectionSink } from './tls-sink.js';
 export { checkChain, describeCertificate, hostMatches, PublicRoots, type CertificateInfo, type ChainCheck } from './certificate.js';

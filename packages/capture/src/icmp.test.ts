@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodePacket } from './decode.js';
 import { newDecodedPacket, type IcmpKind } from './decoded-packet.js';
-import { icmpKind, icmpName } from './icmp.js';
+import { icmpKind, icmpName, tooBigWords } from './icmp.js';
 import { LinkType } from './link-layer.js';
 import { newRawPacket, type RawPacket } from './packet.js';
 import { TcpTracker } from './tcp.js';
@@ -67,6 +67,15 @@ describe('icmpName: one wording, the RFCs\'', () => {
     [6, 3, 1, 'fragment reassembly time exceeded'],
   ] as const)('ICMPv%i type %i code %i: %s', (v, type, code, name) => {
     expect(icmpName(v, type, code)).toBe(name);
+  });
+});
+
+describe('tooBigWords: what a path says of a packet too big, per IP version', () => {
+  it.each([
+    [4, 'ICMP fragmentation needed and DF set'],
+    [6, 'ICMPv6 packet too big'],
+  ] as const)('IPv%i: %s', (v, want) => {
+    expect(tooBigWords(v)).toBe(want);
   });
 });
 

@@ -30,6 +30,15 @@ export function icmpWords(ipVersion: 4 | 6, i: { name: string; mtu?: number }): 
   return `${ipVersion === 6 ? 'ICMPv6' : 'ICMP'} ${i.name}${i.mtu !== undefined ? ` (MTU ${i.mtu})` : ''}`;
 }
 
+/**
+ * The message a path sends back when a packet is too big for its next link, as reports say it:
+ * ICMP's fragmentation needed (RFC 1191) or ICMPv6's packet too big (RFC 8201).
+ */
+export function tooBigWords(ipVersion: 4 | 6): string {
+  const name = ipVersion === 4 ? icmpName(4, IcmpType.DestinationUnreachable, IcmpCode.DestinationUnreachable.FragmentationNeeded) : icmpName(6, Icmp6Type.PacketTooBig, 0);
+  return icmpWords(ipVersion, { name });
+}
+
 /** Whether an ICMP error says nothing listens on the port it quotes (a closed port, the host reached). */
 export function isPortUnreachable(ipVersion: 4 | 6, i: { kind: IcmpKind; code: number }): boolean {
   return i.kind === 'unreachable' && i.code === (ipVersion === 4 ? IcmpCode.DestinationUnreachable.PortUnreachable : Icmp6Code.DestinationUnreachable.PortUnreachable);

@@ -7,7 +7,7 @@ export { firstPacketTime, readCaptureFile, readCaptureStream, type ReadOptions, 
 export { addrKey, formatAddr } from './addresses.js';
 export { decodePacket } from './decode.js';
 export type { DecodedPacket, IcmpError, IcmpKind, IcmpUnreachable } from './decoded-packet.js';
-export { icmpKind, icmpName, icmpWords, isPortUnreachable, Icmp6Code, Icmp6Type, IcmpCode, IcmpType } from './icmp.js';
+export { icmpKind, icmpName, icmpWords, isPortUnreachable, tooBigWords, Icmp6Code, Icmp6Type, IcmpCode, IcmpType } from './icmp.js';
 export { LinkType } from './link-layer.js';
 export { readTcpOptions, TcpFlag } from './tcp-options.js';
 export {

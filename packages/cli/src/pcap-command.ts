@@ -1,4 +1,4 @@
-import { analyzeCapture, DEFAULT_TLS_PORTS, type CaptureAnalysis, type CapturePart, type ConnectionRecord, type OnRecord } from '@tlsdoctor/analysis';
+import { analyzeCapture, DEFAULT_TLS_PORTS, PublicRoots, type CaptureAnalysis, type CapturePart, type ConnectionRecord, type OnRecord } from '@tlsdoctor/analysis';
 import { CaptureError } from '@tlsdoctor/capture';
 import { KeyLog, MAX_SESSIONS } from '@tlsdoctor/tls-parser-ts';
 import { createReadStream } from 'node:fs';
@@ -152,6 +152,8 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   if (o.files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be named once');
   if (o.files.includes('-') && process.stdin.isTTY) throw new UsageError('standard input is a terminal: pipe a capture into it, e.g. tcpdump -U -w - \'tcp port 443 or icmp\' | tlsdoctor pcap -');
   const keyLog = await readKeyLogs(o.keylogs ?? []);
+  // Every capture checks chains against the same roots: they are parsed once for all the files.
+  const roots = new PublicRoots();
   // This process exists to read captures: let V8 place connection objects for that workload.
   tuneHeapForCaptureAnalysis();
   const heap = new HeapGrowth();
@@ -193,6 +195,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
         onRecord,
         stream: file === '-' ? process.stdin : undefined,
         keyLog,
+        roots,
         rotation,
         onFileStart,
       });

@@ -4,7 +4,7 @@ import { makeItems, report, shuffled } from '../../../test/helpers/report-items.
 import { ReportSink } from './report-sink.js';
 import { ShownItems } from './shown-items.js';
 
-const HEAD: Parameters<ReportSink['finish']>[0] = { schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: 'now', input: { files: [] } };
+const HEAD: Parameters<ReportSink['finish']>[0] = { schemaVersion: 2, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: 'now', input: { files: [] } };
 
 /** The report a table or Markdown output writes for these files' items, arriving in an order their connections could end in. */
 function shown(files: CaptureItem[][], limit: number, verbose: boolean, dropped: number[] = []): PcapReport & { connections: CaptureItem[] } {

@@ -24,7 +24,7 @@ function item(id: number, ok: boolean): ProbeItem {
 
 function report(items: ProbeItem[]): ProbeReport {
   const error = items.filter((i) => i.outcome === 'error').length;
-  return { schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0' }, command: 'probe', generatedAt: '', input: { targets: [] }, summary: { total: items.length, bySeverity: { error, warning: 0, info: 0, ok: items.length - error }, byCode: {}, worst: error ? 'error' : 'ok' }, targets: items };
+  return { schemaVersion: 2, tool: { name: 'tlsdoctor', version: '0' }, command: 'probe', generatedAt: '', input: { targets: [] }, summary: { total: items.length, bySeverity: { error, warning: 0, info: 0, ok: items.length - error }, byCode: {}, worst: error ? 'error' : 'ok' }, targets: items };
 }
 
 describe('--ciphers in table and Markdown reports', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, LiveTlsFacts, TcpConnectionRecord, type ConnectionRecord, type TcpRecord } from '@tlsdoctor/analysis';
 import type { PacketFacts } from '@tlsdoctor/capture';
-import { ladderOf, type Ladder } from './ladder.js';
+import { datagramWhat, ladderOf, type Ladder } from './ladder.js';
 
 const FIXTURES = new URL('../../../fixtures/', import.meta.url);
 
@@ -120,5 +120,17 @@ describe('ladderOf on made-up records', () => {
       encryptedFrom: [at(9), at(4)],
     });
     expect(lines(ladderOf(r))).toEqual(['1 client: SYN', '2 server: SYN-ACK, TTL 63', '3 client: ClientHello, 200 bytes', '4 server: encrypted records, 90 bytes', '4 server: FIN', '9 client: encrypted records']);
+  });
+});
+
+describe('a datagram step', () => {
+  it.each([
+    ['Initial', 'ClientHello', 'Initial: ClientHello'],
+    ['Initial', undefined, 'Initial'],
+    // A datagram whose packets could not be read says so plainly, with or without its messages.
+    ['', undefined, 'data'],
+    ['', 'ServerHello', 'ServerHello'],
+  ])('packets %j, messages %j: %s', (packets, names, want) => {
+    expect(datagramWhat(packets, names)).toBe(want);
   });
 });

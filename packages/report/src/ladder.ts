@@ -9,7 +9,7 @@ export interface LadderStep {
   /** `path`: something between the two ends (a router's ICMP). */
   from: 'client' | 'server' | 'path';
   what: string;
-  /** The arrow ends the connection (a reset). */
+  /** The arrow ends the connection: a reset, or an ICMP unreachable (a packet too big or a TTL run out does not). */
   ends?: boolean;
 }
 
@@ -109,7 +109,7 @@ function quicLadder(r: QuicRecord): Ladder {
     }
     const joins = completesHello(p, pending, helloFrame);
     // A datagram says which packets it held; its TLS messages, when read, say more.
-    steps.push(dataStep(r, p, joins ? pending : undefined, names !== undefined ? `${p.packets}: ${names}` : p.packets, 'datagrams'));
+    steps.push(dataStep(r, p, joins ? pending : undefined, datagramWhat(p.packets, names), 'datagrams'));
     if (joins) pending = undefined;
   }
   for (const p of pending ?? NO_DATAGRAMS) steps.push({ atMs: ms(r, p.time), frame: p.frame, from: 'client', what: `data, ${p.len} bytes (part of the ClientHello)` });
@@ -148,6 +148,12 @@ function dataStep(r: ConnectionRecord, p: Sent, parts: readonly Sent[] | undefin
 
 /** Whether this unit completes the ClientHello whose earlier parts are pending. */
 const completesHello = (p: Sent, pending: readonly Sent[] | undefined, helloFrame: number | undefined) => pending !== undefined && p.dir === 0 && helloFrame === p.frame;
+
+/** A datagram's step: the packets it held (none read: "data"), then its TLS messages when read. */
+export function datagramWhat(packets: string, names: string | undefined): string {
+  if (names === undefined) return packets || 'data';
+  return packets ? `${packets}: ${names}` : names;
+}
 
 /**
  * What lies past the first packets the capture keeps: messages, alerts, non-TLS bytes. A frame

@@ -5,7 +5,7 @@ import { hex4 } from '@tlsdoctor/tls-parser-ts';
 import { IDENTIFIERS, type Identifiers } from './identifiers.js';
 import type { ProbeFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 export const TOOL: ReportHead['tool'] = { name: 'tlsdoctor', version: '0.1.0' };
 
 /** An address and port: the capture's own type, one for every package. */

@@ -12,7 +12,7 @@ function item(client: string, server: string, sni: string | null, evidence: stri
 }
 
 function report(items: CaptureItem[]): PcapReport {
-  return { schemaVersion: 1, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: '', input: { files: [] }, summary: { total: items.length, bySeverity: { error: 0, warning: 0, info: 0, ok: 0 }, byCode: {}, worst: 'ok' }, connections: items };
+  return { schemaVersion: 2, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: '', input: { files: [] }, summary: { total: items.length, bySeverity: { error: 0, warning: 0, info: 0, ok: 0 }, byCode: {}, worst: 'ok' }, connections: items };
 }
 
 describe('redact', () => {

@@ -45,6 +45,13 @@ describe('coverage judge: a lone SYN', () => {
     expect(f.evidence.join('\n')).toContain("'tcp port 443 or udp port 443 or icmp or icmp6'");
   });
 
+  it('a lone SYN with only a TTL run out back: the unreachable is what the filter left out', () => {
+    const [f] = judgeCaptureCoverage(connection({ tcp: { ...lone, icmp: [icmp(2, 0.2, 11, 0, { from: '198.18.0.9' })] } }), T0 + 60);
+    expect(f.code).toBe('CAPTURE_PARTIAL');
+    expect(f.evidence[1]).toMatch(/^no SYN-ACK, RST or ICMP unreachable for this connection/);
+    expect(f.evidence[2]).toBe('ICMP time to live exceeded in transit from 198.18.0.9 in frame 2 (+200.0 ms), which does not refuse a connection');
+  });
+
   it.each([
     ['a retransmitted SYN (the TCP judge\'s timeout)', { ...lone, synCount: 2 }],
     ['a SYN-ACK', { synCount: 1 }],

@@ -3,6 +3,7 @@ import { compact, ms } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { serverSpokeTls } from './handshake-state.js';
 import { helloLine } from './hello-line.js';
+import { noAnswer, otherIcmp } from './tcp.js';
 
 /**
  * What the capture can and cannot show. A capture that misses part of a connection gets no
@@ -43,14 +44,15 @@ export function captureGate(r: ConnectionRecord): Finding | undefined {
 export function judgeCaptureCoverage(r: TcpRecord, captureEnd: number): Finding[] {
   const out: Finding[] = [];
   const { syn, synAck } = r.tcp;
-  if (syn && !synAck && r.tcp.synCount === 1 && r.tcp.rstCount === 0 && r.tcp.icmp.length === 0) {
+  if (syn && !synAck && r.tcp.synCount === 1 && r.tcp.rstCount === 0 && !r.tcp.icmp.some((i) => i.kind === 'unreachable')) {
     const waited = captureEnd - syn.time;
     out.push(
       waited < SYN_RETRY_S
         ? finding('CAPTURE_PARTIAL', [`one SYN in frame ${syn.frame}; the capture ends ${ms(waited)} later, too soon to call it a timeout`])
         : finding('CAPTURE_PARTIAL', [
             `one SYN in frame ${syn.frame} and no retransmission, though the capture went on ${ms(waited)} longer: the client stopped trying at once, so something answered it`,
-            'no SYN-ACK, RST or ICMP for this connection is in the capture: the answer was most likely an ICMP error (a firewall\'s REJECT, an unreachable host) that the capture filter left out',
+            `${noAnswer(r)} for this connection is in the capture: the answer was most likely an ICMP error (a firewall's REJECT, an unreachable host) that the capture filter left out`,
+            ...otherIcmp(r),
             `to see it, ${CAPTURE_FILTER_ADVICE}`,
           ], { title: 'The answer to the SYN is not in the capture' }),
     );

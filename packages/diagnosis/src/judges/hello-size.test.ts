@@ -53,9 +53,9 @@ describe('hello shapes, probe', () => {
     expect(v4.evidence).toContain('one-packet hellos are answered up to 1005 bytes and lost from 1205 bytes: packets of about 1257 bytes and more do not arrive, those of 1057 do');
     expect(v4.evidence.join('\n')).toMatch(/X25519MLKEM768 key share \(1883 bytes in one write: two segments on a 1,500-byte path, the first full-size\): no answer/);
     expect(v4.evidence.join('\n')).toMatch(/split in two segments \(40 \+ 477 bytes\)/);
-    expect(v4.evidence.at(-1)).toBe('no packet was refused: they vanished, and no ICMP "fragmentation needed" reached this host, which would then have resent in smaller packets');
+    expect(v4.evidence.at(-1)).toBe('no packet was refused: they vanished, and no ICMP fragmentation needed and DF set reached this host, which would then have resent in smaller packets');
     const [v6] = judgeProbeHelloShapes(probeRecord({ shapes, family: 6 }));
-    expect(v6.evidence.at(-1)).toBe('no packet was refused: they vanished, and no ICMPv6 "packet too big" reached this host, which would then have resent in smaller packets');
+    expect(v6.evidence.at(-1)).toBe('no packet was refused: they vanished, and no ICMPv6 packet too big reached this host, which would then have resent in smaller packets');
     expect(v6.evidence).toContain('one-packet hellos are answered up to 1005 bytes and lost from 1205 bytes: packets of about 1277 bytes and more do not arrive, those of 1077 do');
     const [all] = judgeProbeHelloShapes(probeRecord({ shapes: { ...shapes, sweep: sweep(ok(), ok(), ok(), ok()) } }));
     expect(all.evidence).toContain("every one-packet hello up to 1405 bytes is answered; only the full-size segment of the browser-shaped hello is lost: the path's limit lies between the two");
@@ -158,10 +158,10 @@ describe('MTU black hole, capture', () => {
 
   it('says what came back: nothing on either IP version, or a packet too big the client kept ignoring', () => {
     const [v6] = judgeCaptureBlackHole(bigHello([sacked, ...resends], { ipVersion: 6 }));
-    expect(v6.evidence.at(-1)).toBe('no ICMPv6 "packet too big" for this connection came back in the capture');
+    expect(v6.evidence.at(-1)).toBe('no ICMPv6 packet too big for this connection came back in the capture');
     expect(v6.title).toBe(HELLO_SIZE_CODES.MTU_BLACKHOLE.title);
     const [v4] = judgeCaptureBlackHole(bigHello([sacked, ...resends]));
-    expect(v4.evidence.at(-1)).toBe('no ICMP "fragmentation needed" for this connection came back in the capture');
+    expect(v4.evidence.at(-1)).toBe('no ICMP fragmentation needed and DF set for this connection came back in the capture');
     const [unheard] = judgeCaptureBlackHole(bigHello([sacked, ...resends], { ipVersion: 6, tcp: { icmp: [tooBig(6)] } }));
     expect(unheard.evidence.at(-1)).toBe('ICMPv6 packet too big (MTU 1280) came back from fd00::1 in frame 6 (+3.00 ms), yet the client sent the 1448-byte segment whole again (frame 7): the ICMP never reached its TCP (a firewall on the client drops it), so it never sent smaller segments');
     expect(unheard.title).toBe('The path says packets are too big, but the client never hears it (an MTU black hole at the client)');
@@ -203,7 +203,7 @@ describe('MTU black hole, capture', () => {
     expect(f.evidence).toContain('the ClientHello left in 2 segments: 1448 bytes (frame 4), 478 bytes (frame 5)');
     expect(f.evidence).toContain('the 1448-byte segment was sent 4 times in the frames logged (frames 4, 7, 8, 9, the last +1400.0 ms); the client retransmitted 3 time(s) in all; the server never acknowledged it');
     expect(f.evidence).toContain('the server acknowledged the bytes after it (SACK 1449-1927) in frame 6: the smaller segment arrived, the full-size one did not');
-    expect(f.evidence).toContain('no ICMP "fragmentation needed" for this connection came back in the capture');
+    expect(f.evidence).toContain('no ICMP fragmentation needed and DF set for this connection came back in the capture');
   });
 
   it('is the primary diagnosis, before the silence it causes', () => {

@@ -1,5 +1,5 @@
 import { cutHelloSegments, helloSegments, serverMss, unansweredSplitHello, wireSegments, type CaptureContext, type TcpRecord } from '@tlsdoctor/analysis';
-import { icmpWords, TcpFlag, type PacketFacts } from '@tlsdoctor/capture';
+import { icmpWords, TcpFlag, tooBigWords, type PacketFacts } from '@tlsdoctor/capture';
 import type { ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { describeHello } from '../probe-words.js';
 import type { HelloOutcome } from '@tlsdoctor/probe';
@@ -36,8 +36,6 @@ const UNHEARD = {
   remedy: `The path announces its smaller MTU with ICMP "fragmentation needed" (IPv6: "packet too big"), as it should, but something on the client drops that message before TCP sees it: a host firewall (iptables or nftables INPUT rules, Windows Firewall), a VPN client or an endpoint security agent. So TCP keeps sending full-size segments that never arrive. ${TODAYS_CLIENTS} Allow ICMP type 3 code 4 and ICMPv6 type 2 in on the client and on the network in front of it; clamping the TCP MSS on the path (\`--clamp-mss-to-pmtu\`) also avoids the need for them.`,
 };
 
-/** What a path says when a packet is too big for it, per IP version (RFC 1191, RFC 8201). */
-const TOO_BIG = { 4: 'ICMP "fragmentation needed"', 6: 'ICMPv6 "packet too big"' } as const;
 
 const worked = (o: HelloOutcome) => o.kind === 'server-hello' || o.kind === 'hello-retry';
 /** The probe's own connect failed: the shape tells nothing about the path. */
@@ -79,7 +77,7 @@ export function judgeProbeHelloShapes(r: ProbeRecord): Finding[] {
   const sweep = [...(s.sweep ?? [])].sort((a, b) => a.bytes - b.bytes);
   const lines = [small, shapeLine(s.split, r.family), shapeLine(s.postQuantum, r.family), ...sweep.map((x) => shapeLine(x, r.family))];
   const lostBySize = s.postQuantum.outcome.kind === 'silent' && sweep.length > 0 && sizeThreshold(sweep, headerBytes(r.family));
-  if (lostBySize) return [finding('MTU_BLACKHOLE', [...lines, lostBySize, `no packet was refused: they vanished, and no ${TOO_BIG[r.family === 6 ? 6 : 4]} reached this host, which would then have resent in smaller packets`])];
+  if (lostBySize) return [finding('MTU_BLACKHOLE', [...lines, lostBySize, `no packet was refused: they vanished, and no ${tooBigWords(r.family === 6 ? 6 : 4)} reached this host, which would then have resent in smaller packets`])];
   return [finding('LARGE_CLIENT_HELLO_REJECTED', lines)];
 }
 
@@ -153,7 +151,7 @@ export function judgeCaptureBlackHole(r: TcpRecord): Finding[] {
           : `the server repeated its acknowledgement of the bytes before it in frame ${repeated!.frame}: what followed arrived, the full-size segment did not`,
         tooBig && ignored
           ? `${icmpWords(r.ipVersion, tooBig)} came back from ${tooBig.from} in frame ${tooBig.frame} (${since(r.firstTime, tooBig.time)}), yet the client sent the ${size}-byte segment whole again (frame ${ignored.frame}): the ICMP never reached its TCP (a firewall on the client drops it), so it never sent smaller segments`
-          : `no ${TOO_BIG[r.ipVersion]} for this connection came back in the capture`,
+          : `no ${tooBigWords(r.ipVersion)} for this connection came back in the capture`,
       ]), tooBig && ignored ? UNHEARD : {}),
     ];
   }

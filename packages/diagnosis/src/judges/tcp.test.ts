@@ -34,14 +34,14 @@ describe('TCP judge, capture', () => {
 
   it('names the ICMP code and its sender', () => {
     const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, icmp: [icmp(2, 0.01, 3, 13, { ttl: 61 })] } }), 0);
-    expect(f.evidence.join('\n')).toMatch(/ICMP type 3 code 13 \(communication administratively prohibited\) from 198\.18\.1\.1 in frame 2 .*TTL 61/);
+    expect(f.evidence.join('\n')).toMatch(/ICMP communication administratively prohibited \(type 3, code 13\) from 198\.18\.1\.1 in frame 2 .*TTL 61/);
     expect(f.evidence[0]).toMatch(/SYN to 192\.0\.2\.10:443 in frame 1/);
   });
 
   it.each([
-    [4, 'ICMPv6 type 1 code 4 (port unreachable) from fd00::1'],
-    [1, 'ICMPv6 type 1 code 1 (communication with destination administratively prohibited) from fd00::1'],
-    [7, 'ICMPv6 type 1 code 7 (destination unreachable, code 7) from fd00::1'],
+    [4, 'ICMPv6 port unreachable (type 1, code 4) from fd00::1'],
+    [1, 'ICMPv6 communication with destination administratively prohibited (type 1, code 1) from fd00::1'],
+    [7, 'ICMPv6 destination unreachable, code 7 (type 1, code 7) from fd00::1'],
   ])('names ICMPv6 code %i by ICMPv6\'s own numbering, as the capture names it', (code, want) => {
     const r = connection({ ipVersion: 6, tcp: { ...noAnswer, icmp: [icmp(2, 0.01, 1, code, { from: 'fd00::1', ipVersion: 6 })] } });
     expect(judgeCaptureTcp(r, 0)[0].evidence[1]).toMatch(new RegExp(`^${want.replace(/[()]/g, '\\$&')} in frame 2`));
@@ -52,6 +52,16 @@ describe('TCP judge, capture', () => {
     const [f] = judgeCaptureTcp(r, 1_700_000_007);
     expect(f.evidence[0]).toBe('3 SYN(s) to 192.0.2.10:443 at +0.00 ms, +1000.0 ms, +3000.0 ms');
     expect(f.evidence[1]).toBe('no SYN-ACK, RST or ICMP in the 7000.0 ms that followed');
+  });
+
+  it('a TTL run out between the SYNs is named, and only the unreachable is said missing', () => {
+    const r = connection({ tcp: { ...noAnswer, synCount: 2, packets: [pkt(1, 0, 0, SYN), pkt(3, 1, 0, SYN)], icmp: [icmp(2, 0.5, 11, 0, { from: '198.18.0.9' })] } });
+    const [f] = judgeCaptureTcp(r, 1_700_000_007);
+    expect(f.code).toBe('TCP_TIMEOUT');
+    expect(f.evidence.slice(1)).toEqual([
+      'no SYN-ACK, RST or ICMP unreachable in the 7000.0 ms that followed',
+      'ICMP time to live exceeded in transit from 198.18.0.9 in frame 2 (+500.0 ms), which does not refuse a connection',
+    ]);
   });
 
   it('refused: the RST frame, its TTL and the history', () => {
@@ -96,7 +106,7 @@ describe('TCP judge: edges', () => {
 
   it.each([[0, 'net unreachable'], [1, 'host unreachable'], [3, 'port unreachable'], [9, 'communication with destination network administratively prohibited'], [10, 'communication with destination host administratively prohibited']])('names ICMP code %i', (code, name) => {
     const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, icmp: [icmp(2, 0, 3, code, { from: 'r', ttl: 1 })] } }), 0);
-    expect(f.evidence[1]).toBe(`ICMP type 3 code ${code} (${name}) from r in frame 2 (+0.00 ms), TTL 1`);
+    expect(f.evidence[1]).toBe(`ICMP ${name} (type 3, code ${code}) from r in frame 2 (+0.00 ms), TTL 1`);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { TcpRecord } from '@tlsdoctor/analysis';
-import { TcpFlag } from '@tlsdoctor/capture';
+import { icmpWords, TcpFlag } from '@tlsdoctor/capture';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { compact, ms, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
@@ -45,7 +45,7 @@ export function judgeCaptureTcp(r: TcpRecord, captureEnd: number): Finding[] {
     return [
       finding('TCP_UNREACHABLE', compact([
         syn && `SYN to ${r.server.ip}:${r.server.port} in frame ${syn.frame}`,
-        `${r.ipVersion === 6 ? 'ICMPv6' : 'ICMP'} type ${i.type} code ${i.code} (${i.name}) from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), TTL ${i.ttl}`,
+        `${icmpWords(r.ipVersion, i)} (type ${i.type}, code ${i.code}) from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), TTL ${i.ttl}`,
       ])),
     ];
   }
@@ -62,9 +62,20 @@ export function judgeCaptureTcp(r: TcpRecord, captureEnd: number): Finding[] {
   return [
     finding('TCP_TIMEOUT', [
       `${r.tcp.synCount} SYN(s) to ${r.server.ip}:${r.server.port} at ${synTimes.join(', ')}`,
-      `no SYN-ACK, RST or ICMP in the ${ms(waited)} that followed`,
+      `${noAnswer(r)} in the ${ms(waited)} that followed`,
+      ...otherIcmp(r),
     ]),
   ];
+}
+
+/** What did not come back: with other ICMP in the capture, the ICMP that did not is the unreachable. */
+export function noAnswer(r: TcpRecord): string {
+  return `no SYN-ACK, RST or ICMP${r.tcp.icmp.length > 0 ? ' unreachable' : ''}`;
+}
+
+/** ICMP that came back without refusing the connection (a TTL run out, a packet too big), each on its line. */
+export function otherIcmp(r: TcpRecord): string[] {
+  return r.tcp.icmp.filter((i) => i.kind !== 'unreachable').map((i) => `${icmpWords(r.ipVersion, i)} from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), which does not refuse a connection`);
 }
 
 /** A probe: how the TCP connect of the first hello ended. */
