@@ -37,7 +37,14 @@ const tables = {
 
 // Registries whose values code compares against get named constants too (AlertDescription.
 // HandshakeFailure), so that no judge or parser writes a bare number.
-const constants = { alertDescriptions: 'AlertDescription', handshakeTypes: 'HandshakeType' };
+// Tables whose names are written in capitals (QUIC's CONNECTION_CLOSE, SSL 2.0's SERVER-HELLO)
+// read as words (ConnectionClose, ServerHello), without the prefix every name of the table has.
+const constants = {
+  alertDescriptions: { name: 'AlertDescription' },
+  handshakeTypes: { name: 'HandshakeType' },
+  quicFrameTypes: { name: 'QuicFrameType', capitals: true },
+  sslv2MessageTypes: { name: 'Sslv2MessageType', capitals: true, prefix: 'SSLv2 ' },
+};
 
 function readTsv(file, dir = iana) {
   const rows = readFileSync(join(dir, file), 'utf8').split('\n').slice(1);
@@ -45,11 +52,11 @@ function readTsv(file, dir = iana) {
 }
 
 /** "Handshake Failure" -> HandshakeFailure; "No application Protocol" -> NoApplicationProtocol. */
-function identifier(name) {
+function identifier(name, capitals = false) {
   return name
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
-    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .map((w) => w[0].toUpperCase() + (capitals ? w.slice(1).toLowerCase() : w.slice(1)))
     .join('');
 }
 
@@ -66,13 +73,13 @@ for (const [ident, registry] of Object.entries(tables)) {
   out += `export const ${ident}: ReadonlyMap<number, string> = new Map([\n`;
   for (const [v, n] of sorted) out += `  [0x${v.toString(16).padStart(4, '0')}, ${JSON.stringify(n)}],\n`;
   out += ']);\n\n';
-  const constName = constants[ident];
-  if (constName) {
+  const constant = constants[ident];
+  if (constant) {
     // A name listed twice keeps its first (lowest) value: the one the protocol uses.
     const seen = new Set();
-    out += `export const ${constName} = {\n`;
+    out += `export const ${constant.name} = {\n`;
     for (const [v, n] of sorted) {
-      const id = identifier(n);
+      const id = identifier(constant.prefix && n.startsWith(constant.prefix) ? n.slice(constant.prefix.length) : n, constant.capitals);
       if (!/^[A-Z]/.test(id) || seen.has(id)) continue;
       seen.add(id);
       out += `  ${id}: ${v},\n`;

@@ -95,12 +95,15 @@ describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap f
     if (fix) expect(primary.remedy).toMatch(fix);
   });
 
-  it.skipIf(!fx.sidecar.keylog)(`without its key log: ${fx.sidecar.withoutKeylog ?? ''}, as before it was read`, () => {
-    const plain = JSON.parse(runCli(['pcap', fx.path, '--format', 'json']).stdout);
-    expect(plain.connections.map((c: { diagnoses: { code: string }[] }) => c.diagnoses[0].code)).toEqual(report.connections.map(() => fx.sidecar.withoutKeylog));
-    expect(plain.input.files[0].decryption).toBeUndefined();
-    expect(report.input.files[0].decryption).toEqual({ sessions: report.connections.length, connections: report.connections.length, decrypted: report.connections.length, unopened: 0 });
-  });
+  // Only a capture recorded with its key log has an answer from before the key log was read.
+  if (fx.sidecar.keylog) {
+    it(`without its key log: ${fx.sidecar.withoutKeylog}, as before it was read`, () => {
+      const plain = JSON.parse(runCli(['pcap', fx.path, '--format', 'json']).stdout);
+      expect(plain.connections.map((c: { diagnoses: { code: string }[] }) => c.diagnoses[0].code)).toEqual(report.connections.map(() => fx.sidecar.withoutKeylog));
+      expect(plain.input.files[0].decryption).toBeUndefined();
+      expect(report.input.files[0].decryption).toEqual({ sessions: report.connections.length, connections: report.connections.length, decrypted: report.connections.length, unopened: 0 });
+    });
+  }
 
   it('exits 1 on an error-level finding, 0 otherwise', () => {
     const error = report.connections.some((c: { diagnoses: { severity: string }[] }) => c.diagnoses.some((d) => d.severity === 'error'));

@@ -17,6 +17,8 @@ import {
   TlsParseError,
   type FingerprintCache,
   type KeyLog,
+  QuicFrameType,
+  quicCryptoErrorAlert,
   type QuicFrames,
   type QuicLongPacket,
   type QuicPacket,
@@ -33,11 +35,6 @@ const MAX_LOGGED = 12;
 /** Client Initials listed as evidence of a retransmitted, unanswered hello. */
 const MAX_INITIALS = 8;
 const MAX_ERRORS = 8;
-/** CONNECTION_CLOSE frame types (RFC 9000 section 19.19): a transport error, or the application's. */
-const TRANSPORT_CLOSE = 0x1c;
-/** Transport error codes 0x0100-0x01ff carry a TLS alert (RFC 9001 section 4.8). */
-const CRYPTO_ERROR_BASE = 0x100;
-const CRYPTO_ERROR_LAST = 0x1ff;
 
 /** Packet-number spaces read: Initial (anyone), Handshake (with a key log). */
 type Space = 0 | 1;
@@ -231,7 +228,7 @@ export class QuicConnection {
   private closed(dir: Dir, space: Space, frames: QuicFrames, frame: number, time: number): void {
     const c = frames.close!;
     const from = sideOf(dir);
-    const transport = c.frameType === TRANSPORT_CLOSE;
+    const transport = c.frameType === QuicFrameType.ConnectionClose;
     this.facts.close = {
       from,
       frame,
@@ -244,9 +241,9 @@ export class QuicConnection {
       reason: c.reason,
     };
     // A crypto error carries the TLS alert the stack would have sent over TCP (RFC 9001 section 4.8).
-    if (transport && c.code >= CRYPTO_ERROR_BASE && c.code <= CRYPTO_ERROR_LAST) {
+    const description = transport ? quicCryptoErrorAlert(c.code) : undefined;
+    if (description !== undefined) {
       const r = this.tls.facts;
-      const description = c.code - CRYPTO_ERROR_BASE;
       r.alerts = appended(r.alerts, { from, level: 'fatal', description, name: alertName(description), frame, time });
     }
   }

@@ -1,4 +1,4 @@
-import type { Dir, Endpoint, IcmpFacts, PacketFacts } from '@tlsdoctor/capture';
+import type { Dir, Endpoint, IcmpFacts, PacketFacts, TcpConnection } from '@tlsdoctor/capture';
 import type { ClientHello, Direction, Ja3, Ja4, NonTlsDescription, ServerHello, ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
 import type { CertificateInfo, ChainCheck } from './certificate.js';
 
@@ -102,23 +102,12 @@ export interface CapturedConnection {
   lastTime: number;
 }
 
-/** The TCP connection under the TLS: its handshake, resets, closes, ICMP and first packets. */
-export interface TcpFacts {
-  /** How client and server were told apart: by the SYN, the SYN-ACK, or (no handshake captured) by port. */
-  roles: 'syn' | 'syn-ack' | 'port';
-  syn?: PacketFacts;
-  synCount: number;
-  synAck?: PacketFacts;
-  synAckCount: number;
-  /** RSTs (up to 16) and FINs (up to 4) in order. */
-  rsts: PacketFacts[];
-  rstCount: number;
-  fins: PacketFacts[];
-  /** ICMP messages that quote the connection's packets (unreachable, too big, time exceeded). */
-  icmp: IcmpFacts[];
-  /** The first packets of the connection (up to 10), and the count of all. */
-  packets: PacketFacts[];
-  packetCount: number;
+/**
+ * The TCP connection under the TLS: its handshake, resets, closes, ICMP and first packets, as the
+ * capture's connection table gave them (its field comments say what each holds), with what the
+ * analysis counts from the connection's streams.
+ */
+export interface TcpFacts extends Pick<TcpConnection, 'roles' | 'syn' | 'synCount' | 'synAck' | 'synAckCount' | 'rsts' | 'rstCount' | 'fins' | 'icmp' | 'packets' | 'packetCount'> {
   /** Payload bytes per side (client, server). */
   bytes: [number, number];
   retransmissions: [number, number];

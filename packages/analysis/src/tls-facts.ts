@@ -6,6 +6,8 @@ import {
   parseCompressedCertificate,
   parseEncryptedExtensions,
   parseServerKeyExchange,
+  Sslv2MessageType,
+  SSLV2_X509_CERTIFICATE,
   Version,
   type StreamEvent,
 } from '@tlsdoctor/tls-parser-ts';
@@ -19,8 +21,6 @@ import { LiveTlsFacts } from './records.js';
 const MAX_MESSAGES = 48;
 const MAX_ALERTS = 16;
 const MAX_SIZES = 8;
-/** SSL 2.0's SERVER-HELLO message type (its own numbering, listed as tshark lists it). */
-const SSLV2_SERVER_HELLO = 4;
 const NO_TIME: TimedFact = { frame: 0, time: 0 };
 
 type HandshakeEvent = StreamEvent & { kind: 'handshake' };
@@ -133,8 +133,8 @@ export class TlsFactsBuilder {
         const t = at ?? NO_TIME;
         r.sslv2 = { frame: t.frame, time: t.time, version: h.version, cipherSpecs: h.cipherSpecs, sessionIdHit: h.sessionIdHit };
         r.version = h.version;
-        this.sslv2Message(dir, SSLV2_SERVER_HELLO, t);
-        if (h.certificateType === 1 && h.certificate.length > 0 && r.certificates.length === 0) this.certificates([h.certificate], t);
+        this.sslv2Message(dir, Sslv2MessageType.ServerHello, t);
+        if (h.certificateType === SSLV2_X509_CERTIFICATE && h.certificate.length > 0 && r.certificates.length === 0) this.certificates([h.certificate], t);
         return;
       }
     }

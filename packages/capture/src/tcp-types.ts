@@ -104,6 +104,7 @@ export interface TcpConnection {
   /** The first packets of the connection (up to 10). */
   packets: PacketFacts[];
   packetCount: number;
+  /** ICMP errors that quote the connection's packets (unreachable, packet too big, time exceeded). */
   icmp: IcmpFacts[];
   stats: [DirectionStats, DirectionStats];
   endedBy: ConnectionEnd;

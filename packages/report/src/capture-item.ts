@@ -5,7 +5,7 @@ import { cipherSuiteName, extensionName, groupName, quicVersionName, signatureSc
 import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 import { ladderOf } from './ladder.js';
 import { wireCode, type CaptureItem } from './model.js';
-import type { ClientHelloFacts, IcmpRowFacts, QuicRowFacts, ServerHelloFacts, TcpRowFacts } from './row-facts.js';
+import type { CapturedRowFacts, ClientHelloFacts, IcmpRowFacts, QuicRowFacts, ServerHelloFacts, TcpRowFacts } from './row-facts.js';
 
 const iso = (t: number | undefined) => (t === undefined ? null : new Date(t * 1000).toISOString());
 const pair = (p: readonly [number, number]) => ({ client: p[0], server: p[1] });
@@ -45,15 +45,11 @@ export function connectionItem(r: ConnectionRecord, source: string, diagnoses: F
 }
 
 /** The facts of a TLS connection over TCP that a ticket reader may want, in plain JSON. */
-export function tcpRowFacts(r: TcpRecord): TcpRowFacts {
+function tcpRowFacts(r: TcpRecord): TcpRowFacts {
   const rel = since(r);
   const t = r.tcp;
   return {
-    ipVersion: r.ipVersion,
-    tlsEvidence: r.tlsEvidence,
-    startCaptured: r.startCaptured,
-    firstPacket: iso(r.firstTime),
-    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
+    ...rowHead(r),
     history: t.history,
     timingsMs: { syn: rel(t.syn?.time), synAck: rel(t.synAck?.time), clientHello: rel(r.clientHello?.time), serverHello: rel(r.serverHello?.time), end: rel(r.end?.time) },
     tcp: {
@@ -67,12 +63,7 @@ export function tcpRowFacts(r: TcpRecord): TcpRowFacts {
     },
     end: r.end ? { how: r.end.how, by: r.end.by, frame: r.end.frame, after: r.end.after, atMs: rel(r.end.time) } : null,
     clientHelloCut: r.clientHelloCut ?? null,
-    decryption: decryptionFacts(r),
-    clientHello: clientHelloFacts(r),
-    serverHello: serverHelloFacts(r),
-    certificates: certificateFacts(r),
-    alerts: alertFacts(r),
-    messages: messageFacts(r),
+    ...tlsRowFacts(r),
     nonTls: r.nonTls ? { from: r.nonTls.from, frame: r.nonTls.frame, kind: r.nonTls.description.kind, summary: r.nonTls.description.summary, firstBytesHex: r.nonTls.description.hexPrefix } : null,
     tunnel: r.tunnel ?? null,
     parseErrors: r.parseErrors,
@@ -82,15 +73,11 @@ export function tcpRowFacts(r: TcpRecord): TcpRowFacts {
 }
 
 /** The facts of a QUIC connection, in plain JSON. */
-export function quicRowFacts(r: QuicRecord): QuicRowFacts {
+function quicRowFacts(r: QuicRecord): QuicRowFacts {
   const rel = since(r);
   const q = r.quic;
   return {
-    ipVersion: r.ipVersion,
-    tlsEvidence: r.tlsEvidence,
-    startCaptured: r.startCaptured,
-    firstPacket: iso(r.firstTime),
-    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
+    ...rowHead(r),
     timingsMs: { clientHello: rel(r.clientHello?.time), serverHello: rel(r.serverHello?.time) },
     clientHelloCut: r.clientHelloCut ?? null,
     quic: {
@@ -111,15 +98,33 @@ export function quicRowFacts(r: QuicRecord): QuicRowFacts {
       handshakeOpened: q.handshakeOpened ? pair(q.handshakeOpened) : null,
       icmp: q.icmp.map(icmpFacts),
     },
+    ...tlsRowFacts(r),
+    parseErrors: r.parseErrors,
+    partial: r.partialReasons,
+    ladder: ladderOf(r),
+  };
+}
+
+/** What every captured connection's row opens with, whatever carried it. */
+function rowHead(r: ConnectionRecord): Pick<CapturedRowFacts, 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstPacket' | 'durationMs'> {
+  return {
+    ipVersion: r.ipVersion,
+    tlsEvidence: r.tlsEvidence,
+    startCaptured: r.startCaptured,
+    firstPacket: iso(r.firstTime),
+    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
+  };
+}
+
+/** What the TLS of a captured connection showed, the same over TCP and QUIC. */
+function tlsRowFacts(r: ConnectionRecord): Pick<CapturedRowFacts, 'decryption' | 'clientHello' | 'serverHello' | 'certificates' | 'alerts' | 'messages'> {
+  return {
     decryption: decryptionFacts(r),
     clientHello: clientHelloFacts(r),
     serverHello: serverHelloFacts(r),
     certificates: certificateFacts(r),
     alerts: alertFacts(r),
     messages: messageFacts(r),
-    parseErrors: r.parseErrors,
-    partial: r.partialReasons,
-    ladder: ladderOf(r),
   };
 }
 

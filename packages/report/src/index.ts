@@ -30,7 +30,7 @@ export {
   type Summary,
   type TcpItem,
 } from './model.js';
-export { connectionItem, quicRowFacts, tcpRowFacts } from './capture-item.js';
+export { connectionItem } from './capture-item.js';
 export type * from './row-facts.js';
 export { ladderOf, type Ladder, type LadderStep } from './ladder.js';
 export { redact, redactor, RedactionKeys, StreamingRedaction, type RedactMode } from './redact.js';

@@ -1,7 +1,7 @@
 import { ByteReader } from './reader.js';
 import { Ext, HelloExtensions, putU16, type Extension } from './extensions.js';
 import type { DecodedExtensions } from './extension-values.js';
-import { isGrease, Version } from './names.js';
+import { isGrease, Sslv2MessageType, Version } from './names.js';
 
 export interface ClientHello extends DecodedExtensions {
   /** The client_version field (0x0303 in every TLS 1.3 hello). */
@@ -209,7 +209,7 @@ function sslv2Message(record: Uint8Array, origin: number, type: number, name: st
  * old clients that still want to reach SSL 2.0 servers.
  */
 export function parseSslv2ClientHello(record: Uint8Array, origin = 0): ClientHello {
-  const body = sslv2Message(record, origin, 1, 'CLIENT-HELLO');
+  const body = sslv2Message(record, origin, Sslv2MessageType.ClientHello, 'CLIENT-HELLO');
   const legacyVersion = body.u16('SSLv2 version');
   const specLen = body.u16('cipher_spec_length');
   const sidLen = body.u16('session_id_length');
@@ -273,12 +273,15 @@ export function parseServerHello(body: Uint8Array, origin = 0): ServerHello {
   return new ParsedServerHello(body, origin, hrr);
 }
 
+/** SSL 2.0's one certificate type, SSL_CT_X509_CERTIFICATE: an X.509 certificate. */
+export const SSLV2_X509_CERTIFICATE = 1;
+
 /** An SSL 2.0 SERVER-HELLO (the protocol's own format, not TLS): what the server chose and its certificate. */
 export interface Sslv2ServerHello {
   /** 0x0002. */
   version: number;
   sessionIdHit: boolean;
-  /** 1: an X.509 certificate. */
+  /** SSLV2_X509_CERTIFICATE: an X.509 certificate. */
   certificateType: number;
   /** The certificate, DER (a view into the record). */
   certificate: Uint8Array;
@@ -289,7 +292,7 @@ export interface Sslv2ServerHello {
 
 /** Parses an SSL 2.0 SERVER-HELLO record (the whole record, two-byte header included). */
 export function parseSslv2ServerHello(record: Uint8Array, origin = 0): Sslv2ServerHello {
-  const body = sslv2Message(record, origin, 4, 'SERVER-HELLO');
+  const body = sslv2Message(record, origin, Sslv2MessageType.ServerHello, 'SERVER-HELLO');
   const sessionIdHit = body.u8('session_id_hit') !== 0;
   const certificateType = body.u8('certificate_type');
   const version = body.u16('server_version');

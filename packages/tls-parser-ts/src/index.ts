@@ -4,7 +4,7 @@ export { ByteWriter } from './writer.js';
 export * from './names.js';
 export { Ext, Extension } from './extensions.js';
 export type { KeyShareEntry, DecodedExtensions, EchInfo } from './extension-values.js';
-export { parseClientHello, parseServerHello, parseSslv2ClientHello, parseSslv2ServerHello, type ClientHello, type ServerHello, type Sslv2ServerHello } from './hello.js';
+export { parseClientHello, parseServerHello, parseSslv2ClientHello, parseSslv2ServerHello, SSLV2_X509_CERTIFICATE, type ClientHello, type ServerHello, type Sslv2ServerHello } from './hello.js';
 export {
   parseAlert,
   parseCertificate,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertName, cipherSuiteName, extensionName, groupName, handshakeTypeName, isGrease, signatureSchemeName, versionName } from './names.js';
+import { alertName, cipherSuiteName, extensionName, groupName, handshakeTypeName, isGrease, quicCryptoErrorAlert, quicTransportErrorName, signatureSchemeName, versionName } from './names.js';
 
 describe('registry names', () => {
   it.each([
@@ -34,5 +34,19 @@ describe('registry names', () => {
     }
     expect(isGrease(0x0a1a)).toBe(false);
     expect(isGrease(0x1301)).toBe(false);
+  });
+});
+
+describe('QUIC transport errors that carry a TLS alert', () => {
+  it.each([
+    [0x009, undefined, 'CONNECTION_ID_LIMIT_ERROR'],
+    [0x0ff, undefined, '0xff'],
+    [0x100, 0, 'CRYPTO_ERROR (TLS alert Close Notify (0))'],
+    [0x128, 40, 'CRYPTO_ERROR (TLS alert Handshake Failure (40))'],
+    [0x1ff, 255, 'CRYPTO_ERROR (TLS alert 0x00ff (255))'],
+    [0x200, undefined, '0x200'],
+  ])('%i: alert %s, %s', (code, alert, name) => {
+    expect(quicCryptoErrorAlert(code)).toBe(alert);
+    expect(quicTransportErrorName(code)).toBe(name);
   });
 });

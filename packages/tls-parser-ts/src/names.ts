@@ -1,4 +1,4 @@
-export { AlertDescription, HandshakeType } from './registry.generated.js';
+export { AlertDescription, HandshakeType, QuicFrameType, Sslv2MessageType } from './registry.generated.js';
 import {
   alertDescriptions,
   cipherSuites,
@@ -101,12 +101,18 @@ export function quicTransportParameterName(id: number | bigint): string {
   return typeof id === 'number' ? quicTransportParameters.get(id) ?? hexName(id) : `0x${big.toString(16)}`;
 }
 
+/** The TLS alert a QUIC transport error carries: codes 0x0100-0x01ff are 0x0100 + the alert (RFC 9001 section 4.8). */
+export function quicCryptoErrorAlert(code: number): number | undefined {
+  return code >= 0x100 && code <= 0x1ff ? code - 0x100 : undefined;
+}
+
 /**
  * A QUIC transport error code's name; 0x0100-0x01ff carry a TLS alert (RFC 9001 section 4.8),
  * named as the alert.
  */
 export function quicTransportErrorName(code: number): string {
-  if (code >= 0x100 && code <= 0x1ff) return `CRYPTO_ERROR (TLS alert ${alertName(code - 0x100)} (${code - 0x100}))`;
+  const alert = quicCryptoErrorAlert(code);
+  if (alert !== undefined) return `CRYPTO_ERROR (TLS alert ${alertName(alert)} (${alert}))`;
   return quicTransportErrors.get(code) ?? hexName(code);
 }
 

@@ -1,9 +1,10 @@
 import { ByteReader } from './reader.js';
+import { QuicFrameType } from './registry.generated.js';
 import { concatBytes } from './writer.js';
 
 export interface QuicConnectionClose {
-  /** 0x1c: a transport error (crypto errors among them); 0x1d: the application's. */
-  frameType: 0x1c | 0x1d;
+  /** ConnectionClose: a transport error (crypto errors among them); ConnectionCloseApp: the application's (RFC 9000 section 19.19). */
+  frameType: typeof QuicFrameType.ConnectionClose | typeof QuicFrameType.ConnectionCloseApp;
   code: number;
   /** The frame type that caused a transport error (0 when unknown). */
   triggeringFrame?: number;
@@ -21,7 +22,7 @@ export interface QuicFrames {
 }
 
 /** Frame types an Initial or Handshake packet may carry (RFC 9000 section 12.4), and those a decoder can skip over. */
-const PADDING = 0x00, PING = 0x01, ACK = 0x02, ACK_ECN = 0x03, CRYPTO = 0x06, NEW_TOKEN = 0x07, CLOSE = 0x1c, CLOSE_APP = 0x1d, HANDSHAKE_DONE = 0x1e;
+const { Padding: PADDING, Ping: PING, Ack: ACK, AckEcn: ACK_ECN, Crypto: CRYPTO, NewToken: NEW_TOKEN, ConnectionClose: CLOSE, ConnectionCloseApp: CLOSE_APP, HandshakeDone: HANDSHAKE_DONE } = QuicFrameType;
 
 // In every runtime the codec targets (browsers, Node, Deno), though not in the ES typings it builds with.
 declare const TextDecoder: { new (label: 'utf-8'): { decode(b: Uint8Array): string } };

@@ -1,4 +1,5 @@
-import { ContentType } from './names.js';
+import { SSLV2_X509_CERTIFICATE } from './hello.js';
+import { ContentType, Sslv2MessageType } from './names.js';
 
 /** RFC 5246 6.2.3: no TLSCiphertext may exceed 2^14 + 2048 bytes of fragment. */
 export const MAX_RECORD_LENGTH = 16384 + 2048;
@@ -32,9 +33,9 @@ export function classifyStreamStart(b: Uint8Array): 'tls' | 'sslv2' | 'sslv2-ser
   if ((b[0] & 0x80) !== 0) {
     if (b.length < 5) return 'short';
     // SSLv2 CLIENT-HELLO: msg type 1, then version 0x0002 or 0x03xx.
-    if (b[2] === 1 && ((b[3] === 0 && b[4] === 2) || b[3] === 3)) return 'sslv2';
+    if (b[2] === Sslv2MessageType.ClientHello && ((b[3] === 0 && b[4] === 2) || b[3] === 3)) return 'sslv2';
     // SSLv2 SERVER-HELLO: msg type 4, session_id_hit 0 or 1, certificate type 1 (X.509).
-    if (b[2] === 4 && b[3] <= 1 && b[4] === 1) return 'sslv2-server';
+    if (b[2] === Sslv2MessageType.ServerHello && b[3] <= 1 && b[4] === SSLV2_X509_CERTIFICATE) return 'sslv2-server';
   }
   return 'other';
 }

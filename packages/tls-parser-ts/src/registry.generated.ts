@@ -1000,6 +1000,34 @@ export const quicFrameTypes: ReadonlyMap<number, string> = new Map([
   [0x0031, "DATAGRAM"],
 ]);
 
+export const QuicFrameType = {
+  Padding: 0,
+  Ping: 1,
+  Ack: 2,
+  AckEcn: 3,
+  ResetStream: 4,
+  StopSending: 5,
+  Crypto: 6,
+  NewToken: 7,
+  Stream: 8,
+  MaxData: 16,
+  MaxStreamData: 17,
+  MaxStreamsBidi: 18,
+  MaxStreamsUni: 19,
+  DataBlocked: 20,
+  StreamDataBlocked: 21,
+  StreamsBlockedBidi: 22,
+  StreamsBlockedUni: 23,
+  NewConnectionId: 24,
+  RetireConnectionId: 25,
+  PathChallenge: 26,
+  PathResponse: 27,
+  ConnectionClose: 28,
+  ConnectionCloseApp: 29,
+  HandshakeDone: 30,
+  Datagram: 48,
+} as const;
+
 export const http3Errors: ReadonlyMap<number, string> = new Map([
   [0x0100, "H3_NO_ERROR"],
   [0x0101, "H3_GENERAL_PROTOCOL_ERROR"],
@@ -1031,4 +1059,16 @@ export const sslv2MessageTypes: ReadonlyMap<number, string> = new Map([
   [0x0007, "SSLv2 REQUEST-CERTIFICATE"],
   [0x0008, "SSLv2 CLIENT-CERTIFICATE"],
 ]);
+
+export const Sslv2MessageType = {
+  Error: 0,
+  ClientHello: 1,
+  ClientMasterKey: 2,
+  ClientFinished: 3,
+  ServerHello: 4,
+  ServerVerify: 5,
+  ServerFinished: 6,
+  RequestCertificate: 7,
+  ClientCertificate: 8,
+} as const;
 
