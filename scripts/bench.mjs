@@ -38,9 +38,10 @@ if (args[0] === '--child-capture') {
   const codes = new Map();
   let records = 0;
   const a = await analyzeCapture(file, {
-    onRecord: (r) => {
+    // As the CLI diagnoses: against how far the capture had gone, with what other connections showed.
+    onRecord: (r, captureEnd, context) => {
       records++;
-      const f = diagnoseConnection(r, { captureEnd: r.lastTime + 10 })[0];
+      const f = diagnoseConnection(r, { captureEnd, others: context })[0];
       codes.set(f.code, (codes.get(f.code) ?? 0) + 1);
     },
   });

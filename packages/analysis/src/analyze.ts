@@ -106,7 +106,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   const tracker = new TcpTracker({
     maxLive: opts.maxLive,
     onDatagram: (d, raw, time) => quic.datagram(d, raw, time),
-    onDatagramUnreachable: (q, facts) => quic.unreachable(q, facts),
+    onDatagramIcmp: (q, facts) => quic.icmpError(q, facts),
     sinkFactory: () => new TlsConnectionSink(shared),
     // A connection that never carried a byte got no sink while it was live; its record needs one.
     onConnection: (c) => context.tcpEnded(c, (c.sink as TlsConnectionSink | undefined) ?? new TlsConnectionSink(shared), tracker.captureTime),

@@ -1,4 +1,4 @@
-import { addrKey, formatAddr, type DecodedPacket, type Dir, type IcmpFacts, type IcmpUnreachable, type RawPacket } from '@tlsdoctor/capture';
+import { addrKey, formatAddr, type DecodedPacket, type Dir, type IcmpFacts, type IcmpError, type RawPacket } from '@tlsdoctor/capture';
 import { isKnownQuicVersion, isQuicLongHeader } from '@tlsdoctor/tls-parser-ts';
 import { CaptureResources } from './resources.js';
 import type { QuicRecord } from './record.js';
@@ -68,8 +68,8 @@ export class QuicTable {
     if (++this.sinceSweep >= SWEEP_EVERY) this.advance(this.now);
   }
 
-  /** An ICMP unreachable quoting a UDP datagram: noted on the QUIC connection it belongs to, if any. */
-  unreachable(q: IcmpUnreachable, facts: IcmpFacts): void {
+  /** An ICMP error quoting a UDP datagram (unreachable, packet too big, time exceeded): noted on the QUIC connection it belongs to, if any. */
+  icmpError(q: IcmpError, facts: IcmpFacts): void {
     const c = this.live.get(flowKey(addrKey(q.buf, q.srcAddr, q.ipVersion), q.srcPort, addrKey(q.buf, q.dstAddr, q.ipVersion), q.dstPort));
     c?.icmp(facts);
   }

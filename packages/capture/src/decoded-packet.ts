@@ -78,9 +78,6 @@ export interface IcmpError {
   buf: Uint8Array;
 }
 
-/** The name IcmpError had when only destination unreachable was kept. */
-export type IcmpUnreachable = IcmpError;
-
 export type DecodeResult = 'tcp' | 'udp' | 'icmp' | 'other-ip' | 'non-ip' | 'unknown-link' | 'truncated' | 'fragment';
 
 export function newDecodedPacket(): DecodedPacket {

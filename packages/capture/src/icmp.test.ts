@@ -150,9 +150,9 @@ describe('the tracker ties each kind to what it quotes', () => {
     expect(tracker.stats).toMatchObject({ icmpErrors: 1, icmpUnreachable: want.kind === 'unreachable' ? 1 : 0, icmpUnmatched: 0 });
   });
 
-  it('one quoting a UDP datagram goes to onDatagramUnreachable with its facts; without a taker it is unmatched', () => {
+  it('one quoting a UDP datagram goes to onDatagramIcmp with its facts; without a taker it is unmatched', () => {
     const seen: [number, IcmpFacts][] = [];
-    const tracker = new TcpTracker({ onConnection: () => undefined, onDatagramUnreachable: (q, f) => seen.push([q.srcPort, f]) });
+    const tracker = new TcpTracker({ onConnection: () => undefined, onDatagramIcmp: (q, f) => seen.push([q.srcPort, f]) });
     tracker.packet(raw(ipv6(58, SERVER6, CLIENT6, icmp(1, 4, [0, 0, 0, 0], DATAGRAM6), 64), 3));
     expect(seen).toEqual([[50001, { frame: 3, time: 1_700_000_000, type: 1, code: 4, from: '2001:db8::7', ttl: 64, kind: 'unreachable', name: 'port unreachable', mtu: undefined }]]);
     const alone = new TcpTracker({ onConnection: () => undefined });

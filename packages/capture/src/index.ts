@@ -6,7 +6,7 @@ export { PcapngParser } from './pcapng.js';
 export { firstPacketTime, readCaptureFile, readCaptureStream, type ReadOptions, type ReadResult } from './file.js';
 export { addrKey, formatAddr } from './addresses.js';
 export { decodePacket } from './decode.js';
-export type { DecodedPacket, IcmpError, IcmpKind, IcmpUnreachable } from './decoded-packet.js';
+export type { DecodedPacket, IcmpError, IcmpKind } from './decoded-packet.js';
 export { icmpKind, icmpName, icmpWords, isPortUnreachable, tooBigWords, Icmp6Code, Icmp6Type, IcmpCode, IcmpType } from './icmp.js';
 export { LinkType } from './link-layer.js';
 export { readTcpOptions, TcpFlag } from './tcp-options.js';

@@ -8,13 +8,13 @@ import type { Dir, PacketFacts } from './tcp-types.js';
  * Why: as objects (a 120-byte object each, its time and sequence numbers boxed besides) ten
  * packets take about 1.7 kB of the JavaScript heap for as long as their connection lives, and
  * every young-generation collection it lives through copies them; with 200,000 connections open
- * at once that was a quarter of the heap. A row takes 320 bytes outside the heap, which the
+ * at once they would be a quarter of the heap. A row takes 320 bytes outside the heap, which the
  * collector never scans; rows are reused, so a capture of many short connections makes no
  * garbage here at all (docs/performance.md).
  *
  * An entry is 32 bytes: the time as a double, then six 32-bit words: frame, seq, ack;
- * len·8 + dir·4 + (an MSS)·2 + (an IP ID); flags + ttl·2⁸ + window·2¹⁶; ipId + mss·2¹⁶. (As
- * seven doubles it took 56.) SACK blocks, rare in the first packets, stay with the connection.
+ * len·8 + dir·4 + (an MSS)·2 + (an IP ID); flags + ttl·2⁸ + window·2¹⁶; ipId + mss·2¹⁶, where
+ * seven doubles would take 56. SACK blocks, rare in the first packets, stay with the connection.
  */
 export class PacketSlab {
   private time: Float64Array<ArrayBuffer>;

@@ -149,7 +149,7 @@ export interface TrackerOptions {
    * An ICMP error that quotes a UDP datagram: a destination unreachable (a closed UDP port, a
    * firewall's reject), a packet too big or a time exceeded (`facts.kind` says which).
    */
-  onDatagramUnreachable?: (quote: IcmpError, facts: IcmpFacts) => void;
+  onDatagramIcmp?: (quote: IcmpError, facts: IcmpFacts) => void;
 }
 
 export interface TrackerStats {

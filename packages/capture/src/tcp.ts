@@ -299,7 +299,7 @@ export class TcpTracker {
     this.stats.icmpErrors++;
     if (q.kind === 'unreachable') this.stats.icmpUnreachable++;
     if (q.protocol === IpProtocol.UDP) {
-      if (this.opts.onDatagramUnreachable) this.opts.onDatagramUnreachable(q, this.icmpFacts(q, raw, time));
+      if (this.opts.onDatagramIcmp) this.opts.onDatagramIcmp(q, this.icmpFacts(q, raw, time));
       else this.stats.icmpUnmatched++;
       return;
     }

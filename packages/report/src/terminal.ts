@@ -1,10 +1,10 @@
 import { boxTable, displayWidth, leadingColumns, visible } from './box-table.js';
-import { continuationLine, decryptionLine, detailLimit, hasDetails, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
+import { detailLimit, hasDetails, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { bold, paint } from './style.js';
 import { textLadder } from './picture.js';
 import { cipherLines } from './cipher-view.js';
 import { clientsSay } from './clients-say.js';
-import { withView, type ItemView } from './views.js';
+import { withView, type InputEntry, type ItemView } from './views.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -80,21 +80,13 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
 }
 
 /** The report's head: the command, its inputs, what each file's reading said, and the summary. */
-function headLines(report: Report, c: boolean): string[] {
-  const lines: string[] = [];
-  if (report.command === 'probe') {
-    lines.push(`${bold('tlsdoctor', c)} ${report.command} ${report.input.targets.join(', ')}`);
-  } else {
-    const files = report.input.files;
-    const numbered = files.length > 1;
-    lines.push(`${bold('tlsdoctor', c)} ${report.command} ${files.map((f, i) => `${numbered ? `[${i + 1}] ` : ''}${f.path} (${f.format ?? '?'}${f.gzip ? ', gzip' : ''}, ${f.packets ?? 0} packets)`).join(', ')}`);
-    for (const [i, f] of files.entries()) {
-      const continues = continuationLine(f, i);
-      if (continues) lines.push(continues);
-      if (f.decryption) lines.push(decryptionLine(f.decryption));
-      for (const w of f.warnings) lines.push(paint(`warning: ${w}`, 'warning', c));
-      if (f.error) lines.push(paint(`error: ${f.error}`, 'error', c));
-    }
+function headLines<I extends ReportItem>(report: Report, view: ItemView<I>, c: boolean): string[] {
+  const entry = (e: InputEntry) => `${e.label}${e.name}${e.read ? ` (${e.read.format ?? '?'}${e.read.gzip ? ', gzip' : ''}, ${e.read.packets} packets)` : ''}`;
+  const lines = [`${bold('tlsdoctor', c)} ${report.command} ${view.inputs.map(entry).join(', ')}`];
+  for (const e of view.inputs) {
+    lines.push(...e.notes);
+    for (const w of e.warnings) lines.push(paint(`warning: ${w}`, 'warning', c));
+    if (e.error) lines.push(paint(`error: ${e.error}`, 'error', c));
   }
   lines.push(summaryLine(report));
   return lines;
@@ -102,7 +94,7 @@ function headLines(report: Report, c: boolean): string[] {
 
 function terminal<I extends ReportItem>(report: Report, view: ItemView<I>, items: readonly I[], opts: TerminalOptions): string {
   const c = opts.color;
-  const lines = headLines(report, c);
+  const lines = headLines(report, view, c);
   if (items.length === 0) return lines.join('\n') + '\n';
   const limit = opts.limit ?? 200;
   const rows = limit > 0 ? items.slice(0, limit) : items;

@@ -1,5 +1,5 @@
 import type { Ladder } from './ladder.js';
-import { formatEndpoint, itemLabel, type CaptureItem, type Endpoint, type PcapReport, type ProbeItem, type ProbeReport, type Report, type ReportItem } from './model.js';
+import { continuationLine, decryptionLine, formatEndpoint, itemLabel, type CaptureItem, type Endpoint, type PcapReport, type ProbeItem, type ProbeReport, type Report, type ReportItem } from './model.js';
 import type { CipherFacts, ClientHelloFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
 import { visible } from './box-table.js';
 
@@ -10,12 +10,28 @@ export interface Picture {
   ladder: Ladder;
 }
 
+/** One input of a report as its head lists it: a capture file, with what reading it found, or a probed target. */
+export interface InputEntry {
+  /** "[2] " when rows name their file by number, else ''. */
+  label: string;
+  name: string;
+  /** For a file: its format, whether it was gzip, the packets read. */
+  read?: { format: string | undefined; gzip: boolean; packets: number };
+  /** Lines under it: a rotation it continues, what decryption did. */
+  notes: string[];
+  warnings: string[];
+  error: string | null;
+}
+
 /**
  * How the terminal and Markdown reports show one kind of item: the one place where a pcap
  * report and a probe report differ in their rows, headings and words. A third kind of report
  * adds a view here, not a branch in every renderer.
  */
 export interface ItemView<I extends ReportItem> {
+  /** What the report read or probed, for its head; and the Markdown head's word for it. */
+  readonly inputs: readonly InputEntry[];
+  readonly inputVerb: string;
   /** The table's column heads before the two every report has (TLS, diagnosis). */
   readonly lead: readonly string[];
   /** An item's cells under those heads, as the capture or target has them: each renderer makes them safe its own way. */
@@ -50,7 +66,17 @@ export function withView<T>(report: Report, f: <I extends ReportItem>(view: Item
 function pcapView(report: PcapReport): ItemView<CaptureItem> {
   const endpoints = (it: CaptureItem) => `${formatEndpoint(it.client)} → ${formatEndpoint(it.server)}`;
   const named = (it: CaptureItem) => `${endpoints(it)}${it.sni ? ` (${visible(it.sni)})` : ''}`;
+  const files = report.input.files;
   return {
+    inputs: files.map((f, i) => ({
+      label: files.length > 1 ? `[${i + 1}] ` : '',
+      name: f.path,
+      read: { format: f.format, gzip: !!f.gzip, packets: f.packets ?? 0 },
+      notes: [continuationLine(f, i), f.decryption && decryptionLine(f.decryption)].filter((x): x is string => !!x),
+      warnings: f.warnings,
+      error: f.error,
+    })),
+    inputVerb: 'Analysed',
     lead: ['#', 'client → server', 'SNI'],
     leadCells: (it) => [itemLabel(report, it), endpoints(it), it.sni ?? '(none)'],
     heading: (it) => `#${itemLabel(report, it)} ${named(it)}`,
@@ -65,8 +91,10 @@ function pcapView(report: PcapReport): ItemView<CaptureItem> {
   };
 }
 
-function probeView(_report: ProbeReport): ItemView<ProbeItem> {
+function probeView(report: ProbeReport): ItemView<ProbeItem> {
   return {
+    inputs: report.input.targets.map((name) => ({ label: '', name, notes: [], warnings: [], error: null })),
+    inputVerb: 'Probed',
     lead: ['target', 'address'],
     leadCells: (it) => [it.source, formatEndpoint(it.server)],
     heading: (it) => `${visible(it.source)} ${formatEndpoint(it.server)}`,

@@ -110,8 +110,9 @@ function offloadLine(r: TcpRecord, frames: PacketFacts[]): string | undefined {
 /**
  * A black hole in a capture taken at the client: a large segment of the ClientHello is sent
  * again and again and never acknowledged, while the server acknowledges later bytes (SACK), or
- * repeats its acknowledgement of the bytes before it (it got what followed), and no ICMP
- * "fragmentation needed" comes back.
+ * repeats its acknowledgement of the bytes before it (it got what followed), and the client never
+ * acted on a packet too big: none came back, or one came and the full-size segment was sent whole
+ * again after it (then the black hole is at the client, which drops the ICMP).
  */
 export function judgeCaptureBlackHole(r: TcpRecord): Finding[] {
   if (!r.clientHello || r.serverHello || r.messages.some((m) => m.from === 'server') || r.encryptedRecords[1] > 0) return [];

@@ -68,14 +68,17 @@ export function judgeCaptureTcp(r: TcpRecord, captureEnd: number): Finding[] {
   ];
 }
 
+// noAnswer and otherIcmp speak of a SYN no unreachable answered: every ICMP error of the
+// connection is then one that does not refuse it (a TTL run out, a packet too big).
+
 /** What did not come back: with other ICMP in the capture, the ICMP that did not is the unreachable. */
 export function noAnswer(r: TcpRecord): string {
   return `no SYN-ACK, RST or ICMP${r.tcp.icmp.length > 0 ? ' unreachable' : ''}`;
 }
 
-/** ICMP that came back without refusing the connection (a TTL run out, a packet too big), each on its line. */
+/** The ICMP that came back without refusing the connection, each on its line. */
 export function otherIcmp(r: TcpRecord): string[] {
-  return r.tcp.icmp.filter((i) => i.kind !== 'unreachable').map((i) => `${icmpWords(r.ipVersion, i)} from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), which does not refuse a connection`);
+  return r.tcp.icmp.map((i) => `${icmpWords(r.ipVersion, i)} from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), which does not refuse a connection`);
 }
 
 /** A probe: how the TCP connect of the first hello ended. */
