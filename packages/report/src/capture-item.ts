@@ -5,7 +5,7 @@ import { cipherSuiteName, extensionName, groupName, quicVersionName, signatureSc
 import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 import { ladderOf } from './ladder.js';
 import { wireCode, type CaptureItem } from './model.js';
-import type { CapturedRowFacts, ClientHelloFacts, IcmpRowFacts, QuicRowFacts, ServerHelloFacts, TcpRowFacts } from './row-facts.js';
+import type { ClientHelloFacts, IcmpRowFacts, QuicRowFacts, ServerHelloFacts, TcpRowFacts } from './row-facts.js';
 
 const iso = (t: number | undefined) => (t === undefined ? null : new Date(t * 1000).toISOString());
 const pair = (p: readonly [number, number]) => ({ client: p[0], server: p[1] });
@@ -44,12 +44,21 @@ export function connectionItem(r: ConnectionRecord, source: string, diagnoses: F
   return { id: r.id, ...head, ...(withFacts ? { facts: tcpRowFacts(r) } : {}), ...ids };
 }
 
+// The two rows share their head and TLS fields, yet each literal spells them out: a row built
+// with object spreads (even one spread, first) took V8's slow copying path and left an object
+// JSON.stringify walks slowly, which made a JSON report of the bulk shape 1.15-1.2 times as slow
+// (docs/performance.md).
+
 /** The facts of a TLS connection over TCP that a ticket reader may want, in plain JSON. */
 function tcpRowFacts(r: TcpRecord): TcpRowFacts {
   const rel = since(r);
   const t = r.tcp;
   return {
-    ...rowHead(r),
+    ipVersion: r.ipVersion,
+    tlsEvidence: r.tlsEvidence,
+    startCaptured: r.startCaptured,
+    firstPacket: iso(r.firstTime),
+    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
     history: t.history,
     timingsMs: { syn: rel(t.syn?.time), synAck: rel(t.synAck?.time), clientHello: rel(r.clientHello?.time), serverHello: rel(r.serverHello?.time), end: rel(r.end?.time) },
     tcp: {
@@ -63,7 +72,12 @@ function tcpRowFacts(r: TcpRecord): TcpRowFacts {
     },
     end: r.end ? { how: r.end.how, by: r.end.by, frame: r.end.frame, after: r.end.after, atMs: rel(r.end.time) } : null,
     clientHelloCut: r.clientHelloCut ?? null,
-    ...tlsRowFacts(r),
+    decryption: decryptionFacts(r),
+    clientHello: clientHelloFacts(r),
+    serverHello: serverHelloFacts(r),
+    certificates: certificateFacts(r),
+    alerts: alertFacts(r),
+    messages: messageFacts(r),
     nonTls: r.nonTls ? { from: r.nonTls.from, frame: r.nonTls.frame, kind: r.nonTls.description.kind, summary: r.nonTls.description.summary, firstBytesHex: r.nonTls.description.hexPrefix } : null,
     tunnel: r.tunnel ?? null,
     parseErrors: r.parseErrors,
@@ -77,7 +91,11 @@ function quicRowFacts(r: QuicRecord): QuicRowFacts {
   const rel = since(r);
   const q = r.quic;
   return {
-    ...rowHead(r),
+    ipVersion: r.ipVersion,
+    tlsEvidence: r.tlsEvidence,
+    startCaptured: r.startCaptured,
+    firstPacket: iso(r.firstTime),
+    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
     timingsMs: { clientHello: rel(r.clientHello?.time), serverHello: rel(r.serverHello?.time) },
     clientHelloCut: r.clientHelloCut ?? null,
     quic: {
@@ -98,33 +116,15 @@ function quicRowFacts(r: QuicRecord): QuicRowFacts {
       handshakeOpened: q.handshakeOpened ? pair(q.handshakeOpened) : null,
       icmp: q.icmp.map(icmpFacts),
     },
-    ...tlsRowFacts(r),
-    parseErrors: r.parseErrors,
-    partial: r.partialReasons,
-    ladder: ladderOf(r),
-  };
-}
-
-/** What every captured connection's row opens with, whatever carried it. */
-function rowHead(r: ConnectionRecord): Pick<CapturedRowFacts, 'ipVersion' | 'tlsEvidence' | 'startCaptured' | 'firstPacket' | 'durationMs'> {
-  return {
-    ipVersion: r.ipVersion,
-    tlsEvidence: r.tlsEvidence,
-    startCaptured: r.startCaptured,
-    firstPacket: iso(r.firstTime),
-    durationMs: Math.round((r.lastTime - r.firstTime) * 1e6) / 1e3,
-  };
-}
-
-/** What the TLS of a captured connection showed, the same over TCP and QUIC. */
-function tlsRowFacts(r: ConnectionRecord): Pick<CapturedRowFacts, 'decryption' | 'clientHello' | 'serverHello' | 'certificates' | 'alerts' | 'messages'> {
-  return {
     decryption: decryptionFacts(r),
     clientHello: clientHelloFacts(r),
     serverHello: serverHelloFacts(r),
     certificates: certificateFacts(r),
     alerts: alertFacts(r),
     messages: messageFacts(r),
+    parseErrors: r.parseErrors,
+    partial: r.partialReasons,
+    ladder: ladderOf(r),
   };
 }
 

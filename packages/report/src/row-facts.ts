@@ -71,7 +71,7 @@ export interface AlertFacts {
 }
 
 /** What every captured connection's row holds, whatever carried its handshake. */
-export interface CapturedRowFacts {
+interface CapturedRowFacts {
   ipVersion: 4 | 6;
   tlsEvidence: 'client-hello' | 'server-tls' | 'tls-port';
   startCaptured: boolean;
