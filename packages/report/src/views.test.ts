@@ -4,7 +4,7 @@ import type { PcapReport, ProbeReport, Report } from './model.js';
 import { renderTerminal } from './terminal.js';
 
 const summary = { total: 0, bySeverity: { error: 0, warning: 0, info: 0, ok: 0 }, byCode: {}, worst: 'ok' as const };
-const head = { schemaVersion: 2 as const, tool: { name: 'tlsdoctor', version: '0' }, generatedAt: 'now', summary };
+const head = { schemaVersion: 2 as const, tool: { name: 'tlsdoctor' as const, version: '0' }, generatedAt: 'now', summary };
 
 const pcap: PcapReport = {
   ...head,
