@@ -8,6 +8,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// --check: compare the generated files with the committed ones instead of writing them.
+const check = process.argv.includes('--check');
+const stale = [];
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const iana = process.env.IANA_DIR ?? join(root, 'scripts', 'registry', 'iana');
 if (!existsSync(iana)) {
@@ -75,7 +79,8 @@ for (const [ident, registry] of Object.entries(tables)) {
   out += ']);\n\n';
   const constant = constants[ident];
   if (constant) {
-    // A name listed twice keeps its first (lowest) value: the one the protocol uses.
+    // A name listed twice keeps its first (lowest) value: the one the protocol uses, or the base
+    // of a range the name covers (QUIC's STREAM is 0x08-0x0f, the low bits its flags).
     const seen = new Set();
     out += `export const ${constant.name} = {\n`;
     for (const [v, n] of sorted) {
@@ -87,10 +92,22 @@ for (const [ident, registry] of Object.entries(tables)) {
     out += '} as const;\n\n';
   }
 }
-const target = join(root, 'packages', 'tls-parser-ts', 'src', 'registry.generated.ts');
-writeFileSync(target, out);
-console.log(`gen-registry: wrote ${target}`);
+emit(join(root, 'packages', 'tls-parser-ts', 'src', 'registry.generated.ts'), out);
 writeIcmpRegistry();
+if (stale.length > 0) {
+  console.error(`gen-registry: not what the tables give (run npm run gen:registry): ${stale.join(', ')}`);
+  process.exit(1);
+}
+
+/** Writes a generated file; with --check, only compares it with the one committed. */
+function emit(file, text) {
+  if (!check) {
+    writeFileSync(file, text);
+    console.log(`gen-registry: wrote ${file}`);
+  } else if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
+    stale.push(file);
+  }
+}
 
 /**
  * ICMP and ICMPv6 types and codes with the names their RFCs give them (RFC 792, 1122, 1256,
@@ -128,7 +145,5 @@ function writeIcmpRegistry() {
     }
     text += '} as const;\n';
   }
-  const file = join(root, 'packages', 'capture', 'src', 'icmp-registry.generated.ts');
-  writeFileSync(file, text);
-  console.log(`gen-registry: wrote ${file}`);
+  emit(join(root, 'packages', 'capture', 'src', 'icmp-registry.generated.ts'), text);
 }

@@ -41,6 +41,18 @@ describe('the capture context\'s waiting', () => {
     expect(handed).toEqual([[7, 5]]);
   });
 
+  it('records waiting for others do not crowd out connections waiting for their port', () => {
+    const { c, handed } = context();
+    for (let i = 0; i < MAX_WAITING; i++) c.quicEnded(unanswered(i), 1);
+    c.tcpEnded(portless, noTls, 1);
+    // Still waiting: concluded (and counted as not TLS) only at the end.
+    expect(c.otherConnections).toBe(0);
+    expect(handed).toEqual([]);
+    c.finish();
+    expect(c.otherConnections).toBe(1);
+    expect(handed.length).toBe(MAX_WAITING);
+  });
+
   it('records past their own bound are handed on at once', () => {
     const { c, handed } = context();
     for (let i = 0; i < MAX_WAITING; i++) c.quicEnded(unanswered(i), 1);

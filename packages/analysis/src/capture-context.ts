@@ -52,7 +52,7 @@ export interface Offload {
  * What a capture shows across its connections, and the one place records go through on their
  * way out: the ports that carry TLS (learned as connections show it), what each server answered
  * (a split ClientHello refused where one-segment ones pass; a QUIC Initial unanswered where TCP
- * works), the decryption and offload counts; and the one queue of connections whose verdict
+ * works), the decryption and offload counts; and the two bounded lists of connections whose verdict
  * needs the whole capture, handed on at its end. Owned by whoever reads one capture.
  */
 export class CaptureContext {

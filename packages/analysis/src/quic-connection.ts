@@ -35,6 +35,8 @@ const MAX_LOGGED = 12;
 /** Client Initials listed as evidence of a retransmitted, unanswered hello. */
 const MAX_INITIALS = 8;
 const MAX_ERRORS = 8;
+/** ICMP errors kept per connection. */
+const MAX_ICMP = 8;
 
 /** Packet-number spaces read: Initial (anyone), Handshake (with a key log). */
 type Space = 0 | 1;
@@ -98,7 +100,7 @@ export class QuicConnection {
 
   /** An ICMP message quoting one of the connection's datagrams. */
   icmp(facts: IcmpFacts): void {
-    if (this.facts.icmp.length < MAX_INITIALS) this.facts.icmp = appended(this.facts.icmp, facts);
+    if (this.facts.icmp.length < MAX_ICMP) this.facts.icmp = appended(this.facts.icmp, facts);
   }
 
   datagram(dir: Dir, payload: Uint8Array, frame: number, time: number, ttl: number, ipId: number): void {

@@ -160,6 +160,16 @@ describe('the tracker ties each kind to what it quotes', () => {
     expect(alone.stats).toMatchObject({ icmpErrors: 1, icmpUnreachable: 0, icmpUnmatched: 1 });
   });
 
+  it('a connection keeps its first 16 ICMP errors, and the rest are counted only', () => {
+    const handedOn: TcpConnection[] = [];
+    const tracker = new TcpTracker({ onConnection: (c) => handedOn.push(c) });
+    tracker.packet(raw(SYN4, 1));
+    for (let i = 0; i < 20; i++) tracker.packet(raw(ipv4(1, ROUTER4, CLIENT4, icmp(11, 0, [0, 0, 0, 0], SYN4)), 2 + i));
+    tracker.finish();
+    expect(handedOn[0].icmp.map((i) => i.frame)).toEqual(Array.from({ length: 16 }, (_, i) => 2 + i));
+    expect(tracker.stats).toMatchObject({ icmpErrors: 20, icmpUnmatched: 0 });
+  });
+
   it('an error quoting no known connection is counted as unmatched', () => {
     const handedOn: TcpConnection[] = [];
     const tracker = new TcpTracker({ onConnection: (c) => handedOn.push(c) });

@@ -14,6 +14,9 @@ import { TcpFlag } from './tcp-options.js';
 export type { ConnectionEnd, Dir, DirectionStats, Endpoint, IcmpFacts, PacketFacts, StreamSink, TcpConnection, TrackerOptions, TrackerStats } from './tcp-types.js';
 import type { ConnectionEnd, Dir, DirectionStats, IcmpFacts, PacketFacts, TcpConnection, TrackerOptions, TrackerStats } from './tcp-types.js';
 
+/** ICMP errors kept per connection. */
+const MAX_ICMP = 16;
+
 const SYN_ACK = TcpFlag.SYN | TcpFlag.ACK;
 /** Packets between two sweeps of the table for idle connections. */
 const SWEEP_EVERY = 65536;
@@ -311,7 +314,8 @@ export class TcpTracker {
       this.stats.icmpUnmatched++;
       return;
     }
-    l.icmp = appended(l.icmp, this.icmpFacts(q, raw, time));
+    // Bounded as a connection's RSTs are: a flood of ICMP quoting one connection adds nothing after the first few.
+    if (l.icmp.length < MAX_ICMP) l.icmp = appended(l.icmp, this.icmpFacts(q, raw, time));
     this.table.setLastTime(l, time);
   }
 

@@ -44,10 +44,10 @@ export function connectionItem(r: ConnectionRecord, source: string, diagnoses: F
   return { id: r.id, ...head, ...(withFacts ? { facts: tcpRowFacts(r) } : {}), ...ids };
 }
 
-// The two rows share their head and TLS fields, yet each literal spells them out: a row built
-// with object spreads (even one spread, first) took V8's slow copying path and left an object
+// The two facts objects share their head and TLS fields, yet each literal spells them out: facts
+// built with object spreads (even one spread, first) took V8's slow copying path and left objects
 // JSON.stringify walks slowly, which made a JSON report of the bulk shape 1.15-1.2 times as slow
-// (docs/performance.md).
+// (docs/performance.md). The item around them, a few fields, is spread with no cost measured.
 
 /** The facts of a TLS connection over TCP that a ticket reader may want, in plain JSON. */
 function tcpRowFacts(r: TcpRecord): TcpRowFacts {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertName, cipherSuiteName, extensionName, groupName, handshakeTypeName, isGrease, quicCryptoErrorAlert, quicTransportErrorName, signatureSchemeName, versionName } from './names.js';
+import { alertName, cipherSuiteName, QuicFrameType, Sslv2MessageType, extensionName, groupName, handshakeTypeName, isGrease, quicCryptoErrorAlert, quicTransportErrorName, signatureSchemeName, versionName } from './names.js';
 
 describe('registry names', () => {
   it.each([
@@ -48,5 +48,21 @@ describe('QUIC transport errors that carry a TLS alert', () => {
   ])('%i: alert %s, %s', (code, alert, name) => {
     expect(quicCryptoErrorAlert(code)).toBe(alert);
     expect(quicTransportErrorName(code)).toBe(name);
+  });
+});
+
+describe('constants generated from tables written in capitals', () => {
+  it.each([
+    [QuicFrameType.ConnectionClose, 0x1c],
+    [QuicFrameType.ConnectionCloseApp, 0x1d],
+    [QuicFrameType.AckEcn, 0x03],
+    // A name the table gives to a range keeps the range's first value.
+    [QuicFrameType.Stream, 0x08],
+    [QuicFrameType.Datagram, 0x30],
+    // The prefix every SSL 2.0 name shares is not part of the constant's name.
+    [Sslv2MessageType.ServerHello, 4],
+    [Sslv2MessageType.ClientMasterKey, 2],
+  ])('%i is %i', (got, want) => {
+    expect(got).toBe(want);
   });
 });

@@ -45,11 +45,13 @@ describe('coverage judge: a lone SYN', () => {
     expect(f.evidence.join('\n')).toContain("'tcp port 443 or udp port 443 or icmp or icmp6'");
   });
 
-  it('a lone SYN with only a TTL run out back: the unreachable is what the filter left out', () => {
+  it('a lone SYN with only a TTL run out back: the filter keeps ICMP, so the answer came where the capture does not look', () => {
     const [f] = judgeCaptureCoverage(connection({ tcp: { ...lone, icmp: [icmp(2, 0.2, 11, 0, { from: '198.18.0.9' })] } }), T0 + 60);
     expect(f.code).toBe('CAPTURE_PARTIAL');
-    expect(f.evidence[1]).toMatch(/^no SYN-ACK, RST or ICMP unreachable for this connection/);
+    expect(f.evidence[1]).toMatch(/^no SYN-ACK, RST or ICMP unreachable for this connection is in the capture, though ICMP is:/);
     expect(f.evidence[2]).toBe('ICMP time to live exceeded in transit from 198.18.0.9 in frame 2 (+200.0 ms), which does not refuse a connection');
+    // The filter kept ICMP: no advice to keep it.
+    expect(f.evidence.join('\n')).not.toContain('tcpdump');
   });
 
   it.each([

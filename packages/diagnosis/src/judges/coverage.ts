@@ -51,9 +51,7 @@ export function judgeCaptureCoverage(r: TcpRecord, captureEnd: number): Finding[
         ? finding('CAPTURE_PARTIAL', [`one SYN in frame ${syn.frame}; the capture ends ${ms(waited)} later, too soon to call it a timeout`])
         : finding('CAPTURE_PARTIAL', [
             `one SYN in frame ${syn.frame} and no retransmission, though the capture went on ${ms(waited)} longer: the client stopped trying at once, so something answered it`,
-            `${noAnswer(r)} for this connection is in the capture: the answer was most likely an ICMP error (a firewall's REJECT, an unreachable host) that the capture filter left out`,
-            ...otherIcmp(r),
-            `to see it, ${CAPTURE_FILTER_ADVICE}`,
+            ...answerNotCaptured(r),
           ], { title: 'The answer to the SYN is not in the capture' }),
     );
   }
@@ -64,6 +62,24 @@ export function judgeCaptureCoverage(r: TcpRecord, captureEnd: number): Finding[
   }
   if (r.partialReasons.length > 0) out.push(finding('CAPTURE_PARTIAL', r.partialReasons));
   return out;
+}
+
+/**
+ * Why the answer to a lone SYN is missing. With no ICMP at all, most likely the capture filter
+ * left the ICMP error out; with other ICMP in the capture the filter keeps ICMP, so the answer
+ * came where the capture could not see it.
+ */
+function answerNotCaptured(r: TcpRecord): string[] {
+  if (r.tcp.icmp.length === 0) {
+    return [
+      `${noAnswer(r)} for this connection is in the capture: the answer was most likely an ICMP error (a firewall's REJECT, an unreachable host) that the capture filter left out`,
+      `to see it, ${CAPTURE_FILTER_ADVICE}`,
+    ];
+  }
+  return [
+    `${noAnswer(r)} for this connection is in the capture, though ICMP is: the answer reached the client where this capture does not look (another interface, a local firewall's own reject), or the client gave up by itself`,
+    ...otherIcmp(r),
+  ];
 }
 
 /** When no judge found anything, the capture ended before the handshake did. */

@@ -3,7 +3,7 @@ import { icmpWords, TcpFlag, tooBigWords, type PacketFacts } from '@tlsdoctor/ca
 import type { ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
 import { describeHello } from '../probe-words.js';
 import type { HelloOutcome } from '@tlsdoctor/probe';
-import { compact, plural, since } from '../evidence.js';
+import { compact, icmpSeen, plural, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
 import { helloLine } from './hello-line.js';
 
@@ -151,7 +151,7 @@ export function judgeCaptureBlackHole(r: TcpRecord): Finding[] {
           ? `the server acknowledged the bytes after it (SACK ${edges}) in frame ${sacked.frame}: the smaller segment arrived, the full-size one did not`
           : `the server repeated its acknowledgement of the bytes before it in frame ${repeated!.frame}: what followed arrived, the full-size segment did not`,
         tooBig && ignored
-          ? `${icmpWords(r.ipVersion, tooBig)} came back from ${tooBig.from} in frame ${tooBig.frame} (${since(r.firstTime, tooBig.time)}), yet the client sent the ${size}-byte segment whole again (frame ${ignored.frame}): the ICMP never reached its TCP (a firewall on the client drops it), so it never sent smaller segments`
+          ? `${icmpWords(r.ipVersion, tooBig)} came back ${icmpSeen(r, tooBig)}, yet the client sent the ${size}-byte segment whole again (frame ${ignored.frame}): the ICMP never reached its TCP (a firewall on the client drops it), so it never sent smaller segments`
           : `no ${tooBigWords(r.ipVersion)} for this connection came back in the capture`,
       ]), tooBig && ignored ? UNHEARD : {}),
     ];

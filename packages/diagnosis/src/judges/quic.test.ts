@@ -64,11 +64,16 @@ describe('QUIC judge', () => {
   });
 
   it('a packet too big or a TTL run out is not a refusal: the Initial is unanswered until the wait says so', () => {
-    for (const e of [icmpAt(2, 0.001, 3, 4, { mtu: 1000 }), icmpAt(2, 0.001, 11, 0)]) {
+    for (const [e, words] of [
+      [icmpAt(2, 0.001, 3, 4, { mtu: 1000 }), 'ICMP fragmentation needed and DF set (MTU 1000)'],
+      [icmpAt(2, 0.001, 11, 0), 'ICMP time to live exceeded in transit'],
+    ] as const) {
       expect(judgeQuic(quicConnection({ icmp: [e] }), T0 + 0.01)).toEqual([]);
       const [f] = judgeQuic(quicConnection({ icmp: [e] }), T0 + 5);
       expect(f.title).toBe(judgeQuic(quicConnection(), T0 + 5)[0].title);
       expect(f.evidence.join('\n')).not.toMatch(/refused/);
+      // Named, for what it is.
+      expect(f.evidence).toContain(`${words} from 198.18.1.1 in frame 2 (+1.00 ms), which does not refuse a connection`);
     }
   });
 

@@ -1,8 +1,8 @@
 import type { CaptureContext, QuicFacts, QuicRecord } from '@tlsdoctor/analysis';
 import { icmpWords, isPortUnreachable } from '@tlsdoctor/capture';
 import type { ProbeRecord } from '@tlsdoctor/probe';
-import { cipherSuiteName, groupName, isQuicGreaseVersion, quicVersionName, versionName } from '@tlsdoctor/tls-parser-ts';
-import { compact, ms, plural, since } from '../evidence.js';
+import { cipherSuiteName, groupName, isQuicGreaseVersion, quicCryptoErrorAlert, quicVersionName, versionName } from '@tlsdoctor/tls-parser-ts';
+import { compact, icmpSeen, ms, notRefusing, plural, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { alertRemedy } from './alerts.js';
 import { alertLine, helloLine } from './hello-line.js';
@@ -99,9 +99,10 @@ export function judgeQuic(r: QuicRecord, captureEnd: number, others?: Pick<Captu
         q.helloDatagrams !== undefined && q.helloDatagrams > 1 && `the ClientHello took ${q.helloDatagrams} datagrams`,
         resent(q) > 0 && `${plural(resent(q), 'more Initial datagram')} followed: the client heard nothing and tried again`,
         icmp
-          ? `${icmpWords(r.ipVersion, icmp)} from ${icmp.from} in frame ${icmp.frame} (${since(r.firstTime, icmp.time)}): ${closedPort ? `the host is reached and nothing listens on UDP ${r.server.port}` : 'a router or firewall on the path refused the datagram'}`
+          ? `${icmpWords(r.ipVersion, icmp)} ${icmpSeen(r, icmp)}: ${closedPort ? `the host is reached and nothing listens on UDP ${r.server.port}` : 'a router or firewall on the path refused the datagram'}`
           : `no datagram came back from ${host(r.server.ip)}:${r.server.port}, though the capture went on ${ms(waited)} after the first Initial`,
         icmp && `no QUIC datagram came back from ${host(r.server.ip)}:${r.server.port}`,
+        ...(icmp ? [] : notRefusing(r, q.icmp)),
         tcp
           ? `TCP to the same server (connection ${tcp.id}, port ${r.server.port}) got a ServerHello in frame ${tcp.frame}: the server is up and TLS works, so UDP ${r.server.port} is what is blocked (a security group or firewall that opened only TCP), or no HTTP/3 listener is running`
           : `no TCP connection to ${host(r.server.ip)}:${r.server.port} in this capture tells whether TLS over TCP works`,
@@ -111,7 +112,8 @@ export function judgeQuic(r: QuicRecord, captureEnd: number, others?: Pick<Captu
   const c = q.close;
   if (c && !(c.code === 0 && !c.application)) {
     // A crypto error is the TLS alert the closing side would have sent over TCP.
-    const alert = !c.application && c.code >= 0x100 && c.code <= 0x1ff ? r.alerts.find((a) => a.frame === c.frame && a.description === c.code - 0x100) : undefined;
+    const description = c.application ? undefined : quicCryptoErrorAlert(c.code);
+    const alert = description !== undefined ? r.alerts.find((a) => a.frame === c.frame && a.description === description) : undefined;
     const remedy = alert && alertRemedy(alert.description);
     out.push(finding('QUIC_CONNECTION_CLOSED', compact([
       helloLine(r),

@@ -64,6 +64,15 @@ describe('TCP judge, capture', () => {
     ]);
   });
 
+  it('lists the first three ICMP errors that do not refuse, and counts the rest', () => {
+    const icmps = [0.1, 0.2, 0.3, 0.4, 0.5].map((t, i) => icmp(2 + i, t, 11, 0));
+    const r = connection({ tcp: { ...noAnswer, synCount: 2, packets: [pkt(1, 0, 0, SYN), pkt(9, 1, 0, SYN)], icmp: icmps } });
+    const [f] = judgeCaptureTcp(r, 1_700_000_007);
+    expect(f.evidence.slice(2).map((l) => l.replace(/ from .*/, ''))).toEqual([
+      'ICMP time to live exceeded in transit', 'ICMP time to live exceeded in transit', 'ICMP time to live exceeded in transit', 'and 2 more ICMP errors',
+    ]);
+  });
+
   it('refused: the RST frame, its TTL and the history', () => {
     const [f] = judgeCaptureTcp(connection({ tcp: { ...noAnswer, rsts: [pkt(2, 0.001, 1, RST | ACK, { ttl: 55 })], rstCount: 1, history: 'Sr' } }), 0);
     expect(f.evidence).toEqual(['SYN in frame 1', 'RST/ACK from 192.0.2.10:443 in frame 2 (+1.00 ms), TTL 55', 'history Sr']);

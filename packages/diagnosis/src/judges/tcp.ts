@@ -1,7 +1,7 @@
 import type { TcpRecord } from '@tlsdoctor/analysis';
 import { icmpWords, TcpFlag } from '@tlsdoctor/capture';
 import type { ProbeRecord } from '@tlsdoctor/probe';
-import { compact, ms, since } from '../evidence.js';
+import { compact, icmpSeen, ms, notRefusing, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 
 /** Did TCP carry the connection at all: timeouts, refusals, ICMP rejections, early resets. */
@@ -45,7 +45,7 @@ export function judgeCaptureTcp(r: TcpRecord, captureEnd: number): Finding[] {
     return [
       finding('TCP_UNREACHABLE', compact([
         syn && `SYN to ${r.server.ip}:${r.server.port} in frame ${syn.frame}`,
-        `${icmpWords(r.ipVersion, i)} (type ${i.type}, code ${i.code}) from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), TTL ${i.ttl}`,
+        `${icmpWords(r.ipVersion, i)} (type ${i.type}, code ${i.code}) ${icmpSeen(r, i)}, TTL ${i.ttl}`,
       ])),
     ];
   }
@@ -76,9 +76,9 @@ export function noAnswer(r: TcpRecord): string {
   return `no SYN-ACK, RST or ICMP${r.tcp.icmp.length > 0 ? ' unreachable' : ''}`;
 }
 
-/** The ICMP that came back without refusing the connection, each on its line. */
+/** The ICMP that came back without refusing the connection. */
 export function otherIcmp(r: TcpRecord): string[] {
-  return r.tcp.icmp.map((i) => `${icmpWords(r.ipVersion, i)} from ${i.from} in frame ${i.frame} (${since(r.firstTime, i.time)}), which does not refuse a connection`);
+  return notRefusing(r, r.tcp.icmp);
 }
 
 /** A probe: how the TCP connect of the first hello ended. */
