@@ -8,3 +8,4 @@ export { checkChain, describeCertificate, hostMatches, PublicRoots, type Certifi
 export { CaptureResources } from './resources.js';
 export { nodeHandshakeCrypto } from './node-crypto.js';
 export { QuicTable, type QuicTableOptions } from './quic-table.js';
+export { NetlogConnections, endpointOf, groupTarget } from './netlog-connections.js';

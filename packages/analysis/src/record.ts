@@ -210,3 +210,85 @@ export type ConnectionRecord = TcpRecord | QuicRecord;
 export function sideOf(dir: Dir): Direction {
   return dir === 0 ? 'client' : 'server';
 }
+
+/** A net error where the log gave one: Chromium's code, its name, and the event that carried it. */
+export interface NetErrorSeen extends TimedFact {
+  code: number;
+  name: string;
+}
+
+/** The TCP connect of a browser's socket, as its log tells it. */
+export interface NetlogConnectFacts extends TimedFact {
+  /** The addresses the resolver gave, in the order they were to be tried. */
+  addresses: string[];
+  /** Each attempt, with the OS error that ended it (absent: it connected). */
+  attempts: { address: string; osError?: number; frame: number; time: number; ms?: number }[];
+  /** The connect's own end: absent while it was open when the log stopped. */
+  end?: TimedFact & { error?: NetErrorSeen; local?: string; remote?: string };
+}
+
+/** The browser's certificate verifier on the chain: its net error and the status bits it set. */
+export interface NetlogVerifyFacts extends TimedFact {
+  error?: NetErrorSeen;
+  status: string[];
+  /** The chain ends in a root the platform ships (not one a user or an enterprise added). */
+  knownRoot?: boolean;
+}
+
+/** A QUIC session of a browser, as its log tells it (packets are counted, not decoded). */
+export interface NetlogQuicFacts {
+  packetsReceived: number;
+  packetsSent: number;
+  version?: string;
+  handshakeConfirmed?: TimedFact;
+  /** Who closed it, with which QUIC error, and the browser's own words on why. */
+  closed?: TimedFact & { quicError: string; fromPeer: boolean; details?: string; error?: NetErrorSeen };
+}
+
+/**
+ * A connection, or a request that got none, as a browser's own log (a Chromium NetLog) describes
+ * it: what the browser did and what it concluded (its net errors), with the handshake messages it
+ * logged read as a capture's would be. Frames are the log's event numbers; times are Unix seconds.
+ * Nothing here comes from packets: no segment, retransmission or ICMP is known.
+ */
+export interface NetlogRecord extends TlsFacts {
+  readonly transport: 'netlog';
+  /** `tcp`: a socket (TLS over TCP); `quic`: a QUIC session; `request`: a URL request that got no connection. */
+  kind: 'tcp' | 'quic' | 'request';
+  /** The log's source id of the socket, session or request. */
+  id: number;
+  /** The name the browser asked for. */
+  host?: string;
+  port?: number;
+  /** The address it connected to, or tried last. */
+  server?: Endpoint;
+  client?: Endpoint;
+  firstTime: number;
+  lastTime: number;
+  /** The log's event numbers of the first and last events read for it. */
+  firstEvent: number;
+  lastEvent: number;
+  /** How the browser reached the server: "DIRECT", or the proxy it used. */
+  proxy?: string;
+  /** A name that did not resolve: the resolver's net error. */
+  dns?: NetErrorSeen;
+  connect?: NetlogConnectFacts;
+  /** The TLS handshake: its begin, and its end with the browser's net error (absent: it succeeded). */
+  tls?: TimedFact & { end?: TimedFact & { error?: NetErrorSeen }; sslError?: { lib: number; reason: number; file?: string } };
+  verify?: NetlogVerifyFacts;
+  quic?: NetlogQuicFacts;
+  /** The request's own end, for a request that got no connection. */
+  request?: { error?: NetErrorSeen };
+  /** Bytes the socket sent and received, as the log counted them. */
+  bytes: [number, number];
+  /** The ClientHello message's size, its 4-byte header included (a record header adds 5 on the wire). */
+  clientHelloBytes?: number;
+  /** The first bytes the server sent, where the capture mode logged them (Everything). */
+  firstServerBytes?: Uint8Array;
+  /** The log stopped before this connection ended (the browser was closed, or the file is cut). */
+  cut: boolean;
+  /** Unix seconds of the log's last event: how long an open connection had been waiting. */
+  logEnd: number;
+  /** The capture mode the log was written in: what it could show. */
+  captureMode?: string;
+}

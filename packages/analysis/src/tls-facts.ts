@@ -196,6 +196,14 @@ export class TlsFactsBuilder {
     }
   }
 
+  /**
+   * A chain the client's own log reported outside a Certificate message (a browser logs the
+   * chain it verified): taken only when no Certificate message gave one.
+   */
+  chainReported(ders: Uint8Array[], at: TimedFact): void {
+    if (this.facts.certificates.length === 0 && ders.length > 0) this.certificates(ders, at);
+  }
+
   private certificates(ders: Uint8Array[], at: TimedFact): void {
     const r = this.facts;
     for (const der of ders) {

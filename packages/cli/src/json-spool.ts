@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { JSON_LIST_CLOSING, jsonListOpening, listItemJson, RedactionKeys, writeJsonList, type CaptureItem, type RedactMode } from '@tlsdoctor/report';
+import { JSON_LIST_CLOSING, jsonListOpening, listItemJson, RedactionKeys, writeJsonList, type RedactMode } from '@tlsdoctor/report';
 import { TlsdoctorError } from '@tlsdoctor/tls-parser-ts';
-import type { ItemSink, PcapHead } from './report-sink.js';
+import type { FileItem, ItemSink, PcapHead } from './report-sink.js';
 
 /** Items' text is encoded into a staging buffer of this size and written out when it is full. */
 const STAGING = 1 << 20;
@@ -100,7 +100,7 @@ export class JsonSpool implements ItemSink {
 
   startFile(): void {}
 
-  add(it: CaptureItem): void {
+  add(it: FileItem): void {
     if (this.redacting) this.fileKeys.note(it, this.fileNumber * 2 ** 32 + it.id);
     const text = listItemJson(it);
     // UTF-8 takes at most 3 bytes per UTF-16 unit: room for that means the text fits whole.

@@ -58,8 +58,9 @@ export async function main(argv: string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nWhy does my TLS handshake fail? tlsdoctor reads captures and probes servers, and names the cause.')
     .command('pcap <files..>', 'Diagnose every TLS connection in pcap/pcapng captures (gzip too)', pcapOptions, (args) => handled(run, () => pcapCommand(args)))
     .command('probe [target..]', 'Probe live servers and name why their handshake fails', probeOptions, (args) => handled(run, () => probeCommand(args)))
+    .command('netlog <files..>', 'Diagnose every connection in a browser\'s NetLog (chrome://net-export), no capture needed', netlogOptions, (args) => handled(run, () => netlogCommand(args)))
     .command('explain [text..]', 'Explain an error message a client printed: what it means, the causes it can come from, how to decide', explainOptions, (args) => handled(run, () => explainCommand(args)))
-    .demandCommand(1, 'Name a command: pcap, probe or explain.')
+    .demandCommand(1, 'Name a command: pcap, probe, netlog or explain.')
     .strict()
     .help()
     .alias('h', 'help')
@@ -140,6 +141,33 @@ async function pcapCommand(args: ArgsOf<typeof pcapOptions>): Promise<number> {
     keylogs: list(args.keylog),
     limit: limitOption(args.limit),
     separate: args.separate,
+  });
+}
+
+function netlogOptions(y: Argv) {
+  return y
+    .positional('files', { type: 'string', array: true, describe: 'NetLog files (JSON from chrome://net-export or --log-net-log, optionally gzip-compressed)', demandOption: true })
+    .option('format', { alias: 'f', choices: ['table', 'json', 'markdown', 'ndjson'] as const, default: 'table' as const, describe: 'output format (ndjson: a line per connection as the log ends it, then the summary)' })
+    .option('redact', { describe: 'mask client addresses; --redact=all also masks server names, addresses and certificate identities', type: 'string' })
+    .option('host', { type: 'string', describe: 'only connections for this name or address (*.example.com matches subdomains)' })
+    .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence, and the ClientHello fields' })
+    .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+    .example('$0 netlog chrome-net-export-log.json', 'every connection the browser made, and why each failed')
+    .example('$0 netlog netlog.json --host api.example.com --format markdown > ticket.md', 'one site, for a support ticket')
+    .epilog(EPILOG);
+}
+
+async function netlogCommand(args: ArgsOf<typeof netlogOptions>): Promise<number> {
+  const { runNetlog } = await import('./netlog-command.js');
+  return runNetlog({
+    files: (args.files as string[]).map((f) => (f === STDIN_ARG ? '-' : f)),
+    format: args.format as Format,
+    redact: parseRedact(args.redact),
+    verbose: args.verbose,
+    failuresOnly: args['failures-only'],
+    host: args.host,
+    limit: limitOption(args.limit),
   });
 }
 

@@ -2,17 +2,14 @@ import { analyzeCapture, DEFAULT_TLS_PORTS, PublicRoots, type CaptureAnalysis, t
 import { CaptureError } from '@tlsdoctor/capture';
 import { KeyLog, MAX_SESSIONS } from '@tlsdoctor/tls-parser-ts';
 import { createReadStream } from 'node:fs';
-import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type CaptureItem, type InputSummary, type RedactMode } from '@tlsdoctor/report';
+import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type RedactMode } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/diagnosis';
 import { exitFor, exitForError, UsageError } from './exit.js';
-import { JsonSpool } from './json-spool.js';
-import { NdjsonWriter } from './ndjson.js';
-import { ShownItems } from './shown-items.js';
-import { factsWanted, writeReport, type Format } from './output.js';
-import { writeOut } from './stdout.js';
+import { itemSink } from './item-sink.js';
+import { factsWanted, type Format } from './output.js';
 import { HeapGrowth } from './heap-growth.js';
 import { tuneHeapForCaptureAnalysis } from './heap-tuning.js';
-import { ReportSink, type ItemSink } from './report-sink.js';
+import { ReportSink, type FileItem } from './report-sink.js';
 
 export interface PcapOptions {
   files: string[];
@@ -80,7 +77,8 @@ function say(message: string): void {
 /** Standard input, named in the report and in messages. */
 const STDIN = 'stdin';
 
-function matchesFilters(it: CaptureItem, o: PcapOptions): boolean {
+function matchesFilters(it: FileItem, o: PcapOptions): boolean {
+  if (it.transport === 'netlog') return false;
   if (o.failuresOnly && it.outcome !== 'error' && it.outcome !== 'warning') return false;
   if (o.sni && (it.sni ?? '').toLowerCase() !== o.sni.toLowerCase() && !(o.sni.startsWith('*.') && (it.sni ?? '').toLowerCase().endsWith(o.sni.slice(1).toLowerCase()))) return false;
   if (o.host && it.server.ip !== o.host && it.client?.ip !== o.host && it.sni !== o.host) return false;
@@ -139,13 +137,6 @@ export async function runPcap(o: PcapOptions): Promise<number> {
     process.stderr.write(`tlsdoctor: ${(e as Error).message}\n`);
     return status;
   }
-}
-
-/** Where the report's items go, by format: all of them spooled (JSON), a line each as they come (NDJSON), or those a table or Markdown shows. */
-function itemSink(o: PcapOptions): ItemSink {
-  if (o.format === 'json') return new JsonSpool(o.redact, writeOut);
-  if (o.format === 'ndjson') return new NdjsonWriter(o.redact, writeOut);
-  return new ShownItems(o.limit, o.format === 'table' && o.verbose, (report) => writeReport(report, o.format, o.redact, o.verbose, o.limit));
 }
 
 async function reportCaptures(o: PcapOptions): Promise<number> {

@@ -1,8 +1,16 @@
-import { addToSummary, emptySummary, type CaptureItem, type ListlessReport, type PcapReport, type ReportItem, type Summary } from '@tlsdoctor/report';
+import { addToSummary, emptySummary, type CaptureItem, type ListlessReport, type NetlogItem, type NetlogReport, type PcapReport, type Report, type ReportItem, type Summary } from '@tlsdoctor/report';
 import { worst } from '@tlsdoctor/diagnosis';
 
-/** A pcap report's head as it is written: everything but the list of connections. */
-export type PcapHead = Omit<PcapReport, 'connections'>;
+/** The items of the reports that read files of connections: a capture's, a browser log's. */
+export type FileItem = CaptureItem | NetlogItem;
+
+/** Such a report's head as it is written: everything but the list of connections. */
+export type PcapHead = Omit<PcapReport, 'connections'> | Omit<NetlogReport, 'connections'>;
+
+/** The head and its items as one report, each command's items under its own type. */
+export function withConnections(head: PcapHead, items: FileItem[]): Report {
+  return head.command === 'pcap' ? { ...head, connections: items as CaptureItem[] } : { ...head, connections: items as NetlogItem[] };
+}
 
 /**
  * Where a pcap report's items go as their connections are judged, in the order connections end:
@@ -12,7 +20,7 @@ export type PcapHead = Omit<PcapReport, 'connections'>;
 export interface ItemSink {
   /** A file begins (its name, as the report will list it). */
   startFile(name: string): void;
-  add(it: CaptureItem): void;
+  add(it: FileItem): void;
   endFile(): void;
   /** Forgets what the current file added (a file that could not be read). */
   dropFile(): void;
@@ -31,14 +39,14 @@ export class ReportSink {
 
   constructor(
     private readonly output: ItemSink,
-    private readonly filters: { names: string[]; match: (it: CaptureItem) => boolean },
+    private readonly filters: { names: string[]; match: (it: FileItem) => boolean },
   ) {}
 
   startFile(name: string): void {
     this.output.startFile(name);
   }
 
-  add(it: CaptureItem): void {
+  add(it: FileItem): void {
     this.everything.add(it);
     if (!this.filters.match(it)) return;
     this.listed.add(it);
@@ -58,9 +66,10 @@ export class ReportSink {
   }
 
   /** Writes the report; returns its head, with the summary of everything read. */
-  finish(head: Pick<PcapHead, 'schemaVersion' | 'tool' | 'command' | 'generatedAt' | 'input'>): ListlessReport {
+  finish(head: Omit<PcapReport, 'connections' | 'summary' | 'listed'> | Omit<NetlogReport, 'connections' | 'summary' | 'listed'>): ListlessReport {
     const filters = this.filters.names;
-    const full: PcapHead = { ...head, summary: this.everything.summary, ...(filters.length > 0 ? { listed: { ...this.listed.summary, filters } } : {}) };
+    const counts = { summary: this.everything.summary, ...(filters.length > 0 ? { listed: { ...this.listed.summary, filters } } : {}) };
+    const full: PcapHead = head.command === 'pcap' ? { ...head, ...counts } : { ...head, ...counts };
     this.output.finish(full);
     return full;
   }

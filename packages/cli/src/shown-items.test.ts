@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown, renderTerminal, type CaptureItem, type PcapReport } from '@tlsdoctor/report';
 import { makeItems, report, shuffled } from '../../../test/helpers/report-items.js';
-import { ReportSink } from './report-sink.js';
+import { ReportSink, type FileItem } from './report-sink.js';
 import { ShownItems } from './shown-items.js';
 
 const HEAD: Parameters<ReportSink['finish']>[0] = { schemaVersion: 2, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: 'now', input: { files: [] } };
@@ -9,7 +9,7 @@ const HEAD: Parameters<ReportSink['finish']>[0] = { schemaVersion: 2, tool: { na
 /** The report a table or Markdown output writes for these files' items, arriving in an order their connections could end in. */
 function shown(files: CaptureItem[][], limit: number, verbose: boolean, dropped: number[] = []): PcapReport & { connections: CaptureItem[] } {
   let out: (PcapReport & { connections: CaptureItem[] }) | undefined;
-  const sink = new ReportSink(new ShownItems(limit, verbose, (r) => (out = r)), { names: [], match: () => true });
+  const sink = new ReportSink(new ShownItems(limit, verbose, (r) => (out = r as PcapReport & { connections: CaptureItem[] })), { names: [], match: () => true });
   for (const [k, f] of files.entries()) {
     for (const it of shuffled(f, k + limit)) sink.add(it);
     if (dropped.includes(k)) sink.dropFile();
@@ -67,7 +67,7 @@ describe('ReportSink', () => {
     const added: CaptureItem[] = [];
     let head: unknown;
     const output = { startFile: () => {}, add: (it: CaptureItem) => added.push(it), endFile: () => {}, dropFile: () => {}, finish: (h: unknown) => (head = h) };
-    const failing = (it: CaptureItem) => it.outcome === 'error';
+    const failing = (it: FileItem) => it.outcome === 'error';
     const sink = new ReportSink(output, { names: ['--failures-only'], match: failing });
     for (const it of items) sink.add(it);
     sink.endFile();

@@ -1,5 +1,5 @@
-import { detailLimit, hasDetails, type CaptureItem } from '@tlsdoctor/report';
-import type { ItemSink, PcapHead } from './report-sink.js';
+import { detailLimit, hasDetails } from '@tlsdoctor/report';
+import type { FileItem, ItemSink, PcapHead } from './report-sink.js';
 
 /**
  * Out of report items that arrive in any order (connections end out of order), keeps only those
@@ -12,11 +12,11 @@ export class ShownItems implements ItemSink {
   private detailsLeft: number;
   private rows = new MaxIdHeap();
   private details = new MaxIdHeap();
-  private all: CaptureItem[] | undefined;
-  private readonly kept: CaptureItem[] = [];
+  private all: FileItem[] | undefined;
+  private readonly kept: FileItem[] = [];
 
   /** `render`: writes the report with the items kept, once they are all in. */
-  constructor(limit: number, private readonly verbose: boolean, private readonly render: (report: PcapHead & { connections: CaptureItem[] }) => void) {
+  constructor(limit: number, private readonly verbose: boolean, private readonly render: (report: PcapHead & { connections: FileItem[] }) => void) {
     this.rowsLeft = limit > 0 ? limit : Infinity;
     this.detailsLeft = detailLimit(limit);
     if (limit === 0) this.all = [];
@@ -24,7 +24,7 @@ export class ShownItems implements ItemSink {
 
   startFile(): void {}
 
-  add(it: CaptureItem): void {
+  add(it: FileItem): void {
     if (this.all) {
       this.all.push(it);
       return;
@@ -52,7 +52,7 @@ export class ShownItems implements ItemSink {
   }
 
   /** What the report lists, in order. */
-  items(): CaptureItem[] {
+  items(): FileItem[] {
     return this.kept;
   }
 
@@ -63,13 +63,13 @@ export class ShownItems implements ItemSink {
 
 /** The items with the smallest ids seen, at most `cap` of them, in a heap with the largest id on top. */
 class MaxIdHeap {
-  private readonly h: CaptureItem[] = [];
+  private readonly h: FileItem[] = [];
 
   get size(): number {
     return this.h.length;
   }
 
-  offer(it: CaptureItem, cap: number): void {
+  offer(it: FileItem, cap: number): void {
     const h = this.h;
     if (cap <= 0) return;
     if (h.length < cap) {
@@ -81,7 +81,7 @@ class MaxIdHeap {
     }
   }
 
-  items(): CaptureItem[] {
+  items(): FileItem[] {
     return this.h;
   }
 

@@ -8,6 +8,7 @@ import { RESOLVER_CODES } from './judges/dns.js';
 import { HANDSHAKE_CODES } from './judges/handshake.js';
 import { HELLO_SIZE_CODES } from './judges/hello-size.js';
 import { HTTP_CODES } from './judges/http.js';
+import { NETLOG_CODES } from './judges/netlog.js';
 import { PROFILE_CODES } from './judges/profile.js';
 import { QUIC_CODES } from './judges/quic.js';
 import { SERVER_ANSWER_CODES } from './judges/server-answer.js';
@@ -30,6 +31,7 @@ export const CODES = {
   ...ALERT_CODES,
   ...HANDSHAKE_CODES,
   ...QUIC_CODES,
+  ...NETLOG_CODES,
   ...HTTP_CODES,
   ...PROFILE_CODES,
   ...COVERAGE_CODES,
@@ -50,6 +52,7 @@ export const FAMILIES: Readonly<Record<string, Record<string, CodeInfo>>> = {
   alerts: ALERT_CODES,
   handshake: HANDSHAKE_CODES,
   quic: QUIC_CODES,
+  'browser log': NETLOG_CODES,
   http: HTTP_CODES,
   profile: PROFILE_CODES,
   coverage: COVERAGE_CODES,

@@ -39,6 +39,7 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'CLIENT_CERT_REJECTED', why: "the server refuses the certificate given: asked only once the server's own certificate was accepted" },
   { code: 'QUIC_CONNECTION_CLOSED', why: 'the closing side named its reason; a certificate finding above it is the more specific cause' },
   { code: 'TLS_ALERT', why: 'an alert no specific judge explains: named, but its cause is the sender\'s' },
+  { code: 'BROWSER_NET_ERROR', why: 'the browser named its failure, but no judge maps the name to a cause: weaker than any that does' },
   { code: 'CLIENT_ABORTED', why: 'the client left without a readable reason: the weakest of the failures' },
   { code: 'H3_ADVERTISED_UDP_BLOCKED', why: 'TLS over TCP works; the HTTP/3 the server promises does not, and browsers try it first' },
   { code: 'WEBSOCKET_UPGRADE_FAILED', why: 'TLS works; the failure is above it' },
@@ -55,5 +56,6 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'HSTS_MISSING', why: 'information: a hardening step' },
   { code: 'CLIENT_CERT_REQUESTED', why: 'information: the server asked and went on without one' },
   { code: 'CLIENT_CERT_ACCEPTED', why: 'information: the server asked and took the certificate given' },
+  { code: 'NETLOG_UNFINISHED', why: 'information about the log: nothing had failed when it stopped' },
   { code: 'CAPTURE_PARTIAL', why: 'information about the capture, after every verdict it allows (alone when the capture holds neither the SYN nor the ClientHello)' },
 ];

@@ -3,6 +3,7 @@ import type { IcmpFacts } from '@tlsdoctor/capture';
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
 import { cipherSuiteName, extensionName, groupName, quicVersionName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
 import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
+import { alertFacts, certificateFacts, clientHelloFacts, messageFacts, serverHelloFacts } from './tls-row-facts.js';
 import { ladderOf } from './ladder.js';
 import { wireCode, type CaptureItem } from './model.js';
 import type { ClientHelloFacts, IcmpRowFacts, QuicRowFacts, ServerHelloFacts, TcpRowFacts } from './row-facts.js';
@@ -130,61 +131,6 @@ function quicRowFacts(r: QuicRecord): QuicRowFacts {
 
 function decryptionFacts(r: ConnectionRecord): TcpRowFacts['decryption'] {
   return r.decryption ? { secrets: r.decryption.secrets, opened: pair(r.decryption.opened) } : null;
-}
-
-function clientHelloFacts(r: ConnectionRecord): ClientHelloFacts | null {
-  const ch = r.clientHello;
-  if (!ch) return null;
-  return {
-    frame: ch.frame,
-    legacyVersion: versionName(ch.legacyVersion),
-    offeredVersions: ch.offeredVersions.map(versionName),
-    cipherSuites: ch.cipherSuites.map(cipherSuiteName),
-    extensions: ch.extensions.map((e) => (e.malformed ? `${extensionName(e.type)} (malformed)` : extensionName(e.type))),
-    serverNames: ch.serverNames ?? [],
-    alpn: ch.alpn ?? [],
-    supportedGroups: (ch.supportedGroups ?? []).map(groupName),
-    keyShares: (ch.keyShares ?? []).map((k) => `${groupName(k.group)} (${k.keyLength} bytes)`),
-    signatureAlgorithms: (ch.signatureAlgorithms ?? []).map(signatureSchemeName),
-    ja3String: r.ja3?.string ?? null,
-    ja4Raw: r.ja4?.raw ?? null,
-    ja4Original: r.ja4?.original ?? null,
-  };
-}
-
-function serverHelloFacts(r: ConnectionRecord): ServerHelloFacts | null {
-  const sh = r.serverHello;
-  if (!sh) return null;
-  const hrr = r.helloRetryRequest;
-  return {
-    frame: sh.frame,
-    version: versionName(sh.version),
-    cipherSuite: cipherSuiteName(sh.cipherSuite),
-    extensions: sh.extensions.map((e) => extensionName(e.type)),
-    keyShareGroup: sh.keyShareGroup === undefined ? null : groupName(sh.keyShareGroup),
-    helloRetryRequest: hrr ? { frame: hrr.frame, group: hrr.group === undefined ? null : groupName(hrr.group) } : null,
-  };
-}
-
-function certificateFacts(r: ConnectionRecord): TcpRowFacts['certificates'] {
-  return r.certificates.map((c) => ({
-    subject: c.subject,
-    issuer: c.issuer,
-    sans: c.sans,
-    notBefore: c.notBefore,
-    notAfter: c.notAfter,
-    serialNumber: c.serialNumber,
-    fingerprint256: c.fingerprint256,
-    selfSigned: c.selfSigned,
-  }));
-}
-
-function alertFacts(r: ConnectionRecord): TcpRowFacts['alerts'] {
-  return r.alerts.map((a) => ({ from: a.from, level: a.level, description: a.name, code: a.description, frame: a.frame, ...(a.decrypted ? { decrypted: true as const } : {}) }));
-}
-
-function messageFacts(r: ConnectionRecord): string[] {
-  return r.messages.map((m) => `${m.from}: ${m.name} (frame ${m.frame})`);
 }
 
 /** Every address and name a captured connection's row, evidence or facts can hold. */

@@ -17,6 +17,9 @@ export {
   type InputSummary,
   type Listed,
   type PcapReport,
+  type NetlogItem,
+  type NetlogReport,
+  type NetlogInputSummary,
   type ProbeItem,
   type ProbeOptionsSummary,
   type ProbeReport,
@@ -39,3 +42,4 @@ export { renderMarkdown } from './markdown.js';
 export { useColor, paint, bold } from './style.js';
 export { JSON_LIST_CLOSING, jsonListOpening, listItemJson, writeJson, writeJsonList } from './json.js';
 export { probeItem } from './probe-item.js';
+export { netlogItem } from './netlog-item.js';

@@ -3,7 +3,7 @@ import type { CaptureFormat, Endpoint } from '@tlsdoctor/capture';
 import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
 import { hex4 } from '@tlsdoctor/tls-parser-ts';
 import { IDENTIFIERS, type Identifiers } from './identifiers.js';
-import type { ProbeFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
+import type { NetlogRowFacts, ProbeFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
 
 export const SCHEMA_VERSION = 2;
 export const TOOL: ReportHead['tool'] = { name: 'tlsdoctor', version: '0.1.0' };
@@ -64,8 +64,23 @@ export interface ProbeItem extends ItemHead {
   facts: ProbeFacts;
 }
 
-/** One analysed connection (pcap) or target address (probe), as every renderer shows it. */
-export type ReportItem = CaptureItem | ProbeItem;
+/**
+ * A connection (or a request that got none) read from a browser's NetLog: numbered in the order
+ * the log ended them. A request whose name did not resolve has no server.
+ */
+export interface NetlogItem extends Omit<ItemHead, 'server'> {
+  transport: 'netlog';
+  /** The input file's place in `input.files`, from 1. */
+  file?: number;
+  /** The name the browser asked for. */
+  host: string | null;
+  server?: Endpoint;
+  client?: Endpoint;
+  facts?: NetlogRowFacts;
+}
+
+/** One analysed connection (pcap, netlog) or target address (probe), as every renderer shows it. */
+export type ReportItem = CaptureItem | ProbeItem | NetlogItem;
 
 export interface InputSummary {
   path: string;
@@ -134,23 +149,45 @@ export interface ProbeReport extends ReportHead {
   targets?: ProbeItem[];
 }
 
-export type Report = PcapReport | ProbeReport;
+/** A NetLog read: what the file said of itself, and where a cut one stopped. */
+export interface NetlogInputSummary {
+  path: string;
+  gzip: boolean;
+  bytes: number;
+  events: number;
+  /** What wrote it, from its constants ("Chromium 156.0.8078.129"). */
+  client: string | null;
+  captureMode: string | null;
+  /** The log ended with its closing brackets. */
+  complete: boolean;
+  warnings: string[];
+  error: string | null;
+}
+
+/** `tlsdoctor netlog`: the browser logs read and their connections. */
+export interface NetlogReport extends ReportHead {
+  command: 'netlog';
+  input: { files: NetlogInputSummary[]; host?: string };
+  connections?: NetlogItem[];
+}
+
+export type Report = PcapReport | ProbeReport | NetlogReport;
 
 /** A report without its list of items: what goes out before them, or alone (NDJSON's last line). */
-export type ListlessReport = Omit<PcapReport, 'connections'> | Omit<ProbeReport, 'targets'>;
+export type ListlessReport = Omit<PcapReport, 'connections'> | Omit<ProbeReport, 'targets'> | Omit<NetlogReport, 'connections'>;
 
 /** Where each command's report keeps its items. */
-export const LIST_KEY = { pcap: 'connections', probe: 'targets' } as const;
+export const LIST_KEY = { pcap: 'connections', probe: 'targets', netlog: 'connections' } as const;
 export type ListKey = (typeof LIST_KEY)[keyof typeof LIST_KEY];
 
 /** The items a report lists, whichever command made it. */
 export function itemsOf(report: Report): readonly ReportItem[] {
-  return (report.command === 'pcap' ? report.connections : report.targets) ?? [];
+  return (report.command === 'probe' ? report.targets : report.connections) ?? [];
 }
 
 /** The report without its list. */
 export function listless(report: Report): ListlessReport {
-  if (report.command === 'pcap') {
+  if (report.command === 'pcap' || report.command === 'netlog') {
     const { connections: _, ...head } = report;
     return head;
   }

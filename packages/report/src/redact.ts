@@ -119,7 +119,7 @@ export class RedactionKeys {
 /** Every value an item names, with its kind. */
 function* valuesOf(it: ReportItem): Generator<[IdentifierKind, string]> {
   if (it.client) yield ['clients', it.client.ip];
-  yield ['servers', it.server.ip];
+  if (it.server) yield ['servers', it.server.ip];
   if (it.sni) yield ['hosts', it.sni];
   const ids = it[IDENTIFIERS];
   if (!ids) return;

@@ -131,6 +131,46 @@ export interface QuicRowFacts extends CapturedRowFacts {
   };
 }
 
+/** A net error the browser logged: its name, code and the log's event number. */
+export interface NetErrorFacts {
+  name: string;
+  code: number;
+  event: number;
+}
+
+/**
+ * A connection (or a request that got none) read from a browser's NetLog. Event numbers are the
+ * log's own (its place in the file's list of events, from 0); `frame` in the TLS facts below is
+ * the event number too. Times are milliseconds since the record's first event.
+ */
+export interface NetlogRowFacts {
+  kind: 'tcp' | 'quic' | 'request';
+  /** The log's source id. */
+  sourceId: number;
+  captureMode: string | null;
+  firstEvent: number;
+  lastEvent: number;
+  firstEventTime: string | null;
+  durationMs: number;
+  /** The log stopped while this connection was open. */
+  cut: boolean;
+  proxy: string | null;
+  dns: NetErrorFacts | null;
+  connect: { addresses: string[]; attempts: { address: string; osError: number | null; ms: number | null }[]; error: NetErrorFacts | null; atMs: number | null; open: boolean } | null;
+  tls: { error: NetErrorFacts | null; atMs: number | null; open: boolean; sslError: { lib: number; reason: number } | null } | null;
+  verifier: { error: NetErrorFacts | null; status: string[]; knownRoot: boolean | null; event: number } | null;
+  quic: { packetsSent: number; packetsReceived: number; version: string | null; confirmedAtMs: number | null; closed: { quicError: string; fromPeer: boolean; details: string | null; event: number } | null } | null;
+  bytes: Pair;
+  clientHelloBytes: number | null;
+  clientHello: ClientHelloFacts | null;
+  serverHello: ServerHelloFacts | null;
+  certificates: CertificateFacts[];
+  alerts: AlertFacts[];
+  /** "client: ClientHello (event 538)", in order. */
+  messages: string[];
+  parseErrors: { from: Side; message: string; offset: number }[];
+}
+
 /** One answer the probe got to a hello it sent. */
 export interface HelloFacts {
   outcome: string;

@@ -1,5 +1,5 @@
 import type { Ladder } from './ladder.js';
-import { continuationLine, decryptionLine, formatEndpoint, itemLabel, type CaptureItem, type Endpoint, type PcapReport, type ProbeItem, type ProbeReport, type Report, type ReportItem } from './model.js';
+import { continuationLine, decryptionLine, formatEndpoint, itemLabel, type CaptureItem, type Endpoint, type NetlogItem, type NetlogReport, type PcapReport, type ProbeItem, type ProbeReport, type Report, type ReportItem } from './model.js';
 import type { CipherFacts, ClientHelloFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
 import { visible } from './box-table.js';
 
@@ -60,7 +60,64 @@ export interface ItemView<I extends ReportItem> {
  * renderer written once for any view cannot hand a probe's item to the pcap view.
  */
 export function withView<T>(report: Report, f: <I extends ReportItem>(view: ItemView<I>, items: readonly I[]) => T): T {
-  return report.command === 'pcap' ? f(pcapView(report), report.connections ?? []) : f(probeView(report), report.targets ?? []);
+  if (report.command === 'pcap') return f(pcapView(report), report.connections ?? []);
+  if (report.command === 'netlog') return f(netlogView(report), report.connections ?? []);
+  return f(probeView(report), report.targets ?? []);
+}
+
+/** "3", or "2:3" when the report read several logs. */
+function netlogLabel(report: NetlogReport, it: NetlogItem): string {
+  return report.input.files.length > 1 && it.file !== undefined ? `${it.file}:${it.id}` : String(it.id);
+}
+
+function netlogView(report: NetlogReport): ItemView<NetlogItem> {
+  const where = (it: NetlogItem) => `${it.host ? visible(it.host) : '(no name)'}${it.server ? ` ${formatEndpoint(it.server)}` : ''}`;
+  const files = report.input.files;
+  return {
+    inputs: files.map((f, i) => ({
+      label: files.length > 1 ? `[${i + 1}] ` : '',
+      name: f.path,
+      notes: [`${f.client ?? 'a browser'}, capture mode ${f.captureMode ?? 'unknown'}: ${f.events.toLocaleString('en-US')} events${f.gzip ? ' (gzip)' : ''}`],
+      warnings: f.warnings,
+      error: f.error,
+    })),
+    inputVerb: 'Read',
+    lead: ['#', 'host', 'over'],
+    leadCells: (it) => [netlogLabel(report, it), where(it), it.facts?.kind === 'quic' ? 'QUIC' : it.facts?.kind === 'request' ? '(no connection)' : 'TCP'],
+    heading: (it) => `#${netlogLabel(report, it)} ${where(it)}`,
+    markdownHeading: (it) => `Connection ${netlogLabel(report, it)}: ${where(it)}`,
+    counted: ['connection in the log', 'connections in the log'],
+    noun: 'connection',
+    nouns: 'connections',
+    brief: netlogBrief,
+    picture: () => undefined,
+    ciphers: () => undefined,
+    clientHello: (it) => it.facts?.clientHello ?? undefined,
+  };
+}
+
+/** What a ticket's reader wants of a browser's record: its errors, the hello's main choices, the chain. */
+function netlogBrief(it: NetlogItem): object {
+  const f = it.facts;
+  if (!f) return {};
+  const ch = f.clientHello;
+  const all = {
+    fingerprints: it.ja3 || it.ja4 ? { ja3: it.ja3, ja3s: it.ja3s, ja4: it.ja4 } : null,
+    captureMode: f.captureMode,
+    events: `${f.firstEvent}-${f.lastEvent}`,
+    cut: f.cut || null,
+    dns: f.dns,
+    connect: f.connect,
+    tls: f.tls,
+    verifier: f.verifier,
+    quic: f.quic,
+    clientHello: ch && { event: ch.frame, serverNames: ch.serverNames, offeredVersions: ch.offeredVersions, alpn: ch.alpn, supportedGroups: ch.supportedGroups, keyShares: ch.keyShares, bytes: f.clientHelloBytes },
+    serverHello: f.serverHello,
+    certificates: f.certificates.map((c) => ({ subject: c.subject, issuer: c.issuer, sans: c.sans, notBefore: c.notBefore, notAfter: c.notAfter, selfSigned: c.selfSigned })),
+    alerts: f.alerts,
+    parseErrors: f.parseErrors,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
 }
 
 function pcapView(report: PcapReport): ItemView<CaptureItem> {

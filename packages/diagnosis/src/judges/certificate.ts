@@ -42,6 +42,15 @@ export type TrustVerdict =
       alert?: { description: number; line: string };
       /** Issuer links in the chain as sent. */
       links?: ChainCheck;
+    }
+  | {
+      /** The client's own verifier, as its log reports it (a browser's NetLog). */
+      kind: 'verifier';
+      /** It could not build a path to a root it trusts (Chromium's AUTHORITY_INVALID). */
+      authorityInvalid: boolean;
+      /** How its verdict reads in evidence: "event 1,234: the browser's verifier said ERR_CERT_AUTHORITY_INVALID (AUTHORITY_INVALID)". */
+      line: string;
+      links?: ChainCheck;
     };
 
 /** Everything the certificate judge reads: the same for a capture and a probe. */
@@ -139,11 +148,16 @@ function trustFindings(f: CertificateFacts, leaf: CertificateInfo, ev: (line: st
     }
     return [];
   }
-  if (alone && !leaf.selfIssued) return [finding('CERT_CHAIN_INCOMPLETE', ev(`only the leaf was sent; its issuer "${leaf.issuer}" is not in the chain`, unknownCa))];
+  const verifierSays = t.kind === 'verifier' ? t.line : undefined;
+  if (alone && !leaf.selfIssued) return [finding('CERT_CHAIN_INCOMPLETE', compact([verifierSays, ...ev(`only the leaf was sent; its issuer "${leaf.issuer}" is not in the chain`, unknownCa)]))];
   const broken = t.links?.brokenAt;
   if (broken !== undefined) {
-    return [finding('CERT_CHAIN_INCOMPLETE', ev(`certificate ${broken + 1} (${f.chain[broken].subject}) is not issued by certificate ${broken + 2} (${f.chain[broken + 1].subject}): the chain is out of order or misses an intermediate`, unknownCa))];
+    return [finding('CERT_CHAIN_INCOMPLETE', compact([verifierSays, ...ev(`certificate ${broken + 1} (${f.chain[broken].subject}) is not issued by certificate ${broken + 2} (${f.chain[broken + 1].subject}): the chain is out of order or misses an intermediate`, unknownCa)]))];
   }
+  // Past the faults of the chain as sent (which fail clients that fetch nothing), a verifier that
+  // found a path to a root it trusts has spoken for the chain.
+  if (t.kind === 'verifier' && !t.authorityInvalid) return [];
+  if (verifierSays) return [finding('CERT_UNTRUSTED', compact([verifierSays, ...ev(`the chain is whole and in order, and ends at "${f.chain[f.chain.length - 1].issuer}", a root the client does not trust`)]))];
   // unknown_ca names the issuer; bad_certificate and certificate_unknown name nothing, so they
   // mean "untrusted" only when the chain shows no other fault.
   if (unknownCa) return [finding('CERT_UNTRUSTED', ev(`the client does not trust the issuer "${leaf.issuer}"`, true))];

@@ -1,0 +1,438 @@
+import { certStatusNames, netErrorName, type NetlogEvent, type NetlogNames } from '@tlsdoctor/netlog';
+import { HandshakeType, parseAlert, parseClientHello, parseServerHello, ja3, ja3s, ja4, type StreamEvent } from '@tlsdoctor/tls-parser-ts';
+import type { Endpoint } from '@tlsdoctor/capture';
+import type { PublicRoots } from './certificate.js';
+import type { NetErrorSeen, NetlogRecord, TimedFact, TlsFacts } from './record.js';
+import { TlsFactsBuilder } from './tls-facts.js';
+
+/** Sockets, sessions and jobs open at once beyond which the oldest are let go: a log is read in bounded memory. */
+const MAX_OPEN = 20_000;
+/** Verifier verdicts kept for sockets that bind to a job after it ended (a cached verification). */
+const MAX_VERDICTS = 512;
+/** The first bytes of the server's answer kept, where the capture mode logs bytes. */
+const FIRST_BYTES = 64;
+
+type Kind = NetlogRecord['kind'];
+
+/** What a verifier job concluded, and the chain it was given (QUIC logs the chain only here). */
+interface Verdict {
+  at: TimedFact;
+  pems?: string[];
+  error?: NetErrorSeen;
+  status?: number;
+  knownRoot?: boolean;
+  done: boolean;
+}
+
+/** A socket or QUIC session being read: its record so far, and the TLS facts' builder. */
+class Open {
+  readonly tls: TlsFactsBuilder;
+  readonly r: Omit<NetlogRecord, keyof TlsFacts>;
+  jobs: number[] = [];
+  scheme?: string;
+  sslBegun = false;
+
+  constructor(kind: Kind, e: NetlogEvent, at: TimedFact, names: NetlogNames, roots: PublicRoots) {
+    this.tls = new TlsFactsBuilder(roots);
+    this.r = { transport: 'netlog', kind, id: e.sourceId, firstTime: at.time, lastTime: at.time, firstEvent: e.index, lastEvent: e.index, bytes: [0, 0], cut: false, logEnd: at.time, captureMode: names.captureMode };
+  }
+}
+
+function num(v: unknown): number | undefined {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function dependency(p: Record<string, unknown> | undefined): number | undefined {
+  const d = p?.source_dependency as { id?: unknown } | undefined;
+  return num(d?.id);
+}
+
+/** "198.18.2.14:443", "[fd7d:2::10]:443" → an endpoint. */
+export function endpointOf(text: string | undefined): Endpoint | undefined {
+  if (!text) return undefined;
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
+  return m ? { ip: m[1], port: Number(m[2]) } : undefined;
+}
+
+/**
+ * A socket pool's group, "https://expired.lab.test <https://lab.test same_site>" or
+ * "pm/https://host:8443 <null>": the scheme, host and port the connection is for.
+ */
+export function groupTarget(group: string | undefined): { scheme: string; host: string; port?: number } | undefined {
+  const m = group && /(?:^|[/ ])([a-z][a-z0-9+.-]*):\/\/(\[[^\]]+\]|[^/:\s<>]+)(?::(\d+))?/i.exec(group);
+  if (!m) return undefined;
+  return { scheme: m[1].toLowerCase(), host: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : undefined };
+}
+
+const TLS_SCHEMES = new Set(['https', 'wss']);
+/** Net errors that mean the name never resolved: no socket was made, so a request says it. */
+const NAME_ERRORS = new Set(['ERR_NAME_NOT_RESOLVED', 'ERR_NAME_RESOLUTION_FAILED', 'ERR_DNS_TIMED_OUT', 'ERR_DNS_MALFORMED_RESPONSE', 'ERR_DNS_SERVER_FAILED', 'ERR_ICANN_NAME_COLLISION']);
+
+/**
+ * Turns a NetLog's events, in file order, into records: one per TLS socket, per QUIC session,
+ * and per connection attempt that never got a socket (a name that did not resolve). Each is
+ * handed on when its source ends; those still open when the log stops are handed on by
+ * `finish`, marked cut. Only the sources still open are held.
+ */
+export class NetlogConnections {
+  private readonly sockets = new Map<number, Open>();
+  private readonly sessions = new Map<number, Open>();
+  /** Connect jobs: what each is for, and the socket it made (if any). */
+  private readonly jobs = new Map<number, { scheme: string; host: string; port?: number; socket?: number; at: TimedFact }>();
+  private readonly verdicts = new Map<number, Verdict>();
+  private last: TimedFact = { frame: 0, time: 0 };
+  /** Sources let go because too many were open at once. */
+  dropped = 0;
+  /** Sockets that carried no TLS (plain HTTP), not reported. */
+  plain = 0;
+
+  constructor(
+    private readonly roots: PublicRoots,
+    private readonly onRecord: (r: NetlogRecord) => void,
+  ) {}
+
+  event(e: NetlogEvent, names: NetlogNames): void {
+    const at: TimedFact = { frame: e.index, time: (e.time + names.timeTickOffset) / 1000 };
+    this.last = at;
+    switch (e.sourceType) {
+      case 'SOCKET':
+        return this.socketEvent(e, at, names);
+      case 'QUIC_SESSION':
+        return this.sessionEvent(e, at, names);
+      case 'CERT_VERIFIER_JOB':
+        return this.verifierEvent(e, at, names);
+      case 'SSL_CONNECT_JOB':
+      case 'TRANSPORT_CONNECT_JOB':
+      case 'SOCKS_CONNECT_JOB':
+      case 'HTTP_PROXY_CONNECT_JOB':
+        return this.jobEvent(e, at, names);
+    }
+  }
+
+  /** The log stopped: what is still open is handed on as it stands. */
+  finish(): void {
+    for (const o of [...this.sockets.values(), ...this.sessions.values()]) {
+      o.r.cut = true;
+      this.emit(o);
+    }
+    this.sockets.clear();
+    this.sessions.clear();
+  }
+
+  private error(code: unknown, at: TimedFact, names: NetlogNames): NetErrorSeen | undefined {
+    const n = num(code);
+    return n === undefined || n === 0 ? undefined : { code: n, name: netErrorName(names, n), frame: at.frame, time: at.time };
+  }
+
+  private jobEvent(e: NetlogEvent, at: TimedFact, names: NetlogNames): void {
+    const p = e.params;
+    if (e.type === 'SOCKET_POOL_CONNECT_JOB_CREATED') {
+      const t = groupTarget(str(p?.group_id));
+      if (t) this.bounded(this.jobs).set(e.sourceId, { ...t, at });
+    } else if (e.type === 'CONNECT_JOB' && e.phase === 'end') {
+      this.jobs.delete(e.sourceId);
+    } else if ((e.type === 'SSL_CONNECT_JOB_CONNECT' || e.type === 'TRANSPORT_CONNECT_JOB_CONNECT') && e.phase === 'end') {
+      // A job that failed before it made a socket failed on the name (or the proxy): say so once.
+      const job = this.jobs.get(e.sourceId);
+      const err = this.error(p?.net_error, at, names);
+      if (!job || job.socket !== undefined || !err || !NAME_ERRORS.has(err.name) || !TLS_SCHEMES.has(job.scheme)) return;
+      job.socket = -1;
+      this.onRecord(requestRecord(e, job, err, at, names, this.last.time));
+    }
+  }
+
+  private socketEvent(e: NetlogEvent, at: TimedFact, names: NetlogNames): void {
+    const p = e.params;
+    if (e.type === 'SOCKET_ALIVE' && e.phase === 'begin') {
+      const o = new Open('tcp', e, at, names, this.roots);
+      const job = this.jobs.get(dependency(p) ?? -1);
+      if (job) {
+        job.socket = e.sourceId;
+        o.r.host = job.host;
+        o.r.port = job.port ?? (TLS_SCHEMES.has(job.scheme) ? 443 : 80);
+        o.scheme = job.scheme;
+      }
+      this.bounded(this.sockets).set(e.sourceId, o);
+      return;
+    }
+    const o = this.sockets.get(e.sourceId);
+    if (!o) return;
+    const r = o.r;
+    r.lastTime = at.time;
+    r.lastEvent = e.index;
+    switch (e.type) {
+      case 'TCP_CONNECT':
+        if (e.phase === 'begin') r.connect = { ...at, addresses: Array.isArray(p?.address_list) ? p.address_list.map(String) : [], attempts: [] };
+        else if (r.connect) {
+          r.connect.end = { ...at, error: this.error(p?.net_error, at, names), local: str(p?.local_address), remote: str(p?.remote_address) };
+          r.server = endpointOf(str(p?.remote_address)) ?? r.server;
+          r.client = endpointOf(str(p?.local_address));
+        }
+        return;
+      case 'TCP_CONNECT_ATTEMPT':
+        if (!r.connect) return;
+        if (e.phase === 'begin') {
+          r.connect.attempts.push({ address: str(p?.address) ?? '', frame: at.frame, time: at.time });
+          r.server = endpointOf(str(p?.address)) ?? r.server;
+        } else {
+          const a = r.connect.attempts[r.connect.attempts.length - 1];
+          if (a) {
+            a.ms = Math.round((at.time - a.time) * 1000);
+            a.osError = num(p?.os_error);
+          }
+        }
+        return;
+      case 'SSL_CONNECT':
+        if (e.phase === 'begin') {
+          o.sslBegun = true;
+          r.tls = { ...at };
+        } else if (r.tls) r.tls.end = { ...at, error: this.error(p?.net_error, at, names) };
+        return;
+      case 'SSL_HANDSHAKE_ERROR':
+        if (r.tls) r.tls.sslError = { lib: num(p?.error_lib) ?? 0, reason: num(p?.error_reason) ?? 0, file: str(p?.file) };
+        return;
+      case 'SSL_HANDSHAKE_MESSAGE_SENT':
+      case 'SSL_HANDSHAKE_MESSAGE_RECEIVED': {
+        const size = handshakeMessage(o.tls, e.type === 'SSL_HANDSHAKE_MESSAGE_SENT' ? 0 : 1, str(p?.bytes), at);
+        if (size && e.type === 'SSL_HANDSHAKE_MESSAGE_SENT' && r.clientHelloBytes === undefined && num(p?.type) === HandshakeType.ClientHello) r.clientHelloBytes = size;
+        return;
+      }
+      case 'SSL_ALERT_SENT':
+      case 'SSL_ALERT_RECEIVED':
+        return alertMessage(o.tls, e.type === 'SSL_ALERT_SENT' ? 0 : 1, str(p?.bytes), at);
+      case 'SSL_CERTIFICATES_RECEIVED':
+        return o.tls.chainReported(ders(p?.certificates), at);
+      case 'SSL_CLIENT_CERT_REQUESTED':
+        o.tls.facts.certificateRequested = true;
+        return;
+      case 'CERT_VERIFIER_REQUEST_BOUND_TO_JOB':
+        return this.bindVerifier(o, dependency(p));
+      case 'CERT_VERIFIER_REQUEST':
+        if (e.phase === 'end') this.applyVerdicts(o, names);
+        return;
+      case 'SOCKET_BYTES_SENT':
+        r.bytes[0] += num(p?.byte_count) ?? 0;
+        return;
+      case 'SOCKET_BYTES_RECEIVED':
+        r.bytes[1] += num(p?.byte_count) ?? 0;
+        if (!r.firstServerBytes && typeof p?.bytes === 'string') r.firstServerBytes = Buffer.from(p.bytes, 'base64').subarray(0, FIRST_BYTES);
+        return;
+      case 'SOCKET_ALIVE':
+        if (e.phase === 'end') {
+          this.sockets.delete(e.sourceId);
+          this.emit(o);
+        }
+        return;
+    }
+  }
+
+  private sessionEvent(e: NetlogEvent, at: TimedFact, names: NetlogNames): void {
+    const p = e.params;
+    if (e.type === 'QUIC_SESSION' && e.phase === 'begin') {
+      const o = new Open('quic', e, at, names, this.roots);
+      o.r.host = str(p?.host);
+      o.r.port = num(p?.port);
+      o.r.proxy = str(p?.proxy_chain);
+      o.r.quic = { packetsReceived: 0, packetsSent: 0 };
+      o.sslBegun = true;
+      this.bounded(this.sessions).set(e.sourceId, o);
+      return;
+    }
+    const o = this.sessions.get(e.sourceId);
+    const q = o?.r.quic;
+    if (!o || !q) return;
+    const r = o.r;
+    r.lastTime = at.time;
+    r.lastEvent = e.index;
+    switch (e.type) {
+      case 'QUIC_SESSION_PACKET_RECEIVED':
+        q.packetsReceived++;
+        r.bytes[1] += num(p?.size) ?? 0;
+        r.server ??= endpointOf(str(p?.peer_address));
+        r.client ??= endpointOf(str(p?.self_address));
+        return;
+      case 'QUIC_SESSION_PACKET_SENT':
+        q.packetsSent++;
+        r.bytes[0] += num(p?.size) ?? 0;
+        return;
+      case 'QUIC_SESSION_VERSION_NEGOTIATED':
+        q.version ??= str(p?.version);
+        return;
+      case 'QUIC_SESSION_CRYPTO_HANDSHAKE_COMPLETE':
+        q.handshakeConfirmed ??= at;
+        return;
+      case 'QUIC_SESSION_CLOSED':
+        if (!q.closed) {
+          const code = num(p?.quic_error) ?? 0;
+          q.closed = { ...at, quicError: names.quicErrors.get(code) ?? `QUIC error ${code}`, fromPeer: p?.from_peer === true, details: str(p?.details), error: this.error(p?.net_error, at, names) };
+        }
+        return;
+      case 'CERT_VERIFIER_REQUEST_BOUND_TO_JOB':
+        return this.bindVerifier(o, dependency(p));
+      case 'CERT_VERIFIER_REQUEST':
+        if (e.phase === 'end') this.applyVerdicts(o, names);
+        return;
+      case 'QUIC_SESSION':
+        if (e.phase === 'end') {
+          this.sessions.delete(e.sourceId);
+          this.emit(o);
+        }
+        return;
+    }
+  }
+
+  private verifierEvent(e: NetlogEvent, at: TimedFact, names: NetlogNames): void {
+    const p = e.params;
+    if (e.type !== 'CERT_VERIFIER_JOB') return;
+    if (e.phase === 'begin') {
+      this.bounded(this.verdicts, MAX_VERDICTS).set(e.sourceId, { at, pems: Array.isArray(p?.certificates) ? p.certificates.map(String) : undefined, done: false });
+    } else if (e.phase === 'end') {
+      const v = this.verdicts.get(e.sourceId) ?? { at, done: false };
+      v.at = at;
+      v.error = this.error(p?.net_error, at, names);
+      v.status = num(p?.cert_status);
+      v.knownRoot = typeof p?.is_issued_by_known_root === 'boolean' ? p.is_issued_by_known_root : undefined;
+      v.done = true;
+      this.bounded(this.verdicts, MAX_VERDICTS).set(e.sourceId, v);
+      // Sockets that were waiting on it read it now.
+      for (const o of [...this.sockets.values(), ...this.sessions.values()]) if (o.jobs.includes(e.sourceId)) this.applyVerdicts(o, names);
+    }
+  }
+
+  private bindVerifier(o: Open, job: number | undefined): void {
+    if (job !== undefined && !o.jobs.includes(job)) o.jobs.push(job);
+  }
+
+  private applyVerdicts(o: Open, names: NetlogNames): void {
+    for (const id of o.jobs) {
+      const v = this.verdicts.get(id);
+      if (!v) continue;
+      if (v.pems) o.tls.chainReported(ders(v.pems), v.at);
+      if (v.done && !o.r.verify) {
+        o.r.verify = { frame: v.at.frame, time: v.at.time, error: v.error, status: v.status !== undefined ? certStatusNames(names, v.status) : [], knownRoot: v.knownRoot };
+      }
+    }
+  }
+
+  private emit(o: Open): void {
+    if (o.r.kind === 'tcp' && !o.sslBegun && o.scheme !== undefined && !TLS_SCHEMES.has(o.scheme)) {
+      this.plain++;
+      return;
+    }
+    const t = o.tls.complete();
+    const r: NetlogRecord = Object.assign(o.r, {
+      clientHello: t.clientHello,
+      clientHelloCut: t.clientHelloCut,
+      clientHelloCount: t.clientHelloCount,
+      serverHello: t.serverHello,
+      helloRetryRequest: t.helloRetryRequest,
+      sni: t.sni,
+      version: t.version,
+      cipher: t.cipher,
+      alpn: t.alpn,
+      certificates: t.certificates,
+      certificatesFrame: t.certificatesFrame,
+      certificatesTime: t.certificatesTime,
+      chain: t.chain,
+      serverKeyExchange: t.serverKeyExchange,
+      certificateRequested: t.certificateRequested,
+      clientCertificates: t.clientCertificates,
+      messages: t.messages,
+      alerts: t.alerts,
+      parseErrors: t.parseErrors,
+      decryption: undefined,
+      incomplete: false,
+      partialReasons: t.partialReasons,
+      ja3: t.clientHello && ja3(t.clientHello),
+      ja3s: t.serverHello && ja3s(t.serverHello),
+      ja4: t.clientHello && ja4(t.clientHello, o.r.kind === 'quic' ? 'q' : 't'),
+      logEnd: this.last.time,
+    });
+    r.host ??= r.sni;
+    this.onRecord(r);
+  }
+
+  /** The map, made room in: the oldest entry goes when it is full. */
+  private bounded<K, V>(m: Map<K, V>, max = MAX_OPEN): Map<K, V> {
+    if (m.size >= max) {
+      const oldest = m.keys().next();
+      if (!oldest.done) {
+        m.delete(oldest.value);
+        if (m === (this.sockets as unknown) || m === (this.sessions as unknown)) this.dropped++;
+      }
+    }
+    return m;
+  }
+}
+
+function requestRecord(e: NetlogEvent, job: { host: string; port?: number; scheme: string }, err: NetErrorSeen, at: TimedFact, names: NetlogNames, logEnd: number): NetlogRecord {
+  return {
+    transport: 'netlog',
+    kind: 'request',
+    id: e.sourceId,
+    host: job.host,
+    port: job.port ?? 443,
+    firstTime: at.time,
+    lastTime: at.time,
+    firstEvent: e.index,
+    lastEvent: e.index,
+    dns: err,
+    bytes: [0, 0],
+    cut: false,
+    logEnd,
+    captureMode: names.captureMode,
+    clientHelloCount: 0,
+    certificates: [],
+    certificateRequested: false,
+    messages: [],
+    alerts: [],
+    parseErrors: [],
+    incomplete: false,
+    partialReasons: [],
+  };
+}
+
+/** PEM blocks (as the log writes chains) to DER. */
+function ders(v: unknown): Uint8Array[] {
+  if (!Array.isArray(v)) return [];
+  const out: Uint8Array[] = [];
+  for (const pem of v) {
+    if (typeof pem !== 'string') continue;
+    const b64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+    if (b64) out.push(Buffer.from(b64, 'base64'));
+  }
+  return out;
+}
+
+/** A handshake message the browser logged whole (type, length, body), read as a stream reader's event. */
+function handshakeMessage(b: TlsFactsBuilder, dir: 0 | 1, b64: string | undefined, at: TimedFact): number | undefined {
+  if (!b64) return undefined;
+  const bytes = Buffer.from(b64, 'base64');
+  if (bytes.length < 4) return undefined;
+  const msgType = bytes[0];
+  const body = bytes.subarray(4);
+  const ev: StreamEvent & { kind: 'handshake' } = { kind: 'handshake', offset: 0, msgType, body };
+  try {
+    if (msgType === HandshakeType.ClientHello && dir === 0) ev.clientHello = parseClientHello(body, 4);
+    else if (msgType === HandshakeType.ServerHello && dir === 1) ev.serverHello = parseServerHello(body, 4);
+  } catch (e) {
+    b.facts.parseErrors = [...b.facts.parseErrors, { from: dir === 0 ? 'client' : 'server', message: (e as Error).message, offset: 0 }];
+    return bytes.length;
+  }
+  b.event(dir, ev, at);
+  return bytes.length;
+}
+
+function alertMessage(b: TlsFactsBuilder, dir: 0 | 1, b64: string | undefined, at: TimedFact): void {
+  if (!b64) return;
+  try {
+    b.event(dir, { kind: 'alert', offset: 0, alert: parseAlert(Buffer.from(b64, 'base64')) }, at);
+  } catch {
+    /* an alert of the wrong size is not one */
+  }
+}
