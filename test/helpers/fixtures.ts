@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readCaptureFile, TcpTracker, type TcpConnection } from '@tlsdoctor/capture';
 
@@ -36,7 +36,7 @@ export interface Sidecar {
 /** Every capture in fixtures/ with its sidecar. */
 export function fixtureFiles(): { name: string; path: string; sidecar: Sidecar }[] {
   return readdirSync(FIXTURES)
-    .filter((f) => !f.endsWith('.json') && !f.endsWith('.keys') && !f.startsWith('.'))
+    .filter((f) => !f.endsWith('.json') && !f.endsWith('.keys') && !f.startsWith('.') && statSync(join(FIXTURES, f)).isFile())
     .sort()
     .map((f) => ({ name: f, path: join(FIXTURES, f), sidecar: JSON.parse(readFileSync(join(FIXTURES, `${f}.json`), 'utf8')) as Sidecar }));
 }
