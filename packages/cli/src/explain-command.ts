@@ -76,6 +76,7 @@ function asJson(text: string, e: Explanation, c?: Confirmation) {
     candidates: e.candidates,
     check: e.check ?? null,
     closest: e.closest.map((x) => ({ id: x.id, example: x.example })),
+    netError: e.netError ?? null,
     ...(c ? { probe: c } : {}),
   };
 }
@@ -88,8 +89,10 @@ function quoted(text: string): string {
 
 function terminal(text: string, e: Explanation, c: Confirmation | undefined, color: boolean): string {
   const lines: string[] = [];
+  const chromium = e.netError && `Chromium's net error ${e.netError.name} (${e.netError.code})${e.netError.description ? `: ${e.netError.description.replace(/\.$/, '')}` : ''}`;
   if (!e.recognised) {
     lines.push(`tlsdoctor explain: message not recognised: "${quoted(text)}"`);
+    if (chromium) lines.push(`${chromium}. tlsdoctor maps no cause to it; a NetLog of the failure (tlsdoctor netlog, docs/netlog.md) shows what led to it.`);
     if (e.closest.length > 0) lines.push('Closest messages the catalogue knows:', ...e.closest.map((x) => `  - ${x.example}`));
     lines.push('A capture names the cause whatever the client printed: tlsdoctor pcap (docs/reports.md), or probe the server: tlsdoctor probe HOST');
     return lines.join('\n') + '\n';
@@ -97,6 +100,7 @@ function terminal(text: string, e: Explanation, c: Confirmation | undefined, col
   const [first] = e.matches;
   lines.push(`${bold('Message', color)}: ${first.matched}${e.client ? ` (${e.client})` : ''}`);
   lines.push(`${bold('Means', color)}: ${first.meaning.means}`);
+  if (chromium) lines.push(`  ${chromium}`);
   for (const m of e.matches.slice(1)) lines.push(`  also: "${m.matched}": ${m.meaning.means}`);
   lines.push('', bold('Possible causes, most likely first:', color));
   e.candidates.forEach((x, i) => lines.push(`  ${i + 1}. ${x.code}${c?.confirmed.includes(x.code) ? ' (confirmed by the probe)' : ''}: ${x.sign}`));

@@ -4,6 +4,7 @@ import { AlertDescription, HandshakeType, Version } from '@tlsdoctor/tls-parser-
 import { alert, cert, clientHello, intermediate, message, NOW_MS, serverHello, T0 } from '../facts.fixtures.js';
 import { diagnoseNetlogRecord } from '../netlog.js';
 import type { CertificateInfo } from '@tlsdoctor/analysis';
+import { explain } from '../messages/explain.js';
 
 const codes = (r: NetlogRecord) => diagnoseNetlogRecord(r).map((f) => f.code);
 const DAY_MS = 86_400_000;
@@ -47,8 +48,7 @@ function verified(chain: CertificateInfo[], verdict: { error?: string; status?: 
 
 const expiredLeaf = cert({ notBefore: new Date(NOW_MS - 400 * DAY_MS).toISOString(), notAfter: new Date(NOW_MS - DAY_MS).toISOString() });
 
-describe('the NetLog judge: the browser\'s errors read against what it logged', () => {
-  it.each<[string, NetlogRecord, string[]]>([
+const CASES: [string, NetlogRecord, string[]][] = [
     ['a name that did not resolve', socket({ kind: 'request', connect: undefined, dns: err('ERR_NAME_NOT_RESOLVED', 50) }), ['DNS_NO_ADDRESS']],
     ['a resolver that failed', socket({ kind: 'request', connect: undefined, dns: err('ERR_DNS_TIMED_OUT', 50) }), ['DNS_ERROR']],
     ['a request with nothing to say', socket({ kind: 'request', connect: undefined }), []],
@@ -76,7 +76,7 @@ describe('the NetLog judge: the browser\'s errors read against what it logged', 
     ['a protocol_version alert', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { alerts: [alert('server', AlertDescription.ProtocolVersion, 112, 0.01)] }), ['PROTOCOL_VERSION_MISMATCH']],
     ['a handshake_failure alert', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { alerts: [alert('server', AlertDescription.HandshakeFailure, 112, 0.01)] }), ['NO_SHARED_CIPHER']],
     ['a client certificate asked for', tls('ERR_SSL_CLIENT_AUTH_CERT_NEEDED', { ...answered, certificateRequested: true }), ['CLIENT_CERT_REQUIRED']],
-    ['certificate_required from the server', tls('ERR_SSL_PROTOCOL_ERROR', { ...answered, alerts: [alert('server', AlertDescription.CertificateRequired, 112, 0.02)] }), ['CLIENT_CERT_REQUIRED']],
+    ['certificate_required from the server', tls('ERR_BAD_SSL_CLIENT_AUTH_CERT', { ...answered, alerts: [alert('server', AlertDescription.CertificateRequired, 112, 0.02)] }), ['CLIENT_CERT_REQUIRED']],
     ['an expired leaf', verified([expiredLeaf, intermediate()], { error: 'ERR_CERT_DATE_INVALID', status: ['DATE_INVALID'] }), ['CERT_EXPIRED']],
     ['a leaf for another name', verified([cert({ sans: ['other.test'] }), intermediate()], { error: 'ERR_CERT_COMMON_NAME_INVALID', status: ['COMMON_NAME_INVALID'] }), ['CERT_HOSTNAME_MISMATCH']],
     ['a self-signed leaf', verified([cert({ selfSigned: true, selfIssued: true })], { error: 'ERR_CERT_AUTHORITY_INVALID', status: ['AUTHORITY_INVALID'] }), ['CERT_SELF_SIGNED']],
@@ -86,8 +86,21 @@ describe('the NetLog judge: the browser\'s errors read against what it logged', 
     ['a good chain the browser accepted', verified([cert(), intermediate()], {}), ['HANDSHAKE_OK']],
     ['a certificate error no chain fault explains', verified([cert(), intermediate()], { error: 'ERR_CERT_REVOKED', status: ['REVOKED'] }), ['BROWSER_NET_ERROR']],
     ['a verifier error without a chain in the log', tls('ERR_CERT_DATE_INVALID', { verify: { frame: 115, time: T0, error: err('ERR_CERT_DATE_INVALID', 115), status: ['DATE_INVALID'] } }), ['BROWSER_NET_ERROR']],
-  ])('%s', (_name, r, want) => {
+];
+
+/** The net error a record ended with: its connect's, its handshake's, its verifier's or its resolver's. */
+const netError = (r: NetlogRecord) => r.connect?.end?.error?.name ?? r.tls?.end?.error?.name ?? r.verify?.error?.name ?? r.dns?.name;
+
+describe('the NetLog judge: the browser\'s errors read against what it logged', () => {
+  it.each(CASES)('%s', (_name, r, want) => {
     expect(codes(r)).toEqual(want);
+  });
+
+  // One table for both: what `explain net::ERR_X` lists is what a log that ended in ERR_X can give.
+  it.each(CASES.filter(([, r, want]) => netError(r) && want[0] && !['BROWSER_NET_ERROR', 'NETLOG_UNFINISHED'].includes(want[0])))('%s: explain lists its verdict among the causes of its net error', (_name, r, want) => {
+    const e = explain(`net::${netError(r)}`);
+    expect(e.netError?.name).toBe(netError(r));
+    expect(e.candidates.map((c) => c.code)).toContain(want[0]);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { NetErrorSeen, NetlogRecord, TimedFact } from '@tlsdoctor/analysis';
+import { netErrorDescriptions } from '@tlsdoctor/netlog';
 import { AlertDescription, HandshakeType, isTls13, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, ms, plural } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
@@ -112,7 +113,8 @@ function judgeConnect(r: NetlogRecord): Finding[] | undefined {
     const code = CONNECT_ERRORS[err.name];
     const attempt = c.attempts[c.attempts.length - 1];
     const lines = compact([began, tries, `${said(r, err, 'the connect')}${attempt?.osError ? ` (OS error ${attempt.osError})` : ''}${attempt?.ms !== undefined ? ` after ${attempt.ms} ms` : ''}`]);
-    if (!code) return [finding('BROWSER_NET_ERROR', lines, { title: `The browser could not connect: ${err.name}` })];
+    const words = netErrorDescriptions.get(err.code);
+    if (!code) return [finding('BROWSER_NET_ERROR', compact([...lines, words && `Chromium's words for ${err.name} (${err.code}): ${words}`]), { title: `The browser could not connect: ${err.name}` })];
     return [finding(code, [...lines, CONNECT_WORDS[code]])];
   }
   if (c.end) return undefined;
@@ -247,7 +249,13 @@ function clientCertFinding(code: 'CLIENT_CERT_REQUIRED' | 'CLIENT_CERT_REQUESTED
 }
 
 function browserError(r: NetlogRecord, err: NetErrorSeen): Finding {
-  return finding('BROWSER_NET_ERROR', compact([sentHello(r), said(r, err, 'the TLS handshake'), serverSaid(r).length > 0 && `the server had sent ${serverSaid(r).join(', ')}`]), { title: `The browser gave up with ${err.name}` });
+  const words = netErrorDescriptions.get(err.code);
+  return finding('BROWSER_NET_ERROR', compact([
+    sentHello(r),
+    said(r, err, 'the TLS handshake'),
+    words && `Chromium's words for ${err.name} (${err.code}): ${words}`,
+    serverSaid(r).length > 0 && `the server had sent ${serverSaid(r).join(', ')}`,
+  ]), { title: `The browser gave up with ${err.name}` });
 }
 
 /** The chain the browser logged, judged as a capture's is, with the browser's verifier for trust. */

@@ -220,7 +220,7 @@ describe('explain, the parts that rank and name', () => {
   it('a recognised message lists no closest ones; an unknown one lists at most three, by words shared', () => {
     expect(explain('curl: (60) SSL certificate problem: certificate has expired').closest).toEqual([]);
     expect(explain('my certificate expired yesterday').closest.map((c) => c.id)).toEqual(['expired', 'expired-others', 'not-yet-valid']);
-    expect(explain('connection timed out').closest.map((c) => c.id)).toEqual(['curl-28', 'connect-timed-out', 'chrome-timeout']);
+    expect(explain('connection timed out').closest.map((c) => c.id)).toEqual(['curl-28', 'connect-timed-out', 'chromium-connection-timed-out']);
     // Words of one or two letters are not words.
     expect(explain('a b cd ef').closest).toEqual([]);
     expect(explain('zzzz qqqq').closest).toEqual([]);
@@ -228,11 +228,11 @@ describe('explain, the parts that rank and name', () => {
 
   it.each([
     // [code, max, what clients say]
-    ['CERT_EXPIRED', 3, ['curl: (60) SSL certificate problem: certificate has expired', 'x509: certificate has expired or is not yet valid']],
+    ['CERT_EXPIRED', 3, ['curl: (60) SSL certificate problem: certificate has expired', 'net::ERR_CERT_DATE_INVALID', 'x509: certificate has expired or is not yet valid']],
     ['CERT_EXPIRED', 1, ['curl: (60) SSL certificate problem: certificate has expired']],
     ['RESET_AFTER_CLIENT_HELLO', 3, ['curl: (35) Recv failure: Connection reset by peer', 'net::ERR_CONNECTION_RESET', 'PR_CONNECT_RESET_ERROR']],
     ['PLAINTEXT_HTTP_ON_TLS_PORT', 2, ['curl: (35) OpenSSL/3.0.22: error:0A00010B:SSL routines::wrong version number', 'SSL_ERROR_RX_RECORD_TOO_LONG']],
-    ['TCP_REFUSED', 3, ["curl: (7) Failed to connect to www.example.com port 443 after 0 ms: Couldn't connect to server", 'Error: connect ECONNREFUSED 203.0.113.7:443']],
+    ['TCP_REFUSED', 3, ["curl: (7) Failed to connect to www.example.com port 443 after 0 ms: Couldn't connect to server", 'net::ERR_CONNECTION_REFUSED', 'Error: connect ECONNREFUSED 203.0.113.7:443']],
     // A code only a catch-all names gets nothing.
     ['HANDSHAKE_OK', 3, []],
   ] as [string, number, string[]][])('typical messages for %s (at most %i)', (code, max, want) => {

@@ -1,5 +1,6 @@
 import { CATALOGUE, CLIENTS, type ClientName, type MessageEntry } from './catalogue.js';
 import { MEANINGS, type Cause, type Meaning } from './meanings.js';
+import { netErrorIn } from './net-errors.js';
 import type { Code } from '../codes.js';
 import { PRECEDENCE } from '../precedence.js';
 
@@ -24,6 +25,8 @@ export interface Explanation {
   host?: string;
   /** When nothing was recognised: the catalogue's messages closest to the text. */
   closest: MessageEntry[];
+  /** A Chromium net error named in the text, with Chromium's own code and words, mapped to causes or not. */
+  netError?: { name: string; code: number; description?: string };
 }
 
 /** Text past this is not read: an error message is short, a pasted log may not be. */
@@ -93,7 +96,9 @@ export function explain(input: string, client?: ClientName): Explanation {
   for (const m of matches) for (const c of m.meaning.causes) if (!candidates.some((x) => x.code === c.code)) candidates.push(c);
   const host = HOST_PATTERNS.map((re) => re.exec(text)?.[1]).find((h) => h && !/\.(?:c|py|js|h)$/.test(h));
   const check = matches[0]?.meaning.check.replace(/HOST/g, host ?? 'HOST');
+  const netError = netErrorIn(text);
   return {
+    ...(netError ? { netError } : {}),
     recognised: matches.length > 0,
     ...(shaped ? { client: shaped } : {}),
     matches,

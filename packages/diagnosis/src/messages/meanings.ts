@@ -336,6 +336,7 @@ export const MEANINGS = {
       { code: 'NOT_TLS', sign: 'another protocol on the port' },
       { code: 'SNI_FILTERED', sign: 'a filter that cuts the handshake for this name' },
       { code: 'NO_SHARED_CIPHER', sign: 'the server refuses all the suites Chrome offers' },
+      { code: 'TLS_ALERT', sign: 'the server sent a fatal alert Chrome gives no error of its own: its NetLog (chrome://net-export) names the alert' },
     ],
     certainty: 'generic',
     check: PROBE,
