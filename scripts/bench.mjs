@@ -6,11 +6,14 @@
 //            µs per connection and per packet, peak RSS, beside tshark on the same file; on the
 //            bulk shape, the pipeline's stages; the handshake-dense capture cut into rotated files
 //            (editcap), read as one, and two processes on half of them each
+//   netlog:  a NetLog of about 300 MB (a lab NetLog's events repeated): the whole CLI's time,
+//            MB/s and peak RSS, whole and cut before its end, beside jq reading the same file
 //   probe:   wall time of a full default probe of the lab's healthy nginx (needs root), next to
 //            sslscan's and testssl.sh's on the same server when they are installed
 // Options: --shapes bulk,handshake-dense,... (default: every shape of bench/synthetic-capture.mjs),
 //          --size-connections N (each shape's default otherwise), --runs N (3), --no-tshark,
-//          --keep (reuse bench/out/), --no-stages, --no-rotation, --only codec|capture|probe, --no-testssl,
+//          --keep (reuse bench/out/), --no-stages, --no-rotation, --only codec|capture|netlog|probe, --no-testssl,
+//          --netlog-mb N (the NetLog's size, 300),
 //          --stages-only (the stages alone: no whole-CLI runs), --against DIR (another checkout,
 //          built: each shape's table and JSON runs, and each stage, alternate between its build and
 //          this one's, and both are printed with their ratio: a paired comparison).
@@ -155,6 +158,10 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const only = opt('--only', undefined);
 if (only === 'probe') {
   await probeBench();
+  process.exit(0);
+}
+if (only === 'netlog') {
+  await netlogBench();
   process.exit(0);
 }
 console.log(`tlsdoctor bench on ${process.version}, ${(await import('node:os')).cpus()[0].model}, ${(await import('node:os')).cpus().length} cores`);
@@ -389,6 +396,47 @@ const start = timedCommand(process.execPath, [CLI, '--version']);
 console.log(`Node's start and module loading (tlsdoctor --version): ${start.secs.toFixed(2)} s, peak RSS ${(start.rss / 1e6).toFixed(0)} MB`);
 
 if (!only) await probeBench();
+
+/**
+ * `tlsdoctor netlog` on a NetLog of `--netlog-mb` MB: read as it streams, so its peak RSS should
+ * not grow with the file. jq's whole-file read of the same file is the yardstick: a JSON tool
+ * that holds the document, as a reader that is not streaming would.
+ */
+async function netlogBench() {
+  const { writeSyntheticNetlog } = await import('../bench/synthetic-netlog.mjs');
+  const mb = Number(opt('--netlog-mb', '300'));
+  const runs = Number(opt('--runs', '3'));
+  const dir = join(ROOT, 'bench', 'out');
+  mkdirSync(dir, { recursive: true });
+  const from = join(ROOT, 'fixtures', 'netlog', 'cert-expired-tls13.json.gz');
+  const cli = join(ROOT, 'packages', 'cli', 'bin', 'tlsdoctor.js');
+  const time = (cmd, argv) => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'ignore', 'pipe'] });
+    const [secs, kb] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+    return { secs, rss: kb * 1024 };
+  };
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`netlog: the whole CLI (wall time with Node's start, output to /dev/null), median of ${runs} runs:`);
+  for (const [name, cut] of [['whole', false], ['cut before its end', true]]) {
+    const file = join(dir, `netlog-${mb}mb${cut ? '-cut' : ''}.json`);
+    const w = writeSyntheticNetlog(file, { from, bytes: mb * 1e6, cut });
+    execFileSync('cat', [file], { stdio: ['ignore', 'ignore', 'ignore'] });
+    for (const format of ['table', 'json']) {
+      const xs = Array.from({ length: runs }, () => time(process.execPath, [cli, 'netlog', file, '--format', format]));
+      const secs = med(xs.map((x) => x.secs));
+      console.log(`  ${name}, ${format}: ${(w.bytes / 1e6).toFixed(0)} MB, ${fmt(w.events)} events (${fmt(w.copies)} copies of the lab log): ${secs.toFixed(2)} s (runs ${xs.map((x) => x.secs.toFixed(2)).join(', ')}), ${(w.bytes / 1e6 / secs).toFixed(0)} MB/s, ${fmt(w.events / secs)} events/s, peak RSS ${(med(xs.map((x) => x.rss)) / 1e6).toFixed(0)} MB`);
+    }
+    if (!cut) {
+      try {
+        const jq = time('jq', ['.events | length', file]);
+        console.log(`  jq '.events | length' on the same file: ${jq.secs.toFixed(2)} s, peak RSS ${(jq.rss / 1e6).toFixed(0)} MB`);
+      } catch {
+        console.log('  jq: not installed');
+      }
+    }
+    rmSync(file, { force: true });
+  }
+}
 
 async function probeBench() {
   const { labUnavailable, labUp, labDown, labPaths, NS } = await import('../lab/lab.mjs');

@@ -1,7 +1,7 @@
 import { certStatusNames, netErrorName, type NetlogEvent, type NetlogNames } from '@tlsdoctor/netlog';
-import { HandshakeType, parseAlert, parseClientHello, parseServerHello, ja3, ja3s, ja4, type StreamEvent } from '@tlsdoctor/tls-parser-ts';
+import { FingerprintCache, HandshakeType, parseAlert, parseClientHello, parseServerHello, type StreamEvent } from '@tlsdoctor/tls-parser-ts';
 import type { Endpoint } from '@tlsdoctor/capture';
-import type { PublicRoots } from './certificate.js';
+import { CertificateCache, type PublicRoots } from './certificate.js';
 import type { NetErrorSeen, NetlogRecord, TimedFact, TlsFacts } from './record.js';
 import { TlsFactsBuilder } from './tls-facts.js';
 
@@ -32,8 +32,8 @@ class Open {
   scheme?: string;
   sslBegun = false;
 
-  constructor(kind: Kind, e: NetlogEvent, at: TimedFact, names: NetlogNames, roots: PublicRoots) {
-    this.tls = new TlsFactsBuilder(roots);
+  constructor(kind: Kind, e: NetlogEvent, at: TimedFact, names: NetlogNames, roots: PublicRoots, certificates: CertificateCache) {
+    this.tls = new TlsFactsBuilder(roots, certificates);
     this.r = { transport: 'netlog', kind, id: e.sourceId, firstTime: at.time, lastTime: at.time, firstEvent: e.index, lastEvent: e.index, bytes: [0, 0], cut: false, logEnd: at.time, captureMode: names.captureMode };
   }
 }
@@ -86,6 +86,10 @@ export class NetlogConnections {
   private readonly jobs = new Map<number, { scheme: string; host: string; port?: number; socket?: number; at: TimedFact }>();
   private readonly verdicts = new Map<number, Verdict>();
   private last: TimedFact = { frame: 0, time: 0 };
+  /** The chains of this log, read once each: every connection to a site repeats its chain. */
+  private readonly certificates = new CertificateCache();
+  /** A browser sends the same few hello shapes (GREASE aside) on every connection: each is hashed once. */
+  private readonly fingerprints = new FingerprintCache();
   /** Sources let go because too many were open at once. */
   dropped = 0;
   /** Sockets that carried no TLS (plain HTTP), not reported. */
@@ -149,7 +153,7 @@ export class NetlogConnections {
   private socketEvent(e: NetlogEvent, at: TimedFact, names: NetlogNames): void {
     const p = e.params;
     if (e.type === 'SOCKET_ALIVE' && e.phase === 'begin') {
-      const o = new Open('tcp', e, at, names, this.roots);
+      const o = new Open('tcp', e, at, names, this.roots, this.certificates);
       const job = this.jobs.get(dependency(p) ?? -1);
       if (job) {
         job.socket = e.sourceId;
@@ -234,7 +238,7 @@ export class NetlogConnections {
   private sessionEvent(e: NetlogEvent, at: TimedFact, names: NetlogNames): void {
     const p = e.params;
     if (e.type === 'QUIC_SESSION' && e.phase === 'begin') {
-      const o = new Open('quic', e, at, names, this.roots);
+      const o = new Open('quic', e, at, names, this.roots, this.certificates);
       o.r.host = str(p?.host);
       o.r.port = num(p?.port);
       o.r.proxy = str(p?.proxy_chain);
@@ -348,9 +352,9 @@ export class NetlogConnections {
       decryption: undefined,
       incomplete: false,
       partialReasons: t.partialReasons,
-      ja3: t.clientHello && ja3(t.clientHello),
-      ja3s: t.serverHello && ja3s(t.serverHello),
-      ja4: t.clientHello && ja4(t.clientHello, o.r.kind === 'quic' ? 'q' : 't'),
+      ja3: t.clientHello && this.fingerprints.ja3(t.clientHello),
+      ja3s: t.serverHello && this.fingerprints.ja3s(t.serverHello),
+      ja4: t.clientHello && this.fingerprints.ja4(t.clientHello, o.r.kind === 'quic' ? 'q' : 't'),
       logEnd: this.last.time,
     });
     r.host ??= r.sni;

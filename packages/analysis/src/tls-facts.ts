@@ -12,7 +12,7 @@ import {
   type StreamEvent,
 } from '@tlsdoctor/tls-parser-ts';
 import type { X509Certificate } from 'node:crypto';
-import { checkChain, describeCertificate, type PublicRoots } from './certificate.js';
+import { checkChain, describeCertificate, type CertificateCache, type CertificateInfo, type PublicRoots } from './certificate.js';
 import { inflateCertificate } from './compressed-certificate.js';
 import { EventKind, EventLog } from './event-log.js';
 import { sideOf, type RecordLayerFacts, type TimedFact } from './record.js';
@@ -77,8 +77,11 @@ export class TlsFactsBuilder {
   private encrypted1 = 0;
   private sizes: number[] = NONE;
 
-  /** `roots`: what a chain is checked against (the capture's, shared by its connections). */
-  constructor(private readonly roots: PublicRoots) {}
+  /**
+   * `roots`: what a chain is checked against (the capture's, shared by its connections);
+   * `certificates`: chains already read, where a source repeats them (a browser's log).
+   */
+  constructor(private readonly roots: PublicRoots, private readonly certificateCache?: CertificateCache) {}
 
   /**
    * One event of a direction's stream: a TLS stream reader's, or a QUIC CRYPTO stream's; `at` is
@@ -206,14 +209,21 @@ export class TlsFactsBuilder {
 
   private certificates(ders: Uint8Array[], at: TimedFact): void {
     const r = this.facts;
+    const cache = this.certificateCache;
+    const keys: string[] = [];
     for (const der of ders) {
-      const { info, cert } = describeCertificate(der);
-      r.certificates = appended(r.certificates, info);
-      this.x509 = appended(this.x509, cert);
+      let d: { info: CertificateInfo; cert?: X509Certificate };
+      if (cache) {
+        const cached = cache.describe(der);
+        keys.push(cached.key);
+        d = cached;
+      } else d = describeCertificate(der);
+      r.certificates = appended(r.certificates, d.info);
+      this.x509 = appended(this.x509, d.cert);
     }
     r.certificatesFrame = at.frame;
     r.certificatesTime = at.time;
-    r.chain = checkChain(this.x509, this.roots);
+    r.chain = cache ? cache.chain(keys, this.x509, this.roots) : checkChain(this.x509, this.roots);
   }
 
   /** SSL 2.0 messages are listed with their own types, as tshark lists them. */

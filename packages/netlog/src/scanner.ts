@@ -150,24 +150,40 @@ export class NetlogScanner {
           this.state = State.InValue;
           break;
         case State.InValue: {
-          if (this.inString) {
-            i = this.skipString(chunk, i);
-            if (this.inString) continue;
-            if (this.depth === 0) {
-              this.endValue(chunk, valueStart, i + 1);
-              valueStart = -1;
+          // The hot loop: most of a NetLog is inside events. Depth is kept in a local while the
+          // value lasts; strings are skipped with indexOf.
+          let depth = this.depth;
+          let j = i;
+          let done = false;
+          while (j < n) {
+            if (this.inString) {
+              j = this.skipString(chunk, j);
+              if (this.inString) break;
+              if (depth === 0) {
+                done = true;
+                break;
+              }
+              j++;
+              continue;
             }
-            break;
-          }
-          if (b === QUOTE) this.inString = true;
-          else if (b === OPEN_BRACE || b === OPEN_BRACKET) this.depth++;
-          else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
-            if (--this.depth === 0) {
-              this.endValue(chunk, valueStart, i + 1);
-              valueStart = -1;
+            const c = chunk[j];
+            if (c === QUOTE) this.inString = true;
+            else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+            else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) {
+              done = true;
+              break;
             }
+            j++;
           }
-          break;
+          this.depth = depth;
+          if (!done) {
+            i = n;
+            continue;
+          }
+          this.endValue(chunk, valueStart, j + 1);
+          valueStart = -1;
+          i = j + 1;
+          continue;
         }
         case State.Scalar:
           if (b === COMMA || b === CLOSE_BRACE || isSpace(b)) {
