@@ -3,6 +3,7 @@
 // naming the scenario, how it was recorded, and the diagnosis tlsdoctor must give.
 //
 // Usage: npm run fixtures [-- NAME ...]   (root and network namespaces needed)
+// Also the Chrome NetLogs of fixtures/netlog/ (lab/record-netlogs.mjs), named netlog/NAME.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ function version(cmd, args) {
 }
 
 /** Starts a capture in the client namespace and resolves once it is listening. */
-async function startCapture(file, tool, iface, extra, filter = 'tcp or icmp or icmp6') {
+export async function startCapture(file, tool, iface, extra, filter = 'tcp or icmp or icmp6') {
   const args = tool === 'dumpcap'
     ? ['netns', 'exec', NS.client, 'dumpcap', '-q', '-i', iface, '-f', filter, '-w', file, ...extra]
     : ['netns', 'exec', NS.client, 'tcpdump', '--immediate-mode', '-U', '-n', '-i', iface, '-w', file, ...extra, filter];
@@ -105,9 +106,11 @@ const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert',
  * today's browsers. It trusts the lab CA through a throwaway NSS database (its HOME), and its
  * background networking is off so that it talks to the lab only. `ms` bounds its run: against a
  * black hole it would wait far longer. `pin`, an address, makes it connect there (the URL's name
- * still goes in the SNI): where a host has both families Chromium takes IPv6 first.
+ * still goes in the SNI): where a host has both families Chromium takes IPv6 first. `netlog`,
+ * `{ file, mode, stopAfter }`, makes it write a Chrome NetLog in that capture mode; `stopAfter`
+ * (ms) has it stop the navigation itself then (--timeout), a clean exit that closes the file.
  */
-async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = undefined, pin = undefined) {
+export async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = undefined, pin = undefined, netlog = undefined) {
   const home = mkdtempSync(join(tmpdir(), 'td-chromium-'));
   try {
     const db = `sql:${join(home, '.pki', 'nssdb')}`;
@@ -119,11 +122,22 @@ async function chromium(url, ms = 8000, keylog, trustLab = true, quicHost = unde
       ...(quicHost ? ['--enable-quic', `--origin-to-force-quic-on=${quicHost}:443`] : ['--disable-quic']),
       ...(pin ? [`--host-resolver-rules=MAP ${new URL(url).hostname} ${pin.includes(':') ? `[${pin}]` : pin}`] : []),
       '--no-first-run', '--disable-background-networking', '--disable-component-update', '--no-pings', '--dns-prefetch-disable', '--disable-sync',
-      `--user-data-dir=${join(home, 'profile')}`, ...(keylog ? [`--ssl-key-log-file=${keylog}`] : []), '--dump-dom', url], { stdio: 'ignore' });
+      `--user-data-dir=${join(home, 'profile')}`, ...(keylog ? [`--ssl-key-log-file=${keylog}`] : []),
+      ...(netlog ? [`--log-net-log=${netlog.file}`, `--net-log-capture-mode=${netlog.mode ?? 'Default'}`, ...(netlog.stopAfter ? [`--timeout=${netlog.stopAfter}`] : [])] : []), '--dump-dom', url], { stdio: 'ignore' });
     const exited = new Promise((r) => p.on('exit', r));
-    const timer = setTimeout(() => p.kill('SIGKILL'), ms);
+    // A NetLog is written as it goes and closed (its final `]}` and polled data) on a clean
+    // exit: a recording that keeps one asks Chromium to stop (SIGTERM) at `ms` if --timeout has
+    // not ended it, and kills it 2 s later. The others kill it outright, as their captures were
+    // recorded.
+    let hard;
+    const timer = setTimeout(() => {
+      if (!netlog) return p.kill('SIGKILL');
+      p.kill('SIGTERM');
+      hard = setTimeout(() => p.kill('SIGKILL'), 2000);
+    }, ms);
     await exited;
     clearTimeout(timer);
+    clearTimeout(hard);
     // Its renderer and network processes share the namespace; none may outlive the recording.
     try {
       execFileSync('pkill', ['-KILL', '-f', `user-data-dir=${join(home, 'profile')}`]);
@@ -426,6 +440,12 @@ async function main() {
       if (only.length > 0 && !only.includes(r.name)) continue;
       const file = await recordOne(r, OUT);
       console.log(`fixtures: ${r.name} (${statSync(file).size} bytes)`);
+    }
+    // The Chrome NetLogs in fixtures/netlog/ (lab/record-netlogs.mjs), named here netlog/NAME.
+    const netlogs = only.filter((n) => n.startsWith('netlog/'));
+    if (only.length === 0 || netlogs.length > 0) {
+      const { recordNetlogFixtures } = await import('./record-netlogs.mjs');
+      for (const w of await recordNetlogFixtures(netlogs)) console.log(`fixtures: netlog/${w.name}.json.gz (${w.bytes} bytes)`);
     }
     // One capture gzip-compressed, to show that compressed input reads the same.
     const src = join(OUT, 'sni-reset.pcap');

@@ -14,41 +14,43 @@ export const NET = {
 
 /**
  * kind: how the server side is made. `expect.probe` and `expect.pcap` are the codes that
- * `tlsdoctor probe` and `tlsdoctor pcap` must name as the primary diagnosis.
+ * `tlsdoctor probe` and `tlsdoctor pcap` must name as the primary diagnosis; `expect.netlog`, the
+ * code `tlsdoctor netlog` must name from headless Chromium's NetLog of the host (its first TCP
+ * connection, or QUIC session, or request: lab/record-netlogs.mjs, which records them).
  */
 export const SCENARIOS = [
   { host: 'good.lab.test', v4: '198.18.2.10', v6: 'fd7d:2::10', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true,
-    expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK' } },
+    expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK', netlog: 'HANDSHAKE_OK' } },
   { host: 'blocked.lab.test', v4: '198.18.2.10', kind: 'middlebox-sni-reset',
-    expect: { probe: 'SNI_FILTERED', pcap: 'RESET_AFTER_CLIENT_HELLO' } },
+    expect: { probe: 'SNI_FILTERED', pcap: 'RESET_AFTER_CLIENT_HELLO', netlog: 'RESET_AFTER_CLIENT_HELLO' } },
   { host: 'plain.lab.test', v4: '198.18.2.11', kind: 'nginx', plain: true,
-    expect: { probe: 'PLAINTEXT_HTTP_ON_TLS_PORT', pcap: 'PLAINTEXT_HTTP_ON_TLS_PORT' } },
+    expect: { probe: 'PLAINTEXT_HTTP_ON_TLS_PORT', pcap: 'PLAINTEXT_HTTP_ON_TLS_PORT', netlog: 'PLAINTEXT_HTTP_ON_TLS_PORT' } },
   { host: 'tls10.lab.test', v4: '198.18.2.12', kind: 'nginx', cert: 'good', protocols: 'TLSv1', redirect: true,
-    expect: { probe: 'PROTOCOL_VERSION_MISMATCH', probeAlso: ['DEPRECATED_PROTOCOL'], pcap: 'PROTOCOL_VERSION_MISMATCH' } },
+    expect: { probe: 'PROTOCOL_VERSION_MISMATCH', probeAlso: ['DEPRECATED_PROTOCOL'], pcap: 'PROTOCOL_VERSION_MISMATCH', netlog: 'PROTOCOL_VERSION_MISMATCH' } },
   { host: 'tls13.lab.test', v4: '198.18.2.13', kind: 'nginx', cert: 'good', protocols: 'TLSv1.3', redirect: true, hsts: true,
     expect: { probe: 'HANDSHAKE_OK', pcap: 'HANDSHAKE_OK' } },
   { host: 'expired.lab.test', v4: '198.18.2.14', kind: 'nginx', cert: 'expired', protocols: 'TLSv1.2', redirect: true,
-    expect: { probe: 'CERT_EXPIRED', pcap: 'CERT_EXPIRED' } },
+    expect: { probe: 'CERT_EXPIRED', pcap: 'CERT_EXPIRED', netlog: 'CERT_EXPIRED' } },
   { host: 'expired13.lab.test', v4: '198.18.2.15', kind: 'nginx', cert: 'expired', protocols: 'TLSv1.3', redirect: true,
-    expect: { probe: 'CERT_EXPIRED', pcap: 'CLIENT_ABORTED' } },
+    expect: { probe: 'CERT_EXPIRED', pcap: 'CLIENT_ABORTED', netlog: 'CERT_EXPIRED' } },
   { host: 'wrongname.lab.test', v4: '198.18.2.16', kind: 'nginx', cert: 'wrongname', protocols: 'TLSv1.2', redirect: true,
-    expect: { probe: 'CERT_HOSTNAME_MISMATCH', pcap: 'CERT_HOSTNAME_MISMATCH' } },
+    expect: { probe: 'CERT_HOSTNAME_MISMATCH', pcap: 'CERT_HOSTNAME_MISMATCH', netlog: 'CERT_HOSTNAME_MISMATCH' } },
   { host: 'selfsigned.lab.test', v4: '198.18.2.17', kind: 'nginx', cert: 'selfsigned', protocols: 'TLSv1.2', redirect: true,
-    expect: { probe: 'CERT_SELF_SIGNED', pcap: 'CERT_SELF_SIGNED' } },
+    expect: { probe: 'CERT_SELF_SIGNED', pcap: 'CERT_SELF_SIGNED', netlog: 'CERT_SELF_SIGNED' } },
   { host: 'nochain.lab.test', v4: '198.18.2.18', kind: 'nginx', cert: 'good', leafOnly: true, protocols: 'TLSv1.2', redirect: true,
-    expect: { probe: 'CERT_CHAIN_INCOMPLETE', pcap: 'CERT_CHAIN_INCOMPLETE' } },
+    expect: { probe: 'CERT_CHAIN_INCOMPLETE', pcap: 'CERT_CHAIN_INCOMPLETE', netlog: 'CERT_CHAIN_INCOMPLETE' } },
   { host: 'noredirect.lab.test', v4: '198.18.2.19', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: false,
     expect: { probe: 'HANDSHAKE_OK', probeAlso: ['HTTP_NO_REDIRECT'], probeNot: ['HTTP_PORT_CLOSED'], pcap: 'HANDSHAKE_OK' } },
   { host: 'closed.lab.test', v4: '198.18.2.20', kind: 'middlebox-drop',
-    expect: { probe: 'TCP_TIMEOUT', pcap: 'TCP_TIMEOUT' } },
+    expect: { probe: 'TCP_TIMEOUT', pcap: 'TCP_TIMEOUT', netlog: 'TCP_TIMEOUT' } },
   { host: 'rejected.lab.test', v4: '198.18.2.21', kind: 'middlebox-icmp',
-    expect: { probe: 'TCP_UNREACHABLE', pcap: 'TCP_UNREACHABLE' } },
+    expect: { probe: 'TCP_UNREACHABLE', pcap: 'TCP_UNREACHABLE', netlog: 'TCP_UNREACHABLE' } },
   { host: 'refused.lab.test', v4: '198.18.2.22', kind: 'nothing-listening',
-    expect: { probe: 'TCP_REFUSED', pcap: 'TCP_REFUSED' } },
+    expect: { probe: 'TCP_REFUSED', pcap: 'TCP_REFUSED', netlog: 'TCP_REFUSED' } },
   { host: 'silent.lab.test', v4: '198.18.2.23', kind: 'hostile', behaviour: 'silent',
-    expect: { probe: 'NO_SERVER_HELLO', pcap: 'NO_SERVER_HELLO' } },
+    expect: { probe: 'NO_SERVER_HELLO', pcap: 'NO_SERVER_HELLO', netlog: 'NO_SERVER_HELLO' } },
   { host: 'garbage.lab.test', v4: '198.18.2.24', kind: 'hostile', behaviour: 'garbage',
-    expect: { probe: 'NOT_TLS', pcap: 'NOT_TLS' } },
+    expect: { probe: 'NOT_TLS', pcap: 'NOT_TLS', netlog: 'NOT_TLS' } },
   { host: 'endless.lab.test', v4: '198.18.2.25', kind: 'hostile', behaviour: 'endless',
     expect: { probe: 'NO_SERVER_HELLO', pcap: 'NO_SERVER_HELLO' } },
   { host: 'ws.lab.test', v4: '198.18.2.26', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, websocket: true,
@@ -69,7 +71,7 @@ export const SCENARIOS = [
   // Mutual TLS required (nginx ssl_verify_client on): the handshake completes without a client
   // certificate and nginx answers every request with 400 "No required SSL certificate was sent".
   { host: 'mtls12.lab.test', v4: '198.18.2.33', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2', clientCert: true, redirect: true,
-    expect: { probe: 'CLIENT_CERT_REQUIRED', pcap: 'HANDSHAKE_OK' } },
+    expect: { probe: 'CLIENT_CERT_REQUIRED', pcap: 'HANDSHAKE_OK', netlog: 'CLIENT_CERT_REQUIRED' } },
   { host: 'mtls.lab.test', v4: '198.18.2.34', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', clientCert: true, redirect: true,
     expect: { probe: 'CLIENT_CERT_REQUIRED' } },
   // TLS 1.3 only, so that the certificate is encrypted in captures: with a key log it is read.
@@ -80,13 +82,13 @@ export const SCENARIOS = [
   // Mutual TLS 1.3 in Node's TLS (requestCert, rejectUnauthorized): a client without an
   // accepted certificate gets the certificate_required alert (116) after its Finished.
   { host: 'mtls13.lab.test', v4: '198.18.2.37', kind: 'hostile', behaviour: 'https-client-cert:{pki}',
-    expect: { probe: 'CLIENT_CERT_REQUIRED' } },
+    expect: { probe: 'CLIENT_CERT_REQUIRED', netlog: 'CLIENT_CERT_REQUIRED' } },
   // The path toward this server drops every packet over 1,000 bytes and sends no ICMP (an MTU
   // black hole: a tunnel or PPPoE link behind a firewall that filters ICMP). Small hellos pass;
   // today's browsers' two-segment hellos, whose first segment is full-size, never arrive.
   // IPv4 and IPv6 alike (iptables and ip6tables).
   { host: 'blackhole.lab.test', v4: '198.18.2.35', v6: 'fd7d:2::35', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, dropAbove: 1000,
-    expect: { probe: 'MTU_BLACKHOLE' } },
+    expect: { probe: 'MTU_BLACKHOLE', netlog: 'NO_SERVER_HELLO' } },
   // The same narrow path, but one that says so: the middlebox's route toward this server has a
   // small MTU (1,000 bytes for IPv4; 1,280, IPv6's minimum, for IPv6), so its kernel answers a
   // larger packet with ICMP "fragmentation needed" (type 3 code 4, next-hop MTU 1000) or ICMPv6
@@ -102,11 +104,11 @@ export const SCENARIOS = [
   // h3 with Alt-Svc. The second one sits behind a middlebox that drops UDP 443 toward it while
   // TCP 443 passes: a security group that opened only TCP.
   { host: 'h3.lab.test', v4: '198.18.2.40', kind: 'caddy', cert: 'good',
-    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['H3_AVAILABLE'], pcap: 'QUIC_HANDSHAKE_OK' } },
+    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['H3_AVAILABLE'], pcap: 'QUIC_HANDSHAKE_OK', netlog: 'QUIC_HANDSHAKE_OK' } },
   { host: 'h3noudp.lab.test', v4: '198.18.2.41', kind: 'caddy', cert: 'good', dropUdp443: true,
-    expect: { probe: 'H3_ADVERTISED_UDP_BLOCKED', pcap: 'QUIC_NO_RESPONSE' } },
+    expect: { probe: 'H3_ADVERTISED_UDP_BLOCKED', pcap: 'QUIC_NO_RESPONSE', netlog: 'QUIC_NO_RESPONSE' } },
   // No A record: the lab's resolver answers NXDOMAIN for every name not in the hosts file.
-  { host: 'nxdomain.lab.test', kind: 'dns-only', expect: { probe: 'DNS_NO_ADDRESS' } },
+  { host: 'nxdomain.lab.test', kind: 'dns-only', expect: { probe: 'DNS_NO_ADDRESS', netlog: 'DNS_NO_ADDRESS' } },
 ];
 
 export const SNI_BLOCK_STRING = 'blocked.lab.test';

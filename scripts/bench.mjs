@@ -126,7 +126,7 @@ const { readCaptureFile, TcpTracker } = await import('../packages/capture/dist/i
 
 async function fixtureHellos() {
   const hellos = [];
-  for (const f of readdirSync(join(ROOT, 'fixtures')).filter((f) => !f.endsWith('.json') && !f.endsWith('.keys'))) {
+  for (const f of readdirSync(join(ROOT, 'fixtures')).filter((f) => !f.endsWith('.json') && !f.endsWith('.keys') && statSync(join(ROOT, 'fixtures', f)).isFile())) {
     const parts = new Map();
     const tracker = new TcpTracker({
       sinkFactory: (c) => {

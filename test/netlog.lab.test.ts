@@ -110,6 +110,7 @@ describe.skipIf(!!why)('tlsdoctor netlog on Chromium\'s NetLogs, recorded now', 
     it(`tlsdoctor netlog: ${want}${apart ? ` (the capture: ${c.pcap}, as ${apart})` : ''}`, () => {
       const r = runCli(['netlog', rec!.netlog, '--host', c.host, '--format', 'json']);
       expect(r.code, r.stderr).not.toBe(2);
+      expect(r.stdout, `exit ${r.code}: ${r.stderr}`).not.toBe('');
       const report = JSON.parse(r.stdout);
       expect(report.command).toBe('netlog');
       expect(report.input.files.length).toBe(1);
@@ -130,6 +131,7 @@ describe.skipIf(!!why)('tlsdoctor netlog on Chromium\'s NetLogs, recorded now', 
     if (c.pcap) {
       it(`tlsdoctor pcap on the same run: ${c.pcap}${apart ? ` (not ${want}: ${apart})` : ''}`, () => {
         const r = runCli(['pcap', rec!.pcap, '--format', 'json']);
+        expect(r.stdout, `exit ${r.code}: ${r.stderr}`).not.toBe('');
         const report = JSON.parse(r.stdout);
         const addresses: string[] = caseAddresses(c);
         // Chromium's connections to the case's server, TCP or QUIC as the case's kind.
