@@ -5,11 +5,16 @@ import { alert, cert, clientHello, intermediate, message, NOW_MS, serverHello, T
 import { diagnoseNetlogRecord } from '../netlog.js';
 import type { CertificateInfo } from '@tlsdoctor/analysis';
 import { explain } from '../messages/explain.js';
+import { netErrorNames } from '@tlsdoctor/netlog';
 
 const codes = (r: NetlogRecord) => diagnoseNetlogRecord(r).map((f) => f.code);
 const DAY_MS = 86_400_000;
 
-function err(name: string, frame: number, time = 0.05, code = -1): NetErrorSeen {
+const CODE_OF = new Map([...netErrorNames].map(([code, name]) => [name, code]));
+
+function err(name: string, frame: number, time = 0.05): NetErrorSeen {
+  const code = CODE_OF.get(name);
+  if (code === undefined) throw new Error(`${name} is not one of Chromium's net errors`);
   return { name, code, frame, time: T0 + time };
 }
 
@@ -48,52 +53,60 @@ function verified(chain: CertificateInfo[], verdict: { error?: string; status?: 
 
 const expiredLeaf = cert({ notBefore: new Date(NOW_MS - 400 * DAY_MS).toISOString(), notAfter: new Date(NOW_MS - DAY_MS).toISOString() });
 
-const CASES: [string, NetlogRecord, string[]][] = [
-    ['a name that did not resolve', socket({ kind: 'request', connect: undefined, dns: err('ERR_NAME_NOT_RESOLVED', 50) }), ['DNS_NO_ADDRESS']],
-    ['a resolver that failed', socket({ kind: 'request', connect: undefined, dns: err('ERR_DNS_TIMED_OUT', 50) }), ['DNS_ERROR']],
-    ['a request with nothing to say', socket({ kind: 'request', connect: undefined }), []],
-    ['a refused connect', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_CONNECTION_REFUSED', 103) } } }), ['TCP_REFUSED']],
-    ['a connect that timed out', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0 + 75, error: err('ERR_CONNECTION_TIMED_OUT', 103) } } }), ['TCP_TIMEOUT']],
-    ['an unreachable address', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_ADDRESS_UNREACHABLE', 103) } } }), ['TCP_UNREACHABLE']],
-    ['a connect reset', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_CONNECTION_RESET', 103) } } }), ['TCP_RESET']],
-    ['a connect error no judge maps', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_SOCKET_NOT_CONNECTED', 103) } } }), ['BROWSER_NET_ERROR']],
-    ['a connect still open 10 s when the log stopped', socket({ cut: true, connect: { ...socket().connect!, end: undefined } }), ['TCP_TIMEOUT']],
-    ['a connect open 2 s when the log stopped', socket({ cut: true, logEnd: T0 + 2, connect: { ...socket().connect!, end: undefined } }), ['NETLOG_UNFINISHED']],
-    ['a connected socket with no TLS', socket(), ['NETLOG_UNFINISHED']],
-    ['a completed handshake', tls(undefined, answered), ['HANDSHAKE_OK']],
-    ['a completed handshake that was asked for a client certificate', tls(undefined, { ...answered, certificateRequested: true }), ['HANDSHAKE_OK', 'CLIENT_CERT_REQUESTED']],
-    ['a reset right after the ClientHello', tls('ERR_CONNECTION_RESET'), ['RESET_AFTER_CLIENT_HELLO']],
-    ['a close right after the ClientHello', tls('ERR_CONNECTION_CLOSED'), ['RESET_AFTER_CLIENT_HELLO']],
-    ['a reset after the server had answered', tls('ERR_CONNECTION_RESET', answered), ['BROWSER_NET_ERROR']],
-    ['a hello never answered', tls('ERR_TIMED_OUT'), ['NO_SERVER_HELLO']],
-    ['a handshake still open 10 s, unanswered', tls(undefined, { cut: true, tls: { frame: 104, time: T0 } }), ['NO_SERVER_HELLO']],
-    ['a handshake open 1 s, unanswered', tls(undefined, { cut: true, logEnd: T0 + 1, tls: { frame: 104, time: T0 } }), ['NETLOG_UNFINISHED']],
-    ['a handshake open, answered', tls(undefined, { ...answered, cut: true, tls: { frame: 104, time: T0 } }), ['NETLOG_UNFINISHED']],
-    ['an answer that is not TLS', tls('ERR_SSL_PROTOCOL_ERROR'), ['NOT_TLS']],
-    ['an answer in plain HTTP (Everything mode kept its bytes)', tls('ERR_SSL_PROTOCOL_ERROR', { firstServerBytes: new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n') }), ['PLAINTEXT_HTTP_ON_TLS_PORT']],
-    ['a protocol error after a server alert', tls('ERR_SSL_PROTOCOL_ERROR', { alerts: [alert('server', AlertDescription.DecodeError, 112, 0.01)] }), ['TLS_ALERT']],
-    ['a server that chose TLS 1.0', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { serverHello: serverHello(110, 0.01, Version.TLS10) }), ['PROTOCOL_VERSION_MISMATCH']],
-    ['a protocol_version alert', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { alerts: [alert('server', AlertDescription.ProtocolVersion, 112, 0.01)] }), ['PROTOCOL_VERSION_MISMATCH']],
-    ['a handshake_failure alert', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { alerts: [alert('server', AlertDescription.HandshakeFailure, 112, 0.01)] }), ['NO_SHARED_CIPHER']],
-    ['a client certificate asked for', tls('ERR_SSL_CLIENT_AUTH_CERT_NEEDED', { ...answered, certificateRequested: true }), ['CLIENT_CERT_REQUIRED']],
-    ['certificate_required from the server', tls('ERR_BAD_SSL_CLIENT_AUTH_CERT', { ...answered, alerts: [alert('server', AlertDescription.CertificateRequired, 112, 0.02)] }), ['CLIENT_CERT_REQUIRED']],
-    ['an expired leaf', verified([expiredLeaf, intermediate()], { error: 'ERR_CERT_DATE_INVALID', status: ['DATE_INVALID'] }), ['CERT_EXPIRED']],
-    ['a leaf for another name', verified([cert({ sans: ['other.test'] }), intermediate()], { error: 'ERR_CERT_COMMON_NAME_INVALID', status: ['COMMON_NAME_INVALID'] }), ['CERT_HOSTNAME_MISMATCH']],
-    ['a self-signed leaf', verified([cert({ selfSigned: true, selfIssued: true })], { error: 'ERR_CERT_AUTHORITY_INVALID', status: ['AUTHORITY_INVALID'] }), ['CERT_SELF_SIGNED']],
-    ['a leaf sent alone', verified([cert()], { error: 'ERR_CERT_AUTHORITY_INVALID', status: ['AUTHORITY_INVALID'] }), ['CERT_CHAIN_INCOMPLETE']],
-    ['a whole chain to a root the browser lacks', verified([cert(), intermediate()], { error: 'ERR_CERT_AUTHORITY_INVALID', status: ['AUTHORITY_INVALID'] }), ['CERT_UNTRUSTED']],
-    ['a leaf sent alone that the browser completed itself', verified([cert()], {}), ['CERT_CHAIN_INCOMPLETE']],
-    ['a good chain the browser accepted', verified([cert(), intermediate()], {}), ['HANDSHAKE_OK']],
-    ['a certificate error no chain fault explains', verified([cert(), intermediate()], { error: 'ERR_CERT_REVOKED', status: ['REVOKED'] }), ['BROWSER_NET_ERROR']],
-    ['a verifier error without a chain in the log', tls('ERR_CERT_DATE_INVALID', { verify: { frame: 115, time: T0, error: err('ERR_CERT_DATE_INVALID', 115), status: ['DATE_INVALID'] } }), ['BROWSER_NET_ERROR']],
+const CASES: [string, NetlogRecord, string[], RegExp][] = [
+    ['a name that did not resolve', socket({ kind: 'request', connect: undefined, dns: err('ERR_NAME_NOT_RESOLVED', 50) }), ['DNS_NO_ADDRESS'], /^event 50 \(\+50 ms\): the browser's resolver found no address for example\.test \(ERR_NAME_NOT_RESOLVED\)$/],
+    ['a resolver that failed', socket({ kind: 'request', connect: undefined, dns: err('ERR_DNS_TIMED_OUT', 50) }), ['DNS_ERROR'], /resolver found no address for example\.test \(ERR_DNS_TIMED_OUT\)/],
+    ['a request with nothing to say', socket({ kind: 'request', connect: undefined }), [], /^$/],
+    ['a refused connect', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_CONNECTION_REFUSED', 103) } } }), ['TCP_REFUSED'], /^event 101 \(\+0 ms\): TCP connect to 192\.0\.2\.10:443\nevent 103 \(\+50 ms\): the connect ended with ERR_CONNECTION_REFUSED after 1 ms\nthe server's host answered the SYN with a reset/],
+    ['a connect that timed out', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0 + 75, error: err('ERR_CONNECTION_TIMED_OUT', 103) } } }), ['TCP_TIMEOUT'], /ended with ERR_CONNECTION_TIMED_OUT after 1 ms\nthe SYN got no answer/],
+    ['an unreachable address', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_ADDRESS_UNREACHABLE', 103) } } }), ['TCP_UNREACHABLE'], /ended with ERR_ADDRESS_UNREACHABLE after 1 ms\nan ICMP error/],
+    ['a connect reset', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_CONNECTION_RESET', 103) } } }), ['TCP_RESET'], /ended with ERR_CONNECTION_RESET after 1 ms\nthe connection was reset before TLS began$/],
+    ['a connect error no judge maps', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_SOCKET_NOT_CONNECTED', 103) } } }), ['BROWSER_NET_ERROR'], /ended with ERR_SOCKET_NOT_CONNECTED after 1 ms\nChromium's words for ERR_SOCKET_NOT_CONNECTED \(-15\): /],
+    ['a connect still open 10 s when the log stopped', socket({ cut: true, connect: { ...socket().connect!, end: undefined } }), ['TCP_TIMEOUT'], /^event 101 \(\+0 ms\): TCP connect to 192\.0\.2\.10:443\nno answer 10\.0 s later, when the log stopped/],
+    ['a connect open 2 s when the log stopped', socket({ cut: true, logEnd: T0 + 2, connect: { ...socket().connect!, end: undefined } }), ['NETLOG_UNFINISHED'], /the log stopped 2\.0 s later, before the connect ended$/],
+    ['a connect open exactly 3 s when the log stopped', socket({ cut: true, logEnd: T0 + 3, connect: { ...socket().connect!, end: undefined } }), ['TCP_TIMEOUT'], /no answer 3\.0 s later/],
+    ['a connect that tried two addresses', socket({ connect: { frame: 101, time: T0, addresses: ['[2001:db8::1]:443', '192.0.2.10:443'], attempts: [{ address: '[2001:db8::1]:443', frame: 102, time: T0, ms: 2, osError: 101 }, { address: '192.0.2.10:443', frame: 104, time: T0, ms: 1, osError: 111 }], end: { frame: 105, time: T0, error: err('ERR_CONNECTION_REFUSED', 105) } } }), ['TCP_REFUSED'], /TCP connect to \[2001:db8::1\]:443, 192\.0\.2\.10:443\n2 addresses tried: \[2001:db8::1\]:443 \(OS error 101\), 192\.0\.2\.10:443 \(OS error 111\)\n.*ERR_CONNECTION_REFUSED \(OS error 111\) after 1 ms/],
+    ['a connect with no address list', socket({ connect: { frame: 101, time: T0, addresses: [], attempts: [], end: { frame: 103, time: T0, error: err('ERR_CONNECTION_REFUSED', 103) } } }), ['TCP_REFUSED'], /^event 101 \(\+0 ms\): TCP connect to the server\nevent 103 \(\+50 ms\): the connect ended with ERR_CONNECTION_REFUSED\n/],
+    ['a connected socket with no TLS', socket(), ['NETLOG_UNFINISHED'], /^event 103 \(\+1 ms\): TCP connected; the log shows no TLS on this socket$/],
+    ['a completed handshake', tls(undefined, answered), ['HANDSHAKE_OK'], /^event 105 \(\+2 ms\): ClientHello sent with SNI example\.test, 1,900 bytes\nTLS 1\.2\nevent 120 \(\+50 ms\): the handshake completed$/],
+    ['a completed handshake that was asked for a client certificate', tls(undefined, { ...answered, certificateRequested: true }), ['HANDSHAKE_OK', 'CLIENT_CERT_REQUESTED'], /the handshake completed$/],
+    ['a reset right after the ClientHello', tls('ERR_CONNECTION_RESET'), ['RESET_AFTER_CLIENT_HELLO'], /ERR_CONNECTION_RESET\nthe socket received no byte before it\nthe server \(or something on the path\) cut/],
+    ['a close right after the ClientHello', tls('ERR_CONNECTION_CLOSED'), ['RESET_AFTER_CLIENT_HELLO'], /ended with ERR_CONNECTION_CLOSED\nthe socket received no byte before it/],
+    ['a reset after the server had answered', tls('ERR_CONNECTION_RESET', answered), ['BROWSER_NET_ERROR'], /Chromium's words for ERR_CONNECTION_RESET \(-101\): .*\nthe server had sent Server Hello$/],
+    ['a hello never answered', tls('ERR_TIMED_OUT'), ['NO_SERVER_HELLO'], /ended with ERR_TIMED_OUT\nthe socket received no byte\nthe ClientHello is larger than one packet: an MTU black hole/],
+    ['a one-packet hello never answered', tls('ERR_TIMED_OUT', {}, 1400), ['NO_SERVER_HELLO'], /1,400 bytes\n.*\nthe socket received no byte\na capture of the attempt shows whether the ClientHello reached the server$/],
+    ['a hello never answered after the server sent bytes', tls('ERR_TIMED_OUT', { bytes: [1900, 7] }), ['NO_SERVER_HELLO'], /ERR_TIMED_OUT\nthe ClientHello is larger/],
+    ['a handshake still open 3 s, unanswered', tls(undefined, { cut: true, logEnd: T0 + 3.002, tls: { frame: 104, time: T0 } }), ['NO_SERVER_HELLO'], /no answer 3\.0 s later/],
+    ['a handshake still open 10 s, unanswered', tls(undefined, { cut: true, tls: { frame: 104, time: T0 } }), ['NO_SERVER_HELLO'], /no answer 10\.0 s later, when the log stopped\nthe socket received no byte/],
+    ['a handshake open 1 s, unanswered', tls(undefined, { cut: true, logEnd: T0 + 1, tls: { frame: 104, time: T0 } }), ['NETLOG_UNFINISHED'], /the log stopped 1\.0 s later, before the handshake ended$/],
+    ['a handshake open, answered', tls(undefined, { ...answered, cut: true, tls: { frame: 104, time: T0 } }), ['NETLOG_UNFINISHED'], /before the handshake ended \(the server had sent Server Hello\)$/],
+    ['an answer that is not TLS', tls('ERR_SSL_PROTOCOL_ERROR'), ['NOT_TLS'], /ended with ERR_SSL_PROTOCOL_ERROR\nthis log \(capture mode Default\) does not keep the answer's bytes/],
+    ['an answer in plain HTTP (Everything mode kept its bytes)', tls('ERR_SSL_PROTOCOL_ERROR', { firstServerBytes: new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n') }), ['PLAINTEXT_HTTP_ON_TLS_PORT'], /the server answered \"HTTP\/1\.1 400 Bad\": plain HTTP\n/],
+    ['a protocol error after a server alert', tls('ERR_SSL_PROTOCOL_ERROR', { alerts: [alert('server', AlertDescription.DecodeError, 112, 0.01)] }), ['TLS_ALERT'], /event 112 \(\+10 ms\): the server sent the alert Decode Error\nevent 120/],
+    ['a server that chose TLS 1.0', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { serverHello: serverHello(110, 0.01, Version.TLS10) }), ['PROTOCOL_VERSION_MISMATCH'], /the browser offered TLS 1\.3, TLS 1\.2\nevent 110 \(\+10 ms\): the server chose TLS 1\.0\n/],
+    ['a protocol_version alert', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { alerts: [alert('server', AlertDescription.ProtocolVersion, 112, 0.01)] }), ['PROTOCOL_VERSION_MISMATCH'], /the browser offered TLS 1\.3, TLS 1\.2\nevent 112 \(\+10 ms\): the server sent the alert Protocol Version\nevent 120/],
+    ['a handshake_failure alert', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { alerts: [alert('server', AlertDescription.HandshakeFailure, 112, 0.01)] }), ['NO_SHARED_CIPHER'], /alert Handshake Failure\n.*\nthe browser names version or cipher alike/],
+    ['a client certificate asked for', tls('ERR_SSL_CLIENT_AUTH_CERT_NEEDED', { ...answered, certificateRequested: true }), ['CLIENT_CERT_REQUIRED'], /the server asked for a client certificate \(CertificateRequest\)\n.*ERR_SSL_CLIENT_AUTH_CERT_NEEDED\nthe browser stopped the handshake to ask the user/],
+    ['certificate_required from the server', tls('ERR_BAD_SSL_CLIENT_AUTH_CERT', { ...answered, alerts: [alert('server', AlertDescription.CertificateRequired, 112, 0.02)] }), ['CLIENT_CERT_REQUIRED'], /bytes\nevent 112 \(\+20 ms\): the server sent the alert Certificate Required\nevent 120 \(\+50 ms\): the TLS handshake ended with ERR_BAD_SSL_CLIENT_AUTH_CERT$/],
+    ['an expired leaf', verified([expiredLeaf, intermediate()], { error: 'ERR_CERT_DATE_INVALID', status: ['DATE_INVALID'] }), ['CERT_EXPIRED'], /^event 115 \(\+30 ms\): the browser's verifier said ERR_CERT_DATE_INVALID \(DATE_INVALID\)\nevent 111 \(\+10000 ms\): a chain of 2 certificate\(s\)\n/],
+    ['a leaf for another name', verified([cert({ sans: ['other.test'] }), intermediate()], { error: 'ERR_CERT_COMMON_NAME_INVALID', status: ['COMMON_NAME_INVALID'] }), ['CERT_HOSTNAME_MISMATCH'], /^event 115 .*COMMON_NAME_INVALID\).*\n(.*\n)*example\.test: the browser's verifier found the name in no SAN/],
+    ['a self-signed leaf', verified([cert({ selfSigned: true, selfIssued: true })], { error: 'ERR_CERT_AUTHORITY_INVALID', status: ['AUTHORITY_INVALID'] }), ['CERT_SELF_SIGNED'], /^event 115 .*AUTHORITY_INVALID\)\nevent 111 \(\+10000 ms\): a chain of 1 certificate/],
+    ['a leaf sent alone', verified([cert()], { error: 'ERR_CERT_AUTHORITY_INVALID', status: ['AUTHORITY_INVALID'] }), ['CERT_CHAIN_INCOMPLETE'], /^event 115 .*AUTHORITY_INVALID\)\n(.*\n)*only the leaf was sent/],
+    ['a whole chain to a root the browser lacks', verified([cert(), intermediate()], { error: 'ERR_CERT_AUTHORITY_INVALID', status: ['AUTHORITY_INVALID'] }), ['CERT_UNTRUSTED'], /^event 115 .*AUTHORITY_INVALID\)\n(.*\n)*the chain is whole and in order, and ends at "CN=Example Root", a root the client does not trust$/],
+    ['a leaf sent alone that the browser completed itself', verified([cert()], {}), ['CERT_CHAIN_INCOMPLETE'], /^event 115 \(\+30 ms\): the browser's verifier accepted the chain\n(.*\n)*only the leaf was sent/],
+    ['a good chain the browser accepted', verified([cert(), intermediate()], {}), ['HANDSHAKE_OK'], /the handshake completed$/],
+    ['a certificate error no chain fault explains', verified([cert(), intermediate()], { error: 'ERR_CERT_REVOKED', status: ['REVOKED'] }), ['BROWSER_NET_ERROR'], /ended with ERR_CERT_REVOKED\nChromium's words for ERR_CERT_REVOKED \(-206\): .*\nthe server had sent Server Hello$/],
+    ['a verifier error without a chain in the log', tls('ERR_CERT_DATE_INVALID', { verify: { frame: 115, time: T0, error: err('ERR_CERT_DATE_INVALID', 115), status: ['DATE_INVALID'] } }), ['BROWSER_NET_ERROR'], /event 115 \(\+50 ms\): the browser's certificate verification ended with ERR_CERT_DATE_INVALID\nChromium's words for ERR_CERT_DATE_INVALID \(-201\)/],
 ];
 
 /** The net error a record ended with: its connect's, its handshake's, its verifier's or its resolver's. */
 const netError = (r: NetlogRecord) => r.connect?.end?.error?.name ?? r.tls?.end?.error?.name ?? r.verify?.error?.name ?? r.dns?.name;
 
 describe('the NetLog judge: the browser\'s errors read against what it logged', () => {
-  it.each(CASES)('%s', (_name, r, want) => {
-    expect(codes(r)).toEqual(want);
+  it.each(CASES)('%s', (_name, r, want, evidence) => {
+    const found = diagnoseNetlogRecord(r);
+    expect(found.map((f) => f.code)).toEqual(want);
+    expect((found[0]?.evidence ?? []).join('\n')).toMatch(evidence);
   });
 
   // One table for both: what `explain net::ERR_X` lists is what a log that ended in ERR_X can give.
@@ -107,15 +120,21 @@ describe('the NetLog judge: the browser\'s errors read against what it logged', 
 describe('the NetLog judge on QUIC sessions', () => {
   const session = (o: Partial<NetlogRecord['quic']> & object = {}, r: Partial<NetlogRecord> = {}): NetlogRecord =>
     socket({ kind: 'quic', connect: undefined, quic: { packetsReceived: 0, packetsSent: 6, ...o }, ...r });
-  it.each<[string, NetlogRecord, string[]]>([
-    ['a confirmed handshake', session({ packetsReceived: 12, handshakeConfirmed: { frame: 130, time: T0 + 0.05 } }), ['QUIC_HANDSHAKE_OK']],
-    ['an idle timeout with nothing received', session({ closed: { frame: 130, time: T0 + 4, quicError: 'QUIC_NETWORK_IDLE_TIMEOUT', fromPeer: false } }), ['QUIC_NO_RESPONSE']],
-    ['nothing received 10 s before the log stopped', session(), ['QUIC_NO_RESPONSE']],
-    ['nothing received 1 s before the log stopped', session({}, { logEnd: T0 + 1 }), ['NETLOG_UNFINISHED']],
-    ['a close by the server', session({ packetsReceived: 3, closed: { frame: 130, time: T0 + 0.1, quicError: 'QUIC_HANDSHAKE_FAILED', fromPeer: true } }), ['QUIC_CONNECTION_CLOSED']],
-    ['answered, open when the log stopped', session({ packetsReceived: 3 }), ['NETLOG_UNFINISHED']],
-  ])('%s', (_name, r, want) => {
-    expect(codes(r)).toEqual(want);
+  const began = 'event 100 (+0 ms): QUIC session to example.test:443, 6 packets sent';
+  it.each<[string, NetlogRecord, string[], string[]]>([
+    ['a confirmed handshake', session({ packetsReceived: 12, version: 'RFCv1', handshakeConfirmed: { frame: 130, time: T0 + 0.05 } }), ['QUIC_HANDSHAKE_OK'], [`${began}, 12 packets received`, 'version RFCv1', 'event 130 (+50 ms): the QUIC handshake completed']],
+    ['an idle timeout with nothing received', session({ closed: { frame: 130, time: T0 + 4, quicError: 'QUIC_NETWORK_IDLE_TIMEOUT', fromPeer: false, details: 'No recent network activity' } }), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'event 130 (+4000 ms): the browser closed it with QUIC_NETWORK_IDLE_TIMEOUT ("No recent network activity")', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
+    ['nothing received 10 s before the log stopped', session(), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'no packet came back before the log stopped, 10.0 s later', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
+    ['nothing received 3 s before the log stopped', session({}, { logEnd: T0 + 3 }), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'no packet came back before the log stopped, 3.0 s later', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
+    ['nothing received 1 s before the log stopped', session({}, { logEnd: T0 + 1 }), ['NETLOG_UNFINISHED'], [`${began}, 0 packets received`, 'no packet came back before the log stopped, 1.0 s later']],
+    ['a close by the server', session({ packetsReceived: 3, closed: { frame: 130, time: T0 + 0.1, quicError: 'QUIC_HANDSHAKE_FAILED', fromPeer: true, details: 'TLS alert 42' } }), ['QUIC_CONNECTION_CLOSED'], [`${began}, 3 packets received`, 'event 130 (+100 ms): closed by the server with QUIC_HANDSHAKE_FAILED', 'details: TLS alert 42']],
+    ['a close by the browser', session({ packetsReceived: 3, closed: { frame: 130, time: T0 + 0.1, quicError: 'QUIC_PEER_GOING_AWAY', fromPeer: false } }), ['QUIC_CONNECTION_CLOSED'], [`${began}, 3 packets received`, 'event 130 (+100 ms): closed by the browser with QUIC_PEER_GOING_AWAY']],
+    ['answered, open when the log stopped', session({ packetsReceived: 1 }, { host: undefined, port: 8443 }), ['NETLOG_UNFINISHED'], ['event 100 (+0 ms): QUIC session to the server:8443, 6 packets sent, 1 packet received', 'the log stopped before the QUIC handshake completed']],
+    ['a session without QUIC facts', socket({ kind: 'quic', connect: undefined }), [], []],
+  ])('%s', (_name, r, want, evidence) => {
+    const found = diagnoseNetlogRecord(r);
+    expect(found.map((f) => f.code)).toEqual(want);
+    expect(found[0]?.evidence ?? []).toEqual(evidence);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { NetErrorSeen, NetlogRecord, TimedFact } from '@tlsdoctor/analysis';
 import { netErrorDescriptions } from '@tlsdoctor/netlog';
 import { AlertDescription, HandshakeType, isTls13, versionName } from '@tlsdoctor/tls-parser-ts';
-import { compact, ms, plural } from '../evidence.js';
+import { compact, plural } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { CERTIFICATE_CODES, judgeCertificate, type CertificateFacts } from './certificate.js';
 import { CLIENT_CERT_CODES } from './client-cert.js';
@@ -48,6 +48,11 @@ type Code = Parameters<typeof finding>[0];
 /** Where an event sits in the log, as evidence cites it: its number and the time since the record's first. */
 export function at(r: NetlogRecord, t: TimedFact): string {
   return `event ${t.frame.toLocaleString("en-US")} (+${Math.round((t.time - r.firstTime) * 1000)} ms)`;
+}
+
+/** A wait in evidence: seconds, as the log's clock gives them. */
+function waitedFor(seconds: number): string {
+  return `${seconds.toFixed(1)} s`;
 }
 
 function said(r: NetlogRecord, e: NetErrorSeen, what: string): string {
@@ -107,7 +112,7 @@ function judgeConnect(r: NetlogRecord): Finding[] | undefined {
   const c = r.connect;
   if (!c) return undefined;
   const began = `${at(r, c)}: TCP connect to ${c.addresses.join(', ') || 'the server'}`;
-  const tries = c.attempts.length > 1 ? `${plural(c.attempts.length, 'address')} tried: ${c.attempts.map((a) => `${a.address}${a.osError ? ` (OS error ${a.osError})` : ''}`).join(', ')}` : undefined;
+  const tries = c.attempts.length > 1 ? `${plural(c.attempts.length, 'address', 'addresses')} tried: ${c.attempts.map((a) => `${a.address}${a.osError ? ` (OS error ${a.osError})` : ''}`).join(', ')}` : undefined;
   const err = c.end?.error;
   if (err) {
     const code = CONNECT_ERRORS[err.name];
@@ -120,9 +125,9 @@ function judgeConnect(r: NetlogRecord): Finding[] | undefined {
   if (c.end) return undefined;
   const waited = r.logEnd - c.time;
   if (waited >= ANSWER_WAIT_S) {
-    return [finding('TCP_TIMEOUT', [began, `no answer ${ms(waited)} later, when the log stopped: the SYN got no answer (a firewall or security group drops it, or the address is wrong)`])];
+    return [finding('TCP_TIMEOUT', [began, `no answer ${waitedFor(waited)} later, when the log stopped: the SYN got no answer (a firewall or security group drops it, or the address is wrong)`])];
   }
-  return [finding('NETLOG_UNFINISHED', [began, `the log stopped ${ms(waited)} later, before the connect ended`])];
+  return [finding('NETLOG_UNFINISHED', [began, `the log stopped ${waitedFor(waited)} later, before the connect ended`])];
 }
 
 function helloSize(r: NetlogRecord): number | undefined {
@@ -165,8 +170,8 @@ function ok(r: NetlogRecord): Finding {
 /** The handshake was still open when the log stopped. */
 function openHandshake(r: NetlogRecord): Finding[] {
   const waited = r.logEnd - (r.clientHello?.time ?? r.tls?.time ?? r.firstTime);
-  if (serverSaid(r).length === 0 && waited >= ANSWER_WAIT_S) return [noAnswer(r, `no answer ${ms(waited)} later, when the log stopped`)];
-  return [finding('NETLOG_UNFINISHED', [sentHello(r), `the log stopped ${ms(waited)} later, before the handshake ended${serverSaid(r).length ? ` (the server had sent ${serverSaid(r).join(', ')})` : ''}`])];
+  if (serverSaid(r).length === 0 && waited >= ANSWER_WAIT_S) return [noAnswer(r, `no answer ${waitedFor(waited)} later, when the log stopped`)];
+  return [finding('NETLOG_UNFINISHED', [sentHello(r), `the log stopped ${waitedFor(waited)} later, before the handshake ended${serverSaid(r).length ? ` (the server had sent ${serverSaid(r).join(', ')})` : ''}`])];
 }
 
 /**
@@ -248,11 +253,11 @@ function clientCertFinding(code: 'CLIENT_CERT_REQUIRED' | 'CLIENT_CERT_REQUESTED
   return finding(code, [sentHello(r), ...lines]);
 }
 
-function browserError(r: NetlogRecord, err: NetErrorSeen): Finding {
+function browserError(r: NetlogRecord, err: NetErrorSeen, what = 'the TLS handshake'): Finding {
   const words = netErrorDescriptions.get(err.code);
   return finding('BROWSER_NET_ERROR', compact([
     sentHello(r),
-    said(r, err, 'the TLS handshake'),
+    said(r, err, what),
     words && `Chromium's words for ${err.name} (${err.code}): ${words}`,
     serverSaid(r).length > 0 && `the server had sent ${serverSaid(r).join(', ')}`,
   ]), { title: `The browser gave up with ${err.name}` });
@@ -273,7 +278,7 @@ function netlogCertificate(r: NetlogRecord): Finding[] {
     trust: { kind: 'verifier', authorityInvalid: v?.status.includes('AUTHORITY_INVALID') ?? false, line: verdict ?? 'the log holds no verdict of the browser\'s verifier', links: r.chain },
     seen: r.certificates.length > 0 ? [`${at(r, { frame: r.certificatesFrame ?? r.firstEvent, time: r.certificatesTime ?? r.firstTime })}: a chain of ${r.certificates.length} certificate(s)${isTls13(r.version) ? ' (TLS 1.3: encrypted on the wire, read from the browser\'s log)' : ''}`] : [],
   };
-  if (r.certificates.length === 0) return v?.error ? [browserError(r, v.error)] : [];
+  if (r.certificates.length === 0) return v?.error ? [browserError(r, v.error, 'the browser\'s certificate verification')] : [];
   const found = judgeCertificate(facts);
   // The verifier's word leads the evidence of every certificate fault it supports.
   if (verdict) for (const f of found) if (f.severity === 'error' && !f.evidence.includes(verdict)) f.evidence.unshift(verdict);
@@ -290,7 +295,7 @@ function judgeQuicSession(r: NetlogRecord): Finding[] {
   }
   const closed = q.closed;
   if (q.packetsReceived === 0) {
-    const why = closed ? `${at(r, closed)}: the browser closed it with ${closed.quicError}${closed.details ? ` ("${closed.details}")` : ''}` : `no packet came back before the log stopped, ${ms(r.logEnd - r.firstTime)} later`;
+    const why = closed ? `${at(r, closed)}: the browser closed it with ${closed.quicError}${closed.details ? ` ("${closed.details}")` : ''}` : `no packet came back before the log stopped, ${waitedFor(r.logEnd - r.firstTime)} later`;
     if (closed || r.logEnd - r.firstTime >= ANSWER_WAIT_S) return [finding('QUIC_NO_RESPONSE', [began, why, 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later'])];
     return [finding('NETLOG_UNFINISHED', [began, why])];
   }
