@@ -1,4 +1,4 @@
-import { certStatusNames, netErrorName, type NetlogEvent, type NetlogNames } from '@tlsdoctor/netlog';
+import { certStatusNames, NetError, netErrorName, type NetlogEvent, type NetlogNames } from '@tlsdoctor/netlog';
 import { FingerprintCache, HandshakeType, parseAlert, parseClientHello, parseServerHello, type StreamEvent } from '@tlsdoctor/tls-parser-ts';
 import type { Endpoint } from '@tlsdoctor/capture';
 import { CertificateCache, type PublicRoots } from './certificate.js';
@@ -71,7 +71,7 @@ export function groupTarget(group: string | undefined): { scheme: string; host: 
 
 const TLS_SCHEMES = new Set(['https', 'wss']);
 /** Net errors that mean the name never resolved: no socket was made, so a request says it. */
-const NAME_ERRORS = new Set(['ERR_NAME_NOT_RESOLVED', 'ERR_NAME_RESOLUTION_FAILED', 'ERR_DNS_TIMED_OUT', 'ERR_DNS_MALFORMED_RESPONSE', 'ERR_DNS_SERVER_FAILED', 'ERR_ICANN_NAME_COLLISION']);
+const NAME_ERRORS: ReadonlySet<number> = new Set([NetError.NameNotResolved, NetError.NameResolutionFailed, NetError.DnsTimedOut, NetError.DnsMalformedResponse, NetError.DnsServerFailed, NetError.IcannNameCollision]);
 
 /**
  * Turns a NetLog's events, in file order, into records: one per TLS socket, per QUIC session,
@@ -144,7 +144,7 @@ export class NetlogConnections {
       // A job that failed before it made a socket failed on the name (or the proxy): say so once.
       const job = this.jobs.get(e.sourceId);
       const err = this.error(p?.net_error, at, names);
-      if (!job || job.socket !== undefined || !err || !NAME_ERRORS.has(err.name) || !TLS_SCHEMES.has(job.scheme)) return;
+      if (!job || job.socket !== undefined || !err || !NAME_ERRORS.has(err.code) || !TLS_SCHEMES.has(job.scheme)) return;
       job.socket = -1;
       this.onRecord(requestRecord(e, job, err, at, names, this.last.time));
     }

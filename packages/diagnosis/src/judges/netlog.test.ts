@@ -117,6 +117,41 @@ describe('the NetLog judge: the browser\'s errors read against what it logged', 
   });
 });
 
+describe('the NetLog judge: each net error it reads, and the edges of each rule', () => {
+  const connectEnded = (name: string) => socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err(name, 103) } } });
+  it.each<[string, NetlogRecord, string[], RegExp]>([
+    ['a connect ERR_TIMED_OUT', connectEnded('ERR_TIMED_OUT'), ['TCP_TIMEOUT'], /ERR_TIMED_OUT after 1 ms\nthe SYN got no answer/],
+    ['a connect ERR_INTERNET_DISCONNECTED', connectEnded('ERR_INTERNET_DISCONNECTED'), ['TCP_UNREACHABLE'], /an ICMP error/],
+    ['a connect ERR_NETWORK_ACCESS_DENIED', connectEnded('ERR_NETWORK_ACCESS_DENIED'), ['TCP_UNREACHABLE'], /an ICMP error/],
+    ['a connect ERR_CONNECTION_CLOSED', connectEnded('ERR_CONNECTION_CLOSED'), ['TCP_RESET'], /reset before TLS began$/],
+    ['a handshake ERR_CONNECTION_TIMED_OUT, unanswered', tls('ERR_CONNECTION_TIMED_OUT'), ['NO_SERVER_HELLO'], /ERR_CONNECTION_TIMED_OUT\n/],
+    ['a handshake ERR_TIMED_OUT after the server answered', tls('ERR_TIMED_OUT', answered), ['BROWSER_NET_ERROR'], /the server had sent Server Hello$/],
+    ['a handshake ERR_CONNECTION_ABORTED, unanswered', tls('ERR_CONNECTION_ABORTED'), ['RESET_AFTER_CLIENT_HELLO'], /ERR_CONNECTION_ABORTED\n/],
+    ['a handshake ERR_EMPTY_RESPONSE, unanswered', tls('ERR_EMPTY_RESPONSE'), ['RESET_AFTER_CLIENT_HELLO'], /ERR_EMPTY_RESPONSE\n/],
+    ['a reset after bytes came', tls('ERR_CONNECTION_RESET', { bytes: [1900, 5] }), ['RESET_AFTER_CLIENT_HELLO'], /ERR_CONNECTION_RESET\nthe server \(or something/],
+    ['ERR_SSL_CLIENT_AUTH_NO_COMMON_ALGORITHMS', tls('ERR_SSL_CLIENT_AUTH_NO_COMMON_ALGORITHMS', answered), ['CLIENT_CERT_REQUIRED'], /ERR_SSL_CLIENT_AUTH_NO_COMMON_ALGORITHMS$/],
+    ['ERR_SSL_CLIENT_AUTH_SIGNATURE_FAILED', tls('ERR_SSL_CLIENT_AUTH_SIGNATURE_FAILED', answered), ['CLIENT_CERT_REQUIRED'], /ERR_SSL_CLIENT_AUTH_SIGNATURE_FAILED$/],
+    ['a CertificateRequest message read from the log', tls(undefined, { ...answered, messages: [...answered.messages, message('server', HandshakeType.CertificateRequest, 111, 0.01)] }), ['HANDSHAKE_OK', 'CLIENT_CERT_REQUESTED'], /completed$/],
+    ['a client CertificateRequest is not the server asking', tls(undefined, { ...answered, messages: [...answered.messages, message('client', HandshakeType.CertificateRequest, 111, 0.01)] }), ['HANDSHAKE_OK'], /completed$/],
+    ['a protocol error after the server answered', tls('ERR_SSL_PROTOCOL_ERROR', answered), ['BROWSER_NET_ERROR'], /the server had sent Server Hello$/],
+    ['a protocol error with BoringSSL\'s reason', tls('ERR_SSL_PROTOCOL_ERROR', { tls: { frame: 104, time: T0, end: { frame: 120, time: T0 + 0.05, error: err('ERR_SSL_PROTOCOL_ERROR', 120) }, sslError: { lib: 16, reason: 247 } } }), ['NOT_TLS'], /BoringSSL could not read the answer as a TLS record \(library 16, reason 247\)/],
+    ['an answer of another protocol, bytes kept', tls('ERR_SSL_PROTOCOL_ERROR', { firstServerBytes: new TextEncoder().encode('SSH-2.0-OpenSSH') }), ['NOT_TLS'], /began with the bytes 53 53 48 2d 32 2e 30 2d$/],
+    ['a client alert is not the server\'s', tls('ERR_SSL_PROTOCOL_ERROR', { alerts: [alert('client', AlertDescription.DecodeError, 112, 0.01)] }), ['NOT_TLS'], /ERR_SSL_PROTOCOL_ERROR\n/],
+    ['a server that chose TLS 1.2 and named no alert', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { serverHello: serverHello(110, 0.01, Version.TLS12) }), ['NO_SHARED_CIPHER'], /offered TLS 1\.3, TLS 1\.2\nevent 120/],
+    ['a client alert beside a version mismatch', tls('ERR_SSL_VERSION_OR_CIPHER_MISMATCH', { alerts: [alert('client', AlertDescription.ProtocolVersion, 112, 0.01)] }), ['NO_SHARED_CIPHER'], /offered TLS 1\.3, TLS 1\.2\nevent 120/],
+    ['a handshake with no message logged', tls(undefined, { ...answered, clientHello: undefined, clientHelloBytes: undefined, messages: [] }), ['HANDSHAKE_OK'], /^event 104 \(\+2 ms\): the TLS handshake began \(the capture mode logged no handshake message\)\nTLS 1\.2\n/],
+    ['a handshake with ALPN', tls(undefined, { ...answered, version: Version.TLS13, alpn: 'h2' }), ['HANDSHAKE_OK'], /\nTLS 1\.3, ALPN h2\n/],
+    ['a handshake without SNI or size', tls(undefined, { ...answered, sni: undefined, clientHelloBytes: undefined }), ['HANDSHAKE_OK'], /^event 105 \(\+2 ms\): ClientHello sent\n/],
+    ['a chain judged against the host name when no SNI was sent', { ...verified([cert({ sans: ['other.test'] }), intermediate()], {}), sni: undefined }, ['CERT_HOSTNAME_MISMATCH'], /the host name example\.test is not among the SANs$/],
+    ['a chain without a verifier verdict', { ...verified([cert(), intermediate()], {}), verify: undefined, chain: { links: [{ from: 0, to: 1, ok: true }], endsInRoot: false } }, ['HANDSHAKE_OK'], /completed$/],
+    ['a chain without its time', { ...verified([expiredLeaf, intermediate()], { error: 'ERR_CERT_DATE_INVALID', status: ['DATE_INVALID'] }), certificatesTime: undefined, certificatesFrame: undefined }, ['CERT_EXPIRED'], /event 100 \(\+0 ms\): a chain of 2 certificate\(s\)/],
+  ])('%s', (_name, r, want, evidence) => {
+    const found = diagnoseNetlogRecord(r);
+    expect(found.map((f) => f.code)).toEqual(want);
+    expect((found[0]?.evidence ?? []).join('\n')).toMatch(evidence);
+  });
+});
+
 describe('the NetLog judge on QUIC sessions', () => {
   const session = (o: Partial<NetlogRecord['quic']> & object = {}, r: Partial<NetlogRecord> = {}): NetlogRecord =>
     socket({ kind: 'quic', connect: undefined, quic: { packetsReceived: 0, packetsSent: 6, ...o }, ...r });

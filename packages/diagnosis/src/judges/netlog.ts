@@ -1,5 +1,5 @@
 import type { NetErrorSeen, NetlogRecord, TimedFact } from '@tlsdoctor/analysis';
-import { netErrorDescriptions } from '@tlsdoctor/netlog';
+import { NetError, netErrorDescriptions } from '@tlsdoctor/netlog';
 import { AlertDescription, HandshakeType, isTls13, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, plural } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
@@ -59,17 +59,17 @@ function said(r: NetlogRecord, e: NetErrorSeen, what: string): string {
   return `${at(r, e)}: ${what} ended with ${e.name}`;
 }
 
-/** Connect errors and what they mean at the TCP layer. */
-const CONNECT_ERRORS: Readonly<Record<string, Code>> = {
-  ERR_CONNECTION_REFUSED: 'TCP_REFUSED',
-  ERR_CONNECTION_TIMED_OUT: 'TCP_TIMEOUT',
-  ERR_TIMED_OUT: 'TCP_TIMEOUT',
-  ERR_ADDRESS_UNREACHABLE: 'TCP_UNREACHABLE',
-  ERR_INTERNET_DISCONNECTED: 'TCP_UNREACHABLE',
-  ERR_NETWORK_ACCESS_DENIED: 'TCP_UNREACHABLE',
-  ERR_CONNECTION_RESET: 'TCP_RESET',
-  ERR_CONNECTION_CLOSED: 'TCP_RESET',
-};
+/** Connect errors and what they mean at the TCP layer (by Chromium's code: its names are generated, not typed here). */
+const CONNECT_ERRORS: ReadonlyMap<number, Code> = new Map<number, Code>([
+  [NetError.ConnectionRefused, 'TCP_REFUSED'],
+  [NetError.ConnectionTimedOut, 'TCP_TIMEOUT'],
+  [NetError.TimedOut, 'TCP_TIMEOUT'],
+  [NetError.AddressUnreachable, 'TCP_UNREACHABLE'],
+  [NetError.InternetDisconnected, 'TCP_UNREACHABLE'],
+  [NetError.NetworkAccessDenied, 'TCP_UNREACHABLE'],
+  [NetError.ConnectionReset, 'TCP_RESET'],
+  [NetError.ConnectionClosed, 'TCP_RESET'],
+]);
 
 /** What each connect error says the path did, for the evidence. */
 const CONNECT_WORDS: Readonly<Record<string, string>> = {
@@ -80,11 +80,11 @@ const CONNECT_WORDS: Readonly<Record<string, string>> = {
 };
 
 /** A handshake the server never answered ends with one of these when the browser gives up waiting. */
-const WAIT_ERRORS = new Set(['ERR_TIMED_OUT', 'ERR_CONNECTION_TIMED_OUT', 'ERR_SSL_PROTOCOL_ERROR_TIMED_OUT']);
+const WAIT_ERRORS: ReadonlySet<number> = new Set([NetError.TimedOut, NetError.ConnectionTimedOut]);
 /** A handshake cut by the other end (or something on the path) before any answer. */
-const CUT_ERRORS = new Set(['ERR_CONNECTION_RESET', 'ERR_CONNECTION_CLOSED', 'ERR_CONNECTION_ABORTED', 'ERR_EMPTY_RESPONSE']);
+const CUT_ERRORS: ReadonlySet<number> = new Set([NetError.ConnectionReset, NetError.ConnectionClosed, NetError.ConnectionAborted, NetError.EmptyResponse]);
 /** The client's certificate was asked for and not given, or not accepted. */
-const CLIENT_CERT_ERRORS = new Set(['ERR_SSL_CLIENT_AUTH_CERT_NEEDED', 'ERR_BAD_SSL_CLIENT_AUTH_CERT', 'ERR_SSL_CLIENT_AUTH_NO_COMMON_ALGORITHMS', 'ERR_SSL_CLIENT_AUTH_SIGNATURE_FAILED']);
+const CLIENT_CERT_ERRORS: ReadonlySet<number> = new Set([NetError.SslClientAuthCertNeeded, NetError.BadSslClientAuthCert, NetError.SslClientAuthNoCommonAlgorithms, NetError.SslClientAuthSignatureFailed]);
 
 /**
  * One record of a browser's NetLog: the browser's own verdict (its net errors, its verifier's
@@ -104,7 +104,7 @@ function judgeRequest(r: NetlogRecord): Finding[] {
   const e = r.dns ?? r.request?.error;
   if (!e) return [];
   const line = `${at(r, e)}: the browser's resolver found no address for ${r.host ?? 'the name'} (${e.name})`;
-  return [e.name === 'ERR_NAME_NOT_RESOLVED' ? finding('DNS_NO_ADDRESS', [line]) : finding('DNS_ERROR', [line])];
+  return [e.code === NetError.NameNotResolved ? finding('DNS_NO_ADDRESS', [line]) : finding('DNS_ERROR', [line])];
 }
 
 /** The TCP connect: its error, or a connect still waiting when the log stopped. */
@@ -115,7 +115,7 @@ function judgeConnect(r: NetlogRecord): Finding[] | undefined {
   const tries = c.attempts.length > 1 ? `${plural(c.attempts.length, 'address', 'addresses')} tried: ${c.attempts.map((a) => `${a.address}${a.osError ? ` (OS error ${a.osError})` : ''}`).join(', ')}` : undefined;
   const err = c.end?.error;
   if (err) {
-    const code = CONNECT_ERRORS[err.name];
+    const code = CONNECT_ERRORS.get(err.code);
     const attempt = c.attempts[c.attempts.length - 1];
     const lines = compact([began, tries, `${said(r, err, 'the connect')}${attempt?.osError ? ` (OS error ${attempt.osError})` : ''}${attempt?.ms !== undefined ? ` after ${attempt.ms} ms` : ''}`]);
     const words = netErrorDescriptions.get(err.code);
@@ -194,13 +194,13 @@ function handshakeError(r: NetlogRecord, err: NetErrorSeen): Finding[] {
   const ended = said(r, err, 'the TLS handshake');
   const server = serverSaid(r);
   const received = r.alerts.find((a) => a.from === 'server');
-  if (CLIENT_CERT_ERRORS.has(err.name) || received?.description === AlertDescription.CertificateRequired) return clientCertAsked(r, true, err);
-  if (WAIT_ERRORS.has(err.name) && server.length === 0) return [noAnswer(r, ended)];
-  if (CUT_ERRORS.has(err.name) && server.length === 0) {
+  if (CLIENT_CERT_ERRORS.has(err.code) || received?.description === AlertDescription.CertificateRequired) return clientCertAsked(r, true, err);
+  if (WAIT_ERRORS.has(err.code) && server.length === 0) return [noAnswer(r, ended)];
+  if (CUT_ERRORS.has(err.code) && server.length === 0) {
     return [finding('RESET_AFTER_CLIENT_HELLO', compact([sentHello(r), ended, r.bytes[1] === 0 && 'the socket received no byte before it', 'the server (or something on the path) cut the connection instead of answering the ClientHello']))];
   }
-  if (err.name === 'ERR_SSL_VERSION_OR_CIPHER_MISMATCH') return [versionOrCipher(r, ended)];
-  if (err.name === 'ERR_SSL_PROTOCOL_ERROR' && server.length === 0 && !received) return [notTls(r, ended)];
+  if (err.code === NetError.SslVersionOrCipherMismatch) return [versionOrCipher(r, ended)];
+  if (err.code === NetError.SslProtocolError && server.length === 0 && !received) return [notTls(r, ended)];
   if (received) {
     return [finding('TLS_ALERT', compact([sentHello(r), `${at(r, received)}: the server sent the alert ${received.name}`, ended]), { title: `Fatal alert ${received.name} from the server` })];
   }
@@ -245,7 +245,7 @@ function clientCertAsked(r: NetlogRecord, failed: boolean, err?: NetErrorSeen): 
     asked && 'the server asked for a client certificate (CertificateRequest)',
     alert && `${at(r, alert)}: the server sent the alert ${alert.name}`,
     err && said(r, err, 'the TLS handshake'),
-    err?.name === 'ERR_SSL_CLIENT_AUTH_CERT_NEEDED' && 'the browser stopped the handshake to ask the user which certificate to send',
+    err?.code === NetError.SslClientAuthCertNeeded && 'the browser stopped the handshake to ask the user which certificate to send',
   ]))];
 }
 

@@ -30,7 +30,6 @@ export const NET_ERROR_MEANINGS: Readonly<Record<string, MeaningName>> = {
   ERR_CERT_INVALID: 'certGeneric',
   ERR_CERT_WEAK_SIGNATURE_ALGORITHM: 'legacySignature',
   ERR_SSL_VERSION_OR_CIPHER_MISMATCH: 'cipherMismatch',
-  ERR_SSL_OBSOLETE_VERSION_OR_CIPHER: 'versionAlert',
   ERR_SSL_CLIENT_AUTH_CERT_NEEDED: 'clientCertRequired',
   ERR_BAD_SSL_CLIENT_AUTH_CERT: 'clientCertRequired',
   ERR_SSL_HANDSHAKE_NOT_COMPLETED: 'closedEarly',
