@@ -214,11 +214,6 @@ export class NetlogConnections {
       case 'SSL_CLIENT_CERT_REQUESTED':
         o.tls.facts.certificateRequested = true;
         return;
-      case 'CERT_VERIFIER_REQUEST_BOUND_TO_JOB':
-        return this.bindVerifier(o, dependency(p));
-      case 'CERT_VERIFIER_REQUEST':
-        if (e.phase === 'end') this.applyVerdicts(o, names);
-        return;
       case 'SOCKET_BYTES_SENT':
         r.bytes[0] += num(p?.byte_count) ?? 0;
         return;
@@ -227,12 +222,22 @@ export class NetlogConnections {
         if (!r.firstServerBytes && typeof p?.bytes === 'string') r.firstServerBytes = Buffer.from(p.bytes, 'base64').subarray(0, FIRST_BYTES);
         return;
       case 'SOCKET_ALIVE':
-        if (e.phase === 'end') {
-          this.sockets.delete(e.sourceId);
-          this.emit(o);
-        }
+        if (e.phase === 'end') this.end(this.sockets, o, e);
         return;
+      default:
+        return this.verifierBinding(o, e, names);
     }
+  }
+
+  /** What sockets and QUIC sessions alike log of the verifier that judged their chain. */
+  private verifierBinding(o: Open, e: NetlogEvent, names: NetlogNames): void {
+    if (e.type === 'CERT_VERIFIER_REQUEST_BOUND_TO_JOB') this.bindVerifier(o, dependency(e.params));
+    else if (e.type === 'CERT_VERIFIER_REQUEST' && e.phase === 'end') this.applyVerdicts(o, names);
+  }
+
+  private end(open: Map<number, Open>, o: Open, e: NetlogEvent): void {
+    open.delete(e.sourceId);
+    this.emit(o);
   }
 
   private sessionEvent(e: NetlogEvent, at: TimedFact, names: NetlogNames): void {
@@ -276,17 +281,11 @@ export class NetlogConnections {
           q.closed = { ...at, quicError: names.quicErrors.get(code) ?? `QUIC error ${code}`, fromPeer: p?.from_peer === true, details: str(p?.details), error: this.error(p?.net_error, at, names) };
         }
         return;
-      case 'CERT_VERIFIER_REQUEST_BOUND_TO_JOB':
-        return this.bindVerifier(o, dependency(p));
-      case 'CERT_VERIFIER_REQUEST':
-        if (e.phase === 'end') this.applyVerdicts(o, names);
-        return;
       case 'QUIC_SESSION':
-        if (e.phase === 'end') {
-          this.sessions.delete(e.sourceId);
-          this.emit(o);
-        }
+        if (e.phase === 'end') this.end(this.sessions, o, e);
         return;
+      default:
+        return this.verifierBinding(o, e, names);
     }
   }
 

@@ -39,9 +39,28 @@ const EXIT_BY_CODE: Readonly<Record<string, number>> = {
   BAD_BLOCK: EXIT.USAGE_OR_INPUT,
   BAD_PACKET_LENGTH: EXIT.USAGE_OR_INPUT,
   GZIP: EXIT.USAGE_OR_INPUT,
+  NOT_JSON: EXIT.USAGE_OR_INPUT,
+  NOT_NETLOG: EXIT.USAGE_OR_INPUT,
+  BAD_JSON: EXIT.USAGE_OR_INPUT,
+  TOO_LARGE: EXIT.USAGE_OR_INPUT,
 };
 
 /** The exit status for an error a user caused, or undefined for a bug. */
 export function exitForError(e: unknown): number | undefined {
   return e instanceof TlsdoctorError ? EXIT_BY_CODE[e.code] : undefined;
+}
+
+/**
+ * Runs a command; an error the user caused (bad input, bad usage) is one line on stderr and its
+ * exit status, anything else is a bug and goes on up.
+ */
+export async function reportingInputErrors(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (e) {
+    const status = exitForError(e);
+    if (status === undefined) throw e;
+    process.stderr.write(`tlsdoctor: ${(e as Error).message}\n`);
+    return status;
+  }
 }

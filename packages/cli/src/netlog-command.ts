@@ -2,7 +2,7 @@ import { NetlogConnections, PublicRoots, type NetlogRecord } from '@tlsdoctor/an
 import { diagnoseNetlogRecord } from '@tlsdoctor/diagnosis';
 import { NetlogError, readNetlogFile, type NetlogReadResult } from '@tlsdoctor/netlog';
 import { netlogItem, SCHEMA_VERSION, TOOL, type NetlogInputSummary, type RedactMode } from '@tlsdoctor/report';
-import { exitFor, exitForError } from './exit.js';
+import { exitFor, reportingInputErrors } from './exit.js';
 import { itemSink } from './item-sink.js';
 import type { Format } from './output.js';
 import { ReportSink, type FileItem } from './report-sink.js';
@@ -50,14 +50,7 @@ function inputOf(path: string, r: NetlogReadResult): NetlogInputSummary {
  * ends in the log (or when the log ends), and the report written as pcap's is.
  */
 export async function runNetlog(o: NetlogOptions): Promise<number> {
-  try {
-    return await reportNetlogs(o);
-  } catch (e) {
-    const status = exitForError(e);
-    if (status === undefined) throw e;
-    process.stderr.write(`tlsdoctor: ${(e as Error).message}\n`);
-    return status;
-  }
+  return reportingInputErrors(() => reportNetlogs(o));
 }
 
 async function reportNetlogs(o: NetlogOptions): Promise<number> {

@@ -4,7 +4,7 @@ import { KeyLog, MAX_SESSIONS } from '@tlsdoctor/tls-parser-ts';
 import { createReadStream } from 'node:fs';
 import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type RedactMode } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/diagnosis';
-import { exitFor, exitForError, UsageError } from './exit.js';
+import { exitFor, reportingInputErrors, UsageError } from './exit.js';
 import { itemSink } from './item-sink.js';
 import { factsWanted, type Format } from './output.js';
 import { HeapGrowth } from './heap-growth.js';
@@ -129,14 +129,7 @@ function partSummary(a: CaptureAnalysis, p: CapturePart, k: number): InputSummar
 }
 
 export async function runPcap(o: PcapOptions): Promise<number> {
-  try {
-    return await reportCaptures(o);
-  } catch (e) {
-    const status = exitForError(e);
-    if (status === undefined) throw e;
-    process.stderr.write(`tlsdoctor: ${(e as Error).message}\n`);
-    return status;
-  }
+  return reportingInputErrors(() => reportCaptures(o));
 }
 
 async function reportCaptures(o: PcapOptions): Promise<number> {

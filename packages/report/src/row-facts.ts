@@ -70,8 +70,19 @@ export interface AlertFacts {
   decrypted?: true;
 }
 
+/** The TLS facts of a row, whatever source its record came from. */
+interface TlsRowFacts {
+  clientHello: ClientHelloFacts | null;
+  serverHello: ServerHelloFacts | null;
+  certificates: CertificateFacts[];
+  alerts: AlertFacts[];
+  /** "client: ClientHello (frame 4)" in order (a NetLog row: "(event 538)"). */
+  messages: string[];
+  parseErrors: { from: Side; message: string; offset: number }[];
+}
+
 /** What every captured connection's row holds, whatever carried its handshake. */
-interface CapturedRowFacts {
+interface CapturedRowFacts extends TlsRowFacts {
   ipVersion: 4 | 6;
   tlsEvidence: 'client-hello' | 'server-tls' | 'tls-port';
   startCaptured: boolean;
@@ -79,13 +90,6 @@ interface CapturedRowFacts {
   durationMs: number;
   clientHelloCut: { length: number; received: number } | null;
   decryption: { secrets: boolean; opened: Pair } | null;
-  clientHello: ClientHelloFacts | null;
-  serverHello: ServerHelloFacts | null;
-  certificates: CertificateFacts[];
-  alerts: AlertFacts[];
-  /** "client: ClientHello (frame 4)", in order. */
-  messages: string[];
-  parseErrors: { from: Side; message: string; offset: number }[];
   partial: string[];
   ladder: Ladder;
 }
@@ -143,7 +147,7 @@ export interface NetErrorFacts {
  * log's own (its place in the file's list of events, from 0); `frame` in the TLS facts below is
  * the event number too. Times are milliseconds since the record's first event.
  */
-export interface NetlogRowFacts {
+export interface NetlogRowFacts extends TlsRowFacts {
   kind: 'tcp' | 'quic' | 'request';
   /** The log's source id. */
   sourceId: number;
@@ -162,13 +166,6 @@ export interface NetlogRowFacts {
   quic: { packetsSent: number; packetsReceived: number; version: string | null; confirmedAtMs: number | null; closed: { quicError: string; fromPeer: boolean; details: string | null; event: number } | null } | null;
   bytes: Pair;
   clientHelloBytes: number | null;
-  clientHello: ClientHelloFacts | null;
-  serverHello: ServerHelloFacts | null;
-  certificates: CertificateFacts[];
-  alerts: AlertFacts[];
-  /** "client: ClientHello (event 538)", in order. */
-  messages: string[];
-  parseErrors: { from: Side; message: string; offset: number }[];
 }
 
 /** One answer the probe got to a hello it sent. */
