@@ -115,26 +115,7 @@ export class NetlogScanner {
           break;
         case State.Value:
           if (isSpace(b)) break;
-          if (this.key === 'events') {
-            if (b !== OPEN_BRACKET) throw new NetlogError('NOT_NETLOG', '"events" is not a list: not a NetLog', base + i);
-            this.sawEvents = true;
-            this.state = State.Events;
-            break;
-          }
-          this.take = this.key === 'constants' ? Take.Constants : Take.Skip;
-          if (this.take === Take.Constants) this.sawConstants = true;
-          this.beginValue(base + i);
-          valueStart = i;
-          if (b === OPEN_BRACE || b === OPEN_BRACKET) {
-            this.depth = 1;
-            this.state = State.InValue;
-          } else if (b === QUOTE) {
-            this.depth = 0;
-            this.inString = true;
-            this.state = State.InValue;
-          } else {
-            this.state = State.Scalar;
-          }
+          if (this.startValue(b, base + i)) valueStart = i;
           break;
         case State.Events:
           if (isSpace(b) || b === COMMA) break;
@@ -150,39 +131,14 @@ export class NetlogScanner {
           this.state = State.InValue;
           break;
         case State.InValue: {
-          // The hot loop: most of a NetLog is inside events. Depth is kept in a local while the
-          // value lasts; strings are skipped with indexOf.
-          let depth = this.depth;
-          let j = i;
-          let done = false;
-          while (j < n) {
-            if (this.inString) {
-              j = this.skipString(chunk, j);
-              if (this.inString) break;
-              if (depth === 0) {
-                done = true;
-                break;
-              }
-              j++;
-              continue;
-            }
-            const c = chunk[j];
-            if (c === QUOTE) this.inString = true;
-            else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
-            else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) {
-              done = true;
-              break;
-            }
-            j++;
-          }
-          this.depth = depth;
-          if (!done) {
+          const end = this.valueEnd(chunk, i);
+          if (end < 0) {
             i = n;
             continue;
           }
-          this.endValue(chunk, valueStart, j + 1);
+          this.endValue(chunk, valueStart, end);
           valueStart = -1;
-          i = j + 1;
+          i = end;
           continue;
         }
         case State.Scalar:
@@ -219,6 +175,64 @@ export class NetlogScanner {
         ? this.eventCount > 0 ? `after event ${(this.eventCount - 1).toLocaleString('en-US')}, before the list of events was closed` : 'at the start of the list of events'
         : this.sawEvents ? 'after the list of events, before the file was closed' : 'inside the constants, before any event';
     return { complete: false, events: this.eventCount, stoppedAt: `the file is cut at byte ${this.consumed}: ${stoppedAt}` };
+  }
+
+  /** A value of the NetLog's object begins with `b`: the events list, or a value kept (the constants) or skipped. True when the value's text starts here. */
+  private startValue(b: number, at: number): boolean {
+    if (this.key === 'events') {
+      if (b !== OPEN_BRACKET) throw new NetlogError('NOT_NETLOG', '"events" is not a list: not a NetLog', at);
+      this.sawEvents = true;
+      this.state = State.Events;
+      return false;
+    }
+    this.take = this.key === 'constants' ? Take.Constants : Take.Skip;
+    if (this.take === Take.Constants) this.sawConstants = true;
+    this.beginValue(at);
+    if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+      this.depth = 1;
+      this.state = State.InValue;
+    } else if (b === QUOTE) {
+      this.depth = 0;
+      this.inString = true;
+      this.state = State.InValue;
+    } else {
+      this.state = State.Scalar;
+    }
+    return true;
+  }
+
+  /**
+   * The hot loop: most of a NetLog is inside events. Scans a value from `from`; returns the index
+   * just past its end, or -1 when the chunk ends first. Depth is kept in a local while the value
+   * lasts; strings are skipped with indexOf.
+   */
+  private valueEnd(chunk: Uint8Array, from: number): number {
+    const n = chunk.length;
+    let depth = this.depth;
+    let j = from;
+    let end = -1;
+    while (j < n) {
+      if (this.inString) {
+        j = this.skipString(chunk, j);
+        if (this.inString) break;
+        if (depth === 0) {
+          end = j + 1;
+          break;
+        }
+        j++;
+        continue;
+      }
+      const c = chunk[j];
+      if (c === QUOTE) this.inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+      else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) {
+        end = j + 1;
+        break;
+      }
+      j++;
+    }
+    this.depth = depth;
+    return end;
   }
 
   private beginValue(offset: number): void {

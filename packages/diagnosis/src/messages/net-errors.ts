@@ -1,5 +1,5 @@
 import { netErrorDescriptions, netErrorNames } from '@tlsdoctor/netlog';
-import type { MessageEntry } from './catalogue.js';
+import type { MessageEntry } from './message-entry.js';
 import type { MeaningName } from './meanings.js';
 
 /**
