@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { FIXTURES, ROOT } from './helpers/fixtures.js';
@@ -84,7 +84,9 @@ describe('tlsdoctor netlog on bad input: one line, exit 2', () => {
     ['a capture', join(FIXTURES, 'sni-reset.pcap'), /not JSON: it begins with the bytes d4 c3 b2 a1/],
     ['JSON that is not a NetLog', write('list.json', '[1, 2, 3]'), /JSON, but not a NetLog/],
     ['an object without events', write('obj.json', '{"constants": {}}'), /without "events"|ends before/],
-    ['a gzip file cut short', write('cut.json.gz', gzipSync('{"constants": {}, "events": [').subarray(0, 12)), /cut|not a NetLog|ends before/],
+    ['a gzip file cut short', write('cut.json.gz', readFileSync(join(DIR, LOGS[0])).subarray(0, 20_000)), /\.json\.gz: the file is cut at byte \d+: inside event [\d,]+ \(byte \d+\), whose text is cut; the [\d,]+ event\(s\) before it are reported\n$/],
+    ['a gzip file whose data is broken', write('broken.json.gz', Buffer.concat([readFileSync(join(DIR, LOGS[0])).subarray(0, 10), Buffer.alloc(200, 0xff)])), /broken\.json\.gz: gzip: /],
+    ['standard input', '-', /not standard input/],
     ['a directory', dir, /is a directory/],
   ])('%s', (_what, file, words) => {
     const r = runCli(['netlog', file]);
@@ -106,7 +108,7 @@ describe('tlsdoctor netlog on bad input: one line, exit 2', () => {
 // their text (regular expressions over the JSON, certificates by Node's X509Certificate), not
 // by tlsdoctor. A redacted report must hold none; the report unredacted must hold some of each
 // kind it can show, or the check would prove nothing.
-type Kind = 'url' | 'host' | 'address' | 'cookie' | 'certificate name' | 'certificate serial' | 'certificate fingerprint';
+type Kind = 'url' | 'host' | 'address' | 'cookie' | 'certificate name' | 'certificate serial' | 'certificate fingerprint' | 'file name';
 
 function oracle(): Map<Kind, Set<string>> {
   const found = new Map<Kind, Set<string>>();
@@ -116,6 +118,7 @@ function oracle(): Map<Kind, Set<string>> {
     found.get(kind)!.add(v);
   };
   for (const f of LOGS) {
+    add('file name', path(f));
     const text = gunzipSync(readFileSync(join(DIR, f))).toString('utf8');
     for (const m of text.matchAll(/"(?:url|destination|logical_destination|group_id|host)":"([^"]+)"/g)) {
       for (const u of m[1].matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^/\s<>"?:]+)[^\s<>"]*/gi)) {
@@ -144,13 +147,13 @@ describe('redaction of NetLog reports against every identity in the logs', () =>
   const report = (format: string[], redact: string[]) => runCli(['netlog', ...LOGS.map(path), '--limit', '0', ...format, ...redact], {}, 120_000).stdout;
 
   it('the oracle has hosts, addresses, URLs and certificate identities', () => {
-    for (const kind of ['url', 'host', 'address', 'certificate name', 'certificate serial', 'certificate fingerprint'] as Kind[]) expect(values.get(kind)?.size ?? 0, kind).toBeGreaterThan(0);
+    for (const kind of ['url', 'host', 'address', 'certificate name', 'certificate serial', 'certificate fingerprint', 'file name'] as Kind[]) expect(values.get(kind)?.size ?? 0, kind).toBeGreaterThan(0);
   });
 
   it.each(FORMATS.map((f) => [f.join(' '), f] as const))('%s: --redact=all leaves none; unredacted, hosts, addresses and certificates are there', (_n, format) => {
     const plain = report(format, []);
     const redacted = report(format, ['--redact=all']);
-    for (const kind of ['host', 'address', 'certificate name'] as Kind[]) expect([...values.get(kind)!].some((v) => occurs(plain, v)), `${kind} unredacted`).toBe(true);
+    for (const kind of ['host', 'address', 'certificate name', 'file name'] as Kind[]) expect([...values.get(kind)!].some((v) => occurs(plain, v)), `${kind} unredacted`).toBe(true);
     for (const [kind, set] of values) {
       const left = [...set].filter((v) => occurs(redacted, v));
       expect(left, `${kind} left in the redacted report`).toEqual([]);

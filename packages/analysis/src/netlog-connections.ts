@@ -13,6 +13,8 @@ const MAX_OPEN = 20_000;
 const MAX_VERDICTS = 512;
 /** The first bytes of the server's answer kept, where the capture mode logs bytes. */
 const FIRST_BYTES = 64;
+/** Addresses, attempts, chains and verifier jobs kept per connection: a browser has a few; a hostile log, any number. */
+const MAX_LISTED = 16;
 
 type Kind = NetlogRecord['kind'];
 
@@ -36,7 +38,7 @@ class Open {
 
   constructor(kind: Kind, e: NetlogEvent, at: TimedFact, names: NetlogNames, roots: PublicRoots, certificates: CertificateCache) {
     this.tls = new TlsFactsBuilder(roots, certificates);
-    this.r = { transport: 'netlog', kind, id: e.sourceId, firstTime: at.time, lastTime: at.time, firstEvent: e.index, lastEvent: e.index, bytes: [0, 0], cut: false, logEnd: at.time, captureMode: names.captureMode };
+    this.r = { transport: 'netlog', kind, id: e.sourceId, firstTime: at.time, lastTime: at.time, firstEvent: e.index, lastEvent: e.index, bytes: [0, 0], cut: false, logEnd: at.time, clockAnchored: names.clockAnchored, captureMode: names.captureMode };
   }
 }
 
@@ -56,6 +58,8 @@ export class NetlogConnections {
   /** Connect jobs: what each is for, and the socket it made (if any). */
   private readonly jobs = new Map<number, { scheme: string; host: string; port?: number; socket?: number; at: TimedFact }>();
   private readonly verdicts = new Map<number, Verdict>();
+  /** The sockets and sessions bound to each verifier job still running. */
+  private readonly waitingOn = new Map<number, Open[]>();
   private last: TimedFact = { frame: 0, time: 0 };
   /** The chains of this log, read once each: every connection to a site repeats its chain. */
   private readonly certificates = new CertificateCache();
@@ -83,6 +87,7 @@ export class NetlogConnections {
         return this.verifierEvent(e, at, names);
       case 'SSL_CONNECT_JOB':
       case 'TRANSPORT_CONNECT_JOB':
+      case 'TCP_CONNECT_JOB':
       case 'SOCKS_CONNECT_JOB':
       case 'HTTP_PROXY_CONNECT_JOB':
         return this.jobEvent(e, at, names);
@@ -142,7 +147,7 @@ export class NetlogConnections {
     r.lastEvent = e.index;
     switch (e.type) {
       case 'TCP_CONNECT':
-        if (e.phase === 'begin') r.connect = { ...at, addresses: Array.isArray(p?.address_list) ? p.address_list.map(String) : [], attempts: [] };
+        if (e.phase === 'begin') r.connect = { ...at, addresses: Array.isArray(p?.address_list) ? p.address_list.filter((a): a is string => typeof a === 'string').slice(0, MAX_LISTED) : [], attempts: [] };
         else if (r.connect) {
           r.connect.end = { ...at, error: this.error(p?.net_error, at, names), local: str(p?.local_address), remote: str(p?.remote_address) };
           r.server = endpointOf(str(p?.remote_address)) ?? r.server;
@@ -152,6 +157,7 @@ export class NetlogConnections {
       case 'TCP_CONNECT_ATTEMPT':
         if (!r.connect) return;
         if (e.phase === 'begin') {
+          if (r.connect.attempts.length >= MAX_LISTED) return;
           r.connect.attempts.push({ address: str(p?.address) ?? '', frame: at.frame, time: at.time });
           r.server = endpointOf(str(p?.address)) ?? r.server;
         } else {
@@ -190,7 +196,7 @@ export class NetlogConnections {
         return;
       case 'SOCKET_BYTES_RECEIVED':
         r.bytes[1] += num(p?.byte_count) ?? 0;
-        if (!r.firstServerBytes && typeof p?.bytes === 'string') r.firstServerBytes = Buffer.from(p.bytes, 'base64').subarray(0, FIRST_BYTES);
+        if (!r.firstServerBytes && typeof p?.bytes === 'string') r.firstServerBytes = Uint8Array.prototype.slice.call(Buffer.from(p.bytes.slice(0, FIRST_BYTES * 2), 'base64'), 0, FIRST_BYTES);
         return;
       case 'SOCKET_ALIVE':
         if (e.phase === 'end') this.end(this.sockets, o, e);
@@ -264,7 +270,7 @@ export class NetlogConnections {
     const p = e.params;
     if (e.type !== 'CERT_VERIFIER_JOB') return;
     if (e.phase === 'begin') {
-      this.bounded(this.verdicts, MAX_VERDICTS).set(e.sourceId, { at, pems: Array.isArray(p?.certificates) ? p.certificates.map(String) : undefined, done: false });
+      this.bounded(this.verdicts, MAX_VERDICTS).set(e.sourceId, { at, pems: Array.isArray(p?.certificates) ? p.certificates.filter((c): c is string => typeof c === 'string').slice(0, MAX_LISTED) : undefined, done: false });
     } else if (e.phase === 'end') {
       const v = this.verdicts.get(e.sourceId) ?? { at, done: false };
       v.at = at;
@@ -274,12 +280,18 @@ export class NetlogConnections {
       v.done = true;
       this.bounded(this.verdicts, MAX_VERDICTS).set(e.sourceId, v);
       // Sockets that were waiting on it read it now.
-      for (const o of [...this.sockets.values(), ...this.sessions.values()]) if (o.jobs.includes(e.sourceId)) this.applyVerdicts(o, names);
+      for (const o of this.waitingOn.get(e.sourceId) ?? []) this.applyVerdicts(o, names);
+      this.waitingOn.delete(e.sourceId);
     }
   }
 
   private bindVerifier(o: Open, job: number | undefined): void {
-    if (job !== undefined && !o.jobs.includes(job)) o.jobs.push(job);
+    if (job === undefined || o.jobs.includes(job) || o.jobs.length >= MAX_LISTED) return;
+    o.jobs.push(job);
+    const waiting = this.waitingOn.get(job);
+    if (waiting) {
+      if (waiting.length < MAX_LISTED) waiting.push(o);
+    } else this.bounded(this.waitingOn, MAX_VERDICTS).set(job, [o]);
   }
 
   private applyVerdicts(o: Open, names: NetlogNames): void {

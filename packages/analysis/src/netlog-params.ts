@@ -55,6 +55,7 @@ export function requestRecord(e: NetlogEvent, job: { host: string; port?: number
     bytes: [0, 0],
     cut: false,
     logEnd,
+    clockAnchored: names.clockAnchored,
     captureMode: names.captureMode,
     clientHelloCount: 0,
     certificates: [],
@@ -71,7 +72,7 @@ export function requestRecord(e: NetlogEvent, job: { host: string; port?: number
 export function ders(v: unknown): Uint8Array[] {
   if (!Array.isArray(v)) return [];
   const out: Uint8Array[] = [];
-  for (const pem of v) {
+  for (const pem of v.slice(0, 16)) {
     if (typeof pem !== 'string') continue;
     const b64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
     if (b64) out.push(Buffer.from(b64, 'base64'));
@@ -91,7 +92,7 @@ export function handshakeMessage(b: TlsFactsBuilder, dir: 0 | 1, b64: string | u
     if (msgType === HandshakeType.ClientHello && dir === 0) ev.clientHello = parseClientHello(body, 4);
     else if (msgType === HandshakeType.ServerHello && dir === 1) ev.serverHello = parseServerHello(body, 4);
   } catch (e) {
-    b.facts.parseErrors = [...b.facts.parseErrors, { from: dir === 0 ? 'client' : 'server', message: (e as Error).message, offset: 0 }];
+    if (b.facts.parseErrors.length < 8) b.facts.parseErrors = [...b.facts.parseErrors, { from: dir === 0 ? 'client' : 'server', message: (e as Error).message, offset: 0 }];
     return bytes.length;
   }
   b.event(dir, ev, at);

@@ -289,6 +289,11 @@ export interface NetlogRecord extends TlsFacts {
   cut: boolean;
   /** Unix seconds of the log's last event: how long an open connection had been waiting. */
   logEnd: number;
+  /**
+   * The log said when its clock started (its constants' timeTickOffset): times are Unix times. A
+   * log without constants gives only intervals, and a certificate's dates cannot be judged by them.
+   */
+  clockAnchored: boolean;
   /** The capture mode the log was written in: what it could show. */
   captureMode?: string;
 }

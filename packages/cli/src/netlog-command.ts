@@ -2,7 +2,7 @@ import { NetlogConnections, PublicRoots, type NetlogRecord } from '@tlsdoctor/an
 import { diagnoseNetlogRecord } from '@tlsdoctor/diagnosis';
 import { NetlogError, readNetlogFile, type NetlogReadResult } from '@tlsdoctor/netlog';
 import { netlogItem, SCHEMA_VERSION, TOOL, type NetlogInputSummary, type RedactMode } from '@tlsdoctor/report';
-import { exitFor, reportingInputErrors } from './exit.js';
+import { exitFor, reportingInputErrors, UsageError } from './exit.js';
 import { itemSink } from './item-sink.js';
 import type { Format } from './output.js';
 import { ReportSink, type FileItem } from './report-sink.js';
@@ -40,8 +40,12 @@ function matches(it: FileItem, o: NetlogOptions): boolean {
   return !o.host || hostMatches(it, o.host);
 }
 
-function inputOf(path: string, r: NetlogReadResult): NetlogInputSummary {
-  const warnings = [r.names.fallback, r.stoppedAt && `${r.stoppedAt}; the ${r.events.toLocaleString('en-US')} event(s) before it are reported, connections still open then as cut`].filter((x): x is string => !!x);
+function inputOf(path: string, r: NetlogReadResult, dropped: number): NetlogInputSummary {
+  const warnings = [
+    r.names.fallback,
+    r.stoppedAt && `${r.stoppedAt}; the ${r.events.toLocaleString('en-US')} event(s) before it are reported, connections still open then as cut`,
+    dropped > 0 && `${dropped.toLocaleString('en-US')} connection(s) were let go unjudged: more than 20,000 were open at once`,
+  ].filter((x): x is string => !!x);
   return { path, gzip: r.gzip, bytes: r.bytes, events: r.events, client: r.names.client ?? null, captureMode: r.names.captureMode ?? null, complete: r.complete, warnings, error: r.error ? r.error.message : null };
 }
 
@@ -54,6 +58,8 @@ export async function runNetlog(o: NetlogOptions): Promise<number> {
 }
 
 async function reportNetlogs(o: NetlogOptions): Promise<number> {
+  // A NetLog is a file the browser wrote and the user attached: there is nothing to stream.
+  if (o.files.includes('-')) throw new UsageError('netlog reads NetLog files, not standard input: save the log (chrome://net-export) and name the file');
   const roots = new PublicRoots();
   const sink = new ReportSink(itemSink(o), { names: filtersOf(o), match: (it) => matches(it, o) });
   const inputs: NetlogInputSummary[] = [];
@@ -82,7 +88,7 @@ async function reportNetlogs(o: NetlogOptions): Promise<number> {
       failed = true;
       say(`${file}: ${read.stoppedAt}; the ${read.events.toLocaleString('en-US')} event(s) before it are reported`);
     }
-    inputs.push(inputOf(file, read));
+    inputs.push(inputOf(file, read, connections.dropped));
     sink.endFile();
   }
   const head = sink.finish({ schemaVersion: SCHEMA_VERSION, tool: TOOL, command: 'netlog', generatedAt: new Date().toISOString(), input: { files: inputs, ...(o.host ? { host: o.host } : {}) } });

@@ -15,6 +15,11 @@ export interface NetlogEvent {
   params?: Record<string, unknown>;
 }
 
+/** A number the log wrote as a number or a string; anything else (an object, a list) is not one. */
+function numberIn(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+}
+
 const PHASES: Readonly<Record<string, Phase>> = { PHASE_BEGIN: 'begin', PHASE_END: 'end', PHASE_NONE: 'none' };
 
 /**
@@ -25,15 +30,15 @@ export function toEvent(raw: unknown, index: number, names: NetlogNames): Netlog
   if (typeof raw !== 'object' || raw === null) return undefined;
   const e = raw as { time?: unknown; type?: unknown; phase?: unknown; source?: { id?: unknown; type?: unknown }; params?: unknown };
   if (typeof e.type !== 'number' || typeof e.source !== 'object' || e.source === null) return undefined;
-  const sourceId = Number(e.source.id);
+  const sourceId = numberIn(e.source.id);
   if (!Number.isFinite(sourceId)) return undefined;
   return {
     index,
-    time: Number(e.time) || 0,
+    time: numberIn(e.time) || 0,
     type: names.eventTypes.get(e.type) ?? `event type ${e.type}`,
-    phase: PHASES[names.phases.get(Number(e.phase)) ?? ''] ?? 'none',
+    phase: PHASES[names.phases.get(numberIn(e.phase)) ?? ''] ?? 'none',
     sourceId,
-    sourceType: names.sourceTypes.get(Number(e.source.type)) ?? `source type ${String(e.source.type)}`,
+    sourceType: names.sourceTypes.get(numberIn(e.source.type)) ?? `source type ${numberIn(e.source.type)}`,
     params: typeof e.params === 'object' && e.params !== null ? (e.params as Record<string, unknown>) : undefined,
   };
 }

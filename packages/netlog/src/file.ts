@@ -1,4 +1,5 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { NetlogError } from './errors.js';
 import { toEvent, type NetlogEvent } from './event.js';
@@ -78,20 +79,29 @@ export async function readNetlogFile(path: string, onEvent: (e: NetlogEvent, nam
   let bytes = 0;
   let error: NetlogError | undefined;
   const raw = createReadStream(path, { highWaterMark: opts.chunkSize ?? 1024 * 1024 });
-  const stream = gzip ? raw.pipe(createGunzip()) : raw;
+  // pipeline, not pipe: an error of the file's stream must reach the loop through the gunzip.
+  const stream = gzip ? pipeline(raw, createGunzip(), () => {}) : raw;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      scanner.push(chunk);
+      try {
+        scanner.push(chunk);
+      } catch (e) {
+        if (!(e instanceof NetlogError)) throw new HandlerError(e);
+        error = located(path, e, state.handed);
+        break;
+      }
       bytes += chunk.length;
     }
   } catch (e) {
     raw.destroy();
-    if (e instanceof NetlogError) error = located(path, e, state.handed);
-    // A gzip cut short is a cut NetLog: what was inflated before the cut is read.
-    else if (gzip && (e as NodeJS.ErrnoException).code?.startsWith('Z_')) error = undefined;
-    else if (gzip) error = new NetlogError('GZIP', `${path}: gzip: ${(e as Error).message}`);
-    else throw e;
+    // A fault of ours (in reading the events) is not the file's: it goes on up as it was.
+    if (e instanceof HandlerError) throw e.fault;
+    const code = (e as NodeJS.ErrnoException).code;
+    // A gzip stream that ends early is a cut NetLog: what was inflated before the cut is read,
+    // and the scanner says where the text stops. Any other gzip fault is the file's.
+    if (!(gzip && code === 'Z_BUF_ERROR')) error = new NetlogError(gzip ? 'GZIP' : 'UNREADABLE', `${path}: ${gzip ? 'gzip: ' : ''}${(e as Error).message}`);
   }
+  raw.destroy();
   if (error) {
     if (state.handed === 0) throw error;
     return { names: state.names, gzip, bytes, events: state.handed, skipped: state.skipped, complete: false, error };
@@ -104,6 +114,13 @@ export async function readNetlogFile(path: string, onEvent: (e: NetlogEvent, nam
     throw e;
   }
   return { names: state.names, gzip, bytes, events: state.handed, skipped: state.skipped, complete: end.complete, stoppedAt: end.stoppedAt };
+}
+
+/** An error thrown while the events were read, told apart from the stream's own. */
+class HandlerError extends Error {
+  constructor(readonly fault: unknown) {
+    super('a fault while the events were read');
+  }
 }
 
 /** The error's message led by the file's name, as every input error is printed. */

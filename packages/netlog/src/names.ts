@@ -16,6 +16,8 @@ export interface NetlogNames {
   quicErrors: ReadonlyMap<number, string>;
   /** Milliseconds to add to an event's time to get Unix time. */
   timeTickOffset: number;
+  /** The file gave that offset: times are Unix times, not only intervals. */
+  clockAnchored: boolean;
   /** What wrote the file, from its constants ("Chromium 156.0.8078.129"). */
   client?: string;
   /** The capture mode the user chose in chrome://net-export (Default, IncludeSensitive, Everything). */
@@ -33,6 +35,7 @@ export function fallbackNames(): NetlogNames {
     certStatus: certStatusFlagNames,
     quicErrors: new Map(),
     timeTickOffset: 0,
+    clockAnchored: false,
     fallback: `the file has no constants: its numbers are read as Chromium ${FALLBACK_CHROMIUM_VERSION} numbers them, and its times are not anchored to the clock`,
   };
 }
@@ -57,7 +60,7 @@ export function namesFromConstants(c: unknown): NetlogNames {
   const info = (typeof k.clientInfo === 'object' && k.clientInfo !== null ? k.clientInfo : {}) as Record<string, unknown>;
   const product = text(info.name);
   const version = text(info.version);
-  const offset = Number(k.timeTickOffset);
+  const offset = typeof k.timeTickOffset === 'number' || typeof k.timeTickOffset === 'string' ? Number(k.timeTickOffset) : NaN;
   const events = inverted(k.logEventTypes);
   const sources = inverted(k.logSourceType);
   return {
@@ -68,6 +71,7 @@ export function namesFromConstants(c: unknown): NetlogNames {
     certStatus: inverted(k.certStatusFlag) ?? base.certStatus,
     quicErrors: inverted(k.quicError) ?? base.quicErrors,
     timeTickOffset: Number.isFinite(offset) ? offset : 0,
+    clockAnchored: Number.isFinite(offset),
     client: product || version ? [product, version].filter(Boolean).join(' ') : undefined,
     captureMode: text(k.logCaptureMode),
     fallback: events && sources ? undefined : base.fallback,

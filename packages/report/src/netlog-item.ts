@@ -1,7 +1,7 @@
 import type { NetErrorSeen, NetlogRecord, TimedFact } from '@tlsdoctor/analysis';
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
 import { cipherSuiteName, versionName } from '@tlsdoctor/tls-parser-ts';
-import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
+import { addCertificate, addUrlHost, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 import { wireCode, type NetlogItem } from './model.js';
 import type { NetErrorFacts, NetlogRowFacts } from './row-facts.js';
 import { alertFacts, certificateFacts, clientHelloFacts, messageFacts, serverHelloFacts } from './tls-row-facts.js';
@@ -75,5 +75,7 @@ function netlogIdentifiers(r: NetlogRecord): Identifiers {
   if (r.sni) ids.hosts.push(r.sni);
   for (const n of r.clientHello?.serverNames ?? []) ids.hosts.push(n);
   for (const c of r.certificates) addCertificate(ids, c);
+  // A proxy chain is written "[https://proxy.example:443]", or "[direct://]".
+  for (const m of (r.proxy ?? '').matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s,\]]+/gi)) addUrlHost(ids, m[0]);
   return ids;
 }

@@ -59,6 +59,8 @@ export interface CertificateFacts {
   chain: CertificateInfo[];
   /** When to judge validity (ms since the epoch): the packet that carried the chain, or now. */
   at: number;
+  /** The source gives no clock to judge validity by (a NetLog without its constants): dates are not judged. */
+  datesUnknown?: boolean;
   /** How reports name that time: "the capture time", "now". */
   atLabel: string;
   /** The name the client expected (SNI, or the probe's target); undefined: nothing to check. */
@@ -110,12 +112,12 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
   const when = new Date(f.at).toISOString();
   const notAfter = Date.parse(leaf.notAfter);
   const notBefore = Date.parse(leaf.notBefore);
-  const expired = notAfter < f.at || storeError === 'CERT_HAS_EXPIRED' || alert?.description === AlertDescription.CertificateExpired;
+  const expired = (!f.datesUnknown && notAfter < f.at) || storeError === 'CERT_HAS_EXPIRED' || alert?.description === AlertDescription.CertificateExpired;
   if (expired) {
     out.push(finding('CERT_EXPIRED', ev(`expired ${leaf.notAfter}, before ${f.atLabel} ${when}`)));
-  } else if (notBefore > f.at || storeError === 'CERT_NOT_YET_VALID') {
+  } else if ((!f.datesUnknown && notBefore > f.at) || storeError === 'CERT_NOT_YET_VALID') {
     out.push(finding('CERT_NOT_YET_VALID', ev(`valid only from ${leaf.notBefore}, after ${f.atLabel} ${when}`)));
-  } else if (f.warnDays !== undefined && (notAfter - f.at) / DAY_MS < f.warnDays) {
+  } else if (!f.datesUnknown && f.warnDays !== undefined && (notAfter - f.at) / DAY_MS < f.warnDays) {
     const days = (notAfter - f.at) / DAY_MS;
     out.push(finding('CERT_EXPIRING_SOON', ev(`expires in ${days.toFixed(1)} days (${leaf.notAfter}); the warning starts at ${f.warnDays} days`)));
   }

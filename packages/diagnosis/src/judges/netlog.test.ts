@@ -22,7 +22,7 @@ function err(name: string, frame: number, time = 0.05): NetErrorSeen {
 function socket(o: Partial<NetlogRecord> = {}): NetlogRecord {
   return {
     transport: 'netlog', kind: 'tcp', id: 7, host: 'example.test', port: 443, server: { ip: '192.0.2.10', port: 443 },
-    firstTime: T0, lastTime: T0 + 1, firstEvent: 100, lastEvent: 140, bytes: [0, 0], cut: false, logEnd: T0 + 10, captureMode: 'Default',
+    firstTime: T0, lastTime: T0 + 1, firstEvent: 100, lastEvent: 140, bytes: [0, 0], cut: false, logEnd: T0 + 10, clockAnchored: true, captureMode: 'Default',
     connect: { frame: 101, time: T0, addresses: ['192.0.2.10:443'], attempts: [{ address: '192.0.2.10:443', frame: 102, time: T0, ms: 1 }], end: { frame: 103, time: T0 + 0.001 } },
     clientHelloCount: 0, certificates: [], certificateRequested: false, messages: [], alerts: [], parseErrors: [], incomplete: false, partialReasons: [],
     ...o,
@@ -61,7 +61,7 @@ const CASES: [string, NetlogRecord, string[], RegExp][] = [
     ['a connect that timed out', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0 + 75, error: err('ERR_CONNECTION_TIMED_OUT', 103) } } }), ['TCP_TIMEOUT'], /ended with ERR_CONNECTION_TIMED_OUT after 1 ms\nthe SYN got no answer/],
     ['an unreachable address', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_ADDRESS_UNREACHABLE', 103) } } }), ['TCP_UNREACHABLE'], /ended with ERR_ADDRESS_UNREACHABLE after 1 ms\nan ICMP error/],
     ['a connect reset', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_CONNECTION_RESET', 103) } } }), ['TCP_RESET'], /ended with ERR_CONNECTION_RESET after 1 ms\nthe connection was reset before TLS began$/],
-    ['a connect error no judge maps', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_SOCKET_NOT_CONNECTED', 103) } } }), ['BROWSER_NET_ERROR'], /ended with ERR_SOCKET_NOT_CONNECTED after 1 ms\nChromium's words for ERR_SOCKET_NOT_CONNECTED \(-15\): /],
+    ['a connect error no judge maps', socket({ connect: { ...socket().connect!, end: { frame: 103, time: T0, error: err('ERR_SOCKET_NOT_CONNECTED', 103) } } }), ['BROWSER_NET_ERROR'], /ended with ERR_SOCKET_NOT_CONNECTED after 1 ms\nERR_SOCKET_NOT_CONNECTED \(-15\) means: /],
     ['a connect still open 10 s when the log stopped', socket({ cut: true, connect: { ...socket().connect!, end: undefined } }), ['TCP_TIMEOUT'], /^event 101 \(\+0 ms\): TCP connect to 192\.0\.2\.10:443\nno answer 10\.0 s later, when the log stopped/],
     ['a connect open 2 s when the log stopped', socket({ cut: true, logEnd: T0 + 2, connect: { ...socket().connect!, end: undefined } }), ['NETLOG_UNFINISHED'], /the log stopped 2\.0 s later, before the connect ended$/],
     ['a connect open exactly 3 s when the log stopped', socket({ cut: true, logEnd: T0 + 3, connect: { ...socket().connect!, end: undefined } }), ['TCP_TIMEOUT'], /no answer 3\.0 s later/],
@@ -72,7 +72,7 @@ const CASES: [string, NetlogRecord, string[], RegExp][] = [
     ['a completed handshake that was asked for a client certificate', tls(undefined, { ...answered, certificateRequested: true }), ['HANDSHAKE_OK', 'CLIENT_CERT_REQUESTED'], /the handshake completed$/],
     ['a reset right after the ClientHello', tls('ERR_CONNECTION_RESET'), ['RESET_AFTER_CLIENT_HELLO'], /ERR_CONNECTION_RESET\nthe socket received no byte before it\nthe server \(or something on the path\) cut/],
     ['a close right after the ClientHello', tls('ERR_CONNECTION_CLOSED'), ['RESET_AFTER_CLIENT_HELLO'], /ended with ERR_CONNECTION_CLOSED\nthe socket received no byte before it/],
-    ['a reset after the server had answered', tls('ERR_CONNECTION_RESET', answered), ['BROWSER_NET_ERROR'], /Chromium's words for ERR_CONNECTION_RESET \(-101\): .*\nthe server had sent Server Hello$/],
+    ['a reset after the server had answered', tls('ERR_CONNECTION_RESET', answered), ['BROWSER_NET_ERROR'], /ERR_CONNECTION_RESET \(-101\) means: .*\nthe server had sent Server Hello$/],
     ['a hello never answered', tls('ERR_TIMED_OUT'), ['NO_SERVER_HELLO'], /ended with ERR_TIMED_OUT\nthe socket received no byte\nthe ClientHello is larger than one packet: an MTU black hole/],
     ['a one-packet hello never answered', tls('ERR_TIMED_OUT', {}, 1400), ['NO_SERVER_HELLO'], /1,400 bytes\n.*\nthe socket received no byte\na capture of the attempt shows whether the ClientHello reached the server$/],
     ['a hello never answered after the server sent bytes', tls('ERR_TIMED_OUT', { bytes: [1900, 7] }), ['NO_SERVER_HELLO'], /ERR_TIMED_OUT\nthe ClientHello is larger/],
@@ -95,8 +95,8 @@ const CASES: [string, NetlogRecord, string[], RegExp][] = [
     ['a whole chain to a root the browser lacks', verified([cert(), intermediate()], { error: 'ERR_CERT_AUTHORITY_INVALID', status: ['AUTHORITY_INVALID'] }), ['CERT_UNTRUSTED'], /^event 115 .*AUTHORITY_INVALID\)\n(.*\n)*the chain is whole and in order, and ends at "CN=Example Root", a root the client does not trust$/],
     ['a leaf sent alone that the browser completed itself', verified([cert()], {}), ['CERT_CHAIN_INCOMPLETE'], /^event 115 \(\+30 ms\): the browser's verifier accepted the chain\n(.*\n)*only the leaf was sent/],
     ['a good chain the browser accepted', verified([cert(), intermediate()], {}), ['HANDSHAKE_OK'], /the handshake completed$/],
-    ['a certificate error no chain fault explains', verified([cert(), intermediate()], { error: 'ERR_CERT_REVOKED', status: ['REVOKED'] }), ['BROWSER_NET_ERROR'], /ended with ERR_CERT_REVOKED\nChromium's words for ERR_CERT_REVOKED \(-206\): .*\nthe server had sent Server Hello$/],
-    ['a verifier error without a chain in the log', tls('ERR_CERT_DATE_INVALID', { verify: { frame: 115, time: T0, error: err('ERR_CERT_DATE_INVALID', 115), status: ['DATE_INVALID'] } }), ['BROWSER_NET_ERROR'], /event 115 \(\+50 ms\): the browser's certificate verification ended with ERR_CERT_DATE_INVALID\nChromium's words for ERR_CERT_DATE_INVALID \(-201\)/],
+    ['a certificate error no chain fault explains', verified([cert(), intermediate()], { error: 'ERR_CERT_REVOKED', status: ['REVOKED'] }), ['BROWSER_NET_ERROR'], /ended with ERR_CERT_REVOKED\nERR_CERT_REVOKED \(-206\) means: .*\nthe server had sent Server Hello$/],
+    ['a verifier error without a chain in the log', tls('ERR_CERT_DATE_INVALID', { verify: { frame: 115, time: T0, error: err('ERR_CERT_DATE_INVALID', 115), status: ['DATE_INVALID'] } }), ['BROWSER_NET_ERROR'], /event 115 \(\+50 ms\): the browser's certificate verification ended with ERR_CERT_DATE_INVALID\nERR_CERT_DATE_INVALID \(-201\) means/],
 ];
 
 /** The net error a record ended with: its connect's, its handshake's, its verifier's or its resolver's. */
@@ -145,10 +145,22 @@ describe('the NetLog judge: each net error it reads, and the edges of each rule'
     ['a chain judged against the host name when no SNI was sent', { ...verified([cert({ sans: ['other.test'] }), intermediate()], {}), sni: undefined }, ['CERT_HOSTNAME_MISMATCH'], /the host name example\.test is not among the SANs$/],
     ['a chain without a verifier verdict', { ...verified([cert(), intermediate()], {}), verify: undefined, chain: { links: [{ from: 0, to: 1, ok: true }], endsInRoot: false } }, ['HANDSHAKE_OK'], /completed$/],
     ['a chain without its time', { ...verified([expiredLeaf, intermediate()], { error: 'ERR_CERT_DATE_INVALID', status: ['DATE_INVALID'] }), certificatesTime: undefined, certificatesFrame: undefined }, ['CERT_EXPIRED'], /event 100 \(\+0 ms\): a chain of 2 certificate\(s\)/],
+    ['a connect the browser gave up after 1 s (not cut)', socket({ lastTime: T0 + 1, connect: { ...socket().connect!, end: undefined } }), ['NETLOG_UNFINISHED'], /the browser closed the socket 1\.0 s later, before the connect ended$/],
+    ['a connect the browser gave up after 5 s (not cut)', socket({ lastTime: T0 + 5, connect: { ...socket().connect!, end: undefined } }), ['TCP_TIMEOUT'], /no answer 5\.0 s later, when the browser closed the socket/],
+    ['a handshake the browser closed after 4 s, unanswered', tls(undefined, { lastTime: T0 + 4, tls: { frame: 104, time: T0 } }), ['NO_SERVER_HELLO'], /no answer 4\.0 s later, when the browser closed the socket/],
+    ['a log without its clock: dates are not judged', { ...verified([expiredLeaf, intermediate()], {}), clockAnchored: false }, ['HANDSHAKE_OK'], /completed$/],
+    ['an IP address asked for, no SNI: the verifier judged the name', { ...verified([cert(), intermediate()], {}), sni: undefined, host: '192.0.2.10' }, ['HANDSHAKE_OK'], /completed$/],
   ])('%s', (_name, r, want, evidence) => {
     const found = diagnoseNetlogRecord(r);
     expect(found.map((f) => f.code)).toEqual(want);
     expect((found[0]?.evidence ?? []).join('\n')).toMatch(evidence);
+  });
+
+  it('names a socket the browser gave up apart from a log that stopped', () => {
+    const gaveUp = diagnoseNetlogRecord(socket({ lastTime: T0 + 1, connect: { ...socket().connect!, end: undefined } }))[0];
+    const stopped = diagnoseNetlogRecord(socket({ cut: true, logEnd: T0 + 1, connect: { ...socket().connect!, end: undefined } }))[0];
+    expect(gaveUp.title).toBe('The browser gave the connection up before it ended');
+    expect(stopped.title).toBe('The log stopped while the connection was still going');
   });
 });
 
@@ -159,12 +171,15 @@ describe('the NetLog judge on QUIC sessions', () => {
   it.each<[string, NetlogRecord, string[], string[]]>([
     ['a confirmed handshake', session({ packetsReceived: 12, version: 'RFCv1', handshakeConfirmed: { frame: 130, time: T0 + 0.05 } }), ['QUIC_HANDSHAKE_OK'], [`${began}, 12 packets received`, 'version RFCv1', 'event 130 (+50 ms): the QUIC handshake completed']],
     ['an idle timeout with nothing received', session({ closed: { frame: 130, time: T0 + 4, quicError: 'QUIC_NETWORK_IDLE_TIMEOUT', fromPeer: false, details: 'No recent network activity' } }), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'event 130 (+4000 ms): the browser closed it with QUIC_NETWORK_IDLE_TIMEOUT ("No recent network activity")', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
-    ['nothing received 10 s before the log stopped', session(), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'no packet came back before the log stopped, 10.0 s later', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
-    ['nothing received 3 s before the log stopped', session({}, { logEnd: T0 + 3 }), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'no packet came back before the log stopped, 3.0 s later', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
-    ['nothing received 1 s before the log stopped', session({}, { logEnd: T0 + 1 }), ['NETLOG_UNFINISHED'], [`${began}, 0 packets received`, 'no packet came back before the log stopped, 1.0 s later']],
+    ['nothing received 10 s before the log stopped', session({}, { cut: true }), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'no packet came back before the log stopped, 10.0 s later', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
+    ['nothing received 3 s before the log stopped', session({}, { cut: true, logEnd: T0 + 3 }), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'no packet came back before the log stopped, 3.0 s later', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
+    ['nothing received 1 s before the log stopped', session({}, { cut: true, logEnd: T0 + 1 }), ['NETLOG_UNFINISHED'], [`${began}, 0 packets received`, 'no packet came back before the log stopped, 1.0 s later']],
     ['a close by the server', session({ packetsReceived: 3, closed: { frame: 130, time: T0 + 0.1, quicError: 'QUIC_HANDSHAKE_FAILED', fromPeer: true, details: 'TLS alert 42' } }), ['QUIC_CONNECTION_CLOSED'], [`${began}, 3 packets received`, 'event 130 (+100 ms): closed by the server with QUIC_HANDSHAKE_FAILED', 'details: TLS alert 42']],
     ['a close by the browser', session({ packetsReceived: 3, closed: { frame: 130, time: T0 + 0.1, quicError: 'QUIC_PEER_GOING_AWAY', fromPeer: false } }), ['QUIC_CONNECTION_CLOSED'], [`${began}, 3 packets received`, 'event 130 (+100 ms): closed by the browser with QUIC_PEER_GOING_AWAY']],
-    ['answered, open when the log stopped', session({ packetsReceived: 1 }, { host: undefined, port: 8443 }), ['NETLOG_UNFINISHED'], ['event 100 (+0 ms): QUIC session to the server:8443, 6 packets sent, 1 packet received', 'the log stopped before the QUIC handshake completed']],
+    ['nothing received, and the browser closed it for another reason', session({ closed: { frame: 130, time: T0 + 0.2, quicError: 'QUIC_CONNECTION_CANCELLED', fromPeer: false } }), ['NETLOG_UNFINISHED'], [`${began}, 0 packets received`, 'event 130 (+200 ms): the browser closed it with QUIC_CONNECTION_CANCELLED']],
+    ['a handshake timeout with nothing received', session({ closed: { frame: 130, time: T0 + 10, quicError: 'QUIC_HANDSHAKE_TIMEOUT', fromPeer: false } }), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'event 130 (+10000 ms): the browser closed it with QUIC_HANDSHAKE_TIMEOUT', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
+    ['nothing received, session ended 10 s later without a close', session({}, { lastTime: T0 + 10, logEnd: T0 + 20 }), ['QUIC_NO_RESPONSE'], [`${began}, 0 packets received`, 'no packet came back before the browser closed the session, 10.0 s later', 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later']],
+    ['answered, open when the log stopped', session({ packetsReceived: 1 }, { cut: true, host: undefined, port: 8443 }), ['NETLOG_UNFINISHED'], ['event 100 (+0 ms): QUIC session to the server:8443, 6 packets sent, 1 packet received', 'the log stopped before the QUIC handshake completed']],
     ['a session without QUIC facts', socket({ kind: 'quic', connect: undefined }), [], []],
   ])('%s', (_name, r, want, evidence) => {
     const found = diagnoseNetlogRecord(r);

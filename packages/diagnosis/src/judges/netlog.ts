@@ -1,4 +1,5 @@
 import type { NetErrorSeen, NetlogRecord, TimedFact } from '@tlsdoctor/analysis';
+import { isIP } from 'node:net';
 import { NetError, netErrorDescriptions } from '@tlsdoctor/netlog';
 import { AlertDescription, HandshakeType, isTls13, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact, plural } from '../evidence.js';
@@ -79,6 +80,9 @@ const CONNECT_WORDS: Readonly<Record<string, string>> = {
   TCP_RESET: 'the connection was reset before TLS began',
 };
 
+/** How Chromium closes a QUIC session that waited in vain (its names of QUIC errors, from the log's constants). */
+const QUIC_WAIT_ERRORS: ReadonlySet<string> = new Set(['QUIC_NETWORK_IDLE_TIMEOUT', 'QUIC_HANDSHAKE_TIMEOUT']);
+
 /** A handshake the server never answered ends with one of these when the browser gives up waiting. */
 const WAIT_ERRORS: ReadonlySet<number> = new Set([NetError.TimedOut, NetError.ConnectionTimedOut]);
 /** A handshake cut by the other end (or something on the path) before any answer. */
@@ -119,15 +123,29 @@ function judgeConnect(r: NetlogRecord): Finding[] | undefined {
     const attempt = c.attempts[c.attempts.length - 1];
     const lines = compact([began, tries, `${said(r, err, 'the connect')}${attempt?.osError ? ` (OS error ${attempt.osError})` : ''}${attempt?.ms !== undefined ? ` after ${attempt.ms} ms` : ''}`]);
     const words = netErrorDescriptions.get(err.code);
-    if (!code) return [finding('BROWSER_NET_ERROR', compact([...lines, words && `Chromium's words for ${err.name} (${err.code}): ${words}`]), { title: `The browser could not connect: ${err.name}` })];
+    if (!code) return [finding('BROWSER_NET_ERROR', compact([...lines, words && `${err.name} (${err.code}) means: ${words}`]), { title: `The browser could not connect: ${err.name}` })];
     return [finding(code, [...lines, CONNECT_WORDS[code]])];
   }
   if (c.end) return undefined;
-  const waited = r.logEnd - c.time;
+  const waited = until(r) - c.time;
   if (waited >= ANSWER_WAIT_S) {
-    return [finding('TCP_TIMEOUT', [began, `no answer ${waitedFor(waited)} later, when the log stopped: the SYN got no answer (a firewall or security group drops it, or the address is wrong)`])];
+    return [finding('TCP_TIMEOUT', [began, `no answer ${waitedFor(waited)} later, ${whenItEnded(r)}: the SYN got no answer (a firewall or security group drops it, or the address is wrong)`])];
   }
-  return [finding('NETLOG_UNFINISHED', [began, `the log stopped ${waitedFor(waited)} later, before the connect ended`])];
+  return [unfinished(r, [began, `${r.cut ? 'the log stopped' : 'the browser closed the socket'} ${waitedFor(waited)} later, before the connect ended`])];
+}
+
+/** Where a connection with no end stopped being watched: the log's end, or its socket's close. */
+function until(r: NetlogRecord): number {
+  return r.cut ? r.logEnd : r.lastTime;
+}
+
+function whenItEnded(r: NetlogRecord): string {
+  return r.cut ? 'when the log stopped' : 'when the browser closed the socket';
+}
+
+/** Nothing had failed yet: the log stopped first, or the browser gave the connection up (it had another). */
+function unfinished(r: NetlogRecord, lines: string[]): Finding {
+  return finding('NETLOG_UNFINISHED', lines, r.cut ? {} : { title: 'The browser gave the connection up before it ended', remedy: 'Nothing had failed on it: browsers close connections they no longer need (another one won the race, the page was left). Look at the other connections to the host.' });
 }
 
 function helloSize(r: NetlogRecord): number | undefined {
@@ -148,7 +166,7 @@ function serverSaid(r: NetlogRecord): string[] {
 
 function judgeTls(r: NetlogRecord): Finding[] {
   const tls = r.tls;
-  if (!tls) return r.connect?.end ? [finding('NETLOG_UNFINISHED', [`${at(r, r.connect.end)}: TCP connected; the log shows no TLS on this socket`])] : [];
+  if (!tls) return r.connect?.end ? [unfinished(r, [`${at(r, r.connect.end)}: TCP connected; the log shows no TLS on this socket`])] : [];
   const err = tls.end?.error;
   const certs = netlogCertificate(r);
   const certFault = certs.some((f) => f.severity === 'error');
@@ -169,9 +187,9 @@ function ok(r: NetlogRecord): Finding {
 
 /** The handshake was still open when the log stopped. */
 function openHandshake(r: NetlogRecord): Finding[] {
-  const waited = r.logEnd - (r.clientHello?.time ?? r.tls?.time ?? r.firstTime);
-  if (serverSaid(r).length === 0 && waited >= ANSWER_WAIT_S) return [noAnswer(r, `no answer ${waitedFor(waited)} later, when the log stopped`)];
-  return [finding('NETLOG_UNFINISHED', [sentHello(r), `the log stopped ${waitedFor(waited)} later, before the handshake ended${serverSaid(r).length ? ` (the server had sent ${serverSaid(r).join(', ')})` : ''}`])];
+  const waited = until(r) - (r.clientHello?.time ?? r.tls?.time ?? r.firstTime);
+  if (serverSaid(r).length === 0 && waited >= ANSWER_WAIT_S) return [noAnswer(r, `no answer ${waitedFor(waited)} later, ${whenItEnded(r)}`)];
+  return [unfinished(r, [sentHello(r), `${r.cut ? 'the log stopped' : 'the browser closed the socket'} ${waitedFor(waited)} later, before the handshake ended${serverSaid(r).length ? ` (the server had sent ${serverSaid(r).join(', ')})` : ''}`])];
 }
 
 /**
@@ -258,7 +276,7 @@ function browserError(r: NetlogRecord, err: NetErrorSeen, what = 'the TLS handsh
   return finding('BROWSER_NET_ERROR', compact([
     sentHello(r),
     said(r, err, what),
-    words && `Chromium's words for ${err.name} (${err.code}): ${words}`,
+    words && `${err.name} (${err.code}) means: ${words}`,
     serverSaid(r).length > 0 && `the server had sent ${serverSaid(r).join(', ')}`,
   ]), { title: `The browser gave up with ${err.name}` });
 }
@@ -271,8 +289,10 @@ function netlogCertificate(r: NetlogRecord): Finding[] {
   const facts: CertificateFacts = {
     chain: r.certificates,
     at: (r.certificatesTime ?? r.firstTime) * 1000,
+    datesUnknown: !r.clockAnchored,
     atLabel: 'the browser\'s clock',
     name: r.sni ?? r.host,
+    nameIsIp: !r.sni && !!r.host && isIP(r.host) !== 0,
     nameLabel: r.sni ? 'the SNI' : 'the host name',
     nameError: v?.status.includes('COMMON_NAME_INVALID') ? 'the browser\'s verifier found the name in no SAN (COMMON_NAME_INVALID)' : undefined,
     trust: { kind: 'verifier', authorityInvalid: v?.status.includes('AUTHORITY_INVALID') ?? false, line: verdict ?? 'the log holds no verdict of the browser\'s verifier', links: r.chain },
@@ -295,12 +315,17 @@ function judgeQuicSession(r: NetlogRecord): Finding[] {
   }
   const closed = q.closed;
   if (q.packetsReceived === 0) {
-    const why = closed ? `${at(r, closed)}: the browser closed it with ${closed.quicError}${closed.details ? ` ("${closed.details}")` : ''}` : `no packet came back before the log stopped, ${waitedFor(r.logEnd - r.firstTime)} later`;
-    if (closed || r.logEnd - r.firstTime >= ANSWER_WAIT_S) return [finding('QUIC_NO_RESPONSE', [began, why, 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later'])];
-    return [finding('NETLOG_UNFINISHED', [began, why])];
+    const waited = until(r) - r.firstTime;
+    const why = closed ? `${at(r, closed)}: the browser closed it with ${closed.quicError}${closed.details ? ` ("${closed.details}")` : ''}` : `no packet came back before ${r.cut ? 'the log stopped' : 'the browser closed the session'}, ${waitedFor(waited)} later`;
+    // Only a session that timed out waiting says UDP went unanswered: one the browser closed
+    // for another reason (TCP won the race, the page was left) says nothing of the path.
+    if ((closed && QUIC_WAIT_ERRORS.has(closed.quicError)) || (!closed && waited >= ANSWER_WAIT_S)) {
+      return [finding('QUIC_NO_RESPONSE', [began, why, 'UDP to the server got no answer: browsers then fall back to TCP, a second or more later'])];
+    }
+    return [unfinished(r, [began, why])];
   }
   if (closed) {
     return [finding('QUIC_CONNECTION_CLOSED', compact([began, `${at(r, closed)}: closed by ${closed.fromPeer ? 'the server' : 'the browser'} with ${closed.quicError}`, closed.details && `details: ${closed.details}`]))];
   }
-  return [finding('NETLOG_UNFINISHED', [began, 'the log stopped before the QUIC handshake completed'])];
+  return [unfinished(r, [began, `${r.cut ? 'the log stopped' : 'the browser closed the session'} before the QUIC handshake completed`])];
 }

@@ -5,8 +5,9 @@ import type { MeaningName } from './meanings.js';
 /**
  * Chromium's net errors that name a failure tlsdoctor diagnoses, and what each means: the causes
  * `explain` lists for `net::ERR_…` and the codes `tlsdoctor netlog` can give for a record that
- * ended with it come from one table (a test holds the second to the first). The names and their
- * descriptions are Chromium's own (net/base/net_error_list.h, generated into the netlog package).
+ * ended with it come from one table (a test holds the second to the first). The names and codes
+ * are Chromium's (net/base/net_error_list.h, generated into the netlog package); the one-line
+ * descriptions are ours, written from its comments.
  */
 export const NET_ERROR_MEANINGS: Readonly<Record<string, MeaningName>> = {
   ERR_CONNECTION_RESET: 'reset',
