@@ -285,7 +285,14 @@ function browserError(r: NetlogRecord, err: NetErrorSeen, what = 'the TLS handsh
 function netlogCertificate(r: NetlogRecord): Finding[] {
   const v = r.verify;
   if (r.certificates.length === 0 && !v?.error) return [];
-  const verdict = v && (v.error ? `${at(r, v)}: the browser's verifier said ${v.error.name}${v.status.length ? ` (${v.status.join(', ')})` : ''}` : `${at(r, v)}: the browser's verifier accepted the chain`);
+  // A verification the browser had cached leaves no verifier job in the log for this connection:
+  // the handshake's own certificate error is then the browser's word on the chain.
+  const rejected = !v && r.tls?.end?.error?.name.startsWith('ERR_CERT_') ? r.tls.end.error : undefined;
+  const verdict = v
+    ? v.error ? `${at(r, v)}: the browser's verifier said ${v.error.name}${v.status.length ? ` (${v.status.join(', ')})` : ''}` : `${at(r, v)}: the browser's verifier accepted the chain`
+    : rejected && `${at(r, rejected)}: the browser rejected the chain with ${rejected.name} (a verification it had cached: no verifier job for this connection in the log)`;
+  const authorityInvalid = v ? v.status.includes('AUTHORITY_INVALID') : rejected?.code === NetError.CertAuthorityInvalid;
+  const nameInvalid = v ? v.status.includes('COMMON_NAME_INVALID') : rejected?.code === NetError.CertCommonNameInvalid;
   const facts: CertificateFacts = {
     chain: r.certificates,
     at: (r.certificatesTime ?? r.firstTime) * 1000,
@@ -294,8 +301,8 @@ function netlogCertificate(r: NetlogRecord): Finding[] {
     name: r.sni ?? r.host,
     nameIsIp: !r.sni && !!r.host && isIP(r.host) !== 0,
     nameLabel: r.sni ? 'the SNI' : 'the host name',
-    nameError: v?.status.includes('COMMON_NAME_INVALID') ? 'the browser\'s verifier found the name in no SAN (COMMON_NAME_INVALID)' : undefined,
-    trust: { kind: 'verifier', authorityInvalid: v?.status.includes('AUTHORITY_INVALID') ?? false, line: verdict ?? 'the log holds no verdict of the browser\'s verifier', links: r.chain },
+    nameError: nameInvalid ? 'the browser\'s verifier found the name in no SAN (COMMON_NAME_INVALID)' : undefined,
+    trust: { kind: 'verifier', authorityInvalid, line: verdict || 'the log holds no verdict of the browser\'s verifier', links: r.chain },
     seen: r.certificates.length > 0 ? [`${at(r, { frame: r.certificatesFrame ?? r.firstEvent, time: r.certificatesTime ?? r.firstTime })}: a chain of ${r.certificates.length} certificate(s)${isTls13(r.version) ? ' (TLS 1.3: encrypted on the wire, read from the browser\'s log)' : ''}`] : [],
   };
   if (r.certificates.length === 0) return v?.error ? [browserError(r, v.error, 'the browser\'s certificate verification')] : [];
