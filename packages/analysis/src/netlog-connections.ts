@@ -34,7 +34,6 @@ class Open {
   readonly r: Omit<NetlogRecord, keyof TlsFacts>;
   jobs: number[] = [];
   scheme?: string;
-  sslBegun = false;
 
   constructor(kind: Kind, e: NetlogEvent, at: TimedFact, names: NetlogNames, roots: PublicRoots, certificates: CertificateCache) {
     this.tls = new TlsFactsBuilder(roots, certificates);
@@ -170,7 +169,6 @@ export class NetlogConnections {
         return;
       case 'SSL_CONNECT':
         if (e.phase === 'begin') {
-          o.sslBegun = true;
           r.tls = { ...at };
         } else if (r.tls) r.tls.end = { ...at, error: this.error(p?.net_error, at, names) };
         return;
@@ -225,7 +223,6 @@ export class NetlogConnections {
       o.r.port = num(p?.port);
       o.r.proxy = str(p?.proxy_chain);
       o.r.quic = { packetsReceived: 0, packetsSent: 0 };
-      o.sslBegun = true;
       this.bounded(this.sessions).set(e.sourceId, o);
       return;
     }
@@ -306,7 +303,7 @@ export class NetlogConnections {
   }
 
   private emit(o: Open): void {
-    if (o.r.kind === 'tcp' && !o.sslBegun && o.scheme !== undefined && !TLS_SCHEMES.has(o.scheme)) {
+    if (o.r.kind === 'tcp' && !o.r.tls && o.scheme !== undefined && !TLS_SCHEMES.has(o.scheme)) {
       this.plain++;
       return;
     }

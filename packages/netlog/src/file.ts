@@ -51,6 +51,7 @@ function open(path: string): number {
  * NetlogError; one that goes wrong after events were read returns them with the error.
  */
 export async function readNetlogFile(path: string, onEvent: (e: NetlogEvent, names: NetlogNames) => void, opts: NetlogReadOptions = {}): Promise<NetlogReadResult> {
+  // One open for the whole read: the file sniffed is the file streamed.
   const fd = open(path);
   let gzip = false;
   try {
@@ -59,8 +60,9 @@ export async function readNetlogFile(path: string, onEvent: (e: NetlogEvent, nam
     const head = new Uint8Array(2);
     readSync(fd, head, 0, 2, 0);
     gzip = head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    throw e;
   }
   const state = { names: fallbackNames(), skipped: 0, handed: 0 };
   const scanner = new NetlogScanner({
@@ -78,7 +80,7 @@ export async function readNetlogFile(path: string, onEvent: (e: NetlogEvent, nam
   });
   let bytes = 0;
   let error: NetlogError | undefined;
-  const raw = createReadStream(path, { highWaterMark: opts.chunkSize ?? 1024 * 1024 });
+  const raw = createReadStream(path, { fd, start: 0, autoClose: true, highWaterMark: opts.chunkSize ?? 1024 * 1024 });
   // pipeline, not pipe: an error of the file's stream must reach the loop through the gunzip.
   const stream = gzip ? pipeline(raw, createGunzip(), () => {}) : raw;
   try {

@@ -148,14 +148,10 @@ function unfinished(r: NetlogRecord, lines: string[]): Finding {
   return finding('NETLOG_UNFINISHED', lines, r.cut ? {} : { title: 'The browser gave the connection up before it ended', remedy: 'Nothing had failed on it: browsers close connections they no longer need (another one won the race, the page was left). Look at the other connections to the host.' });
 }
 
-function helloSize(r: NetlogRecord): number | undefined {
-  return r.clientHelloBytes;
-}
-
 function sentHello(r: NetlogRecord): string {
   const h = r.clientHello;
   if (!h) return `${at(r, r.tls ?? { frame: r.firstEvent, time: r.firstTime })}: the TLS handshake began (the capture mode logged no handshake message)`;
-  const size = helloSize(r);
+  const size = r.clientHelloBytes;
   return `${at(r, h)}: ClientHello sent${r.sni ? ` with SNI ${r.sni}` : ''}${size ? `, ${size.toLocaleString('en-US')} bytes` : ''}`;
 }
 
@@ -188,8 +184,9 @@ function ok(r: NetlogRecord): Finding {
 /** The handshake was still open when the log stopped. */
 function openHandshake(r: NetlogRecord): Finding[] {
   const waited = until(r) - (r.clientHello?.time ?? r.tls?.time ?? r.firstTime);
-  if (serverSaid(r).length === 0 && waited >= ANSWER_WAIT_S) return [noAnswer(r, `no answer ${waitedFor(waited)} later, ${whenItEnded(r)}`)];
-  return [unfinished(r, [sentHello(r), `${r.cut ? 'the log stopped' : 'the browser closed the socket'} ${waitedFor(waited)} later, before the handshake ended${serverSaid(r).length ? ` (the server had sent ${serverSaid(r).join(', ')})` : ''}`])];
+  const server = serverSaid(r);
+  if (server.length === 0 && waited >= ANSWER_WAIT_S) return [noAnswer(r, `no answer ${waitedFor(waited)} later, ${whenItEnded(r)}`)];
+  return [unfinished(r, [sentHello(r), `${r.cut ? 'the log stopped' : 'the browser closed the socket'} ${waitedFor(waited)} later, before the handshake ended${server.length ? ` (the server had sent ${server.join(', ')})` : ''}`])];
 }
 
 /**
@@ -197,7 +194,7 @@ function openHandshake(r: NetlogRecord): Finding[] {
  * browser. A hello too big for one segment is said, with what tells the two apart.
  */
 function noAnswer(r: NetlogRecord, when: string): Finding {
-  const size = helloSize(r) ?? 0;
+  const size = r.clientHelloBytes ?? 0;
   return finding('NO_SERVER_HELLO', compact([
     sentHello(r),
     when,
@@ -273,11 +270,12 @@ function clientCertFinding(code: 'CLIENT_CERT_REQUIRED' | 'CLIENT_CERT_REQUESTED
 
 function browserError(r: NetlogRecord, err: NetErrorSeen, what = 'the TLS handshake'): Finding {
   const words = netErrorDescriptions.get(err.code);
+  const server = serverSaid(r);
   return finding('BROWSER_NET_ERROR', compact([
     sentHello(r),
     said(r, err, what),
     words && `${err.name} (${err.code}) means: ${words}`,
-    serverSaid(r).length > 0 && `the server had sent ${serverSaid(r).join(', ')}`,
+    server.length > 0 && `the server had sent ${server.join(', ')}`,
   ]), { title: `The browser gave up with ${err.name}` });
 }
 
