@@ -158,6 +158,17 @@ describe('the NetLog judge: each net error it reads, and the edges of each rule'
     expect((found[0]?.evidence ?? []).join('\n')).toMatch(evidence);
   });
 
+  it.each<[string, NetlogRecord, string, RegExp?]>([
+    ['a handshake error no judge maps', tls('ERR_CERT_REVOKED', answered), 'The browser gave up with ERR_CERT_REVOKED'],
+    ['a connect error no judge maps', connectEnded('ERR_SOCKET_NOT_CONNECTED'), 'The browser could not connect: ERR_SOCKET_NOT_CONNECTED'],
+    ['a server alert', tls('ERR_SSL_PROTOCOL_ERROR', { alerts: [alert('server', AlertDescription.DecodeError, 112, 0.01)] }), 'Fatal alert Decode Error from the server', /could not parse a handshake message/],
+    ['a socket the browser gave up', socket({ lastTime: T0 + 1, connect: { ...socket().connect!, end: undefined } }), 'The browser gave the connection up before it ended', /another one won the race/],
+  ])('%s: its title and fix', (_name, r, title, remedy) => {
+    const f = diagnoseNetlogRecord(r)[0];
+    expect(f.title).toBe(title);
+    if (remedy) expect(f.remedy).toMatch(remedy);
+  });
+
   it('names a socket the browser gave up apart from a log that stopped', () => {
     const gaveUp = diagnoseNetlogRecord(socket({ lastTime: T0 + 1, connect: { ...socket().connect!, end: undefined } }))[0];
     const stopped = diagnoseNetlogRecord(socket({ cut: true, logEnd: T0 + 1, connect: { ...socket().connect!, end: undefined } }))[0];

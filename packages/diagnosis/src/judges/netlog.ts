@@ -12,7 +12,7 @@ import { HANDSHAKE_CODES } from './handshake.js';
 import { QUIC_CODES } from './quic.js';
 import { SERVER_ANSWER_CODES } from './server-answer.js';
 import { TRANSPORT_CODES } from './tcp.js';
-import { ALERT_CODES } from './alerts.js';
+import { ALERT_CODES, alertRemedy } from './alerts.js';
 import { VERSION_CODES } from './versions.js';
 import { CIPHER_CODES } from './ciphers.js';
 
@@ -217,7 +217,7 @@ function handshakeError(r: NetlogRecord, err: NetErrorSeen): Finding[] {
   if (err.code === NetError.SslVersionOrCipherMismatch) return [versionOrCipher(r, ended)];
   if (err.code === NetError.SslProtocolError && server.length === 0 && !received) return [notTls(r, ended)];
   if (received) {
-    return [finding('TLS_ALERT', compact([sentHello(r), `${at(r, received)}: the server sent the alert ${received.name}`, ended]), { title: `Fatal alert ${received.name} from the server` })];
+    return [finding('TLS_ALERT', compact([sentHello(r), `${at(r, received)}: the server sent the alert ${received.name}`, ended]), { title: `Fatal alert ${received.name} from the server`, remedy: alertRemedy(received.description) })];
   }
   return [browserError(r, err)];
 }
