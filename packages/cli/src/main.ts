@@ -59,8 +59,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('pcap <files..>', 'Diagnose every TLS connection in pcap/pcapng captures (gzip too)', pcapOptions, (args) => handled(run, () => pcapCommand(args)))
     .command('probe [target..]', 'Probe live servers and name why their handshake fails', probeOptions, (args) => handled(run, () => probeCommand(args)))
     .command('netlog <files..>', 'Diagnose every connection in a browser\'s NetLog (chrome://net-export), no capture needed', netlogOptions, (args) => handled(run, () => netlogCommand(args)))
+    .command('serve', 'Answer Prometheus scrapes with probes: GET /probe?target=HOST names why its handshake fails, as metrics', serveOptions, (args) => handled(run, () => serveCommand(args)))
     .command('explain [text..]', 'Explain an error message a client printed: what it means, the causes it can come from, how to decide', explainOptions, (args) => handled(run, () => explainCommand(args)))
-    .demandCommand(1, 'Name a command: pcap, probe, netlog or explain.')
+    .demandCommand(1, 'Name a command: pcap, probe, netlog, serve or explain.')
     .strict()
     .help()
     .alias('h', 'help')
@@ -224,6 +225,42 @@ async function probeCommand(args: ArgsOf<typeof probeOptions>): Promise<number> 
     http: args.http,
     http3: args.http3,
     limit: limitOption(args.limit),
+  });
+}
+
+function serveOptions(y: Argv) {
+  return y
+    .option('listen', { type: 'string', default: '127.0.0.1:9219', describe: 'ADDRESS:PORT to answer on ([IPv6]:PORT; :PORT for every address)' })
+    .option('allow', { type: 'string', describe: 'FILE of what may be probed, one a line: example.com, *.example.com, 203.0.113.0/24, [2001:db8::]/32, each with :PORT[,PORT] or none for any port' })
+    .option('allow-any', { type: 'boolean', default: false, describe: 'probe any target asked for (only where nobody untrusted can reach the exporter)' })
+    .option('ca', { type: 'string', describe: 'PEM file of extra trusted CAs, added to Node\'s store (repeat for more)' })
+    .option('timeout', { type: 'string', default: '10', describe: 'seconds a probe may take at most (a scrape\'s own timeout shortens it)' })
+    .option('concurrency', { type: 'string', default: '16', describe: 'probes run at once' })
+    .option('queue', { type: 'string', default: '256', describe: 'probes waiting for a slot at most; a scrape beyond is answered 503' })
+    .option('share', { type: 'string', default: '5', describe: 'seconds a finished probe answers other scrapes of the same target' })
+    .option('profile', { choices: ['browser', 'wechat-miniprogram', 'modern', 'intermediate'] as const, default: 'browser' as const, describe: 'the client whose point of view to take when a scrape names none' })
+    .option('decoy-sni', { type: 'string', default: 'example.com', describe: 'the neutral name for the SNI differential' })
+    .option('warn-days', { type: 'string', default: '21', describe: 'warn when the certificate expires within this many days' })
+    .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
+    .example('$0 serve --allow targets.txt', 'answer http://127.0.0.1:9219/probe?target=example.com for Prometheus')
+    .epilog('Metrics and the scrape configuration: docs/monitoring.md. Exits 0 on SIGTERM once the probes under way have ended; 2 on bad usage.');
+}
+
+async function serveCommand(args: ArgsOf<typeof serveOptions>): Promise<number> {
+  const { runServe } = await import('./serve-command.js');
+  return runServe({
+    listen: args.listen,
+    allow: single(args.allow, '--allow'),
+    allowAny: args['allow-any'],
+    ca: list(args.ca),
+    timeout: numberOption(args.timeout, '--timeout', 0.5, 120),
+    concurrency: numberOption(args.concurrency, '--concurrency', 1, 256, true),
+    queue: numberOption(args.queue, '--queue', 0, 100_000, true),
+    share: numberOption(args.share, '--share', 0, 3600),
+    profile: args.profile,
+    decoySni: args['decoy-sni'],
+    warnDays: numberOption(args['warn-days'], '--warn-days', 0, 3650),
+    http: args.http,
   });
 }
 

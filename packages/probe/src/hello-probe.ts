@@ -19,15 +19,21 @@ import { connectTcp, type ConnectOutcome } from './connect.js';
 import { raceWithTimeout } from './settle.js';
 import { GROUPS, LEGACY_SUITES, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './suites.js';
 
+/** The TCP connect time (SYN to SYN-ACK, ms) of a hello that went over a connection the probe opened and timed. */
+type Connected = { connectMs?: number };
+
 /** How a server answered one ClientHello. */
 export type HelloOutcome =
-  | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string; certificateRequested?: boolean; certificateRequest?: CertificateRequest }
-  | { kind: 'hello-retry'; ms: number; serverHello: ServerHello }
-  | { kind: 'alert'; ms: number; alert: Alert }
-  | { kind: 'not-tls'; ms: number; description: NonTlsDescription }
-  | { kind: 'reset'; ms: number }
-  | { kind: 'closed'; ms: number; bytes: number }
-  | { kind: 'silent'; ms: number; bytes: number; records: number; messages: number }
+  | (Connected &
+      (
+        | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string; certificateRequested?: boolean; certificateRequest?: CertificateRequest }
+        | { kind: 'hello-retry'; ms: number; serverHello: ServerHello }
+        | { kind: 'alert'; ms: number; alert: Alert }
+        | { kind: 'not-tls'; ms: number; description: NonTlsDescription }
+        | { kind: 'reset'; ms: number }
+        | { kind: 'closed'; ms: number; bytes: number }
+        | { kind: 'silent'; ms: number; bytes: number; records: number; messages: number }
+      ))
   | { kind: 'connect-failed'; ms: number; connect: Exclude<ConnectOutcome, { kind: 'connected' }> };
 
 export interface HelloProbeOptions {
@@ -97,7 +103,7 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
   // A TLS 1.2 ServerHello waiting for its key exchange: what is reported if the rest never comes.
   let hello: Extract<HelloOutcome, { kind: 'server-hello' }> | undefined;
   let sawKeyExchange = false;
-  return raceWithTimeout<HelloOutcome>(
+  const outcome = await raceWithTimeout<Exclude<HelloOutcome, { kind: 'connect-failed' }>>(
     o.timeoutMs,
     () => hello ?? { kind: 'silent', ms: ms(), bytes, records: reader.records, messages },
     () => {
@@ -164,6 +170,7 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
       socket.once('close', () => clearTimeout(rest));
     },
   );
+  return { ...outcome, connectMs: c.ms };
 }
 
 /** What a CertificateRequest asks for (CA names, signature algorithms); nothing when it does not parse. */

@@ -22,6 +22,8 @@ export interface HstsCheck {
   clientCertRefusal?: string;
   /** The Alt-Svc header: where it advertises HTTP/3. */
   altSvc?: string;
+  /** From the request's start to the answer's head, ms (a new connection's TCP and TLS included). */
+  ms?: number;
 }
 
 /** What servers answer a request that came without the client certificate they require. */
@@ -91,8 +93,10 @@ export async function checkRedirect(host: string, address: string, extraCa: stri
 /** GET https://host/ on the probed address: is Strict-Transport-Security sent? */
 export async function checkHsts(host: string, port: number, address: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<HstsCheck> {
   const agent = pinnedAgent(address, extraCa, timeoutMs, identity);
+  const t0 = performance.now();
   try {
     const res = await request(`https://${hostForUrl(host)}:${port}/`, { dispatcher: agent, method: 'GET', signal: AbortSignal.timeout(timeoutMs) } as never);
+    const ms = performance.now() - t0;
     let refusal: string | undefined;
     if (res.statusCode === 400 || res.statusCode === 403 || res.statusCode === 496) {
       let body = '';
@@ -107,7 +111,7 @@ export async function checkHsts(host: string, port: number, address: string, ext
     const h = res.headers['strict-transport-security'];
     const alt = res.headers['alt-svc'];
     const altSvc = Array.isArray(alt) ? alt.join(', ') : alt;
-    return { status: res.statusCode, header: Array.isArray(h) ? h[0] : h, ...(refusal ? { clientCertRefusal: refusal } : {}), ...(altSvc ? { altSvc } : {}) };
+    return { status: res.statusCode, header: Array.isArray(h) ? h[0] : h, ...(refusal ? { clientCertRefusal: refusal } : {}), ...(altSvc ? { altSvc } : {}), ms };
   } catch (e) {
     return { error: (e as Error).message };
   } finally {

@@ -41,6 +41,21 @@ export interface ProbeOptions {
    * unset, only when the HTTPS answer's Alt-Svc advertises h3.
    */
   http3?: boolean;
+  /**
+   * Asked before every connection the probe makes (each address of the target, port 443 after a
+   * plain-HTTP answer, port 80, the HTTP/3 port): a reason refuses it, and the probe goes on
+   * without that part. An exporter binds its allow list here; the command line sets none.
+   */
+  permit?: (c: { host: string; address: string; port: number }) => string | undefined;
+}
+
+/** A connection the probe did not make because `permit` refused it. */
+export interface NotPermitted {
+  /** What the connection was for. */
+  check: 'address' | 'https-port' | 'http-redirect' | 'http3';
+  address: string;
+  port: number;
+  reason: string;
 }
 
 /** Everything probed for one address of one target. */
@@ -77,6 +92,8 @@ export interface ProbeRecord {
   allowList?: string[];
   warnDays: number;
   ms: number;
+  /** Connections `permit` refused; with only refused addresses, the record has no `address`. */
+  notPermitted?: NotPermitted[];
 }
 
 /**
@@ -135,14 +152,32 @@ export async function probeTarget(target: Target, o: ProbeOptions): Promise<Prob
   const profile = PROFILES[o.profile];
   const dns = await resolveHost(target.host, target.port, o.resolve, o.timeoutMs);
   const base = { target, dns, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays };
-  if (dns.addresses.length === 0) return [{ ...base, ms: performance.now() - t0 }];
+  const refused: NotPermitted[] = [];
+  const addresses = dns.addresses.filter((a) => {
+    const reason = o.permit?.({ host: target.host, address: a.address, port: target.port });
+    if (reason) refused.push({ check: 'address', address: a.address, port: target.port, reason });
+    return !reason;
+  });
+  const notPermitted = refused.length > 0 ? { notPermitted: refused } : {};
+  if (addresses.length === 0) return [{ ...base, ...notPermitted, ms: performance.now() - t0 }];
   const trust = o.trust ?? new TrustStore(o.extraCa);
-  return Promise.all(dns.addresses.map(async (a) => ({ ...(await probeAddress(target, a.address, profile, o, trust)), dns, family: a.family, ms: performance.now() - t0 })));
+  return Promise.all(
+    addresses.map(async (a) => {
+      const rec = await probeAddress(target, a.address, profile, o, trust);
+      const all = [...refused, ...(rec.notPermitted ?? [])];
+      return { ...rec, dns, family: a.family, ms: performance.now() - t0, ...(all.length > 0 ? { notPermitted: all } : {}) };
+    }),
+  );
 }
 
 async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions, trust: TrustStore): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
   const sni = target.isIp ? undefined : target.host;
   const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject } : {}) };
+  const permitted = (check: NotPermitted['check'], port: number) => {
+    const reason = o.permit?.({ host: target.host, address, port });
+    if (reason) (rec.notPermitted ??= []).push({ check, address, port, reason });
+    return reason === undefined;
+  };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
   const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs };
   const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[], keyExchange = false) =>
@@ -163,7 +198,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   }
   if (rec.hello.kind === 'not-tls') {
     // A plain-HTTP port answering HTTP is the wrong port, not a broken server: is TLS on 443?
-    if (rec.hello.description.kind === 'http-response' && PLAIN_HTTP_PORTS.has(target.port)) {
+    if (rec.hello.description.kind === 'http-response' && PLAIN_HTTP_PORTS.has(target.port) && permitted('https-port', 443)) {
       rec.httpsPort = { outcome: await probeHello({ address, port: 443, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs }) };
     }
     return rec;
@@ -183,10 +218,10 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   jobs.push(fullHandshake(address, target.port, sni, trust, o.timeoutMs, o.identity).then((r) => (rec.full = r)));
   const family = isIP(address) === 6 ? 6 : 4;
   const http3 = async (port: number, advertised?: string) => {
-    rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
+    if (permitted('http3', port)) rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
   };
   if (o.http && !target.isIp) {
-    jobs.push(checkRedirect(target.host, address, o.extraCa, o.timeoutMs).then((r) => (rec.redirect = r)));
+    if (permitted('http-redirect', 80)) jobs.push(checkRedirect(target.host, address, o.extraCa, o.timeoutMs).then((r) => (rec.redirect = r)));
     // HTTP/3 is tried where the HTTPS answer advertises it (Alt-Svc), as a browser would.
     jobs.push(
       checkHsts(target.host, target.port, address, o.extraCa, o.timeoutMs, o.identity).then(async (r) => {
