@@ -6,8 +6,11 @@ import { CLIENTS } from '@tlsdoctor/diagnosis';
 import { UsageError } from './exit.js';
 import { skipHelpCaching } from './yargs-help.js';
 
-const EPILOG = `Exit codes: 0 no error-level finding; 1 error-level findings; 2 bad usage or unreadable input.
+const EPILOG = `Exit codes: 0 no error-level finding; 1 error-level findings (--fail-on warning: or warnings); 2 bad usage or unreadable input.
 Docs: docs/diagnoses.md (every code), docs/json-schema.md (--format json).`;
+
+/** --fail-on, the same for every command that reports findings. */
+const FAIL_ON = { choices: ['error', 'warning'] as const, default: 'error' as const, describe: 'exit 1 on an error-level finding, or on a warning too (for CI jobs)' };
 
 /** Options given once or repeated (never greedy: they take one value each). */
 function list(v: unknown): string[] {
@@ -118,6 +121,7 @@ function pcapOptions(y: Argv) {
     .option('keylog', { type: 'string', describe: 'NSS key log (SSLKEYLOGFILE) to open TLS 1.3 handshakes with (repeat for more; a pcapng\'s secrets blocks are used by themselves)' })
     .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
+    .option('fail-on', FAIL_ON)
     .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
     .option('separate', { type: 'boolean', default: false, describe: 'read each file as a capture of its own, even one that takes up where the file before it stopped (a tcpdump -C/-G rotation is otherwise read as one capture)' })
     .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
@@ -135,6 +139,7 @@ async function pcapCommand(args: ArgsOf<typeof pcapOptions>): Promise<number> {
     redact: parseRedact(args.redact),
     verbose: args.verbose,
     failuresOnly: args['failures-only'],
+    failOn: args['fail-on'],
     sni: args.sni,
     host: args.host,
     port: portOption(args.port, '--port'),
@@ -153,6 +158,7 @@ function netlogOptions(y: Argv) {
     .option('host', { type: 'string', describe: 'only connections for this name or address (*.example.com matches subdomains)' })
     .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence, and the ClientHello fields' })
+    .option('fail-on', FAIL_ON)
     .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
     .example('$0 netlog chrome-net-export-log.json', 'every connection the browser made, and why each failed')
     .example('$0 netlog netlog.json --host api.example.com --format markdown > ticket.md', 'one site, for a support ticket')
@@ -167,6 +173,7 @@ async function netlogCommand(args: ArgsOf<typeof netlogOptions>): Promise<number
     redact: parseRedact(args.redact),
     verbose: args.verbose,
     failuresOnly: args['failures-only'],
+    failOn: args['fail-on'],
     host: args.host,
     limit: limitOption(args.limit),
   });
@@ -193,6 +200,7 @@ function probeOptions(y: Argv) {
     .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
     .option('http3', { type: 'boolean', describe: 'send a QUIC Initial to UDP even if Alt-Svc does not advertise h3 (default: only when it does; --no-http3 never)' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
+    .option('fail-on', FAIL_ON)
     .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
     .example('$0 probe example.com', 'the full default probe: DNS, TCP, each TLS version, the chain, HTTP checks')
     .example('$0 probe https://api.example.com:8443/ws --ws /ws', 'also try a WebSocket upgrade')
@@ -225,6 +233,7 @@ async function probeCommand(args: ArgsOf<typeof probeOptions>): Promise<number> 
     http: args.http,
     http3: args.http3,
     limit: limitOption(args.limit),
+    failOn: args['fail-on'],
   });
 }
 
