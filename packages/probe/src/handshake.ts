@@ -66,13 +66,10 @@ export function fullHandshake(address: string, port: number, servername: string 
   const socket = tls.connect({
     socket: tap.stream,
     servername,
-    ...(identity ? { cert: identity.cert, key: identity.key } : {}),
     ALPNProtocols: ['h2', 'http/1.1'],
     rejectUnauthorized: false,
-    ca: trust.ca,
-    // Judge old servers too: the verdict on TLS versions comes from the raw probes.
-    minVersion: 'TLSv1',
-    ciphers: 'DEFAULT:@SECLEVEL=0',
+    // Judge old servers too (TLS 1.0, any suite): the verdict on TLS versions comes from the raw probes.
+    secureContext: trust.context('judge', identity),
   });
   const failed = (error: FullHandshake['error']): FullHandshake => ({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error });
   return raceWithTimeout<FullHandshake>(

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { raceWithTimeout } from './settle.js';
 import type { ClientIdentity } from './handshake.js';
+import type { TrustStore } from './trust-store.js';
 
 export interface RedirectCheck {
   status?: number;
@@ -43,12 +44,11 @@ export interface WebSocketCheck {
 }
 
 /** An undici agent that connects to the probed address whatever the name resolves to. */
-function pinnedAgent(address: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Agent {
+function pinnedAgent(address: string, trust: TrustStore, timeoutMs: number, identity?: ClientIdentity): Agent {
   return new Agent({
     connect: {
       lookup: (_host, _opts, cb) => cb(null, [{ address, family: address.includes(':') ? 6 : 4 }] as never),
-      ca: [...tls.rootCertificates, ...extraCa],
-      ...(identity ? { cert: identity.cert, key: identity.key } : {}),
+      secureContext: trust.context('http', identity),
       rejectUnauthorized: false,
       timeout: timeoutMs,
     },
@@ -67,8 +67,8 @@ function errorCode(e: unknown): string | undefined {
 const hostForUrl = (h: string) => (h.includes(':') ? `[${h}]` : h);
 
 /** GET http://host/ on port 80 of the same address: does it send the client to https on the same host? */
-export async function checkRedirect(host: string, address: string, extraCa: string[], timeoutMs: number): Promise<RedirectCheck> {
-  const agent = pinnedAgent(address, extraCa, timeoutMs);
+export async function checkRedirect(host: string, address: string, trust: TrustStore, timeoutMs: number): Promise<RedirectCheck> {
+  const agent = pinnedAgent(address, trust, timeoutMs);
   try {
     const res = await request(`http://${hostForUrl(host)}/`, { dispatcher: agent, method: 'GET', maxRedirections: 0, signal: AbortSignal.timeout(timeoutMs) } as never);
     await res.body.dump();
@@ -91,8 +91,8 @@ export async function checkRedirect(host: string, address: string, extraCa: stri
 }
 
 /** GET https://host/ on the probed address: is Strict-Transport-Security sent? */
-export async function checkHsts(host: string, port: number, address: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<HstsCheck> {
-  const agent = pinnedAgent(address, extraCa, timeoutMs, identity);
+export async function checkHsts(host: string, port: number, address: string, trust: TrustStore, timeoutMs: number, identity?: ClientIdentity): Promise<HstsCheck> {
+  const agent = pinnedAgent(address, trust, timeoutMs, identity);
   const t0 = performance.now();
   try {
     const res = await request(`https://${hostForUrl(host)}:${port}/`, { dispatcher: agent, method: 'GET', signal: AbortSignal.timeout(timeoutMs) } as never);
@@ -126,9 +126,9 @@ const MAX_HEAD = 16 * 1024;
  * A WebSocket opening handshake (RFC 6455) over TLS to PATH. Written by hand rather than with
  * undici: we want the status line the proxy sent whatever it is, not an exception.
  */
-export function checkWebSocket(host: string, port: number, address: string, path: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<WebSocketCheck> {
+export function checkWebSocket(host: string, port: number, address: string, path: string, trust: TrustStore, timeoutMs: number, identity?: ClientIdentity): Promise<WebSocketCheck> {
   let buf = '';
-  const socket = tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa], ...(identity ? { cert: identity.cert, key: identity.key } : {}) });
+  const socket = tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, secureContext: trust.context('http', identity) });
   return raceWithTimeout<WebSocketCheck>(
     timeoutMs,
     () => ({ path, upgraded: false, error: `no answer to the upgrade within ${timeoutMs} ms` }),

@@ -221,10 +221,10 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     if (permitted('http3', port)) rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
   };
   if (o.http && !target.isIp) {
-    if (permitted('http-redirect', 80)) jobs.push(checkRedirect(target.host, address, o.extraCa, o.timeoutMs).then((r) => (rec.redirect = r)));
+    if (permitted('http-redirect', 80)) jobs.push(checkRedirect(target.host, address, trust, o.timeoutMs).then((r) => (rec.redirect = r)));
     // HTTP/3 is tried where the HTTPS answer advertises it (Alt-Svc), as a browser would.
     jobs.push(
-      checkHsts(target.host, target.port, address, o.extraCa, o.timeoutMs, o.identity).then(async (r) => {
+      checkHsts(target.host, target.port, address, trust, o.timeoutMs, o.identity).then(async (r) => {
         rec.hsts = r;
         const ports = http3Ports(r.altSvc);
         if (o.http3 !== false && ports.length > 0) await http3(ports[0], r.altSvc);
@@ -234,7 +234,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   } else if (o.http3) jobs.push(http3(target.port));
   // A wss:// (or ws://) target names the WebSocket path itself.
   const wsPath = o.ws ?? (target.scheme === 'wss' ? target.path : undefined);
-  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, o.extraCa, o.timeoutMs, o.identity).then((r) => (rec.ws = r)));
+  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, trust, o.timeoutMs, o.identity).then((r) => (rec.ws = r)));
   await Promise.all(jobs);
   if (o.ciphers) rec.ciphers = await scanCiphers(address, target.port, sni, acceptedVersions(rec), o.timeoutMs);
   return rec;
