@@ -3,7 +3,9 @@ import { X509Certificate } from 'node:crypto';
 import { describeCertificate, hostMatches, type CertificateInfo } from '@tlsdoctor/analysis';
 import { raceWithTimeout } from './settle.js';
 import { TappedConnection, type ServerFlight } from './own-flight.js';
-import type { TrustStore } from './trust-store.js';
+import type { ClientIdentity, TrustStore } from './trust-store.js';
+
+export type { ClientIdentity } from './trust-store.js';
 
 /** Node names versions as OpenSSL does (`TLSv1.3`); reports use wire codes. */
 const NODE_VERSIONS: Record<string, number> = { SSLv3: 0x0300, TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
@@ -43,12 +45,6 @@ export interface FullHandshake {
    * certificate_required (refused), a close, or nothing within a short wait.
    */
   afterClientCertificate?: { outcome: 'ticket' | 'alert' | 'closed' | 'nothing'; code?: string; message?: string; alert?: number };
-}
-
-/** A client certificate and key to present (PEM), from --cert and --key. */
-export interface ClientIdentity {
-  cert: string;
-  key: string;
 }
 
 /** How long a TLS 1.3 server's verdict on the client's certificate is waited for, at most. */

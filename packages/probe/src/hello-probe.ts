@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import type { Socket } from 'node:net';
 import {
   buildClientHello,
   groupName,
@@ -94,7 +95,11 @@ export function helloFor(o: Pick<HelloProbeOptions, 'serverName' | 'versions' | 
 export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
   const c = await connectTcp(o.address, o.port, o.timeoutMs);
   if (c.kind !== 'connected') return { kind: 'connect-failed', ms: c.ms, connect: c };
-  const socket = c.socket;
+  return { ...(await firstFlight(o, c.socket)), connectMs: c.ms };
+}
+
+/** Sends the hello on a connected socket and reads the answer (probeHello's second half). */
+function firstFlight(o: HelloProbeOptions, socket: Socket): Promise<Exclude<HelloOutcome, { kind: 'connect-failed' }>> {
   const t0 = performance.now();
   const reader = new TlsStreamReader('server');
   let bytes = 0;
@@ -103,7 +108,7 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
   // A TLS 1.2 ServerHello waiting for its key exchange: what is reported if the rest never comes.
   let hello: Extract<HelloOutcome, { kind: 'server-hello' }> | undefined;
   let sawKeyExchange = false;
-  const outcome = await raceWithTimeout<Exclude<HelloOutcome, { kind: 'connect-failed' }>>(
+  return raceWithTimeout<Exclude<HelloOutcome, { kind: 'connect-failed' }>>(
     o.timeoutMs,
     () => hello ?? { kind: 'silent', ms: ms(), bytes, records: reader.records, messages },
     () => {
@@ -170,7 +175,6 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
       socket.once('close', () => clearTimeout(rest));
     },
   );
-  return { ...outcome, connectMs: c.ms };
 }
 
 /** What a CertificateRequest asks for (CA names, signature algorithms); nothing when it does not parse. */

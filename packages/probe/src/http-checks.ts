@@ -3,8 +3,7 @@ import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { raceWithTimeout } from './settle.js';
-import type { ClientIdentity } from './handshake.js';
-import type { TrustStore } from './trust-store.js';
+import type { ClientIdentity, TrustStore } from './trust-store.js';
 
 export interface RedirectCheck {
   status?: number;

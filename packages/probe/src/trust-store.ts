@@ -1,6 +1,11 @@
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import type { ClientIdentity } from './handshake.js';
+
+/** A client certificate and key to present (PEM), from --cert and --key. */
+export interface ClientIdentity {
+  cert: string;
+  key: string;
+}
 
 /**
  * The TLS set-ups a probe connects with: `judge` accepts every version and suite a server may
