@@ -251,3 +251,46 @@ describe('shutdown', () => {
     await expect(fetch(`${base}/-/healthy`)).rejects.toThrow();
   });
 });
+
+describe('tlsdoctor serve on the command line', () => {
+  const cli = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'tlsdoctor.js');
+  it.each([
+    [[], /--allow FILE/],
+    [['--allow', '/nonexistent/allow.txt'], /--allow \/nonexistent\/allow\.txt: no such file/],
+    [['--allow-any', '--allow', '/etc/hosts'], /exclude each other/],
+    [['--allow-any', '--listen', 'localhost'], /--listen must be ADDRESS:PORT/],
+    [['--allow-any', '--listen', '127.0.0.1:70000'], /--listen must be ADDRESS:PORT/],
+    [['--allow-any', '--listen', 'example.com:9219'], /is not an IP address/],
+    [['--allow-any', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 256/],
+  ])('usage %j: one line, exit 2', async (args, words) => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [cli, 'serve', ...args], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(words);
+    expect(r.stderr.split('\n')[0]).toMatch(words);
+  });
+
+  it('a bad allow-list line is named with its line number', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    const file = join(dir, 'bad-allow.txt');
+    writeFileSync(file, 'example.com\n10.0.0.0/40\n');
+    const r = spawnSync(process.execPath, [cli, 'serve', '--allow', file], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`--allow ${file} line 2: "10.0.0.0/40": an IPv4 prefix is at most /32`);
+  });
+
+  it('answers on the port it printed, and exits 0 on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [cli, 'serve', '--allow-any', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    for (let i = 0; i < 100 && !/listening on (http:\S+)/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+    const url = /listening on (http:\/\/\S+?)\/ /.exec(err)?.[1];
+    expect(url, err).toBeDefined();
+    expect((await get(`${url}/-/healthy`)).text).toBe('OK\n');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
