@@ -85,25 +85,42 @@ scrape_configs:
     const sorted = (xs) => [...xs].sort((a, b) => a - b);
     const q = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
     // Every scrape's duration of every target, from Prometheus' own record of it.
-    const durations = byKind(query(`scrape_duration_seconds{job="tlsdoctor"}[${range}]`).flatMap((s) => s.values.map((v) => ({ metric: s.metric, value: v }))));
+    const samples = query(`scrape_duration_seconds{job="tlsdoctor"}[${range}]`);
+    const start = Math.min(...samples.map((s) => s.values[0][0]));
+    const durations = byKind(samples.flatMap((s) => s.values.map((v) => ({ metric: s.metric, value: v }))));
+    // The first round also pays for starting up (the trust store's roots, compiling the probe).
+    const steady = byKind(samples.flatMap((s) => s.values.filter((v) => v[0] - start >= 2 * SCRAPE.interval).map((v) => ({ metric: s.metric, value: v }))));
     const probeMax = byKind(query(`max_over_time(tlsdoctor_probe_duration_seconds[${range}])`));
     const scrapes = query(`count_over_time(up{job="tlsdoctor"}[${range}])`).reduce((a, s) => a + Number(s.value[1]), 0);
     const down = query(`count_over_time((up{job="tlsdoctor"} == 0)[${range}:${SCRAPE.interval}s])`).reduce((a, s) => a + Number(s.value[1]), 0);
     const timedOut = query(`sum_over_time(tlsdoctor_probe_timed_out[${range}])`).reduce((a, s) => a + Number(s.value[1]), 0);
     console.log(`  scrapes stored: ${scrapes}; failed (up 0): ${down}; probes cut off at the deadline: ${timedOut}`);
-    console.log('  scrape duration by kind of host, seconds (median / p99 / max over every scrape), and the longest probe:');
+    console.log('  scrape duration by kind of host, seconds: median / p99 / max over every scrape; the same after the first two rounds; the longest probe:');
+    const row = (d) => `${q(d, 0.5).toFixed(3)} / ${q(d, 0.99).toFixed(3)} / ${Math.max(...d).toFixed(3)}`;
     for (const kind of KINDS) {
       const d = durations.get(kind);
       if (d.length === 0) continue;
-      console.log(`    ${kind.padEnd(10)} ${q(d, 0.5).toFixed(3)} / ${q(d, 0.99).toFixed(3)} / ${Math.max(...d).toFixed(3)}   probe max ${Math.max(...probeMax.get(kind)).toFixed(3)}   (${d.length} scrapes)`);
+      console.log(`    ${kind.padEnd(10)} ${row(d)}   after: ${row(steady.get(kind))}   probe max ${Math.max(...probeMax.get(kind)).toFixed(3)}   (${d.length} scrapes)`);
     }
     const counter = (name) => Number(query(name)[0]?.value[1] ?? NaN);
     console.log(`  exporter: probes started ${counter('tlsdoctor_exporter_probes_started_total')}, shared ${counter('tlsdoctor_exporter_probes_shared_total')}, timed out ${counter('tlsdoctor_exporter_probes_timed_out_total')}, refused busy ${counter('tlsdoctor_exporter_probes_refused_busy_total')}`);
+    // A silent host holds a slot for its whole timeout: if the slots ran out, other scrapes waited.
+    const peak = (name) => Math.max(...query(`max_over_time(${name}{job="tlsdoctor-exporter"}[${range}])`).map((x) => Number(x.value[1])));
+    console.log(`  exporter: at most ${peak('tlsdoctor_exporter_probes_in_flight')} probes running at once and ${peak('tlsdoctor_exporter_probes_waiting')} waiting for a slot (sampled every 5 s)`);
     const rss = query(`process_resident_memory_bytes{job="tlsdoctor-exporter"}[${range}]`)[0]?.values ?? [];
     if (rss.length > 0) {
       const mb = (v) => (Number(v[1]) / 1048576).toFixed(1);
       const afterFirstRound = rss.find((v) => v[0] - rss[0][0] >= SCRAPE.interval) ?? rss[0];
       console.log(`  exporter RSS: ${mb(rss[0])} MB at the first sample, ${mb(afterFirstRound)} MB after the first round, ${mb(rss[rss.length - 1])} MB at the end; max ${(Math.max(...rss.map((v) => Number(v[1]))) / 1048576).toFixed(1)} MB`);
+      // Minute by minute: the most it held in each (a collection lowers it between samples).
+      const perMinute = [];
+      for (const v of rss) {
+        const m = Math.floor((v[0] - rss[0][0]) / 60);
+        perMinute[m] = Math.max(perMinute[m] ?? 0, Number(v[1]));
+      }
+      console.log(`  exporter RSS, the most in each minute: ${perMinute.map((b) => (b / 1048576).toFixed(0)).join(', ')} MB`);
+      const heap = query(`nodejs_heap_size_used_bytes{job="tlsdoctor-exporter"}[${range}]`)[0]?.values ?? [];
+      if (heap.length > 0) console.log(`  exporter JavaScript heap used: ${mb(heap[0])} MB at the first sample, ${mb(heap[heap.length - 1])} MB at the end; max ${(Math.max(...heap.map((v) => Number(v[1]))) / 1048576).toFixed(1)} MB`);
     }
   } finally {
     for (const c of children) c.kill('SIGTERM');
