@@ -40,14 +40,32 @@ describe('allow-list entries', () => {
     expect(() => parseAllowEntry(text)).toThrow(words);
   });
 
+  it('takes the first and last ports, and trims what surrounds an entry', () => {
+    const e = parseAllowEntry('example.com:1,65535');
+    expect(e.ports === 'any' ? 'any' : [...e.ports]).toEqual([1, 65535]);
+    const list = AllowList.parse('   example.com:443   # the site\n\t# a comment line\n');
+    expect(list.entries).toHaveLength(1);
+    expect(list.refuseTarget('example.com', 443)).toBeUndefined();
+  });
+
   it('names the line of a bad entry and refuses an empty list', () => {
+    expect(() => AllowList.parse('')).toThrow('allow list holds no entry');
+    const thrown = (() => {
+      try {
+        AllowList.parse('x:0');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect((thrown as AllowListError).code).toBe('BAD_ALLOW_LIST');
     expect(() => AllowList.parse('example.com\n# fine\nexample.org:99999\n', 'targets.txt')).toThrow('targets.txt line 3: "example.org:99999"');
     expect(() => AllowList.parse('# nothing\n\n', 'targets.txt')).toThrow('holds no entry');
   });
 });
 
 describe('what an allow list lets a probe reach', () => {
-  const list = AllowList.parse(['example.com:443', '*.lab.test', 'open.example.org', '198.18.0.0/15', '[fd7d::]/16:443', '192.0.2.7:8443', '169.254.169.254:80'].join('\n'));
+  // Made in each test, not when the file is read: what runs at load time is hidden from mutation testing.
+  const list = () => AllowList.parse(['example.com:443', '*.lab.test', 'open.example.org', '198.18.0.0/15', '[fd7d::]/16:443', '192.0.2.7:8443', '169.254.169.254:80'].join('\n'));
 
   it.each([
     ['example.com', 443, undefined],
@@ -67,7 +85,7 @@ describe('what an allow list lets a probe reach', () => {
     // A name entry allows the name, not an address that looks like one.
     ['127.0.0.1', 443, 'not in the allow list'],
   ])('target %s port %i: %s', (host, port, refusal) => {
-    const r = list.refuseTarget(host, port);
+    const r = list().refuseTarget(host, port);
     if (refusal === undefined) expect(r).toBeUndefined();
     else expect(r).toContain(refusal);
   });
@@ -94,9 +112,14 @@ describe('what an allow list lets a probe reach', () => {
     [{ host: 'example.com', address: '93.184.215.14', port: 80 }, 'port 80 is not in the allow list'],
     [{ host: 'other.example.net', address: '93.184.215.14', port: 443 }, 'not in the allow list'],
   ])('connection %j: %s', (c, refusal) => {
-    const r = list.refuseConnection(c);
+    const r = list().refuseConnection(c);
     if (refusal === undefined) expect(r).toBeUndefined();
     else expect(r).toContain(refusal);
+  });
+
+  it('says which address was refused, by name where there is one', () => {
+    expect(list().refuseConnection({ host: '192.0.2.99', address: '192.0.2.99', port: 443 })).toBe('192.0.2.99 port 443 is not in the allow list');
+    expect(list().refuseConnection({ host: 'other.example.net', address: '192.0.2.99', port: 443 })).toBe('other.example.net (192.0.2.99) port 443 is not in the allow list');
   });
 
   it('--allow-any refuses nothing, special addresses included', () => {

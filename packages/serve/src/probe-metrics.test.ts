@@ -90,6 +90,28 @@ describe('a probe as metrics', () => {
     expect([...m.keys()].some((k) => k.startsWith('tlsdoctor_probe_step') || k.startsWith('tlsdoctor_probe_address_success'))).toBe(false);
   });
 
+  it('every address refused: no address probed is a failure even without a finding', async () => {
+    const record = probeRecord({ address: undefined, family: undefined, hello: undefined, full: undefined, notPermitted: [{ check: 'address', address: '127.0.0.1', port: 443, reason: 'no' }] });
+    const m = await scrape(probed([{ record, findings: [] }]));
+    expect(m.get('tlsdoctor_probe_success')).toBe(0);
+    expect(m.get('tlsdoctor_probe_not_permitted')).toBe(1);
+  });
+
+  it('a refused connection: no tcp or tls step, no TLS or certificate series', async () => {
+    const record = probeRecord({ hello: outcome.connectFailed('refused', 'ECONNREFUSED'), full: undefined, hsts: undefined });
+    const m = await scrape(probed([{ record, findings: [finding('TCP_REFUSED', 'error')] }]));
+    expect([...m.keys()].filter((k) => k.startsWith('tlsdoctor_probe_step'))).toEqual(['tlsdoctor_probe_step_duration_seconds{step="dns"}']);
+    expect([...m.keys()].some((k) => k.startsWith('tlsdoctor_tls_info') || k.startsWith('tlsdoctor_cert_') || k.startsWith('tlsdoctor_http_'))).toBe(false);
+    // A hello over a connection the probe did not time: no tcp step either.
+    const untimed = await scrape(probed([{ record: probeRecord({ hello: outcome.serverHello() }), findings: [ok] }]));
+    expect(untimed.has('tlsdoctor_probe_step_duration_seconds{step="tcp"}')).toBe(false);
+    // A handshake that says it completed but names no version: no info series made up.
+    const full = { ok: true, ms: 5, chain: [], intermediateMissing: false, anchored: false };
+    const noVersion = await scrape(probed([{ record: probeRecord({ full }), findings: [ok] }]));
+    expect([...noVersion.keys()].some((k) => k.startsWith('tlsdoctor_tls_info'))).toBe(false);
+    expect(noVersion.get('tlsdoctor_probe_step_duration_seconds{step="tls"}')).toBe(0.005);
+  });
+
   it('a probe cut off at the deadline: failure, timed out, nothing else', async () => {
     const m = await scrape({ kind: 'timed-out', seconds: 9.5 });
     expect(Object.fromEntries(m)).toEqual({ tlsdoctor_probe_success: 0, tlsdoctor_probe_duration_seconds: 9.5, tlsdoctor_probe_timed_out: 1 });

@@ -17,6 +17,18 @@ describe('/probe query', () => {
     expect({ host: p.target.host, port: p.target.port, profile: p.profile, ...(p.http3 !== undefined ? { http3: p.http3 } : {}), ...(p.ws ? { ws: p.ws } : {}), ...(p.timeoutSeconds ? { timeoutSeconds: p.timeoutSeconds } : {}) }).toEqual(want);
   });
 
+  it('leaves out what the scrape did not ask for, and takes the longest timeout allowed', () => {
+    const p = parse('target=example.com');
+    for (const key of ['ws', 'http3', 'timeoutSeconds']) expect(p).not.toHaveProperty(key);
+    expect(parse('target=example.com&timeout=120').timeoutSeconds).toBe(120);
+    expect(parse('target=%20example.com%20').target.host).toBe('example.com');
+  });
+
+  it('names the parameters it knows when refusing one, and masks credentials it refuses', () => {
+    expect(() => parse('target=example.com&modul=tls')).toThrow('unknown parameter "modul" (known: target, profile, ws, http3, timeout)');
+    expect(() => parse('target=%20https://user:secret@example.com/')).toThrow('target "https://…@example.com/" holds credentials');
+  });
+
   it('takes the exporter\'s profile when the scrape names none', () => {
     expect(parse('target=example.com', 'modern').profile).toBe('modern');
     expect(parse('target=example.com&profile=browser', 'modern').profile).toBe('browser');
@@ -50,6 +62,11 @@ describe('/probe query', () => {
   it('shares a probe between scrapes that ask the same, not between different ones', () => {
     expect(shareKey(parse('target=example.com'))).toBe(shareKey(parse('target=https://example.com/')));
     expect(shareKey(parse('target=example.com'))).toBe(shareKey(parse('target=example.com&timeout=3')));
+    // The path of an https:// target is not probed; a wss:// target's path is.
+    expect(shareKey(parse('target=https://example.com/a'))).toBe(shareKey(parse('target=https://example.com/b')));
+    expect(shareKey(parse('target=wss://example.com/a'))).not.toBe(shareKey(parse('target=wss://example.com/b')));
+    expect(shareKey(parse('target=example.com&ws=/a'))).not.toBe(shareKey(parse('target=example.com&ws=/b')));
+    expect(shareKey(parse('target=example.com&http3=1'))).not.toBe(shareKey(parse('target=example.com&http3=0')));
     for (const other of ['target=example.com:8443', 'target=example.org', 'target=example.com&profile=modern', 'target=example.com&ws=/ws', 'target=example.com&http3=1', 'target=wss://example.com/ws']) {
       expect(shareKey(parse(other)), other).not.toBe(shareKey(parse('target=example.com')));
     }

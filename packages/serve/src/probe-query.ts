@@ -32,10 +32,10 @@ function single(params: URLSearchParams, name: string): string | undefined {
 /** Reads the query string of GET /probe. */
 export function parseProbeQuery(params: URLSearchParams, defaultProfile: ProfileName = 'browser'): ProbeQuery {
   for (const name of new Set(params.keys())) if (!PARAMETERS.has(name)) throw new QueryError(`unknown parameter "${name}" (known: ${[...PARAMETERS].join(', ')})`);
-  const raw = single(params, 'target');
-  if (raw === undefined || raw.trim() === '') throw new QueryError('the "target" parameter is missing (host, host:port or https:// URL)');
+  const raw = single(params, 'target')?.trim();
+  if (!raw) throw new QueryError('the "target" parameter is missing (host, host:port or https:// URL)');
   // A URL with credentials would put a secret into Prometheus' labels and this exporter's logs.
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(raw.trim())) throw new QueryError(`target "${raw.replace(/\/\/[^@/]*@/, '//…@')}" holds credentials; probes need none, and they would land in labels and logs`);
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(raw)) throw new QueryError(`target "${raw.replace(/\/\/[^@/]*@/, '//…@')}" holds credentials; probes need none, and they would land in labels and logs`);
   let target: Target;
   try {
     target = parseTarget(raw);
