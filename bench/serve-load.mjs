@@ -14,6 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** Hosts of lab/scenarios.mjs: healthy, refusing and failing TLS quickly, and silent ones that cost a whole timeout. */
 const KINDS = ['good', 'tls13', 'expired', 'wrongname', 'nochain', 'blocked', 'plain', 'refused', 'closed', 'silent'];
 const EXPORTER = '127.0.0.1:9219';
+/** blackbox_exporter (Debian's prometheus-blackbox-exporter), when installed: the same targets, scraped beside. */
+const BLACKBOX = '127.0.0.1:9115';
 const PROMETHEUS = '127.0.0.1:9090';
 const SCRAPE = { interval: 15, timeout: 10 };
 
@@ -27,6 +29,7 @@ export async function serveBench(ROOT, args) {
   const concurrency = opt('--serve-concurrency', undefined);
   const { labUnavailable, labUp, labDown, labPaths, NS } = await import('../lab/lab.mjs');
   const { SCENARIOS } = await import('../lab/scenarios.mjs');
+  const blackbox = spawnSync('sh', ['-c', 'command -v prometheus-blackbox-exporter']).status === 0;
   const why = labUnavailable() ?? (spawnSync('sh', ['-c', 'command -v prometheus']).status !== 0 ? 'prometheus is not installed' : undefined);
   if (why) {
     console.log(`serve: skipped: ${why}`);
@@ -67,8 +70,28 @@ scrape_configs:
   - job_name: tlsdoctor-exporter
     scrape_interval: 5s
     static_configs: [{ targets: ['${EXPORTER}'] }]
-`,
+${
+  blackbox
+    ? `  - job_name: blackbox
+    metrics_path: /probe
+    params: { module: [tls] }
+    static_configs: [{ targets: [${targets.map((t) => `'${t}:443'`).join(', ')}] }]
+    relabel_configs:
+      - { source_labels: [__address__], target_label: __param_target }
+      - { source_labels: [__param_target], regex: '(.*):443', target_label: instance }
+      - { target_label: __address__, replacement: '${BLACKBOX}' }
+  - job_name: blackbox-exporter
+    scrape_interval: 5s
+    static_configs: [{ targets: ['${BLACKBOX}'] }]
+`
+    : ''
+}`,
     );
+    if (blackbox) {
+      // A TLS connection with the lab's root trusted: what blackbox users configure for "is TLS up".
+      writeFileSync(join(dir, 'blackbox.yml'), `modules:\n  tls:\n    prober: tcp\n    timeout: ${SCRAPE.timeout - 0.5}s\n    tcp:\n      tls: true\n      tls_config:\n        ca_file: ${labPaths().root}\n`);
+      children.push(spawn('ip', ['netns', 'exec', NS.client, 'prometheus-blackbox-exporter', `--config.file=${join(dir, 'blackbox.yml')}`, `--web.listen-address=${BLACKBOX}`], { stdio: 'ignore' }));
+    }
     const exporterArgs = ['serve', '--listen', EXPORTER, '--allow', join(dir, 'allow.txt'), '--ca', labPaths().root, ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
     children.push(spawn('ip', ['netns', 'exec', NS.client, process.execPath, join(ROOT, 'packages', 'cli', 'bin', 'tlsdoctor.js'), ...exporterArgs], { stdio: 'ignore' }));
     await sleep(1000);
@@ -121,6 +144,19 @@ scrape_configs:
       console.log(`  exporter RSS, the most in each minute: ${perMinute.map((b) => (b / 1048576).toFixed(0)).join(', ')} MB`);
       const heap = query(`nodejs_heap_size_used_bytes{job="tlsdoctor-exporter"}[${range}]`)[0]?.values ?? [];
       if (heap.length > 0) console.log(`  exporter JavaScript heap used: ${mb(heap[0])} MB at the first sample, ${mb(heap[heap.length - 1])} MB at the end; max ${(Math.max(...heap.map((v) => Number(v[1]))) / 1048576).toFixed(1)} MB`);
+    }
+    if (blackbox) {
+      const bb = byKind(query(`scrape_duration_seconds{job="blackbox"}[${range}]`).flatMap((x) => x.values.map((v) => ({ metric: x.metric, value: v }))));
+      const ok = byKind(query(`avg_over_time(probe_success{job="blackbox"}[${range}])`));
+      console.log('  blackbox_exporter (module tcp with tls, the lab root trusted), the same targets in the same run: scrape seconds (median / p99 / max), and probe_success (the share of scrapes at 1):');
+      for (const kind of KINDS) {
+        const d = bb.get(kind);
+        if (d.length === 0) continue;
+        const share = ok.get(kind).reduce((a, b) => a + b, 0) / Math.max(1, ok.get(kind).length);
+        console.log(`    ${kind.padEnd(10)} ${row(d)}   probe_success ${share.toFixed(2)}   (${d.length} scrapes)`);
+      }
+      const bbRss = query(`process_resident_memory_bytes{job="blackbox-exporter"}[${range}]`)[0]?.values ?? [];
+      if (bbRss.length > 0) console.log(`  blackbox_exporter RSS: ${(Number(bbRss[0][1]) / 1048576).toFixed(1)} MB at the first sample, ${(Number(bbRss[bbRss.length - 1][1]) / 1048576).toFixed(1)} MB at the end`);
     }
   } finally {
     for (const c of children) c.kill('SIGTERM');

@@ -244,7 +244,7 @@ function serveOptions(y: Argv) {
     .option('allow-any', { type: 'boolean', default: false, describe: 'probe any target asked for (only where nobody untrusted can reach the exporter)' })
     .option('ca', { type: 'string', describe: 'PEM file of extra trusted CAs, added to Node\'s store (repeat for more)' })
     .option('timeout', { type: 'string', default: '10', describe: 'seconds a probe may take at most (a scrape\'s own timeout shortens it)' })
-    .option('concurrency', { type: 'string', default: '16', describe: 'probes run at once' })
+    .option('concurrency', { type: 'string', default: '64', describe: 'probes run at once (a silent target holds one for its whole timeout)' })
     .option('queue', { type: 'string', default: '256', describe: 'probes waiting for a slot at most; a scrape beyond is answered 503' })
     .option('share', { type: 'string', default: '5', describe: 'seconds a finished probe answers other scrapes of the same target' })
     .option('profile', { choices: ['browser', 'wechat-miniprogram', 'modern', 'intermediate'] as const, default: 'browser' as const, describe: 'the client whose point of view to take when a scrape names none' })
