@@ -126,7 +126,7 @@ ${
       console.log(`    ${kind.padEnd(10)} ${row(d)}   after: ${row(steady.get(kind))}   probe max ${Math.max(...probeMax.get(kind)).toFixed(3)}   (${d.length} scrapes)`);
     }
     const counter = (name) => Number(query(name)[0]?.value[1] ?? NaN);
-    console.log(`  exporter: probes started ${counter('tlsdoctor_exporter_probes_started_total')}, shared ${counter('tlsdoctor_exporter_probes_shared_total')}, timed out ${counter('tlsdoctor_exporter_probes_timed_out_total')}, refused busy ${counter('tlsdoctor_exporter_probes_refused_busy_total')}`);
+    console.log(`  exporter: probes started ${counter('tlsdoctor_exporter_probes_started_total')}, scrapes shared ${counter('tlsdoctor_exporter_scrapes_shared_total')}, timed out ${counter('tlsdoctor_exporter_scrapes_timed_out_total')}, refused busy ${counter('tlsdoctor_exporter_scrapes_refused_busy_total')}`);
     // A silent host holds a slot for its whole timeout: if the slots ran out, other scrapes waited.
     const peak = (name) => Math.max(...query(`max_over_time(${name}{job="tlsdoctor-exporter"}[${range}])`).map((x) => Number(x.value[1])));
     console.log(`  exporter: at most ${peak('tlsdoctor_exporter_probes_in_flight')} probes running at once and ${peak('tlsdoctor_exporter_probes_waiting')} waiting for a slot (sampled every 5 s)`);

@@ -23,6 +23,8 @@ describe('targets', () => {
     ['2001:db8::1', '2001:db8::1', 443, '/', true, 'host'],
     ['https://[2001:db8::1]/', '2001:db8::1', 443, '/', true, 'https'],
     ['bücher.example', 'xn--bcher-kva.example', 443, '/', false, 'host'],
+    ['127.1', '127.0.0.1', 443, '/', true, 'host'],
+    ['0x7f000001:8443', '127.0.0.1', 8443, '/', true, 'host'],
     ['wss://chat.example.com/socket', 'chat.example.com', 443, '/socket', false, 'wss'],
     ['ws://chat.example.com/socket', 'chat.example.com', 443, '/socket', false, 'wss', true],
     ['ws://chat.example.com:8080/socket', 'chat.example.com', 8080, '/socket', false, 'wss', true],

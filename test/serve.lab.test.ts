@@ -140,7 +140,7 @@ scrape_configs:
     for (const host of HOSTS) expect(up.find((s) => s.metric.instance === host)?.value[1], host).toBe('1');
   });
 
-  it('a target outside --allow: Prometheus stores the 403, and the exporter never probed it', () => {
+  it('a target outside --allow: Prometheus stores the 403 and no series for it', () => {
     const targets = JSON.parse(get(`http://${PROMETHEUS}/api/v1/targets`).body).data.activeTargets as { labels: Record<string, string>; health: string; lastError: string }[];
     const outside = targets.find((t) => t.labels.instance === OUTSIDE)!;
     expect(outside.health).toBe('down');

@@ -8,6 +8,13 @@ import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateProfile, TlsParseError, type CertificateProfile } from '@tlsdoctor/tls-parser-ts';
 
+/** How `openssl x509 -text` spells what the profile names. */
+const OPENSSL_WORDS: Record<string, string> = {
+  digitalSignature: 'Digital Signature', keyEncipherment: 'Key Encipherment', keyCertSign: 'Certificate Sign', cRLSign: 'CRL Sign',
+  keyAgreement: 'Key Agreement', decipherOnly: 'Decipher Only', serverAuth: 'TLS Web Server Authentication', clientAuth: 'TLS Web Client Authentication',
+  '1.3.6.1.4.1.99999.1': '1.3.6.1.4.1.99999.1',
+};
+
 const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-x509-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -80,9 +87,34 @@ describe('certificate profiles', () => {
     expect(certificateProfile(der)).toEqual(c.want);
     // openssl prints the same signature algorithm (its own spelling of the Ed25519 one aside).
     expect(text).toContain(`Signature Algorithm: ${c.want.signatureAlgorithm === 'Ed25519' ? 'ED25519' : c.want.signatureAlgorithm}`);
+    // ... and the same usages, constraints and critical flags, in its words.
+    const section = (title: string) => new RegExp(`X509v3 ${title}:( critical)? *\\n\\s+([^\\n]*)`).exec(text);
+    const ku = section('Key Usage');
+    expect(ku?.[2].split(', ') ?? [], 'Key Usage').toEqual((c.want.keyUsage ?? []).map((k) => OPENSSL_WORDS[k]));
+    const eku = section('Extended Key Usage');
+    expect(eku?.[2].split(', ') ?? [], 'Extended Key Usage').toEqual((c.want.extKeyUsage ?? []).map((k) => OPENSSL_WORDS[k]));
+    const bc = section('Basic Constraints');
+    const want = c.want.basicConstraints;
+    expect(bc ? { critical: bc[1] !== undefined, text: bc[2] } : undefined).toEqual(want && { critical: want.critical, text: `CA:${want.ca ? 'TRUE' : 'FALSE'}${want.pathLen !== undefined ? `, pathlen:${want.pathLen}` : ''}` });
+  });
+
+  it('reads object identifiers as X.690 does: 2.x arcs past 39, several bytes each', () => {
+    // A certificate whose signature algorithm is 2.999.3 (first subidentifier 1079: two bytes).
+    const der = made.get('no-extensions')!.der;
+    // The outer signatureAlgorithm: the last of the two copies (the other is inside tbsCertificate).
+    const oidAt = findOid(der, [0x06, 0x03, 0x2b, 0x65, 0x70], true);
+    const patched = new Uint8Array([...der.subarray(0, oidAt), 0x06, 0x03, 0x88, 0x37, 0x03, ...der.subarray(oidAt + 5)]);
+    expect(certificateProfile(patched).signatureAlgorithm).toBe('2.999.3');
   });
 
   it('refuses what is not a certificate with the offset of the fault, and never reads past the end', () => {
+    // Bytes after the certificate, and a pathLen that is negative.
+    expect(() => certificateProfile(new Uint8Array([...made.get('server-leaf')!.der, 0]))).toThrow(TlsParseError);
+    const ca = made.get('ca-pathlen')!.der;
+    const pathLenAt = findOid(ca, [0x02, 0x01, 0x00]);
+    const negative = ca.slice();
+    negative[pathLenAt + 2] = 0xff;
+    expect(() => certificateProfile(negative)).toThrow(/negative INTEGER/);
     const der = made.get('server-leaf')!.der;
     for (const cut of [0, 1, 2, 10, 100, der.length - 1]) expect(() => certificateProfile(der.subarray(0, cut)), `cut at ${cut}`).toThrow(TlsParseError);
     const wrong = der.slice();
@@ -90,3 +122,15 @@ describe('certificate profiles', () => {
     expect(() => certificateProfile(wrong)).toThrow(/Certificate/);
   });
 });
+
+/** Where a byte pattern first occurs (the tests patch certificates there). */
+function findOid(der: Uint8Array, pattern: number[], last = false): number {
+  let found = -1;
+  for (let i = 0; i + pattern.length <= der.length; i++) {
+    if (!pattern.every((b, j) => der[i + j] === b)) continue;
+    found = i;
+    if (!last) break;
+  }
+  if (found >= 0) return found;
+  throw new Error(`pattern ${pattern} not found`);
+}

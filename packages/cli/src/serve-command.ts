@@ -66,6 +66,7 @@ export async function runServe(o: ServeCliOptions): Promise<number> {
     concurrency: o.concurrency,
     queue: o.queue,
     shareMs: o.share * 1000,
+    log: (line) => process.stderr.write(`tlsdoctor serve: ${line}\n`),
     probe: { extraCa, trust: new TrustStore(extraCa), resolve: new Map(), decoySni: o.decoySni, ciphers: false, warnDays: o.warnDays, http: o.http },
   });
   let bound;

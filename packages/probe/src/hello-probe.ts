@@ -17,7 +17,7 @@ import {
   type ServerHello,
 } from '@tlsdoctor/tls-parser-ts';
 import { connectTcp, type ConnectOutcome } from './connect.js';
-import { raceWithTimeout } from './settle.js';
+import { raceWithTimeout, stepTimeout } from './settle.js';
 import { GROUPS, LEGACY_SUITES, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './suites.js';
 
 /** The TCP connect time (SYN to SYN-ACK, ms) of a hello that went over a connection the probe opened and timed. */
@@ -46,6 +46,8 @@ export interface HelloProbeOptions {
   cipherSuites?: number[];
   alpn?: string[];
   timeoutMs: number;
+  /** The probe's deadline (performance.now()), when it has one: the connect and the read each get at most the time left. */
+  deadline?: number;
   /**
    * Read on past a TLS 1.2 ServerHello to the end of the server's flight (ServerHelloDone): to
    * name the key exchange (group, DH size, or RSA; TLS 1.3 names it in the ServerHello) and see
@@ -93,9 +95,9 @@ export function helloFor(o: Pick<HelloProbeOptions, 'serverName' | 'versions' | 
  * than MAX_READ bytes.
  */
 export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
-  const c = await connectTcp(o.address, o.port, o.timeoutMs);
+  const c = await connectTcp(o.address, o.port, stepTimeout(o));
   if (c.kind !== 'connected') return { kind: 'connect-failed', ms: c.ms, connect: c };
-  return { ...(await firstFlight(o, c.socket)), connectMs: c.ms };
+  return { ...(await firstFlight({ ...o, timeoutMs: stepTimeout(o) }, c.socket)), connectMs: c.ms };
 }
 
 /** Sends the hello on a connected socket and reads the answer (probeHello's second half). */

@@ -14,6 +14,7 @@ import { resolveHost, type Resolution } from './resolve.js';
 import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
 import { TargetError, type Target } from './target.js';
 import { TrustStore } from './trust-store.js';
+import { stepTimeout } from './settle.js';
 
 /** The browser-like first hello offers TLS 1.3 down to 1.0. */
 const EVERY_VERSION = [Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10];
@@ -21,6 +22,11 @@ const EVERY_VERSION = [Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS1
 
 export interface ProbeOptions {
   timeoutMs: number;
+  /**
+   * An end for the whole probe (a performance.now() time): each step gets the time left, at most
+   * timeoutMs. An exporter answering a scrape sets it; the command line gives each step its timeout.
+   */
+  deadline?: number;
   profile: ProfileName;
   decoySni: string;
   /** --ca: PEM files' texts, trusted beside Node's CA store. */
@@ -150,7 +156,7 @@ const answered = (o: HelloOutcome | undefined) => o !== undefined && (o.kind ===
 export async function probeTarget(target: Target, o: ProbeOptions): Promise<ProbeRecord[]> {
   const t0 = performance.now();
   const profile = PROFILES[o.profile];
-  const dns = await resolveHost(target.host, target.port, o.resolve, o.timeoutMs);
+  const dns = await resolveHost(target.host, target.port, o.resolve, stepTimeout(o));
   const base = { target, dns, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays };
   const refused: NotPermitted[] = [];
   const addresses = dns.addresses.filter((a) => {
@@ -179,7 +185,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     return reason === undefined;
   };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
-  const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs };
+  const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs, deadline: o.deadline };
   const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[], keyExchange = false) =>
     probeHello({ ...base, serverName: serverName ?? undefined, versions, cipherSuites, keyExchange });
 
@@ -199,7 +205,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   if (rec.hello.kind === 'not-tls') {
     // A plain-HTTP port answering HTTP is the wrong port, not a broken server: is TLS on 443?
     if (rec.hello.description.kind === 'http-response' && PLAIN_HTTP_PORTS.has(target.port) && permitted('https-port', 443)) {
-      rec.httpsPort = { outcome: await probeHello({ address, port: 443, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs }) };
+      rec.httpsPort = { outcome: await probeHello({ ...base, port: 443 }) };
     }
     return rec;
   }
@@ -215,16 +221,16 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   jobs.push(hello(profile.versions, sni, profile.suites).then((r) => (rec.profileHello = r)));
   // Other shapes of hello are compared with the default one only where it got a ServerHello.
   if (rec.hello.kind === 'server-hello' || rec.hello.kind === 'hello-retry') jobs.push(probeHelloShapes(base, rec.hello.ms).then((r) => (rec.shapes = r)));
-  jobs.push(fullHandshake(address, target.port, sni, trust, o.timeoutMs, o.identity).then((r) => (rec.full = r)));
+  jobs.push(fullHandshake(address, target.port, sni, trust, stepTimeout(o), o.identity).then((r) => (rec.full = r)));
   const family = isIP(address) === 6 ? 6 : 4;
   const http3 = async (port: number, advertised?: string) => {
-    if (permitted('http3', port)) rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
+    if (permitted('http3', port)) rec.http3 = await probeHttp3(address, family, port, sni, stepTimeout(o), advertised);
   };
   if (o.http && !target.isIp) {
-    if (permitted('http-redirect', 80)) jobs.push(checkRedirect(target.host, address, trust, o.timeoutMs).then((r) => (rec.redirect = r)));
+    if (permitted('http-redirect', 80)) jobs.push(checkRedirect(target.host, address, trust, stepTimeout(o)).then((r) => (rec.redirect = r)));
     // HTTP/3 is tried where the HTTPS answer advertises it (Alt-Svc), as a browser would.
     jobs.push(
-      checkHsts(target.host, target.port, address, trust, o.timeoutMs, o.identity).then(async (r) => {
+      checkHsts(target.host, target.port, address, trust, stepTimeout(o), o.identity).then(async (r) => {
         rec.hsts = r;
         const ports = http3Ports(r.altSvc);
         if (o.http3 !== false && ports.length > 0) await http3(ports[0], r.altSvc);
@@ -234,9 +240,9 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   } else if (o.http3) jobs.push(http3(target.port));
   // A wss:// (or ws://) target names the WebSocket path itself.
   const wsPath = o.ws ?? (target.scheme === 'wss' ? target.path : undefined);
-  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, trust, o.timeoutMs, o.identity).then((r) => (rec.ws = r)));
+  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, trust, stepTimeout(o), o.identity).then((r) => (rec.ws = r)));
   await Promise.all(jobs);
-  if (o.ciphers) rec.ciphers = await scanCiphers(address, target.port, sni, acceptedVersions(rec), o.timeoutMs);
+  if (o.ciphers) rec.ciphers = await scanCiphers(address, target.port, sni, acceptedVersions(rec), stepTimeout(o));
   return rec;
 }
 

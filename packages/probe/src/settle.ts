@@ -22,3 +22,11 @@ export function raceWithTimeout<T>(
     start(settle);
   });
 }
+
+/**
+ * The time a step may take: its timeout, or what is left before the probe's deadline (a
+ * performance.now() time) when that is less; never below 1 ms, so a late step still settles.
+ */
+export function stepTimeout(o: { timeoutMs: number; deadline?: number }): number {
+  return o.deadline === undefined ? o.timeoutMs : Math.max(1, Math.min(o.timeoutMs, Math.floor(o.deadline - performance.now())));
+}

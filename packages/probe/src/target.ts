@@ -60,12 +60,13 @@ export function parseTarget(input: string, defaultPort = 443): Target {
     }
     port = Number(portText);
   }
-  const isIp = isIP(host) !== 0;
-  if (!isIp) {
+  if (isIP(host) === 0) {
     const ascii = domainToASCII(host.toLowerCase());
     if (!ascii) throw new TargetError(`"${raw}": "${host}" is not a valid host name`);
+    // 127.1 and 0x7f000001 are IPv4 addresses to URL parsing and to getaddrinfo: no name to send as SNI.
     host = ascii;
   }
+  const isIp = isIP(host) !== 0;
   return { input: raw, host, port, path, isIp, scheme, ...(fromPlainWs ? { fromPlainWs } : {}) };
 }
 

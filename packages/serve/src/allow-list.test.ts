@@ -13,7 +13,8 @@ describe('allow-list entries', () => {
     ['2001:db8::/32', 'network', 'any'],
     ['[2001:db8::/32]:443', 'network', [443]],
     ['[2001:db8::1]:*', 'network', 'any'],
-    ['::1', 'network', 'any'],
+    ['[::1]', 'network', 'any'],
+    ['example.org.', 'name', 'any'],
   ])('%s is a %s entry with ports %j', (text, kind, ports) => {
     const e = parseAllowEntry(text);
     expect(e.kind).toBe(kind);
@@ -35,6 +36,10 @@ describe('allow-list entries', () => {
     ['example.com/24', 'cannot have a prefix'],
     ['a*.example.com', 'not a host name'],
     ['*', 'not a host name'],
+    ['10.1', 'reads as the address 10.0.0.1'],
+    ['0x7f000001:443', 'reads as the address 127.0.0.1'],
+    ['2001:db8::1:443', 'write an IPv6 address in brackets'],
+    ['::1', 'write an IPv6 address in brackets'],
   ])('refuses %s: %s', (text, words) => {
     expect(() => parseAllowEntry(text)).toThrow(AllowListError);
     expect(() => parseAllowEntry(text)).toThrow(words);
@@ -70,6 +75,7 @@ describe('what an allow list lets a probe reach', () => {
   it.each([
     ['example.com', 443, undefined],
     ['EXAMPLE.com.', 443, undefined],
+    ['open.example.org.', 80, undefined],
     ['example.com', 8443, 'not in the allow list'],
     ['www.example.com', 443, 'not in the allow list'],
     ['good.lab.test', 443, undefined],
@@ -103,6 +109,13 @@ describe('what an allow list lets a probe reach', () => {
     [{ host: 'open.example.org', address: '169.254.169.254', port: 443 }, 'special-purpose'],
     [{ host: 'example.com', address: 'fe80::1', port: 443 }, 'special-purpose'],
     [{ host: 'example.com', address: 'fd00:ec2::254', port: 443 }, 'special-purpose'],
+    // IPv6 forms that carry an IPv4 address: NAT64 (DNS64 on an IPv6-only network), 6to4, IPv4-compatible.
+    [{ host: 'example.com', address: '64:ff9b::a9fe:a9fe', port: 443 }, 'special-purpose'],
+    [{ host: 'example.com', address: '64:ff9b::10.0.0.5', port: 443 }, 'special-purpose'],
+    [{ host: 'example.com', address: '2002:a9fe:a9fe::1', port: 443 }, 'special-purpose'],
+    [{ host: 'example.com', address: '::169.254.169.254', port: 443 }, 'special-purpose'],
+    [{ host: 'example.com', address: '64:ff9b::5db8:d70e', port: 443 }, undefined],
+    [{ host: 'example.com', address: '2002:5db8:d70e::1', port: 443 }, undefined],
     // ... unless an address entry allows that address (and port).
     [{ host: 'good.lab.test', address: '198.18.2.10', port: 443 }, undefined],
     [{ host: 'good.lab.test', address: 'fd7d:2::10', port: 443 }, undefined],

@@ -26,13 +26,45 @@ const SPECIAL_RANGES: readonly [string, number, 'ipv4' | 'ipv6'][] = [
   ['198.18.0.0', 15, 'ipv4'],
   ['224.0.0.0', 4, 'ipv4'],
   ['240.0.0.0', 4, 'ipv4'],
-  ['::', 128, 'ipv6'],
-  ['::1', 128, 'ipv6'],
+  // Unspecified, loopback and the old IPv4-compatible form (::a.b.c.d).
+  ['::', 96, 'ipv6'],
   ['64:ff9b:1::', 48, 'ipv6'],
+  ['2001::', 32, 'ipv6'],
   ['fc00::', 7, 'ipv6'],
   ['fe80::', 10, 'ipv6'],
   ['ff00::', 8, 'ipv6'],
 ];
+
+/**
+ * The IPv4 address an IPv6 one carries to an IPv4 host: NAT64's well-known prefix (64:ff9b::/96,
+ * what DNS64 answers on an IPv6-only network) and 6to4 (2002::/16). Such an address is judged by
+ * the IPv4 address inside it: 64:ff9b::a9fe:a9fe is the metadata service.
+ */
+function embeddedIpv4(address: string): string | undefined {
+  if (isIP(address) !== 6) return undefined;
+  const groups = expandIpv6(address);
+  if (!groups) return undefined;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  if (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0)) return v4(groups[6], groups[7]);
+  if (groups[0] === 0x2002) return v4(groups[1], groups[2]);
+  return undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail read too). */
+function expandIpv6(address: string): number[] | undefined {
+  let text = address.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::');
+  const part = (t: string | undefined) => (t ? t.split(':').map((g) => parseInt(g, 16)) : []);
+  const h = part(head);
+  const t = part(tail);
+  const groups = tail === undefined ? h : [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
+  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : undefined;
+}
 
 function specialRanges(): BlockList {
   const list = new BlockList();
@@ -67,6 +99,7 @@ function parsePorts(text: string | undefined, entry: string): Ports {
 
 /**
  * Reads one entry: `example.com`, `*.example.com`, `192.0.2.7`, `203.0.113.0/24`, `2001:db8::/32`,
+ * `[2001:db8::7]` (a bare IPv6 address must be bracketed: its last group could be a port),
  * each optionally followed by `:PORT[,PORT...]` (IPv6 in brackets then: `[2001:db8::/32]:443` or
  * `[2001:db8::]/32:443`).
  * Without a port, every port is allowed.
@@ -81,7 +114,11 @@ export function parseAllowEntry(raw: string): AllowEntry {
     host = bracketed[1] + (bracketed[2] ?? '');
     portText = bracketed[3];
   }
-  else if (isIP(text.split('/')[0]) === 6) host = text;
+  else if (isIP(text.split('/')[0]) === 6) {
+    // 2001:db8::1:443 is itself an address: a port after a bare IPv6 address cannot be told apart.
+    if (!text.includes('/')) throw new AllowListError(`"${text}": write an IPv6 address in brackets, [${text}] for every port or [${text}]:PORT`);
+    host = text;
+  }
   else {
     const colon = text.lastIndexOf(':');
     host = colon < 0 ? text : text.slice(0, colon);
@@ -101,8 +138,10 @@ export function parseAllowEntry(raw: string): AllowEntry {
   }
   if (prefixText !== undefined) throw new AllowListError(`"${text}": "${address}" is not an IP address, so it cannot have a prefix`);
   const wildcard = host.startsWith('*.');
-  const ascii = domainToASCII((wildcard ? host.slice(2) : host).toLowerCase());
+  const ascii = domainToASCII((wildcard ? host.slice(2) : host).toLowerCase().replace(/\.$/, ''));
   if (!ascii || ascii.includes('*')) throw new AllowListError(`"${text}": not a host name, *.name, address or network`);
+  // URL parsing reads 10.1 or 0x7f000001 as an IPv4 address: as a name it would never match.
+  if (isIP(ascii) !== 0) throw new AllowListError(`"${text}" reads as the address ${ascii}: write addresses in full (a.b.c.d)`);
   return { kind: 'name', text, pattern: wildcard ? `*.${ascii}` : ascii, ports };
 }
 
@@ -167,7 +206,8 @@ export class AllowList {
     for (const e of this.entries) if (e.kind === 'network' && portAllowed(e.ports, c.port) && e.list.check(c.address, familyOf(c.address))) return undefined;
     const byName = isIP(c.host) === 0 && this.entries.some((e) => e.kind === 'name' && portAllowed(e.ports, c.port) && nameMatches(e.pattern, c.host));
     if (!byName) return `${c.host === c.address ? c.address : `${c.host} (${c.address})`} port ${c.port} is not in the allow list`;
-    if (this.special.check(c.address, familyOf(c.address))) return `${c.host} resolves to ${c.address}, a special-purpose address (loopback, private, link-local or metadata) that no address entry allows`;
+    const inner = embeddedIpv4(c.address);
+    if (this.special.check(c.address, familyOf(c.address)) || (inner !== undefined && this.special.check(inner, 'ipv4'))) return `${c.host} resolves to ${c.address}, a special-purpose address (loopback, private, link-local or metadata) that no address entry allows`;
     return undefined;
   }
 }

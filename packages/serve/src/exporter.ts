@@ -14,6 +14,8 @@ export interface ExporterOptions extends Omit<PoolOptions, 'probe'> {
   /** The client's point of view when a scrape names no profile. */
   profile: ProfileName;
   probe: Omit<PoolOptions['probe'], 'permit'>;
+  /** Where the exporter says what a caller is not told (which address an allowed name resolved to); nowhere by default. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -22,6 +24,17 @@ export interface ExporterOptions extends Omit<PoolOptions, 'probe'> {
  */
 const SCRAPE_TIMEOUT_HEADER = 'x-prometheus-scrape-timeout-seconds';
 const ANSWER_MARGIN_SECONDS = 0.5;
+
+/** The paths answered, as the requests counter labels them (anything else is `other`). */
+function pathLabel(req: http.IncomingMessage): string {
+  let path: string;
+  try {
+    path = new URL(req.url ?? '/', 'http://exporter').pathname;
+  } catch {
+    return 'other';
+  }
+  return path === '/probe' || path === '/metrics' || path === '/-/healthy' || path === '/' ? path : 'other';
+}
 
 /** What each path answers, for the index page and a 404's message. */
 const PATHS = ['/probe?target=HOST[:PORT]', '/metrics', '/-/healthy'];
@@ -44,12 +57,13 @@ export class Exporter {
     // The pool counts; these counters read its counts when scraped (prom-client counters only add).
     const counter = (name: string, help: string, read: () => number) =>
       new Counter({ name, help, registers, collect() { this.reset(); this.inc(read()); } });
+    new Gauge({ name: 'tlsdoctor_exporter_targets_remembered', help: 'Targets whose probe is under way or kept for sharing.', registers, collect() { this.set(pool.remembered); } });
     counter('tlsdoctor_exporter_probes_started_total', 'Probes started.', () => pool.counts.started);
-    counter('tlsdoctor_exporter_probes_shared_total', 'Scrapes answered by a probe another scrape had started (same target within the sharing time).', () => pool.counts.shared);
-    counter('tlsdoctor_exporter_probes_timed_out_total', 'Scrapes answered at their deadline before the probe ended.', () => pool.counts.timedOut);
-    counter('tlsdoctor_exporter_probes_refused_busy_total', 'Scrapes refused (503) because as many probes as allowed were running and waiting.', () => pool.counts.refusedFull);
+    counter('tlsdoctor_exporter_scrapes_shared_total', 'Scrapes answered by a probe another scrape had started (same target and parameters, at least as much time, within the sharing time).', () => pool.counts.shared);
+    counter('tlsdoctor_exporter_scrapes_timed_out_total', 'Scrapes answered at their deadline before the probe ended.', () => pool.counts.timedOut);
+    counter('tlsdoctor_exporter_scrapes_refused_busy_total', 'Scrapes refused (503) because as many probes as allowed were running and waiting.', () => pool.counts.refusedFull);
     this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((e: unknown) => this.answer(res, '/probe', 500, `probe failed: ${(e as Error).message}`));
+      this.handle(req, res).catch((e: unknown) => this.answer(res, pathLabel(req), 500, `internal error: ${(e as Error).message}`));
     });
     // A client that sends its head slowly must not hold a connection for ever.
     this.server.headersTimeout = 10_000;
@@ -84,10 +98,14 @@ export class Exporter {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://exporter');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://exporter');
+    } catch {
+      return this.answer(res, 'other', 400, 'the request target is not a path and query');
+    }
     const path = url.pathname;
-    const known = path === '/probe' || path === '/metrics' || path === '/-/healthy' || path === '/';
-    if (!known) return this.answer(res, 'other', 404, `no such path ${JSON.stringify(path.slice(0, 100))}; paths: ${PATHS.join(', ')}`);
+    if (pathLabel(req) === 'other') return this.answer(res, 'other', 404, `no such path ${JSON.stringify(path.slice(0, 100))}; paths: ${PATHS.join(', ')}`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return this.answer(res, path, 405, `${req.method} is not answered here; use GET`);
     if (path === '/-/healthy') return this.answer(res, path, 200, 'OK');
     if (path === '/') return this.answer(res, path, 200, `tlsdoctor exporter\n${PATHS.map((p) => `GET ${p}`).join('\n')}`);
@@ -110,15 +128,17 @@ export class Exporter {
       throw e;
     }
     // Every address the name resolved to was refused: as refused as a target outside the list.
+    // The caller is not told the addresses: an allowed name would otherwise map an inside network.
     if (result.kind === 'probed' && result.records.every((r) => r.record.address === undefined) && result.records.some((r) => r.record.notPermitted?.length)) {
-      return this.answer(res, path, 403, result.records[0].record.notPermitted![0].reason);
+      for (const n of result.records[0].record.notPermitted!) this.o.log?.(`refused ${q.target.host}:${q.target.port}: ${n.reason}`);
+      return this.answer(res, path, 403, `${q.target.host}:${q.target.port} resolves only to addresses the allow list does not hold`);
     }
     const registry = new Registry();
     probeMetrics(result, registry);
     return this.answer(res, path, 200, await registry.metrics(), registry.contentType);
   }
 
-  /** The scrape's own timeout (less a margin), the query's, and the exporter's: the shortest. */
+  /** The scrape's own timeout (less a margin), the query's, and the exporter's: the shortest, in seconds. */
   private deadlineSeconds(req: http.IncomingMessage, q: ProbeQuery): number {
     const header = Number(req.headers[SCRAPE_TIMEOUT_HEADER]);
     const fromScrape = Number.isFinite(header) && header > 0 ? Math.max(header - ANSWER_MARGIN_SECONDS, header / 2) : Infinity;

@@ -45,10 +45,10 @@ describe('a probe as metrics', () => {
     expect(m.get('tlsdoctor_cert_chain_earliest_not_after_timestamp_seconds')).toBe(Date.parse('2026-12-16T00:00:00Z') / 1000);
     expect(m.get('tlsdoctor_http_status_code')).toBe(204);
     expect(m.get('tlsdoctor_probe_step_duration_seconds{step="dns"}')).toBe(0.001);
+    expect(m.get('tlsdoctor_probe_family_success{family="ipv4"}')).toBe(1);
     expect(m.get('tlsdoctor_probe_step_duration_seconds{step="tcp"}')).toBe(0.004);
     expect(m.get('tlsdoctor_probe_step_duration_seconds{step="tls"}')).toBe(0.012);
     expect(m.get('tlsdoctor_probe_step_duration_seconds{step="http"}')).toBe(0.03);
-    expect(m.get('tlsdoctor_probe_address_success{address="192.0.2.10",family="ipv4"}')).toBe(1);
     expect(m.get('tlsdoctor_probe_addresses')).toBe(1);
     expect(m.get('tlsdoctor_probe_not_permitted')).toBe(0);
     // Not tried, so not reported (an absent series is not a zero).
@@ -67,7 +67,7 @@ describe('a probe as metrics', () => {
     expect([...failed.keys()].some((k) => k.startsWith('tlsdoctor_tls_info') || k.startsWith('tlsdoctor_cert_') || k.includes('step="tls"'))).toBe(false);
   });
 
-  it('several addresses: one failing fails the probe; each code once; each address its own success', async () => {
+  it('several addresses: one failing fails the probe; each code once; each IP version its own success', async () => {
     const v6 = probeRecord({ address: '2001:db8::10', family: 6 });
     const m = await scrape(
       probed([
@@ -76,8 +76,9 @@ describe('a probe as metrics', () => {
       ]),
     );
     expect(m.get('tlsdoctor_probe_success')).toBe(0);
-    expect(m.get('tlsdoctor_probe_address_success{address="192.0.2.10",family="ipv4"}')).toBe(1);
-    expect(m.get('tlsdoctor_probe_address_success{address="2001:db8::10",family="ipv6"}')).toBe(0);
+    expect(m.get('tlsdoctor_probe_family_success{family="ipv4"}')).toBe(1);
+    expect(m.get('tlsdoctor_probe_family_success{family="ipv6"}')).toBe(0);
+    expect([...m.keys()].some((k) => k.includes('2001:db8'))).toBe(false);
     expect([...m.keys()].filter((k) => k.startsWith('tlsdoctor_diagnosis{'))).toEqual(['tlsdoctor_diagnosis{code="HSTS_MISSING",severity="warning"}', 'tlsdoctor_diagnosis{code="SNI_FILTERED",severity="error"}']);
   });
 
@@ -86,8 +87,10 @@ describe('a probe as metrics', () => {
     const m = await scrape(probed([{ record, findings: [finding('DNS_NXDOMAIN', 'error')] }]));
     expect(m.get('tlsdoctor_probe_success')).toBe(0);
     expect(m.get('tlsdoctor_probe_addresses')).toBe(0);
-    expect(m.get('tlsdoctor_probe_dns_lookup_seconds')).toBe(0.04);
-    expect([...m.keys()].some((k) => k.startsWith('tlsdoctor_probe_step') || k.startsWith('tlsdoctor_probe_address_success'))).toBe(false);
+    // The failed lookup's time is the one step there is.
+    expect([...m.keys()].filter((k) => k.startsWith('tlsdoctor_probe_step'))).toEqual(['tlsdoctor_probe_step_duration_seconds{step="dns"}']);
+    expect(m.get('tlsdoctor_probe_step_duration_seconds{step="dns"}')).toBe(0.04);
+    expect([...m.keys()].some((k) => k.startsWith('tlsdoctor_probe_family_success'))).toBe(false);
   });
 
   it('every address refused: no address probed is a failure even without a finding', async () => {
@@ -95,6 +98,12 @@ describe('a probe as metrics', () => {
     const m = await scrape(probed([{ record, findings: [] }]));
     expect(m.get('tlsdoctor_probe_success')).toBe(0);
     expect(m.get('tlsdoctor_probe_not_permitted')).toBe(1);
+  });
+
+  it('an IP target, or a name pinned to an address, has no dns step', async () => {
+    const literal = probeRecord({ dns: { addresses: [{ address: '192.0.2.10', family: 4 }], via: 'literal', ms: 0 } });
+    const m = await scrape(probed([{ record: literal, findings: [ok] }]));
+    expect(m.has('tlsdoctor_probe_step_duration_seconds{step="dns"}')).toBe(false);
   });
 
   it('a refused connection: no tcp or tls step, no TLS or certificate series', async () => {

@@ -35,20 +35,24 @@ export function probeMetrics(result: ProbeResult, registry: Registry): void {
   const diagnosis = gauge('tlsdoctor_diagnosis', 'A diagnosis of the probe (1), labelled with its code and severity.', ['code', 'severity']);
   for (const f of findings) diagnosis.set({ code: f.code, severity: f.severity }, 1);
   const first = records[0]?.record;
-  if (first) gauge('tlsdoctor_probe_dns_lookup_seconds', 'How long resolving the target took.').set(first.dns.ms / 1000);
   gauge('tlsdoctor_probe_addresses', 'Addresses the target resolved to (or was given as).').set(first ? first.dns.addresses.length : 0);
   const notPermitted = records.flatMap((r) => r.record.notPermitted ?? []);
   const refused = new Set(notPermitted.map((n) => `${n.check} ${n.address} ${n.port}`));
   gauge('tlsdoctor_probe_not_permitted', 'Connections the probe left out because the allow list refused them.').set(refused.size);
 
-  const perAddress = gauge('tlsdoctor_probe_address_success', 'Per address probed: no error-level diagnosis (1) or some (0).', ['address', 'family']);
-  for (const { record, findings } of probed) perAddress.set({ address: record.address!, family: `ipv${record.family ?? 4}` }, findings.some((f) => f.severity === 'error') ? 0 : 1);
+  // By family, not by address: a CDN's rotating addresses would make a new series each scrape.
+  const perFamily = gauge('tlsdoctor_probe_family_success', 'Per IP version probed: 1 when no address of that version has an error-level diagnosis.', ['family']);
+  for (const family of [4, 6]) {
+    const of = probed.filter((r) => (r.record.family ?? 4) === family);
+    if (of.length > 0) perFamily.set({ family: `ipv${family}` }, of.some((r) => r.findings.some((f) => f.severity === 'error')) ? 0 : 1);
+  }
 
+  const steps = gauge('tlsdoctor_probe_step_duration_seconds', 'How long each step took: dns (the lookup, also when it failed), then on the first address probed tcp (connect), tls (a full handshake, connect included), http (the GET of /).', ['step']);
+  // An IP target, or one pinned to an address, was not looked up: no dns step.
+  if (first?.dns.via === 'getaddrinfo') steps.set({ step: 'dns' }, first.dns.ms / 1000);
   // Steps, TLS and certificate series describe one address: the first one probed, the one a client tries first.
   const main = probed[0]?.record;
   if (!main) return;
-  const steps = gauge('tlsdoctor_probe_step_duration_seconds', 'How long each step took on the first address: dns, tcp (connect), tls (a full handshake, connect included), http (the GET of /).', ['step']);
-  steps.set({ step: 'dns' }, main.dns.ms / 1000);
   const hello = main.hello;
   if (hello && hello.kind !== 'connect-failed' && hello.connectMs !== undefined) steps.set({ step: 'tcp' }, hello.connectMs / 1000);
   if (main.full?.ok) steps.set({ step: 'tls' }, main.full.ms / 1000);

@@ -21,23 +21,34 @@ export function derExpect(r: ByteReader, tag: number, what: string): ByteReader 
   return e.body;
 }
 
-/** The dotted form of an OBJECT IDENTIFIER's contents. */
-export function oid(bytes: Uint8Array): string {
-  if (bytes.length === 0) return '';
-  const parts = [Math.floor(bytes[0] / 40), bytes[0] % 40];
+/**
+ * The dotted form of an OBJECT IDENTIFIER's contents (X.690 8.19): base-128 subidentifiers, the
+ * first of which holds the first two arcs (2.x arcs may pass 39, and take several bytes). An
+ * identifier cut inside a subidentifier is not an identifier.
+ */
+export function oid(bytes: Uint8Array, r?: ByteReader): string {
+  const parts: number[] = [];
   let v = 0;
-  for (let i = 1; i < bytes.length; i++) {
-    v = v * 128 + (bytes[i] & 0x7f);
-    if ((bytes[i] & 0x80) === 0) {
-      parts.push(v);
-      v = 0;
-    }
+  let open = false;
+  for (const b of bytes) {
+    v = v * 128 + (b & 0x7f);
+    open = (b & 0x80) !== 0;
+    if (open) continue;
+    if (parts.length === 0) parts.push(v < 40 ? 0 : v < 80 ? 1 : 2, v < 80 ? v % 40 : v - 80);
+    else parts.push(v);
+    v = 0;
+  }
+  if (open) {
+    if (r) r.fail('OBJECT IDENTIFIER', 'cut inside a subidentifier');
+    return '';
   }
   return parts.join('.');
 }
 
-/** An INTEGER's contents as a number, when it fits (a path length, a version). */
-export function smallInteger(bytes: Uint8Array): number {
+/** An INTEGER's contents as a number: a path length or a version, small and not negative. */
+export function smallInteger(bytes: Uint8Array, r: ByteReader, what: string): number {
+  if (bytes.length === 0 || bytes.length > 6) r.fail(what, `an INTEGER of ${bytes.length} bytes`);
+  if (bytes[0] & 0x80) r.fail(what, 'a negative INTEGER');
   let v = 0;
   for (const b of bytes) v = v * 256 + b;
   return v;

@@ -67,19 +67,24 @@ const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment',
 const GENERAL_NAME_KINDS = ['otherName', 'rfc822Name', 'dNSName', 'x400Address', 'directoryName', 'ediPartyName', 'uniformResourceIdentifier', 'iPAddress', 'registeredID'];
 
 const bytesOf = (r: ByteReader, what: string) => r.bytes(r.remaining, what);
+const readOid = (r: ByteReader, what: string) => oid(bytesOf(derExpect(r, 0x06, what), what), r);
 
 /** Reads the profile of one DER certificate; a TlsParseError (with the offset) when it is not one. */
 export function certificateProfile(der: Uint8Array): CertificateProfile {
   const r = new ByteReader(der);
   const cert = derExpect(r, 0x30, 'Certificate');
+  r.expectEnd('Certificate');
   const tbs = derExpect(cert, 0x30, 'tbsCertificate');
   const sigAlg = derExpect(cert, 0x30, 'signatureAlgorithm');
-  const algOid = oid(bytesOf(derExpect(sigAlg, 0x06, 'signature algorithm'), 'signature algorithm'));
+  derExpect(cert, 0x03, 'signatureValue');
+  cert.expectEnd('Certificate');
+  const algOid = readOid(sigAlg, 'signature algorithm');
   const [name, hash] = SIGNATURE_ALGORITHMS[algOid] ?? [algOid];
   const profile: CertificateProfile = { signatureAlgorithm: name, ...(hash ? { signatureHash: hash } : {}) };
   // version [0], serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, then the optional parts.
   let e = derElement(tbs, 'tbsCertificate field');
   if (e.tag === 0xa0) e = derElement(tbs, 'serialNumber');
+  if (e.tag !== 0x02) tbs.fail('serialNumber', 'not an INTEGER');
   for (const what of ['signature', 'issuer', 'validity', 'subject', 'subjectPublicKeyInfo']) derElement(tbs, what);
   while (tbs.remaining > 0) {
     const part = derElement(tbs, 'tbsCertificate optional field');
@@ -91,7 +96,7 @@ export function certificateProfile(der: Uint8Array): CertificateProfile {
 function readExtensions(exts: ByteReader, profile: CertificateProfile): void {
   while (exts.remaining > 0) {
     const ext = derExpect(exts, 0x30, 'Extension');
-    const id = oid(bytesOf(derExpect(ext, 0x06, 'extnID'), 'extnID'));
+    const id = readOid(ext, 'extnID');
     let next = derElement(ext, 'Extension field');
     let critical = false;
     if (next.tag === 0x01) {
@@ -114,7 +119,7 @@ function basicConstraints(r: ByteReader, critical: boolean): NonNullable<Certifi
   while (seq.remaining > 0) {
     const e = derElement(seq, 'BasicConstraints field');
     if (e.tag === 0x01) ca = e.body.remaining > 0 && e.body.u8('cA') !== 0;
-    else if (e.tag === 0x02) pathLen = smallInteger(bytesOf(e.body, 'pathLenConstraint'));
+    else if (e.tag === 0x02) pathLen = smallInteger(bytesOf(e.body, 'pathLenConstraint'), e.body, 'pathLenConstraint');
   }
   return { ca, ...(pathLen !== undefined ? { pathLen } : {}), critical };
 }
@@ -134,7 +139,7 @@ function extKeyUsage(r: ByteReader): string[] {
   const seq = derExpect(r, 0x30, 'ExtKeyUsageSyntax');
   const out: string[] = [];
   while (seq.remaining > 0) {
-    const id = oid(bytesOf(derExpect(seq, 0x06, 'KeyPurposeId'), 'KeyPurposeId'));
+    const id = readOid(seq, 'KeyPurposeId');
     out.push(PURPOSES[id] ?? id);
   }
   return out;
