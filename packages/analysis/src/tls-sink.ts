@@ -1,8 +1,8 @@
 import { appended, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
-import { ContentType, describeNonTls, isTls13, TLS12_AEAD_SUITES, TlsStreamReader, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
+import { ContentType, describeNonTls, TlsStreamReader, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
 import { handshakeOpener } from './handshake-keys.js';
 import { CaptureResources } from './resources.js';
-import { sideOf, type TcpRecord } from './record.js';
+import { sideOf, type DecryptionMiss, type TcpRecord } from './record.js';
 import { TcpConnectionRecord } from './records.js';
 import { endFacts, tcpFacts } from './tcp-facts.js';
 import { TlsFactsBuilder } from './tls-facts.js';
@@ -30,6 +30,8 @@ export class TlsConnectionSink implements StreamSink {
   /** Which sides sent bytes (bit 0: the client, bit 1: the server). */
   private bytesFrom = 0;
   private secretsFound = false;
+  /** Why a side's records could not be opened though the key log holds secrets for this connection. */
+  private notOpenable: string | undefined = undefined;
   private clientTls = false;
   private serverTls = false;
   private streamsDone = false;
@@ -82,7 +84,12 @@ export class TlsConnectionSink implements StreamSink {
     const sh = dir === 1 ? readerServerHello : r.serverHello;
     if (!this.decrypting || !ch || !sh || !this.keyLog.has(ch.random)) return undefined;
     this.secretsFound = true;
-    return handshakeOpener(this.keyLog, dir, ch, sh);
+    const made = handshakeOpener(this.keyLog, dir, ch, sh);
+    if ('reason' in made) {
+      this.notOpenable ??= made.reason;
+      return undefined;
+    }
+    return made.opener;
   }
 
   data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean {
@@ -142,10 +149,11 @@ export class TlsConnectionSink implements StreamSink {
     if (r.nonTls) r.nonTls.description = describeNonTls(this.reader(r.nonTls.from === 'client' ? 0 : 1).nonTlsBytes);
     const cr = this.clientReader;
     const sr = this.serverReader;
-    if (this.decrypting && r.clientHello && r.version !== undefined && (isTls13(r.version) || TLS12_AEAD_SUITES[r.cipher ?? -1])) {
+    if (this.decrypting && r.clientHello && r.version !== undefined && this.tls.encryptedRecords(0) + this.tls.encryptedRecords(1) > 0) {
       const opened: [number, number] = [cr?.decryptedRecords ?? 0, sr?.decryptedRecords ?? 0];
-      r.decryption = { secrets: this.secretsFound, opened };
-      if (this.secretsFound && opened[1] === 0 && this.tls.encryptedRecords(1) > 0) {
+      const notOpened = this.decryptionMiss([cr, sr]);
+      r.decryption = { secrets: this.secretsFound, opened, ...(notOpened ? { notOpened } : {}) };
+      if (this.secretsFound && opened[1] === 0 && this.tls.encryptedRecords(1) > 0 && !this.notOpenable) {
         r.partialReasons = appended(r.partialReasons, "the key log holds secrets for this connection's client random, but they open none of the server's protected handshake records (a key log of another run, or cut short)");
       }
     }
@@ -156,6 +164,22 @@ export class TlsConnectionSink implements StreamSink {
     this.serverTls = sr !== undefined && sr.state === 'records' && sr.records > 0;
     this.clientReader = this.serverReader = undefined;
     this.tls.trim();
+  }
+
+  /**
+   * Why the key log did not open this connection's handshake, if it did not: a side's record that
+   * failed before that side's Finished was read (after it, TLS 1.3 turns to keys the log's
+   * handshake secrets are not).
+   */
+  private decryptionMiss(readers: [TlsStreamReader | undefined, TlsStreamReader | undefined]): DecryptionMiss | undefined {
+    const r = this.rec;
+    if (!this.keyLog.has(r.clientHello!.random)) return { why: 'no-secret' };
+    if (this.notOpenable) return { why: 'not-decryptable', reason: this.notOpenable };
+    for (const dir of [1, 0] as const) {
+      const failed = readers[dir]?.decryptionFailedAt;
+      if (failed !== undefined && !this.tls.finished(dir)) return { why: 'record-failed', from: sideOf(dir), record: failed };
+    }
+    return undefined;
   }
 
   /**

@@ -17,6 +17,8 @@ export class RecordDecryption {
   state: Decryption = 'none';
   /** Records opened so far. */
   opened = 0;
+  /** The protected record (1 for this side's first) that did not open and ended the reading, if one did. */
+  failedAt: number | undefined = undefined;
   private asked = false;
   private keys: RecordOpener | undefined;
   /** Made with the keys: the handshake messages inside, joined across records. */
@@ -46,6 +48,7 @@ export class RecordDecryption {
   open(header: Uint8Array, body: Uint8Array, offset: number, out: StreamEvent[]): void {
     const inner = this.keys!.open(header, body);
     if (!inner) {
+      this.failedAt = this.opened + 1;
       this.step('record-not-opened');
       return;
     }

@@ -86,6 +86,11 @@ export class TlsStreamReader implements MessageListener {
     return this.decrypt?.opened ?? 0;
   }
 
+  /** The protected record (1 for the first this side sent under keys) that did not open, when one ended the decryption. */
+  get decryptionFailedAt(): number | undefined {
+    return this.decrypt?.failedAt;
+  }
+
   /** This direction's records are under keys (it stays so once the reading failed or ended). */
   get encrypted(): boolean {
     return this.underKeys;

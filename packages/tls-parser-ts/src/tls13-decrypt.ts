@@ -1,3 +1,4 @@
+import type { CbcCipher, MacHash, Tls12Aead } from './suite-decryption.js';
 
 /**
  * TLS 1.3 handshake decryption (RFC 8446 sections 5.2, 5.3 and 7): from a traffic secret, as a
@@ -8,9 +9,20 @@ export type HashName = 'sha256' | 'sha384';
 export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
 
 export interface HandshakeCrypto {
-  hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array;
-  /** Opens an AEAD ciphertext (the 16-byte tag last); undefined when the tag does not verify. */
-  open(aead: AeadName, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined;
+  hmac(hash: MacHash, key: Uint8Array, data: Uint8Array): Uint8Array;
+  /**
+   * Opens an AEAD ciphertext (the tag last, 16 bytes unless `tagLength` says 8: the CCM_8
+   * suites); undefined when the tag does not verify.
+   */
+  open(aead: AeadName | Tls12Aead, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, tagLength?: 8 | 16): Uint8Array | undefined;
+}
+
+/** What TLS 1.0-1.2's CBC suites need besides: the block cipher itself, and which ciphers the crypto has. */
+export interface RecordCrypto extends HandshakeCrypto {
+  /** CBC decryption of whole blocks, the padding left in place (TLS checks its own). */
+  decryptCbc(cipher: CbcCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array;
+  /** Whether this crypto has the cipher (OpenSSL 3 keeps DES, SEED, IDEA and RC4 out of its default provider). */
+  has(cipher: CbcCipher | Tls12Aead): boolean;
 }
 
 export interface SuiteParams {
