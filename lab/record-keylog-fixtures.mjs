@@ -30,10 +30,10 @@ function rsaLeaf() {
   writeFileSync(ext, 'subjectAltName=DNS:*.lab.test,DNS:lab.test\nbasicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
   execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=good.lab.test'], { stdio: 'ignore' });
   execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', pki.intermediate, '-CAkey', join(work, 'pki', 'intermediate.key'), '-CAcreateserial', '-days', '365', '-extfile', ext, '-out', cert], { stdio: 'ignore' });
-  return { cert, key, chain: pki.leaf('good').chain };
+  return { cert, key, chain: pki.intermediate };
 }
 
-const ecdsa = pki.leaf('good');
+const ecdsa = { ...pki.leaf('good'), chain: pki.intermediate };
 let rsa;
 const certOf = (kind) => (kind === 'rsa' ? (rsa ??= rsaLeaf()) : ecdsa);
 

@@ -35,11 +35,14 @@ const key = (ip: string, port: string | number) => `${ip}|${port}`;
 const innerSrc = (r: Record<string, string>) => (r['ipv6.src'] ? r['ipv6.src'] : r['ip.src']).split(',').pop() ?? '';
 const tcpConnections = (a: CaptureAnalysis) => a.connections.filter((c): c is TcpRecord => c.transport === 'tcp');
 
-/** A fixture's key log, cut to the handshake secrets tlsdoctor uses: tshark then opens what we open. */
+/**
+ * A fixture's key log, cut to the secrets of the handshake tlsdoctor uses (TLS 1.3's handshake
+ * and early traffic secrets, TLS 1.0-1.2's master secrets): tshark then opens what we open.
+ */
 function handshakeKeys(file: string): { keyLog: KeyLog; tsharkOptions: string[] } | undefined {
   const side = fixtureFiles().find((f) => f.path === file)?.sidecar.keylog;
   if (!side) return undefined;
-  const lines = readFileSync(join(dirname(file), side), 'latin1').split('\n').filter((l) => /^(CLIENT|SERVER)_HANDSHAKE_TRAFFIC_SECRET /.test(l));
+  const lines = readFileSync(join(dirname(file), side), 'latin1').split('\n').filter((l) => /^((CLIENT|SERVER)_HANDSHAKE_TRAFFIC_SECRET|CLIENT_EARLY_TRAFFIC_SECRET|CLIENT_RANDOM) /.test(l));
   const tmp = join(mkdtempSync(join(tmpdir(), 'tlsdoctor-keys-')), 'handshake.keys');
   writeFileSync(tmp, lines.join('\n') + '\n');
   const keyLog = new KeyLog();

@@ -1,5 +1,5 @@
 import { appended, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
-import { ContentType, describeNonTls, TlsStreamReader, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
+import { ContentType, describeNonTls, TlsStreamReader, type ClientHello, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
 import { handshakeOpener } from './handshake-keys.js';
 import { CaptureResources } from './resources.js';
 import { sideOf, type DecryptionMiss, type TcpRecord } from './record.js';
@@ -53,7 +53,7 @@ export class TlsConnectionSink implements StreamSink {
     // Without secrets (most captures) a reader is made as it always was: no opener to ask.
     const existing = dir === 0 ? this.clientReader : this.serverReader;
     if (existing) return existing;
-    const made = new TlsStreamReader(dir === 0 ? 'client' : 'server', this.decrypting ? { ...TRANSIENT, opener: (sh) => this.openerFor(dir, sh) } : TRANSIENT);
+    const made = new TlsStreamReader(dir === 0 ? 'client' : 'server', this.decrypting ? { ...TRANSIENT, opener: (sh, ch) => this.openerFor(dir, sh, ch) } : TRANSIENT);
     if (dir === 0) this.clientReader = made;
     else this.serverReader = made;
     return made;
@@ -76,15 +76,16 @@ export class TlsConnectionSink implements StreamSink {
 
   /**
    * Asked for by a side's reader at its first protected record. The server's reader passes the
-   * ServerHello it read; the client's side uses the one the record already holds.
+   * ServerHello it read; the client's side uses the one the record holds when it comes later.
+   * The ClientHello may not be in the record yet: the client's 0-RTT records can come in the
+   * chunk that completed it, and its reader passes it.
    */
-  private openerFor(dir: Dir, readerServerHello: ServerHello | undefined): RecordOpener | undefined {
-    const r = this.rec;
-    const ch = r.clientHello;
-    const sh = dir === 1 ? readerServerHello : r.serverHello;
-    if (!this.decrypting || !ch || !sh || !this.keyLog.has(ch.random)) return undefined;
+  private openerFor(dir: Dir, readerServerHello: ServerHello | undefined, readerClientHello: ClientHello | undefined): RecordOpener | undefined {
+    const ch = this.rec.clientHello ?? readerClientHello;
+    if (!this.decrypting || !ch || !this.keyLog.has(ch.random)) return undefined;
     this.secretsFound = true;
-    const made = handshakeOpener(this.keyLog, dir, ch, sh);
+    // The client's 0-RTT records come before the ServerHello: its handshake keys wait for it.
+    const made = handshakeOpener(this.keyLog, dir, ch, () => (dir === 1 ? readerServerHello : this.rec.serverHello));
     if ('reason' in made) {
       this.notOpenable ??= made.reason;
       return undefined;

@@ -31,7 +31,7 @@ export { FingerprintCache } from './fingerprint-cache.js';
 export { md5Hex, sha256Hex } from './digest.js';
 export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, X25519MLKEM768, hybridShareShapedKey, type ClientHelloOptions, type KeyShareOption } from './builder.js';
 export { distinguishedName } from './dn.js';
-export { hkdfExpandLabel, Tls13RecordOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type HandshakeCrypto, type HashName, type RecordCrypto, type SuiteParams } from './tls13-decrypt.js';
+export { hkdfExpandLabel, Tls13RecordOpener, Tls13ScheduleOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type HandshakeCrypto, type HashName, type RecordCrypto, type SuiteParams } from './tls13-decrypt.js';
 export { KeyLog, MAX_SESSIONS, type KeyLogProblem } from './keylog.js';
 export { tls12Keys, tls12Opener, tls12Prf, Tls12CbcOpener, Tls12RecordOpener, type Tls12SideKeys, type Tls12SuiteParams } from './tls12-decrypt.js';
 export { tls12SuiteDecryption, type CbcCipher, type MacHash, type Tls12Aead, type Tls12Cipher, type Tls12SuiteDecryption } from './suite-decryption.js';

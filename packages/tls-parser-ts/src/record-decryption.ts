@@ -1,6 +1,6 @@
 import { TlsParseError } from './errors.js';
 import { HandshakeAssembler } from './handshake-assembler.js';
-import type { ServerHello } from './hello.js';
+import type { ClientHello, ServerHello } from './hello.js';
 import { parseAlert } from './messages.js';
 import { ContentType } from './names.js';
 import { RECORD_HEADER_LENGTH } from './record.js';
@@ -30,10 +30,10 @@ export class RecordDecryption {
   ) {}
 
   /** Whether a protected record of this type is to be opened now: keys are asked for at the first one. */
-  opens(type: number, serverHello: ServerHello | undefined): boolean {
+  opens(type: number, serverHello: ServerHello | undefined, clientHello?: ClientHello): boolean {
     if (!this.asked) {
       this.asked = true;
-      this.keys = this.source(serverHello);
+      this.keys = this.source(serverHello, clientHello);
       if (this.keys) this.step('keys-given');
     }
     return this.state === 'reading' && this.keys!.outerTypes.includes(type);
@@ -63,6 +63,8 @@ export class RecordDecryption {
       }
       return;
     }
+    // 0-RTT data: the client's handshake records come after it.
+    if (inner.earlyData) return;
     if (inner.contentType !== ContentType.Handshake) {
       // Application data: the handshake of this direction is over; nothing more is opened.
       this.step('application-data');

@@ -1,4 +1,5 @@
 import type { RecordOpener } from './stream-events.js';
+import { Ext } from './ext-types.js';
 import { cipherSuiteName } from './names.js';
 import { tls12SuiteDecryption, type Tls12Cipher } from './suite-decryption.js';
 import type { HandshakeCrypto, HashName, RecordCrypto } from './tls13-decrypt.js';
@@ -195,9 +196,6 @@ export class Tls12CbcOpener implements RecordOpener {
   }
 }
 
-/** encrypt_then_mac (RFC 7366): in effect when the server echoes it with a CBC suite. */
-const ENCRYPT_THEN_MAC = 22;
-
 /**
  * The opener of one side's records of a TLS 1.0-1.2 handshake from its master secret, or why
  * there is none: a suite whose cipher the crypto lacks or that tlsdoctor does not open.
@@ -215,5 +213,6 @@ export function tls12Opener(
   if (masterSecret.length !== MASTER_SECRET_LENGTH) return { reason: `the key log's secret has ${masterSecret.length} bytes, not the ${MASTER_SECRET_LENGTH} of a master secret` };
   const keys = tls12Keys(c, d, masterSecret, clientRandom, hello.random, hello.version)[side];
   if (d.cipher.mode === 'aead') return { opener: new Tls12RecordOpener(c, d.cipher, keys.key, keys.iv) };
-  return { opener: new Tls12CbcOpener(c, d.cipher, keys, hello.version, hello.extensionTypes.includes(ENCRYPT_THEN_MAC)) };
+  // encrypt_then_mac (RFC 7366) is in effect when the server echoes it with a CBC suite.
+  return { opener: new Tls12CbcOpener(c, d.cipher, keys, hello.version, hello.extensionTypes.includes(Ext.encrypt_then_mac)) };
 }

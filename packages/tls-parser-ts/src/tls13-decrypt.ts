@@ -1,3 +1,4 @@
+import type { RecordOpener } from './stream-events.js';
 import type { CbcCipher, MacHash, Tls12Aead } from './suite-decryption.js';
 
 /**
@@ -108,3 +109,38 @@ export class Tls13RecordOpener {
     return { contentType: plain[end], content: plain.subarray(0, end) };
   }
 }
+
+/**
+ * Opens one side's records under the keys TLS 1.3's schedule gives it in turn: the client's
+ * 0-RTT data and EndOfEarlyData under its early traffic secret, then its handshake records under
+ * its handshake traffic secret. A record that does not open under the current key is tried under
+ * each later one (made when first needed, once), and the first that opens it becomes current:
+ * keys never go back, so a record costs at most one try per key left. Application data under
+ * the early key (0-RTT) is marked `earlyData`, and reading goes on past it.
+ */
+export class Tls13ScheduleOpener implements RecordOpener {
+  readonly outerTypes = [23] as const;
+  private current = 0;
+  private readonly made: (RecordOpener | null | undefined)[];
+
+  /** `stages`: in the schedule's order, each making its opener when first tried (null: none); `early`: how many of them are early keys. */
+  constructor(
+    private readonly stages: readonly (() => RecordOpener | null)[],
+    private readonly early: number,
+  ) {
+    this.made = stages.map(() => undefined);
+  }
+
+  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array; earlyData?: true } | undefined {
+    for (let i = this.current; i < this.stages.length; i++) {
+      const opener = (this.made[i] ??= this.stages[i]());
+      const inner = opener?.open(header, body);
+      if (!inner) continue;
+      this.current = i;
+      return i < this.early && inner.contentType === APPLICATION_DATA ? { ...inner, earlyData: true } : inner;
+    }
+    return undefined;
+  }
+}
+
+const APPLICATION_DATA = 23;
