@@ -127,7 +127,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   records.sort((a, b) => (a.transport === 'quic' ? 1 : 0) - (b.transport === 'quic' ? 1 : 0) || a.id - b.id);
   const read = parts[0].read;
   const warnings = captureWarnings(read, tracker.stats, context.offload);
-  for (const p of keyLog.problems) if (p.source.startsWith('decryption secrets block')) warnings.push(`${p.source}, line ${p.line}: ${p.message}; the line was skipped`);
+  for (const p of keyLog.problems) if (p.source.startsWith('decryption secrets block')) warnings.push(`${p.source}, line ${p.line}: ${p.message}${p.secretKept ? '' : '; the line was skipped'}`);
   const decryption = keyLog.sessionCount > 0 || keyLog.badLines > 0 ? { sessions: keyLog.sessionCount, ...context.decryption } : undefined;
   return { file, read, parts, stats: tracker.stats, connections: records, quicConnections: quic.count, otherConnections: context.otherConnections, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
 }
