@@ -89,7 +89,7 @@ const psk = (cipher, extra = []) => ({ cert: cipher.startsWith('RSA-') ? 'rsa' :
 const RECORDINGS = [
   {
     name: 'openssl-tls12-cbc-keylog', expect: 'HANDSHAKE_OK',
-    note: 'TLS 1.2 CBC suites with HMAC-SHA1, SHA-256 and SHA-384, encrypt-then-MAC (OpenSSL\'s default) and MAC-then-encrypt (-no_etm), ECDSA and RSA, AES and Camellia; then AES-CCM and AES-CCM_8: every Finished opened with the master secret',
+    note: 'TLS 1.2 CBC suites with HMAC-SHA1, SHA-256 and SHA-384, encrypt-then-MAC (OpenSSL\'s default) and MAC-then-encrypt (-no_etm), ECDSA and RSA, AES and Camellia; then AES-CCM and AES-CCM_8, and a NULL suite (the content in clear, its HMAC checked): every Finished opened with the master secret',
     connections: [
       tls12('ECDHE-ECDSA-AES128-SHA'),
       tls12('ECDHE-ECDSA-AES128-SHA', ['-no_etm']),
@@ -101,6 +101,7 @@ const RECORDINGS = [
       tls12('ECDHE-ECDSA-CAMELLIA128-SHA256'),
       tls12('ECDHE-ECDSA-AES128-CCM'),
       tls12('ECDHE-ECDSA-AES256-CCM8'),
+      tls12('ECDHE-ECDSA-NULL-SHA'),
     ],
   },
   {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type RawPacket, type ReadResult, type TrackerStats } from '@tlsdoctor/capture';
 import type { KeyLog } from '@tlsdoctor/tls-parser-ts';
-import { CaptureContext, type OnRecord, type Offload } from './capture-context.js';
+import { CaptureContext, type DecryptionSummary, type OnRecord, type Offload } from './capture-context.js';
 import type { PublicRoots } from './certificate.js';
 import { CaptureResources } from './resources.js';
 import { QuicTable } from './quic-table.js';
@@ -88,7 +88,7 @@ export interface CaptureAnalysis {
   /** The error that stopped the first file's reading early (each part has its own in `parts`). */
   error?: CaptureError;
   /** When secrets were at hand: sessions known, and the connections whose handshake records they opened or did not. */
-  decryption?: { sessions: number; connections: number; decrypted: number; unopened: number };
+  decryption?: DecryptionSummary & { sessions: number };
 }
 
 export const DEFAULT_TLS_PORTS = [443, 8443];

@@ -15,7 +15,9 @@ type Made = { opener: RecordOpener } | { reason: string };
 export function handshakeOpener(keyLog: KeyLog, dir: Dir, ch: ClientHello, sh: () => ServerHello | undefined): Made {
   const early = dir === 0 ? earlyStages(keyLog, ch) : [];
   const hello = sh();
-  if (!hello && early.length === 0) return { reason: 'its records came before any ServerHello' };
+  if (!hello && early.length === 0) {
+    return { reason: ch.earlyData ? "its 0-RTT early data came before the ServerHello, and the key log holds no CLIENT_EARLY_TRAFFIC_SECRET that opens it (the client's handshake records after it are not tried)" : 'its records came before any ServerHello' };
+  }
   if (hello && !isTls13(hello.version)) {
     const master = keyLog.secret(ch.random, 'CLIENT_RANDOM');
     if (!master) return { reason: 'the key log holds no master secret (CLIENT_RANDOM) for its client random' };

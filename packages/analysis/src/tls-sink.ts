@@ -1,5 +1,6 @@
 import { appended, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
 import { ContentType, describeNonTls, TlsStreamReader, type ClientHello, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
+import { decryptionMissWords } from './decryption-words.js';
 import { handshakeOpener } from './handshake-keys.js';
 import { CaptureResources } from './resources.js';
 import { sideOf, type DecryptionMiss, type TcpRecord } from './record.js';
@@ -156,6 +157,9 @@ export class TlsConnectionSink implements StreamSink {
       r.decryption = { secrets: this.secretsFound, opened, ...(notOpened ? { notOpened } : {}) };
       if (this.secretsFound && opened[1] === 0 && this.tls.encryptedRecords(1) > 0 && !this.notOpenable) {
         r.partialReasons = appended(r.partialReasons, "the key log holds secrets for this connection's client random, but they open none of the server's protected handshake records (a key log of another run, or cut short)");
+      } else if (notOpened && notOpened.why !== 'no-secret') {
+        // The key log covers it, yet part of its handshake stays closed: the report says why.
+        r.partialReasons = appended(r.partialReasons, `the key log holds this connection's secrets, but ${decryptionMissWords(notOpened, 'tcp')}: its protected handshake records stay closed from there on`);
       }
     }
     // The first client record is the ClientHello: begun and never finished, it was cut short.

@@ -11,7 +11,7 @@ const pcap: PcapReport = {
   command: 'pcap',
   input: {
     files: [
-      { path: 'a.pcap', format: 'pcap', packets: 5, warnings: [], error: null, decryption: { sessions: 1, connections: 1, decrypted: 1, unopened: 0 } },
+      { path: 'a.pcap', format: 'pcap', packets: 5, warnings: [], error: null, decryption: { sessions: 1, connections: 1, decrypted: 1, unopened: 0, notOpened: [] } },
       { path: 'b.pcap.gz', format: 'pcapng', gzip: true, packets: 2, warnings: ['w1'], error: 'cut short', continues: { file: 'a.pcap', gapSeconds: 1, firstFrame: 6 } },
     ],
   },

@@ -33,7 +33,7 @@ export { buildClientHello, buildClientHelloMessage, wrapInRecords, X25519, X2551
 export { distinguishedName } from './dn.js';
 export { hkdfExpandLabel, Tls13RecordOpener, Tls13ScheduleOpener, TLS13_SUITES as TLS13_DECRYPTABLE_SUITES, type AeadName, type HandshakeCrypto, type HashName, type RecordCrypto, type SuiteParams } from './tls13-decrypt.js';
 export { KeyLog, MAX_SESSIONS, type KeyLogProblem } from './keylog.js';
-export { tls12Keys, tls12Opener, tls12Prf, Tls12CbcOpener, Tls12RecordOpener, type Tls12SideKeys, type Tls12SuiteParams } from './tls12-decrypt.js';
+export { tls12Keys, tls12Opener, tls12Prf, Tls12CbcOpener, Tls12NullOpener, Tls12RecordOpener, type Tls12SideKeys, type Tls12SuiteParams } from './tls12-decrypt.js';
 export { tls12SuiteDecryption, type CbcCipher, type MacHash, type Tls12Aead, type Tls12Cipher, type Tls12SuiteDecryption } from './suite-decryption.js';
 export { isKnownQuicVersion, QuicVersion, type QuicLongKind } from './quic-versions.js';
 export { isQuicLongHeader, parseQuicDatagram, type QuicLongPacket, type QuicPacket } from './quic-packets.js';

@@ -23,6 +23,8 @@ describe('the parameters of a TLS 1.0-1.2 suite, read from its registered name',
     [0xccad, TLS12, 'sha256', 'aead', 'chacha20-poly1305', 32, 12, 16], // DHE_PSK
     [0xccae, TLS12, 'sha256', 'aead', 'chacha20-poly1305', 32, 12, 16], // RSA_PSK
     [0xc05c, TLS12, 'sha256', 'aead', 'aria-128-gcm', 16, 4, 16],
+    [0x0002, TLS12, 'sha256', 'null', 'null', 0, 'sha1', 20], // TLS_RSA_WITH_NULL_SHA: the content in clear, its MAC after it
+    [0x003b, TLS12, 'sha256', 'null', 'null', 0, 'sha256', 32],
   ] as const)('0x%s under 0x%s', (suite, version, prf, mode, name, key, third, fourth) => {
     const d = tls12SuiteDecryption(suite, version);
     if (!d.ok) throw new Error(d.reason);
@@ -30,14 +32,15 @@ describe('the parameters of a TLS 1.0-1.2 suite, read from its registered name',
     expect(d.cipher.mode).toBe(mode);
     expect(d.cipher.name).toBe(name);
     expect(d.cipher.keyLength).toBe(key);
-    if (d.cipher.mode === 'cbc') expect([d.cipher.blockLength, d.cipher.mac, d.cipher.macLength]).toEqual([third, fourth, { sha1: 20, sha256: 32, sha384: 48, md5: 16 }[fourth as string]]);
+    if (d.cipher.mode === 'null') expect([d.cipher.mac, d.cipher.macLength]).toEqual([third, fourth]);
+    else if (d.cipher.mode === 'cbc') expect([d.cipher.blockLength, d.cipher.mac, d.cipher.macLength]).toEqual([third, fourth, { sha1: 20, sha256: 32, sha384: 48, md5: 16 }[fourth as string]]);
     else expect([d.cipher.fixedIvLength, d.cipher.tagLength]).toEqual([third, fourth]);
   });
 
   it.each([
     [0x0005, TLS12, /TLS_RSA_WITH_RC4_128_SHA: its cipher \(RC4_128_SHA\) is not one tlsdoctor opens/],
     [0x0003, TLS10, /export suite/],
-    [0x0002, TLS12, /no cipher/],
+    [0x0000, TLS12, /the suite of no suite/],
     [0x002f, 0x0300, /SSL 3\.0/],
     [0xc02f, TLS10, /TLS 1\.2 suite, negotiated under an older version/],
     [0x1301, TLS12, /not a TLS 1\.2 suite/],

@@ -25,7 +25,9 @@ export type Tls12Cipher =
       fixedIvLength: 4 | 12;
       tagLength: 8 | 16;
     }
-  | { mode: 'cbc'; name: CbcCipher; keyLength: number; blockLength: 8 | 16; mac: MacHash; macLength: number };
+  | { mode: 'cbc'; name: CbcCipher; keyLength: number; blockLength: 8 | 16; mac: MacHash; macLength: number }
+  /** No cipher: the content in clear, then its HMAC (a NULL suite). */
+  | { mode: 'null'; name: 'null'; keyLength: 0; mac: MacHash; macLength: number };
 
 export type Tls12SuiteDecryption = { ok: true; prf: HashName; cipher: Tls12Cipher } | { ok: false; reason: string };
 
@@ -69,7 +71,7 @@ export function tls12SuiteDecryption(suite: number, version: number): Tls12Suite
   if (!m) return { ok: false, reason: `${name} is not a TLS 1.2 suite` };
   const [, kx, rest] = m;
   if (kx.includes('EXPORT')) return { ok: false, reason: `${name} is an export suite (40- or 56-bit keys derived apart from the key block)` };
-  if (rest.startsWith('NULL')) return { ok: false, reason: `${name} has no cipher: its records travel in clear and are not read as decrypted` };
+  if (rest === 'NULL_NULL') return { ok: false, reason: `${name} is the suite of no suite: nothing was negotiated` };
   // The PRF's hash: SHA-384 when the suite names it (RFC 5288, 5289), else SHA-256 (TLS 1.2's default).
   const prf: HashName = rest.endsWith('_SHA384') ? 'sha384' : 'sha256';
   for (const [token, [aead, keyLength, fixedIvLength, tagLength]] of Object.entries(AEAD)) {
@@ -77,6 +79,11 @@ export function tls12SuiteDecryption(suite: number, version: number): Tls12Suite
       if (version < 0x0303) return { ok: false, reason: `${name} is a TLS 1.2 suite, negotiated under an older version` };
       return { ok: true, prf, cipher: { mode: 'aead', name: aead, keyLength, fixedIvLength, tagLength } };
     }
+  }
+  const nul = /^NULL_(MD5|SHA|SHA256|SHA384)$/.exec(rest);
+  if (nul) {
+    const [mac, macLength] = MAC[nul[1]];
+    return { ok: true, prf, cipher: { mode: 'null', name: 'null', keyLength: 0, mac, macLength } };
   }
   const cbc = /^(.+_CBC)_(MD5|SHA|SHA256|SHA384)$/.exec(rest);
   const block = cbc && BLOCK[cbc[1]];

@@ -66,9 +66,9 @@ export function tls12Prf(c: HandshakeCrypto, hash: HashName, secret: Uint8Array,
 export function tls12Keys(c: HandshakeCrypto, suite: Tls12SuiteParams, masterSecret: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, version = TLS12): { client: Tls12SideKeys; server: Tls12SideKeys } {
   if (masterSecret.length !== MASTER_SECRET_LENGTH) throw new RangeError(`a TLS 1.2 master secret has ${MASTER_SECRET_LENGTH} bytes, not ${masterSecret.length}`);
   const x = suite.cipher;
-  const m = x.mode === 'cbc' ? x.macLength : 0;
+  const m = x.mode === 'aead' ? 0 : x.macLength;
   const k = x.keyLength;
-  const iv = x.mode === 'cbc' ? x.blockLength : x.fixedIvLength;
+  const iv = x.mode === 'cbc' ? x.blockLength : x.mode === 'aead' ? x.fixedIvLength : 0;
   const block = tls12Prf(c, suite.prf, masterSecret, 'key expansion', concatBytes(serverRandom, clientRandom), 2 * (m + k + iv), version);
   const side = (i: 0 | 1): Tls12SideKeys => ({
     macKey: block.subarray(i * m, (i + 1) * m),
@@ -196,6 +196,28 @@ export class Tls12CbcOpener implements RecordOpener {
   }
 }
 
+/** A NULL suite's records: the content in clear, its HMAC after it, checked as MAC-then-encrypt's is. */
+export class Tls12NullOpener implements RecordOpener {
+  readonly outerTypes = [22, 21] as const;
+  private seq = 0;
+
+  constructor(
+    private readonly c: HandshakeCrypto,
+    private readonly cipher: Extract<Tls12Cipher, { mode: 'null' }>,
+    private readonly macKey: Uint8Array,
+  ) {}
+
+  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array } | undefined {
+    const end = body.length - this.cipher.macLength;
+    if (end < 0) return undefined;
+    const content = body.subarray(0, end);
+    const mac = this.c.hmac(this.cipher.mac, this.macKey, concatBytes(pseudoHeader(this.seq, header, end), content));
+    if (!sameBytes(mac, body.subarray(end))) return undefined;
+    this.seq++;
+    return { contentType: header[0], content };
+  }
+}
+
 /**
  * The opener of one side's records of a TLS 1.0-1.2 handshake from its master secret, or why
  * there is none: a suite whose cipher the crypto lacks or that tlsdoctor does not open.
@@ -209,10 +231,11 @@ export function tls12Opener(
 ): { opener: RecordOpener } | { reason: string } {
   const d = tls12SuiteDecryption(hello.cipherSuite, hello.version);
   if (!d.ok) return { reason: d.reason };
-  if (!c.has(d.cipher.name)) return { reason: `${cipherSuiteName(hello.cipherSuite)}: its cipher (${d.cipher.name}) is not in Node's crypto` };
+  if (d.cipher.mode !== 'null' && !c.has(d.cipher.name)) return { reason: `${cipherSuiteName(hello.cipherSuite)}: its cipher (${d.cipher.name}) is not in Node's crypto` };
   if (masterSecret.length !== MASTER_SECRET_LENGTH) return { reason: `the key log's secret has ${masterSecret.length} bytes, not the ${MASTER_SECRET_LENGTH} of a master secret` };
   const keys = tls12Keys(c, d, masterSecret, clientRandom, hello.random, hello.version)[side];
   if (d.cipher.mode === 'aead') return { opener: new Tls12RecordOpener(c, d.cipher, keys.key, keys.iv) };
+  if (d.cipher.mode === 'null') return { opener: new Tls12NullOpener(c, d.cipher, keys.macKey) };
   // encrypt_then_mac (RFC 7366) is in effect when the server echoes it with a CBC suite.
   return { opener: new Tls12CbcOpener(c, d.cipher, keys, hello.version, hello.extensionTypes.includes(Ext.encrypt_then_mac)) };
 }
