@@ -2,7 +2,7 @@
 // server flight the probe's tap keeps, and whose secrets Node logs, must decrypt to the messages
 // Node sent (the certificate bytes themselves), for each suite; HKDF against Node's HKDF.
 import tls from 'node:tls';
-import { createHmac, hkdfSync, randomBytes, X509Certificate } from 'node:crypto';
+import { createCipheriv, createHmac, hkdfSync, randomBytes, X509Certificate } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,39 @@ describe('HKDF-Expand-Label', () => {
       const info = Buffer.from([length >> 8, length & 0xff, label.length, ...Buffer.from(label), 0]);
       const theirs = Buffer.from(hkdfSync(hash, ikm, salt, info, length));
       expect(Buffer.from(hkdfExpandLabel(nodeHandshakeCrypto, hash, prk, 'key', new Uint8Array(0), length))).toEqual(theirs);
+    }
+  });
+});
+
+describe('TLS 1.3 drafts: the record protection of each', () => {
+  // A record sealed by Node with keys worked out here from the drafts' text (HKDF-Expand with
+  // the draft's label prefix; additional data the header from draft 25, none before) opens under
+  // its own version's rules and under no other.
+  const expandLabel = (secret: Buffer, label: string, length: number) => {
+    const info = Buffer.from([length >> 8, length & 0xff, label.length, ...Buffer.from(label), 0, 1]);
+    return createHmac('sha256', secret).update(info).digest().subarray(0, length);
+  };
+  const secret = randomBytes(32);
+  const seal = (prefix: string, withHeader: boolean) => {
+    const key = expandLabel(secret, `${prefix}key`, 16);
+    const iv = expandLabel(secret, `${prefix}iv`, 12);
+    const inner = Buffer.from([20, 0, 0, 32, ...randomBytes(32), 22]);
+    const header = Buffer.from([23, 3, 3, 0, inner.length + 16]);
+    const c = createCipheriv('aes-128-gcm', key, iv);
+    if (withHeader) c.setAAD(header);
+    const body = Buffer.concat([c.update(inner), c.final(), c.getAuthTag()]);
+    return { header, body };
+  };
+  const sealed = { 18: seal('TLS 1.3, ', false), 23: seal('tls13 ', false), 28: seal('tls13 ', true) } as const;
+  it.each([
+    [0x7f12, 18],
+    [0x7f17, 23],
+    [0x7f1c, 28],
+    [0x0304, 28],
+  ] as const)('version 0x%s opens the record sealed as its rules say, and no other', (version, as) => {
+    for (const [draft, r] of Object.entries(sealed)) {
+      const opened = new Tls13RecordOpener(nodeHandshakeCrypto, TLS13_DECRYPTABLE_SUITES[0x1301], secret, version).open(r.header, r.body);
+      expect(opened?.contentType, `sealed as draft ${draft}`).toBe(Number(draft) === as ? 22 : undefined);
     }
   });
 });

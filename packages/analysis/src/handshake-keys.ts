@@ -39,7 +39,7 @@ function tls13Opener(keyLog: KeyLog, dir: Dir, ch: ClientHello, sh: ServerHello)
   const secret = keyLog.secret(ch.random, label);
   if (!secret) return { reason: `the key log holds no ${label} for its client random` };
   if (secret.length !== params.hashLength) return { reason: `the key log's ${label} has ${secret.length} bytes, not the ${params.hashLength} of ${cipherSuiteName(sh.cipherSuite)}` };
-  return { opener: new Tls13RecordOpener(nodeHandshakeCrypto, params, secret) };
+  return { opener: new Tls13RecordOpener(nodeHandshakeCrypto, params, secret, sh.version) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { tls13Draft } from './names.js';
 import type { RecordOpener } from './stream-events.js';
 import type { CbcCipher, MacHash, Tls12Aead } from './suite-decryption.js';
 
@@ -41,6 +42,17 @@ export const TLS13_SUITES: Readonly<Record<number, SuiteParams>> = {
 };
 
 const IV_LENGTH = 12;
+const NO_HEADER = new Uint8Array(0);
+
+/**
+ * How a TLS 1.3 draft protects its records where it differs from RFC 8446: drafts before 25
+ * give the AEAD no additional data (the record header came in with draft 25), and drafts before
+ * 20 label their HKDF expansions "TLS 1.3, " (draft 20 shortened it to "tls13 ").
+ */
+export function draftRules(version: number): { headerAuthenticated: boolean; labelPrefix: string } {
+  const draft = tls13Draft(version);
+  return { headerAuthenticated: draft === undefined || draft >= 25, labelPrefix: draft !== undefined && draft < 20 ? 'TLS 1.3, ' : 'tls13 ' };
+}
 const TAG_LENGTH = 16;
 
 function ascii(s: string): number[] {
@@ -48,8 +60,8 @@ function ascii(s: string): number[] {
 }
 
 /** HKDF-Expand-Label (RFC 8446 section 7.1) over HKDF-Expand (RFC 5869 section 2.3). */
-export function hkdfExpandLabel(c: HandshakeCrypto, hash: HashName, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
-  const full = ascii(`tls13 ${label}`);
+export function hkdfExpandLabel(c: HandshakeCrypto, hash: HashName, secret: Uint8Array, label: string, context: Uint8Array, length: number, prefix = 'tls13 '): Uint8Array {
+  const full = ascii(`${prefix}${label}`);
   const info = new Uint8Array([length >> 8, length & 0xff, full.length, ...full, context.length, ...context]);
   const out = new Uint8Array(length);
   let prev: Uint8Array = new Uint8Array(0);
@@ -75,16 +87,22 @@ export class Tls13RecordOpener {
   private readonly key: Uint8Array;
   private readonly iv: Uint8Array;
   private seq = 0;
+  /** Drafts before 25 authenticate a record without its header. */
+  private readonly headerAuthenticated: boolean;
 
+  /** `version`: the ServerHello's; a draft's records and labels differ from RFC 8446's (see draftRules). */
   constructor(
     private readonly c: HandshakeCrypto,
     readonly suite: SuiteParams,
     secret: Uint8Array,
+    version = 0x0304,
   ) {
     if (secret.length !== suite.hashLength) throw new RangeError(`a ${suite.hash} traffic secret has ${suite.hashLength} bytes, not ${secret.length}`);
     const none = new Uint8Array(0);
-    this.key = hkdfExpandLabel(c, suite.hash, secret, 'key', none, suite.keyLength);
-    this.iv = hkdfExpandLabel(c, suite.hash, secret, 'iv', none, IV_LENGTH);
+    const rules = draftRules(version);
+    this.headerAuthenticated = rules.headerAuthenticated;
+    this.key = hkdfExpandLabel(c, suite.hash, secret, 'key', none, suite.keyLength, rules.labelPrefix);
+    this.iv = hkdfExpandLabel(c, suite.hash, secret, 'iv', none, IV_LENGTH, rules.labelPrefix);
   }
 
   /**
@@ -99,7 +117,7 @@ export class Tls13RecordOpener {
       nonce[i] ^= s & 0xff;
       s = Math.floor(s / 256);
     }
-    const plain = this.c.open(this.suite.aead, this.key, nonce, header, body);
+    const plain = this.c.open(this.suite.aead, this.key, nonce, this.headerAuthenticated ? header : NO_HEADER, body);
     if (!plain) return undefined;
     this.seq++;
     // TLSInnerPlaintext: content, the real type, then zero padding.
