@@ -234,7 +234,12 @@ export class QuicConnection {
     const stream = (this.streams[space][dir] ??= new QuicCryptoStream());
     for (const c of frames.crypto) stream.add(c.offset, c.data);
     // The codec cuts the messages and parses the hellos, as it does for TLS records.
-    for (const ev of stream.takeEvents(sideOf(dir), space === HANDSHAKE)) this.tls.event(dir, ev, { frame, time });
+    for (const ev of stream.takeEvents(sideOf(dir), space === HANDSHAKE)) {
+      // After a Retry the client sends its ClientHello again, the same hello in a new Initial
+      // stream: one hello, listed once (a new one, after Version Negotiation, has a new random).
+      if (ev.kind === 'handshake' && ev.clientHello && this.tls.facts.clientHello && sameBytes(ev.clientHello.random, this.tls.facts.clientHello.random)) continue;
+      this.tls.event(dir, ev, { frame, time });
+    }
   }
 
   private closed(dir: Dir, space: Space, frames: QuicFrames, frame: number, time: number): void {
@@ -318,6 +323,10 @@ export class QuicConnection {
     };
     return new QuicConnectionRecord(connection, this.tls.complete(), f, this.fingerprints);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 const KIND_NAMES = { initial: 'Initial', '0rtt': '0-RTT', handshake: 'Handshake', retry: 'Retry' } as const;
