@@ -181,8 +181,9 @@ export class TlsConnectionSink implements StreamSink {
     if (!this.keyLog.has(r.clientHello!.random)) return { why: 'no-secret' };
     if (this.notOpenable) return { why: 'not-decryptable', reason: this.notOpenable };
     for (const dir of [1, 0] as const) {
-      const failed = readers[dir]?.decryptionFailedAt;
-      if (failed !== undefined && !this.tls.finished(dir)) return { why: 'record-failed', from: sideOf(dir), record: failed };
+      // Records are opened in order from the side's first: the one after the last opened ended it.
+      const reader = readers[dir];
+      if (reader?.decryption === 'ended' && !this.tls.finished(dir)) return { why: 'record-failed', from: sideOf(dir), record: reader.decryptedRecords + 1 };
     }
     return undefined;
   }

@@ -17,8 +17,8 @@ export class RecordDecryption {
   state: Decryption = 'none';
   /** Records opened so far. */
   opened = 0;
-  /** The protected record (1 for this side's first) that did not open and ended the reading, if one did. */
-  failedAt: number | undefined = undefined;
+  /** The client's, as its reader read it: its 0-RTT records can follow it in the chunk that completed it, before the caller has seen it. */
+  clientHello: ClientHello | undefined = undefined;
   private asked = false;
   private keys: RecordOpener | undefined;
   /** Made with the keys: the handshake messages inside, joined across records. */
@@ -30,10 +30,10 @@ export class RecordDecryption {
   ) {}
 
   /** Whether a protected record of this type is to be opened now: keys are asked for at the first one. */
-  opens(type: number, serverHello: ServerHello | undefined, clientHello?: ClientHello): boolean {
+  opens(type: number, serverHello: ServerHello | undefined): boolean {
     if (!this.asked) {
       this.asked = true;
-      this.keys = this.source(serverHello, clientHello);
+      this.keys = this.source(serverHello, this.clientHello);
       if (this.keys) this.step('keys-given');
     }
     return this.state === 'reading' && this.keys!.outerTypes.includes(type);
@@ -48,7 +48,6 @@ export class RecordDecryption {
   open(header: Uint8Array, body: Uint8Array, offset: number, out: StreamEvent[]): void {
     const inner = this.keys!.open(header, body);
     if (!inner) {
-      this.failedAt = this.opened + 1;
       this.step('record-not-opened');
       return;
     }

@@ -1,6 +1,6 @@
 import { TlsParseError } from './errors.js';
 import { HandshakeAssembler, type MessageListener } from './handshake-assembler.js';
-import { parseSslv2ClientHello, parseSslv2ServerHello, type ClientHello, type ServerHello } from './hello.js';
+import { parseSslv2ClientHello, parseSslv2ServerHello, type ServerHello } from './hello.js';
 import { parseAlert } from './messages.js';
 import { ContentType, HandshakeType, isTls13, Version } from './names.js';
 import { NonTlsPrefix } from './nontls.js';
@@ -35,8 +35,6 @@ export class TlsStreamReader implements MessageListener {
   /** Bytes of a non-TLS preamble before the TLS records, when the stream went through a proxy handshake. */
   preambleLength = 0;
   private lastServerHello: ServerHello | undefined;
-  /** The client's: its 0-RTT records follow it in the same flight, before the caller has seen it. */
-  private lastClientHello: ClientHello | undefined;
   /** Made on entering 'not-tls': most streams never do. */
   private prefix: NonTlsPrefix | undefined;
 
@@ -86,11 +84,6 @@ export class TlsStreamReader implements MessageListener {
   /** Protected records opened with the opener's keys. */
   get decryptedRecords(): number {
     return this.decrypt?.opened ?? 0;
-  }
-
-  /** The protected record (1 for the first this side sent under keys) that did not open, when one ended the decryption. */
-  get decryptionFailedAt(): number | undefined {
-    return this.decrypt?.failedAt;
   }
 
   /** This direction's records are under keys (it stays so once the reading failed or ended). */
@@ -260,7 +253,7 @@ export class TlsStreamReader implements MessageListener {
     }
     const len = (h[3] << 8) | h[4];
     if (!this.checkHeader(h[0], h[1], len, this.recOffset)) return;
-    if (this.underKeys && (h[0] === ContentType.ApplicationData || h[0] === ContentType.Alert) && !this.decrypt?.opens(h[0], this.lastServerHello, this.lastClientHello)) {
+    if (this.underKeys && (h[0] === ContentType.ApplicationData || h[0] === ContentType.Alert) && !this.decrypt?.opens(h[0], this.lastServerHello)) {
       // Nothing in an encrypted record is readable: count it from its header, skip its body.
       const version = (h[1] << 8) | h[2];
       this.records++;
@@ -339,7 +332,7 @@ export class TlsStreamReader implements MessageListener {
     if (this.underKeys) {
       this.encryptedRecords++;
       this.encryptedBytes += length;
-      if (this.decrypt?.opens(type, this.lastServerHello, this.lastClientHello)) this.decrypt.open(buf.subarray(start, bodyStart), buf.subarray(bodyStart, end), offset, this.out);
+      if (this.decrypt?.opens(type, this.lastServerHello)) this.decrypt.open(buf.subarray(start, bodyStart), buf.subarray(bodyStart, end), offset, this.out);
       // TLS 1.2 application data: this side's handshake is over; nothing more is opened.
       else if (type === ContentType.ApplicationData) this.decrypt?.step('application-data');
       return;
@@ -387,7 +380,7 @@ export class TlsStreamReader implements MessageListener {
    * HelloRetryRequest. Answers whether the rest of the record is under keys.
    */
   afterMessage(ev: HandshakeEvent): boolean {
-    if (ev.clientHello) this.lastClientHello = ev.clientHello;
+    if (ev.clientHello && this.decrypt) this.decrypt.clientHello = ev.clientHello;
     const sh = ev.serverHello;
     if (!sh) return false;
     if (sh.isHelloRetryRequest) {

@@ -1,5 +1,4 @@
 import { cipherSuites } from './registry.generated.js';
-import type { HashName } from './tls13-decrypt.js';
 
 /**
  * What it takes to open the records of a TLS 1.0-1.2 cipher suite, read from the suite's
@@ -9,7 +8,7 @@ import type { HashName } from './tls13-decrypt.js';
  */
 
 /** HMAC's hashes in TLS's record MACs and PRFs: TLS 1.0 and 1.1 split their PRF over MD5 and SHA-1. */
-export type MacHash = 'md5' | 'sha1' | HashName;
+export type MacHash = 'md5' | 'sha1' | 'sha256' | 'sha384';
 
 /** An AEAD cipher as Node (OpenSSL) names it. */
 export type Tls12Aead = 'aes-128-gcm' | 'aes-256-gcm' | 'aria-128-gcm' | 'aria-256-gcm' | 'aes-128-ccm' | 'aes-256-ccm' | 'chacha20-poly1305';
@@ -29,7 +28,7 @@ export type Tls12Cipher =
   /** No cipher: the content in clear, then its HMAC (a NULL suite). */
   | { mode: 'null'; name: 'null'; keyLength: 0; mac: MacHash; macLength: number };
 
-export type Tls12SuiteDecryption = { ok: true; prf: HashName; cipher: Tls12Cipher } | { ok: false; reason: string };
+export type Tls12SuiteDecryption = { ok: true; prf: 'sha256' | 'sha384'; cipher: Tls12Cipher } | { ok: false; reason: string };
 
 const BLOCK: Record<string, [CbcCipher, number, 8 | 16]> = {
   AES_128_CBC: ['aes-128-cbc', 16, 16],
@@ -73,7 +72,7 @@ export function tls12SuiteDecryption(suite: number, version: number): Tls12Suite
   if (kx.includes('EXPORT')) return { ok: false, reason: `${name} is an export suite (40- or 56-bit keys derived apart from the key block)` };
   if (rest === 'NULL_NULL') return { ok: false, reason: `${name} is the suite of no suite: nothing was negotiated` };
   // The PRF's hash: SHA-384 when the suite names it (RFC 5288, 5289), else SHA-256 (TLS 1.2's default).
-  const prf: HashName = rest.endsWith('_SHA384') ? 'sha384' : 'sha256';
+  const prf = rest.endsWith('_SHA384') ? ('sha384' as const) : ('sha256' as const);
   for (const [token, [aead, keyLength, fixedIvLength, tagLength]] of Object.entries(AEAD)) {
     if (rest === token || rest.startsWith(`${token}_SHA`)) {
       if (version < 0x0303) return { ok: false, reason: `${name} is a TLS 1.2 suite, negotiated under an older version` };
