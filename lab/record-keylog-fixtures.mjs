@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Records the key-log fixtures of the suites and flights decryption opens beyond TLS 1.3's and
 // TLS 1.2's AEAD handshakes: CBC suites (TLS 1.0 to 1.2, MAC-then-encrypt and encrypt-then-MAC),
-// AEAD suites with CCM, PSK suites with ChaCha20-Poly1305, and TLS 1.3 0-RTT early data. Each is
-// openssl s_server and s_client on loopback (no lab namespaces needed), captured by tcpdump on
-// `lo` with a port filter, the client's key log beside it (`-keylogfile`), and a sidecar naming
-// what tlsdoctor says. Root only (tcpdump). Usage: node lab/record-keylog-fixtures.mjs [name...]
+// AEAD suites with CCM (TLS 1.2 and 1.3), PSK suites with ChaCha20-Poly1305, and TLS 1.3 0-RTT
+// early data. Each is openssl s_server and s_client on loopback (no lab namespaces needed),
+// captured by tcpdump on `lo` with a port filter, the client's key log beside it
+// (`-keylogfile`), and a sidecar naming what tlsdoctor says. Root only (tcpdump).
+// Usage: node lab/record-keylog-fixtures.mjs [name...]
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,6 +119,11 @@ const RECORDINGS = [
     name: 'openssl-tls12-psk-keylog', expect: 'HANDSHAKE_OK',
     note: 'TLS 1.2 pre-shared-key suites (openssl -psk): ChaCha20-Poly1305 with PSK, ECDHE-PSK, DHE-PSK and RSA-PSK, and a PSK CBC suite; no certificate but RSA-PSK\'s',
     connections: [psk('PSK-CHACHA20-POLY1305'), psk('ECDHE-PSK-CHACHA20-POLY1305'), psk('DHE-PSK-CHACHA20-POLY1305'), psk('RSA-PSK-CHACHA20-POLY1305'), psk('ECDHE-PSK-AES128-CBC-SHA256', ['-no_etm'])],
+  },
+  {
+    name: 'openssl-tls13-ccm-keylog', expect: 'HANDSHAKE_OK',
+    note: 'TLS 1.3 with the AES-CCM suites (-ciphersuites): TLS_AES_128_CCM_SHA256 and TLS_AES_128_CCM_8_SHA256, whose records carry an 8-byte tag',
+    connections: ['TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256'].map((suite) => ({ serverArgs: ['-ciphersuites', suite], clientArgs: ['-tls1_3', '-ciphersuites', suite] })),
   },
   {
     name: 'openssl-tls13-early-data-keylog', expect: 'HANDSHAKE_OK', oneServer: true,

@@ -196,8 +196,9 @@ export class QuicConnection {
     const suite = TLS13_DECRYPTABLE_SUITES[r.serverHello.cipherSuite];
     const random = r.clientHello.random;
     if (!this.keyLog.has(random)) return null;
-    if (!suite) {
-      this.notOpenable = `${cipherSuiteName(r.serverHello.cipherSuite)} is not a TLS 1.3 suite tlsdoctor opens`;
+    // QUIC never uses CCM_8 (RFC 9001 section 5.3): its packets would need a 16-byte tag.
+    if (!suite || suite.tagLength) {
+      this.notOpenable = `${cipherSuiteName(r.serverHello.cipherSuite)} is not a suite QUIC packets are opened with`;
       return null;
     }
     const side = (label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' | 'SERVER_HANDSHAKE_TRAFFIC_SECRET') => {

@@ -8,7 +8,7 @@ import type { CbcCipher, MacHash, Tls12Aead } from './suite-decryption.js';
  * its own (its core uses no Node-only API): HMAC and the AEAD come through HandshakeCrypto.
  */
 export type HashName = 'sha256' | 'sha384';
-export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' | 'aes-128-ccm';
 
 export interface HandshakeCrypto {
   hmac(hash: MacHash, key: Uint8Array, data: Uint8Array): Uint8Array;
@@ -32,13 +32,17 @@ export interface SuiteParams {
   hashLength: number;
   aead: AeadName;
   keyLength: number;
+  /** TLS_AES_128_CCM_8_SHA256's 8-byte tag (QUIC does not use that suite); 16 bytes otherwise. */
+  tagLength?: 8;
 }
 
-/** The TLS 1.3 suites this decrypts; the CCM ones (0x1304, 0x1305) are not among them. */
+/** The TLS 1.3 suites (RFC 8446 appendix B.4): all five. */
 export const TLS13_SUITES: Readonly<Record<number, SuiteParams>> = {
   0x1301: { hash: 'sha256', hashLength: 32, aead: 'aes-128-gcm', keyLength: 16 },
   0x1302: { hash: 'sha384', hashLength: 48, aead: 'aes-256-gcm', keyLength: 32 },
   0x1303: { hash: 'sha256', hashLength: 32, aead: 'chacha20-poly1305', keyLength: 32 },
+  0x1304: { hash: 'sha256', hashLength: 32, aead: 'aes-128-ccm', keyLength: 16 },
+  0x1305: { hash: 'sha256', hashLength: 32, aead: 'aes-128-ccm', keyLength: 16, tagLength: 8 },
 };
 
 const IV_LENGTH = 12;
@@ -110,14 +114,15 @@ export class Tls13RecordOpener {
    * additional data), or undefined when it does not open (wrong secret, or not its record).
    */
   open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array } | undefined {
-    if (body.length < TAG_LENGTH + 1) return undefined;
+    const tag = this.suite.tagLength ?? TAG_LENGTH;
+    if (body.length < tag + 1) return undefined;
     const nonce = this.iv.slice();
     let s = this.seq;
     for (let i = IV_LENGTH - 1; i >= IV_LENGTH - 8 && s > 0; i--) {
       nonce[i] ^= s & 0xff;
       s = Math.floor(s / 256);
     }
-    const plain = this.c.open(this.suite.aead, this.key, nonce, this.headerAuthenticated ? header : NO_HEADER, body);
+    const plain = this.c.open(this.suite.aead, this.key, nonce, this.headerAuthenticated ? header : NO_HEADER, body, tag);
     if (!plain) return undefined;
     this.seq++;
     // TLSInnerPlaintext: content, the real type, then zero padding.
