@@ -2,12 +2,14 @@
 // every connection it could: the lab's key-log captures read with key logs cut or altered, so
 // that each reason a connection stays closed is met on real records. And the same captures read
 // with lines as other tools write them (text after the secret).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, type ConnectionRecord } from '@tlsdoctor/analysis';
 import { KeyLog } from '@tlsdoctor/tls-parser-ts';
 import { FIXTURES, GROUND_TRUTH, groundTruthAvailable } from './helpers/fixtures.js';
+import { tsharkAvailable, tsharkFields } from './helpers/tshark.js';
 
 function keyLogOf(text: string): KeyLog {
   const log = new KeyLog();
@@ -50,15 +52,6 @@ describe('a key log that does not open every connection it covers: each says why
       opened: [0, 0],
     },
     {
-      what: 'TLS 1.3 0-RTT without CLIENT_EARLY_TRAFFIC_SECRET: the client\'s early data comes before the ServerHello and nothing opens it; its handshake stays closed, and the reason says so',
-      capture: 'openssl-tls13-early-data-keylog',
-      pick: 1,
-      edit: (all: string[]) => all.filter((l) => !l.startsWith('CLIENT_EARLY_TRAFFIC_SECRET')),
-      miss: { why: 'not-decryptable', reason: expect.stringMatching(/0-RTT early data came before the ServerHello, and the key log holds no CLIENT_EARLY_TRAFFIC_SECRET/) },
-      words: /0-RTT early data came before the ServerHello/,
-      opened: [0, 2],
-    },
-    {
       what: 'a TLS 1.3 server handshake secret of another run: the server\'s flight stays closed, the client\'s opens',
       capture: 'openssl-tls13-early-data-keylog',
       pick: 0,
@@ -82,6 +75,29 @@ describe('a key log that does not open every connection it covers: each says why
     expect(cut.decryption!.notOpened).toEqual([{ why: miss.why, reason: expect.stringMatching(words), connections: 1, first: String(target.id) }]);
     if (miss.why !== 'no-secret') expect(c.partialReasons.join('\n')).toMatch(/the key log holds/);
     expect(whole.decryption).toMatchObject({ connections: n, decrypted: n, notOpened: [] });
+  });
+});
+
+describe('TLS 1.3 0-RTT without CLIENT_EARLY_TRAFFIC_SECRET', () => {
+  it('the early flight is passed over and said; the client\'s Finished still opens under its handshake secret, as tshark opens it', async () => {
+    const capture = 'openssl-tls13-early-data-keylog';
+    const file = join(FIXTURES, `${capture}.pcap`);
+    const kept = lines(capture).filter((l) => /^(CLIENT|SERVER)_HANDSHAKE_TRAFFIC_SECRET /.test(l));
+    const a = await analyzeCapture(file, { keyLog: keyLogOf(kept.join('\n')) });
+    const c = a.connections[1];
+    if (tsharkAvailable()) {
+      const keys = join(mkdtempSync(join(tmpdir(), 'tlsdoctor-keys-')), 'no-early.keys');
+      writeFileSync(keys, kept.join('\n') + '\n');
+      const rows = tsharkFields(file, ['tcp.stream', 'tcp.srcport', 'tls.handshake.type'], 'tls.handshake.type', ['-o', `tls.keylog_file:${keys}`]);
+      const theirs = rows.filter((r) => r['tcp.stream'] === '1' && Number(r['tcp.srcport']) === c.client.port).flatMap((r) => r['tls.handshake.type'].split(',').map(Number));
+      expect(theirs).toEqual([1, 20]);
+    }
+    expect(c.clientHello?.earlyData).toBe(true);
+    // Its early data and EndOfEarlyData (two records) are passed over; its Finished opens.
+    expect(c.messages.filter((m) => m.from === 'client').map((m) => m.type)).toEqual([1, 20]);
+    expect(c.decryption).toEqual({ secrets: true, opened: [1, 2] });
+    expect(c.partialReasons).toEqual([expect.stringMatching(/the client's first 2 protected record\(s\), its 0-RTT flight, open under no key .* passed over/)]);
+    expect(a.decryption).toMatchObject({ connections: 2, decrypted: 2, notOpened: [] });
   });
 });
 

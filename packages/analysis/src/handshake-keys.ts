@@ -14,23 +14,26 @@ type Made = { opener: RecordOpener } | { reason: string };
  */
 export function handshakeOpener(keyLog: KeyLog, dir: Dir, ch: ClientHello, sh: () => ServerHello | undefined): Made {
   const early = dir === 0 ? earlyStages(keyLog, ch) : [];
+  // The client's 0-RTT flight comes first: with its key or without, its handshake records follow.
+  const zeroRtt = dir === 0 && ch.earlyData === true;
   const hello = sh();
-  if (!hello && early.length === 0) {
-    return { reason: ch.earlyData ? "its 0-RTT early data came before the ServerHello, and the key log holds no CLIENT_EARLY_TRAFFIC_SECRET that opens it (the client's handshake records after it are not tried)" : 'its records came before any ServerHello' };
-  }
+  if (!hello && !zeroRtt) return { reason: 'its records came before any ServerHello' };
   if (hello && !isTls13(hello.version)) {
     const master = keyLog.secret(ch.random, 'CLIENT_RANDOM');
     if (!master) return { reason: 'the key log holds no master secret (CLIENT_RANDOM) for its client random' };
     return tls12Opener(nodeHandshakeCrypto, hello, ch.random, master, dir === 0 ? 'client' : 'server');
   }
-  if (early.length === 0) return tls13Opener(keyLog, dir, ch, hello!);
+  if (!zeroRtt) return tls13Opener(keyLog, dir, ch, hello!);
   const handshake = () => {
     const later = sh();
     const made = later && isTls13(later.version) ? tls13Opener(keyLog, dir, ch, later) : undefined;
     return made && 'opener' in made ? made.opener : null;
   };
-  return { opener: new Tls13ScheduleOpener([...early, handshake], early.length) };
+  return { opener: new Tls13ScheduleOpener([...early, handshake], early.length, MAX_PASSED_OVER) };
 }
+
+/** 0-RTT records no key opens that are passed over before the client's handshake records, at most. */
+const MAX_PASSED_OVER = 64;
 
 function tls13Opener(keyLog: KeyLog, dir: Dir, ch: ClientHello, sh: ServerHello): Made {
   const params = TLS13_DECRYPTABLE_SUITES[sh.cipherSuite];

@@ -1,5 +1,5 @@
 import { appended, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
-import { ContentType, describeNonTls, TlsStreamReader, type ClientHello, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
+import { ContentType, describeNonTls, Tls13ScheduleOpener, TlsStreamReader, type ClientHello, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
 import { decryptionMissWords } from './decryption-words.js';
 import { handshakeOpener } from './handshake-keys.js';
 import { CaptureResources } from './resources.js';
@@ -33,6 +33,8 @@ export class TlsConnectionSink implements StreamSink {
   private secretsFound = false;
   /** Why a side's records could not be opened though the key log holds secrets for this connection. */
   private notOpenable: string | undefined = undefined;
+  /** The client's keys when it sent 0-RTT data: how many of its records no key opened. */
+  private zeroRtt: Tls13ScheduleOpener | undefined = undefined;
   private clientTls = false;
   private serverTls = false;
   private streamsDone = false;
@@ -91,6 +93,7 @@ export class TlsConnectionSink implements StreamSink {
       this.notOpenable ??= made.reason;
       return undefined;
     }
+    if (made.opener instanceof Tls13ScheduleOpener) this.zeroRtt = made.opener;
     return made.opener;
   }
 
@@ -160,6 +163,9 @@ export class TlsConnectionSink implements StreamSink {
       } else if (notOpened && notOpened.why !== 'no-secret') {
         // The key log covers it, yet part of its handshake stays closed: the report says why.
         r.partialReasons = appended(r.partialReasons, `the key log holds this connection's secrets, but ${decryptionMissWords(notOpened, 'tcp')}: its protected handshake records stay closed from there on`);
+      }
+      if (this.zeroRtt && this.zeroRtt.passedOver > 0) {
+        r.partialReasons = appended(r.partialReasons, `the client's first ${this.zeroRtt.passedOver} protected record(s), its 0-RTT flight, open under no key the key log gives (no CLIENT_EARLY_TRAFFIC_SECRET for it): passed over, its EndOfEarlyData among them if it sent one`);
       }
     }
     // The first client record is the ClientHello: begun and never finished, it was cut short.

@@ -59,6 +59,10 @@ export interface RecordOpener {
    * shows them, and its handshake (22) and alert (21) records are opened, never its data.
    */
   readonly outerTypes: readonly number[];
-  /** `earlyData`: TLS 1.3 0-RTT application data, before the handshake's own records (which follow it under other keys). */
-  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array; earlyData?: true } | undefined;
+  /**
+   * `earlyData`: TLS 1.3 0-RTT application data, before the handshake's own records (which follow
+   * it under other keys); 'passed-over': a 0-RTT record no key at hand opens, which does not end
+   * the reading; undefined: the record does not open, and the reading ends.
+   */
+  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array; earlyData?: true } | 'passed-over' | undefined;
 }
