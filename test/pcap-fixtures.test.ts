@@ -101,7 +101,8 @@ describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap f
       const plain = JSON.parse(runCli(['pcap', fx.path, '--format', 'json']).stdout);
       expect(plain.connections.map((c: { diagnoses: { code: string }[] }) => c.diagnoses[0].code)).toEqual(report.connections.map(() => fx.sidecar.withoutKeylog));
       expect(plain.input.files[0].decryption).toBeUndefined();
-      expect(report.input.files[0].decryption).toEqual({ sessions: report.connections.length, connections: report.connections.length, decrypted: report.connections.length, unopened: 0 });
+      expect(report.input.files[0].decryption).toEqual({ sessions: report.connections.length, connections: report.connections.length, decrypted: report.connections.length, unopened: 0, notOpened: [] });
+      for (const c of report.connections) expect(c.facts.decryption, `connection ${c.id}`).toMatchObject({ secrets: true, notOpened: null });
     });
   }
 

@@ -1,6 +1,7 @@
 // tshark is the oracle: packet counts, TCP connections, bytes per direction, the cleartext
 // handshake messages, SNI, versions, alerts and JA3 must agree on every fixture and every
 // ground-truth capture.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -35,11 +36,14 @@ const key = (ip: string, port: string | number) => `${ip}|${port}`;
 const innerSrc = (r: Record<string, string>) => (r['ipv6.src'] ? r['ipv6.src'] : r['ip.src']).split(',').pop() ?? '';
 const tcpConnections = (a: CaptureAnalysis) => a.connections.filter((c): c is TcpRecord => c.transport === 'tcp');
 
-/** A fixture's key log, cut to the handshake secrets tlsdoctor uses: tshark then opens what we open. */
+/**
+ * A fixture's key log, cut to the secrets of the handshake tlsdoctor uses (TLS 1.3's handshake
+ * and early traffic secrets, TLS 1.0-1.2's master secrets): tshark then opens what we open.
+ */
 function handshakeKeys(file: string): { keyLog: KeyLog; tsharkOptions: string[] } | undefined {
   const side = fixtureFiles().find((f) => f.path === file)?.sidecar.keylog;
   if (!side) return undefined;
-  const lines = readFileSync(join(dirname(file), side), 'latin1').split('\n').filter((l) => /^(CLIENT|SERVER)_HANDSHAKE_TRAFFIC_SECRET /.test(l));
+  const lines = readFileSync(join(dirname(file), side), 'latin1').split('\n').filter((l) => /^((CLIENT|SERVER)_HANDSHAKE_TRAFFIC_SECRET|CLIENT_EARLY_TRAFFIC_SECRET|CLIENT_RANDOM) /.test(l));
   const tmp = join(mkdtempSync(join(tmpdir(), 'tlsdoctor-keys-')), 'handshake.keys');
   writeFileSync(tmp, lines.join('\n') + '\n');
   const keyLog = new KeyLog();
@@ -120,6 +124,21 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       compared++;
     }
     if (name.includes('secrets') || keys) expect(compared, 'a chain read with the secrets').toBeGreaterThan(0);
+  });
+
+  it('the certificates of each chain the server sent, byte for byte (TLS 1.3: read with the secrets)', async () => {
+    const a = await get();
+    const rows = tsharkFields(file, ['tcp.stream', 'tcp.srcport', 'tls.handshake.type', 'tls.handshake.certificate'], 'tcp && tls.handshake.type == 11');
+    let compared = 0;
+    for (const row of rows) {
+      const c = tcpConnections(a).find((x) => x.id === Number(row['tcp.stream'].split(',')[0]));
+      // The server's chain only (a client's, in mutual TLS, comes from the other port); one chain per frame.
+      if (!c || c.tunnel || c.incomplete || Number(row['tcp.srcport'].split(',')[0]) !== c.server.port || row['tls.handshake.type'].split(',').filter((t) => t === '11').length !== 1) continue;
+      const theirs = row['tls.handshake.certificate'].split(',').map((h) => createHash('sha256').update(Buffer.from(h, 'hex')).digest('hex'));
+      expect(c.certificates.map((x) => x.fingerprint256.replace(/:/g, '').toLowerCase()), `certificates of connection ${c.id}`).toEqual(theirs);
+      compared++;
+    }
+    if (keys) expect(compared, 'a chain read with the secrets').toBeGreaterThan(0);
   });
 
   it('first ClientHello of each connection: SNI, versions, ciphers, extensions, JA3', async () => {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type RawPacket, type ReadResult, type TrackerStats } from '@tlsdoctor/capture';
 import type { KeyLog } from '@tlsdoctor/tls-parser-ts';
-import { CaptureContext, type OnRecord, type Offload } from './capture-context.js';
+import { CaptureContext, type DecryptionSummary, type OnRecord, type Offload } from './capture-context.js';
 import type { PublicRoots } from './certificate.js';
 import { CaptureResources } from './resources.js';
 import { QuicTable } from './quic-table.js';
@@ -88,7 +88,7 @@ export interface CaptureAnalysis {
   /** The error that stopped the first file's reading early (each part has its own in `parts`). */
   error?: CaptureError;
   /** When secrets were at hand: sessions known, and the connections whose handshake records they opened or did not. */
-  decryption?: { sessions: number; connections: number; decrypted: number; unopened: number };
+  decryption?: DecryptionSummary & { sessions: number };
 }
 
 export const DEFAULT_TLS_PORTS = [443, 8443];
@@ -127,7 +127,7 @@ export async function analyzeCapture(file: string, opts: AnalyzeOptions = {}): P
   records.sort((a, b) => (a.transport === 'quic' ? 1 : 0) - (b.transport === 'quic' ? 1 : 0) || a.id - b.id);
   const read = parts[0].read;
   const warnings = captureWarnings(read, tracker.stats, context.offload);
-  for (const p of keyLog.problems) if (p.source.startsWith('decryption secrets block')) warnings.push(`${p.source}, line ${p.line}: ${p.message}; the line was skipped`);
+  for (const p of keyLog.problems) if (p.source.startsWith('decryption secrets block')) warnings.push(`${p.source}, line ${p.line}: ${p.message}${p.secretKept ? '' : '; the line was skipped'}`);
   const decryption = keyLog.sessionCount > 0 || keyLog.badLines > 0 ? { sessions: keyLog.sessionCount, ...context.decryption } : undefined;
   return { file, read, parts, stats: tracker.stats, connections: records, quicConnections: quic.count, otherConnections: context.otherConnections, warnings, error: read.error, ...(decryption ? { decryption } : {}) };
 }

@@ -1,6 +1,7 @@
 import type { TcpConnection } from '@tlsdoctor/capture';
 import { helloSegments, unansweredSplitHello, wireSegments } from './hello-segments.js';
-import type { ConnectionRecord, QuicRecord, TcpRecord } from './record.js';
+import { decryptionMissWords } from './decryption-words.js';
+import type { ConnectionRecord, DecryptionMiss, QuicRecord, TcpRecord } from './record.js';
 import type { TlsConnectionSink } from './tls-sink.js';
 
 /**
@@ -58,7 +59,7 @@ export interface Offload {
 export class CaptureContext {
   readonly tlsPorts: Set<number>;
   /** When secrets are at hand: the connections whose handshake a key log can open, and what it did. */
-  readonly decryption = { connections: 0, decrypted: 0, unopened: 0 };
+  readonly decryption: DecryptionSummary = { connections: 0, decrypted: 0, unopened: 0, notOpened: [] };
   readonly offload: Offload = { connections: 0 };
   /** TCP connections that were not TLS (counted only). */
   otherConnections = 0;
@@ -173,9 +174,17 @@ export class CaptureContext {
   private countDecryption(r: ConnectionRecord): void {
     const d = r.decryption;
     if (!d) return;
-    this.decryption.connections++;
-    if (d.opened[0] + d.opened[1] > 0) this.decryption.decrypted++;
-    else if (d.secrets) this.decryption.unopened++;
+    const sum = this.decryption;
+    sum.connections++;
+    if (d.opened[0] + d.opened[1] === 0 && d.secrets) sum.unopened++;
+    if (!d.notOpened) {
+      sum.decrypted++;
+      return;
+    }
+    const reason = decryptionMissWords(d.notOpened, r.transport);
+    const entry = sum.notOpened.find((e) => e.why === d.notOpened!.why && e.reason === reason);
+    if (entry) entry.connections++;
+    else if (sum.notOpened.length < MAX_MISS_REASONS) sum.notOpened.push({ why: d.notOpened.why, reason, connections: 1, first: `${r.transport === 'quic' ? 'q' : ''}${r.id}` });
   }
 
   private noteOffload(r: TcpRecord): void {
@@ -186,6 +195,22 @@ export class CaptureContext {
     this.offload.connections++;
     this.offload.first ??= { frame: big.frame, len: big.len, mss: mss[big.dir]! };
   }
+}
+
+/** Distinct reasons kept in a file's summary: beyond them, connections are still counted in `connections`. */
+const MAX_MISS_REASONS = 16;
+
+/**
+ * What a key log did for a capture's connections that had protected handshake records while it
+ * was at hand (TCP and QUIC): how many it opened in full, and why each other one was not.
+ */
+export interface DecryptionSummary {
+  connections: number;
+  decrypted: number;
+  /** Of those not opened, the ones whose secrets it held but which opened no record at all. */
+  unopened: number;
+  /** Why the others were not, one entry per reason, with the connections it held for and the first of them (`q` before a QUIC one's number). */
+  notOpened: { why: DecryptionMiss['why']; reason: string; connections: number; first: string }[];
 }
 
 const serverKey = (r: ConnectionRecord) => `${r.server.ip}|${r.server.port}`;

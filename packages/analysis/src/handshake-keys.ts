@@ -1,26 +1,62 @@
-import { isTls13, TLS12_AEAD_SUITES, tls12Keys, Tls12RecordOpener, TLS13_DECRYPTABLE_SUITES, Tls13RecordOpener, type ClientHello, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
+import { isTls13, tls12Opener, TLS13_DECRYPTABLE_SUITES, Tls13RecordOpener, Tls13ScheduleOpener, cipherSuiteName, type ClientHello, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
 import type { Dir } from '@tlsdoctor/capture';
 import { nodeHandshakeCrypto } from './node-crypto.js';
 
-/** The TLS 1.2 master secret's length (RFC 5246 section 8.1). */
-const MASTER_SECRET_LENGTH = 48;
+type Made = { opener: RecordOpener } | { reason: string };
 
 /**
  * The keys of one side's protected handshake records, from the key log, by the client random:
- * TLS 1.3's handshake traffic secret of that side, or TLS 1.2's master secret with the two
- * randoms (AEAD suites). Undefined when the log holds nothing that opens them.
+ * TLS 1.3's handshake traffic secret of that side (after the client's early traffic secret, for
+ * 0-RTT), or TLS 1.0-1.2's master secret with the two randoms. Otherwise why not: the log holds
+ * no such secret, or the suite is not one that opens. The client's side may be asked before the
+ * ServerHello is seen (its 0-RTT records come first): `sh` then gives it when its handshake
+ * records come.
  */
-export function handshakeOpener(keyLog: KeyLog, dir: Dir, ch: ClientHello, sh: ServerHello): RecordOpener | undefined {
-  if (!isTls13(sh.version)) {
-    const suite = TLS12_AEAD_SUITES[sh.cipherSuite];
+export function handshakeOpener(keyLog: KeyLog, dir: Dir, ch: ClientHello, sh: () => ServerHello | undefined): Made {
+  const early = dir === 0 ? earlyStages(keyLog, ch) : [];
+  // The client's 0-RTT flight comes first: with its key or without, its handshake records follow.
+  const zeroRtt = dir === 0 && ch.earlyData === true;
+  const hello = sh();
+  if (!hello && !zeroRtt) return { reason: 'its records came before any ServerHello' };
+  if (hello && !isTls13(hello.version)) {
     const master = keyLog.secret(ch.random, 'CLIENT_RANDOM');
-    if (!suite || !master || master.length !== MASTER_SECRET_LENGTH) return undefined;
-    const keys = tls12Keys(nodeHandshakeCrypto, suite, master, ch.random, sh.random);
-    const side = dir === 0 ? keys.client : keys.server;
-    return new Tls12RecordOpener(nodeHandshakeCrypto, suite, side.key, side.iv);
+    if (!master) return { reason: 'the key log holds no master secret (CLIENT_RANDOM) for its client random' };
+    return tls12Opener(nodeHandshakeCrypto, hello, ch.random, master, dir === 0 ? 'client' : 'server');
   }
+  if (!zeroRtt) return tls13Opener(keyLog, dir, ch, hello!);
+  const handshake = () => {
+    const later = sh();
+    const made = later && isTls13(later.version) ? tls13Opener(keyLog, dir, ch, later) : undefined;
+    return made && 'opener' in made ? made.opener : null;
+  };
+  return { opener: new Tls13ScheduleOpener([...early, handshake], early.length, MAX_PASSED_OVER) };
+}
+
+/** 0-RTT records no key opens that are passed over before the client's handshake records, at most. */
+const MAX_PASSED_OVER = 64;
+
+function tls13Opener(keyLog: KeyLog, dir: Dir, ch: ClientHello, sh: ServerHello): Made {
   const params = TLS13_DECRYPTABLE_SUITES[sh.cipherSuite];
-  const secret = keyLog.secret(ch.random, dir === 0 ? 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' : 'SERVER_HANDSHAKE_TRAFFIC_SECRET');
-  if (!params || !secret || secret.length !== params.hashLength) return undefined;
-  return new Tls13RecordOpener(nodeHandshakeCrypto, params, secret);
+  if (!params) return { reason: `${cipherSuiteName(sh.cipherSuite)} is not a TLS 1.3 suite tlsdoctor opens` };
+  const label = dir === 0 ? 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' : 'SERVER_HANDSHAKE_TRAFFIC_SECRET';
+  const secret = keyLog.secret(ch.random, label);
+  if (!secret) return { reason: `the key log holds no ${label} for its client random` };
+  if (secret.length !== params.hashLength) return { reason: `the key log's ${label} has ${secret.length} bytes, not the ${params.hashLength} of ${cipherSuiteName(sh.cipherSuite)}` };
+  return { opener: new Tls13RecordOpener(nodeHandshakeCrypto, params, secret, sh.version) };
+}
+
+/**
+ * The client's 0-RTT keys: its early traffic secret under each TLS 1.3 suite it offered whose
+ * hash has the secret's length. The early data's suite is the resumed session's, which the
+ * capture does not show before the ServerHello (and not at all when the server refuses 0-RTT):
+ * the suite that opens the first record is the one.
+ */
+function earlyStages(keyLog: KeyLog, ch: ClientHello): (() => RecordOpener | null)[] {
+  if (!ch.earlyData) return [];
+  const secret = keyLog.secret(ch.random, 'CLIENT_EARLY_TRAFFIC_SECRET');
+  if (!secret) return [];
+  return ch.cipherSuites.flatMap((s) => {
+    const params = TLS13_DECRYPTABLE_SUITES[s];
+    return params && params.hashLength === secret.length ? [() => new Tls13RecordOpener(nodeHandshakeCrypto, params, secret)] : [];
+  });
 }

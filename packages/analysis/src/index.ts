@@ -1,7 +1,7 @@
 export * from './record.js';
 export { LiveTlsFacts, QuicConnectionRecord, TcpConnectionRecord, type LiveTls } from './records.js';
 export { analyzeCapture, DEFAULT_TLS_PORTS, type AnalyzeOptions, type CaptureAnalysis, type CapturePart } from './analyze.js';
-export { CaptureContext, type OnRecord, type OneSegmentAnswer } from './capture-context.js';
+export { CaptureContext, type DecryptionSummary, type OnRecord, type OneSegmentAnswer } from './capture-context.js';
 export { cutHelloSegments, helloSegments, serverMss, unansweredSplitHello, wireSegments } from './hello-segments.js';
 export { TlsConnectionSink } from './tls-sink.js';
 export { checkChain, describeCertificate, hostMatches, PublicRoots, type CertificateInfo, type ChainCheck } from './certificate.js';
@@ -9,3 +9,4 @@ export { CaptureResources } from './resources.js';
 export { nodeHandshakeCrypto } from './node-crypto.js';
 export { QuicTable, type QuicTableOptions } from './quic-table.js';
 export { NetlogConnections, endpointOf, groupTarget } from './netlog-connections.js';
+export { decryptionMissWords } from './decryption-words.js';

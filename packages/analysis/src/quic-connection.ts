@@ -1,6 +1,7 @@
 import { appended, NONE, type Dir, type Endpoint, type IcmpFacts } from '@tlsdoctor/capture';
 import {
   alertName,
+  cipherSuiteName,
   Ext,
   hex,
   openQuicLongPacket,
@@ -25,7 +26,7 @@ import {
   type QuicPacketKeys,
 } from '@tlsdoctor/tls-parser-ts';
 import { nodeHandshakeCrypto } from './node-crypto.js';
-import { sideOf, type DatagramFacts, type QuicFacts, type QuicRecord } from './record.js';
+import { sideOf, type DatagramFacts, type DecryptionMiss, type QuicFacts, type QuicRecord } from './record.js';
 import { QuicConnectionRecord } from './records.js';
 import type { CaptureResources } from './resources.js';
 import { TlsFactsBuilder } from './tls-facts.js';
@@ -60,6 +61,10 @@ export class QuicConnection {
   private readonly largest: [[number, number], [number, number]] = [[-1, -1], [-1, -1]];
   private readonly streams: [[QuicCryptoStream, QuicCryptoStream], [QuicCryptoStream | undefined, QuicCryptoStream | undefined]];
   private retrySince = false;
+  /** Why the key log's secrets do not open this connection's Handshake packets, when it holds them but the suite does not open. */
+  private notOpenable: string | undefined = undefined;
+  /** Each side's first Handshake packet (1: its first) that its handshake keys did not open. */
+  private readonly handshakeFailedAt: [number | undefined, number | undefined] = [undefined, undefined];
   private clientInitialDatagrams = 0;
   private lastInitialFrame = -1;
   firstTime: number;
@@ -190,7 +195,12 @@ export class QuicConnection {
     if (!r.serverHello) return undefined;
     const suite = TLS13_DECRYPTABLE_SUITES[r.serverHello.cipherSuite];
     const random = r.clientHello.random;
-    if (!suite || !this.keyLog.has(random)) return null;
+    if (!this.keyLog.has(random)) return null;
+    // QUIC never uses CCM_8 (RFC 9001 section 5.3): its packets would need a 16-byte tag.
+    if (!suite || suite.tagLength) {
+      this.notOpenable = `${cipherSuiteName(r.serverHello.cipherSuite)} is not a suite QUIC packets are opened with`;
+      return null;
+    }
     const side = (label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' | 'SERVER_HANDSHAKE_TRAFFIC_SECRET') => {
       const secret = this.keyLog.secret(random, label);
       return secret && secret.length === suite.hashLength ? quicPacketKeys(nodeHandshakeCrypto, suite, secret, this.facts.version) : undefined;
@@ -208,6 +218,7 @@ export class QuicConnection {
     const opened = openQuicLongPacket(nodeHandshakeCrypto, keys, d, p, this.largest[space][dir]);
     if (!opened) {
       if (space === INITIAL) this.facts.unopened[dir]++;
+      else this.handshakeFailedAt[dir] ??= this.facts.handshakePackets[dir];
       return;
     }
     if (opened.packetNumber > this.largest[space][dir]) this.largest[space][dir] = opened.packetNumber;
@@ -224,7 +235,12 @@ export class QuicConnection {
     const stream = (this.streams[space][dir] ??= new QuicCryptoStream());
     for (const c of frames.crypto) stream.add(c.offset, c.data);
     // The codec cuts the messages and parses the hellos, as it does for TLS records.
-    for (const ev of stream.takeEvents(sideOf(dir), space === HANDSHAKE)) this.tls.event(dir, ev, { frame, time });
+    for (const ev of stream.takeEvents(sideOf(dir), space === HANDSHAKE)) {
+      // After a Retry the client sends its ClientHello again, the same hello in a new Initial
+      // stream: one hello, listed once (a new one, after Version Negotiation, has a new random).
+      if (ev.kind === 'handshake' && ev.clientHello && this.tls.facts.clientHello && sameBytes(ev.clientHello.random, this.tls.facts.clientHello.random)) continue;
+      this.tls.event(dir, ev, { frame, time });
+    }
   }
 
   private closed(dir: Dir, space: Space, frames: QuicFrames, frame: number, time: number): void {
@@ -256,6 +272,24 @@ export class QuicConnection {
     if (r.parseErrors.length < MAX_ERRORS) r.parseErrors = appended(r.parseErrors, { from: sideOf(dir), message: `QUIC, frame ${frame}: ${e.message}`, offset: e.offset });
   }
 
+  /** What the key log did for the Handshake packets, as a TCP connection's record says it of its records. */
+  private decryptionFacts(random: Uint8Array): NonNullable<QuicRecord['decryption']> {
+    const f = this.facts;
+    const opened: [number, number] = f.handshakeOpened ? [f.handshakeOpened[0], f.handshakeOpened[1]] : [0, 0];
+    const secrets = this.keyLog.has(random);
+    const failed = ([1, 0] as const).find((dir) => this.handshakeFailedAt[dir] !== undefined && !this.tls.finished(dir));
+    const notOpened: DecryptionMiss | undefined = !secrets
+      ? { why: 'no-secret' }
+      : this.notOpenable
+        ? { why: 'not-decryptable', reason: this.notOpenable }
+        : failed !== undefined
+          ? { why: 'record-failed', from: sideOf(failed), record: this.handshakeFailedAt[failed]! }
+          : opened[0] + opened[1] === 0
+            ? { why: 'not-decryptable', reason: 'no Handshake packet came after the ServerHello was read' }
+            : undefined;
+    return { secrets, opened, ...(notOpened ? { notOpened } : {}) };
+  }
+
   /** The record, once the connection is over; undefined for a flow that never showed a readable Initial. */
   toRecord(): QuicRecord | undefined {
     const f = this.facts;
@@ -277,6 +311,7 @@ export class QuicConnection {
     if (!startCaptured) r.partialReasons = appended(r.partialReasons, "the capture holds none of the client's Initial packets");
     else if (f.unopened[0] === f.initials[0]) r.partialReasons = appended(r.partialReasons, "the client's Initial packets do not open with the keys of their version");
     f.clientInitialDatagrams = this.clientInitialDatagrams;
+    if (this.keyLog.sessionCount > 0 && ch && f.handshakePackets[0] + f.handshakePackets[1] > 0) r.decryption = this.decryptionFacts(ch.random);
     const connection = {
       id: this.id,
       client: this.client,
@@ -289,6 +324,10 @@ export class QuicConnection {
     };
     return new QuicConnectionRecord(connection, this.tls.complete(), f, this.fingerprints);
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 const KIND_NAMES = { initial: 'Initial', '0rtt': '0-RTT', handshake: 'Handshake', retry: 'Retry' } as const;

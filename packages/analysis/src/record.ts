@@ -14,6 +14,16 @@ export interface TimedFact {
   time: number;
 }
 
+/**
+ * Why a key log did not open a connection's handshake: no secret for its client random; a suite
+ * (or secret) that does not open, with the reason; or a side's protected record, before its
+ * Finished, that did not authenticate under the secrets (the first of that side is record 1).
+ */
+export type DecryptionMiss =
+  | { why: 'no-secret' }
+  | { why: 'not-decryptable'; reason: string }
+  | { why: 'record-failed'; from: Direction; record: number };
+
 export interface MessageSeen extends TimedFact {
   from: Direction;
   type: number;
@@ -65,7 +75,7 @@ export interface TlsFacts {
    * With a key log: whether it held this connection's secrets, and how many protected records of
    * each side (client, server) they opened: the handshake's, never application data.
    */
-  decryption?: { secrets: boolean; opened: [number, number] };
+  decryption?: { secrets: boolean; opened: [number, number]; notOpened?: DecryptionMiss };
   /** Bytes missing from the capture inside the handshake: the record speaks only of what it saw. */
   incomplete: boolean;
   /** Parts of the handshake this capture cannot show (why the record is partial). */

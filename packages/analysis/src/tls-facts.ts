@@ -76,6 +76,8 @@ export class TlsFactsBuilder {
   private encrypted0 = 0;
   private encrypted1 = 0;
   private sizes: number[] = NONE;
+  /** Which sides' Finished was read (bit 0: the client): past it, a side's records are under keys a handshake secret does not give. */
+  private finishedFrom = 0;
 
   /**
    * `roots`: what a chain is checked against (the capture's, shared by its connections);
@@ -150,6 +152,7 @@ export class TlsFactsBuilder {
       this.log.message(dir, ev.msgType, at.frame, at.time);
       this.log.note(EventKind.Message, dir, ev.msgType, at.time);
     }
+    if (ev.msgType === HandshakeType.Finished) this.finishedFrom |= 1 << dir;
     if (ev.clientHello) {
       r.clientHelloCount++;
       if (!r.clientHello) {
@@ -239,6 +242,11 @@ export class TlsFactsBuilder {
     if (n < MAX_SIZES) this.sizes = appended(this.sizes, (dir << 20) | length);
     // Consecutive encrypted records collapse into one entry; the timeline stays short.
     this.log.note(EventKind.Encrypted, dir, 0, time);
+  }
+
+  /** Whether a side's Finished was read. */
+  finished(dir: Dir): boolean {
+    return (this.finishedFrom & (1 << dir)) !== 0;
   }
 
   /** Encrypted records seen from a side so far. */

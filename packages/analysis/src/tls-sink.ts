@@ -1,8 +1,9 @@
 import { appended, type Dir, type PacketFacts, type StreamSink, type TcpConnection } from '@tlsdoctor/capture';
-import { ContentType, describeNonTls, isTls13, TLS12_AEAD_SUITES, TlsStreamReader, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
+import { ContentType, describeNonTls, Tls13ScheduleOpener, TlsStreamReader, type ClientHello, type KeyLog, type RecordOpener, type ServerHello } from '@tlsdoctor/tls-parser-ts';
+import { decryptionMissWords } from './decryption-words.js';
 import { handshakeOpener } from './handshake-keys.js';
 import { CaptureResources } from './resources.js';
-import { sideOf, type TcpRecord } from './record.js';
+import { sideOf, type DecryptionMiss, type TcpRecord } from './record.js';
 import { TcpConnectionRecord } from './records.js';
 import { endFacts, tcpFacts } from './tcp-facts.js';
 import { TlsFactsBuilder } from './tls-facts.js';
@@ -30,6 +31,10 @@ export class TlsConnectionSink implements StreamSink {
   /** Which sides sent bytes (bit 0: the client, bit 1: the server). */
   private bytesFrom = 0;
   private secretsFound = false;
+  /** Why a side's records could not be opened though the key log holds secrets for this connection. */
+  private notOpenable: string | undefined = undefined;
+  /** The client's keys when it sent 0-RTT data: how many of its records no key opened. */
+  private zeroRtt: Tls13ScheduleOpener | undefined = undefined;
   private clientTls = false;
   private serverTls = false;
   private streamsDone = false;
@@ -51,7 +56,7 @@ export class TlsConnectionSink implements StreamSink {
     // Without secrets (most captures) a reader is made as it always was: no opener to ask.
     const existing = dir === 0 ? this.clientReader : this.serverReader;
     if (existing) return existing;
-    const made = new TlsStreamReader(dir === 0 ? 'client' : 'server', this.decrypting ? { ...TRANSIENT, opener: (sh) => this.openerFor(dir, sh) } : TRANSIENT);
+    const made = new TlsStreamReader(dir === 0 ? 'client' : 'server', this.decrypting ? { ...TRANSIENT, opener: (sh, ch) => this.openerFor(dir, sh, ch) } : TRANSIENT);
     if (dir === 0) this.clientReader = made;
     else this.serverReader = made;
     return made;
@@ -74,15 +79,22 @@ export class TlsConnectionSink implements StreamSink {
 
   /**
    * Asked for by a side's reader at its first protected record. The server's reader passes the
-   * ServerHello it read; the client's side uses the one the record already holds.
+   * ServerHello it read; the client's side uses the one the record holds when it comes later.
+   * The ClientHello may not be in the record yet: the client's 0-RTT records can come in the
+   * chunk that completed it, and its reader passes it.
    */
-  private openerFor(dir: Dir, readerServerHello: ServerHello | undefined): RecordOpener | undefined {
-    const r = this.rec;
-    const ch = r.clientHello;
-    const sh = dir === 1 ? readerServerHello : r.serverHello;
-    if (!this.decrypting || !ch || !sh || !this.keyLog.has(ch.random)) return undefined;
+  private openerFor(dir: Dir, readerServerHello: ServerHello | undefined, readerClientHello: ClientHello | undefined): RecordOpener | undefined {
+    const ch = this.rec.clientHello ?? readerClientHello;
+    if (!this.decrypting || !ch || !this.keyLog.has(ch.random)) return undefined;
     this.secretsFound = true;
-    return handshakeOpener(this.keyLog, dir, ch, sh);
+    // The client's 0-RTT records come before the ServerHello: its handshake keys wait for it.
+    const made = handshakeOpener(this.keyLog, dir, ch, () => (dir === 1 ? readerServerHello : this.rec.serverHello));
+    if ('reason' in made) {
+      this.notOpenable ??= made.reason;
+      return undefined;
+    }
+    if (made.opener instanceof Tls13ScheduleOpener) this.zeroRtt = made.opener;
+    return made.opener;
   }
 
   data(dir: Dir, bytes: Uint8Array, pkt: PacketFacts): boolean {
@@ -142,11 +154,18 @@ export class TlsConnectionSink implements StreamSink {
     if (r.nonTls) r.nonTls.description = describeNonTls(this.reader(r.nonTls.from === 'client' ? 0 : 1).nonTlsBytes);
     const cr = this.clientReader;
     const sr = this.serverReader;
-    if (this.decrypting && r.clientHello && r.version !== undefined && (isTls13(r.version) || TLS12_AEAD_SUITES[r.cipher ?? -1])) {
+    if (this.decrypting && r.clientHello && r.version !== undefined && this.tls.encryptedRecords(0) + this.tls.encryptedRecords(1) > 0) {
       const opened: [number, number] = [cr?.decryptedRecords ?? 0, sr?.decryptedRecords ?? 0];
-      r.decryption = { secrets: this.secretsFound, opened };
-      if (this.secretsFound && opened[1] === 0 && this.tls.encryptedRecords(1) > 0) {
+      const notOpened = this.decryptionMiss([cr, sr]);
+      r.decryption = { secrets: this.secretsFound, opened, ...(notOpened ? { notOpened } : {}) };
+      if (this.secretsFound && opened[1] === 0 && this.tls.encryptedRecords(1) > 0 && !this.notOpenable) {
         r.partialReasons = appended(r.partialReasons, "the key log holds secrets for this connection's client random, but they open none of the server's protected handshake records (a key log of another run, or cut short)");
+      } else if (notOpened && notOpened.why !== 'no-secret') {
+        // The key log covers it, yet part of its handshake stays closed: the report says why.
+        r.partialReasons = appended(r.partialReasons, `the key log holds this connection's secrets, but ${decryptionMissWords(notOpened, 'tcp')}: its protected handshake records stay closed from there on`);
+      }
+      if (this.zeroRtt && this.zeroRtt.passedOver > 0) {
+        r.partialReasons = appended(r.partialReasons, `the client's first ${this.zeroRtt.passedOver} protected record(s), its 0-RTT flight, open under no key the key log gives (no CLIENT_EARLY_TRAFFIC_SECRET for it): passed over, its EndOfEarlyData among them if it sent one`);
       }
     }
     // The first client record is the ClientHello: begun and never finished, it was cut short.
@@ -156,6 +175,23 @@ export class TlsConnectionSink implements StreamSink {
     this.serverTls = sr !== undefined && sr.state === 'records' && sr.records > 0;
     this.clientReader = this.serverReader = undefined;
     this.tls.trim();
+  }
+
+  /**
+   * Why the key log did not open this connection's handshake, if it did not: a side's record that
+   * failed before that side's Finished was read (after it, TLS 1.3 turns to keys the log's
+   * handshake secrets are not).
+   */
+  private decryptionMiss(readers: [TlsStreamReader | undefined, TlsStreamReader | undefined]): DecryptionMiss | undefined {
+    const r = this.rec;
+    if (!this.keyLog.has(r.clientHello!.random)) return { why: 'no-secret' };
+    if (this.notOpenable) return { why: 'not-decryptable', reason: this.notOpenable };
+    for (const dir of [1, 0] as const) {
+      // Records are opened in order from the side's first: the one after the last opened ended it.
+      const reader = readers[dir];
+      if (reader?.decryption === 'ended' && !this.tls.finished(dir)) return { why: 'record-failed', from: sideOf(dir), record: reader.decryptedRecords + 1 };
+    }
+    return undefined;
   }
 
   /**

@@ -50,10 +50,14 @@ async function readKeyLogs(files: string[]): Promise<KeyLog | undefined> {
     }
     log.flush();
   }
-  for (const p of log.problems.slice(0, KEYLOG_PROBLEMS_TOLD)) say(`key log ${p.source} line ${p.line}: ${p.message}; the line was skipped`);
-  if (log.badLines > KEYLOG_PROBLEMS_TOLD) say(`key log: ${log.badLines - KEYLOG_PROBLEMS_TOLD} more bad line(s) skipped`);
+  for (const p of log.problems.slice(0, KEYLOG_PROBLEMS_TOLD)) say(`key log ${p.source} line ${p.line}: ${p.message}${p.secretKept ? '' : '; the line was skipped'}`);
+  const told = log.problems.slice(0, KEYLOG_PROBLEMS_TOLD);
+  const untoldBad = log.badLines - told.filter((p) => !p.secretKept).length;
+  const untoldKept = log.tolerated - told.filter((p) => p.secretKept).length;
+  if (untoldBad > 0) say(`key log: ${untoldBad} more bad line(s) skipped`);
+  if (untoldKept > 0) say(`key log: ${untoldKept} more line(s) with characters after their secret, passed over; their secrets were kept`);
   if (log.dropped > 0) say(`key log: more than ${MAX_SESSIONS} sessions; the secrets of ${log.dropped} line(s) past that bound were not kept`);
-  if (log.sessionCount === 0) say(`key log ${files.join(', ')}: no TLS secrets in it (CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET lines)`);
+  if (log.sessionCount === 0) say(`key log ${files.join(', ')}: no TLS secrets in it (CLIENT_RANDOM, CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT_EARLY_TRAFFIC_SECRET lines)`);
   return log;
 }
 

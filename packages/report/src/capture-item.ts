@@ -1,4 +1,4 @@
-import type { ConnectionRecord, QuicRecord, TcpRecord } from '@tlsdoctor/analysis';
+import { decryptionMissWords, type ConnectionRecord, type QuicRecord, type TcpRecord } from '@tlsdoctor/analysis';
 import type { IcmpFacts } from '@tlsdoctor/capture';
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
 import { cipherSuiteName, extensionName, groupName, quicVersionName, signatureSchemeName, versionName } from '@tlsdoctor/tls-parser-ts';
@@ -130,7 +130,8 @@ function quicRowFacts(r: QuicRecord): QuicRowFacts {
 }
 
 function decryptionFacts(r: ConnectionRecord): TcpRowFacts['decryption'] {
-  return r.decryption ? { secrets: r.decryption.secrets, opened: pair(r.decryption.opened) } : null;
+  const d = r.decryption;
+  return d ? { secrets: d.secrets, opened: pair(d.opened), notOpened: d.notOpened ? decryptionMissWords(d.notOpened, r.transport) : null } : null;
 }
 
 /** Every address and name a captured connection's row, evidence or facts can hold. */

@@ -90,8 +90,18 @@ export interface InputSummary {
   bytes?: number;
   warnings: string[];
   error: string | null;
-  /** With a key log or secrets blocks: TLS sessions known, and the handshakes they opened. */
-  decryption?: { sessions: number; connections: number; decrypted: number; unopened: number };
+  /**
+   * With a key log or secrets blocks: TLS sessions known; the connections (TCP and QUIC) with
+   * protected handshake records, how many it opened in full, and why each other one was not
+   * (`first`: the first such connection's label).
+   */
+  decryption?: {
+    sessions: number;
+    connections: number;
+    decrypted: number;
+    unopened: number;
+    notOpened: { why: 'no-secret' | 'not-decryptable' | 'record-failed'; reason: string; connections: number; first: string }[];
+  };
   /**
    * This file takes up where the one before it stopped (a rotated capture) and was read on with
    * it as one capture: the seconds between that file's last packet and this one's first, and
@@ -110,9 +120,10 @@ export function continuationLine(f: InputSummary, index: number): string | undef
 /** What decryption did for one file, in words, for the report's head. */
 export function decryptionLine(d: NonNullable<InputSummary['decryption']>): string {
   const keys = `key log: ${d.sessions} TLS session(s)`;
-  if (d.connections === 0) return `${keys}; no handshake in this file it could open (TLS 1.3, or TLS 1.2 with an AEAD suite)`;
-  const unopened = d.unopened > 0 ? `; for ${d.unopened} more it holds secrets that open nothing` : '';
-  return `${keys}; it opened the handshake of ${d.decrypted} of ${d.connections} connection(s)${unopened} (application data is never decrypted)`;
+  if (d.connections === 0) return `${keys}; no connection in this file had protected handshake records`;
+  const why = d.notOpened.map((m) => `${m.connections} because ${m.reason} (first: ${m.first})`);
+  const notOpened = why.length > 0 ? `; not opened: ${why.join('; ')}` : '';
+  return `${keys}; it opened the handshake of ${d.decrypted} of ${d.connections} connection(s)${notOpened} (application data is never decrypted)`;
 }
 
 interface ReportHead {

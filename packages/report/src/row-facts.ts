@@ -89,7 +89,8 @@ interface CapturedRowFacts extends TlsRowFacts {
   firstPacket: string | null;
   durationMs: number;
   clientHelloCut: { length: number; received: number } | null;
-  decryption: { secrets: boolean; opened: Pair } | null;
+  /** With a key log: whether it held this connection's secrets, the protected records of each side they opened, and why the handshake was not opened in full, when it was not. */
+  decryption: { secrets: boolean; opened: Pair; notOpened: string | null } | null;
   partial: string[];
   ladder: Ladder;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.js';
-import type { PcapReport, ProbeReport, Report } from './model.js';
+import { decryptionLine, type PcapReport, type ProbeReport, type Report } from './model.js';
 import { renderTerminal } from './terminal.js';
 
 const summary = { total: 0, bySeverity: { error: 0, warning: 0, info: 0, ok: 0 }, byCode: {}, worst: 'ok' as const };
@@ -11,7 +11,7 @@ const pcap: PcapReport = {
   command: 'pcap',
   input: {
     files: [
-      { path: 'a.pcap', format: 'pcap', packets: 5, warnings: [], error: null, decryption: { sessions: 1, connections: 1, decrypted: 1, unopened: 0 } },
+      { path: 'a.pcap', format: 'pcap', packets: 5, warnings: [], error: null, decryption: { sessions: 1, connections: 1, decrypted: 1, unopened: 0, notOpened: [] } },
       { path: 'b.pcap.gz', format: 'pcapng', gzip: true, packets: 2, warnings: ['w1'], error: 'cut short', continues: { file: 'a.pcap', gapSeconds: 1, firstFrame: 6 } },
     ],
   },
@@ -48,5 +48,25 @@ describe('the head of a report lists its inputs, by the view of its kind', () =>
     ['probe', probe, ['**Probed:**', '', '- `one.test`', '- `two.test:8443`']],
   ] as const)('Markdown, %s', (_k, r, want) => {
     expect(markdownHead(r)).toEqual(want);
+  });
+});
+
+describe("a file's decryption line", () => {
+  it.each([
+    ['nothing to open', { sessions: 3, connections: 0, decrypted: 0, unopened: 0, notOpened: [] }, 'key log: 3 TLS session(s); no connection in this file had protected handshake records'],
+    ['all opened', { sessions: 3, connections: 2, decrypted: 2, unopened: 0, notOpened: [] }, 'key log: 3 TLS session(s); it opened the handshake of 2 of 2 connection(s) (application data is never decrypted)'],
+    [
+      'each reason with its count and first connection',
+      {
+        sessions: 3, connections: 5, decrypted: 2, unopened: 1,
+        notOpened: [
+          { why: 'no-secret' as const, reason: 'the key log holds no secret for its client random', connections: 2, first: '3' },
+          { why: 'record-failed' as const, reason: "the server's Handshake packet 1 did not authenticate", connections: 1, first: 'q0' },
+        ],
+      },
+      "key log: 3 TLS session(s); it opened the handshake of 2 of 5 connection(s); not opened: 2 because the key log holds no secret for its client random (first: 3); 1 because the server's Handshake packet 1 did not authenticate (first: q0) (application data is never decrypted)",
+    ],
+  ])('%s', (_what, d, line) => {
+    expect(decryptionLine(d)).toBe(line);
   });
 });

@@ -55,6 +55,34 @@ describe('KeyLog', () => {
     expect(log.sessionCount).toBe(2);
   });
 
+  // Wireshark's reader takes the label, the random and a secret of a valid length, and passes
+  // over whatever follows (a Decryption Secrets Block's padding, a comment): so does this one, and says so.
+  it.each([
+    ['a comment after a space', `CLIENT_RANDOM ${R1} ${S48} # curl 8.5`, S48, /"# curl 8\.5"\) passed over; the secret was kept/],
+    ['characters stuck to the secret', `CLIENT_HANDSHAKE_TRAFFIC_SECRET ${R1} ${S32}\u0000\u0000`, S32, /2 character\(s\) after the secret/],
+    ['more hex digits than a master secret', `CLIENT_RANDOM ${R1} ${S48}abc;`, S48, /4 character\(s\) after the secret \("abc;"\)/],
+    ['a 32-byte secret, then hex and more', `SERVER_HANDSHAKE_TRAFFIC_SECRET ${R1} ${S32}ab x`, S32, /"ab x"/],
+    ['tabs between the fields', `CLIENT_RANDOM\t${R1}\t${S48}`, S48, undefined],
+  ])('%s: the secret kept, what followed it named', (_what, line, secret, said) => {
+    const log = read(`${line}\n`);
+    const label = line.split(/\s/)[0] as 'CLIENT_RANDOM';
+    expect(log.secret(bytes(R1), label)).toEqual(bytes(secret));
+    expect(log.badLines).toBe(0);
+    expect(log.tolerated).toBe(said ? 1 : 0);
+    expect(log.problems).toEqual(said ? [{ source: 'keys.txt', line: 1, message: expect.stringMatching(said), secretKept: true }] : []);
+  });
+
+  it.each([
+    ['a master secret of 32 bytes', `CLIENT_RANDOM ${R1} ${S32}`, /a master secret of 32 bytes \(48 expected\)/],
+    ['a short secret followed by text', `CLIENT_HANDSHAKE_TRAFFIC_SECRET ${R1} ${'0f'.repeat(20)} x`, /a secret of 20 bytes/],
+    ['no hex at all before the text', `CLIENT_RANDOM ${R1} x${S48}`, /secret is not hex/],
+  ])('%s: still a bad line', (_what, line, message) => {
+    const log = read(`${line}\n`);
+    expect(log.badLines).toBe(1);
+    expect(log.sessionCount).toBe(0);
+    expect(log.problems).toEqual([{ source: 'keys.txt', line: 1, message: expect.stringMatching(message) }]);
+  });
+
   it('names five bad lines, counts the rest, and restarts line numbers per source', () => {
     const log = new KeyLog();
     log.begin('a.keys');

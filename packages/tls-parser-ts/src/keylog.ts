@@ -8,9 +8,9 @@
  */
 
 /** The labels whose secrets open handshake records. */
-const USED = new Set(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_RANDOM']);
+const USED = new Set(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_EARLY_TRAFFIC_SECRET', 'CLIENT_RANDOM']);
 /** Labels of the format that are understood but not needed here (not errors). */
-const KNOWN = new Set(['CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'CLIENT_EARLY_TRAFFIC_SECRET', 'EARLY_EXPORTER_SECRET', 'RSA', 'CLIENT_TRAFFIC_SECRET_1', 'SERVER_TRAFFIC_SECRET_1']);
+const KNOWN = new Set(['CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'EARLY_EXPORTER_SECRET', 'RSA', 'CLIENT_TRAFFIC_SECRET_1', 'SERVER_TRAFFIC_SECRET_1']);
 /** Secret sizes: 48 (TLS 1.2 master secret, SHA-384 suites) or 32 (SHA-256 suites). */
 const SIZES = new Set([32, 48]);
 /** Sessions kept at most (about 200 bytes each). */
@@ -24,6 +24,8 @@ export interface KeyLogProblem {
   source: string;
   line: number;
   message: string;
+  /** The line's secret was kept: only what followed it was passed over. */
+  secretKept?: true;
 }
 
 export class KeyLog {
@@ -33,6 +35,8 @@ export class KeyLog {
   secrets = 0;
   dropped = 0;
   badLines = 0;
+  /** Lines whose secret was kept though characters followed it. */
+  tolerated = 0;
   readonly problems: KeyLogProblem[] = [];
   private partial = '';
   private lineNo = 0;
@@ -72,6 +76,12 @@ export class KeyLog {
     this.skipping = false;
   }
 
+  /** A line read whole but for what followed its secret: named with the bad ones, counted apart. */
+  private tolerate(message: string): void {
+    this.tolerated++;
+    if (this.problems.length < MAX_NAMED) this.problems.push({ source: this.source, line: this.lineNo, message, secretKept: true });
+  }
+
   private bad(message: string): void {
     this.badLines++;
     if (this.problems.length < MAX_NAMED) this.problems.push({ source: this.source, line: this.lineNo, message });
@@ -83,16 +93,23 @@ export class KeyLog {
     if (tooLong) return this.bad(`longer than ${MAX_LINE} characters: not a key log line`);
     const text = raw.trim();
     if (text === '' || text.startsWith('#')) return;
-    const parts = text.split(/\s+/);
-    if (parts.length !== 3) return this.bad(`"${text.slice(0, 40)}": not LABEL CLIENT_RANDOM SECRET`);
-    const [label, random, secret] = parts;
+    // As Wireshark reads a line: the label, the random, then the secret's hex digits; whatever
+    // follows a secret of a valid length (a comment, a Decryption Secrets Block's padding) is
+    // passed over, and said.
+    const m = /^(\S+)\s+(\S+)\s+([0-9a-fA-F]*)(.*)$/.exec(text);
+    if (!m) return this.bad(`"${text.slice(0, 40)}": not LABEL CLIENT_RANDOM SECRET`);
+    const [, label, random, digits, after] = m;
     if (!USED.has(label)) {
       if (!KNOWN.has(label)) this.bad(`unknown label ${label.slice(0, 40)}`);
       return;
     }
     if (!/^[0-9a-fA-F]{64}$/.test(random)) return this.bad(`${label}: the client random is not 64 hex digits`);
-    if (!/^[0-9a-fA-F]+$/.test(secret) || secret.length % 2 !== 0) return this.bad(`${label}: the secret is not hex`);
+    const secret = after === '' ? digits : digits.slice(0, longestSecret(label, digits.length));
+    if (secret === '' || secret.length % 2 !== 0) return this.bad(`${label}: the secret is not hex`);
     if (!SIZES.has(secret.length / 2)) return this.bad(`${label}: a secret of ${secret.length / 2} bytes (32 or 48 expected)`);
+    if (label === 'CLIENT_RANDOM' && secret.length !== 96) return this.bad(`${label}: a master secret of ${secret.length / 2} bytes (48 expected)`);
+    const rest = digits.slice(secret.length) + after;
+    if (rest.trim() !== '') this.tolerate(`${label}: ${rest.length} character(s) after the secret ("${rest.trim().slice(0, 20)}") passed over; the secret was kept`);
     const key = random.toLowerCase();
     let session = this.sessions.get(key);
     if (!session) {
@@ -112,7 +129,7 @@ export class KeyLog {
   }
 
   /** The secret logged for a client random (32 bytes), or undefined. */
-  secret(clientRandom: Uint8Array, label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' | 'SERVER_HANDSHAKE_TRAFFIC_SECRET' | 'CLIENT_RANDOM'): Uint8Array | undefined {
+  secret(clientRandom: Uint8Array, label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' | 'SERVER_HANDSHAKE_TRAFFIC_SECRET' | 'CLIENT_EARLY_TRAFFIC_SECRET' | 'CLIENT_RANDOM'): Uint8Array | undefined {
     return this.sessions.get(toHex(clientRandom))?.get(label);
   }
 
@@ -120,6 +137,15 @@ export class KeyLog {
   has(clientRandom: Uint8Array): boolean {
     return this.sessions.has(toHex(clientRandom));
   }
+}
+
+/**
+ * How many of a run of hex digits followed by other characters make the secret: a master secret
+ * is 48 bytes, a TLS 1.3 secret 48 or 32 (the longest that fits, as Wireshark's reader takes it).
+ */
+function longestSecret(label: string, digits: number): number {
+  if (digits >= 96) return 96;
+  return label === 'CLIENT_RANDOM' || digits < 64 ? digits : 64;
 }
 
 function fromHex(s: string): Uint8Array {

@@ -1,6 +1,6 @@
 import { TlsParseError } from './errors.js';
 import { HandshakeAssembler } from './handshake-assembler.js';
-import type { ServerHello } from './hello.js';
+import type { ClientHello, ServerHello } from './hello.js';
 import { parseAlert } from './messages.js';
 import { ContentType } from './names.js';
 import { RECORD_HEADER_LENGTH } from './record.js';
@@ -17,6 +17,8 @@ export class RecordDecryption {
   state: Decryption = 'none';
   /** Records opened so far. */
   opened = 0;
+  /** The client's, as its reader read it: its 0-RTT records can follow it in the chunk that completed it, before the caller has seen it. */
+  clientHello: ClientHello | undefined = undefined;
   private asked = false;
   private keys: RecordOpener | undefined;
   /** Made with the keys: the handshake messages inside, joined across records. */
@@ -31,7 +33,7 @@ export class RecordDecryption {
   opens(type: number, serverHello: ServerHello | undefined): boolean {
     if (!this.asked) {
       this.asked = true;
-      this.keys = this.source(serverHello);
+      this.keys = this.source(serverHello, this.clientHello);
       if (this.keys) this.step('keys-given');
     }
     return this.state === 'reading' && this.keys!.outerTypes.includes(type);
@@ -45,6 +47,7 @@ export class RecordDecryption {
   /** Opens one record (its header goes into the additional data) and pushes what is inside onto `out`. */
   open(header: Uint8Array, body: Uint8Array, offset: number, out: StreamEvent[]): void {
     const inner = this.keys!.open(header, body);
+    if (inner === 'passed-over') return;
     if (!inner) {
       this.step('record-not-opened');
       return;
@@ -60,6 +63,8 @@ export class RecordDecryption {
       }
       return;
     }
+    // 0-RTT data: the client's handshake records come after it.
+    if (inner.earlyData) return;
     if (inner.contentType !== ContentType.Handshake) {
       // Application data: the handshake of this direction is over; nothing more is opened.
       this.step('application-data');

@@ -44,11 +44,12 @@ export interface StreamReaderOptions {
   transientChunks?: boolean;
   /**
    * Keys for this direction's protected handshake records: asked for once, at the first record
-   * under encryption, with the ServerHello this reader read (the server's side) if any. What it
+   * under encryption, with the hello this reader read (the server's side: its ServerHello; the
+   * client's: its ClientHello, whose 0-RTT records may follow in the same chunk). What it
    * returns opens records in order; the first record it cannot open (application data under
    * other keys, or a wrong key) ends the decryption, and those that follow are only counted.
    */
-  opener?: (serverHello: ServerHello | undefined) => RecordOpener | undefined;
+  opener?: (serverHello: ServerHello | undefined, clientHello?: ClientHello) => RecordOpener | undefined;
 }
 
 /** Opens one protected record (its 5-byte header goes into the additional data). */
@@ -58,5 +59,10 @@ export interface RecordOpener {
    * shows them, and its handshake (22) and alert (21) records are opened, never its data.
    */
   readonly outerTypes: readonly number[];
-  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array } | undefined;
+  /**
+   * `earlyData`: TLS 1.3 0-RTT application data, before the handshake's own records (which follow
+   * it under other keys); 'passed-over': a 0-RTT record no key at hand opens, which does not end
+   * the reading; undefined: the record does not open, and the reading ends.
+   */
+  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array; earlyData?: true } | 'passed-over' | undefined;
 }

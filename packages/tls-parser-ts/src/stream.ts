@@ -380,6 +380,7 @@ export class TlsStreamReader implements MessageListener {
    * HelloRetryRequest. Answers whether the rest of the record is under keys.
    */
   afterMessage(ev: HandshakeEvent): boolean {
+    if (ev.clientHello && this.decrypt) this.decrypt.clientHello = ev.clientHello;
     const sh = ev.serverHello;
     if (!sh) return false;
     if (sh.isHelloRetryRequest) {
