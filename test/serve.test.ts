@@ -297,3 +297,46 @@ describe('tlsdoctor serve on the command line', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('a probe asks permit before each connection it makes', () => {
+  it('the HTTP/3 port Alt-Svc names and port 80: refused, recorded, and no packet sent', async () => {
+    const dgram = await import('node:dgram');
+    const { probeTarget, parseTarget } = await import('@tlsdoctor/probe');
+    // A UDP socket on the port the answer advertises for HTTP/3, counting what arrives.
+    const udp = dgram.createSocket('udp4');
+    let datagrams = 0;
+    udp.on('message', () => datagrams++);
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+    const h3Port = udp.address().port;
+    const leaf = pki.leaf('good');
+    const server = tls.createServer({ cert: readFileSync(leaf.chain), key: readFileSync(leaf.key) }, (socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.end(`HTTP/1.1 200 OK\r\nalt-svc: h3=":${h3Port}"\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok`));
+    });
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    const asked: number[] = [];
+    const extraCa = [readFileSync(pki.root, 'utf8')];
+    try {
+      const [rec] = await probeTarget(parseTarget(`h3.lab.test:${port}`), {
+        timeoutMs: 2000, profile: 'browser', decoySni: 'example.com', extraCa, trust: new TrustStore(extraCa), resolve: new Map([[`h3.lab.test:${port}`, '127.0.0.1']]),
+        ciphers: false, warnDays: 21, http: true,
+        permit: (c) => {
+          asked.push(c.port);
+          return c.port === port ? undefined : `port ${c.port} is not allowed here`;
+        },
+      });
+      expect(rec.hsts?.altSvc).toContain(`:${h3Port}`);
+      expect(rec.notPermitted?.map((n) => [n.check, n.port])).toEqual(expect.arrayContaining([['http-redirect', 80], ['http3', h3Port]]));
+      expect(rec.http3).toBeUndefined();
+      expect(rec.redirect).toBeUndefined();
+      expect(asked).toEqual(expect.arrayContaining([port, 80, h3Port]));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(datagrams).toBe(0);
+    } finally {
+      server.close();
+      udp.close();
+    }
+  });
+});
