@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AllowList, AllowListError, parseAllowEntry } from './allow-list.js';
+import { AllowList, AllowListError, embeddedIpv4, parseAllowEntry } from './allow-list.js';
 
 describe('allow-list entries', () => {
   it.each([
@@ -139,5 +139,28 @@ describe('what an allow list lets a probe reach', () => {
     const any = AllowList.any();
     expect(any.refuseTarget('anything', 1)).toBeUndefined();
     expect(any.refuseConnection({ host: 'x', address: '169.254.169.254', port: 80 })).toBeUndefined();
+  });
+});
+
+describe('the IPv4 address inside an IPv6 one', () => {
+  it.each([
+    ['64:ff9b::a9fe:a9fe', '169.254.169.254'],
+    ['64:ff9b::10.0.0.5', '10.0.0.5'],
+    ['64:FF9B::5DB8:D70E', '93.184.215.14'],
+    ['64:ff9b:0:0:0:0:a9fe:a9fe', '169.254.169.254'],
+    ['64:ff9b::ffff:ffff', '255.255.255.255'],
+    ['2002:a9fe:a9fe::1', '169.254.169.254'],
+    ['2002:0a00:0005:1:2:3:4:5', '10.0.0.5'],
+    // Not NAT64's well-known prefix: another group set, or the local-use /48 (special as a whole).
+    ['64:ff9b::1:a9fe:a9fe', undefined],
+    ['64:ff9b:1::a9fe:a9fe', undefined],
+    ['65:ff9b::a9fe:a9fe', undefined],
+    ['64:ff9a::a9fe:a9fe', undefined],
+    ['2001:db8::a9fe:a9fe', undefined],
+    ['2003:a9fe:a9fe::1', undefined],
+    ['169.254.169.254', undefined],
+    ['::ffff:169.254.169.254', undefined],
+  ])('%s: %s', (address, v4) => {
+    expect(embeddedIpv4(address)).toBe(v4);
   });
 });

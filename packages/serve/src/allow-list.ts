@@ -40,7 +40,7 @@ const SPECIAL_RANGES: readonly [string, number, 'ipv4' | 'ipv6'][] = [
  * what DNS64 answers on an IPv6-only network) and 6to4 (2002::/16). Such an address is judged by
  * the IPv4 address inside it: 64:ff9b::a9fe:a9fe is the metadata service.
  */
-function embeddedIpv4(address: string): string | undefined {
+export function embeddedIpv4(address: string): string | undefined {
   if (isIP(address) !== 6) return undefined;
   const groups = expandIpv6(address);
   if (!groups) return undefined;

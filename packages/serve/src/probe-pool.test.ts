@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { diagnoseProbe } from '@tlsdoctor/diagnosis';
 import type { ProbeOptions, ProbeRecord, Target } from '@tlsdoctor/probe';
 import { probeRecord } from '../../diagnosis/src/facts.fixtures.js';
 import { PoolFullError, ProbePool } from './probe-pool.js';
@@ -100,6 +101,7 @@ describe('the probe pool', () => {
     expect(calls).toHaveLength(2);
     for (const c of calls) c.end();
     expect((await Promise.all([first, same, shorter, longer])).map((r) => r.kind)).toEqual(['probed', 'probed', 'probed', 'probed']);
+    expect([p.counts.started, p.counts.shared, p.counts.timedOut]).toEqual([2, 2, 0]);
   });
 
   it('a short scrape cannot make a longer one share its probe', async () => {
@@ -130,6 +132,36 @@ describe('the probe pool', () => {
     expect(calls).toHaveLength(2);
     calls[1].end();
     await again;
+  });
+
+  it('a probe that outlasts the scrape: the scrape is answered timed-out at its deadline, the probe keeps its slot to its end', async () => {
+    const { p, calls } = pool();
+    const r = await p.result(query('target=a.example'), 300);
+    expect(r.kind).toBe('timed-out');
+    expect(r.seconds).toBeGreaterThanOrEqual(0.29);
+    expect(r.seconds).toBeLessThan(5);
+    expect([p.inFlight, p.counts.started, p.counts.timedOut]).toEqual([1, 1, 1]);
+    calls[0].end();
+    await tick();
+    expect(p.inFlight).toBe(0);
+  });
+
+  it('a probe that throws: the scrape gets the error, nothing is kept, the slot is freed', async () => {
+    const p = new ProbePool({ probe: { extraCa: [], resolve: new Map(), decoySni: 'x', ciphers: false, warnDays: 21, http: false }, concurrency: 1, queue: 0, shareMs: 1000, run: () => Promise.reject(new Error('boom')) });
+    await expect(p.result(query('target=a.example'), 5000)).rejects.toThrow('boom');
+    await tick();
+    expect([p.inFlight, p.remembered]).toEqual([0, 0]);
+  });
+
+  it('diagnoses each record it gets, and none that the allow list kept from being probed', async () => {
+    const refused = probeRecord({ address: undefined, hello: undefined, full: undefined, notPermitted: [{ check: 'address', address: '127.0.0.1', port: 443, reason: 'no' }] });
+    const p = new ProbePool({ probe: { extraCa: [], resolve: new Map(), decoySni: 'x', ciphers: false, warnDays: 21, http: false }, concurrency: 1, queue: 0, shareMs: 1000, run: async () => [probeRecord(), refused] });
+    const r = await p.result(query('target=a.example'), 5000);
+    if (r.kind !== 'probed') throw new Error(r.kind);
+    expect(r.records[0].findings.map((f) => f.code)).toEqual(diagnoseProbe(probeRecord()).map((f) => f.code));
+    expect(r.records[0].findings.length).toBeGreaterThan(0);
+    expect(r.records[1].findings).toEqual([]);
+    expect(r.seconds).toBeLessThan(5);
   });
 
   it('drained() waits for the probes under way', async () => {
