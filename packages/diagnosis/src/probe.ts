@@ -9,7 +9,7 @@ import { judgeProbeClientCert } from './judges/client-cert.js';
 import { judgeProbeDns } from './judges/dns.js';
 import { judgeProbeHandshake } from './judges/handshake.js';
 import { judgeProbeHelloShapes } from './judges/hello-size.js';
-import { judgeProbeHsts, judgeProbeRedirect, judgeProbeWebSocket } from './judges/http.js';
+import { judgeProbeHsts, judgeProbeHttpsRedirects, judgeProbeRedirect, judgeProbeWebSocket } from './judges/http.js';
 import { judgeProbeProfile } from './judges/profile.js';
 import { judgeProbeHttp3 } from './judges/quic.js';
 import { judgeProbeServerAnswer } from './judges/server-answer.js';
@@ -33,6 +33,7 @@ export function diagnoseProbe(r: ProbeRecord, now = Date.now()): Finding[] {
     ...judgeProbeHandshake(r),
     ...judgeProbeWebSocket(r),
     ...judgeProbeRedirect(r),
+    ...judgeProbeHttpsRedirects(r),
     ...judgeProbeHsts(r),
     ...judgeProbeHttp3(r),
     ...judgeProbeProfile(r),

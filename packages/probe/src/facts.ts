@@ -2,6 +2,7 @@
 // profiles and suites, without the code that opens sockets. The diagnosis and the reports import
 // this. Words about a record (evidence) are the diagnosis's, not the probe's: the probe measures.
 import type { HelloOutcome } from './hello-probe.js';
+import type { HttpHop } from './http-checks.js';
 
 export { PROFILES, type Profile, type ProfileName } from './profiles.js';
 export { LEGACY_SUITES } from './suites.js';
@@ -12,4 +13,21 @@ export const PLAIN_HTTP_PORTS: ReadonlySet<number> = new Set([80, 8000, 8008, 80
 /** The versions the server accepted: each answered with a ServerHello of that very version. */
 export function acceptedVersions(rec: { versions: readonly { version: number; outcome: HelloOutcome }[] }): number[] {
   return rec.versions.filter(({ version, outcome }) => outcome.kind === 'server-hello' && outcome.serverHello.version === version).map((v) => v.version);
+}
+
+/** Requests one redirect chain makes at most: browsers give up after 20; a loop shows within a few. */
+export const MAX_HOPS = 10;
+
+/** The statuses whose Location a client follows. */
+export const REDIRECT_STATUS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/** Where a hop sends the client: a redirect's Location, resolved against the hop's URL, when it is an http or https URL. */
+export function nextUrl(hop: HttpHop): URL | undefined {
+  if (!('status' in hop) || !REDIRECT_STATUS.has(hop.status) || hop.location === undefined) return undefined;
+  try {
+    const u = new URL(hop.location, hop.url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
+  } catch {
+    return undefined;
+  }
 }

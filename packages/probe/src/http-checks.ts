@@ -4,15 +4,26 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { raceWithTimeout } from './settle.js';
 import type { ClientIdentity } from './handshake.js';
+import { MAX_HOPS, nextUrl } from './facts.js';
 
-export interface RedirectCheck {
-  status?: number;
-  location?: string;
-  redirectsToHttps: boolean;
-  error?: string;
-  /** The system's error code behind `error` (ECONNREFUSED: nothing listens on port 80). */
-  errorCode?: string;
+/** One request of a redirect chain: the answer, or why none came. */
+export type HttpHop =
+  | { url: string; status: number; location?: string; hsts?: string }
+  | { url: string; error: string; errorCode?: string };
+
+/**
+ * Requests from a URL, each Location followed (at most MAX_HOPS requests, each within the
+ * timeout). `stopped` says why following stopped while the last answer still redirected: its
+ * Location had been requested before (a loop), or the hops ran out.
+ */
+export interface RedirectChain {
+  hops: HttpHop[];
+  stopped?: 'loop' | 'limit';
 }
+
+
+/** GET http://host/ on port 80 of the probed address, and where it leads. */
+export type RedirectCheck = RedirectChain;
 
 export interface HstsCheck {
   status?: number;
@@ -22,6 +33,9 @@ export interface HstsCheck {
   clientCertRefusal?: string;
   /** The Alt-Svc header: where it advertises HTTP/3. */
   altSvc?: string;
+  /** The answer redirects: its Location, and the requests that followed it. */
+  location?: string;
+  redirects?: RedirectChain;
 }
 
 /** What servers answer a request that came without the client certificate they require. */
@@ -64,35 +78,84 @@ function errorCode(e: unknown): string | undefined {
 
 const hostForUrl = (h: string) => (h.includes(':') ? `[${h}]` : h);
 
-/** GET http://host/ on port 80 of the same address: does it send the client to https on the same host? */
-export async function checkRedirect(host: string, address: string, extraCa: string[], timeoutMs: number): Promise<RedirectCheck> {
-  const agent = pinnedAgent(address, extraCa, timeoutMs);
+/** Where a hop's request goes: the probed address for the probed host, else what --resolve or the system names. */
+export interface HopRouting {
+  host: string;
+  address: string;
+  extraCa: string[];
+  timeoutMs: number;
+  /** --resolve's pins, `host:port` to address. */
+  resolve: ReadonlyMap<string, string>;
+}
+
+const defaultPort = (u: URL) => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80);
+
+/**
+ * One GET, redirects not followed. The probed host goes to the probed address with any chain
+ * accepted (its chain is judged by the handshake step); another host is resolved as a client
+ * would and its chain verified, so that a redirect to a broken https server says why.
+ */
+async function requestHop(url: URL, via: HopRouting, identity?: ClientIdentity): Promise<HttpHop> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const same = host === via.host;
+  const pinned = same ? via.address : via.resolve.get(`${host}:${defaultPort(url)}`);
+  const agent = new Agent({
+    connect: {
+      ...(pinned ? { lookup: (_h: string, _o: unknown, cb: (e: null, a: never) => void) => cb(null, [{ address: pinned, family: pinned.includes(':') ? 6 : 4 }] as never) } : {}),
+      ca: [...tls.rootCertificates, ...via.extraCa],
+      ...(identity && same ? { cert: identity.cert, key: identity.key } : {}),
+      rejectUnauthorized: !same,
+      timeout: via.timeoutMs,
+    },
+    headersTimeout: via.timeoutMs,
+    bodyTimeout: via.timeoutMs,
+    connections: 1,
+  });
   try {
-    const res = await request(`http://${hostForUrl(host)}/`, { dispatcher: agent, method: 'GET', maxRedirections: 0, signal: AbortSignal.timeout(timeoutMs) } as never);
-    await res.body.dump();
+    const res = await request(url.href, { dispatcher: agent, method: 'GET', maxRedirections: 0, signal: AbortSignal.timeout(via.timeoutMs) } as never);
+    await res.body.dump().catch(() => {});
     const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
-    let redirectsToHttps = false;
-    if (res.statusCode >= 300 && res.statusCode < 400 && location) {
-      try {
-        const u = new URL(location, `http://${hostForUrl(host)}/`);
-        redirectsToHttps = u.protocol === 'https:' && u.hostname.replace(/^\[|\]$/g, '') === host;
-      } catch {
-        redirectsToHttps = false;
-      }
-    }
-    return { status: res.statusCode, location, redirectsToHttps };
+    const h = res.headers['strict-transport-security'];
+    const hsts = Array.isArray(h) ? h[0] : h;
+    return { url: url.href, status: res.statusCode, ...(location !== undefined ? { location } : {}), ...(hsts !== undefined ? { hsts } : {}) };
   } catch (e) {
-    return { redirectsToHttps: false, error: (e as Error).message, errorCode: errorCode(e) };
+    const code = errorCode(e);
+    return { url: url.href, error: (e as Error).message, ...(code ? { errorCode: code } : {}) };
   } finally {
     await agent.close().catch(() => {});
   }
 }
 
-/** GET https://host/ on the probed address: is Strict-Transport-Security sent? */
-export async function checkHsts(host: string, port: number, address: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<HstsCheck> {
-  const agent = pinnedAgent(address, extraCa, timeoutMs, identity);
+/** Follows redirects from `start`, having already requested `seen`; bounded by MAX_HOPS requests. */
+export async function followRedirects(start: URL, via: HopRouting, seen: string[] = [], identity?: ClientIdentity): Promise<RedirectChain> {
+  const visited = new Set(seen);
+  const hops: HttpHop[] = [];
+  let url: URL | undefined = start;
+  while (url) {
+    if (visited.has(url.href)) return { hops, stopped: 'loop' };
+    if (visited.size >= MAX_HOPS) return { hops, stopped: 'limit' };
+    visited.add(url.href);
+    const hop = await requestHop(url, via, identity);
+    hops.push(hop);
+    url = nextUrl(hop);
+  }
+  return { hops };
+}
+
+/** GET http://host/ on port 80 of the probed address, and every redirect after it. */
+export function checkRedirect(via: HopRouting): Promise<RedirectCheck> {
+  return followRedirects(new URL(`http://${hostForUrl(via.host)}/`), via);
+}
+
+/**
+ * GET https://host:port/ on the probed address: Strict-Transport-Security, Alt-Svc, a refusal for
+ * want of a client certificate; and where it leads when it redirects.
+ */
+export async function checkHsts(via: HopRouting, port: number, identity?: ClientIdentity): Promise<HstsCheck> {
+  const agent = pinnedAgent(via.address, via.extraCa, via.timeoutMs, identity);
+  const url = new URL(`https://${hostForUrl(via.host)}:${port}/`);
   try {
-    const res = await request(`https://${hostForUrl(host)}:${port}/`, { dispatcher: agent, method: 'GET', signal: AbortSignal.timeout(timeoutMs) } as never);
+    const res = await request(url.href, { dispatcher: agent, method: 'GET', maxRedirections: 0, signal: AbortSignal.timeout(via.timeoutMs) } as never);
     let refusal: string | undefined;
     if (res.statusCode === 400 || res.statusCode === 403 || res.statusCode === 496) {
       let body = '';
@@ -107,7 +170,14 @@ export async function checkHsts(host: string, port: number, address: string, ext
     const h = res.headers['strict-transport-security'];
     const alt = res.headers['alt-svc'];
     const altSvc = Array.isArray(alt) ? alt.join(', ') : alt;
-    return { status: res.statusCode, header: Array.isArray(h) ? h[0] : h, ...(refusal ? { clientCertRefusal: refusal } : {}), ...(altSvc ? { altSvc } : {}) };
+    const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
+    const first: HttpHop = { url: url.href, status: res.statusCode, ...(location !== undefined ? { location } : {}) };
+    const next = nextUrl(first);
+    const redirects = next ? await followRedirects(next, via, [url.href], identity) : undefined;
+    return {
+      status: res.statusCode, header: Array.isArray(h) ? h[0] : h, ...(refusal ? { clientCertRefusal: refusal } : {}), ...(altSvc ? { altSvc } : {}),
+      ...(location !== undefined ? { location } : {}), ...(redirects ? { redirects } : {}),
+    };
   } catch (e) {
     return { error: (e as Error).message };
   } finally {

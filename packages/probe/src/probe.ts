@@ -186,10 +186,11 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
   };
   if (o.http && !target.isIp) {
-    jobs.push(checkRedirect(target.host, address, o.extraCa, o.timeoutMs).then((r) => (rec.redirect = r)));
+    const via = { host: target.host, address, extraCa: o.extraCa, timeoutMs: o.timeoutMs, resolve: o.resolve };
+    jobs.push(checkRedirect(via).then((r) => (rec.redirect = r)));
     // HTTP/3 is tried where the HTTPS answer advertises it (Alt-Svc), as a browser would.
     jobs.push(
-      checkHsts(target.host, target.port, address, o.extraCa, o.timeoutMs, o.identity).then(async (r) => {
+      checkHsts(via, target.port, o.identity).then(async (r) => {
         rec.hsts = r;
         const ports = http3Ports(r.altSvc);
         if (o.http3 !== false && ports.length > 0) await http3(ports[0], r.altSvc);

@@ -113,7 +113,11 @@ function probeIdentifiers(r: ProbeRecord): Identifiers {
   addDn(ids, r.full?.trustAnchor);
   addDn(ids, r.clientCertificate);
   for (const n of certificateRequests(r).flatMap((q) => q.caNames)) addDn(ids, n);
-  addUrlHost(ids, r.redirect?.location);
+  for (const h of [...(r.redirect?.hops ?? []), ...(r.hsts?.redirects?.hops ?? [])]) {
+    addUrlHost(ids, h.url);
+    if ('location' in h) addUrlHost(ids, h.location);
+  }
+  addUrlHost(ids, r.hsts?.location);
   addUrlHost(ids, r.ws?.location);
   return ids;
 }

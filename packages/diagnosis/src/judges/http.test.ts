@@ -2,44 +2,108 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES } from '@tlsdoctor/probe';
 import { probeRecord } from '../facts.fixtures.js';
 import { judgeProbeDns } from './dns.js';
-import { judgeProbeHsts, judgeProbeRedirect, judgeProbeWebSocket } from './http.js';
+import { judgeProbeHsts, judgeProbeHttpsRedirects, judgeProbeRedirect, judgeProbeWebSocket } from './http.js';
 import { judgeProbeProfile } from './profile.js';
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
 
+const H = 'http://example.test/';
+const S = 'https://example.test/';
+const answer = (url: string, status: number, location?: string, hsts?: string) => ({ url, status, ...(location !== undefined ? { location } : {}), ...(hsts !== undefined ? { hsts } : {}) });
+const failed = (url: string, error: string, errorCode?: string) => ({ url, error, ...(errorCode ? { errorCode } : {}) });
+const port80 = (hops: object[], stopped?: 'loop' | 'limit') => judgeProbeRedirect(probeRecord({ redirect: { hops: hops as never, ...(stopped ? { stopped } : {}) } }));
+const https = (hsts: object) => [...judgeProbeHttpsRedirects(probeRecord({ hsts })), ...judgeProbeHsts(probeRecord({ hsts }))];
+
 describe('HTTP judge: port 80', () => {
   it.each([
     ['not checked', undefined, []],
-    ['a redirect to https', { status: 301, location: 'https://example.test/', redirectsToHttps: true }, []],
-    ['content without a redirect', { status: 200, redirectsToHttps: false }, ['HTTP_NO_REDIRECT']],
-    ['a redirect elsewhere', { status: 302, location: 'http://other.test/', redirectsToHttps: false }, ['HTTP_NO_REDIRECT']],
-    ['nothing listening', { redirectsToHttps: false, error: 'connect ECONNREFUSED 192.0.2.10:80', errorCode: 'ECONNREFUSED' }, ['HTTP_PORT_CLOSED']],
-    ['a filtered port', { redirectsToHttps: false, error: 'Connect Timeout Error', errorCode: 'UND_ERR_CONNECT_TIMEOUT' }, ['HTTP_PORT_CLOSED']],
-    ['a broken answer', { redirectsToHttps: false, error: 'other side closed', errorCode: 'UND_ERR_SOCKET' }, ['HTTP_NO_REDIRECT']],
-    ['an error without a code', { redirectsToHttps: false, error: 'odd' }, ['HTTP_NO_REDIRECT']],
-  ])('%s', (_n, redirect, want) => {
-    expect(codes(judgeProbeRedirect(probeRecord({ redirect })))).toEqual(want);
+    ['no request made', { hops: [] }, []],
+    ['a redirect to https', { hops: [answer(H, 301, S), answer(S, 200)] }, []],
+    ['a relative redirect that stays on http', { hops: [answer(H, 301, '/home'), answer(`${H}home`, 200)] }, ['HTTP_NO_REDIRECT']],
+    ['content without a redirect', { hops: [answer(H, 200)] }, ['HTTP_NO_REDIRECT']],
+    ['a 301 without Location', { hops: [answer(H, 301)] }, ['HTTP_NO_REDIRECT']],
+    ['a redirect to http elsewhere that serves content', { hops: [answer(H, 302, 'http://other.test/'), answer('http://other.test/', 200)] }, ['HTTP_REDIRECT_ELSEWHERE', 'HTTP_NO_REDIRECT']],
+    ['a redirect to https on another host', { hops: [answer(H, 301, 'https://www.example.test/'), answer('https://www.example.test/', 200)] }, ['HTTP_REDIRECT_ELSEWHERE']],
+    ['a redirect to https on the same host, another port', { hops: [answer(H, 301, 'https://example.test:8443/'), answer('https://example.test:8443/', 200)] }, ['HTTP_REDIRECT_ELSEWHERE']],
+    ['a redirect to a port that refuses', { hops: [answer(H, 301, 'https://example.test:8443/'), failed('https://example.test:8443/', 'connect ECONNREFUSED', 'ECONNREFUSED')] }, ['HTTP_REDIRECT_TARGET_FAILED']],
+    ['a loop through https', { hops: [answer(H, 301, S), answer(S, 301, H)] }, ['HTTP_REDIRECT_LOOP'], 'loop'],
+    ['too many redirects', { hops: Array.from({ length: 10 }, (_, i) => answer(`${S}${i}`, 302, `${S}${i + 1}`)) }, ['HTTP_REDIRECT_LOOP'], 'limit'],
+    ['nothing listening', { hops: [failed(H, 'connect ECONNREFUSED 192.0.2.10:80', 'ECONNREFUSED')] }, ['HTTP_PORT_CLOSED']],
+    ['a filtered port', { hops: [failed(H, 'Connect Timeout Error', 'UND_ERR_CONNECT_TIMEOUT')] }, ['HTTP_PORT_CLOSED']],
+    ['a broken answer', { hops: [failed(H, 'other side closed', 'UND_ERR_SOCKET')] }, ['HTTP_NO_REDIRECT']],
+    ['an error without a code', { hops: [failed(H, 'odd')] }, ['HTTP_NO_REDIRECT']],
+  ] as [string, { hops: object[] } | undefined, string[], ('loop' | 'limit')?][])('%s', (_n, redirect, want, stopped) => {
+    const r = redirect ? { hops: redirect.hops as never, ...(stopped ? { stopped } : {}) } : undefined;
+    expect(codes(judgeProbeRedirect(probeRecord({ redirect: r })))).toEqual(want);
   });
 
   it('a closed port is information, content without a redirect a warning', () => {
-    const closed = judgeProbeRedirect(probeRecord({ redirect: { redirectsToHttps: false, error: 'refused', errorCode: 'ECONNREFUSED' } }))[0];
+    const closed = port80([failed(H, 'refused', 'ECONNREFUSED')])[0];
     expect(closed.severity).toBe('info');
     expect(closed.evidence).toEqual(['http://example.test/ on 192.0.2.10:80: refused (ECONNREFUSED)']);
-    const served = judgeProbeRedirect(probeRecord({ redirect: { status: 200, redirectsToHttps: false } }))[0];
+    const served = port80([answer(H, 200)])[0];
     expect(served.severity).toBe('warning');
+    expect(served.title).toBe('Port 80 serves content without redirecting to https');
     expect(served.evidence).toEqual(['http://example.test/ on 192.0.2.10:80 answered 200 without a redirect']);
-    expect(judgeProbeRedirect(probeRecord({ redirect: { status: 302, location: '/x', redirectsToHttps: false } }))[0].evidence[0]).toBe('http://example.test/ on 192.0.2.10:80 answered 302 with Location /x');
-    const broken = judgeProbeRedirect(probeRecord({ redirect: { redirectsToHttps: false, error: 'odd' } }))[0];
-    expect(broken.title).toBe('Port 80 does not redirect to https');
+    expect(port80([answer(H, 302, 'ftp://x/')])[0].evidence[0]).toBe('http://example.test/ on 192.0.2.10:80 answered 302 with Location ftp://x/');
+    expect(port80([failed(H, 'odd')])[0].title).toBe('Port 80 does not redirect to https');
   });
 
+  it('a loop shows the chain and where it closes', () => {
+    const [f] = port80([answer(H, 301, S), answer(S, 301, H)], 'loop');
+    expect(f.severity).toBe('error');
+    expect(f.title).toBe('The redirects loop: browsers stop with "too many redirects"');
+    expect(f.evidence).toEqual(['http://example.test/ answered 301 with Location https://example.test/', 'https://example.test/ answered 301 with Location http://example.test/', 'http://example.test/ was requested before: a loop']);
+    expect(f.remedy).toMatch(/X-Forwarded-Proto/);
+    const [limit] = port80(Array.from({ length: 10 }, (_, i) => answer(`${S}${i}`, 302, `${S}${i + 1}`)), 'limit');
+    expect(limit.title).toBe('Still redirecting after 10 requests');
+    expect(limit.evidence).toHaveLength(11);
+    expect(limit.evidence[10]).toBe('still redirecting after 10 requests');
+  });
+
+  it('a redirect elsewhere names the target, and says when it fails', () => {
+    const [away] = port80([answer(H, 301, 'https://www.other.test/'), answer('https://www.other.test/', 200)]);
+    expect(away.severity).toBe('info');
+    expect(away.evidence).toEqual(['redirected to https://www.other.test/', 'http://example.test/ answered 301 with Location https://www.other.test/', 'https://www.other.test/ answered 200']);
+    const [broken] = port80([answer(H, 301, 'https://example.test:8443/'), failed('https://example.test:8443/', 'connect ECONNREFUSED 192.0.2.10:8443', 'ECONNREFUSED')]);
+    expect(broken.severity).toBe('error');
+    expect(broken.evidence).toEqual(['http://example.test/ answered 301 with Location https://example.test:8443/', 'https://example.test:8443/: connect ECONNREFUSED 192.0.2.10:8443 (ECONNREFUSED)']);
+    const [, plain] = port80([answer(H, 302, 'http://other.test/'), answer('http://other.test/', 200)]);
+    expect(plain.title).toBe('Port 80 redirects, but never to https');
+    expect(plain.evidence).toEqual(['http://example.test/ answered 302 with Location http://other.test/', 'http://other.test/ answered 200']);
+  });
+});
+
+describe('HTTP judge: the https answer', () => {
   it.each([
     ['no header', { status: 200 }, ['HSTS_MISSING']],
     ['a header', { status: 200, header: 'max-age=1' }, []],
     ['an error', { error: 'x' }, []],
+    ['a client-certificate refusal', { status: 400, clientCertRefusal: 'HTTP 400 "x"' }, []],
+    ['a redirect to a page with HSTS', { status: 301, location: '/home', redirects: { hops: [answer(`${S}home`, 200, undefined, 'max-age=1')] } }, []],
+    ['a redirect to a page without HSTS', { status: 301, header: 'max-age=1', location: '/home', redirects: { hops: [answer(`${S}home`, 200)] } }, ['HSTS_MISSING']],
+    ['a redirect to http', { status: 301, location: H, redirects: { hops: [answer(H, 200)] } }, ['HTTPS_DOWNGRADE']],
+    ['a loop through http', { status: 301, location: H, redirects: { hops: [answer(H, 301, S)], stopped: 'loop' } }, ['HTTP_REDIRECT_LOOP']],
+    ['a redirect that fails', { status: 302, location: 'https://example.test:8443/', redirects: { hops: [failed('https://example.test:8443/', 'refused', 'ECONNREFUSED')] } }, ['HTTP_REDIRECT_TARGET_FAILED']],
+    ['a redirect to another host', { status: 302, location: 'https://other.test/', redirects: { hops: [answer('https://other.test/', 200, undefined, 'max-age=1')] } }, ['HTTP_REDIRECT_ELSEWHERE']],
+    ['a redirect to another host without HSTS', { status: 302, location: 'https://other.test/', redirects: { hops: [answer('https://other.test/', 200)] } }, ['HTTP_REDIRECT_ELSEWHERE', 'HSTS_MISSING']],
+    ['a redirect to http on another host', { status: 302, location: 'http://other.test/', redirects: { hops: [answer('http://other.test/', 200)] } }, ['HTTPS_DOWNGRADE', 'HTTP_REDIRECT_ELSEWHERE']],
+    ['a redirect without a followed chain', { status: 301, location: 'mailto:x' }, ['HSTS_MISSING']],
     ['not checked', undefined, []],
-  ])('HSTS: %s', (_n, hsts, want) => {
-    expect(codes(judgeProbeHsts(probeRecord({ hsts })))).toEqual(want);
+  ])('%s', (_n, hsts, want) => {
+    expect(codes(hsts ? https(hsts) : [])).toEqual(want);
+  });
+
+  it('evidence', () => {
+    expect(https({ status: 200 })[0].evidence).toEqual(['https://example.test/ answered 200 without Strict-Transport-Security']);
+    expect(https({ status: 301, location: '/home', redirects: { hops: [answer(`${S}home`, 200)] } })[0].evidence).toEqual([
+      'https://example.test/home answered 200 without Strict-Transport-Security (the end of the redirects from https://example.test/)',
+    ]);
+    const [down] = https({ status: 301, location: H, redirects: { hops: [answer(H, 200)] } });
+    expect(down.evidence).toEqual(['https://example.test/ answered 301 with Location http://example.test/', 'the chain:', 'https://example.test/ answered 301 with Location http://example.test/', 'http://example.test/ answered 200']);
+    expect(down.remedy).toMatch(/HSTS/);
+    const on8443 = judgeProbeHsts(probeRecord({ hsts: { status: 200 }, target: { input: 'x', host: 'example.test', port: 8443, path: '/', isIp: false, scheme: 'host' } }));
+    expect(on8443[0].evidence[0]).toBe('https://example.test:8443/ answered 200 without Strict-Transport-Security');
   });
 });
 
@@ -131,12 +195,11 @@ describe('DNS judge', () => {
 
 describe('HTTP, profile and DNS: evidence and edges', () => {
   it.each(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNREFUSED'])('%s on port 80 is a closed port', (errorCode) => {
-    expect(codes(judgeProbeRedirect(probeRecord({ redirect: { redirectsToHttps: false, error: 'x', errorCode } })))).toEqual(['HTTP_PORT_CLOSED']);
+    expect(codes(port80([failed(H, 'x', errorCode)]))).toEqual(['HTTP_PORT_CLOSED']);
   });
 
   it('evidence', () => {
-    expect(judgeProbeRedirect(probeRecord({ redirect: { redirectsToHttps: false, error: 'odd' } }))[0].evidence).toEqual(['http://example.test/ on 192.0.2.10:80: odd']);
-    expect(judgeProbeHsts(probeRecord({ hsts: { status: 200 } }))[0].evidence).toEqual(['https://example.test/ answered 200 without Strict-Transport-Security']);
+    expect(port80([failed(H, 'odd')])[0].evidence).toEqual(['http://example.test/ on 192.0.2.10:80: odd']);
     const wechat = PROFILES['wechat-miniprogram'];
     expect(judgeProbeProfile(probeRecord({ profile: wechat, target: { input: '192.0.2.10', host: '192.0.2.10', port: 443, path: '/', isIp: true, scheme: 'host' } }))[0].evidence).toEqual(['192.0.2.10 is an IP address: mini-programs only reach domain names on their allow list']);
     expect(judgeProbeProfile(probeRecord({ profile: wechat, allowList: ['example.test'], target: { input: 'x', host: 'example.test', port: 8443, path: '/', isIp: false, scheme: 'host' } }))[0].evidence).toEqual(['port 8443: an https entry without a port allows no explicit port']);

@@ -1,4 +1,5 @@
-import type { ProbeRecord } from '@tlsdoctor/probe';
+import type { HttpHop, ProbeRecord, RedirectChain } from '@tlsdoctor/probe';
+import { MAX_HOPS, nextUrl, REDIRECT_STATUS } from '@tlsdoctor/probe/facts';
 import { compact } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 
@@ -9,6 +10,26 @@ export const HTTP_CODES = {
     severity: 'info',
     title: 'Port 80 is closed',
     remedy: 'Nothing breaks for clients that use https:// (APIs, mini-programs, links). Only addresses typed without a scheme fail; if people type the name into a browser, open port 80 and redirect it (`return 301 https://$host$request_uri;`).',
+  },
+  HTTP_REDIRECT_LOOP: {
+    severity: 'error',
+    title: 'The redirects loop: browsers stop with "too many redirects"',
+    remedy: 'Each URL of the chain must answer without sending the client back to one it came from. The usual cause is an app behind a proxy that ends TLS: the app sees plain HTTP and redirects to https, or sees https and redirects to http. Tell it the scheme the client used (nginx: `proxy_set_header X-Forwarded-Proto $scheme;`, and make the app trust it), or do the http-to-https redirect in one place only.',
+  },
+  HTTPS_DOWNGRADE: {
+    severity: 'error',
+    title: 'The https answer redirects to http://',
+    remedy: 'Serve the content over https, or redirect to an https:// URL: the client leaves TLS, and browsers that know the host from HSTS turn the http:// URL back into https://, which loops. An app behind a proxy that ends TLS builds http:// URLs when it is not told the scheme (nginx: `proxy_set_header X-Forwarded-Proto $scheme;`).',
+  },
+  HTTP_REDIRECT_TARGET_FAILED: {
+    severity: 'error',
+    title: 'A redirect leads to a URL that does not answer',
+    remedy: 'Make the redirect point to a URL that is served (the host and port a client can reach, with a certificate it trusts), or serve that URL.',
+  },
+  HTTP_REDIRECT_ELSEWHERE: {
+    severity: 'info',
+    title: 'The server redirects to another host or port',
+    remedy: 'Nothing to fix if that is intended: clients follow it. The target was requested too, and answered; its TLS is that server\'s (probe it by name to judge it).',
   },
   HSTS_MISSING: { severity: 'info', title: 'No HSTS header', remedy: 'Send `Strict-Transport-Security: max-age=31536000` on https responses once https works everywhere on the domain (nginx: `add_header Strict-Transport-Security "max-age=31536000" always;`).' },
   WEBSOCKET_UPGRADE_FAILED: {
@@ -23,23 +44,87 @@ const finding = findingsOf(HTTP_CODES);
 /** Connect errors that mean "nothing listens or the port is filtered", not "the server misbehaved". */
 const CLOSED = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+const isAnswer = (h: HttpHop): h is Extract<HttpHop, { status: number }> => 'status' in h;
+
+/** One hop as a line: the URL, then the status and where it sends the client, or why nothing came. */
+function hopLine(h: HttpHop): string {
+  if (!isAnswer(h)) return `${h.url}: ${h.error}${h.errorCode ? ` (${h.errorCode})` : ''}`;
+  return `${h.url} answered ${h.status}${h.location !== undefined ? ` with Location ${h.location}` : ''}`;
+}
+
+/** The chain line by line, and why following stopped where it did not end in an answer. */
+function chainLines(c: RedirectChain): string[] {
+  const last = c.hops[c.hops.length - 1];
+  const then = last && nextUrl(last);
+  if (c.stopped === 'loop') return [...c.hops.map(hopLine), `${then?.href ?? 'the next URL'} was requested before: a loop`];
+  if (c.stopped === 'limit') return [...c.hops.map(hopLine), `still redirecting after ${MAX_HOPS} requests`];
+  return c.hops.map(hopLine);
+}
+
+const portOf = (u: URL) => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80);
+
+/**
+ * What a chain's redirects say, whichever port it started from: a loop, a step from https down to
+ * http, a redirect to another host or port, and whether its end answers. `port` is the probed
+ * https port: http://host/ to https://host:port/ stays on the probed server.
+ */
+function judgeChain(c: RedirectChain, host: string, port: number): Finding[] {
+  const lines = chainLines(c);
+  if (c.stopped === 'loop') return [finding('HTTP_REDIRECT_LOOP', lines)];
+  if (c.stopped === 'limit') return [finding('HTTP_REDIRECT_LOOP', lines, { title: `Still redirecting after ${MAX_HOPS} requests` })];
+  const out: Finding[] = [];
+  const down = c.hops.find((h) => h.url.startsWith('https:') && nextUrl(h)?.protocol === 'http:');
+  if (down) out.push(finding('HTTPS_DOWNGRADE', [hopLine(down), ...(lines.length > 1 ? ['the chain:', ...lines] : [])]));
+  const away = c.hops.map((h) => nextUrl(h)).find((u) => u !== undefined && (u.hostname.replace(/^\[|\]$/g, '') !== host || (u.protocol === 'https:' && portOf(u) !== port)));
+  const last = c.hops[c.hops.length - 1];
+  if (last && !isAnswer(last) && c.hops.length > 1) out.push(finding('HTTP_REDIRECT_TARGET_FAILED', lines));
+  else if (away && last && isAnswer(last)) out.push(finding('HTTP_REDIRECT_ELSEWHERE', [`redirected to ${away.href}`, ...lines]));
+  return out;
+}
+
 export function judgeProbeRedirect(r: ProbeRecord): Finding[] {
   const x = r.redirect;
-  if (!x || x.redirectsToHttps) return [];
+  const first = x?.hops[0];
+  if (!x || !first) return [];
   const where = `http://${r.target.host}/ on ${r.address}:80`;
-  if (x.error) {
-    if (x.errorCode && CLOSED.has(x.errorCode)) return [finding('HTTP_PORT_CLOSED', [`${where}: ${x.error} (${x.errorCode})`])];
-    return [finding('HTTP_NO_REDIRECT', [`${where}: ${x.error}`], { title: 'Port 80 does not redirect to https' })];
+  if (!isAnswer(first)) {
+    if (first.errorCode && CLOSED.has(first.errorCode)) return [finding('HTTP_PORT_CLOSED', [`${where}: ${first.error} (${first.errorCode})`])];
+    return [finding('HTTP_NO_REDIRECT', [`${where}: ${first.error}`], { title: 'Port 80 does not redirect to https' })];
   }
-  return [finding('HTTP_NO_REDIRECT', [`${where} answered ${x.status}${x.location ? ` with Location ${x.location}` : ' without a redirect'}`])];
+  if (!nextUrl(first)) return [finding('HTTP_NO_REDIRECT', [`${where} answered ${first.status}${first.location !== undefined ? ` with Location ${first.location}` : ' without a redirect'}`])];
+  const found = judgeChain(x, r.target.host, r.target.port);
+  const last = x.hops[x.hops.length - 1];
+  // Redirects that never reach https and end in content: port 80 still serves it in the clear.
+  if (!x.stopped && isAnswer(last) && last.url.startsWith('http:') && x.hops.every((h) => h.url.startsWith('http:'))) {
+    found.push(finding('HTTP_NO_REDIRECT', chainLines(x), { title: 'Port 80 redirects, but never to https' }));
+  }
+  return found;
 }
 
-/** HSTS on a working https answer; an error page for want of a client certificate says nothing of it. */
+/** The https answer's own redirects (HSTS_MISSING is judged on where they end). */
+export function judgeProbeHttpsRedirects(r: ProbeRecord): Finding[] {
+  const h = r.hsts;
+  if (!h || h.status === undefined || !h.redirects) return [];
+  const first: HttpHop = { url: firstHttpsUrl(r), status: h.status, ...(h.location !== undefined ? { location: h.location } : {}) };
+  return judgeChain({ hops: [first, ...h.redirects.hops], ...(h.redirects.stopped ? { stopped: h.redirects.stopped } : {}) }, r.target.host, r.target.port);
+}
+
+const firstHttpsUrl = (r: ProbeRecord) => `https://${r.target.host.includes(':') ? `[${r.target.host}]` : r.target.host}${r.target.port === 443 ? '' : `:${r.target.port}`}/`;
+
+/**
+ * HSTS on the https answer a client ends at: the first, or the last of its redirects when they end
+ * in an https answer. An error page for want of a client certificate says nothing of it; a chain
+ * that ends in http, an error or a loop has its own finding.
+ */
 export function judgeProbeHsts(r: ProbeRecord): Finding[] {
-  return r.hsts && !r.hsts.error && !r.hsts.header && !r.hsts.clientCertRefusal ? [finding('HSTS_MISSING', [`https://${r.target.host}/ answered ${r.hsts.status} without Strict-Transport-Security`])] : [];
+  const h = r.hsts;
+  if (!h || h.error || h.clientCertRefusal) return [];
+  if (!h.redirects) return h.header ? [] : [finding('HSTS_MISSING', [`${firstHttpsUrl(r)} answered ${h.status} without Strict-Transport-Security`])];
+  const last = h.redirects.hops[h.redirects.hops.length - 1];
+  if (h.redirects.stopped || !last || !isAnswer(last) || !last.url.startsWith('https:') || last.hsts) return [];
+  return [finding('HSTS_MISSING', [`${last.url} answered ${last.status} without Strict-Transport-Security (the end of the redirects from ${firstHttpsUrl(r)})`])];
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Answers that the backend gives to a plain request: the proxy dropped Upgrade and Connection. */
 const PLAIN_REQUEST = new Set([200, 400, 404, 426]);
 
@@ -47,7 +132,7 @@ export function judgeProbeWebSocket(r: ProbeRecord): Finding[] {
   const w = r.ws;
   if (!w || w.upgraded) return [];
   const got = `GET ${w.path} with Upgrade: websocket got ${w.statusLine ? `"${w.statusLine}"` : w.error}`;
-  if (REDIRECTS.has(w.status ?? 0)) {
+  if (REDIRECT_STATUS.has(w.status ?? 0)) {
     // nginx answers /ws with a redirect to /ws/ when only `location /ws/` exists; clients do not follow it.
     return [
       finding('WEBSOCKET_UPGRADE_FAILED', compact([got, w.location ? `Location: ${w.location}` : 'no Location header']), {
