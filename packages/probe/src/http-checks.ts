@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import { raceWithTimeout } from './settle.js';
 import type { ClientIdentity } from './handshake.js';
 import { MAX_HOPS, nextUrl } from './facts.js';
+import { TargetError } from './target.js';
 
 /** One request of a redirect chain: the answer, or why none came. */
 export type HttpHop =
@@ -44,14 +45,28 @@ const CLIENT_CERT_REFUSAL = /No required SSL certificate was sent|The SSL certif
 /** Body bytes read at most to look for those words (an error page is short). */
 const MAX_ERROR_BODY = 4096;
 
+/** An answer read by hand over TLS: its status line and the first bytes of its body. */
+export type RawAnswer =
+  | { status?: number; statusLine: string; location?: string; body?: string }
+  | { error: string };
+
 export interface WebSocketCheck {
   path: string;
   status?: number;
   statusLine?: string;
   /** The Location header of a redirect answer. */
   location?: string;
+  /** The first bytes of the answer's body (at most MAX_BODY), where it had one. */
+  body?: string;
   upgraded: boolean;
   error?: string;
+  /** When the upgrade failed with an HTTP answer: a plain GET of the same path, to compare. */
+  plain?: RawAnswer;
+}
+
+/** A WebSocket path is an HTTP request target in origin form (RFC 6455 §3, RFC 9112 §3.2.1). */
+export function checkWsPath(path: string): void {
+  if (!path.startsWith('/')) throw new TargetError(`--ws "${path}": a WebSocket path starts with / (for example /${path.replace(/^\/*/, '') || 'ws'})`);
 }
 
 /** An undici agent that connects to the probed address whatever the name resolves to. */
@@ -187,40 +202,64 @@ export async function checkHsts(via: HopRouting, port: number, identity?: Client
 
 /** Bytes of a response head read at most before judging it. */
 const MAX_HEAD = 16 * 1024;
+/** Body bytes kept: an error page's first words say whose it is. */
+const MAX_BODY = 512;
 
-/**
- * A WebSocket opening handshake (RFC 6455) over TLS to PATH. Written by hand rather than with
- * undici: we want the status line the proxy sent whatever it is, not an exception.
- */
-export function checkWebSocket(host: string, port: number, address: string, path: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<WebSocketCheck> {
+/** The head and the start of the body once enough has come (or the server closed); undefined while more is needed. */
+function readAnswer(buf: string, ended: boolean): RawAnswer | undefined {
+  const end = buf.indexOf('\r\n\r\n');
+  if (end < 0 && buf.length < MAX_HEAD && !ended) return undefined;
+  const head = buf.slice(0, end < 0 ? MAX_HEAD : end);
+  const eol = head.indexOf('\r\n');
+  const statusLine = head.slice(0, eol < 0 ? 200 : eol);
+  const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine);
+  const status = m ? Number(m[1]) : undefined;
+  const location = /\r\nlocation:[ \t]*([^\r\n]*)/i.exec(head)?.[1]?.trim();
+  let body = end < 0 ? '' : buf.slice(end + 4);
+  const length = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head)?.[1];
+  const chunked = /\r\ntransfer-encoding:[^\r\n]*chunked/i.test(head);
+  // A 101 has no body; otherwise wait for the body's first bytes where the head promises some.
+  const want = status === 101 || end < 0 ? 0 : length !== undefined ? Math.min(Number(length), MAX_BODY) : chunked ? MAX_BODY : 0;
+  if (!ended && body.length < want && !(chunked && body.includes('0\r\n\r\n'))) return undefined;
+  if (chunked) body = body.replace(/(^|\r\n)[0-9a-fA-F]+(?:;[^\r\n]*)?\r\n/g, '$1');
+  body = body.slice(0, MAX_BODY);
+  return { ...(status !== undefined ? { status } : {}), statusLine, ...(location ? { location } : {}), ...(body ? { body } : {}) };
+}
+
+/** One request written by hand over TLS, its answer read as it comes (status line, Location, the body's start). */
+function rawRequest(host: string, port: number, address: string, path: string, extraHeaders: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<RawAnswer> {
   let buf = '';
   const socket = tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa], ...(identity ? { cert: identity.cert, key: identity.key } : {}) });
-  return raceWithTimeout<WebSocketCheck>(
+  return raceWithTimeout<RawAnswer>(
     timeoutMs,
-    () => ({ path, upgraded: false, error: `no answer to the upgrade within ${timeoutMs} ms` }),
+    () => (buf ? (readAnswer(buf, true) as RawAnswer) : { error: `no answer within ${timeoutMs} ms` }),
     () => socket.destroy(),
     (finish) => {
       socket.once('secureConnect', () => {
-        socket.write(
-          `GET ${path} HTTP/1.1\r\nHost: ${hostForUrl(host)}${port === 443 ? '' : `:${port}`}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-            `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nUser-Agent: tlsdoctor\r\n\r\n`,
-        );
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostForUrl(host)}${port === 443 ? '' : `:${port}`}\r\n${extraHeaders}User-Agent: tlsdoctor\r\n\r\n`);
       });
       socket.on('data', (d: Buffer) => {
         buf += d.toString('latin1');
-        // The head whole (a redirect's Location is in it), or as much of it as a sane proxy sends.
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0 && buf.length < MAX_HEAD) return;
-        const head = buf.slice(0, end < 0 ? MAX_HEAD : end);
-        const eol = head.indexOf('\r\n');
-        const statusLine = head.slice(0, eol < 0 ? 200 : eol);
-        const m = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(statusLine);
-        const status = m ? Number(m[1]) : undefined;
-        const location = /\r\nlocation:[ \t]*([^\r\n]*)/i.exec(head)?.[1]?.trim();
-        finish({ path, status, statusLine, upgraded: status === 101, ...(location ? { location } : {}) });
+        const a = readAnswer(buf, false);
+        if (a) finish(a);
       });
-      socket.once('error', (e) => finish({ path, upgraded: false, error: e.message }));
-      socket.once('end', () => finish({ path, upgraded: false, error: buf ? `closed after "${buf.split('\r\n')[0]}"` : 'closed without an answer' }));
+      socket.once('error', (e) => finish({ error: e.message }));
+      socket.once('end', () => finish(buf ? (readAnswer(buf, true) as RawAnswer) : { error: 'closed without an answer' }));
     },
   );
+}
+
+/**
+ * A WebSocket opening handshake (RFC 6455) over TLS to PATH. Written by hand rather than with
+ * undici: we want the status line the proxy sent whatever it is, not an exception. When it is
+ * not upgraded, a plain GET of the same path tells a path that is no endpoint (the same answer)
+ * from a proxy that drops the upgrade.
+ */
+export async function checkWebSocket(host: string, port: number, address: string, path: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<WebSocketCheck> {
+  const upgrade = `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n`;
+  const a = await rawRequest(host, port, address, path, upgrade, extraCa, timeoutMs, identity);
+  if ('error' in a) return { path, upgraded: false, error: a.error };
+  if (a.status === 101) return { path, ...a, upgraded: true };
+  const plain = await rawRequest(host, port, address, path, 'Connection: close\r\n', extraCa, timeoutMs, identity);
+  return { path, ...a, upgraded: false, plain };
 }

@@ -4,7 +4,7 @@ export { connectTcp, type ConnectOutcome } from './connect.js';
 export { probeHello, helloFor, type HelloOutcome, type HelloProbeOptions } from './hello-probe.js';
 export { fullHandshake, type ClientIdentity, type FullHandshake } from './handshake.js';
 export { type ServerFlight } from './own-flight.js';
-export { checkRedirect, checkHsts, checkWebSocket, followRedirects, type HstsCheck, type HttpHop, type RedirectChain, type RedirectCheck, type WebSocketCheck } from './http-checks.js';
+export { checkRedirect, checkHsts, checkWebSocket, checkWsPath, followRedirects, type HstsCheck, type HttpHop, type RedirectChain, type RawAnswer, type RedirectCheck, type WebSocketCheck } from './http-checks.js';
 export { PROFILES, type Profile, type ProfileName } from './profiles.js';
 export { nextUrl, MAX_HOPS, REDIRECT_STATUS } from './facts.js';
 export { probeTarget, loadExtraCa, loadIdentity, PLAIN_HTTP_PORTS, acceptedVersions, type ProbeOptions, type ProbeRecord } from './probe.js';

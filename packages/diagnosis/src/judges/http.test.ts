@@ -109,11 +109,40 @@ describe('HTTP judge: the https answer', () => {
 
 describe('HTTP judge: WebSocket', () => {
   const ws = (o: object) => judgeProbeWebSocket(probeRecord({ ws: { path: '/ws', upgraded: false, ...o } }));
+  it('no finding when not asked', () => {
+    expect(judgeProbeWebSocket(probeRecord({ ws: undefined }))).toEqual([]);
+  });
+
+  it('a working upgrade is an info finding with the 101 and the path', () => {
+    const [f] = judgeProbeWebSocket(probeRecord({ ws: { path: '/ws', upgraded: true, status: 101, statusLine: 'HTTP/1.1 101 Switching Protocols' } }));
+    expect(f.code).toBe('WEBSOCKET_UPGRADE_OK');
+    expect(f.severity).toBe('info');
+    expect(f.evidence).toEqual(['GET /ws with Upgrade: websocket got "HTTP/1.1 101 Switching Protocols"']);
+  });
+
   it.each([
-    ['not asked', undefined],
-    ['upgraded', { path: '/ws', upgraded: true, status: 101 }],
-  ])('no finding when %s', (_n, w) => {
-    expect(judgeProbeWebSocket(probeRecord({ ws: w }))).toEqual([]);
+    ['the same 200 to a plain GET', { status: 200, statusLine: 'HTTP/1.1 200 OK', body: 'app ok\n', plain: { status: 200, statusLine: 'HTTP/1.1 200 OK', body: 'app ok\n' } }, 'WEBSOCKET_NOT_AN_ENDPOINT'],
+    ['the same 404 to a plain GET', { status: 404, statusLine: 'HTTP/1.1 404 Not Found', plain: { status: 404, statusLine: 'HTTP/1.1 404 Not Found' } }, 'WEBSOCKET_NOT_AN_ENDPOINT'],
+    ['a 400 that asks for an upgrade, the same to a plain GET', { status: 400, statusLine: 'HTTP/1.1 400 Bad Request', body: 'websocket upgrade expected', plain: { status: 400, statusLine: 'HTTP/1.1 400 Bad Request' } }, 'WEBSOCKET_UPGRADE_FAILED'],
+    ['a 426 the same to a plain GET', { status: 426, statusLine: 'HTTP/1.1 426 Upgrade Required', plain: { status: 426, statusLine: 'HTTP/1.1 426 Upgrade Required' } }, 'WEBSOCKET_UPGRADE_FAILED'],
+    ['a 400, a plain GET 200', { status: 400, statusLine: 'HTTP/1.1 400 Bad Request', plain: { status: 200, statusLine: 'HTTP/1.1 200 OK' } }, 'WEBSOCKET_UPGRADE_FAILED'],
+    ['a 200, the plain GET failed', { status: 200, statusLine: 'HTTP/1.1 200 OK', plain: { error: 'closed without an answer' } }, 'WEBSOCKET_UPGRADE_FAILED'],
+  ])('%s', (_n, w, code) => {
+    expect(codes(ws(w))).toEqual([code]);
+  });
+
+  it('a path that is no endpoint says which answer came back, with and without the upgrade', () => {
+    const [f] = ws({ path: '/socket', status: 200, statusLine: 'HTTP/1.1 200 OK', body: '\n  <html>app</html>\n', plain: { status: 200, statusLine: 'HTTP/1.1 200 OK', body: 'x' } });
+    expect(f.title).toBe('The WebSocket path is not a WebSocket endpoint');
+    expect(f.evidence).toEqual(['GET /socket with Upgrade: websocket got "HTTP/1.1 200 OK" (body: "<html>app</html>")', 'a plain GET /socket got "HTTP/1.1 200 OK" (body: "x")', 'the same answer with and without the upgrade: /socket is not a WebSocket endpoint']);
+    expect(f.remedy).not.toMatch(/proxy_set_header/);
+  });
+
+  it('a backend that says it wanted the upgrade gets the proxy-headers fix', () => {
+    const [f] = ws({ status: 400, statusLine: 'HTTP/1.1 400 Bad Request', body: 'websocket upgrade expected\n', plain: { error: 'timeout' } });
+    expect(f.evidence).toEqual(['GET /ws with Upgrade: websocket got "HTTP/1.1 400 Bad Request" (body: "websocket upgrade expected")', 'the backend says it expected an upgrade: the proxy dropped the Upgrade and Connection headers', 'a plain GET /ws got timeout']);
+    expect(f.remedy).toMatch(/proxy_set_header Upgrade \$http_upgrade/);
+    expect(ws({ status: 426, statusLine: 'HTTP/1.1 426 Upgrade Required' })[0].evidence[1]).toMatch(/^the backend says it expected an upgrade/);
   });
 
   it.each([301, 302, 303, 307, 308])('a %s redirect shows the Location and says to use it', (status) => {
@@ -129,7 +158,7 @@ describe('HTTP judge: WebSocket', () => {
     expect(ws({ status: 301, statusLine: 'HTTP/1.1 301' })[0].evidence[1]).toBe('no Location header');
   });
 
-  it.each([200, 400, 404, 426])('%s from the backend: the proxy dropped the headers', (status) => {
+  it.each([200, 400, 404])('%s from the backend: the proxy dropped the headers', (status) => {
     const [f] = ws({ status, statusLine: `HTTP/1.1 ${status} X` });
     expect(f.evidence[1]).toBe('the backend saw a plain request: the proxy dropped the Upgrade and Connection headers');
     expect(f.remedy).toMatch(/proxy_set_header Upgrade \$http_upgrade/);

@@ -32,6 +32,16 @@ export const HTTP_CODES = {
     remedy: 'Nothing to fix if that is intended: clients follow it. The target was requested too, and answered; its TLS is that server\'s (probe it by name to judge it).',
   },
   HSTS_MISSING: { severity: 'info', title: 'No HSTS header', remedy: 'Send `Strict-Transport-Security: max-age=31536000` on https responses once https works everywhere on the domain (nginx: `add_header Strict-Transport-Security "max-age=31536000" always;`).' },
+  WEBSOCKET_NOT_AN_ENDPOINT: {
+    severity: 'error',
+    title: 'The WebSocket path is not a WebSocket endpoint',
+    remedy: 'Connect to the path the WebSocket server listens on: check the URL the client uses, the route the app serves WebSockets on, and the proxy `location` that sends it there. Passing the Upgrade headers changes nothing here: this path gives the same answer with or without them.',
+  },
+  WEBSOCKET_UPGRADE_OK: {
+    severity: 'info',
+    title: 'The WebSocket upgrade works',
+    remedy: 'Nothing to fix: the server switched protocols (101) on this path.',
+  },
   WEBSOCKET_UPGRADE_FAILED: {
     severity: 'error',
     title: 'The WebSocket upgrade failed through the server',
@@ -128,10 +138,20 @@ export function judgeProbeHsts(r: ProbeRecord): Finding[] {
 /** Answers that the backend gives to a plain request: the proxy dropped Upgrade and Connection. */
 const PLAIN_REQUEST = new Set([200, 400, 404, 426]);
 
+/** An answer's words as a line of evidence: its status line, and the first line of its body. */
+function answerWords(a: { statusLine?: string; body?: string }): string {
+  const body = a.body?.split(/\r?\n/).find((l) => l.trim() !== '')?.trim().slice(0, 120);
+  return `"${a.statusLine ?? ''}"${body ? ` (body: "${body}")` : ''}`;
+}
+
+/** Words only a WebSocket server says to a request without the upgrade: the backend got one, the proxy dropped it. */
+const SAW_NO_UPGRADE = /upgrade|websocket/i;
+
 export function judgeProbeWebSocket(r: ProbeRecord): Finding[] {
   const w = r.ws;
-  if (!w || w.upgraded) return [];
-  const got = `GET ${w.path} with Upgrade: websocket got ${w.statusLine ? `"${w.statusLine}"` : w.error}`;
+  if (!w) return [];
+  const got = `GET ${w.path} with Upgrade: websocket got ${w.statusLine !== undefined ? answerWords(w) : w.error}`;
+  if (w.upgraded) return [finding('WEBSOCKET_UPGRADE_OK', [got])];
   if (REDIRECT_STATUS.has(w.status ?? 0)) {
     // nginx answers /ws with a redirect to /ws/ when only `location /ws/` exists; clients do not follow it.
     return [
@@ -141,11 +161,19 @@ export function judgeProbeWebSocket(r: ProbeRecord): Finding[] {
       }),
     ];
   }
+  const plain = w.plain && !('error' in w.plain) ? w.plain : undefined;
+  const compared = w.plain ? [`a plain GET ${w.path} got ${'error' in w.plain ? w.plain.error : answerWords(w.plain)}`] : [];
+  if (w.status === 426 || SAW_NO_UPGRADE.test(w.body ?? '')) {
+    return [finding('WEBSOCKET_UPGRADE_FAILED', [got, 'the backend says it expected an upgrade: the proxy dropped the Upgrade and Connection headers', ...compared])];
+  }
+  if (plain && w.status !== undefined && plain.status === w.status) {
+    return [finding('WEBSOCKET_NOT_AN_ENDPOINT', [got, ...compared, `the same answer with and without the upgrade: ${w.path} is not a WebSocket endpoint`])];
+  }
   if (PLAIN_REQUEST.has(w.status ?? 0)) {
-    return [finding('WEBSOCKET_UPGRADE_FAILED', [got, 'the backend saw a plain request: the proxy dropped the Upgrade and Connection headers'])];
+    return [finding('WEBSOCKET_UPGRADE_FAILED', [got, 'the backend saw a plain request: the proxy dropped the Upgrade and Connection headers', ...compared])];
   }
   return [
-    finding('WEBSOCKET_UPGRADE_FAILED', [got], {
+    finding('WEBSOCKET_UPGRADE_FAILED', [got, ...compared], {
       remedy: w.status !== undefined
         ? `The server answered the upgrade with ${w.status}: see why in the log of the proxy or the backend (authentication, an origin check, a backend that is down).`
         : 'No HTTP answer to the upgrade: check that the path is served over TLS on this port and that the backend is up.',
