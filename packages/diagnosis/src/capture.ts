@@ -2,6 +2,7 @@ import type { CaptureContext, ConnectionRecord, QuicRecord, TcpRecord } from '@t
 import { decide } from './engine.js';
 import type { Finding } from './finding.js';
 import { judgeCaptureAlerts } from './judges/alerts.js';
+import { judgeCaptureAlpn } from './judges/alpn.js';
 import { judgeCaptureCertificate } from './judges/certificate.js';
 import { judgeCaptureCiphers } from './judges/ciphers.js';
 import { judgeCaptureClientCert } from './judges/client-cert.js';
@@ -41,6 +42,7 @@ function diagnoseTcpConnection(r: TcpRecord, at: CaptureMoment): Finding[] {
     ...judgeCaptureSplitHello(r, at.others, blackHole.length > 0),
     ...judgeCaptureVersions(r),
     ...judgeCaptureCiphers(r),
+    ...judgeCaptureAlpn(r),
     ...judgeCaptureCertificate(r),
     ...judgeCaptureClientCert(r),
   ];
@@ -56,7 +58,7 @@ function diagnoseTcpConnection(r: TcpRecord, at: CaptureMoment): Finding[] {
  * (the certificate, read from Handshake packets opened with a key log; alerts from crypto errors).
  */
 function diagnoseQuicConnection(r: QuicRecord, at: CaptureMoment): Finding[] {
-  const found = [...judgeQuic(r, at.captureEnd, at.others), ...judgeCaptureCertificate(r)];
+  const found = [...judgeQuic(r, at.captureEnd, at.others), ...judgeCaptureAlpn(r), ...judgeCaptureCertificate(r)];
   found.push(...judgeCaptureAlerts(r, found));
   return decide(found.length > 0 ? found : [unfinished(r)]);
 }

@@ -3,6 +3,7 @@ import type { ProbeRecord } from '@tlsdoctor/probe';
 import { decide } from './engine.js';
 import type { Finding } from './finding.js';
 import { judgeProbeAlerts } from './judges/alerts.js';
+import { judgeProbeAlpn } from './judges/alpn.js';
 import { judgeProbeCertificate } from './judges/certificate.js';
 import { judgeProbeCiphers } from './judges/ciphers.js';
 import { judgeProbeClientCert } from './judges/client-cert.js';
@@ -25,6 +26,7 @@ export function diagnoseProbe(r: ProbeRecord, now = Date.now()): Finding[] {
     ...judgeProbeHelloShapes(r),
     ...judgeProbeVersions(r),
     ...judgeProbeCiphers(r, LEGACY_SUITES.length),
+    ...judgeProbeAlpn(r),
   ];
   found.push(...judgeProbeAlerts(r, found.some((f) => f.severity === 'error')));
   found.push(

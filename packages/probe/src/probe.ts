@@ -1,7 +1,7 @@
 import { scanCiphers, type CipherScan } from './cipher-scan.js';
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { Version } from '@tlsdoctor/tls-parser-ts';
+import { AlertDescription, Version } from '@tlsdoctor/tls-parser-ts';
 import { helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
 import { acceptedVersions, PLAIN_HTTP_PORTS } from './facts.js';
 import { probeHelloShapes, sendShaped, splitInsideName, type HelloShapes, type ShapedHello } from './hello-shapes.js';
@@ -14,6 +14,9 @@ import { resolveHost, type Resolution } from './resolve.js';
 import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
 import { TargetError, type Target } from './target.js';
 import { TrustStore } from './trust-store.js';
+
+/** What the first hello offers in ALPN, as browsers do; each is also offered alone (alpnAlone). */
+const ALPN = ['h2', 'http/1.1'];
 
 /** The browser-like first hello offers TLS 1.3 down to 1.0. */
 const EVERY_VERSION = [Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10];
@@ -61,6 +64,11 @@ export interface ProbeRecord {
   sniDifferential?: { noSni: HelloOutcome; decoy: HelloOutcome; decoyName: string; splitName?: ShapedHello };
   /** The browser-sized and split hellos, and the size sweep when one of them failed. */
   shapes?: HelloShapes;
+  /**
+   * Each ALPN protocol of the first hello offered alone (h2, then http/1.1), on a connection of
+   * its own: which one the server requires, when it refuses a client that offers only the other.
+   */
+  alpnAlone?: { offered: string; outcome: HelloOutcome }[];
   /** When a plain-HTTP port answered HTTP: the same hello to port 443 of the same address. */
   httpsPort?: { outcome: HelloOutcome };
   versions: { version: number; outcome: HelloOutcome }[];
@@ -144,7 +152,8 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   const sni = target.isIp ? undefined : target.host;
   const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject } : {}) };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
-  const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs };
+  const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ALPN, timeoutMs: o.timeoutMs };
+  const alpnAlone = () => Promise.all(ALPN.map(async (p) => ({ offered: p, outcome: await probeHello({ ...base, alpn: [p] }) })));
   const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[], keyExchange = false) =>
     probeHello({ ...base, serverName: serverName ?? undefined, versions, cipherSuites, keyExchange });
 
@@ -164,8 +173,13 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   if (rec.hello.kind === 'not-tls') {
     // A plain-HTTP port answering HTTP is the wrong port, not a broken server: is TLS on 443?
     if (rec.hello.description.kind === 'http-response' && PLAIN_HTTP_PORTS.has(target.port)) {
-      rec.httpsPort = { outcome: await probeHello({ address, port: 443, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs }) };
+      rec.httpsPort = { outcome: await probeHello({ address, port: 443, serverName: sni, versions: EVERY_VERSION, alpn: ALPN, timeoutMs: o.timeoutMs }) };
     }
+    return rec;
+  }
+  if (rec.hello.kind === 'alert' && rec.hello.alert.description === AlertDescription.NoApplicationProtocol) {
+    // The server refuses what the hello offers in ALPN: every later hello would be refused the same way.
+    rec.alpnAlone = await alpnAlone();
     return rec;
   }
 
@@ -178,6 +192,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     }),
   );
   jobs.push(hello(profile.versions, sni, profile.suites).then((r) => (rec.profileHello = r)));
+  if (rec.hello.kind === 'server-hello' || rec.hello.kind === 'hello-retry') jobs.push(alpnAlone().then((r) => (rec.alpnAlone = r)));
   // Other shapes of hello are compared with the default one only where it got a ServerHello.
   if (rec.hello.kind === 'server-hello' || rec.hello.kind === 'hello-retry') jobs.push(probeHelloShapes(base, rec.hello.ms).then((r) => (rec.shapes = r)));
   jobs.push(fullHandshake(address, target.port, sni, trust, o.timeoutMs, o.identity).then((r) => (rec.full = r)));

@@ -57,6 +57,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Pro
       hello: hello(r.hello),
       profileHello: hello(r.profileHello),
       httpsPort: r.httpsPort ? hello(r.httpsPort.outcome) : null,
+      alpnAlone: r.alpnAlone?.map((a) => ({ offered: a.offered, hello: hello(a.outcome) })) ?? null,
       sniDifferential: r.sniDifferential
         ? { decoyName: r.sniDifferential.decoyName, noSni: hello(r.sniDifferential.noSni), decoy: hello(r.sniDifferential.decoy), splitName: r.sniDifferential.splitName ? shaped(r.sniDifferential.splitName) : null }
         : null,
