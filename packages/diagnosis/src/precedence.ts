@@ -43,6 +43,7 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'BROWSER_NET_ERROR', why: 'the browser named its failure, but no judge maps the name to a cause: weaker than any that does' },
   { code: 'CLIENT_ABORTED', why: 'the client left without a readable reason: the weakest of the failures' },
   { code: 'H3_ADVERTISED_UDP_BLOCKED', why: 'TLS over TCP works; the HTTP/3 the server promises does not, and browsers try it first' },
+  { code: 'HTTP_MISDIRECTED_REQUEST', why: 'TLS works; the server refuses to serve the name on the connection' },
   { code: 'HTTP_REDIRECT_LOOP', why: 'TLS works; no client gets past the redirects to any content' },
   { code: 'HTTPS_DOWNGRADE', why: 'TLS works; the https answer sends the client out of it' },
   { code: 'HTTP_REDIRECT_TARGET_FAILED', why: 'TLS works here; the URL the client is sent to does not answer' },

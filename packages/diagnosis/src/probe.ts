@@ -10,7 +10,7 @@ import { judgeProbeClientCert } from './judges/client-cert.js';
 import { judgeProbeDns } from './judges/dns.js';
 import { judgeProbeHandshake } from './judges/handshake.js';
 import { judgeProbeHelloShapes } from './judges/hello-size.js';
-import { judgeProbeHsts, judgeProbeHttpsRedirects, judgeProbeRedirect, judgeProbeWebSocket } from './judges/http.js';
+import { judgeProbeHsts, judgeProbeHttpsRedirects, judgeProbeMisdirected, judgeProbeRedirect, judgeProbeWebSocket } from './judges/http.js';
 import { judgeProbeProfile } from './judges/profile.js';
 import { judgeProbeHttp3 } from './judges/quic.js';
 import { judgeProbeServerAnswer } from './judges/server-answer.js';
@@ -34,6 +34,7 @@ export function diagnoseProbe(r: ProbeRecord, now = Date.now()): Finding[] {
     ...judgeProbeClientCert(r),
     ...judgeProbeHandshake(r),
     ...judgeProbeWebSocket(r),
+    ...judgeProbeMisdirected(r),
     ...judgeProbeRedirect(r),
     ...judgeProbeHttpsRedirects(r),
     ...judgeProbeHsts(r),

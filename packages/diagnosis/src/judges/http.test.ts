@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES } from '@tlsdoctor/probe';
 import { probeRecord } from '../facts.fixtures.js';
 import { judgeProbeDns } from './dns.js';
-import { judgeProbeHsts, judgeProbeHttpsRedirects, judgeProbeRedirect, judgeProbeWebSocket } from './http.js';
+import { judgeProbeHsts, judgeProbeHttpsRedirects, judgeProbeMisdirected, judgeProbeRedirect, judgeProbeWebSocket } from './http.js';
 import { judgeProbeProfile } from './profile.js';
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
@@ -104,6 +104,28 @@ describe('HTTP judge: the https answer', () => {
     expect(down.remedy).toMatch(/HSTS/);
     const on8443 = judgeProbeHsts(probeRecord({ hsts: { status: 200 }, target: { input: 'x', host: 'example.test', port: 8443, path: '/', isIp: false, scheme: 'host' } }));
     expect(on8443[0].evidence[0]).toBe('https://example.test:8443/ answered 200 without Strict-Transport-Security');
+  });
+});
+
+describe('HTTP judge: 421 Misdirected Request', () => {
+  it.each([
+    ['the https answer', { hsts: { status: 421 } }, ['HTTP_MISDIRECTED_REQUEST']],
+    ['a 200', { hsts: { status: 200, header: 'max-age=1' } }, []],
+    ['along the https redirects', { hsts: { status: 301, location: 'https://www.example.test/', redirects: { hops: [answer('https://www.example.test/', 421)] } } }, ['HTTP_MISDIRECTED_REQUEST']],
+    ['along the port-80 redirects', { redirect: { hops: [answer(H, 301, S), answer(S, 421)] } }, ['HTTP_MISDIRECTED_REQUEST']],
+    ['a 421 over plain http is no TLS routing', { redirect: { hops: [answer(H, 421)] } }, []],
+    ['not checked', {}, []],
+  ])('%s', (_n, over, want) => {
+    expect(codes(judgeProbeMisdirected(probeRecord(over as never)))).toEqual(want);
+  });
+
+  it('names the SNI and Host sent, and is not judged for HSTS', () => {
+    const [f] = judgeProbeMisdirected(probeRecord({ hsts: { status: 421 } }));
+    expect(f.severity).toBe('error');
+    expect(f.evidence).toEqual(['https://example.test/ answered 421', 'SNI example.test and Host example.test were sent on a connection of their own']);
+    expect(judgeProbeHsts(probeRecord({ hsts: { status: 421 } }))).toEqual([]);
+    const ip = judgeProbeMisdirected(probeRecord({ hsts: { status: 421 }, target: { input: '192.0.2.10:8443', host: '192.0.2.10', port: 8443, path: '/', isIp: true, scheme: 'host' } }));
+    expect(ip[0].evidence).toEqual(['https://192.0.2.10:8443/ answered 421', 'SNI (none: an IP address) and Host 192.0.2.10:8443 were sent on a connection of their own']);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { HttpHop, ProbeRecord, RedirectChain } from '@tlsdoctor/probe';
+import { isIP } from 'node:net';
 import { MAX_HOPS, nextUrl, REDIRECT_STATUS } from '@tlsdoctor/probe/facts';
 import { compact } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
@@ -25,6 +26,11 @@ export const HTTP_CODES = {
     severity: 'error',
     title: 'A redirect leads to a URL that does not answer',
     remedy: 'Make the redirect point to a URL that is served (the host and port a client can reach, with a certificate it trusts), or serve that URL.',
+  },
+  HTTP_MISDIRECTED_REQUEST: {
+    severity: 'error',
+    title: 'The server answered 421 Misdirected Request: it does not serve this name on this connection',
+    remedy: 'The server (most often an SNI-routing proxy or ingress in front of it) routes the connection by its SNI and the request by its Host, and the two disagree: a fresh connection whose SNI and Host are the same name got 421, so the route for the name is missing or points elsewhere. Give the name a route (an ingress rule, `server_name`, a passthrough route) that serves it for both, and set the app\'s own host name setting to the name clients use (Keycloak `hostname`, Quarkus `quarkus.http.host`). Browsers reuse an HTTP/2 connection for another name covered by the same certificate (a wildcard or several SANs); a server that cannot serve that name there must answer 421, which browsers retry on a new connection, but other clients may not.',
   },
   HTTP_REDIRECT_ELSEWHERE: {
     severity: 'info',
@@ -111,6 +117,25 @@ export function judgeProbeRedirect(r: ProbeRecord): Finding[] {
   return found;
 }
 
+/** What the probe sent to a URL: the name in SNI (none for an IP address) and the Host header. */
+function sentLine(url: string): string {
+  const u = new URL(url);
+  const name = u.hostname.replace(/^\[|\]$/g, '');
+  return `SNI ${isIP(name) ? '(none: an IP address)' : name} and Host ${u.host} were sent on a connection of their own`;
+}
+
+/** 421 from any https answer the probe got: the first, or one along the redirects from either port. */
+export function judgeProbeMisdirected(r: ProbeRecord): Finding[] {
+  const h = r.hsts;
+  const hops: HttpHop[] = [
+    ...(h?.status !== undefined ? [{ url: firstHttpsUrl(r), status: h.status }] : []),
+    ...(h?.redirects?.hops ?? []),
+    ...(r.redirect?.hops ?? []),
+  ];
+  const m = hops.find((x) => isAnswer(x) && x.status === 421 && x.url.startsWith('https:'));
+  return m ? [finding('HTTP_MISDIRECTED_REQUEST', [hopLine(m), sentLine(m.url)])] : [];
+}
+
 /** The https answer's own redirects (HSTS_MISSING is judged on where they end). */
 export function judgeProbeHttpsRedirects(r: ProbeRecord): Finding[] {
   const h = r.hsts;
@@ -128,7 +153,8 @@ const firstHttpsUrl = (r: ProbeRecord) => `https://${r.target.host.includes(':')
  */
 export function judgeProbeHsts(r: ProbeRecord): Finding[] {
   const h = r.hsts;
-  if (!h || h.error || h.clientCertRefusal) return [];
+  // A 421 is the server refusing the name here: no page was served whose headers could be judged.
+  if (!h || h.error || h.clientCertRefusal || h.status === 421) return [];
   if (!h.redirects) return h.header ? [] : [finding('HSTS_MISSING', [`${firstHttpsUrl(r)} answered ${h.status} without Strict-Transport-Security`])];
   const last = h.redirects.hops[h.redirects.hops.length - 1];
   if (h.redirects.stopped || !last || !isAnswer(last) || !last.url.startsWith('https:') || last.hsts) return [];
