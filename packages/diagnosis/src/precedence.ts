@@ -30,6 +30,7 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'SERVER_TLS_CONFIG_UNUSABLE', why: 'the reason the server accepts no version: listed beside the mismatch it causes' },
   { code: 'NO_SHARED_CIPHER', why: 'no handshake can start without a suite in common' },
   { code: 'ALPN_MISMATCH', why: 'no handshake can go on without an application protocol in common' },
+  { code: 'CERT_PROXY_DEFAULT', why: 'the cause of the name and trust findings beside it: the proxy has no certificate for the name' },
   { code: 'CERT_SELF_SIGNED', why: 'the certificate must be replaced by a CA-issued one, which makes its other faults moot' },
   { code: 'CERT_UNTRUSTED', why: 'the certificate must be replaced by one from a trusted CA' },
   { code: 'CERT_HOSTNAME_MISMATCH', why: 'a new certificate with the right names is needed: a renewal alone would still fail' },
