@@ -3,6 +3,8 @@
 import net from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
+import http2 from 'node:http2';
+import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -65,6 +67,22 @@ function clientCertServer(addr, pki) {
   server.listen(443, addr);
 }
 
+/**
+ * HTTP/2 only, as gRPC servers are: ALPN h2 or the alert no_application_protocol (120), which
+ * Node's TLS sends when ALPNCallback returns nothing. The TLS socket is handed to an HTTP/2
+ * server that speaks no HTTP/1.
+ */
+function h2OnlyServer(addr, pki) {
+  const read = (f) => readFileSync(join(pki, f));
+  const h2 = http2.createServer((req, res) => res.end('h2 only ok\n'));
+  const server = tls.createServer({ key: read('good.key'), cert: read('good.chain.crt'), ALPNCallback: ({ protocols }) => (protocols.includes('h2') ? 'h2' : undefined) }, (sock) => {
+    sock.on('error', () => {});
+    h2.emit('connection', sock);
+  });
+  server.on('tlsClientError', () => {});
+  server.listen(443, addr);
+}
+
 function websocketBackend(port) {
   const server = http.createServer((req, res) => {
     // Reached when the proxy did not pass the Upgrade header: a plain GET.
@@ -104,6 +122,7 @@ for (const arg of process.argv.slice(2)) {
   if (behaviour === 'nxdomain-dns') nxdomainDns(addr);
   else if (behaviour === 'websocket') websocketBackend(Number(addr));
   else if (behaviour.startsWith('https-client-cert:')) clientCertServer(addr, behaviour.slice('https-client-cert:'.length));
+  else if (behaviour.startsWith('h2-only:')) h2OnlyServer(addr, behaviour.slice('h2-only:'.length));
   else serve(addr, behaviour);
 }
 process.on('SIGTERM', () => process.exit(0));

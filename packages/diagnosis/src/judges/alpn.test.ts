@@ -18,7 +18,8 @@ describe('ALPN judge: probe', () => {
     ['not probed', undefined, ok(), []],
     ['both taken alone', alone(ok(), ok()), ok(), []],
     ['h2 required (an HTTP/2-only or gRPC server)', alone(ok(), refused()), ok(), ['ALPN_REQUIRED']],
-    ['http/1.1 required', alone(refused(), ok()), ok(), ['ALPN_REQUIRED']],
+    ['h2 refused alone by an HTTP/1.1 server: facts only', alone(refused(), ok()), ok(), []],
+    ['http/1.1 refused alone and h2 not taken either', alone(outcome.reset(), refused()), ok(), []],
     ['another alert alone is not an ALPN refusal', alone(ok(), outcome.alert(40)), ok(), []],
     ['both refused alone, the pair taken', alone(refused(), refused()), ok(), []],
     ['the pair refused, each refused alone', alone(refused(), refused()), refused(), ['ALPN_MISMATCH']],
@@ -34,10 +35,10 @@ describe('ALPN judge: probe', () => {
     expect(f.title).toBe('The server requires ALPN h2: clients that offer only http/1.1 are refused');
     expect(f.evidence).toEqual(['ALPN h2 alone: ServerHello in 2.0 ms', 'ALPN http/1.1 alone: alert No application Protocol (120) in 2.0 ms', 'offered both, the server chose h2']);
     expect(f.remedy).toMatch(/^gRPC and other HTTP\/2-only servers refuse clients that do not offer h2 \(grpc-go enforces ALPN since 1\.67\)\. Clients that offer only http\/1\.1/);
-    const [g] = judgeProbeAlpn(probeRecord({ alpnAlone: alone(refused(), ok()), full: { ...probeRecord().full!, ok: false, alpn: undefined } }));
-    expect(g.title).toBe('The server requires ALPN http/1.1: clients that offer only h2 are refused');
+    const [g] = judgeProbeAlpn(probeRecord({ alpnAlone: alone(ok(), refused()), full: { ...probeRecord().full!, ok: false, alpn: undefined } }));
     expect(g.evidence).toHaveLength(2);
-    expect(g.remedy).toMatch(/serves http\/1\.1 only/);
+    const [h] = judgeProbeAlpn(probeRecord({ alpnAlone: alone(ok(), refused()), full: { ...probeRecord().full!, alpn: undefined } }));
+    expect(h.evidence).toHaveLength(2);
   });
 
   it('the probe\'s own hello refused: an error, alone, with the first answer', () => {

@@ -17,8 +17,8 @@ export const ALPN_CODES = {
   },
   ALPN_REQUIRED: {
     severity: 'warning',
-    title: 'The server refuses clients that do not offer the protocol it requires',
-    remedy: 'Clients that offer only the refused protocol fail with no_application_protocol (120). If they must be served, add their protocol to the server\'s ALPN list; otherwise make them offer the one it requires.',
+    title: 'The server requires ALPN h2: clients that offer only http/1.1 are refused',
+    remedy: `${H2_ONLY}. Clients that offer only http/1.1 (curl --http1.1, WebSocket clients, HTTP/1.1 libraries, a proxy that speaks HTTP/1.1 to this backend: nginx \`proxy_pass\`) get no_application_protocol (120). Make them offer h2 (nginx in front of gRPC: \`grpc_pass grpcs://…\`), or, if HTTP/1.1 clients must be served, allow http/1.1 in the server's ALPN list.`,
   },
 } as const;
 
@@ -27,17 +27,11 @@ const finding = findingsOf(ALPN_CODES);
 const refusedAlpn = (o: HelloOutcome | undefined) => o?.kind === 'alert' && o.alert.description === AlertDescription.NoApplicationProtocol;
 const taken = (o: HelloOutcome) => o.kind === 'server-hello' || o.kind === 'hello-retry';
 
-/** The fix for a server that requires one protocol, by which one. */
-function requiredRemedy(need: string): string {
-  if (need === 'h2') {
-    return `${H2_ONLY}. Clients that offer only http/1.1 (curl --http1.1, WebSocket clients, HTTP/1.1 libraries, a proxy that speaks HTTP/1.1 to this backend: nginx \`proxy_pass\`) are refused. Make them offer h2 (nginx in front of gRPC: \`grpc_pass grpcs://…\`), or, if HTTP/1.1 clients must be served, allow http/1.1 in the server's ALPN list.`;
-  }
-  return `The server serves ${need} only and refuses clients that offer only the other protocol (gRPC clients offer h2 alone): enable that protocol on the server, or use a client that offers ${need}.`;
-}
-
 /**
- * A probe: its hello (h2 and http/1.1) refused for ALPN is ALPN_MISMATCH; a protocol refused
- * when offered alone, while the other is taken, is ALPN_REQUIRED, naming the one required.
+ * A probe: its hello (h2 and http/1.1) refused for ALPN is ALPN_MISMATCH; http/1.1 refused
+ * alone while h2 is taken is ALPN_REQUIRED (an HTTP/2-only server). The reverse, an HTTP/1.1
+ * server refusing a hello that offers h2 alone (nginx does since 1.21.4), fails only gRPC-style
+ * clients that no HTTP/1.1 site serves: it stays in the facts, not a finding on every such site.
  */
 export function judgeProbeAlpn(r: ProbeRecord): Finding[] {
   const alone = r.alpnAlone;
@@ -49,11 +43,10 @@ export function judgeProbeAlpn(r: ProbeRecord): Finding[] {
     if (accepted.length === 0) return [finding('ALPN_MISMATCH', [first, ...lines])];
     return [finding('ALPN_MISMATCH', [first, ...lines], { title: `The server refuses the two protocols offered together; it takes ${accepted.join(' or ')} alone` })];
   }
-  const refused = alone.filter((a) => refusedAlpn(a.outcome)).map((a) => a.offered);
-  if (refused.length === 0 || accepted.length === 0) return [];
+  const http11Refused = alone.some((a) => a.offered === 'http/1.1' && refusedAlpn(a.outcome));
+  if (!http11Refused || !accepted.includes('h2')) return [];
   const chose = r.full?.ok && r.full.alpn ? [`offered both, the server chose ${r.full.alpn}`] : [];
-  const need = accepted.join(' or ');
-  return [finding('ALPN_REQUIRED', [...lines, ...chose], { title: `The server requires ALPN ${need}: clients that offer only ${refused.join(' or ')} are refused`, remedy: requiredRemedy(need) })];
+  return [finding('ALPN_REQUIRED', [...lines, ...chose])];
 }
 
 /** A capture: the server's no_application_protocol after the ClientHello, with what the hello offered. */

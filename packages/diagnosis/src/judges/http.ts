@@ -30,7 +30,7 @@ export const HTTP_CODES = {
   HTTP_MISDIRECTED_REQUEST: {
     severity: 'error',
     title: 'The server answered 421 Misdirected Request: it does not serve this name on this connection',
-    remedy: 'The server (most often an SNI-routing proxy or ingress in front of it) routes the connection by its SNI and the request by its Host, and the two disagree: a fresh connection whose SNI and Host are the same name got 421, so the route for the name is missing or points elsewhere. Give the name a route (an ingress rule, `server_name`, a passthrough route) that serves it for both, and set the app\'s own host name setting to the name clients use (Keycloak `hostname`, Quarkus `quarkus.http.host`). Browsers reuse an HTTP/2 connection for another name covered by the same certificate (a wildcard or several SANs); a server that cannot serve that name there must answer 421, which browsers retry on a new connection, but other clients may not.',
+    remedy: 'The server (most often an SNI-routing proxy or ingress in front of it) routes the connection by its SNI and the request by its Host, and the two disagree: a fresh connection whose SNI and Host are the same name got 421, so the route for the name is missing or points elsewhere. Give the name a route (an ingress rule, `server_name`, a passthrough route) that serves it for both, and set the app\'s own host name setting to the name clients use (Keycloak: `hostname`). Browsers reuse an HTTP/2 connection for another name covered by the same certificate (a wildcard or several SANs); a server that cannot serve that name there must answer 421, which browsers retry on a new connection, but other clients may not.',
   },
   HTTP_REDIRECT_ELSEWHERE: {
     severity: 'info',
