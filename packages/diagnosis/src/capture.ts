@@ -58,7 +58,7 @@ function diagnoseTcpConnection(r: TcpRecord, at: CaptureMoment): Finding[] {
  * (the certificate, read from Handshake packets opened with a key log; alerts from crypto errors).
  */
 function diagnoseQuicConnection(r: QuicRecord, at: CaptureMoment): Finding[] {
-  const found = [...judgeQuic(r, at.captureEnd, at.others), ...judgeCaptureAlpn(r), ...judgeCaptureCertificate(r)];
+  const found = [...judgeQuic(r, at.captureEnd, at.others), ...judgeCaptureCertificate(r)];
   found.push(...judgeCaptureAlerts(r, found));
   return decide(found.length > 0 ? found : [unfinished(r)]);
 }

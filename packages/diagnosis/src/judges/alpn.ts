@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@tlsdoctor/analysis';
+import type { TcpRecord } from '@tlsdoctor/analysis';
 import type { HelloOutcome, ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription } from '@tlsdoctor/tls-parser-ts';
 import { findingsOf, type Finding } from '../finding.js';
@@ -49,13 +49,17 @@ export function judgeProbeAlpn(r: ProbeRecord): Finding[] {
   return [finding('ALPN_REQUIRED', [...lines, ...chose])];
 }
 
-/** A capture: the server's no_application_protocol after the ClientHello, with what the hello offered. */
-export function judgeCaptureAlpn(r: ConnectionRecord): Finding[] {
+/**
+ * A TCP capture: the server's no_application_protocol after the ClientHello, with what the hello
+ * offered. (QUIC carries the alert in its CONNECTION_CLOSE, which the QUIC judge names with the
+ * alert's fix: one cause, one finding.)
+ */
+export function judgeCaptureAlpn(r: TcpRecord): Finding[] {
   const a = decisiveAlert(r);
   if (!a || a.from !== 'server' || a.description !== AlertDescription.NoApplicationProtocol) return [];
   const offered = r.clientHello?.alpn;
   const line = offered && offered.length > 0 ? `the ClientHello offered ALPN ${offered.join(', ')}` : 'the ClientHello offered no ALPN';
-  const noH2 = r.transport === 'tcp' && !offered?.includes('h2');
+  const noH2 = !offered?.includes('h2');
   return [
     finding('ALPN_MISMATCH', [helloLine(r), line, alertLine(r, a)], noH2 ? { remedy: `${ALPN_CODES.ALPN_MISMATCH.remedy} ${H2_ONLY}: this client did not offer h2.` } : {}),
   ];
