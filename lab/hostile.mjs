@@ -69,15 +69,18 @@ function clientCertServer(addr, pki) {
 
 /**
  * HTTP/2 only, as gRPC servers are: ALPN h2 or the alert no_application_protocol (120), which
- * Node's TLS sends when ALPNCallback returns nothing. The TLS socket is handed to an HTTP/2
- * server that speaks no HTTP/1.
+ * Node's TLS sends when ALPNCallback returns nothing. A socket that negotiated h2 is handed to an
+ * HTTP/2 server that speaks no HTTP/1.
  */
 function h2OnlyServer(addr, pki) {
   const read = (f) => readFileSync(join(pki, f));
   const h2 = http2.createServer((req, res) => res.end('h2 only ok\n'));
   const server = tls.createServer({ key: read('good.key'), cert: read('good.chain.crt'), ALPNCallback: ({ protocols }) => (protocols.includes('h2') ? 'h2' : undefined) }, (sock) => {
     sock.on('error', () => {});
-    h2.emit('connection', sock);
+    if (sock.alpnProtocol === 'h2') return h2.emit('connection', sock);
+    // A client that offered no ALPN: Node's HTTP/2 server answers its HTTP/1 request with 403.
+    // Said here at once, so that a client that sends nothing (openssl s_client) gets a clean close.
+    sock.once('data', () => sock.end('HTTP/1.0 403 Forbidden\r\n\r\n'));
   });
   server.on('tlsClientError', () => {});
   server.listen(443, addr);
