@@ -202,7 +202,8 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   };
   if (o.http && !target.isIp) {
     const via = { host: target.host, address, extraCa: o.extraCa, timeoutMs: o.timeoutMs, resolve: o.resolve };
-    jobs.push(checkRedirect(via).then((r) => (rec.redirect = r)));
+    // Port 80 stands in for https on 443 only: a service on another port is reached by a URL that names it.
+    if (target.port === 443) jobs.push(checkRedirect(via).then((r) => (rec.redirect = r)));
     // HTTP/3 is tried where the HTTPS answer advertises it (Alt-Svc), as a browser would.
     jobs.push(
       checkHsts(via, target.port, o.identity).then(async (r) => {
