@@ -215,6 +215,18 @@ describe('profile judge', () => {
     expect(codes(judgeProbeProfile(probeRecord(over as never)))).toEqual(want);
   });
 
+  it('an empty list allows nothing and says so; the fix names the entry to add, with its port', () => {
+    const empty = judgeProbeProfile(probeRecord({ profile: wechat, allowList: [] }))[0];
+    expect(empty.evidence).toEqual(['the allow list holds no domain: it allows none (is it the right file?)']);
+    expect(empty.remedy).toMatch(/add `example\.test` to the request/);
+    const port = judgeProbeProfile(probeRecord({ profile: wechat, allowList: ['example.test'], target: { ...ipTarget, host: 'example.test', isIp: false, port: 8443 } }))[0];
+    expect(port.remedy).toMatch(/add `example\.test:8443` to the request/);
+    const missing = judgeProbeProfile(probeRecord({ profile: wechat, allowList: ['other.test'] }))[0];
+    expect(missing.remedy).toMatch(/add `example\.test` to the request/);
+    const ip = judgeProbeProfile(probeRecord({ profile: wechat, target: ipTarget }))[0];
+    expect(ip.remedy).toMatch(/not an IP address/);
+  });
+
   it('says how long the list is', () => {
     const one = judgeProbeProfile(probeRecord({ profile: wechat, allowList: ['a.test'] }))[0];
     expect(one.evidence).toEqual(['example.test is not on the allow list (1 entry)']);
