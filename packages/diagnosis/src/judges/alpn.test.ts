@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Version } from '@tlsdoctor/tls-parser-ts';
-import { alert, clientHello, connection, outcome, probeRecord, quicConnection } from '../facts.fixtures.js';
+import { alert, clientHello, connection, outcome, probeRecord, quicConnection, serverHello } from '../facts.fixtures.js';
 import { diagnoseConnection } from '../capture.js';
 import { diagnoseProbe } from '../probe.js';
 import { judgeCaptureAlpn, judgeProbeAlpn } from './alpn.js';
@@ -41,6 +41,20 @@ describe('ALPN judge: probe', () => {
     expect(h.evidence).toHaveLength(2);
   });
 
+  it('edges: a HelloRetryRequest is taken; no first hello, no full handshake', () => {
+    const retry = { kind: 'hello-retry' as const, ms: 2, serverHello: serverHello(0, 0, Version.TLS13, 0x1301) };
+    expect(codes(judgeProbeAlpn(probeRecord({ alpnAlone: alone(retry, refused()) })))).toEqual(['ALPN_REQUIRED']);
+    expect(codes(judgeProbeAlpn(probeRecord({ hello: undefined, alpnAlone: alone(ok(), refused()) })))).toEqual(['ALPN_REQUIRED']);
+    expect(judgeProbeAlpn(probeRecord({ full: undefined, alpnAlone: alone(ok(), refused()) }))[0].evidence).toHaveLength(2);
+    const both = judgeProbeAlpn(probeRecord({ hello: refused(), alpnAlone: alone(ok(), ok()) }))[0];
+    expect(both.title).toBe('The server refuses the two protocols offered together; it takes h2 or http/1.1 alone');
+    expect(both.evidence).toEqual([
+      'the ClientHello offering ALPN h2 and http/1.1 was answered with alert No application Protocol (120) in 2.0 ms',
+      'ALPN h2 alone: ServerHello in 2.0 ms',
+      'ALPN http/1.1 alone: ServerHello in 2.0 ms',
+    ]);
+  });
+
   it('the probe\'s own hello refused: an error, alone, with the first answer', () => {
     const r = probeRecord({ hello: refused(), alpnAlone: alone(refused(), refused()), versions: [], profileHello: undefined, full: undefined });
     const [f] = judgeProbeAlpn(r);
@@ -68,11 +82,17 @@ describe('ALPN judge: capture', () => {
 
   it.each([
     ['no ALPN', undefined, 'the ClientHello offered no ALPN', true],
+    ['an empty ALPN list', [], 'the ClientHello offered no ALPN', true],
     ['h2 offered', ['h2', 'http/1.1'], 'the ClientHello offered ALPN h2, http/1.1', false],
   ])('%s', (_n, alpn, line, h2Fix) => {
     const [f] = judgeCaptureAlpn(refusedConn(alpn));
     expect(f.evidence[1]).toBe(line);
     expect(/this client did not offer h2/.test(f.remedy)).toBe(h2Fix);
+  });
+
+  it('the alert without a ClientHello in the capture', () => {
+    const [f] = judgeCaptureAlpn(connection({ alerts: [alert('server', 120, 5, 0.003)] }));
+    expect(f.evidence.slice(0, 2)).toEqual(['no ClientHello in the capture', 'the ClientHello offered no ALPN']);
   });
 
   it.each([

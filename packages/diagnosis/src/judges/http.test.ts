@@ -107,6 +107,36 @@ describe('HTTP judge: the https answer', () => {
   });
 });
 
+describe('HTTP judge: chains, edges', () => {
+  it.each([
+    ['a loop that never leaves http', [answer(H, 301, `${H}a`), answer(`${H}a`, 301, H)], 'loop', ['HTTP_REDIRECT_LOOP']],
+    ['an http redirect to a host that fails', [answer(H, 301, 'http://other.test/'), failed('http://other.test/', 'getaddrinfo ENOTFOUND other.test', 'ENOTFOUND')], undefined, ['HTTP_REDIRECT_TARGET_FAILED']],
+    ['through https and back to http content', [answer(H, 301, S), answer(S, 302, `${H}x`), answer(`${H}x`, 200)], undefined, ['HTTPS_DOWNGRADE']],
+  ] as [string, object[], 'loop' | 'limit' | undefined, string[]][])('port 80: %s', (_n, hops, stopped, want) => {
+    expect(codes(port80(hops, stopped))).toEqual(want);
+  });
+
+  it('a failure without a system code is quoted alone', () => {
+    const [f] = port80([answer(H, 301, 'https://other.test/'), failed('https://other.test/', 'self-signed certificate')]);
+    expect(f.evidence[1]).toBe('https://other.test/: self-signed certificate');
+  });
+
+  it('an IPv6 target: a redirect to the same address in brackets stays on the server', () => {
+    const target = { input: '[2001:db8::1]', host: '2001:db8::1', port: 443, path: '/', isIp: true, scheme: 'host' as const };
+    const r = probeRecord({ target, redirect: { hops: [answer('http://[2001:db8::1]/', 301, 'https://[2001:db8::1]/'), answer('https://[2001:db8::1]/', 200)] } });
+    expect(codes(judgeProbeRedirect(r))).toEqual([]);
+    const misdirected = judgeProbeMisdirected(probeRecord({ target, hsts: { status: 421 } }));
+    expect(misdirected[0].evidence).toEqual(['https://[2001:db8::1]/ answered 421', 'SNI (none: an IP address) and Host [2001:db8::1] were sent on a connection of their own']);
+  });
+
+  it('HSTS is not judged where the redirects did not end in an answer', () => {
+    const stopped = { status: 302, location: `${S}1`, redirects: { hops: [answer(`${S}1`, 302, `${S}2`)], stopped: 'limit' as const } };
+    expect(codes(judgeProbeHsts(probeRecord({ hsts: stopped })))).toEqual([]);
+    expect(codes(judgeProbeHsts(probeRecord({ hsts: { status: 302, location: `${S}1`, redirects: { hops: [] } } })))).toEqual([]);
+    expect(codes(judgeProbeHsts(probeRecord({ hsts: { status: 302, location: `${S}1`, redirects: { hops: [failed(`${S}1`, 'x')] } } })))).toEqual([]);
+  });
+});
+
 describe('HTTP judge: 421 Misdirected Request', () => {
   it.each([
     ['the https answer', { hsts: { status: 421 } }, ['HTTP_MISDIRECTED_REQUEST']],
@@ -158,6 +188,17 @@ describe('HTTP judge: WebSocket', () => {
     expect(f.title).toBe('The WebSocket path is not a WebSocket endpoint');
     expect(f.evidence).toEqual(['GET /socket with Upgrade: websocket got "HTTP/1.1 200 OK" (body: "<html>app</html>")', 'a plain GET /socket got "HTTP/1.1 200 OK" (body: "x")', 'the same answer with and without the upgrade: /socket is not a WebSocket endpoint']);
     expect(f.remedy).not.toMatch(/proxy_set_header/);
+  });
+
+  it('an answer that is not HTTP, the same to a plain GET, is no verdict on the path', () => {
+    expect(codes(ws({ statusLine: 'SSH-2.0-OpenSSH_9.2', plain: { statusLine: 'SSH-2.0-OpenSSH_9.2' } }))).toEqual(['WEBSOCKET_UPGRADE_FAILED']);
+  });
+
+  it('quotes the first line of the body with words, at most 120 characters', () => {
+    const long = 'x'.repeat(130);
+    const [f] = ws({ status: 403, statusLine: 'HTTP/1.1 403 Forbidden', body: `  \n\t\n${long}\nsecond` });
+    expect(f.evidence[0]).toBe(`GET /ws with Upgrade: websocket got "HTTP/1.1 403 Forbidden" (body: "${'x'.repeat(120)}")`);
+    expect(ws({ status: 403, statusLine: 'HTTP/1.1 403 Forbidden', body: 'one\ntwo' })[0].evidence[0]).toMatch(/\(body: "one"\)$/);
   });
 
   it('a backend that says it wanted the upgrade gets the proxy-headers fix', () => {

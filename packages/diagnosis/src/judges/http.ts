@@ -77,7 +77,8 @@ function chainLines(c: RedirectChain): string[] {
   return c.hops.map(hopLine);
 }
 
-const portOf = (u: URL) => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80);
+/** The port of an https URL. */
+const httpsPort = (u: URL) => (u.port ? Number(u.port) : 443);
 
 /**
  * What a chain's redirects say, whichever port it started from: a loop, a step from https down to
@@ -90,10 +91,11 @@ function judgeChain(c: RedirectChain, host: string, port: number): Finding[] {
   if (c.stopped === 'limit') return [finding('HTTP_REDIRECT_LOOP', lines, { title: `Still redirecting after ${MAX_HOPS} requests` })];
   const out: Finding[] = [];
   const down = c.hops.find((h) => h.url.startsWith('https:') && nextUrl(h)?.protocol === 'http:');
-  if (down) out.push(finding('HTTPS_DOWNGRADE', [hopLine(down), ...(lines.length > 1 ? ['the chain:', ...lines] : [])]));
-  const away = c.hops.map((h) => nextUrl(h)).find((u) => u !== undefined && (u.hostname.replace(/^\[|\]$/g, '') !== host || (u.protocol === 'https:' && portOf(u) !== port)));
+  if (down) out.push(finding('HTTPS_DOWNGRADE', [hopLine(down), 'the chain:', ...lines]));
+  const away = c.hops.map((h) => nextUrl(h)).find((u) => u !== undefined && (u.hostname.replace(/^\[|\]$/g, '') !== host || (u.protocol === 'https:' && httpsPort(u) !== port)));
   const last = c.hops[c.hops.length - 1];
-  if (last && !isAnswer(last) && c.hops.length > 1) out.push(finding('HTTP_REDIRECT_TARGET_FAILED', lines));
+  // Every chain judged here starts with an answer: a failure at its end is where a redirect led.
+  if (last && !isAnswer(last)) out.push(finding('HTTP_REDIRECT_TARGET_FAILED', lines));
   else if (away && last && isAnswer(last)) out.push(finding('HTTP_REDIRECT_ELSEWHERE', [`redirected to ${away.href}`, ...lines]));
   return out;
 }
