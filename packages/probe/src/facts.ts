@@ -2,7 +2,6 @@
 // profiles and suites, without the code that opens sockets. The diagnosis and the reports import
 // this. Words about a record (evidence) are the diagnosis's, not the probe's: the probe measures.
 import type { HelloOutcome } from './hello-probe.js';
-import type { HttpHop } from './http-checks.js';
 
 export { PROFILES, type Profile, type ProfileName } from './profiles.js';
 export { LEGACY_SUITES } from './suites.js';
@@ -13,6 +12,21 @@ export const PLAIN_HTTP_PORTS: ReadonlySet<number> = new Set([80, 8000, 8008, 80
 /** The versions the server accepted: each answered with a ServerHello of that very version. */
 export function acceptedVersions(rec: { versions: readonly { version: number; outcome: HelloOutcome }[] }): number[] {
   return rec.versions.filter(({ version, outcome }) => outcome.kind === 'server-hello' && outcome.serverHello.version === version).map((v) => v.version);
+}
+
+/** One request of a redirect chain: the answer, or why none came. */
+export type HttpHop =
+  | { url: string; status: number; location?: string; hsts?: string }
+  | { url: string; error: string; errorCode?: string };
+
+/**
+ * Requests from a URL, each Location followed (at most MAX_HOPS requests, each within the
+ * timeout). `stopped` says why following stopped while the last answer still redirected: its
+ * Location had been requested before (a loop), or the hops ran out.
+ */
+export interface RedirectChain {
+  hops: HttpHop[];
+  stopped?: 'loop' | 'limit';
 }
 
 /** Requests one redirect chain makes at most: browsers give up after 20; a loop shows within a few. */

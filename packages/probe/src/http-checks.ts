@@ -4,24 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { raceWithTimeout } from './settle.js';
 import type { ClientIdentity } from './handshake.js';
-import { MAX_HOPS, nextUrl } from './facts.js';
+import { MAX_HOPS, nextUrl, type HttpHop, type RedirectChain } from './facts.js';
+
+export type { HttpHop, RedirectChain } from './facts.js';
 import { TargetError } from './target.js';
-
-/** One request of a redirect chain: the answer, or why none came. */
-export type HttpHop =
-  | { url: string; status: number; location?: string; hsts?: string }
-  | { url: string; error: string; errorCode?: string };
-
-/**
- * Requests from a URL, each Location followed (at most MAX_HOPS requests, each within the
- * timeout). `stopped` says why following stopped while the last answer still redirected: its
- * Location had been requested before (a loop), or the hops ran out.
- */
-export interface RedirectChain {
-  hops: HttpHop[];
-  stopped?: 'loop' | 'limit';
-}
-
 
 /** GET http://host/ on port 80 of the probed address, and where it leads. */
 export type RedirectCheck = RedirectChain;
