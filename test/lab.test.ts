@@ -114,6 +114,7 @@ describe.skipIf(!!why)('failure lab', () => {
         const refused = withCert(host, 'stranger');
         expect(refused.diagnoses[0].code, host).toBe('CLIENT_CERT_REJECTED');
         expect(refused.diagnoses[0].evidence.join('\n')).toMatch(/presented the client certificate CN=stranger client/);
+        expect(refused.diagnoses[0].evidence).toContain('issued by CN=stranger client: none is among the acceptable CA names; the server wants a certificate from one of them');
       }
     });
 

@@ -38,7 +38,7 @@ export interface ProbeOptions {
   /** Skip the port-80 and HSTS requests (default on). */
   http: boolean;
   /** --cert and --key: the client certificate to present when a server asks for one. */
-  identity?: ClientIdentity & { subject: string };
+  identity?: ClientIdentity & { subject: string; issuers: string[] };
   /**
    * HTTP/3: true probes UDP whatever the server advertises (--http3), false never (--no-http3);
    * unset, only when the HTTPS answer's Alt-Svc advertises h3.
@@ -77,6 +77,8 @@ export interface ProbeRecord {
   full?: FullHandshake;
   /** A client certificate was given (--cert): its subject, for the report. */
   clientCertificate?: string;
+  /** The issuers of the certificates given with --cert (the leaf's, then its chain's): what a server's acceptable CA names are compared with. */
+  clientCertificateIssuers?: string[];
   redirect?: RedirectCheck;
   hsts?: HstsCheck;
   /** A QUIC Initial to the port Alt-Svc named (or the target's port, with --http3). */
@@ -109,7 +111,7 @@ export function loadExtraCa(files: string[]): string[] {
  * chain after it). A missing file, a file without a certificate or key, or a key that is not the
  * certificate's is a TargetError naming the file.
  */
-export function loadIdentity(certFile: string, keyFile: string): ClientIdentity & { subject: string } {
+export function loadIdentity(certFile: string, keyFile: string): ClientIdentity & { subject: string; issuers: string[] } {
   const read = (f: string, flag: string) => {
     try {
       return readFileSync(f, 'latin1');
@@ -132,7 +134,16 @@ export function loadIdentity(certFile: string, keyFile: string): ClientIdentity 
     throw new TargetError(`--key ${keyFile}: holds no private key that can be read without a passphrase`);
   }
   if (!x509.checkPrivateKey(privateKey)) throw new TargetError(`--key ${keyFile} is not the key of the certificate in ${certFile} (${x509.subject.split('\n').join(', ')})`);
-  return { cert, key, subject: x509.subject.split('\n').join(', ') };
+  const oneLine = (dn: string) => dn.split('\n').join(', ');
+  // The file may hold the chain after the leaf: every certificate's issuer, in order.
+  const issuers = (cert.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).flatMap((pem) => {
+    try {
+      return [oneLine(new X509Certificate(pem).issuer)];
+    } catch {
+      return [];
+    }
+  });
+  return { cert, key, subject: oneLine(x509.subject), issuers };
 }
 
 const answered = (o: HelloOutcome | undefined) => o !== undefined && (o.kind === 'server-hello' || o.kind === 'hello-retry' || o.kind === 'alert');
@@ -150,7 +161,7 @@ export async function probeTarget(target: Target, o: ProbeOptions): Promise<Prob
 
 async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions, trust: TrustStore): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
   const sni = target.isIp ? undefined : target.host;
-  const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject } : {}) };
+  const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject, clientCertificateIssuers: o.identity.issuers } : {}) };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
   const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ALPN, timeoutMs: o.timeoutMs };
   const alpnAlone = () => Promise.all(ALPN.map(async (p) => ({ offered: p, outcome: await probeHello({ ...base, alpn: [p] }) })));

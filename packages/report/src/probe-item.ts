@@ -113,6 +113,7 @@ function probeIdentifiers(r: ProbeRecord): Identifiers {
   for (const c of r.full?.chain ?? []) addCertificate(ids, c);
   addDn(ids, r.full?.trustAnchor);
   addDn(ids, r.clientCertificate);
+  for (const i of r.clientCertificateIssuers ?? []) addDn(ids, i);
   for (const n of certificateRequests(r).flatMap((q) => q.caNames)) addDn(ids, n);
   for (const h of [...(r.redirect?.hops ?? []), ...(r.hsts?.redirects?.hops ?? [])]) {
     addUrlHost(ids, h.url);
