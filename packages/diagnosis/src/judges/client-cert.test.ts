@@ -171,9 +171,15 @@ describe('client certificate, probe', () => {
     expect(chained.evidence).toContain('it chains to CN=tlsdoctor Lab Root CA, one of the acceptable CA names: the server refused it for another reason (expired, revoked, a chain it cannot verify, or an access rule)');
     // The same name written another way (attribute order, spaces, case) is the same CA.
     expect(refusedWith(['o=Lab,CN=Root'], ['CN=Root, O=Lab']).evidence.join('\n')).toMatch(/it chains to o=Lab,CN=Root, one of the acceptable/);
+    expect(refusedWith(['O = Lab ,CN = Root'], ['CN=Root, O=Lab']).evidence.join('\n')).toMatch(/it chains to O = Lab ,CN = Root, one of the acceptable/);
+    expect(refusedWith(['CN=Sub', 'CN=Other Root']).evidence).toContain('issued by CN=Sub ← CN=Other Root: none is among the acceptable CA names; the server wants a certificate from one of them');
     for (const [issuers, caNames] of [[undefined, undefined], [[], undefined], [['CN=x'], []]] as [string[] | undefined, string[] | undefined][]) {
-      expect(refusedWith(issuers, caNames).evidence.join('\n')).not.toMatch(/acceptable CA names: the server|chains to/);
+      expect(refusedWith(issuers, caNames).evidence.join('\n')).not.toMatch(/none is among|chains to/);
     }
+    // Refused over HTTP with no CertificateRequest read: nothing to compare with.
+    const noRequest = judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateIssuers: ['CN=x'], hsts: { status: 400, clientCertRefusal: 'HTTP 400 "The SSL certificate error"' } }))[0];
+    expect(noRequest.code).toBe('CLIENT_CERT_REJECTED');
+    expect(noRequest.evidence.join('\n')).not.toMatch(/none is among|chains to/);
   });
 
   it('evidence says where each sign was read, and what the request accepts', () => {
