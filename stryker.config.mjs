@@ -7,7 +7,9 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts' },
   // The message catalogue and its meanings are data (patterns, texts), checked against what real
   // clients printed (explain.test.ts); explain.ts, the logic that ranks them, is mutated.
-  mutate: ['packages/diagnosis/src/**/*.ts', '!packages/diagnosis/src/**/*.test.ts', '!packages/diagnosis/src/**/*.fixtures.ts', '!packages/diagnosis/src/index.ts', '!packages/diagnosis/src/messages/catalogue.ts', '!packages/diagnosis/src/messages/meanings.ts', '!packages/diagnosis/src/messages/index.ts'],
+  // The exporter's judgements (what the allow list refuses, what counts as success, which query is
+  // refused) are mutated with it: a changed verdict there is as wrong as in a judge.
+  mutate: ['packages/serve/src/allow-list.ts', 'packages/serve/src/probe-metrics.ts', 'packages/serve/src/probe-query.ts', 'packages/diagnosis/src/**/*.ts', '!packages/diagnosis/src/**/*.test.ts', '!packages/diagnosis/src/**/*.fixtures.ts', '!packages/diagnosis/src/index.ts', '!packages/diagnosis/src/messages/catalogue.ts', '!packages/diagnosis/src/messages/meanings.ts', '!packages/diagnosis/src/messages/index.ts'],
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

@@ -10,9 +10,11 @@
 //            MB/s and peak RSS, whole and cut before its end, beside jq reading the same file
 //   probe:   wall time of a full default probe of the lab's healthy nginx (needs root), next to
 //            sslscan's and testssl.sh's on the same server when they are installed
+//   serve:   (only with --only serve: it runs for 5 minutes) tlsdoctor serve under Prometheus with
+//            200 lab targets: scrape durations by kind of host, timeouts, memory (bench/serve-load.mjs)
 // Options: --shapes bulk,handshake-dense,... (default: every shape of bench/synthetic-capture.mjs),
 //          --size-connections N (each shape's default otherwise), --runs N (3), --no-tshark,
-//          --keep (reuse bench/out/), --no-stages, --no-rotation, --only codec|capture|netlog|probe, --no-testssl,
+//          --keep (reuse bench/out/), --no-stages, --no-rotation, --only codec|capture|netlog|probe|serve, --no-testssl,
 //          --netlog-mb N (the NetLog's size, 300),
 //          --stages-only (the stages alone: no whole-CLI runs), --against DIR (another checkout,
 //          built: each shape's table and JSON runs, and each stage, alternate between its build and
@@ -162,6 +164,11 @@ if (only === 'probe') {
 }
 if (only === 'netlog') {
   await netlogBench();
+  process.exit(0);
+}
+if (only === 'serve') {
+  const { serveBench } = await import('../bench/serve-load.mjs');
+  await serveBench(ROOT, args);
   process.exit(0);
 }
 console.log(`tlsdoctor bench on ${process.version}, ${(await import('node:os')).cpus()[0].model}, ${(await import('node:os')).cpus().length} cores`);

@@ -305,3 +305,25 @@ describe('a report through a pipe whose reader is slow', () => {
     expect(code).toBe(0);
   }, 60_000);
 });
+
+describe('--fail-on: which findings fail a CI job', () => {
+  // A TLS 1.0 handshake that completed: its worst finding is a warning (DEPRECATED_PROTOCOL).
+  const warningOnly = join(FIXTURES, 'openssl-tls10-handshake.pcap');
+  const withError = join(FIXTURES, 'cert-expired-tls12.pcap');
+  it.each([
+    [warningOnly, [], 0],
+    [warningOnly, ['--fail-on', 'error'], 0],
+    [warningOnly, ['--fail-on', 'warning'], 1],
+    [withError, [], 1],
+    [withError, ['--fail-on', 'warning'], 1],
+  ])('%s %j: exit %i', (file, args, code) => {
+    const r = runCli(['pcap', file, '--format', 'json', ...(args as string[])]);
+    expect(r.code, r.stderr).toBe(code);
+  });
+
+  it('refuses a level it does not know, in one line', () => {
+    const r = runCli(['pcap', warningOnly, '--fail-on', 'info']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/fail-on/);
+  });
+});

@@ -5,15 +5,19 @@ import { TlsdoctorError } from '@tlsdoctor/tls-parser-ts';
 export const EXIT = {
   /** No error-level finding. */
   OK: 0,
-  /** At least one error-level finding. */
+  /** At least one error-level finding (with --fail-on warning: or a warning). */
   FINDINGS: 1,
   /** Bad usage, or an input that could not be read (what could be read is still reported). */
   USAGE_OR_INPUT: 2,
 } as const;
 
-export function exitFor(worst: Severity, inputFailed: boolean): number {
+/** The least severe finding that makes a run fail: --fail-on. */
+export type FailOn = 'error' | 'warning';
+
+/** Exit 1 on an error-level finding, or with --fail-on warning on a warning too (a CI job's choice). */
+export function exitFor(worst: Severity, inputFailed: boolean, failOn: FailOn = 'error'): number {
   if (inputFailed) return EXIT.USAGE_OR_INPUT;
-  return worst === 'error' ? EXIT.FINDINGS : EXIT.OK;
+  return worst === 'error' || (failOn === 'warning' && worst === 'warning') ? EXIT.FINDINGS : EXIT.OK;
 }
 
 /** A bad-usage or bad-input condition with its one-line message. */

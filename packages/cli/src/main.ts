@@ -6,8 +6,11 @@ import { CLIENTS } from '@tlsdoctor/diagnosis';
 import { UsageError } from './exit.js';
 import { skipHelpCaching } from './yargs-help.js';
 
-const EPILOG = `Exit codes: 0 no error-level finding; 1 error-level findings; 2 bad usage or unreadable input.
+const EPILOG = `Exit codes: 0 no error-level finding; 1 error-level findings (--fail-on warning: or warnings); 2 bad usage or unreadable input.
 Docs: docs/diagnoses.md (every code), docs/json-schema.md (--format json).`;
+
+/** --fail-on, the same for every command that reports findings. */
+const FAIL_ON = { choices: ['error', 'warning'] as const, default: 'error' as const, describe: 'exit 1 on an error-level finding, or on a warning too (for CI jobs)' };
 
 /** Options given once or repeated (never greedy: they take one value each). */
 function list(v: unknown): string[] {
@@ -59,8 +62,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('pcap <files..>', 'Diagnose every TLS connection in pcap/pcapng captures (gzip too)', pcapOptions, (args) => handled(run, () => pcapCommand(args)))
     .command('probe [target..]', 'Probe live servers and name why their handshake fails', probeOptions, (args) => handled(run, () => probeCommand(args)))
     .command('netlog <files..>', 'Diagnose every connection in a browser\'s NetLog (chrome://net-export), no capture needed', netlogOptions, (args) => handled(run, () => netlogCommand(args)))
+    .command('serve', 'Answer Prometheus scrapes with probes: GET /probe?target=HOST names why its handshake fails, as metrics', serveOptions, (args) => handled(run, () => serveCommand(args)))
     .command('explain [text..]', 'Explain an error message a client printed: what it means, the causes it can come from, how to decide', explainOptions, (args) => handled(run, () => explainCommand(args)))
-    .demandCommand(1, 'Name a command: pcap, probe, netlog or explain.')
+    .demandCommand(1, 'Name a command: pcap, probe, netlog, serve or explain.')
     .strict()
     .help()
     .alias('h', 'help')
@@ -117,6 +121,7 @@ function pcapOptions(y: Argv) {
     .option('keylog', { type: 'string', describe: 'NSS key log (SSLKEYLOGFILE) to open TLS 1.3 handshakes with (repeat for more; a pcapng\'s secrets blocks are used by themselves)' })
     .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
+    .option('fail-on', FAIL_ON)
     .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
     .option('separate', { type: 'boolean', default: false, describe: 'read each file as a capture of its own, even one that takes up where the file before it stopped (a tcpdump -C/-G rotation is otherwise read as one capture)' })
     .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
@@ -134,6 +139,7 @@ async function pcapCommand(args: ArgsOf<typeof pcapOptions>): Promise<number> {
     redact: parseRedact(args.redact),
     verbose: args.verbose,
     failuresOnly: args['failures-only'],
+    failOn: args['fail-on'],
     sni: args.sni,
     host: args.host,
     port: portOption(args.port, '--port'),
@@ -152,6 +158,7 @@ function netlogOptions(y: Argv) {
     .option('host', { type: 'string', describe: 'only connections for this name or address (*.example.com matches subdomains)' })
     .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence, and the ClientHello fields' })
+    .option('fail-on', FAIL_ON)
     .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
     .example('$0 netlog chrome-net-export-log.json', 'every connection the browser made, and why each failed')
     .example('$0 netlog netlog.json --host api.example.com --format markdown > ticket.md', 'one site, for a support ticket')
@@ -166,6 +173,7 @@ async function netlogCommand(args: ArgsOf<typeof netlogOptions>): Promise<number
     redact: parseRedact(args.redact),
     verbose: args.verbose,
     failuresOnly: args['failures-only'],
+    failOn: args['fail-on'],
     host: args.host,
     limit: limitOption(args.limit),
   });
@@ -192,6 +200,7 @@ function probeOptions(y: Argv) {
     .option('http', { type: 'boolean', default: true, describe: 'the HTTP requests after the handshake: port-80 and https redirects, HSTS, 421, the HTTP-level client-certificate check, and the Alt-Svc that starts the HTTP/3 check (--no-http skips them all)' })
     .option('http3', { type: 'boolean', describe: 'send a QUIC Initial to UDP even if Alt-Svc does not advertise h3 (default: only when it does; --no-http3 never)' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
+    .option('fail-on', FAIL_ON)
     .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
     .example('$0 probe example.com', 'the full default probe: DNS, TCP, each TLS version, the chain, HTTP checks')
     .example('$0 probe https://api.example.com:8443/ws --ws /ws', 'also try a WebSocket upgrade')
@@ -224,6 +233,43 @@ async function probeCommand(args: ArgsOf<typeof probeOptions>): Promise<number> 
     http: args.http,
     http3: args.http3,
     limit: limitOption(args.limit),
+    failOn: args['fail-on'],
+  });
+}
+
+function serveOptions(y: Argv) {
+  return y
+    .option('listen', { type: 'string', default: '127.0.0.1:9219', describe: 'ADDRESS:PORT to answer on ([IPv6]:PORT; :PORT for every address)' })
+    .option('allow', { type: 'string', describe: 'FILE of what may be probed, one a line: example.com, *.example.com, 203.0.113.0/24, [2001:db8::]/32, each with :PORT[,PORT] or none for any port' })
+    .option('allow-any', { type: 'boolean', default: false, describe: 'probe any target asked for (only where nobody untrusted can reach the exporter)' })
+    .option('ca', { type: 'string', describe: 'PEM file of extra trusted CAs, added to Node\'s store (repeat for more)' })
+    .option('timeout', { type: 'string', default: '10', describe: 'seconds a probe may take at most (a scrape\'s own timeout shortens it)' })
+    .option('concurrency', { type: 'string', default: '64', describe: 'probes run at once (a silent target holds one for its whole timeout)' })
+    .option('queue', { type: 'string', default: '256', describe: 'probes waiting for a slot at most; a scrape beyond is answered 503' })
+    .option('share', { type: 'string', default: '5', describe: 'seconds a finished probe answers other scrapes of the same target' })
+    .option('profile', { choices: ['browser', 'wechat-miniprogram', 'modern', 'intermediate'] as const, default: 'browser' as const, describe: 'the client whose point of view to take when a scrape names none' })
+    .option('decoy-sni', { type: 'string', default: 'example.com', describe: 'the neutral name for the SNI differential' })
+    .option('warn-days', { type: 'string', default: '21', describe: 'warn when the certificate expires within this many days' })
+    .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
+    .example('$0 serve --allow targets.txt', 'answer http://127.0.0.1:9219/probe?target=example.com for Prometheus')
+    .epilog('Metrics and the scrape configuration: docs/monitoring.md. Exits 0 on SIGTERM once the probes under way have ended; 2 on bad usage.');
+}
+
+async function serveCommand(args: ArgsOf<typeof serveOptions>): Promise<number> {
+  const { runServe } = await import('./serve-command.js');
+  return runServe({
+    listen: args.listen,
+    allow: single(args.allow, '--allow'),
+    allowAny: args['allow-any'],
+    ca: list(args.ca),
+    timeout: numberOption(args.timeout, '--timeout', 0.5, 120),
+    concurrency: numberOption(args.concurrency, '--concurrency', 1, 256, true),
+    queue: numberOption(args.queue, '--queue', 0, 100_000, true),
+    share: numberOption(args.share, '--share', 0, 3600),
+    profile: args.profile,
+    decoySni: args['decoy-sni'],
+    warnDays: numberOption(args['warn-days'], '--warn-days', 0, 3650),
+    http: args.http,
   });
 }
 

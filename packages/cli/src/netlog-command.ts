@@ -2,7 +2,7 @@ import { NetlogConnections, PublicRoots, type NetlogRecord } from '@tlsdoctor/an
 import { diagnoseNetlogRecord } from '@tlsdoctor/diagnosis';
 import { NetlogError, readNetlogFile, type NetlogReadResult } from '@tlsdoctor/netlog';
 import { netlogItem, SCHEMA_VERSION, TOOL, type NetlogInputSummary, type RedactMode } from '@tlsdoctor/report';
-import { exitFor, reportingInputErrors, UsageError } from './exit.js';
+import { exitFor, type FailOn, reportingInputErrors, UsageError } from './exit.js';
 import { itemSink } from './item-sink.js';
 import type { Format } from './output.js';
 import { ReportSink, type FileItem } from './report-sink.js';
@@ -13,6 +13,8 @@ export interface NetlogOptions {
   redact: RedactMode;
   verbose: boolean;
   failuresOnly: boolean;
+  /** --fail-on: the least severe finding that exits 1. */
+  failOn?: FailOn;
   /** Only records for this name (or address); `*.example.com` takes its subdomains. */
   host?: string;
   limit: number;
@@ -92,5 +94,5 @@ async function reportNetlogs(o: NetlogOptions): Promise<number> {
     sink.endFile();
   }
   const head = sink.finish({ schemaVersion: SCHEMA_VERSION, tool: TOOL, command: 'netlog', generatedAt: new Date().toISOString(), input: { files: inputs, ...(o.host ? { host: o.host } : {}) } });
-  return exitFor(head.summary.worst, failed);
+  return exitFor(head.summary.worst, failed, o.failOn);
 }

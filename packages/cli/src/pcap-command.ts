@@ -4,7 +4,7 @@ import { KeyLog, MAX_SESSIONS } from '@tlsdoctor/tls-parser-ts';
 import { createReadStream } from 'node:fs';
 import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type RedactMode } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/diagnosis';
-import { exitFor, reportingInputErrors, UsageError } from './exit.js';
+import { exitFor, type FailOn, reportingInputErrors, UsageError } from './exit.js';
 import { itemSink } from './item-sink.js';
 import { factsWanted, type Format } from './output.js';
 import { HeapGrowth } from './heap-growth.js';
@@ -17,6 +17,8 @@ export interface PcapOptions {
   redact: RedactMode;
   verbose: boolean;
   failuresOnly: boolean;
+  /** --fail-on: the least severe finding that exits 1. */
+  failOn?: FailOn;
   sni?: string;
   host?: string;
   port?: number;
@@ -202,7 +204,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
     i += a.parts.length;
   }
   const head = sink.finish({ schemaVersion: SCHEMA_VERSION, tool: TOOL, command: 'pcap', generatedAt: new Date().toISOString(), input: { files: inputs } });
-  return exitFor(head.summary.worst, failed);
+  return exitFor(head.summary.worst, failed, o.failOn);
 }
 
 /**

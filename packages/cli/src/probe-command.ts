@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { diagnoseProbe } from '@tlsdoctor/diagnosis';
 import { PROFILES, checkWsPath, loadExtraCa, loadIdentity, parseResolve, parseTarget, probeTarget, TargetError, TrustStore, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
 import { probeItem, SCHEMA_VERSION, summarize, TOOL, type RedactMode, type ProbeItem, type Report } from '@tlsdoctor/report';
-import { exitFor, UsageError } from './exit.js';
+import { exitFor, type FailOn, UsageError } from './exit.js';
 import { writeReport, type Format } from './output.js';
 
 export interface ProbeCliOptions {
@@ -26,6 +26,8 @@ export interface ProbeCliOptions {
   http: boolean;
   http3?: boolean;
   limit: number;
+  /** --fail-on: the least severe finding that exits 1. */
+  failOn?: FailOn;
 }
 
 function readLines(file: string, what: string): string[] {
@@ -102,5 +104,5 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
     targets: items,
   };
   writeReport(report, o.format, o.redact, o.verbose, o.limit);
-  return exitFor(report.summary.worst, false);
+  return exitFor(report.summary.worst, false, o.failOn);
 }

@@ -29,6 +29,9 @@ export interface RedirectChain {
   stopped?: 'loop' | 'limit';
 }
 
+/** The error code of a hop the probe did not request because its `permit` refused it (an exporter's allow list). */
+export const NOT_PERMITTED = 'NOT_PERMITTED';
+
 /** Requests one redirect chain makes at most: browsers give up after 20; a loop shows within a few. */
 export const MAX_HOPS = 10;
 

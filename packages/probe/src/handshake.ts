@@ -3,7 +3,9 @@ import { X509Certificate } from 'node:crypto';
 import { describeCertificate, hostMatches, type CertificateInfo } from '@tlsdoctor/analysis';
 import { raceWithTimeout } from './settle.js';
 import { TappedConnection, type ServerFlight } from './own-flight.js';
-import type { TrustStore } from './trust-store.js';
+import type { ClientIdentity, TrustStore } from './trust-store.js';
+
+export type { ClientIdentity } from './trust-store.js';
 
 /** Node names versions as OpenSSL does (`TLSv1.3`); reports use wire codes. */
 const NODE_VERSIONS: Record<string, number> = { SSLv3: 0x0300, TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
@@ -45,12 +47,6 @@ export interface FullHandshake {
   afterClientCertificate?: { outcome: 'ticket' | 'alert' | 'closed' | 'nothing'; code?: string; message?: string; alert?: number };
 }
 
-/** A client certificate and key to present (PEM), from --cert and --key. */
-export interface ClientIdentity {
-  cert: string;
-  key: string;
-}
-
 /** How long a TLS 1.3 server's verdict on the client's certificate is waited for, at most. */
 const VERDICT_WAIT_MS = 1000;
 
@@ -66,13 +62,10 @@ export function fullHandshake(address: string, port: number, servername: string 
   const socket = tls.connect({
     socket: tap.stream,
     servername,
-    ...(identity ? { cert: identity.cert, key: identity.key } : {}),
     ALPNProtocols: ['h2', 'http/1.1'],
     rejectUnauthorized: false,
-    ca: trust.ca,
-    // Judge old servers too: the verdict on TLS versions comes from the raw probes.
-    minVersion: 'TLSv1',
-    ciphers: 'DEFAULT:@SECLEVEL=0',
+    // Judge old servers too (TLS 1.0, any suite): the verdict on TLS versions comes from the raw probes.
+    secureContext: trust.context('judge', identity),
   });
   const failed = (error: FullHandshake['error']): FullHandshake => ({ ok: false, ms: performance.now() - t0, chain: [], intermediateMissing: false, anchored: false, error });
   return raceWithTimeout<FullHandshake>(

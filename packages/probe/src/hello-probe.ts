@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import type { Socket } from 'node:net';
 import {
   buildClientHello,
   groupName,
@@ -19,15 +20,21 @@ import { connectTcp, type ConnectOutcome } from './connect.js';
 import { raceWithTimeout } from './settle.js';
 import { GROUPS, LEGACY_SUITES, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './suites.js';
 
+/** The TCP connect time (SYN to SYN-ACK, ms) of a hello that went over a connection the probe opened and timed. */
+type Connected = { connectMs?: number };
+
 /** How a server answered one ClientHello. */
 export type HelloOutcome =
-  | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string; certificateRequested?: boolean; certificateRequest?: CertificateRequest }
-  | { kind: 'hello-retry'; ms: number; serverHello: ServerHello }
-  | { kind: 'alert'; ms: number; alert: Alert }
-  | { kind: 'not-tls'; ms: number; description: NonTlsDescription }
-  | { kind: 'reset'; ms: number }
-  | { kind: 'closed'; ms: number; bytes: number }
-  | { kind: 'silent'; ms: number; bytes: number; records: number; messages: number }
+  | (Connected &
+      (
+        | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string; certificateRequested?: boolean; certificateRequest?: CertificateRequest }
+        | { kind: 'hello-retry'; ms: number; serverHello: ServerHello }
+        | { kind: 'alert'; ms: number; alert: Alert }
+        | { kind: 'not-tls'; ms: number; description: NonTlsDescription }
+        | { kind: 'reset'; ms: number }
+        | { kind: 'closed'; ms: number; bytes: number }
+        | { kind: 'silent'; ms: number; bytes: number; records: number; messages: number }
+      ))
   | { kind: 'connect-failed'; ms: number; connect: Exclude<ConnectOutcome, { kind: 'connected' }> };
 
 export interface HelloProbeOptions {
@@ -88,7 +95,11 @@ export function helloFor(o: Pick<HelloProbeOptions, 'serverName' | 'versions' | 
 export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
   const c = await connectTcp(o.address, o.port, o.timeoutMs);
   if (c.kind !== 'connected') return { kind: 'connect-failed', ms: c.ms, connect: c };
-  const socket = c.socket;
+  return { ...(await firstFlight(o, c.socket)), connectMs: c.ms };
+}
+
+/** Sends the hello on a connected socket and reads the answer (probeHello's second half). */
+function firstFlight(o: HelloProbeOptions, socket: Socket): Promise<Exclude<HelloOutcome, { kind: 'connect-failed' }>> {
   const t0 = performance.now();
   const reader = new TlsStreamReader('server');
   let bytes = 0;
@@ -97,7 +108,7 @@ export async function probeHello(o: HelloProbeOptions): Promise<HelloOutcome> {
   // A TLS 1.2 ServerHello waiting for its key exchange: what is reported if the rest never comes.
   let hello: Extract<HelloOutcome, { kind: 'server-hello' }> | undefined;
   let sawKeyExchange = false;
-  return raceWithTimeout<HelloOutcome>(
+  return raceWithTimeout<Exclude<HelloOutcome, { kind: 'connect-failed' }>>(
     o.timeoutMs,
     () => hello ?? { kind: 'silent', ms: ms(), bytes, records: reader.records, messages },
     () => {

@@ -3,8 +3,9 @@ import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { raceWithTimeout } from './settle.js';
-import type { ClientIdentity } from './handshake.js';
-import { MAX_HOPS, nextUrl, type HttpHop, type RedirectChain } from './facts.js';
+import type { ClientIdentity, TrustStore } from './trust-store.js';
+import { resolveHost } from './resolve.js';
+import { MAX_HOPS, nextUrl, NOT_PERMITTED, type HttpHop, type RedirectChain } from './facts.js';
 
 export type { HttpHop, RedirectChain } from './facts.js';
 import { TargetError } from './target.js';
@@ -20,6 +21,8 @@ export interface HstsCheck {
   clientCertRefusal?: string;
   /** The Alt-Svc header: where it advertises HTTP/3. */
   altSvc?: string;
+  /** From the request's start to the answer's head, ms (a new connection's TCP and TLS included). */
+  ms?: number;
   /** The answer redirects: its Location, and the requests that followed it. */
   location?: string;
   redirects?: RedirectChain;
@@ -56,12 +59,11 @@ export function checkWsPath(path: string): void {
 }
 
 /** An undici agent that connects to the probed address whatever the name resolves to. */
-function pinnedAgent(address: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Agent {
+function pinnedAgent(address: string, trust: TrustStore, timeoutMs: number, identity?: ClientIdentity): Agent {
   return new Agent({
     connect: {
       lookup: (_host, _opts, cb) => cb(null, [{ address, family: address.includes(':') ? 6 : 4 }] as never),
-      ca: [...tls.rootCertificates, ...extraCa],
-      ...(identity ? { cert: identity.cert, key: identity.key } : {}),
+      secureContext: trust.context('http', identity),
       rejectUnauthorized: false,
       timeout: timeoutMs,
     },
@@ -83,10 +85,12 @@ const hostForUrl = (h: string) => (h.includes(':') ? `[${h}]` : h);
 export interface HopRouting {
   host: string;
   address: string;
-  extraCa: string[];
+  trust: TrustStore;
   timeoutMs: number;
   /** --resolve's pins, `host:port` to address. */
-  resolve: ReadonlyMap<string, string>;
+  resolve: Map<string, string>;
+  /** Asked before each request, as before every connection of the probe (ProbeOptions.permit). */
+  permit?: (c: { host: string; address: string; port: number }) => string | undefined;
 }
 
 const defaultPort = (u: URL) => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80);
@@ -99,12 +103,19 @@ const defaultPort = (u: URL) => (u.port ? Number(u.port) : u.protocol === 'https
 async function requestHop(url: URL, via: HopRouting, identity?: ClientIdentity): Promise<HttpHop> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const same = host === via.host;
-  const pinned = same ? via.address : via.resolve.get(`${host}:${defaultPort(url)}`);
+  const port = defaultPort(url);
+  let address = via.address;
+  if (!same) {
+    const dns = await resolveHost(host, port, via.resolve, via.timeoutMs);
+    if (dns.addresses.length === 0) return { url: url.href, error: dns.error ? `${host}: ${dns.error.message}` : `${host} has no address`, errorCode: dns.error?.code ?? 'ENOTFOUND' };
+    address = dns.addresses[0].address;
+  }
+  const refused = via.permit?.({ host, address, port });
+  if (refused) return { url: url.href, error: `not requested: ${refused}`, errorCode: NOT_PERMITTED };
   const agent = new Agent({
     connect: {
-      ...(pinned ? { lookup: (_h: string, _o: unknown, cb: (e: null, a: never) => void) => cb(null, [{ address: pinned, family: pinned.includes(':') ? 6 : 4 }] as never) } : {}),
-      ca: [...tls.rootCertificates, ...via.extraCa],
-      ...(identity && same ? { cert: identity.cert, key: identity.key } : {}),
+      lookup: (_h: string, _o: unknown, cb: (e: null, a: never) => void) => cb(null, [{ address, family: address.includes(':') ? 6 : 4 }] as never),
+      secureContext: via.trust.context('http', same ? identity : undefined),
       rejectUnauthorized: !same,
       timeout: via.timeoutMs,
     },
@@ -153,10 +164,12 @@ export function checkRedirect(via: HopRouting): Promise<RedirectCheck> {
  * want of a client certificate; and where it leads when it redirects.
  */
 export async function checkHsts(via: HopRouting, port: number, identity?: ClientIdentity): Promise<HstsCheck> {
-  const agent = pinnedAgent(via.address, via.extraCa, via.timeoutMs, identity);
+  const agent = pinnedAgent(via.address, via.trust, via.timeoutMs, identity);
   const url = new URL(`https://${hostForUrl(via.host)}:${port}/`);
+  const t0 = performance.now();
   try {
     const res = await request(url.href, { dispatcher: agent, method: 'GET', maxRedirections: 0, signal: AbortSignal.timeout(via.timeoutMs) } as never);
+    const ms = performance.now() - t0;
     let refusal: string | undefined;
     if (res.statusCode === 400 || res.statusCode === 403 || res.statusCode === 496) {
       let body = '';
@@ -177,7 +190,7 @@ export async function checkHsts(via: HopRouting, port: number, identity?: Client
     const redirects = next ? await followRedirects(next, via, [url.href], identity) : undefined;
     return {
       status: res.statusCode, header: Array.isArray(h) ? h[0] : h, ...(refusal ? { clientCertRefusal: refusal } : {}), ...(altSvc ? { altSvc } : {}),
-      ...(location !== undefined ? { location } : {}), ...(redirects ? { redirects } : {}),
+      ...(location !== undefined ? { location } : {}), ...(redirects ? { redirects } : {}), ms,
     };
   } catch (e) {
     return { error: (e as Error).message };
@@ -213,9 +226,9 @@ function readAnswer(buf: string, ended: boolean): RawAnswer | undefined {
 }
 
 /** One request written by hand over TLS, its answer read as it comes (status line, Location, the body's start). */
-function rawRequest(host: string, port: number, address: string, path: string, extraHeaders: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<RawAnswer> {
+function rawRequest(host: string, port: number, address: string, path: string, extraHeaders: string, trust: TrustStore, timeoutMs: number, identity?: ClientIdentity): Promise<RawAnswer> {
   let buf = '';
-  const socket = tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, ca: [...tls.rootCertificates, ...extraCa], ...(identity ? { cert: identity.cert, key: identity.key } : {}) });
+  const socket = tls.connect({ host: address, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false, secureContext: trust.context('http', identity) });
   return raceWithTimeout<RawAnswer>(
     timeoutMs,
     () => (buf ? (readAnswer(buf, true) as RawAnswer) : { error: `no answer within ${timeoutMs} ms` }),
@@ -241,11 +254,11 @@ function rawRequest(host: string, port: number, address: string, path: string, e
  * not upgraded, a plain GET of the same path tells a path that is no endpoint (the same answer)
  * from a proxy that drops the upgrade.
  */
-export async function checkWebSocket(host: string, port: number, address: string, path: string, extraCa: string[], timeoutMs: number, identity?: ClientIdentity): Promise<WebSocketCheck> {
+export async function checkWebSocket(host: string, port: number, address: string, path: string, trust: TrustStore, timeoutMs: number, identity?: ClientIdentity): Promise<WebSocketCheck> {
   const upgrade = `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n`;
-  const a = await rawRequest(host, port, address, path, upgrade, extraCa, timeoutMs, identity);
+  const a = await rawRequest(host, port, address, path, upgrade, trust, timeoutMs, identity);
   if ('error' in a) return { path, upgraded: false, error: a.error };
   if (a.status === 101) return { path, ...a, upgraded: true };
-  const plain = await rawRequest(host, port, address, path, 'Connection: close\r\n', extraCa, timeoutMs, identity);
+  const plain = await rawRequest(host, port, address, path, 'Connection: close\r\n', trust, timeoutMs, identity);
   return { path, ...a, upgraded: false, plain };
 }

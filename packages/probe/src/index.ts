@@ -7,7 +7,7 @@ export { type ServerFlight } from './own-flight.js';
 export { checkRedirect, checkHsts, checkWebSocket, checkWsPath, followRedirects, type HstsCheck, type HttpHop, type RedirectChain, type RawAnswer, type RedirectCheck, type WebSocketCheck } from './http-checks.js';
 export { PROFILES, type Profile, type ProfileName } from './profiles.js';
 export { nextUrl, MAX_HOPS, REDIRECT_STATUS } from './facts.js';
-export { probeTarget, loadExtraCa, loadIdentity, PLAIN_HTTP_PORTS, acceptedVersions, type ProbeOptions, type ProbeRecord } from './probe.js';
+export { probeTarget, loadExtraCa, loadIdentity, PLAIN_HTTP_PORTS, acceptedVersions, type NotPermitted, type ProbeOptions, type ProbeRecord } from './probe.js';
 export { LEGACY_SUITES } from './suites.js';
 export { scanCiphers, scanVersion, type CipherScan, type VersionScan } from './cipher-scan.js';
 export { probeHelloShapes, postQuantumHello, splitInsideName, sendShaped, answeredShape, SWEEP_SIZES, type HelloShapes, type ShapedHello, type HelloShapeName } from './hello-shapes.js';

@@ -44,6 +44,21 @@ export interface ProbeOptions {
    * unset, only when the HTTPS answer's Alt-Svc advertises h3.
    */
   http3?: boolean;
+  /**
+   * Asked before every connection the probe makes (each address of the target, port 443 after a
+   * plain-HTTP answer, port 80, the HTTP/3 port): a reason refuses it, and the probe goes on
+   * without that part. An exporter binds its allow list here; the command line sets none.
+   */
+  permit?: (c: { host: string; address: string; port: number }) => string | undefined;
+}
+
+/** A connection the probe did not make because `permit` refused it. */
+export interface NotPermitted {
+  /** What the connection was for. */
+  check: 'address' | 'https-port' | 'http-redirect' | 'http3' | 'redirect-target';
+  address: string;
+  port: number;
+  reason: string;
 }
 
 /** Everything probed for one address of one target. */
@@ -87,6 +102,8 @@ export interface ProbeRecord {
   allowList?: string[];
   warnDays: number;
   ms: number;
+  /** Connections `permit` refused; with only refused addresses, the record has no `address`. */
+  notPermitted?: NotPermitted[];
 }
 
 /**
@@ -154,14 +171,32 @@ export async function probeTarget(target: Target, o: ProbeOptions): Promise<Prob
   const profile = PROFILES[o.profile];
   const dns = await resolveHost(target.host, target.port, o.resolve, o.timeoutMs);
   const base = { target, dns, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays };
-  if (dns.addresses.length === 0) return [{ ...base, ms: performance.now() - t0 }];
+  const refused: NotPermitted[] = [];
+  const addresses = dns.addresses.filter((a) => {
+    const reason = o.permit?.({ host: target.host, address: a.address, port: target.port });
+    if (reason) refused.push({ check: 'address', address: a.address, port: target.port, reason });
+    return !reason;
+  });
+  const notPermitted = refused.length > 0 ? { notPermitted: refused } : {};
+  if (addresses.length === 0) return [{ ...base, ...notPermitted, ms: performance.now() - t0 }];
   const trust = o.trust ?? new TrustStore(o.extraCa);
-  return Promise.all(dns.addresses.map(async (a) => ({ ...(await probeAddress(target, a.address, profile, o, trust)), dns, family: a.family, ms: performance.now() - t0 })));
+  return Promise.all(
+    addresses.map(async (a) => {
+      const rec = await probeAddress(target, a.address, profile, o, trust);
+      const all = [...refused, ...(rec.notPermitted ?? [])];
+      return { ...rec, dns, family: a.family, ms: performance.now() - t0, ...(all.length > 0 ? { notPermitted: all } : {}) };
+    }),
+  );
 }
 
 async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions, trust: TrustStore): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
   const sni = target.isIp ? undefined : target.host;
   const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject, clientCertificateIssuers: o.identity.issuers } : {}) };
+  const permitted = (check: NotPermitted['check'], port: number) => {
+    const reason = o.permit?.({ host: target.host, address, port });
+    if (reason) (rec.notPermitted ??= []).push({ check, address, port, reason });
+    return reason === undefined;
+  };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
   const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ALPN, timeoutMs: o.timeoutMs };
   const alpnAlone = () => Promise.all(ALPN.map(async (p) => ({ offered: p, outcome: await probeHello({ ...base, alpn: [p] }) })));
@@ -183,7 +218,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   }
   if (rec.hello.kind === 'not-tls') {
     // A plain-HTTP port answering HTTP is the wrong port, not a broken server: is TLS on 443?
-    if (rec.hello.description.kind === 'http-response' && PLAIN_HTTP_PORTS.has(target.port)) {
+    if (rec.hello.description.kind === 'http-response' && PLAIN_HTTP_PORTS.has(target.port) && permitted('https-port', 443)) {
       rec.httpsPort = { outcome: await probeHello({ address, port: 443, serverName: sni, versions: EVERY_VERSION, alpn: ALPN, timeoutMs: o.timeoutMs }) };
     }
     return rec;
@@ -209,12 +244,21 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   jobs.push(fullHandshake(address, target.port, sni, trust, o.timeoutMs, o.identity).then((r) => (rec.full = r)));
   const family = isIP(address) === 6 ? 6 : 4;
   const http3 = async (port: number, advertised?: string) => {
-    rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
+    if (permitted('http3', port)) rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
   };
   if (o.http && !target.isIp) {
-    const via = { host: target.host, address, extraCa: o.extraCa, timeoutMs: o.timeoutMs, resolve: o.resolve };
+    // Each request a redirect leads to is asked for too (another host, another port): a refused one is not made.
+    const permit = o.permit;
+    const hopPermit = permit
+      ? (c: { host: string; address: string; port: number }) => {
+          const reason = permit(c);
+          if (reason) (rec.notPermitted ??= []).push({ check: 'redirect-target', address: c.address, port: c.port, reason });
+          return reason;
+        }
+      : undefined;
+    const via = { host: target.host, address, trust, timeoutMs: o.timeoutMs, resolve: o.resolve, ...(hopPermit ? { permit: hopPermit } : {}) };
     // Port 80 stands in for https on 443 only: a service on another port is reached by a URL that names it.
-    if (target.port === 443) jobs.push(checkRedirect(via).then((r) => (rec.redirect = r)));
+    if (target.port === 443 && permitted('http-redirect', 80)) jobs.push(checkRedirect(via).then((r) => (rec.redirect = r)));
     // HTTP/3 is tried where the HTTPS answer advertises it (Alt-Svc), as a browser would.
     jobs.push(
       checkHsts(via, target.port, o.identity).then(async (r) => {
@@ -227,7 +271,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   } else if (o.http3) jobs.push(http3(target.port));
   // A wss:// (or ws://) target names the WebSocket path itself.
   const wsPath = o.ws ?? (target.scheme === 'wss' ? target.path : undefined);
-  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, o.extraCa, o.timeoutMs, o.identity).then((r) => (rec.ws = r)));
+  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, trust, o.timeoutMs, o.identity).then((r) => (rec.ws = r)));
   await Promise.all(jobs);
   if (o.ciphers) rec.ciphers = await scanCiphers(address, target.port, sni, acceptedVersions(rec), o.timeoutMs);
   return rec;

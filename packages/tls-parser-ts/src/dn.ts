@@ -1,3 +1,4 @@
+import { derElement as element, oid } from './der.js';
 import { ByteReader, latin1 } from './reader.js';
 
 // The Encoding API exists in Node 20 and in browsers; the core uses nothing Node-only.
@@ -15,34 +16,6 @@ const ATTRIBUTE_NAMES: Record<string, string> = {
   '0.9.2342.19200300.100.1.25': 'DC',
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
-
-/** One DER element: its tag and a reader over its contents. */
-function element(r: ByteReader, what: string): { tag: number; body: ByteReader } {
-  const tag = r.u8(what);
-  let len = r.u8(what);
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    // Four length bytes cover any name a handshake can carry; more is not a name.
-    if (n === 0 || n > 4) r.fail(what, `a DER length of ${n} bytes`);
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + r.u8(what);
-  }
-  return { tag, body: r.sub(len, what) };
-}
-
-function oid(bytes: Uint8Array): string {
-  if (bytes.length === 0) return '';
-  const parts = [Math.floor(bytes[0] / 40), bytes[0] % 40];
-  let v = 0;
-  for (let i = 1; i < bytes.length; i++) {
-    v = v * 128 + (bytes[i] & 0x7f);
-    if ((bytes[i] & 0x80) === 0) {
-      parts.push(v);
-      v = 0;
-    }
-  }
-  return parts.join('.');
-}
 
 /** Text of a directory string: UTF-8 (12), printable (19), IA5 (22), T61 (20) or BMP (30). */
 function text(tag: number, bytes: Uint8Array): string {

@@ -41,3 +41,4 @@ export { parseQuicFrames, quicCloseFrame, quicCryptoFrame, quicVarint, type Quic
 export { QuicCryptoStream } from './quic-crypto-stream.js';
 export { parseQuicTransportParameters, type QuicTransportParameter } from './quic-transport-parameters.js';
 export { sealQuicInitial, type QuicInitialSpec } from './quic-initial.js';
+export { certificateProfile, type CertificateProfile, type NameConstraints } from './x509-profile.js';

@@ -116,6 +116,11 @@ describe('HTTP judge: chains, edges', () => {
     expect(codes(port80(hops, stopped))).toEqual(want);
   });
 
+  it('a target the probe was not permitted to request is no failure', () => {
+    const hops = [answer(H, 301, 'https://other.test/'), failed('https://other.test/', 'not requested: other.test is not on the allow list', 'NOT_PERMITTED')];
+    expect(codes(port80(hops))).toEqual([]);
+  });
+
   it('a failure without a system code is quoted alone', () => {
     const [f] = port80([answer(H, 301, 'https://other.test/'), failed('https://other.test/', 'self-signed certificate')]);
     expect(f.evidence[1]).toBe('https://other.test/: self-signed certificate');

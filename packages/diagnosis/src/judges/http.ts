@@ -1,6 +1,6 @@
 import type { HttpHop, ProbeRecord, RedirectChain } from '@tlsdoctor/probe';
 import { isIP } from 'node:net';
-import { MAX_HOPS, nextUrl, REDIRECT_STATUS } from '@tlsdoctor/probe/facts';
+import { MAX_HOPS, nextUrl, NOT_PERMITTED, REDIRECT_STATUS } from '@tlsdoctor/probe/facts';
 import { compact } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 
@@ -95,7 +95,8 @@ function judgeChain(c: RedirectChain, host: string, port: number): Finding[] {
   const away = c.hops.map((h) => nextUrl(h)).find((u) => u !== undefined && (u.hostname.replace(/^\[|\]$/g, '') !== host || (u.protocol === 'https:' && httpsPort(u) !== port)));
   const last = c.hops[c.hops.length - 1];
   // Every chain judged here starts with an answer: a failure at its end is where a redirect led.
-  if (last && !isAnswer(last)) out.push(finding('HTTP_REDIRECT_TARGET_FAILED', lines));
+  // A target the probe was not permitted to request (an exporter's allow list) was not tried.
+  if (last && !isAnswer(last) && last.errorCode !== NOT_PERMITTED) out.push(finding('HTTP_REDIRECT_TARGET_FAILED', lines));
   else if (away && last && isAnswer(last)) out.push(finding('HTTP_REDIRECT_ELSEWHERE', [`redirected to ${away.href}`, ...lines]));
   return out;
 }
