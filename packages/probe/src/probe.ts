@@ -189,6 +189,15 @@ export async function probeTarget(target: Target, o: ProbeOptions): Promise<Prob
   );
 }
 
+/** Each request a redirect leads to is asked for too (another host, another port): a refused one is not made, and is listed. */
+function recordingRefusals(permit: NonNullable<ProbeOptions['permit']>, rec: Pick<ProbeRecord, 'notPermitted'>): NonNullable<ProbeOptions['permit']> {
+  return (c) => {
+    const reason = permit(c);
+    if (reason) (rec.notPermitted ??= []).push({ check: 'redirect-target', address: c.address, port: c.port, reason });
+    return reason;
+  };
+}
+
 async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions, trust: TrustStore): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
   const sni = target.isIp ? undefined : target.host;
   const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject, clientCertificateIssuers: o.identity.issuers } : {}) };
@@ -247,15 +256,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     if (permitted('http3', port)) rec.http3 = await probeHttp3(address, family, port, sni, o.timeoutMs, advertised);
   };
   if (o.http && !target.isIp) {
-    // Each request a redirect leads to is asked for too (another host, another port): a refused one is not made.
-    const permit = o.permit;
-    const hopPermit = permit
-      ? (c: { host: string; address: string; port: number }) => {
-          const reason = permit(c);
-          if (reason) (rec.notPermitted ??= []).push({ check: 'redirect-target', address: c.address, port: c.port, reason });
-          return reason;
-        }
-      : undefined;
+    const hopPermit = o.permit && recordingRefusals(o.permit, rec);
     const via = { host: target.host, address, trust, timeoutMs: o.timeoutMs, resolve: o.resolve, ...(hopPermit ? { permit: hopPermit } : {}) };
     // Port 80 stands in for https on 443 only: a service on another port is reached by a URL that names it.
     if (target.port === 443 && permitted('http-redirect', 80)) jobs.push(checkRedirect(via).then((r) => (rec.redirect = r)));
