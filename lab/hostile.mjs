@@ -3,6 +3,8 @@
 import net from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
+import http2 from 'node:http2';
+import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -65,6 +67,25 @@ function clientCertServer(addr, pki) {
   server.listen(443, addr);
 }
 
+/**
+ * HTTP/2 only, as gRPC servers are: ALPN h2 or the alert no_application_protocol (120), which
+ * Node's TLS sends when ALPNCallback returns nothing. A socket that negotiated h2 is handed to an
+ * HTTP/2 server that speaks no HTTP/1.
+ */
+function h2OnlyServer(addr, pki) {
+  const read = (f) => readFileSync(join(pki, f));
+  const h2 = http2.createServer((req, res) => res.end('h2 only ok\n'));
+  const server = tls.createServer({ key: read('good.key'), cert: read('good.chain.crt'), ALPNCallback: ({ protocols }) => (protocols.includes('h2') ? 'h2' : undefined) }, (sock) => {
+    sock.on('error', () => {});
+    if (sock.alpnProtocol === 'h2') return h2.emit('connection', sock);
+    // A client that offered no ALPN: Node's HTTP/2 server answers its HTTP/1 request with 403.
+    // Said here at once, so that a client that sends nothing (openssl s_client) gets a clean close.
+    sock.once('data', () => sock.end('HTTP/1.0 403 Forbidden\r\n\r\n'));
+  });
+  server.on('tlsClientError', () => {});
+  server.listen(443, addr);
+}
+
 function websocketBackend(port) {
   const server = http.createServer((req, res) => {
     // Reached when the proxy did not pass the Upgrade header: a plain GET.
@@ -104,6 +125,7 @@ for (const arg of process.argv.slice(2)) {
   if (behaviour === 'nxdomain-dns') nxdomainDns(addr);
   else if (behaviour === 'websocket') websocketBackend(Number(addr));
   else if (behaviour.startsWith('https-client-cert:')) clientCertServer(addr, behaviour.slice('https-client-cert:'.length));
+  else if (behaviour.startsWith('h2-only:')) h2OnlyServer(addr, behaviour.slice('h2-only:'.length));
   else serve(addr, behaviour);
 }
 process.on('SIGTERM', () => process.exit(0));

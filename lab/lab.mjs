@@ -83,11 +83,13 @@ function nginxConfig(pki) {
     location /chat/ { proxy_pass http://127.0.0.1:9001; proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; }`
       : '';
+    // What https://host/ answers: the page, a redirect (a loop, a downgrade, another host or port) or 421.
+    const page = s.httpsRedirect ? `return 301 ${s.httpsRedirect};` : s.status421 ? 'return 421;' : `return 200 "${s.host} ok\\n";`;
     servers += `
   server {
-    ${listens.map((l) => `listen ${l}:443${s.plain ? '' : ' ssl'};`).join(' ')}
+    ${listens.map((l) => `listen ${l}:443${s.plain ? '' : ' ssl'}${s.defaultServer ? ' default_server' : ''};`).join(' ')}
     server_name ${s.host};${tls}
-    location / { return 200 "${s.host} ok\\n"; }${ws}
+    location / { ${page} }${ws}
   }`;
     // A scenario without port 80 has nothing listening there: connections to it are refused.
     if (s.port80 === false) continue;
@@ -95,7 +97,7 @@ function nginxConfig(pki) {
   server {
     ${listens.map((l) => `listen ${l}:80;`).join(' ')}
     server_name ${s.host};
-    location / { ${s.redirect ? 'return 301 https://$host$request_uri;' : `return 200 "${s.host} over http\\n";`} }
+    location / { ${s.port80Redirect ? `return 301 ${s.port80Redirect};` : s.redirect ? 'return 301 https://$host$request_uri;' : `return 200 "${s.host} over http\\n";`} }
   }`;
   }
   mkdirSync(join(prefix, 'tmp'), { recursive: true });

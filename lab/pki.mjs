@@ -41,6 +41,12 @@ function signWith(dir, caName, csr, out, ext, start, end, sanFile) {
   run(args, dir);
 }
 
+/** Self-signed defaults: name, subject, SAN. */
+const PROXY_DEFAULTS = [
+  ['ingressfake', '/O=Acme Co/CN=Kubernetes Ingress Controller Fake Certificate', 'ingress.local'],
+  ['traefikdefault', '/CN=TRAEFIK DEFAULT CERT', '4a1c2b3d5e6f7a8b9c0d1e2f3a4b5c6d.traefik.default'],
+];
+
 /** Creates (once) the lab PKI in `dir`; returns the paths of what nginx and clients need. */
 export function makePki(dir) {
   const done = join(dir, 'ready');
@@ -65,7 +71,7 @@ export function makePki(dir) {
     ['client', [], inDays(-30), inDays(365), 'clientAuth'],
   ];
   // A PKI made by an older lab (fewer leaves) is made again.
-  const marker = `leaves: ${leaves.map(([name]) => name).join(', ')}, stranger\n`;
+  const marker = `leaves: ${leaves.map(([name]) => name).join(', ')}, stranger, ${PROXY_DEFAULTS.map(([name]) => name).join(', ')}\n`;
   if (existsSync(done) && readFileSync(done, 'utf8') === marker) return paths;
   rmSync(dir, { recursive: true, force: true });
 
@@ -100,6 +106,13 @@ ${sans.length > 0 ? `subjectAltName = ${sans.map((s) => `DNS:${s}`).join(', ')}`
   run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'selfsigned.key', '-out', 'selfsigned.crt',
     '-subj', '/CN=selfsigned.lab.test', '-days', '365', '-addext', 'subjectAltName=DNS:selfsigned.lab.test'], dir);
   writeFileSync(join(dir, 'selfsigned.chain.crt'), readFileSync(join(dir, 'selfsigned.crt')));
+  // The certificates ingresses and proxies make for themselves, with their subjects (as users
+  // report them from curl -v and openssl s_client): served for a name they have no certificate for.
+  for (const [name, subj, san] of PROXY_DEFAULTS) {
+    run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`,
+      '-subj', subj, '-days', '365', '-addext', `subjectAltName=DNS:${san}`], dir);
+    writeFileSync(join(dir, `${name}.chain.crt`), readFileSync(join(dir, `${name}.crt`)));
+  }
   // A client certificate no lab CA issued: the mTLS hosts refuse it.
   run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'stranger.key', '-out', 'stranger.crt',
     '-subj', '/CN=stranger client', '-days', '365', '-addext', 'extendedKeyUsage=clientAuth'], dir);

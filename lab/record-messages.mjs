@@ -21,6 +21,9 @@ const OUT = join(ROOT, 'test', 'data', 'client-messages.json');
  */
 const CLIENT_OWN = {
   'python weakcipher.lab.test': { diagnosis: 'NO_SHARED_CIPHER', why: "Python's default context (OpenSSL security level 2, no SHA-1 CBC suites) shares no suite with a server that offers only ECDHE-ECDSA-AES128-SHA" },
+  'wget h2only.lab.test': { diagnosis: 'ALPN_REQUIRED', why: 'wget offers no ALPN: the handshake completes, and the HTTP/2-only server answers its HTTP/1.1 request with 403' },
+  'python h2only.lab.test': { diagnosis: 'ALPN_REQUIRED', why: "urllib's default context offers no ALPN: the handshake completes, and the HTTP/2-only server answers its HTTP/1.1 request with 403" },
+  'node-fetch h2only.lab.test': { diagnosis: 'ALPN_MISMATCH', why: 'undici (Node fetch) offers http/1.1 alone in ALPN: the HTTP/2-only server refuses it with no_application_protocol (120)' },
 };
 
 /** Each client: how to run it against a host, and its version. */

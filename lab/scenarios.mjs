@@ -107,6 +107,32 @@ export const SCENARIOS = [
     expect: { probe: 'HANDSHAKE_OK', probeAlso: ['H3_AVAILABLE'], pcap: 'QUIC_HANDSHAKE_OK', netlog: 'QUIC_HANDSHAKE_OK' } },
   { host: 'h3noudp.lab.test', v4: '198.18.2.41', kind: 'caddy', cert: 'good', dropUdp443: true,
     expect: { probe: 'H3_ADVERTISED_UDP_BLOCKED', pcap: 'QUIC_NO_RESPONSE', netlog: 'QUIC_NO_RESPONSE' } },
+  // Above TLS: the https answer redirects to http://, whose port 80 redirects back (a loop every
+  // browser stops with "too many redirects"); a downgrade to http:// that serves the page; a
+  // redirect to another host that works; one to a port where nothing listens; port 80 sending
+  // the client to another host's https (a redirect, not content); and 421 Misdirected Request.
+  { host: 'loop.lab.test', v4: '198.18.2.43', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, httpsRedirect: 'http://$host$request_uri',
+    expect: { probe: 'HTTP_REDIRECT_LOOP', probeNot: ['HTTPS_DOWNGRADE', 'HSTS_MISSING'] } },
+  { host: 'downgrade.lab.test', v4: '198.18.2.44', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: false, httpsRedirect: 'http://$host$request_uri',
+    expect: { probe: 'HTTPS_DOWNGRADE', probeNot: ['HTTP_REDIRECT_LOOP', 'HSTS_MISSING'] } },
+  { host: 'elsewhere.lab.test', v4: '198.18.2.45', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, httpsRedirect: 'https://good.lab.test$request_uri',
+    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['HTTP_REDIRECT_ELSEWHERE'], probeNot: ['HSTS_MISSING', 'HTTP_NO_REDIRECT'] } },
+  { host: 'brokenport.lab.test', v4: '198.18.2.46', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, httpsRedirect: 'https://$host:8443$request_uri',
+    expect: { probe: 'HTTP_REDIRECT_TARGET_FAILED' } },
+  { host: 'www80.lab.test', v4: '198.18.2.47', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', hsts: true, port80Redirect: 'https://good.lab.test$request_uri',
+    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['HTTP_REDIRECT_ELSEWHERE'], probeNot: ['HTTP_NO_REDIRECT'] } },
+  { host: 'misdirected.lab.test', v4: '198.18.2.48', kind: 'nginx', cert: 'good', protocols: 'TLSv1.2 TLSv1.3', redirect: true, hsts: true, status421: true,
+    expect: { probe: 'HTTP_MISDIRECTED_REQUEST', probeNot: ['HSTS_MISSING'] } },
+  // An nginx default server with the certificate ingress-nginx serves when no Ingress matches the
+  // name, and one with Traefik's: self-signed, for another name.
+  { host: 'ingress.lab.test', v4: '198.18.2.49', kind: 'nginx', cert: 'ingressfake', defaultServer: true, protocols: 'TLSv1.2 TLSv1.3', redirect: true,
+    expect: { probe: 'CERT_PROXY_DEFAULT', probeAlso: ['CERT_SELF_SIGNED', 'CERT_HOSTNAME_MISMATCH'] } },
+  { host: 'traefik.lab.test', v4: '198.18.2.50', kind: 'nginx', cert: 'traefikdefault', defaultServer: true, protocols: 'TLSv1.2 TLSv1.3', redirect: true,
+    expect: { probe: 'CERT_PROXY_DEFAULT', probeAlso: ['CERT_SELF_SIGNED', 'CERT_HOSTNAME_MISMATCH'] } },
+  // An HTTP/2-only server (a Node http2 server without HTTP/1, as gRPC servers are): a client
+  // that offers only http/1.1 in ALPN gets no_application_protocol (120).
+  { host: 'h2only.lab.test', v4: '198.18.2.51', kind: 'hostile', behaviour: 'h2-only:{pki}',
+    expect: { probe: 'HANDSHAKE_OK', probeAlso: ['ALPN_REQUIRED'], probeNot: ['ALPN_MISMATCH'], pcap: 'ALPN_MISMATCH' } },
   // No A record: the lab's resolver answers NXDOMAIN for every name not in the hosts file.
   { host: 'nxdomain.lab.test', kind: 'dns-only', expect: { probe: 'DNS_NO_ADDRESS', netlog: 'DNS_NO_ADDRESS' } },
 ];

@@ -134,8 +134,9 @@ describe('tlsdoctor serve: one probe per scrape, as metrics', () => {
     for (const step of ['tcp', 'tls', 'http']) expect(r.text, step).toMatch(new RegExp(`^tlsdoctor_probe_step_duration_seconds\\{step="${step}"\\} \\d`, 'm'));
     // The name is pinned to the address, as a hosts file or --resolve would: nothing was looked up.
     expect(r.text).not.toContain('step="dns"');
-    // Port 80 is not in the allow list: the redirect check is left out, and said to be, not judged.
-    expect(series(r.text, 'tlsdoctor_probe_not_permitted')).toBeGreaterThanOrEqual(1);
+    // The target is not on port 443, so no port-80 check is asked for (docs/probe.md): nothing is
+    // refused, and no HTTP verdict about port 80 is made.
+    expect(series(r.text, 'tlsdoctor_probe_not_permitted')).toBe(0);
     expect(codes(r.text).some((c) => c.startsWith('HTTP_'))).toBe(false);
   });
 
@@ -299,7 +300,7 @@ describe('tlsdoctor serve on the command line', () => {
 });
 
 describe('a probe asks permit before each connection it makes', () => {
-  it('the HTTP/3 port Alt-Svc names and port 80: refused, recorded, and no packet sent', async () => {
+  it('the HTTP/3 port Alt-Svc names: refused, recorded, and no packet sent', async () => {
     const dgram = await import('node:dgram');
     const { probeTarget, parseTarget } = await import('@tlsdoctor/probe');
     // A UDP socket on the port the answer advertises for HTTP/3, counting what arrives.
@@ -328,10 +329,9 @@ describe('a probe asks permit before each connection it makes', () => {
         },
       });
       expect(rec.hsts?.altSvc).toContain(`:${h3Port}`);
-      expect(rec.notPermitted?.map((n) => [n.check, n.port])).toEqual(expect.arrayContaining([['http-redirect', 80], ['http3', h3Port]]));
+      expect(rec.notPermitted?.map((n) => [n.check, n.port])).toEqual([['http3', h3Port]]);
       expect(rec.http3).toBeUndefined();
-      expect(rec.redirect).toBeUndefined();
-      expect(asked).toEqual(expect.arrayContaining([port, 80, h3Port]));
+      expect(asked).toEqual(expect.arrayContaining([port, h3Port]));
       await new Promise((r) => setTimeout(r, 100));
       expect(datagrams).toBe(0);
     } finally {

@@ -197,7 +197,7 @@ function probeOptions(y: Argv) {
     .option('ws', { type: 'string', describe: 'also try a WebSocket upgrade on PATH' })
     .option('ciphers', { type: 'boolean', default: false, describe: 'enumerate the cipher suites of each accepted version' })
     .option('warn-days', { type: 'string', default: '21', describe: 'warn when the certificate expires within this many days' })
-    .option('http', { type: 'boolean', default: true, describe: 'check the port-80 redirect and HSTS (--no-http to skip)' })
+    .option('http', { type: 'boolean', default: true, describe: 'the HTTP requests after the handshake: port-80 and https redirects, HSTS, 421, the HTTP-level client-certificate check, and the Alt-Svc that starts the HTTP/3 check (--no-http skips them all)' })
     .option('http3', { type: 'boolean', describe: 'send a QUIC Initial to UDP even if Alt-Svc does not advertise h3 (default: only when it does; --no-http3 never)' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
     .option('fail-on', FAIL_ON)

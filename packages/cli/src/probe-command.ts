@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { diagnoseProbe } from '@tlsdoctor/diagnosis';
-import { PROFILES, loadExtraCa, loadIdentity, parseResolve, parseTarget, probeTarget, TargetError, TrustStore, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
+import { PROFILES, checkWsPath, loadExtraCa, loadIdentity, parseResolve, parseTarget, probeTarget, TargetError, TrustStore, type ProbeOptions, type ProfileName, type Target } from '@tlsdoctor/probe';
 import { probeItem, SCHEMA_VERSION, summarize, TOOL, type RedactMode, type ProbeItem, type Report } from '@tlsdoctor/report';
 import { exitFor, type FailOn, UsageError } from './exit.js';
 import { writeReport, type Format } from './output.js';
@@ -51,6 +51,7 @@ export async function runProbe(o: ProbeCliOptions): Promise<number> {
   let extraCa: string[];
   try {
     targets = inputs.map((t) => parseTarget(t));
+    if (o.ws !== undefined) checkWsPath(o.ws);
     for (const r of o.resolve) {
       const p = parseResolve(r);
       pinned.set(`${p.host}:${p.port}`, p.address);

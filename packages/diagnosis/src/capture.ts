@@ -2,6 +2,7 @@ import type { CaptureContext, ConnectionRecord, QuicRecord, TcpRecord } from '@t
 import { decide } from './engine.js';
 import type { Finding } from './finding.js';
 import { judgeCaptureAlerts } from './judges/alerts.js';
+import { judgeCaptureAlpn } from './judges/alpn.js';
 import { judgeCaptureCertificate } from './judges/certificate.js';
 import { judgeCaptureCiphers } from './judges/ciphers.js';
 import { judgeCaptureClientCert } from './judges/client-cert.js';
@@ -34,13 +35,17 @@ function diagnoseTcpConnection(r: TcpRecord, at: CaptureMoment): Finding[] {
   // An SSL 2.0 answer is the verdict: the rest of the exchange is in SSL 2.0's own records.
   if (r.sslv2) return decide(judgeCaptureSsl2(r));
   const blackHole = judgeCaptureBlackHole(r);
+  // The silence a black hole causes is that finding's evidence, not a second error with a fix
+  // about overloaded servers: one cause, one error.
+  const answer = judgeCaptureServerAnswer(r, at.captureEnd).filter((f) => !(blackHole.length > 0 && f.code === 'NO_SERVER_HELLO'));
   const found = [
     ...judgeCaptureTcp(r, at.captureEnd),
-    ...judgeCaptureServerAnswer(r, at.captureEnd),
+    ...answer,
     ...blackHole,
     ...judgeCaptureSplitHello(r, at.others, blackHole.length > 0),
     ...judgeCaptureVersions(r),
     ...judgeCaptureCiphers(r),
+    ...judgeCaptureAlpn(r),
     ...judgeCaptureCertificate(r),
     ...judgeCaptureClientCert(r),
   ];

@@ -1,5 +1,6 @@
 import { findingsOf, type CodeInfo } from './finding.js';
 import { ALERT_CODES } from './judges/alerts.js';
+import { ALPN_CODES } from './judges/alpn.js';
 import { CERTIFICATE_CODES } from './judges/certificate.js';
 import { CIPHER_CODES } from './judges/ciphers.js';
 import { CLIENT_CERT_CODES } from './judges/client-cert.js';
@@ -26,6 +27,7 @@ export const CODES = {
   ...HELLO_SIZE_CODES,
   ...VERSION_CODES,
   ...CIPHER_CODES,
+  ...ALPN_CODES,
   ...CERTIFICATE_CODES,
   ...CLIENT_CERT_CODES,
   ...ALERT_CODES,
@@ -47,6 +49,7 @@ export const FAMILIES: Readonly<Record<string, Record<string, CodeInfo>>> = {
   'hello size': HELLO_SIZE_CODES,
   versions: VERSION_CODES,
   ciphers: CIPHER_CODES,
+  alpn: ALPN_CODES,
   certificate: CERTIFICATE_CODES,
   'client certificate': CLIENT_CERT_CODES,
   alerts: ALERT_CODES,

@@ -115,7 +115,7 @@ describe('one probed address, every finding', () => {
   });
 
   it('a healthy server with warnings: ok first', () => {
-    const r = probeRecord({ versions: versionProbes([Version.TLS11, Version.TLS12, Version.TLS13]), hsts: { status: 200 }, redirect: { redirectsToHttps: false, error: 'refused', errorCode: 'ECONNREFUSED' } });
+    const r = probeRecord({ versions: versionProbes([Version.TLS11, Version.TLS12, Version.TLS13]), hsts: { status: 200 }, redirect: { hops: [{ url: 'http://example.test/', error: 'refused', errorCode: 'ECONNREFUSED' }] } });
     expect(codes(diagnoseProbe(r, NOW_MS))).toEqual(['HANDSHAKE_OK', 'DEPRECATED_PROTOCOL', 'HTTP_PORT_CLOSED', 'HSTS_MISSING']);
   });
 });

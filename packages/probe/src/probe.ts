@@ -1,7 +1,7 @@
 import { scanCiphers, type CipherScan } from './cipher-scan.js';
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { Version } from '@tlsdoctor/tls-parser-ts';
+import { AlertDescription, Version } from '@tlsdoctor/tls-parser-ts';
 import { helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
 import { acceptedVersions, PLAIN_HTTP_PORTS } from './facts.js';
 import { probeHelloShapes, sendShaped, splitInsideName, type HelloShapes, type ShapedHello } from './hello-shapes.js';
@@ -15,6 +15,9 @@ import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
 import { TargetError, type Target } from './target.js';
 import { TrustStore } from './trust-store.js';
 import { stepTimeout } from './settle.js';
+
+/** What the first hello offers in ALPN, as browsers do; each is also offered alone (alpnAlone). */
+const ALPN = ['h2', 'http/1.1'];
 
 /** The browser-like first hello offers TLS 1.3 down to 1.0. */
 const EVERY_VERSION = [Version.TLS13, Version.TLS12, Version.TLS11, Version.TLS10];
@@ -41,7 +44,7 @@ export interface ProbeOptions {
   /** Skip the port-80 and HSTS requests (default on). */
   http: boolean;
   /** --cert and --key: the client certificate to present when a server asks for one. */
-  identity?: ClientIdentity & { subject: string };
+  identity?: ClientIdentity & { subject: string; issuers: string[] };
   /**
    * HTTP/3: true probes UDP whatever the server advertises (--http3), false never (--no-http3);
    * unset, only when the HTTPS answer's Alt-Svc advertises h3.
@@ -58,7 +61,7 @@ export interface ProbeOptions {
 /** A connection the probe did not make because `permit` refused it. */
 export interface NotPermitted {
   /** What the connection was for. */
-  check: 'address' | 'https-port' | 'http-redirect' | 'http3';
+  check: 'address' | 'https-port' | 'http-redirect' | 'http3' | 'redirect-target';
   address: string;
   port: number;
   reason: string;
@@ -82,6 +85,11 @@ export interface ProbeRecord {
   sniDifferential?: { noSni: HelloOutcome; decoy: HelloOutcome; decoyName: string; splitName?: ShapedHello };
   /** The browser-sized and split hellos, and the size sweep when one of them failed. */
   shapes?: HelloShapes;
+  /**
+   * Each ALPN protocol of the first hello offered alone (h2, then http/1.1), on a connection of
+   * its own: which one the server requires, when it refuses a client that offers only the other.
+   */
+  alpnAlone?: { offered: string; outcome: HelloOutcome }[];
   /** When a plain-HTTP port answered HTTP: the same hello to port 443 of the same address. */
   httpsPort?: { outcome: HelloOutcome };
   versions: { version: number; outcome: HelloOutcome }[];
@@ -90,6 +98,8 @@ export interface ProbeRecord {
   full?: FullHandshake;
   /** A client certificate was given (--cert): its subject, for the report. */
   clientCertificate?: string;
+  /** The issuers of the certificates given with --cert (the leaf's, then its chain's): what a server's acceptable CA names are compared with. */
+  clientCertificateIssuers?: string[];
   redirect?: RedirectCheck;
   hsts?: HstsCheck;
   /** A QUIC Initial to the port Alt-Svc named (or the target's port, with --http3). */
@@ -124,7 +134,7 @@ export function loadExtraCa(files: string[]): string[] {
  * chain after it). A missing file, a file without a certificate or key, or a key that is not the
  * certificate's is a TargetError naming the file.
  */
-export function loadIdentity(certFile: string, keyFile: string): ClientIdentity & { subject: string } {
+export function loadIdentity(certFile: string, keyFile: string): ClientIdentity & { subject: string; issuers: string[] } {
   const read = (f: string, flag: string) => {
     try {
       return readFileSync(f, 'latin1');
@@ -147,7 +157,16 @@ export function loadIdentity(certFile: string, keyFile: string): ClientIdentity 
     throw new TargetError(`--key ${keyFile}: holds no private key that can be read without a passphrase`);
   }
   if (!x509.checkPrivateKey(privateKey)) throw new TargetError(`--key ${keyFile} is not the key of the certificate in ${certFile} (${x509.subject.split('\n').join(', ')})`);
-  return { cert, key, subject: x509.subject.split('\n').join(', ') };
+  const oneLine = (dn: string) => dn.split('\n').join(', ');
+  // The file may hold the chain after the leaf: every certificate's issuer, in order.
+  const issuers = (cert.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).flatMap((pem) => {
+    try {
+      return [oneLine(new X509Certificate(pem).issuer)];
+    } catch {
+      return [];
+    }
+  });
+  return { cert, key, subject: oneLine(x509.subject), issuers };
 }
 
 const answered = (o: HelloOutcome | undefined) => o !== undefined && (o.kind === 'server-hello' || o.kind === 'hello-retry' || o.kind === 'alert');
@@ -176,16 +195,26 @@ export async function probeTarget(target: Target, o: ProbeOptions): Promise<Prob
   );
 }
 
+/** Each request a redirect leads to is asked for too (another host, another port): a refused one is not made, and is listed. */
+function recordingRefusals(permit: NonNullable<ProbeOptions['permit']>, rec: Pick<ProbeRecord, 'notPermitted'>): NonNullable<ProbeOptions['permit']> {
+  return (c) => {
+    const reason = permit(c);
+    if (reason) (rec.notPermitted ??= []).push({ check: 'redirect-target', address: c.address, port: c.port, reason });
+    return reason;
+  };
+}
+
 async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions, trust: TrustStore): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
   const sni = target.isIp ? undefined : target.host;
-  const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject } : {}) };
+  const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject, clientCertificateIssuers: o.identity.issuers } : {}) };
   const permitted = (check: NotPermitted['check'], port: number) => {
     const reason = o.permit?.({ host: target.host, address, port });
     if (reason) (rec.notPermitted ??= []).push({ check, address, port, reason });
     return reason === undefined;
   };
   // serverName null sends no SNI (undefined would be taken as "the target's name").
-  const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ['h2', 'http/1.1'], timeoutMs: o.timeoutMs, deadline: o.deadline };
+  const base = { address, port: target.port, serverName: sni, versions: EVERY_VERSION, alpn: ALPN, timeoutMs: o.timeoutMs, deadline: o.deadline };
+  const alpnAlone = () => Promise.all(ALPN.map(async (p) => ({ offered: p, outcome: await probeHello({ ...base, alpn: [p] }) })));
   const hello = (versions: number[], serverName: string | null | undefined = sni, cipherSuites?: number[], keyExchange = false) =>
     probeHello({ ...base, serverName: serverName ?? undefined, versions, cipherSuites, keyExchange });
 
@@ -209,6 +238,11 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     }
     return rec;
   }
+  if (rec.hello.kind === 'alert' && rec.hello.alert.description === AlertDescription.NoApplicationProtocol) {
+    // The server refuses what the hello offers in ALPN: every later hello would be refused the same way.
+    rec.alpnAlone = await alpnAlone();
+    return rec;
+  }
 
   // The server speaks TLS: versions, the profile's hello, the chain and the HTTP checks at once.
   const jobs: Promise<unknown>[] = [];
@@ -219,6 +253,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     }),
   );
   jobs.push(hello(profile.versions, sni, profile.suites).then((r) => (rec.profileHello = r)));
+  if (rec.hello.kind === 'server-hello' || rec.hello.kind === 'hello-retry') jobs.push(alpnAlone().then((r) => (rec.alpnAlone = r)));
   // Other shapes of hello are compared with the default one only where it got a ServerHello.
   if (rec.hello.kind === 'server-hello' || rec.hello.kind === 'hello-retry') jobs.push(probeHelloShapes(base, rec.hello.ms).then((r) => (rec.shapes = r)));
   jobs.push(fullHandshake(address, target.port, sni, trust, stepTimeout(o), o.identity).then((r) => (rec.full = r)));
@@ -227,10 +262,13 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
     if (permitted('http3', port)) rec.http3 = await probeHttp3(address, family, port, sni, stepTimeout(o), advertised);
   };
   if (o.http && !target.isIp) {
-    if (permitted('http-redirect', 80)) jobs.push(checkRedirect(target.host, address, trust, stepTimeout(o)).then((r) => (rec.redirect = r)));
+    const hopPermit = o.permit && recordingRefusals(o.permit, rec);
+    const via = { host: target.host, address, trust, timeoutMs: o.timeoutMs, deadline: o.deadline, resolve: o.resolve, ...(hopPermit ? { permit: hopPermit } : {}) };
+    // Port 80 stands in for https on 443 only: a service on another port is reached by a URL that names it.
+    if (target.port === 443 && permitted('http-redirect', 80)) jobs.push(checkRedirect(via).then((r) => (rec.redirect = r)));
     // HTTP/3 is tried where the HTTPS answer advertises it (Alt-Svc), as a browser would.
     jobs.push(
-      checkHsts(target.host, target.port, address, trust, stepTimeout(o), o.identity).then(async (r) => {
+      checkHsts(via, target.port, o.identity).then(async (r) => {
         rec.hsts = r;
         const ports = http3Ports(r.altSvc);
         if (o.http3 !== false && ports.length > 0) await http3(ports[0], r.altSvc);
@@ -240,7 +278,7 @@ async function probeAddress(target: Target, address: string, profile: Profile, o
   } else if (o.http3) jobs.push(http3(target.port));
   // A wss:// (or ws://) target names the WebSocket path itself.
   const wsPath = o.ws ?? (target.scheme === 'wss' ? target.path : undefined);
-  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, trust, stepTimeout(o), o.identity).then((r) => (rec.ws = r)));
+  if (wsPath) jobs.push(checkWebSocket(target.host, target.port, address, wsPath, trust, o, o.identity).then((r) => (rec.ws = r)));
   await Promise.all(jobs);
   if (o.ciphers) rec.ciphers = await scanCiphers(address, target.port, sni, acceptedVersions(rec), stepTimeout(o));
   return rec;

@@ -78,3 +78,17 @@ describe('the terminal report shows text from a capture harmlessly', () => {
     expect(md).toContain('name \\x1b]0;title\\x07 seen');
   });
 });
+
+describe('wrap never splits a port', () => {
+  it.each([
+    ['an address and port cut inside the port', '10.77.2.12:443', 13, ['10.77.2.12', ':443']],
+    ['cut at the colon already', '10.77.2.12:443', 10, ['10.77.2.12', ':443']],
+    ['cut after the port', '10.77.2.12:443', 14, ['10.77.2.12:443']],
+    ['a long name without a port is cut where it must', 'abcdefghij', 4, ['abcd', 'efgh', 'ij']],
+    ['digits without a colon are cut where they must', '1234567890', 4, ['1234', '5678', '90']],
+    ['a colon at the start keeps its cut', ':44312345', 4, [':443', '1234', '5']],
+  ])('%s', async (_n, text, width, want) => {
+    const { wrap } = await import('./terminal.js');
+    expect(wrap(text, width)).toEqual(want);
+  });
+});

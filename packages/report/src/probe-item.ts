@@ -57,6 +57,7 @@ export function probeItem(r: ProbeRecord, id: number, diagnoses: Finding[]): Pro
       hello: hello(r.hello),
       profileHello: hello(r.profileHello),
       httpsPort: r.httpsPort ? hello(r.httpsPort.outcome) : null,
+      alpnAlone: r.alpnAlone?.map((a) => ({ offered: a.offered, hello: hello(a.outcome) })) ?? null,
       sniDifferential: r.sniDifferential
         ? { decoyName: r.sniDifferential.decoyName, noSni: hello(r.sniDifferential.noSni), decoy: hello(r.sniDifferential.decoy), splitName: r.sniDifferential.splitName ? shaped(r.sniDifferential.splitName) : null }
         : null,
@@ -112,8 +113,13 @@ function probeIdentifiers(r: ProbeRecord): Identifiers {
   for (const c of r.full?.chain ?? []) addCertificate(ids, c);
   addDn(ids, r.full?.trustAnchor);
   addDn(ids, r.clientCertificate);
+  for (const i of r.clientCertificateIssuers ?? []) addDn(ids, i);
   for (const n of certificateRequests(r).flatMap((q) => q.caNames)) addDn(ids, n);
-  addUrlHost(ids, r.redirect?.location);
+  for (const h of [...(r.redirect?.hops ?? []), ...(r.hsts?.redirects?.hops ?? [])]) {
+    addUrlHost(ids, h.url);
+    if ('location' in h) addUrlHost(ids, h.location);
+  }
+  addUrlHost(ids, r.hsts?.location);
   addUrlHost(ids, r.ws?.location);
   return ids;
 }

@@ -210,6 +210,8 @@ export interface ProbeFacts {
   hello: HelloFacts | null;
   profileHello: HelloFacts | null;
   httpsPort: HelloFacts | null;
+  /** Each ALPN protocol offered alone. */
+  alpnAlone: { offered: string; hello: HelloFacts | null }[] | null;
   sniDifferential: { decoyName: string; noSni: HelloFacts | null; decoy: HelloFacts | null; splitName: ShapedHelloFacts | null } | null;
   helloShapes: { postQuantum: ShapedHelloFacts; split: ShapedHelloFacts; sweep: ShapedHelloFacts[] | null } | null;
   versions: Record<string, HelloFacts | null>;

@@ -35,6 +35,16 @@ export function fitColumns(natural: number[], min: number[], width: number): num
   return widths;
 }
 
+/**
+ * A cut inside a port (`198.51.100.7:44` | `3`) moves back to before its colon, so that the
+ * port stays whole on the next line; a head that would then be empty is kept as it was.
+ */
+function portWhole(line: string, head: string): string {
+  if (!/^\d/.test(line.slice(head.length))) return head;
+  const colon = /:\d*$/.exec(head);
+  return colon && colon.index > 0 ? head.slice(0, colon.index) : head;
+}
+
 /** Lines of at most `width` columns: broken at spaces, and inside a word only when it is longer than a line. */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -48,7 +58,7 @@ export function wrap(text: string, width: number): string[] {
     if (line) lines.push(line);
     line = word;
     while (displayWidth(line) > width) {
-      const head = leadingColumns(line, width);
+      const head = portWhole(line, leadingColumns(line, width));
       lines.push(head);
       line = line.slice(head.length);
     }

@@ -281,3 +281,37 @@ describe('certificate, a client that left without a word', () => {
     expect(judgeCaptureCertificate(left({ chain: { links: [{ from: 0, to: 1, ok: true }], endsInRoot: true } }))[0].evidence[0]).toMatch(/ending at "CN=Private CA"/);
   });
 });
+
+describe('certificate judge: the default certificates of ingresses and proxies', () => {
+  const selfSigned = (subject: string) => cert({ subject, issuer: subject, sans: ['ingress.local'], selfSigned: true, selfIssued: true });
+  const lone = (subject: string) => facts({ chain: [selfSigned(subject)], trust: store({ error: 'DEPTH_ZERO_SELF_SIGNED_CERT', anchored: false }) });
+  it.each([
+    ['ingress-nginx', 'O=Acme Co, CN=Kubernetes Ingress Controller Fake Certificate', 'Kubernetes ingress-nginx'],
+    ['Traefik', 'CN=TRAEFIK DEFAULT CERT', 'Traefik'],
+    ['Kong', 'C=US, ST=California, L=San Francisco, O=Kong, OU=IT Department, CN=localhost', 'Kong'],
+  ])('%s: named beside the name and trust findings, first', (_n, subject, proxy) => {
+    const found = judgeCertificate(lone(subject));
+    expect(codes(found)).toEqual(['CERT_HOSTNAME_MISMATCH', 'CERT_SELF_SIGNED', 'CERT_PROXY_DEFAULT']);
+    const d = found[2];
+    expect(d.title).toBe(`The server has no certificate configured for this name: ${proxy} served its default`);
+    expect(d.evidence).toEqual([`leaf subject ${subject}: the default certificate of ${proxy}`, 'it is served for a name the proxy has no certificate for: the name and trust findings beside this one follow from it']);
+    expect(d.remedy).toContain(proxy === 'Kubernetes ingress-nginx' ? 'tls.hosts' : proxy === 'Traefik' ? 'certResolver' : 'snis');
+  });
+
+  it.each([
+    ['a CN that only contains the words', 'CN=Not the Kubernetes Ingress Controller Fake Certificate'],
+    ['another attribute holding the words', 'O=TRAEFIK DEFAULT CERT, CN=example.test'],
+    ['localhost from another organisation', 'O=Kongo, CN=localhost'],
+    ['Kong with another name', 'O=Kong, CN=api.example.test'],
+    ['an ordinary certificate', 'CN=example.test'],
+  ])('not a default: %s', (_n, subject) => {
+    expect(codes(judgeCertificate(lone(subject)))).not.toContain('CERT_PROXY_DEFAULT');
+  });
+
+  it('the probe puts it first', async () => {
+    const { diagnoseProbe } = await import('../probe.js');
+    const leaf = selfSigned('O=Acme Co, CN=Kubernetes Ingress Controller Fake Certificate');
+    const r = probeRecord({ full: { ok: true, ms: 5, version: 0x0304, cipher: 'TLS_AES_128_GCM_SHA256', alpn: 'h2', chain: [leaf], intermediateMissing: false, anchored: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
+    expect(codes(diagnoseProbe(r, NOW_MS)).slice(0, 3)).toEqual(['CERT_PROXY_DEFAULT', 'CERT_SELF_SIGNED', 'CERT_HOSTNAME_MISMATCH']);
+  });
+});

@@ -19,9 +19,51 @@ export const CERTIFICATE_CODES = {
     title: 'The server does not send the intermediate certificate',
     remedy: 'Install the full chain: leaf first, then the intermediates (nginx: `ssl_certificate fullchain.pem;`). Browsers may hide this by fetching the intermediate; Node, curl, Java, Android apps and mini-programs do not.',
   },
+  CERT_PROXY_DEFAULT: {
+    severity: 'error',
+    title: 'The server has no certificate configured for this name: the ingress or proxy served its default',
+    remedy: 'The proxy in front of the server found no certificate for this name and fell back to the one it makes for itself. Give the name its certificate in the proxy\'s own configuration; replacing or trusting the default fixes nothing.',
+  },
 } as const;
 
 const finding = findingsOf(CERTIFICATE_CODES);
+
+/** A subject's attribute, as the chain's subject string writes it ("O=Acme Co, CN=…"). */
+const attribute = (subject: string, key: string) => new RegExp(`(?:^|, |\\n)${key}=([^,\\n]*)`).exec(subject)?.[1];
+
+/**
+ * Certificates that ingresses and proxies make for themselves and serve for a name they have no
+ * certificate for, recognised by subject (each as its users report it: curl -v, openssl s_client).
+ */
+const PROXY_DEFAULTS: readonly { proxy: string; is: (subject: string) => boolean; fix: string }[] = [
+  {
+    proxy: 'Kubernetes ingress-nginx',
+    is: (s) => attribute(s, 'CN') === 'Kubernetes Ingress Controller Fake Certificate',
+    fix: 'ingress-nginx serves its "Fake Certificate" when no Ingress with a `tls` section lists this name in `tls.hosts`, or its `secretName` names no kubernetes.io/tls Secret (tls.crt and tls.key) in the Ingress\'s namespace, or the Ingress has another ingressClassName. `kubectl get ingress -A`, then the controller\'s log, which says why it fell back.',
+  },
+  {
+    proxy: 'Traefik',
+    is: (s) => attribute(s, 'CN') === 'TRAEFIK DEFAULT CERT',
+    fix: 'Traefik serves "TRAEFIK DEFAULT CERT" when no router with TLS matches this name (its `Host` rule and `tls` section), or its certificate resolver has not obtained one yet: check the router\'s rule and `tls.certResolver`, and Traefik\'s log for ACME errors.',
+  },
+  {
+    proxy: 'Kong',
+    is: (s) => attribute(s, 'O') === 'Kong' && attribute(s, 'CN') === 'localhost',
+    fix: 'Kong serves its generated default certificate (O=Kong, CN=localhost) when no certificate object has an SNI for this name: add the certificate with this name among its `snis` (Admin API `/certificates`, or decK).',
+  },
+];
+
+/** The ingress or proxy whose default certificate the leaf is. */
+function proxyDefault(leaf: CertificateInfo): Finding[] {
+  const d = PROXY_DEFAULTS.find((x) => x.is(leaf.subject));
+  if (!d) return [];
+  return [
+    finding('CERT_PROXY_DEFAULT', [`leaf subject ${leaf.subject}: the default certificate of ${d.proxy}`, 'it is served for a name the proxy has no certificate for: the name and trust findings beside this one follow from it'], {
+      title: `The server has no certificate configured for this name: ${d.proxy} served its default`,
+      remedy: d.fix,
+    }),
+  ];
+}
 
 /** OpenSSL's verification errors (as Node names them) that say something about time or the name, not trust. */
 const NOT_TRUST_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
@@ -126,7 +168,7 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
   } else if (f.nameIsIp && storeError === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     out.push(finding('CERT_HOSTNAME_MISMATCH', ev(`${f.name}: the certificate lists no such IP address among its SANs`)));
   }
-  out.push(...trustFindings(f, leaf, ev));
+  out.push(...trustFindings(f, leaf, ev), ...proxyDefault(leaf));
   // An alert no finding cites yet (certificate_expired, bad_certificate, certificate_unknown)
   // names no fault: it is the evidence of every fault the chain shows, whichever the engine
   // puts first.

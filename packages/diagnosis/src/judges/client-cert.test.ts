@@ -159,6 +159,29 @@ describe('client certificate, probe', () => {
     expect(codes(judgeProbeClientCert(r))).toEqual(want);
   });
 
+  it('a refused certificate: its issuers compared with the acceptable CA names', () => {
+    const refusedWith = (issuers: string[] | undefined, caNames?: string[]) => {
+      const versions = caNames === undefined ? requesting : requesting.map((v) => (v.outcome.kind === 'server-hello' && v.outcome.certificateRequest ? { ...v, outcome: { ...v.outcome, certificateRequest: { ...v.outcome.certificateRequest, caNames } } } : v));
+      return judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateIssuers: issuers, versions, full: failed12('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA') }))[0];
+    };
+    const stranger = refusedWith(['CN=stranger client']);
+    expect(stranger.code).toBe('CLIENT_CERT_REJECTED');
+    expect(stranger.evidence).toContain('issued by CN=stranger client: none is among the acceptable CA names; the server wants a certificate from one of them');
+    const chained = refusedWith(['CN=tlsdoctor Lab Intermediate CA', 'CN=tlsdoctor Lab Root CA']);
+    expect(chained.evidence).toContain('it chains to CN=tlsdoctor Lab Root CA, one of the acceptable CA names: the server refused it for another reason (expired, revoked, a chain it cannot verify, or an access rule)');
+    // The same name written another way (attribute order, spaces, case) is the same CA.
+    expect(refusedWith(['o=Lab,CN=Root'], ['CN=Root, O=Lab']).evidence.join('\n')).toMatch(/it chains to o=Lab,CN=Root, one of the acceptable/);
+    expect(refusedWith(['O = Lab ,CN = Root'], ['CN=Root, O=Lab']).evidence.join('\n')).toMatch(/it chains to O = Lab ,CN = Root, one of the acceptable/);
+    expect(refusedWith(['CN=Sub', 'CN=Other Root']).evidence).toContain('issued by CN=Sub ← CN=Other Root: none is among the acceptable CA names; the server wants a certificate from one of them');
+    for (const [issuers, caNames] of [[undefined, undefined], [[], undefined], [['CN=x'], []]] as [string[] | undefined, string[] | undefined][]) {
+      expect(refusedWith(issuers, caNames).evidence.join('\n')).not.toMatch(/none is among|chains to/);
+    }
+    // Refused over HTTP with no CertificateRequest read: nothing to compare with.
+    const noRequest = judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateIssuers: ['CN=x'], hsts: { status: 400, clientCertRefusal: 'HTTP 400 "The SSL certificate error"' } }))[0];
+    expect(noRequest.code).toBe('CLIENT_CERT_REJECTED');
+    expect(noRequest.evidence.join('\n')).not.toMatch(/none is among|chains to/);
+  });
+
   it('evidence says where each sign was read, and what the request accepts', () => {
     expect(judgeProbeClientCert(probeRecord({ versions: requesting, hsts: nginx400 }))[0].evidence).toEqual([
       "the server's TLS 1.2 flight carries a CertificateRequest (read in clear by the TLS 1.2 probe)",

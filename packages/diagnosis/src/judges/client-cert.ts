@@ -107,6 +107,22 @@ function requestLines(req: CertificateRequest | undefined): string[] {
   ]);
 }
 
+/** A distinguished name as a set of its attributes: `C=US, O=X` and `O=X,C=US` are one name. */
+const dnKey = (dn: string) => dn.split(/\s*,\s*/).map((a) => a.replace(/\s*=\s*/, '=').toLowerCase()).sort().join(',');
+
+/**
+ * Whether the certificates given were issued by a CA the request names: the first thing to
+ * check when a server refuses them.
+ */
+function issuerLine(req: CertificateRequest | undefined, issuers: string[] | undefined): string | undefined {
+  if (!req || req.caNames.length === 0 || !issuers || issuers.length === 0) return undefined;
+  const wanted = new Set(req.caNames.map(dnKey));
+  const match = issuers.find((i) => wanted.has(dnKey(i)));
+  return match
+    ? `it chains to ${match}, one of the acceptable CA names: the server refused it for another reason (expired, revoked, a chain it cannot verify, or an access rule)`
+    : `issued by ${issuers.join(' ← ')}: none is among the acceptable CA names; the server wants a certificate from one of them`;
+}
+
 /** A handshake error that is the server's refusal of the client's certificate (an alert OpenSSL names). */
 const REFUSAL_ALERT = /ALERT_(CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE|BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_UNKNOWN|UNKNOWN_CA|ACCESS_DENIED|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|DECRYPT_ERROR)/;
 
@@ -135,7 +151,7 @@ export function judgeProbeClientCert(r: ProbeRecord): Finding[] {
   if (r.clientCertificate) {
     if (!seen && refused.length === 0) return [];
     const given = `the probe presented the client certificate ${r.clientCertificate}`;
-    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', [...asked, given, ...refused])];
+    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', compact([...asked, given, issuerLine(seen?.request, r.clientCertificateIssuers), ...refused]))];
     const after = r.full?.afterClientCertificate;
     const taken = after?.outcome === 'ticket' ? 'the server went on and sent a session ticket' : r.hsts?.status !== undefined ? `a request after the handshake got HTTP ${r.hsts.status}` : 'the handshake completed with it';
     return [finding('CLIENT_CERT_ACCEPTED', [...asked, given, taken])];

@@ -206,9 +206,12 @@ describe('MTU black hole, capture', () => {
     expect(f.evidence).toContain('no ICMP fragmentation needed and DF set for this connection came back in the capture');
   });
 
-  it('is the primary diagnosis, before the silence it causes', () => {
+  it('is the one error: the silence it causes is its evidence, not NO_SERVER_HELLO beside it', () => {
     const r = bigHello([sacked, ...resends], { end: { frame: 12, time: T0 + 9, how: 'fin', by: 'client', after: 'ClientHello' } });
-    expect(codes(diagnoseConnection(r, { captureEnd: T0 + 10 }))).toEqual(['MTU_BLACKHOLE', 'NO_SERVER_HELLO']);
+    expect(codes(diagnoseConnection(r, { captureEnd: T0 + 10 }))).toEqual(['MTU_BLACKHOLE']);
+    // Without the black hole's signs the same silence is NO_SERVER_HELLO.
+    const silent = bigHello([], { end: { frame: 12, time: T0 + 9, how: 'fin', by: 'client', after: 'ClientHello' } });
+    expect(codes(diagnoseConnection(silent, { captureEnd: T0 + 10 }))).toContain('NO_SERVER_HELLO');
   });
 });
 

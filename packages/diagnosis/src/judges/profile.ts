@@ -15,7 +15,11 @@ export function judgeProbeProfile(r: ProbeRecord): Finding[] {
   if (r.target.isIp || isIP(host)) return [finding('DOMAIN_NOT_ALLOWED', [`${host} is an IP address: mini-programs only reach domain names on their allow list`])];
   const list = r.allowList;
   if (!list) return [];
-  if (!list.includes(host)) return [finding('DOMAIN_NOT_ALLOWED', [`${host} is not on the allow list (${list.length} entr${list.length === 1 ? 'y' : 'ies'})`])];
-  if (r.target.port !== 443 && !list.includes(`${host}:${r.target.port}`)) return [finding('DOMAIN_NOT_ALLOWED', [`port ${r.target.port}: an https entry without a port allows no explicit port`])];
+  // The console lists `host:port` where a port is written: the fix names the entry to add.
+  const entry = r.target.port === 443 ? host : `${host}:${r.target.port}`;
+  const remedy = `For a WeChat mini-program: add \`${entry}\` to the request (or socket) domain list in the mini-program admin console (a domain name with an ICP filing, not an IP address).`;
+  if (list.length === 0) return [finding('DOMAIN_NOT_ALLOWED', ['the allow list holds no domain: it allows none (is it the right file?)'], { remedy })];
+  if (!list.includes(host)) return [finding('DOMAIN_NOT_ALLOWED', [`${host} is not on the allow list (${list.length} entr${list.length === 1 ? 'y' : 'ies'})`], { remedy })];
+  if (r.target.port !== 443 && !list.includes(entry)) return [finding('DOMAIN_NOT_ALLOWED', [`port ${r.target.port}: an https entry without a port allows no explicit port`], { remedy })];
   return [];
 }

@@ -140,6 +140,14 @@ describe('server answer judge, probe', () => {
     ]);
   });
 
+  it('the name cut across two segments: says only what it showed', () => {
+    const splitName = (o: ReturnType<typeof outcome.reset>) => ({ shape: 'split-sni' as const, bytes: 517, writes: [60, 457], outcome: o });
+    const passed = judgeProbeServerAnswer(probeRecord({ ...blocked, sniDifferential: { ...blocked.sniDifferential, splitName: splitName(outcome.serverHello()) } }))[0];
+    expect(passed.evidence).toContain('the same name in a ClientHello cut inside the name (60 + 457 bytes, two segments): ServerHello in 2.0 ms: the filter matches the name only within one packet (a hello whose first segment holds the whole name, as a browser\'s large hello does, is still filtered)');
+    const reset = judgeProbeServerAnswer(probeRecord({ ...blocked, sniDifferential: { ...blocked.sniDifferential, splitName: splitName(outcome.reset()) } }))[0];
+    expect(reset.evidence).toContain('the same name in a ClientHello cut inside the name (60 + 457 bytes, two segments): connection reset 1.0 ms after the ClientHello');
+  });
+
   it('an IP target has no SNI to blame', () => {
     const [f] = judgeProbeServerAnswer(probeRecord({ hello: outcome.silent(), target: { input: '192.0.2.10', host: '192.0.2.10', port: 443, path: '/', isIp: true, scheme: 'host' } }));
     expect(f.evidence[0]).toBe('SNI (none: IP target): no answer in 2000 ms');

@@ -163,11 +163,12 @@ export function judgeProbeServerAnswer(r: ProbeRecord): Finding[] {
 
 /**
  * The real name in a hello cut in two inside the name. Answered, it shows a filter that matches
- * the name one packet at a time, and why clients whose hellos span two packets get through.
+ * the name one packet at a time. Only that is claimed: a hello of two segments whose first holds
+ * the whole name (a browser's large hello) is still filtered.
  */
 function splitNameLine(s: ShapedHello): string {
   const sent = `the same name in a ClientHello cut inside the name (${s.writes.join(' + ')} bytes, two segments)`;
   return answeredTls(s.outcome)
-    ? `${sent}: ${describeHello(s.outcome)}: the filter matches the name within one packet, so hellos that span two packets (today's browsers') can pass`
+    ? `${sent}: ${describeHello(s.outcome)}: the filter matches the name only within one packet (a hello whose first segment holds the whole name, as a browser's large hello does, is still filtered)`
     : `${sent}: ${describeHello(s.outcome)}`;
 }

@@ -214,7 +214,7 @@ describe('explain, the parts that rank and name', () => {
     expect(e.matches).toHaveLength(1);
     expect(e.candidates.map((c) => c.code)).toEqual(['SNI_FILTERED', 'RESET_AFTER_CLIENT_HELLO', 'TCP_RESET', 'SPLIT_CLIENT_HELLO_REJECTED']);
     const two = explain('Connection refused\ncurl: (7) Failed to connect to x.example port 443');
-    expect(two.candidates.map((c) => c.code)).toEqual(['TCP_REFUSED', 'TCP_UNREACHABLE', 'TCP_TIMEOUT']);
+    expect(two.candidates.map((c) => c.code)).toEqual(['TCP_REFUSED', 'HTTP_REDIRECT_TARGET_FAILED', 'TCP_UNREACHABLE', 'TCP_TIMEOUT']);
   });
 
   it('a recognised message lists no closest ones; an unknown one lists at most three, by words shared', () => {

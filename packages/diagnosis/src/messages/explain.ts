@@ -51,7 +51,7 @@ const SHAPES: [RegExp, ClientName][] = [
   [/\bx509: |\bremote error: tls: |\btls: first record|dial tcp /, 'go'],
   [/urllib\.error|ssl\.SSL\w*Error|_ssl\.c:|\[Errno \d+\]|requests\.exceptions/, 'python'],
   // wget links GnuTLS and says so; gnutls-cli speaks in "***" lines and its own phrases.
-  [/^GnuTLS: |^wget: |^ERROR: The certificate of|Unable to establish SSL connection|Could not save SSL session data|^failed: |‘[^’]*’|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR \d{3}/m, 'wget'],
+  [/^GnuTLS: |^wget: |^ERROR: The certificate of|Unable to establish SSL connection|Could not save SSL session data|^failed: |‘[^’]*’|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR \d{3}|^\d+ redirections exceeded\.$/m, 'wget'],
   [/^\*\*\* |\|<\d+>\||^Could not connect to |^Cannot resolve |^- Status: /m, 'gnutls'],
   [/:error:[0-9A-F]{8}:|verify error:num=|errno=\d+/, 'openssl'],
 ];

@@ -93,6 +93,7 @@ export const MEANINGS = {
     means: 'The SYN was answered by a reset: nothing listens on that port at that address.',
     causes: [
       { code: 'TCP_REFUSED', sign: 'the service is down, listens on another port or address, or a firewall rejects with a reset' },
+      { code: 'HTTP_REDIRECT_TARGET_FAILED', sign: 'the refused port is the one a redirect sent the client to (`https://host:8443/`), not the one it asked for first' },
     ],
     certainty: 'decides',
     check: PROBE,
@@ -143,6 +144,7 @@ export const MEANINGS = {
     means: "The certificate's subjectAltNames do not include the name the client asked for.",
     causes: [
       { code: 'CERT_HOSTNAME_MISMATCH', sign: 'the server sends a certificate for another name: the wrong `server_name` block, a default certificate, or a name missing from the certificate' },
+      { code: 'CERT_PROXY_DEFAULT', sign: 'an ingress or proxy with no certificate for the name serves its own default (ingress-nginx\'s "Kubernetes Ingress Controller Fake Certificate", "TRAEFIK DEFAULT CERT")' },
     ],
     certainty: 'decides',
     check: PROBE,
@@ -152,6 +154,7 @@ export const MEANINGS = {
     causes: [
       { code: 'CERT_SELF_SIGNED', sign: 'a single self-signed certificate: a default or test certificate left in place' },
       { code: 'CERT_UNTRUSTED', sign: 'a self-signed root at the end of the chain: a private CA the client lacks' },
+      { code: 'CERT_PROXY_DEFAULT', sign: 'the self-signed default of an ingress or proxy that has no certificate for the name (ingress-nginx, Traefik, Kong)' },
     ],
     certainty: 'decides',
     check: PROBE,
@@ -162,6 +165,7 @@ export const MEANINGS = {
       { code: 'CERT_CHAIN_INCOMPLETE', sign: 'the server sends the leaf without its intermediate (nginx `ssl_certificate` pointing to cert.pem instead of fullchain.pem)' },
       { code: 'CERT_SELF_SIGNED', sign: 'the leaf signed itself' },
       { code: 'CERT_UNTRUSTED', sign: 'the chain ends at a root the client does not trust (a private CA)' },
+      { code: 'CERT_PROXY_DEFAULT', sign: 'the self-signed default of an ingress or proxy that has no certificate for the name' },
     ],
     certainty: 'narrows',
     check: `${PROBE}   (it lists the certificates the server sent and which issuer is missing)`,
@@ -302,6 +306,47 @@ export const MEANINGS = {
     ],
     certainty: 'narrows',
     check: `${PROBE}   (it reads the error page of a request without a client certificate)`,
+  },
+  proxyDefault: {
+    means: 'The certificate is the one an ingress or proxy makes for itself: it has no certificate configured for this name.',
+    causes: [
+      { code: 'CERT_PROXY_DEFAULT', sign: 'ingress-nginx with no Ingress `tls` entry or Secret for the name; Traefik with no TLS router or certificate resolver result for it' },
+    ],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  redirectLoop: {
+    means: 'The client followed redirects until it gave up: they loop, or go on too long.',
+    causes: [
+      { code: 'HTTP_REDIRECT_LOOP', sign: 'an https answer sends the client to http:// and port 80 sends it back, or an app behind a TLS-ending proxy redirects to the URL it was asked for' },
+    ],
+    certainty: 'decides',
+    check: `${PROBE}   (it follows the chain from port 80 and from https and lists it)`,
+  },
+  misdirected: {
+    means: 'TLS worked; the server answered 421 Misdirected Request: it does not serve this name on this connection.',
+    causes: [
+      { code: 'HTTP_MISDIRECTED_REQUEST', sign: 'an SNI-routing proxy or ingress whose route for the name is missing, or a connection reused for another name covered by the same certificate' },
+    ],
+    certainty: 'decides',
+    check: PROBE,
+  },
+  forbidden: {
+    means: 'TLS worked; the server answered the request with 403 Forbidden, which says little by itself.',
+    causes: [
+      { code: 'ALPN_REQUIRED', sign: 'an HTTP/2-only server (Node http2 without HTTP/1, gRPC) given an HTTP/1.1 request by a client that offered no ALPN' },
+      { code: 'CLIENT_CERT_REQUIRED', sign: 'the page says a client certificate is required' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  alpnAlert: {
+    means: 'The server refused every application protocol (ALPN) the client offered: alert no_application_protocol (120).',
+    causes: [
+      { code: 'ALPN_MISMATCH', sign: 'an HTTP/2-only or gRPC server and a client that offers only http/1.1 (undici, curl --http1.1, WebSocket clients)' },
+    ],
+    certainty: 'decides',
+    check: PROBE,
   },
   websocket: {
     means: 'The WebSocket upgrade request got an HTTP answer other than 101 Switching Protocols.',
