@@ -84,6 +84,18 @@ describe('tlsdoctor pcap on bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
   });
+
+  it.each([
+    // [what the key log holds, the line]
+    ['random bytes', () => Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 151 + 7) % 256)), /^tlsdoctor: --keylog \S+noise\.keys: not a key log: it holds binary data, not LABEL CLIENT_RANDOM SECRET lines\n$/],
+    ['a capture', () => readFileSync(join(FIXTURES, 'sni-reset.pcap')), /^tlsdoctor: --keylog \S+noise\.keys: not a key log: it holds binary data/],
+  ])('--keylog of %s: one line, exit 2', (_what, bytes, line) => {
+    writeFileSync(join(dir, 'noise.keys'), bytes());
+    const r = runCli(['pcap', join(FIXTURES, 'sni-reset.pcap'), '--keylog', join(dir, 'noise.keys')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(line);
+  });
 });
 
 describe('tlsdoctor pcap output', () => {

@@ -30,6 +30,11 @@ export interface PcapOptions {
   separate?: boolean;
 }
 
+/** Control bytes other than the whitespace ones (tab, newlines, form feed): no text key log holds them. */
+function looksBinary(text: string): boolean {
+  return /[\x00-\x08\x0e-\x1f]/.test(text);
+}
+
 /** Bad key log lines told one by one at most; the rest are counted. */
 const KEYLOG_PROBLEMS_TOLD = 5;
 
@@ -42,13 +47,21 @@ async function readKeyLogs(files: string[]): Promise<KeyLog | undefined> {
   const log = new KeyLog();
   for (const f of files) {
     log.begin(f);
+    const secretsBefore = log.secrets;
+    let binary = false;
     try {
-      for await (const chunk of createReadStream(f, { encoding: 'latin1', highWaterMark: 1 << 20 })) log.add(chunk as string);
+      for await (const chunk of createReadStream(f, { encoding: 'latin1', highWaterMark: 1 << 20 })) {
+        binary ||= looksBinary(chunk as string);
+        log.add(chunk as string);
+      }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UsageError(`--keylog ${f}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a key log' : (e as Error).message}`);
     }
     log.flush();
+    // A capture or a binary blob given as the key log would otherwise be told line by line, raw
+    // bytes and all; one line saying what the file is helps more.
+    if (binary && log.secrets === secretsBefore) throw new UsageError(`--keylog ${f}: not a key log: it holds binary data, not LABEL CLIENT_RANDOM SECRET lines`);
   }
   for (const p of log.problems.slice(0, KEYLOG_PROBLEMS_TOLD)) say(`key log ${p.source} line ${p.line}: ${p.message}${p.secretKept ? '' : '; the line was skipped'}`);
   const told = log.problems.slice(0, KEYLOG_PROBLEMS_TOLD);
