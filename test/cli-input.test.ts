@@ -30,7 +30,7 @@ describe('tlsdoctor pcap on bad input', () => {
     ['empty.pcap', /empty\.pcap: the file is empty/],
     ['page.pcap', /page\.pcap: not a pcap or pcapng capture: it starts with an HTML page/],
     ['notes.pcap', /notes\.pcap: not a pcap or pcapng capture: it starts with text \("tcpdump output pasted as text"\)/],
-    ['header-only.pcap', /pcap global header cut short: 10 of 24 bytes/],
+    ['header-only.pcap', /header-only\.pcap: pcap global header cut short: 10 of 24 bytes/],
     ['a-directory.pcap', /is a directory/],
   ])('%s: one line on stderr, exit 2', (file, message) => {
     const r = runCli(['pcap', join(dir, file)]);
@@ -78,11 +78,40 @@ describe('tlsdoctor pcap on bad input', () => {
     [['pcap'], /Not enough non-option arguments|files/],
     [['pcap', 'x.pcap', '--format', 'xml'], /Invalid values/],
     [['pcap', 'x.pcap', '--port', '70000'], /--port must be a port from 1 to 65535/],
-    [['frobnicate'], /Unknown argument|Name a command/],
+    [['frobnicate'], /unknown command "frobnicate": pcap, probe/],
   ])('bad usage %j: exit 2', (args, message) => {
     const r = runCli(args as string[]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  it.each([
+    // [arguments, the one line that says what is wrong]
+    [['probe', 'example.test', '--timeout', '0'], 'tlsdoctor: --timeout must be a number above 0 and at most 120 (got "0")'],
+    [['pcap', 'x.pcap', '--limit', 'abc'], 'tlsdoctor: --limit must be a whole number, 0 for all (got "abc")'],
+    [['probe', 'example.test', '--ca', 'nofile'], 'tlsdoctor: --ca nofile: no such file'],
+    [['pcap', 'x.pcap', '--bogus-flag'], 'tlsdoctor: unknown option --bogus-flag'],
+    [['pcap', 'x.pcap', '--bogus-flag=1', '-Z'], 'tlsdoctor: unknown options --bogus-flag, -Z'],
+    [['probe', '-T', 'EMPTY'], 'tlsdoctor: --targets EMPTY: the file holds no target (one host, host:port or https:// URL a line; # starts a comment)'],
+  ])('%j: one line naming the option, then where help is', (args, line) => {
+    const at = (s: string) => s.replaceAll('EMPTY', join(dir, 'targets-empty.txt'));
+    writeFileSync(join(dir, 'targets-empty.txt'), '# nothing yet\n\n');
+    const r = runCli(args.map(at));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`${at(line)}\nRun 'tlsdoctor --help' for usage.\n`);
+  });
+
+  it.each([
+    // [the files, what stdout holds]: a report of nothing is not printed
+    [['missing.pcap'], /^$/],
+    [['missing.pcap', 'also-missing.pcap'], /^$/],
+    [['missing.pcap', 'GOOD'], /\[1\] error: .*missing\.pcap: no such file[\s\S]*RESET_AFTER_CLIENT_HELLO/],
+  ])('%j: the error line, and a report only of what could be read', (files, stdout) => {
+    const r = runCli(['pcap', ...files.map((f) => (f === 'GOOD' ? join(FIXTURES, 'sni-reset.pcap') : join(dir, f)))]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(stdout);
+    expect(r.stderr).toMatch(/^tlsdoctor: .*missing\.pcap: no such file\n/);
   });
 
   it.each([
@@ -171,8 +200,8 @@ describe('tlsdoctor pcap - (standard input)', () => {
     ['a pcap', plain, 1, /1 TLS connection, 1 error \(RESET_AFTER_CLIENT_HELLO×1\)/, /^$/],
     ['a gzip-compressed pcap', gzipped, 1, /stdin \(pcap, gzip, 5 packets\)[\s\S]*RESET_AFTER_CLIENT_HELLO/, /^$/],
     ['a gzip stream cut short', () => gzipped().subarray(0, 300), 2, /CAPTURE_PARTIAL/, /^tlsdoctor: stdin: the gzip data is damaged or cut short .*; the 3 packet\(s\) before it are reported\n$/],
-    ['nothing', () => Buffer.alloc(0), 2, /0 TLS connections/, /^tlsdoctor: stdin: no data \(the input is empty\)\n$/],
-    ['text', () => Buffer.from('hello\n'), 2, /0 TLS connections/, /^tlsdoctor: stdin: not a pcap or pcapng capture: it starts with text/],
+    ['nothing', () => Buffer.alloc(0), 2, /^$/, /^tlsdoctor: stdin: no data \(the input is empty\)\n$/],
+    ['text', () => Buffer.from('hello\n'), 2, /^$/, /^tlsdoctor: stdin: not a pcap or pcapng capture: it starts with text/],
   ] as [string, () => Buffer, number, RegExp, RegExp][])('%s', (_what, input, code, stdout, stderr) => {
     const r = runCli(['pcap', '-'], {}, 60_000, input());
     expect(r.code).toBe(code);
@@ -260,6 +289,18 @@ describe('tlsdoctor pcap on a rotated capture (tcpdump -C/-G)', () => {
   it('the table names the file a rotated one continues', () => {
     const r = runCli(['pcap', ...rotation('rot-table', [5])]);
     expect(r.stdout).toMatch(/\[2\] continues \[1\] \(0\.\d{3} s after its last packet\): read as one capture; its frames are numbered from 6/);
+  });
+});
+
+describe('several files: each note names its file', () => {
+  it.each([
+    // [files, extra options, the lines the head must hold]
+    [['cert-expired-tls12.pcap', 'cert-untrusted.pcap'], ['--keylog', 'KEYS'], [/^\[1\] key log: /m, /^\[2\] key log: /m]],
+    [['cert-expired-tls12.pcap'], ['--keylog', 'KEYS'], [/^key log: /m]],
+  ])('%j %j', (files, extra, lines) => {
+    const keys = join(FIXTURES, readdirSync(FIXTURES).find((f) => f.endsWith('.keys'))!);
+    const out = runCli(['pcap', ...files.map((f) => join(FIXTURES, f)), ...extra.map((a) => (a === 'KEYS' ? keys : a))]).stdout;
+    for (const l of lines) expect(out).toMatch(l);
   });
 });
 

@@ -52,7 +52,7 @@ describe('tlsdoctor probe usage errors: one line, exit 2, no traffic', () => {
     [['probe', 'example.com', '--timeout', '0'], /--timeout must be/],
     [['probe', 'example.com', '--targets', '/nonexistent/targets.txt'], /--targets \/nonexistent\/targets\.txt: no such file/],
     [['probe', 'example.com', '--profile', 'netscape'], /Invalid values/],
-    [['probe', 'example.com', '--timeout', 'abc'], /--timeout must be a number from 0 to 120 \(got "abc"\)/],
+    [['probe', 'example.com', '--timeout', 'abc'], /--timeout must be a number above 0 and at most 120 \(got "abc"\)/],
     [['probe', 'example.com', '--concurrency', '2.5'], /--concurrency must be a whole number from 1 to 64 \(got "2\.5"\)/],
     [['probe', 'example.com', '--warn-days', 'soon'], /--warn-days must be a number from 0 to 3650 \(got "soon"\)/],
     [['probe', 'example.com', '--allow-list', join(ROOT, 'README.md')], /--allow-list applies to --profile wechat-miniprogram only/],

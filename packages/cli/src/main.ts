@@ -19,15 +19,19 @@ function list(v: unknown): string[] {
 
 function limitOption(v: unknown): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--limit must be a whole number, 0 for all (got "${String(v)}")`);
+  if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`--limit must be a whole number, 0 for all (got "${String(v)}")`);
   return n;
 }
 
-/** A number option, said back as it was typed when it is not one (yargs would print NaN). */
-function numberOption(v: unknown, name: string, min: number, max: number, whole = false): number {
+/**
+ * A number option, said back as it was typed when it is not one (yargs would print NaN).
+ * `aboveMin`: the least value itself is refused (a timeout of 0), and the message says so.
+ */
+function numberOption(v: unknown, name: string, min: number, max: number, whole = false, aboveMin = false): number {
   const n = Number(v);
-  if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) {
-    throw new UsageError(`${name} must be ${whole ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${String(v)}")`);
+  if (typeof v === 'boolean' || String(v).trim() === '' || !Number.isFinite(n) || n < min || (aboveMin && n === min) || n > max || (whole && !Number.isInteger(n))) {
+    const range = aboveMin ? `above ${min} and at most ${max}` : `from ${min} to ${max}`;
+    throw new UsageError(`${name} must be ${whole ? 'a whole number' : 'a number'} ${range} (got "${String(v)}")`);
   }
   return n;
 }
@@ -45,6 +49,26 @@ function portOption(v: unknown, name: string): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`${name} must be a port from 1 to 65535 (got "${String(v)}")`);
   return n;
+}
+
+/**
+ * yargs names an unknown option twice (as typed and camel-cased: "bogus-flag, bogusFlag") and
+ * without its dashes: said once, as the user typed it.
+ */
+function unknownArguments(msg: string, argv: string[]): string | undefined {
+  const m = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (!m) return undefined;
+  const typed = (name: string) => argv.find((a) => a === name || a.replace(/^--?/, '').replace(/=.*$/, '') === name && a.startsWith('-'));
+  const names = m[1].split(', ').map(typed).filter((a): a is string => a !== undefined).map((a) => a.replace(/=.*$/, ''));
+  if (names.length === 0) return undefined;
+  const options = names.filter((a) => a.startsWith('-'));
+  const words = names.filter((a) => !a.startsWith('-'));
+  if (words.length === 1 && options.length === 0 && words[0] === argv[0]) return `unknown command "${words[0]}": pcap, probe, netlog, serve or explain`;
+  const parts = [
+    ...(options.length > 0 ? [`unknown option${options.length > 1 ? 's' : ''} ${options.join(', ')}`] : []),
+    ...(words.length > 0 ? [`unexpected argument${words.length > 1 ? 's' : ''} ${words.map((w) => `"${w}"`).join(', ')}`] : []),
+  ];
+  return parts.join('; ');
 }
 
 /**
@@ -74,7 +98,7 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       // yargs reports its own validation failures with a message; an error without one came
       // from a command handler and is ours to sort: bad usage, or a bug.
-      if (msg) run.usageError ??= msg;
+      if (msg) run.usageError ??= unknownArguments(msg, argv) ?? msg;
       else if (exitForError(err) !== undefined) run.usageError ??= err.message;
       else run.internal ??= err;
     });
@@ -122,7 +146,7 @@ function pcapOptions(y: Argv) {
     .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
     .option('fail-on', FAIL_ON)
-    .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+    .option('limit', { type: 'string', default: '200', describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
     .option('separate', { type: 'boolean', default: false, describe: 'read each file as a capture of its own, even one that takes up where the file before it stopped (a tcpdump -C/-G rotation is otherwise read as one capture)' })
     .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
     .example('$0 pcap rotated.pcap*', 'files that follow each other in time are read as one capture')
@@ -159,7 +183,7 @@ function netlogOptions(y: Argv) {
     .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence, and the ClientHello fields' })
     .option('fail-on', FAIL_ON)
-    .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+    .option('limit', { type: 'string', default: '200', describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
     .example('$0 netlog chrome-net-export-log.json', 'every connection the browser made, and why each failed')
     .example('$0 netlog netlog.json --host api.example.com --format markdown > ticket.md', 'one site, for a support ticket')
     .epilog(EPILOG);
@@ -201,7 +225,7 @@ function probeOptions(y: Argv) {
     .option('http3', { type: 'boolean', describe: 'send a QUIC Initial to UDP even if Alt-Svc does not advertise h3 (default: only when it does; --no-http3 never)' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
     .option('fail-on', FAIL_ON)
-    .option('limit', { type: 'number', default: 200, describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+    .option('limit', { type: 'string', default: '200', describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
     .example('$0 probe example.com', 'the full default probe: DNS, TCP, each TLS version, the chain, HTTP checks')
     .example('$0 probe https://api.example.com:8443/ws --ws /ws', 'also try a WebSocket upgrade')
     .example('$0 probe api.example.com --profile wechat-miniprogram --allow-list domains.txt', 'judge as a WeChat mini-program would')
@@ -218,7 +242,7 @@ async function probeCommand(args: ArgsOf<typeof probeOptions>): Promise<number> 
     format: args.format as Format,
     redact: parseRedact(args.redact),
     verbose: args.verbose,
-    timeout: numberOption(args.timeout, '--timeout', 0, 120),
+    timeout: numberOption(args.timeout, '--timeout', 0, 120, false, true),
     concurrency: numberOption(args.concurrency, '--concurrency', 1, 64, true),
     resolve: list(args.resolve),
     ca: list(args.ca),
@@ -294,6 +318,6 @@ async function explainCommand(args: ArgsOf<typeof explainOptions>): Promise<numb
     format: args.format as 'table' | 'json' | 'markdown',
     probe: args.probe,
     ca: list(args.ca),
-    timeout: numberOption(args.timeout, '--timeout', 0, 120),
+    timeout: numberOption(args.timeout, '--timeout', 0, 120, false, true),
   });
 }

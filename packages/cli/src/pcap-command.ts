@@ -4,7 +4,7 @@ import { KeyLog, MAX_SESSIONS } from '@tlsdoctor/tls-parser-ts';
 import { createReadStream } from 'node:fs';
 import { connectionItem, inputSummary, SCHEMA_VERSION, TOOL, type InputSummary, type RedactMode } from '@tlsdoctor/report';
 import { diagnoseConnection, worst } from '@tlsdoctor/diagnosis';
-import { exitFor, type FailOn, reportingInputErrors, UsageError } from './exit.js';
+import { EXIT, exitFor, type FailOn, reportingInputErrors, UsageError } from './exit.js';
 import { itemSink } from './item-sink.js';
 import { factsWanted, type Format } from './output.js';
 import { HeapGrowth } from './heap-growth.js';
@@ -167,6 +167,11 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
   // item and keeps, spools or writes those the filters let through.
   const sink = new ReportSink(itemSink(o), { names: filtersOf(o), match: (it) => matchesFilters(it, o) });
   let failed = false;
+  // A table or Markdown report is written at the end: a file that could not be opened is told
+  // then, so that it can be told alone when it was the only input.
+  const wholeReport = o.format === 'table' || o.format === 'markdown';
+  const unopened: string[] = [];
+  let opened = false;
   // Files that follow each other in time (a tcpdump -C/-G rotation) are read as one capture,
   // through one connection table: a connection across a boundary is one connection.
   for (let i = 0; i < o.files.length; ) {
@@ -206,7 +211,8 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
       if (!(e instanceof CaptureError)) throw e;
       sink.dropFile();
       failed = true;
-      say(e.message);
+      if (wholeReport) unopened.push(e.message);
+      else say(e.message);
       inputs.push({ path: name, warnings: [], error: e.message });
       i++;
       continue;
@@ -214,12 +220,23 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
     for (const p of a.parts) {
       if (!p.read.error) continue;
       failed = true;
-      say(`${p.read.error.message}; the ${p.read.packets} packet(s) before it are reported`);
+      const message = p.read.error.message;
+      // Some readers' messages name their file and some do not: the line always does, once.
+      const named = message.startsWith(`${p.file}:`) ? message : `${p.file}: ${message}`;
+      say(`${named}; the ${p.read.packets} packet(s) before it are reported`);
     }
+    opened = true;
     a.parts.forEach((p, k) => inputs.push(partSummary(a, p, k)));
     sink.endFile();
     i += a.parts.length;
   }
+  // A report of nothing (no file could be opened) says no more than the error lines: those alone
+  // are written, on stderr even at a terminal.
+  if (!opened && wholeReport) {
+    for (const m of unopened) process.stderr.write(`tlsdoctor: ${m}\n`);
+    return EXIT.USAGE_OR_INPUT;
+  }
+  for (const m of unopened) say(m);
   const head = sink.finish({ schemaVersion: SCHEMA_VERSION, tool: TOOL, command: 'pcap', generatedAt: new Date().toISOString(), input: { files: inputs } });
   return exitFor(head.summary.worst, failed, o.failOn);
 }

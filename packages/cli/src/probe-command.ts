@@ -41,10 +41,12 @@ function readLines(file: string, what: string): string[] {
 }
 
 export async function runProbe(o: ProbeCliOptions): Promise<number> {
-  const inputs = [...o.targets, ...(o.targetsFile ? readLines(o.targetsFile, '--targets') : [])];
+  const listed = o.targetsFile ? readLines(o.targetsFile, '--targets') : [];
+  if (o.targetsFile && listed.length === 0 && o.targets.length === 0) throw new UsageError(`--targets ${o.targetsFile}: the file holds no target (one host, host:port or https:// URL a line; # starts a comment)`);
+  const inputs = [...o.targets, ...listed];
   if (inputs.length === 0) throw new UsageError('name at least one target (host, host:port or https:// URL), or --targets FILE');
   if (!(o.profile in PROFILES)) throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${o.profile}")`);
-  if (!(o.timeout > 0 && o.timeout <= 120)) throw new UsageError(`--timeout must be from 0 to 120 seconds (got ${o.timeout})`);
+  if (!(o.timeout > 0 && o.timeout <= 120)) throw new UsageError(`--timeout must be above 0 and at most 120 seconds (got ${o.timeout})`);
   if (!(Number.isInteger(o.concurrency) && o.concurrency >= 1 && o.concurrency <= 64)) throw new UsageError(`--concurrency must be from 1 to 64 (got ${o.concurrency})`);
   let targets: Target[];
   const pinned = new Map<string, string>();

@@ -118,7 +118,13 @@ export interface ProbeRecord {
  */
 export function loadExtraCa(files: string[]): string[] {
   return files.map((f) => {
-    const bytes = readFileSync(f);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(f);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new TargetError(`--ca ${f}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a certificate file' : (e as Error).message}`);
+    }
     const text = bytes.toString('latin1');
     if (text.includes('-----BEGIN CERTIFICATE-----')) return text;
     try {

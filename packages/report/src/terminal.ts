@@ -94,9 +94,11 @@ function headLines<I extends ReportItem>(report: Report, view: ItemView<I>, c: b
   const entry = (e: InputEntry) => `${e.label}${e.name}${e.read ? ` (${e.read.format ?? '?'}${e.read.gzip ? ', gzip' : ''}, ${e.read.packets} packets)` : ''}`;
   const lines = [`${bold('tlsdoctor', c)} ${report.command} ${view.inputs.map(entry).join(', ')}`];
   for (const e of view.inputs) {
+    // With several files, the same warning for each would read as one said over and over: each
+    // line carries its file's number from the list above.
     lines.push(...e.notes);
-    for (const w of e.warnings) lines.push(paint(`warning: ${w}`, 'warning', c));
-    if (e.error) lines.push(paint(`error: ${e.error}`, 'error', c));
+    for (const w of e.warnings) lines.push(paint(`${e.label}warning: ${w}`, 'warning', c));
+    if (e.error) lines.push(paint(`${e.label}error: ${e.error}`, 'error', c));
   }
   lines.push(summaryLine(report));
   return lines;

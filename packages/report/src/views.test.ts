@@ -29,10 +29,10 @@ describe('the head of a report lists its inputs, by the view of its kind', () =>
   it.each([
     ['pcap', pcap, [
       'tlsdoctor pcap [1] a.pcap (pcap, 5 packets), [2] b.pcap.gz (pcapng, gzip, 2 packets)',
-      expect.stringMatching(/^key log: 1 TLS session/),
+      expect.stringMatching(/^\[1\] key log: 1 TLS session/),
       expect.stringMatching(/^\[2\] continues \[1\]/),
-      'warning: w1',
-      'error: cut short',
+      '[2] warning: w1',
+      '[2] error: cut short',
     ]],
     ['probe', probe, ['tlsdoctor probe one.test, two.test:8443']],
   ] as const)('terminal, %s', (_k, r, want) => {
@@ -42,7 +42,7 @@ describe('the head of a report lists its inputs, by the view of its kind', () =>
   it.each([
     ['pcap', pcap, [
       '**Analysed:**', '',
-      '- [1] `a.pcap`: pcap, 5 packets', expect.stringMatching(/^ {2}- key log: 1 TLS session/),
+      '- [1] `a.pcap`: pcap, 5 packets', expect.stringMatching(/^ {2}- \[1\] key log: 1 TLS session/),
       '- [2] `b.pcap.gz`: pcapng (gzip), 2 packets; **read error:** cut short', expect.stringMatching(/^ {2}- \[2\] continues \[1\]/), '  - warning: w1',
     ]],
     ['probe', probe, ['**Probed:**', '', '- `one.test`', '- `two.test:8443`']],

@@ -129,7 +129,8 @@ function pcapView(report: PcapReport): ItemView<CaptureItem> {
       label: files.length > 1 ? `[${i + 1}] ` : '',
       name: f.path,
       read: { format: f.format, gzip: !!f.gzip, packets: f.packets ?? 0 },
-      notes: [continuationLine(f, i), f.decryption && decryptionLine(f.decryption)].filter((x): x is string => !!x),
+      // The decryption line reads the same for every file a key log did not open: it names its file.
+      notes: [continuationLine(f, i), f.decryption && `${files.length > 1 ? `[${i + 1}] ` : ''}${decryptionLine(f.decryption)}`].filter((x): x is string => !!x),
       warnings: f.warnings,
       error: f.error,
     })),
