@@ -103,15 +103,16 @@ describe('tlsdoctor pcap on bad input', () => {
   });
 
   it.each([
-    // [the files, what stdout holds]: a report of nothing is not printed
-    [['missing.pcap'], /^$/],
-    [['missing.pcap', 'also-missing.pcap'], /^$/],
-    [['missing.pcap', 'GOOD'], /\[1\] error: .*missing\.pcap: no such file[\s\S]*RESET_AFTER_CLIENT_HELLO/],
-  ])('%j: the error line, and a report only of what could be read', (files, stdout) => {
-    const r = runCli(['pcap', ...files.map((f) => (f === 'GOOD' ? join(FIXTURES, 'sni-reset.pcap') : join(dir, f)))]);
+    // [command, the files, what stdout holds]: a report of nothing is not printed
+    ['pcap', ['missing.pcap'], /^$/],
+    ['pcap', ['missing.pcap', 'also-missing.pcap'], /^$/],
+    ['pcap', ['missing.pcap', 'GOOD'], /\[1\] error: .*missing\.pcap: no such file[\s\S]*RESET_AFTER_CLIENT_HELLO/],
+    ['netlog', ['missing.json'], /^$/],
+  ])('%s %j: the error line, and a report only of what could be read', (command, files, stdout) => {
+    const r = runCli([command, ...files.map((f) => (f === 'GOOD' ? join(FIXTURES, 'sni-reset.pcap') : join(dir, f)))]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(stdout);
-    expect(r.stderr).toMatch(/^tlsdoctor: .*missing\.pcap: no such file\n/);
+    expect(r.stderr).toMatch(/^tlsdoctor: .*missing\.(pcap|json): no such file\n/);
   });
 
   it.each([

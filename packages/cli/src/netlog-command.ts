@@ -2,7 +2,7 @@ import { NetlogConnections, PublicRoots, type NetlogRecord } from '@tlsdoctor/an
 import { diagnoseNetlogRecord } from '@tlsdoctor/diagnosis';
 import { NetlogError, readNetlogFile, type NetlogReadResult } from '@tlsdoctor/netlog';
 import { netlogItem, SCHEMA_VERSION, TOOL, type NetlogInputSummary, type RedactMode } from '@tlsdoctor/report';
-import { exitFor, type FailOn, reportingInputErrors, UsageError } from './exit.js';
+import { EXIT, exitFor, type FailOn, reportingInputErrors, UsageError } from './exit.js';
 import { itemSink } from './item-sink.js';
 import type { Format } from './output.js';
 import { ReportSink, type FileItem } from './report-sink.js';
@@ -66,6 +66,11 @@ async function reportNetlogs(o: NetlogOptions): Promise<number> {
   const sink = new ReportSink(itemSink(o), { names: filtersOf(o), match: (it) => matches(it, o) });
   const inputs: NetlogInputSummary[] = [];
   let failed = false;
+  // As pcap does: a table or Markdown report of nothing (no file could be opened) is not written,
+  // only the error lines, on stderr even at a terminal.
+  const wholeReport = o.format === 'table' || o.format === 'markdown';
+  const unopened: string[] = [];
+  let opened = false;
   for (const [k, file] of o.files.entries()) {
     sink.startFile(file);
     let id = 0;
@@ -78,10 +83,12 @@ async function reportNetlogs(o: NetlogOptions): Promise<number> {
       if (!(e instanceof NetlogError)) throw e;
       sink.dropFile();
       failed = true;
-      say(e.message);
+      if (wholeReport) unopened.push(e.message);
+      else say(e.message);
       inputs.push({ path: file, gzip: false, bytes: 0, events: 0, client: null, captureMode: null, complete: false, warnings: [], error: e.message });
       continue;
     }
+    opened = true;
     connections.finish();
     if (read.error) {
       failed = true;
@@ -93,6 +100,11 @@ async function reportNetlogs(o: NetlogOptions): Promise<number> {
     inputs.push(inputOf(file, read, connections.dropped));
     sink.endFile();
   }
+  if (!opened && wholeReport) {
+    for (const m of unopened) process.stderr.write(`tlsdoctor: ${m}\n`);
+    return EXIT.USAGE_OR_INPUT;
+  }
+  for (const m of unopened) say(m);
   const head = sink.finish({ schemaVersion: SCHEMA_VERSION, tool: TOOL, command: 'netlog', generatedAt: new Date().toISOString(), input: { files: inputs, ...(o.host ? { host: o.host } : {}) } });
   return exitFor(head.summary.worst, failed, o.failOn);
 }
