@@ -374,6 +374,16 @@ export const MEANINGS = {
     certainty: 'generic',
     check: 'tlsdoctor probe https://HOST/ --profile wechat-miniprogram',
   },
+  quicError: {
+    means: "Chrome's word for an HTTP/3 (QUIC) connection that failed after the server answered: one side closed it with an error, or the two could not agree on the QUIC connection. Chrome usually retries the request over TCP, so the page may still load.",
+    causes: [
+      { code: 'QUIC_CONNECTION_CLOSED', sign: 'the server closed the QUIC connection with an error code (its CONNECTION_CLOSE frame names it, often a TLS alert carried in QUIC)' },
+      { code: 'H3_ADVERTISED_UDP_BLOCKED', sign: 'the server advertises HTTP/3 (Alt-Svc) but some of its UDP packets are dropped on the way: a firewall, NAT or load balancer that lets the first packets through only' },
+      { code: 'QUIC_VERSION_MISMATCH', sign: 'the server answered with Version Negotiation: it speaks no QUIC version Chrome offered' },
+    ],
+    certainty: 'narrows',
+    check: `${PROBE} --http3   (sends a QUIC Initial to UDP 443 and reads the answer)`,
+  },
   chromeProtocol: {
     means: "Chrome's catch-all for a handshake it could not read: a non-TLS answer, or a reset or close mid-handshake.",
     causes: [
