@@ -172,9 +172,11 @@ function verboseFacts<I extends ReportItem>(view: ItemView<I>, it: I): string[] 
   const ch = view.clientHello(it);
   if (ch) {
     out.push('  ClientHello:');
-    for (const [k, v] of Object.entries(ch)) out.push(`    ${k}: ${visible(Array.isArray(v) ? v.join(', ') : String(v))}`);
+    // An empty list is something the hello did not offer: said so, not left blank.
+    for (const [k, v] of Object.entries(ch)) out.push(`    ${k}: ${visible(Array.isArray(v) ? (v.length > 0 ? v.join(', ') : 'none') : String(v))}`);
   }
-  out.push(`  fingerprints: JA3 ${it.ja3 ?? '—'}, JA3S ${it.ja3s ?? '—'}, JA4 ${it.ja4 ?? '—'}`);
+  // A probe's own hellos are tlsdoctor's, not a client's: it has no fingerprints worth a line.
+  if (it.ja3 || it.ja3s || it.ja4) out.push(`  fingerprints: JA3 ${it.ja3 ?? '—'}, JA3S ${it.ja3s ?? '—'}, JA4 ${it.ja4 ?? '—'}`);
   const picture = view.picture(it);
   if (picture) out.push('  the connection, arrow by arrow:', ...textLadder(picture.ladder).map((l) => `    ${l}`));
   return out;
