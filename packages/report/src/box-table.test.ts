@@ -98,7 +98,7 @@ describe('the verbose facts say what is there', () => {
     const { renderTerminal } = await import('./terminal.js');
     const { makeItems, report, tcpFacts } = await import('../../../test/helpers/report-items.js');
     const [it0] = makeItems('a.pcap', 1, 3);
-    const bare = { ...it0, ja3: undefined, ja3s: undefined, ja4: undefined, facts: tcpFacts({ clientHello: { serverNames: ['a.test'], alpn: [] as string[] } as ClientHelloFacts }) };
+    const bare = { ...it0, ja3: null, ja3s: null, ja4: null, facts: tcpFacts({ clientHello: { serverNames: ['a.test'], alpn: [] as string[] } as ClientHelloFacts }) };
     const out = renderTerminal(report([bare]), { color: false, verbose: true });
     expect(out).toContain('    alpn: none\n');
     expect(out).not.toContain('fingerprints:');
