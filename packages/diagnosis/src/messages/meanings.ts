@@ -44,6 +44,12 @@ export const MEANINGS = {
     certainty: 'narrows',
     check: `${PROBE}   (it quotes the first bytes the server sent)`,
   },
+  httpToTls: {
+    means: 'The client sent plain HTTP (an http:// URL) to a port that speaks TLS; the server said so in its error page, or answered in TLS the client could not read as HTTP.',
+    causes: [{ code: 'HTTP_TO_TLS_PORT', sign: 'the URL says http:// with the TLS port (http://host:443/, or a port the server serves only with TLS): use https://' }],
+    certainty: 'decides',
+    check: CAPTURE,
+  },
   httpAnswer: {
     means: 'The server answered the ClientHello with HTTP text (a record type of 72 is the "H" of "HTTP").',
     causes: [{ code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'the port serves plain HTTP: nginx `listen 443;` without `ssl`' }],
