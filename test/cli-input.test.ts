@@ -170,6 +170,9 @@ describe('tlsdoctor pcap output', () => {
     const table = runCli(['pcap', ...files, '--limit', '1']).stdout;
     expect(table).toMatch(/… 2 more; --limit 0 shows all/);
     expect(table.match(/│ \d+:\d+ +│/g)).toHaveLength(1);
+    // Details only for the row listed: the other failing connection's are counted, not shown.
+    expect(table).toMatch(/… details of 1 more connection\(s\) left out; --limit 0 shows all/);
+    expect(table.match(/^#\d+:\d+ /gm)).toHaveLength(1);
     expect(JSON.parse(runCli(['pcap', ...files, '--limit', '1', '--format', 'json']).stdout).connections).toHaveLength(3);
     expect(runCli(['pcap', ...files, '--limit', '-1']).code).toBe(2);
   });

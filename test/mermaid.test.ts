@@ -53,4 +53,21 @@ describe('Mermaid sequence diagrams in Markdown reports', () => {
     expect(d.split('\n').filter((l) => /^\s+[CSP]-/.test(l))).toHaveLength(nasty.length);
     expect(d.split('\n').filter((l) => /^\s+Note over/.test(l))).toHaveLength(nasty.length);
   });
+
+  it('a long note is drawn on lines of 60 characters at most, each word whole', async () => {
+    const long = 'the 1448-byte segment was sent 5 times and the server never acknowledged it: a path that drops full-size packets and no ICMP came back';
+    const it0: CaptureItem = {
+      ...makeItems('x.pcap', 1, 4)[0],
+      outcome: 'error',
+      facts: tcpFacts({ ladder: { steps: [{ atMs: 0, frame: 1, from: 'client', what: 'SYN' }], notes: [long, 'short'] } }),
+    };
+    const [d] = blocks(renderMarkdown(reportOf([it0]) as Report));
+    expect(await parses(d)).toBe(true);
+    const notes = d.split('\n').filter((l) => /^\s+Note over/.test(l)).map((l) => l.replace(/^\s+Note over C,S: /, ''));
+    expect(notes[1]).toBe('short');
+    const lines = notes[0].split('<br/>');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
+    expect(lines.join(' ')).toBe(long);
+  });
 });

@@ -140,4 +140,14 @@ describe('non-TLS streams', () => {
     const { describeNonTls } = await import('@tlsdoctor/tls-parser-ts');
     expect(describeNonTls(new TextEncoder().encode(text)).kind).toBe(kind);
   });
+
+  it.each([
+    ['HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Type: text/html\r\n\r\n<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n', '400 The plain HTTP request was sent to HTTPS port'],
+    ['HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n', undefined],
+  ])('an HTTP answer keeps its page title: %j', async (text, title) => {
+    const { describeNonTls } = await import('@tlsdoctor/tls-parser-ts');
+    const d = describeNonTls(new TextEncoder().encode(text));
+    expect(d.kind).toBe('http-response');
+    expect(d.title).toBe(title);
+  });
 });

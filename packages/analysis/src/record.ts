@@ -93,6 +93,8 @@ export interface RecordLayerFacts {
   encryptedRecordSizes: [number[], number[]];
   /** Bytes the server (or client) sent that were not TLS. */
   nonTls?: TimedFact & { from: Direction; description: NonTlsDescription };
+  /** When the client spoke first in another protocol (plain HTTP to a TLS port): the server's answer, which names the mistake. */
+  nonTlsAnswer?: TimedFact & { description: NonTlsDescription };
   /** TLS began after a non-TLS preamble (SOCKS, HTTP CONNECT) from this side. */
   tunnel?: { from: Direction; preambleLength: number };
 }

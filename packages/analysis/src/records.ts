@@ -45,6 +45,7 @@ export class LiveTlsFacts implements LiveTls, RecordLayerFacts {
   encryptedRecords: RecordLayerFacts['encryptedRecords'] = NO_RECORDS;
   encryptedRecordSizes: RecordLayerFacts['encryptedRecordSizes'] = NO_SIZES;
   nonTls: RecordLayerFacts['nonTls'] = undefined;
+  nonTlsAnswer: RecordLayerFacts['nonTlsAnswer'] = undefined;
   tunnel: RecordLayerFacts['tunnel'] = undefined;
 }
 
@@ -145,6 +146,7 @@ export class TcpConnectionRecord extends CapturedRecord implements TcpRecord {
   encryptedRecords: RecordLayerFacts['encryptedRecords'];
   encryptedRecordSizes: RecordLayerFacts['encryptedRecordSizes'];
   nonTls: RecordLayerFacts['nonTls'];
+  nonTlsAnswer: RecordLayerFacts['nonTlsAnswer'];
   tunnel: RecordLayerFacts['tunnel'];
   tcp: TcpFacts;
   end: EndFacts | undefined;
@@ -156,6 +158,7 @@ export class TcpConnectionRecord extends CapturedRecord implements TcpRecord {
     this.encryptedRecords = t.encryptedRecords;
     this.encryptedRecordSizes = t.encryptedRecordSizes;
     this.nonTls = t.nonTls;
+    this.nonTlsAnswer = t.nonTlsAnswer;
     this.tunnel = t.tunnel;
     this.tcp = tcp;
     this.end = end;

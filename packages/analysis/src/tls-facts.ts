@@ -120,6 +120,7 @@ export class TlsFactsBuilder {
       case 'not-tls':
         // The description is filled in at the end, when the prefix is as long as it will get.
         r.nonTls ??= { from, frame: at?.frame ?? 0, time, description: describeNonTls(new Uint8Array(0)) };
+        if (r.nonTls.from === 'client' && from === 'server') r.nonTlsAnswer ??= { frame: at?.frame ?? 0, time, description: describeNonTls(new Uint8Array(0)) };
         this.log.note(EventKind.NonTls, dir, 0, time);
         return;
       case 'tls-after-preamble':

@@ -152,6 +152,7 @@ export class TlsConnectionSink implements StreamSink {
     this.finish();
     const r = this.rec;
     if (r.nonTls) r.nonTls.description = describeNonTls(this.reader(r.nonTls.from === 'client' ? 0 : 1).nonTlsBytes);
+    if (r.nonTlsAnswer) r.nonTlsAnswer.description = describeNonTls(this.reader(1).nonTlsBytes);
     const cr = this.clientReader;
     const sr = this.serverReader;
     if (this.decrypting && r.clientHello && r.version !== undefined && this.tls.encryptedRecords(0) + this.tls.encryptedRecords(1) > 0) {

@@ -35,6 +35,13 @@ export class HeapGrowth {
   private percent: number | undefined;
   private done = false;
 
+  /** One that has set the growth for the heap as it is now. */
+  static started(): HeapGrowth {
+    const h = new HeapGrowth();
+    h.check();
+    return h;
+  }
+
   check(): void {
     if (this.done) return;
     const p = growthPercent(getHeapStatistics().used_heap_size);

@@ -10,6 +10,6 @@ import { writeOut } from './stdout.js';
 export function itemSink(o: { format: Format; redact: RedactMode; verbose: boolean; limit: number }): ItemSink {
   if (o.format === 'json') return new JsonSpool(o.redact, writeOut);
   if (o.format === 'ndjson') return new NdjsonWriter(o.redact, writeOut);
-  return new ShownItems(o.limit, o.format === 'table' && o.verbose, (report) => writeReport(withConnections(report, report.connections), o.format, o.redact, o.verbose, o.limit));
+  return new ShownItems(o.limit, (report) => writeReport(withConnections(report, report.connections), o.format, o.redact, o.verbose, o.limit));
 }
 

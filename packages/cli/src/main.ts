@@ -9,6 +9,9 @@ import { skipHelpCaching } from './yargs-help.js';
 const EPILOG = `Exit codes: 0 no error-level finding; 1 error-level findings (--fail-on warning: or warnings); 2 bad usage or unreadable input.
 Docs: docs/diagnoses.md (every code), docs/json-schema.md (--format json).`;
 
+/** --limit, the same for every command that writes report rows (a string: yargs would make "abc" NaN before it is seen). */
+const LIMIT = { type: 'string' as const, default: '200', describe: 'table and Markdown rows at most, and details only for those rows (0: all); JSON always has everything' };
+
 /** --fail-on, the same for every command that reports findings. */
 const FAIL_ON = { choices: ['error', 'warning'] as const, default: 'error' as const, describe: 'exit 1 on an error-level finding, or on a warning too (for CI jobs)' };
 
@@ -146,7 +149,7 @@ function pcapOptions(y: Argv) {
     .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every ClientHello field and the fingerprints' })
     .option('fail-on', FAIL_ON)
-    .option('limit', { type: 'string', default: '200', describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+    .option('limit', LIMIT)
     .option('separate', { type: 'boolean', default: false, describe: 'read each file as a capture of its own, even one that takes up where the file before it stopped (a tcpdump -C/-G rotation is otherwise read as one capture)' })
     .example('$0 pcap capture.pcapng', 'diagnose every TLS connection in the capture')
     .example('$0 pcap rotated.pcap*', 'files that follow each other in time are read as one capture')
@@ -183,7 +186,7 @@ function netlogOptions(y: Argv) {
     .option('failures-only', { type: 'boolean', default: false, describe: 'only connections with an error or a warning' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence, and the ClientHello fields' })
     .option('fail-on', FAIL_ON)
-    .option('limit', { type: 'string', default: '200', describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+    .option('limit', LIMIT)
     .example('$0 netlog chrome-net-export-log.json', 'every connection the browser made, and why each failed')
     .example('$0 netlog netlog.json --host api.example.com --format markdown > ticket.md', 'one site, for a support ticket')
     .epilog(EPILOG);
@@ -225,7 +228,7 @@ function probeOptions(y: Argv) {
     .option('http3', { type: 'boolean', describe: 'send a QUIC Initial to UDP even if Alt-Svc does not advertise h3 (default: only when it does; --no-http3 never)' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
     .option('fail-on', FAIL_ON)
-    .option('limit', { type: 'string', default: '200', describe: 'table and Markdown rows at most (0: all); JSON always has everything' })
+    .option('limit', LIMIT)
     .example('$0 probe example.com', 'the full default probe: DNS, TCP, each TLS version, the chain, HTTP checks')
     .example('$0 probe https://api.example.com:8443/ws --ws /ws', 'also try a WebSocket upgrade')
     .example('$0 probe api.example.com --profile wechat-miniprogram --allow-list domains.txt', 'judge as a WeChat mini-program would')

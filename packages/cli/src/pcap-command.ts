@@ -151,16 +151,34 @@ export async function runPcap(o: PcapOptions): Promise<number> {
   return reportingInputErrors(() => reportCaptures(o));
 }
 
+/** Standard input can be read once, and only from a pipe or a file. */
+function checkStdinUse(files: string[]): void {
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be named once');
+  if (files.includes('-') && process.stdin.isTTY) throw new UsageError('standard input is a terminal: pipe a capture into it, e.g. tcpdump -U -w - \'tcp port 443 or icmp\' | tlsdoctor pcap -');
+}
+
+/** A file whose reading stopped part-way: one line naming it (what came before is reported). True when any did. */
+function sayReadErrors(a: CaptureAnalysis): boolean {
+  let any = false;
+  for (const p of a.parts) {
+    if (!p.read.error) continue;
+    any = true;
+    const message = p.read.error.message;
+    // Some readers' messages name their file and some do not: the line always does, once.
+    const named = message.startsWith(`${p.file}:`) ? message : `${p.file}: ${message}`;
+    say(`${named}; the ${p.read.packets} packet(s) before it are reported`);
+  }
+  return any;
+}
+
 async function reportCaptures(o: PcapOptions): Promise<number> {
-  if (o.files.filter((f) => f === '-').length > 1) throw new UsageError('standard input (-) can be named once');
-  if (o.files.includes('-') && process.stdin.isTTY) throw new UsageError('standard input is a terminal: pipe a capture into it, e.g. tcpdump -U -w - \'tcp port 443 or icmp\' | tlsdoctor pcap -');
+  checkStdinUse(o.files);
   const keyLog = await readKeyLogs(o.keylogs ?? []);
   // Every capture checks chains against the same roots: they are parsed once for all the files.
   const roots = new PublicRoots();
   // This process exists to read captures: let V8 place connection objects for that workload.
   tuneHeapForCaptureAnalysis();
-  const heap = new HeapGrowth();
-  heap.check();
+  const heap = HeapGrowth.started();
   const inputs: InputSummary[] = [];
   const wantFacts = factsWanted(o.format, o.verbose);
   // Records are diagnosed as their verdicts can be made and then dropped; the sink counts every
@@ -217,14 +235,7 @@ async function reportCaptures(o: PcapOptions): Promise<number> {
       i++;
       continue;
     }
-    for (const p of a.parts) {
-      if (!p.read.error) continue;
-      failed = true;
-      const message = p.read.error.message;
-      // Some readers' messages name their file and some do not: the line always does, once.
-      const named = message.startsWith(`${p.file}:`) ? message : `${p.file}: ${message}`;
-      say(`${named}; the ${p.read.packets} packet(s) before it are reported`);
-    }
+    if (sayReadErrors(a)) failed = true;
     opened = true;
     a.parts.forEach((p, k) => inputs.push(partSummary(a, p, k)));
     sink.endFile();

@@ -7,9 +7,9 @@ import { ShownItems } from './shown-items.js';
 const HEAD: Parameters<ReportSink['finish']>[0] = { schemaVersion: 2, tool: { name: 'tlsdoctor', version: '0' }, command: 'pcap', generatedAt: 'now', input: { files: [] } };
 
 /** The report a table or Markdown output writes for these files' items, arriving in an order their connections could end in. */
-function shown(files: CaptureItem[][], limit: number, verbose: boolean, dropped: number[] = []): PcapReport & { connections: CaptureItem[] } {
+function shown(files: CaptureItem[][], limit: number, dropped: number[] = []): PcapReport & { connections: CaptureItem[] } {
   let out: (PcapReport & { connections: CaptureItem[] }) | undefined;
-  const sink = new ReportSink(new ShownItems(limit, verbose, (r) => (out = r as PcapReport & { connections: CaptureItem[] })), { names: [], match: () => true });
+  const sink = new ReportSink(new ShownItems(limit, (r) => (out = r as PcapReport & { connections: CaptureItem[] })), { names: [], match: () => true });
   for (const [k, f] of files.entries()) {
     for (const it of shuffled(f, k + limit)) sink.add(it);
     if (dropped.includes(k)) sink.dropFile();
@@ -34,18 +34,18 @@ describe('ShownItems', () => {
     [170, true],
     [0, false],
   ])('limit %i, verbose %s: the table and Markdown reports are those of every item', (limit, verbose) => {
-    const table = shown(files, limit, verbose);
-    const md = shown(files, limit, false);
+    const table = shown(files, limit);
+    const md = table;
     const opts = { color: false, verbose, limit };
     expect(renderTerminal(table, opts)).toBe(renderTerminal(report(all), opts));
     expect(renderMarkdown(md, limit)).toBe(renderMarkdown(report(all), limit));
     // What is kept is bounded by what is shown (all of it when the limit is 0).
-    if (limit > 0) expect(table.connections.length).toBeLessThanOrEqual(limit + Math.max(20, Math.floor(limit / 4)));
+    if (limit > 0) expect(table.connections.length).toBeLessThanOrEqual(limit);
     expect(table.summary.total).toBe(all.length);
   });
 
   it('keeps every item of a file of 200,000 when asked to (--limit 0)', () => {
-    const s = new ShownItems(0, false, () => {});
+    const s = new ShownItems(0, () => {});
     const one = files[0][0];
     for (let id = 199_999; id >= 0; id--) s.add({ ...one, id });
     s.endFile();
@@ -54,7 +54,7 @@ describe('ShownItems', () => {
   });
 
   it('a file that could not be read leaves nothing behind', () => {
-    const r = shown([files[0], files[1]], 200, false, [0]);
+    const r = shown([files[0], files[1]], 200, [0]);
     expect(r.connections).toEqual(files[1]);
     expect(r.summary.total).toBe(files[1].length);
   });

@@ -1,24 +1,20 @@
-import { detailLimit, hasDetails } from '@tlsdoctor/report';
 import type { FileItem, ItemSink, PcapHead } from './report-sink.js';
 
 /**
  * Out of report items that arrive in any order (connections end out of order), keeps only those
- * a table or Markdown report shows: the first `limit` rows and the first detail sections, by id
+ * a table or Markdown report shows: the first `limit` rows (whose details are the only ones shown), by id
  * within a file and file after file. The rest are only counted (in the summary), so the memory a
  * report takes does not grow with the capture. With limit 0 everything is kept.
  */
 export class ShownItems implements ItemSink {
   private rowsLeft: number;
-  private detailsLeft: number;
   private rows = new MaxIdHeap();
-  private details = new MaxIdHeap();
   private all: FileItem[] | undefined;
   private readonly kept: FileItem[] = [];
 
   /** `render`: writes the report with the items kept, once they are all in. */
-  constructor(limit: number, private readonly verbose: boolean, private readonly render: (report: PcapHead & { connections: FileItem[] }) => void) {
+  constructor(limit: number, private readonly render: (report: PcapHead & { connections: FileItem[] }) => void) {
     this.rowsLeft = limit > 0 ? limit : Infinity;
-    this.detailsLeft = detailLimit(limit);
     if (limit === 0) this.all = [];
   }
 
@@ -30,17 +26,15 @@ export class ShownItems implements ItemSink {
       return;
     }
     this.rows.offer(it, this.rowsLeft);
-    if (hasDetails(it, this.verbose)) this.details.offer(it, this.detailsLeft);
   }
 
   /** Closes a file: its items come before any later file's, and use up the limits. */
   endFile(): void {
-    const items = this.all ?? [...new Set([...this.rows.items(), ...this.details.items()])];
+    const items = this.all ?? this.rows.items();
     items.sort((x, y) => x.id - y.id);
     // One at a time: a spread of a few hundred thousand arguments overflows the stack.
     for (const it of items) this.kept.push(it);
     this.rowsLeft -= this.rows.size;
-    this.detailsLeft -= this.details.size;
     this.dropFile();
   }
 
@@ -48,7 +42,6 @@ export class ShownItems implements ItemSink {
   dropFile(): void {
     if (this.all) this.all = [];
     this.rows = new MaxIdHeap();
-    this.details = new MaxIdHeap();
   }
 
   /** What the report lists, in order. */

@@ -36,3 +36,9 @@ export function notRefusing(r: { ipVersion: 4 | 6; firstTime: number }, icmp: re
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
+
+/** Text from the wire, bounded and with its control characters shown as \xNN, for one line of evidence. */
+export function quoted(text: string, max = 120): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return `"${cut.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}"`;
+}

@@ -25,6 +25,7 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'NO_SERVER_HELLO', why: 'the ClientHello got no TLS answer: nothing negotiated can be judged' },
   { code: 'PLAIN_HTTP_PORT', why: 'the port is not a TLS port at all' },
   { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', why: 'the port answers, but not in TLS' },
+  { code: 'HTTP_TO_TLS_PORT', why: 'the client spoke plain HTTP: no TLS was tried' },
   { code: 'NOT_TLS', why: 'the port answers, but not in TLS' },
   { code: 'SSL2_HANDSHAKE', why: 'the server answered in a protocol no current client speaks' },
   { code: 'PROTOCOL_VERSION_MISMATCH', why: 'no handshake can start without a version in common' },

@@ -92,3 +92,17 @@ describe('wrap never splits a port', () => {
     expect(wrap(text, width)).toEqual(want);
   });
 });
+
+describe('the verbose facts say what is there', () => {
+  it('an empty list reads "none"; the fingerprints line only when there is a fingerprint', async () => {
+    const { renderTerminal } = await import('./terminal.js');
+    const { makeItems, report, tcpFacts } = await import('../../../test/helpers/report-items.js');
+    const [it0] = makeItems('a.pcap', 1, 3);
+    const bare = { ...it0, ja3: null, ja3s: null, ja4: null, facts: tcpFacts({ clientHello: { serverNames: ['a.test'], alpn: [] as string[] } as ClientHelloFacts }) };
+    const out = renderTerminal(report([bare]), { color: false, verbose: true });
+    expect(out).toContain('    alpn: none\n');
+    expect(out).not.toContain('fingerprints:');
+    const printed = renderTerminal(report([{ ...bare, ja4: 't13d1516h2_8daaf6152771_02713d6af862' }]), { color: false, verbose: true });
+    expect(printed).toContain('fingerprints: JA3 —, JA3S —, JA4 t13d1516h2_8daaf6152771_02713d6af862');
+  });
+});

@@ -1,6 +1,5 @@
 export {
   addToSummary,
-  detailLimit,
   emptySummary,
   formatEndpoint,
   hasDetails,

@@ -1,4 +1,4 @@
-import { detailLimit, hasDetails, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
+import { hasDetails, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { visible } from './box-table.js';
 import { summaryLine } from './terminal.js';
 import { mermaidLadder } from './picture.js';
@@ -39,7 +39,8 @@ function markdown<I extends ReportItem>(report: Report, view: ItemView<I>, items
   // The counts come from the summary: a large report keeps only the items it shows.
   const total = listedSummary(report).total;
   if (rows.length < total) out.push(`${total - rows.length} more not listed; \`--limit 0\` lists all, \`--format json\` gives everything.`, '');
-  const sections = items.filter((i) => hasDetails(i, false) || view.ciphers(i)).slice(0, detailLimit(limit));
+  // Details belong to the rows listed: one limit for both.
+  const sections = rows.filter((i) => hasDetails(i, false) || view.ciphers(i));
   for (const it of sections) out.push(...section(view, it));
   const failing = itemsWithDetails(listedSummary(report), false);
   // A healthy address gets a section for its --ciphers list: only failing sections count here.

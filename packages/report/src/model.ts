@@ -248,14 +248,6 @@ export function addToSummary(s: Summary, it: ReportItem): void {
 }
 
 /**
- * How many items get a details section in a table or Markdown report with this row limit (0:
- * all), and which ones do: those with a finding to show, in order.
- */
-export function detailLimit(limit: number): number {
-  return limit > 0 ? Math.max(20, Math.floor(limit / 4)) : Infinity;
-}
-
-/**
  * How a report names an item: its id, prefixed by its file's number when the report read more
  * than one file (ids restart in each), as `2:14`.
  */

@@ -12,6 +12,22 @@ function mermaidText(s: string): string {
   return s.replace(/[;#]/g, ',').replace(/[\r\n]+/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '‹' : '›'));
 }
 
+/** How wide a note's line may be: Mermaid draws a note one line as given, however wide, past the lifelines. */
+const NOTE_WIDTH = 60;
+
+/** A note cut at spaces into lines of NOTE_WIDTH at most (a longer word stays whole). */
+function noteLines(text: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > NOTE_WIDTH) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
+
 /**
  * The ladder as a Mermaid sequence diagram (GitHub and GitLab draw it in issues; elsewhere its
  * text still reads as a list of arrows): client, path when something on it spoke, server.
@@ -28,7 +44,7 @@ export function mermaidLadder({ client, server, ladder }: Picture): string[] {
     const arrow = s.ends ? (s.from === 'client' ? '-x' : '--x') : s.from === 'client' ? '->>' : '-->>';
     out.push(`  ${ACTOR[s.from]}${arrow}${to}: ${mermaidText(`${s.what} · ${time(s)}`)}`);
   }
-  for (const n of ladder.notes) out.push(`  Note over C,S: ${mermaidText(n)}`);
+  for (const n of ladder.notes) out.push(`  Note over C,S: ${noteLines(n).map(mermaidText).join('<br/>')}`);
   out.push('```');
   return out;
 }

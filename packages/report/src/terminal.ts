@@ -1,5 +1,5 @@
 import { boxTable, displayWidth, leadingColumns, visible } from './box-table.js';
-import { detailLimit, hasDetails, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
+import { hasDetails, itemsWithDetails, listedSummary, type Report, type ReportItem } from './model.js';
 import { bold, paint } from './style.js';
 import { textLadder } from './picture.js';
 import { cipherLines } from './cipher-view.js';
@@ -9,7 +9,7 @@ import { withView, type InputEntry, type ItemView } from './views.js';
 export interface TerminalOptions {
   color: boolean;
   verbose: boolean;
-  /** Table rows at most (0: all); detail blocks stop at a quarter of it, at least 20. */
+  /** Table rows at most (0: all); the rows shown are the ones whose details follow. */
   limit?: number;
   /** Terminal width, to size the table (80 when not given: a report pasted elsewhere). */
   width?: number;
@@ -114,10 +114,9 @@ function terminal<I extends ReportItem>(report: Report, view: ItemView<I>, items
   // The counts come from the summary: a large report keeps only the items it shows.
   const total = listedSummary(report).total;
   if (rows.length < total) lines.push(`… ${total - rows.length} more; --limit 0 shows all, --format json gives everything, --failures-only and --sni/--host/--port narrow it`);
-  const maxDetails = detailLimit(limit);
+  // Details belong to the rows shown: one limit for both.
   let details = 0;
-  for (const it of items) {
-    if (details >= maxDetails) break;
+  for (const it of rows) {
     const ciphers = view.ciphers(it);
     if (!hasDetails(it, !!opts.verbose) && !ciphers) continue;
     // A healthy address shown only for its --ciphers list is not one of the detail sections counted.
@@ -174,9 +173,11 @@ function verboseFacts<I extends ReportItem>(view: ItemView<I>, it: I): string[] 
   const ch = view.clientHello(it);
   if (ch) {
     out.push('  ClientHello:');
-    for (const [k, v] of Object.entries(ch)) out.push(`    ${k}: ${visible(Array.isArray(v) ? v.join(', ') : String(v))}`);
+    // An empty list is something the hello did not offer: said so, not left blank.
+    for (const [k, v] of Object.entries(ch)) out.push(`    ${k}: ${visible(Array.isArray(v) ? (v.length > 0 ? v.join(', ') : 'none') : String(v))}`);
   }
-  out.push(`  fingerprints: JA3 ${it.ja3 ?? '—'}, JA3S ${it.ja3s ?? '—'}, JA4 ${it.ja4 ?? '—'}`);
+  // A probe's own hellos are tlsdoctor's, not a client's: it has no fingerprints worth a line.
+  if (it.ja3 || it.ja3s || it.ja4) out.push(`  fingerprints: JA3 ${it.ja3 ?? '—'}, JA3S ${it.ja3s ?? '—'}, JA4 ${it.ja4 ?? '—'}`);
   const picture = view.picture(it);
   if (picture) out.push('  the connection, arrow by arrow:', ...textLadder(picture.ladder).map((l) => `    ${l}`));
   return out;

@@ -11,6 +11,10 @@ describe('registry names', () => {
     [groupName, 0x001d, 'x25519'],
     [groupName, 0x11ec, 'X25519MLKEM768'],
     [signatureSchemeName, 0x0804, 'rsa_pss_rsae_sha256'],
+    // Registered after the tables the rest were read from; today's clients offer them.
+    [signatureSchemeName, 0x0420, 'rsa_pkcs1_sha256_legacy'],
+    [signatureSchemeName, 0x081b, 'ecdsa_brainpoolP384r1tls13_sha384'],
+    [signatureSchemeName, 0x0905, 'mldsa65'],
     [alertName, 70, 'Protocol Version'],
     [handshakeTypeName, 2, 'Server Hello'],
     [handshakeTypeName, 4, 'New Session Ticket'],

@@ -9,6 +9,8 @@ export interface NonTlsDescription {
   firstLine?: string;
   /** For an HTTP response: its status code. */
   status?: number;
+  /** For an HTTP response: its HTML page's title, when the bytes kept hold it (nginx says its reason there). */
+  title?: string;
   /** The first bytes in hex (up to 16), for the binary case and for the record. */
   hexPrefix: string;
   summary: string;
@@ -38,7 +40,8 @@ export function describeNonTls(bytes: Uint8Array): NonTlsDescription {
   const firstLine = latin1(head.subarray(0, Math.min(end, 200))).replace(/\r$/, '');
   const status = /^HTTP\/\d(?:\.\d)? (\d{3})\b/.exec(firstLine);
   if (status) {
-    return { kind: 'http-response', firstLine, status: Number(status[1]), hexPrefix, summary: `plain HTTP response "${firstLine}"` };
+    const title = /<title>([^<]{1,200})<\/title>/i.exec(latin1(head))?.[1].trim();
+    return { kind: 'http-response', firstLine, status: Number(status[1]), ...(title ? { title } : {}), hexPrefix, summary: `plain HTTP response "${firstLine}"` };
   }
   if (HTTP_METHODS.test(firstLine)) return { kind: 'http-request', firstLine, hexPrefix, summary: `plain HTTP request "${firstLine}"` };
   if (firstLine.startsWith('SSH-')) return { kind: 'ssh', firstLine, hexPrefix, summary: `SSH banner "${firstLine}"` };

@@ -104,7 +104,7 @@ function offloadLine(r: TcpRecord, frames: PacketFacts[]): string | undefined {
   if (frames.length === 0) return undefined;
   const f = frames[0];
   const mss = serverMss(r)!;
-  return `frame ${f.frame} holds ${f.len} bytes, more than the server's MSS of ${mss}: captured on the sending host before segmentation offload (TSO/GSO) cut it; read as the ${Math.ceil(f.len / mss)} segments it became`;
+  return `frame ${f.frame} holds ${f.len} bytes, more than the server's MSS of ${mss}: captured on the sending host before segmentation offload (TSO/GSO) cut it; read as the ${plural(Math.ceil(f.len / mss), 'segment')} it became`;
 }
 
 /**
@@ -144,7 +144,7 @@ export function judgeCaptureBlackHole(r: TcpRecord): Finding[] {
     return [
       finding('MTU_BLACKHOLE', compact([
         helloLine(r),
-        `the ClientHello left in ${segs.length} segments: ${segs.map((p) => `${p.len} bytes (frame ${p.frame})`).join(', ')}`,
+        `the ClientHello left in ${plural(wireSegments(r).count, 'segment')}: ${segs.map((p) => `${p.len} bytes (frame ${p.frame})`).join(', ')}`,
         offloadLine(r, wireSegments(r).offloaded),
         `the ${size}-byte segment was sent ${tries.length} times in the frames logged (frames ${tries.map((t) => t.frame).join(', ')}, the last ${since(r.firstTime, lastTry.time)}); the client retransmitted ${resent} time(s) in all; the server never acknowledged it`,
         sacked
@@ -191,7 +191,7 @@ export function judgeCaptureSplitHello(r: TcpRecord, others: Pick<CaptureContext
       helloLine(r),
       cut
         ? `the client sent the first ${cut.received} bytes of the ${cut.length}-byte ClientHello record in ${plural(segs.length, 'segment')}: ${sent}; the rest never went out`
-        : `the ClientHello left in ${wireSegments(r).count} segments: ${sent}`,
+        : `the ClientHello left in ${plural(wireSegments(r).count, 'segment')}: ${sent}`,
       !cut && offloadLine(r, wireSegments(r).offloaded),
       rst ? `RST from the server side in frame ${rst.frame} (${since(r.firstTime, rst.time)}), before any TLS byte` : 'no TLS byte came back',
       `connection ${other.id} to the same server ${r.server.ip}:${r.server.port}${r.clientHello ? ` with the same name (${r.sni ?? 'no SNI'})` : ''}, whose ClientHello fit in one segment (${other.bytes} bytes), got a ServerHello in frame ${other.frame}`,

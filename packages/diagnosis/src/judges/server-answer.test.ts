@@ -4,6 +4,8 @@ import { answeredTls, judgeCaptureServerAnswer, judgeProbeServerAnswer, resetEvi
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
 const http = { kind: 'http-response', summary: 'a plain HTTP response "HTTP/1.1 400 Bad Request"', hexPrefix: '4854' };
+const get = { kind: 'http-request', firstLine: 'GET / HTTP/1.1', summary: 'plain HTTP request "GET / HTTP/1.1"', hexPrefix: '4745' };
+const nginx497 = { kind: 'http-response', firstLine: 'HTTP/1.1 400 Bad Request', status: 400, title: '400 The plain HTTP request was sent to HTTPS port', summary: 'plain HTTP response "HTTP/1.1 400 Bad Request"', hexPrefix: '4854' };
 const binary = { kind: 'binary', summary: 'binary data starting 00ff1337', hexPrefix: '00ff' };
 const hello = (over: Parameters<typeof connection>[0] = {}) => connection({ clientHello: clientHello(4, 0.002), sni: 'a.test', ...over });
 const rstAt = (t: number, o = {}) => pkt(6, t, 1, RST | ACK, o);
@@ -15,6 +17,8 @@ describe('server answer judge, capture', () => {
     ['HTTP from the server on 8080', { server: { ip: '192.0.2.10', port: 8080 }, nonTls: { from: 'server', frame: 5, time: T0, description: http } }, ['PLAIN_HTTP_PORT']],
     ['binary from the server', { nonTls: { from: 'server', frame: 5, time: T0, description: binary } }, ['NOT_TLS']],
     ['the client spoke plain text', { clientHello: undefined, nonTls: { from: 'client', frame: 4, time: T0, description: http } }, ['NOT_TLS']],
+    ['the client sent an HTTP request', { clientHello: undefined, nonTls: { from: 'client', frame: 4, time: T0, description: get } }, ['HTTP_TO_TLS_PORT']],
+    ['the client sent an HTTP request, the server answered in HTTP', { clientHello: undefined, nonTls: { from: 'client', frame: 4, time: T0, description: get }, nonTlsAnswer: { frame: 6, time: T0, description: nginx497 } }, ['HTTP_TO_TLS_PORT']],
     ['a reset after the ClientHello', { tcp: { rsts: [rstAt(0.0021)], rstCount: 1 } }, ['RESET_AFTER_CLIENT_HELLO']],
     ['a reset before the ClientHello', { tcp: { rsts: [rstAt(0.001)], rstCount: 1 }, end: { how: 'rst', by: 'server', frame: 6, time: T0 + 0.001, after: 'nothing' } }, ['NO_SERVER_HELLO']],
     ['a client reset after it', { tcp: { rsts: [pkt(6, 0.01, 0, RST)], rstCount: 1 }, end: { how: 'rst', by: 'client', frame: 6, time: T0 + 0.01, after: 'ClientHello' } }, ['NO_SERVER_HELLO']],
@@ -51,6 +55,18 @@ describe('server answer judge, capture', () => {
     const [f] = judgeCaptureServerAnswer(connection({ nonTls: { from: 'client', frame: 4, time: T0, description: http } as never }), T0 + 10);
     expect(f.title).toBe('The client spoke another protocol to the TLS port');
     expect(f.remedy).toMatch(/^Use https:\/\//);
+  });
+
+  it.each([
+    ['nginx: its first line and the page title that names the mistake', nginx497, 'the server answered in frame 6 (+5.00 ms) with the line "HTTP/1.1 400 Bad Request", titled "400 The plain HTTP request was sent to HTTPS port"'],
+    ['control characters shown, a long line cut', { ...binary, kind: 'text', firstLine: `\x1b[2J${'x'.repeat(130)}`, summary: 'text' }, `the server answered in frame 6 (+5.00 ms) with the line "\\x1b[2J${'x'.repeat(116)}…"`],
+    ['bytes with no line', binary, 'the server answered in frame 6 (+5.00 ms) with binary data starting 00ff1337'],
+  ])('plain HTTP to the TLS port quotes the server answer: %s', (_n, description, line) => {
+    const r = connection({ nonTls: { from: 'client', frame: 4, time: T0, description: get }, nonTlsAnswer: { frame: 6, time: T0 + 0.005, description } } as never);
+    const [f] = judgeCaptureServerAnswer(r, T0 + 10);
+    expect(f.code).toBe('HTTP_TO_TLS_PORT');
+    expect(f.evidence[0]).toBe('the client sent plain HTTP request "GET / HTTP/1.1" in frame 4 to TLS port 443');
+    expect(f.evidence[1]).toBe(line);
   });
 
   it('the reset remedy names corporate devices beside ICP filing', () => {

@@ -3,7 +3,7 @@ import { TcpFlag } from '@tlsdoctor/capture';
 import { PLAIN_HTTP_PORTS } from '@tlsdoctor/probe/facts';
 import { describeHello } from '../probe-words.js';
 import type { HelloOutcome, ProbeRecord, ShapedHello } from '@tlsdoctor/probe';
-import { compact, ms, plural, since } from '../evidence.js';
+import { compact, ms, plural, quoted, since } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { ANSWER_WAIT_S } from './coverage.js';
 import { serverSpokeTls } from './handshake-state.js';
@@ -40,6 +40,11 @@ export const SERVER_ANSWER_CODES = {
     title: 'This is a plain-HTTP port: TLS is served elsewhere',
     remedy: 'The port is a plain-HTTP port (80, 8080 and the like) and answers HTTP, as it should. Use https:// on the HTTPS port (443 unless the server says otherwise): `tlsdoctor probe HOST` probes port 443. If this port is meant to serve HTTPS, add `ssl` to its listen directive.',
   },
+  HTTP_TO_TLS_PORT: {
+    severity: 'error',
+    title: 'The client sent plain HTTP to the TLS port',
+    remedy: 'The client used http:// (or no TLS) for a port that speaks only TLS. Use https:// for this port, or send plain HTTP to the plain-HTTP port (80). A server that should accept both on one port needs a redirect there (nginx: `error_page 497 =301 https://$host$request_uri;`).',
+  },
   NOT_TLS: {
     severity: 'error',
     title: 'The answer on the port is not TLS',
@@ -57,6 +62,12 @@ export function judgeCaptureServerAnswer(r: TcpRecord, captureEnd: number): Find
     return [finding(PLAIN_HTTP_PORTS.has(r.server.port) ? 'PLAIN_HTTP_PORT' : 'PLAINTEXT_HTTP_ON_TLS_PORT', compact([helloLine(r), answered, endLine(r)]))];
   }
   if (n?.from === 'client') {
+    if (n.description.kind === 'http-request') {
+      // The server's answer says it all (nginx: "400 The plain HTTP request was sent to HTTPS port").
+      const a = r.nonTlsAnswer;
+      const answer = a && `the server answered in frame ${a.frame} (${since(r.firstTime, a.time)}) with ${a.description.firstLine !== undefined ? `the line ${quoted(a.description.firstLine)}` : a.description.summary}${a.description.title !== undefined ? `, titled ${quoted(a.description.title)}` : ''}`;
+      return [finding('HTTP_TO_TLS_PORT', compact([`the client sent ${n.description.summary} in frame ${n.frame} to TLS port ${r.server.port}`, answer, endLine(r)]))];
+    }
     return [
       finding('NOT_TLS', compact([`the client sent ${n.description.summary} in frame ${n.frame} to TLS port ${r.server.port}`, endLine(r)]), {
         title: 'The client spoke another protocol to the TLS port',

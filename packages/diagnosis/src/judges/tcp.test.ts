@@ -89,7 +89,7 @@ describe('TCP judge, probe', () => {
   ] as const)('connect %s: %s', (kind, code) => {
     const fs = judgeProbeTcp(probeRecord({ hello: outcome.connectFailed(kind, 'ECODE') }));
     expect(codes(fs)).toEqual([code]);
-    expect(fs[0].evidence[0]).toBe('connect to 192.0.2.10:443: connect ECODE (ECODE) after 3 ms');
+    expect(fs[0].evidence[0]).toBe(`connect to 192.0.2.10:443: connect ECODE (ECODE)${kind === 'timeout' ? '' : ' after 3 ms'}`);
   });
 
   it('no finding once TCP connected, or before any hello', () => {

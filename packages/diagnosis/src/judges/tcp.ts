@@ -86,7 +86,9 @@ export function judgeProbeTcp(r: ProbeRecord): Finding[] {
   const h = r.hello;
   if (!h || h.kind !== 'connect-failed') return [];
   const c = h.connect;
-  const line = `connect to ${r.address}:${r.target.port}: ${c.message}${c.code ? ` (${c.code})` : ''} after ${c.ms.toFixed(0)} ms`;
+  // A timeout's message already names the time waited: the clock's few ms past it say nothing more.
+  const after = c.kind === 'timeout' ? '' : ` after ${c.ms.toFixed(0)} ms`;
+  const line = `connect to ${r.address}:${r.target.port}: ${c.message}${c.code ? ` (${c.code})` : ''}${after}`;
   switch (c.kind) {
     case 'refused':
       return [finding('TCP_REFUSED', [line])];

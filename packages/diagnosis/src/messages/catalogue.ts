@@ -36,6 +36,11 @@ export const CATALOGUE: MessageEntry[] = [
   { id: 'go-http-response', clients: ['go'], pattern: /server gave HTTP response to HTTPS client/i, example: 'http: server gave HTTP response to HTTPS client', meaning: 'httpAnswer', source: GO },
   { id: 'java-plaintext', clients: ['java'], pattern: /Unsupported or unrecognized SSL message|plaintext connection\?/i, example: 'javax.net.ssl.SSLException: Unsupported or unrecognized SSL message', meaning: 'notTlsAnswer', source: JDK },
 
+  // Plain HTTP sent to a TLS port: a browser shows the server's page; curl gets TLS bytes it cannot read as HTTP.
+  { id: 'nginx-plain-http', clients: ['chrome', 'firefox', 'curl', 'wget'], pattern: /The plain HTTP request was sent to HTTPS port/i, example: '400 The plain HTTP request was sent to HTTPS port', meaning: 'httpToTls', source: "nginx's error page for its code 497 (ngx_http_special_response.c)" },
+  { id: 'apache-plain-http', clients: ['firefox', 'chrome', 'curl', 'wget'], pattern: /speaking plain HTTP to an SSL-enabled server port/i, example: "Reason: You're speaking plain HTTP to an SSL-enabled server port.", meaning: 'httpToTls', source: "Apache mod_ssl's answer to plain HTTP on an SSL port" },
+  { id: 'curl-http09', clients: ['curl'], pattern: /Received HTTP\/0\.9 when not allowed/i, example: 'curl: (1) Received HTTP/0.9 when not allowed', meaning: 'httpToTls', source: 'curl (since 7.66 it refuses an answer without an HTTP status line, such as TLS bytes, unless --http0.9)' },
+
   // Timeouts and connection failures.
   { id: 'curl-28', clients: ['curl'], pattern: /\(28\) (?:Connection|Operation) timed out/i, example: 'curl: (28) Connection timed out after 4001 milliseconds', meaning: 'anyTimeout', source: LAB },
   { id: 'connect-timed-out', clients: ['wget', 'python', 'node', 'java', 'go', 'openssl'], pattern: /failed: Connection timed out|ETIMEDOUT|connect timed out|Connect timeout|dial tcp .*i\/o timeout|\[Errno 110\]/i, example: 'failed: Connection timed out.', meaning: 'connectTimeout', source: LAB },

@@ -232,6 +232,8 @@ describe('explain, the parts that rank and name', () => {
     ['CERT_EXPIRED', 1, ['curl: (60) SSL certificate problem: certificate has expired']],
     ['RESET_AFTER_CLIENT_HELLO', 3, ['curl: (35) Recv failure: Connection reset by peer', 'net::ERR_CONNECTION_RESET', 'PR_CONNECT_RESET_ERROR']],
     ['PLAINTEXT_HTTP_ON_TLS_PORT', 2, ['curl: (35) OpenSSL/3.0.22: error:0A00010B:SSL routines::wrong version number', 'SSL_ERROR_RX_RECORD_TOO_LONG']],
+    // Plain HTTP to a TLS port: what that client sees, not the opposite mistake's "wrong version number".
+    ['HTTP_TO_TLS_PORT', 3, ['curl: (1) Received HTTP/0.9 when not allowed', '400 The plain HTTP request was sent to HTTPS port', "Reason: You're speaking plain HTTP to an SSL-enabled server port."]],
     ['TCP_REFUSED', 3, ["curl: (7) Failed to connect to www.example.com port 443 after 0 ms: Couldn't connect to server", 'net::ERR_CONNECTION_REFUSED', 'Error: connect ECONNREFUSED 203.0.113.7:443']],
     // A code only a catch-all names gets nothing.
     ['HANDSHAKE_OK', 3, []],

@@ -1,26 +1,7 @@
-import type { Code } from '../codes.js';
+import { AFTER_HANDSHAKE_MEANINGS } from './meanings-after-handshake.js';
+import { CAPTURE, PROBE, type Meaning } from './meaning.js';
 
-/** A cause an error message can come from, and what tells it from the others. */
-export interface Cause {
-  code: Code;
-  sign: string;
-}
-
-/**
- * What a family of error messages means at the protocol level, the causes it can come from
- * (most likely first) and how sure the message alone is: `decides` when one cause fits, `narrows`
- * when a few do, `generic` when the message is a client's catch-all.
- */
-export interface Meaning {
-  means: string;
-  causes: Cause[];
-  certainty: 'decides' | 'narrows' | 'generic';
-  /** What to run to decide between the causes; HOST is the server's name, URL a URL on it. */
-  check: string;
-}
-
-const PROBE = 'tlsdoctor probe HOST';
-const CAPTURE = "tcpdump -i any -w cap.pcap 'tcp port 443 or udp port 443 or icmp or icmp6' while the client fails, then tlsdoctor pcap cap.pcap";
+export type { Cause, Meaning } from './meaning.js';
 
 /** The meanings, by name; the catalogue's entries point to them. */
 export const MEANINGS = {
@@ -43,6 +24,12 @@ export const MEANINGS = {
     ],
     certainty: 'narrows',
     check: `${PROBE}   (it quotes the first bytes the server sent)`,
+  },
+  httpToTls: {
+    means: 'The client sent plain HTTP (an http:// URL) to a port that speaks TLS; the server said so in its error page, or answered in TLS the client could not read as HTTP.',
+    causes: [{ code: 'HTTP_TO_TLS_PORT', sign: 'the URL says http:// with the TLS port (http://host:443/, or a port the server serves only with TLS): use https://' }],
+    certainty: 'decides',
+    check: CAPTURE,
   },
   httpAnswer: {
     means: 'The server answered the ClientHello with HTTP text (a record type of 72 is the "H" of "HTTP").',
@@ -292,87 +279,16 @@ export const MEANINGS = {
     certainty: 'generic',
     check: PROBE,
   },
-  clientCertRequired: {
-    means: 'The server requires a client certificate (mutual TLS) and the client sent none, or one it does not accept.',
-    causes: [{ code: 'CLIENT_CERT_REQUIRED', sign: 'nginx `ssl_verify_client on` lets the handshake finish and answers 400 "No required SSL certificate was sent"; other servers end the handshake with certificate_required (TLS 1.3) or handshake_failure' }],
-    certainty: 'decides',
-    check: PROBE,
-  },
-  badRequest: {
-    means: 'TLS worked; the server answered the request with 400 Bad Request, which says nothing more by itself.',
+  ...AFTER_HANDSHAKE_MEANINGS,
+  quicError: {
+    means: "Chrome's word for an HTTP/3 (QUIC) connection that failed after the server answered: one side closed it with an error, or the two could not agree on the QUIC connection. Chrome usually retries the request over TCP, so the page may still load.",
     causes: [
-      { code: 'CLIENT_CERT_REQUIRED', sign: 'the page says "No required SSL certificate was sent": the server requires a client certificate' },
-      { code: 'WEBSOCKET_UPGRADE_FAILED', sign: 'the request was a WebSocket upgrade the proxy did not pass' },
+      { code: 'QUIC_CONNECTION_CLOSED', sign: 'the server closed the QUIC connection with an error code (its CONNECTION_CLOSE frame names it, often a TLS alert carried in QUIC)' },
+      { code: 'H3_ADVERTISED_UDP_BLOCKED', sign: 'the server advertises HTTP/3 (Alt-Svc) but some of its UDP packets are dropped on the way: a firewall, NAT or load balancer that lets the first packets through only' },
+      { code: 'QUIC_VERSION_MISMATCH', sign: 'the server answered with Version Negotiation: it speaks no QUIC version Chrome offered' },
     ],
     certainty: 'narrows',
-    check: `${PROBE}   (it reads the error page of a request without a client certificate)`,
-  },
-  proxyDefault: {
-    means: 'The certificate is the one an ingress or proxy makes for itself: it has no certificate configured for this name.',
-    causes: [
-      { code: 'CERT_PROXY_DEFAULT', sign: 'ingress-nginx with no Ingress `tls` entry or Secret for the name; Traefik with no TLS router or certificate resolver result for it' },
-    ],
-    certainty: 'decides',
-    check: PROBE,
-  },
-  redirectLoop: {
-    means: 'The client followed redirects until it gave up: they loop, or go on too long.',
-    causes: [
-      { code: 'HTTP_REDIRECT_LOOP', sign: 'an https answer sends the client to http:// and port 80 sends it back, or an app behind a TLS-ending proxy redirects to the URL it was asked for' },
-    ],
-    certainty: 'decides',
-    check: `${PROBE}   (it follows the chain from port 80 and from https and lists it)`,
-  },
-  misdirected: {
-    means: 'TLS worked; the server answered 421 Misdirected Request: it does not serve this name on this connection.',
-    causes: [
-      { code: 'HTTP_MISDIRECTED_REQUEST', sign: 'an SNI-routing proxy or ingress whose route for the name is missing, or a connection reused for another name covered by the same certificate' },
-    ],
-    certainty: 'decides',
-    check: PROBE,
-  },
-  forbidden: {
-    means: 'TLS worked; the server answered the request with 403 Forbidden, which says little by itself.',
-    causes: [
-      { code: 'ALPN_REQUIRED', sign: 'an HTTP/2-only server (Node http2 without HTTP/1, gRPC) given an HTTP/1.1 request by a client that offered no ALPN' },
-      { code: 'CLIENT_CERT_REQUIRED', sign: 'the page says a client certificate is required' },
-    ],
-    certainty: 'narrows',
-    check: PROBE,
-  },
-  alpnAlert: {
-    means: 'The server refused every application protocol (ALPN) the client offered: alert no_application_protocol (120).',
-    causes: [
-      { code: 'ALPN_MISMATCH', sign: 'an HTTP/2-only or gRPC server and a client that offers only http/1.1 (undici, curl --http1.1, WebSocket clients)' },
-    ],
-    certainty: 'decides',
-    check: PROBE,
-  },
-  websocket: {
-    means: 'The WebSocket upgrade request got an HTTP answer other than 101 Switching Protocols.',
-    causes: [
-      { code: 'WEBSOCKET_UPGRADE_FAILED', sign: 'a 200/400/404 from the backend: the proxy dropped the Upgrade headers or has no location for the path; a 301/302: the URL is redirected, which WebSocket clients do not follow' },
-    ],
-    certainty: 'decides',
-    check: 'tlsdoctor probe https://HOST/PATH --ws /PATH',
-  },
-  domainNotAllowed: {
-    means: "WeChat refused the request before any connection: the domain is not on the mini-program's request domain list.",
-    causes: [{ code: 'DOMAIN_NOT_ALLOWED', sign: 'add the exact domain (and port, if not 443) in the admin console; IP addresses are never allowed' }],
-    certainty: 'decides',
-    check: 'tlsdoctor probe https://HOST/ --profile wechat-miniprogram --allow-list domains.txt',
-  },
-  wechatSsl: {
-    means: 'WeChat could not complete the TLS handshake; the message names no cause.',
-    causes: [
-      { code: 'CERT_CHAIN_INCOMPLETE', sign: 'the intermediate is missing: iOS and Android WeChat fail where desktop browsers that fetch it succeed' },
-      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'the server does not speak TLS 1.2 or later' },
-      { code: 'NO_SHARED_CIPHER', sign: 'no forward-secret suite (iOS requires ECDHE)' },
-      { code: 'CERT_HOSTNAME_MISMATCH', sign: 'the certificate is for another name' },
-      { code: 'SNI_FILTERED', sign: 'the domain has no ICP filing on a mainland China cloud: the provider resets the connection' },
-    ],
-    certainty: 'generic',
-    check: 'tlsdoctor probe https://HOST/ --profile wechat-miniprogram',
+    check: `${PROBE} --http3   (sends a QUIC Initial to UDP 443 and reads the answer)`,
   },
   chromeProtocol: {
     means: "Chrome's catch-all for a handshake it could not read: a non-TLS answer, or a reset or close mid-handshake.",

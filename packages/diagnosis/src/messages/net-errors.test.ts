@@ -20,6 +20,15 @@ describe('the net errors explain maps', () => {
   });
 
   it.each([
+    ['net::ERR_SSL_CLIENT_AUTH_CERT_NEEDED', 'CLIENT_CERT_REQUIRED'],
+    ['GET https://h3.example.test/ net::ERR_QUIC_PROTOCOL_ERROR 200 (OK)', 'QUIC_CONNECTION_CLOSED'],
+  ])('recognises "%s" and names %s first', (text, code) => {
+    const found = explain(text);
+    expect(found.recognised).toBe(true);
+    expect(found.candidates[0]?.code).toBe(code);
+  });
+
+  it.each([
     ['GET https://example.test/ net::ERR_CERT_REVOKED', { name: 'ERR_CERT_REVOKED', code: -206 }],
     ['ERR_NOT_A_CHROMIUM_ERROR then net::ERR_TIMED_OUT', { name: 'ERR_TIMED_OUT', code: -7 }],
     ['no net error here', undefined],

@@ -34,6 +34,7 @@ export const NET_ERROR_MEANINGS: Readonly<Record<string, MeaningName>> = {
   ERR_SSL_CLIENT_AUTH_CERT_NEEDED: 'clientCertRequired',
   ERR_BAD_SSL_CLIENT_AUTH_CERT: 'clientCertRequired',
   ERR_SSL_HANDSHAKE_NOT_COMPLETED: 'closedEarly',
+  ERR_QUIC_PROTOCOL_ERROR: 'quicError',
 };
 
 const CHROMIUM = "Chromium's net/base/net_error_list.h";
