@@ -58,13 +58,16 @@ export function checkWsPath(path: string): void {
   if (!path.startsWith('/')) throw new TargetError(`--ws "${path}": a WebSocket path starts with / (for example /${path.replace(/^\/*/, '') || 'ws'})`);
 }
 
-/** An undici agent that connects to the probed address whatever the name resolves to. */
-function pinnedAgent(address: string, trust: TrustStore, timeoutMs: number, identity?: ClientIdentity): Agent {
+/**
+ * An undici agent that connects to this address whatever the name resolves to. The probed host's
+ * chain is accepted (the handshake step judges it); `verify` checks another host's.
+ */
+function pinnedAgent(address: string, trust: TrustStore, timeoutMs: number, identity?: ClientIdentity, verify = false): Agent {
   return new Agent({
     connect: {
       lookup: (_host, _opts, cb) => cb(null, [{ address, family: address.includes(':') ? 6 : 4 }] as never),
       secureContext: trust.context('http', identity),
-      rejectUnauthorized: false,
+      rejectUnauthorized: verify,
       timeout: timeoutMs,
     },
     headersTimeout: timeoutMs,
@@ -115,17 +118,7 @@ async function requestHop(url: URL, via: HopRouting, identity?: ClientIdentity):
   }
   const refused = via.permit?.({ host, address, port });
   if (refused) return { url: url.href, error: `not requested: ${refused}`, errorCode: NOT_PERMITTED };
-  const agent = new Agent({
-    connect: {
-      lookup: (_h: string, _o: unknown, cb: (e: null, a: never) => void) => cb(null, [{ address, family: address.includes(':') ? 6 : 4 }] as never),
-      secureContext: via.trust.context('http', same ? identity : undefined),
-      rejectUnauthorized: !same,
-      timeout: timeoutMs,
-    },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connections: 1,
-  });
+  const agent = pinnedAgent(address, via.trust, timeoutMs, same ? identity : undefined, !same);
   try {
     const res = await request(url.href, { dispatcher: agent, method: 'GET', maxRedirections: 0, signal: AbortSignal.timeout(timeoutMs) } as never);
     await res.body.dump().catch(() => {});

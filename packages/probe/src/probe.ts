@@ -13,7 +13,7 @@ import { PROFILES, type Profile, type ProfileName } from './profiles.js';
 import { resolveHost, type Resolution } from './resolve.js';
 import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
 import { TargetError, type Target } from './target.js';
-import { TrustStore } from './trust-store.js';
+import { splitPem, TrustStore } from './trust-store.js';
 import { stepTimeout } from './settle.js';
 
 /** What the first hello offers in ALPN, as browsers do; each is also offered alone (alpnAlone). */
@@ -165,7 +165,7 @@ export function loadIdentity(certFile: string, keyFile: string): ClientIdentity 
   if (!x509.checkPrivateKey(privateKey)) throw new TargetError(`--key ${keyFile} is not the key of the certificate in ${certFile} (${x509.subject.split('\n').join(', ')})`);
   const oneLine = (dn: string) => dn.split('\n').join(', ');
   // The file may hold the chain after the leaf: every certificate's issuer, in order.
-  const issuers = (cert.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []).flatMap((pem) => {
+  const issuers = splitPem(cert).flatMap((pem) => {
     try {
       return [oneLine(new X509Certificate(pem).issuer)];
     } catch {

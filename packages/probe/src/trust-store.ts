@@ -66,6 +66,7 @@ function parse(pems: string[]): X509Certificate[] {
   return out;
 }
 
-function splitPem(pem: string): string[] {
+/** Each PEM certificate of a text (a bundle, a chain file), in order. */
+export function splitPem(pem: string): string[] {
   return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }

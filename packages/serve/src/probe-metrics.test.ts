@@ -84,7 +84,7 @@ describe('a probe as metrics', () => {
 
   it('a name that did not resolve: no address probed is a failure, and nothing per address is made up', async () => {
     const record = probeRecord({ address: undefined, family: undefined, hello: undefined, full: undefined, dns: { addresses: [], via: 'getaddrinfo', error: { code: 'ENOTFOUND', message: 'x' }, ms: 40 } });
-    const m = await scrape(probed([{ record, findings: [finding('DNS_NXDOMAIN', 'error')] }]));
+    const m = await scrape(probed([{ record, findings: [finding('DNS_NO_ADDRESS', 'error')] }]));
     expect(m.get('tlsdoctor_probe_success')).toBe(0);
     expect(m.get('tlsdoctor_probe_addresses')).toBe(0);
     // The failed lookup's time is the one step there is.
