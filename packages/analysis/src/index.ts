@@ -4,6 +4,7 @@ export { analyzeCapture, DEFAULT_TLS_PORTS, type AnalyzeOptions, type CaptureAna
 export { CaptureContext, type DecryptionSummary, type OnRecord, type OneSegmentAnswer } from './capture-context.js';
 export { cutHelloSegments, helloSegments, serverMss, unansweredSplitHello, wireSegments } from './hello-segments.js';
 export { TlsConnectionSink } from './tls-sink.js';
+export type { CertificatePath, PathEnd } from './chain-path.js';
 export { checkChain, describeCertificate, hostMatches, PublicRoots, type CertificateInfo, type ChainCheck } from './certificate.js';
 export { CaptureResources } from './resources.js';
 export { nodeHandshakeCrypto } from './node-crypto.js';

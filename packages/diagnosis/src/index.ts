@@ -7,3 +7,4 @@ export { diagnoseProbe } from './probe.js';
 export { diagnoseNetlogRecord } from './netlog.js';
 export { describeHello, versionLines } from './probe-words.js';
 export * from './messages/index.js';
+export { judgeChainRules, type CertificatePurpose, type ChainRuleFacts } from './judges/chain-rules.js';
