@@ -4,7 +4,12 @@ export { analyzeCapture, DEFAULT_TLS_PORTS, type AnalyzeOptions, type CaptureAna
 export { CaptureContext, type DecryptionSummary, type OnRecord, type OneSegmentAnswer } from './capture-context.js';
 export { cutHelloSegments, helloSegments, serverMss, unansweredSplitHello, wireSegments } from './hello-segments.js';
 export { TlsConnectionSink } from './tls-sink.js';
-export type { CertificatePath, PathEnd } from './chain-path.js';
+export { buildPath, PATH_DEPTH_LIMIT, PATH_WORK_LIMIT, type CertificatePath, type GivenCertificate, type PathEnd } from './chain-path.js';
+export { TrustAnchors, spkiOf } from './trust-anchors.js';
+export { CertFileError, type CertFileErrorCode } from './cert-file-error.js';
+export { parseCertificateFile, readCertificateFile, pemBlocks, MAX_CERT_FILE_BYTES, type CertificateFileRead, type FileCertificate } from './cert-files.js';
+export { keyMatches, keyWords, parsePrivateKey, readPrivateKey, type PrivateKeyRead } from './private-key.js';
+export { DEFAULT_LOCATIONS, loadFamilies, pemCertificates, STORE_NAMES, type FamilyKey, type SkippedStore, type StoreLocations, type StoreName, type TrustFamily } from './trust-stores.js';
 export { checkChain, describeCertificate, hostMatches, PublicRoots, type CertificateInfo, type ChainCheck } from './certificate.js';
 export { CaptureResources } from './resources.js';
 export { nodeHandshakeCrypto } from './node-crypto.js';
