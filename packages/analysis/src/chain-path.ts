@@ -76,6 +76,8 @@ function better(a: Attempt, b: Attempt | undefined): boolean {
   if (END_RANK[a.end.kind] !== END_RANK[b.end.kind]) return END_RANK[a.end.kind] < END_RANK[b.end.kind];
   if (a.end.kind !== 'anchored') return a.order.length > b.order.length; // the deepest failure names the issuer a verifier would ask for
   if (a.outOfDate !== b.outOfDate) return a.outOfDate < b.outOfDate;
+  // The same anchor reached with its copy given or from the store: the path shows the copy given.
+  if (b.end.kind === 'anchored' && a.end.anchor.fingerprint256 === b.end.anchor.fingerprint256 && a.end.anchorInChain !== b.end.anchorInChain) return a.end.anchorInChain;
   return a.order.length < b.order.length;
 }
 
