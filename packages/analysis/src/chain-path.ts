@@ -55,6 +55,8 @@ interface Attempt {
   end: PathEnd;
   /** Certificates on it (and its anchor) not valid at the time asked. */
   outOfDate: number;
+  /** It ends at a certificate given that is the anchor itself, byte for byte (a root sent along). */
+  endsAtCopy?: boolean;
 }
 
 /** The certificate names one is issued by: its subject must equal the child's issuer. */
@@ -77,7 +79,7 @@ function better(a: Attempt, b: Attempt | undefined): boolean {
   if (a.end.kind !== 'anchored') return a.order.length > b.order.length; // the deepest failure names the issuer a verifier would ask for
   if (a.outOfDate !== b.outOfDate) return a.outOfDate < b.outOfDate;
   // The same anchor reached with its copy given or from the store: the path shows the copy given.
-  if (b.end.kind === 'anchored' && a.end.anchor.fingerprint256 === b.end.anchor.fingerprint256 && a.end.anchorInChain !== b.end.anchorInChain) return a.end.anchorInChain;
+  if (b.end.kind === 'anchored' && a.end.anchor.fingerprint256 === b.end.anchor.fingerprint256 && !!a.endsAtCopy !== !!b.endsAtCopy) return !!a.endsAtCopy;
   return a.order.length < b.order.length;
 }
 
@@ -139,7 +141,7 @@ class Builder {
     const g = this.given[last];
     const cert = g.cert as X509Certificate;
     const inStore = this.anchors.holding(cert);
-    if (inStore) return { order, end: { kind: 'anchored', anchor: inStore, store: this.anchors.name, anchorInChain: true }, outOfDate: this.outOfDate(order) };
+    if (inStore) return { order, end: { kind: 'anchored', anchor: inStore, store: this.anchors.name, anchorInChain: true }, outOfDate: this.outOfDate(order), endsAtCopy: inStore.fingerprint256 === g.info.fingerprint256 };
     let best: Attempt | undefined;
     const consider = (a: Attempt) => {
       if (better(a, best)) best = a;
