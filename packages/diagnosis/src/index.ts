@@ -8,3 +8,4 @@ export { diagnoseNetlogRecord } from './netlog.js';
 export { describeHello, versionLines } from './probe-words.js';
 export * from './messages/index.js';
 export { judgeChainRules, type CertificatePurpose, type ChainRuleFacts } from './judges/chain-rules.js';
+export { diagnoseCertFamily, pathEndLine, pathVerdict, type CertFamilyFacts } from './cert-files.js';

@@ -12,6 +12,9 @@ export {
   SCHEMA_VERSION,
   TOOL,
   type CaptureItem,
+  type CertItem,
+  type CertInput,
+  type CertReport,
   type Endpoint,
   type InputSummary,
   type Listed,
@@ -42,3 +45,5 @@ export { useColor, paint, bold } from './style.js';
 export { JSON_LIST_CLOSING, jsonListOpening, listItemJson, writeJson, writeJsonList } from './json.js';
 export { probeItem } from './probe-item.js';
 export { netlogItem } from './netlog-item.js';
+export { certChainEntry, certItem, keyLine, type CertFamilyRow } from './cert-item.js';
+export type * from './cert-row-facts.js';

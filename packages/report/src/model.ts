@@ -4,6 +4,7 @@ import { worst, type Finding, type Severity } from '@tlsdoctor/diagnosis';
 import { hex4 } from '@tlsdoctor/tls-parser-ts';
 import { IDENTIFIERS, type Identifiers } from './identifiers.js';
 import type { NetlogRowFacts, ProbeFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
+import type { CertChainEntry, CertFamilyRowFacts, CertFileSummary, CertKeySummary, CertValidity } from './cert-row-facts.js';
 
 export const SCHEMA_VERSION = 2;
 export const TOOL: ReportHead['tool'] = { name: 'tlsdoctor', version: '0.1.0' };
@@ -79,8 +80,29 @@ export interface NetlogItem extends Omit<ItemHead, 'server'> {
   facts?: NetlogRowFacts;
 }
 
-/** One analysed connection (pcap, netlog) or target address (probe), as every renderer shows it. */
-export type ReportItem = CaptureItem | ProbeItem | NetlogItem;
+/**
+ * One client family's verdict on certificate files (`tlsdoctor cert`): its trust store, the path
+ * built to it, and the findings. No connection: the TLS fields of the head are null.
+ */
+export interface CertItem extends Omit<ItemHead, 'server'> {
+  transport: 'cert';
+  /** The family's key: chrome, mozilla, system, java, none. */
+  family: string;
+  /** The --store it comes from (default, system, java, none). */
+  store: string;
+  /** Where its roots were read from, and the date of that data. */
+  storeSource: string;
+  /** trusted (a path to a root), untrusted, or expired (a path, but not valid at the time judged). */
+  verdict: 'trusted' | 'untrusted' | 'expired';
+  /** The earliest notAfter on its path (the root's included), when the path reaches a root. */
+  validUntil: string | null;
+  server?: undefined;
+  client?: undefined;
+  facts: CertFamilyRowFacts;
+}
+
+/** One analysed connection (pcap, netlog), target address (probe) or client family (cert), as every renderer shows it. */
+export type ReportItem = CaptureItem | ProbeItem | NetlogItem | CertItem;
 
 export interface InputSummary {
   path: string;
@@ -182,17 +204,42 @@ export interface NetlogReport extends ReportHead {
   connections?: NetlogItem[];
 }
 
-export type Report = PcapReport | ProbeReport | NetlogReport;
+/** What `tlsdoctor cert` was asked: the files, the key, the name, the purpose and the time. */
+export interface CertInput {
+  files: CertFileSummary[];
+  key: CertKeySummary | null;
+  /** --name as given, and as compared (IDNA); null: no name was checked. */
+  name: string | null;
+  nameAscii: string | null;
+  purpose: 'server' | 'client';
+  /** The time judged at (--at, or now). */
+  at: string;
+  /** The certificates given, in the order given. */
+  chain: CertChainEntry[];
+  /** Stores asked for or tried that this machine lacks, and why. */
+  skippedStores: { store: string; why: string }[];
+  validity: CertValidity | null;
+}
+
+/** `tlsdoctor cert`: certificate files judged offline, one row per client family. */
+export interface CertReport extends ReportHead {
+  command: 'cert';
+  input: CertInput;
+  families?: CertItem[];
+}
+
+export type Report = PcapReport | ProbeReport | NetlogReport | CertReport;
 
 /** A report without its list of items: what goes out before them, or alone (NDJSON's last line). */
-export type ListlessReport = Omit<PcapReport, 'connections'> | Omit<ProbeReport, 'targets'> | Omit<NetlogReport, 'connections'>;
+export type ListlessReport = Omit<PcapReport, 'connections'> | Omit<ProbeReport, 'targets'> | Omit<NetlogReport, 'connections'> | Omit<CertReport, 'families'>;
 
 /** Where each command's report keeps its items. */
-export const LIST_KEY = { pcap: 'connections', probe: 'targets', netlog: 'connections' } as const;
+export const LIST_KEY = { pcap: 'connections', probe: 'targets', netlog: 'connections', cert: 'families' } as const;
 export type ListKey = (typeof LIST_KEY)[keyof typeof LIST_KEY];
 
 /** The items a report lists, whichever command made it. */
 export function itemsOf(report: Report): readonly ReportItem[] {
+  if (report.command === 'cert') return report.families ?? [];
   return (report.command === 'probe' ? report.targets : report.connections) ?? [];
 }
 
@@ -200,6 +247,10 @@ export function itemsOf(report: Report): readonly ReportItem[] {
 export function listless(report: Report): ListlessReport {
   if (report.command === 'pcap' || report.command === 'netlog') {
     const { connections: _, ...head } = report;
+    return head;
+  }
+  if (report.command === 'cert') {
+    const { families: _, ...head } = report;
     return head;
   }
   const { targets: _, ...head } = report;

@@ -100,7 +100,7 @@ function headLines<I extends ReportItem>(report: Report, view: ItemView<I>, c: b
     for (const w of e.warnings) lines.push(paint(`${e.label}warning: ${w}`, 'warning', c));
     if (e.error) lines.push(paint(`${e.label}error: ${e.error}`, 'error', c));
   }
-  lines.push(summaryLine(report));
+  lines.push(...view.headNotes, summaryLine(report));
   return lines;
 }
 
@@ -131,7 +131,7 @@ function terminal<I extends ReportItem>(report: Report, view: ItemView<I>, items
 /** The box table of the rows: the view's leading columns, then TLS and the diagnosis. */
 function table<I extends ReportItem>(view: ItemView<I>, rows: readonly I[], opts: TerminalOptions): string {
   const c = opts.color;
-  const head = [...view.lead, 'TLS', 'diagnosis'];
+  const head = [...view.lead, ...(view.tlsColumn ? ['TLS'] : []), 'diagnosis'];
   const width = opts.width ?? 80;
   const cells: { text: string; paint?: (s: string) => string }[][] = rows.map((it) => {
     const primary = it.diagnoses[0];
@@ -140,7 +140,7 @@ function table<I extends ReportItem>(view: ItemView<I>, rows: readonly I[], opts
     // The cipher only where there is room for it: the version is what tells one row from another.
     const tls = (width >= 120 ? [it.version, it.cipher].filter(Boolean).join(' ') : it.version) || '—';
     // Control characters from a capture (an SNI) are shown escaped.
-    return [...view.leadCells(it).map((text) => ({ text: visible(text) })), { text: tls }, { text: diag, paint: colour }];
+    return [...view.leadCells(it).map((text) => ({ text: visible(text) })), ...(view.tlsColumn ? [{ text: tls }] : []), { text: diag, paint: colour }];
   });
   const natural = head.map((h, i) => 2 + Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i].text))));
   // The label and the primary code stay whole; the rest wraps (an endpoint at its arrow).

@@ -1,7 +1,8 @@
 import type { Ladder } from './ladder.js';
-import { continuationLine, decryptionLine, formatEndpoint, itemLabel, type CaptureItem, type Endpoint, type NetlogItem, type NetlogReport, type PcapReport, type ProbeItem, type ProbeReport, type Report, type ReportItem } from './model.js';
+import { continuationLine, decryptionLine, formatEndpoint, itemLabel, type CaptureItem, type Endpoint, type CertItem, type CertReport, type NetlogItem, type NetlogReport, type PcapReport, type ProbeItem, type ProbeReport, type Report, type ReportItem } from './model.js';
 import type { CipherFacts, ClientHelloFacts, QuicRowFacts, TcpRowFacts } from './row-facts.js';
 import { visible } from './box-table.js';
+import type { CertChainEntry } from './cert-row-facts.js';
 
 /** A connection's ladder and the two ends it runs between. */
 export interface Picture {
@@ -32,8 +33,12 @@ export interface ItemView<I extends ReportItem> {
   /** What the report read or probed, for its head; and the Markdown head's word for it. */
   readonly inputs: readonly InputEntry[];
   readonly inputVerb: string;
-  /** The table's column heads before the two every report has (TLS, diagnosis). */
+  /** The table's column heads before the diagnosis (and TLS, where `tlsColumn`). */
   readonly lead: readonly string[];
+  /** Rows are connections with a TLS version and cipher (not a certificate file's families). */
+  readonly tlsColumn: boolean;
+  /** Lines the head shows after the inputs: what the inputs held that is not a row (a chain, a key). */
+  readonly headNotes: readonly string[];
   /** An item's cells under those heads, as the capture or target has them: each renderer makes them safe its own way. */
   leadCells(it: I): string[];
   /** The heading of an item's details: terminal, then Markdown. */
@@ -62,6 +67,7 @@ export interface ItemView<I extends ReportItem> {
 export function withView<T>(report: Report, f: <I extends ReportItem>(view: ItemView<I>, items: readonly I[]) => T): T {
   if (report.command === 'pcap') return f(pcapView(report), report.connections ?? []);
   if (report.command === 'netlog') return f(netlogView(report), report.connections ?? []);
+  if (report.command === 'cert') return f(certView(report), report.families ?? []);
   return f(probeView(report), report.targets ?? []);
 }
 
@@ -83,6 +89,8 @@ function netlogView(report: NetlogReport): ItemView<NetlogItem> {
     })),
     inputVerb: 'Read',
     lead: ['#', 'host', 'over'],
+    tlsColumn: true,
+    headNotes: [],
     leadCells: (it) => [netlogLabel(report, it), where(it), it.facts?.kind === 'quic' ? 'QUIC' : it.facts?.kind === 'request' ? '(no connection)' : 'TCP'],
     heading: (it) => `#${netlogLabel(report, it)} ${where(it)}`,
     markdownHeading: (it) => `Connection ${netlogLabel(report, it)}: ${where(it)}`,
@@ -136,6 +144,8 @@ function pcapView(report: PcapReport): ItemView<CaptureItem> {
     })),
     inputVerb: 'Analysed',
     lead: ['#', 'client → server', 'SNI'],
+    tlsColumn: true,
+    headNotes: [],
     leadCells: (it) => [itemLabel(report, it), endpoints(it), it.sni ?? '(none)'],
     heading: (it) => `#${itemLabel(report, it)} ${named(it)}`,
     markdownHeading: (it) => `Connection ${itemLabel(report, it)}: ${named(it)}`,
@@ -154,6 +164,8 @@ function probeView(report: ProbeReport): ItemView<ProbeItem> {
     inputs: report.input.targets.map((name) => ({ label: '', name, notes: [], warnings: [], error: null })),
     inputVerb: 'Probed',
     lead: ['target', 'address'],
+    tlsColumn: true,
+    headNotes: [],
     leadCells: (it) => [it.source, formatEndpoint(it.server)],
     heading: (it) => `${visible(it.source)} ${formatEndpoint(it.server)}`,
     markdownHeading: (it) => `${visible(it.source)} at ${formatEndpoint(it.server)}`,
@@ -213,4 +225,52 @@ function brief(it: CaptureItem, f: TcpRowFacts | QuicRowFacts, transport: object
 
 function briefQuic(q: QuicRowFacts['quic']) {
   return { version: q.version, datagrams: q.datagrams, initialPackets: q.initialPackets, handshakePackets: q.handshakePackets, retries: q.retries, versionNegotiation: q.versionNegotiation, close: q.close, icmp: q.icmp };
+}
+
+/** A certificate as the head lists it: where it came from, what it is, and how long it lasts. */
+function chainLine(c: CertChainEntry): string {
+  const role = c.unused ? ` (${c.unused === 'duplicate' ? 'a duplicate: drop it' : 'on no path: not needed'})` : '';
+  return `  ${c.from}: ${c.subject || '(empty subject)'} ← issued by ${c.issuer || '(empty)'}; valid ${c.notBefore} to ${c.notAfter}; ${c.key}${c.signature ? `, signed ${c.signature}` : ''}${role}`;
+}
+
+/** The head of a cert report: the key, the name and time judged, the chain, how long it lasts. */
+function certHead(report: CertReport): string[] {
+  const i = report.input;
+  const v = i.validity;
+  const name = i.name === null ? 'no --name: the certificate\'s names are not checked' : `name: ${i.name}${i.nameAscii && i.nameAscii !== i.name ? ` (compared as ${i.nameAscii})` : ''}`;
+  const key = i.key ? `key: ${i.key.path}, ${i.key.key}, ${i.key.matchesLeaf ? 'the leaf\'s key' : 'NOT the leaf\'s key'}` : 'no --key: the key is not checked against the leaf';
+  return [
+    `${name}; purpose: ${i.purpose}; judged at ${i.at}`,
+    key,
+    `certificates given (${i.chain.length}), in the order given:`,
+    ...i.chain.map(chainLine),
+    ...(v ? [`until when: ${v.firstFailure ? `${v.firstFailure.at} for ${v.firstFailure.families.join(', ')} (the first date a family that trusts it now stops)` : 'no family trusts it now'}; the leaf expires ${v.leafUntil} for every client`] : []),
+    ...i.skippedStores.map((s) => `store ${s.store} skipped: ${s.why}`),
+  ];
+}
+
+function certView(report: CertReport): ItemView<CertItem> {
+  return {
+    inputs: report.input.files.map((f) => ({
+      label: f.role === 'ca' ? '--ca ' : '',
+      name: f.path,
+      notes: f.notes,
+      warnings: [],
+      error: f.error,
+    })),
+    inputVerb: 'Read',
+    lead: ['family', 'store', 'verdict', 'path end', 'valid until'],
+    tlsColumn: false,
+    headNotes: certHead(report),
+    leadCells: (it) => [it.family, it.storeSource, it.verdict, it.facts.end, it.validUntil ?? '—'],
+    heading: (it) => `${it.family}: ${it.facts.label}`,
+    markdownHeading: (it) => `Family ${it.family}: ${it.facts.label}`,
+    counted: ['client family', 'client families'],
+    noun: 'family',
+    nouns: 'families',
+    brief: (it) => ({ store: it.storeSource, ...it.facts }),
+    picture: () => undefined,
+    ciphers: () => undefined,
+    clientHello: () => undefined,
+  };
 }

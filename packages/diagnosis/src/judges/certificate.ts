@@ -78,6 +78,8 @@ export type TrustVerdict =
       intermediateMissing: boolean;
       /** Some certificate of the chain is issued by a certificate in the store. */
       anchored: boolean;
+      /** How evidence names the store (default: Node's CA store and --ca, a probe's). */
+      storeName?: string;
     }
   | {
       kind: 'client-alert';
@@ -188,7 +190,7 @@ function trustFindings(f: CertificateFacts, leaf: CertificateInfo, ev: (line: st
     // OpenSSL reports one error: an expired leaf may hide an untrusted issuer, so ask the store too.
     const trustError = t.error !== undefined && !NOT_TRUST_ERRORS.has(t.error);
     if (trustError || (t.error !== undefined && !t.anchored)) {
-      return [finding('CERT_UNTRUSTED', ev(`verification against Node's CA store and --ca: ${trustError ? t.error : 'no certificate of the chain is issued by a trusted root'}`))];
+      return [finding('CERT_UNTRUSTED', ev(`verification against ${t.storeName ?? "Node's CA store and --ca"}: ${trustError ? t.error : 'no certificate of the chain is issued by a trusted root'}`))];
     }
     return [];
   }

@@ -1,0 +1,75 @@
+import type { CertificateInfo, CertificatePath } from '@tlsdoctor/analysis';
+import { decide } from './engine.js';
+import type { Finding } from './finding.js';
+import { judgeCertificate, type TrustVerdict } from './judges/certificate.js';
+import { judgeChainRules, type CertificatePurpose } from './judges/chain-rules.js';
+
+/** One client family's point of view on certificate files: its store, and the path built to it. */
+export interface CertFamilyFacts {
+  /** The certificates as given, leaf first. */
+  chain: CertificateInfo[];
+  path: CertificatePath;
+  /** The family's key ('chrome', 'mozilla', 'system', 'java', 'none'): the root program applied. */
+  client: string;
+  /** How evidence names the store: "chrome's store (Node 20.19.5's bundled Mozilla roots (146))". */
+  storeName: string;
+  purpose: CertificatePurpose;
+  at: number;
+  atLabel: string;
+  /** --name, in ASCII (IDNA) form; undefined: no name is checked. */
+  name?: string;
+  key?: { matches: boolean; what: string };
+  /** The path ends at a root of the public web PKI (Mozilla's list). */
+  publiclyTrusted: boolean;
+  /** Another family's path that ends at an anchor where this one ends at none: the certificates to serve for this family. */
+  otherPath?: { family: string; certificates: string[] };
+  seen: string[];
+}
+
+/**
+ * The trust verdict a verifier with this store would give, in the terms the certificate judge
+ * reads (OpenSSL's errors as Node names them): a leaf with no issuer at all is a missing
+ * intermediate; a path that stops higher up ends at a root the store lacks.
+ */
+export function pathVerdict(f: Pick<CertFamilyFacts, 'chain' | 'path' | 'storeName'>): TrustVerdict {
+  const end = f.path.end;
+  const storeName = f.storeName;
+  if (end.kind === 'anchored') return { kind: 'store', intermediateMissing: false, anchored: true, storeName };
+  if (end.kind === 'loop' || end.kind === 'too-long') return { kind: 'store', error: end.kind === 'loop' ? 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' : 'CERT_CHAIN_TOO_LONG', intermediateMissing: false, anchored: false, storeName };
+  if (end.selfSigned) return { kind: 'store', error: f.path.order.length === 1 ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'SELF_SIGNED_CERT_IN_CHAIN', intermediateMissing: false, anchored: false, storeName };
+  const last = f.chain[f.path.order[f.path.order.length - 1] ?? 0];
+  const leafAlone = f.path.order.length <= 1 && !last?.isCA;
+  return { kind: 'store', error: leafAlone ? 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' : 'UNABLE_TO_GET_ISSUER_CERT', intermediateMissing: leafAlone, anchored: false, storeName };
+}
+
+/** How a path end reads in evidence. */
+export function pathEndLine(path: CertificatePath): string {
+  const e = path.end;
+  switch (e.kind) {
+    case 'anchored':
+      return `the path ends at the ${e.anchorInChain ? 'anchor given in the chain' : 'store\'s root'} "${e.anchor.subject}"`;
+    case 'issuer-missing':
+      return e.selfSigned ? `the path ends at the root "${e.issuer}", which the store does not hold` : `the path stops: no certificate given and no root of the store is "${e.issuer}" with a key that verifies the signature`;
+    case 'loop':
+      return 'the path goes round: every issuer found is already on it (cross-signs that sign each other)';
+    case 'too-long':
+      return e.work ? `the path builder gave up after ${e.limit} signature checks` : `the path reached ${e.limit} certificates, where verifiers stop`;
+  }
+}
+
+/** Every finding of one family, the primary first: the certificate judge (time, name, trust) and the chain rules. */
+export function diagnoseCertFamily(f: CertFamilyFacts): Finding[] {
+  const onPath = f.path.order.map((i) => f.chain[i]).filter((c): c is CertificateInfo => !!c);
+  const trust = pathVerdict(f);
+  const seen = [...f.seen, pathEndLine(f.path)];
+  const found = [
+    ...judgeCertificate({ chain: onPath.length > 0 ? onPath : f.chain, at: f.at, atLabel: f.atLabel, name: f.name, nameLabel: '--name', trust, seen }),
+    ...judgeChainRules({ chain: f.chain, path: f.path, purpose: f.purpose, at: f.at, atLabel: f.atLabel, ...(f.key ? { key: f.key } : {}), publiclyTrusted: f.publiclyTrusted, client: f.client, seen: f.seen }),
+  ];
+  const decided = decide(found);
+  const primary = decided.find((d) => d.severity === 'error');
+  if (primary && f.otherPath && f.path.end.kind !== 'anchored') {
+    primary.evidence.push(`${f.otherPath.family} reaches a root through another path: serving ${f.otherPath.certificates.join(' ← ')} would give this client a path too, if its store holds that root`);
+  }
+  return decided;
+}

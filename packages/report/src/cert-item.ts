@@ -1,0 +1,88 @@
+import type { CertificateInfo, FileCertificate } from '@tlsdoctor/analysis';
+import { worst, type Finding } from '@tlsdoctor/diagnosis';
+import { certificateProfile } from '@tlsdoctor/tls-parser-ts';
+import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
+import type { CertItem } from './model.js';
+import type { CertChainEntry, CertFamilyRowFacts } from './cert-row-facts.js';
+
+/** "EC 256-bit", "RSA 2048-bit", "ED25519". */
+export function keyLine(info: CertificateInfo): string {
+  const type = info.keyType ? (info.keyType === 'ed25519' ? 'Ed25519' : info.keyType.toUpperCase()) : 'unknown key';
+  return info.keyBits ? `${type} ${info.keyBits}-bit` : type;
+}
+
+/** A certificate given, for the report's head: `from` is `file:index`. */
+export function certChainEntry(c: FileCertificate, unused: CertChainEntry['unused']): CertChainEntry {
+  let signature: string | null = null;
+  if (c.cert) {
+    try {
+      signature = certificateProfile(new Uint8Array(c.cert.raw)).signatureAlgorithm;
+    } catch {
+      signature = null;
+    }
+  }
+  const i = c.info;
+  return {
+    from: `${c.file}:${c.index}`,
+    subject: i.subject,
+    issuer: i.issuer,
+    sans: i.sans,
+    notBefore: i.notBefore,
+    notAfter: i.notAfter,
+    key: keyLine(i),
+    signature,
+    isCA: i.isCA,
+    selfSigned: i.selfSigned,
+    serialNumber: i.serialNumber,
+    fingerprint256: i.fingerprint256,
+    unused,
+  };
+}
+
+/** What a family's row is made of, beside its findings. */
+export interface CertFamilyRow {
+  family: string;
+  store: string;
+  storeSource: string;
+  /** The path reaches a root of the store. */
+  anchored: boolean;
+  validUntil: string | null;
+  facts: CertFamilyRowFacts;
+}
+
+/**
+ * A family's report row. The certificates and the name are registered as identifiers of every
+ * row: the head that lists them is redacted with the rows' names.
+ */
+export function certItem(id: number, source: string, row: CertFamilyRow, diagnoses: Finding[], names: { chain: CertificateInfo[]; name?: string }): CertItem {
+  const expired = diagnoses.some((d) => d.code === 'CERT_EXPIRED' || d.code === 'CERT_NOT_YET_VALID');
+  return {
+    id,
+    transport: 'cert',
+    source,
+    family: row.family,
+    store: row.store,
+    storeSource: row.storeSource,
+    verdict: !row.anchored ? 'untrusted' : expired ? 'expired' : 'trusted',
+    validUntil: row.validUntil,
+    sni: null,
+    version: null,
+    versionCode: null,
+    cipher: null,
+    alpn: null,
+    ja3: null,
+    ja3s: null,
+    ja4: null,
+    outcome: worst(diagnoses.map((d) => d.severity)),
+    diagnoses,
+    facts: row.facts,
+    [IDENTIFIERS]: certIdentifiers(names.chain, names.name),
+  };
+}
+
+function certIdentifiers(chain: CertificateInfo[], name: string | undefined): Identifiers {
+  const ids = emptyIdentifiers();
+  for (const c of chain) addCertificate(ids, c);
+  if (name) ids.hosts.push(name);
+  return ids;
+}
