@@ -47,6 +47,11 @@ const EXIT_BY_CODE: Readonly<Record<string, number>> = {
   NOT_NETLOG: EXIT.USAGE_OR_INPUT,
   BAD_JSON: EXIT.USAGE_OR_INPUT,
   TOO_LARGE: EXIT.USAGE_OR_INPUT,
+  NOT_CERTIFICATE: EXIT.USAGE_OR_INPUT,
+  PKCS12: EXIT.USAGE_OR_INPUT,
+  NOT_KEY: EXIT.USAGE_OR_INPUT,
+  KEY_ENCRYPTED: EXIT.USAGE_OR_INPUT,
+  BAD_KEY: EXIT.USAGE_OR_INPUT,
 };
 
 /** The exit status for an error a user caused, or undefined for a bug. */

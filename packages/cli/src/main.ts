@@ -66,7 +66,7 @@ function unknownArguments(msg: string, argv: string[]): string | undefined {
   if (names.length === 0) return undefined;
   const options = names.filter((a) => a.startsWith('-'));
   const words = names.filter((a) => !a.startsWith('-'));
-  if (words.length === 1 && options.length === 0 && words[0] === argv[0]) return `unknown command "${words[0]}": pcap, probe, netlog, serve or explain`;
+  if (words.length === 1 && options.length === 0 && words[0] === argv[0]) return `unknown command "${words[0]}": pcap, probe, netlog, cert, serve or explain`;
   const parts = [
     ...(options.length > 0 ? [`unknown option${options.length > 1 ? 's' : ''} ${options.join(', ')}`] : []),
     ...(words.length > 0 ? [`unexpected argument${words.length > 1 ? 's' : ''} ${words.map((w) => `"${w}"`).join(', ')}`] : []),
@@ -89,9 +89,10 @@ export async function main(argv: string[]): Promise<number> {
     .command('pcap <files..>', 'Diagnose every TLS connection in pcap/pcapng captures (gzip too)', pcapOptions, (args) => handled(run, () => pcapCommand(args)))
     .command('probe [target..]', 'Probe live servers and name why their handshake fails', probeOptions, (args) => handled(run, () => probeCommand(args)))
     .command('netlog <files..>', 'Diagnose every connection in a browser\'s NetLog (chrome://net-export), no capture needed', netlogOptions, (args) => handled(run, () => netlogCommand(args)))
+    .command('cert <files..>', 'Judge certificate files offline, before nginx serves them: will this chain and key work, for which clients, until when?', certOptions, (args) => handled(run, () => certCommand(args)))
     .command('serve', 'Answer Prometheus scrapes with probes: GET /probe?target=HOST names why its handshake fails, as metrics', serveOptions, (args) => handled(run, () => serveCommand(args)))
     .command('explain [text..]', 'Explain an error message a client printed: what it means, the causes it can come from, how to decide', explainOptions, (args) => handled(run, () => explainCommand(args)))
-    .demandCommand(1, 'Name a command: pcap, probe, netlog, serve or explain.')
+    .demandCommand(1, 'Name a command: pcap, probe, netlog, cert, serve or explain.')
     .strict()
     .help()
     .alias('h', 'help')
@@ -261,6 +262,46 @@ async function probeCommand(args: ArgsOf<typeof probeOptions>): Promise<number> 
     http3: args.http3,
     limit: limitOption(args.limit),
     failOn: args['fail-on'],
+  });
+}
+
+function certOptions(y: Argv) {
+  return y
+    .positional('files', { type: 'string', array: true, describe: 'certificate files, PEM (a bundle) or DER, leaf first: the order nginx\'s ssl_certificate serves', demandOption: true })
+    .option('key', { type: 'string', describe: 'the private key (PEM or DER): is it the leaf\'s?' })
+    .option('password', { type: 'string', describe: 'the --key file\'s password: pass:TEXT, env:VAR, file:PATH (as openssl -passin)' })
+    .option('name', { type: 'string', describe: 'the host name (Unicode or xn--) or IP address clients ask for; without it, names are not checked' })
+    .option('purpose', { choices: ['server', 'client'] as const, default: 'server' as const, describe: 'a server\'s chain, or a client certificate for mutual TLS' })
+    .option('at', { type: 'string', describe: 'judge at this time: 2026-03-01, 2026-03-01T12:00:00Z, +30d (default: now)' })
+    .option('ca', { type: 'string', describe: 'PEM or DER file of extra trusted CAs, added to every store (repeat for more)' })
+    .option('store', { type: 'string', describe: 'client families to judge for: default (Chrome and Mozilla/Node roots), system, java, none (--ca only); repeat for more (default: every store this machine has)' })
+    .option('format', { alias: 'f', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'output format' })
+    .option('redact', { describe: '--redact=all masks the certificates\' names, serials and fingerprints', type: 'string' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
+    .option('fail-on', FAIL_ON)
+    .option('limit', LIMIT)
+    .example('$0 cert fullchain.pem --key privkey.pem --name example.com', 'will nginx serve this chain and key, to which clients, until when?')
+    .example('$0 cert leaf.pem intermediate.pem --store java --at +30d', 'will Java clients still accept it in 30 days?')
+    .example('$0 cert client.pem --key client.key --purpose client --ca private-ca.pem --store none', 'a client certificate for mutual TLS')
+    .epilog(EPILOG);
+}
+
+async function certCommand(args: ArgsOf<typeof certOptions>): Promise<number> {
+  const { runCert } = await import('./cert-command.js');
+  return runCert({
+    files: (args.files as string[]).map((f) => (f === STDIN_ARG ? '-' : f)),
+    key: single(args.key, '--key'),
+    password: args.password === undefined ? undefined : String(single(args.password, '--password')),
+    name: args.name === undefined ? undefined : String(single(args.name, '--name')),
+    purpose: args.purpose,
+    at: args.at === undefined ? undefined : String(single(args.at, '--at')),
+    ca: list(args.ca),
+    stores: list(args.store),
+    format: args.format as Format,
+    redact: parseRedact(args.redact),
+    verbose: args.verbose,
+    failOn: args['fail-on'],
+    limit: limitOption(args.limit),
   });
 }
 

@@ -238,13 +238,15 @@ function certHead(report: CertReport): string[] {
   const i = report.input;
   const v = i.validity;
   const name = i.name === null ? 'no --name: the certificate\'s names are not checked' : `name: ${i.name}${i.nameAscii && i.nameAscii !== i.name ? ` (compared as ${i.nameAscii})` : ''}`;
+  const stores = [...new Map((report.families ?? []).map((f) => [f.store, `store ${f.store} (${(report.families ?? []).filter((g) => g.store === f.store).map((g) => g.family).join(', ')}): ${f.storeSource}`])).values()];
   const key = i.key ? `key: ${i.key.path}, ${i.key.key}, ${i.key.matchesLeaf ? 'the leaf\'s key' : 'NOT the leaf\'s key'}` : 'no --key: the key is not checked against the leaf';
   return [
     `${name}; purpose: ${i.purpose}; judged at ${i.at}`,
     key,
     `certificates given (${i.chain.length}), in the order given:`,
     ...i.chain.map(chainLine),
-    ...(v ? [`until when: ${v.firstFailure ? `${v.firstFailure.at} for ${v.firstFailure.families.join(', ')} (the first date a family that trusts it now stops)` : 'no family trusts it now'}; the leaf expires ${v.leafUntil} for every client`] : []),
+    ...(v ? [`until when: ${v.firstFailure ? `${v.firstFailure.at} for ${v.firstFailure.families.join(', ')} (the first date a family that trusts it at the time judged stops)` : 'no family trusts it at the time judged'}; the leaf expires ${v.leafUntil} for every client`] : []),
+    ...stores,
     ...i.skippedStores.map((s) => `store ${s.store} skipped: ${s.why}`),
   ];
 }
@@ -262,7 +264,7 @@ function certView(report: CertReport): ItemView<CertItem> {
     lead: ['family', 'store', 'verdict', 'path end', 'valid until'],
     tlsColumn: false,
     headNotes: certHead(report),
-    leadCells: (it) => [it.family, it.storeSource, it.verdict, it.facts.end, it.validUntil ?? '—'],
+    leadCells: (it) => [it.family, it.store, it.verdict, it.facts.end, it.validUntil?.slice(0, 10) ?? '—'],
     heading: (it) => `${it.family}: ${it.facts.label}`,
     markdownHeading: (it) => `Family ${it.family}: ${it.facts.label}`,
     counted: ['client family', 'client families'],
