@@ -107,6 +107,13 @@ export function looksLikePkcs12(der: Uint8Array): boolean {
 
 const KEY_LABEL = /PRIVATE KEY$/;
 
+/**
+ * Certificates read from one file at most: a chain has a handful and a CA bundle a few hundred;
+ * past this the blocks are counted, not parsed (each costs a parse and a signature check), so a
+ * file of any size is read in bounded time.
+ */
+export const MAX_CERTIFICATES_PER_FILE = 1000;
+
 function certificateOf(der: Uint8Array, path: string, index: number): FileCertificate {
   const d = describeCertificate(der);
   return { file: path, index, info: d.info, ...(d.cert ? { cert: d.cert } : {}) };
@@ -117,9 +124,13 @@ function fromPem(path: string, what: string, text: string, bytes: number): Certi
   const certificates: FileCertificate[] = [];
   const notes: string[] = [];
   let privateKeyInside = false;
+  let skipped = 0;
   blocks.forEach((b, k) => {
     const where = `block ${k + 1} (line ${b.line})`;
-    if (b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE') {
+    const isCertificate = b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE';
+    if (isCertificate && certificates.length >= MAX_CERTIFICATES_PER_FILE) {
+      skipped++;
+    } else if (isCertificate) {
       // OpenSSL's trusted form is the certificate followed by its trust settings: the first element is the certificate.
       let der: Uint8Array = b.der;
       if (b.label === 'TRUSTED CERTIFICATE') {
@@ -137,6 +148,7 @@ function fromPem(path: string, what: string, text: string, bytes: number): Certi
     }
   });
   if (certificates.length === 0) throw new CertFileError('NOT_CERTIFICATE', `${what}: holds no certificate, only ${describeBlocks(blocks)}`);
+  if (skipped > 0) notes.push(`${skipped} more certificate(s) after the first ${MAX_CERTIFICATES_PER_FILE} were not read`);
   return { path, bytes, encoding: 'pem', certificates, notes, privateKeyInside };
 }
 
