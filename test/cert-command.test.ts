@@ -19,7 +19,10 @@ beforeAll(() => {
   pki.issue('inter', { issuer: 'root', ca: true, days: 1000 });
   pki.issue('leaf', { issuer: 'inter', sans: ['www.example.test', 'xn--bcher-kva.example.test', '192.0.2.7'], alg: 'rsa', days: 90 });
   pki.issue('other', { issuer: 'inter', sans: ['other.example.test'] });
+  pki.issue('short-inter', { cn: 'short', issuer: 'root', ca: true, days: 10 });
+  pki.issue('long-leaf', { issuer: 'short-inter', days: 90 });
   pki.bundle('fullchain.pem', ['leaf', 'inter']);
+  pki.bundle('short.pem', ['long-leaf', 'short-inter']);
   pki.bundle('reversed.pem', ['leaf', 'root', 'inter']);
   writeFileSync(p('leaf.der'), execFileSync('openssl', ['x509', '-in', p('leaf.crt'), '-outform', 'DER']));
   writeFileSync(p('junk.pem'), 'this is not a certificate\n');
@@ -76,6 +79,14 @@ describe('tlsdoctor cert: the report', () => {
   it('--at after the leaf expires: CERT_EXPIRED; --at +30d within it: none', () => {
     expect(codes(json([p('fullchain.pem'), '--ca', p('root.crt'), '--store', 'none', '--at', '+120d']).report, 'none')).toContain('CERT_EXPIRED');
     expect(json([p('fullchain.pem'), '--ca', p('root.crt'), '--store', 'none', '--at', '+30d']).code).toBe(0);
+  });
+
+  it('an intermediate that ends before the leaf: the family stops on its date, and is expired after it', () => {
+    const now = json([p('short.pem'), '--ca', p('root.crt'), '--store', 'none']).report;
+    const inter = now.input.chain[1].notAfter;
+    expect(now.families[0]).toMatchObject({ verdict: 'trusted', validUntil: inter });
+    expect(now.input.validity).toEqual({ leafUntil: now.input.chain[0].notAfter, firstFailure: { at: inter, families: ['none'] } });
+    expect(json([p('short.pem'), '--ca', p('root.crt'), '--store', 'none', '--at', '+20d']).report.families[0].verdict).toBe('expired');
   });
 
   it.each([

@@ -53,7 +53,13 @@ function pathUntil(given: FileCertificate[], path: CertificatePath): string | nu
   return dates[0] ?? null;
 }
 
-function familyRow(f: TrustFamily, given: FileCertificate[], path: CertificatePath): CertFamilyRow {
+/** Some certificate on the path, or its root, is not valid at the time judged. */
+function outOfDate(given: FileCertificate[], path: CertificatePath, at: number): boolean {
+  const infos = [...path.order.map((i) => given[i].info), ...(path.end.kind === 'anchored' ? [path.end.anchor] : [])];
+  return infos.some((c) => Date.parse(c.notBefore) > at || Date.parse(c.notAfter) < at);
+}
+
+function familyRow(f: TrustFamily, given: FileCertificate[], path: CertificatePath, at: number): CertFamilyRow {
   const steps = path.order.map((i) => ({ from: label(given[i]), subject: given[i].info.subject, notAfter: given[i].info.notAfter }));
   const end = path.end;
   if (end.kind === 'anchored' && !end.anchorInChain) steps.push({ from: 'store', subject: end.anchor.subject, notAfter: end.anchor.notAfter });
@@ -62,9 +68,17 @@ function familyRow(f: TrustFamily, given: FileCertificate[], path: CertificatePa
     store: f.store,
     storeSource: f.source,
     anchored: end.kind === 'anchored',
+    outOfDate: outOfDate(given, path, at),
     validUntil: pathUntil(given, path),
     facts: { label: f.label, path: steps, end: end.kind, endLine: pathEndLine(path), unused: [...path.unused, ...path.duplicates].sort((a, b) => a - b).map((i) => label(given[i])) },
   };
+}
+
+/** Another family's path to a root, for the evidence of one that reaches none. */
+function otherPath(families: TrustFamily[], paths: CertificatePath[], other: number, given: FileCertificate[]) {
+  const end = paths[other]?.end;
+  if (!end || end.kind !== 'anchored') return {};
+  return { otherPath: { family: families[other].key, certificates: paths[other].order.map((i) => label(given[i])), root: end.anchor.subject } };
 }
 
 /** The first date a family that trusts the chain now stops: the earliest end of the anchored paths. */
@@ -106,7 +120,7 @@ function judgeFiles(o: CertCliOptions): number {
   const seen = [`${given.length} certificate(s) given: ${o.files.join(', ')}`];
   const items = families.map((f, k) => {
     const path = paths[k];
-    const row = familyRow(f, given, path);
+    const row = familyRow(f, given, path, at);
     const other = families.findIndex((_, j) => paths[j].end.kind === 'anchored' && paths[j].order.join() !== path.order.join());
     const findings: Finding[] = diagnoseCertFamily({
       chain,
@@ -119,7 +133,7 @@ function judgeFiles(o: CertCliOptions): number {
       ...(name ? { name: name.ascii } : {}),
       ...(keyFacts ? { key: keyFacts } : {}),
       publiclyTrusted: path.end.kind === 'anchored' && publicRoots.has(path.end.anchor.fingerprint256),
-      ...(other >= 0 ? { otherPath: { family: families[other].key, certificates: paths[other].order.map((i) => label(given[i])) } } : {}),
+      ...otherPath(families, paths, other, given),
       seen: [...seen, `client family ${f.key} (${f.label}): roots from ${f.source}`],
     });
     return certItem(k, o.files[0], row, findings, { chain, ...(name ? { name: name.ascii } : {}) });

@@ -60,9 +60,9 @@ describe('diagnoseCertFamily', () => {
   });
 
   it('says which certificates would give a failing family the path another family found', () => {
-    const [d] = diagnoseCertFamily(facts({ path: path([0, 1], { kind: 'issuer-missing', issuer: 'CN=Example Root' }), otherPath: { family: 'chrome', certificates: ['a.pem:1', 'a.pem:3'] } }));
-    expect(d.evidence.at(-1)).toBe('chrome reaches a root through another path: serving a.pem:1 ← a.pem:3 would give this client a path too, if its store holds that root');
-    expect(diagnoseCertFamily(facts({ otherPath: { family: 'chrome', certificates: ['x'] } }))).toEqual([]);
+    const [d] = diagnoseCertFamily(facts({ path: path([0, 1], { kind: 'issuer-missing', issuer: 'CN=Example Root' }), otherPath: { family: 'chrome', certificates: ['a.pem:1', 'a.pem:3'], root: 'CN=R' } }));
+    expect(d.evidence.at(-1)).toBe('chrome reaches the root "CN=R" through a.pem:1 ← a.pem:3: this client\'s store does not hold that root, so that chain serves it only where it trusts "CN=R"');
+    expect(diagnoseCertFamily(facts({ otherPath: { family: 'chrome', certificates: ['x'], root: 'CN=R' } }))).toEqual([]);
   });
 });
 

@@ -21,8 +21,8 @@ export interface CertFamilyFacts {
   key?: { matches: boolean; what: string };
   /** The path ends at a root of the public web PKI (Mozilla's list). */
   publiclyTrusted: boolean;
-  /** Another family's path that ends at an anchor where this one ends at none: the certificates to serve for this family. */
-  otherPath?: { family: string; certificates: string[] };
+  /** Another family's path to a root, where this one reaches none: its certificates (`file:index`) and its root. */
+  otherPath?: { family: string; certificates: string[]; root: string };
   seen: string[];
 }
 
@@ -69,7 +69,8 @@ export function diagnoseCertFamily(f: CertFamilyFacts): Finding[] {
   const decided = decide(found);
   const primary = decided.find((d) => d.severity === 'error');
   if (primary && f.otherPath && f.path.end.kind !== 'anchored') {
-    primary.evidence.push(`${f.otherPath.family} reaches a root through another path: serving ${f.otherPath.certificates.join(' ← ')} would give this client a path too, if its store holds that root`);
+    const o = f.otherPath;
+    primary.evidence.push(`${o.family} reaches the root "${o.root}" through ${o.certificates.join(' ← ')}: this client's store does not hold that root, so that chain serves it only where it trusts "${o.root}"`);
   }
   return decided;
 }

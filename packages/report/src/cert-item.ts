@@ -46,6 +46,8 @@ export interface CertFamilyRow {
   storeSource: string;
   /** The path reaches a root of the store. */
   anchored: boolean;
+  /** Some certificate on the path, or its root, is not valid at the time judged. */
+  outOfDate: boolean;
   validUntil: string | null;
   facts: CertFamilyRowFacts;
 }
@@ -55,7 +57,6 @@ export interface CertFamilyRow {
  * row: the head that lists them is redacted with the rows' names.
  */
 export function certItem(id: number, source: string, row: CertFamilyRow, diagnoses: Finding[], names: { chain: CertificateInfo[]; name?: string }): CertItem {
-  const expired = diagnoses.some((d) => d.code === 'CERT_EXPIRED' || d.code === 'CERT_NOT_YET_VALID');
   return {
     id,
     transport: 'cert',
@@ -63,7 +64,7 @@ export function certItem(id: number, source: string, row: CertFamilyRow, diagnos
     family: row.family,
     store: row.store,
     storeSource: row.storeSource,
-    verdict: !row.anchored ? 'untrusted' : expired ? 'expired' : 'trusted',
+    verdict: !row.anchored ? 'untrusted' : row.outOfDate ? 'expired' : 'trusted',
     validUntil: row.validUntil,
     sni: null,
     version: null,

@@ -92,7 +92,7 @@ export interface CertItem extends Omit<ItemHead, 'server'> {
   store: string;
   /** Where its roots were read from, and the date of that data. */
   storeSource: string;
-  /** trusted (a path to a root), untrusted, or expired (a path, but not valid at the time judged). */
+  /** trusted (a path to a root), untrusted, or expired (a path, but a certificate on it or its root is not valid at the time judged). */
   verdict: 'trusted' | 'untrusted' | 'expired';
   /** The earliest notAfter on its path (the root's included), when the path reaches a root. */
   validUntil: string | null;
