@@ -27,10 +27,11 @@ describe('pathVerdict: the path end as the certificate judge reads a store\'s ve
     ['anchored', facts(), { anchored: true, intermediateMissing: false }],
     ['the leaf with no issuer', facts({ chain: [cert()], path: path([0], { kind: 'issuer-missing', issuer: 'CN=Example CA' }) }), { anchored: false, intermediateMissing: true, error: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }],
     ['an intermediate with no root', facts({ path: path([0, 1], { kind: 'issuer-missing', issuer: 'CN=Example Root' }) }), { anchored: false, intermediateMissing: false, error: 'UNABLE_TO_GET_ISSUER_CERT' }],
-    ['a self-signed leaf', facts({ chain: [root], path: path([0], { kind: 'issuer-missing', issuer: 'CN=Example Root', selfSigned: true }) }), { anchored: false, error: 'DEPTH_ZERO_SELF_SIGNED_CERT' }],
-    ['a root the store lacks', facts({ chain: [cert(), intermediate(), root], path: path([0, 1, 2], { kind: 'issuer-missing', issuer: 'CN=Example Root', selfSigned: true }) }), { anchored: false, error: 'SELF_SIGNED_CERT_IN_CHAIN' }],
-    ['a loop', facts({ path: path([0, 1], { kind: 'loop' }) }), { anchored: false, error: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }],
-    ['too long', facts({ path: path([0, 1], { kind: 'too-long', limit: 10 }) }), { anchored: false, error: 'CERT_CHAIN_TOO_LONG' }],
+    ['a self-signed leaf', facts({ chain: [root], path: path([0], { kind: 'issuer-missing', issuer: 'CN=Example Root', selfSigned: true }) }), { anchored: false, intermediateMissing: false, error: 'DEPTH_ZERO_SELF_SIGNED_CERT' }],
+    ['a root the store lacks', facts({ chain: [cert(), intermediate(), root], path: path([0, 1, 2], { kind: 'issuer-missing', issuer: 'CN=Example Root', selfSigned: true }) }), { anchored: false, intermediateMissing: false, error: 'SELF_SIGNED_CERT_IN_CHAIN' }],
+    ['an intermediate given first, alone', facts({ chain: [intermediate()], path: path([0], { kind: 'issuer-missing', issuer: 'CN=Example Root' }) }), { anchored: false, intermediateMissing: false, error: 'UNABLE_TO_GET_ISSUER_CERT' }],
+    ['a loop', facts({ path: path([0, 1], { kind: 'loop' }) }), { anchored: false, intermediateMissing: false, error: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' }],
+    ['too long', facts({ path: path([0, 1], { kind: 'too-long', limit: 10 }) }), { anchored: false, intermediateMissing: false, error: 'CERT_CHAIN_TOO_LONG' }],
   ])('%s', (_name, f, want) => {
     const v = pathVerdict(f);
     expect(v).toMatchObject({ kind: 'store', storeName: 'the mozilla store', ...want });
@@ -48,6 +49,8 @@ describe('diagnoseCertFamily', () => {
     ['judged after the leaf ends', facts({ at: NOW_MS + 2 * 365 * 86_400_000 }), ['CERT_EXPIRED']],
     ['a name the leaf lacks', facts({ name: 'other.test' }), ['CERT_HOSTNAME_MISMATCH']],
     ['a name the leaf has', facts({ name: 'www.example.test' }), []],
+    // The judge reads the path: an extra certificate given beside it changes nothing.
+    ['a path of the leaf alone, an extra given', facts({ chain: [cert(), cert({ subject: 'CN=stray', issuer: 'CN=stray', selfIssued: true, selfSigned: true })], path: path([0], anchored) }), []],
   ])('%s', (_name, f, codes) => {
     expect(diagnoseCertFamily(f).map((d) => d.code)).toEqual(codes);
   });
@@ -57,12 +60,17 @@ describe('diagnoseCertFamily', () => {
     expect(d.evidence).toContain('2 certificate(s) given');
     expect(d.evidence.join('\n')).toMatch(/verification against the mozilla store: UNABLE_TO_GET_ISSUER_CERT/);
     expect(d.evidence.join('\n')).toMatch(/no certificate given and no root of the store is "CN=Example Root"/);
+    const [name] = diagnoseCertFamily(facts({ name: 'other.test' }));
+    expect(name.evidence.at(-1)).toBe('--name other.test is not among the SANs');
   });
 
   it('says which certificates would give a failing family the path another family found', () => {
     const [d] = diagnoseCertFamily(facts({ path: path([0, 1], { kind: 'issuer-missing', issuer: 'CN=Example Root' }), otherPath: { family: 'chrome', certificates: ['a.pem:1', 'a.pem:3'], root: 'CN=R' } }));
     expect(d.evidence.at(-1)).toBe('chrome reaches the root "CN=R" through a.pem:1 ← a.pem:3: this client\'s store does not hold that root, so that chain serves it only where it trusts "CN=R"');
     expect(diagnoseCertFamily(facts({ otherPath: { family: 'chrome', certificates: ['x'], root: 'CN=R' } }))).toEqual([]);
+    // A name mismatch listed before the trust finding is not where the other root goes.
+    const both = diagnoseCertFamily(facts({ name: 'other.test', chain: [cert()], path: path([0], { kind: 'issuer-missing', issuer: 'CN=Example CA' }), otherPath: { family: 'chrome', certificates: ['x'], root: 'CN=R' } }));
+    expect(both.map((d) => [d.code, d.evidence.some((e) => e.startsWith('chrome reaches'))])).toEqual([['CERT_HOSTNAME_MISMATCH', false], ['CERT_CHAIN_INCOMPLETE', true]]);
   });
 });
 

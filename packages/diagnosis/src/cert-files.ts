@@ -37,8 +37,8 @@ export function pathVerdict(f: Pick<CertFamilyFacts, 'chain' | 'path' | 'storeNa
   if (end.kind === 'anchored') return { kind: 'store', intermediateMissing: false, anchored: true, storeName };
   if (end.kind === 'loop' || end.kind === 'too-long') return { kind: 'store', error: end.kind === 'loop' ? 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' : 'CERT_CHAIN_TOO_LONG', intermediateMissing: false, anchored: false, storeName };
   if (end.selfSigned) return { kind: 'store', error: f.path.order.length === 1 ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'SELF_SIGNED_CERT_IN_CHAIN', intermediateMissing: false, anchored: false, storeName };
-  const last = f.chain[f.path.order[f.path.order.length - 1] ?? 0];
-  const leafAlone = f.path.order.length <= 1 && !last?.isCA;
+  // The path holds the leaf alone (and the leaf is no CA given first by mistake): its issuer is an intermediate.
+  const leafAlone = f.path.order.length === 1 && !f.chain[0].isCA;
   return { kind: 'store', error: leafAlone ? 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' : 'UNABLE_TO_GET_ISSUER_CERT', intermediateMissing: leafAlone, anchored: false, storeName };
 }
 
@@ -59,18 +59,21 @@ export function pathEndLine(path: CertificatePath): string {
 
 /** Every finding of one family, the primary first: the certificate judge (time, name, trust) and the chain rules. */
 export function diagnoseCertFamily(f: CertFamilyFacts): Finding[] {
-  const onPath = f.path.order.map((i) => f.chain[i]).filter((c): c is CertificateInfo => !!c);
+  // The certificate judge reads the chain as a verifier uses it: the path, leaf first.
+  const onPath = f.path.order.map((i) => f.chain[i]);
   const trust = pathVerdict(f);
   const seen = [...f.seen, pathEndLine(f.path)];
   const found = [
-    ...judgeCertificate({ chain: onPath.length > 0 ? onPath : f.chain, at: f.at, atLabel: f.atLabel, name: f.name, nameLabel: '--name', trust, seen }),
-    ...judgeChainRules({ chain: f.chain, path: f.path, purpose: f.purpose, at: f.at, atLabel: f.atLabel, ...(f.key ? { key: f.key } : {}), publiclyTrusted: f.publiclyTrusted, client: f.client, seen: f.seen }),
+    ...judgeCertificate({ chain: onPath, at: f.at, atLabel: f.atLabel, name: f.name, nameLabel: '--name', trust, seen }),
+    ...judgeChainRules({ chain: f.chain, path: f.path, purpose: f.purpose, at: f.at, atLabel: f.atLabel, key: f.key, publiclyTrusted: f.publiclyTrusted, client: f.client, seen: f.seen }),
   ];
   const decided = decide(found);
-  const primary = decided.find((d) => d.severity === 'error');
-  if (primary && f.otherPath && f.path.end.kind !== 'anchored') {
-    const o = f.otherPath;
-    primary.evidence.push(`${o.family} reaches the root "${o.root}" through ${o.certificates.join(' ← ')}: this client's store does not hold that root, so that chain serves it only where it trusts "${o.root}"`);
-  }
+  // Only a trust finding is about the store; another family's root is its evidence.
+  const untrusted = decided.find((d) => TRUST_CODES.has(d.code));
+  const o = f.otherPath;
+  if (untrusted && o) untrusted.evidence.push(`${o.family} reaches the root "${o.root}" through ${o.certificates.join(' ← ')}: this client's store does not hold that root, so that chain serves it only where it trusts "${o.root}"`);
   return decided;
 }
+
+/** The certificate judge's findings that say the store found no path. */
+const TRUST_CODES: ReadonlySet<string> = new Set(['CERT_UNTRUSTED', 'CERT_CHAIN_INCOMPLETE', 'CERT_SELF_SIGNED']);
