@@ -89,6 +89,24 @@ describe('buildPath', () => {
     }
   }, 120_000);
 
+  it('gives up on a mesh of cross-signs fast, with paths in the tens of thousands', () => {
+    const mesh = new TestPki();
+    try {
+      const names = Array.from({ length: 8 }, (_, i) => `M${i}`);
+      for (const n of names) mesh.issue(n, { ca: true, days: 30 });
+      const certs: string[] = [];
+      for (const n of names) for (const by of names) if (n !== by) certs.push(mesh.issue(`${n}-by-${by}`, { cn: n, keyOf: n, issuer: by, ca: true, days: 30 }) && `${n}-by-${by}`);
+      mesh.issue('mleaf', { issuer: 'M0', days: 30 });
+      const chain = ['mleaf', ...certs].map((n) => describeCertificate(new X509Certificate(mesh.pem(n)).raw));
+      const t0 = performance.now();
+      const p = buildPath(chain, new TrustAnchors('test', []));
+      expect(performance.now() - t0).toBeLessThan(3000);
+      expect(p.end).toMatchObject({ kind: 'too-long', work: true });
+    } finally {
+      mesh.dispose();
+    }
+  }, 120_000);
+
   it('builds nothing from an empty list', () => {
     expect(buildPath([], store('root'))).toEqual({ order: [], end: { kind: 'issuer-missing', issuer: '' }, unused: [], duplicates: [] });
   });

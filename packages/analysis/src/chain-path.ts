@@ -16,8 +16,8 @@ export type PathEnd =
   /** Every candidate issuer was already on the path (cross-signs that sign each other). */
   | { kind: 'loop' }
   /**
-   * The path reached the length the builder stops at; `work`: it ran out of signature checks
-   * first (a mesh of cross-signs), `limit` then being that number.
+   * The path reached the length the builder stops at; `work`: it ran out of steps first (a mesh
+   * of cross-signs), `limit` then being that number.
    */
   | { kind: 'too-long'; limit: number; work?: true };
 
@@ -44,8 +44,9 @@ export interface GivenCertificate {
 /** Certificates on a path at most (the leaf and the anchor's child included); OpenSSL's default depth is 100, browsers stop far sooner. */
 export const PATH_DEPTH_LIMIT = 10;
 /**
- * Signature checks one build may make: a mesh of cross-signs offers paths in numbers that grow
- * with the power of its size, and a verifier gives up rather than try them all.
+ * Steps (certificates visited, signatures checked) one build may take: a mesh of cross-signs
+ * offers paths in numbers that grow with the factorial of its size, and a verifier gives up
+ * rather than try them all.
  */
 export const PATH_WORK_LIMIT = 2000;
 
@@ -70,12 +71,18 @@ const issuedBy = (child: X509Certificate, issuer: X509Certificate): boolean => {
 
 const validAt = (info: CertificateInfo, at: number): boolean => !info.error && Date.parse(info.notBefore) <= at && at <= Date.parse(info.notAfter);
 
-/** Ranks ends: a path to an anchor first, then one that names what is missing, then the rest. */
-const END_RANK: Record<PathEnd['kind'], number> = { anchored: 0, 'issuer-missing': 1, 'too-long': 2, loop: 3 };
+/**
+ * Ranks ends: a path to an anchor first; then giving up (what the paths not tried hold is not
+ * known); then one that names what is missing; then the rest.
+ */
+function endRank(e: PathEnd): number {
+  if (e.kind === 'too-long') return e.work ? 1 : 3;
+  return { anchored: 0, 'issuer-missing': 2, loop: 4 }[e.kind];
+}
 
 function better(a: Attempt, b: Attempt | undefined): boolean {
   if (!b) return true;
-  if (END_RANK[a.end.kind] !== END_RANK[b.end.kind]) return END_RANK[a.end.kind] < END_RANK[b.end.kind];
+  if (endRank(a.end) !== endRank(b.end)) return endRank(a.end) < endRank(b.end);
   if (a.end.kind !== 'anchored') return a.order.length > b.order.length; // the deepest failure names the issuer a verifier would ask for
   if (a.outOfDate !== b.outOfDate) return a.outOfDate < b.outOfDate;
   // The same anchor reached with its copy given or from the store: the path shows the copy given.
@@ -137,6 +144,7 @@ class Builder {
 
   /** The best attempt that continues `order` (whose last certificate is `order[depth]`). */
   extend(order: number[], depth: number): Attempt {
+    this.work--;
     const last = order[depth];
     const g = this.given[last];
     const cert = g.cert as X509Certificate;
@@ -159,8 +167,9 @@ class Builder {
     for (const i of this.distinct) {
       if (this.given[i].cert?.subject !== cert.issuer) continue;
       if (this.work <= 0) {
+        // Out of steps with an issuer left untried: nothing is known of what lies past it.
         consider({ order, end: { kind: 'too-long', limit: PATH_WORK_LIMIT, work: true }, outOfDate: 0 });
-        break;
+        return best as Attempt;
       }
       if (!this.issues(i, last)) continue;
       candidates++;

@@ -81,7 +81,7 @@ describe('pathEndLine', () => {
     [{ kind: 'issuer-missing', issuer: 'CN=X', selfSigned: true }, 'the path ends at the root "CN=X", which the store does not hold'],
     [{ kind: 'loop' }, 'the path goes round: every issuer found is already on it (cross-signs that sign each other)'],
     [{ kind: 'too-long', limit: 10 }, 'the path reached 10 certificates, where verifiers stop'],
-    [{ kind: 'too-long', limit: 2000, work: true }, 'the path builder gave up after 2000 signature checks'],
+    [{ kind: 'too-long', limit: 2000, work: true }, 'the path builder gave up after 2000 steps (a mesh of cross-signs)'],
   ] as [PathEnd, string][])('%j', (end, line) => {
     expect(pathEndLine(path([0], end))).toBe(line);
   });

@@ -53,7 +53,7 @@ export function pathEndLine(path: CertificatePath): string {
     case 'loop':
       return 'the path goes round: every issuer found is already on it (cross-signs that sign each other)';
     case 'too-long':
-      return e.work ? `the path builder gave up after ${e.limit} signature checks` : `the path reached ${e.limit} certificates, where verifiers stop`;
+      return e.work ? `the path builder gave up after ${e.limit} steps (a mesh of cross-signs)` : `the path reached ${e.limit} certificates, where verifiers stop`;
   }
 }
 
