@@ -89,6 +89,24 @@ describe('tlsdoctor cert: the report', () => {
     expect(json([p('short.pem'), '--ca', p('root.crt'), '--store', 'none', '--at', '+20d']).report.families[0].verdict).toBe('expired');
   });
 
+  it('--warn-days: a leaf that ends within them is a warning, which --fail-on warning fails', () => {
+    const args = [p('fullchain.pem'), '--ca', p('root.crt'), '--store', 'none', '--warn-days', '100'];
+    const warned = json(args);
+    expect(codes(warned.report, 'none')).toEqual(['CERT_EXPIRING_SOON']);
+    expect(warned.code).toBe(0);
+    expect(json([...args, '--fail-on', 'warning']).code).toBe(1);
+    expect(codes(json([p('fullchain.pem'), '--ca', p('root.crt'), '--store', 'none']).report, 'none')).toEqual([]);
+  });
+
+  it('every store this machine has, by default', () => {
+    const { report } = json([p('fullchain.pem')]);
+    const families = report.families.map((f: { family: string }) => f.family);
+    expect(families.slice(0, 2)).toEqual(['chrome', 'mozilla']);
+    const skipped = report.input.skippedStores.map((s: { store: string }) => s.store);
+    for (const store of ['system', 'java']) expect(families.includes(store) !== skipped.includes(store)).toBe(true);
+    for (const f of report.families) expect(f.verdict).toBe('untrusted');
+  }, 60_000);
+
   it.each([
     ['www.example.test', false],
     ['bücher.example.test', false],

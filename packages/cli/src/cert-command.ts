@@ -14,6 +14,8 @@ export interface CertCliOptions {
   at?: string;
   ca: string[];
   stores: string[];
+  /** Warn when the leaf expires within this many days of the time judged. */
+  warnDays?: number;
   format: Format;
   redact: RedactMode;
   verbose: boolean;
@@ -130,6 +132,7 @@ function judgeFiles(o: CertCliOptions): number {
       purpose,
       at,
       atLabel,
+      warnDays: o.warnDays,
       ...(name ? { name: name.ascii } : {}),
       ...(keyFacts ? { key: keyFacts } : {}),
       publiclyTrusted: path.end.kind === 'anchored' && publicRoots.has(path.end.anchor.fingerprint256),

@@ -275,6 +275,7 @@ function certOptions(y: Argv) {
     .option('at', { type: 'string', describe: 'judge at this time: 2026-03-01, 2026-03-01T12:00:00Z, +30d (default: now)' })
     .option('ca', { type: 'string', describe: 'PEM or DER file of extra trusted CAs, added to every store (repeat for more)' })
     .option('store', { type: 'string', describe: 'client families to judge for: default (Chrome and Mozilla/Node roots), system, java, none (--ca only); repeat for more (default: every store this machine has)' })
+    .option('warn-days', { type: 'string', default: '21', describe: 'warn when the leaf expires within this many days of the time judged' })
     .option('format', { alias: 'f', choices: ['table', 'json', 'markdown'] as const, default: 'table' as const, describe: 'output format' })
     .option('redact', { describe: '--redact=all masks the certificates\' names, serials and fingerprints', type: 'string' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'show every finding with its evidence' })
@@ -297,6 +298,7 @@ async function certCommand(args: ArgsOf<typeof certOptions>): Promise<number> {
     at: args.at === undefined ? undefined : String(single(args.at, '--at')),
     ca: list(args.ca),
     stores: list(args.store),
+    warnDays: numberOption(args['warn-days'], '--warn-days', 0, 3650),
     format: args.format as Format,
     redact: parseRedact(args.redact),
     verbose: args.verbose,

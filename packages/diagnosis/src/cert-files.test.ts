@@ -49,6 +49,8 @@ describe('diagnoseCertFamily', () => {
     ['judged after the leaf ends', facts({ at: NOW_MS + 2 * 365 * 86_400_000 }), ['CERT_EXPIRED']],
     ['a name the leaf lacks', facts({ name: 'other.test' }), ['CERT_HOSTNAME_MISMATCH']],
     ['a name the leaf has', facts({ name: 'www.example.test' }), []],
+    ['a leaf that ends within --warn-days', facts({ warnDays: 400 }), ['CERT_EXPIRING_SOON']],
+    ['a leaf that ends after --warn-days', facts({ warnDays: 300 }), []],
     // The judge reads the path: an extra certificate given beside it changes nothing.
     ['a path of the leaf alone, an extra given', facts({ chain: [cert(), cert({ subject: 'CN=stray', issuer: 'CN=stray', selfIssued: true, selfSigned: true })], path: path([0], anchored) }), []],
   ])('%s', (_name, f, codes) => {

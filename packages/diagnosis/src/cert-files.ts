@@ -16,6 +16,8 @@ export interface CertFamilyFacts {
   purpose: CertificatePurpose;
   at: number;
   atLabel: string;
+  /** Warn when the leaf expires within this many days of `at` (--warn-days). */
+  warnDays?: number;
   /** --name, in ASCII (IDNA) form; undefined: no name is checked. */
   name?: string;
   key?: { matches: boolean; what: string };
@@ -64,7 +66,7 @@ export function diagnoseCertFamily(f: CertFamilyFacts): Finding[] {
   const trust = pathVerdict(f);
   const seen = [...f.seen, pathEndLine(f.path)];
   const found = [
-    ...judgeCertificate({ chain: onPath, at: f.at, atLabel: f.atLabel, name: f.name, nameLabel: '--name', trust, seen }),
+    ...judgeCertificate({ chain: onPath, at: f.at, atLabel: f.atLabel, name: f.name, nameLabel: '--name', trust, seen, warnDays: f.warnDays }),
     ...judgeChainRules({ chain: f.chain, path: f.path, purpose: f.purpose, at: f.at, atLabel: f.atLabel, key: f.key, publiclyTrusted: f.publiclyTrusted, client: f.client, seen: f.seen }),
   ];
   const decided = decide(found);
