@@ -256,7 +256,8 @@ function certView(report: CertReport): ItemView<CertItem> {
     inputs: report.input.files.map((f) => ({
       label: f.role === 'ca' ? '--ca ' : '',
       name: f.path,
-      notes: f.notes,
+      // Several files may each have notes: each line names its file.
+      notes: f.notes.map((n) => `${f.path}: ${n}`),
       warnings: [],
       error: f.error,
     })),
