@@ -1,15 +1,9 @@
-import type { CertificateInfo, FileCertificate } from '@tlsdoctor/analysis';
+import { keyWords, type CertificateInfo, type FileCertificate } from '@tlsdoctor/analysis';
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
 import { certificateProfile } from '@tlsdoctor/tls-parser-ts';
 import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 import type { CertItem } from './model.js';
 import type { CertChainEntry, CertFamilyRowFacts } from './cert-row-facts.js';
-
-/** "EC 256-bit", "RSA 2048-bit", "ED25519". */
-export function keyLine(info: CertificateInfo): string {
-  const type = info.keyType ? (info.keyType === 'ed25519' ? 'Ed25519' : info.keyType.toUpperCase()) : 'unknown key';
-  return info.keyBits ? `${type} ${info.keyBits}-bit` : type;
-}
 
 /** A certificate given, for the report's head: `from` is `file:index`. */
 export function certChainEntry(c: FileCertificate, unused: CertChainEntry['unused']): CertChainEntry {
@@ -29,7 +23,7 @@ export function certChainEntry(c: FileCertificate, unused: CertChainEntry['unuse
     sans: i.sans,
     notBefore: i.notBefore,
     notAfter: i.notAfter,
-    key: keyLine(i),
+    key: c.cert ? keyWords(c.cert.publicKey) : 'unknown key',
     signature,
     isCA: i.isCA,
     selfSigned: i.selfSigned,

@@ -20,7 +20,7 @@ export interface CertChainEntry {
   sans: string[];
   notBefore: string;
   notAfter: string;
-  /** "EC 256-bit", "RSA 2048-bit". */
+  /** Its public key: "EC P-256", "RSA 2048-bit", "Ed25519" (as --key's is named). */
   key: string;
   /** The issuer's signature algorithm ("sha256WithRSAEncryption"), where readable. */
   signature: string | null;

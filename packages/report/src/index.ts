@@ -45,5 +45,5 @@ export { useColor, paint, bold } from './style.js';
 export { JSON_LIST_CLOSING, jsonListOpening, listItemJson, writeJson, writeJsonList } from './json.js';
 export { probeItem } from './probe-item.js';
 export { netlogItem } from './netlog-item.js';
-export { certChainEntry, certItem, keyLine, type CertFamilyRow } from './cert-item.js';
+export { certChainEntry, certItem, type CertFamilyRow } from './cert-item.js';
 export type * from './cert-row-facts.js';
