@@ -143,6 +143,9 @@ describe('tlsdoctor cert: the report', () => {
     const r = runCli(['cert', p('fullchain.pem'), '--ca', p('root.crt'), '--store', 'none', '--name', 'other.example.test', '--format', 'markdown', '--redact=all']);
     expect(r.stdout).toMatch(/^# tlsdoctor cert report/);
     expect(r.stdout).not.toMatch(/www\.example\.test/);
+    // The files' paths are masked like a capture's: a path may name a customer.
+    expect(r.stdout).not.toContain(pki.dir);
+    expect(r.stdout).toMatch(/capture-1:1/);
   });
 });
 

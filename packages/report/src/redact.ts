@@ -42,7 +42,8 @@ export function redact<R extends Report>(report: R, mode: RedactMode): R {
 export function redactor(report: Report, mode: RedactMode): <T>(v: T) => T {
   const keys = new RedactionKeys();
   itemsOf(report).forEach((it, i) => keys.note(it, i));
-  if (report.command === 'pcap' || report.command === 'netlog') report.input.files.forEach((f, i) => keys.noteFile(f.path, i));
+  // Every command that reads files: a path may hold a customer's or a user's name.
+  if (report.command !== 'probe') report.input.files.forEach((f, i) => keys.noteFile(f.path, i));
   return keys.redactor(mode);
 }
 
