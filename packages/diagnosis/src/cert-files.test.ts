@@ -73,6 +73,9 @@ describe('diagnoseCertFamily', () => {
     // A name mismatch listed before the trust finding is not where the other root goes.
     const both = diagnoseCertFamily(facts({ name: 'other.test', chain: [cert()], path: path([0], { kind: 'issuer-missing', issuer: 'CN=Example CA' }), otherPath: { family: 'chrome', certificates: ['x'], root: 'CN=R' } }));
     expect(both.map((d) => [d.code, d.evidence.some((e) => e.startsWith('chrome reaches'))])).toEqual([['CERT_HOSTNAME_MISMATCH', false], ['CERT_CHAIN_INCOMPLETE', true]]);
+    const self = cert({ selfIssued: true, selfSigned: true, issuer: 'CN=example.test' });
+    const [selfSigned] = diagnoseCertFamily(facts({ chain: [self], path: path([0], { kind: 'issuer-missing', issuer: 'CN=example.test', selfSigned: true }), otherPath: { family: 'chrome', certificates: ['x'], root: 'CN=R' } }));
+    expect([selfSigned.code, selfSigned.evidence.at(-1)]).toEqual(['CERT_SELF_SIGNED', expect.stringMatching(/^chrome reaches/)]);
   });
 });
 
