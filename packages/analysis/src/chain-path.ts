@@ -60,7 +60,7 @@ interface Attempt {
   endsAtCopy?: boolean;
 }
 
-/** The certificate names one is issued by: its subject must equal the child's issuer. */
+/** `issuer` issued `child`: its subject is the child's issuer name and its key verifies the child's signature. */
 const issuedBy = (child: X509Certificate, issuer: X509Certificate): boolean => {
   try {
     return child.checkIssued(issuer) && child.verify(issuer.publicKey);
@@ -95,27 +95,28 @@ function better(a: Attempt, b: Attempt | undefined): boolean {
  * issuer whose subject is the certificate's issuer name and whose key verifies its signature,
  * among the certificates given and the store's anchors. Every candidate is tried (cross-signs);
  * a path to an anchor beats any other, then one whose certificates are valid at `at`, then the
- * shortest. Bounded by depth (`PATH_DEPTH_LIMIT`) and by signature checks (`PATH_WORK_LIMIT`).
+ * shortest. Bounded by depth (`PATH_DEPTH_LIMIT`) and by steps taken (`PATH_WORK_LIMIT`).
  */
 export function buildPath(given: readonly GivenCertificate[], anchors: TrustAnchors, at = Date.now()): CertificatePath {
   const duplicates: number[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   given.forEach((g, i) => {
     const fp = g.info.fingerprint256;
     if (seen.has(fp)) duplicates.push(i);
-    else seen.set(fp, i);
+    else seen.add(fp);
   });
-  const distinct = given.map((_, i) => i).filter((i) => !duplicates.includes(i) && given[i].cert);
+  const repeated = new Set(duplicates);
+  const distinct = given.map((_, i) => i).filter((i) => !repeated.has(i) && given[i].cert);
   const builder = new Builder(given, distinct, anchors, at);
   const best = given[0]?.cert ? builder.extend([0], 0) : undefined;
   const order = best?.order ?? (given.length > 0 ? [0] : []);
   const on = new Set(order);
-  const unused = given.map((_, i) => i).filter((i) => !on.has(i) && !duplicates.includes(i));
+  const unused = given.map((_, i) => i).filter((i) => !on.has(i) && !repeated.has(i));
   const end: PathEnd = best?.end ?? { kind: 'issuer-missing', issuer: given[0]?.info.issuer ?? '' };
   return { order, end, unused, duplicates };
 }
 
-/** One build's state: the signature checks already made, and the work left. */
+/** One build's state: the signature checks already made, and the steps left. */
 class Builder {
   private readonly checked = new Map<string, boolean>();
   private work = PATH_WORK_LIMIT;
