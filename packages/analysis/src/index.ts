@@ -5,7 +5,8 @@ export { CaptureContext, type DecryptionSummary, type OnRecord, type OneSegmentA
 export { cutHelloSegments, helloSegments, serverMss, unansweredSplitHello, wireSegments } from './hello-segments.js';
 export { TlsConnectionSink } from './tls-sink.js';
 export type { CertificatePath, PathEnd } from './chain-path.js';
-export { checkChain, describeCertificate, hostMatches, PublicRoots, type CertificateInfo, type ChainCheck } from './certificate.js';
+export { checkChain, describeCertificate, PublicRoots, type CertificateInfo, type ChainCheck } from './certificate.js';
+export { hostMatches, ipBytes } from './host-match.js';
 export { CaptureResources } from './resources.js';
 export { nodeHandshakeCrypto } from './node-crypto.js';
 export { QuicTable, type QuicTableOptions } from './quic-table.js';
