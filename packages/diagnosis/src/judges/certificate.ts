@@ -135,7 +135,8 @@ const DAY_MS = 86_400_000;
 export function span(ms: number): string {
   const s = Math.floor(ms / 1000);
   const units: [number, string][] = [[86_400, 'd'], [3600, 'h'], [60, 'min'], [1, 's']];
-  const i = Math.max(0, units.findIndex(([u]) => s >= u));
+  const found = units.findIndex(([u]) => s >= u);
+  const i = found < 0 ? units.length - 1 : found;
   const [big, bigName] = units[i];
   const first = `${Math.floor(s / big)} ${bigName}`;
   const next = units[i + 1];
