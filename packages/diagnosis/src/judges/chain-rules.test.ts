@@ -84,9 +84,13 @@ describe('chain rules: each rule, and its near miss', () => {
     ['an MD2 leaf', { chain: [leaf({}, { signatureAlgorithm: 'md2WithRSAEncryption', signatureHash: 'MD2' }), int()] }, ['CERT_WEAK_SIGNATURE']],
     ['a SHA-1 root', { chain: [leaf(), int(), root(sha1)] }, []],
     ['a SHA-1 anchor found in the store', { path: anchoredAt(root(sha1), [0, 1]) }, []],
-    ['a SHA-1 intermediate that is the anchor itself', { path: anchoredAt(int(sha1), [0, 1]) }, []],
+    ['a SHA-1 intermediate that is the anchor itself', { chain: [leaf(), int(sha1)], path: anchoredAt(int(sha1), [0, 1]) }, []],
+    ['a SHA-1 intermediate below an anchored one', { chain: [leaf({ issuer: 'CN=Int2' }), ca('CN=Int2', 'CN=Int', sha1), int()], path: anchoredAt(int(), [0, 1, 2]) }, ['CERT_WEAK_SIGNATURE']],
+    ['an anchor given in the chain is judged once', { chain: [leaf(), int({ basicConstraints: { ca: true, pathLen: 0, critical: true } })], path: anchoredAt(int({ basicConstraints: { ca: true, pathLen: 0, critical: true } }), [0, 1]) }, []],
     // CA shape
     ['a CA as the leaf', { chain: [leaf({ isCA: true }, { basicConstraints: { ca: true, critical: true } }), int()] }, ['CERT_CA_AS_LEAF']],
+    ['a self-signed CA as the leaf of a longer chain', { chain: [root({ keyUsage: ['digitalSignature', 'keyCertSign'] }, { notBefore: iso(ISSUED), notAfter: iso(ISSUED + 90 * DAY) }), int()], publiclyTrusted: false }, ['CERT_CA_AS_LEAF', 'CERT_CHAIN_ORDER']],
+    ['a CA alone, not self-signed', { chain: [int({ keyUsage: ['digitalSignature', 'keyCertSign'] }, { notBefore: iso(ISSUED), notAfter: iso(ISSUED + 90 * DAY) })], publiclyTrusted: false }, ['CERT_CA_AS_LEAF']],
     ['a self-signed CA alone, allowed to sign', { chain: [root({ keyUsage: ['digitalSignature', 'keyCertSign'] }, { notBefore: iso(ISSUED), notAfter: iso(ISSUED + 90 * DAY) })], publiclyTrusted: false }, []],
     ['an issuer without basicConstraints', { chain: [leaf(), int({ basicConstraints: undefined })] }, ['CERT_CA_AS_LEAF']],
     ['an issuer with CA:FALSE', { chain: [leaf(), int({ basicConstraints: { ca: false, critical: true } })] }, ['CERT_CA_AS_LEAF']],
@@ -169,6 +173,9 @@ describe('root programs\' distrust by issue date', () => {
     ['the root not sent and the chain not public', { chain: chain(nov12), publiclyTrusted: false }, []],
     ['the same subject with another key is another root', { chain: chain(nov12), path: anchoredAt(ca(entrust.subject, entrust.subject, {}, { fingerprint256: 'AB:CD' }), [0, 1]) }, []],
     ['the root sent in the chain', { chain: [...chain(nov12), entrustRoot()] }, ['CERT_DISTRUSTED']],
+    ['the fingerprint with another subject is not the root', { chain: chain(nov12), path: anchoredAt(ca('CN=Other', 'CN=Other', {}, { fingerprint256: fp }), [0, 1]) }, []],
+    ['an anchor that is not self-signed (a cross-signed root in the store)', { chain: chain(nov12), path: anchoredAt(ca(entrust.subject, entrust.subject, {}, { fingerprint256: fp, selfSigned: false }), [0, 1]), client: 'Chrome' }, ['CERT_DISTRUSTED']],
+    ['issued at the last trusted second', { chain: chain(entrust.trustedUntil), path, client: 'Chrome' }, []],
   ])('%s', (_n, o, want) => {
     expect(codes(facts(o))).toEqual(want);
   });
@@ -206,12 +213,19 @@ describe('evidence names each certificate and why', () => {
       'certificate 4 (CN=Int) repeats certificate 3 (CN=Int)',
     ]],
     ['unused', { chain: [leaf(), int(), ca('CN=X', 'CN=X')] }, ['seen', 'certificate 3 (CN=X) lies on no path from the leaf']],
-    ['purpose', { chain: [leaf({}, { extKeyUsage: ['clientAuth'], keyUsage: ['keyEncipherment'] }), int({ extKeyUsage: ['emailProtection'] })] }, [
+    ['purpose', { chain: [leaf({}, { extKeyUsage: ['clientAuth', 'codeSigning'], keyUsage: ['keyEncipherment', 'dataEncipherment'] }), int({ extKeyUsage: ['emailProtection', 'clientAuth'] })] }, [
       'seen',
-      'the leaf\'s extendedKeyUsage is clientAuth: no serverAuth, so it is not a server certificate',
-      'the leaf\'s keyUsage is keyEncipherment: without digitalSignature the key cannot sign the handshake (TLS 1.3, ECDHE); only TLS 1.2\'s RSA key exchange could use it, which today\'s browsers no longer offer',
-      'the CA CN=Int limits what it issues to emailProtection: no serverAuth (verifiers carry a CA\'s extendedKeyUsage down the chain)',
+      'the leaf\'s extendedKeyUsage is clientAuth, codeSigning: no serverAuth, so it is not a server certificate',
+      'the leaf\'s keyUsage is keyEncipherment, dataEncipherment: without digitalSignature the key cannot sign the handshake (TLS 1.3, ECDHE); only TLS 1.2\'s RSA key exchange could use it, which today\'s browsers no longer offer',
+      'the CA CN=Int limits what it issues to emailProtection, clientAuth: no serverAuth (verifiers carry a CA\'s extendedKeyUsage down the chain)',
     ]],
+    ['client purpose, keyEncipherment only', { purpose: 'client', chain: [leaf({}, { keyUsage: ['keyEncipherment'] }), int()] }, [
+      'seen',
+      'the leaf\'s keyUsage is keyEncipherment: without digitalSignature the key cannot sign the handshake (TLS 1.3, ECDHE)',
+    ]],
+    ['an excluded empty subtree', { chain: [leaf(), int({ nameConstraints: nc({ excludedDns: [''] }) })] }, ['seen', 'the leaf\'s example.test is inside the excluded subtree (every name) of the CA CN=Int (RFC 5280 4.2.1.10)']],
+    ['an empty subject', { chain: [leaf({ subject: '', keyBits: 1024 }), int()] }, ['seen', 'the leaf (empty subject) has an RSA key of 1024 bits (2048 at least)']],
+    ['an empty subject on no path', { chain: [leaf(), int(), ca('', '', {}, { fingerprint256: 'FP:empty' })] }, ['seen', 'certificate 3 (empty subject) lies on no path from the leaf']],
     ['client purpose', { purpose: 'client', chain: [leaf({}, { extKeyUsage: ['serverAuth'], keyUsage: [] }), int()] }, [
       'seen',
       'the leaf\'s extendedKeyUsage is serverAuth: no clientAuth, so it is not a client certificate',
@@ -258,6 +272,7 @@ describe('the served path, linked by name', () => {
     ['a duplicate and a stranger', [leaf(), int(), int(), ca('CN=X', 'CN=X')], { order: [0, 1], unused: [3], duplicates: [2] }],
     ['a leaf alone', [leaf()], { order: [0], unused: [], duplicates: [] }],
     ['a self-issued leaf stops the path', [leaf({ selfIssued: true }), int()], { order: [0], unused: [1], duplicates: [] }],
+    ['cross-signs that sign each other: each once', [leaf({ issuer: 'CN=A' }), ca('CN=A', 'CN=B'), ca('CN=B', 'CN=A'), ca('CN=X', 'CN=X')], { order: [0, 1, 2], unused: [3], duplicates: [] }],
     ['nothing', [], { order: [], unused: [], duplicates: [] }],
   ])('%s', (_n, chain, want) => {
     expect(servedPath(chain)).toMatchObject(want);
@@ -273,6 +288,7 @@ describe('name constraint matching (RFC 5280 4.2.1.10, as OpenSSL and Chrome)', 
     ['example.test', '.example.test', false],
     ['a.example.test', '.example.test', true],
     ['anything.test', '', true],
+    ['a.example.test', 'example.test.', true],
   ])('%s within %j: %s', (name, c, want) => {
     expect(dnsWithin(name, c)).toBe(want);
   });
@@ -287,6 +303,8 @@ describe('name constraint matching (RFC 5280 4.2.1.10, as OpenSSL and Chrome)', 
     ['2001:db9::1', '2001:db8:0:0:0:0:0:0/32', false],
     ['192.0.2.1', '2001:db8:0:0:0:0:0:0/32', false],
     ['192.0.2.1', '192.0.2.0/x', false],
+    ['192.0.2.1', '0:0:0:0:0:0:0:0/0', false],
+    ['2001:db8::1', '0.0.0.0/0', false],
     ['example.test', '192.0.2.0/24', false],
   ])('%s within %s: %s', (a, r, want) => {
     expect(ipWithin(a, r)).toBe(want);

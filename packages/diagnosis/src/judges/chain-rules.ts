@@ -66,7 +66,7 @@ const same = (a: CertificateInfo, b: CertificateInfo) => a.fingerprint256 === b.
  * Without a verifier's path, the certificates as given linked by name from the leaf (issuer to
  * subject), as far as the links go; a repeat of an earlier certificate is a duplicate.
  */
-export function servedPath(chain: readonly CertificateInfo[]): CertificatePath {
+export function servedPath(chain: readonly CertificateInfo[]): Pick<CertificatePath, 'order' | 'unused' | 'duplicates'> {
   const duplicates = chain.flatMap((c, i) => (chain.findIndex((d) => same(c, d)) < i ? [i] : []));
   const order = chain.length > 0 ? [0] : [];
   for (let cur = chain[0]; cur && !cur.selfIssued && order.length < chain.length; ) {
@@ -76,15 +76,15 @@ export function servedPath(chain: readonly CertificateInfo[]): CertificatePath {
     cur = chain[next];
   }
   const unused = chain.flatMap((_c, i) => (order.includes(i) || duplicates.includes(i) ? [] : [i]));
-  return { order, end: { kind: 'issuer-missing', issuer: '' }, unused, duplicates };
+  return { order, unused, duplicates };
 }
 
 function pathView(f: ChainRuleFacts): PathView {
   const p = f.path ?? servedPath(f.chain);
   const certs = p.order.map((i) => f.chain[i]);
-  const end = p.end;
+  const end = f.path?.end;
   let anchored = false;
-  if (end.kind === 'anchored') {
+  if (end?.kind === 'anchored') {
     anchored = true;
     if (!certs.some((c) => same(c, end.anchor))) certs.push(end.anchor);
   }
@@ -92,7 +92,7 @@ function pathView(f: ChainRuleFacts): PathView {
 }
 
 /** "certificate 2 (CN=R3)": its place as given, one-based. */
-const named = (f: ChainRuleFacts, i: number) => `certificate ${i + 1} (${f.chain[i].subject || '(empty subject)'})`;
+const named = (f: ChainRuleFacts, i: number) => `certificate ${i + 1} (${f.chain[i].subject || 'empty subject'})`;
 /** A certificate of the path by its subject. */
 const who = (c: CertificateInfo) => c.subject || '(empty subject)';
 
@@ -189,7 +189,7 @@ function caShapes(f: ChainRuleFacts, v: PathView): Finding[] {
   const [leaf] = v.certs;
   const lines: string[] = [];
   // A self-signed certificate alone is its own anchor (`openssl req -x509` marks it CA:TRUE): the self-signed finding speaks for it.
-  if (isCa(leaf) && !(leaf.selfSigned && v.certs.length === 1)) lines.push(`the leaf ${who(leaf)} is a CA certificate (basicConstraints CA:TRUE): clients want the server's own certificate first`);
+  if (isCa(leaf) && !(leaf.selfSigned && f.chain.length === 1)) lines.push(`the leaf ${who(leaf)} is a CA certificate (basicConstraints CA:TRUE): clients want the server's own certificate first`);
   for (let i = 1; i < v.certs.length; i++) {
     const issuer = v.certs[i];
     const ku = issuer.profile?.keyUsage;
