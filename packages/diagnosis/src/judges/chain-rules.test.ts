@@ -76,6 +76,7 @@ describe('chain rules: each rule, and its near miss', () => {
     ['a 192-bit EC leaf', { chain: [leaf({ keyType: 'ec', keyBits: 192 }), int()] }, ['CERT_WEAK_KEY']],
     ['a P-224 leaf', { chain: [leaf({ keyType: 'ec', keyBits: 224 }), int()] }, []],
     ['a 1024-bit intermediate', { chain: [leaf(), int({}, { keyBits: 1024 })] }, ['CERT_WEAK_KEY']],
+    ['a self-signed 1024-bit leaf alone', { chain: [leaf({ keyBits: 1024, selfSigned: true, selfIssued: true, issuer: 'CN=example.test' })], publiclyTrusted: false }, ['CERT_WEAK_KEY']],
     ['a 1024-bit root is the root program\'s affair', { chain: [leaf(), int(), root({}, { keyBits: 1024 })] }, []],
     ['an Ed25519 leaf (no size to judge)', { chain: [leaf({ keyType: 'ed25519', keyBits: undefined }), int()] }, []],
     // Signature
@@ -174,7 +175,7 @@ describe('root programs\' distrust by issue date', () => {
     ['the same subject with another key is another root', { chain: chain(nov12), path: anchoredAt(ca(entrust.subject, entrust.subject, {}, { fingerprint256: 'AB:CD' }), [0, 1]) }, []],
     ['the root sent in the chain', { chain: [...chain(nov12), entrustRoot()] }, ['CERT_DISTRUSTED']],
     ['the fingerprint with another subject is not the root', { chain: chain(nov12), path: anchoredAt(ca('CN=Other', 'CN=Other', {}, { fingerprint256: fp }), [0, 1]) }, []],
-    ['an anchor that is not self-signed (a cross-signed root in the store)', { chain: chain(nov12), path: anchoredAt(ca(entrust.subject, entrust.subject, {}, { fingerprint256: fp, selfSigned: false }), [0, 1]), client: 'Chrome' }, ['CERT_DISTRUSTED']],
+    ['an anchor that is not self-signed (a cross-signed root in the store)', { chain: chain(nov12), path: anchoredAt(ca(entrust.subject, entrust.subject, {}, { fingerprint256: fp, selfSigned: false }), [0, 1]), client: 'Chrome', publiclyTrusted: false }, ['CERT_DISTRUSTED']],
     ['issued at the last trusted second', { chain: chain(entrust.trustedUntil), path, client: 'Chrome' }, []],
   ])('%s', (_n, o, want) => {
     expect(codes(facts(o))).toEqual(want);
