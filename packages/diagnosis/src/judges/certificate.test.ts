@@ -360,6 +360,17 @@ describe('certificate judge: the chain rules on every source', () => {
     expect(fs[0].evidence).toEqual(['chain of 2 certificate(s) in frame 6', 'the leaf CN=example.test has an RSA key of 1024 bits (2048 at least)']);
   });
 
+  it('a capture judges the server purpose', () => {
+    const clientOnly = cert({ notBefore: at(-30), notAfter: at(60), profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['clientAuth'] } });
+    const r = connection({ certificates: [clientOnly, intermediate()], certificatesFrame: 6, certificatesTime: T0 + 0.003, chain: { links: [{ from: 0, to: 1, ok: true }], endsInRoot: false } });
+    expect(codes(judgeCaptureCertificate(r))).toEqual(['CERT_WRONG_PURPOSE']);
+  });
+
+  it('the verifier\'s word alone that the leaf is not valid yet', () => {
+    const [f] = judgeCertificate(facts({ trust: store({ error: 'CERT_NOT_YET_VALID' }) }));
+    expect(f.evidence.at(-1)).toMatch(/^valid only from .*, after now /);
+  });
+
   it('a probe: public only when anchored in the bundled roots', () => {
     const long = cert({ notBefore: at(-30), notAfter: at(500) });
     const full = { ok: true, ms: 5, chain: [long, intermediate()], intermediateMissing: false, anchored: true };
