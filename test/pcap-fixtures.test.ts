@@ -26,7 +26,7 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   CERT_SELF_SIGNED: [/its own issuer/],
   CERT_CHAIN_INCOMPLETE: [/only the leaf was sent/],
   HANDSHAKE_OK: [/TLS 1\.[0-3]( \(draft \d+\))?, TLS_/],
-  CERT_NOT_YET_VALID: [/valid only from 20\d\d-.*, after the capture time/],
+  CERT_NOT_YET_VALID: [/notBefore 20\d\d-.* is \d+ (d|h|min|s)( \d+ (h|min|s))? after the capture time .*: a client clock that far behind, or a certificate issued with a future start/],
   CERT_UNTRUSTED: [/Unknown CA \(48\) from the client/],
   CLIENT_ABORTED: [/the server sent \d+ encrypted record/, /the client sent 1 encrypted record\(s\) of 19 bytes: the size of an alert, not a Finished/],
   TLS_ALERT: [/alert Decode Error \(50\) from the server/],

@@ -1,5 +1,6 @@
 import tls from 'node:tls';
 import { X509Certificate, createHash } from 'node:crypto';
+import { certificateProfile, type CertificateProfile } from '@tlsdoctor/tls-parser-ts';
 
 export interface CertificateInfo {
   subject: string;
@@ -20,6 +21,8 @@ export interface CertificateInfo {
   selfSigned: boolean;
   keyType?: string;
   keyBits?: number;
+  /** What the certificate says about its use (signature, constraints, key usage); absent when the codec could not read it. */
+  profile?: CertificateProfile;
   /** Set when the DER could not be read as a certificate. */
   error?: string;
 }
@@ -60,6 +63,7 @@ export function describeCertificate(der: Uint8Array): { info: CertificateInfo; c
         selfSigned,
         keyType: key.asymmetricKeyType,
         keyBits: details?.modulusLength ?? (details?.namedCurve ? curveBits(details.namedCurve) : undefined),
+        ...profileOf(der),
       },
     };
   } catch (e) {
@@ -70,6 +74,15 @@ export function describeCertificate(der: Uint8Array): { info: CertificateInfo; c
         fingerprint256: fp, isCA: false, selfIssued: false, selfSigned: false, error: (e as Error).message,
       },
     };
+  }
+}
+
+/** The profile, or nothing: Node read the certificate, so a part the codec cannot read leaves only the profile out. */
+function profileOf(der: Uint8Array): { profile?: CertificateProfile } {
+  try {
+    return { profile: certificateProfile(der) };
+  } catch {
+    return {};
   }
 }
 
@@ -122,21 +135,6 @@ function visible(s: string): string {
 /** Node prints distinguished names one attribute per line; a report wants them on one. */
 function oneLine(dn: string): string {
   return dn.split('\n').filter(Boolean).join(', ');
-}
-
-/** RFC 6125 matching of a host name against SAN DNS entries (left-most label wildcard only). */
-export function hostMatches(host: string, sans: string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  for (const raw of sans) {
-    const s = raw.toLowerCase().replace(/\.$/, '');
-    if (s === h) return true;
-    if (s.startsWith('*.')) {
-      const rest = s.slice(2);
-      const dot = h.indexOf('.');
-      if (dot > 0 && h.slice(dot + 1) === rest && rest.includes('.')) return true;
-    }
-  }
-  return false;
 }
 
 export interface ChainCheck {

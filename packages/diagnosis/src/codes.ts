@@ -2,6 +2,7 @@ import { findingsOf, type CodeInfo } from './finding.js';
 import { ALERT_CODES } from './judges/alerts.js';
 import { ALPN_CODES } from './judges/alpn.js';
 import { CERTIFICATE_CODES } from './judges/certificate.js';
+import { CHAIN_RULE_CODES } from './judges/chain-rules.js';
 import { CIPHER_CODES } from './judges/ciphers.js';
 import { CLIENT_CERT_CODES } from './judges/client-cert.js';
 import { COVERAGE_CODES } from './judges/coverage.js';
@@ -29,6 +30,7 @@ export const CODES = {
   ...CIPHER_CODES,
   ...ALPN_CODES,
   ...CERTIFICATE_CODES,
+  ...CHAIN_RULE_CODES,
   ...CLIENT_CERT_CODES,
   ...ALERT_CODES,
   ...HANDSHAKE_CODES,
@@ -51,6 +53,7 @@ export const FAMILIES: Readonly<Record<string, Record<string, CodeInfo>>> = {
   ciphers: CIPHER_CODES,
   alpn: ALPN_CODES,
   certificate: CERTIFICATE_CODES,
+  'certificate rules': CHAIN_RULE_CODES,
   'client certificate': CLIENT_CERT_CODES,
   alerts: ALERT_CODES,
   handshake: HANDSHAKE_CODES,

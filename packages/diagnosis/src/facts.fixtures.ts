@@ -58,7 +58,7 @@ export function cert(o: Partial<CertificateInfo> = {}): CertificateInfo {
   };
 }
 
-export const intermediate = () => cert({ subject: 'CN=Example CA', issuer: 'CN=Example Root', sans: [], isCA: true });
+export const intermediate = () => cert({ subject: 'CN=Example CA', issuer: 'CN=Example Root', sans: [], isCA: true, fingerprint256: 'CC:DD' });
 
 /** The connection every made-up record is: 198.51.100.7:50000 to 192.0.2.10:443, its start captured. */
 const CONNECTION: CapturedConnection = { id: 0, client: { ip: '198.51.100.7', port: 50000 }, server: { ip: '192.0.2.10', port: 443 }, ipVersion: 4, tlsEvidence: 'client-hello', startCaptured: true, firstTime: T0, lastTime: T0 + 1 };

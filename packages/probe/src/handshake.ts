@@ -36,6 +36,8 @@ export interface FullHandshake {
    * error per chain, so an expired leaf can hide an untrusted issuer: this asks the store itself.
    */
   anchored: boolean;
+  /** The chain is anchored in Node's bundled roots (the public web PKI), not only in --ca. */
+  publiclyAnchored?: boolean;
   error?: { code?: string; message: string };
   /** TLS 1.3: the server's encrypted flight, decrypted with the key log Node writes for the probe's own connection. */
   serverFlight?: ServerFlight;
@@ -128,6 +130,7 @@ function secured(socket: tls.TLSSocket, tap: TappedConnection, servername: strin
     hostnameError,
     intermediateMissing: intermediateMissing(chain, store),
     anchored: trustAnchor !== undefined || anchored(chain, store),
+    publiclyAnchored: anchored(chain, trust.publicCertificates) || (last !== undefined && trust.publicCertificates.some((c) => c.fingerprint256 === last.fingerprint256)),
     ...(serverFlight ? { serverFlight } : {}),
   };
 }

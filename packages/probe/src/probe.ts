@@ -1,6 +1,7 @@
 import { scanCiphers, type CipherScan } from './cipher-scan.js';
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { describeCertificate, type CertificateInfo } from '@tlsdoctor/analysis';
 import { AlertDescription, Version } from '@tlsdoctor/tls-parser-ts';
 import { helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
 import { acceptedVersions, PLAIN_HTTP_PORTS } from './facts.js';
@@ -44,7 +45,7 @@ export interface ProbeOptions {
   /** Skip the port-80 and HSTS requests (default on). */
   http: boolean;
   /** --cert and --key: the client certificate to present when a server asks for one. */
-  identity?: ClientIdentity & { subject: string; issuers: string[] };
+  identity?: ClientIdentity & { subject: string; issuers: string[]; chain?: CertificateInfo[] };
   /**
    * HTTP/3: true probes UDP whatever the server advertises (--http3), false never (--no-http3);
    * unset, only when the HTTPS answer's Alt-Svc advertises h3.
@@ -100,6 +101,8 @@ export interface ProbeRecord {
   clientCertificate?: string;
   /** The issuers of the certificates given with --cert (the leaf's, then its chain's): what a server's acceptable CA names are compared with. */
   clientCertificateIssuers?: string[];
+  /** The certificates given with --cert, leaf first, as read: what the chain rules judge when the server refuses them. */
+  clientCertificateChain?: CertificateInfo[];
   redirect?: RedirectCheck;
   hsts?: HstsCheck;
   /** A QUIC Initial to the port Alt-Svc named (or the target's port, with --http3). */
@@ -140,7 +143,7 @@ export function loadExtraCa(files: string[]): string[] {
  * chain after it). A missing file, a file without a certificate or key, or a key that is not the
  * certificate's is a TargetError naming the file.
  */
-export function loadIdentity(certFile: string, keyFile: string): ClientIdentity & { subject: string; issuers: string[] } {
+export function loadIdentity(certFile: string, keyFile: string): ClientIdentity & { subject: string; issuers: string[]; chain: CertificateInfo[] } {
   const read = (f: string, flag: string) => {
     try {
       return readFileSync(f, 'latin1');
@@ -172,7 +175,9 @@ export function loadIdentity(certFile: string, keyFile: string): ClientIdentity 
       return [];
     }
   });
-  return { cert, key, subject: oneLine(x509.subject), issuers };
+  // A certificate Node cannot read is described with its error, as a server's would be.
+  const chain = splitPem(cert).map((pem) => describeCertificate(new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))).info);
+  return { cert, key, subject: oneLine(x509.subject), issuers, chain };
 }
 
 const answered = (o: HelloOutcome | undefined) => o !== undefined && (o.kind === 'server-hello' || o.kind === 'hello-retry' || o.kind === 'alert');
@@ -212,7 +217,7 @@ function recordingRefusals(permit: NonNullable<ProbeOptions['permit']>, rec: Pic
 
 async function probeAddress(target: Target, address: string, profile: Profile, o: ProbeOptions, trust: TrustStore): Promise<Omit<ProbeRecord, 'dns' | 'ms'>> {
   const sni = target.isIp ? undefined : target.host;
-  const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject, clientCertificateIssuers: o.identity.issuers } : {}) };
+  const rec: Omit<ProbeRecord, 'dns' | 'ms'> = { target, address, profile, versions: [], allowList: o.allowList, warnDays: o.warnDays, ...(o.identity ? { clientCertificate: o.identity.subject, clientCertificateIssuers: o.identity.issuers, ...(o.identity.chain ? { clientCertificateChain: o.identity.chain } : {}) } : {}) };
   const permitted = (check: NotPermitted['check'], port: number) => {
     const reason = o.permit?.({ host: target.host, address, port });
     if (reason) (rec.notPermitted ??= []).push({ check, address, port, reason });

@@ -27,6 +27,7 @@ export class TrustStore {
   /** PEM texts, as tls.connect's `ca` takes them. */
   readonly ca: string[];
   private parsed: X509Certificate[] | undefined;
+  private parsedPublic: X509Certificate[] | undefined;
   private readonly contexts = new Map<string, tls.SecureContext>();
 
   constructor(extraCa: string[]) {
@@ -35,6 +36,11 @@ export class TrustStore {
 
   get certificates(): X509Certificate[] {
     return (this.parsed ??= parse(this.ca));
+  }
+
+  /** Node's bundled roots alone (Mozilla's list), without --ca: a chain anchored here is publicly trusted, with the lifetime caps and root programs that come with it. */
+  get publicCertificates(): X509Certificate[] {
+    return (this.parsedPublic ??= parse([...tls.rootCertificates]));
   }
 
   /**

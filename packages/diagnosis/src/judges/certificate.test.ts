@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Version } from '@tlsdoctor/tls-parser-ts';
 import { alert, cert, clientHello, completedTls12, connection, intermediate, NOW_MS, probeRecord, serverHello, T0 } from '../facts.fixtures.js';
-import { judgeCaptureCertificate, judgeCertificate, judgeProbeCertificate, type CertificateFacts } from './certificate.js';
+import { judgeCaptureCertificate, judgeCertificate, judgeProbeCertificate, span, type CertificateFacts } from './certificate.js';
 
 const DAY = 86_400_000;
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
@@ -249,7 +249,7 @@ describe('certificate judge on a probe', () => {
 });
 
 describe('certificate, a client that left without a word', () => {
-  const chain = [cert({ subject: 'CN=example.test', issuer: 'CN=Private CA' }), cert({ subject: 'CN=Private CA', issuer: 'CN=Private Root', isCA: true })];
+  const chain = [cert({ subject: 'CN=example.test', issuer: 'CN=Private CA', notBefore: at(-30), notAfter: at(60) }), cert({ subject: 'CN=Private CA', issuer: 'CN=Private Root', isCA: true, fingerprint256: 'CC:DD' })];
   const left = (over: Parameters<typeof connection>[0] = {}) =>
     connection({
       clientHello: clientHello(4, 0.002), serverHello: serverHello(6, 0.003, Version.TLS13, 0x1301), version: Version.TLS13, sni: 'example.test',
@@ -313,5 +313,68 @@ describe('certificate judge: the default certificates of ingresses and proxies',
     const leaf = selfSigned('O=Acme Co, CN=Kubernetes Ingress Controller Fake Certificate');
     const r = probeRecord({ full: { ok: true, ms: 5, version: 0x0304, cipher: 'TLS_AES_128_GCM_SHA256', alpn: 'h2', chain: [leaf], intermediateMissing: false, anchored: false, authorizationError: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
     expect(codes(diagnoseProbe(r, NOW_MS)).slice(0, 3)).toEqual(['CERT_PROXY_DEFAULT', 'CERT_SELF_SIGNED', 'CERT_HOSTNAME_MISMATCH']);
+  });
+});
+
+describe('certificate judge: how far, and which names', () => {
+  it.each([
+    [0, '0 s'],
+    [42_000, '42 s'],
+    [60_000, '1 min'],
+    [303_000, '5 min 3 s'],
+    [(3 * 3600 + 12 * 60 + 5) * 1000, '3 h 12 min'],
+    [3600_000, '1 h'],
+    [(2 * 86_400 + 3 * 3600) * 1000, '2 d 3 h'],
+    [86_400_000, '1 d'],
+  ])('span(%d) is %s', (ms, want) => {
+    expect(span(ms)).toBe(want);
+  });
+
+  it('CERT_NOT_YET_VALID says how far ahead notBefore is, and what that means', () => {
+    const leaf = cert({ notBefore: new Date(NOW_MS + (3 * 3600 + 12 * 60) * 1000).toISOString() });
+    const [f] = judgeCertificate(facts({ chain: [leaf, intermediate()], atLabel: 'the capture time' }));
+    expect(f.code).toBe('CERT_NOT_YET_VALID');
+    expect(f.evidence.at(-1)).toBe(`notBefore ${leaf.notBefore} is 3 h 12 min after the capture time ${at(0)}: a client clock that far behind, or a certificate issued with a future start`);
+  });
+
+  it('a leaf without SANs: clients ignore its CN', () => {
+    const [f] = judgeCertificate(facts({ chain: [cert({ subject: 'CN=example.test', sans: [] }), intermediate()], name: 'example.test' }));
+    expect(f.code).toBe('CERT_HOSTNAME_MISMATCH');
+    expect(f.evidence.at(-1)).toBe('the target name example.test: the leaf has no SANs, and clients ignore the CN');
+  });
+
+  it.each([
+    ['a Unicode name matches its punycode SAN', 'bücher.example.test', ['xn--bcher-kva.example.test'], []],
+    ['a partial wildcard covers nothing', 'www.example.test', ['w*.example.test'], ['CERT_HOSTNAME_MISMATCH']],
+  ])('%s', (_n, name, sans, want) => {
+    expect(codes(judgeCertificate(facts({ chain: [cert({ sans }), intermediate()], name })))).toEqual(want);
+  });
+});
+
+describe('certificate judge: the chain rules on every source', () => {
+  const weak = () => cert({ keyType: 'rsa', keyBits: 1024, notBefore: at(-30), notAfter: at(60) });
+  it('a capture: the rules after the judge\'s own findings, public by the chain\'s root', () => {
+    const r = connection({ certificates: [weak(), intermediate()], certificatesFrame: 6, certificatesTime: T0 + 0.003, chain: { links: [{ from: 0, to: 1, ok: true }], endsInRoot: false, publicRoot: 'CN=Example Root' } });
+    const fs = judgeCaptureCertificate(r);
+    expect(codes(fs)).toEqual(['CERT_WEAK_KEY']);
+    expect(fs[0].evidence).toEqual(['chain of 2 certificate(s) in frame 6', 'the leaf CN=example.test has an RSA key of 1024 bits (2048 at least)']);
+  });
+
+  it('a capture judges the server purpose', () => {
+    const clientOnly = cert({ notBefore: at(-30), notAfter: at(60), profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['clientAuth'] } });
+    const r = connection({ certificates: [clientOnly, intermediate()], certificatesFrame: 6, certificatesTime: T0 + 0.003, chain: { links: [{ from: 0, to: 1, ok: true }], endsInRoot: false } });
+    expect(codes(judgeCaptureCertificate(r))).toEqual(['CERT_WRONG_PURPOSE']);
+  });
+
+  it('the verifier\'s word alone that the leaf is not valid yet', () => {
+    const [f] = judgeCertificate(facts({ trust: store({ error: 'CERT_NOT_YET_VALID' }) }));
+    expect(f.evidence.at(-1)).toMatch(/^valid only from .*, after now /);
+  });
+
+  it('a probe: public only when anchored in the bundled roots', () => {
+    const long = cert({ notBefore: at(-30), notAfter: at(500) });
+    const full = { ok: true, ms: 5, chain: [long, intermediate()], intermediateMissing: false, anchored: true };
+    expect(codes(judgeProbeCertificate(probeRecord({ full: { ...full, publiclyAnchored: true } }), NOW_MS))).toEqual(['CERT_VALIDITY_TOO_LONG']);
+    expect(codes(judgeProbeCertificate(probeRecord({ full: { ...full, publiclyAnchored: false } }), NOW_MS))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { compact } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { alertLine, endLine } from './hello-line.js';
 import { clientFinished } from './handshake-state.js';
+import { judgeChainRules } from './chain-rules.js';
 
 /** The server's certificate chain: validity in time, the name, and the path to a trusted root. */
 export const CERTIFICATE_CODES = {
@@ -132,6 +133,19 @@ export const CERTIFICATE_ALERTS: ReadonlySet<number> = new Set([
 
 const DAY_MS = 86_400_000;
 
+/** A time difference in the two largest units that matter: "2 d 3 h", "3 h 12 min", "5 min 3 s", "42 s". */
+export function span(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const units: [number, string][] = [[86_400, 'd'], [3600, 'h'], [60, 'min'], [1, 's']];
+  const found = units.findIndex(([u]) => s >= u);
+  const i = found < 0 ? units.length - 1 : found;
+  const [big, bigName] = units[i];
+  const first = `${Math.floor(s / big)} ${bigName}`;
+  const next = units[i + 1];
+  const rest = next ? Math.floor((s % big) / next[0]) : 0;
+  return rest > 0 && next ? `${first} ${rest} ${next[1]}` : first;
+}
+
 /** The leaf as evidence: subject, issuer, SANs, validity. */
 export function leafLine(leaf: CertificateInfo): string {
   return `leaf: subject ${leaf.subject || '(empty)'}; issuer ${leaf.issuer || '(empty)'}; SANs ${leaf.sans.join(', ') || '(none)'}; valid ${leaf.notBefore} to ${leaf.notAfter}`;
@@ -159,14 +173,16 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
   const expired = (!f.datesUnknown && notAfter < f.at) || storeError === 'CERT_HAS_EXPIRED' || alert?.description === AlertDescription.CertificateExpired;
   if (expired) {
     out.push(finding('CERT_EXPIRED', ev(`expired ${leaf.notAfter}, before ${f.atLabel} ${when}`)));
-  } else if ((!f.datesUnknown && notBefore > f.at) || storeError === 'CERT_NOT_YET_VALID') {
+  } else if (!f.datesUnknown && notBefore > f.at) {
+    out.push(finding('CERT_NOT_YET_VALID', ev(`notBefore ${leaf.notBefore} is ${span(notBefore - f.at)} after ${f.atLabel} ${when}: a client clock that far behind, or a certificate issued with a future start`)));
+  } else if (storeError === 'CERT_NOT_YET_VALID') {
     out.push(finding('CERT_NOT_YET_VALID', ev(`valid only from ${leaf.notBefore}, after ${f.atLabel} ${when}`)));
   } else if (!f.datesUnknown && f.warnDays !== undefined && (notAfter - f.at) / DAY_MS < f.warnDays) {
     const days = (notAfter - f.at) / DAY_MS;
     out.push(finding('CERT_EXPIRING_SOON', ev(`expires in ${days.toFixed(1)} days (${leaf.notAfter}); the warning starts at ${f.warnDays} days`)));
   }
   if (f.name !== undefined && !f.nameIsIp && (f.nameError || !hostMatches(f.name, leaf.sans))) {
-    out.push(finding('CERT_HOSTNAME_MISMATCH', ev(f.nameError ? `${f.name}: ${f.nameError}` : `${f.nameLabel} ${f.name} is not among the SANs`)));
+    out.push(finding('CERT_HOSTNAME_MISMATCH', ev(f.nameError ? `${f.name}: ${f.nameError}` : leaf.sans.length === 0 ? `${f.nameLabel} ${f.name}: the leaf has no SANs, and clients ignore the CN` : `${f.nameLabel} ${f.name} is not among the SANs`)));
   } else if (f.nameIsIp && storeError === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     out.push(finding('CERT_HOSTNAME_MISMATCH', ev(`${f.name}: the certificate lists no such IP address among its SANs`)));
   }
@@ -237,7 +253,8 @@ export function judgeCaptureCertificate(r: ConnectionRecord): Finding[] {
     trust: { kind: 'client-alert', alert: a && { description: a.description, line: alertLine(r, a) }, links: r.chain },
     seen: r.certificates.length > 0 ? [`chain of ${r.certificates.length} certificate(s) in frame ${r.certificatesFrame}`] : [],
   };
-  return leftWithoutAlert(r, unexplainedAlert(facts, judgeCertificate(facts), isTls13(r.version)));
+  const found = leftWithoutAlert(r, unexplainedAlert(facts, judgeCertificate(facts), isTls13(r.version)));
+  return [...found, ...judgeChainRules({ chain: r.certificates, purpose: 'server', at: facts.at, atLabel: facts.atLabel, publiclyTrusted: r.chain?.publicRoot !== undefined, seen: facts.seen })];
 }
 
 /**
@@ -267,7 +284,7 @@ export function judgeProbeCertificate(r: ProbeRecord, now: number): Finding[] {
   const full = r.full;
   if (!full?.ok || full.chain.length === 0) return [];
   const leaf = full.chain[0];
-  return judgeCertificate({
+  const facts: CertificateFacts = {
     chain: full.chain,
     at: now,
     atLabel: 'now',
@@ -281,5 +298,6 @@ export function judgeProbeCertificate(r: ProbeRecord, now: number): Finding[] {
       `leaf SHA-256 ${leaf.fingerprint256}`,
     ]),
     warnDays: r.warnDays,
-  });
+  };
+  return [...judgeCertificate(facts), ...judgeChainRules({ chain: full.chain, purpose: 'server', at: now, atLabel: 'now', publiclyTrusted: full.publiclyAnchored === true, seen: facts.seen })];
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AlertDescription as A, HandshakeType as H, Version } from '@tlsdoctor/tls-parser-ts';
 import { diagnoseConnection } from '../capture.js';
 import { diagnoseProbe } from '../probe.js';
-import { alert, completedTls12, connection, clientHello, message, NOW_MS, outcome, probeRecord, serverHello, T0, versionProbes } from '../facts.fixtures.js';
+import { alert, cert, completedTls12, connection, clientHello, message, NOW_MS, outcome, probeRecord, serverHello, T0, versionProbes } from '../facts.fixtures.js';
 import { judgeCaptureClientCert, judgeProbeClientCert } from './client-cert.js';
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
@@ -157,6 +157,20 @@ describe('client certificate, probe', () => {
     ['--cert, never asked: nothing to say', probeRecord({ clientCertificate: given }), []],
   ] as [string, ReturnType<typeof probeRecord>, string[]][])('%s', (_what, r, want) => {
     expect(codes(judgeProbeClientCert(r))).toEqual(want);
+  });
+
+  it('a refused certificate that is no client certificate: CERT_WRONG_PURPOSE beside the refusal, naming its extendedKeyUsage', () => {
+    const serverOnly = cert({ subject: 'CN=client.test', profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['serverAuth'] } });
+    const refused = (chain: ReturnType<typeof cert>[] | undefined, full = failed12('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA')) =>
+      judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: chain, versions: requesting, full }), NOW_MS);
+    const fs = refused([serverOnly]);
+    expect(codes(fs)).toEqual(['CLIENT_CERT_REJECTED', 'CERT_WRONG_PURPOSE']);
+    expect(fs[1].evidence).toEqual([`the probe presented the client certificate ${given}`, 'the leaf\'s extendedKeyUsage is serverAuth: no clientAuth, so it is not a client certificate']);
+    expect(codes(refused([cert({ profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['clientAuth'] } })]))).toEqual(['CLIENT_CERT_REJECTED']);
+    expect(codes(refused(undefined))).toEqual(['CLIENT_CERT_REJECTED']);
+    expect(codes(refused([]))).toEqual(['CLIENT_CERT_REJECTED']);
+    // Accepted: the server's word stands, whatever the extendedKeyUsage.
+    expect(codes(judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [serverOnly], full: tls13({ outcome: 'ticket' }) }), NOW_MS))).toEqual(['CLIENT_CERT_ACCEPTED']);
   });
 
   it('a refused certificate: its issuers compared with the acceptable CA names', () => {

@@ -5,6 +5,7 @@ import { compact, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
 import { ALERT_RECORD_MAX, clientFinished, handshakeComplete } from './handshake-state.js';
 import { alertLine, endLine } from './hello-line.js';
+import { judgeChainRules } from './chain-rules.js';
 
 export const CLIENT_CERT_CODES = {
   CLIENT_CERT_REQUIRED: {
@@ -139,19 +140,30 @@ function refusals(r: ProbeRecord, asked: boolean): string[] {
 }
 
 /**
+ * A refused client certificate that is not one: its extendedKeyUsage (or its CA's) lacks
+ * clientAuth, as server certificates from public CAs now do (Let's Encrypt's default profile
+ * dropped clientAuth in 2026). Only the purpose is asked here: the server's refusal is the rest.
+ */
+function clientPurpose(r: ProbeRecord, given: string, now: number): Finding[] {
+  const chain = r.clientCertificateChain;
+  if (!chain?.length) return [];
+  return judgeChainRules({ chain, purpose: 'client', at: now, atLabel: 'now', publiclyTrusted: false, seen: [given] }).filter((f) => f.code === 'CERT_WRONG_PURPOSE');
+}
+
+/**
  * A probe: the CertificateRequest (TLS 1.2 in clear from the version probes; TLS 1.3 from the
  * probe's own handshake, decrypted with its key log), and what the server did with the client's
  * answer: an alert, a close, nginx's 400 "No required SSL certificate was sent", or nothing.
  * With --cert the question is whether the certificate given was taken.
  */
-export function judgeProbeClientCert(r: ProbeRecord): Finding[] {
+export function judgeProbeClientCert(r: ProbeRecord, now = 0): Finding[] {
   const seen = requestSeen(r);
   const asked = seen ? [seen.line, ...requestLines(seen.request)] : [];
   const refused = refusals(r, seen !== undefined);
   if (r.clientCertificate) {
     if (!seen && refused.length === 0) return [];
     const given = `the probe presented the client certificate ${r.clientCertificate}`;
-    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', compact([...asked, given, issuerLine(seen?.request, r.clientCertificateIssuers), ...refused]))];
+    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', compact([...asked, given, issuerLine(seen?.request, r.clientCertificateIssuers), ...refused])), ...clientPurpose(r, given, now)];
     const after = r.full?.afterClientCertificate;
     const taken = after?.outcome === 'ticket' ? 'the server went on and sent a session ticket' : r.hsts?.status !== undefined ? `a request after the handshake got HTTP ${r.hsts.status}` : 'the handshake completed with it';
     return [finding('CLIENT_CERT_ACCEPTED', [...asked, given, taken])];

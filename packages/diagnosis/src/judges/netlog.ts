@@ -5,6 +5,7 @@ import { AlertDescription, HandshakeType, isTls13, versionName } from '@tlsdocto
 import { compact, plural } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { CERTIFICATE_CODES, judgeCertificate, type CertificateFacts } from './certificate.js';
+import { judgeChainRules } from './chain-rules.js';
 import { CLIENT_CERT_CODES } from './client-cert.js';
 import { ANSWER_WAIT_S } from './coverage.js';
 import { RESOLVER_CODES } from './dns.js';
@@ -307,7 +308,8 @@ function netlogCertificate(r: NetlogRecord): Finding[] {
   const found = judgeCertificate(facts);
   // The verifier's word leads the evidence of every certificate fault it supports.
   if (verdict) for (const f of found) if (f.severity === 'error' && !f.evidence.includes(verdict)) f.evidence.unshift(verdict);
-  return found;
+  // The rules the certificates break are the certificates' own, whatever the verifier said.
+  return [...found, ...judgeChainRules({ chain: r.certificates, purpose: 'server', at: facts.at, atLabel: facts.atLabel, publiclyTrusted: r.chain?.publicRoot !== undefined, seen: facts.seen })];
 }
 
 /** A QUIC session: answered or not, completed or closed, in the browser's words. */
