@@ -30,6 +30,7 @@ const KEYS = {
   caNoBc: ['EC', 'ec_paramgen_curve:P-256'],
   caNc: ['EC', 'ec_paramgen_curve:P-256'],
   rootSha1: ['EC', 'ec_paramgen_curve:P-256'],
+  caUnderSha1Root: ['EC', 'ec_paramgen_curve:P-256'],
 };
 
 const CA_EXT = (pathlen) => [`basicConstraints = critical, CA:true${pathlen === undefined ? '' : `, pathlen:${pathlen}`}`, 'keyUsage = critical, keyCertSign, cRLSign'];
@@ -60,6 +61,7 @@ export const CERTS = {
     ext: [...CA_EXT(0), 'nameConstraints = critical, permitted;DNS:.example.test, excluded;DNS:.bad.example.test'],
   },
   rootSha1: { issuer: 'self', key: 'rootSha1', cn: 'Cert cases root self-signed with SHA-1', ext: CA_EXT(), days: 3650, md: 'sha1' },
+  interUnderSha1Root: { issuer: 'rootSha1', key: 'caUnderSha1Root', cn: 'Cert cases CA under the SHA-1 root', ext: CA_EXT(0), days: 3650 },
   // Leaves, from the lab intermediate unless named.
   leaf: { key: 'ec', cn: 'certs.test', ext: leafExt() },
   rsa2048: { key: 'rsa2048', cn: 'certs.test', ext: [LEAF_BC, KU_RSA, SERVER, CERTS_TEST] },
@@ -67,7 +69,7 @@ export const CERTS = {
   p192: { key: 'ec192', cn: 'certs.test', ext: leafExt() },
   sha1Leaf: { key: 'ec', cn: 'certs.test', ext: leafExt(), md: 'sha1' },
   underSha1Inter: { issuer: 'interSha1', key: 'ec', cn: 'certs.test', ext: leafExt() },
-  underSha1Root: { issuer: 'rootSha1', key: 'ec', cn: 'certs.test', ext: leafExt() },
+  underSha1Root: { issuer: 'interUnderSha1Root', key: 'ec', cn: 'certs.test', ext: leafExt() },
   bothEku: { key: 'ec', cn: 'certs.test', ext: [LEAF_BC, KU_EC, 'extendedKeyUsage = serverAuth, clientAuth', CERTS_TEST] },
   noEku: { key: 'ec', cn: 'certs.test', ext: [LEAF_BC, KU_EC, CERTS_TEST] },
   // An ECDSA key can only sign in a handshake: keyAgreement alone forbids that.
@@ -85,6 +87,7 @@ export const CERTS = {
   ipAsDns: { key: 'ec', cn: '198.18.2.101', ext: [LEAF_BC, KU_EC, SERVER, 'subjectAltName = DNS:198.18.2.101'] },
   idna: { key: 'ec', cn: 'xn--bcher-kva.certs.test', ext: [LEAF_BC, KU_EC, SERVER, san('xn--bcher-kva.certs.test')] },
   days500: { key: 'ec', cn: 'certs.test', ext: leafExt(), days: 500 },
+  selfSigned: { issuer: 'self', key: 'ec', cn: 'selfsigned.certs.test', ext: leafExt() },
 };
 
 const OK = 'OK';
@@ -98,7 +101,9 @@ const NO_AUTH_LEVEL = 'openssl verify applies no key-size or digest floor unless
  * `name` the name judged (a Unicode name is judged as its A-label by openssl); `atDays` when
  * (days from now); `ca` the root trusted (the lab root unless named). `codes`: the exact set of
  * error and warning codes tlsdoctor must give; `openssl`: OK or the error openssl verify names;
- * `why`: where the two differ. `serve`: false (with `notServed`) for a case no server can serve.
+ * `why`: where the two differ. `probe` and `pcap`: the codes of a live
+ * probe and of a capture of curl where they are not `codes` (less the files-only ones), with
+ * `liveWhy`. `serve`: false (with `notServed`) for a case no server can serve.
  */
 export const CASES = [
   { id: 'good', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'good.certs.test', codes: [], openssl: OK },
@@ -109,18 +114,21 @@ export const CASES = [
   { id: 'rsa-2048', chain: ['rsa2048', 'lab:inter'], key: 'rsa2048', name: 'rsa2048.certs.test', codes: [], openssl: OK },
   { id: 'rsa-1024', chain: ['rsa1024', 'lab:inter'], key: 'rsa1024', name: 'rsa1024.certs.test', codes: ['CERT_WEAK_KEY'], openssl: OK, why: NO_AUTH_LEVEL, weak: true },
   { id: 'ec-p256', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'p256.certs.test', codes: [], openssl: OK },
-  { id: 'ec-p192', chain: ['p192', 'lab:inter'], key: 'ec192', name: 'p192.certs.test', codes: ['CERT_WEAK_KEY'], openssl: OK, why: NO_AUTH_LEVEL, weak: true },
+  { id: 'ec-p192', chain: ['p192', 'lab:inter'], key: 'ec192', name: 'p192.certs.test', codes: ['CERT_WEAK_KEY'], openssl: OK, why: NO_AUTH_LEVEL, weak: true,
+    probe: ['NO_SHARED_CIPHER'], pcap: ['NO_SHARED_CIPHER'],
+    liveWhy: 'clients offer no P-192 (Node and curl: X25519, P-256, P-384 and up), so a TLS 1.2 server cannot use the ECDSA certificate, and TLS 1.3 has no signature scheme for it: the handshake fails before the certificate is sent' },
   // Signatures: SHA-1 on the leaf or an intermediate is refused; on the root it signs nothing a verifier checks.
   { id: 'sha1-leaf', chain: ['sha1Leaf', 'lab:inter'], key: 'ec', name: 'sha1leaf.certs.test', codes: ['CERT_WEAK_SIGNATURE'], openssl: OK, why: NO_AUTH_LEVEL, weak: true },
   { id: 'sha1-intermediate', chain: ['underSha1Inter', 'interSha1'], key: 'ec', name: 'sha1inter.certs.test', codes: ['CERT_WEAK_SIGNATURE'], openssl: OK, why: NO_AUTH_LEVEL, weak: true },
-  { id: 'sha1-root-only', chain: ['underSha1Root'], key: 'ec', name: 'sha1root.certs.test', ca: 'rootSha1', codes: [], openssl: OK },
+  { id: 'sha1-root-only', chain: ['underSha1Root', 'interUnderSha1Root'], key: 'ec', name: 'sha1root.certs.test', ca: 'rootSha1', codes: [], openssl: OK },
   // Purpose: the extended key usage, and a key usage that forbids the handshake's signature.
   { id: 'server-eku-as-client', chain: ['leaf', 'lab:inter'], key: 'ec', purpose: 'client', codes: ['CERT_WRONG_PURPOSE'], openssl: 'unsuitable certificate purpose' },
   { id: 'both-eku-as-client', chain: ['bothEku', 'lab:inter'], key: 'ec', purpose: 'client', codes: [], openssl: OK },
   { id: 'both-eku-as-server', chain: ['bothEku', 'lab:inter'], key: 'ec', name: 'botheku.certs.test', codes: [], openssl: OK },
   { id: 'no-eku-as-server', chain: ['noEku', 'lab:inter'], key: 'ec', name: 'noeku.certs.test', codes: [], openssl: OK },
   { id: 'no-eku-as-client', chain: ['noEku', 'lab:inter'], key: 'ec', purpose: 'client', codes: [], openssl: OK },
-  { id: 'ecdsa-ku-without-signature', chain: ['kuAgreementOnly', 'lab:inter'], key: 'ec', name: 'kuagree.certs.test', codes: ['CERT_WRONG_PURPOSE'], openssl: OK,
+  { id: 'ecdsa-ku-without-signature', chain: ['kuAgreementOnly', 'lab:inter'], key: 'ec', name: 'kuagree.certs.test', codes: ['CERT_WRONG_PURPOSE'], openssl: OK, pcap: ['NO_SHARED_CIPHER'],
+    liveWhy: 'OpenSSL as a TLS 1.2 server picks no ECDSA suite for a certificate whose key usage forbids signing, so curl\'s TLS 1.2 handshake fails before the certificate is sent; over TLS 1.3 (the probe) nginx sends it',
     why: 'OpenSSL\'s sslserver purpose accepts any of digitalSignature, keyEncipherment or keyAgreement whatever the key; an ECDSA key can only sign in a handshake, so without digitalSignature a TLS client that checks (OpenSSL\'s own TLS 1.2 client among them) refuses it' },
   { id: 'ecdsa-ku-signature', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'kusign.certs.test', codes: [], openssl: OK },
   // Order of what is served.
@@ -145,10 +153,11 @@ export const CASES = [
   { id: 'pathlen-1', chain: ['underSubP1', 'subOfP1', 'interP1'], key: 'ec', name: 'pathlen1.certs.test', codes: [], openssl: OK },
   // Time: the lab's expired and future leaves judged now, and a fresh leaf judged later with --at.
   { id: 'expired', chain: ['lab:expired', 'lab:inter'], key: 'lab:expired', name: 'certexpired.lab.test', codes: ['CERT_EXPIRED'], openssl: 'certificate has expired' },
-  { id: 'expired-at', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'expiredat.certs.test', atDays: 400, codes: ['CERT_EXPIRED'], openssl: 'certificate has expired' },
-  { id: 'valid-at', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'validat.certs.test', atDays: 300, codes: [], openssl: OK },
+  { id: 'expired-at', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'expiredat.certs.test', atDays: 400, codes: ['CERT_EXPIRED'], openssl: 'certificate has expired',
+    serve: false, notServed: 'judged at another time with --at: a probe and a capture judge at the moment of the handshake' },
+  { id: 'valid-at', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'validat.certs.test', atDays: 300, codes: [], openssl: OK, serve: false, notServed: 'judged at another time with --at: a probe and a capture judge at the moment of the handshake' },
   { id: 'not-yet-valid', chain: ['lab:future', 'lab:inter'], key: 'lab:future', name: 'certfuture.lab.test', codes: ['CERT_NOT_YET_VALID'], openssl: 'certificate is not yet valid' },
-  { id: 'valid-later-at', chain: ['lab:future', 'lab:inter'], key: 'lab:future', name: 'certfuture.lab.test', atDays: 3700, codes: [], openssl: OK, serve: false, notServed: 'judged at a later time: the same chain as not-yet-valid' },
+  { id: 'valid-later-at', chain: ['lab:future', 'lab:inter'], key: 'lab:future', name: 'certfuture.lab.test', atDays: 3700, codes: [], openssl: OK, serve: false, notServed: 'judged at another time with --at: a probe and a capture judge at the moment of the handshake' },
   { id: 'days-500-private', chain: ['days500', 'lab:inter'], key: 'ec', name: 'days500.certs.test', codes: [], openssl: OK },
   // Names.
   { id: 'cn-only', chain: ['cnOnly', 'lab:inter'], key: 'ec', name: 'cnonly.certs.test', codes: ['CERT_HOSTNAME_MISMATCH'], openssl: OK,
@@ -156,13 +165,14 @@ export const CASES = [
   { id: 'wildcard-one-label', chain: ['wildcard', 'lab:inter'], key: 'ec', name: 'a.wild.certs.test', codes: [], openssl: OK },
   { id: 'wildcard-two-labels', chain: ['wildcard', 'lab:inter'], key: 'ec', name: 'a.b.wild.certs.test', codes: ['CERT_HOSTNAME_MISMATCH'], openssl: 'hostname mismatch' },
   { id: 'ip-san', chain: ['ipSan', 'lab:inter'], key: 'ec', name: '198.18.2.100', codes: [], openssl: OK },
-  { id: 'ip-as-dns-san', chain: ['ipAsDns', 'lab:inter'], key: 'ec', name: '198.18.2.101', codes: ['CERT_HOSTNAME_MISMATCH'], openssl: 'IP address mismatch' },
+  { id: 'ip-as-dns-san', chain: ['ipAsDns', 'lab:inter'], key: 'ec', name: '198.18.2.101', codes: ['CERT_HOSTNAME_MISMATCH'], openssl: 'IP address mismatch', pcap: [],
+    liveWhy: 'no SNI is sent to an IP address, so a capture does not hold the name the client wanted and cannot judge it' },
   { id: 'idna-unicode-name', chain: ['idna', 'lab:inter'], key: 'ec', name: 'bücher.certs.test', codes: [], openssl: OK },
   { id: 'idna-other-name', chain: ['idna', 'lab:inter'], key: 'ec', name: 'bucher.certs.test', codes: ['CERT_HOSTNAME_MISMATCH'], openssl: 'hostname mismatch' },
   { id: 'name-not-covered', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'wrong.other.test', codes: ['CERT_HOSTNAME_MISMATCH'], openssl: 'hostname mismatch' },
   // Trust.
-  { id: 'self-signed', chain: ['lab:selfsigned'], key: 'lab:selfsigned', name: 'selfsigned.lab.test', codes: ['CERT_SELF_SIGNED'], openssl: 'self-signed certificate' },
-  { id: 'untrusted-root', chain: ['underSha1Root', 'rootSha1'], key: 'ec', name: 'untrusted.certs.test', codes: ['CERT_UNTRUSTED'], openssl: 'self-signed certificate in certificate chain' },
+  { id: 'self-signed', chain: ['selfSigned'], key: 'ec', name: 'selfsigned.certs.test', codes: ['CERT_SELF_SIGNED'], openssl: 'self-signed certificate' },
+  { id: 'untrusted-root', chain: ['underSha1Root', 'interUnderSha1Root', 'rootSha1'], key: 'ec', name: 'untrusted.certs.test', codes: ['CERT_UNTRUSTED'], openssl: 'self-signed certificate in certificate chain' },
   { id: 'intermediate-missing', chain: ['leaf'], key: 'ec', name: 'nochain.certs.test', codes: ['CERT_CHAIN_INCOMPLETE'], openssl: 'unable to get local issuer certificate' },
 ];
 
@@ -256,4 +266,40 @@ export function tlsdoctorCertArgs(c) {
   if (c.name !== undefined) args.push('--name', c.name);
   if (c.at) args.push('--at', c.at);
   return args;
+}
+
+/** Codes only files can show: a served chain never comes with its private key. */
+export const FILES_ONLY_CODES = ['CERT_KEY_MISMATCH'];
+
+/**
+ * The lab's nginx servers for the server cases that can be served: one address each (an IP case
+ * on the address its certificate names, the others from 198.18.2.110 up), the case's chain in its
+ * order and its key; the weak keys and digests need OpenSSL's security level 0 to be loaded.
+ */
+export function certCaseServers(cases) {
+  let next = 110;
+  return cases.filter((c) => c.purpose === 'server' && c.serve !== false).map((c) => ({
+    host: c.asciiName,
+    v4: c.isIp ? c.name : `198.18.2.${next++}`,
+    kind: 'nginx',
+    certCase: c.id,
+    chainFile: c.chainFile,
+    keyFile: c.keyFile,
+    protocols: 'TLSv1.2 TLSv1.3',
+    ...(c.weak ? { ciphers: 'HIGH:!aNULL:@SECLEVEL=0' } : {}),
+    port80: false,
+  }));
+}
+
+/** Whether nginx (`nginx -t`) accepts a certificate file with a key: `{ ok, says }`, its complaint when not. */
+export function nginxLoads(chainFile, keyFile, dir) {
+  mkdirSync(dir, { recursive: true });
+  const conf = join(dir, 'nginx-test.conf');
+  writeFileSync(conf, `pid ${join(dir, 'nginx-test.pid')};\nerror_log ${join(dir, 'nginx-test.log')};\nevents {}\nhttp {\n  access_log off;\n  server { listen 127.0.0.1:9443 ssl; ssl_certificate ${chainFile}; ssl_certificate_key ${keyFile}; }\n}\n`);
+  try {
+    execFileSync('nginx', ['-t', '-q', '-e', join(dir, 'nginx-test.log'), '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return { ok: true, says: '' };
+  } catch (e) {
+    return { ok: false, says: String(e.stderr).split('\n').find((l) => l.includes('[emerg]')) ?? String(e.stderr).trim() };
+  }
 }

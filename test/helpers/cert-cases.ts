@@ -7,6 +7,8 @@ export interface CertCase {
   id: string;
   chain: string[];
   name?: string;
+  /** The name as an A-label (what a resolver and the SNI carry). */
+  asciiName?: string;
   purpose: 'server' | 'client';
   at?: string;
   codes: string[];
