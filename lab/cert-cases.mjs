@@ -31,6 +31,8 @@ const KEYS = {
   caNc: ['EC', 'ec_paramgen_curve:P-256'],
   rootSha1: ['EC', 'ec_paramgen_curve:P-256'],
   caUnderSha1Root: ['EC', 'ec_paramgen_curve:P-256'],
+  otherRoot: ['EC', 'ec_paramgen_curve:P-256'],
+  caUnderOtherRoot: ['EC', 'ec_paramgen_curve:P-256'],
 };
 
 const CA_EXT = (pathlen) => [`basicConstraints = critical, CA:true${pathlen === undefined ? '' : `, pathlen:${pathlen}`}`, 'keyUsage = critical, keyCertSign, cRLSign'];
@@ -62,6 +64,9 @@ export const CERTS = {
   },
   rootSha1: { issuer: 'self', key: 'rootSha1', cn: 'Cert cases root self-signed with SHA-1', ext: CA_EXT(), days: 3650, md: 'sha1' },
   interUnderSha1Root: { issuer: 'rootSha1', key: 'caUnderSha1Root', cn: 'Cert cases CA under the SHA-1 root', ext: CA_EXT(0), days: 3650 },
+  // A private CA the client was not given.
+  otherRoot: { issuer: 'self', key: 'otherRoot', cn: 'Cert cases root not trusted', ext: CA_EXT(), days: 3650 },
+  interUnderOtherRoot: { issuer: 'otherRoot', key: 'caUnderOtherRoot', cn: 'Cert cases CA under the root not trusted', ext: CA_EXT(0), days: 3650 },
   // Leaves, from the lab intermediate unless named.
   leaf: { key: 'ec', cn: 'certs.test', ext: leafExt() },
   rsa2048: { key: 'rsa2048', cn: 'certs.test', ext: [LEAF_BC, KU_RSA, SERVER, CERTS_TEST] },
@@ -70,6 +75,7 @@ export const CERTS = {
   sha1Leaf: { key: 'ec', cn: 'certs.test', ext: leafExt(), md: 'sha1' },
   underSha1Inter: { issuer: 'interSha1', key: 'ec', cn: 'certs.test', ext: leafExt() },
   underSha1Root: { issuer: 'interUnderSha1Root', key: 'ec', cn: 'certs.test', ext: leafExt() },
+  underOtherRoot: { issuer: 'interUnderOtherRoot', key: 'ec', cn: 'certs.test', ext: leafExt() },
   bothEku: { key: 'ec', cn: 'certs.test', ext: [LEAF_BC, KU_EC, 'extendedKeyUsage = serverAuth, clientAuth', CERTS_TEST] },
   noEku: { key: 'ec', cn: 'certs.test', ext: [LEAF_BC, KU_EC, CERTS_TEST] },
   // An ECDSA key can only sign in a handshake: keyAgreement alone forbids that.
@@ -129,7 +135,7 @@ export const CASES = [
   { id: 'no-eku-as-client', chain: ['noEku', 'lab:inter'], key: 'ec', purpose: 'client', codes: [], openssl: OK },
   { id: 'ecdsa-ku-without-signature', chain: ['kuAgreementOnly', 'lab:inter'], key: 'ec', name: 'kuagree.certs.test', codes: ['CERT_WRONG_PURPOSE'], openssl: OK, pcap: ['NO_SHARED_CIPHER'],
     liveWhy: 'OpenSSL as a TLS 1.2 server picks no ECDSA suite for a certificate whose key usage forbids signing, so curl\'s TLS 1.2 handshake fails before the certificate is sent; over TLS 1.3 (the probe) nginx sends it',
-    why: 'OpenSSL\'s sslserver purpose accepts any of digitalSignature, keyEncipherment or keyAgreement whatever the key; an ECDSA key can only sign in a handshake, so without digitalSignature a TLS client that checks (OpenSSL\'s own TLS 1.2 client among them) refuses it' },
+    why: 'OpenSSL\'s sslserver purpose accepts any of digitalSignature, keyEncipherment or keyAgreement whatever the key; an ECDSA key can only sign in a handshake, so without digitalSignature it is unusable (OpenSSL itself, as a TLS 1.2 server, will not use it for an ECDSA suite)' },
   { id: 'ecdsa-ku-signature', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'kusign.certs.test', codes: [], openssl: OK },
   // Order of what is served.
   { id: 'order-leaf-inter', chain: ['underSubP1', 'subOfP1', 'interP1'], key: 'ec', name: 'orderok.certs.test', codes: [], openssl: OK },
@@ -172,7 +178,7 @@ export const CASES = [
   { id: 'name-not-covered', chain: ['leaf', 'lab:inter'], key: 'ec', name: 'wrong.other.test', codes: ['CERT_HOSTNAME_MISMATCH'], openssl: 'hostname mismatch' },
   // Trust.
   { id: 'self-signed', chain: ['selfSigned'], key: 'ec', name: 'selfsigned.certs.test', codes: ['CERT_SELF_SIGNED'], openssl: 'self-signed certificate' },
-  { id: 'untrusted-root', chain: ['underSha1Root', 'interUnderSha1Root', 'rootSha1'], key: 'ec', name: 'untrusted.certs.test', codes: ['CERT_UNTRUSTED'], openssl: 'self-signed certificate in certificate chain' },
+  { id: 'untrusted-root', chain: ['underOtherRoot', 'interUnderOtherRoot'], key: 'ec', name: 'untrusted.certs.test', codes: ['CERT_UNTRUSTED'], openssl: 'unable to get local issuer certificate' },
   { id: 'intermediate-missing', chain: ['leaf'], key: 'ec', name: 'nochain.certs.test', codes: ['CERT_CHAIN_INCOMPLETE'], openssl: 'unable to get local issuer certificate' },
 ];
 

@@ -20,7 +20,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('certificate cases from files', () => {
   it('are made in seconds, with unique ids, a positive and a near miss for each code', () => {
-    expect(makingMs).toBeLessThan(20_000);
+    // About two seconds on an idle machine; the bound leaves room for a loaded one.
+    expect(makingMs).toBeLessThan(30_000);
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
     const codes = new Set(cases.flatMap((c) => c.codes));
     for (const code of ['CERT_KEY_MISMATCH', 'CERT_CHAIN_ORDER', 'CERT_WRONG_PURPOSE', 'CERT_WEAK_KEY', 'CERT_WEAK_SIGNATURE', 'CERT_CA_AS_LEAF', 'CERT_NAME_CONSTRAINTS',
