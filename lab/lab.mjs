@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { certCaseServers, makeCertCases } from './cert-cases.mjs';
 import { makePki } from './pki.mjs';
 import { NET, SCENARIOS, SNI_BLOCK_STRING } from './scenarios.mjs';
 
@@ -58,17 +59,17 @@ export function labIsUp() {
   }
 }
 
-function nginxConfig(pki) {
+function nginxConfig(pki, certServers) {
   const prefix = join(LAB_DIR, 'nginx');
   let servers = '';
-  for (const s of SCENARIOS.filter((x) => x.kind === 'nginx')) {
+  for (const s of [...SCENARIOS.filter((x) => x.kind === 'nginx'), ...certServers]) {
     const listens = [s.v4, ...(s.v6 ? [`[${s.v6}]`] : [])];
     const leaf = s.cert ? pki.leaf(s.cert) : undefined;
     const tls = s.plain
       ? ''
       : `
-    ssl_certificate ${s.leafOnly ? leaf.cert : leaf.chain};
-    ssl_certificate_key ${leaf.key};
+    ssl_certificate ${s.chainFile ?? (s.leafOnly ? leaf.cert : leaf.chain)};
+    ssl_certificate_key ${s.keyFile ?? leaf.key};
     ssl_protocols ${s.protocols};
     ssl_ciphers ${s.ciphers ?? (s.protocols === 'TLSv1' ? 'DEFAULT:@SECLEVEL=0' : 'HIGH:!aNULL')};
     ${s.hsts ? 'add_header Strict-Transport-Security "max-age=31536000" always;' : ''}${s.clientCert ? `
@@ -144,9 +145,9 @@ ${s.host}:443 {
   return out;
 }
 
-function hostsFile() {
+function hostsFile(certServers) {
   let out = '127.0.0.1 localhost\n::1 localhost\n';
-  for (const s of SCENARIOS.filter((x) => x.v4)) {
+  for (const s of [...SCENARIOS.filter((x) => x.v4), ...certServers.filter((x) => x.host !== x.v4)]) {
     out += `${s.v4} ${s.host}\n`;
     if (s.v6) out += `${s.v6} ${s.host}\n`;
   }
@@ -210,6 +211,7 @@ export function labUp() {
   labDown({ keepLock: true });
   mkdirSync(LAB_DIR, { recursive: true });
   const pki = makePki(join(LAB_DIR, 'pki'));
+  const certServers = makeLabCertCases(pki);
   for (const ns of Object.values(NS)) sh('ip', ['netns', 'add', ns]);
   sh('ip', ['link', 'add', 'c0', 'netns', NS.client, 'type', 'veth', 'peer', 'name', 'm0', 'netns', NS.mbox]);
   sh('ip', ['link', 'add', 'm1', 'netns', NS.mbox, 'type', 'veth', 'peer', 'name', 's0', 'netns', NS.server]);
@@ -217,7 +219,7 @@ export function labUp() {
     [NS.client, 'c0', [`${NET.clientV4}/24`], [`${NET.clientV6}/64`]],
     [NS.mbox, 'm0', [`${NET.mboxClientV4}/24`], [`${NET.mboxClientV6}/64`]],
     [NS.mbox, 'm1', [`${NET.mboxServerV4}/24`], [`${NET.mboxServerV6}/64`]],
-    [NS.server, "s0", SCENARIOS.filter((s) => s.v4).map((s) => `${s.v4}/24`).filter((v, i, a) => a.indexOf(v) === i), ['fd7d:2::2/64', ...SCENARIOS.filter((s) => s.v6).map((s) => `${s.v6}/64`)]],
+    [NS.server, "s0", [...SCENARIOS, ...certServers].filter((s) => s.v4).map((s) => `${s.v4}/24`).filter((v, i, a) => a.indexOf(v) === i), ['fd7d:2::2/64', ...SCENARIOS.filter((s) => s.v6).map((s) => `${s.v6}/64`)]],
   ];
   for (const [ns, dev, v4s, v6s] of cfg) {
     // IPv6 duplicate address detection would hold new addresses back for a second or two.
@@ -261,7 +263,7 @@ export function labUp() {
   inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-p', 'tcp', '--dport', '443', '-m', 'string', '--string', SNI_BLOCK_STRING, '--algo', 'bm', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
 
   mkdirSync(HOSTS_DIR, { recursive: true });
-  writeFileSync(join(HOSTS_DIR, 'hosts'), hostsFile());
+  writeFileSync(join(HOSTS_DIR, 'hosts'), hostsFile(certServers));
   // The client's resolver is the middlebox, where a tiny server answers NXDOMAIN: names not in
   // the hosts file fail fast and no query ever leaves the lab.
   writeFileSync(join(HOSTS_DIR, 'resolv.conf'), `nameserver ${NET.mboxClientV4}\noptions timeout:1 attempts:1\n`);
@@ -271,7 +273,7 @@ export function labUp() {
 
   const conf = join(LAB_DIR, 'nginx', 'nginx.conf');
   mkdirSync(dirname(conf), { recursive: true });
-  writeFileSync(conf, nginxConfig(pki));
+  writeFileSync(conf, nginxConfig(pki, certServers));
   inNs(NS.server, 'nginx', ['-e', join(LAB_DIR, 'nginx', 'error.log'), '-c', conf]);
 
   const caddyDir = join(LAB_DIR, 'caddy');
@@ -292,6 +294,23 @@ export function labUp() {
   waitForListeners();
   warmPaths();
   writeFileSync(join(LAB_DIR, 'up'), new Date().toISOString());
+}
+
+/**
+ * The certificate cases (lab/cert-cases.mjs), made afresh at each start from the lab PKI and
+ * written to cert-cases/cases.json for the tests; returns the nginx servers of those served.
+ */
+function makeLabCertCases(pki) {
+  const dir = join(LAB_DIR, 'cert-cases');
+  rmSync(dir, { recursive: true, force: true });
+  const cases = makeCertCases(dir, pki);
+  writeFileSync(join(dir, 'cases.json'), JSON.stringify(cases, null, 2) + '\n');
+  return certCaseServers(cases);
+}
+
+/** The certificate cases the running lab serves, as makeCertCases returned them. */
+export function labCertCases() {
+  return JSON.parse(readFileSync(join(LAB_DIR, 'cert-cases', 'cases.json'), 'utf8'));
 }
 
 /**

@@ -51,8 +51,11 @@ const PROXY_DEFAULTS = [
 export function makePki(dir) {
   const done = join(dir, 'ready');
   const paths = {
+    dir,
     root: join(dir, 'root.crt'),
+    rootKey: join(dir, 'root.key'),
     intermediate: join(dir, 'intermediate.crt'),
+    intermediateKey: join(dir, 'intermediate.key'),
     leaf: (name) => ({ cert: join(dir, `${name}.crt`), chain: join(dir, `${name}.chain.crt`), key: join(dir, `${name}.key`) }),
   };
   const now = new Date();

@@ -1,15 +1,19 @@
 // Probe parts that need no network: target parsing, --resolve, usage errors, and a probe of
 // servers on loopback (Node servers made here, never any other address).
 import net from 'node:net';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import tls from 'node:tls';
+import { promisify } from 'node:util';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helloFor, http3Ports, parseResolve, parseTarget, postQuantumHello, probeHello, sendShaped, splitInsideName, TargetError } from '@tlsdoctor/probe';
 import { TlsStreamReader, X25519MLKEM768 } from '@tlsdoctor/tls-parser-ts';
-import { runCli } from './helpers/cli.js';
+import { CLI, runCli } from './helpers/cli.js';
 import { ROOT } from './helpers/fixtures.js';
+
+const run = promisify(execFile);
 
 describe('targets', () => {
   it.each([
@@ -75,6 +79,34 @@ describe('--ca takes PEM or DER', () => {
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout).targets[0].diagnoses[0].code).toBe('TCP_REFUSED');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an IP target is checked against the IP SANs', () => {
+  // Each server on loopback holds a self-signed certificate (trusted with --ca) naming 127.0.0.1
+  // one way: as an IP SAN (a match), or as the DNS name localhost only (no match for an IP).
+  it.each([
+    ['IP:127.0.0.1', false],
+    ['DNS:localhost', true],
+  ])('a certificate with %s: hostname mismatch %s', async (san, mismatch) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlsdoctor-ipsan-'));
+    const server = tls.createServer({});
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
+        '-subj', '/CN=ip san test', '-days', '1', '-addext', `subjectAltName=${san}`], { stdio: 'ignore' });
+      server.setSecureContext({ cert: readFileSync(join(dir, 'c.pem')), key: readFileSync(join(dir, 'k.pem')) });
+      server.on('secureConnection', (s) => s.end());
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as net.AddressInfo).port;
+      // Run asynchronously: this process serves the handshakes.
+      const { stdout } = await run(process.execPath, [CLI, 'probe', `127.0.0.1:${port}`, '--ca', join(dir, 'c.pem'), '--timeout', '2', '--no-http', '--format', 'json'], { timeout: 30_000 })
+        .catch((e: { stdout: string }) => e);
+      const codes = JSON.parse(stdout).targets[0].diagnoses.map((d: { code: string }) => d.code);
+      expect(codes.includes('CERT_HOSTNAME_MISMATCH'), codes.join(', ')).toBe(mismatch);
+    } finally {
+      server.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -64,6 +64,9 @@ export function fullHandshake(address: string, port: number, servername: string 
   const socket = tls.connect({
     socket: tap.stream,
     servername,
+    // Node checks the name against the SANs with servername, else host: without either (an IP
+    // target sends no SNI) it would check "localhost" and refuse a certificate that names the IP.
+    host: servername ?? address,
     ALPNProtocols: ['h2', 'http/1.1'],
     rejectUnauthorized: false,
     // Judge old servers too (TLS 1.0, any suite): the verdict on TLS versions comes from the raw probes.
