@@ -38,6 +38,12 @@ export function buildClients(dir, ca) {
   return { rust: join(target, 'release', 'td-ureq'), rustLock: join(SOURCES, 'rust', 'Cargo.lock') };
 }
 
+/** The shared libraries a program loads whose names match (Debian's git speaks https through libcurl-gnutls). */
+function linkedLibraries(file, re) {
+  const r = spawnSync('ldd', [file], { encoding: 'utf8', timeout: 10_000 });
+  return (r.stdout ?? '').split('\n').map((l) => l.trim().split(' ')[0]).filter((l) => re.test(l)).join(' ') || `no ${re} in ldd ${file}`;
+}
+
 /** The crate versions cargo resolved (its lock file), for the Rust clients' version line. */
 function crates(lock, names) {
   const text = readFileSync(lock, 'utf8');
@@ -76,7 +82,8 @@ exit 1`;
 /**
  * Headless Chromium, trusting the lab's root through the NSS database in its HOME (made by the
  * recorder), with a profile of its own each run. It exits 0 whatever happened and says on stderr `Page load failed: net::ERR_...`
- * beside BoringSSL's `handshake failed` lines; its D-Bus complaints are not the message.
+ * beside BoringSSL's `handshake failed` lines; its D-Bus complaints are not the message. A page
+ * with no text when its --timeout stops it is a wait that never ended.
  */
 function chromium(url, t, { home, dir }) {
   return ['env', [`HOME=${home}`, 'chromium', '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -108,7 +115,7 @@ export function clients({ ca, built, t }) {
     { name: 'java-urlconnection', library: 'Java JSSE', version: versionOf('java', ['-version']), run: java('UrlConnectionGet') },
     { name: 'java-httpclient', library: 'Java JSSE', version: versionOf('java', ['-version']), run: java('HttpClientGet') },
     { name: 'chromium', library: 'BoringSSL', version: versionOf('chromium', ['--version']), run: chromium,
-      failed: (r) => /Page load failed|net::ERR_/.test(r.stderr) || !/<body>\s*[^<\s]/i.test(r.stdout), keep: (l) => /net::ERR_|net_error|handshake failed/.test(l) },
+      failed: (r) => /Page load failed|net::ERR_/.test(r.stderr) || !/\S/.test((r.stdout.match(/<body[^>]*>([\s\S]*)<\/body>/i)?.[1] ?? '').replace(/<[^>]*>/g, '')), keep: (l) => /net::ERR_|net_error|handshake failed/.test(l) },
     { name: 'ruby', library: 'OpenSSL', version: versionOf('ruby', ['-ropenssl', '-e', 'puts "ruby #{RUBY_VERSION}, #{OpenSSL::OPENSSL_LIBRARY_VERSION}"']), env: { TD_CA: ca }, run: (url) => ['ruby', ['-e', ruby, url, String(t)]] },
     { name: 'php-curl', library: 'OpenSSL', version: versionOf('php', ['-r', 'echo "PHP ", PHP_VERSION, ", libcurl ", curl_version()["version"], " ", curl_version()["ssl_version"];']), env: { TD_CA: ca }, run: (url) => ['php', ['-r', phpCurl, url, String(t)]] },
     { name: 'php-stream', library: 'OpenSSL', version: versionOf('php', ['-r', 'echo "PHP ", PHP_VERSION, ", ", OPENSSL_VERSION_TEXT;']), env: { TD_CA: ca }, run: (url) => ['php', ['-r', phpStream, url, String(t)]] },
@@ -117,7 +124,7 @@ export function clients({ ca, built, t }) {
     { name: 'rust-rustls', library: 'rustls', version: rustVersion('rustls'), env: ssl, run: rust('rustls') },
     { name: 'rust-openssl', library: 'OpenSSL', version: rustVersion('openssl'), env: ssl, run: rust('openssl') },
     { name: 'nginx-proxy', library: 'OpenSSL', version: versionOf('nginx', ['-v']), run: nginxProxy },
-    { name: 'git', library: 'OpenSSL', version: versionOf('git', ['--version']), env: { GIT_SSL_CAINFO: ca, GIT_TERMINAL_PROMPT: '0', GIT_HTTP_LOW_SPEED_LIMIT: '1', GIT_HTTP_LOW_SPEED_TIME: String(t) },
+    { name: 'git', library: 'GnuTLS', version: `${versionOf('git', ['--version'])}, ${linkedLibraries('/usr/lib/git-core/git-remote-http', /curl|gnutls|libssl/)}`, env: { GIT_SSL_CAINFO: ca, GIT_TERMINAL_PROMPT: '0', GIT_HTTP_LOW_SPEED_LIMIT: '1', GIT_HTTP_LOW_SPEED_TIME: String(t) },
       run: (url) => ['git', ['ls-remote', `${url}app.git`]], served: (text) => /not valid: is this a git repository|repository '.*' not found/.test(text) },
     // pip reads pip.conf files too: this machine's own (indexes, find-links, a CA bundle) are
     // kept out, so that it asks the lab host alone. One retry, as its default five would outlast
