@@ -142,7 +142,8 @@ export function clients({ ca, built, t }) {
       // Its reason is on an indented `-> [SocketCore.cc:…]` line; the progress lines and the results table are chatter.
       frames: /^\s+-> /, keep: (l) => !/^\[#|^Download Results|^gid\s|^=+\+|^[0-9a-f]{6}\|\w+\s*\||^Status Legend|^\(\w+\):/.test(l),
       run: (url, _t, { dir }) => ['aria2c', ['--enable-color=false', '--ca-certificate', ca, '--connect-timeout', String(t), '--timeout', String(t), '--max-tries', '1', '--console-log-level', 'error', '--summary-interval', '0', '-d', dir, url]] },
-    { name: 'lynx', library: 'GnuTLS', heldOut: true, version: versionOf('lynx', ['-version']), env: ssl,
+    // A page it got (a 400's) is dumped as centred, so indented, text: that text is its message.
+    { name: 'lynx', library: 'GnuTLS', heldOut: true, version: versionOf('lynx', ['-version']), env: ssl, frames: /^\s+\S/, keep: (l) => !/^\s*_+$/.test(l),
       run: (url) => ['lynx', ['-dump', '-connect_timeout', String(t), '-read_timeout', String(t), url]] },
     { name: 'ruby-open-uri', library: 'OpenSSL', heldOut: true, version: versionOf('ruby', ['-ropenssl', '-e', 'puts "ruby #{RUBY_VERSION}, #{OpenSSL::OPENSSL_LIBRARY_VERSION}"']), env: { TD_CA: ca },
       run: (url) => ['ruby', ['-ropen-uri', '-e', openUri, url, String(t)]] },
