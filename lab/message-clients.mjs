@@ -139,8 +139,8 @@ export function clients({ ca, built, t }) {
     // Held out: recorded in run B only; the rules are never tuned on them.
     { name: 'httpie', library: 'OpenSSL', heldOut: true, version: versionOf('http', ['--version']), env: { REQUESTS_CA_BUNDLE: ca }, run: (url) => ['http', ['--ignore-stdin', '--check-status', '--timeout', String(t), 'GET', url]] },
     { name: 'aria2c', library: 'GnuTLS', heldOut: true, version: versionOf('aria2c', ['--version']),
-      // Its reason is on an indented `-> [SocketCore.cc:…]` line; the progress lines and the results table are chatter.
-      frames: /^\s+-> /, keep: (l) => !/^\[#|^Download Results|^gid\s|^=+\+|^[0-9a-f]{6}\|\w+\s*\||^Status Legend|^\(\w+\):/.test(l),
+      // Its reason is on an indented `-> [SocketCore.cc:…]` line; the progress lines, the results table and its advice are chatter.
+      frames: /^\s+-> /, keep: (l) => !/^\[#|^Download Results|^aria2 will resume|^If there are any errors|^gid\s|^=+\+|^[0-9a-f]{6}\|\w+\s*\||^Status Legend|^\(\w+\):/.test(l),
       run: (url, _t, { dir }) => ['aria2c', ['--enable-color=false', '--ca-certificate', ca, '--connect-timeout', String(t), '--timeout', String(t), '--max-tries', '1', '--console-log-level', 'error', '--summary-interval', '0', '-d', dir, url]] },
     // A page it got (a 400's) is dumped as centred, so indented, text: that text is its message.
     { name: 'lynx', library: 'GnuTLS', heldOut: true, version: versionOf('lynx', ['-version']), env: ssl, frames: /^\s+\S/, keep: (l) => !/^\s*_+$/.test(l),

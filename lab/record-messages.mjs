@@ -69,11 +69,18 @@ const CHATTER = [
  * (`code: 'CERT_HAS_EXPIRED'`, `[cause]: ...`) and gnutls-cli's `- Status:` verdict.
  */
 export function message(out, keep = () => true, frames = /$^/) {
+  const said = new Set();
   return out
     .split('\n')
     .map((l) => l.trimEnd())
     .filter((l) => l && (!/^\s/.test(l) || /^\s+(code|errno|syscall|reason|\[cause\]):/.test(l) || /^\s*- Status/.test(l) || frames.test(l)))
     .filter((l) => !CHATTER.some((re) => re.test(l)) && keep(l))
+    // A line said again under another log prefix (Chromium's pid and time) is said once, so
+    // that repeats do not push the line that names the error out of the eight kept.
+    .filter((l) => {
+      const text = l.replace(/^\[[^\]]*\]\s*/, '');
+      return !said.has(text) && said.add(text);
+    })
     .slice(0, 8)
     .join('\n');
 }

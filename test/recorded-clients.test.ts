@@ -109,6 +109,9 @@ describe('what the recorder keeps of a client\'s output', () => {
     ['x\n  -> [SocketCore.cc:1018] errorCode=1 SSL/TLS handshake failure\n  at y', undefined, /^\s+-> /, 'x\n  -> [SocketCore.cc:1018] errorCode=1 SSL/TLS handshake failure'],
     ['[1:2:ERROR:dbus/bus.cc:405] Failed to connect to the bus\n[3:4:ERROR:x.cc:1] Page load failed: net::ERR_CONNECTION_REFUSED', (l: string) => /net::ERR_/.test(l), undefined, '[3:4:ERROR:x.cc:1] Page load failed: net::ERR_CONNECTION_REFUSED'],
     ['a\nb\nc\nd\ne\nf\ng\nh\ni', undefined, undefined, 'a\nb\nc\nd\ne\nf\ng\nh'],
+    // Repeats under another log prefix are said once, so the line naming the error is kept.
+    [`${'[1:2:1207/1.1:ERROR:s.cc:949] handshake failed; net_error -107\n[1:2:1207/1.2:ERROR:s.cc:949] handshake failed; net_error -107\n'.repeat(5)}[3:3:ERROR:h.cc:403] Page load failed: net::ERR_SSL_PROTOCOL_ERROR`, undefined, undefined,
+      '[1:2:1207/1.1:ERROR:s.cc:949] handshake failed; net_error -107\n[3:3:ERROR:h.cc:403] Page load failed: net::ERR_SSL_PROTOCOL_ERROR'],
   ] as [string, ((l: string) => boolean) | undefined, RegExp | undefined, string][])('%j', (out, keep, frames, want) => {
     expect(message(out, keep, frames)).toBe(want);
   });
