@@ -93,8 +93,8 @@ function chromium(url, t, { home, dir }) {
 /**
  * Every client: `library` is the TLS library whose words it prints (the unit the rules are
  * measured by); `heldOut` clients are recorded in run B only, and the rules are never tuned on
- * them; `served` tells a failure that came after TLS and HTTP succeeded (a lab page is no git
- * repository, package index or npm registry) from one to explain; `failed` overrides the exit
+ * them; `served` tells a failure in the words the client prints on a healthy host too (a lab
+ * page is no git repository, package index or npm registry) from one to explain; `failed` overrides the exit
  * status where a client exits 0 on failure; `keep` picks its message lines from chatter, and
  * `frames` the indented lines that are its message rather than a stack.
  */
