@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { certCaseServers, makeCertCases } from './cert-cases.mjs';
 import { makePki } from './pki.mjs';
-import { NET, SCENARIOS, SNI_BLOCK_STRING } from './scenarios.mjs';
+import { NET, SCENARIOS, SNI_BLOCK_STRING, altName } from './scenarios.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LAB_DIR = join(ROOT, '.lab');
@@ -89,7 +89,7 @@ function nginxConfig(pki, certServers) {
     servers += `
   server {
     ${listens.map((l) => `listen ${l}:443${s.plain ? '' : ' ssl'}${s.defaultServer ? ' default_server' : ''};`).join(' ')}
-    server_name ${s.host};${tls}
+    server_name ${s.host} ${altName(s.host)};${tls}
     location / { ${page} }${ws}
   }`;
     // A scenario without port 80 has nothing listening there: connections to it are refused.
@@ -97,7 +97,7 @@ function nginxConfig(pki, certServers) {
     servers += `
   server {
     ${listens.map((l) => `listen ${l}:80;`).join(' ')}
-    server_name ${s.host};
+    server_name ${s.host} ${altName(s.host)};
     location / { ${s.port80Redirect ? `return 301 ${s.port80Redirect};` : s.redirect ? 'return 301 https://$host$request_uri;' : `return 200 "${s.host} over http\\n";`} }
   }`;
   }
@@ -135,7 +135,7 @@ function caddyConfig(pki) {
   for (const s of SCENARIOS.filter((x) => x.kind === 'caddy')) {
     const leaf = pki.leaf(s.cert);
     out += `
-${s.host}:443 {
+${s.host}:443, ${altName(s.host)}:443 {
   bind ${s.v4}
   tls ${leaf.chain} ${leaf.key}
   respond "${s.host} ok" 200
@@ -147,10 +147,11 @@ ${s.host}:443 {
 
 function hostsFile(certServers) {
   let out = '127.0.0.1 localhost\n::1 localhost\n';
-  for (const s of [...SCENARIOS.filter((x) => x.v4), ...certServers.filter((x) => x.host !== x.v4)]) {
-    out += `${s.v4} ${s.host}\n`;
-    if (s.v6) out += `${s.v6} ${s.host}\n`;
+  for (const s of SCENARIOS.filter((x) => x.v4)) {
+    out += `${s.v4} ${s.host} ${altName(s.host)}\n`;
+    if (s.v6) out += `${s.v6} ${s.host} ${altName(s.host)}\n`;
   }
+  for (const s of certServers.filter((x) => x.host !== x.v4)) out += `${s.v4} ${s.host}\n`;
   return out;
 }
 
@@ -260,7 +261,9 @@ export function labUp() {
     if (s.dropUdp443) inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'udp', '--dport', '443', '-j', 'DROP']);
     if (s.kind === 'middlebox-icmp') inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-d', s.v4, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited']);
   }
-  inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-p', 'tcp', '--dport', '443', '-m', 'string', '--string', SNI_BLOCK_STRING, '--algo', 'bm', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+  for (const name of [SNI_BLOCK_STRING, altName(SNI_BLOCK_STRING)]) {
+    inNs(NS.mbox, 'iptables', ['-A', 'FORWARD', '-p', 'tcp', '--dport', '443', '-m', 'string', '--string', name, '--algo', 'bm', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+  }
 
   mkdirSync(HOSTS_DIR, { recursive: true });
   writeFileSync(join(HOSTS_DIR, 'hosts'), hostsFile(certServers));

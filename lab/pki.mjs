@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { altName } from './scenarios.mjs';
 
 const run = (args, cwd) => execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -41,6 +42,9 @@ function signWith(dir, caName, csr, out, ext, start, end, sanFile) {
   run(args, dir);
 }
 
+/** The self-signed leaf's names: its host's, and that host's second name, so it is self-signed under both and mismatched under neither. */
+const SELF_SIGNED_NAMES = ['selfsigned.lab.test', altName('selfsigned.lab.test')];
+
 /** Self-signed defaults: name, subject, SAN. */
 const PROXY_DEFAULTS = [
   ['ingressfake', '/O=Acme Co/CN=Kubernetes Ingress Controller Fake Certificate', 'ingress.local'],
@@ -74,7 +78,7 @@ export function makePki(dir) {
     ['client', [], inDays(-30), inDays(365), 'clientAuth'],
   ];
   // A PKI made by an older lab (fewer leaves) is made again.
-  const marker = `leaves: ${leaves.map(([name]) => name).join(', ')}, stranger, ${PROXY_DEFAULTS.map(([name]) => name).join(', ')}\n`;
+  const marker = `leaves: ${leaves.map(([name]) => name).join(', ')}, stranger, ${PROXY_DEFAULTS.map(([name]) => name).join(', ')}; self-signed for ${SELF_SIGNED_NAMES.join(', ')}\n`;
   if (existsSync(done) && readFileSync(done, 'utf8') === marker) return paths;
   rmSync(dir, { recursive: true, force: true });
 
@@ -107,7 +111,7 @@ ${sans.length > 0 ? `subjectAltName = ${sans.map((s) => `DNS:${s}`).join(', ')}`
   }
   // Self-signed: its own issuer, no CA behind it.
   run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'selfsigned.key', '-out', 'selfsigned.crt',
-    '-subj', '/CN=selfsigned.lab.test', '-days', '365', '-addext', 'subjectAltName=DNS:selfsigned.lab.test'], dir);
+    '-subj', '/CN=selfsigned.lab.test', '-days', '365', '-addext', `subjectAltName=${SELF_SIGNED_NAMES.map((n) => `DNS:${n}`).join(',')}`], dir);
   writeFileSync(join(dir, 'selfsigned.chain.crt'), readFileSync(join(dir, 'selfsigned.crt')));
   // The certificates ingresses and proxies make for themselves, with their subjects (as users
   // report them from curl -v and openssl s_client): served for a name they have no certificate for.

@@ -1,19 +1,37 @@
 // Records what real clients print against every host of the failure lab: the error messages
-// users paste, exactly as each client writes them. `tlsdoctor explain` is tested against this
-// table (test/explain.test.ts), so its catalogue is checked against clients, not memory.
+// users paste, exactly as each client writes them. `tlsdoctor explain` is tested against these
+// tables, so its catalogue is checked against clients, not memory.
 //
-// Usage: npm run messages [-- HOST ...]   (root and network namespaces needed; writes
-// test/data/client-messages.json). With hosts, only their rows are recorded again: the others,
-// and the date of the full run, stay as they were, and `rerecorded` gives each host's date.
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+// Usage: npm run messages [-- --run A|B] [--clients NAME,...] [HOST ...]
+// (root and network namespaces needed). Two runs, for tuning and for measuring:
+// - run A (the default) asks each host by its name (good.lab.test) with 4 s client time limits,
+//   into test/data/client-messages.json: the rules are tuned on it;
+// - run B asks each host by its second name (lab/scenarios.mjs altName: a name that says nothing
+//   of the fault) with 7 s limits, into test/data/client-messages-b.json, and adds the held-out
+//   clients, which no rule is tuned on: the rules are measured on it.
+// With --clients or hosts, only those rows are recorded again and the table's other rows stay
+// as they were (`rerecorded` dates what was redone), provided the clients that made the kept
+// rows are still the versions the table names.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { labDown, labUnavailable, labUp, labPaths, NS } from './lab.mjs';
-import { SCENARIOS } from './scenarios.mjs';
+import { buildClients, clients, firstClients } from './message-clients.mjs';
+import { SCENARIOS, altName } from './scenarios.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'test', 'data', 'client-messages.json');
+
+/** The two runs: the file each writes, how hosts are named, the clients' own limit, the recorder's. */
+export const RUNS = {
+  A: { out: join(ROOT, 'test', 'data', 'client-messages.json'), name: (h) => h, seconds: 4, limitMs: 15_000, heldOut: false },
+  B: { out: join(ROOT, 'test', 'data', 'client-messages-b.json'), name: altName, seconds: 7, limitMs: 25_000, heldOut: true },
+};
+
+/** How many clients run at once against one host (the machine is shared; Java and Chromium are heavy). */
+const PARALLEL = 3;
 
 /**
  * Where a client fails for a reason of its own on a host other clients find healthy: the
@@ -24,31 +42,21 @@ const CLIENT_OWN = {
   'wget h2only.lab.test': { diagnosis: 'ALPN_REQUIRED', why: 'wget offers no ALPN: the handshake completes, and the HTTP/2-only server answers its HTTP/1.1 request with 403' },
   'python h2only.lab.test': { diagnosis: 'ALPN_REQUIRED', why: "urllib's default context offers no ALPN: the handshake completes, and the HTTP/2-only server answers its HTTP/1.1 request with 403" },
   'node-fetch h2only.lab.test': { diagnosis: 'ALPN_MISMATCH', why: 'undici (Node fetch) offers http/1.1 alone in ALPN: the HTTP/2-only server refuses it with no_application_protocol (120)' },
+  'chromium weakcipher.lab.test': { diagnosis: 'NO_SHARED_CIPHER', why: 'this Chromium no longer offers the SHA-1 CBC suites: it shares none with a server that offers only ECDHE-ECDSA-AES128-SHA (net_error -113, ERR_SSL_VERSION_OR_CIPHER_MISMATCH)' },
+  'rust-rustls weakcipher.lab.test': { diagnosis: 'NO_SHARED_CIPHER', why: 'rustls implements no CBC suite: the server, which offers only ECDHE-ECDSA-AES128-SHA, answers with handshake_failure' },
+  ...Object.fromEntries(['java-urlconnection', 'php-stream', 'rust-rustls', 'rust-openssl', 'nginx-proxy', 'npm', 'aria2c', 'lynx', 'ruby-open-uri'].map((c) => [`${c} h2only.lab.test`,
+    { diagnosis: 'ALPN_REQUIRED', why: `${c} offers no ALPN: the handshake completes, and the HTTP/2-only server answers its HTTP/1.1 request with 403` }])),
+  ...Object.fromEntries(['python-requests', 'python-httpx', 'pip', 'httpie', 'python-urllib3'].map((c) => [`${c} h2only.lab.test`,
+    { diagnosis: 'ALPN_MISMATCH', why: `${c} (urllib3 or httpcore) offers http/1.1 alone in ALPN: the HTTP/2-only server refuses it with no_application_protocol (120)` }])),
 };
-
-/** Each client: how to run it against a host, and its version. */
-function clients(ca) {
-  // As most code calls it: no timeout of its own (a silent server makes it hang) and no error handler.
-  const nodeHttps = `require('https').get(process.argv[1], (r) => { r.resume(); r.on('end', () => process.exit(0)); })`;
-  const nodeFetch = `fetch(process.argv[1], { signal: AbortSignal.timeout(4000) }).then((r) => r.arrayBuffer())`;
-  const python = `import ssl, sys, urllib.request\nctx = ssl.create_default_context(cafile=${JSON.stringify(ca)})\nurllib.request.urlopen(sys.argv[1], context=ctx, timeout=4).read()`;
-  const env = { NODE_EXTRA_CA_CERTS: ca };
-  return [
-    { name: 'curl', version: ['curl', ['--version']], run: (h) => ['curl', ['-sS', '-o', '/dev/null', '-m', '4', '--cacert', ca, `https://${h}/`]] },
-    { name: 'wget', version: ['wget', ['--version']], run: (h) => ['wget', ['-nv', '-O', '/dev/null', '--tries=1', '--timeout=4', `--ca-certificate=${ca}`, `https://${h}/`]] },
-    { name: 'openssl', version: ['openssl', ['version']], run: (h) => ['openssl', ['s_client', '-brief', '-verify_return_error', '-CAfile', ca, '-connect', `${h}:443`, '-servername', h]] },
-    { name: 'gnutls-cli', version: ['gnutls-cli', ['--version']], run: (h) => ['gnutls-cli', ['--x509cafile', ca, '-p', '443', h]] },
-    { name: 'python', version: ['python3', ['--version']], run: (h) => ['python3', ['-c', python, `https://${h}/`]] },
-    { name: 'node-https', version: ['node', ['--version']], env, run: (h) => [process.execPath, ['-e', nodeHttps, `https://${h}/`]] },
-    { name: 'node-fetch', version: ['node', ['--version']], env, run: (h) => [process.execPath, ['-e', nodeFetch, `https://${h}/`]] },
-  ];
-}
 
 /** Lines that are frames of a stack or a client's chatter, not its message. */
 const CHATTER = [
   /^Traceback \(most recent call last\)/, /^During handling of the above exception/, /^The above exception was/,
   /^node:/, /^Emitted 'error' event/, /^Node\.js v\d/, /^\}$/,
   /^More details here:/, /^curl failed to verify/, /^establish a secure connection/, /^how to fix it/,
+  // npm's notice of what it is about to do, and where it left its log.
+  /^npm notice/, /A complete log of this run can be found in/,
   /^Processed \d+ CA/, /^Resolving '/, /^Connecting to '/, /^- (?!Status)/,
   // openssl s_client -brief's summary of a handshake that completed (its error, if any, follows).
   /^CONNECTION ESTABLISHED$/, /^Protocol version: /, /^Ciphersuite: /, /^Requested Signature Algorithms: /, /^Peer certificate: /, /^Hash used: /,
@@ -60,64 +68,176 @@ const CHATTER = [
  * progress chatter. Indented lines are frames or code, except the fields an error prints
  * (`code: 'CERT_HAS_EXPIRED'`, `[cause]: ...`) and gnutls-cli's `- Status:` verdict.
  */
-function message(out) {
+export function message(out, keep = () => true, frames = /$^/) {
+  const said = new Set();
   return out
     .split('\n')
     .map((l) => l.trimEnd())
-    .filter((l) => l && (!/^\s/.test(l) || /^\s+(code|errno|syscall|reason|\[cause\]):/.test(l) || /^\s*- Status/.test(l)))
-    .filter((l) => !CHATTER.some((re) => re.test(l)))
+    .filter((l) => l && (!/^\s/.test(l) || /^\s+(code|errno|syscall|reason|\[cause\]):/.test(l) || /^\s*- Status/.test(l) || frames.test(l)))
+    .filter((l) => !CHATTER.some((re) => re.test(l)) && keep(l))
+    // A line said again under another log prefix (Chromium's pid and time) is said once, so
+    // that repeats do not push the line that names the error out of the eight kept.
+    .filter((l) => {
+      const text = l.replace(/^\[[^\]]*\]\s*/, '');
+      return !said.has(text) && said.add(text);
+    })
     .slice(0, 8)
     .join('\n');
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const why = labUnavailable();
+/**
+ * This machine's own trust and index settings, which clients read before or instead of what
+ * they are told (requests prefers REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE to a session's CA, pip
+ * reads PIP_*): left out, so that each client trusts the lab's root the one way it is given.
+ */
+const MACHINE_TRUST = /^(SSL_CERT_(FILE|DIR)|NIX_SSL_CERT_FILE|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|NODE_EXTRA_CA_CERTS|GIT_SSL_\w+|PIP_\w+|npm_config_\w+)$/i;
+
+/** Runs one command in the client namespace, bounded: SIGKILL to its process group at `limitMs`. */
+function runBounded(cmd, args, env, limitMs) {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !MACHINE_TRUST.test(k)));
+  return new Promise((done) => {
+    const p = spawn('ip', ['netns', 'exec', NS.client, cmd, ...args], { env: { ...base, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      try {
+        process.kill(-p.pid, 'SIGKILL');
+      } catch {}
+    }, limitMs);
+    p.on('close', (status, signal) => {
+      clearTimeout(timer);
+      done({ status: killed ? null : status, signal, stdout, stderr });
+    });
+  });
+}
+
+/** One client against one host: its record. */
+async function recordOne(c, s, run, ctx) {
+  const dir = mkdtempSync(join(ctx.tmp, `${c.name}-`));
+  const asked = run.name(s.host);
+  const [cmd, args] = c.run(`https://${asked}/`, run.seconds, { dir, ca: ctx.ca, home: ctx.home, port: 18_000 + ctx.next++ });
+  const r = await runBounded(cmd, args, c.env ?? {}, run.limitMs);
+  rmSync(dir, { recursive: true, force: true });
+  const failed = c.failed ? c.failed(r) : r.status !== 0;
+  const text = message(`${r.stderr}\n${failed ? r.stdout : ''}`, c.keep, c.frames);
+  // A client stopped by the limit without a word (openssl on a silent server) is recorded as hanging.
+  const outcome = !failed ? { message: null } : c.served?.(text) ? { message: null, served: text } : text ? { message: text } : { message: null, hung: true };
+  const own = CLIENT_OWN[`${c.name} ${s.host}`];
+  const row = { client: c.name, host: s.host, ...(asked !== s.host ? { asked } : {}), diagnosis: own?.diagnosis ?? s.expect?.probe ?? null, ...(own ? { why: own.why } : {}), exit: r.status, ...outcome };
+  if (c.heldOut) row.heldOut = true;
+  process.stdout.write(`${c.name} ${asked}: ${!failed ? 'ok' : outcome.served ? 'served' : (text.split('\n')[0] || 'hung')}\n`);
+  return row;
+}
+
+/** Runs `jobs` (functions returning promises) `n` at a time, results in the jobs' order. */
+async function pool(jobs, n) {
+  const out = new Array(jobs.length);
+  let i = 0;
+  await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, async () => {
+    while (i < jobs.length) {
+      const k = i++;
+      out[k] = await jobs[k]();
+    }
+  }));
+  return out;
+}
+
+/** A throwaway NSS database in a HOME of its own, trusting the lab's root, for Chromium. */
+function chromiumHome(tmp, ca) {
+  const home = join(tmp, 'chromium-home');
+  const db = `sql:${join(home, '.pki', 'nssdb')}`;
+  mkdirSync(join(home, '.pki', 'nssdb'), { recursive: true });
+  execFileSync('certutil', ['-N', '--empty-password', '-d', db]);
+  execFileSync('certutil', ['-A', '-d', db, '-t', 'C,,', '-n', 'tlsdoctor-lab', '-i', ca]);
+  return home;
+}
+
+function parseArgs(argv) {
+  const opts = { run: 'A', clients: undefined, hosts: [] };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--run') opts.run = argv[++i];
+    else if (argv[i] === '--clients') opts.clients = (argv[++i] ?? '').split(',').filter(Boolean);
+    else opts.hosts.push(argv[i]);
+  }
+  return opts;
+}
+
+/** Checks the command line against the runs, the clients and the lab's hosts: the first thing wrong, or undefined. */
+function badArgs(opts, names) {
+  if (!RUNS[opts.run]) return `--run ${opts.run}: the runs are ${Object.keys(RUNS).join(', ')}`;
+  const unknownClients = (opts.clients ?? []).filter((c) => !names.includes(c));
+  if (opts.clients && (opts.clients.length === 0 || unknownClients.length > 0)) return `--clients: not a client: ${unknownClients.join(', ') || '(none given)'} (the clients: ${names.join(', ')})`;
+  const unknown = opts.hosts.filter((h) => !SCENARIOS.some((s) => s.host === h));
+  if (unknown.length > 0) return `not a lab host: ${unknown.join(', ')}`;
+  return undefined;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const run = RUNS[opts.run];
+  const why = run ? labUnavailable() : undefined;
   if (why) {
     console.error(`messages: cannot start the lab: ${why}`);
     process.exit(2);
   }
-  const only = process.argv.slice(2);
-  const unknown = only.filter((h) => !SCENARIOS.some((s) => s.host === h));
-  if (unknown.length > 0) {
-    console.error(`messages: not a lab host: ${unknown.join(', ')}`);
-    process.exit(2);
-  }
-  const before = only.length > 0 ? JSON.parse(readFileSync(OUT, 'utf8')) : undefined;
   labUp();
+  const tmp = mkdtempSync(join(tmpdir(), 'td-messages-'));
   try {
     const ca = labPaths().root;
-    const list = clients(ca);
-    const versions = Object.fromEntries(list.map((c) => [c.name, spawnSync(c.version[0], c.version[1], { encoding: 'utf8' }).stdout.split('\n')[0].trim()]));
-    if (before) {
-      // Rows of one table come from one set of clients.
-      const changed = Object.keys(versions).filter((c) => before.clients[c] !== versions[c]);
-      if (changed.length > 0) throw new Error(`messages: ${changed.map((c) => `${c} is ${versions[c]}, the table's is ${before.clients[c]}`).join('; ')}: record every host (npm run messages)`);
+    const built = { dir: join(tmp, 'built'), ...buildClients(join(tmp, 'built'), ca) };
+    const all = [...firstClients({ ca, t: run.seconds }), ...clients({ ca, built, t: run.seconds })].filter((c) => run.heldOut || !c.heldOut);
+    const bad = badArgs(opts, all.map((c) => c.name));
+    if (bad) {
+      console.error(`messages: ${bad}`);
+      process.exitCode = 2;
+      return;
     }
+    const partial = opts.clients !== undefined || opts.hosts.length > 0;
+    const before = partial && existsSync(run.out) ? JSON.parse(readFileSync(run.out, 'utf8')) : undefined;
+    const redo = (c, h) => (!opts.clients || opts.clients.includes(c)) && (opts.hosts.length === 0 || opts.hosts.includes(h));
+    const list = all.filter((c) => !before || !opts.clients || opts.clients.includes(c.name));
+    if (before) {
+      // Rows of one table come from one set of clients: a kept row must come from the version named.
+      const changed = list.filter((c) => before.clients[c.name] !== undefined && before.clients[c.name] !== c.version && SCENARIOS.some((s) => !redo(c.name, s.host)));
+      if (changed.length > 0) throw new Error(`messages: ${changed.map((c) => `${c.name} is ${c.version}, the table's is ${before.clients[c.name]}`).join('; ')}: record every host for it (--clients ${changed.map((c) => c.name).join(',')})`);
+    }
+    const ctx = { ca, tmp, home: chromiumHome(tmp, ca), next: 0 };
     const records = [];
     for (const s of SCENARIOS) {
-      if (before && !only.includes(s.host)) {
-        records.push(...before.records.filter((r) => r.host === s.host));
-        continue;
-      }
-      for (const c of list) {
-        const [cmd, args] = c.run(s.host);
-        // Bounded: every client has its own 4 s limit, and this one stops it at 15 s.
-        const r = spawnSync('ip', ['netns', 'exec', NS.client, cmd, ...args], { input: '', encoding: 'utf8', timeout: 15_000, env: { ...process.env, ...(c.env ?? {}) } });
-        const text = message(`${r.stderr ?? ''}\n${r.status === 0 ? '' : r.stdout ?? ''}`);
-        // A client stopped by the limit without a word (openssl on a silent server) is recorded as hanging.
-        const outcome = r.status === 0 ? { message: null } : text ? { message: text } : { message: null, hung: true };
-        const own = CLIENT_OWN[`${c.name} ${s.host}`];
-        records.push({ client: c.name, host: s.host, diagnosis: own?.diagnosis ?? s.expect?.probe ?? null, ...(own ? { why: own.why } : {}), exit: r.status, ...outcome });
-        process.stdout.write(`${c.name} ${s.host}: ${r.status === 0 ? 'ok' : text.split('\n')[0]}\n`);
-      }
+      const kept = before ? before.records.filter((r) => r.host === s.host && !(redo(r.client, s.host) && list.some((c) => c.name === r.client))) : [];
+      const fresh = await pool(list.filter((c) => redo(c.name, s.host)).map((c) => () => recordOne(c, s, run, ctx)), PARALLEL);
+      // The table's order: clients as `all` lists them, whichever run recorded the row.
+      const order = (r) => all.findIndex((c) => c.name === r.client);
+      records.push(...[...kept, ...fresh].sort((a, b) => order(a) - order(b)));
     }
-    const now = new Date().toISOString();
-    const table = before
-      ? { recorded: before.recorded, rerecorded: { ...before.rerecorded, ...Object.fromEntries(only.map((h) => [h, now])) }, clients: versions, records }
-      : { recorded: now, clients: versions, records };
-    writeFileSync(OUT, JSON.stringify(table, null, 2) + '\n');
-    console.log(`wrote ${OUT}: ${records.length} runs${before ? ` (${only.join(', ')} recorded, the other hosts' rows kept)` : ''}`);
+    writeTable(run, opts, before, all, records);
   } finally {
+    rmSync(tmp, { recursive: true, force: true });
     labDown();
   }
 }
+
+/** Writes the table: the clients' versions and libraries, which are held out, and the rows. */
+function writeTable(run, opts, before, all, records) {
+  const now = new Date().toISOString();
+  const present = all.filter((c) => records.some((r) => r.client === c.name));
+  const versions = Object.fromEntries(present.map((c) => [c.name, before?.clients?.[c.name] !== undefined && opts.clients && !opts.clients.includes(c.name) ? before.clients[c.name] : c.version]));
+  const redone = opts.clients ? opts.clients.map((c) => [c, now]) : opts.hosts.map((h) => [h, now]);
+  const table = {
+    recorded: before?.recorded ?? now,
+    ...(before ? { rerecorded: { ...before.rerecorded, ...Object.fromEntries(redone) } } : {}),
+    run: { hosts: opts.run === 'A' ? 'the scenario names (good.lab.test)' : 'second names, lab/scenarios.mjs altName (asked)', clientSeconds: run.seconds },
+    clients: versions,
+    libraries: Object.fromEntries(present.map((c) => [c.name, c.library])),
+    ...(run.heldOut ? { heldOut: present.filter((c) => c.heldOut).map((c) => c.name) } : {}),
+    records,
+  };
+  writeFileSync(run.out, JSON.stringify(table, null, 2) + '\n');
+  console.log(`wrote ${run.out}: ${records.length} runs${before ? ' (the rows not asked for kept)' : ''}`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -3,6 +3,8 @@
 //
 // Addresses come from 198.18.0.0/15 (RFC 2544, set aside for benchmarking networks) and the
 // ULA fd7d::/16, and exist only inside the lab's namespaces.
+import { createHash } from 'node:crypto';
+
 export const NET = {
   clientV4: '198.18.1.2',
   mboxClientV4: '198.18.1.1',
@@ -138,3 +140,12 @@ export const SCENARIOS = [
 ];
 
 export const SNI_BLOCK_STRING = 'blocked.lab.test';
+
+/**
+ * A second name for every host: the same address, server and fault under a name that says
+ * nothing of the fault (`n-` and six hex digits of a hash of the first name, one label under
+ * lab.test, so the wildcard leaves still cover it). Recordings made under these names
+ * (lab/record-messages.mjs --run B) show whether what reads them learnt the messages or the
+ * host names. The lab's hosts file, certificates, middlebox and servers all know both.
+ */
+export const altName = (host) => `n-${createHash('sha256').update(host).digest('hex').slice(0, 6)}.lab.test`;
