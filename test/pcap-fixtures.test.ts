@@ -146,3 +146,16 @@ describe('segmentation offload', () => {
     expect(r.input.files[0].warnings).toEqual([]);
   });
 });
+
+// One cause, one error: a black hole's hello also got no ServerHello, but that is its effect, not
+// a second error with a fix of its own (overloaded servers).
+describe('a black hole is one error', () => {
+  it.each(fixtureFiles().filter((f) => f.name.startsWith('chromium-mtu-blackhole')).map((f) => [f.name, f] as const))('%s', (_name, fx) => {
+    const report = JSON.parse(runCli(['pcap', fx.path, '--format', 'json']).stdout);
+    expect(report.connections.length).toBeGreaterThan(0);
+    for (const c of report.connections) {
+      const errors = c.diagnoses.filter((d: { severity: string }) => d.severity === 'error').map((d: { code: string }) => d.code);
+      expect(errors, `connection ${c.id}`).toEqual(['MTU_BLACKHOLE']);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { ConnectionRecord, DatagramFacts, QuicRecord, TcpRecord } from '@tlsdoctor/analysis';
 import { icmpWords, TcpFlag, type IcmpFacts, type PacketFacts } from '@tlsdoctor/capture';
+import { resendNotes, resendWhat, resentSegments } from './resends.js';
 
 /** One arrow of a connection's picture: who sent what, when. */
 export interface LadderStep {
@@ -42,10 +43,18 @@ function tcpLadder(r: TcpRecord): Ladder {
   const packets = r.tcp.packets;
   const helloFrame = r.clientHello?.frame;
   const steps: LadderStep[] = [];
+  const resent = resentSegments(r);
   // Client data before the ClientHello's last segment belongs to it (a split hello: rare).
   let pending: PacketFacts[] | undefined;
   for (const p of packets) {
     const from = side(p.dir);
+    const again = resent.get(p.frame);
+    if (again) {
+      // A segment sent again is its own step, never a part of the hello's bytes.
+      steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: resendWhat(again, p, helloFrame) });
+      if (p.flags & TcpFlag.FIN) steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: 'FIN' });
+      continue;
+    }
     if (p.flags & TcpFlag.RST) {
       steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: `RST, TTL ${p.ttl}${from === 'server' && synAckTtl !== undefined && synAckTtl !== p.ttl ? ` (the SYN-ACK's: ${synAckTtl})` : ''}`, ends: true });
       continue;
@@ -81,7 +90,7 @@ function tcpLadder(r: TcpRecord): Ladder {
   for (const i of r.tcp.icmp) steps.push(icmpStep(r, i));
   // A stable sort: steps of one frame (data, then its FIN) keep their order.
   if (!inFrameOrder(steps)) steps.sort(byFrame);
-  const notes: string[] = [];
+  const notes: string[] = resendNotes(r, resent, helloFrame);
   if (r.tcp.synCount > 1) notes.push(`the client sent its SYN ${r.tcp.synCount} times`);
   const cr = r.tcp.retransmissions[0];
   const sr = r.tcp.retransmissions[1];
