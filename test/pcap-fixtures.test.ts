@@ -18,6 +18,8 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   TCP_UNREACHABLE: [/ICMP communication administratively prohibited \(type 3, code 13\) from 198\.18\.1\.1/],
   PLAINTEXT_HTTP_ON_TLS_PORT: [/plain HTTP response "HTTP\/1\.1 400 Bad Request"/],
   NOT_TLS: [/binary data starting 00ff1337/],
+  // The server's answer names the mistake: nginx's page title, quoted.
+  HTTP_TO_TLS_PORT: [/^the client sent plain HTTP request "GET \/ HTTP\/1\.1" in frame \d+ to TLS port 443$/m, /^the server answered in frame \d+ \(\+[\d.]+ ms\) with the line "HTTP\/1\.1 400 Bad Request", titled "400 The plain HTTP request was sent to HTTPS port"$/m],
   NO_SERVER_HELLO: [/the server sent no byte/],
   PROTOCOL_VERSION_MISMATCH: [/the client offered TLS 1\.[23]/],
   NO_SHARED_CIPHER: [/alert Handshake Failure \(40\) from the server/],
