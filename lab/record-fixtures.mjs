@@ -186,8 +186,8 @@ export const RECORDINGS = [
   // the server answers the new SYN with a challenge ACK for the old connection (RFC 5961 4.2), the
   // client resets it (RFC 793: an unacceptable ACK in SYN-SENT), and its SYN, sent again with the
   // same ISN after its retransmission timeout, opens the connection.
-  { name: 'curl-syn-challenge-ack', scenario: 'good.lab.test', client: CURL, expect: 'HANDSHAKE_OK', also: ['SYN_STALE_CONNECTION'],
-    note: 'before the capture, a connection from one client port to nginx is opened and forgotten by the client (its socket destroyed while an iptables OUTPUT rule drops what it sends, so nginx keeps it ESTABLISHED); curl --local-port with that port then connects: nginx answers its SYN with a challenge ACK, the client resets, and its SYN retransmitted 1 s later is answered',
+  { name: 'curl-syn-challenge-ack', scenario: 'good.lab.test', client: CURL, expect: 'HANDSHAKE_OK', also: ['TCP_STALE_CONNECTION'],
+    note: 'before the capture, a connection from one client port to nginx is opened and forgotten by the client (its socket destroyed while an iptables OUTPUT rule drops what it sends, so nginx keeps it ESTABLISHED); curl --local-port with that port then connects: nginx answers its SYN with a challenge ACK, the client resets, and its SYN, sent again at once (Linux does so after such a reset), is answered',
     prepare: () => staleConnection(STALE_PORT, addressOf('good.lab.test', 4)),
     run: () => curl('good.lab.test', ['-4', '--local-port', String(STALE_PORT)]) },
   { name: 'tls10-only-server', scenario: 'tls10.lab.test', client: CURL, expect: 'PROTOCOL_VERSION_MISMATCH', also: ['DEPRECATED_PROTOCOL'], run: () => curl('tls10.lab.test') },

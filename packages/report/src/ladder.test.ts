@@ -46,6 +46,11 @@ const CAPTURES: [string, number, string[], string[]][] = [
     '20 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64', '23 client: data, 1428 bytes: frame 4 again (part of the ClientHello)', '24 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64',
     '27 client: data, 1428 bytes: frame 4 again (part of the ClientHello), retransmitted ×4, never acknowledged', '28 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64', '33 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64', '36 client ends: RST, TTL 64'],
   ["the ClientHello's 1428-byte segment of frame 4 never got through: retransmitted ×4 in the packets shown, never acknowledged", 'nothing from the server after the ClientHello; the client retransmitted 5 time(s)', '12 packets in all; the first are shown']],
+  // A SYN answered by a stale connection's ACK (shown, unlike other pure ACKs), the client's reset
+  // of it (which does not end this connection), and the same SYN again.
+  ['curl-syn-challenge-ack.pcap', 0, ['1 client: SYN', '2 server: ACK of 2899595138, not of the SYN (a challenge ACK: another connection on these ports), TTL 63', '3 client: RST, TTL 64', '4 client: SYN', '5 server: SYN-ACK, TTL 63',
+    '7 client: ClientHello, 517 bytes', '9 server: ServerHello, 1271 bytes', '11 client: encrypted records'],
+  ['the client sent its SYN 2 times', '20 packets in all; the first are shown', 'ended by FIN from the server after encrypted records from the client (frame 18)']],
   // QUIC: datagrams named by their packets.
   ['chromium-h3-handshake-ok.pcap', 0, ['2 client: Initial: ClientHello, 2500 bytes in 2 datagrams', '3 server: Initial, 37 bytes', '4 server: Initial+Handshake: ServerHello, 1252 bytes', '5 server: Handshake+1-RTT, 85 bytes', '6 client: Handshake, 35 bytes',
     '7 client: Handshake, 33 bytes', '8 server: Handshake, 38 bytes', '9 client: Handshake, 69 bytes', '10 client: 1-RTT, 69 bytes', '11 client: 1-RTT, 457 bytes', '12 server: 1-RTT, 24 bytes'], ['31 datagrams in all; the first are shown']],

@@ -56,9 +56,12 @@ function tcpLadder(r: TcpRecord): Ladder {
       continue;
     }
     if (p.flags & TcpFlag.RST) {
-      steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: `RST, TTL ${p.ttl}${from === 'server' && synAckTtl !== undefined && synAckTtl !== p.ttl ? ` (the SYN-ACK's: ${synAckTtl})` : ''}`, ends: true });
+      // A client's reset its own SYN follows (a reset in SYN-SENT) ended a stale connection, not this one.
+      steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: `RST, TTL ${p.ttl}${from === 'server' && synAckTtl !== undefined && synAckTtl !== p.ttl ? ` (the SYN-ACK's: ${synAckTtl})` : ''}`, ...(synAfter(packets, p) ? {} : { ends: true }) });
       continue;
     }
+    const challenge = challengeAck(r, p);
+    if (challenge) steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: challenge });
     if (p.flags & TcpFlag.SYN) {
       steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: p.flags & TcpFlag.ACK ? `SYN-ACK, TTL ${p.ttl}` : 'SYN' });
       continue;
@@ -251,6 +254,23 @@ function inFrameOrder(steps: readonly LadderStep[]): boolean {
 
 function byFrame(a: LadderStep, b: LadderStep): number {
   return a.frame - b.frame;
+}
+
+/** Whether the client sent a SYN after this packet of its own. */
+function synAfter(packets: readonly PacketFacts[], p: PacketFacts): boolean {
+  return p.dir === 0 && packets.some((q) => q.dir === 0 && q.frame > p.frame && (q.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN);
+}
+
+/**
+ * A server's pure ACK where a SYN-ACK belongs, acknowledging something other than the SYN: the
+ * challenge ACK of a peer that still holds another connection on the 4-tuple (RFC 5961). The
+ * one pure ACK a picture shows, since it is why the connection started late or not at all.
+ */
+function challengeAck(r: TcpRecord, p: PacketFacts): string | undefined {
+  const syn = r.tcp.syn;
+  if (!syn || p.dir !== 1 || p.len > 0 || (p.flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN | TcpFlag.ACK)) !== TcpFlag.ACK) return undefined;
+  if (p.frame < syn.frame || (r.tcp.synAck && r.tcp.synAck.frame < p.frame) || p.ack === ((syn.seq + 1) >>> 0)) return undefined;
+  return `ACK of ${p.ack}, not of the SYN (a challenge ACK: another connection on these ports), TTL ${p.ttl}`;
 }
 
 function serverAfter(steps: readonly LadderStep[], frame: number): boolean {
