@@ -154,6 +154,28 @@ describe('a SYN that met a stale connection', () => {
     expect(judged(r)).toEqual(want);
   });
 
+  // [what, the packets after the first SYN (frame 1): frame, direction, flags, seq, ack]
+  it.each([
+    ['the challenge ACK, the reset, the SYN again', [[2, 1, ACK, 0, 777_000], [3, 0, RST, 777_000, 0], [4, 0, SYN, ISN, 0]], true],
+    ['the client\'s own ACK is not the server\'s answer', [[2, 0, ACK, 0, 777_000], [3, 0, RST, 777_000, 0], [4, 0, SYN, ISN, 0]], false],
+    ['a server ACK before the SYN is not its answer', [[0, 1, ACK, 0, 777_000], [3, 0, RST, 777_000, 0], [4, 0, SYN, ISN, 0]], false],
+    ['the server\'s reset is not the client\'s', [[2, 1, ACK, 0, 777_000], [3, 1, RST, 5, 0], [4, 0, SYN, ISN, 0]], false],
+    ['a client reset before the ACK did not answer it', [[0, 0, RST, 777_000, 0], [2, 1, ACK, 0, 777_000], [4, 0, SYN, ISN, 0]], false],
+    ['the same SYN before the reset is a retransmission, not the SYN sent again', [[2, 0, SYN, ISN, 0], [3, 1, ACK, 0, 777_000], [4, 0, RST, 777_000, 0]], false],
+    ['a SYN-ACK is not a pure ACK', [[2, 1, SYN | ACK, 0, 777_000], [3, 0, RST, 777_000, 0], [4, 0, SYN, ISN, 0]], false],
+  ] as const)('%s', (_what, rest, found) => {
+    const packets = [syn(1, 0), ...rest.map(([frame, dir, flags, seq, ack]) => pkt(frame, frame / 1000, dir as 0 | 1, flags, { seq, ack }))];
+    const r = connection({ tcp: { syn: packets[0], synCount: 2, synAck: undefined, synAckCount: 0, rsts: packets.filter((p) => p.flags & RST), rstCount: 1, packets, packetCount: packets.length } });
+    expect(codes(judgeCaptureStaleSyn(r))).toEqual(found ? ['TCP_STALE_CONNECTION'] : []);
+  });
+
+  it('a SYN-ACK before the SYN sent again did not answer it', () => {
+    const r = stale();
+    r.tcp.synAck = { ...r.tcp.synAck!, frame: 4 };
+    expect(judgeCaptureStaleSyn(r)[0].evidence.slice(-1)).toEqual(['no SYN-ACK answered it in the capture']);
+    expect(judgeCaptureStaleSyn(connection({ tcp: { syn: undefined } }))).toEqual([]);
+  });
+
   it('needs the reset between the ACK and the SYN sent again', () => {
     const r = stale();
     r.tcp.packets = r.tcp.packets.filter((p) => !(p.flags & RST));

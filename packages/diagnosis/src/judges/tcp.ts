@@ -85,7 +85,7 @@ const NOTICEABLE_DELAY_S = 1;
 export function judgeCaptureStaleSyn(r: TcpRecord): Finding[] {
   const pk = r.tcp.packets;
   const syn = r.tcp.syn;
-  if (!syn || r.tcp.synCount < 2) return [];
+  if (!syn) return [];
   const ack = pk.find((p) => p.dir === 1 && p.frame > syn.frame && (p.flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.ACK)) === TcpFlag.ACK && p.ack !== ((syn.seq + 1) >>> 0));
   if (!ack) return [];
   const rst = pk.find((p) => p.dir === 0 && p.frame > ack.frame && p.flags & TcpFlag.RST);
