@@ -179,6 +179,17 @@ export const RECORDINGS = [
     note: 'iptables string match on the SNI in the middlebox answers the ClientHello with a TCP reset', run: () => curl('blocked.lab.test') },
   { name: 'plaintext-http-on-443', scenario: 'plain.lab.test', client: CURL, expect: 'PLAINTEXT_HTTP_ON_TLS_PORT',
     note: 'nginx `listen 443;` without `ssl`', run: () => curl('plain.lab.test') },
+  { name: 'curl-http-to-tls-port', scenario: 'good.lab.test', client: CURL, expect: 'HTTP_TO_TLS_PORT',
+    note: 'curl http://good.lab.test:443/: plain HTTP where a ClientHello belongs; nginx answers 400 with its page "The plain HTTP request was sent to HTTPS port" and closes',
+    run: () => client('curl', ['-sS', '-m', '4', 'http://good.lab.test:443/']) },
+  // A 4-tuple the server still holds (the client forgot it: a reboot, a NAT that reused the port):
+  // the server answers the new SYN with a challenge ACK for the old connection (RFC 5961 4.2), the
+  // client resets it (RFC 793: an unacceptable ACK in SYN-SENT), and its SYN, sent again with the
+  // same ISN after its retransmission timeout, opens the connection.
+  { name: 'curl-syn-challenge-ack', scenario: 'good.lab.test', client: CURL, expect: 'HANDSHAKE_OK', also: ['TCP_STALE_CONNECTION'],
+    note: 'before the capture, a connection from one client port to nginx is opened and forgotten by the client (its socket destroyed while an iptables OUTPUT rule drops what it sends, so nginx keeps it ESTABLISHED); curl --local-port with that port then connects: nginx answers its SYN with a challenge ACK, the client resets, and its SYN, sent again at once (Linux does so after such a reset), is answered',
+    prepare: () => staleConnection(STALE_PORT, addressOf('good.lab.test', 4)),
+    run: () => curl('good.lab.test', ['-4', '--local-port', String(STALE_PORT)]) },
   { name: 'tls10-only-server', scenario: 'tls10.lab.test', client: CURL, expect: 'PROTOCOL_VERSION_MISMATCH', also: ['DEPRECATED_PROTOCOL'], run: () => curl('tls10.lab.test') },
   { name: 'tls13-only-vs-tls12-client', scenario: 'tls13.lab.test', client: OPENSSL, expect: 'PROTOCOL_VERSION_MISMATCH',
     run: () => client('openssl', ['s_client', '-tls1_2', '-connect', 'tls13.lab.test:443', '-servername', 'tls13.lab.test']) },
@@ -288,6 +299,8 @@ export const RECORDINGS = [
   { name: 'node-wrong-name-tls13', scenario: 'wrongname13.lab.test', client: `node ${NODE} (--tls-keylog)`, expect: 'CERT_HOSTNAME_MISMATCH', keylog: 'node', withoutKeylog: 'CLIENT_ABORTED', host: 'wrongname13.lab.test' },
   { name: 'curl-client-cert-required-tls13', scenario: 'mtls13.lab.test', client: CURL, expect: 'CLIENT_CERT_REQUIRED', keylog: 'curl', withoutKeylog: 'HANDSHAKE_OK',
     note: 'Node\'s TLS 1.3 server requires a client certificate: its CertificateRequest and curl\'s empty Certificate are encrypted; the key log opens them', host: 'mtls13.lab.test' },
+  { name: 'curl-client-cert-required-nginx-tls13', scenario: 'mtls.lab.test', client: CURL, expect: 'CLIENT_CERT_REQUIRED', keylog: 'curl', withoutKeylog: 'HANDSHAKE_OK', inject: false,
+    note: 'nginx ssl_verify_client on, TLS 1.3: the handshake completes after curl\'s empty Certificate, and nginx answers the request with 400 "No required SSL certificate was sent" in its first application record, which the key log opens (no -secrets.pcapng: it would hold the handshake secrets only)', host: 'mtls.lab.test' },
   { name: 'openssl-tls13-hello-retry-keylog', scenario: 'openssl s_server', client: `${OPENSSL} (-keylogfile)`, expect: 'HANDSHAKE_OK', keylog: 'openssl',
     note: 'a HelloRetryRequest, then the second ClientHello and the server\'s encrypted flight, opened with the client\'s key log; the session tickets after it (application keys) stay closed',
     run: (keys) => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key, '-cert_chain', leaf('good').chain, '-groups', 'X25519'],
@@ -339,6 +352,32 @@ export const RECORDINGS = [
       async () => client('openssl', ['s_client', '-alpn', Array.from({ length: 1500 }, (_, i) => `proto-${String(i).padStart(5, '0')}`).join(','), '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test', '-CAfile', labPaths().root], 'Q\n')) },
 ];
 
+/** A client port of its own per run: a run's stale connection outlives it by a minute on the server. */
+const STALE_PORT = 41000 + Math.floor(Math.random() * 8000);
+
+/**
+ * Leaves the server holding a connection from `port` that the client has forgotten: opened, then
+ * the client's socket destroyed while its host firewall drops what it sends (no FIN, no RST goes
+ * out). nginx keeps such a connection until its handshake timeout (60 s).
+ */
+async function staleConnection(port, server) {
+  const holder = spawn('ip', ['netns', 'exec', NS.client, process.execPath, '-e',
+    `const s=require('net').connect({host:${JSON.stringify(server)},port:443,localPort:${port}},()=>console.log('open'));s.on('error',()=>{});setTimeout(()=>process.exit(0),20000)`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((res, rej) => {
+    const t = setTimeout(() => rej(new Error('fixtures: the stale connection did not open')), 5000);
+    holder.stdout.on('data', () => (clearTimeout(t), res()));
+  });
+  const drop = [{ family: 4, chain: 'OUTPUT', rule: ['-p', 'tcp', '--sport', String(port), '-j', 'DROP'] }];
+  clientFirewall(drop, true);
+  try {
+    execFileSync('ip', ['netns', 'exec', NS.client, 'ss', '-K', '-t', `sport = :${port}`], { stdio: 'ignore' });
+    holder.kill('SIGKILL');
+    await sleep(300);
+  } finally {
+    clientFirewall(drop, false);
+  }
+}
+
 /** Records one capture into `outDir` with its sidecar; the lab must be up. Returns the file. */
 export async function recordOne(r, outDir) {
   const ext = r.ext ?? 'pcap';
@@ -346,6 +385,8 @@ export async function recordOne(r, outDir) {
   if (r.mtu) setClientMtu(r.mtu);
   if (r.offload) setClientOffload(true);
   if (r.freshPath) forgetPathMtu();
+  // What must be so before the capture starts (and stay out of it).
+  if (r.prepare) await r.prepare();
   const tool = r.tool ?? 'tcpdump';
   const stop = await startCapture(file, tool, r.iface ?? 'c0', r.extra ?? [], r.filter);
   const keys = r.keylog ? `${file.replace(/\.pcap(ng)?$/, '')}.keys` : undefined;

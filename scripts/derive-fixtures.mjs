@@ -200,3 +200,32 @@ console.log('derive-fixtures: wrote fixtures/derived-reordered.pcap, derived-seq
   side.note = `derived from ${T} by scripts/derive-fixtures.mjs: the hellos rewritten as TLS 1.3 draft 18 (supported_versions 0x7f12; a ServerHello without session id, compression or supported_versions)`;
   writeFileSync(join(ROOT, 'fixtures', 'derived-tls13-draft18.pcap.json'), JSON.stringify(side, null, 2) + '\n');
 }
+
+// A SYN that met a stale connection, its retry 13 s later, from the lab's real reproduction
+// (fixtures/curl-syn-challenge-ack.pcap: nginx answers the SYN with a challenge ACK, the client
+// resets, and Linux sends the same SYN again 11 ms later). A client that waits for its
+// retransmission timeout instead (or whose first retry met the stale state too) sends it
+// seconds later: every packet after the client's reset moved 13 s later.
+//   derived-syn-challenge-ack-13s.pcap
+{
+  const T = 'curl-syn-challenge-ack.pcap';
+  const t = readFileSync(join(ROOT, 'fixtures', T));
+  const rs = records(t).map((r) => Buffer.from(r));
+  const rst = rs.findIndex((r) => r[tcp(r) + 13] & 0x04);
+  if (rst < 0) throw new Error(`${T}: expected the client's reset of the challenge ACK`);
+  const port = srcPort(rs[0]);
+  // Another connection of the same client in the gap, as a busy capture holds: the handshake
+  // after the reset again, from the next port, 5 s after the first SYN.
+  const other = rs.slice(rst + 1).map((r) => {
+    const c = Buffer.from(r);
+    c.writeUInt16BE(port + 1, tcp(c) + (srcPort(c) === port ? 0 : 2));
+    c.writeUInt32LE(c.readUInt32LE(0) + 5, 0);
+    return c;
+  });
+  for (const r of rs.slice(rst + 1)) r.writeUInt32LE(r.readUInt32LE(0) + 13, 0);
+  writeFileSync(join(ROOT, 'fixtures', 'derived-syn-challenge-ack-13s.pcap'), Buffer.concat([t.subarray(0, 24), ...rs.slice(0, rst + 1), ...other, ...rs.slice(rst + 1)]));
+  const side = JSON.parse(readFileSync(join(ROOT, 'fixtures', `${T}.json`), 'utf8'));
+  side.note = `derived from ${T} by scripts/derive-fixtures.mjs: every packet after the client's reset 13 s later, as when the client's SYN is sent again only at its retransmission timeout, and those packets also 5 s after the first SYN from the next client port (another connection in the gap)`;
+  side.connections = 2;
+  writeFileSync(join(ROOT, 'fixtures', 'derived-syn-challenge-ack-13s.pcap.json'), JSON.stringify(side, null, 2) + '\n');
+}

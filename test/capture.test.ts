@@ -211,6 +211,31 @@ describe('TCP reassembly', () => {
     expect(handedOn).toEqual([[refusedPort, a.length + b.length + firstPast + 1], [44352, a.length + b.length + storm.length]]);
   });
 
+  it.each([
+    // [the client's SYN sent again after its reset, s; packets of the first connection]
+    [13, 20],
+    [70, 20],
+    // Past the 75-s wait the reset attempt is handed on, and the same SYN starts a new connection.
+    [80, 3],
+  ] as const)('a SYN reset in SYN-SENT (a stale connection\'s ACK) waits for its SYN again: sent %i s later', async (after, packets) => {
+    const whole = readFileSync(fx('curl-syn-challenge-ack.pcap'));
+    const recs = pcapRecords(whole);
+    // SYN, challenge ACK, RST; then another connection of the lab 2 s before the SYN comes again,
+    // which moves the clock past the 3-s grace of other closed connections; then the rest.
+    const other = pcapRecords(readFileSync(fx('handshake-ok-curl-tls13.pcap')));
+    const t = (r: Buffer) => r.readUInt32LE(0);
+    const file = join(tmp, `stale-syn-${after}.pcap`);
+    writeFileSync(file, Buffer.concat([whole.subarray(0, 24), ...recs.slice(0, 3), ...other.map((r) => later(r, t(recs[0]) - t(other[0]) + after - 2)), ...recs.slice(3).map((r) => later(r, after))]));
+    const conns: TcpConnection[] = [];
+    const tracker = new TcpTracker({ onConnection: (c) => conns.push(c) });
+    await readCaptureFile(file, (p) => tracker.packet(p));
+    tracker.finish();
+    const attempts = conns.filter((c) => c.client.port === 44605);
+    expect(attempts[0].packetCount).toBe(packets);
+    expect(attempts).toHaveLength(after < 75 ? 1 : 2);
+    if (after < 75) expect(attempts[0].synCount).toBe(2);
+  });
+
   it('a closed connection still repeating its FIN with backoff stays one connection, as a tshark stream does', async () => {
     const whole = readFileSync(fx('handshake-ok-curl-tls13.pcap'));
     // Through both FINs (frames 1-16), the last ACKs never captured; the server's FIN (frame 16)

@@ -70,4 +70,14 @@ describe('Mermaid sequence diagrams in Markdown reports', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
     expect(lines.join(' ')).toBe(long);
   });
+
+  it('marks the segment a black hole lost: its last resend and a note, in a diagram Mermaid accepts', async () => {
+    const md = runCli(['pcap', 'fixtures/chromium-mtu-blackhole-frag-needed-dropped.pcap', '--format', 'markdown', '--limit', '1']).stdout;
+    const [d] = blocks(md);
+    expect(await parses(d)).toBe(true);
+    const resends = d.split('\n').filter((l) => /^\s+C->>S: data, 1448 bytes: frame 4 again \(part of the ClientHello\)/.test(l));
+    expect(resends).toHaveLength(4);
+    expect(resends.filter((l) => l.includes('retransmitted ×4, never acknowledged'))).toEqual([resends[3]]);
+    expect(d).toMatch(/Note over C,S: the ClientHello's 1448-byte segment of frame 4 never got<br\/>through: retransmitted ×4 in the packets shown, never<br\/>acknowledged/);
+  });
 });

@@ -18,6 +18,8 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   TCP_UNREACHABLE: [/ICMP communication administratively prohibited \(type 3, code 13\) from 198\.18\.1\.1/],
   PLAINTEXT_HTTP_ON_TLS_PORT: [/plain HTTP response "HTTP\/1\.1 400 Bad Request"/],
   NOT_TLS: [/binary data starting 00ff1337/],
+  // The server's answer names the mistake: nginx's page title, quoted.
+  HTTP_TO_TLS_PORT: [/^the client sent plain HTTP request "GET \/ HTTP\/1\.1" in frame \d+ to TLS port 443$/m, /^the server answered in frame \d+ \(\+[\d.]+ ms\) with the line "HTTP\/1\.1 400 Bad Request", titled "400 The plain HTTP request was sent to HTTPS port"$/m],
   NO_SERVER_HELLO: [/the server sent no byte/],
   PROTOCOL_VERSION_MISMATCH: [/the client offered TLS 1\.[23]/],
   NO_SHARED_CIPHER: [/alert Handshake Failure \(40\) from the server/],
@@ -50,6 +52,11 @@ const KEY_EVIDENCE_IPV6: Record<string, RegExp[]> = {
  * the SACK, and the ICMP that came back while the full-size segment kept going out.
  */
 const KEY_EVIDENCE_BY_FIXTURE: Record<string, RegExp[]> = {
+  // nginx's refusal after a TLS 1.3 handshake, read with the key log: the status line alone.
+  'curl-client-cert-required-nginx-tls13.pcap': [
+    /CertificateRequest from the server in frame \d+/, /the client answered with an empty Certificate/,
+    /^the server's first application data record \(frame \d+, \+[\d.]+ ms\), opened with the key log's SERVER_TRAFFIC_SECRET_0, begins "HTTP\/1\.1 400 Bad Request" \(only this line of the application data is read\)$/m,
+  ],
   'chromium-mtu-blackhole-ptb-dropped-ipv6.pcap': [
     /the ClientHello left in 2 segments: 1428 bytes \(frame \d+\), \d+ bytes/, /the 1428-byte segment was sent \d+ times .* the server never acknowledged it/, /SACK 1429-\d+/,
     /^ICMPv6 packet too big \(MTU 1280\) came back from fd7d:1::1 in frame \d+ .*, yet the client sent the 1428-byte segment whole again \(frame \d+\)/m,
@@ -144,5 +151,44 @@ describe('segmentation offload', () => {
   it('says nothing of offload where every segment fits the MSS', () => {
     const r = JSON.parse(runCli(['pcap', join(ROOT, 'fixtures', 'chromium-handshake-ok.pcap'), '--format', 'json']).stdout);
     expect(r.input.files[0].warnings).toEqual([]);
+  });
+});
+
+// One cause, one error: a black hole's hello also got no ServerHello, but that is its effect, not
+// a second error with a fix of its own (overloaded servers).
+describe('a black hole is one error', () => {
+  it.each(fixtureFiles().filter((f) => f.name.startsWith('chromium-mtu-blackhole')).map((f) => [f.name, f] as const))('%s', (_name, fx) => {
+    const report = JSON.parse(runCli(['pcap', fx.path, '--format', 'json']).stdout);
+    expect(report.connections.length).toBeGreaterThan(0);
+    for (const c of report.connections) {
+      const errors = c.diagnoses.filter((d: { severity: string }) => d.severity === 'error').map((d: { code: string }) => d.code);
+      expect(errors, `connection ${c.id}`).toEqual(['MTU_BLACKHOLE']);
+    }
+  });
+});
+
+// A SYN that met a stale connection, reset, and sent again (the same ISN) is one attempt, its
+// late start named: recorded in the lab (Linux resends 11 ms later), and derived with the resend
+// 13 s later and another connection in the gap, which once split it into two rows.
+describe('a SYN that met a stale connection is one row', () => {
+  it.each([
+    ['curl-syn-challenge-ack.pcap', 'info', /went out again in frame 4, 1\d\.\d ms after the first/],
+    ['derived-syn-challenge-ack-13s.pcap', 'warning', /went out again in frame \d+, 13\d{3}\.\d ms after the first/],
+  ])('%s', (name, severity, late) => {
+    const report = JSON.parse(runCli(['pcap', join(ROOT, 'fixtures', name), '--format', 'json']).stdout);
+    const rows = report.connections.filter((c: { client: { port: number } }) => c.client.port === 44605);
+    expect(rows).toHaveLength(1);
+    const [row] = rows;
+    expect(row.sni).toBe('good.lab.test');
+    expect(row.diagnoses.map((d: { code: string }) => d.code)).toEqual(['HANDSHAKE_OK', 'TCP_STALE_CONNECTION']);
+    const stale = row.diagnoses[1];
+    expect(stale.severity).toBe(severity);
+    expect(stale.evidence.join('\n')).toMatch(/answered in frame 2 \(\+0\.04 ms\) by an ACK of \d+, not of the SYN \(\d+\), and no SYN-ACK/);
+    expect(stale.evidence.join('\n')).toMatch(/^that ACK has the SYN-ACK's TTL \(63\): the server itself held the old connection$/m);
+    expect(stale.evidence.join('\n')).toMatch(/^the client reset it in frame 3 \(RST at \d+, the sequence number that ACK asked for/m);
+    expect(stale.evidence.join('\n')).toMatch(late);
+    // The picture shows the challenge ACK, and the client's reset does not end the connection.
+    const steps = row.facts.ladder.steps.map((s: { frame: number; what: string; ends?: boolean }) => `${s.frame}${s.ends ? ' ends' : ''}: ${s.what}`);
+    expect(steps.slice(0, 3)).toEqual(['1: SYN', expect.stringMatching(/^2: ACK of \d+, not of the SYN \(a challenge ACK: another connection on these ports\), TTL 63$/), '3: RST, TTL 64']);
   });
 });

@@ -150,4 +150,20 @@ describe('non-TLS streams', () => {
     expect(d.kind).toBe('http-response');
     expect(d.title).toBe(title);
   });
+
+  it.each([
+    ['HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n\r\n<html><head><title>400 No required SSL certificate was sent</title>', 'HTTP/1.1 400 Bad Request'],
+    ['HTTP/1.0 200 OK\nContent-Length: 0\n\n', 'HTTP/1.0 200 OK'],
+    ['HTTP/1.1 496\r\n\r\n', 'HTTP/1.1 496'],
+    // Not a status line: a request, HTTP/2's binary preface of frames, a line the record cut, HTTP/2 text, control characters.
+    ['GET / HTTP/1.1\r\nHost: x\r\n\r\n', undefined],
+    ['\x00\x00\x12\x04\x00\x00\x00\x00\x00', undefined],
+    ['HTTP/1.1 400 Bad Request', undefined],
+    ['HTTP/2 400\r\n', undefined],
+    ['HTTP/1.1 400 Bad\x01Request\r\n', undefined],
+    [`HTTP/1.1 400 ${'x'.repeat(300)}\r\n`, undefined],
+  ])('the status line of a first application record, and nothing after it: %j', async (text, line) => {
+    const { httpStatusLine } = await import('@tlsdoctor/tls-parser-ts');
+    expect(httpStatusLine(new Uint8Array(Buffer.from(text, 'latin1')))).toBe(line);
+  });
 });

@@ -23,7 +23,7 @@ export function handshakeOpener(keyLog: KeyLog, dir: Dir, ch: ClientHello, sh: (
     if (!master) return { reason: 'the key log holds no master secret (CLIENT_RANDOM) for its client random' };
     return tls12Opener(nodeHandshakeCrypto, hello, ch.random, master, dir === 0 ? 'client' : 'server');
   }
-  if (!zeroRtt) return tls13Opener(keyLog, dir, ch, hello!);
+  if (!zeroRtt) return dir === 1 ? serverTls13Opener(keyLog, ch, hello!) : tls13Opener(keyLog, dir, ch, hello!);
   const handshake = () => {
     const later = sh();
     const made = later && isTls13(later.version) ? tls13Opener(keyLog, dir, ch, later) : undefined;
@@ -43,6 +43,21 @@ function tls13Opener(keyLog: KeyLog, dir: Dir, ch: ClientHello, sh: ServerHello)
   if (!secret) return { reason: `the key log holds no ${label} for its client random` };
   if (secret.length !== params.hashLength) return { reason: `the key log's ${label} has ${secret.length} bytes, not the ${params.hashLength} of ${cipherSuiteName(sh.cipherSuite)}` };
   return { opener: new Tls13RecordOpener(nodeHandshakeCrypto, params, secret, sh.version) };
+}
+
+/**
+ * The server's TLS 1.3 records: its handshake under its handshake traffic secret, then, where the
+ * key log holds it, its first application traffic secret, under which only the first line of
+ * its first application data record is read (RecordDecryption): the status line that tells a
+ * refusal after the handshake (nginx's 400 to a client without the certificate it requires).
+ */
+function serverTls13Opener(keyLog: KeyLog, ch: ClientHello, sh: ServerHello): Made {
+  const made = tls13Opener(keyLog, 1, ch, sh);
+  const params = TLS13_DECRYPTABLE_SUITES[sh.cipherSuite];
+  const secret = keyLog.secret(ch.random, 'SERVER_TRAFFIC_SECRET_0');
+  if (!('opener' in made) || !secret || secret.length !== params.hashLength) return made;
+  const handshake = made.opener;
+  return { opener: new Tls13ScheduleOpener([() => handshake, () => new Tls13RecordOpener(nodeHandshakeCrypto, params, secret, sh.version)], 0, 0, 1) };
 }
 
 /**

@@ -97,6 +97,12 @@ export interface RecordLayerFacts {
   nonTlsAnswer?: TimedFact & { description: NonTlsDescription };
   /** TLS began after a non-TLS preamble (SOCKS, HTTP CONNECT) from this side. */
   tunnel?: { from: Direction; preambleLength: number };
+  /**
+   * With a key log, TLS 1.3: the HTTP/1.x status line that begins the server's first application
+   * data record, opened under its application keys (nginx's refusal of a missing client
+   * certificate comes there). Nothing else of the application data is read.
+   */
+  serverStatusLine?: TimedFact & { line: string };
 }
 
 /** What every connection read from a capture has, whatever its transport. */

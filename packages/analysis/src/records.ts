@@ -47,6 +47,7 @@ export class LiveTlsFacts implements LiveTls, RecordLayerFacts {
   nonTls: RecordLayerFacts['nonTls'] = undefined;
   nonTlsAnswer: RecordLayerFacts['nonTlsAnswer'] = undefined;
   tunnel: RecordLayerFacts['tunnel'] = undefined;
+  serverStatusLine: RecordLayerFacts['serverStatusLine'] = undefined;
 }
 
 /**
@@ -148,6 +149,7 @@ export class TcpConnectionRecord extends CapturedRecord implements TcpRecord {
   nonTls: RecordLayerFacts['nonTls'];
   nonTlsAnswer: RecordLayerFacts['nonTlsAnswer'];
   tunnel: RecordLayerFacts['tunnel'];
+  serverStatusLine: RecordLayerFacts['serverStatusLine'];
   tcp: TcpFacts;
   end: EndFacts | undefined;
 
@@ -160,6 +162,7 @@ export class TcpConnectionRecord extends CapturedRecord implements TcpRecord {
     this.nonTls = t.nonTls;
     this.nonTlsAnswer = t.nonTlsAnswer;
     this.tunnel = t.tunnel;
+    this.serverStatusLine = t.serverStatusLine;
     this.tcp = tcp;
     this.end = end;
   }

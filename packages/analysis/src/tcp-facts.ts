@@ -1,4 +1,4 @@
-import { TcpFlag, type TcpConnection } from '@tlsdoctor/capture';
+import { TcpFlag, type PacketFacts, type TcpConnection } from '@tlsdoctor/capture';
 import { sideOf, type EndFacts, type TcpFacts } from './record.js';
 
 /** The TCP part of a record, from the tracker's connection once it is over. */
@@ -24,7 +24,10 @@ export function tcpFacts(tcp: TcpConnection): TcpFacts {
 
 /** The first RST or FIN, and the last TLS event before it (`lastEventBy`). */
 export function endFacts(tcp: TcpConnection, lastEventBy: (time: number) => string): EndFacts | undefined {
-  const firstRst = tcp.rsts[0];
+  // A client's reset followed by its SYN sent again (a reset in SYN-SENT, of a stale
+  // connection's ACK) ended that stale state, not this connection.
+  const retry = lastClientSyn(tcp);
+  const firstRst = retry ? tcp.rsts.find((p) => p.frame > retry.frame) : tcp.rsts[0];
   const firstFin = tcp.fins[0];
   let end = firstRst;
   let how: 'rst' | 'fin' = 'rst';
@@ -34,6 +37,13 @@ export function endFacts(tcp: TcpConnection, lastEventBy: (time: number) => stri
   }
   if (!end) return undefined;
   return { how, by: sideOf(end.dir), frame: end.frame, time: end.time, after: lastEventBy(end.time) };
+}
+
+/** The client's last SYN among the packets kept, when it came after a reset of the client's. */
+function lastClientSyn(tcp: TcpConnection): PacketFacts | undefined {
+  let last: PacketFacts | undefined;
+  for (const p of tcp.packets) if (p.dir === 0 && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) last = p;
+  return last && tcp.rsts.some((r) => r.dir === 0 && r.frame < last.frame) ? last : undefined;
 }
 
 const HISTORY_LETTERS = 'SHRFDA';

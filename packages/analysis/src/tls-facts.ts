@@ -134,6 +134,9 @@ export class TlsFactsBuilder {
       case 'sslv2-message':
         this.sslv2Message(dir, ev.msgType, at ?? NO_TIME);
         return;
+      case 'application-answer':
+        if (dir === 1 && ev.statusLine !== undefined) r.serverStatusLine ??= { frame: at?.frame ?? 0, time, line: ev.statusLine };
+        return;
       case 'sslv2-server-hello': {
         const h = ev.hello;
         const t = at ?? NO_TIME;

@@ -93,7 +93,7 @@ export class TlsConnectionSink implements StreamSink {
       this.notOpenable ??= made.reason;
       return undefined;
     }
-    if (made.opener instanceof Tls13ScheduleOpener) this.zeroRtt = made.opener;
+    if (dir === 0 && made.opener instanceof Tls13ScheduleOpener) this.zeroRtt = made.opener;
     return made.opener;
   }
 

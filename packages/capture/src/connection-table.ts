@@ -17,6 +17,19 @@ const CLOSED = 1;
  * stragglers are not taken for a new connection, and holds nothing of the connection.
  */
 const RETIRED = 2;
+/**
+ * Closed by the client's reset before any SYN-ACK (a reset in SYN-SENT: the answer to its SYN
+ * was an ACK for another connection, a stale one the server or a NAT still held). That reset
+ * clears the stale state, and the client sends the same SYN again: it waits for it.
+ */
+const AWAITS_SYN = 4;
+
+/**
+ * How long a connection reset in SYN-SENT waits for its SYN again, in seconds of capture time:
+ * clients resend at their retransmission timer (Linux at once after such a reset, others after
+ * 1 to 3 s, doubling; BSD gives up connecting after 75 s).
+ */
+const SYN_RETRY_WAIT = 75;
 
 export interface Pending {
   seq: number;
@@ -221,24 +234,37 @@ export class ConnectionTable {
     this.live.delete(l);
   }
 
-  /** A connection closed by a RST or FINs both ways joins the queue of closed ones. */
-  close(l: Live, now: number): void {
+  /** A connection closed by a RST or FINs both ways joins the queue of closed ones; `awaitsSyn`: see AWAITS_SYN. */
+  close(l: Live, now: number, awaitsSyn = false): void {
     const f = this.rows.doubles(l.row);
-    this.rows.u32[this.rows.words(l.row) + BITS] |= CLOSED;
+    this.rows.u32[this.rows.words(l.row) + BITS] |= awaitsSyn ? CLOSED | AWAITS_SYN : CLOSED;
     if (this.rows.f64[f + CLOSING_AT] >= 0) return;
     this.rows.f64[f + CLOSING_AT] = now;
     this.closing.push(l);
+  }
+
+  /** Whether the connection was reset in SYN-SENT and waits for its SYN again (AWAITS_SYN). */
+  awaitsSyn(l: Live): boolean {
+    return (this.rows.u32[this.rows.words(l.row) + BITS] & AWAITS_SYN) !== 0;
+  }
+
+  /** Its SYN came again after a reset in SYN-SENT: the connection goes on, out of the closing queue. */
+  reopen(l: Live): void {
+    this.rows.u32[this.rows.words(l.row) + BITS] &= ~(CLOSED | AWAITS_SYN);
+    this.rows.f64[this.rows.doubles(l.row) + CLOSING_AT] = -1;
   }
 
   /**
    * How long a closed connection waits for more packets after its last one: the grace period;
    * longer for one whose last packets came far apart, a sender retransmitting with backoff
    * (each wait twice the one before), so that its next repeat still finds it, as tshark's
-   * streams do. At most the idle timeout.
+   * streams do; SYN_RETRY_WAIT for one reset in SYN-SENT. At most the idle timeout.
    */
-  private waitAfterClose(f: number): number {
+  private waitAfterClose(l: Live): number {
+    const f = this.rows.doubles(l.row);
     const f64 = this.rows.f64;
-    return Math.min(this.limits.idle, this.limits.grace + 2 * (f64[f + LAST_TIME] - f64[f + PREV_TIME]));
+    const wait = this.awaitsSyn(l) ? SYN_RETRY_WAIT : this.limits.grace + 2 * (f64[f + LAST_TIME] - f64[f + PREV_TIME]);
+    return Math.min(this.limits.idle, wait);
   }
 
   /**
@@ -251,16 +277,17 @@ export class ConnectionTable {
     const q = this.closing;
     while (this.closingHead < q.length) {
       const l = q[this.closingHead];
-      if (!this.live.has(l)) {
+      // Handed on already, or reopened (its SYN came again): no longer waiting.
+      if (!this.live.has(l) || !this.isClosed(l)) {
         this.closingHead++;
         continue;
       }
       const f = this.rows.doubles(l.row);
       const f64 = this.rows.f64;
-      if (f64[f + LAST_TIME] + this.waitAfterClose(f) < now) {
+      if (f64[f + LAST_TIME] + this.waitAfterClose(l) < now) {
         this.closingHead++;
         this.end(l, 'idle');
-      } else if (f64[f + LAST_TIME] > f64[f + CLOSING_AT] || (f64[f + CLOSING_AT] < now && this.waitAfterClose(f) > 2 * this.limits.grace)) {
+      } else if (f64[f + LAST_TIME] > f64[f + CLOSING_AT] || (f64[f + CLOSING_AT] < now && this.waitAfterClose(l) > 2 * this.limits.grace)) {
         this.closingHead++;
         f64[f + CLOSING_AT] = now;
         q.push(l);
@@ -317,7 +344,7 @@ export class ConnectionTable {
     for (const l of this.live) {
       const f = this.rows.doubles(l.row);
       const last = this.rows.f64[f + LAST_TIME];
-      if (last < idle || (this.isClosed(l) && last + this.waitAfterClose(f) < now)) this.end(l, 'idle');
+      if (last < idle || (this.isClosed(l) && last + this.waitAfterClose(l) < now)) this.end(l, 'idle');
     }
     // Connections handed on by this sweep (or otherwise) must not stay in the closing queue.
     if (this.closingHead < this.closing.length) {

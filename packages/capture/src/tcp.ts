@@ -149,6 +149,8 @@ export class TcpTracker {
       this.table.end(l, 'reused');
       l = undefined;
     }
+    // The same SYN after the client's reset of a stale connection's ACK: the same attempt goes on.
+    if (l && syn && this.table.awaitsSyn(l)) this.table.reopen(l);
     return l ?? this.create(hash, sk, dk, time);
   }
 
@@ -164,6 +166,14 @@ export class TcpTracker {
     const data = this.reassembler.payloadBytes(l, 0) + this.reassembler.payloadBytes(l, 1) > 0;
     const movedOn = this.table.isClosed(l) || data || this.log.hasSynAck(l) || !this.log.hasSyn(l);
     return !sameSyn && movedOn;
+  }
+
+  /**
+   * A client's reset before any SYN-ACK or byte: TCP's answer, in SYN-SENT, to an ACK for another
+   * connection (RFC 9293 section 3.10.7.3), after which the client sends its SYN again.
+   */
+  private resetInSynSent(l: Live, dir: Dir): boolean {
+    return dir === 0 && this.log.hasSyn(l) && !this.log.hasSynAck(l) && this.reassembler.payloadBytes(l, 0) + this.reassembler.payloadBytes(l, 1) === 0;
   }
 
   /** A packet to log, or whose bytes a sink wants. */
@@ -183,7 +193,7 @@ export class TcpTracker {
     facts.window = d.window;
     this.log.log(l, raw.index, time, dir, d);
     if (flags & TcpFlag.SYN) this.reassembler.startAt(l, dir, (d.seq + 1) >>> 0);
-    if (flags & TcpFlag.RST) this.table.close(l, this.now);
+    if (flags & TcpFlag.RST) this.table.close(l, this.now, this.resetInSynSent(l, dir));
     if (flags & TcpFlag.FIN) this.fin(l, dir);
     if (dir === 0 && this.log.synAcksDisagree(l) && flags & TcpFlag.ACK && this.reassembler.payloadBytes(l, 1) === 0 && this.log.followAcknowledgedSynAck(l, d.ack)) {
       this.reassembler.startAt(l, 1, d.ack);

@@ -10,7 +10,7 @@ import { captureGate, judgeCaptureCoverage, unfinished } from './judges/coverage
 import { judgeCaptureHandshake } from './judges/handshake.js';
 import { judgeCaptureBlackHole, judgeCaptureSplitHello } from './judges/hello-size.js';
 import { judgeCaptureServerAnswer } from './judges/server-answer.js';
-import { judgeCaptureTcp } from './judges/tcp.js';
+import { judgeCaptureStaleSyn, judgeCaptureTcp } from './judges/tcp.js';
 import { judgeCaptureSsl2, judgeCaptureVersions } from './judges/versions.js';
 import { judgeQuic } from './judges/quic.js';
 
@@ -40,6 +40,7 @@ function diagnoseTcpConnection(r: TcpRecord, at: CaptureMoment): Finding[] {
   const answer = judgeCaptureServerAnswer(r, at.captureEnd).filter((f) => !(blackHole.length > 0 && f.code === 'NO_SERVER_HELLO'));
   const found = [
     ...judgeCaptureTcp(r, at.captureEnd),
+    ...judgeCaptureStaleSyn(r),
     ...answer,
     ...blackHole,
     ...judgeCaptureSplitHello(r, at.others, blackHole.length > 0),

@@ -67,6 +67,7 @@ export const PRECEDENCE: readonly { code: Code; why: string }[] = [
   { code: 'H3_UNAVAILABLE', why: 'information: HTTP/3 is neither served nor promised' },
   { code: 'QUIC_HANDSHAKE_UNFINISHED', why: 'a warning: the server answered, and the client left without a reason a capture without keys can read' },
   { code: 'ALPN_REQUIRED', why: 'a warning beside a working handshake: clients that offer only the other protocol fail' },
+  { code: 'TCP_STALE_CONNECTION', why: 'a warning (information when it cost under a second) beside a working handshake: the connection began late' },
   { code: 'DEPRECATED_PROTOCOL', why: 'a warning beside a working handshake' },
   { code: 'CERT_EXPIRING_SOON', why: 'a warning beside a working handshake' },
   { code: 'CERT_CHAIN_ORDER', why: 'a warning: most clients rebuild the path, strict ones refuse it; a server setting fixes it' },

@@ -32,9 +32,25 @@ const CAPTURES: [string, number, string[], string[]][] = [
   // Past the packets kept: a message and the first encrypted records, each in its own step.
   ['openssl-large-client-hello.pcap', 0, ['1 client: SYN', '2 server: SYN-ACK, TTL 63', '10 client: ClientHello, 18330 bytes in 4 segments', '12 server: ServerHello', '14 client: encrypted records'],
     ['22 packets in all; the first are shown', 'ended by FIN from the client after encrypted records from the client (frame 16)']],
-  ['derived-reordered.pcap', 0, ['1 client: SYN', '2 server: SYN-ACK, TTL 63', '4 client: ClientHello, 169 bytes', '5 client: data, 348 bytes', '8 server: ServerHello, 1271 bytes', '9 server: data, 1271 bytes', '11 client: encrypted records'],
+  ['derived-reordered.pcap', 0, ['1 client: SYN', '2 server: SYN-ACK, TTL 63', '4 client: ClientHello, 169 bytes', '5 client: data, 348 bytes', '8 server: ServerHello, 1271 bytes', '9 server: data, 1271 bytes: frame 8 again', '11 client: encrypted records'],
     ['retransmissions: 0 from the client, 1 from the server', '20 packets in all; the first are shown', 'ended by FIN from the server after encrypted records from the client (frame 18)']],
   ['silent-server.pcap', 0, ['1 client: SYN', '2 server: SYN-ACK, TTL 63', '4 client: ClientHello, 517 bytes', '6 client: FIN'], ['nothing from the server after the ClientHello', 'ended by FIN from the client after Client Hello (frame 6)']],
+  // A black hole: the hello's full-size first segment, sent again and again, is marked on its last
+  // send and in a note (the server's SACK of the second segment does not cover it).
+  ['chromium-mtu-blackhole.pcap', 0, ['1 client: SYN', '2 server: SYN-ACK, TTL 63', '5 client: ClientHello, 1958 bytes in 2 segments', '7 client: data, 1448 bytes: frame 4 again (part of the ClientHello)',
+    '15 client: data, 1448 bytes: frame 4 again (part of the ClientHello)', '18 client: data, 1448 bytes: frame 4 again (part of the ClientHello)',
+    '19 client: data, 1448 bytes: frame 4 again (part of the ClientHello), retransmitted ×4, never acknowledged', '23 client ends: RST, TTL 64'],
+  ["the ClientHello's 1448-byte segment of frame 4 never got through: retransmitted ×4 in the packets shown, never acknowledged", 'nothing from the server after the ClientHello; the client retransmitted 5 time(s)', '12 packets in all; the first are shown']],
+  ['chromium-mtu-blackhole-ptb-dropped-ipv6.pcap', 0, ['1 client: SYN', '2 server: SYN-ACK, TTL 63', '5 client: ClientHello, 2016 bytes in 2 segments', '6 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64',
+    '8 client: data, 1428 bytes: frame 4 again (part of the ClientHello)', '9 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64', '19 client: data, 1428 bytes: frame 4 again (part of the ClientHello)',
+    '20 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64', '23 client: data, 1428 bytes: frame 4 again (part of the ClientHello)', '24 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64',
+    '27 client: data, 1428 bytes: frame 4 again (part of the ClientHello), retransmitted ×4, never acknowledged', '28 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64', '33 path: ICMPv6 packet too big (MTU 1280) from fd7d:1::1, TTL 64', '36 client ends: RST, TTL 64'],
+  ["the ClientHello's 1428-byte segment of frame 4 never got through: retransmitted ×4 in the packets shown, never acknowledged", 'nothing from the server after the ClientHello; the client retransmitted 5 time(s)', '12 packets in all; the first are shown']],
+  // A SYN answered by a stale connection's ACK (shown, unlike other pure ACKs), the client's reset
+  // of it (which does not end this connection), and the same SYN again.
+  ['curl-syn-challenge-ack.pcap', 0, ['1 client: SYN', '2 server: ACK of 2899595138, not of the SYN (a challenge ACK: another connection on these ports), TTL 63', '3 client: RST, TTL 64', '4 client: SYN', '5 server: SYN-ACK, TTL 63',
+    '7 client: ClientHello, 517 bytes', '9 server: ServerHello, 1271 bytes', '11 client: encrypted records'],
+  ['the client sent its SYN 2 times', '20 packets in all; the first are shown', 'ended by FIN from the server after encrypted records from the client (frame 18)']],
   // QUIC: datagrams named by their packets.
   ['chromium-h3-handshake-ok.pcap', 0, ['2 client: Initial: ClientHello, 2500 bytes in 2 datagrams', '3 server: Initial, 37 bytes', '4 server: Initial+Handshake: ServerHello, 1252 bytes', '5 server: Handshake+1-RTT, 85 bytes', '6 client: Handshake, 35 bytes',
     '7 client: Handshake, 33 bytes', '8 server: Handshake, 38 bytes', '9 client: Handshake, 69 bytes', '10 client: 1-RTT, 69 bytes', '11 client: 1-RTT, 457 bytes', '12 server: 1-RTT, 24 bytes'], ['31 datagrams in all; the first are shown']],
@@ -56,7 +72,7 @@ const RST = 0x04;
 const FIN = 0x01;
 
 function pkt(frame: number, dir: 0 | 1, flags: number, len = 0): PacketFacts {
-  return { frame, time: T0 + frame / 1000, dir, flags, seq: 0, ack: 0, len, ttl: dir === 0 ? 64 : 63, ipId: 1, window: 64240 };
+  return { frame, time: T0 + frame / 1000, dir, flags, seq: frame * 10_000, ack: 0, len, ttl: dir === 0 ? 64 : 63, ipId: 1, window: 64240 };
 }
 
 /** A record of the given first packets and what TLS read, the rest left as a new record has it. */
@@ -120,6 +136,42 @@ describe('ladderOf on made-up records', () => {
       encryptedFrom: [at(9), at(4)],
     });
     expect(lines(ladderOf(r))).toEqual(['1 client: SYN', '2 server: SYN-ACK, TTL 63', '3 client: ClientHello, 200 bytes', '4 server: encrypted records, 90 bytes', '4 server: FIN', '9 client: encrypted records']);
+  });
+});
+
+describe('segments sent again', () => {
+  const resend = (frame: number, dir: 0 | 1, len: number, seq: number, ack = 0, sack?: number[]): PacketFacts => ({ ...pkt(frame, dir, ACK, len), seq, ack, ...(sack ? { sack } : {}) });
+  const helloOf = (frame: number) => ({ clientHello: hello(frame), messages: [{ from: 'client' as const, type: 1, name: 'Client Hello', ...at(frame) }] });
+
+  it('are their own step, not part of the hello, even when sent before its last segment', () => {
+    const r = record([pkt(1, 0, SYN), pkt(2, 1, SYN | ACK), resend(3, 0, 1000, 100), resend(4, 0, 1000, 100), resend(5, 0, 500, 1100), resend(6, 1, 0, 1, 1600)], helloOf(5));
+    expect(lines(ladderOf(r))).toEqual(['1 client: SYN', '2 server: SYN-ACK, TTL 63', '4 client: data, 1000 bytes: frame 3 again (part of the ClientHello)', '5 client: ClientHello, 1500 bytes in 2 segments']);
+    // The server's ACK past it: it got through, so no note says otherwise.
+    expect(ladderOf(r).notes.filter((n) => n.includes('never got through'))).toEqual([]);
+  });
+
+  it.each([
+    ['no ACK reaches it', true, []],
+    ['an ACK past its first byte', false, [resend(9, 1, 0, 1, 101)]],
+    ['an ACK of the bytes before it only', true, [resend(9, 1, 0, 1, 100)]],
+    ['a SACK block over it', false, [resend(9, 1, 0, 1, 100, [100, 1100])]],
+    ['a SACK block of the bytes after it only', true, [resend(9, 1, 0, 1, 100, [1100, 1600])]],
+  ] as const)('a resent hello segment with %s: never acknowledged is %s', (_what, lost, acks) => {
+    const r = record([pkt(1, 0, SYN), pkt(2, 1, SYN | ACK), resend(3, 0, 1000, 100), resend(4, 0, 600, 1100), resend(7, 0, 1000, 100), resend(8, 0, 1000, 100), ...acks], helloOf(4));
+    const l = ladderOf(r);
+    expect(l.steps.find((s) => s.frame === 7)?.what).toBe('data, 1000 bytes: frame 3 again (part of the ClientHello)');
+    expect(l.steps.find((s) => s.frame === 8)?.what).toBe(`data, 1000 bytes: frame 3 again (part of the ClientHello)${lost ? ', retransmitted ×2, never acknowledged' : ''}`);
+    expect(l.notes.filter((n) => n.includes('never got through'))).toEqual(lost ? ["the ClientHello's 1000-byte segment of frame 3 never got through: retransmitted ×2, never acknowledged"] : []);
+  });
+
+  it('claims nothing of a server segment while packets past those kept may hold its ACK', () => {
+    const packets = [pkt(1, 0, SYN), pkt(2, 1, SYN | ACK), resend(3, 0, 300, 100), resend(4, 1, 1200, 1), resend(5, 1, 1200, 1)];
+    const r = record(packets, { ...helloOf(3), messages: [...helloOf(3).messages, { from: 'server', type: 2, name: 'Server Hello', ...at(4) }] }, 30);
+    expect(lines(ladderOf(r))).toContain('5 server: data, 1200 bytes: frame 4 again');
+    expect(ladderOf(r).notes.some((n) => n.includes('never got through'))).toBe(false);
+    // With every packet kept, the same picture is whole: no ACK from the client means none came.
+    const whole = ladderOf(record(packets, { ...helloOf(3), messages: [...helloOf(3).messages, { from: 'server', type: 2, name: 'Server Hello', ...at(4) }] }));
+    expect(whole.notes).toContain('the 1200-byte segment of frame 4 never got through: retransmitted ×1, never acknowledged');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ConnectionRecord, DatagramFacts, QuicRecord, TcpRecord } from '@tlsdoctor/analysis';
 import { icmpWords, TcpFlag, type IcmpFacts, type PacketFacts } from '@tlsdoctor/capture';
+import { resendNotes, resendWhat, resentSegments } from './resends.js';
 
 /** One arrow of a connection's picture: who sent what, when. */
 export interface LadderStep {
@@ -42,14 +43,25 @@ function tcpLadder(r: TcpRecord): Ladder {
   const packets = r.tcp.packets;
   const helloFrame = r.clientHello?.frame;
   const steps: LadderStep[] = [];
+  const resent = resentSegments(r);
   // Client data before the ClientHello's last segment belongs to it (a split hello: rare).
   let pending: PacketFacts[] | undefined;
   for (const p of packets) {
     const from = side(p.dir);
-    if (p.flags & TcpFlag.RST) {
-      steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: `RST, TTL ${p.ttl}${from === 'server' && synAckTtl !== undefined && synAckTtl !== p.ttl ? ` (the SYN-ACK's: ${synAckTtl})` : ''}`, ends: true });
+    const again = resent.get(p.frame);
+    if (again) {
+      // A segment sent again is its own step, never a part of the hello's bytes.
+      steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: resendWhat(again, p, helloFrame) });
+      if (p.flags & TcpFlag.FIN) steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: 'FIN' });
       continue;
     }
+    if (p.flags & TcpFlag.RST) {
+      // A client's reset its own SYN follows (a reset in SYN-SENT) ended a stale connection, not this one.
+      steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: `RST, TTL ${p.ttl}${from === 'server' && synAckTtl !== undefined && synAckTtl !== p.ttl ? ` (the SYN-ACK's: ${synAckTtl})` : ''}`, ...(synAfter(packets, p) ? {} : { ends: true }) });
+      continue;
+    }
+    const challenge = challengeAck(r, p);
+    if (challenge) steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: challenge });
     if (p.flags & TcpFlag.SYN) {
       steps.push({ atMs: ms(r, p.time), frame: p.frame, from, what: p.flags & TcpFlag.ACK ? `SYN-ACK, TTL ${p.ttl}` : 'SYN' });
       continue;
@@ -81,7 +93,7 @@ function tcpLadder(r: TcpRecord): Ladder {
   for (const i of r.tcp.icmp) steps.push(icmpStep(r, i));
   // A stable sort: steps of one frame (data, then its FIN) keep their order.
   if (!inFrameOrder(steps)) steps.sort(byFrame);
-  const notes: string[] = [];
+  const notes: string[] = resendNotes(r, resent, helloFrame);
   if (r.tcp.synCount > 1) notes.push(`the client sent its SYN ${r.tcp.synCount} times`);
   const cr = r.tcp.retransmissions[0];
   const sr = r.tcp.retransmissions[1];
@@ -242,6 +254,23 @@ function inFrameOrder(steps: readonly LadderStep[]): boolean {
 
 function byFrame(a: LadderStep, b: LadderStep): number {
   return a.frame - b.frame;
+}
+
+/** Whether the client sent a SYN after this packet of its own. */
+function synAfter(packets: readonly PacketFacts[], p: PacketFacts): boolean {
+  return p.dir === 0 && packets.some((q) => q.dir === 0 && q.frame > p.frame && (q.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN);
+}
+
+/**
+ * A server's pure ACK where a SYN-ACK belongs, acknowledging something other than the SYN: the
+ * challenge ACK of a peer that still holds another connection on the 4-tuple (RFC 5961). The
+ * one pure ACK a picture shows, since it is why the connection started late or not at all.
+ */
+function challengeAck(r: TcpRecord, p: PacketFacts): string | undefined {
+  const syn = r.tcp.syn;
+  if (!syn || p.dir !== 1 || p.len > 0 || (p.flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN | TcpFlag.ACK)) !== TcpFlag.ACK) return undefined;
+  if (p.frame < syn.frame || (r.tcp.synAck && r.tcp.synAck.frame < p.frame) || p.ack === ((syn.seq + 1) >>> 0)) return undefined;
+  return `ACK of ${p.ack}, not of the SYN (a challenge ACK: another connection on these ports), TTL ${p.ttl}`;
 }
 
 function serverAfter(steps: readonly LadderStep[], frame: number): boolean {

@@ -145,7 +145,7 @@ export function decryptionLine(d: NonNullable<InputSummary['decryption']>): stri
   if (d.connections === 0) return `${keys}; no connection in this file had protected handshake records`;
   const why = d.notOpened.map((m) => `${m.connections} because ${m.reason} (first: ${m.first})`);
   const notOpened = why.length > 0 ? `; not opened: ${why.join('; ')}` : '';
-  return `${keys}; it opened the handshake of ${d.decrypted} of ${d.connections} connection(s)${notOpened} (application data is never decrypted)`;
+  return `${keys}; it opened the handshake of ${d.decrypted} of ${d.connections} connection(s)${notOpened} (of application data, only the status line of a TLS 1.3 server's first answer is read)`;
 }
 
 interface ReportHead {

@@ -54,7 +54,7 @@ describe('the head of a report lists its inputs, by the view of its kind', () =>
 describe("a file's decryption line", () => {
   it.each([
     ['nothing to open', { sessions: 3, connections: 0, decrypted: 0, unopened: 0, notOpened: [] }, 'key log: 3 TLS session(s); no connection in this file had protected handshake records'],
-    ['all opened', { sessions: 3, connections: 2, decrypted: 2, unopened: 0, notOpened: [] }, 'key log: 3 TLS session(s); it opened the handshake of 2 of 2 connection(s) (application data is never decrypted)'],
+    ['all opened', { sessions: 3, connections: 2, decrypted: 2, unopened: 0, notOpened: [] }, 'key log: 3 TLS session(s); it opened the handshake of 2 of 2 connection(s) (of application data, only the status line of a TLS 1.3 server\'s first answer is read)'],
     [
       'each reason with its count and first connection',
       {
@@ -64,7 +64,7 @@ describe("a file's decryption line", () => {
           { why: 'record-failed' as const, reason: "the server's Handshake packet 1 did not authenticate", connections: 1, first: 'q0' },
         ],
       },
-      "key log: 3 TLS session(s); it opened the handshake of 2 of 5 connection(s); not opened: 2 because the key log holds no secret for its client random (first: 3); 1 because the server's Handshake packet 1 did not authenticate (first: q0) (application data is never decrypted)",
+      "key log: 3 TLS session(s); it opened the handshake of 2 of 5 connection(s); not opened: 2 because the key log holds no secret for its client random (first: 3); 1 because the server's Handshake packet 1 did not authenticate (first: q0) (of application data, only the status line of a TLS 1.3 server's first answer is read)",
     ],
   ])('%s', (_what, d, line) => {
     expect(decryptionLine(d)).toBe(line);

@@ -22,9 +22,9 @@ export {
   type ServerKeyExchange,
 } from './messages.js';
 export { classifyStreamStart, isTlsContentType, MAX_RECORD_LENGTH } from './record.js';
-export { describeNonTls, type NonTlsDescription, type NonTlsKind } from './nontls.js';
+export { describeNonTls, httpStatusLine, type NonTlsDescription, type NonTlsKind } from './nontls.js';
 export { TlsStreamReader } from './stream.js';
-export type { StreamEvent, HandshakeEvent, Direction, RecordOpener, StreamReaderOptions } from './stream-events.js';
+export type { StreamEvent, HandshakeEvent, Direction, OpenedRecord, RecordOpener, StreamReaderOptions } from './stream-events.js';
 export type { ReaderState } from './stream-states.js';
 export { ja3, ja3s, ja4, type Ja3, type Ja4 } from './fingerprint.js';
 export { FingerprintCache } from './fingerprint-cache.js';

@@ -7,10 +7,10 @@
  * with their line numbers; comments and labels it has no use for are passed over.
  */
 
-/** The labels whose secrets open handshake records. */
-const USED = new Set(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_EARLY_TRAFFIC_SECRET', 'CLIENT_RANDOM']);
+/** The labels whose secrets open handshake records, and the server's first application records (for its status line only). */
+const USED = new Set(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_EARLY_TRAFFIC_SECRET', 'CLIENT_RANDOM', 'SERVER_TRAFFIC_SECRET_0']);
 /** Labels of the format that are understood but not needed here (not errors). */
-const KNOWN = new Set(['CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'EARLY_EXPORTER_SECRET', 'RSA', 'CLIENT_TRAFFIC_SECRET_1', 'SERVER_TRAFFIC_SECRET_1']);
+const KNOWN = new Set(['CLIENT_TRAFFIC_SECRET_0', 'EXPORTER_SECRET', 'EARLY_EXPORTER_SECRET', 'RSA', 'CLIENT_TRAFFIC_SECRET_1', 'SERVER_TRAFFIC_SECRET_1']);
 /** Secret sizes: 48 (TLS 1.2 master secret, SHA-384 suites) or 32 (SHA-256 suites). */
 const SIZES = new Set([32, 48]);
 /** Sessions kept at most (about 200 bytes each). */
@@ -129,7 +129,7 @@ export class KeyLog {
   }
 
   /** The secret logged for a client random (32 bytes), or undefined. */
-  secret(clientRandom: Uint8Array, label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' | 'SERVER_HANDSHAKE_TRAFFIC_SECRET' | 'CLIENT_EARLY_TRAFFIC_SECRET' | 'CLIENT_RANDOM'): Uint8Array | undefined {
+  secret(clientRandom: Uint8Array, label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' | 'SERVER_HANDSHAKE_TRAFFIC_SECRET' | 'CLIENT_EARLY_TRAFFIC_SECRET' | 'CLIENT_RANDOM' | 'SERVER_TRAFFIC_SECRET_0'): Uint8Array | undefined {
     return this.sessions.get(toHex(clientRandom))?.get(label);
   }
 

@@ -48,6 +48,21 @@ export function describeNonTls(bytes: Uint8Array): NonTlsDescription {
   return { kind: 'text', firstLine, hexPrefix, summary: `text "${firstLine}"` };
 }
 
+/** The longest status line read: HTTP's are short (nginx's "HTTP/1.1 400 Bad Request" is 24). */
+const STATUS_LINE_MAX = 200;
+
+/**
+ * The HTTP/1.x status line that begins these bytes (the first application data record a server
+ * sent), or undefined: anything else (HTTP/2's binary frames, a line cut by the record's end, a
+ * control character) gives nothing. Only the line itself is read, never what follows it.
+ */
+export function httpStatusLine(bytes: Uint8Array): string | undefined {
+  const end = bytes.subarray(0, STATUS_LINE_MAX + 2).indexOf(0x0a);
+  if (end < 0) return undefined;
+  const line = latin1(bytes.subarray(0, end)).replace(/\r$/, '');
+  return /^HTTP\/1\.[01] \d{3}(?: [\x20-\x7e]*)?$/.test(line) ? line : undefined;
+}
+
 const EMPTY = new Uint8Array(0);
 
 /**

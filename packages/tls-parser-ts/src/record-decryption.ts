@@ -2,6 +2,7 @@ import { TlsParseError } from './errors.js';
 import { HandshakeAssembler } from './handshake-assembler.js';
 import type { ClientHello, ServerHello } from './hello.js';
 import { parseAlert } from './messages.js';
+import { httpStatusLine } from './nontls.js';
 import { ContentType } from './names.js';
 import { RECORD_HEADER_LENGTH } from './record.js';
 import type { RecordOpener, StreamEvent, StreamReaderOptions } from './stream-events.js';
@@ -50,6 +51,14 @@ export class RecordDecryption {
     if (inner === 'passed-over') return;
     if (!inner) {
       this.step('record-not-opened');
+      return;
+    }
+    if (inner.afterHandshake) {
+      // Past the handshake only the first application data record is looked at, and only its
+      // status line; tickets and alerts under these keys are left as they were (counted, not read).
+      if (inner.contentType !== ContentType.ApplicationData) return;
+      out.push({ kind: 'application-answer', offset: offset + RECORD_HEADER_LENGTH, statusLine: httpStatusLine(inner.content) });
+      this.step('application-data');
       return;
     }
     this.opened++;

@@ -18,7 +18,13 @@ export type StreamEvent =
   /** An SSL 2.0 SERVER-HELLO: the server answered in SSL 2.0; its records after it are not read. */
   | { kind: 'sslv2-server-hello'; offset: number; hello: Sslv2ServerHello }
   /** The client's SSL 2.0 message after its CLIENT-HELLO (CLIENT-MASTER-KEY): the last one in clear. */
-  | { kind: 'sslv2-message'; offset: number; msgType: number };
+  | { kind: 'sslv2-message'; offset: number; msgType: number }
+  /**
+   * The side's first application data record, opened under its TLS 1.3 application keys: only its
+   * first line is read, and only when that is an HTTP/1.x status line (`statusLine`); nothing
+   * else of the application data leaves the reader.
+   */
+  | { kind: 'application-answer'; offset: number; statusLine: string | undefined };
 
 /** One handshake message, from a record in clear, a record opened with keys, or a QUIC CRYPTO stream. */
 export interface HandshakeEvent {
@@ -61,8 +67,17 @@ export interface RecordOpener {
   readonly outerTypes: readonly number[];
   /**
    * `earlyData`: TLS 1.3 0-RTT application data, before the handshake's own records (which follow
-   * it under other keys); 'passed-over': a 0-RTT record no key at hand opens, which does not end
+   * it under other keys); `afterHandshake`: a record under the side's TLS 1.3 application keys,
+   * past its handshake; 'passed-over': a 0-RTT record no key at hand opens, which does not end
    * the reading; undefined: the record does not open, and the reading ends.
    */
-  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array; earlyData?: true } | 'passed-over' | undefined;
+  open(header: Uint8Array, body: Uint8Array): OpenedRecord | 'passed-over' | undefined;
+}
+
+/** What a protected record held: its real type and content, and under which keys of the schedule. */
+export interface OpenedRecord {
+  contentType: number;
+  content: Uint8Array;
+  earlyData?: true;
+  afterHandshake?: true;
 }

@@ -1,5 +1,5 @@
 import { tls13Draft } from './names.js';
-import type { RecordOpener } from './stream-events.js';
+import type { OpenedRecord, RecordOpener } from './stream-events.js';
 import type { CbcCipher, MacHash, Tls12Aead } from './suite-decryption.js';
 
 /**
@@ -136,12 +136,14 @@ export class Tls13RecordOpener {
 /**
  * Opens one side's records under the keys TLS 1.3's schedule gives it in turn: the client's
  * 0-RTT data and EndOfEarlyData under its early traffic secret, then its handshake records under
- * its handshake traffic secret. A record that does not open under the current key is tried under
- * each later one (made when first needed), and the first that opens it becomes current: keys
- * never go back, so a record costs at most one try per key left. Application data under the
- * early key (0-RTT) is marked `earlyData`, and reading goes on past it. When the client sent
- * 0-RTT data and no early key is at hand, records that open under no key before the first of
- * its handshake are passed over (`passOver` of them at most): its early flight, closed.
+ * its handshake traffic secret, then (where asked) its records past the handshake under its
+ * first application traffic secret. A record that does not open under the current key is tried
+ * under each later one (made when first needed), and the first that opens it becomes current:
+ * keys never go back, so a record costs at most one try per key left. Application data under the
+ * early key (0-RTT) is marked `earlyData`, a record under an application key `afterHandshake`,
+ * and reading goes on past them. When the client sent 0-RTT data and no early key is at hand,
+ * records that open under no key before the first of its handshake are passed over (`passOver`
+ * of them at most): its early flight, closed.
  */
 export class Tls13ScheduleOpener implements RecordOpener {
   readonly outerTypes = [23] as const;
@@ -153,23 +155,26 @@ export class Tls13ScheduleOpener implements RecordOpener {
 
   /**
    * `stages`: in the schedule's order, each making its opener when first tried (null: not yet,
-   * asked again at the next record); `early`: how many of them are early keys.
+   * asked again at the next record); `early`: how many of them are early keys; `application`:
+   * the index of the first application key (none: past the last stage).
    */
   constructor(
     private readonly stages: readonly (() => RecordOpener | null)[],
     private readonly early: number,
     private readonly passOver = 0,
+    private readonly application = stages.length,
   ) {
     this.made = stages.map(() => undefined);
   }
 
-  open(header: Uint8Array, body: Uint8Array): { contentType: number; content: Uint8Array; earlyData?: true } | 'passed-over' | undefined {
+  open(header: Uint8Array, body: Uint8Array): OpenedRecord | 'passed-over' | undefined {
     for (let i = this.current; i < this.stages.length; i++) {
       const opener = (this.made[i] ??= this.stages[i]());
       const inner = opener?.open(header, body);
       if (!inner || inner === 'passed-over') continue;
       this.current = i;
       if (i >= this.early) this.handshakeOpened = true;
+      if (i >= this.application) return { ...inner, afterHandshake: true };
       return i < this.early && inner.contentType === APPLICATION_DATA ? { ...inner, earlyData: true } : inner;
     }
     if (!this.handshakeOpened && this.passedOver < this.passOver) {

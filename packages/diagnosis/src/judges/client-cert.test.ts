@@ -70,6 +70,8 @@ describe('client certificate, capture', () => {
   });
 });
 
+const status = (line: string) => ({ serverStatusLine: { frame: 12, time: T0 + 0.0057, line } });
+
 describe('client certificate, TLS 1.3 capture opened with a key log', () => {
   /** The server's flight (4 records opened) then `after`, the sizes of its records under application keys. */
   const tls13 = (after: number[], end: 'server' | 'client' | null = 'server', over: Parameters<typeof connection>[0] = {}) =>
@@ -97,6 +99,15 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
     ['the client gave a certificate', tls13([19], 'server', { clientCertificates: 1 }), []],
     ['no key log: nothing is known of the records', tls13([19], 'server', { decryption: undefined }), ['CLIENT_CERT_REQUESTED']],
     ['TLS 1.2 has its refusal in clear: a record alone is not one', tls13([19], 'server', { version: Version.TLS12 }), []],
+    // The status line of the server's first answer, opened with its application secret.
+    ['tickets, then nginx\'s 400: refused at the HTTP level', tls13([250, 250, 400], 'server', status('HTTP/1.1 400 Bad Request')), ['CLIENT_CERT_REQUIRED']],
+    ['IIS\'s 403 (403.7)', tls13([250, 400], 'server', status('HTTP/1.1 403 Forbidden')), ['CLIENT_CERT_REQUIRED']],
+    ['495 sent as it is', tls13([250, 400], null, status('HTTP/1.1 495 SSL Certificate Error')), ['CLIENT_CERT_REQUIRED']],
+    ['496 sent as it is, the connection still open', tls13([250, 400], null, status('HTTP/1.1 496')), ['CLIENT_CERT_REQUIRED']],
+    ['a 200: it went on without one', tls13([250, 400], 'server', status('HTTP/1.1 200 OK')), ['CLIENT_CERT_REQUESTED']],
+    ['a 404 is not a refusal of the client', tls13([250, 400], 'server', status('HTTP/1.1 404 Not Found')), ['CLIENT_CERT_REQUESTED']],
+    ['a 401 is not either', tls13([250, 400], 'server', status('HTTP/1.1 401 Unauthorized')), ['CLIENT_CERT_REQUESTED']],
+    ['a 400 to a client that gave a certificate is not about a missing one', tls13([250, 400], 'server', { ...status('HTTP/1.1 400 Bad Request'), clientCertificates: 1 }), []],
   ] as [string, ReturnType<typeof connection>, string[]][])('%s', (_what, r, want) => {
     expect(codes(judgeCaptureClientCert(r))).toEqual(want);
   });
@@ -113,11 +124,18 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
     expect(judgeCaptureClientCert(left({ ...fin('client'), messages: [message('server', H.CertificateRequest, 6, 0.003), message('client', H.Certificate, 8, 0.004)] }))).toEqual([]);
   });
 
+  it('quotes the status line, says where it was read and that nothing else was', () => {
+    const line = "the server's first application data record (frame 12, +5.70 ms), opened with the key log's SERVER_TRAFFIC_SECRET_0, begins \"HTTP/1.1 400 Bad Request\" (only this line of the application data is read)";
+    const asked = ['CertificateRequest from the server in frame 6 (+3.00 ms)', 'the client answered with an empty Certificate in frame 8: it has none to give', 'the handshake completed without a client certificate'];
+    expect(judgeCaptureClientCert(tls13([250, 400], 'server', status('HTTP/1.1 400 Bad Request')))[0].evidence).toEqual([...asked, line]);
+    expect(judgeCaptureClientCert(tls13([250, 400], 'server', status('HTTP/1.1 200 OK')))[0].evidence).toEqual([...asked, `${line.replace('400 Bad Request', '200 OK')}: it went on without one`]);
+  });
+
   it('says what it read and what it inferred', () => {
     expect(judgeCaptureClientCert(tls13([19]))[0].evidence).toEqual([
       'CertificateRequest from the server in frame 6 (+3.00 ms)',
       'the client answered with an empty Certificate in frame 8: it has none to give',
-      "after the client's answer the server's first record under its application keys, which tlsdoctor does not use, has 19 bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; FIN from the server in frame 10 (+6.00 ms), after encrypted records",
+      "after the client's answer the server's first record under its application keys, which tlsdoctor opens for an HTTP status line only, has 19 bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; FIN from the server in frame 10 (+6.00 ms), after encrypted records",
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import type { TcpRecord } from '@tlsdoctor/analysis';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, alertName, HandshakeType, isTls13, signatureSchemeName, Version, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
-import { compact, since } from '../evidence.js';
+import { compact, quoted, since } from '../evidence.js';
 import { findingsOf, type CodeInfo, type Finding } from '../finding.js';
 import { ALERT_RECORD_MAX, clientFinished, handshakeComplete } from './handshake-state.js';
 import { alertLine, endLine } from './hello-line.js';
@@ -26,7 +26,7 @@ export const CLIENT_CERT_CODES = {
   CLIENT_CERT_REQUESTED: {
     severity: 'info',
     title: 'The server asked for a client certificate and got none',
-    remedy: 'Nothing failed in the handshake. A server that only asks (nginx `ssl_verify_client optional;`) goes on; one that requires it (nginx `ssl_verify_client on;`) refuses after the handshake, at the HTTP level ("400 No required SSL certificate was sent"), which a capture cannot read. If requests fail, give the client its certificate, or stop requiring one.',
+    remedy: 'Nothing failed in the handshake. A server that only asks (nginx `ssl_verify_client optional;`) goes on; one that requires it (nginx `ssl_verify_client on;`) refuses after the handshake, at the HTTP level ("400 No required SSL certificate was sent"), which a capture shows only with the client\'s key log (tlsdoctor then reads the status line of the server\'s first answer, and nothing else of it). If requests fail, give the client its certificate, or stop requiring one.',
   },
 } satisfies Record<string, CodeInfo>;
 
@@ -64,13 +64,32 @@ export function judgeCaptureClientCert(r: TcpRecord): Finding[] {
   if (refusal) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), alertLine(r, refusal)])];
   const hidden = refusalUnderApplicationKeys(r);
   if (hidden && !r.clientCertificates) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), hidden])];
+  const status = r.serverStatusLine;
+  const refusedRequest = status !== undefined && REFUSING_STATUS.has(statusCode(status.line));
+  if (refusedRequest && !r.clientCertificates) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), 'the handshake completed without a client certificate', statusWords(r, status)])];
   // A browser with no certificate to offer stops at the request (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED).
   const answer = r.messages.find((m) => m.from === 'client' && m.type === HandshakeType.Certificate);
   if (!answer && !clientFinished(r) && r.end?.by === 'client') {
     return [finding('CLIENT_CERT_REQUIRED', [asked, 'the client left without answering it: no Certificate and no Finished', `${endLine(r)}: browsers stop here when they have no certificate to offer (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED)`])];
   }
-  if (handshakeComplete(r) && !r.clientCertificates) return [finding('CLIENT_CERT_REQUESTED', [asked, sentLine(r), 'the handshake completed without a client certificate'])];
+  if (handshakeComplete(r) && !r.clientCertificates) {
+    return [finding('CLIENT_CERT_REQUESTED', compact([asked, sentLine(r), 'the handshake completed without a client certificate', status && `${statusWords(r, status)}: it went on without one`]))];
+  }
   return [];
+}
+
+/**
+ * HTTP answers that refuse a client without a certificate after the handshake: nginx's 400 (its
+ * 496, "No required SSL certificate was sent", and 495, a certificate it could not verify, go out
+ * as 400), IIS's 403 (403.7, "client certificate required"), and 495 and 496 where a server sends them as they are.
+ */
+const REFUSING_STATUS: ReadonlySet<number> = new Set([400, 403, 495, 496]);
+
+const statusCode = (line: string) => Number(line.split(' ')[1]);
+
+/** The server's status line, as evidence, saying that nothing else of the application data was read. */
+function statusWords(r: TcpRecord, s: NonNullable<TcpRecord['serverStatusLine']>): string {
+  return `the server's first application data record (frame ${s.frame}, ${since(r.firstTime, s.time)}), opened with the key log's SERVER_TRAFFIC_SECRET_0, begins ${quoted(s.line)} (only this line of the application data is read)`;
 }
 
 /**
@@ -82,7 +101,7 @@ function refusalUnderApplicationKeys(r: TcpRecord): string | undefined {
   if (!isTls13(r.version) || !r.decryption || !r.end) return undefined;
   const size = r.encryptedRecordSizes[1][r.decryption.opened[1]];
   if (size === undefined || size > ALERT_RECORD_MAX) return undefined;
-  return `after the client's answer the server's first record under its application keys, which tlsdoctor does not use, has ${size} bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; ${endLine(r)}`;
+  return `after the client's answer the server's first record under its application keys, which tlsdoctor opens for an HTTP status line only, has ${size} bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; ${endLine(r)}`;
 }
 
 /** Where the probe saw the server ask for a client certificate: a TLS 1.2 flight in clear, or its own TLS 1.3 flight decrypted. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connection, icmp, outcome, pkt, probeRecord, quicConnection, ACK, RST, SYN, T0 } from '../facts.fixtures.js';
-import { judgeCaptureTcp, judgeProbeTcp } from './tcp.js';
+import { judgeCaptureStaleSyn, judgeCaptureTcp, judgeProbeTcp } from './tcp.js';
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
 const noAnswer = { synAck: undefined, synAckCount: 0 };
@@ -125,3 +125,77 @@ describe('TCP judge: only TCP records', () => {
     expect(() => judgeCaptureTcp(quicConnection(), T0 + 5)).toThrow(TypeError);
   });
 });
+
+describe('a SYN that met a stale connection', () => {
+  const ISN = 1000;
+  const syn = (frame: number, time: number, seq = ISN) => pkt(frame, time, 0, SYN, { seq });
+  /** SYN, an ACK of `acked` (not of the SYN), the client's RST at `rstSeq`, the SYN again at `again` s, its SYN-ACK with `ttl`. */
+  const stale = (o: { acked?: number; rstSeq?: number; again?: number; retrySeq?: number; ttl?: number; synAck?: boolean; ackFlags?: number } = {}) => {
+    const again = o.again ?? 0.011;
+    const ack = pkt(2, 0.00004, 1, o.ackFlags ?? ACK, { ack: o.acked ?? 777_000 });
+    const rst = pkt(3, 0.00005, 0, RST, { seq: o.rstSeq ?? 777_000 });
+    const retry = syn(4, again, o.retrySeq ?? ISN);
+    const synAck = pkt(5, again + 0.00003, 1, SYN | ACK, { ack: ISN + 1, ttl: o.ttl ?? 63 });
+    const packets = [syn(1, 0), ack, rst, retry, ...(o.synAck === false ? [] : [synAck])];
+    return connection({ tcp: { syn: packets[0], synCount: 2, synAck: o.synAck === false ? undefined : synAck, synAckCount: o.synAck === false ? 0 : 1, rsts: [rst], rstCount: 1, packets, packetCount: packets.length } });
+  };
+  const judged = (r: ReturnType<typeof stale>) => judgeCaptureStaleSyn(r).map((f) => [f.code, f.severity]);
+
+  it.each([
+    ['the same SYN again 11 ms later (Linux): information', stale(), [['TCP_STALE_CONNECTION', 'info']]],
+    ['just under a second', stale({ again: 0.999 }), [['TCP_STALE_CONNECTION', 'info']]],
+    ['a second later', stale({ again: 1 }), [['TCP_STALE_CONNECTION', 'warning']]],
+    ['13 s later: a warning', stale({ again: 13 }), [['TCP_STALE_CONNECTION', 'warning']]],
+    ['no SYN-ACK to the SYN sent again: still the cause', stale({ synAck: false }), [['TCP_STALE_CONNECTION', 'info']]],
+    ['an ACK of the SYN itself is no challenge ACK', stale({ acked: ISN + 1 }), []],
+    ['a RST from the server is not this', stale({ ackFlags: RST | ACK }), []],
+    ['another SYN (another ISN) is another attempt', stale({ retrySeq: ISN + 5 }), []],
+  ] as const)('%s', (_what, r, want) => {
+    expect(judged(r)).toEqual(want);
+  });
+
+  // [what, the packets after the first SYN (frame 1): frame, direction, flags, seq, ack]
+  it.each([
+    ['the challenge ACK, the reset, the SYN again', [[2, 1, ACK, 0, 777_000], [3, 0, RST, 777_000, 0], [4, 0, SYN, ISN, 0]], true],
+    ['the client\'s own ACK is not the server\'s answer', [[2, 0, ACK, 0, 777_000], [3, 0, RST, 777_000, 0], [4, 0, SYN, ISN, 0]], false],
+    ['a server ACK before the SYN is not its answer', [[0, 1, ACK, 0, 777_000], [3, 0, RST, 777_000, 0], [4, 0, SYN, ISN, 0]], false],
+    ['the server\'s reset is not the client\'s', [[2, 1, ACK, 0, 777_000], [3, 1, RST, 5, 0], [4, 0, SYN, ISN, 0]], false],
+    ['a client reset before the ACK did not answer it', [[0, 0, RST, 777_000, 0], [2, 1, ACK, 0, 777_000], [4, 0, SYN, ISN, 0]], false],
+    ['the same SYN before the reset is a retransmission, not the SYN sent again', [[2, 0, SYN, ISN, 0], [3, 1, ACK, 0, 777_000], [4, 0, RST, 777_000, 0]], false],
+    ['a SYN-ACK is not a pure ACK', [[2, 1, SYN | ACK, 0, 777_000], [3, 0, RST, 777_000, 0], [4, 0, SYN, ISN, 0]], false],
+  ] as const)('%s', (_what, rest, found) => {
+    const packets = [syn(1, 0), ...rest.map(([frame, dir, flags, seq, ack]) => pkt(frame, frame / 1000, dir as 0 | 1, flags, { seq, ack }))];
+    const r = connection({ tcp: { syn: packets[0], synCount: 2, synAck: undefined, synAckCount: 0, rsts: packets.filter((p) => p.flags & RST), rstCount: 1, packets, packetCount: packets.length } });
+    expect(codes(judgeCaptureStaleSyn(r))).toEqual(found ? ['TCP_STALE_CONNECTION'] : []);
+  });
+
+  it('a SYN-ACK before the SYN sent again did not answer it', () => {
+    const r = stale();
+    r.tcp.synAck = { ...r.tcp.synAck!, frame: 4 };
+    expect(judgeCaptureStaleSyn(r)[0].evidence.slice(-1)).toEqual(['no SYN-ACK answered it in the capture']);
+    expect(judgeCaptureStaleSyn(connection({ tcp: { syn: undefined } }))).toEqual([]);
+  });
+
+  it('needs the reset between the ACK and the SYN sent again', () => {
+    const r = stale();
+    r.tcp.packets = r.tcp.packets.filter((p) => !(p.flags & RST));
+    expect(judgeCaptureStaleSyn(r)).toEqual([]);
+    expect(judgeCaptureStaleSyn(connection())).toEqual([]);
+  });
+
+  it('says what each packet was, who held the old connection, and how late the connection began', () => {
+    const [f] = judgeCaptureStaleSyn(stale({ again: 13 }));
+    expect(f.evidence).toEqual([
+      "the client's SYN in frame 1 (initial sequence number 1000) was answered in frame 2 (+0.04 ms) by an ACK of 777000, not of the SYN (1001), and no SYN-ACK: the peer still held another connection on 198.51.100.7:50000 → 192.0.2.10:443, and answered with a challenge ACK",
+      "that ACK has the SYN-ACK's TTL (63): the server itself held the old connection",
+      'the client reset it in frame 3 (RST at 777000, the sequence number that ACK asked for, which clears the old connection)',
+      'the same SYN (same initial sequence number) went out again in frame 4, 13000.0 ms after the first',
+      'a SYN-ACK answered it in frame 5: the connection began 13000.0 ms after its first SYN',
+    ]);
+    const other = judgeCaptureStaleSyn(stale({ ttl: 58, rstSeq: 5 }))[0].evidence;
+    expect(other[1]).toBe('that ACK has TTL 63, the SYN-ACK 58: something other than the server (a NAT, load balancer or firewall on the path) held the old connection');
+    expect(other[2]).toBe('the client reset it in frame 3');
+    expect(judgeCaptureStaleSyn(stale({ synAck: false }))[0].evidence.slice(-1)).toEqual(['no SYN-ACK answered it in the capture']);
+  });
+});
+

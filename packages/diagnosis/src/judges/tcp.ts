@@ -26,6 +26,11 @@ export const TRANSPORT_CODES = {
     title: 'Connection reset before TLS began',
     remedy: 'Something on the path or on the server resets the connection right after it opens: check load balancers, connection limits and firewalls.',
   },
+  TCP_STALE_CONNECTION: {
+    severity: 'warning',
+    title: 'The SYN met a stale connection on the same ports: answered by an ACK, reset, and sent again',
+    remedy: 'The server, or a NAT, load balancer or firewall in front of it, still held a connection on this client address and port from before (the client rebooted or lost it, or a NAT reused the port while the server still kept the old one). It answered the new SYN with an ACK for the old connection (a challenge ACK, RFC 5961); the client reset that, which clears the old state, and its SYN sent again got through. Linux resends about 10 ms later when this happens to its first SYN; other clients, and Linux when its first SYN had gone unanswered, wait for the SYN retransmission timer (1 to 3 s, doubling after each try: seconds to tens of seconds), and that is the delay users see. Keep the state on both sides in step: a NAT or load balancer should keep a TCP mapping at least as long as the server keeps an idle connection (or the server close idle ones sooner: nginx `keepalive_timeout`, `client_header_timeout`), and should not give a port to a new client while the server may still hold the old connection on it.',
+  },
   PROBE_ERROR: { severity: 'error', title: 'The probe could not run', remedy: 'See the evidence for the local error.' },
 } as const;
 
@@ -65,6 +70,37 @@ export function judgeCaptureTcp(r: TcpRecord, captureEnd: number): Finding[] {
       `${noAnswer(r)} in the ${ms(waited)} that followed`,
       ...otherIcmp(r),
     ]),
+  ];
+}
+
+/** Under this delay the stale state cost little (Linux resends its SYN at once): information only. */
+const NOTICEABLE_DELAY_S = 1;
+
+/**
+ * A SYN answered by an ACK for another connection (not a SYN-ACK: a challenge ACK from a peer
+ * that still holds a connection on the 4-tuple, RFC 5961 section 4), the client's reset of it
+ * (RFC 9293 section 3.10.7.3), and the same SYN (same initial sequence number) sent again. The
+ * tracker keeps it one connection; this names why it started late.
+ */
+export function judgeCaptureStaleSyn(r: TcpRecord): Finding[] {
+  const pk = r.tcp.packets;
+  const syn = r.tcp.syn;
+  if (!syn) return [];
+  const ack = pk.find((p) => p.dir === 1 && p.frame > syn.frame && (p.flags & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.ACK)) === TcpFlag.ACK && p.ack !== ((syn.seq + 1) >>> 0));
+  if (!ack) return [];
+  const rst = pk.find((p) => p.dir === 0 && p.frame > ack.frame && p.flags & TcpFlag.RST);
+  const again = rst && pk.find((p) => p.dir === 0 && p.frame > rst.frame && (p.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN && p.seq === syn.seq);
+  if (!rst || !again) return [];
+  const synAck = r.tcp.synAck && r.tcp.synAck.frame > again.frame ? r.tcp.synAck : undefined;
+  const late = again.time - syn.time;
+  return [
+    finding('TCP_STALE_CONNECTION', compact([
+      `the client's SYN in frame ${syn.frame} (initial sequence number ${syn.seq}) was answered in frame ${ack.frame} (${since(r.firstTime, ack.time)}) by an ACK of ${ack.ack}, not of the SYN (${(syn.seq + 1) >>> 0}), and no SYN-ACK: the peer still held another connection on ${r.client.ip}:${r.client.port} → ${r.server.ip}:${r.server.port}, and answered with a challenge ACK`,
+      synAck && (synAck.ttl === ack.ttl ? `that ACK has the SYN-ACK's TTL (${ack.ttl}): the server itself held the old connection` : `that ACK has TTL ${ack.ttl}, the SYN-ACK ${synAck.ttl}: something other than the server (a NAT, load balancer or firewall on the path) held the old connection`),
+      `the client reset it in frame ${rst.frame}${rst.seq === ack.ack ? ` (RST at ${rst.seq}, the sequence number that ACK asked for, which clears the old connection)` : ''}`,
+      `the same SYN (same initial sequence number) went out again in frame ${again.frame}, ${ms(late)} after the first`,
+      synAck ? `a SYN-ACK answered it in frame ${synAck.frame}: the connection began ${ms(synAck.time - syn.time)} after its first SYN` : 'no SYN-ACK answered it in the capture',
+    ]), late < NOTICEABLE_DELAY_S ? { severity: 'info' } : {}),
   ];
 }
 
