@@ -141,8 +141,10 @@ export const CASES = [
   { id: 'order-leaf-inter', chain: ['underSubP1', 'subOfP1', 'interP1'], key: 'ec', name: 'orderok.certs.test', codes: [], openssl: OK },
   { id: 'order-swapped', chain: ['underSubP1', 'interP1', 'subOfP1'], key: 'ec', name: 'swapped.certs.test', codes: ['CERT_CHAIN_ORDER'], openssl: OK,
     why: 'openssl verify is given the leaf apart from the rest and builds its path from the untrusted pool in any order; it does not judge the order served, which strict clients (older Java, embedded TLS stacks) rely on' },
-  { id: 'order-inter-first', chain: ['lab:inter', 'leaf'], leaf: 'leaf', key: 'ec', name: 'interfirst.certs.test', codes: ['CERT_CHAIN_ORDER'], openssl: OK,
-    why: 'openssl verify is given the leaf apart from the rest: the order of the file does not reach it', serve: false,
+  // The key names the leaf (the second certificate): the path is judged from it, so the order is
+  // the cause; nginx pairs the key with the first certificate and refuses to start, an error.
+  { id: 'order-inter-first', chain: ['lab:inter', 'leaf'], leaf: 'leaf', key: 'ec', name: 'interfirst.certs.test', codes: ['CERT_CHAIN_ORDER', 'CERT_KEY_MISMATCH'], openssl: OK,
+    why: 'openssl verify is given the leaf apart from the rest: the order of the file does not reach it, nor the pairing of the key with the first certificate', serve: false,
     notServed: 'nginx takes the file\'s first certificate as its own: the intermediate, whose key is not the one given, so it refuses to start' },
   { id: 'order-duplicate', chain: ['leaf', 'lab:inter', 'lab:inter'], key: 'ec', name: 'duplicate.certs.test', codes: ['CERT_CHAIN_ORDER'], openssl: OK,
     why: 'openssl verify ignores a repeated untrusted certificate; serving it costs bytes in every handshake' },

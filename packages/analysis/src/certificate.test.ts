@@ -16,6 +16,12 @@ describe('subjectAltName text as Node gives it', () => {
     expect(subjectAltNames(text)).toEqual(want);
   });
 
+  it('one kind alone: the IP addresses apart from a dNSName that reads as one', () => {
+    const text = 'DNS:192.0.2.7, DNS:a.test, IP Address:192.0.2.1';
+    expect(subjectAltNames(text, 'IP Address')).toEqual(['192.0.2.1']);
+    expect(subjectAltNames(text, 'DNS')).toEqual(['192.0.2.7', 'a.test']);
+  });
+
   it('a name holding a NUL matches neither of its halves', () => {
     const sans = subjectAltNames('DNS:"good.lab.test\\u0000evil.lab.test"');
     expect(hostMatches('good.lab.test', sans)).toBe(false);

@@ -7,6 +7,11 @@ export interface CertificateInfo {
   issuer: string;
   /** DNS names and IP addresses from subjectAltName. */
   sans: string[];
+  /**
+   * The IP address entries of `sans`: an address is matched against these only (a dNSName that
+   * reads as an address is no IP SAN to a browser). Absent where the kinds were not kept.
+   */
+  ipSans?: string[];
   validFrom: string;
   validTo: string;
   /** ISO 8601, for comparisons and JSON. */
@@ -31,6 +36,7 @@ export function describeCertificate(der: Uint8Array): { info: CertificateInfo; c
   try {
     const cert = new X509Certificate(Buffer.from(der.buffer, der.byteOffset, der.length));
     const sans = subjectAltNames(cert.subjectAltName ?? '');
+    const ipSans = subjectAltNames(cert.subjectAltName ?? '', 'IP Address');
     // An empty name is a name: Node gives undefined for it, and a certificate with an empty
     // subject and issuer is self-issued all the same.
     const subject = cert.subject ?? '';
@@ -52,6 +58,7 @@ export function describeCertificate(der: Uint8Array): { info: CertificateInfo; c
         subject: oneLine(subject),
         issuer: oneLine(issuer),
         sans,
+        ipSans,
         validFrom: cert.validFrom,
         validTo: cert.validTo,
         notBefore: new Date(cert.validFrom).toISOString(),
@@ -97,7 +104,7 @@ function curveBits(curve: string): number | undefined {
  * visible as \XX, as OpenSSL writes them in distinguished names: a name holding a NUL is shown,
  * never cut or blanked, and never matches a host name.
  */
-export function subjectAltNames(text: string): string[] {
+export function subjectAltNames(text: string, only?: 'DNS' | 'IP Address'): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < text.length) {
@@ -121,7 +128,7 @@ export function subjectAltNames(text: string): string[] {
       next = comma < 0 ? text.length : comma;
       value = text.slice(colon + 1, next);
     }
-    if (kind === 'DNS' || kind === 'IP Address') out.push(visible(value));
+    if (only ? kind === only : kind === 'DNS' || kind === 'IP Address') out.push(visible(value));
     i = next;
     while (text[i] === ',' || text[i] === ' ') i++;
   }

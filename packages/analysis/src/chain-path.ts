@@ -97,7 +97,11 @@ function better(a: Attempt, b: Attempt | undefined): boolean {
  * a path to an anchor beats any other, then one whose certificates are valid at `at`, then the
  * shortest. Bounded by depth (`PATH_DEPTH_LIMIT`) and by steps taken (`PATH_WORK_LIMIT`).
  */
-export function buildPath(given: readonly GivenCertificate[], anchors: TrustAnchors, at = Date.now()): CertificatePath {
+/**
+ * The path a verifier builds from the certificates given, from the leaf (`leaf`: its index, the
+ * first unless the caller knows better, as a private key that is a later certificate's tells).
+ */
+export function buildPath(given: readonly GivenCertificate[], anchors: TrustAnchors, at = Date.now(), leaf = 0): CertificatePath {
   const duplicates: number[] = [];
   const seen = new Set<string>();
   given.forEach((g, i) => {
@@ -108,11 +112,11 @@ export function buildPath(given: readonly GivenCertificate[], anchors: TrustAnch
   const repeated = new Set(duplicates);
   const distinct = given.map((_, i) => i).filter((i) => !repeated.has(i) && given[i].cert);
   const builder = new Builder(given, distinct, anchors, at);
-  const best = given[0]?.cert ? builder.extend([0], 0) : undefined;
-  const order = best?.order ?? (given.length > 0 ? [0] : []);
+  const best = given[leaf]?.cert ? builder.extend([leaf], 0) : undefined;
+  const order = best?.order ?? (given.length > 0 ? [leaf] : []);
   const on = new Set(order);
   const unused = given.map((_, i) => i).filter((i) => !on.has(i) && !repeated.has(i));
-  const end: PathEnd = best?.end ?? { kind: 'issuer-missing', issuer: given[0]?.info.issuer ?? '' };
+  const end: PathEnd = best?.end ?? { kind: 'issuer-missing', issuer: given[leaf]?.info.issuer ?? '' };
   return { order, end, unused, duplicates };
 }
 

@@ -29,6 +29,15 @@ describe('host names matched as browsers match them', () => {
   });
 
   it.each([
+    ['an address matches an IP SAN', '192.0.2.1', ['192.0.2.1'], ['192.0.2.1'], true],
+    ['a dNSName holding the address text is no IP SAN', '192.0.2.1', ['192.0.2.1'], [], false],
+    ['beside another IP SAN, still not', '192.0.2.1', ['192.0.2.1', '192.0.2.9'], ['192.0.2.9'], false],
+    ['a name still matches the dNSNames', 'a.example.test', ['a.example.test', '192.0.2.1'], ['192.0.2.1'], true],
+  ])('with the kinds kept: %s', (_n, host, sans, ipSans, want) => {
+    expect(hostMatches(host, sans, ipSans)).toBe(want);
+  });
+
+  it.each([
     ['192.0.2.1', [192, 0, 2, 1]],
     ['::1', [...Array<number>(15).fill(0), 1]],
     ['::ffff:192.0.2.1', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1]],

@@ -35,11 +35,12 @@ const sameBytes = (a: number[], b: number[]) => a.length === b.length && a.every
  * byte for byte; a name is compared in its IDNA (punycode) form, case-insensitively; a wildcard is
  * a whole left-most label ("*.example.com"), covers exactly one label, and never stands for a
  * label under a one-label suffix ("*.com"). Without the public suffix list a wildcard over a
- * multi-label suffix ("*.co.uk") is not recognised as one.
+ * multi-label suffix ("*.co.uk") is not recognised as one. `ipSans` are the SANs that are IP
+ * addresses: a dNSName holding an address's text matches no address (Chrome, RFC 6125 3.1.3.2).
  */
-export function hostMatches(host: string, sans: readonly string[]): boolean {
+export function hostMatches(host: string, sans: readonly string[], ipSans: readonly string[] = sans): boolean {
   const ip = ipBytes(host.replace(/^\[|\]$/g, ''));
-  if (ip) return sans.some((s) => {
+  if (ip) return ipSans.some((s) => {
     const b = ipBytes(s);
     return b !== undefined && sameBytes(b, ip);
   });

@@ -84,11 +84,11 @@ function otherPath(families: TrustFamily[], paths: CertificatePath[], other: num
 }
 
 /** The first date a family that trusts the chain now stops: the earliest end of the anchored paths. */
-function validity(given: FileCertificate[], items: CertItem[]): CertValidity | null {
+function validity(given: FileCertificate[], leaf: number, items: CertItem[]): CertValidity | null {
   if (given.length === 0) return null;
   const trusting = items.filter((it) => it.verdict === 'trusted' && it.validUntil);
   const first = trusting.map((it) => it.validUntil as string).sort()[0];
-  return { leafUntil: given[0].info.notAfter, firstFailure: first ? { at: first, families: trusting.filter((it) => it.validUntil === first).map((it) => it.family) } : null };
+  return { leafUntil: given[leaf].info.notAfter, firstFailure: first ? { at: first, families: trusting.filter((it) => it.validUntil === first).map((it) => it.family) } : null };
 }
 
 /** The entries of the head's chain list: each certificate given, and whether any family's path uses it. */
@@ -116,9 +116,11 @@ function judgeFiles(o: CertCliOptions): number {
   const publicRoots = new Set(roots.certificates.map((c) => c.fingerprint256));
   const { given, key } = input;
   const chain = given.map((c) => c.info);
-  const leaf = given[0];
-  const keyFacts = key && leaf.cert ? { matches: keyMatches(key, leaf.cert), what: `--key ${key.path} (${key.description})` } : undefined;
-  const paths = families.map((f) => buildPath(given, f.anchors, at));
+  // nginx pairs the key with the first certificate; a key that is a later one's names the leaf.
+  const first = given[0];
+  const keyFacts = key && first.cert ? { matches: keyMatches(key, first.cert), what: `--key ${key.path} (${key.description})` } : undefined;
+  const leaf = key && keyFacts && !keyFacts.matches ? Math.max(0, given.findIndex((c) => c.cert && keyMatches(key, c.cert))) : 0;
+  const paths = families.map((f) => buildPath(given, f.anchors, at, leaf));
   const seen = [`${given.length} certificate(s) given: ${o.files.join(', ')}`];
   const items = families.map((f, k) => {
     const path = paths[k];
@@ -155,7 +157,7 @@ function judgeFiles(o: CertCliOptions): number {
       at: new Date(at).toISOString(),
       chain: chainEntries(given, paths),
       skippedStores: skipped.map((s) => ({ store: s.store, why: s.why })),
-      validity: validity(given, items),
+      validity: validity(given, leaf, items),
     },
     summary: summarize(items),
     families: items,

@@ -40,7 +40,7 @@ export function pathVerdict(f: Pick<CertFamilyFacts, 'chain' | 'path' | 'storeNa
   if (end.kind === 'loop' || end.kind === 'too-long') return { kind: 'store', error: end.kind === 'loop' ? 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' : 'CERT_CHAIN_TOO_LONG', intermediateMissing: false, anchored: false, storeName };
   if (end.selfSigned) return { kind: 'store', error: f.path.order.length === 1 ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'SELF_SIGNED_CERT_IN_CHAIN', intermediateMissing: false, anchored: false, storeName };
   // The path holds the leaf alone (and the leaf is no CA given first by mistake): its issuer is an intermediate.
-  const leafAlone = f.path.order.length === 1 && !f.chain[0].isCA;
+  const leafAlone = f.path.order.length === 1 && !f.chain[f.path.order[0]].isCA;
   return { kind: 'store', error: leafAlone ? 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' : 'UNABLE_TO_GET_ISSUER_CERT', intermediateMissing: leafAlone, anchored: false, storeName };
 }
 

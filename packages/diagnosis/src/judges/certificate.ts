@@ -181,7 +181,7 @@ export function judgeCertificate(f: CertificateFacts): Finding[] {
     const days = (notAfter - f.at) / DAY_MS;
     out.push(finding('CERT_EXPIRING_SOON', ev(`expires in ${days.toFixed(1)} days (${leaf.notAfter}); the warning starts at ${f.warnDays} days`)));
   }
-  if (f.name !== undefined && !f.nameIsIp && (f.nameError || !hostMatches(f.name, leaf.sans))) {
+  if (f.name !== undefined && !f.nameIsIp && (f.nameError || !hostMatches(f.name, leaf.sans, leaf.ipSans))) {
     out.push(finding('CERT_HOSTNAME_MISMATCH', ev(f.nameError ? `${f.name}: ${f.nameError}` : leaf.sans.length === 0 ? `${f.nameLabel} ${f.name}: the leaf has no SANs, and clients ignore the CN` : `${f.nameLabel} ${f.name} is not among the SANs`)));
   } else if (f.nameIsIp && storeError === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     out.push(finding('CERT_HOSTNAME_MISMATCH', ev(`${f.name}: the certificate lists no such IP address among its SANs`)));

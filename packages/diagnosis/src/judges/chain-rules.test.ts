@@ -50,6 +50,7 @@ describe('chain rules: each rule, and its near miss', () => {
     // Key
     ['the key given is not the leaf\'s', { key: { matches: false, what: 'key.pem' } }, ['CERT_KEY_MISMATCH']],
     ['the key given is the leaf\'s', { key: { matches: true, what: 'key.pem' } }, []],
+    ['the leaf given second, named by its key: the order, and the pairing nginx makes', { chain: [int(), leaf()], path: anchoredAt(root(), [1, 0]), key: { matches: false, what: 'key.pem' } }, ['CERT_KEY_MISMATCH', 'CERT_CHAIN_ORDER']],
     // Order
     ['served out of order', { chain: [leaf(), root(), int()] }, ['CERT_CHAIN_ORDER']],
     ['a duplicate', { chain: [leaf(), int(), int()] }, ['CERT_CHAIN_ORDER']],
@@ -254,6 +255,15 @@ describe('evidence names each certificate and why', () => {
     const found = judgeChainRules(facts(o));
     expect(found).toHaveLength(1);
     expect(found[0].evidence).toEqual(want);
+  });
+
+  it('a key that is a later certificate\'s: that one is the leaf, and the first takes its place in the server', () => {
+    const found = judgeChainRules(facts({ chain: [int(), leaf()], path: anchoredAt(root(), [1, 0]), key: { matches: false, what: 'the key file key.pem' } }));
+    expect(found.map((x) => x.code)).toEqual(['CERT_KEY_MISMATCH', 'CERT_CHAIN_ORDER']);
+    expect(found[0].evidence).toEqual([
+      'seen',
+      'the key file key.pem is the key of certificate 2 (CN=example.test), the leaf, but certificate 1 (CN=Int) comes first: a server pairs the key with the first certificate (nginx refuses to start with "key values mismatch") and a client takes the first as the leaf; put the leaf first',
+    ]);
   });
 
   it('every fault, each once, in the judge\'s order', () => {

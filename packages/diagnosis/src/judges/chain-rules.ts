@@ -98,6 +98,8 @@ const who = (c: CertificateInfo) => c.subject || '(empty subject)';
 
 function keyMismatch(f: ChainRuleFacts, leaf: CertificateInfo): Finding[] {
   if (!f.key || f.key.matches) return [];
+  const at = f.chain.indexOf(leaf);
+  if (at > 0) return [finding('CERT_KEY_MISMATCH', [...f.seen, `${f.key.what} is the key of ${named(f, at)}, the leaf, but ${named(f, 0)} comes first: a server pairs the key with the first certificate (nginx refuses to start with "key values mismatch") and a client takes the first as the leaf; put the leaf first`])];
   return [finding('CERT_KEY_MISMATCH', [...f.seen, `${f.key.what} does not hold the private key of the leaf (${who(leaf)}, SHA-256 ${leaf.fingerprint256}): the server cannot prove it owns the certificate`])];
 }
 
@@ -264,7 +266,8 @@ function distrusted(f: ChainRuleFacts, v: PathView): Finding[] {
  * long-lived is two findings, and every certificate that breaks one rule is a line of its finding.
  */
 export function judgeChainRules(f: ChainRuleFacts): Finding[] {
-  const leaf = f.chain[0];
+  // The path's first certificate is the leaf: the first given unless the key named a later one.
+  const leaf = f.chain[f.path?.order[0] ?? 0];
   if (!leaf || leaf.error) return [];
   const v = pathView(f);
   return [
