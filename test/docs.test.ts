@@ -1,5 +1,5 @@
 // Every code in the engine is documented, and every fixture's expected code names its fixture.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CODES, PRECEDENCE } from '@tlsdoctor/diagnosis';
@@ -54,5 +54,21 @@ describe('README', () => {
       if (line.endsWith('[...]')) expect(out[i].startsWith(line.slice(0, -5).trimEnd())).toBe(true);
       else expect(out[i].replace(/fixtures\/.*\.pcap/, 'fixtures/sni-reset.pcap').replace(/\/\S+\/fixtures/, 'fixtures')).toBe(line);
     }
+  });
+});
+
+describe('links between the documents', () => {
+  // A document folded into another leaves links behind: every docs/NAME.md named in the README
+  // or in docs/ must exist.
+  const named = (text: string) => [...text.matchAll(/docs\/([\w.-]+\.(?:md|json))/g)].map((m) => m[1]);
+  const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
+  it.each(['README.md', ...docs.map((f) => `docs/${f}`)])('%s names only documents that exist', (file) => {
+    const missing = named(readFileSync(join(ROOT, file), 'utf8')).filter((f) => !existsSync(join(ROOT, 'docs', f)));
+    expect(missing).toEqual([]);
+  });
+  it('relative links inside docs/ resolve', () => {
+    const broken = docs.flatMap((f) => [...readFileSync(join(ROOT, 'docs', f), 'utf8').matchAll(/\]\(([\w.-]+\.md)(?:#[\w-]*)?\)/g)]
+      .map((m) => m[1]).filter((target) => !existsSync(join(ROOT, 'docs', target))).map((target) => `${f} -> ${target}`));
+    expect(broken).toEqual([]);
   });
 });
