@@ -149,6 +149,53 @@ describe('tlsdoctor cert: the report', () => {
   });
 });
 
+describe('tlsdoctor cert: large and tangled input gives a verdict in bounded time', () => {
+  // Each bound leaves room for a loaded machine; an idle one takes a second or two.
+  const timed = (args: string[]) => {
+    const t0 = performance.now();
+    const r = json([...args, '--store', 'none']);
+    return { ...r, ms: performance.now() - t0 };
+  };
+
+  it('a 10 MB bundle: the first 1,000 certificates judged, the rest counted', () => {
+    const one = readFileSync(p('fullchain.pem'), 'utf8');
+    writeFileSync(p('big.pem'), one.repeat(Math.ceil((10 * 1024 * 1024) / one.length)));
+    const r = timed([p('big.pem'), '--ca', p('root.crt')]);
+    expect(r.ms).toBeLessThan(30_000);
+    expect(r.report.input.chain).toHaveLength(1000);
+    expect(r.report.families[0].verdict).toBe('trusted');
+    expect(codes(r.report, 'none')).toContain('CERT_CHAIN_ORDER');
+  }, 60_000);
+
+  it('a chain of 50 certificates: the path stops where verifiers stop', () => {
+    const many = new TestPki();
+    try {
+      many.issue('c0', { ca: true, days: 30 });
+      for (let i = 1; i < 50; i++) many.issue(`c${i}`, { issuer: `c${i - 1}`, ca: true, days: 30 });
+      many.issue('deep', { issuer: 'c49', sans: ['deep.example.test'], days: 30 });
+      const file = many.bundle('deep.pem', ['deep', ...Array.from({ length: 50 }, (_, i) => `c${49 - i}`)]);
+      const r = timed([file, '--ca', many.path('c0.crt')]);
+      expect(r.ms).toBeLessThan(30_000);
+      expect(r.report.families[0].verdict).toBe('untrusted');
+      expect(JSON.stringify(r.report.families[0])).toMatch(/where verifiers stop/);
+    } finally {
+      many.dispose();
+    }
+  }, 180_000);
+
+  it('cross-signs that sign each other: a loop, said as one, at once', () => {
+    pki.issue('X', { ca: true });
+    pki.issue('Y', { ca: true });
+    pki.issue('X-by-Y', { cn: 'X', keyOf: 'X', issuer: 'Y', ca: true });
+    pki.issue('Y-by-X', { cn: 'Y', keyOf: 'Y', issuer: 'X', ca: true });
+    pki.issue('xleaf', { issuer: 'X', sans: ['x.example.test'] });
+    const r = timed([pki.bundle('loop.pem', ['xleaf', 'X-by-Y', 'Y-by-X']), '--ca', p('root.crt')]);
+    expect(r.ms).toBeLessThan(30_000);
+    expect(r.report.families[0].verdict).toBe('untrusted');
+    expect(JSON.stringify(r.report.families[0])).toMatch(/the path goes round/);
+  }, 60_000);
+});
+
 describe('tlsdoctor cert: bad input is one line and exit 2', () => {
   it.each([
     [['missing.pem'], /missing\.pem: no such file/],
@@ -166,6 +213,14 @@ describe('tlsdoctor cert: bad input is one line and exit 2', () => {
     const r = runCli(['cert', ...args.map((a) => (a.startsWith('--') || a.startsWith('pass:') ? a : p(a))), '--store', 'none']);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+  });
+
+  it('a key without a certificate: one line naming what is missing', () => {
+    const r = runCli(['cert', '--key', p('leaf.key')]);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/name the certificate file\(s\)/);
     expect(r.stdout).toBe('');
     expect(r.code).toBe(2);
   });

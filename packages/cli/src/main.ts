@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('pcap <files..>', 'Diagnose every TLS connection in pcap/pcapng captures (gzip too)', pcapOptions, (args) => handled(run, () => pcapCommand(args)))
     .command('probe [target..]', 'Probe live servers and name why their handshake fails', probeOptions, (args) => handled(run, () => probeCommand(args)))
     .command('netlog <files..>', 'Diagnose every connection in a browser\'s NetLog (chrome://net-export), no capture needed', netlogOptions, (args) => handled(run, () => netlogCommand(args)))
-    .command('cert <files..>', 'Judge certificate files offline, before nginx serves them: will this chain and key work, for which clients, until when?', certOptions, (args) => handled(run, () => certCommand(args)))
+    .command('cert [files..]', 'Judge certificate files offline, before nginx serves them: will this chain and key work, for which clients, until when?', certOptions, (args) => handled(run, () => certCommand(args)))
     .command('serve', 'Answer Prometheus scrapes with probes: GET /probe?target=HOST names why its handshake fails, as metrics', serveOptions, (args) => handled(run, () => serveCommand(args)))
     .command('explain [text..]', 'Explain an error message a client printed: what it means, the causes it can come from, how to decide', explainOptions, (args) => handled(run, () => explainCommand(args)))
     .demandCommand(1, 'Name a command: pcap, probe, netlog, cert, serve or explain.')
