@@ -148,6 +148,12 @@ export interface ChainCheck {
   /** Each certificate is issued by the next (signature verified where possible). */
   links: { from: number; to: number; ok: boolean }[];
   brokenAt?: number;
+  /**
+   * Set when the order sent breaks: the certificates from the leaf, each followed by the one sent
+   * that issued it (its signature verified), as a verifier rebuilds them. Longer than the leaf
+   * alone, the break is one of order, a duplicate or an extra certificate, not a missing one.
+   */
+  linkedOrder?: number[];
   /** The last certificate is self-signed (a root was sent). */
   endsInRoot: boolean;
   /**
@@ -210,7 +216,9 @@ export function checkChain(certs: (X509Certificate | undefined)[], roots: Public
     links.push({ from: i, to: i + 1, ok });
     if (!ok && brokenAt === undefined) brokenAt = i;
   }
-  const last = certs[certs.length - 1];
+  const linkedOrder = brokenAt === undefined ? undefined : linkIssuers(certs);
+  // The path's end is where a root would follow: an extra certificate sent last is not it.
+  const last = certs[linkedOrder ? linkedOrder[linkedOrder.length - 1] : certs.length - 1];
   let endsInRoot = false;
   if (last && last.subject === last.issuer) {
     try {
@@ -220,7 +228,31 @@ export function checkChain(certs: (X509Certificate | undefined)[], roots: Public
     }
   }
   const publicRoot = last ? publicRootOf(last, roots) : undefined;
-  return { links, brokenAt, endsInRoot, ...(publicRoot ? { publicRoot } : {}) };
+  return { links, brokenAt, ...(linkedOrder ? { linkedOrder } : {}), endsInRoot, ...(publicRoot ? { publicRoot } : {}) };
+}
+
+/** Signature checks one chain may cost when its order breaks: a chain sent has a handful of certificates, a hostile one thousands. */
+const LINK_CHECKS = 64;
+
+/** From the leaf, each certificate's issuer among those sent (names first, then the signature), bounded in checks. */
+function linkIssuers(certs: (X509Certificate | undefined)[]): number[] {
+  const order = [0];
+  let checks = LINK_CHECKS;
+  for (let cur = certs[0]; cur && cur.subject !== cur.issuer && order.length < certs.length; ) {
+    const child: X509Certificate = cur;
+    const next = certs.findIndex((c, i) => {
+      if (!c || order.includes(i) || c.subject !== child.issuer || checks-- <= 0) return false;
+      try {
+        return child.checkIssued(c) && child.verify(c.publicKey);
+      } catch {
+        return false;
+      }
+    });
+    if (next < 0) break;
+    order.push(next);
+    cur = certs[next];
+  }
+  return order;
 }
 
 /** Entries a CertificateCache keeps of each kind: a log's servers are few, its connections many. */

@@ -4,6 +4,7 @@ import {
   buildClientHello,
   groupName,
   HandshakeType,
+  parseCertificate,
   parseCertificateRequest,
   parseServerKeyExchange,
   describeNonTls,
@@ -16,6 +17,7 @@ import {
   type NonTlsDescription,
   type ServerHello,
 } from '@tlsdoctor/tls-parser-ts';
+import { describeCertificate, type CertificateInfo } from '@tlsdoctor/analysis';
 import { connectTcp, type ConnectOutcome } from './connect.js';
 import { raceWithTimeout, stepTimeout } from './settle.js';
 import { GROUPS, LEGACY_SUITES, SIGNATURE_ALGORITHMS, TLS13_SUITES } from './suites.js';
@@ -27,7 +29,20 @@ type Connected = { connectMs?: number };
 export type HelloOutcome =
   | (Connected &
       (
-        | { kind: 'server-hello'; ms: number; serverHello: ServerHello; bytes: number; keyExchange?: string; certificateRequested?: boolean; certificateRequest?: CertificateRequest }
+        | {
+            kind: 'server-hello';
+            ms: number;
+            serverHello: ServerHello;
+            bytes: number;
+            keyExchange?: string;
+            certificateRequested?: boolean;
+            certificateRequest?: CertificateRequest;
+            /**
+             * Below TLS 1.3, the server's Certificate message as sent (its order, duplicates and
+             * extras), which a TLS library's verified chain no longer shows.
+             */
+            servedChain?: CertificateInfo[];
+          }
         | { kind: 'hello-retry'; ms: number; serverHello: ServerHello }
         | { kind: 'alert'; ms: number; alert: Alert }
         | { kind: 'not-tls'; ms: number; description: NonTlsDescription }
@@ -130,7 +145,8 @@ function firstFlight(o: HelloProbeOptions, socket: Socket): Promise<Exclude<Hell
                 sawKeyExchange = true;
                 const kx = keyExchangeName(ev.body, hello.serverHello.version);
                 if (kx) hello = { ...hello, keyExchange: kx };
-              } else if (ev.msgType === HandshakeType.CertificateRequest) hello = { ...hello, certificateRequested: true, ...certificateRequestOf(ev.body, hello.serverHello.version) };
+              } else if (ev.msgType === HandshakeType.Certificate) hello = { ...hello, ...servedChainOf(ev.body, hello.serverHello.version) };
+              else if (ev.msgType === HandshakeType.CertificateRequest) hello = { ...hello, certificateRequested: true, ...certificateRequestOf(ev.body, hello.serverHello.version) };
               // No ServerKeyExchange before the end of the flight: the client's RSA key transport.
               else if (ev.msgType === HandshakeType.ServerHelloDone) return finish(sawKeyExchange ? hello : { ...hello, keyExchange: 'RSA' });
             } else if (ev.serverHello) {
@@ -177,6 +193,15 @@ function firstFlight(o: HelloProbeOptions, socket: Socket): Promise<Exclude<Hell
       socket.once('close', () => clearTimeout(rest));
     },
   );
+}
+
+/** The certificates of a Certificate message, in the order sent; nothing when it does not parse. */
+function servedChainOf(body: Uint8Array, version: number): { servedChain?: CertificateInfo[] } {
+  try {
+    return { servedChain: parseCertificate(body, version).certificates.map((der) => describeCertificate(der).info) };
+  } catch {
+    return {};
+  }
 }
 
 /** What a CertificateRequest asks for (CA names, signature algorithms); nothing when it does not parse. */

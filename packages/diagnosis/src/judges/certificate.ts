@@ -1,11 +1,12 @@
 import { hostMatches, type CertificateInfo, type ChainCheck, type ConnectionRecord } from '@tlsdoctor/analysis';
 import type { ProbeRecord } from '@tlsdoctor/probe';
-import { AlertDescription, isTls13 } from '@tlsdoctor/tls-parser-ts';
+import { AlertDescription, isTls13, versionName } from '@tlsdoctor/tls-parser-ts';
 import { compact } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { alertLine, endLine } from './hello-line.js';
 import { clientFinished } from './handshake-state.js';
 import { judgeChainRules } from './chain-rules.js';
+import { foldRefusal, NO_PATH_ERRORS } from './verifier-refusal.js';
 
 /** The server's certificate chain: validity in time, the name, and the path to a trusted root. */
 export const CERTIFICATE_CODES = {
@@ -213,7 +214,10 @@ function trustFindings(f: CertificateFacts, leaf: CertificateInfo, ev: (line: st
   const verifierSays = t.kind === 'verifier' ? t.line : undefined;
   if (alone && !leaf.selfIssued) return [finding('CERT_CHAIN_INCOMPLETE', compact([verifierSays, ...ev(`only the leaf was sent; its issuer "${leaf.issuer}" is not in the chain`, unknownCa)]))];
   const broken = t.links?.brokenAt;
-  if (broken !== undefined) {
+  // A chain whose certificates still link from the leaf past it is out of order, or carries a
+  // duplicate or an extra: CERT_CHAIN_ORDER's case, not a missing intermediate.
+  const relinked = (t.links?.linkedOrder?.length ?? 0) > 1;
+  if (broken !== undefined && !relinked) {
     return [finding('CERT_CHAIN_INCOMPLETE', compact([verifierSays, ...ev(`certificate ${broken + 1} (${f.chain[broken].subject}) is not issued by certificate ${broken + 2} (${f.chain[broken + 1].subject}): the chain is out of order or misses an intermediate`, unknownCa)]))];
   }
   // Past the faults of the chain as sent (which fail clients that fetch nothing), a verifier that
@@ -253,8 +257,11 @@ export function judgeCaptureCertificate(r: ConnectionRecord): Finding[] {
     trust: { kind: 'client-alert', alert: a && { description: a.description, line: alertLine(r, a) }, links: r.chain },
     seen: r.certificates.length > 0 ? [`chain of ${r.certificates.length} certificate(s) in frame ${r.certificatesFrame}`] : [],
   };
-  const found = leftWithoutAlert(r, unexplainedAlert(facts, judgeCertificate(facts), isTls13(r.version)));
-  return [...found, ...judgeChainRules({ chain: r.certificates, purpose: 'server', at: facts.at, atLabel: facts.atLabel, publiclyTrusted: r.chain?.publicRoot !== undefined, seen: facts.seen })];
+  // The chain's own faults explain a client's alert or silent leave as much as the dates and the name do.
+  const rules = judgeChainRules({ chain: r.certificates, purpose: 'server', at: facts.at, atLabel: facts.atLabel, publiclyTrusted: r.chain?.publicRoot !== undefined, seen: facts.seen });
+  const found = leftWithoutAlert(r, unexplainedAlert(facts, [...judgeCertificate(facts), ...rules], isTls13(r.version)));
+  // A capture has only the client's alert: a fault OpenSSL refuses is reason enough for it.
+  return foldRefusal(found, true, facts.trust.kind === 'client-alert' ? facts.trust.alert?.line : undefined);
 }
 
 /**
@@ -299,5 +306,23 @@ export function judgeProbeCertificate(r: ProbeRecord, now: number): Finding[] {
     ]),
     warnDays: r.warnDays,
   };
-  return [...judgeCertificate(facts), ...judgeChainRules({ chain: full.chain, purpose: 'server', at: now, atLabel: 'now', publiclyTrusted: full.publiclyAnchored === true, seen: facts.seen })];
+  const rules = { purpose: 'server' as const, at: now, atLabel: 'now', publiclyTrusted: full.publiclyAnchored === true };
+  // Node's chain is the path OpenSSL built, in order whatever was sent: the order is judged on
+  // the TLS 1.2 Certificate message as sent, where the probe read one for the same leaf.
+  const served = servedChain(r, leaf);
+  const found = [
+    ...judgeCertificate(facts),
+    ...judgeChainRules({ chain: full.chain, ...rules, seen: facts.seen }).filter((x) => !served || x.code !== 'CERT_CHAIN_ORDER'),
+    ...(served ? judgeChainRules({ chain: served.chain, ...rules, seen: [...facts.seen, served.line] }).filter((x) => x.code === 'CERT_CHAIN_ORDER') : []),
+  ];
+  return foldRefusal(found, full.authorizationError !== undefined && !NO_PATH_ERRORS.has(full.authorizationError));
+}
+
+/** The chain of the probe's TLS 1.2 hello, as sent, when its leaf is the full handshake's. */
+function servedChain(r: ProbeRecord, leaf: CertificateInfo): { chain: CertificateInfo[]; line: string } | undefined {
+  for (const v of r.versions) {
+    const chain = v.outcome.kind === 'server-hello' ? v.outcome.servedChain : undefined;
+    if (chain && chain[0]?.fingerprint256 === leaf.fingerprint256) return { chain, line: `the Certificate message of the probe's ${versionName(v.version)} hello, as sent: ${chain.map((c) => c.subject || '(empty subject)').join(', ')}` };
+  }
+  return undefined;
 }
