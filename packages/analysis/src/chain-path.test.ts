@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPath, PATH_DEPTH_LIMIT, type GivenCertificate } from './chain-path.js';
-import { describeCertificate } from './certificate.js';
+import { checkChain, describeCertificate, PublicRoots } from './certificate.js';
 import { TrustAnchors } from './trust-anchors.js';
 import { TestPki } from './test-pki.fixtures.js';
 
@@ -109,5 +109,21 @@ describe('buildPath', () => {
 
   it('builds nothing from an empty list', () => {
     expect(buildPath([], store('root'))).toEqual({ order: [], end: { kind: 'issuer-missing', issuer: '' }, unused: [], duplicates: [] });
+  });
+});
+
+describe('checkChain: the links of a chain as sent', () => {
+  const sent = (...names: string[]) => checkChain(names.map((n) => new X509Certificate(pki.pem(n))), new PublicRoots());
+  it.each<[string, string[], number | undefined, number[] | undefined]>([
+    ['in order: no break, nothing rebuilt', ['leaf', 'inter'], undefined, undefined],
+    ['swapped: relinked past the leaf', ['leaf', 'root', 'inter'], 0, [0, 2, 1]],
+    ['a duplicate', ['leaf', 'inter', 'inter'], 1, [0, 1]],
+    ['an extra sent last', ['leaf', 'inter', 'stray'], 1, [0, 1]],
+    ['the same name under another key is no issuer', ['leaf', 'inter-wrongkey'], 0, [0]],
+    ['the leaf\'s issuer not sent: the leaf alone', ['leaf', 'root'], 0, [0]],
+  ])('%s', (_n, names, brokenAt, linkedOrder) => {
+    const c = sent(...names);
+    expect(c.brokenAt).toBe(brokenAt);
+    expect(c.linkedOrder).toEqual(linkedOrder);
   });
 });

@@ -248,6 +248,38 @@ describe('certificate judge on a probe', () => {
   });
 });
 
+describe('certificate judge on a probe: the order as sent, from its TLS 1.2 hello', () => {
+  const withServed = (served: ReturnType<typeof cert>[] | undefined, full = probeRecord().full) => {
+    const r = probeRecord({ full });
+    const versions = r.versions.map((v) => (v.version === Version.TLS12 && v.outcome.kind === 'server-hello' && served ? { ...v, outcome: { ...v.outcome, servedChain: served } } : v));
+    return judgeProbeCertificate({ ...r, versions }, NOW_MS);
+  };
+  const stranger = () => cert({ subject: 'CN=Stranger', issuer: 'CN=Stranger', isCA: true, fingerprint256: 'EE:FF' });
+  it.each<[string, ReturnType<typeof cert>[] | undefined, string[]]>([
+    ['sent in order', [cert(), intermediate()], []],
+    ['no Certificate read (TLS 1.3 only): the built path alone', undefined, []],
+    ['sent with the intermediate twice', [cert(), intermediate(), intermediate()], ['CERT_CHAIN_ORDER']],
+    ['sent with a certificate on no path', [cert(), intermediate(), stranger()], ['CERT_CHAIN_ORDER']],
+    ['another leaf on that hello (another backend): not this chain\'s order', [cert({ fingerprint256: '11:22' }), stranger()], []],
+  ])('%s', (_n, served, want) => {
+    expect(codes(withServed(served))).toEqual(want);
+  });
+
+  it('says where the order was seen', () => {
+    const [order] = withServed([cert(), intermediate(), intermediate()]);
+    expect(order.evidence).toContain("the Certificate message of the probe's TLS 1.2 hello, as sent: CN=example.test, CN=Example CA, CN=Example CA");
+  });
+
+  it('a fault the store refused for is not also untrust; a store that found no path still is', () => {
+    // The intermediate is no CA: OpenSSL refuses it with INVALID_CA.
+    const notCa = cert({ subject: 'CN=Example CA', issuer: 'CN=Example Root', fingerprint256: 'CC:DD', isCA: false });
+    const bad = (authorizationError: string) =>
+      codes(judgeProbeCertificate(probeRecord({ full: { ok: true, ms: 5, chain: [cert(), notCa], authorizationError, intermediateMissing: false, anchored: true } }), NOW_MS));
+    expect(bad('INVALID_CA')).toEqual(['CERT_CA_AS_LEAF']);
+    expect(bad('UNABLE_TO_GET_ISSUER_CERT_LOCALLY')).toEqual(['CERT_UNTRUSTED', 'CERT_CA_AS_LEAF']);
+  });
+});
+
 describe('certificate, a client that left without a word', () => {
   const chain = [cert({ subject: 'CN=example.test', issuer: 'CN=Private CA', notBefore: at(-30), notAfter: at(60) }), cert({ subject: 'CN=Private CA', issuer: 'CN=Private Root', isCA: true, fingerprint256: 'CC:DD' })];
   const left = (over: Parameters<typeof connection>[0] = {}) =>
