@@ -43,6 +43,30 @@ describe('certificate cases from files', () => {
     for (const c of cases) expect(!!c.why, `${c.id}: openssl ${c.openssl}, tlsdoctor [${c.codes.join(', ')}]`).toBe(verdictsDiffer(c));
   });
 
+  // OpenSSL stops at its first error; where it errs, the case's codes must hold the code for
+  // that error (or the case says why not): a fault of one name on both sides, case by case.
+  const OPENSSL_ERROR_CODES: Record<string, string[]> = {
+    'IP address mismatch': ['CERT_HOSTNAME_MISMATCH'],
+    'hostname mismatch': ['CERT_HOSTNAME_MISMATCH'],
+    'certificate has expired': ['CERT_EXPIRED'],
+    'certificate is not yet valid': ['CERT_NOT_YET_VALID'],
+    'permitted subtree violation': ['CERT_NAME_CONSTRAINTS'],
+    'excluded subtree violation': ['CERT_NAME_CONSTRAINTS'],
+    'invalid CA certificate': ['CERT_CA_AS_LEAF'],
+    'path length constraint exceeded': ['CERT_PATH_TOO_LONG'],
+    'self-signed certificate': ['CERT_SELF_SIGNED'],
+    // A leaf without its intermediate, or a chain to a root the store lacks: the same error.
+    'unable to get local issuer certificate': ['CERT_CHAIN_INCOMPLETE', 'CERT_UNTRUSTED'],
+    'unsuitable certificate purpose': ['CERT_WRONG_PURPOSE'],
+  };
+  it('name the same fault as openssl verify where it finds one', () => {
+    for (const c of cases.filter((x) => x.openssl !== 'OK')) {
+      const same = OPENSSL_ERROR_CODES[c.openssl];
+      expect(same, `${c.id}: openssl's "${c.openssl}" has no code in this table`).toBeDefined();
+      expect(c.why ?? c.codes.some((code) => same.includes(code)), `${c.id}: openssl ${c.openssl}, tlsdoctor [${c.codes.join(', ')}]`).toBeTruthy();
+    }
+  });
+
   describe('openssl verify says what each case says', () => {
     it.each(cases.map((c) => [c.id, c.openssl, c] as const))('%s: %s', (_id, want, c) => {
       const r = opensslVerdict(opensslVerifyArgs(c));
