@@ -228,6 +228,23 @@ describe('certificate judge on a captured connection', () => {
   });
 });
 
+describe('certificate judge: a capture\'s chain whose order breaks', () => {
+  const links = (brokenAt: number, linkedOrder?: number[]) => ({ kind: 'client-alert' as const, links: { links: [], brokenAt, endsInRoot: false, ...(linkedOrder ? { linkedOrder } : {}) } });
+  const chain = [cert(), cert({ subject: 'CN=Other', issuer: 'CN=Other', fingerprint256: '11:22' }), intermediate()];
+  it.each<[string, ReturnType<typeof links>, string[]]>([
+    ['the certificates relink past the leaf: an order fault, not a missing one', links(0, [0, 2]), []],
+    ['the leaf\'s issuer is not sent at all: incomplete', links(0, [0]), ['CERT_CHAIN_INCOMPLETE']],
+    ['links not rebuilt (older records): incomplete, as before', links(0), ['CERT_CHAIN_INCOMPLETE']],
+  ])('%s', (_n, trust, want) => {
+    expect(codes(judgeCertificate(facts({ chain, trust })))).toEqual(want);
+  });
+
+  it('says which it is', () => {
+    const [f] = judgeCertificate(facts({ chain, trust: links(0, [0]) }));
+    expect(f.evidence.at(-1)).toBe('certificate 1 (CN=example.test) is not issued by certificate 2 (CN=Other): nor by any other certificate sent: its intermediate is missing');
+  });
+});
+
 describe('certificate judge on a probe', () => {
   it.each([
     ['a good chain', {}, []],

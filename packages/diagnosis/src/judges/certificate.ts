@@ -218,7 +218,7 @@ function trustFindings(f: CertificateFacts, leaf: CertificateInfo, ev: (line: st
   // duplicate or an extra: CERT_CHAIN_ORDER's case, not a missing intermediate.
   const relinked = (t.links?.linkedOrder?.length ?? 0) > 1;
   if (broken !== undefined && !relinked) {
-    return [finding('CERT_CHAIN_INCOMPLETE', compact([verifierSays, ...ev(`certificate ${broken + 1} (${f.chain[broken].subject}) is not issued by certificate ${broken + 2} (${f.chain[broken + 1].subject}): the chain is out of order or misses an intermediate`, unknownCa)]))];
+    return [finding('CERT_CHAIN_INCOMPLETE', compact([verifierSays, ...ev(`certificate ${broken + 1} (${f.chain[broken].subject}) is not issued by certificate ${broken + 2} (${f.chain[broken + 1].subject}): ${t.links?.linkedOrder ? 'nor by any other certificate sent: its intermediate is missing' : 'the chain is out of order or misses an intermediate'}`, unknownCa)]))];
   }
   // Past the faults of the chain as sent (which fail clients that fetch nothing), a verifier that
   // found a path to a root it trusts has spoken for the chain.

@@ -7,9 +7,17 @@ import { alert, cert, completedTls12, connection, clientHello, message, NOW_MS, 
 import { judgeCaptureClientCert, judgeProbeClientCert } from './client-cert.js';
 
 const codes = (fs: { code: string }[]) => fs.map((f) => f.code);
-const asked = [message('server', H.ServerHello, 5, 0.003), message('server', H.CertificateRequest, 5, 0.003), message('server', H.ServerHelloDone, 5, 0.003)];
+// A TLS 1.2 exchange as a capture lists it: the client's hello, then the server's whole flight
+// (its own Certificate among it), so that a judge must pick each message by sender and type.
+const asked = [
+  message('client', H.ClientHello, 4, 0.002),
+  message('server', H.ServerHello, 5, 0.003),
+  message('server', H.Certificate, 5, 0.003),
+  message('server', H.CertificateRequest, 5, 0.003),
+  message('server', H.ServerHelloDone, 5, 0.003),
+];
 const withClientCert = (n: number | undefined) => (n === undefined ? {} : { clientCertificates: n });
-const answered = (n: number | undefined) => (n === undefined ? [] : [message('client', H.Certificate, 7, 0.004)]);
+const answered = (n: number | undefined) => (n === undefined ? [] : [message('client', H.Certificate, 7, 0.004), message('client', H.ClientKeyExchange, 7, 0.004)]);
 
 /** A TLS 1.2 handshake that stopped at the server's alert after the client's answer. */
 function refused(description: number, clientCerts: number | undefined, from: 'server' | 'client' = 'server') {
