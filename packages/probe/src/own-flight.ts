@@ -1,9 +1,12 @@
 import net from 'node:net';
-import { nodeHandshakeCrypto } from '@tlsdoctor/analysis';
+import { describeCertificate, nodeHandshakeCrypto, type CertificateInfo } from '@tlsdoctor/analysis';
 import { Duplex } from 'node:stream';
 import {
   handshakeTypeName,
+  HandshakeType,
+  parseCertificate,
   parseTls13CertificateRequest,
+  Version,
   Tls13RecordOpener,
   TLS13_DECRYPTABLE_SUITES,
   TlsParseError,
@@ -94,7 +97,17 @@ export class TappedConnection {
         error ??= e.message;
       }
     }
-    return { messages: messages.map((m) => handshakeTypeName(m.type)), opened: reader.decryptedRecords > 0, certificateRequest, ...(error ? { error } : {}) };
+    const served = messages.find((m) => m.type === HandshakeType.Certificate);
+    let servedChain: CertificateInfo[] | undefined;
+    if (served) {
+      try {
+        servedChain = parseCertificate(served.body, Version.TLS13).certificates.map((der) => describeCertificate(der).info);
+      } catch (e) {
+        if (!(e instanceof TlsParseError)) throw e;
+        error ??= e.message;
+      }
+    }
+    return { messages: messages.map((m) => handshakeTypeName(m.type)), opened: reader.decryptedRecords > 0, certificateRequest, ...(servedChain ? { servedChain } : {}), ...(error ? { error } : {}) };
   }
 }
 
@@ -109,5 +122,7 @@ export interface ServerFlight {
   /** Whether any protected record opened with the logged secret. */
   opened: boolean;
   certificateRequest?: CertificateRequest;
+  /** The server's Certificate message as sent (its order, duplicates and extras). */
+  servedChain?: CertificateInfo[];
   error?: string;
 }

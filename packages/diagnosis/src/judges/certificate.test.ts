@@ -282,6 +282,16 @@ describe('certificate judge on a probe: the order as sent, from its TLS 1.2 hell
     expect(codes(withServed(served))).toEqual(want);
   });
 
+  it('a TLS 1.3 handshake\'s own Certificate, decrypted with the probe\'s key log, comes first', () => {
+    const base = probeRecord().full!;
+    const full = { ...base, serverFlight: { messages: ['EncryptedExtensions', 'Certificate'], opened: true, servedChain: [cert(), intermediate(), intermediate()] } };
+    const [order] = withServed(undefined, full);
+    expect(order.code).toBe('CERT_CHAIN_ORDER');
+    expect(order.evidence).toContain("the Certificate message of the probe's TLS 1.3 handshake, as sent: CN=example.test, CN=Example CA, CN=Example CA");
+    // Sent in order there, the TLS 1.2 hello's chain is not read.
+    expect(codes(withServed([cert(), intermediate(), intermediate()], { ...full, serverFlight: { ...full.serverFlight, servedChain: [cert(), intermediate()] } }))).toEqual([]);
+  });
+
   it('says where the order was seen', () => {
     const [order] = withServed([cert(), intermediate(), intermediate()]);
     expect(order.evidence).toContain("the Certificate message of the probe's TLS 1.2 hello, as sent: CN=example.test, CN=Example CA, CN=Example CA");

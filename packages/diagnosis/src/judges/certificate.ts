@@ -318,8 +318,13 @@ export function judgeProbeCertificate(r: ProbeRecord, now: number): Finding[] {
   return foldRefusal(found, full.authorizationError !== undefined && !NO_PATH_ERRORS.has(full.authorizationError));
 }
 
-/** The chain of the probe's TLS 1.2 hello, as sent, when its leaf is the full handshake's. */
+/**
+ * The chain as sent, when its leaf is the full handshake's: the full handshake's own TLS 1.3
+ * Certificate (decrypted with the probe's key log), else the one of the TLS 1.2 hello.
+ */
 function servedChain(r: ProbeRecord, leaf: CertificateInfo): { chain: CertificateInfo[]; line: string } | undefined {
+  const own = r.full?.serverFlight?.servedChain;
+  if (own && own[0]?.fingerprint256 === leaf.fingerprint256) return { chain: own, line: `the Certificate message of the probe's TLS 1.3 handshake, as sent: ${own.map((c) => c.subject || '(empty subject)').join(', ')}` };
   for (const v of r.versions) {
     const chain = v.outcome.kind === 'server-hello' ? v.outcome.servedChain : undefined;
     if (chain && chain[0]?.fingerprint256 === leaf.fingerprint256) return { chain, line: `the Certificate message of the probe's ${versionName(v.version)} hello, as sent: ${chain.map((c) => c.subject || '(empty subject)').join(', ')}` };
