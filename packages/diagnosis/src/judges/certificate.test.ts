@@ -168,9 +168,21 @@ describe('certificate judge on a captured connection', () => {
     ['bad_certificate, nothing in the chain', 42, {}, ['CERT_UNTRUSTED']],
     ['certificate_unknown, nothing in the chain', 46, {}, ['CERT_UNTRUSTED']],
     ['bad_certificate and a wrong name', 42, { sni: 'other.test' }, ['CERT_HOSTNAME_MISMATCH']],
+    // An issuer that is no CA: OpenSSL refuses the chain for it, and the alert is that refusal.
+    ['unknown_ca and an issuer that is no CA: the fault alone', 48, { certificates: [cert({ notBefore: at(-1000), notAfter: at(1000) }), cert({ subject: 'CN=Example CA', issuer: 'CN=Example Root', fingerprint256: 'CC:DD', isCA: false })] }, ['CERT_CA_AS_LEAF']],
+    ['bad_certificate and an issuer that is no CA: the fault alone', 42, { certificates: [cert({ notBefore: at(-1000), notAfter: at(1000) }), cert({ subject: 'CN=Example CA', issuer: 'CN=Example Root', fingerprint256: 'CC:DD', isCA: false })] }, ['CERT_CA_AS_LEAF']],
   ])('%s', (_n, d, over, want) => {
     const r = completedTls12({ ...good(), alerts: [alert('client', d, 8, 0.01)], ...over });
     expect(codes(judgeCaptureCertificate(r))).toEqual(want);
+  });
+
+  it('the client\'s alert is the evidence of the fault it refused', () => {
+    const notCa = cert({ subject: 'CN=Example CA', issuer: 'CN=Example Root', fingerprint256: 'CC:DD', isCA: false });
+    for (const d of [42, 48]) {
+      const r = completedTls12({ ...good(), certificates: [cert({ notBefore: at(-1000), notAfter: at(1000) }), notCa], alerts: [alert('client', d, 8, 0.01)] });
+      const [f] = judgeCaptureCertificate(r);
+      expect(f.evidence.some((line) => /alert/.test(line)), f.evidence.join(' | ')).toBe(true);
+    }
   });
 
   it('the TLS 1.3 hint only where the chain was not seen', () => {
@@ -290,6 +302,12 @@ describe('certificate judge on a probe: the order as sent, from its TLS 1.2 hell
     expect(order.evidence).toContain("the Certificate message of the probe's TLS 1.3 handshake, as sent: CN=example.test, CN=Example CA, CN=Example CA");
     // Sent in order there, the TLS 1.2 hello's chain is not read.
     expect(codes(withServed([cert(), intermediate(), intermediate()], { ...full, serverFlight: { ...full.serverFlight, servedChain: [cert(), intermediate()] } }))).toEqual([]);
+  });
+
+  it('beside the order as sent, the verified chain\'s other faults stand', () => {
+    const weak = probeRecord().full!;
+    const full = { ...weak, chain: [cert({ keyType: 'rsa', keyBits: 1024 }), intermediate()] };
+    expect(codes(withServed([cert({ keyType: 'rsa', keyBits: 1024 }), intermediate(), intermediate()], full)).sort()).toEqual(['CERT_CHAIN_ORDER', 'CERT_WEAK_KEY']);
   });
 
   it('says where the order was seen', () => {
