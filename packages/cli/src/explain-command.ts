@@ -77,6 +77,10 @@ function asJson(text: string, e: Explanation, c?: Confirmation) {
     check: e.check ?? null,
     closest: e.closest.map((x) => ({ id: x.id, example: x.example })),
     netError: e.netError ?? null,
+    wrappers: e.wrappers,
+    target: e.target ?? null,
+    probeTarget: e.probe ?? null,
+    namesNoCause: e.matches[0]?.meaning.namesNoCause ?? null,
     ...(c ? { probe: c } : {}),
   };
 }
@@ -102,9 +106,12 @@ function terminal(text: string, e: Explanation, c: Confirmation | undefined, col
   lines.push(`${bold('Means', color)}: ${first.meaning.means}`);
   if (chromium) lines.push(`  ${chromium}`);
   for (const m of e.matches.slice(1)) lines.push(`  also: "${m.matched}": ${m.meaning.means}`);
-  lines.push('', bold('Possible causes, most likely first:', color));
+  if (e.wrappers.length > 0) lines.push(`  Read through: ${e.wrappers.join(', ')}`);
+  if (first.meaning.namesNoCause) lines.push('', `${bold('Names no cause', color)}: ${first.meaning.namesNoCause}.`);
+  lines.push('', bold(first.meaning.namesNoCause ? 'Causes such answers are known for:' : 'Possible causes, most likely first:', color));
   e.candidates.forEach((x, i) => lines.push(`  ${i + 1}. ${x.code}${c?.confirmed.includes(x.code) ? ' (confirmed by the probe)' : ''}: ${x.sign}`));
   lines.push('', `${bold('To decide', color)}: ${e.check}`);
+  if (e.probe && !c) lines.push(`The message names the server: tlsdoctor explain ... --probe ${e.probe.split(' ')[0]}`);
   if (c) lines.push('', c.confirmed.length > 0 ? `The probe of ${c.target} confirmed: ${c.confirmed.join(', ')}.` : `The probe of ${c.target} confirmed none of these; it found: ${c.found.join(', ') || 'nothing'}.`);
   return lines.join('\n') + '\n';
 }
@@ -112,7 +119,7 @@ function terminal(text: string, e: Explanation, c: Confirmation | undefined, col
 function markdown(text: string, e: Explanation, c: Confirmation | undefined): string {
   if (!e.recognised) return `**Message not recognised:** \`${quoted(text)}\`\n\n${e.closest.map((x) => `- closest: \`${x.example}\``).join('\n')}\n`;
   const [first] = e.matches;
-  const out = [`**Message:** \`${first.matched}\`${e.client ? ` (${e.client})` : ''}`, '', `**Means:** ${first.meaning.means}`, '', '| # | cause | sign |', '|---|---|---|'];
+  const out = [`**Message:** \`${first.matched}\`${e.client ? ` (${e.client})` : ''}`, '', `**Means:** ${first.meaning.means}`, ...(first.meaning.namesNoCause ? ['', `**Names no cause:** ${first.meaning.namesNoCause}.`] : []), '', '| # | cause | sign |', '|---|---|---|'];
   e.candidates.forEach((x, i) => out.push(`| ${i + 1} | \`${x.code}\`${c?.confirmed.includes(x.code) ? ' (confirmed)' : ''} | ${x.sign.replace(/\|/g, '\\|')} |`));
   out.push('', `**To decide:** \`${e.check}\``);
   if (c) out.push('', c.confirmed.length > 0 ? `The probe of \`${c.target}\` confirmed: ${c.confirmed.map((x) => `\`${x}\``).join(', ')}.` : `The probe of \`${c.target}\` confirmed none; it found ${c.found.map((x) => `\`${x}\``).join(', ')}.`);

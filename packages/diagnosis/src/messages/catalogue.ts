@@ -1,6 +1,7 @@
 import { NET_ERROR_ENTRIES } from './net-errors.js';
+import { VOCABULARY_ENTRIES } from './vocabularies.js';
 
-export { CLIENTS, type ClientName, type MessageEntry } from './message-entry.js';
+export { CLIENTS, LIBRARIES, type ClientName, type LibraryName, type MessageEntry } from './message-entry.js';
 import type { MessageEntry } from './message-entry.js';
 
 const LAB = 'lab';
@@ -91,6 +92,8 @@ export const CATALOGUE: MessageEntry[] = [
   // WebSocket and WeChat.
   { id: 'websocket-response', clients: ['chrome', 'firefox', 'node', 'wechat'], pattern: /Error during WebSocket handshake: Unexpected response code: \d+|Unexpected server response: \d+|WebSocket connection to .* failed|connectSocket:fail/i, example: "WebSocket connection to 'wss://example.com/ws' failed: Error during WebSocket handshake: Unexpected response code: 404", meaning: 'websocket', source: `${CHROMIUM} (WebSocket); the ws package; ${WECHAT}` },
   { id: 'wechat-domain', clients: ['wechat'], pattern: /url not in domain list|不在以下 request 合法域名列表中|domain list/i, example: 'request:fail url not in domain list', meaning: 'domainNotAllowed', source: WECHAT },
+  // TLS libraries' own words, found inside any program's wrapping: messages/vocabularies.ts.
+  ...VOCABULARY_ENTRIES,
   // Chromium's net errors (net::ERR_…), from its own list: messages/net-errors.ts.
   ...NET_ERROR_ENTRIES,
   { id: 'wechat-ssl', clients: ['wechat'], pattern: /ssl hand ?shake error|request:fail .*ssl|request:fail -(?:2|101|102|202)\b/i, example: 'request:fail ssl hand shake error', meaning: 'wechatSsl', source: WECHAT },
