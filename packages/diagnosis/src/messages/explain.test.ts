@@ -26,6 +26,9 @@ const scenario = new Map((SCENARIOS as { host: string; expect: { probe?: string;
 const messages = data.records.filter((r): r is Recorded & { message: string; diagnosis: string } => r.message !== null && r.diagnosis !== null);
 const CLIENT_OF: Record<string, ClientName> = { curl: 'curl', wget: 'wget', openssl: 'openssl', 'gnutls-cli': 'gnutls', python: 'python', 'node-https': 'node', 'node-fetch': 'node' };
 
+/** The TLS library each recorded client words its errors in (Debian's builds). */
+const LIBRARY_OF: Record<string, string> = { curl: 'openssl', wget: 'gnutls', openssl: 'openssl', 'gnutls-cli': 'gnutls', python: 'openssl', 'node-https': 'openssl', 'node-fetch': 'openssl', go: 'go', java: 'jsse', 'java-httpclient': 'jsse', chromium: 'boringssl', ruby: 'openssl', 'php-curl': 'openssl', 'php-stream': 'openssl', requests: 'openssl', httpx: 'openssl', 'rust-rustls': 'rustls', 'rust-openssl': 'openssl', nginx: 'openssl', git: 'gnutls', pip: 'openssl', npm: 'openssl' };
+
 /** The diagnoses a host really has: the probe's primary, the findings beside it, the capture's. */
 function real(r: Recorded): string[] {
   if (r.why) return [r.diagnosis!];
@@ -55,6 +58,19 @@ describe('explain on every recorded message', () => {
     expect(share).toBeGreaterThanOrEqual(0.8);
     // The figure docs/explain.md quotes.
     console.log(`explain: a real diagnosis first for ${first.length} of ${messages.length} recorded messages (${Math.round(share * 100)}%)`);
+  });
+
+  it('figures per client and per library (the table docs/explain.md quotes)', () => {
+    const row = (name: string, of: typeof messages) => {
+      const recognised = of.filter((r) => explain(r.message, CLIENT_OF[r.client]).recognised).length;
+      const first = of.filter((r) => real(r).includes(explain(r.message, CLIENT_OF[r.client]).candidates[0]?.code ?? '')).length;
+      return `| ${name} | ${of.length} | ${recognised} | ${first} (${Math.round((first / of.length) * 100)}%) |`;
+    };
+    const by = (key: (r: Recorded) => string) => [...new Set(messages.map(key))].sort().map((k) => row(k, messages.filter((r) => key(r) === k)));
+    const head = (what: string) => [`| ${what} | messages | recognised | real cause first |`, '|---|---|---|---|'];
+    const table = [...head(`client (${data.clients ? Object.keys(data.clients).length : 0} recorded)`), ...by((r) => r.client), '', ...head('TLS library'), ...by((r) => LIBRARY_OF[r.client] ?? 'not mapped')];
+    console.log(table.join('\n'));
+    expect(table.length).toBeGreaterThan(4);
   });
 
   it('guesses the client from the message alone', () => {

@@ -2,6 +2,8 @@ import { CATALOGUE, CLIENTS, type ClientName, type MessageEntry } from './catalo
 import { MEANINGS, type Cause, type Meaning } from './meanings.js';
 import { netErrorIn } from './net-errors.js';
 import { unwrap, type Target } from './wrappers.js';
+import { rankByTranscript, readCauses, type TranscriptReading } from './transcript-rank.js';
+import { PROBE } from './meaning.js';
 import type { Code } from '../codes.js';
 import { PRECEDENCE } from '../precedence.js';
 
@@ -31,6 +33,8 @@ export interface Explanation {
   probe?: string;
   /** When nothing was recognised: the catalogue's messages closest to the text. */
   closest: MessageEntry[];
+  /** When the text is a whole transcript (curl -v, openssl s_client, a Java SSL debug log, gnutls-cli): its kind and the causes it shows, with their lines. */
+  transcript?: TranscriptReading;
   /** A Chromium net error named in the text, with Chromium's own code and words, mapped to causes or not. */
   netError?: { name: string; code: number; description?: string };
 }
@@ -88,7 +92,7 @@ export function guessClient(text: string): ClientName | undefined {
  * engine's precedence; then in the order they appear), and the causes they point to, merged in
  * that order.
  */
-export function explain(input: string, client?: ClientName): Explanation {
+export function explain(input: string, client?: ClientName, at: { now?: Date } = {}): Explanation {
   const text = input.length > MAX_TEXT ? input.slice(0, MAX_TEXT) : input;
   const shaped = client ?? guessClient(text);
   const find = (entries: MessageEntry[]) =>
@@ -106,15 +110,22 @@ export function explain(input: string, client?: ClientName): Explanation {
   // Two patterns of one meaning found in one text say it once.
   const seen = new Set<string>();
   matches = matches.filter((m) => !seen.has(m.entry.meaning) && seen.add(m.entry.meaning));
-  const candidates: Cause[] = [];
+  let candidates: Cause[] = [];
   for (const m of matches) for (const c of m.meaning.causes) if (!candidates.some((x) => x.code === c.code)) candidates.push(c);
-  const host = HOST_PATTERNS.map((re) => re.exec(text)?.[1]).find((h) => h && !/\.(?:c|py|js|h)$/.test(h));
+  // A transcript shows more than its error line: the chain, the alert, how far it got.
+  const transcript = readCauses(text, candidates.map((c) => c.code), at.now ?? new Date());
+  if (transcript) candidates = rankByTranscript(candidates, transcript.shown);
+
+  // Not a host: a source file in a traceback, or the page a client's error links to.
+  const host = transcript?.host ?? HOST_PATTERNS.map((re) => re.exec(text)?.[1]).find((h) => h && !/\.(?:c|py|js|h|java|rb)$|^curl\.(?:se|haxx\.se)$/.test(h));
   const { wrappers, target, probe } = unwrap(text);
-  const check = matches[0]?.meaning.check.replace(/HOST/g, probe ?? host ?? 'HOST');
+  const recognised = candidates.length > 0;
+  const check = (matches[0]?.meaning.check ?? (recognised ? PROBE : undefined))?.replace(/HOST/g, probe ?? host ?? 'HOST');
   const netError = netErrorIn(text);
   return {
     ...(netError ? { netError } : {}),
-    recognised: matches.length > 0,
+    ...(transcript ? { transcript } : {}),
+    recognised,
     ...(shaped ? { client: shaped } : {}),
     matches,
     candidates,
@@ -123,7 +134,7 @@ export function explain(input: string, client?: ClientName): Explanation {
     wrappers,
     ...(Object.keys(target).length > 0 ? { target } : {}),
     ...(probe ? { probe } : {}),
-    closest: matches.length > 0 ? [] : closest(text),
+    closest: recognised ? [] : closest(text),
   };
 }
 

@@ -44,7 +44,7 @@ export const MEANINGS = {
       { code: 'NOT_TLS', sign: 'another protocol listens on the port' },
       { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'an HTTP server behind a proxy that mangles the answer' },
     ],
-    certainty: 'narrows',
+    certainty: 'decides',
     check: PROBE,
   },
   connectTimeout: {

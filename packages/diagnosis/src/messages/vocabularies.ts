@@ -58,6 +58,7 @@ export const VOCABULARY_ENTRIES: MessageEntry[] = [
 
   // Java's JSSE.
   { id: 'java-alert-version', library: 'jsse', clients: ['java'], pattern: /Received fatal alert: protocol_version|The server selected protocol version \w+ is not accepted by client preferences/i, example: 'javax.net.ssl.SSLHandshakeException: The server selected protocol version TLS10 is not accepted by client preferences [TLS13, TLS12]', meaning: 'versionAlert', source: JDK },
+  { id: 'java-unexpected-handshake', library: 'jsse', clients: ['java'], pattern: /Unsupported handshake message: \w+|Unexpected handshake message: \w+/, example: 'javax.net.ssl.SSLProtocolException: Unsupported handshake message: hello_request', meaning: 'unexpectedHandshake', source: JDK },
   { id: 'java-alert-internal', library: 'jsse', clients: ['java'], pattern: /Received fatal alert: internal_error/i, example: 'javax.net.ssl.SSLHandshakeException: Received fatal alert: internal_error', meaning: 'internalErrorAlert', source: JDK },
   { id: 'java-alert-alpn', library: 'jsse', clients: ['java'], pattern: /Received fatal alert: no_application_protocol/i, example: 'javax.net.ssl.SSLHandshakeException: Received fatal alert: no_application_protocol', meaning: 'alpnAlert', source: JDK },
   { id: 'java-socket-connect-timeout', library: 'jsse', clients: ['java'], pattern: /SocketTimeoutException: Connect timed out|ConnectException: Connection timed out/i, example: 'java.net.SocketTimeoutException: Connect timed out', meaning: 'synTimeout', source: JDK },
