@@ -50,6 +50,33 @@ describe('a library\'s words, whatever wraps them', () => {
   });
 });
 
+// Printed in the failure lab by programs the recorded table (client-messages.json) does not hold
+// yet: Ruby 3.1 Net::HTTP, PHP 8.2 (curl extension and stream wrapper), Go 1.19 net/http, OpenJDK
+// 17 java.net.http, requests 2.34, git 2.39 (curl on GnuTLS). [host, what the program printed, the host's cause]
+describe('as programs printed them in the lab', () => {
+  it.each([
+    ['closed', 'Get "https://closed.lab.test/": dial tcp 198.18.2.20:443: i/o timeout (Client.Timeout exceeded while awaiting headers)', 'TCP_TIMEOUT'],
+    ['silent', 'Get "https://silent.lab.test/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', 'NO_SERVER_HELLO'],
+    ['endless', 'Get "https://endless.lab.test/": tls: received unexpected handshake message of type *tls.helloRequestMsg when waiting for *tls.serverHelloMsg', 'NO_SERVER_HELLO'],
+    ['garbage', 'Get "https://garbage.lab.test/": tls: first record does not look like a TLS handshake', 'NOT_TLS'],
+    ['endless', 'Exception in thread "main" javax.net.ssl.SSLException: Unsupported handshake message: hello_request', 'NO_SERVER_HELLO'],
+    ['rejected', 'Exception in thread "main" java.net.ConnectException: No route to host', 'TCP_UNREACHABLE'],
+    ['mtls13', 'Exception in thread "main" javax.net.ssl.SSLHandshakeException: Received fatal alert: certificate_required', 'CLIENT_CERT_REQUIRED'],
+    ['closed', "/usr/lib/ruby/3.1.0/net/http.rb:1001:in `rescue in connect': Failed to open TCP connection to closed.lab.test:443 (Connection timed out - user specified timeout) (Net::OpenTimeout)", 'TCP_TIMEOUT'],
+    ['silent', "/usr/lib/ruby/3.1.0/net/protocol.rb:43:in `ssl_socket_connect': Net::OpenTimeout (Net::OpenTimeout)", 'NO_SERVER_HELLO'],
+    ['wrongname', "/usr/lib/ruby/3.1.0/net/protocol.rb:46:in `connect_nonblock': SSL_connect returned=1 errno=0 peeraddr=198.18.2.16:443 state=error: certificate verify failed (hostname mismatch) (OpenSSL::SSL::SSLError)", 'CERT_HOSTNAME_MISMATCH'],
+    ['wrongname', "PHP Warning:  file_get_contents(): Peer certificate subjectAltName did not match expected name `wrongname.lab.test' in Command line code on line 1", 'CERT_HOSTNAME_MISMATCH'],
+    ['refused', "cURL error 7: Failed to connect to refused.lab.test port 443 after 9 ms: Couldn't connect to server", 'TCP_REFUSED'],
+    ['silent', "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='silent.lab.test', port=443): Read timed out. (read timeout=4)", 'NO_SERVER_HELLO'],
+    ['closed', "requests.exceptions.ConnectTimeout: HTTPSConnectionPool(host='closed.lab.test', port=443): Max retries exceeded with url: / (Caused by ConnectTimeoutError(<HTTPSConnection(host='closed.lab.test', port=443) at 0x7f9164960450>, 'Connection to closed.lab.test timed out. (connect timeout=4)'))", 'TCP_TIMEOUT'],
+    ['wrongname13', "fatal: unable to access 'https://wrongname13.lab.test/r.git/': SSL: certificate subject name (other.example.test) does not match target host name 'wrongname13.lab.test'", 'CERT_HOSTNAME_MISMATCH'],
+    ['mtls13', "fatal: unable to access 'https://mtls13.lab.test/r.git/': getpeername() failed with errno 107: Transport endpoint is not connected", 'CLIENT_CERT_REQUIRED'],
+    ['endless', "fatal: unable to access 'https://endless.lab.test/r.git/': gnutls_handshake() failed: An unexpected TLS handshake packet was received.", 'NO_SERVER_HELLO'],
+  ])('%s: %s', (_host, text, first) => {
+    expect(explain(text).candidates[0]?.code).toBe(first);
+  });
+});
+
 describe('the server a wrapping names, offered to the probe', () => {
   it.each([
     // nginx: the upstream's address and port; the name it checked, when it says it.
