@@ -84,7 +84,7 @@ function silenceFacts(t: Transcript, text: string, said: Code[]): Shown[] {
   // A silence is a wait that ended in a timeout, or a transcript cut while waiting (^C).
   const waited = /timed? ?out|timeout/i.test(t.error ?? '') || t.error === undefined;
   if (!waited || (!said.includes('TCP_TIMEOUT') && !said.includes('NO_SERVER_HELLO') && said.length > 0)) return [];
-  const answered = /Server hello \(2\)|Consuming ServerHello|^depth=\d|^- Certificate type|^Server certificate$|SSL handshake has read [1-9]/m.test(text);
+  const answered = t.chain.length > 0 || t.alert?.received === true || /^\* TLSv1\.[0-3] \(IN\), TLS handshake, (?!Hello request)|Consuming ServerHello|^depth=\d|^- Certificate type|^Server certificate$|SSL handshake has read [1-9]/m.test(text);
   if (answered) return [];
   const connected = /^\* Connected to .*$|^CONNECTED\([0-9A-F]+\)$|^.*Produced ClientHello handshake message.*$/m.exec(text);
   if (connected) return [{ code: 'NO_SERVER_HELLO', says: 'TCP connected and the ClientHello went out, but no ServerHello came back', line: connected[0].trim() }];
