@@ -71,6 +71,48 @@ describe('alerts, versions and how far it got', () => {
   });
 });
 
+describe('each kind\'s words for the same fact, with the line quoted', () => {
+  const shown = (text: string, said: Code[] = []) => readCauses(text, said, NOW)?.shown.map((x) => [x.code, x.line]);
+  it.each([
+    // [transcript, said, [cause, line]]
+    ['CONNECTED(00000003)\n', [], [['NO_SERVER_HELLO', 'CONNECTED(00000003)']]],
+    ['javax.net.ssl|DEBUG|10|main|t|ClientHello.java:1|Produced ClientHello handshake message (\nException in thread "main" java.net.SocketTimeoutException: Read timed out', ['NO_SERVER_HELLO'], [['NO_SERVER_HELLO', 'javax.net.ssl|DEBUG|10|main|t|ClientHello.java:1|Produced ClientHello handshake message (']]],
+    ['javax.net.ssl|DEBUG|10|main|t|X.java:1|Consuming CertificateRequest handshake message (\nException in thread "main" java.io.IOException: Error writing to server', [], [['CLIENT_CERT_REQUIRED', 'javax.net.ssl|DEBUG|10|main|t|X.java:1|Consuming CertificateRequest handshake message (']]],
+    ["Connecting to '198.18.2.33:443'...\n- Server has requested a certificate.\n*** Fatal error: A TLS fatal alert has been received.", [], [['CLIENT_CERT_REQUIRED', '- Server has requested a certificate.']]],
+    ['CONNECTED(00000003)\n---\nAcceptable client certificate CA names\nCN = Root\n40E7:error:0A00045C:SSL routines::tlsv13 alert certificate required:ssl/record/rec_layer_s3.c:1584:SSL alert number 116', [], [['CLIENT_CERT_REQUIRED', '40E7:error:0A00045C:SSL routines::tlsv13 alert certificate required:ssl/record/rec_layer_s3.c:1584:SSL alert number 116']]],
+    ['CONNECTED(00000003)\n40E7:error:0A00042E:SSL routines::tlsv1 alert protocol version:ssl/record/rec_layer_s3.c:1584:SSL alert number 70', [], [['PROTOCOL_VERSION_MISMATCH', '40E7:error:0A00042E:SSL routines::tlsv1 alert protocol version:ssl/record/rec_layer_s3.c:1584:SSL alert number 70']]],
+    ["Connecting to '198.18.2.12:443'...\n*** Received alert [70]: Error in protocol version\n*** Fatal error: A TLS fatal alert has been received.", [], [['PROTOCOL_VERSION_MISMATCH', '*** Received alert [70]: Error in protocol version']]],
+    ["Connecting to '198.18.2.12:443'...\n- Certificate type: X.509\n- Version: TLS1.0\n*** Fatal error: Error in the certificate.", [], [['PROTOCOL_VERSION_MISMATCH', '- Version: TLS1.0']]],
+    ['CONNECTED(00000003)\nSSL handshake has read 900 bytes\n    Protocol  : TLSv1.1\n40E7:error:0A000086:SSL routines::certificate verify failed', [], [['PROTOCOL_VERSION_MISMATCH', 'Protocol  : TLSv1.1']]],
+    ['CONNECTED(00000003)\nSSL handshake has read 900 bytes\n    Protocol  : TLSv1.2\n40E7:error:0A000086:SSL routines::certificate verify failed', [], []],
+    ['CONNECTED(00000003)\nNew, TLSv1.0, Cipher is ECDHE-RSA-AES256-SHA\n    Protocol  : TLSv1.0\n40E7:error:0A000086:SSL routines::certificate verify failed', [], []],
+    ['*   Trying 198.18.2.20:443...\n* Connection timed out after 4000 milliseconds\ncurl: (28) Connection timed out after 4000 milliseconds', ['TCP_TIMEOUT'], [['TCP_TIMEOUT', '*   Trying 198.18.2.20:443...']]],
+    ['*   Trying 198.18.2.20:443...\ncurl: (28) Resolving timeout', ['TCP_TIMEOUT'], [['TCP_TIMEOUT', '*   Trying 198.18.2.20:443...']]],
+    ['*   Trying 198.18.2.20:443...\ncurl: (7) Failed to connect', ['TCP_TIMEOUT'], []],
+    ['x * Connected to a (1.2.3.4)\n*   Trying 1.2.3.4:443...\ncurl: (28) timed out', ['TCP_TIMEOUT'], [['TCP_TIMEOUT', '*   Trying 1.2.3.4:443...']]],
+  ] as [string, Code[], [string, string][]][])('%#', (text, said, want) => {
+    expect(shown(text, said)).toEqual(want);
+  });
+
+  it.each([
+    // A name compared whatever its spacing and case, and its CN wherever it stands.
+    [' 0 s:CN = S.lab.test\n   i:CN=s.lab.test\n', 's.lab.test', ['CERT_SELF_SIGNED']],
+    [' 0 s:O = Acme, CN = x.lab.test\n   i:CN = Int\n', 'x.lab.test', []],
+    [' 0 s:CN = x.lab.test, O = Acme\n   i:CN = Int\n', 'x.lab.test', []],
+    [' 0 s:O = x.lab.test\n   i:CN = Int\n', 'y.lab.test', []],
+    // A certificate that ends this very second has not ended yet.
+    [' 0 s:CN = x.lab.test\n   i:CN = Int\n   v:NotBefore: Dec  7 00:00:00 2026 GMT; NotAfter: Dec  7 00:00:00 2026 GMT\n', 'x.lab.test', []],
+  ] as [string, string, Code[]][])('%j for %s', (lines, host, want) => {
+    expect(codes(`CONNECTED(00000003)\n-servername ${host}\n---\nCertificate chain\n${lines}---\nSSL handshake has read 900 bytes\n`)).toEqual(want);
+  });
+
+  it('an alert and a certificate fact are ranked as the engine ranks them, whatever order they were read in', () => {
+    const text = `${connect('a.lab.test')}${chain(['*.lab.test', 'Int', 'Jan  1 00:00:00 2023 GMT', 'Jan  1 00:00:00 2024 GMT'])}40E7:error:0A000410:SSL routines::sslv3 alert certificate required:x:SSL alert number 116`;
+    // The alert is read first; the engine ranks the expiry before the refusal of the client.
+    expect(codes(text)).toEqual(['CERT_EXPIRED', 'CLIENT_CERT_REQUIRED']);
+  });
+});
+
 describe('ranking by what the transcript shows', () => {
   const said = [
     { code: 'CERT_CHAIN_INCOMPLETE' as Code, sign: 'the intermediate is missing' },
