@@ -107,6 +107,40 @@ describe('Chromium', () => {
   });
 });
 
+describe('explain\'s parts added for wrappings and transcripts', () => {
+  it('Chromium comes second after the most familiar client, or not at all when one message is asked for', () => {
+    expect(typicalMessages('PLAINTEXT_HTTP_ON_TLS_PORT', 1).map((m) => m.client)).toEqual(['curl']);
+    expect(typicalMessages('PLAINTEXT_HTTP_ON_TLS_PORT', 3).map((m) => m.client)).toEqual(['curl', 'chrome', 'firefox']);
+    // A code no browser message names gets no Chromium line.
+    expect(typicalMessages('HTTP_TO_TLS_PORT', 3).some((m) => m.message.startsWith('net::'))).toBe(false);
+  });
+
+  it.each([
+    ['curl: (60) SSL certificate problem: certificate has expired\nMore details here: https://curl.se/docs/sslcerts.html', undefined],
+    ['Exception in thread "main" javax.net.ssl.SSLHandshakeException: x at \'Get.java\' Received fatal alert: protocol_version', undefined],
+    ["ruby: 'client.rb' SSL_connect returned=1 errno=0 state=error: certificate verify failed (certificate has expired)", undefined],
+  ])('the page a client links to and a source file are no hosts: %j', (text, host) => {
+    expect(explain(text).host).toBe(host);
+  });
+
+  it('a transcript that shows a cause but holds no message is recognised, with the probe as its check and its host', () => {
+    const e = explain('*   Trying 198.18.2.23:443...\n* Connected to silent.example.com (198.18.2.23) port 443 (#0)\n* TLSv1.3 (OUT), TLS handshake, Client hello (1):\n');
+    expect(e.matches).toEqual([]);
+    expect(e.recognised).toBe(true);
+    expect(e.candidates.map((c) => c.code)).toEqual(['NO_SERVER_HELLO']);
+    expect(e.host).toBe('silent.example.com');
+    expect(e.check).toBe('tlsdoctor probe silent.example.com');
+    expect(e.closest).toEqual([]);
+  });
+
+  it('a transcript that shows nothing and holds no message is not recognised', () => {
+    const e = explain('CONNECTED(00000003)\n---\nSSL handshake has read 900 bytes\n');
+    expect(e.recognised).toBe(false);
+    expect(e.check).toBeUndefined();
+    expect(e.transcript?.kind).toBe('openssl s_client');
+  });
+});
+
 describe('messages that narrow, and one that names no cause', () => {
   it.each([
     // [text, causes in order]
