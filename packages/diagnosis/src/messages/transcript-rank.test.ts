@@ -113,6 +113,26 @@ describe('each kind\'s words for the same fact, with the line quoted', () => {
   });
 });
 
+describe('what each fact says', () => {
+  const says = (text: string, said: Code[] = []) => readCauses(text, said, NOW)?.shown.map((x) => x.says);
+  it.each([
+    [connect('a.lab.test') + chain(['other.test', 'Int']), [], ['the certificate is for other.test, not a.lab.test']],
+    [connect('a.lab.test') + chain(['*.lab.test', 'Int', 'Jan  1 00:00:00 2030 GMT', 'Jan  1 00:00:00 2031 GMT']), [], ["the server's certificate starts on 2030-01-01"]],
+    [connect('s.lab.test') + chain(['s.lab.test', 's.lab.test']), [], ['the server sent one certificate, issued by itself']],
+    [connect('a.lab.test') + chain(['*.lab.test', 'Int CA']), ['CERT_CHAIN_INCOMPLETE'], ['the server sent its leaf alone; its issuer (CN = Int CA) is not in what it sent']],
+    [connect('a.lab.test') + chain(['*.lab.test', 'Int'], ['Int', 'P'], ['P', 'P']), ['CERT_CHAIN_INCOMPLETE'], ['the chain ends at a root the server sent itself (CN = P), which the client does not trust']],
+    [connect('i.lab.test') + chain(['i.lab.test', 'TRAEFIK DEFAULT CERT']).replace(' 0 s:CN = i.lab.test', ' 0 s:CN = TRAEFIK DEFAULT CERT'), [], ["the certificate is a proxy's own default", 'the certificate is for traefik default cert, not i.lab.test']],
+    ['*   Trying 1.2.3.4:443...\n* Connected to t (1.2.3.4) port 443 (#0)\n* TLSv1.3 (IN), TLS alert, protocol version (582):\ncurl: (35) x', [], ['the server sent the alert protocol_version']],
+    ['*   Trying 1.2.3.4:443...\n* Connected to t (1.2.3.4) port 443 (#0)\n* TLSv1.1 (IN), TLS handshake, Certificate (11):\ncurl: (35) x', [], ['the server chose TLSv1.1, which the client would not finish']],
+    ['*   Trying 1.2.3.4:443...\n* Connected to t (1.2.3.4) port 443 (#0)\n* TLSv1.3 (IN), TLS handshake, Request CERT (13):\ncurl: (56) x', [], ['the server asked for a client certificate (CertificateRequest), and the client failed after it']],
+    ['javax.net.ssl|DEBUG|1|main|t|F.java:1|Consuming server Finished handshake message (\nException in thread "main" java.net.ConnectException: Connection refused', ['TCP_REFUSED'], ['the handshake with the server completed, and a later connection (where its answer sent the client) was refused']],
+    ['*   Trying 1.2.3.4:443...\n* Connected to t (1.2.3.4) port 443 (#0)\ncurl: (28) Operation timed out', ['NO_SERVER_HELLO'], ['TCP connected and the ClientHello went out, but no ServerHello came back']],
+    ['*   Trying 1.2.3.4:443...\ncurl: (28) Connection timed out', ['TCP_TIMEOUT'], ['the client was still connecting (TCP) when it gave up']],
+  ] as [string, Code[], string[]][])('%#', (text, said, want) => {
+    expect(says(text, said)).toEqual(want);
+  });
+});
+
 describe('ranking by what the transcript shows', () => {
   const said = [
     { code: 'CERT_CHAIN_INCOMPLETE' as Code, sign: 'the intermediate is missing' },
