@@ -167,6 +167,25 @@ describe('explain, the parts that rank and name', () => {
     ['40E7:error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed', 'openssl'],
     ['verify error:num=10:certificate has expired', 'openssl'],
     ['write:errno=104', 'openssl'],
+    ['2026/12/07 10:00:00 [error] 1234#0: *5 upstream timed out', 'nginx'],
+    ['x while connecting to upstream, client: 1.2.3.4', 'nginx'],
+    ["fatal: unable to access 'https://a.example/': x", 'git'],
+    ['cURL error 28: Operation timed out', 'php'],
+    ['SSL operation failed with code 1. OpenSSL Error messages:', 'php'],
+    ['PHP Warning:  file_get_contents(): x', 'php'],
+    ['SSL_connect SYSCALL returned=5 errno=0 state=x', 'ruby'],
+    ['x (OpenSSL::SSL::SSLError)', 'ruby'],
+    ['System.Net.Http.HttpRequestException: x', 'dotnet'],
+    ['The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch', 'dotnet'],
+    ['invalid peer certificate: UnknownIssuer', 'rust'],
+    ['received fatal alert: HandshakeFailure', 'rust'],
+    ["HTTPSConnectionPool(host='a.example', port=443): x", 'python'],
+    ["hostname 'a.example' doesn't match 'b.example'", 'python'],
+    ['ssl.SSLCertVerificationError: x', 'python'],
+    ['net/http: request canceled (Client.Timeout exceeded while awaiting headers)', 'go'],
+    ['tls: server selected unsupported protocol version 301', 'go'],
+    ['|<12>| x', 'gnutls'],
+    ['errno=12', 'openssl'],
   ])('the shape of %j is %s', (text, client) => {
     expect(guessClient(text)).toBe(client);
   });
@@ -177,6 +196,13 @@ describe('explain, the parts that rank and name', () => {
     ['see the ERROR: The certificate of x'],
     ['it failed: Connection timed out.'],
     ['the *** Fatal error'],
+    ['[error] x#0: y'],
+    ['cURL error x: y'],
+    ['see PHP Warning: x'],
+    ['the wget: x'],
+    ['x - Status: y'],
+    ['x Could not connect to y'],
+    ['x Cannot resolve y'],
   ])('%j is not taken for a client by a pattern out of place', (text) => {
     expect(guessClient(text)).toBeUndefined();
   });
