@@ -26,6 +26,9 @@ const scenario = new Map((SCENARIOS as { host: string; expect: { probe?: string;
 const messages = data.records.filter((r): r is Recorded & { message: string; diagnosis: string } => r.message !== null && r.diagnosis !== null);
 const CLIENT_OF: Record<string, ClientName> = { curl: 'curl', wget: 'wget', openssl: 'openssl', 'gnutls-cli': 'gnutls', python: 'python', 'node-https': 'node', 'node-fetch': 'node' };
 
+/** The TLS library each recorded client words its errors in (Debian's builds). */
+const LIBRARY_OF: Record<string, string> = { curl: 'openssl', wget: 'gnutls', openssl: 'openssl', 'gnutls-cli': 'gnutls', python: 'openssl', 'node-https': 'openssl', 'node-fetch': 'openssl', go: 'go', java: 'jsse', 'java-httpclient': 'jsse', chromium: 'boringssl', ruby: 'openssl', 'php-curl': 'openssl', 'php-stream': 'openssl', requests: 'openssl', httpx: 'openssl', 'rust-rustls': 'rustls', 'rust-openssl': 'openssl', nginx: 'openssl', git: 'gnutls', pip: 'openssl', npm: 'openssl' };
+
 /** The diagnoses a host really has: the probe's primary, the findings beside it, the capture's. */
 function real(r: Recorded): string[] {
   if (r.why) return [r.diagnosis!];
@@ -55,6 +58,19 @@ describe('explain on every recorded message', () => {
     expect(share).toBeGreaterThanOrEqual(0.8);
     // The figure docs/explain.md quotes.
     console.log(`explain: a real diagnosis first for ${first.length} of ${messages.length} recorded messages (${Math.round(share * 100)}%)`);
+  });
+
+  it('figures per client and per library (the table docs/explain.md quotes)', () => {
+    const row = (name: string, of: typeof messages) => {
+      const recognised = of.filter((r) => explain(r.message, CLIENT_OF[r.client]).recognised).length;
+      const first = of.filter((r) => real(r).includes(explain(r.message, CLIENT_OF[r.client]).candidates[0]?.code ?? '')).length;
+      return `| ${name} | ${of.length} | ${recognised} | ${first} (${Math.round((first / of.length) * 100)}%) |`;
+    };
+    const by = (key: (r: Recorded) => string) => [...new Set(messages.map(key))].sort().map((k) => row(k, messages.filter((r) => key(r) === k)));
+    const head = (what: string) => [`| ${what} | messages | recognised | real cause first |`, '|---|---|---|---|'];
+    const table = [...head(`client (${data.clients ? Object.keys(data.clients).length : 0} recorded)`), ...by((r) => r.client), '', ...head('TLS library'), ...by((r) => LIBRARY_OF[r.client] ?? 'not mapped')];
+    console.log(table.join('\n'));
+    expect(table.length).toBeGreaterThan(4);
   });
 
   it('guesses the client from the message alone', () => {
@@ -151,6 +167,25 @@ describe('explain, the parts that rank and name', () => {
     ['40E7:error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed', 'openssl'],
     ['verify error:num=10:certificate has expired', 'openssl'],
     ['write:errno=104', 'openssl'],
+    ['2026/12/07 10:00:00 [error] 1234#0: *5 upstream timed out', 'nginx'],
+    ['x while connecting to upstream, client: 1.2.3.4', 'nginx'],
+    ["fatal: unable to access 'https://a.example/': x", 'git'],
+    ['cURL error 28: Operation timed out', 'php'],
+    ['SSL operation failed with code 1. OpenSSL Error messages:', 'php'],
+    ['PHP Warning:  file_get_contents(): x', 'php'],
+    ['SSL_connect SYSCALL returned=5 errno=0 state=x', 'ruby'],
+    ['x (OpenSSL::SSL::SSLError)', 'ruby'],
+    ['System.Net.Http.HttpRequestException: x', 'dotnet'],
+    ['The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch', 'dotnet'],
+    ['invalid peer certificate: UnknownIssuer', 'rust'],
+    ['received fatal alert: HandshakeFailure', 'rust'],
+    ["HTTPSConnectionPool(host='a.example', port=443): x", 'python'],
+    ["hostname 'a.example' doesn't match 'b.example'", 'python'],
+    ['ssl.SSLCertVerificationError: x', 'python'],
+    ['net/http: request canceled (Client.Timeout exceeded while awaiting headers)', 'go'],
+    ['tls: server selected unsupported protocol version 301', 'go'],
+    ['|<12>| x', 'gnutls'],
+    ['errno=12', 'openssl'],
   ])('the shape of %j is %s', (text, client) => {
     expect(guessClient(text)).toBe(client);
   });
@@ -161,6 +196,13 @@ describe('explain, the parts that rank and name', () => {
     ['see the ERROR: The certificate of x'],
     ['it failed: Connection timed out.'],
     ['the *** Fatal error'],
+    ['[error] x#0: y'],
+    ['cURL error x: y'],
+    ['see PHP Warning: x'],
+    ['the wget: x'],
+    ['x - Status: y'],
+    ['x Could not connect to y'],
+    ['x Cannot resolve y'],
   ])('%j is not taken for a client by a pattern out of place', (text) => {
     expect(guessClient(text)).toBeUndefined();
   });
@@ -219,8 +261,8 @@ describe('explain, the parts that rank and name', () => {
 
   it('a recognised message lists no closest ones; an unknown one lists at most three, by words shared', () => {
     expect(explain('curl: (60) SSL certificate problem: certificate has expired').closest).toEqual([]);
-    expect(explain('my certificate expired yesterday').closest.map((c) => c.id)).toEqual(['expired', 'expired-others', 'not-yet-valid']);
-    expect(explain('connection timed out').closest.map((c) => c.id)).toEqual(['curl-28', 'connect-timed-out', 'chromium-connection-timed-out']);
+    expect(explain('my certificate expired yesterday').closest.map((c) => c.id)).toEqual(['expired', 'expired-others', 'rustls-expired']);
+    expect(explain('connection timed out').closest.map((c) => c.id)).toEqual(['curl-28', 'connect-timed-out', 'urllib3-connect-timeout']);
     // Words of one or two letters are not words.
     expect(explain('a b cd ef').closest).toEqual([]);
     expect(explain('zzzz qqqq').closest).toEqual([]);
@@ -231,7 +273,8 @@ describe('explain, the parts that rank and name', () => {
     ['CERT_EXPIRED', 3, ['curl: (60) SSL certificate problem: certificate has expired', 'net::ERR_CERT_DATE_INVALID', 'x509: certificate has expired or is not yet valid']],
     ['CERT_EXPIRED', 1, ['curl: (60) SSL certificate problem: certificate has expired']],
     ['RESET_AFTER_CLIENT_HELLO', 3, ['curl: (35) Recv failure: Connection reset by peer', 'net::ERR_CONNECTION_RESET', 'PR_CONNECT_RESET_ERROR']],
-    ['PLAINTEXT_HTTP_ON_TLS_PORT', 2, ['curl: (35) OpenSSL/3.0.22: error:0A00010B:SSL routines::wrong version number', 'SSL_ERROR_RX_RECORD_TOO_LONG']],
+    // A browser meets it: Chromium's words are there, its catch-all when it has nothing surer.
+    ['PLAINTEXT_HTTP_ON_TLS_PORT', 2, ['curl: (35) OpenSSL/3.0.22: error:0A00010B:SSL routines::wrong version number', 'net::ERR_SSL_PROTOCOL_ERROR']],
     // Plain HTTP to a TLS port: what that client sees, not the opposite mistake's "wrong version number".
     ['HTTP_TO_TLS_PORT', 3, ['curl: (1) Received HTTP/0.9 when not allowed', '400 The plain HTTP request was sent to HTTPS port', "Reason: You're speaking plain HTTP to an SSL-enabled server port."]],
     ['TCP_REFUSED', 3, ["curl: (7) Failed to connect to www.example.com port 443 after 0 ms: Couldn't connect to server", 'net::ERR_CONNECTION_REFUSED', 'Error: connect ECONNREFUSED 203.0.113.7:443']],

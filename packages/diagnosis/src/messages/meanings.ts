@@ -1,4 +1,5 @@
 import { AFTER_HANDSHAKE_MEANINGS } from './meanings-after-handshake.js';
+import { TIMEOUT_MEANINGS } from './meanings-timeouts.js';
 import { CAPTURE, PROBE, type Meaning } from './meaning.js';
 
 export type { Cause, Meaning } from './meaning.js';
@@ -43,7 +44,7 @@ export const MEANINGS = {
       { code: 'NOT_TLS', sign: 'another protocol listens on the port' },
       { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'an HTTP server behind a proxy that mangles the answer' },
     ],
-    certainty: 'narrows',
+    certainty: 'decides',
     check: PROBE,
   },
   connectTimeout: {
@@ -51,6 +52,7 @@ export const MEANINGS = {
     causes: [
       { code: 'TCP_TIMEOUT', sign: 'no SYN-ACK: a firewall or security group drops the SYN, or the address is wrong' },
       { code: 'NO_SERVER_HELLO', sign: 'the client counts the whole request: TCP connected but the ServerHello never came' },
+      { code: 'MTU_BLACKHOLE', sign: 'TCP connected and the ClientHello, a full-size packet, was lost on the path: clients with small hellos pass' },
     ],
     certainty: 'narrows',
     check: `${PROBE}   (it times TCP and TLS separately)`,
@@ -156,6 +158,15 @@ export const MEANINGS = {
     ],
     certainty: 'narrows',
     check: `${PROBE}   (it lists the certificates the server sent and which issuer is missing)`,
+  },
+  partialChain: {
+    means: 'The client built no path from the certificate to a root it trusts, and says the chain it has is partial: an intermediate is missing.',
+    causes: [
+      { code: 'CERT_CHAIN_INCOMPLETE', sign: 'the server sends the leaf without its intermediate (nginx `ssl_certificate` pointing to cert.pem instead of fullchain.pem)' },
+      { code: 'CERT_UNTRUSTED', sign: 'the chain is complete but ends at a private CA the client lacks, which some libraries report the same way' },
+    ],
+    certainty: 'decides',
+    check: 'openssl s_client -connect HOST:443 -servername HOST -showcerts </dev/null   (one certificate whose issuer is not a root: the intermediate is missing)',
   },
   untrustedRoot: {
     means: 'The chain ends at a certificate authority the client does not trust.',
@@ -280,6 +291,7 @@ export const MEANINGS = {
     check: PROBE,
   },
   ...AFTER_HANDSHAKE_MEANINGS,
+  ...TIMEOUT_MEANINGS,
   quicError: {
     means: "Chrome's word for an HTTP/3 (QUIC) connection that failed after the server answered: one side closed it with an error, or the two could not agree on the QUIC connection. Chrome usually retries the request over TCP, so the page may still load.",
     causes: [
