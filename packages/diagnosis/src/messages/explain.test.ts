@@ -26,8 +26,6 @@ const scenario = new Map((SCENARIOS as { host: string; expect: { probe?: string;
 const messages = data.records.filter((r): r is Recorded & { message: string; diagnosis: string } => r.message !== null && r.diagnosis !== null);
 const CLIENT_OF: Record<string, ClientName> = { curl: 'curl', wget: 'wget', openssl: 'openssl', 'gnutls-cli': 'gnutls', python: 'python', 'node-https': 'node', 'node-fetch': 'node' };
 
-/** The TLS library each recorded client words its errors in, as the recorder names it (lab/message-clients.mjs). */
-const LIBRARY_OF: Record<string, string> = data.libraries;
 
 /**
  * Run A rows whose text cannot show the host's real cause, each with what it does show and why.
@@ -78,19 +76,6 @@ describe('explain on every recorded message', () => {
     expect(share).toBeGreaterThanOrEqual(0.8);
     // The figure docs/explain.md quotes.
     console.log(`explain: a real diagnosis first for ${first.length} of ${messages.length} recorded messages (${Math.round(share * 100)}%)`);
-  });
-
-  it('figures per client and per library (the table docs/explain.md quotes)', () => {
-    const row = (name: string, of: typeof messages) => {
-      const recognised = of.filter((r) => explain(r.message, CLIENT_OF[r.client]).recognised).length;
-      const first = of.filter((r) => real(r).includes(explain(r.message, CLIENT_OF[r.client]).candidates[0]?.code ?? '')).length;
-      return `| ${name} | ${of.length} | ${recognised} | ${first} (${Math.round((first / of.length) * 100)}%) |`;
-    };
-    const by = (key: (r: Recorded) => string) => [...new Set(messages.map(key))].sort().map((k) => row(k, messages.filter((r) => key(r) === k)));
-    const head = (what: string) => [`| ${what} | messages | recognised | real cause first |`, '|---|---|---|---|'];
-    const table = [...head(`client (${data.clients ? Object.keys(data.clients).length : 0} recorded)`), ...by((r) => r.client), '', ...head('TLS library'), ...by((r) => LIBRARY_OF[r.client] ?? 'not mapped')];
-    console.log(table.join('\n'));
-    expect(table.length).toBeGreaterThan(4);
   });
 
   it('guesses the client from the message alone (the clients explain names)', () => {
