@@ -162,3 +162,61 @@ describe('messages that narrow, and one that names no cause', () => {
     expect(explain('400 Bad Request\nNo required SSL certificate was sent').matches[0].meaning.namesNoCause).toBeUndefined();
   });
 });
+
+describe('words of the libraries the fifteen newer clients are built on', () => {
+  it.each([
+    // [text, first cause, every cause that must be among the candidates]
+    ['tls connection init failed: invalid peer certificate contents: invalid peer certificate: CertExpired', 'CERT_EXPIRED', []],
+    ['invalid peer certificate: CertNotValidYet', 'CERT_NOT_YET_VALID', []],
+    ['invalid peer certificate: CertNotValidForName', 'CERT_HOSTNAME_MISMATCH', []],
+    ['invalid peer certificate: CaUsedAsEndEntity', 'CERT_SELF_SIGNED', ['CERT_PROXY_DEFAULT']],
+    ['received unexpected handshake message: got HelloRequest when expecting ServerHello or HelloRetryRequest', 'NO_SERVER_HELLO', []],
+    ['Connection Failed: tls connection init failed: Resource temporarily unavailable (os error 11)', 'NO_SERVER_HELLO', []],
+    ['Network Error: Unexpected native_tls::HandshakeError::WouldBlock', 'NO_SERVER_HELLO', []],
+    ['Connection Failed: Connect error: connection timed out', 'TCP_TIMEOUT', []],
+    ['x509: certificate has expired or is not yet valid: current time 2026-12-07T17:08:08Z is before 2036-12-04T16:59:45Z', 'CERT_NOT_YET_VALID', []],
+    ['x509: certificate has expired or is not yet valid: current time 2026-12-07T17:08:08Z is after 2026-01-04T16:59:45Z', 'CERT_EXPIRED', []],
+    ['net::ERR_CERT_DATE_INVALID', 'CERT_EXPIRED', ['CERT_NOT_YET_VALID']],
+    ['net::ERR_TOO_MANY_REDIRECTS', 'HTTP_REDIRECT_LOOP', []],
+    ['net::ERR_SSL_PROTOCOL_ERROR', 'PLAINTEXT_HTTP_ON_TLS_PORT', ['NO_SERVER_HELLO']],
+    ["fatal: unable to access 'https://a.example/r.git/': gnutls_handshake() failed: Internal error", 'NO_SERVER_HELLO', ['PROTOCOL_VERSION_MISMATCH']],
+    ["fatal: unable to access 'https://a.example/r.git/': server certificate verification failed. CAfile: /etc/ssl/certs/ca-certificates.crt CRLfile: none", 'CERT_CHAIN_INCOMPLETE', ['CERT_PROXY_DEFAULT']],
+    ['Caused by: java.net.ConnectException\nCaused by: java.nio.channels.UnresolvedAddressException', 'DNS_NO_ADDRESS', []],
+    ['Exception in thread "main" java.net.ConnectException\nCaused by: java.nio.channels.ClosedChannelException', 'TCP_REFUSED', ['HTTP_REDIRECT_TARGET_FAILED']],
+    ['nginx: [emerg] host not found in upstream "backend.example.com" in /etc/nginx/nginx.conf:5', 'DNS_NO_ADDRESS', []],
+    ['javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed\nCaused by: java.security.cert.CertificateNotYetValidException: NotBefore: Thu Dec 04 16:59:45 UTC 2036', 'CERT_NOT_YET_VALID', []],
+    ['javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert.CertPathValidatorException: validity check failed\nCaused by: java.security.cert.CertificateExpiredException: NotAfter: Thu Dec 04 16:59:45 UTC 2025', 'CERT_EXPIRED', []],
+    ['PHP Warning:  file_get_contents(https://a.example/): Failed to open stream: Connection timed out in x.php on line 1', 'TCP_TIMEOUT', []],
+    // HTTP answers and redirect limits, as each HTTP library words them.
+    ['Error: https://a.example/: status code 421', 'HTTP_MISDIRECTED_REQUEST', []],
+    ['java.io.IOException: Server returned HTTP response code: 421 for URL: https://a.example/', 'HTTP_MISDIRECTED_REQUEST', []],
+    ['requests.exceptions.HTTPError: 421 Client Error: Misdirected Request for url: https://a.example/', 'HTTP_MISDIRECTED_REQUEST', []],
+    ["fatal: unable to access 'https://a.example/r.git/': The requested URL returned error: 421", 'HTTP_MISDIRECTED_REQUEST', []],
+    ['Error: https://a.example/: status code 403', 'ALPN_REQUIRED', ['CLIENT_CERT_REQUIRED']],
+    ['npm error code E403', 'ALPN_REQUIRED', []],
+    ['Error: https://a.example/: status code 400', 'CLIENT_CERT_REQUIRED', []],
+    ['HTTP 400', 'CLIENT_CERT_REQUIRED', []],
+    ['Get "https://a.example/": stopped after 10 redirects', 'HTTP_REDIRECT_LOOP', []],
+    ['Failed to open stream: Redirection limit reached, aborting', 'HTTP_REDIRECT_LOOP', []],
+    ['httpx.TooManyRedirects: Exceeded maximum allowed redirects.', 'HTTP_REDIRECT_LOOP', []],
+    ['Error: https://a.example/: Too Many Redirects: reached max redirects (5)', 'HTTP_REDIRECT_LOOP', []],
+    ['npm error code EMAXREDIRECT', 'HTTP_REDIRECT_LOOP', []],
+  ] as [string, string, string[]][])('%s', (text, first, among) => {
+    const codes = explain(text).candidates.map((c) => c.code);
+    expect(codes[0]).toBe(first);
+    for (const c of among) expect(codes).toContain(c);
+  });
+
+  it.each([
+    // Near misses: a status inside another number, a status in running text, an HTTP line not at a line's start.
+    ['status code 4210'],
+    ['returned 421 items'],
+    ['see HTTP 400 below'],
+    ['invalid peer certificate: NotACert'],
+  ])('%j names none of those causes', (text) => {
+    const codes = explain(text).candidates.map((c) => c.code);
+    expect(codes).not.toContain('HTTP_MISDIRECTED_REQUEST');
+    expect(codes).not.toContain('CLIENT_CERT_REQUIRED');
+    expect(codes).not.toContain('CERT_SELF_SIGNED');
+  });
+});
