@@ -82,7 +82,7 @@ describe('explain figures per client and per library (the tables docs/explain.md
     // A ratchet, not a target: the floors sit just under the figures measured when they were set
     // (in the comments); a change that loses run-B messages fails here. Raise them as rules improve.
     expect(all.recognised / all.n).toBeGreaterThanOrEqual(0.91); // measured 645/707 (91.2%)
-    expect(all.first / all.n).toBeGreaterThanOrEqual(0.77); // measured 547/707 (77.4%)
+    expect(all.first / all.n).toBeGreaterThanOrEqual(0.77); // measured 548/707 (77.5%)
     expect(held.recognised / held.n).toBeGreaterThanOrEqual(0.64); // measured 94/146 (64.4%)
     expect(held.first / held.n).toBeGreaterThanOrEqual(0.57); // measured 84/146 (57.5%)
   });

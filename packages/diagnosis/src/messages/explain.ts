@@ -4,6 +4,7 @@ import { netErrorIn } from './net-errors.js';
 import { unwrap, type Target } from './wrappers.js';
 import { rankByTranscript, readCauses, type TranscriptReading } from './transcript-rank.js';
 import { PROBE } from './meaning.js';
+import { rankRedirectTarget } from './redirected.js';
 import type { Code } from '../codes.js';
 import { PRECEDENCE } from '../precedence.js';
 
@@ -115,6 +116,7 @@ export function explain(input: string, client?: ClientName, at: { now?: Date } =
   // A transcript shows more than its error line: the chain, the alert, how far it got.
   const transcript = readCauses(text, candidates.map((c) => c.code), at.now ?? new Date());
   if (transcript) candidates = rankByTranscript(candidates, transcript.shown);
+  candidates = rankRedirectTarget(text, candidates);
 
   // Not a host: a source file in a traceback, or the page a client's error links to.
   const host = transcript?.host ?? HOST_PATTERNS.map((re) => re.exec(text)?.[1]).find((h) => h && !/\.(?:c|py|js|h|java|rb)$|^curl\.(?:se|haxx\.se)$/.test(h));
