@@ -20,6 +20,11 @@ describe('a connection that failed elsewhere than the URL asked', () => {
     expect(explain(text).candidates[0].code).toBe(first);
   });
 
+  it('the target moves first, the other causes keep their order, none is repeated or lost', () => {
+    const e = explain("fatal: unable to access 'https://a.example/r.git/': Failed to connect to a.example port 8443 after 0 ms: Couldn't connect to server");
+    expect(e.candidates.map((c) => c.code)).toEqual(['HTTP_REDIRECT_TARGET_FAILED', 'TCP_REFUSED', 'TCP_UNREACHABLE', 'TCP_TIMEOUT']);
+  });
+
   it('a message without that cause among its candidates is left as it is', () => {
     const text = "fatal: unable to access 'https://a.example/r.git/': Failed to connect to a.example port 8443 after 4000 ms: Connection timed out";
     expect(explain(text).candidates.map((c) => c.code)).toEqual(explain(text.replace('8443', '443')).candidates.map((c) => c.code));
