@@ -16,6 +16,19 @@ export interface ExplainOptions {
 /** Most of standard input read: an error message is short; a pasted log is cut here. */
 const MAX_STDIN = 4 * 1024 * 1024;
 
+/**
+ * Where bytes stop being text: a control byte no terminal prints (NUL, SUB, …; tabs, line ends
+ * and the escape of colour codes are text), or a run of bytes that are not UTF-8 (a pasted image,
+ * a capture file). A lone byte of another encoding in a message is let through.
+ */
+export function notTextAt(bytes: Buffer): number | undefined {
+  const control = bytes.findIndex((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b);
+  if (control >= 0) return control;
+  const text = bytes.toString('utf8');
+  const bad = text.search(/(?:\ufffd[^\n]{0,8}){4}/);
+  return bad < 0 ? undefined : Buffer.byteLength(text.slice(0, bad));
+}
+
 function readStdin(): string {
   if (process.stdin.isTTY) throw new UsageError('standard input is a terminal: give the message as an argument, or pipe it in');
   const chunks: Buffer[] = [];
@@ -34,7 +47,10 @@ function readStdin(): string {
     chunks.push(Buffer.from(buf.subarray(0, n)));
     total += n;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  const at = notTextAt(bytes);
+  if (at !== undefined) throw new UsageError(`standard input is not text (byte ${at} of ${bytes.length} is binary): paste the message or transcript the client printed`);
+  return bytes.toString('utf8');
 }
 
 /** What a probe of the server confirmed among the candidates. */
@@ -47,6 +63,7 @@ interface Confirmation {
 export async function runExplain(o: ExplainOptions): Promise<number> {
   if (o.client !== undefined && !(CLIENTS as readonly string[]).includes(o.client)) throw new UsageError(`--client must be one of ${CLIENTS.join(', ')} (got "${o.client}")`);
   const text = o.text.length === 1 && o.text[0] === '-' ? readStdin() : o.text.join(' ');
+  if (text.trim() === '') throw new UsageError('the message is empty: give it as an argument (quoted), or - to read it from standard input');
   const e = explain(text, o.client as ClientName | undefined);
   let confirmation: Confirmation | undefined;
   if (o.probe) {
@@ -77,6 +94,11 @@ function asJson(text: string, e: Explanation, c?: Confirmation) {
     check: e.check ?? null,
     closest: e.closest.map((x) => ({ id: x.id, example: x.example })),
     netError: e.netError ?? null,
+    wrappers: e.wrappers,
+    target: e.target ?? null,
+    probeTarget: e.probe ?? null,
+    namesNoCause: e.matches[0]?.meaning.namesNoCause ?? null,
+    transcript: e.transcript ?? null,
     ...(c ? { probe: c } : {}),
   };
 }
@@ -98,13 +120,23 @@ function terminal(text: string, e: Explanation, c: Confirmation | undefined, col
     return lines.join('\n') + '\n';
   }
   const [first] = e.matches;
-  lines.push(`${bold('Message', color)}: ${first.matched}${e.client ? ` (${e.client})` : ''}`);
-  lines.push(`${bold('Means', color)}: ${first.meaning.means}`);
+  if (e.transcript) lines.push(`${bold('Transcript', color)}: ${e.transcript.kind}${e.transcript.host ? ` to ${e.transcript.host}` : ''}`);
+  if (first) {
+    lines.push(`${bold('Message', color)}: ${first.matched}${e.client ? ` (${e.client})` : ''}`);
+    lines.push(`${bold('Means', color)}: ${first.meaning.means}`);
+  }
   if (chromium) lines.push(`  ${chromium}`);
   for (const m of e.matches.slice(1)) lines.push(`  also: "${m.matched}": ${m.meaning.means}`);
-  lines.push('', bold('Possible causes, most likely first:', color));
+  if (e.wrappers.length > 0) lines.push(`  Read through: ${e.wrappers.join(', ')}`);
+  if (e.transcript && e.transcript.shown.length > 0) {
+    lines.push('', bold('What the transcript shows:', color));
+    for (const x of e.transcript.shown) lines.push(`  ${x.code}: ${x.says}`, `    > ${quoted(x.line)}`);
+  }
+  if (first?.meaning.namesNoCause) lines.push('', `${bold('Names no cause', color)}: ${first.meaning.namesNoCause}.`);
+  lines.push('', bold(first?.meaning.namesNoCause ? 'Causes such answers are known for:' : 'Possible causes, most likely first:', color));
   e.candidates.forEach((x, i) => lines.push(`  ${i + 1}. ${x.code}${c?.confirmed.includes(x.code) ? ' (confirmed by the probe)' : ''}: ${x.sign}`));
   lines.push('', `${bold('To decide', color)}: ${e.check}`);
+  if (e.probe && !c) lines.push(`The message names the server: tlsdoctor explain ... --probe ${e.probe.split(' ')[0]}`);
   if (c) lines.push('', c.confirmed.length > 0 ? `The probe of ${c.target} confirmed: ${c.confirmed.join(', ')}.` : `The probe of ${c.target} confirmed none of these; it found: ${c.found.join(', ') || 'nothing'}.`);
   return lines.join('\n') + '\n';
 }
@@ -112,7 +144,14 @@ function terminal(text: string, e: Explanation, c: Confirmation | undefined, col
 function markdown(text: string, e: Explanation, c: Confirmation | undefined): string {
   if (!e.recognised) return `**Message not recognised:** \`${quoted(text)}\`\n\n${e.closest.map((x) => `- closest: \`${x.example}\``).join('\n')}\n`;
   const [first] = e.matches;
-  const out = [`**Message:** \`${first.matched}\`${e.client ? ` (${e.client})` : ''}`, '', `**Means:** ${first.meaning.means}`, '', '| # | cause | sign |', '|---|---|---|'];
+  const out = [
+    ...(e.transcript ? [`**Transcript:** ${e.transcript.kind}`, '', ...e.transcript.shown.map((x) => `- \`${x.code}\`: ${x.says}: \`${quoted(x.line)}\``), ''] : []),
+    ...(first ? [`**Message:** \`${first.matched}\`${e.client ? ` (${e.client})` : ''}`, '', `**Means:** ${first.meaning.means}`] : []),
+    ...(first?.meaning.namesNoCause ? ['', `**Names no cause:** ${first.meaning.namesNoCause}.`] : []),
+    '',
+    '| # | cause | sign |',
+    '|---|---|---|',
+  ];
   e.candidates.forEach((x, i) => out.push(`| ${i + 1} | \`${x.code}\`${c?.confirmed.includes(x.code) ? ' (confirmed)' : ''} | ${x.sign.replace(/\|/g, '\\|')} |`));
   out.push('', `**To decide:** \`${e.check}\``);
   if (c) out.push('', c.confirmed.length > 0 ? `The probe of \`${c.target}\` confirmed: ${c.confirmed.map((x) => `\`${x}\``).join(', ')}.` : `The probe of \`${c.target}\` confirmed none; it found ${c.found.map((x) => `\`${x}\``).join(', ')}.`);

@@ -1,6 +1,7 @@
 import { NET_ERROR_ENTRIES } from './net-errors.js';
+import { VOCABULARY_ENTRIES } from './vocabularies.js';
 
-export { CLIENTS, type ClientName, type MessageEntry } from './message-entry.js';
+export { CLIENTS, LIBRARIES, type ClientName, type LibraryName, type MessageEntry } from './message-entry.js';
 import type { MessageEntry } from './message-entry.js';
 
 const LAB = 'lab';
@@ -32,7 +33,8 @@ export const CATALOGUE: MessageEntry[] = [
   { id: 'gnutls-unknown-type', clients: ['gnutls'], pattern: /Received record packet of unknown type (?!72\b)\d+/, example: '|<1>| Received record packet of unknown type 0', meaning: 'binaryAnswer', source: LAB },
   { id: 'gnutls-unexpected-packet', clients: ['gnutls', 'wget'], pattern: /An unexpected TLS packet was received/i, example: 'GnuTLS: An unexpected TLS packet was received.', meaning: 'notTlsAnswer', source: LAB },
   { id: 'firefox-record-too-long', clients: ['firefox'], pattern: /SSL_ERROR_RX_RECORD_TOO_LONG/, example: 'SSL_ERROR_RX_RECORD_TOO_LONG', meaning: 'httpAnswer', source: NSS },
-  { id: 'go-not-tls', clients: ['go'], pattern: /first record does not look like a TLS handshake/i, example: 'tls: first record does not look like a TLS handshake', meaning: 'httpAnswer', source: GO },
+  // net/http says "server gave HTTP response to HTTPS client" when the bytes are HTTP; this is for the others.
+  { id: 'go-not-tls', clients: ['go'], pattern: /first record does not look like a TLS handshake/i, example: 'tls: first record does not look like a TLS handshake', meaning: 'binaryAnswer', source: GO },
   { id: 'go-http-response', clients: ['go'], pattern: /server gave HTTP response to HTTPS client/i, example: 'http: server gave HTTP response to HTTPS client', meaning: 'httpAnswer', source: GO },
   { id: 'java-plaintext', clients: ['java'], pattern: /Unsupported or unrecognized SSL message|plaintext connection\?/i, example: 'javax.net.ssl.SSLException: Unsupported or unrecognized SSL message', meaning: 'notTlsAnswer', source: JDK },
 
@@ -42,20 +44,21 @@ export const CATALOGUE: MessageEntry[] = [
   { id: 'curl-http09', clients: ['curl'], pattern: /Received HTTP\/0\.9 when not allowed/i, example: 'curl: (1) Received HTTP/0.9 when not allowed', meaning: 'httpToTls', source: 'curl (since 7.66 it refuses an answer without an HTTP status line, such as TLS bytes, unless --http0.9)' },
 
   // Timeouts and connection failures.
-  { id: 'curl-28', clients: ['curl'], pattern: /\(28\) (?:Connection|Operation) timed out/i, example: 'curl: (28) Connection timed out after 4001 milliseconds', meaning: 'anyTimeout', source: LAB },
+  { id: 'curl-28', clients: ['curl', 'git', 'php'], pattern: /\(28\) (?:Connection|Operation) timed out|(?:cURL error 28: |^fatal: unable to access '[^']*': )(?:Connection|Operation) timed out/im, example: 'curl: (28) Connection timed out after 4001 milliseconds', meaning: 'anyTimeout', source: LAB },
   { id: 'connect-timed-out', clients: ['wget', 'python', 'node', 'java', 'go', 'openssl'], pattern: /failed: Connection timed out|ETIMEDOUT|connect timed out|Connect timeout|dial tcp .*i\/o timeout|\[Errno 110\]/i, example: 'failed: Connection timed out.', meaning: 'connectTimeout', source: LAB },
   { id: 'handshake-timed-out', clients: ['python', 'go'], pattern: /handshake operation timed out|TLS handshake timeout/i, example: 'TimeoutError: _ssl.c:989: The handshake operation timed out', meaning: 'handshakeTimeout', source: LAB },
   { id: 'timed-out', clients: ['python', 'node', 'wechat'], pattern: /TimeoutError: timed out|urlopen error timed out|aborted due to timeout|request:fail timeout|UND_ERR_CONNECT_TIMEOUT/i, example: 'DOMException [TimeoutError]: The operation was aborted due to timeout', meaning: 'anyTimeout', source: LAB },
   { id: 'refused', clients: ['wget', 'openssl', 'gnutls', 'python', 'node', 'java', 'go'], pattern: /Connection refused|ECONNREFUSED|\[Errno 111\]/i, example: 'Error: connect ECONNREFUSED 203.0.113.7:443', meaning: 'refused', source: LAB },
   { id: 'unreachable', clients: ['wget', 'openssl', 'gnutls', 'python', 'node', 'java', 'go'], pattern: /No route to host|EHOSTUNREACH|ENETUNREACH|Network is unreachable|\[Errno 113\]/i, example: 'failed: No route to host.', meaning: 'unreachable', source: LAB },
-  { id: 'curl-7', clients: ['curl'], pattern: /\(7\) Failed to connect to .*(?:Couldn't connect to server|Connection refused|No route to host)?/i, example: "curl: (7) Failed to connect to www.example.com port 443 after 0 ms: Couldn't connect to server", meaning: 'couldNotConnect', source: LAB },
+  { id: 'curl-7', clients: ['curl', 'git', 'php'], pattern: /\(7\) Failed to connect to .*(?:Couldn't connect to server|Connection refused|No route to host)?|Failed to connect to \S+ port \d+ after \d+ ms: Couldn't connect to server/i, example: "curl: (7) Failed to connect to www.example.com port 443 after 0 ms: Couldn't connect to server", meaning: 'couldNotConnect', source: LAB },
 
   // Names.
   { id: 'dns', clients: ['curl', 'wget', 'openssl', 'gnutls', 'python', 'node', 'go', 'java'], pattern: /Could not resolve host|unable to resolve host address|ENOTFOUND|EAI_AGAIN|Name or service not known|Cannot resolve|nodename nor servname|UnknownHostException|no such host|getaddrinfo failed|Temporary failure in name resolution/i, example: 'curl: (6) Could not resolve host: www.example.com', meaning: 'dns', source: LAB },
 
   // Certificates.
-  { id: 'expired', clients: ['curl', 'wget', 'openssl', 'python', 'node'], pattern: /certificate has expired|has expired\b|CERT_HAS_EXPIRED|chain uses expired certificate/i, example: 'curl: (60) SSL certificate problem: certificate has expired', meaning: 'certExpired', source: LAB },
-  { id: 'expired-others', clients: ['firefox', 'go', 'java'], pattern: /SEC_ERROR_EXPIRED_CERTIFICATE|certificate has expired or is not yet valid|CertificateExpiredException|validity check failed/i, example: 'x509: certificate has expired or is not yet valid', meaning: 'certExpired', source: `${NSS}; ${GO}; ${JDK}` },
+  { id: 'expired', clients: ['curl', 'wget', 'openssl', 'python', 'node'], pattern: /has expired\b(?! or is not yet valid: current time \S+ is before)|CERT_HAS_EXPIRED|chain uses expired certificate/i, example: 'curl: (60) SSL certificate problem: certificate has expired', meaning: 'certExpired', source: LAB },
+  // Go names the end its clock fails in ("is before" notBefore), Java the exception under its "validity check failed": those are not-yet-valid's.
+  { id: 'expired-others', clients: ['firefox', 'go', 'java'], pattern: /SEC_ERROR_EXPIRED_CERTIFICATE|certificate has expired or is not yet valid(?!: current time \S+ is before)|CertificateExpiredException|validity check failed(?![\s\S]*CertificateNotYetValidException)/i, example: 'x509: certificate has expired or is not yet valid', meaning: 'certExpired', source: `${NSS}; ${GO}; ${JDK}` },
   { id: 'not-yet-valid', clients: ['curl', 'wget', 'openssl', 'gnutls', 'python', 'node'], pattern: /certificate is not yet valid|not yet activated|CERT_NOT_YET_VALID|chain uses not yet valid certificate|CertificateNotYetValidException/i, example: 'curl: (60) SSL certificate problem: certificate is not yet valid', meaning: 'certNotYetValid', source: LAB },
   { id: 'name', clients: ['curl', 'wget', 'gnutls', 'python', 'node'], pattern: /no alternative certificate subject name matches|owner does not match hostname|name in the certificate does not match|Hostname mismatch|does not match certificate's altnames/i, example: "curl: (60) SSL: no alternative certificate subject name matches target host name 'www.example.com'", meaning: 'certName', source: LAB },
   { id: 'name-others', clients: ['firefox', 'go', 'java'], pattern: /SSL_ERROR_BAD_CERT_DOMAIN|certificate is valid for .*, not |No subject alternative (?:DNS )?names? matching|No name matching/i, example: 'x509: certificate is valid for other.example.com, not www.example.com', meaning: 'certName', source: `${NSS}; ${GO}; ${JDK}` },
@@ -91,6 +94,8 @@ export const CATALOGUE: MessageEntry[] = [
   // WebSocket and WeChat.
   { id: 'websocket-response', clients: ['chrome', 'firefox', 'node', 'wechat'], pattern: /Error during WebSocket handshake: Unexpected response code: \d+|Unexpected server response: \d+|WebSocket connection to .* failed|connectSocket:fail/i, example: "WebSocket connection to 'wss://example.com/ws' failed: Error during WebSocket handshake: Unexpected response code: 404", meaning: 'websocket', source: `${CHROMIUM} (WebSocket); the ws package; ${WECHAT}` },
   { id: 'wechat-domain', clients: ['wechat'], pattern: /url not in domain list|不在以下 request 合法域名列表中|domain list/i, example: 'request:fail url not in domain list', meaning: 'domainNotAllowed', source: WECHAT },
+  // TLS libraries' own words, found inside any program's wrapping: messages/vocabularies.ts.
+  ...VOCABULARY_ENTRIES,
   // Chromium's net errors (net::ERR_…), from its own list: messages/net-errors.ts.
   ...NET_ERROR_ENTRIES,
   { id: 'wechat-ssl', clients: ['wechat'], pattern: /ssl hand ?shake error|request:fail .*ssl|request:fail -(?:2|101|102|202)\b/i, example: 'request:fail ssl hand shake error', meaning: 'wechatSsl', source: WECHAT },

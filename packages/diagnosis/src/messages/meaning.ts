@@ -17,6 +17,11 @@ export interface Meaning {
   certainty: 'decides' | 'narrows' | 'generic';
   /** What to run to decide between the causes; HOST is the server's name, URL a URL on it. */
   check: string;
+  /**
+   * Set when the message names no cause by itself (a library's bare HTTP 400): what to look at
+   * instead. Its causes are then only the ones such answers are known for.
+   */
+  namesNoCause?: string;
 }
 
 /** The one check most causes are told apart by. */

@@ -18,8 +18,9 @@ export const AFTER_HANDSHAKE_MEANINGS = {
       { code: 'CLIENT_CERT_REQUIRED', sign: 'the page says "No required SSL certificate was sent": the server requires a client certificate' },
       { code: 'WEBSOCKET_UPGRADE_FAILED', sign: 'the request was a WebSocket upgrade the proxy did not pass' },
     ],
-    certainty: 'narrows',
+    certainty: 'generic',
     check: `${PROBE}   (it reads the error page of a request without a client certificate)`,
+    namesNoCause: 'a bare 400 from a library names no cause: read the response body (nginx says "No required SSL certificate was sent" when it wants a client certificate, "The plain HTTP request was sent to HTTPS port" for http:// to a TLS port) and the server\'s error log, which names what it refused',
   },
   proxyDefault: {
     means: 'The certificate is the one an ingress or proxy makes for itself: it has no certificate configured for this name.',

@@ -1,4 +1,5 @@
 import { AFTER_HANDSHAKE_MEANINGS } from './meanings-after-handshake.js';
+import { TIMEOUT_MEANINGS } from './meanings-timeouts.js';
 import { CAPTURE, PROBE, type Meaning } from './meaning.js';
 
 export type { Cause, Meaning } from './meaning.js';
@@ -43,7 +44,7 @@ export const MEANINGS = {
       { code: 'NOT_TLS', sign: 'another protocol listens on the port' },
       { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'an HTTP server behind a proxy that mangles the answer' },
     ],
-    certainty: 'narrows',
+    certainty: 'decides',
     check: PROBE,
   },
   connectTimeout: {
@@ -51,6 +52,7 @@ export const MEANINGS = {
     causes: [
       { code: 'TCP_TIMEOUT', sign: 'no SYN-ACK: a firewall or security group drops the SYN, or the address is wrong' },
       { code: 'NO_SERVER_HELLO', sign: 'the client counts the whole request: TCP connected but the ServerHello never came' },
+      { code: 'MTU_BLACKHOLE', sign: 'TCP connected and the ClientHello, a full-size packet, was lost on the path: clients with small hellos pass' },
     ],
     certainty: 'narrows',
     check: `${PROBE}   (it times TCP and TLS separately)`,
@@ -99,6 +101,7 @@ export const MEANINGS = {
       { code: 'TCP_REFUSED', sign: 'a reset answered the SYN: nothing listens on the port' },
       { code: 'TCP_UNREACHABLE', sign: 'an ICMP error answered the SYN: a firewall REJECT or no route' },
       { code: 'TCP_TIMEOUT', sign: 'nothing answered the SYN' },
+      { code: 'HTTP_REDIRECT_TARGET_FAILED', sign: 'the host asked for answered with a redirect, and the connection that failed is to its target: run the check on the URL asked' },
     ],
     certainty: 'narrows',
     check: PROBE,
@@ -120,6 +123,15 @@ export const MEANINGS = {
     ],
     certainty: 'decides',
     check: `${PROBE}   (it reads the chain, checks dates and names)`,
+  },
+  certDates: {
+    means: "The server's certificate is outside its validity dates at the client's clock; the message does not say which end.",
+    causes: [
+      { code: 'CERT_EXPIRED', sign: 'notAfter is in the past: renew it and reload the server' },
+      { code: 'CERT_NOT_YET_VALID', sign: "notBefore is in the future: issued for later, or the client's clock is behind" },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
   },
   certNotYetValid: {
     means: "The server's certificate starts in the future at the client's clock.",
@@ -157,6 +169,15 @@ export const MEANINGS = {
     certainty: 'narrows',
     check: `${PROBE}   (it lists the certificates the server sent and which issuer is missing)`,
   },
+  partialChain: {
+    means: 'The client built no path from the certificate to a root it trusts, and says the chain it has is partial: an intermediate is missing.',
+    causes: [
+      { code: 'CERT_CHAIN_INCOMPLETE', sign: 'the server sends the leaf without its intermediate (nginx `ssl_certificate` pointing to cert.pem instead of fullchain.pem)' },
+      { code: 'CERT_UNTRUSTED', sign: 'the chain is complete but ends at a private CA the client lacks, which some libraries report the same way' },
+    ],
+    certainty: 'decides',
+    check: 'openssl s_client -connect HOST:443 -servername HOST -showcerts </dev/null   (one certificate whose issuer is not a root: the intermediate is missing)',
+  },
   untrustedRoot: {
     means: 'The chain ends at a certificate authority the client does not trust.',
     causes: [
@@ -176,6 +197,7 @@ export const MEANINGS = {
       { code: 'CERT_SELF_SIGNED', sign: 'a self-signed certificate' },
       { code: 'CERT_UNTRUSTED', sign: 'a CA the client does not trust' },
       { code: 'CERT_NOT_YET_VALID', sign: 'a certificate that starts in the future' },
+      { code: 'CERT_PROXY_DEFAULT', sign: "a proxy's default certificate (an ingress's fake one, Traefik's): no route for this name" },
     ],
     certainty: 'generic',
     check: PROBE,
@@ -280,6 +302,7 @@ export const MEANINGS = {
     check: PROBE,
   },
   ...AFTER_HANDSHAKE_MEANINGS,
+  ...TIMEOUT_MEANINGS,
   quicError: {
     means: "Chrome's word for an HTTP/3 (QUIC) connection that failed after the server answered: one side closed it with an error, or the two could not agree on the QUIC connection. Chrome usually retries the request over TCP, so the page may still load.",
     causes: [
@@ -298,6 +321,7 @@ export const MEANINGS = {
       { code: 'SNI_FILTERED', sign: 'a filter that cuts the handshake for this name' },
       { code: 'NO_SHARED_CIPHER', sign: 'the server refuses all the suites Chrome offers' },
       { code: 'TLS_ALERT', sign: 'the server sent a fatal alert Chrome gives no error of its own: its NetLog (chrome://net-export) names the alert' },
+      { code: 'NO_SERVER_HELLO', sign: 'a handshake message other than the ServerHello (a HelloRequest), which BoringSSL calls an unexpected message' },
     ],
     certainty: 'generic',
     check: PROBE,
