@@ -1,21 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertFileError } from './cert-file-error.js';
 import { derElementLength, looksLikePkcs12, MAX_CERTIFICATES_PER_FILE, parseCertificateFile, pemBlocks, readCertificateFile } from './cert-files.js';
-import { TestPki } from './test-pki.fixtures.js';
+import { certFileError, TestPki } from './test-pki.fixtures.js';
 
 let pki: TestPki;
 const pem = (n: string) => pki.pem(n);
-const fails = (f: () => unknown): CertFileError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CertFileError) return e;
-    throw e;
-  }
-  throw new Error('no CertFileError');
-};
+const fails = certFileError;
 
 beforeAll(() => {
   pki = new TestPki();

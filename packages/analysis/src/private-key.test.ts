@@ -2,21 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertFileError } from './cert-file-error.js';
 import { keyMatches, parsePrivateKey, readPrivateKey } from './private-key.js';
-import { TestPki } from './test-pki.fixtures.js';
+import { certFileError, TestPki } from './test-pki.fixtures.js';
 
 let pki: TestPki;
 const cert = (n: string) => new X509Certificate(pki.pem(n));
-const error = (f: () => unknown): CertFileError => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CertFileError) return e;
-    throw e;
-  }
-  throw new Error('no CertFileError');
-};
+const error = certFileError;
 
 beforeAll(() => {
   pki = new TestPki();

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CertFileError } from './cert-file-error.js';
 
 export type KeyAlg = 'ec' | 'rsa' | 'ed25519';
 
@@ -83,4 +84,15 @@ export class TestPki {
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The CertFileError a call throws: any other outcome fails the test that asked. */
+export function certFileError(f: () => unknown): CertFileError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CertFileError) return e;
+    throw e;
+  }
+  throw new Error('no CertFileError');
 }
