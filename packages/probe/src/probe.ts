@@ -1,7 +1,7 @@
 import { scanCiphers, type CipherScan } from './cipher-scan.js';
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { describeCertificate, type CertificateInfo } from '@tlsdoctor/analysis';
+import { describeCertificate, pemBlocks, type CertificateInfo } from '@tlsdoctor/analysis';
 import { AlertDescription, Version } from '@tlsdoctor/tls-parser-ts';
 import { helloFor, probeHello, type HelloOutcome } from './hello-probe.js';
 import { acceptedVersions, PLAIN_HTTP_PORTS } from './facts.js';
@@ -14,7 +14,7 @@ import { PROFILES, type Profile, type ProfileName } from './profiles.js';
 import { resolveHost, type Resolution } from './resolve.js';
 import { PROBED_VERSIONS, LEGACY_SUITES, TLS13_SUITES } from './suites.js';
 import { TargetError, type Target } from './target.js';
-import { splitPem, TrustStore } from './trust-store.js';
+import { TrustStore } from './trust-store.js';
 import { stepTimeout } from './settle.js';
 
 /** What the first hello offers in ALPN, as browsers do; each is also offered alone (alpnAlone). */
@@ -167,16 +167,12 @@ export function loadIdentity(certFile: string, keyFile: string): ClientIdentity 
   }
   if (!x509.checkPrivateKey(privateKey)) throw new TargetError(`--key ${keyFile} is not the key of the certificate in ${certFile} (${x509.subject.split('\n').join(', ')})`);
   const oneLine = (dn: string) => dn.split('\n').join(', ');
-  // The file may hold the chain after the leaf: every certificate's issuer, in order.
-  const issuers = splitPem(cert).flatMap((pem) => {
-    try {
-      return [oneLine(new X509Certificate(pem).issuer)];
-    } catch {
-      return [];
-    }
-  });
-  // A certificate Node cannot read is described with its error, as a server's would be.
-  const chain = splitPem(cert).map((pem) => describeCertificate(new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'))).info);
+  // The file may hold the chain after the leaf. Each certificate is read once; one Node cannot
+  // read is described with its error, as a server's would be, and names no issuer.
+  const chain = pemBlocks(cert)
+    .filter((b) => b.label === 'CERTIFICATE')
+    .map((b) => describeCertificate(new Uint8Array(b.der.buffer, b.der.byteOffset, b.der.length)).info);
+  const issuers = chain.filter((c) => !c.error && c.issuer !== '').map((c) => c.issuer);
   return { cert, key, subject: oneLine(x509.subject), issuers, chain };
 }
 
