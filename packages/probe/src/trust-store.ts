@@ -1,5 +1,6 @@
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
+import { pemBlocks } from '@tlsdoctor/analysis';
 
 /** A client certificate and key to present (PEM), from --cert and --key. */
 export interface ClientIdentity {
@@ -62,17 +63,13 @@ export class TrustStore {
 
 function parse(pems: string[]): X509Certificate[] {
   const out: X509Certificate[] = [];
-  for (const pem of pems.flatMap(splitPem)) {
+  for (const block of pems.flatMap(pemBlocks)) {
+    if (block.label !== 'CERTIFICATE') continue;
     try {
-      out.push(new X509Certificate(pem));
+      out.push(new X509Certificate(block.der));
     } catch {
       /* a bundle may hold things that are not certificates */
     }
   }
   return out;
-}
-
-/** Each PEM certificate of a text (a bundle, a chain file), in order. */
-export function splitPem(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
