@@ -52,7 +52,7 @@ describe('Chrome: the earliest SCT is the issue time', () => {
     ['no SCT: the notBefore stands in, before the date', leaf(BEFORE), false, /^$/],
     ['an unreadable list: the notBefore stands in, and the evidence says why', leaf(AFTER, { malformed: 'at byte 812: expected SCT log id (needs 32 byte(s), 3 left)' }), true, /the leaf's SCT list cannot be read \(at byte 812: expected SCT log id \(needs 32 byte\(s\), 3 left\)\), so its notBefore 2024-11-12T23:59:59.000Z stands in/],
     ['an unreadable list and a notBefore before the date', leaf(BEFORE, { malformed: 'at byte 812: bad' }), false, /^$/],
-    ['a leaf whose profile the codec could not read: the notBefore stands in', { ...leaf(AFTER), profile: undefined }, true, /the leaf embeds no SCT, so its notBefore 2024-11-12T23:59:59.000Z stands in/],
+    ['a leaf whose profile the codec could not read: the notBefore stands in', { ...leaf(AFTER), profile: undefined }, true, /the leaf's extensions cannot be read, so its notBefore 2024-11-12T23:59:59.000Z stands in/],
     ['only SCTs of a later version: the notBefore stands in', leaf(AFTER, { scts: [{ version: 1 }] }), true, /the leaf embeds no SCT of a version read here \(v1\), so its notBefore/],
     ['an SCT of a later version beside a v1 one after the date', leaf(BEFORE, { scts: [{ version: 1 }, sct(AFTER)] }), true, /earliest embedded SCT is dated 2024-11-12T23:59:59.000Z/],
   ])('%s', (_n, l, distrusted, says) => {

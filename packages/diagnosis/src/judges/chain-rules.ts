@@ -261,7 +261,13 @@ function issueTime(leaf: CertificateInfo, d: RootDistrust): IssueTime {
   const list = leaf.profile?.sctList;
   const first = list && 'scts' in list ? earliestSct(list.scts) : undefined;
   if (first) return { at: first.timestamp, said: `the leaf's earliest embedded SCT is dated ${first.time} (log ${first.logId}), its notBefore ${leaf.notBefore}` };
-  const why = !list ? 'the leaf embeds no SCT' : 'malformed' in list ? `the leaf's SCT list cannot be read (${list.malformed})` : 'the leaf embeds no SCT of a version read here (v1)';
+  const why = !leaf.profile
+    ? 'the leaf\'s extensions cannot be read'
+    : !list
+      ? 'the leaf embeds no SCT'
+      : 'malformed' in list
+        ? `the leaf's SCT list cannot be read (${list.malformed})`
+        : 'the leaf embeds no SCT of a version read here (v1)';
   return { at: notBefore.at, said: `${why}, so its notBefore ${leaf.notBefore} stands in for the earliest SCT` };
 }
 
