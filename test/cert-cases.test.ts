@@ -99,7 +99,8 @@ describe('certificate cases from files', () => {
     });
 
     it('the text head gives the earliest in a few words', () => {
-      const r = runCli(tlsdoctorCertArgs(sctCase('sct-list')).filter((a, i, all) => a !== '--format' && all[i - 1] !== '--format'));
+      const args: string[] = tlsdoctorCertArgs(sctCase('sct-list'));
+      const r = runCli(args.filter((a, i) => a !== '--format' && args[i - 1] !== '--format'));
       expect(r.stdout).toMatch(/:1: CN=certs\.test ← .*; 2 SCTs, the earliest 2026-01-02T03:04:05\.678Z\n/);
     });
 
