@@ -87,3 +87,26 @@ describe('earliestSct', () => {
     expect(earliestSct(scts)).toEqual(want);
   });
 });
+
+describe('parseSctList on damaged lists', () => {
+  // A fixed seed: the same 3,000 damaged lists each run (a few milliseconds), bounded in count.
+  it('either reads a list or throws the one TlsParseError, whatever the bytes', () => {
+    const base = list(sct(LOG_B, T2), sct(LOG_A, T1, 4, 1, 3));
+    let seed = 0x5c7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const outcomes = { read: 0, refused: 0 };
+    for (let i = 0; i < 3000; i++) {
+      const bytes = Uint8Array.from(base.subarray(0, 1 + Math.floor(next() * base.length)));
+      for (let k = 0; k < 3; k++) bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
+      try {
+        parseSctList(bytes);
+        outcomes.read++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(TlsParseError);
+        outcomes.refused++;
+      }
+    }
+    expect(outcomes.refused).toBeGreaterThan(0);
+    expect(outcomes.read + outcomes.refused).toBe(3000);
+  });
+});
