@@ -8,7 +8,7 @@
 // the files and returns the cases with their paths; making all of them takes about a second
 // (one key per kind, shared where a case does not care).
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { domainToASCII } from 'node:url';
@@ -44,6 +44,37 @@ const san = (...names) => `subjectAltName = ${names.map((n) => (/^[\d.]+$/.test(
 /** The SANs most leaves carry: every case name under certs.test. */
 const CERTS_TEST = san('*.certs.test', 'certs.test');
 const leafExt = (...more) => [LEAF_BC, KU_EC, SERVER, CERTS_TEST, ...more];
+
+/**
+ * The SCTs of the `sct-list` cases (RFC 6962 3.2), each log's id the SHA-256 of a made-up name:
+ * the later given first, so that the earliest is not merely the first. Their signatures are
+ * filler: tlsdoctor reads SCTs, it does not verify them.
+ */
+export const LAB_SCTS = [
+  { logId: createHash('sha256').update('cert-cases log B').digest('hex'), time: '2026-01-02T03:04:06.001Z' },
+  { logId: createHash('sha256').update('cert-cases log A').digest('hex'), time: '2026-01-02T03:04:05.678Z' },
+];
+
+/** One v1 SerializedSCT: version, log id, u64 ms, no extensions, (sha256, ecdsa), a filler signature. */
+function serializedSct({ logId, time }) {
+  const ms = Buffer.alloc(8);
+  ms.writeBigUInt64BE(BigInt(Date.parse(time)));
+  const signature = Buffer.alloc(71, 0x5a);
+  const body = Buffer.concat([Buffer.from([0]), Buffer.from(logId, 'hex'), ms, Buffer.from([0, 0, 4, 3]), u16(signature.length), signature]);
+  return Buffer.concat([u16(body.length), body]);
+}
+const u16 = (n) => Buffer.from([n >> 8, n & 0xff]);
+
+/**
+ * The SCT list extension as openssl's config takes an arbitrary one (`OID = DER:hex`): the
+ * extnValue's contents, an OCTET STRING holding the TLS-encoded list. `cut` ends the list
+ * inside its last SCT while its length still counts the whole: a malformed list.
+ */
+function sctExtension(scts, cut = 0) {
+  const entries = Buffer.concat(scts.map(serializedSct));
+  const list = Buffer.concat([u16(entries.length), entries]).subarray(0, 2 + entries.length - cut);
+  return `1.3.6.1.4.1.11129.2.4.2 = DER:04${list.length < 128 ? '' : '81'}${list.length.toString(16).padStart(2, '0')}${list.toString('hex')}`;
+}
 
 /**
  * How each certificate is made. issuer: `root` and `inter` are the lab PKI's root and
@@ -94,6 +125,9 @@ export const CERTS = {
   idna: { key: 'ec', cn: 'xn--bcher-kva.certs.test', ext: [LEAF_BC, KU_EC, SERVER, san('xn--bcher-kva.certs.test')] },
   days500: { key: 'ec', cn: 'certs.test', ext: leafExt(), days: 500 },
   selfSigned: { issuer: 'self', key: 'ec', cn: 'selfsigned.certs.test', ext: leafExt() },
+  // Embedded SCTs, as a public CA's leaf carries them; and a list cut short.
+  sctLeaf: { key: 'ec', cn: 'certs.test', ext: leafExt(sctExtension(LAB_SCTS)) },
+  sctMalformed: { key: 'ec', cn: 'certs.test', ext: leafExt(sctExtension(LAB_SCTS, 10)) },
 };
 
 const OK = 'OK';
@@ -181,6 +215,10 @@ export const CASES = [
   // Trust.
   { id: 'self-signed', chain: ['selfSigned'], key: 'ec', name: 'selfsigned.certs.test', codes: ['CERT_SELF_SIGNED'], openssl: 'self-signed certificate' },
   { id: 'untrusted-root', chain: ['underOtherRoot', 'interUnderOtherRoot'], key: 'ec', name: 'untrusted.certs.test', codes: ['CERT_UNTRUSTED'], openssl: 'unable to get local issuer certificate' },
+  // SCTs are read, not judged, under a private root: the report's head shows the earliest; a
+  // malformed list is named there and costs nothing else.
+  { id: 'sct-list', chain: ['sctLeaf', 'lab:inter'], key: 'ec', name: 'sct.certs.test', codes: [], openssl: OK },
+  { id: 'sct-list-malformed', chain: ['sctMalformed', 'lab:inter'], key: 'ec', name: 'sctbad.certs.test', codes: [], openssl: OK },
   { id: 'intermediate-missing', chain: ['leaf'], key: 'ec', name: 'nochain.certs.test', codes: ['CERT_CHAIN_INCOMPLETE'], openssl: 'unable to get local issuer certificate' },
 ];
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: the lab is plain ESM JavaScript, shared with `npm run lab`.
 import { makePki } from '../lab/pki.mjs';
 // @ts-expect-error: plain ESM JavaScript.
-import { makeCertCases, opensslVerifyArgs, tlsdoctorCertArgs } from '../lab/cert-cases.mjs';
+import { LAB_SCTS, makeCertCases, opensslVerifyArgs, tlsdoctorCertArgs } from '../lab/cert-cases.mjs';
 import { CODES } from '@tlsdoctor/diagnosis';
 import { runCli } from './helpers/cli.js';
 import { opensslVerdict, reportCodes, verdictsDiffer, type CertCase } from './helpers/cert-cases.js';
@@ -80,6 +80,37 @@ describe('certificate cases from files', () => {
       const r = runCli(tlsdoctorCertArgs(c));
       expect([0, 1], `exit ${r.code}: ${r.stderr}`).toContain(r.code);
       expect(reportCodes(JSON.parse(r.stdout))).toEqual([...c.codes].sort());
+    });
+  });
+
+  // The leaf embeds two SCTs, the later first: the head gives the count and the earliest, in the
+  // JSON report and in the text; a list cut short is named with its offset and judged as none.
+  describe('the SCTs a leaf embeds', () => {
+    const sctCase = (id: string) => cases.find((c) => c.id === id)!;
+    const earliest = [...(LAB_SCTS as { logId: string; time: string }[])].sort((a, b) => Date.parse(a.time) - Date.parse(b.time))[0];
+
+    it('the JSON head gives their count and the earliest, with its log', () => {
+      const r = runCli(tlsdoctorCertArgs(sctCase('sct-list')));
+      const chain = JSON.parse(r.stdout).input.chain;
+      expect(chain[0].scts).toEqual({ count: 2, earliest: { time: '2026-01-02T03:04:05.678Z', logId: earliest.logId } });
+      expect(earliest.time).toBe('2026-01-02T03:04:05.678Z');
+      // The intermediate embeds none.
+      expect(chain[1].scts).toBeNull();
+    });
+
+    it('the text head gives the earliest in a few words', () => {
+      const args: string[] = tlsdoctorCertArgs(sctCase('sct-list'));
+      const r = runCli(args.filter((a, i) => a !== '--format' && args[i - 1] !== '--format'));
+      expect(r.stdout).toMatch(/:1: CN=certs\.test ← .*; 2 SCTs, the earliest 2026-01-02T03:04:05\.678Z\n/);
+    });
+
+    it('a malformed list is named, with its offset in the certificate, and costs nothing else', () => {
+      const r = runCli(tlsdoctorCertArgs(sctCase('sct-list-malformed')));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      const report = JSON.parse(r.stdout);
+      expect(report.input.chain[0].scts).toEqual({ malformed: expect.stringMatching(/^at byte \d+: expected SignedCertificateTimestampList \(needs \d+ byte\(s\), \d+ left\)$/) });
+      expect(reportCodes(report)).toEqual([]);
     });
   });
 });

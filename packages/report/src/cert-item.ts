@@ -1,6 +1,6 @@
 import { keyWords, type CertificateInfo, type FileCertificate } from '@tlsdoctor/analysis';
 import { worst, type Finding } from '@tlsdoctor/diagnosis';
-import { certificateProfile } from '@tlsdoctor/tls-parser-ts';
+import { certificateProfile, earliestSct, type EmbeddedSctList } from '@tlsdoctor/tls-parser-ts';
 import { addCertificate, emptyIdentifiers, IDENTIFIERS, type Identifiers } from './identifiers.js';
 import type { CertItem } from './model.js';
 import type { CertChainEntry, CertFamilyRowFacts } from './cert-row-facts.js';
@@ -30,7 +30,15 @@ export function certChainEntry(c: FileCertificate, unused: CertChainEntry['unuse
     serialNumber: i.serialNumber,
     fingerprint256: i.fingerprint256,
     unused,
+    scts: sctSummary(i.profile?.sctList),
   };
+}
+
+function sctSummary(list: EmbeddedSctList | undefined): CertChainEntry['scts'] {
+  if (!list) return null;
+  if ('malformed' in list) return { malformed: list.malformed };
+  const first = earliestSct(list.scts);
+  return { count: list.scts.length, earliest: first ? { time: first.time, logId: first.logId } : null };
 }
 
 /** What a family's row is made of, beside its findings. */

@@ -30,6 +30,20 @@ export interface CertChainEntry {
   fingerprint256: string;
   /** Why it is on no family's path: a duplicate of an earlier one, or unused. */
   unused: 'duplicate' | 'unused' | null;
+  /** The SCTs it embeds (RFC 6962), which Chrome's distrust by date compares; null when it embeds none. */
+  scts: CertSctSummary | CertSctListUnreadable | null;
+}
+
+/** A certificate's embedded SCTs: how many, and the earliest (the time Chrome's root program compares). */
+export interface CertSctSummary {
+  count: number;
+  /** The earliest v1 SCT's time (ISO 8601) and its log's id (hex); null when every SCT is of a later version. */
+  earliest: { time: string; logId: string } | null;
+}
+
+/** An SCT list the certificate holds but that cannot be read: why, with the byte offset in the certificate. */
+export interface CertSctListUnreadable {
+  malformed: string;
 }
 
 /** The private key given with --key. */

@@ -230,7 +230,14 @@ function briefQuic(q: QuicRowFacts['quic']) {
 /** A certificate as the head lists it: where it came from, what it is, and how long it lasts. */
 function chainLine(c: CertChainEntry): string {
   const role = c.unused ? ` (${c.unused === 'duplicate' ? 'a duplicate: drop it' : 'on no path: not needed'})` : '';
-  return `  ${c.from}: ${c.subject || '(empty subject)'} ← issued by ${c.issuer || '(empty)'}; valid ${c.notBefore} to ${c.notAfter}; ${c.key}${c.signature ? `, signed ${c.signature}` : ''}${role}`;
+  return `  ${c.from}: ${c.subject || '(empty subject)'} ← issued by ${c.issuer || '(empty)'}; valid ${c.notBefore} to ${c.notAfter}; ${c.key}${c.signature ? `, signed ${c.signature}` : ''}${sctWords(c.scts)}${role}`;
+}
+
+/** The embedded SCTs in a few words: the earliest is the issue time Chrome's distrust by date compares. */
+function sctWords(s: CertChainEntry['scts']): string {
+  if (!s) return '';
+  if ('malformed' in s) return `; SCT list unreadable (${s.malformed})`;
+  return `; ${s.count} SCT${s.count === 1 ? '' : 's'}${s.earliest ? `, the earliest ${s.earliest.time}` : ''}`;
 }
 
 /** The head of a cert report: the key, the name and time judged, the chain, how long it lasts. */

@@ -42,4 +42,5 @@ export { parseQuicFrames, quicCloseFrame, quicCryptoFrame, quicVarint, type Quic
 export { QuicCryptoStream } from './quic-crypto-stream.js';
 export { parseQuicTransportParameters, type QuicTransportParameter } from './quic-transport-parameters.js';
 export { sealQuicInitial, type QuicInitialSpec } from './quic-initial.js';
-export { certificateProfile, type CertificateProfile, type NameConstraints } from './x509-profile.js';
+export { certificateProfile, type CertificateProfile, type EmbeddedSctList, type NameConstraints } from './x509-profile.js';
+export { earliestSct, isSctV1, parseSctList, readSctList, type SignedCertificateTimestamp, type SignedCertificateTimestampOther, type SignedCertificateTimestampV1 } from './sct-list.js';

@@ -1,5 +1,7 @@
 import { derElement, derExpect, oid, smallInteger } from './der.js';
+import { TlsParseError } from './errors.js';
 import { ByteReader, latin1 } from './reader.js';
+import { readSctList, type SignedCertificateTimestamp } from './sct-list.js';
 
 /**
  * What a certificate says about how it may be used, read from its DER: the parts Node's
@@ -17,7 +19,18 @@ export interface CertificateProfile {
   /** extendedKeyUsage purposes by name (serverAuth, clientAuth, anyExtendedKeyUsage) or OID. */
   extKeyUsage?: string[];
   nameConstraints?: NameConstraints;
+  /** The SCTs embedded by the CA (RFC 6962 3.3), or why the list could not be read. */
+  sctList?: EmbeddedSctList;
 }
+
+/**
+ * A malformed SCT list costs only itself: the rest of the profile is read, and a verifier that
+ * wants SCTs (Chrome's root program) is told the list was there but unreadable.
+ */
+export type EmbeddedSctList = { scts: SignedCertificateTimestamp[] } | { malformed: string };
+
+/** X.509 extension of the embedded SCT list (RFC 6962 3.3). */
+const SCT_LIST_OID = '1.3.6.1.4.1.11129.2.4.2';
 
 /** The name subtrees an issuing CA is limited to (RFC 5280 4.2.1.10): DNS names and IP ranges. */
 export interface NameConstraints {
@@ -109,6 +122,19 @@ function readExtensions(exts: ByteReader, profile: CertificateProfile): void {
     else if (id === '2.5.29.15') profile.keyUsage = keyUsage(value);
     else if (id === '2.5.29.37') profile.extKeyUsage = extKeyUsage(value);
     else if (id === '2.5.29.30') profile.nameConstraints = nameConstraints(value, critical);
+    else if (id === SCT_LIST_OID) profile.sctList = sctList(value);
+  }
+}
+
+/** The extension's value is an OCTET STRING again, whose contents are the TLS encoding. */
+function sctList(r: ByteReader): EmbeddedSctList {
+  try {
+    const list = derExpect(r, 0x04, 'SignedCertificateTimestampList');
+    r.expectEnd('SCT list extension');
+    return { scts: readSctList(list) };
+  } catch (e) {
+    if (e instanceof TlsParseError) return { malformed: e.message };
+    throw e;
   }
 }
 

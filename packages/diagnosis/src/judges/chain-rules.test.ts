@@ -186,7 +186,7 @@ describe('root programs\' distrust by issue date', () => {
     const [f] = judgeChainRules(facts({ chain: chain(Date.UTC(2025, 0, 1)), path }));
     expect(f.title).toBe('Chrome and Mozilla distrust the certificate\'s root for certificates issued after a date');
     expect(f.evidence).toHaveLength(3);
-    expect(f.evidence[1]).toMatch(/^Chrome distrusts the root C=US, O=Entrust\\, Inc\., .* \(SHA-256 73c17643.*\) for certificates issued after 2024-11-11T23:59:59.000Z; the leaf's notBefore is 2025-01-01T00:00:00.000Z \(Chrome compares the earliest SCT/);
+    expect(f.evidence[1]).toMatch(/^Chrome distrusts the root C=US, O=Entrust\\, Inc\., .* \(SHA-256 73c17643.*\) for certificates issued after 2024-11-11T23:59:59.000Z; the leaf embeds no SCT, so its notBefore 2025-01-01T00:00:00.000Z stands in for the earliest SCT \(Chrome compares the earliest SCT/);
     expect(f.evidence[2]).toMatch(/^Mozilla distrusts .* after 2024-11-30T23:59:59.000Z/);
   });
 

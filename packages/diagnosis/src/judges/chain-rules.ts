@@ -1,4 +1,5 @@
 import type { CertificateInfo, CertificatePath } from '@tlsdoctor/analysis';
+import { earliestSct } from '@tlsdoctor/tls-parser-ts';
 import { plural } from '../evidence.js';
 import { findingsOf, type Finding } from '../finding.js';
 import { constraintBroken } from './name-constraints.js';
@@ -243,10 +244,39 @@ function distrustOf(f: ChainRuleFacts, v: PathView): { d: RootDistrust; how: str
   });
 }
 
+/** The leaf's issue time as a family's root program takes it, and the evidence saying which time that is. */
+interface IssueTime {
+  at: number;
+  said: string;
+}
+
+/**
+ * Chrome takes the earliest SCT embedded in the leaf; without one readable, the notBefore stands
+ * in (a CA logs a certificate moments before it issues it). SCTs a server sends in the TLS
+ * extension or a stapled OCSP response are not in the certificate, so not seen here.
+ */
+function issueTime(leaf: CertificateInfo, d: RootDistrust): IssueTime {
+  const notBefore = { at: Date.parse(leaf.notBefore), said: `the leaf's notBefore is ${leaf.notBefore}` };
+  if (d.compares === 'notBefore') return notBefore;
+  const list = leaf.profile?.sctList;
+  const first = list && 'scts' in list ? earliestSct(list.scts) : undefined;
+  if (first) return { at: first.timestamp, said: `the leaf's earliest embedded SCT is dated ${first.time} (log ${first.logId}), its notBefore ${leaf.notBefore}` };
+  const why = !leaf.profile
+    ? 'the leaf\'s extensions cannot be read'
+    : !list
+      ? 'the leaf embeds no SCT'
+      : 'malformed' in list
+        ? `the leaf's SCT list cannot be read (${list.malformed})`
+        : 'the leaf embeds no SCT of a version read here (v1)';
+  return { at: notBefore.at, said: `${why}, so its notBefore ${leaf.notBefore} stands in for the earliest SCT` };
+}
+
 function distrusted(f: ChainRuleFacts, v: PathView): Finding[] {
   const leaf = v.certs[0];
-  const issued = Date.parse(leaf.notBefore);
-  const hits = distrustOf(f, v).filter((h) => issued > h.d.trustedUntil);
+  const hits = distrustOf(f, v).flatMap((h) => {
+    const issued = issueTime(leaf, h.d);
+    return issued.at > h.d.trustedUntil ? [{ ...h, issued }] : [];
+  });
   if (hits.length === 0) return [];
   const families = [...new Set(hits.map((h) => h.d.family))];
   return [
@@ -254,7 +284,7 @@ function distrusted(f: ChainRuleFacts, v: PathView): Finding[] {
       'CERT_DISTRUSTED',
       [
         ...f.seen,
-        ...hits.map((h) => `${h.d.family} distrusts ${h.how} for certificates issued after ${new Date(h.d.trustedUntil).toISOString()}; the leaf's notBefore is ${leaf.notBefore} (${h.d.family} compares ${h.d.compares}; source: ${h.d.source}, read ${h.d.read})`),
+        ...hits.map((h) => `${h.d.family} distrusts ${h.how} for certificates issued after ${new Date(h.d.trustedUntil).toISOString()}; ${h.issued.said} (${h.d.family} compares the ${h.d.compares}; source: ${h.d.source}, read ${h.d.read})`),
       ],
       { title: `${families.join(' and ')} distrust${families.length === 1 ? 's' : ''} the certificate's root for certificates issued after a date` },
     ),

@@ -12,8 +12,11 @@ export interface RootDistrust {
   subject: string;
   /** The last issue time still trusted (ms since the epoch): a certificate issued after it is not. */
   trustedUntil: number;
-  /** What the family compares with that time. */
-  compares: string;
+  /**
+   * What the family takes as the issue time: Chrome the earliest SCT embedded in the leaf (its
+   * root store's `sct_not_after_sec`: at least one SCT not after the date), Mozilla the notBefore.
+   */
+  compares: 'earliest SCT' | 'notBefore';
   source: string;
   /** When the source was read. */
   read: string;
@@ -22,21 +25,21 @@ export interface RootDistrust {
 const CHROME_ENTRUST = {
   family: 'Chrome',
   trustedUntil: Date.UTC(2024, 10, 11, 23, 59, 59),
-  compares: 'the earliest SCT (Chrome); the notBefore stands in for it here',
+  compares: 'earliest SCT' as const,
   source: 'https://security.googleblog.com/2024/06/sustaining-digital-certificate-security.html (first announced for 2024-10-31, enforced after 2024-11-11); fingerprints as in Chromium net/data/ssl/chrome_root_store/root_store.textproto',
   read: '2026-12-07',
 };
 const CHROME_2025 = {
   family: 'Chrome',
   trustedUntil: Date.UTC(2025, 6, 31, 23, 59, 59),
-  compares: 'the earliest SCT (Chrome); the notBefore stands in for it here',
-  source: 'Chrome Root Program announcement of 2025-05-30 (https://security.googleblog.com/); Chromium net/data/ssl/chrome_root_store/root_store.textproto, sct_not_after_sec 1754006399',
+  compares: 'earliest SCT' as const,
+  source: 'Chrome Root Program announcement of 2025-05-30 (https://security.googleblog.com/); Chromium net/data/ssl/chrome_root_store/root_store.textproto, sct_not_after_sec 1754006399 (root_store.proto: the leaf must have at least one valid SCT not after it)',
   read: '2026-12-07',
 };
 const MOZILLA_ENTRUST = {
   family: 'Mozilla',
   trustedUntil: Date.UTC(2024, 10, 30, 23, 59, 59),
-  compares: 'the notBefore (NSS: CKA_NSS_SERVER_DISTRUST_AFTER)',
+  compares: 'notBefore' as const,
   source: 'https://wiki.mozilla.org/CA/Additional_Trust_Changes (Distrust After); https://sslmate.com/blog/post/entrust_distrust_more_disruptive_than_intended',
   read: '2026-12-07',
 };
