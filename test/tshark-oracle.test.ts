@@ -117,7 +117,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       const c = tcpConnections(a).find((x) => x.id === Number(row['tcp.stream'].split(',')[0]));
       if (!c || c.tunnel || c.incomplete || c.server.port === Number.NaN) continue;
       // A chain the client sent (mutual TLS) is not the server's.
-      if (c.certificates.length === 0 && c.clientCertificates) continue;
+      if (c.certificates.length === 0 && c.clientCertificates?.length) continue;
       const ours = c.certificates.flatMap((x) => x.sans).filter((n) => !/^\d+\.\d+\.\d+\.\d+$|:/.test(n));
       // tshark cuts a name at its first NUL byte; tlsdoctor shows all of it, the NUL as \00.
       expect(ours.map((n) => n.split('\\00')[0]), `certificates of connection ${c.id}`).toEqual(row['x509ce.dNSName'].split(','));
