@@ -206,12 +206,12 @@ describe('client certificate, capture: its purpose', () => {
     expect(purpose.evidence).toEqual([sent, "the leaf's extendedKeyUsage is serverAuth: no clientAuth, so it is not a client certificate"]);
     expect(judgeCaptureClientCert(tls13(serverOnly, 'HTTP/1.1 400 Bad Request'))[1].evidence[0]).toBe('the client sent 1 certificate(s) in frame 8 (opened with the key log): CN=good.lab.test, issued by CN=Lab Intermediate');
     expect(judgeCaptureClientCert(tls12(serverOnly))[0].evidence.at(-1)).toBe(
-      "the handshake completed and the capture shows no refusal (TLS 1.2's application data, where nginx answers 400 \"The SSL certificate error\", is not opened): this server did not check the purpose, but servers that do (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it",
+      "the handshake completed; a refusal after it (nginx answers 400 \"The SSL certificate error\") would be in TLS 1.2's application data, which a capture does not open; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it",
     );
-    expect(judgeCaptureClientCert(tls13(serverOnly))[0].evidence.at(-1)).toBe("the handshake completed and the capture shows no refusal: this server did not check the purpose, but servers that do (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
-    expect(judgeCaptureClientCert(tls13(serverOnly, 'HTTP/1.1 200 OK'))[0].evidence.at(-1)).toMatch(/begins "HTTP\/1.1 200 OK" \(only this line of the application data is read\): the server went on with it: this server did not check the purpose, but/);
+    expect(judgeCaptureClientCert(tls13(serverOnly))[0].evidence.at(-1)).toBe("the handshake completed and the capture shows no refusal; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
+    expect(judgeCaptureClientCert(tls13(serverOnly, 'HTTP/1.1 200 OK'))[0].evidence.at(-1)).toMatch(/begins "HTTP\/1.1 200 OK" \(only this line of the application data is read\): the server went on with it; servers that check the purpose/);
     const cut = connection({ ...tls12(serverOnly), encryptedRecords: [0, 0], messages: [...asked, ...answered(1)] });
-    expect(judgeCaptureClientCert(cut)[0].evidence.at(-1)).toMatch(/^the capture shows no refusal from the server: this server/);
+    expect(judgeCaptureClientCert(cut)[0].evidence.at(-1)).toMatch(/^the capture shows no refusal from the server; servers that check/);
   });
 
   it('the refusal is the purpose\'s evidence in the whole diagnosis: the alert is not also TLS_ALERT, and the purpose comes first', () => {
@@ -271,7 +271,7 @@ describe('client certificate, probe', () => {
     // Accepted: the server's word stands, and the wrong purpose is a warning (the next server that checks it refuses).
     const taken = judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [serverOnly], full: tls13({ outcome: 'ticket' }) }), NOW_MS);
     expect(taken.map((f) => [f.code, f.severity])).toEqual([['CLIENT_CERT_ACCEPTED', 'info'], ['CERT_WRONG_PURPOSE', 'warning']]);
-    expect(taken[1].evidence.at(-1)).toBe("the server went on and sent a session ticket: this server did not check the purpose, but servers that do (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
+    expect(taken[1].evidence.at(-1)).toBe("the server went on and sent a session ticket: this server did not check the purpose; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
     expect(codes(judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [cert({ profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['clientAuth'] } })], full: tls13({ outcome: 'ticket' }) }), NOW_MS))).toEqual(['CLIENT_CERT_ACCEPTED']);
   });
 

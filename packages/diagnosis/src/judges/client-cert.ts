@@ -95,11 +95,11 @@ function presented(r: TcpRecord, lines: string[], refusedBy: string | undefined)
 }
 
 /**
- * A wrong purpose the server let pass is a warning, whatever showed it: the certificate works
- * with this server only, and fails wherever the purpose is checked.
+ * A wrong purpose no refusal was seen for is a warning, whatever showed it: the certificate works
+ * with this server at most, and fails wherever the purpose is checked.
  */
 function tookIt(purpose: Finding[], line: string): Finding[] {
-  return purpose.map((f) => ({ ...f, severity: 'warning' as const, evidence: [...f.evidence, `${line}, but servers that do (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it`] }));
+  return purpose.map((f) => ({ ...f, severity: 'warning' as const, evidence: [...f.evidence, `${line}; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it`] }));
 }
 
 /**
@@ -195,12 +195,10 @@ function clientPurpose(chain: CertificateInfo[] | undefined, given: string, at: 
 /** What a capture shows after a certificate the server did not refuse: why its wrong purpose is only a warning. */
 function notRefusedLine(r: TcpRecord): string {
   const s = r.serverStatusLine;
-  const seen = s
-    ? `${statusWords(r, s)}: the server went on with it`
-    : handshakeComplete(r)
-      ? `the handshake completed and the capture shows no refusal${isTls13(r.version) ? '' : ' (TLS 1.2\'s application data, where nginx answers 400 "The SSL certificate error", is not opened)'}`
-      : 'the capture shows no refusal from the server';
-  return `${seen}: this server did not check the purpose`;
+  if (s) return `${statusWords(r, s)}: the server went on with it`;
+  if (!handshakeComplete(r)) return 'the capture shows no refusal from the server';
+  if (isTls13(r.version)) return 'the handshake completed and the capture shows no refusal';
+  return 'the handshake completed; a refusal after it (nginx answers 400 "The SSL certificate error") would be in TLS 1.2\'s application data, which a capture does not open';
 }
 
 /**
