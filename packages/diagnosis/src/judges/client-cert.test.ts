@@ -210,6 +210,7 @@ describe('client certificate, capture: its purpose', () => {
     );
     expect(judgeCaptureClientCert(tls13(serverOnly))[0].evidence.at(-1)).toBe("the handshake completed and the capture shows no refusal; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
     expect(judgeCaptureClientCert(tls13(serverOnly, 'HTTP/1.1 200 OK'))[0].evidence.at(-1)).toMatch(/begins "HTTP\/1.1 200 OK" \(only this line of the application data is read\): the server went on with it; servers that check the purpose/);
+    expect(judgeCaptureClientCert(tls13(serverOnly, undefined, [24]))[0].evidence.at(-1)).toMatch(/has 24 bytes: the size of an alert \(a TLS 1\.3 server refuses a certificate it does not accept with bad_certificate, 42, or unsupported_certificate, 43\), not of the session tickets/);
     const cut = connection({ ...tls12(serverOnly), encryptedRecords: [0, 0], messages: [...asked, ...answered(1)] });
     expect(judgeCaptureClientCert(cut)[0].evidence.at(-1)).toMatch(/^the capture shows no refusal from the server; servers that check/);
   });

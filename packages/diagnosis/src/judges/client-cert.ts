@@ -103,9 +103,10 @@ function tookIt(purpose: Finding[], line: string): Finding[] {
 }
 
 /**
- * HTTP answers that refuse a client without a certificate after the handshake: nginx's 400 (its
- * 496, "No required SSL certificate was sent", and 495, a certificate it could not verify, go out
- * as 400), IIS's 403 (403.7, "client certificate required"), and 495 and 496 where a server sends them as they are.
+ * HTTP answers that refuse a client's certificate, or the lack of one, after the handshake:
+ * nginx's 400 (its 496, "No required SSL certificate was sent", and 495, "The SSL certificate
+ * error" for one it did not accept, go out as 400), IIS's 403 (403.7, "client certificate
+ * required"), and 495 and 496 where a server sends them as they are.
  */
 const REFUSING_STATUS: ReadonlySet<number> = new Set([400, 403, 495, 496]);
 
@@ -125,7 +126,8 @@ function refusalUnderApplicationKeys(r: TcpRecord): string | undefined {
   if (!isTls13(r.version) || !r.decryption || !r.end) return undefined;
   const size = r.encryptedRecordSizes[1][r.decryption.opened[1]];
   if (size === undefined || size > ALERT_RECORD_MAX) return undefined;
-  return `after the client's answer the server's first record under its application keys, which tlsdoctor opens for an HTTP status line only, has ${size} bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; ${endLine(r)}`;
+  const alert = r.clientCertificates?.length ? 'a TLS 1.3 server refuses a certificate it does not accept with bad_certificate, 42, or unsupported_certificate, 43' : 'a TLS 1.3 server refuses with certificate_required, 116';
+  return `after the client's answer the server's first record under its application keys, which tlsdoctor opens for an HTTP status line only, has ${size} bytes: the size of an alert (${alert}), not of the session tickets a server that goes on sends first; ${endLine(r)}`;
 }
 
 /** Where the probe saw the server ask for a client certificate: a TLS 1.2 flight in clear, or its own TLS 1.3 flight decrypted. */
