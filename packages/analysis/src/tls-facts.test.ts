@@ -32,7 +32,7 @@ beforeAll(() => {
 afterAll(() => pki.dispose());
 
 /** The facts after the client (dir 0) or the server (dir 1) sent these messages, over `version`. */
-function factsAfter(messages: [0 | 1, Uint8Array | 'garbled'][], version = Version.TLS12, cache?: CertificateCache) {
+function factsAfter(messages: [0 | 1, Uint8Array | 'garbled'][], version: number = Version.TLS12, cache?: CertificateCache) {
   const b = new TlsFactsBuilder(new PublicRoots(), cache);
   b.facts.version = version;
   for (const [dir, m] of messages) b.event(dir, handshake(HandshakeType.Certificate, m === 'garbled' ? Uint8Array.from([0, 0, 9, 1]) : m), at);

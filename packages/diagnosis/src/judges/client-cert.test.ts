@@ -71,6 +71,9 @@ describe('client certificate, capture', () => {
     ]);
     expect(judgeCaptureClientCert(refused(A.UnknownCA, 2)).at(0)?.evidence[1]).toBe('the client sent 2 certificate(s) in frame 7: CN=lab client, issued by CN=Lab CA 1');
     expect(judgeCaptureClientCert(refused(A.CertificateRequired, undefined)).at(0)?.evidence[1]).toBe('the client sent no Certificate message');
+    // A Certificate message seen that did not parse (its parse error is the record's): neither none nor empty.
+    const unread = connection({ ...refused(A.BadCertificate, undefined), messages: [...asked, ...answered(1)] });
+    expect(judgeCaptureClientCert(unread).map((f) => [f.code, f.evidence[1]])).toEqual([['CLIENT_CERT_REQUIRED', "the client's Certificate in frame 7 could not be read"]]);
     expect(codes(diagnoseConnection(refused(A.HandshakeFailure, 0), { captureEnd: T0 + 10 }))).toEqual(['CLIENT_CERT_REQUIRED']);
   });
 
@@ -108,6 +111,7 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
     ['nothing after the flight', tls13([]), ['CLIENT_CERT_REQUESTED']],
     ['the client gave a certificate: that certificate refused', tls13([19], 'server', withClientCert(1)), ['CLIENT_CERT_REJECTED']],
     ['no key log: nothing is known of the records', tls13([19], 'server', { decryption: undefined }), ['CLIENT_CERT_REQUESTED']],
+    ['the client\'s flight opened but no Certificate in it: refused all the same', tls13([19], 'server', { clientCertificates: undefined, messages: [message('server', H.CertificateRequest, 6, 0.003)] }), ['CLIENT_CERT_REQUIRED']],
     ['TLS 1.2 has its refusal in clear: a record alone is not one', tls13([19], 'server', { version: Version.TLS12 }), []],
     // The status line of the server's first answer, opened with its application secret.
     ['tickets, then nginx\'s 400: refused at the HTTP level', tls13([250, 250, 400], 'server', status('HTTP/1.1 400 Bad Request')), ['CLIENT_CERT_REQUIRED']],
@@ -125,11 +129,11 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
 
   it('a browser with no certificate to offer leaves at the request: required', () => {
     const left = (over: Parameters<typeof connection>[0]) =>
-      connection({ clientHello: clientHello(4, 0.002), serverHello: serverHello(6, 0.003, Version.TLS13, 0x1301), version: Version.TLS13, certificateRequested: true, messages: [message('server', H.CertificateRequest, 6, 0.003)], encryptedRecords: [0, 4], encryptedRecordSizes: [[], [40, 800, 100, 69]], ...over });
+      connection({ clientHello: clientHello(4, 0.002), serverHello: serverHello(6, 0.003, Version.TLS13, 0x1301), version: Version.TLS13, certificateRequested: true, messages: [message('client', H.ClientHello, 4, 0.002), message('server', H.CertificateRequest, 6, 0.003)], encryptedRecords: [0, 4], encryptedRecordSizes: [[], [40, 800, 100, 69]], ...over });
     const fin = (by: 'client' | 'server') => ({ end: { frame: 9, time: T0 + 0.05, how: 'fin' as const, by, after: 'Finished' } });
     const [f] = judgeCaptureClientCert(left(fin('client')));
     expect(f.code).toBe('CLIENT_CERT_REQUIRED');
-    expect(f.evidence.slice(1)).toEqual(['the client left without answering it: no Certificate and no Finished', 'FIN from the client in frame 9 (+50.0 ms), after Finished: browsers stop here when they have no certificate to offer (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED)']);
+    expect(f.evidence).toEqual(['CertificateRequest from the server in frame 6 (+3.00 ms)', 'the client left without answering it: no Certificate and no Finished', 'FIN from the client in frame 9 (+50.0 ms), after Finished: browsers stop here when they have no certificate to offer (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED)']);
     expect(judgeCaptureClientCert(left(fin('server')))).toEqual([]);
     expect(judgeCaptureClientCert(left({}))).toEqual([]);
     expect(judgeCaptureClientCert(left({ ...fin('client'), messages: [message('server', H.CertificateRequest, 6, 0.003), message('client', H.Certificate, 8, 0.004)] }))).toEqual([]);
@@ -262,7 +266,7 @@ describe('client certificate, probe', () => {
   it('a refused certificate that is no client certificate: CERT_WRONG_PURPOSE beside the refusal, naming its extendedKeyUsage', () => {
     const serverOnly = cert({ subject: 'CN=client.test', profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['serverAuth'] } });
     const refused = (chain: ReturnType<typeof cert>[] | undefined, full = failed12('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA')) =>
-      judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: chain, versions: requesting, full }), NOW_MS);
+      judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: chain, versions: requesting, full }));
     const fs = refused([serverOnly]);
     expect(codes(fs)).toEqual(['CLIENT_CERT_REJECTED', 'CERT_WRONG_PURPOSE']);
     expect(fs[1].evidence).toEqual([`the probe presented the client certificate ${given}`, 'the leaf\'s extendedKeyUsage is serverAuth: no clientAuth, so it is not a client certificate']);
@@ -270,10 +274,10 @@ describe('client certificate, probe', () => {
     expect(codes(refused(undefined))).toEqual(['CLIENT_CERT_REJECTED']);
     expect(codes(refused([]))).toEqual(['CLIENT_CERT_REJECTED']);
     // Accepted: the server's word stands, and the wrong purpose is a warning (the next server that checks it refuses).
-    const taken = judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [serverOnly], full: tls13({ outcome: 'ticket' }) }), NOW_MS);
+    const taken = judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [serverOnly], full: tls13({ outcome: 'ticket' }) }));
     expect(taken.map((f) => [f.code, f.severity])).toEqual([['CLIENT_CERT_ACCEPTED', 'info'], ['CERT_WRONG_PURPOSE', 'warning']]);
     expect(taken[1].evidence.at(-1)).toBe("the server went on and sent a session ticket: this server did not check the purpose; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
-    expect(codes(judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [cert({ profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['clientAuth'] } })], full: tls13({ outcome: 'ticket' }) }), NOW_MS))).toEqual(['CLIENT_CERT_ACCEPTED']);
+    expect(codes(judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [cert({ profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['clientAuth'] } })], full: tls13({ outcome: 'ticket' }) })))).toEqual(['CLIENT_CERT_ACCEPTED']);
   });
 
   it('a refused certificate: its issuers compared with the acceptable CA names', () => {

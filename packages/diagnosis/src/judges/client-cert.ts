@@ -47,7 +47,8 @@ const REFUSALS: ReadonlySet<number> = new Set([
 function sentLine(r: TcpRecord): string {
   const m = r.messages.find((x) => x.from === 'client' && x.type === HandshakeType.Certificate);
   const chain = r.clientCertificates;
-  if (chain === undefined || !m) return 'the client sent no Certificate message';
+  if (!m) return 'the client sent no Certificate message';
+  if (chain === undefined) return `the client's Certificate in frame ${m.frame} could not be read`;
   if (chain.length === 0) return `the client answered with an empty Certificate in frame ${m.frame}: it has none to give`;
   return `the client sent ${chain.length} certificate(s) in frame ${m.frame}${isTls13(r.version) ? ' (opened with the key log)' : ''}: ${chain[0].subject}, issued by ${chain[0].issuer}`;
 }
@@ -88,8 +89,7 @@ export function judgeCaptureClientCert(r: TcpRecord): Finding[] {
  * the purpose, as nginx and every OpenSSL-based server do: a warning.
  */
 function presented(r: TcpRecord, lines: string[], refusedBy: string | undefined): Finding[] {
-  const m = r.messages.find((x) => x.from === 'client' && x.type === HandshakeType.Certificate);
-  const purpose = clientPurpose(r.clientCertificates ?? [], lines[1], (m?.time ?? r.firstTime) * 1000, 'when it was sent');
+  const purpose = clientPurpose(r.clientCertificates, lines[1]);
   if (refusedBy) return [finding('CLIENT_CERT_REJECTED', [...lines, refusedBy]), ...purpose];
   return tookIt(purpose, notRefusedLine(r));
 }
@@ -189,9 +189,10 @@ function refusals(r: ProbeRecord, asked: boolean): string[] {
  * server certificates from public CAs now do (Let's Encrypt's default profile dropped clientAuth
  * in 2026). Only the purpose is asked here: the server's answer is the rest.
  */
-function clientPurpose(chain: CertificateInfo[] | undefined, given: string, at: number, atLabel: string): Finding[] {
+function clientPurpose(chain: CertificateInfo[] | undefined, given: string): Finding[] {
   if (!chain?.length) return [];
-  return judgeChainRules({ chain, purpose: 'client', at, atLabel, publiclyTrusted: false, seen: [given] }).filter((f) => f.code === 'CERT_WRONG_PURPOSE');
+  // The purpose rule reads no time and no trust: the rules that do are not asked of a client's chain.
+  return judgeChainRules({ chain, purpose: 'client', at: 0, atLabel: 'any time', publiclyTrusted: false, seen: [given] }).filter((f) => f.code === 'CERT_WRONG_PURPOSE');
 }
 
 /** What a capture shows after a certificate the server did not refuse: why its wrong purpose is only a warning. */
@@ -209,17 +210,17 @@ function notRefusedLine(r: TcpRecord): string {
  * answer: an alert, a close, nginx's 400 "No required SSL certificate was sent", or nothing.
  * With --cert the question is whether the certificate given was taken.
  */
-export function judgeProbeClientCert(r: ProbeRecord, now = 0): Finding[] {
+export function judgeProbeClientCert(r: ProbeRecord): Finding[] {
   const seen = requestSeen(r);
   const asked = seen ? [seen.line, ...requestLines(seen.request)] : [];
   const refused = refusals(r, seen !== undefined);
   if (r.clientCertificate) {
     if (!seen && refused.length === 0) return [];
     const given = `the probe presented the client certificate ${r.clientCertificate}`;
-    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', compact([...asked, given, issuerLine(seen?.request, r.clientCertificateIssuers), ...refused])), ...clientPurpose(r.clientCertificateChain, given, now, 'now')];
+    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', compact([...asked, given, issuerLine(seen?.request, r.clientCertificateIssuers), ...refused])), ...clientPurpose(r.clientCertificateChain, given)];
     const after = r.full?.afterClientCertificate;
     const taken = after?.outcome === 'ticket' ? 'the server went on and sent a session ticket' : r.hsts?.status !== undefined ? `a request after the handshake got HTTP ${r.hsts.status}` : 'the handshake completed with it';
-    return [finding('CLIENT_CERT_ACCEPTED', [...asked, given, taken]), ...tookIt(clientPurpose(r.clientCertificateChain, given, now, 'now'), `${taken}: this server did not check the purpose`)];
+    return [finding('CLIENT_CERT_ACCEPTED', [...asked, given, taken]), ...tookIt(clientPurpose(r.clientCertificateChain, given), `${taken}: this server did not check the purpose`)];
   }
   if (refused.length > 0) {
     const how = seen ? [] : r.full?.version === Version.TLS13 ? ['TLS 1.3 encrypts the CertificateRequest: the server\'s answer shows the requirement'] : [];
