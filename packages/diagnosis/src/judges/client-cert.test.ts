@@ -122,7 +122,7 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
     ['a 404 is not a refusal of the client', tls13([250, 400], 'server', status('HTTP/1.1 404 Not Found')), ['CLIENT_CERT_REQUESTED']],
     ['a 401 is not either', tls13([250, 400], 'server', status('HTTP/1.1 401 Unauthorized')), ['CLIENT_CERT_REQUESTED']],
     ['a 400 to a client that gave a certificate: nginx refusing that certificate ("The SSL certificate error")', tls13([250, 400], 'server', { ...status('HTTP/1.1 400 Bad Request'), ...withClientCert(1) }), ['CLIENT_CERT_REJECTED']],
-    ['a 200 to a client that gave a client certificate: nothing to say', tls13([250, 400], 'server', { ...status('HTTP/1.1 200 OK'), ...withClientCert(1) }), []],
+    ['a 200 to a client that gave a client certificate: taken', tls13([250, 400], 'server', { ...status('HTTP/1.1 200 OK'), ...withClientCert(1) }), ['CLIENT_CERT_ACCEPTED']],
   ] as [string, ReturnType<typeof connection>, string[]][])('%s', (_what, r, want) => {
     expect(codes(judgeCaptureClientCert(r))).toEqual(want);
   });
@@ -196,9 +196,10 @@ describe('client certificate, capture: its purpose', () => {
     ['TLS 1.2, an empty Certificate: the purpose of nothing', connection({ ...refused(A.BadCertificate, 0) }), [['CLIENT_CERT_REQUIRED', 'error']]],
     ['TLS 1.3 key log, serverAuth only, nginx\'s 400', tls13(serverOnly, 'HTTP/1.1 400 Bad Request'), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
     ['TLS 1.3 key log, serverAuth only, an alert-sized record and the end', tls13(serverOnly, undefined, [24]), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
-    ['TLS 1.3 key log, serverAuth only, a 200: taken, a warning', tls13(serverOnly, 'HTTP/1.1 200 OK'), [['CERT_WRONG_PURPOSE', 'warning']]],
+    ['TLS 1.3 key log, serverAuth only, a 200: taken, a warning', tls13(serverOnly, 'HTTP/1.1 200 OK'), [['CLIENT_CERT_ACCEPTED', 'info'], ['CERT_WRONG_PURPOSE', 'warning']]],
+    ['TLS 1.3 key log, serverAuth only, a 404: taken (the path is not the certificate\'s fault)', tls13(serverOnly, 'HTTP/1.1 404 Not Found'), [['CLIENT_CERT_ACCEPTED', 'info'], ['CERT_WRONG_PURPOSE', 'warning']]],
     ['TLS 1.3 key log, serverAuth only, tickets and no status line: a warning', tls13(serverOnly), [['CERT_WRONG_PURPOSE', 'warning']]],
-    ['TLS 1.3 key log, clientAuth, a 200', tls13(clientOnly, 'HTTP/1.1 200 OK'), []],
+    ['TLS 1.3 key log, clientAuth, a 200', tls13(clientOnly, 'HTTP/1.1 200 OK'), [['CLIENT_CERT_ACCEPTED', 'info']]],
   ] as [string, ReturnType<typeof connection>, [string, string][]][])('%s', (_what, r, want) => {
     expect(judgeCaptureClientCert(r).map((f) => [f.code, f.severity])).toEqual(want);
   });
@@ -213,7 +214,12 @@ describe('client certificate, capture: its purpose', () => {
       "the handshake completed; a refusal after it (nginx answers 400 \"The SSL certificate error\") would be in TLS 1.2's application data, which a capture does not open; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it",
     );
     expect(judgeCaptureClientCert(tls13(serverOnly))[0].evidence.at(-1)).toBe("the handshake completed and the capture shows no refusal; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
-    expect(judgeCaptureClientCert(tls13(serverOnly, 'HTTP/1.1 200 OK'))[0].evidence.at(-1)).toMatch(/begins "HTTP\/1.1 200 OK" \(only this line of the application data is read\): the server went on with it; servers that check the purpose/);
+    expect(judgeCaptureClientCert(tls13(clientOnly, 'HTTP/1.1 200 OK'))[0].evidence).toEqual([
+      'CertificateRequest from the server in frame 6 (+3.00 ms)',
+      'the client sent 1 certificate(s) in frame 8 (opened with the key log): CN=good.lab.test, issued by CN=Lab Intermediate',
+      "the server's first application data record (frame 12, +5.70 ms), opened with the key log's SERVER_TRAFFIC_SECRET_0, begins \"HTTP/1.1 200 OK\" (only this line of the application data is read): the server went on with it",
+    ]);
+    expect(judgeCaptureClientCert(tls13(serverOnly, 'HTTP/1.1 200 OK'))[1].evidence.at(-1)).toMatch(/begins "HTTP\/1.1 200 OK" \(only this line of the application data is read\): the server went on with it; servers that check the purpose/);
     expect(judgeCaptureClientCert(tls13(serverOnly, undefined, [24]))[0].evidence.at(-1)).toMatch(/has 24 bytes: the size of an alert \(a TLS 1\.3 server refuses a certificate it does not accept with bad_certificate, 42, or unsupported_certificate, 43\), not of the session tickets/);
     const cut = connection({ ...tls12(serverOnly), encryptedRecords: [0, 0], messages: [...asked, ...answered(1)] });
     expect(judgeCaptureClientCert(cut)[0].evidence.at(-1)).toMatch(/^the capture shows no refusal from the server; servers that check/);

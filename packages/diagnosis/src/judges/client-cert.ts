@@ -21,7 +21,7 @@ export const CLIENT_CERT_CODES = {
   CLIENT_CERT_ACCEPTED: {
     severity: 'info',
     title: 'The server accepted the client certificate given',
-    remedy: 'Nothing to fix: the server asked for a client certificate and took the one given (--cert).',
+    remedy: 'Nothing to fix: the server asked for a client certificate and took the client\'s (the one given with --cert, or, in a capture, the one its answer to the request shows it took).',
   },
   CLIENT_CERT_REQUESTED: {
     severity: 'info',
@@ -91,7 +91,9 @@ export function judgeCaptureClientCert(r: TcpRecord): Finding[] {
 function presented(r: TcpRecord, lines: string[], refusedBy: string | undefined): Finding[] {
   const purpose = clientPurpose(r.clientCertificates, lines[1]);
   if (refusedBy) return [finding('CLIENT_CERT_REJECTED', [...lines, refusedBy]), ...purpose];
-  return tookIt(purpose, notRefusedLine(r));
+  // Only an answer to the request says the server took it: nginx completes every handshake and refuses later.
+  const taken = r.serverStatusLine ? [finding('CLIENT_CERT_ACCEPTED', [...lines, `${statusWords(r, r.serverStatusLine)}: the server went on with it`])] : [];
+  return [...taken, ...tookIt(purpose, notRefusedLine(r))];
 }
 
 /**
