@@ -100,6 +100,11 @@ function addressOf(host, family) {
 }
 const leaf = (n) => ({ cert: join(LAB_DIR, 'pki', `${n}.crt`), key: join(LAB_DIR, 'pki', `${n}.key`), chain: join(LAB_DIR, 'pki', 'intermediate.crt') });
 const curl = (host, extra = []) => client('curl', ['-sS', '-m', '4', '--cacert', pki().root, ...extra, `https://${host}/`]);
+/** curl presenting the lab leaf `name` as its client certificate (its chain file: leaf and intermediate), with a key log when `keys` is given. */
+const curlWithCert = (name, extra, url, keys) => {
+  const c = { chain: join(LAB_DIR, 'pki', `${name}.chain.crt`), key: join(LAB_DIR, 'pki', `${name}.key`) };
+  return client('env', [...(keys ? [`SSLKEYLOGFILE=${keys}`] : []), 'curl', '-sS', '-m', '4', '--cacert', pki().root, '--cert', c.chain, '--key', c.key, ...extra, url]);
+};
 
 /**
  * Debian's Chromium, headless, in the client namespace: it sends the X25519MLKEM768 hello of
@@ -332,6 +337,27 @@ export const RECORDINGS = [
     note: 's_server -Verify 1 requires a client certificate; the client has none and the server ends the handshake with an alert',
     run: () => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key, '-cert_chain', leaf('good').chain, '-tls1_2', '-Verify', '1', '-CAfile', labPaths().root],
       async () => client('openssl', ['s_client', '-tls1_2', '-connect', '198.18.2.10:4433', '-servername', 'good.lab.test', '-CAfile', labPaths().root], 'Q\n')) },
+  // Mutual TLS with a certificate given: the lab's server leaf ("good", extendedKeyUsage
+  // serverAuth only, as public CAs now issue them) presented as a client certificate, and the
+  // lab's client certificate (clientAuth) as the near miss. curl sends the chain (leaf and
+  // intermediate) from --cert; the servers trust the lab root for clients.
+  { name: 'curl-client-cert-wrong-purpose-tls12', scenario: 'openssl s_server', client: CURL, expect: 'CERT_WRONG_PURPOSE', also: ['CLIENT_CERT_REJECTED'],
+    note: 's_server -Verify 1 -verify_return_error (TLS 1.2) checks the client certificate\'s purpose as OpenSSL servers do and ends the handshake with unsupported_certificate (43), in clear after curl\'s Certificate, which holds a serverAuth-only leaf',
+    run: () => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key, '-cert_chain', leaf('good').chain, '-tls1_2', '-Verify', '1', '-verify_return_error', '-CAfile', labPaths().root, '-www'],
+      async () => curlWithCert('good', ['--tls-max', '1.2', '--resolve', 'good.lab.test:4433:198.18.2.10'], 'https://good.lab.test:4433/')) },
+  { name: 'curl-client-cert-accepted-tls12', scenario: 'openssl s_server', client: CURL, expect: 'HANDSHAKE_OK', not: ['CERT_WRONG_PURPOSE', 'CLIENT_CERT_REJECTED'],
+    note: 'the near miss of curl-client-cert-wrong-purpose-tls12: the same server, and a client certificate whose extendedKeyUsage is clientAuth; the handshake completes',
+    run: () => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key, '-cert_chain', leaf('good').chain, '-tls1_2', '-Verify', '1', '-verify_return_error', '-CAfile', labPaths().root, '-www'],
+      async () => curlWithCert('client', ['--tls-max', '1.2', '--resolve', 'good.lab.test:4433:198.18.2.10'], 'https://good.lab.test:4433/')) },
+  { name: 'curl-client-cert-wrong-purpose-nginx-tls12', scenario: 'mtls12.lab.test', client: CURL, expect: 'CERT_WRONG_PURPOSE', also: ['HANDSHAKE_OK'],
+    note: 'nginx ssl_verify_client on (TLS 1.2) completes the handshake with a serverAuth-only client certificate and refuses the request with 400 "The SSL certificate error" inside the encrypted stream, which a TLS 1.2 capture does not open: the wrong purpose is a warning, the refusal unseen',
+    run: () => curlWithCert('good', [], 'https://mtls12.lab.test/') },
+  { name: 'curl-client-cert-wrong-purpose-nginx-tls13', scenario: 'mtls.lab.test', client: CURL, expect: 'CERT_WRONG_PURPOSE', also: ['CLIENT_CERT_REJECTED'], keylog: 'curl', withoutKeylog: 'HANDSHAKE_OK', inject: false,
+    note: 'nginx ssl_verify_client on, TLS 1.3: curl\'s Certificate (a serverAuth-only leaf) is opened with the key log, and nginx\'s first application record, 400 "The SSL certificate error", with its application secret (no -secrets.pcapng: it would hold the handshake secrets only)',
+    run: (keys) => curlWithCert('good', ['--tlsv1.3'], 'https://mtls.lab.test/', keys) },
+  { name: 'curl-client-cert-accepted-nginx-tls13', scenario: 'mtls.lab.test', client: CURL, expect: 'HANDSHAKE_OK', also: ['CLIENT_CERT_ACCEPTED'], not: ['CERT_WRONG_PURPOSE', 'CLIENT_CERT_REJECTED'], keylog: 'curl', withoutKeylog: 'HANDSHAKE_OK', inject: false,
+    note: 'the near miss of curl-client-cert-wrong-purpose-nginx-tls13: a clientAuth certificate, which nginx takes (its first application record begins "HTTP/1.1 200 OK")',
+    run: (keys) => curlWithCert('client', ['--tlsv1.3'], 'https://mtls.lab.test/', keys) },
   { name: 'openssl-tls13-hello-retry', scenario: 'openssl s_server', client: OPENSSL, expect: 'HANDSHAKE_OK',
     note: 'the client offers a P-256 key share; the server wants X25519 and sends a HelloRetryRequest',
     run: () => withServer(['-accept', '198.18.2.10:4433', '-cert', leaf('good').cert, '-key', leaf('good').key, '-cert_chain', leaf('good').chain, '-groups', 'X25519'],
@@ -416,7 +442,7 @@ export async function recordOne(r, outDir) {
     client: r.client,
     capture: `${tool} ${version(tool, tool === 'tcpdump' ? ['--version'] : ['-v'])} on ${r.iface ?? 'c0'} in the client namespace${r.extra ? ` (${r.extra.join(' ')})` : ''}${r.filter ? `, filter '${r.filter}'` : ''}`,
     recorded: new Date().toISOString(),
-    expect: { primary: r.expect, ...(r.also ? { also: r.also } : {}), ...(r.others ? { others: r.others } : {}) },
+    expect: { primary: r.expect, ...(r.also ? { also: r.also } : {}), ...(r.not ? { not: r.not } : {}), ...(r.others ? { others: r.others } : {}) },
     ...(r.gap ? { gap: r.gap } : {}),
   };
   writeFileSync(`${file}.json`, JSON.stringify(sidecar, null, 2) + '\n');

@@ -35,6 +35,8 @@ const KEY_EVIDENCE: Record<string, RegExp[]> = {
   MTU_BLACKHOLE: [/the ClientHello left in 2 segments: 1448 bytes \(frame \d+\), \d+ bytes/, /the 1448-byte segment was sent [3-9] times .* the server never acknowledged it/, /SACK 1449-\d+/, /^no ICMP fragmentation needed and DF set for this connection came back in the capture$/m],
   SPLIT_CLIENT_HELLO_REJECTED: [/the client sent the first 40 bytes of the \d+-byte ClientHello record/, /RST from the server side in frame \d+/, /connection 1 to the same server 198\.18\.2\.36:443, whose ClientHello fit in one segment/],
   CLIENT_CERT_REQUIRED: [/CertificateRequest from the server in frame \d+/, /the client (answered with an empty Certificate|sent no Certificate)/],
+  // The client's own certificate, read from its Certificate message (TLS 1.3: opened with the key log).
+  CERT_WRONG_PURPOSE: [/^the client sent 2 certificate\(s\) in frame \d+( \(opened with the key log\))?: CN=\*\.lab\.test, issued by CN=tlsdoctor Lab Intermediate CA$/m, /^the leaf's extendedKeyUsage is serverAuth: no clientAuth, so it is not a client certificate$/m],
   CAPTURE_PARTIAL: [/neither the start of the connection \(SYN\) nor a ClientHello|most likely an ICMP error .* that the capture filter left out/],
 };
 
@@ -91,6 +93,7 @@ describe.each(fixtureFiles().map((f) => [f.name, f] as const))('tlsdoctor pcap f
     const codes = report.connections[0].diagnoses.map((d: { code: string }) => d.code);
     expect(codes[0], gap ? `known gap: ${gap.why}` : undefined).toBe(today);
     for (const also of fx.sidecar.expect.also ?? []) expect(codes).toContain(also);
+    for (const not of fx.sidecar.expect.not ?? []) expect(codes).not.toContain(not);
     for (const c of report.connections.slice(1)) expect(c.diagnoses[0].code, `connection ${c.id}`).toBe(fx.sidecar.expect.others ?? today);
   });
 

@@ -117,7 +117,7 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       const c = tcpConnections(a).find((x) => x.id === Number(row['tcp.stream'].split(',')[0]));
       if (!c || c.tunnel || c.incomplete || c.server.port === Number.NaN) continue;
       // A chain the client sent (mutual TLS) is not the server's.
-      if (c.certificates.length === 0 && c.clientCertificates) continue;
+      if (c.certificates.length === 0 && c.clientCertificates?.length) continue;
       const ours = c.certificates.flatMap((x) => x.sans).filter((n) => !/^\d+\.\d+\.\d+\.\d+$|:/.test(n));
       // tshark cuts a name at its first NUL byte; tlsdoctor shows all of it, the NUL as \00.
       expect(ours.map((n) => n.split('\\00')[0]), `certificates of connection ${c.id}`).toEqual(row['x509ce.dNSName'].split(','));
@@ -139,6 +139,21 @@ describe.skipIf(!haveTshark).each(files.map((f) => [basename(f), f]))('%s agrees
       compared++;
     }
     if (keys) expect(compared, 'a chain read with the secrets').toBeGreaterThan(0);
+  });
+
+  it('the certificates of each chain the client sent (mutual TLS), byte for byte (TLS 1.3: read with the secrets)', async () => {
+    const a = await get();
+    const rows = tsharkFields(file, ['tcp.stream', 'tcp.srcport', 'tls.handshake.type', 'tls.handshake.certificate'], 'tcp && tls.handshake.type == 11');
+    let compared = 0;
+    for (const row of rows) {
+      const c = tcpConnections(a).find((x) => x.id === Number(row['tcp.stream'].split(',')[0]));
+      if (!c || c.tunnel || c.incomplete || Number(row['tcp.srcport'].split(',')[0]) !== c.client.port || row['tls.handshake.type'].split(',').filter((t) => t === '11').length !== 1) continue;
+      // An empty Certificate (a client with none) has no certificate field.
+      const theirs = row['tls.handshake.certificate'] ? row['tls.handshake.certificate'].split(',').map((h) => createHash('sha256').update(Buffer.from(h, 'hex')).digest('hex')) : [];
+      expect(c.clientCertificates?.map((x) => x.fingerprint256.replace(/:/g, '').toLowerCase()), `client certificates of connection ${c.id}`).toEqual(theirs);
+      compared++;
+    }
+    if (name.startsWith('curl-client-cert-wrong-purpose') || name.startsWith('curl-client-cert-accepted')) expect(compared, 'the client\'s chain').toBeGreaterThan(0);
   });
 
   it('first ClientHello of each connection: SNI, versions, ciphers, extensions, JA3', async () => {

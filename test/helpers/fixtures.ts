@@ -29,8 +29,11 @@ export interface Sidecar {
    * `expect`, and why. The tests hold it to that until the gap is closed.
    */
   gap?: { primary: string; why: string };
-  /** `others`: the primary diagnosis of every connection after the first (default: the same as the first's). */
-  expect: { primary: string; also?: string[]; others?: string };
+  /**
+   * `others`: the primary diagnosis of every connection after the first (default: the same as the
+   * first's); `not`: codes the first must not name (a near miss's).
+   */
+  expect: { primary: string; also?: string[]; not?: string[]; others?: string };
 }
 
 /** Every capture in fixtures/ with its sidecar. */

@@ -66,8 +66,12 @@ export interface TlsFacts {
   chain?: ChainCheck;
   serverKeyExchange?: ServerKeyExchange;
   certificateRequested: boolean;
-  /** The certificates in the client's Certificate message (0: an empty one, the answer of a client that has none); absent when it sent none. */
-  clientCertificates?: number;
+  /**
+   * The chain in the client's Certificate message (mutual TLS), leaf first, read as the server's
+   * is: empty when the message was (the answer of a client that has none); absent when the client
+   * sent none, or it could not be read (TLS 1.3 without the key log that opens its flight).
+   */
+  clientCertificates?: CertificateInfo[];
   messages: MessageSeen[];
   alerts: AlertSeen[];
   parseErrors: { from: Direction; message: string; offset: number }[];

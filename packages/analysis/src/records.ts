@@ -32,7 +32,7 @@ export class LiveTlsFacts implements LiveTls, RecordLayerFacts {
   chain: TlsFacts['chain'] = undefined;
   serverKeyExchange: TlsFacts['serverKeyExchange'] = undefined;
   certificateRequested = false;
-  clientCertificates: number | undefined = undefined;
+  clientCertificates: TlsFacts['clientCertificates'] = undefined;
   messages: TlsFacts['messages'] = NONE;
   alerts: TlsFacts['alerts'] = NONE;
   parseErrors: TlsFacts['parseErrors'] = NONE;
@@ -80,7 +80,7 @@ abstract class CapturedRecord implements CapturedConnection, TlsFacts {
   chain: TlsFacts['chain'];
   serverKeyExchange: TlsFacts['serverKeyExchange'];
   certificateRequested: boolean;
-  clientCertificates: number | undefined;
+  clientCertificates: TlsFacts['clientCertificates'];
   messages: TlsFacts['messages'];
   alerts: TlsFacts['alerts'];
   parseErrors: TlsFacts['parseErrors'];

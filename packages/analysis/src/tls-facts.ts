@@ -49,11 +49,7 @@ const SERVER_MESSAGES: Readonly<Record<number, MessageReader>> = {
 };
 
 const CLIENT_MESSAGES: Readonly<Record<number, MessageReader>> = {
-  [HandshakeType.Certificate]: (b, ev) => {
-    const r = b.facts;
-    if (r.clientCertificates !== undefined) return;
-    b.parsed('Certificate', 'client', ev, () => (r.clientCertificates = parseCertificate(ev.body, r.version ?? Version.TLS12, ev.offset + 4).certificates.length));
-  },
+  [HandshakeType.Certificate]: (b, ev) => b.clientCertificates(ev),
 };
 
 /**
@@ -187,6 +183,16 @@ export class TlsFactsBuilder {
     this.parsed('Certificate', 'server', ev, () => this.certificates(parseCertificate(ev.body, r.version ?? Version.TLS12, ev.offset + 4).certificates, at));
   }
 
+  /**
+   * The client's chain (mutual TLS), the first time one comes: read as the server's is, so that
+   * the same rules judge it; an empty message is an empty list (the client had none to give).
+   */
+  clientCertificates(ev: HandshakeEvent): void {
+    const r = this.facts;
+    if (r.clientCertificates !== undefined) return;
+    this.parsed('Certificate', 'client', ev, () => (r.clientCertificates = parseCertificate(ev.body, r.version ?? Version.TLS12, ev.offset + 4).certificates.map((der) => this.described(der).info)));
+  }
+
   /** A CompressedCertificate (RFC 8879): its Certificate message, inflated, read as one. */
   compressedCertificates(ev: HandshakeEvent, at: TimedFact): void {
     if (this.facts.certificates.length > 0) return;
@@ -219,18 +225,19 @@ export class TlsFactsBuilder {
     const cache = this.certificateCache;
     const keys: string[] = [];
     for (const der of ders) {
-      let d: { info: CertificateInfo; cert?: X509Certificate };
-      if (cache) {
-        const cached = cache.describe(der);
-        keys.push(cached.key);
-        d = cached;
-      } else d = describeCertificate(der);
+      const d = this.described(der);
+      if (d.key !== undefined) keys.push(d.key);
       r.certificates = appended(r.certificates, d.info);
       this.x509 = appended(this.x509, d.cert);
     }
     r.certificatesFrame = at.frame;
     r.certificatesTime = at.time;
     r.chain = cache ? cache.chain(keys, this.x509, this.roots) : checkChain(this.x509, this.roots);
+  }
+
+  /** One certificate read, through the cache where the source repeats chains (its key: the cache's name for it). */
+  private described(der: Uint8Array): { info: CertificateInfo; cert?: X509Certificate; key?: string } {
+    return this.certificateCache ? this.certificateCache.describe(der) : describeCertificate(der);
   }
 
   /** SSL 2.0 messages are listed with their own types, as tshark lists them. */

@@ -31,7 +31,7 @@ export function diagnoseProbe(r: ProbeRecord, now = Date.now()): Finding[] {
   found.push(...judgeProbeAlerts(r, found.some((f) => f.severity === 'error')));
   found.push(
     ...judgeProbeCertificate(r, now),
-    ...judgeProbeClientCert(r, now),
+    ...judgeProbeClientCert(r),
     ...judgeProbeHandshake(r),
     ...judgeProbeWebSocket(r),
     ...judgeProbeMisdirected(r),

@@ -143,5 +143,7 @@ function connectionIdentifiers(r: ConnectionRecord): Identifiers {
   for (const n of r.clientHello?.serverNames ?? []) ids.hosts.push(n);
   for (const i of r.transport === 'tcp' ? r.tcp.icmp : r.quic.icmp) ids.hops.push(i.from);
   for (const c of r.certificates) addCertificate(ids, c);
+  // A client's certificate (mutual TLS) names its holder: evidence quotes it.
+  for (const c of r.clientCertificates ?? []) addCertificate(ids, c);
   return ids;
 }

@@ -75,6 +75,8 @@ function netlogIdentifiers(r: NetlogRecord): Identifiers {
   if (r.sni) ids.hosts.push(r.sni);
   for (const n of r.clientHello?.serverNames ?? []) ids.hosts.push(n);
   for (const c of r.certificates) addCertificate(ids, c);
+  // A client's certificate (mutual TLS) names its holder: evidence quotes it.
+  for (const c of r.clientCertificates ?? []) addCertificate(ids, c);
   // A proxy chain is written "[https://proxy.example:443]", or "[direct://]".
   for (const m of (r.proxy ?? '').matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s,\]]+/gi)) addUrlHost(ids, m[0]);
   return ids;

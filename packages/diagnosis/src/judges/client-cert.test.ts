@@ -16,7 +16,9 @@ const asked = [
   message('server', H.CertificateRequest, 5, 0.003),
   message('server', H.ServerHelloDone, 5, 0.003),
 ];
-const withClientCert = (n: number | undefined) => (n === undefined ? {} : { clientCertificates: n });
+/** A client's chain of `n` certificates (its leaf a client certificate by its extendedKeyUsage). */
+const chainOf = (n: number) => Array.from({ length: n }, (_x, i) => cert({ subject: i === 0 ? 'CN=lab client' : `CN=Lab CA ${i}`, issuer: `CN=Lab CA ${i + 1}`, fingerprint256: `0${i}`, profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: i === 0 ? ['clientAuth'] : undefined } }));
+const withClientCert = (n: number | undefined) => (n === undefined ? {} : { clientCertificates: chainOf(n) });
 const answered = (n: number | undefined) => (n === undefined ? [] : [message('client', H.Certificate, 7, 0.004), message('client', H.ClientKeyExchange, 7, 0.004)]);
 
 /** A TLS 1.2 handshake that stopped at the server's alert after the client's answer. */
@@ -38,17 +40,17 @@ describe('client certificate, capture', () => {
     ['not asked', completedTls12(), []],
     ['asked, an empty Certificate, handshake_failure', refused(A.HandshakeFailure, 0), ['CLIENT_CERT_REQUIRED']],
     ['asked, no Certificate at all, certificate_required', refused(A.CertificateRequired, undefined), ['CLIENT_CERT_REQUIRED']],
-    ['asked, one certificate, unknown_ca: not accepted', refused(A.UnknownCA, 1), ['CLIENT_CERT_REQUIRED']],
-    ['asked, bad_certificate', refused(A.BadCertificate, 1), ['CLIENT_CERT_REQUIRED']],
+    ['asked, one certificate, unknown_ca: that certificate refused', refused(A.UnknownCA, 1), ['CLIENT_CERT_REJECTED']],
+    ['asked, bad_certificate', refused(A.BadCertificate, 1), ['CLIENT_CERT_REJECTED']],
     ['asked, access_denied', refused(A.AccessDenied, 0), ['CLIENT_CERT_REQUIRED']],
-    ['asked, unsupported_certificate', refused(A.UnsupportedCertificate, 1), ['CLIENT_CERT_REQUIRED']],
-    ['asked, certificate_unknown', refused(A.CertificateUnknown, 1), ['CLIENT_CERT_REQUIRED']],
+    ['asked, unsupported_certificate', refused(A.UnsupportedCertificate, 1), ['CLIENT_CERT_REJECTED']],
+    ['asked, certificate_unknown', refused(A.CertificateUnknown, 1), ['CLIENT_CERT_REJECTED']],
     ['asked, an alert of another kind is not this', refused(A.DecodeError, 0), []],
     ['asked, the client\'s own alert is not the server\'s refusal', refused(A.HandshakeFailure, 0, 'client'), []],
     ['asked, a warning is not a refusal', connection({ ...refused(A.HandshakeFailure, 0), alerts: [alert('server', A.HandshakeFailure, 8, 0.005, 'warning')] }), []],
-    ['asked, completed with an empty Certificate', completedTls12({ certificateRequested: true, clientCertificates: 0, messages: [...asked, ...answered(0)] }), ['CLIENT_CERT_REQUESTED']],
+    ['asked, completed with an empty Certificate', completedTls12({ certificateRequested: true, ...withClientCert(0), messages: [...asked, ...answered(0)] }), ['CLIENT_CERT_REQUESTED']],
     ['asked, completed without a Certificate message', completedTls12({ certificateRequested: true, messages: asked }), ['CLIENT_CERT_REQUESTED']],
-    ['asked, completed with a certificate: nothing to say', completedTls12({ certificateRequested: true, clientCertificates: 1, messages: [...asked, ...answered(1)] }), []],
+    ['asked, completed with a certificate: nothing to say', completedTls12({ certificateRequested: true, ...withClientCert(1), messages: [...asked, ...answered(1)] }), []],
     ['asked, not completed and no alert: nothing yet', connection({ clientHello: clientHello(4, 0.002), serverHello: serverHello(5, 0.003), version: Version.TLS12, certificateRequested: true, messages: asked }), []],
   ])('%s', (_what, r, want) => {
     expect(codes(judgeCaptureClientCert(r))).toEqual(want);
@@ -67,13 +69,16 @@ describe('client certificate, capture', () => {
       'the client answered with an empty Certificate in frame 7: it has none to give',
       'fatal alert Handshake Failure (40) from the server in frame 8 (+5.00 ms)',
     ]);
-    expect(judgeCaptureClientCert(refused(A.UnknownCA, 2)).at(0)?.evidence[1]).toBe('the client sent 2 certificate(s) in frame 7');
+    expect(judgeCaptureClientCert(refused(A.UnknownCA, 2)).at(0)?.evidence[1]).toBe('the client sent 2 certificate(s) in frame 7: CN=lab client, issued by CN=Lab CA 1');
     expect(judgeCaptureClientCert(refused(A.CertificateRequired, undefined)).at(0)?.evidence[1]).toBe('the client sent no Certificate message');
+    // A Certificate message seen that did not parse (its parse error is the record's): neither none nor empty.
+    const unread = connection({ ...refused(A.BadCertificate, undefined), messages: [...asked, ...answered(1)] });
+    expect(judgeCaptureClientCert(unread).map((f) => [f.code, f.evidence[1]])).toEqual([['CLIENT_CERT_REQUIRED', "the client's Certificate in frame 7 could not be read"]]);
     expect(codes(diagnoseConnection(refused(A.HandshakeFailure, 0), { captureEnd: T0 + 10 }))).toEqual(['CLIENT_CERT_REQUIRED']);
   });
 
   it('requested only: the handshake is still the primary verdict', () => {
-    const r = completedTls12({ certificateRequested: true, clientCertificates: 0, messages: [...asked, ...answered(0)] });
+    const r = completedTls12({ certificateRequested: true, ...withClientCert(0), messages: [...asked, ...answered(0)] });
     expect(codes(diagnoseConnection(r, { captureEnd: T0 + 10 }))).toEqual(['HANDSHAKE_OK', 'CLIENT_CERT_REQUESTED']);
   });
 });
@@ -88,7 +93,7 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
       serverHello: serverHello(6, 0.003, Version.TLS13, 0x1302),
       version: Version.TLS13,
       certificateRequested: true,
-      clientCertificates: 0,
+      ...withClientCert(0),
       messages: [message('server', H.CertificateRequest, 6, 0.003), message('client', H.Certificate, 8, 0.004)],
       decryption: { secrets: true, opened: [2, 4] },
       encryptedRecords: [2, 4 + after.length],
@@ -104,8 +109,9 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
     ['the client ended it (its close_notify after its Finished): the record still is the refusal', tls13([19], 'client'), ['CLIENT_CERT_REQUIRED']],
     ['still open: the handshake is done, the refusal not yet seen', tls13([19], null), ['CLIENT_CERT_REQUESTED']],
     ['nothing after the flight', tls13([]), ['CLIENT_CERT_REQUESTED']],
-    ['the client gave a certificate', tls13([19], 'server', { clientCertificates: 1 }), []],
+    ['the client gave a certificate: that certificate refused', tls13([19], 'server', withClientCert(1)), ['CLIENT_CERT_REJECTED']],
     ['no key log: nothing is known of the records', tls13([19], 'server', { decryption: undefined }), ['CLIENT_CERT_REQUESTED']],
+    ['the client\'s flight opened but no Certificate in it: refused all the same', tls13([19], 'server', { clientCertificates: undefined, messages: [message('server', H.CertificateRequest, 6, 0.003)] }), ['CLIENT_CERT_REQUIRED']],
     ['TLS 1.2 has its refusal in clear: a record alone is not one', tls13([19], 'server', { version: Version.TLS12 }), []],
     // The status line of the server's first answer, opened with its application secret.
     ['tickets, then nginx\'s 400: refused at the HTTP level', tls13([250, 250, 400], 'server', status('HTTP/1.1 400 Bad Request')), ['CLIENT_CERT_REQUIRED']],
@@ -115,18 +121,19 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
     ['a 200: it went on without one', tls13([250, 400], 'server', status('HTTP/1.1 200 OK')), ['CLIENT_CERT_REQUESTED']],
     ['a 404 is not a refusal of the client', tls13([250, 400], 'server', status('HTTP/1.1 404 Not Found')), ['CLIENT_CERT_REQUESTED']],
     ['a 401 is not either', tls13([250, 400], 'server', status('HTTP/1.1 401 Unauthorized')), ['CLIENT_CERT_REQUESTED']],
-    ['a 400 to a client that gave a certificate is not about a missing one', tls13([250, 400], 'server', { ...status('HTTP/1.1 400 Bad Request'), clientCertificates: 1 }), []],
+    ['a 400 to a client that gave a certificate: nginx refusing that certificate ("The SSL certificate error")', tls13([250, 400], 'server', { ...status('HTTP/1.1 400 Bad Request'), ...withClientCert(1) }), ['CLIENT_CERT_REJECTED']],
+    ['a 200 to a client that gave a client certificate: taken', tls13([250, 400], 'server', { ...status('HTTP/1.1 200 OK'), ...withClientCert(1) }), ['CLIENT_CERT_ACCEPTED']],
   ] as [string, ReturnType<typeof connection>, string[]][])('%s', (_what, r, want) => {
     expect(codes(judgeCaptureClientCert(r))).toEqual(want);
   });
 
   it('a browser with no certificate to offer leaves at the request: required', () => {
     const left = (over: Parameters<typeof connection>[0]) =>
-      connection({ clientHello: clientHello(4, 0.002), serverHello: serverHello(6, 0.003, Version.TLS13, 0x1301), version: Version.TLS13, certificateRequested: true, messages: [message('server', H.CertificateRequest, 6, 0.003)], encryptedRecords: [0, 4], encryptedRecordSizes: [[], [40, 800, 100, 69]], ...over });
+      connection({ clientHello: clientHello(4, 0.002), serverHello: serverHello(6, 0.003, Version.TLS13, 0x1301), version: Version.TLS13, certificateRequested: true, messages: [message('client', H.ClientHello, 4, 0.002), message('server', H.CertificateRequest, 6, 0.003)], encryptedRecords: [0, 4], encryptedRecordSizes: [[], [40, 800, 100, 69]], ...over });
     const fin = (by: 'client' | 'server') => ({ end: { frame: 9, time: T0 + 0.05, how: 'fin' as const, by, after: 'Finished' } });
     const [f] = judgeCaptureClientCert(left(fin('client')));
     expect(f.code).toBe('CLIENT_CERT_REQUIRED');
-    expect(f.evidence.slice(1)).toEqual(['the client left without answering it: no Certificate and no Finished', 'FIN from the client in frame 9 (+50.0 ms), after Finished: browsers stop here when they have no certificate to offer (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED)']);
+    expect(f.evidence).toEqual(['CertificateRequest from the server in frame 6 (+3.00 ms)', 'the client left without answering it: no Certificate and no Finished', 'FIN from the client in frame 9 (+50.0 ms), after Finished: browsers stop here when they have no certificate to offer (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED)']);
     expect(judgeCaptureClientCert(left(fin('server')))).toEqual([]);
     expect(judgeCaptureClientCert(left({}))).toEqual([]);
     expect(judgeCaptureClientCert(left({ ...fin('client'), messages: [message('server', H.CertificateRequest, 6, 0.003), message('client', H.Certificate, 8, 0.004)] }))).toEqual([]);
@@ -145,6 +152,83 @@ describe('client certificate, TLS 1.3 capture opened with a key log', () => {
       'the client answered with an empty Certificate in frame 8: it has none to give',
       "after the client's answer the server's first record under its application keys, which tlsdoctor opens for an HTTP status line only, has 19 bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; FIN from the server in frame 10 (+6.00 ms), after encrypted records",
     ]);
+  });
+});
+
+describe('client certificate, capture: its purpose', () => {
+  const profile = (extKeyUsage?: string[], keyUsage?: string[]) => ({ signatureAlgorithm: 'ecdsa-with-SHA256', ...(extKeyUsage ? { extKeyUsage } : {}), ...(keyUsage ? { keyUsage } : {}) });
+  const leaf = (p: ReturnType<typeof profile>) => cert({ subject: 'CN=good.lab.test', issuer: 'CN=Lab Intermediate', fingerprint256: '01', profile: p });
+  const ca = (p: ReturnType<typeof profile>) => cert({ subject: 'CN=Lab Intermediate', issuer: 'CN=Lab Root', isCA: true, fingerprint256: '02', profile: p });
+  const serverOnly = [leaf(profile(['serverAuth']))];
+  const clientOnly = [leaf(profile(['clientAuth']))];
+  const tls12 = (chain: ReturnType<typeof cert>[], alertDescription?: number) =>
+    alertDescription === undefined
+      ? completedTls12({ certificateRequested: true, clientCertificates: chain, messages: [...asked, ...answered(1)] })
+      : connection({ ...refused(alertDescription, 1), clientCertificates: chain });
+  const tls13 = (chain: ReturnType<typeof cert>[], line?: string, after: number[] = [250, 400]) =>
+    connection({
+      clientHello: clientHello(4, 0.002),
+      serverHello: serverHello(6, 0.003, Version.TLS13, 0x1302),
+      version: Version.TLS13,
+      certificateRequested: true,
+      clientCertificates: chain,
+      messages: [message('server', H.CertificateRequest, 6, 0.003), message('client', H.Certificate, 8, 0.004)],
+      decryption: { secrets: true, opened: [3, 4] },
+      encryptedRecords: [3, 4 + after.length],
+      encryptedRecordSizes: [[900, 100, 53], [40, 800, 100, 69, ...after]],
+      end: { frame: 10, time: T0 + 0.006, how: 'fin' as const, by: 'server' as const, after: 'encrypted records' },
+      ...(line ? status(line) : {}),
+    });
+  it.each([
+    // [what, record, [code, severity] of each finding]
+    ['TLS 1.2, serverAuth only, bad_certificate (42)', tls12(serverOnly, A.BadCertificate), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
+    ['TLS 1.2, serverAuth only, unsupported_certificate (43)', tls12(serverOnly, A.UnsupportedCertificate), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
+    ['TLS 1.2, serverAuth only, certificate_unknown (46)', tls12(serverOnly, A.CertificateUnknown), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
+    ['TLS 1.2, clientAuth, unknown_ca: refused for another reason', tls12(clientOnly, A.UnknownCA), [['CLIENT_CERT_REJECTED', 'error']]],
+    ['TLS 1.2, both purposes, refused: not the purpose', tls12([leaf(profile(['serverAuth', 'clientAuth']))], A.BadCertificate), [['CLIENT_CERT_REJECTED', 'error']]],
+    ['TLS 1.2, anyExtendedKeyUsage counts as clientAuth', tls12([leaf(profile(['anyExtendedKeyUsage']))], A.BadCertificate), [['CLIENT_CERT_REJECTED', 'error']]],
+    ['TLS 1.2, no extendedKeyUsage: no limit', tls12([leaf(profile())], A.BadCertificate), [['CLIENT_CERT_REJECTED', 'error']]],
+    ['TLS 1.2, no profile read: the rule passes over it', tls12([cert({ subject: 'CN=x', issuer: 'CN=y' })], A.BadCertificate), [['CLIENT_CERT_REJECTED', 'error']]],
+    ['TLS 1.2, the CA limits its leaves to serverAuth', tls12([leaf(profile()), ca(profile(['serverAuth']))], A.UnsupportedCertificate), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
+    ['TLS 1.2, keyUsage without digitalSignature', tls12([leaf(profile(['clientAuth'], ['keyEncipherment']))], A.BadCertificate), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
+    ['TLS 1.2, serverAuth only, completed: the refusal not seen, a warning', tls12(serverOnly), [['CERT_WRONG_PURPOSE', 'warning']]],
+    ['TLS 1.2, clientAuth, completed: nothing to say', tls12(clientOnly), []],
+    ['TLS 1.2, an empty Certificate: the purpose of nothing', connection({ ...refused(A.BadCertificate, 0) }), [['CLIENT_CERT_REQUIRED', 'error']]],
+    ['TLS 1.3 key log, serverAuth only, nginx\'s 400', tls13(serverOnly, 'HTTP/1.1 400 Bad Request'), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
+    ['TLS 1.3 key log, serverAuth only, an alert-sized record and the end', tls13(serverOnly, undefined, [24]), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
+    ['TLS 1.3 key log, serverAuth only, a 200: taken, a warning', tls13(serverOnly, 'HTTP/1.1 200 OK'), [['CLIENT_CERT_ACCEPTED', 'info'], ['CERT_WRONG_PURPOSE', 'warning']]],
+    ['TLS 1.3 key log, serverAuth only, a 404: taken (the path is not the certificate\'s fault)', tls13(serverOnly, 'HTTP/1.1 404 Not Found'), [['CLIENT_CERT_ACCEPTED', 'info'], ['CERT_WRONG_PURPOSE', 'warning']]],
+    ['TLS 1.3 key log, serverAuth only, tickets and no status line: a warning', tls13(serverOnly), [['CERT_WRONG_PURPOSE', 'warning']]],
+    ['TLS 1.3 key log, clientAuth, a 200', tls13(clientOnly, 'HTTP/1.1 200 OK'), [['CLIENT_CERT_ACCEPTED', 'info']]],
+  ] as [string, ReturnType<typeof connection>, [string, string][]][])('%s', (_what, r, want) => {
+    expect(judgeCaptureClientCert(r).map((f) => [f.code, f.severity])).toEqual(want);
+  });
+
+  it('says where the certificate was read, what it lacks, and why a certificate taken is only a warning', () => {
+    const [rejected, purpose] = judgeCaptureClientCert(tls12(serverOnly, A.UnsupportedCertificate));
+    const sent = 'the client sent 1 certificate(s) in frame 7: CN=good.lab.test, issued by CN=Lab Intermediate';
+    expect(rejected.evidence).toEqual(['CertificateRequest from the server in frame 5 (+3.00 ms)', sent, 'fatal alert Unsupported Certificate (43) from the server in frame 8 (+5.00 ms)']);
+    expect(purpose.evidence).toEqual([sent, "the leaf's extendedKeyUsage is serverAuth: no clientAuth, so it is not a client certificate"]);
+    expect(judgeCaptureClientCert(tls13(serverOnly, 'HTTP/1.1 400 Bad Request'))[1].evidence[0]).toBe('the client sent 1 certificate(s) in frame 8 (opened with the key log): CN=good.lab.test, issued by CN=Lab Intermediate');
+    expect(judgeCaptureClientCert(tls12(serverOnly))[0].evidence.at(-1)).toBe(
+      "the handshake completed; a refusal after it (nginx answers 400 \"The SSL certificate error\") would be in TLS 1.2's application data, which a capture does not open; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it",
+    );
+    expect(judgeCaptureClientCert(tls13(serverOnly))[0].evidence.at(-1)).toBe("the handshake completed and the capture shows no refusal; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
+    expect(judgeCaptureClientCert(tls13(clientOnly, 'HTTP/1.1 200 OK'))[0].evidence).toEqual([
+      'CertificateRequest from the server in frame 6 (+3.00 ms)',
+      'the client sent 1 certificate(s) in frame 8 (opened with the key log): CN=good.lab.test, issued by CN=Lab Intermediate',
+      "the server's first application data record (frame 12, +5.70 ms), opened with the key log's SERVER_TRAFFIC_SECRET_0, begins \"HTTP/1.1 200 OK\" (only this line of the application data is read): the server went on with it",
+    ]);
+    expect(judgeCaptureClientCert(tls13(serverOnly, 'HTTP/1.1 200 OK'))[1].evidence.at(-1)).toMatch(/begins "HTTP\/1.1 200 OK" \(only this line of the application data is read\): the server went on with it; servers that check the purpose/);
+    expect(judgeCaptureClientCert(tls13(serverOnly, undefined, [24]))[0].evidence.at(-1)).toMatch(/has 24 bytes: the size of an alert \(a TLS 1\.3 server refuses a certificate it does not accept with bad_certificate, 42, or unsupported_certificate, 43\), not of the session tickets/);
+    const cut = connection({ ...tls12(serverOnly), encryptedRecords: [0, 0], messages: [...asked, ...answered(1)] });
+    expect(judgeCaptureClientCert(cut)[0].evidence.at(-1)).toMatch(/^the capture shows no refusal from the server; servers that check/);
+  });
+
+  it('the refusal is the purpose\'s evidence in the whole diagnosis: the alert is not also TLS_ALERT, and the purpose comes first', () => {
+    expect(codes(diagnoseConnection(tls12(serverOnly, A.UnsupportedCertificate), { captureEnd: T0 + 10 }))).toEqual(['CERT_WRONG_PURPOSE', 'CLIENT_CERT_REJECTED']);
+    // A warning ranks above the handshake that succeeded: the row says what to fix before it breaks.
+    expect(codes(diagnoseConnection(tls12(serverOnly), { captureEnd: T0 + 10 }))).toEqual(['CERT_WRONG_PURPOSE', 'HANDSHAKE_OK']);
   });
 });
 
@@ -188,15 +272,18 @@ describe('client certificate, probe', () => {
   it('a refused certificate that is no client certificate: CERT_WRONG_PURPOSE beside the refusal, naming its extendedKeyUsage', () => {
     const serverOnly = cert({ subject: 'CN=client.test', profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['serverAuth'] } });
     const refused = (chain: ReturnType<typeof cert>[] | undefined, full = failed12('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA')) =>
-      judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: chain, versions: requesting, full }), NOW_MS);
+      judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: chain, versions: requesting, full }));
     const fs = refused([serverOnly]);
     expect(codes(fs)).toEqual(['CLIENT_CERT_REJECTED', 'CERT_WRONG_PURPOSE']);
     expect(fs[1].evidence).toEqual([`the probe presented the client certificate ${given}`, 'the leaf\'s extendedKeyUsage is serverAuth: no clientAuth, so it is not a client certificate']);
     expect(codes(refused([cert({ profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['clientAuth'] } })]))).toEqual(['CLIENT_CERT_REJECTED']);
     expect(codes(refused(undefined))).toEqual(['CLIENT_CERT_REJECTED']);
     expect(codes(refused([]))).toEqual(['CLIENT_CERT_REJECTED']);
-    // Accepted: the server's word stands, whatever the extendedKeyUsage.
-    expect(codes(judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [serverOnly], full: tls13({ outcome: 'ticket' }) }), NOW_MS))).toEqual(['CLIENT_CERT_ACCEPTED']);
+    // Accepted: the server's word stands, and the wrong purpose is a warning (the next server that checks it refuses).
+    const taken = judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [serverOnly], full: tls13({ outcome: 'ticket' }) }));
+    expect(taken.map((f) => [f.code, f.severity])).toEqual([['CLIENT_CERT_ACCEPTED', 'info'], ['CERT_WRONG_PURPOSE', 'warning']]);
+    expect(taken[1].evidence.at(-1)).toBe("the server went on and sent a session ticket: this server did not check the purpose; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
+    expect(codes(judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [cert({ profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['clientAuth'] } })], full: tls13({ outcome: 'ticket' }) })))).toEqual(['CLIENT_CERT_ACCEPTED']);
   });
 
   it('a refused certificate: its issuers compared with the acceptable CA names', () => {
@@ -313,7 +400,7 @@ describe('client certificate, the edges of the evidence', () => {
   });
 
   it('requested: the evidence in full', () => {
-    const r = completedTls12({ certificateRequested: true, clientCertificates: 0, messages: [...asked, ...answered(0)] });
+    const r = completedTls12({ certificateRequested: true, ...withClientCert(0), messages: [...asked, ...answered(0)] });
     expect(judgeCaptureClientCert(r)[0].evidence).toEqual([
       'CertificateRequest from the server in frame 5 (+3.00 ms)',
       'the client answered with an empty Certificate in frame 7: it has none to give',

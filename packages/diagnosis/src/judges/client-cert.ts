@@ -1,4 +1,4 @@
-import type { TcpRecord } from '@tlsdoctor/analysis';
+import type { CertificateInfo, TcpRecord } from '@tlsdoctor/analysis';
 import type { ProbeRecord } from '@tlsdoctor/probe';
 import { AlertDescription, alertName, HandshakeType, isTls13, signatureSchemeName, Version, versionName, type CertificateRequest } from '@tlsdoctor/tls-parser-ts';
 import { compact, quoted, since } from '../evidence.js';
@@ -16,12 +16,12 @@ export const CLIENT_CERT_CODES = {
   CLIENT_CERT_REJECTED: {
     severity: 'error',
     title: 'The server refused the client certificate given',
-    remedy: 'The server asked for a client certificate, got the one given (--cert), and refused it. Most often it was not issued by a CA the server trusts for clients (the acceptable CA names in the evidence are the ones it lists; nginx: `ssl_client_certificate` / `ssl_trusted_certificate`), it has expired, or it lacks the clientAuth extended key usage. Issue the client a certificate from the CA the server expects, or add that CA to the server\'s client-CA file.',
+    remedy: 'The server asked for a client certificate, got the client\'s (the one given with --cert, or the one a capture shows), and refused it. Most often it was not issued by a CA the server trusts for clients (the acceptable CA names, where the evidence lists them, are the ones it asks for; nginx: `ssl_client_certificate` / `ssl_trusted_certificate`), it has expired, or it lacks the clientAuth extended key usage. Issue the client a certificate from the CA the server expects, or add that CA to the server\'s client-CA file.',
   },
   CLIENT_CERT_ACCEPTED: {
     severity: 'info',
     title: 'The server accepted the client certificate given',
-    remedy: 'Nothing to fix: the server asked for a client certificate and took the one given (--cert).',
+    remedy: 'Nothing to fix: the server asked for a client certificate and took the client\'s (the one given with --cert, or, in a capture, the one its answer to the request shows it took).',
   },
   CLIENT_CERT_REQUESTED: {
     severity: 'info',
@@ -43,45 +43,72 @@ const REFUSALS: ReadonlySet<number> = new Set([
   AlertDescription.CertificateRequired,
 ]);
 
+/** The client's Certificate message, and the chain it held. */
 function sentLine(r: TcpRecord): string {
   const m = r.messages.find((x) => x.from === 'client' && x.type === HandshakeType.Certificate);
-  if (r.clientCertificates === undefined || !m) return 'the client sent no Certificate message';
-  return r.clientCertificates === 0
-    ? `the client answered with an empty Certificate in frame ${m.frame}: it has none to give`
-    : `the client sent ${r.clientCertificates} certificate(s) in frame ${m.frame}`;
+  const chain = r.clientCertificates;
+  if (!m) return 'the client sent no Certificate message';
+  if (chain === undefined) return `the client's Certificate in frame ${m.frame} could not be read`;
+  if (chain.length === 0) return `the client answered with an empty Certificate in frame ${m.frame}: it has none to give`;
+  return `the client sent ${chain.length} certificate(s) in frame ${m.frame}${isTls13(r.version) ? ' (opened with the key log)' : ''}: ${chain[0].subject}, issued by ${chain[0].issuer}`;
 }
 
 /**
  * A capture (TLS 1.2, where the CertificateRequest is in clear): the server asked for a client
  * certificate, then refused the handshake with an alert after the client's answer (required), or
  * let it complete without one (requested only, or refused later where a capture cannot see).
+ * A client that gave a certificate and was refused was refused that certificate.
  */
 export function judgeCaptureClientCert(r: TcpRecord): Finding[] {
   if (!r.certificateRequested) return [];
   const req = r.messages.find((m) => m.from === 'server' && m.type === HandshakeType.CertificateRequest);
   const asked = req ? `CertificateRequest from the server in frame ${req.frame} (${since(r.firstTime, req.time)})` : 'the server sent a CertificateRequest';
   const refusal = r.alerts.find((a) => a.from === 'server' && a.level === 'fatal' && REFUSALS.has(a.description) && (!req || a.frame >= req.frame));
-  if (refusal) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), alertLine(r, refusal)])];
   const hidden = refusalUnderApplicationKeys(r);
-  if (hidden && !r.clientCertificates) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), hidden])];
   const status = r.serverStatusLine;
   const refusedRequest = status !== undefined && REFUSING_STATUS.has(statusCode(status.line));
-  if (refusedRequest && !r.clientCertificates) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), 'the handshake completed without a client certificate', statusWords(r, status)])];
+  if (r.clientCertificates?.length) return presented(r, [asked, sentLine(r)], refusal ? alertLine(r, refusal) : hidden ?? (refusedRequest ? statusWords(r, status) : undefined));
+  if (refusal) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), alertLine(r, refusal)])];
+  if (hidden) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), hidden])];
+  if (refusedRequest) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), 'the handshake completed without a client certificate', statusWords(r, status)])];
   // A browser with no certificate to offer stops at the request (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED).
   const answer = r.messages.find((m) => m.from === 'client' && m.type === HandshakeType.Certificate);
   if (!answer && !clientFinished(r) && r.end?.by === 'client') {
     return [finding('CLIENT_CERT_REQUIRED', [asked, 'the client left without answering it: no Certificate and no Finished', `${endLine(r)}: browsers stop here when they have no certificate to offer (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED)`])];
   }
-  if (handshakeComplete(r) && !r.clientCertificates) {
+  if (handshakeComplete(r)) {
     return [finding('CLIENT_CERT_REQUESTED', compact([asked, sentLine(r), 'the handshake completed without a client certificate', status && `${statusWords(r, status)}: it went on without one`]))];
   }
   return [];
 }
 
 /**
- * HTTP answers that refuse a client without a certificate after the handshake: nginx's 400 (its
- * 496, "No required SSL certificate was sent", and 495, a certificate it could not verify, go out
- * as 400), IIS's 403 (403.7, "client certificate required"), and 495 and 496 where a server sends them as they are.
+ * The client gave a certificate: refused (`refusedBy`, the alert or answer that says so), or not
+ * refused where the capture can see. A certificate without clientAuth is the cause of a refusal
+ * (an error beside it); one the server took works here only, and fails wherever the server checks
+ * the purpose, as nginx and every OpenSSL-based server do: a warning.
+ */
+function presented(r: TcpRecord, lines: string[], refusedBy: string | undefined): Finding[] {
+  const purpose = clientPurpose(r.clientCertificates, lines[1]);
+  if (refusedBy) return [finding('CLIENT_CERT_REJECTED', [...lines, refusedBy]), ...purpose];
+  // Only an answer to the request says the server took it: nginx completes every handshake and refuses later.
+  const taken = r.serverStatusLine ? [finding('CLIENT_CERT_ACCEPTED', [...lines, `${statusWords(r, r.serverStatusLine)}: the server went on with it`])] : [];
+  return [...taken, ...tookIt(purpose, notRefusedLine(r))];
+}
+
+/**
+ * A wrong purpose no refusal was seen for is a warning, whatever showed it: the certificate works
+ * with this server at most, and fails wherever the purpose is checked.
+ */
+function tookIt(purpose: Finding[], line: string): Finding[] {
+  return purpose.map((f) => ({ ...f, severity: 'warning' as const, evidence: [...f.evidence, `${line}; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it`] }));
+}
+
+/**
+ * HTTP answers that refuse a client's certificate, or the lack of one, after the handshake:
+ * nginx's 400 (its 496, "No required SSL certificate was sent", and 495, "The SSL certificate
+ * error" for one it did not accept, go out as 400), IIS's 403 (403.7, "client certificate
+ * required"), and 495 and 496 where a server sends them as they are.
  */
 const REFUSING_STATUS: ReadonlySet<number> = new Set([400, 403, 495, 496]);
 
@@ -101,7 +128,8 @@ function refusalUnderApplicationKeys(r: TcpRecord): string | undefined {
   if (!isTls13(r.version) || !r.decryption || !r.end) return undefined;
   const size = r.encryptedRecordSizes[1][r.decryption.opened[1]];
   if (size === undefined || size > ALERT_RECORD_MAX) return undefined;
-  return `after the client's answer the server's first record under its application keys, which tlsdoctor opens for an HTTP status line only, has ${size} bytes: the size of an alert (a TLS 1.3 server refuses with certificate_required, 116), not of the session tickets a server that goes on sends first; ${endLine(r)}`;
+  const alert = r.clientCertificates?.length ? 'a TLS 1.3 server refuses a certificate it does not accept with bad_certificate, 42, or unsupported_certificate, 43' : 'a TLS 1.3 server refuses with certificate_required, 116';
+  return `after the client's answer the server's first record under its application keys, which tlsdoctor opens for an HTTP status line only, has ${size} bytes: the size of an alert (${alert}), not of the session tickets a server that goes on sends first; ${endLine(r)}`;
 }
 
 /** Where the probe saw the server ask for a client certificate: a TLS 1.2 flight in clear, or its own TLS 1.3 flight decrypted. */
@@ -159,14 +187,23 @@ function refusals(r: ProbeRecord, asked: boolean): string[] {
 }
 
 /**
- * A refused client certificate that is not one: its extendedKeyUsage (or its CA's) lacks
- * clientAuth, as server certificates from public CAs now do (Let's Encrypt's default profile
- * dropped clientAuth in 2026). Only the purpose is asked here: the server's refusal is the rest.
+ * A client certificate that is not one: its extendedKeyUsage (or its CA's) lacks clientAuth, as
+ * server certificates from public CAs now do (Let's Encrypt's default profile dropped clientAuth
+ * in 2026). Only the purpose is asked here: the server's answer is the rest.
  */
-function clientPurpose(r: ProbeRecord, given: string, now: number): Finding[] {
-  const chain = r.clientCertificateChain;
+function clientPurpose(chain: CertificateInfo[] | undefined, given: string): Finding[] {
   if (!chain?.length) return [];
-  return judgeChainRules({ chain, purpose: 'client', at: now, atLabel: 'now', publiclyTrusted: false, seen: [given] }).filter((f) => f.code === 'CERT_WRONG_PURPOSE');
+  // The purpose rule reads no time and no trust: the rules that do are not asked of a client's chain.
+  return judgeChainRules({ chain, purpose: 'client', at: 0, atLabel: 'any time', publiclyTrusted: false, seen: [given] }).filter((f) => f.code === 'CERT_WRONG_PURPOSE');
+}
+
+/** What a capture shows after a certificate the server did not refuse: why its wrong purpose is only a warning. */
+function notRefusedLine(r: TcpRecord): string {
+  const s = r.serverStatusLine;
+  if (s) return `${statusWords(r, s)}: the server went on with it`;
+  if (!handshakeComplete(r)) return 'the capture shows no refusal from the server';
+  if (isTls13(r.version)) return 'the handshake completed and the capture shows no refusal';
+  return 'the handshake completed; a refusal after it (nginx answers 400 "The SSL certificate error") would be in TLS 1.2\'s application data, which a capture does not open';
 }
 
 /**
@@ -175,17 +212,17 @@ function clientPurpose(r: ProbeRecord, given: string, now: number): Finding[] {
  * answer: an alert, a close, nginx's 400 "No required SSL certificate was sent", or nothing.
  * With --cert the question is whether the certificate given was taken.
  */
-export function judgeProbeClientCert(r: ProbeRecord, now = 0): Finding[] {
+export function judgeProbeClientCert(r: ProbeRecord): Finding[] {
   const seen = requestSeen(r);
   const asked = seen ? [seen.line, ...requestLines(seen.request)] : [];
   const refused = refusals(r, seen !== undefined);
   if (r.clientCertificate) {
     if (!seen && refused.length === 0) return [];
     const given = `the probe presented the client certificate ${r.clientCertificate}`;
-    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', compact([...asked, given, issuerLine(seen?.request, r.clientCertificateIssuers), ...refused])), ...clientPurpose(r, given, now)];
+    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', compact([...asked, given, issuerLine(seen?.request, r.clientCertificateIssuers), ...refused])), ...clientPurpose(r.clientCertificateChain, given)];
     const after = r.full?.afterClientCertificate;
     const taken = after?.outcome === 'ticket' ? 'the server went on and sent a session ticket' : r.hsts?.status !== undefined ? `a request after the handshake got HTTP ${r.hsts.status}` : 'the handshake completed with it';
-    return [finding('CLIENT_CERT_ACCEPTED', [...asked, given, taken])];
+    return [finding('CLIENT_CERT_ACCEPTED', [...asked, given, taken]), ...tookIt(clientPurpose(r.clientCertificateChain, given), `${taken}: this server did not check the purpose`)];
   }
   if (refused.length > 0) {
     const how = seen ? [] : r.full?.version === Version.TLS13 ? ['TLS 1.3 encrypts the CertificateRequest: the server\'s answer shows the requirement'] : [];
