@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { firstPacketTime, readCaptureFile, readCaptureStream, TcpTracker, type CaptureError, type RawPacket, type ReadResult, type TrackerStats } from '@tlsdoctor/capture';
 import type { KeyLog } from '@tlsdoctor/tls-parser-ts';
 import { CaptureContext, type DecryptionSummary, type OnRecord, type Offload } from './capture-context.js';
-import type { PublicRoots } from './certificate.js';
+import type { PublicRoots } from './chain-check.js';
 import { CaptureResources } from './resources.js';
 import { QuicTable } from './quic-table.js';
 import type { ConnectionRecord } from './record.js';

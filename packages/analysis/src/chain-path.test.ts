@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPath, PATH_DEPTH_LIMIT, type GivenCertificate } from './chain-path.js';
-import { checkChain, describeCertificate, PublicRoots } from './certificate.js';
+import { describeCertificate } from './certificate.js';
+import { checkChain, PublicRoots } from './chain-check.js';
 import { TrustAnchors } from './trust-anchors.js';
 import { TestPki } from './test-pki.fixtures.js';
 
@@ -113,7 +114,7 @@ describe('buildPath', () => {
 });
 
 describe('checkChain: the links of a chain as sent', () => {
-  const sent = (...names: string[]) => checkChain(names.map((n) => new X509Certificate(pki.pem(n))), new PublicRoots());
+  const sent = (...names: string[]) => checkChain(names.map((n) => describeCertificate(new X509Certificate(pki.pem(n)).raw)), new PublicRoots());
   it.each<[string, string[], number | undefined, number[] | undefined]>([
     ['in order: no break, nothing rebuilt', ['leaf', 'inter'], undefined, undefined],
     ['swapped: relinked past the leaf', ['leaf', 'root', 'inter'], 0, [0, 2, 1]],

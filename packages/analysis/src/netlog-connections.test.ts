@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fallbackNames, type NetlogEvent, type NetlogNames, type Phase } from '@tlsdoctor/netlog';
-import { PublicRoots } from './certificate.js';
+import { PublicRoots } from './chain-check.js';
 import { endpointOf, groupTarget, NetlogConnections } from './netlog-connections.js';
 import type { NetlogRecord } from './record.js';
 

@@ -1,6 +1,7 @@
 import { certStatusNames, NetError, netErrorName, type NetlogEvent, type NetlogNames } from '@tlsdoctor/netlog';
 import { FingerprintCache, HandshakeType } from '@tlsdoctor/tls-parser-ts';
-import { CertificateCache, type PublicRoots } from './certificate.js';
+import { CertificateCache } from './certificate-cache.js';
+import type { PublicRoots } from './chain-check.js';
 import type { NetErrorSeen, NetlogRecord, TimedFact, TlsFacts } from './record.js';
 import { TlsFactsBuilder } from './tls-facts.js';
 import { alertMessage, dependency, ders, endpointOf, groupTarget, handshakeMessage, num, requestRecord, str } from './netlog-params.js';

@@ -1,6 +1,7 @@
 import type { Dir, Endpoint, IcmpFacts, PacketFacts, TcpConnection } from '@tlsdoctor/capture';
 import type { ClientHello, Direction, Ja3, Ja4, NonTlsDescription, ServerHello, ServerKeyExchange } from '@tlsdoctor/tls-parser-ts';
-import type { CertificateInfo, ChainCheck } from './certificate.js';
+import type { CertificateInfo } from './certificate.js';
+import type { ChainCheck } from './chain-check.js';
 
 // The connection record every judge and report reads: one variant per source of facts, tagged by
 // what carried the handshake, each holding only what that source can observe. The TLS facts are

@@ -1,5 +1,5 @@
 import { FingerprintCache, KeyLog } from '@tlsdoctor/tls-parser-ts';
-import { PublicRoots } from './certificate.js';
+import { PublicRoots } from './chain-check.js';
 
 /**
  * What the readers of every connection of one capture share, made once by whoever reads the

@@ -3,7 +3,8 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HandshakeType, Version } from '@tlsdoctor/tls-parser-ts';
-import { CertificateCache, PublicRoots } from './certificate.js';
+import { CertificateCache } from './certificate-cache.js';
+import { PublicRoots } from './chain-check.js';
 import { TestPki } from './test-pki.fixtures.js';
 import { TlsFactsBuilder } from './tls-facts.js';
 

@@ -12,7 +12,9 @@ import {
   type StreamEvent,
 } from '@tlsdoctor/tls-parser-ts';
 import type { X509Certificate } from 'node:crypto';
-import { checkChain, describeCertificate, type CertificateCache, type CertificateInfo, type PublicRoots } from './certificate.js';
+import { describeCertificate, type CertificateInfo } from './certificate.js';
+import type { CertificateCache } from './certificate-cache.js';
+import { checkChain, type PublicRoots } from './chain-check.js';
 import { inflateCertificate } from './compressed-certificate.js';
 import { EventKind, EventLog } from './event-log.js';
 import { sideOf, type RecordLayerFacts, type TimedFact } from './record.js';
@@ -232,7 +234,8 @@ export class TlsFactsBuilder {
     }
     r.certificatesFrame = at.frame;
     r.certificatesTime = at.time;
-    r.chain = cache ? cache.chain(keys, this.x509, this.roots) : checkChain(this.x509, this.roots);
+    const given = r.certificates.map((info, i) => ({ info, cert: this.x509[i] }));
+    r.chain = cache ? cache.chain(keys, given, this.roots) : checkChain(given, this.roots);
   }
 
   /** One certificate read, through the cache where the source repeats chains (its key: the cache's name for it). */

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PublicRoots } from './certificate.js';
+import { PublicRoots } from './chain-check.js';
 import { DEFAULT_LOCATIONS, loadFamilies, type StoreLocations } from './trust-stores.js';
 import { TestPki } from './test-pki.fixtures.js';
 

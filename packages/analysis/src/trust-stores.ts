@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import type { PublicRoots } from './certificate.js';
+import type { PublicRoots } from './chain-check.js';
 import { pemBlocks } from './cert-files.js';
 import { TrustAnchors } from './trust-anchors.js';
 
