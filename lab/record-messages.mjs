@@ -227,6 +227,10 @@ function writeTable(run, opts, before, all, records) {
   const present = all.filter((c) => records.some((r) => r.client === c.name));
   const versions = Object.fromEntries(present.map((c) => [c.name, before?.clients?.[c.name] !== undefined && opts.clients && !opts.clients.includes(c.name) ? before.clients[c.name] : c.version]));
   const redone = opts.clients ? opts.clients.map((c) => [c, now]) : opts.hosts.map((h) => [h, now]);
+  // Held out is the client's standing now, not when its row was made: a program moved into
+  // tuning keeps its run B rows, no longer flagged.
+  const held = new Set(all.filter((c) => c.heldOut).map((c) => c.name));
+  const rows = records.map(({ heldOut, ...r }) => (held.has(r.client) ? { ...r, heldOut: true } : r));
   const table = {
     recorded: before?.recorded ?? now,
     ...(before ? { rerecorded: { ...before.rerecorded, ...Object.fromEntries(redone) } } : {}),
@@ -234,7 +238,7 @@ function writeTable(run, opts, before, all, records) {
     clients: versions,
     libraries: Object.fromEntries(present.map((c) => [c.name, c.library])),
     ...(run.heldOut ? { heldOut: present.filter((c) => c.heldOut).map((c) => c.name) } : {}),
-    records,
+    records: rows,
   };
   writeFileSync(run.out, JSON.stringify(table, null, 2) + '\n');
   console.log(`wrote ${run.out}: ${records.length} runs${before ? ' (the rows not asked for kept)' : ''}`);
