@@ -59,6 +59,7 @@ const pyVersion = (mods) => [DEBIAN_PYTHON, ['-c', `import sys, ssl, ${mods.join
  * on a port of its own): curl asks it for /, and what its error.log says is the message. A name
  * it cannot resolve stops it at start (`[emerg] host not found in upstream`), as in real life.
  * Exit 1 when nginx answered 4xx/5xx or did not start; the body is printed when the log is empty.
+ * The body goes to `response`, not `body`: `body` is nginx's client_body_temp_path, a directory.
  */
 function nginxProxy(url, t, { dir, ca, port }) {
   const conf = `worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
@@ -70,11 +71,11 @@ http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}
 `;
   const script = `set -u; d="$1"; mkdir -p "$d"; printf '%s' "$2" > "$d/nginx.conf"
 nginx -q -e "$d/error.log" -c "$d/nginx.conf" || exit 1
-code=$(curl -s -o "$d/body" -w '%{http_code}' -m $(( $3 * 3 + 2 )) http://127.0.0.1:${port}/)
+code=$(curl -s -o "$d/response" -w '%{http_code}' -m $(( $3 * 3 + 2 )) http://127.0.0.1:${port}/)
 kill "$(cat "$d/nginx.pid")"; for i in 1 2 3 4 5 6 7 8 9 10; do [ -e "$d/nginx.pid" ] || break; sleep 0.1; done
 grep -v '\\[notice\\]' "$d/error.log" >&2
 case "$code" in 2*|3*) exit 0 ;; esac
-[ -s "$d/error.log" ] && grep -qv '\\[notice\\]' "$d/error.log" || { echo "HTTP $code"; sed -e 's/<[^>]*>//g' "$d/body" | grep -v '^\\s*$' | head -3; } >&2
+[ -s "$d/error.log" ] && grep -qv '\\[notice\\]' "$d/error.log" || { echo "HTTP $code"; sed -e 's/<[^>]*>//g' "$d/response" | grep -v '^\\s*$' | head -3; } >&2
 exit 1`;
   return ['sh', ['-c', script, 'nginx-proxy', dir, conf, String(t)]];
 }

@@ -226,7 +226,9 @@ function writeTable(run, opts, before, all, records) {
   const now = new Date().toISOString();
   const present = all.filter((c) => records.some((r) => r.client === c.name));
   const versions = Object.fromEntries(present.map((c) => [c.name, before?.clients?.[c.name] !== undefined && opts.clients && !opts.clients.includes(c.name) ? before.clients[c.name] : c.version]));
-  const redone = opts.clients ? opts.clients.map((c) => [c, now]) : opts.hosts.map((h) => [h, now]);
+  // Dated by what was asked: clients, hosts, or each client on each host when both were named.
+  const redone = opts.clients && opts.hosts.length > 0 ? opts.clients.flatMap((c) => opts.hosts.map((h) => [`${c} ${h}`, now]))
+    : opts.clients ? opts.clients.map((c) => [c, now]) : opts.hosts.map((h) => [h, now]);
   // Held out is the client's standing now, not when its row was made: a program moved into
   // tuning keeps its run B rows, no longer flagged.
   const held = new Set(all.filter((c) => c.heldOut).map((c) => c.name));
