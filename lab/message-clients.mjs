@@ -150,7 +150,64 @@ export function clients({ ca, built, t }) {
     { name: 'ruby-open-uri', library: 'OpenSSL', heldOut: true, version: versionOf('ruby', ['-ropenssl', '-e', 'puts "ruby #{RUBY_VERSION}, #{OpenSSL::OPENSSL_LIBRARY_VERSION}"']), env: { TD_CA: ca },
       run: (url) => ['ruby', ['-ropen-uri', '-e', openUri, url, String(t)]] },
     { name: 'python-urllib3', library: 'OpenSSL', heldOut: true, version: versionOf(...pyVersion(['urllib3'])), env: { TD_CA: ca }, run: py(urllib3) },
+    ...moreHeldOut({ ca, t }),
   ];
+}
+
+/**
+ * apt's https method (GnuTLS) as `apt-get update` drives it, against a one-line sources.list
+ * naming the host as a Debian mirror, with every list and cache in the run's directory. The
+ * method runs as root, not as _apt, which could not write the run's private directory. apt
+ * exits 0 when an index failed to download (its `W:` lines say so), so those lines mark failure.
+ */
+function aptUpdate(url, t, { dir, ca }) {
+  const opts = [`Dir::Etc::SourceList=${dir}/sources.list`, 'Dir::Etc::SourceParts=/dev/null', `Dir::State::Lists=${dir}/lists`, `Dir::Cache=${dir}/cache`,
+    `Acquire::https::CaInfo=${ca}`, `Acquire::https::Timeout=${t}`, 'Acquire::Retries=0', 'Acquire::Languages=none', 'APT::Sandbox::User=root', 'Debug::NoLocking=1'];
+  const script = `set -u; d="$1"; u="$2"; shift 2; mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+printf 'deb [trusted=yes] %sdebian stable main\n' "$u" > "$d/sources.list"
+exec apt-get update -q "$@"`;
+  return ['sh', ['-c', script, 'apt-update', dir, url, ...opts.flatMap((o) => ['-o', o])]];
+}
+
+/** Where apt, lftp and w3m say what went wrong (w3m exits 0 whatever happened). */
+const APT_FAILED = /^[EW]: /m;
+const W3M_FAILED = /Can't load|SSL error|SSL session was rejected/;
+/** A server's error page, as a text browser dumps it: its heading is the status (`400 Bad Request`). */
+const ERROR_PAGE = /^\s*[45]\d\d [A-Z]/;
+
+/**
+ * The programs held out beside httpie, open-uri and urllib3: each a real tool people paste from,
+ * on a library the tuned clients use, trusting the lab's root its own way.
+ */
+function moreHeldOut({ ca, t }) {
+  const rcloneVersion = () => versionLines('rclone', ['version'], /^rclone |go\/version/);
+  return [
+    { name: 'apt', library: 'GnuTLS', heldOut: true, version: `${versionOf('apt-get', ['--version'])}, ${linkedLibraries('/usr/lib/apt/methods/https', /gnutls|libssl/)}`, run: aptUpdate,
+      failed: (r) => r.status !== 0 || APT_FAILED.test(r.stderr), keep: (l) => !/^(Get|Ign|Hit):|^Reading package lists|^Fetched /.test(l), frames: /^\s+\S/,
+      served: (text) => /Signed file isn't valid|does not have a Release file|is not signed/.test(text) && !/Failed to fetch|Could not/.test(text) },
+    { name: 'lftp', library: 'GnuTLS', heldOut: true, version: `${versionOf('lftp', ['--version'])}, ${linkedLibraries(which('lftp'), /gnutls|libssl/)}`,
+      run: (url, _t, { dir }) => ['lftp', ['-c', `set ssl:ca-file ${ca}; set net:timeout ${t}; set net:max-retries 1; get ${url} -o ${dir}/page`]] },
+    { name: 'w3m', library: 'OpenSSL', heldOut: true, version: `${versionOf('w3m', ['-version'])}, ${linkedLibraries(which('w3m'), /gnutls|libssl/)}`,
+      // A page it got (a 400's) is dumped as centred, so indented, text: that text is its message.
+      failed: (r) => r.status !== 0 || W3M_FAILED.test(r.stderr) || ERROR_PAGE.test(r.stdout.split('\n').find((l) => l.trim()) ?? ''), frames: /^\s+\S/, keep: (l) => !/^\s*━+$/.test(l),
+      run: (url, _t, { dir }) => ['env', [`HOME=${dir}`, 'w3m', '-dump', '-o', 'ssl_verify_server=1', '-o', `ssl_ca_file=${ca}`, '-o', 'ssl_ca_path=', url]] },
+    { name: 'rclone', library: 'Go crypto/tls', heldOut: true, version: rcloneVersion(),
+      // The lab's page is no directory listing: on a healthy host rclone cannot parse it.
+      served: (text) => /can't parse content type/.test(text) && !/failed to readDir/.test(text),
+      run: (url) => ['rclone', ['lsf', '--config', '', '--http-url', url, ':http:', '--ca-cert', ca, '--contimeout', `${t}s`, '--timeout', `${t}s`, '--retries', '1', '--low-level-retries', '1']] },
+  ];
+}
+
+/** The lines of a command's output that name its version and build, joined. */
+function versionLines(cmd, args, re) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 20_000 });
+  if (r.error) return `not installed (${r.error.code ?? r.error.message})`;
+  return `${r.stdout ?? ''}`.split('\n').map((l) => l.replace(/^- /, '').trim()).filter((l) => re.test(l)).join(', ');
+}
+
+/** A program's path on PATH, for ldd. */
+function which(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8', timeout: 10_000 }).stdout.trim() || cmd;
 }
 
 /** The clients of the first table, recorded before these (lab/record-messages.mjs keeps their rows). */

@@ -44,7 +44,7 @@ const CLIENT_OWN = {
   'node-fetch h2only.lab.test': { diagnosis: 'ALPN_MISMATCH', why: 'undici (Node fetch) offers http/1.1 alone in ALPN: the HTTP/2-only server refuses it with no_application_protocol (120)' },
   'chromium weakcipher.lab.test': { diagnosis: 'NO_SHARED_CIPHER', why: 'this Chromium no longer offers the SHA-1 CBC suites: it shares none with a server that offers only ECDHE-ECDSA-AES128-SHA (net_error -113, ERR_SSL_VERSION_OR_CIPHER_MISMATCH)' },
   'rust-rustls weakcipher.lab.test': { diagnosis: 'NO_SHARED_CIPHER', why: 'rustls implements no CBC suite: the server, which offers only ECDHE-ECDSA-AES128-SHA, answers with handshake_failure' },
-  ...Object.fromEntries(['java-urlconnection', 'php-stream', 'rust-rustls', 'rust-openssl', 'nginx-proxy', 'npm', 'aria2c', 'lynx', 'ruby-open-uri'].map((c) => [`${c} h2only.lab.test`,
+  ...Object.fromEntries(['java-urlconnection', 'php-stream', 'rust-rustls', 'rust-openssl', 'nginx-proxy', 'npm', 'aria2c', 'lynx', 'ruby-open-uri', 'apt', 'lftp', 'w3m'].map((c) => [`${c} h2only.lab.test`,
     { diagnosis: 'ALPN_REQUIRED', why: `${c} offers no ALPN: the handshake completes, and the HTTP/2-only server answers its HTTP/1.1 request with 403` }])),
   ...Object.fromEntries(['python-requests', 'python-httpx', 'pip', 'httpie', 'python-urllib3'].map((c) => [`${c} h2only.lab.test`,
     { diagnosis: 'ALPN_MISMATCH', why: `${c} (urllib3 or httpcore) offers http/1.1 alone in ALPN: the HTTP/2-only server refuses it with no_application_protocol (120)` }])),
