@@ -59,6 +59,7 @@ const pyVersion = (mods) => [DEBIAN_PYTHON, ['-c', `import sys, ssl, ${mods.join
  * on a port of its own): curl asks it for /, and what its error.log says is the message. A name
  * it cannot resolve stops it at start (`[emerg] host not found in upstream`), as in real life.
  * Exit 1 when nginx answered 4xx/5xx or did not start; the body is printed when the log is empty.
+ * The body goes to `response`, not `body`: `body` is nginx's client_body_temp_path, a directory.
  */
 function nginxProxy(url, t, { dir, ca, port }) {
   const conf = `worker_processes 1; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
@@ -70,11 +71,11 @@ http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}
 `;
   const script = `set -u; d="$1"; mkdir -p "$d"; printf '%s' "$2" > "$d/nginx.conf"
 nginx -q -e "$d/error.log" -c "$d/nginx.conf" || exit 1
-code=$(curl -s -o "$d/body" -w '%{http_code}' -m $(( $3 * 3 + 2 )) http://127.0.0.1:${port}/)
+code=$(curl -s -o "$d/response" -w '%{http_code}' -m $(( $3 * 3 + 2 )) http://127.0.0.1:${port}/)
 kill "$(cat "$d/nginx.pid")"; for i in 1 2 3 4 5 6 7 8 9 10; do [ -e "$d/nginx.pid" ] || break; sleep 0.1; done
 grep -v '\\[notice\\]' "$d/error.log" >&2
 case "$code" in 2*|3*) exit 0 ;; esac
-[ -s "$d/error.log" ] && grep -qv '\\[notice\\]' "$d/error.log" || { echo "HTTP $code"; sed -e 's/<[^>]*>//g' "$d/body" | grep -v '^\\s*$' | head -3; } >&2
+[ -s "$d/error.log" ] && grep -qv '\\[notice\\]' "$d/error.log" || { echo "HTTP $code"; sed -e 's/<[^>]*>//g' "$d/response" | grep -v '^\\s*$' | head -3; } >&2
 exit 1`;
   return ['sh', ['-c', script, 'nginx-proxy', dir, conf, String(t)]];
 }
@@ -136,19 +137,77 @@ export function clients({ ca, built, t }) {
       env: { npm_config_cafile: ca, npm_config_fetch_retries: '0', npm_config_fetch_timeout: String(t * 1000), npm_config_update_notifier: 'false' },
       run: (url, _t, { dir }) => ['npm', ['ping', '--registry', url, '--cache', join(dir, 'cache'), '--logs-dir', join(dir, 'logs')]],
       served: (text) => /invalid json response body|Unexpected token/.test(text) },
-    // Held out: recorded in run B only; the rules are never tuned on them.
-    { name: 'httpie', library: 'OpenSSL', heldOut: true, version: versionOf('http', ['--version']), env: { REQUESTS_CA_BUNDLE: ca }, run: (url) => ['http', ['--ignore-stdin', '--check-status', '--timeout', String(t), 'GET', url]] },
-    { name: 'aria2c', library: 'GnuTLS', heldOut: true, version: versionOf('aria2c', ['--version']),
+    // Programs that word failures in their own terms, around GnuTLS's: tuned on run A, measured on run B.
+    { name: 'aria2c', library: 'GnuTLS', version: versionOf('aria2c', ['--version']),
       // Its reason is on an indented `-> [SocketCore.cc:…]` line; the progress lines, the results table and its advice are chatter.
       frames: /^\s+-> /, keep: (l) => !/^\[#|^Download Results|^aria2 will resume|^If there are any errors|^gid\s|^=+\+|^[0-9a-f]{6}\|\w+\s*\||^Status Legend|^\(\w+\):/.test(l),
       run: (url, _t, { dir }) => ['aria2c', ['--enable-color=false', '--ca-certificate', ca, '--connect-timeout', String(t), '--timeout', String(t), '--max-tries', '1', '--console-log-level', 'error', '--summary-interval', '0', '-d', dir, url]] },
     // A page it got (a 400's) is dumped as centred, so indented, text: that text is its message.
-    { name: 'lynx', library: 'GnuTLS', heldOut: true, version: versionOf('lynx', ['-version']), env: ssl, frames: /^\s+\S/, keep: (l) => !/^\s*_+$/.test(l),
+    { name: 'lynx', library: 'GnuTLS', version: versionOf('lynx', ['-version']), env: ssl, frames: /^\s+\S/, keep: (l) => !/^\s*_+$/.test(l),
       run: (url) => ['lynx', ['-dump', '-connect_timeout', String(t), '-read_timeout', String(t), url]] },
+    // Held out: recorded in run B only; the rules are never tuned on them.
+    { name: 'httpie', library: 'OpenSSL', heldOut: true, version: versionOf('http', ['--version']), env: { REQUESTS_CA_BUNDLE: ca }, run: (url) => ['http', ['--ignore-stdin', '--check-status', '--timeout', String(t), 'GET', url]] },
     { name: 'ruby-open-uri', library: 'OpenSSL', heldOut: true, version: versionOf('ruby', ['-ropenssl', '-e', 'puts "ruby #{RUBY_VERSION}, #{OpenSSL::OPENSSL_LIBRARY_VERSION}"']), env: { TD_CA: ca },
       run: (url) => ['ruby', ['-ropen-uri', '-e', openUri, url, String(t)]] },
     { name: 'python-urllib3', library: 'OpenSSL', heldOut: true, version: versionOf(...pyVersion(['urllib3'])), env: { TD_CA: ca }, run: py(urllib3) },
+    ...moreHeldOut({ ca, t }),
   ];
+}
+
+/**
+ * apt's https method (GnuTLS) as `apt-get update` drives it, against a one-line sources.list
+ * naming the host as a Debian mirror, with every list and cache in the run's directory. The
+ * method runs as root, not as _apt, which could not write the run's private directory. apt
+ * exits 0 when an index failed to download (its `W:` lines say so), so those lines mark failure.
+ */
+function aptUpdate(url, t, { dir, ca }) {
+  const opts = [`Dir::Etc::SourceList=${dir}/sources.list`, 'Dir::Etc::SourceParts=/dev/null', `Dir::State::Lists=${dir}/lists`, `Dir::Cache=${dir}/cache`,
+    `Acquire::https::CaInfo=${ca}`, `Acquire::https::Timeout=${t}`, 'Acquire::Retries=0', 'Acquire::Languages=none', 'APT::Sandbox::User=root', 'Debug::NoLocking=1'];
+  const script = `set -u; d="$1"; u="$2"; shift 2; mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+printf 'deb [trusted=yes] %sdebian stable main\n' "$u" > "$d/sources.list"
+exec apt-get update -q "$@"`;
+  return ['sh', ['-c', script, 'apt-update', dir, url, ...opts.flatMap((o) => ['-o', o])]];
+}
+
+/** Where apt, lftp and w3m say what went wrong (w3m exits 0 whatever happened). */
+const APT_FAILED = /^[EW]: /m;
+const W3M_FAILED = /Can't load|SSL error|SSL session was rejected/;
+/** A server's error page, as a text browser dumps it: its heading is the status (`400 Bad Request`). */
+const ERROR_PAGE = /^\s*[45]\d\d [A-Z]/;
+
+/**
+ * The programs held out beside httpie, open-uri and urllib3: each a real tool people paste from,
+ * on a library the tuned clients use, trusting the lab's root its own way.
+ */
+function moreHeldOut({ ca, t }) {
+  const rcloneVersion = () => versionLines('rclone', ['version'], /^rclone |go\/version/);
+  return [
+    { name: 'apt', library: 'GnuTLS', heldOut: true, version: `${versionOf('apt-get', ['--version'])}, ${linkedLibraries('/usr/lib/apt/methods/https', /gnutls|libssl/)}`, run: aptUpdate,
+      failed: (r) => r.status !== 0 || APT_FAILED.test(r.stderr), keep: (l) => !/^(Get|Ign|Hit):|^Reading package lists|^Fetched /.test(l), frames: /^\s+\S/,
+      served: (text) => /Signed file isn't valid|does not have a Release file|is not signed/.test(text) && !/Failed to fetch|Could not/.test(text) },
+    { name: 'lftp', library: 'GnuTLS', heldOut: true, version: `${versionOf('lftp', ['--version'])}, ${linkedLibraries(which('lftp'), /gnutls|libssl/)}`,
+      run: (url, _t, { dir }) => ['lftp', ['-c', `set ssl:ca-file ${ca}; set net:timeout ${t}; set net:max-retries 1; get ${url} -o ${dir}/page`]] },
+    { name: 'w3m', library: 'OpenSSL', heldOut: true, version: `${versionOf('w3m', ['-version'])}, ${linkedLibraries(which('w3m'), /gnutls|libssl/)}`,
+      // A page it got (a 400's) is dumped as centred, so indented, text: that text is its message.
+      failed: (r) => r.status !== 0 || W3M_FAILED.test(r.stderr) || ERROR_PAGE.test(r.stdout.split('\n').find((l) => l.trim()) ?? ''), frames: /^\s+\S/, keep: (l) => !/^\s*━+$/.test(l),
+      run: (url, _t, { dir }) => ['env', [`HOME=${dir}`, 'w3m', '-dump', '-o', 'ssl_verify_server=1', '-o', `ssl_ca_file=${ca}`, '-o', 'ssl_ca_path=', url]] },
+    { name: 'rclone', library: 'Go crypto/tls', heldOut: true, version: rcloneVersion(),
+      // The lab's page is no directory listing: on a healthy host rclone cannot parse it.
+      served: (text) => /can't parse content type/.test(text) && !/failed to readDir/.test(text),
+      run: (url) => ['rclone', ['lsf', '--config', '', '--http-url', url, ':http:', '--ca-cert', ca, '--contimeout', `${t}s`, '--timeout', `${t}s`, '--retries', '1', '--low-level-retries', '1']] },
+  ];
+}
+
+/** The lines of a command's output that name its version and build, joined. */
+function versionLines(cmd, args, re) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 20_000 });
+  if (r.error) return `not installed (${r.error.code ?? r.error.message})`;
+  return `${r.stdout ?? ''}`.split('\n').map((l) => l.replace(/^- /, '').trim()).filter((l) => re.test(l)).join(', ');
+}
+
+/** A program's path on PATH, for ldd. */
+function which(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8', timeout: 10_000 }).stdout.trim() || cmd;
 }
 
 /** The clients of the first table, recorded before these (lab/record-messages.mjs keeps their rows). */

@@ -44,7 +44,7 @@ const CLIENT_OWN = {
   'node-fetch h2only.lab.test': { diagnosis: 'ALPN_MISMATCH', why: 'undici (Node fetch) offers http/1.1 alone in ALPN: the HTTP/2-only server refuses it with no_application_protocol (120)' },
   'chromium weakcipher.lab.test': { diagnosis: 'NO_SHARED_CIPHER', why: 'this Chromium no longer offers the SHA-1 CBC suites: it shares none with a server that offers only ECDHE-ECDSA-AES128-SHA (net_error -113, ERR_SSL_VERSION_OR_CIPHER_MISMATCH)' },
   'rust-rustls weakcipher.lab.test': { diagnosis: 'NO_SHARED_CIPHER', why: 'rustls implements no CBC suite: the server, which offers only ECDHE-ECDSA-AES128-SHA, answers with handshake_failure' },
-  ...Object.fromEntries(['java-urlconnection', 'php-stream', 'rust-rustls', 'rust-openssl', 'nginx-proxy', 'npm', 'aria2c', 'lynx', 'ruby-open-uri'].map((c) => [`${c} h2only.lab.test`,
+  ...Object.fromEntries(['java-urlconnection', 'php-stream', 'rust-rustls', 'rust-openssl', 'nginx-proxy', 'npm', 'aria2c', 'lynx', 'ruby-open-uri', 'apt', 'lftp', 'w3m'].map((c) => [`${c} h2only.lab.test`,
     { diagnosis: 'ALPN_REQUIRED', why: `${c} offers no ALPN: the handshake completes, and the HTTP/2-only server answers its HTTP/1.1 request with 403` }])),
   ...Object.fromEntries(['python-requests', 'python-httpx', 'pip', 'httpie', 'python-urllib3'].map((c) => [`${c} h2only.lab.test`,
     { diagnosis: 'ALPN_MISMATCH', why: `${c} (urllib3 or httpcore) offers http/1.1 alone in ALPN: the HTTP/2-only server refuses it with no_application_protocol (120)` }])),
@@ -226,7 +226,13 @@ function writeTable(run, opts, before, all, records) {
   const now = new Date().toISOString();
   const present = all.filter((c) => records.some((r) => r.client === c.name));
   const versions = Object.fromEntries(present.map((c) => [c.name, before?.clients?.[c.name] !== undefined && opts.clients && !opts.clients.includes(c.name) ? before.clients[c.name] : c.version]));
-  const redone = opts.clients ? opts.clients.map((c) => [c, now]) : opts.hosts.map((h) => [h, now]);
+  // Dated by what was asked: clients, hosts, or each client on each host when both were named.
+  const redone = opts.clients && opts.hosts.length > 0 ? opts.clients.flatMap((c) => opts.hosts.map((h) => [`${c} ${h}`, now]))
+    : opts.clients ? opts.clients.map((c) => [c, now]) : opts.hosts.map((h) => [h, now]);
+  // Held out is the client's standing now, not when its row was made: a program moved into
+  // tuning keeps its run B rows, no longer flagged.
+  const held = new Set(all.filter((c) => c.heldOut).map((c) => c.name));
+  const rows = records.map(({ heldOut, ...r }) => (held.has(r.client) ? { ...r, heldOut: true } : r));
   const table = {
     recorded: before?.recorded ?? now,
     ...(before ? { rerecorded: { ...before.rerecorded, ...Object.fromEntries(redone) } } : {}),
@@ -234,7 +240,7 @@ function writeTable(run, opts, before, all, records) {
     clients: versions,
     libraries: Object.fromEntries(present.map((c) => [c.name, c.library])),
     ...(run.heldOut ? { heldOut: present.filter((c) => c.heldOut).map((c) => c.name) } : {}),
-    records,
+    records: rows,
   };
   writeFileSync(run.out, JSON.stringify(table, null, 2) + '\n');
   console.log(`wrote ${run.out}: ${records.length} runs${before ? ' (the rows not asked for kept)' : ''}`);

@@ -95,6 +95,16 @@ describe('two runs for tuning and measuring', () => {
     for (const c of B.heldOut!) expect(tuned.has(B.libraries[c]), c).toBe(true);
   });
 
+  it('each held-out program says something where it fails: a message on most of the hosts it failed on', () => {
+    // A program that fails in silence (wget2 prints nothing for a refused connection or a failed
+    // handshake) would measure nothing of the rules.
+    for (const c of B.heldOut!) {
+      const rows = B.records.filter((r) => r.client === c);
+      const failed = rows.filter((r) => r.message !== null || r.hung);
+      expect(rows.filter((r) => r.message !== null).length / failed.length, c).toBeGreaterThanOrEqual(0.75);
+    }
+  });
+
   it('both runs record the same clients besides the held-out ones', () => {
     expect(Object.keys(B.clients).filter((c) => !B.heldOut!.includes(c)).sort()).toEqual(Object.keys(A.clients).sort());
   });
