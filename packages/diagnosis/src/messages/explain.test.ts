@@ -315,13 +315,13 @@ describe('explain, the parts that rank and name', () => {
   it.each([
     // [code, the clients quoted, in order (at most 8)]
     // Where the code is a message's first cause before where it is a later one: curl's (7) lists it second.
-    ['TCP_UNREACHABLE', ['chrome', 'wget', 'curl', 'java', 'ruby']],
+    ['TCP_UNREACHABLE', ['chrome', 'wget', 'curl', 'java', 'ruby', 'lynx']],
     // A catch-all never speaks for a code: gnutls's and curl's specific words, not Chrome's catch-all, after Go's.
     ['NOT_TLS', ['go', 'chrome', 'gnutls', 'curl', 'java', 'wget', 'dotnet', 'rust']],
     // The clients people paste most first; PHP, git and curl's place among them.
     ['TCP_TIMEOUT', ['curl', 'chrome', 'node', 'python', 'go', 'java', 'wget', 'php']],
-    ['CLIENT_CERT_REQUIRED', ['curl', 'chrome', 'node', 'python', 'wget', 'rust', 'git', 'java']],
-    ['TLS_ALERT', ['node', 'chrome', 'python', 'wget', 'git', 'curl', 'go', 'java']],
+    ['CLIENT_CERT_REQUIRED', ['curl', 'chrome', 'node', 'python', 'wget', 'rust', 'git', 'lynx']],
+    ['TLS_ALERT', ['node', 'chrome', 'python', 'wget', 'git', 'lynx', 'curl', 'go']],
   ] as [string, string[]][])('the clients quoted for %s', (code, clients) => {
     expect(typicalMessages(code as 'CERT_EXPIRED', 8).map((m) => m.client)).toEqual(clients);
   });

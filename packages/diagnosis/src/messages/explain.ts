@@ -46,7 +46,7 @@ const MAX_TEXT = 256 * 1024;
 const RANK = { decides: 0, narrows: 1, generic: 2 } as const;
 
 /** The clients whose messages people paste most, first. */
-const FAMILIAR: ClientName[] = ['curl', 'chrome', 'firefox', 'node', 'python', 'go', 'java', 'wechat', 'wget', 'openssl', 'gnutls', 'php', 'ruby', 'dotnet', 'rust', 'nginx', 'git'];
+const FAMILIAR: ClientName[] = ['curl', 'chrome', 'firefox', 'node', 'python', 'go', 'java', 'wechat', 'wget', 'openssl', 'gnutls', 'php', 'ruby', 'dotnet', 'rust', 'nginx', 'git', 'aria2c', 'lynx'];
 
 const PLACE = new Map(PRECEDENCE.map((p, i) => [p.code, i]));
 
@@ -55,6 +55,8 @@ const SHAPES: [RegExp, ClientName][] = [
   // Programs that wrap another's words come first: their wrapping is their shape.
   [/\[(?:emerg|alert|crit|error|warn|notice|info)\] \d+#\d+: |while (?:SSL handshaking to|connecting to|reading response header from) upstream/, 'nginx'],
   [/^fatal: unable to access '/m, 'git'],
+  [/\[\w+\.cc:\d+\] errorCode=\d+|^\d\d\/\d\d \d\d:\d\d:\d\d \[ERROR\] CUID#\d+ /m, 'aria2c'],
+  [/^Alert!: |^lynx: Can't access startfile |^Making HTTPS? connection to /m, 'lynx'],
   [/cURL error \d+: |SSL operation failed with code \d|Failed to enable crypto|^PHP (?:Warning|Fatal error)|GuzzleHttp\\|Peer certificate CN=`/m, 'php'],
   [/SSL_connect (?:SYSCALL )?returned=|OpenSSL::SSL::SSLError|Net::(?:Open|Read)Timeout|Failed to open TCP connection to|hostname "[^"]+" does not match the server certificate/, 'ruby'],
   [/System\.(?:Net|Security)\.|RemoteCertificate\w|errors in the certificate chain: |HttpClient\.Timeout|the remote party has closed the transport stream/, 'dotnet'],
