@@ -196,6 +196,12 @@ describe('explain, the parts that rank and name', () => {
     // Ruby's SSL_connect without SYSCALL (errno=0 alone would be OpenSSL's shape).
     ['SSL_connect returned=1 errno=0 state=error: certificate verify failed', 'ruby'],
     ['hostname "a.example" does not match the server certificate', 'ruby'],
+    ['  -> [SocketCore.cc:1018] errorCode=12 x', 'aria2c'],
+    ['01/02 03:04:05 [ERROR] CUID#12 - Download aborted.', 'aria2c'],
+    ['Alert!: Unable to connect to remote host.', 'lynx'],
+    ["lynx: Can't access startfile https://a.example/", 'lynx'],
+    ['Making HTTP connection to a.example', 'lynx'],
+    ['Making HTTPS connection to a.example', 'lynx'],
   ])('the shape of %j is %s', (text, client) => {
     expect(guessClient(text)).toBe(client);
   });
@@ -221,6 +227,10 @@ describe('explain, the parts that rank and name', () => {
     ['20 redirections exceeded. x'],
     // wget's ERROR line carries an HTTP status: three digits.
     ['2026-12-01 03:56:58 ERROR 4: x'],
+    ['x 01/02 03:04:05 [ERROR] CUID#12 - y'],
+    ['x Alert!: y'],
+    ["x lynx: Can't access startfile y"],
+    ['x Making HTTPS connection to y'],
   ])('%j is not taken for a client by a pattern out of place', (text) => {
     expect(guessClient(text)).toBeUndefined();
   });
