@@ -55,7 +55,7 @@ const SHAPES: [RegExp, ClientName][] = [
   // Programs that wrap another's words come first: their wrapping is their shape.
   [/\[(?:emerg|alert|crit|error|warn|notice|info)\] \d+#\d+: |while (?:SSL handshaking to|connecting to|reading response header from) upstream/, 'nginx'],
   [/^fatal: unable to access '/m, 'git'],
-  [/\[\w+\.cc:\d+\] errorCode=\d+|^\d\d\/\d\d \d\d:\d\d:\d\d \[ERROR\] CUID#\d+ /m, 'aria2c'],
+  [/\[\w+\.cc:\d+\] errorCode=\d|^\d\d\/\d\d \d\d:\d\d:\d\d \[ERROR\] CUID#\d+ /m, 'aria2c'],
   [/^Alert!: |^lynx: Can't access startfile |^Making HTTPS? connection to /m, 'lynx'],
   [/cURL error \d+: |SSL operation failed with code \d|Failed to enable crypto|^PHP (?:Warning|Fatal error)|GuzzleHttp\\|Peer certificate CN=`/m, 'php'],
   [/SSL_connect (?:SYSCALL )?returned=|OpenSSL::SSL::SSLError|Net::(?:Open|Read)Timeout|Failed to open TCP connection to|hostname "[^"]+" does not match the server certificate/, 'ruby'],
