@@ -191,6 +191,17 @@ describe('explain, the parts that rank and name', () => {
     ['tls: server selected unsupported protocol version 301', 'go'],
     ['|<12>| x', 'gnutls'],
     ['errno=12', 'openssl'],
+    // A worker's number after the process id has any number of digits.
+    ['2026/12/07 10:00:00 [error] 1234#12: *5 upstream timed out', 'nginx'],
+    // Ruby's SSL_connect without SYSCALL (errno=0 alone would be OpenSSL's shape).
+    ['SSL_connect returned=1 errno=0 state=error: certificate verify failed', 'ruby'],
+    ['hostname "a.example" does not match the server certificate', 'ruby'],
+    ['  -> [SocketCore.cc:1018] errorCode=12 x', 'aria2c'],
+    ['01/02 03:04:05 [ERROR] CUID#12 - Download aborted.', 'aria2c'],
+    ['Alert!: Unable to connect to remote host.', 'lynx'],
+    ["lynx: Can't access startfile https://a.example/", 'lynx'],
+    ['Making HTTP connection to a.example', 'lynx'],
+    ['Making HTTPS connection to a.example', 'lynx'],
   ])('the shape of %j is %s', (text, client) => {
     expect(guessClient(text)).toBe(client);
   });
@@ -208,6 +219,18 @@ describe('explain, the parts that rank and name', () => {
     ['x - Status: y'],
     ['x Could not connect to y'],
     ['x Cannot resolve y'],
+    ["x fatal: unable to access 'https://a.example/': y"],
+    ['see node: x'],
+    ['x GnuTLS: y'],
+    ['at 2026-12-01 03:56:58 ERROR 400: x'],
+    ['x 20 redirections exceeded.'],
+    ['20 redirections exceeded. x'],
+    // wget's ERROR line carries an HTTP status: three digits.
+    ['2026-12-01 03:56:58 ERROR 4: x'],
+    ['x 01/02 03:04:05 [ERROR] CUID#12 - y'],
+    ['x Alert!: y'],
+    ["x lynx: Can't access startfile y"],
+    ['x Making HTTPS connection to y'],
   ])('%j is not taken for a client by a pattern out of place', (text) => {
     expect(guessClient(text)).toBeUndefined();
   });
@@ -225,8 +248,18 @@ describe('explain, the parts that rank and name', () => {
     // A file name in a traceback is not a host; a one-letter ending is no top-level domain.
     ["File 'client.py', line 3: ssl.SSLError: wrong version number", undefined],
     ['https://a.b/ reset by peer', undefined],
+    // requests' pool names the host asked for, before the names the certificate check quotes.
+    ["HTTPSConnectionPool(host='api.example.com', port=443): Max retries exceeded (Caused by SSLError(\"hostname 'x.example.org' doesn't match 'y.example.net'\"))", 'api.example.com'],
   ])('the host in %j is %s', (text, host) => {
     expect(explain(text).host).toBe(host);
+  });
+
+  it('the server a wrapping names is given as the target and to the probe; a bare message has neither', () => {
+    const e = explain('2026/12/07 10:00:00 [error] 7#0: *3 upstream timed out (110: Connection timed out) while SSL handshaking to upstream, client: 198.51.100.4, upstream: "https://10.0.0.2:8443/"');
+    expect(e.target).toEqual({ address: '10.0.0.2', port: 8443 });
+    expect(e.probe).toBe('10.0.0.2:8443');
+    const bare = explain('curl: (28) Connection timed out after 4001 milliseconds');
+    expect('target' in bare || 'probe' in bare).toBe(false);
   });
 
   it('without a host the command keeps HOST for the user to fill in', () => {
@@ -287,6 +320,20 @@ describe('explain, the parts that rank and name', () => {
     ['HANDSHAKE_OK', 3, []],
   ] as [string, number, string[]][])('typical messages for %s (at most %i)', (code, max, want) => {
     expect(typicalMessages(code as 'CERT_EXPIRED', max).map((m) => m.message)).toEqual(want);
+  });
+
+  it.each([
+    // [code, the clients quoted, in order (at most 8)]
+    // Where the code is a message's first cause before where it is a later one: curl's (7) lists it second.
+    ['TCP_UNREACHABLE', ['chrome', 'wget', 'curl', 'java', 'ruby', 'lynx']],
+    // A catch-all never speaks for a code: gnutls's and curl's specific words, not Chrome's catch-all, after Go's.
+    ['NOT_TLS', ['go', 'chrome', 'gnutls', 'curl', 'java', 'wget', 'dotnet', 'rust']],
+    // The clients people paste most first; PHP, git and curl's place among them.
+    ['TCP_TIMEOUT', ['curl', 'chrome', 'node', 'python', 'go', 'java', 'wget', 'php']],
+    ['CLIENT_CERT_REQUIRED', ['curl', 'chrome', 'node', 'python', 'wget', 'rust', 'git', 'lynx']],
+    ['TLS_ALERT', ['node', 'chrome', 'python', 'wget', 'git', 'lynx', 'curl', 'go']],
+  ] as [string, string[]][])('the clients quoted for %s', (code, clients) => {
+    expect(typicalMessages(code as 'CERT_EXPIRED', 8).map((m) => m.client)).toEqual(clients);
   });
 
   it('typical messages name their client', () => {

@@ -46,7 +46,7 @@ const MAX_TEXT = 256 * 1024;
 const RANK = { decides: 0, narrows: 1, generic: 2 } as const;
 
 /** The clients whose messages people paste most, first. */
-const FAMILIAR: ClientName[] = ['curl', 'chrome', 'firefox', 'node', 'python', 'go', 'java', 'wechat', 'wget', 'openssl', 'gnutls', 'php', 'ruby', 'dotnet', 'rust', 'nginx', 'git'];
+const FAMILIAR: ClientName[] = ['curl', 'chrome', 'firefox', 'node', 'python', 'go', 'java', 'wechat', 'wget', 'openssl', 'gnutls', 'php', 'ruby', 'dotnet', 'rust', 'nginx', 'git', 'aria2c', 'lynx'];
 
 const PLACE = new Map(PRECEDENCE.map((p, i) => [p.code, i]));
 
@@ -55,9 +55,11 @@ const SHAPES: [RegExp, ClientName][] = [
   // Programs that wrap another's words come first: their wrapping is their shape.
   [/\[(?:emerg|alert|crit|error|warn|notice|info)\] \d+#\d+: |while (?:SSL handshaking to|connecting to|reading response header from) upstream/, 'nginx'],
   [/^fatal: unable to access '/m, 'git'],
+  [/\[\w+\.cc:\d+\] errorCode=\d|^\d\d\/\d\d \d\d:\d\d:\d\d \[ERROR\] CUID#\d+ /m, 'aria2c'],
+  [/^Alert!: |^lynx: Can't access startfile |^Making HTTPS? connection to /m, 'lynx'],
   [/cURL error \d+: |SSL operation failed with code \d|Failed to enable crypto|^PHP (?:Warning|Fatal error)|GuzzleHttp\\|Peer certificate CN=`/m, 'php'],
   [/SSL_connect (?:SYSCALL )?returned=|OpenSSL::SSL::SSLError|Net::(?:Open|Read)Timeout|Failed to open TCP connection to|hostname "[^"]+" does not match the server certificate/, 'ruby'],
-  [/System\.(?:Net|Security)\.|RemoteCertificate\w+|errors in the certificate chain: |HttpClient\.Timeout|the remote party has closed the transport stream/, 'dotnet'],
+  [/System\.(?:Net|Security)\.|RemoteCertificate\w|errors in the certificate chain: |HttpClient\.Timeout|the remote party has closed the transport stream/, 'dotnet'],
   [/invalid peer certificate: |received fatal alert: [A-Z]|InvalidCertificate\(|AlertReceived\(|peer is incompatible: |received corrupt message|reqwest::|hyper::|error sending request for url|tls handshake eof/, 'rust'],
   [/^curl: \(\d+\)/m, 'curl'],
   [/request:fail|connectSocket:fail/, 'wechat'],
@@ -71,7 +73,7 @@ const SHAPES: [RegExp, ClientName][] = [
   // wget links GnuTLS and says so; gnutls-cli speaks in "***" lines and its own phrases.
   [/^GnuTLS: |^wget: |^ERROR: The certificate of|Unable to establish SSL connection|Could not save SSL session data|^failed: |‘[^’]*’|^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR \d{3}|^\d+ redirections exceeded\.$/m, 'wget'],
   [/^\*\*\* |\|<\d+>\||^Could not connect to |^Cannot resolve |^- Status: /m, 'gnutls'],
-  [/:error:[0-9A-F]{8}:|verify error:num=|errno=\d+/, 'openssl'],
+  [/:error:[0-9A-F]{8}:|verify error:num=|errno=\d/, 'openssl'],
 ];
 
 /** Host names a message may carry: in a URL, in quotes, after "host". */
@@ -144,7 +146,6 @@ export function explain(input: string, client?: ClientName, at: { now?: Date } =
 function closest(text: string, n = 3): MessageEntry[] {
   const words = (s: string) => new Set(s.toLowerCase().match(/[a-z]{3,}/g) ?? []);
   const have = words(text);
-  if (have.size === 0) return [];
   return CATALOGUE.map((e) => ({ e, score: [...words(e.example)].filter((w) => have.has(w)).length }))
     .filter((x) => x.score > 0)
     .sort((a, b) => b.score - a.score)
@@ -171,7 +172,7 @@ export function typicalMessages(code: Code, max = 3): { client: ClientName; mess
   }
   // A browser meets this code: what Chromium says is always among them (its catch-all if it has
   // nothing surer), second after the most familiar client.
-  const chrome = naming.find((e) => e.clients.includes('chrome') && guessClient(e.example) === 'chrome');
+  const chrome = naming.find((e) => guessClient(e.example) === 'chrome');
   if (chrome && !out.some((o) => o.client === 'chrome')) out.splice(Math.min(1, out.length), 0, { client: 'chrome', message: chrome.example });
   return out.slice(0, max);
 }

@@ -290,6 +290,49 @@ export const MEANINGS = {
     certainty: 'narrows',
     check: PROBE,
   },
+  connectRetries: {
+    means: 'The client tried to connect again and again and gave up: its SYNs got no answer it could use.',
+    causes: [
+      { code: 'TCP_TIMEOUT', sign: 'nothing answered the SYN' },
+      { code: 'TCP_UNREACHABLE', sign: 'an ICMP error answered the SYN: a firewall REJECT or no route' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
+  connectGeneric: {
+    means: "The client could not reach the server; this line is its catch-all for every way a connection fails, the name's resolution included.",
+    causes: [
+      { code: 'TCP_REFUSED', sign: 'a reset answered the SYN: nothing listens on the port' },
+      { code: 'TCP_UNREACHABLE', sign: 'an ICMP error answered the SYN: a firewall REJECT or no route' },
+      { code: 'TCP_TIMEOUT', sign: 'nothing answered the SYN' },
+      { code: 'DNS_NO_ADDRESS', sign: 'the name has no address' },
+      { code: 'HTTP_REDIRECT_TARGET_FAILED', sign: 'the connection that failed is to a redirect\'s target: run the check on the URL asked' },
+    ],
+    certainty: 'generic',
+    check: PROBE,
+  },
+  secureConnectGeneric: {
+    means: 'The client could not set up TLS with the server; this line is its catch-all and names no cause.',
+    causes: [
+      { code: 'PLAINTEXT_HTTP_ON_TLS_PORT', sign: 'the port answers plain HTTP' },
+      { code: 'SNI_FILTERED', sign: 'a reset or silence only with the real name' },
+      { code: 'NOT_TLS', sign: 'the port answers with bytes that are neither TLS nor HTTP' },
+      { code: 'NO_SERVER_HELLO', sign: 'the server never answered the ClientHello' },
+      { code: 'PROTOCOL_VERSION_MISMATCH', sign: 'no version in common' },
+      { code: 'NO_SHARED_CIPHER', sign: 'no cipher suite in common' },
+    ],
+    certainty: 'generic',
+    check: PROBE,
+  },
+  redirectNotFollowed: {
+    means: 'The server answered with a redirect, and the client printed nothing after it: the next step of the redirect is where it failed.',
+    causes: [
+      { code: 'HTTP_REDIRECT_TARGET_FAILED', sign: "the redirect's target does not answer: run the check on the URL asked, it follows the redirect" },
+      { code: 'HTTP_REDIRECT_LOOP', sign: 'the redirects lead back to where they started' },
+    ],
+    certainty: 'narrows',
+    check: PROBE,
+  },
   sslGeneric: {
     means: 'The client could not set up TLS; this line is its catch-all and names no cause.',
     causes: [

@@ -1,6 +1,6 @@
 import type { MeaningName } from './meanings.js';
 
-export const CLIENTS = ['curl', 'wget', 'openssl', 'gnutls', 'python', 'node', 'java', 'go', 'chrome', 'firefox', 'wechat', 'ruby', 'php', 'rust', 'dotnet', 'nginx', 'git'] as const;
+export const CLIENTS = ['curl', 'wget', 'openssl', 'gnutls', 'python', 'node', 'java', 'go', 'chrome', 'firefox', 'wechat', 'ruby', 'php', 'rust', 'dotnet', 'nginx', 'git', 'aria2c', 'lynx'] as const;
 export type ClientName = (typeof CLIENTS)[number];
 
 /**

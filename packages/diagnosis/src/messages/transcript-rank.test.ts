@@ -99,6 +99,10 @@ describe('each kind\'s words for the same fact, with the line quoted', () => {
     [' 0 s:CN = S.lab.test\n   i:CN=s.lab.test\n', 's.lab.test', ['CERT_SELF_SIGNED']],
     [' 0 s:O = Acme, CN = x.lab.test\n   i:CN = Int\n', 'x.lab.test', []],
     [' 0 s:CN = x.lab.test, O = Acme\n   i:CN = Int\n', 'x.lab.test', []],
+    [' 0 s:CN =s.lab.test\n   i:CN= s.lab.test\n', 's.lab.test', ['CERT_SELF_SIGNED']],
+    [' 0 s:O=Acme,CN=other.test\n   i:CN = Int\n', 'x.lab.test', ['CERT_HOSTNAME_MISMATCH']],
+    [' 0 s:O = Acme, CN = other.test\n   i:CN = Int\n', 'x.lab.test', ['CERT_HOSTNAME_MISMATCH']],
+    [' 0 s:O = Acme/CN=other.test\n   i:CN = Int\n', 'x.lab.test', ['CERT_HOSTNAME_MISMATCH']],
     [' 0 s:O = x.lab.test\n   i:CN = Int\n', 'y.lab.test', []],
     // A certificate that ends this very second has not ended yet.
     [' 0 s:CN = x.lab.test\n   i:CN = Int\n   v:NotBefore: Dec  7 00:00:00 2026 GMT; NotAfter: Dec  7 00:00:00 2026 GMT\n', 'x.lab.test', []],
@@ -110,6 +114,37 @@ describe('each kind\'s words for the same fact, with the line quoted', () => {
     const text = `${connect('a.lab.test')}${chain(['*.lab.test', 'Int', 'Jan  1 00:00:00 2023 GMT', 'Jan  1 00:00:00 2024 GMT'])}40E7:error:0A000410:SSL routines::sslv3 alert certificate required:x:SSL alert number 116`;
     // The alert is read first; the engine ranks the expiry before the refusal of the client.
     expect(codes(text)).toEqual(['CERT_EXPIRED', 'CLIENT_CERT_REQUIRED']);
+  });
+});
+
+describe('what counts as the server\'s answer, and as its lines: whole lines of the kind, not words inside another', () => {
+  const curl = '*   Trying 1.2.3.4:443...\n* Connected to t.lab.test (1.2.3.4) port 443 (#0)\n';
+  const gnutls = "Processed 1 CA certificate(s).\nResolving 't.lab.test:443'...\n";
+  it.each([
+    // [what, transcript, said, causes shown]
+    ['an alert from the server is an answer', `${curl}* TLSv1.3 (IN), TLS alert, handshake failure (552):\ncurl: (28) Operation timed out`, ['NO_SERVER_HELLO'], []],
+    ['a handshake line inside another line is none', `${curl}x * TLSv1.3 (IN), TLS handshake, Server hello (2):\ncurl: (28) Operation timed out`, ['NO_SERVER_HELLO'], ['NO_SERVER_HELLO']],
+    ['s_client printing the chain is an answer', 'CONNECTED(00000003)\ndepth=0 CN = t.lab.test\n', [], []],
+    ['"depth=" inside another line is none', 'CONNECTED(00000003)\nx depth=0 CN = t.lab.test\n', [], ['NO_SERVER_HELLO']],
+    ['"Server certificate" only as its own line', 'CONNECTED(00000003)\nServer certificate x\nx Server certificate\n', [], ['NO_SERVER_HELLO']],
+    ['s_client that read nothing got no answer', 'CONNECTED(00000003)\nSSL handshake has read 0 bytes and written 300 bytes\n', [], ['NO_SERVER_HELLO']],
+    ["gnutls-cli's certificate type only as its own line", `${gnutls}Connecting to '1.2.3.4:443'...\nx - Certificate type: X.509\n`, [], ['TCP_TIMEOUT', 'NO_SERVER_HELLO']],
+    ["gnutls-cli's connecting line only whole", `${gnutls}x Connecting to '1.2.3.4:443'...\nConnecting to '1.2.3.4:443'... x\n`, [], []],
+    ["curl's trying line only whole", '* Closing connection 0\nx *   Trying 1.2.3.4:443...\n*   Trying 1.2.3.4:443... x\ncurl: (28) Connection timed out', ['TCP_TIMEOUT'], []],
+    ['a CertificateRequest named inside another line is none', `CONNECTED(00000003)\nx Acceptable client certificate CA names\nAcceptable client certificate CA names x\nx Client Certificate Types: RSA sign\n40E7:error:0A000086:SSL routines::x`, [], []],
+    ["gnutls-cli's request only as its own line", `${gnutls}Connecting to '1.2.3.4:443'...\nx - Server has requested a certificate.\n- Server has requested a certificate. x\n*** Fatal error: x`, [], []],
+    ["curl's request only as its own line", `${curl}x * TLSv1.3 (IN), TLS handshake, Request CERT (13):\n* TLSv1.3 (IN), TLS handshake, Request CERT (13): x\ncurl: (56) x`, [], []],
+  ] as [string, string, Code[], Code[]][])('%s', (_what, text, said, want) => {
+    expect(codes(text, said)).toEqual(want);
+  });
+
+  it.each([
+    // [transcript, said, the line quoted]: whole, without the spaces a paste leaves around it.
+    ['CONNECTED(00000003)\nClient Certificate Types: RSA sign, ECDSA sign\n40E7:error:0A000086:SSL routines::x', [], 'Client Certificate Types: RSA sign, ECDSA sign'],
+    ['javax.net.ssl|DEBUG|10|main|t|X.java:1|Consuming CertificateRequest handshake message (   \nException in thread "main" java.io.IOException: x', [], 'javax.net.ssl|DEBUG|10|main|t|X.java:1|Consuming CertificateRequest handshake message ('],
+    ['javax.net.ssl|DEBUG|10|main|t|C.java:1|Produced ClientHello handshake message (  \nException in thread "main" java.net.SocketTimeoutException: Read timed out', ['NO_SERVER_HELLO'], 'javax.net.ssl|DEBUG|10|main|t|C.java:1|Produced ClientHello handshake message ('],
+  ] as [string, Code[], string][])('%#: the line quoted', (text, said, line) => {
+    expect(readCauses(text, said, NOW)?.shown[0]?.line).toBe(line);
   });
 });
 
@@ -128,6 +163,9 @@ describe('what each fact says', () => {
     ['javax.net.ssl|DEBUG|1|main|t|F.java:1|Consuming server Finished handshake message (\nException in thread "main" java.net.ConnectException: Connection refused', ['TCP_REFUSED'], ['the handshake with the server completed, and a later connection (where its answer sent the client) was refused']],
     ['*   Trying 1.2.3.4:443...\n* Connected to t (1.2.3.4) port 443 (#0)\ncurl: (28) Operation timed out', ['NO_SERVER_HELLO'], ['TCP connected and the ClientHello went out, but no ServerHello came back']],
     ['*   Trying 1.2.3.4:443...\ncurl: (28) Connection timed out', ['TCP_TIMEOUT'], ['the client was still connecting (TCP) when it gave up']],
+    ["Connecting to '1.2.3.4:443'...\n", [], Array(2).fill('gnutls-cli printed nothing after connecting began: the SYN went unanswered or the ServerHello never came (the probe times them apart)')],
+    // The names a certificate is for are its subjectAltNames when it has them, not its CN besides.
+    ["Resolving 'a.lab.test:443'...\nConnecting to '1.2.3.4:443'...\n- Certificate type: X.509\n- Certificate[0] info:\n - X.509 Certificate Information:\n\tIssuer: CN=Int\n\tSubject: CN=cn.example.test\n\t\tDNSname: one.example.test\n\t\tDNSname: two.example.test\n*** Fatal error: Error in the certificate.", [], ['the certificate is for one.example.test, two.example.test, not a.lab.test']],
   ] as [string, Code[], string[]][])('%#', (text, said, want) => {
     expect(says(text, said)).toEqual(want);
   });

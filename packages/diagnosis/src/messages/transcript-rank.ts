@@ -86,7 +86,7 @@ function silenceFacts(t: Transcript, text: string, said: Code[]): Shown[] {
   if (!waited || (!said.includes('TCP_TIMEOUT') && !said.includes('NO_SERVER_HELLO') && said.length > 0)) return [];
   const answered = t.chain.length > 0 || t.alert?.received === true || /^\* TLSv1\.[0-3] \(IN\), TLS handshake, (?!Hello request)|Consuming ServerHello|^depth=\d|^- Certificate type|^Server certificate$|SSL handshake has read [1-9]/m.test(text);
   if (answered) return [];
-  const connected = /^\* Connected to .*$|^CONNECTED\([0-9A-F]+\)$|^.*Produced ClientHello handshake message.*$/m.exec(text);
+  const connected = /^\* Connected to .*|^CONNECTED\([0-9A-F]+\)$|.*Produced ClientHello handshake message.*/m.exec(text);
   if (connected) return [{ code: 'NO_SERVER_HELLO', says: 'TCP connected and the ClientHello went out, but no ServerHello came back', line: connected[0].trim() }];
   const trying = /^\* {1,3}Trying \S+\.\.\.$/m.exec(text);
   if (trying) return [{ code: 'TCP_TIMEOUT', says: 'the client was still connecting (TCP) when it gave up', line: trying[0].trim() }];
@@ -97,7 +97,7 @@ function silenceFacts(t: Transcript, text: string, said: Code[]): Shown[] {
 }
 
 /** Each kind's line for the server's CertificateRequest. */
-const CERT_REQUEST = /^\* TLSv1\.[0-3] \(IN\), TLS handshake, Request CERT \(13\):$|^.*Consuming CertificateRequest handshake message.*$|^- Server has requested a certificate\.$|^Acceptable client certificate CA names$|^Client Certificate Types: .*$/m;
+const CERT_REQUEST = /^\* TLSv1\.[0-3] \(IN\), TLS handshake, Request CERT \(13\):$|.*Consuming CertificateRequest handshake message.*|^- Server has requested a certificate\.$|^Acceptable client certificate CA names$|^Client Certificate Types: .*/m;
 
 /** After the handshake: the server asked for a client certificate, or the client went on to a second connection that failed (a redirect's target). */
 function afterHandshakeFacts(t: Transcript, text: string, said: Code[]): Shown[] {

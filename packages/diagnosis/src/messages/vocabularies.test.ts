@@ -6,6 +6,47 @@ import { explain, typicalMessages } from './explain.js';
 import { MEANINGS } from './meanings.js';
 import { unwrap } from './wrappers.js';
 
+describe("aria2c's and lynx's own words, their prefixes read through", () => {
+  it.each([
+    // [text, first cause, causes that must be among the candidates, client guessed]
+    ["01/02 03:04:05 [ERROR] CUID#12 - Download aborted. URI=https://dl.example.org/f.iso\nException: [AbstractCommand.cc:351] errorCode=1 URI=https://dl.example.org/f.iso\n  -> [SocketCore.cc:1018] errorCode=1 SSL/TLS handshake failure:  `not signed by known authorities or invalid' `expired'", 'CERT_EXPIRED', [], 'aria2c'],
+    ["Exception: [SocketCore.cc:1018] errorCode=1 SSL/TLS handshake failure:  `not signed by known authorities or invalid' `not activated yet'", 'CERT_NOT_YET_VALID', [], 'aria2c'],
+    ["Exception: [SocketCore.cc:1018] errorCode=1 SSL/TLS handshake failure:  `not signed by known authorities or invalid' `issuer is not known'", 'CERT_CHAIN_INCOMPLETE', ['CERT_SELF_SIGNED', 'CERT_PROXY_DEFAULT'], 'aria2c'],
+    ['Exception: [SocketCore.cc:1018] errorCode=1 SSL/TLS handshake failure: hostname does not match', 'CERT_HOSTNAME_MISMATCH', [], 'aria2c'],
+    ['Exception: [AbstractCommand.cc:340] errorCode=2 Timeout.', 'TCP_TIMEOUT', ['NO_SERVER_HELLO'], 'aria2c'],
+    ['Exception: [AbstractCommand.cc:789] errorCode=19 CUID#3 - Name resolution for dl.example.org failed:Domain name not found', 'DNS_NO_ADDRESS', [], 'aria2c'],
+    ['Exception: [HttpSkipResponseCommand.cc:239] errorCode=22 The response status is not successful. status=421', 'HTTP_MISDIRECTED_REQUEST', [], 'aria2c'],
+    ['Exception: [HttpSkipResponseCommand.cc:239] errorCode=22 The response status is not successful. status=403', 'ALPN_REQUIRED', [], 'aria2c'],
+    ['Exception: [HttpSkipResponseCommand.cc:239] errorCode=22 The response status is not successful. status=400', 'CLIENT_CERT_REQUIRED', [], 'aria2c'],
+    ['Looking up www.example.org\nUnable to locate remote host www.example.org.\nAlert!: Unable to connect to remote host.', 'DNS_NO_ADDRESS', [], 'lynx'],
+    ['Making HTTPS connection to www.example.org\nAlert!: Connection failed (too many retries).\nAlert!: Unable to connect to remote host.', 'TCP_TIMEOUT', ['TCP_UNREACHABLE'], 'lynx'],
+    ["Making HTTPS connection to www.example.org\nAlert!: Unable to connect to remote host.\nlynx: Can't access startfile https://www.example.org/", 'TCP_REFUSED', ['TCP_TIMEOUT'], 'lynx'],
+    ["Making HTTPS connection to www.example.org\nAlert!: Unable to make secure connection to remote host.\nlynx: Can't access startfile https://www.example.org/", 'PLAINTEXT_HTTP_ON_TLS_PORT', ['SNI_FILTERED', 'NOT_TLS', 'NO_SERVER_HELLO', 'PROTOCOL_VERSION_MISMATCH'], 'lynx'],
+    // No alert between the handshake and the end: lynx -dump declined its certificate prompt.
+    ["Looking up www.example.org\nMaking HTTPS connection to www.example.org\nlynx: Can't access startfile https://www.example.org/", 'CERT_CHAIN_INCOMPLETE', ['CERT_EXPIRED', 'CERT_HOSTNAME_MISMATCH', 'CERT_SELF_SIGNED', 'CERT_NOT_YET_VALID', 'CERT_PROXY_DEFAULT'], 'lynx'],
+    ['Secure 256-bit TLS1.3 (ECDHE_RSA_AES_256_GCM_SHA384) HTTP connection\nHTTP request sent; waiting for response.\nAlert!: Unexpected network read error; connection aborted.', 'CLIENT_CERT_REQUIRED', [], 'lynx'],
+    ['HTTP request sent; waiting for response.\nAlert!: HTTP/1.0 403 Forbidden', 'ALPN_REQUIRED', [], 'lynx'],
+    ['HTTP/1.1 302 Found\nUsing http://www.example.org/a\nMaking HTTP connection to www.example.org\nData transfer complete\nUsing https://www.example.org/a', 'HTTP_REDIRECT_LOOP', [], 'lynx'],
+    ['Making HTTPS connection to www.example.org\nHTTP request sent; waiting for response.\nHTTP/1.1 301 Moved Permanently\n', 'HTTP_REDIRECT_TARGET_FAILED', ['HTTP_REDIRECT_LOOP'], 'lynx'],
+  ])('%j', (text, first, among, client) => {
+    const e = explain(text);
+    expect(e.candidates[0]?.code).toBe(first);
+    expect(e.candidates.map((c) => c.code)).toEqual(expect.arrayContaining(among));
+    expect(e.client).toBe(client);
+  });
+
+  it.each([
+    // Words like theirs that are not theirs, or not where they print them.
+    ["Making HTTPS connection to www.example.org\nAlert!: Unable to make secure connection to remote host.\nlynx: Can't access startfile https://www.example.org/", 'lynx-cert-declined'],
+    ['Using http://www.example.org/a\nUsing https://www.example.org/b', 'lynx-redirect-back'],
+    ['HTTP/1.1 301 Moved Permanently\nUsing https://www.example.org/', 'redirect-last'],
+    ['The response status is not successful. status=4000', 'http-403'],
+    ['its hostname does not match', 'aria2c-name'],
+  ])('%j is not read as %s', (text, id) => {
+    expect(explain(text).matches.map((m) => m.entry.id)).not.toContain(id);
+  });
+});
+
 describe('a library\'s words, whatever wraps them', () => {
   it.each([
     // [text, first cause, client guessed, wrappers]

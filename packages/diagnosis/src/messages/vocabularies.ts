@@ -18,6 +18,8 @@ const PHP = "PHP's openssl stream wrapper (SSL operation failed…, Peer certifi
 const PYTHON = 'urllib3 and requests (ConnectTimeoutError, ReadTimeoutError, match_hostname), httpx';
 const NGINX = "nginx's error.log as a proxy_pass https:// client (ngx_event_openssl.c, ngx_http_upstream.c)";
 const CURL = 'curl (its -f error), as libcurl users (git, PHP, pip) pass it on';
+const ARIA2 = "aria2c's own words (SocketCore's GnuTLS certificate status list, its error codes, its name resolution line), inside its `Exception: [File.cc:N] errorCode=N` prefix";
+const LYNX = "lynx's own fixed messages (HTTCP, HTTP and its GnuTLS glue: `Alert!:` lines, `Unable to locate remote host`), as `lynx -dump` prints them";
 
 /** An alert's name in rustls's Debug form (`AlertReceived(ProtocolVersion)`) or its Display (`received fatal alert: ProtocolVersion`). */
 const rustlsAlert = (name: string) => new RegExp(`(?:received fatal alert: |AlertReceived\\()${name}\\b`);
@@ -28,7 +30,7 @@ const rustlsCert = (words: string) => new RegExp(`(?:invalid peer certificate: |
  * `HTTP response code: 421`, curl's (and git's) `returned error: 421`, PHP's `HTTP/1.0 421`,
  * requests' `421 Client Error`, npm's `code E421`, a bare `HTTP 421` at a line's start.
  */
-const httpStatus = (status: number) => new RegExp(`(?:status code|HTTP response code:|returned error:|HTTP request failed! HTTP/1\\.[01]|npm error code E|^HTTP) ?${status}\\b|\\b${status} (?:Client|Server) Error\\b`, 'm');
+const httpStatus = (status: number) => new RegExp(`(?:status code|HTTP response code:|returned error:|HTTP request failed! HTTP/1\\.[01]|npm error code E|^HTTP|not successful\\. status=|Alert!: HTTP/1\\.[01]) ?${status}\\b|\\b${status} (?:Client|Server) Error\\b`, 'm');
 const HTTP = 'HTTP libraries (ureq, java.net, curl, PHP streams, requests, httpx, npm) wording a status or a redirect limit';
 
 export const VOCABULARY_ENTRIES: MessageEntry[] = [
@@ -130,6 +132,28 @@ export const VOCABULARY_ENTRIES: MessageEntry[] = [
   { id: 'http-403', clients: ['java', 'python', 'php', 'ruby', 'curl', 'git', 'go', 'rust', 'node', 'nginx'], pattern: httpStatus(403), example: 'java.io.IOException: Server returned HTTP response code: 403 for URL: https://www.example.com/', meaning: 'forbidden', source: HTTP },
   { id: 'redirect-limit', clients: ['go', 'php', 'python', 'rust', 'node', 'ruby', 'java'], pattern: /stopped after \d+ redirects|Redirection limit reached|TooManyRedirects|Too Many Redirects|EMAXREDIRECT|maximum redirect reached|redirection forbidden|too many redirects/i, example: 'Get "https://www.example.com/": stopped after 10 redirects', meaning: 'redirectLoop', source: HTTP },
 
+  // aria2c (GnuTLS): the certificate's status as aria2c lists it, each reason in `…' quotes.
+  { id: 'aria2c-expired', clients: ['aria2c'], pattern: /`expired'/, example: "errorCode=1 SSL/TLS handshake failure:  `not signed by known authorities or invalid' `expired'", meaning: 'certExpired', source: ARIA2 },
+  { id: 'aria2c-not-activated', clients: ['aria2c'], pattern: /`not activated yet'/, example: "errorCode=1 SSL/TLS handshake failure:  `not signed by known authorities or invalid' `not activated yet'", meaning: 'certNotYetValid', source: ARIA2 },
+  { id: 'aria2c-issuer-unknown', clients: ['aria2c'], pattern: /`issuer is not known'/, example: "errorCode=1 SSL/TLS handshake failure:  `not signed by known authorities or invalid' `issuer is not known'", meaning: 'unknownIssuer', source: ARIA2 },
+  { id: 'aria2c-name', clients: ['aria2c'], pattern: /SSL\/TLS handshake failure: hostname does not match/, example: 'errorCode=1 SSL/TLS handshake failure: hostname does not match', meaning: 'certName', source: ARIA2 },
+  // errorCode=2 is aria2c's time-out: its --timeout covers the connect and the handshake alike.
+  { id: 'aria2c-timeout', clients: ['aria2c'], pattern: /errorCode=2 Timeout\./, example: 'Exception: [AbstractCommand.cc:340] errorCode=2 Timeout.', meaning: 'anyTimeout', source: ARIA2 },
+  { id: 'aria2c-dns', clients: ['aria2c'], pattern: /Name resolution for \S+ failed/, example: 'errorCode=19 CUID#7 - Name resolution for www.example.com failed:Domain name not found', meaning: 'dns', source: ARIA2 },
+
+  // lynx (GnuTLS).
+  { id: 'lynx-dns', clients: ['lynx'], pattern: /Unable to locate remote host \S+\./, example: 'Unable to locate remote host www.example.com.', meaning: 'dns', source: LYNX },
+  { id: 'lynx-retries', clients: ['lynx'], pattern: /Alert!: Connection failed \(too many retries\)\./, example: 'Alert!: Connection failed (too many retries).', meaning: 'connectRetries', source: LYNX },
+  { id: 'lynx-connect', clients: ['lynx'], pattern: /Alert!: Unable to connect to remote host\./, example: 'Alert!: Unable to connect to remote host.', meaning: 'connectGeneric', source: LYNX },
+  { id: 'lynx-secure', clients: ['lynx'], pattern: /Alert!: Unable to make secure connection to remote host\./, example: 'Alert!: Unable to make secure connection to remote host.', meaning: 'secureConnectGeneric', source: LYNX },
+  // lynx -dump answers its own certificate prompt "no" without printing it: the handshake began and the page was given up, with no alert between.
+  { id: 'lynx-cert-declined', clients: ['lynx'], pattern: /^Making HTTPS connection to \S+\n(?:lynx: )?Can't access startfile/m, example: "Making HTTPS connection to www.example.com\nlynx: Can't access startfile https://www.example.com/", meaning: 'certGeneric', source: LYNX },
+  { id: 'lynx-read-error', clients: ['lynx'], pattern: /Alert!: Unexpected network read error; connection aborted\./, example: 'Alert!: Unexpected network read error; connection aborted.', meaning: 'closedAfterHandshake', source: LYNX },
+  // lynx names each URL it is sent on ("Using …"): sent back from http:// to the https:// URL it came from is a loop.
+  { id: 'lynx-redirect-back', clients: ['lynx'], pattern: /^Using http:\/\/(\S+)$[\s\S]*^Using https:\/\/\1$/m, example: 'HTTP/1.1 301 Moved Permanently\nUsing http://www.example.com/\nData transfer complete\nUsing https://www.example.com/', meaning: 'redirectLoop', source: LYNX },
+  // A redirect that is the last thing printed: the client went no further than it.
+  { id: 'redirect-last', clients: ['lynx'], pattern: /^HTTP\/1\.[01] 30[1278] [A-Za-z ]+\s*$(?![\s\S])/m, example: 'HTTP request sent; waiting for response.\nHTTP/1.1 301 Moved Permanently', meaning: 'redirectNotFollowed', source: LYNX },
+
   // A library's bare HTTP 400: names no cause by itself.
-  { id: 'bare-400', clients: ['java', 'python', 'php', 'ruby', 'dotnet', 'curl', 'go', 'rust'], pattern: /status code 400\b|^HTTP 400\b|Server returned HTTP response code: 400|400 Client Error: Bad Request|HTTP request failed! HTTP\/1\.[01] 400|returned error: 400|status code does not indicate success: 400|400 "Bad Request"|400 Bad Request/im, example: 'java.io.IOException: Server returned HTTP response code: 400 for URL: https://www.example.com/', meaning: 'badRequest', source: `${JDK}; ${PYTHON}; ${PHP}; ${DOTNET}; ${CURL}` },
+  { id: 'bare-400', clients: ['java', 'python', 'php', 'ruby', 'dotnet', 'curl', 'go', 'rust'], pattern: /status code 400\b|^HTTP 400\b|Server returned HTTP response code: 400|400 Client Error: Bad Request|HTTP request failed! HTTP\/1\.[01] 400|returned error: 400|status code does not indicate success: 400|400 "Bad Request"|400 Bad Request|not successful\. status=400\b/im, example: 'java.io.IOException: Server returned HTTP response code: 400 for URL: https://www.example.com/', meaning: 'badRequest', source: `${JDK}; ${PYTHON}; ${PHP}; ${DOTNET}; ${CURL}` },
 ];
