@@ -58,6 +58,12 @@ function publicRootOf(last: X509Certificate, roots: PublicRoots): string | undef
   return undefined;
 }
 
+/**
+ * Steps a broken order's relinking may take: a chain sent has a handful of certificates, a hostile
+ * one thousands, and a capture holds many connections (a file's path gets the builder's full budget).
+ */
+const LINK_WORK = 64;
+
 export function checkChain(given: readonly GivenCertificate[], roots: PublicRoots): ChainCheck {
   const certs = given.map((g) => g.cert);
   const links: ChainCheck['links'] = [];
@@ -78,7 +84,7 @@ export function checkChain(given: readonly GivenCertificate[], roots: PublicRoot
   }
   // The order broken, the links are rebuilt as a verifier builds a path, from the certificates sent
   // alone: no store's anchors, as a capture's client is unknown (its verdict comes from its own alert).
-  const linkedOrder = brokenAt === undefined ? undefined : buildPath(given, new TrustAnchors('sent', [])).order;
+  const linkedOrder = brokenAt === undefined ? undefined : buildPath(given, new TrustAnchors('sent', []), Date.now(), 0, LINK_WORK).order;
   // The path's end is where a root would follow: an extra certificate sent last is not it.
   const last = certs[linkedOrder ? linkedOrder[linkedOrder.length - 1] : certs.length - 1];
   let endsInRoot = false;

@@ -95,13 +95,14 @@ function better(a: Attempt, b: Attempt | undefined): boolean {
  * issuer whose subject is the certificate's issuer name and whose key verifies its signature,
  * among the certificates given and the store's anchors. Every candidate is tried (cross-signs);
  * a path to an anchor beats any other, then one whose certificates are valid at `at`, then the
- * shortest. Bounded by depth (`PATH_DEPTH_LIMIT`) and by steps taken (`PATH_WORK_LIMIT`).
+ * shortest. Bounded by depth (`PATH_DEPTH_LIMIT`) and by steps taken (`work`, `PATH_WORK_LIMIT` unless
+ * the caller spends less).
  */
 /**
  * The path a verifier builds from the certificates given, from the leaf (`leaf`: its index, the
  * first unless the caller knows better, as a private key that is a later certificate's tells).
  */
-export function buildPath(given: readonly GivenCertificate[], anchors: TrustAnchors, at = Date.now(), leaf = 0): CertificatePath {
+export function buildPath(given: readonly GivenCertificate[], anchors: TrustAnchors, at = Date.now(), leaf = 0, work = PATH_WORK_LIMIT): CertificatePath {
   const duplicates: number[] = [];
   const seen = new Set<string>();
   given.forEach((g, i) => {
@@ -111,7 +112,7 @@ export function buildPath(given: readonly GivenCertificate[], anchors: TrustAnch
   });
   const repeated = new Set(duplicates);
   const distinct = given.map((_, i) => i).filter((i) => !repeated.has(i) && given[i].cert);
-  const builder = new Builder(given, distinct, anchors, at);
+  const builder = new Builder(given, distinct, anchors, at, work);
   const best = given[leaf]?.cert ? builder.extend([leaf], 0) : undefined;
   const order = best?.order ?? (given.length > 0 ? [leaf] : []);
   const on = new Set(order);
@@ -123,14 +124,17 @@ export function buildPath(given: readonly GivenCertificate[], anchors: TrustAnch
 /** One build's state: the signature checks already made, and the steps left. */
 class Builder {
   private readonly checked = new Map<string, boolean>();
-  private work = PATH_WORK_LIMIT;
+  private work: number;
 
   constructor(
     private readonly given: readonly GivenCertificate[],
     private readonly distinct: readonly number[],
     private readonly anchors: TrustAnchors,
     private readonly at: number,
-  ) {}
+    private readonly limit: number,
+  ) {
+    this.work = limit;
+  }
 
   private issues(issuer: number, child: number): boolean {
     const key = `${issuer}>${child}`;
@@ -173,7 +177,7 @@ class Builder {
       if (this.given[i].cert?.subject !== cert.issuer) continue;
       if (this.work <= 0) {
         // Out of steps with an issuer left untried: nothing is known of what lies past it.
-        consider({ order, end: { kind: 'too-long', limit: PATH_WORK_LIMIT, work: true }, outOfDate: 0 });
+        consider({ order, end: { kind: 'too-long', limit: this.limit, work: true }, outOfDate: 0 });
         return best as Attempt;
       }
       if (!this.issues(i, last)) continue;

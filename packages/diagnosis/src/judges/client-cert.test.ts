@@ -73,7 +73,7 @@ describe('client certificate, capture', () => {
     expect(judgeCaptureClientCert(refused(A.CertificateRequired, undefined)).at(0)?.evidence[1]).toBe('the client sent no Certificate message');
     // A Certificate message seen that did not parse (its parse error is the record's): neither none nor empty.
     const unread = connection({ ...refused(A.BadCertificate, undefined), messages: [...asked, ...answered(1)] });
-    expect(judgeCaptureClientCert(unread).map((f) => [f.code, f.evidence[1]])).toEqual([['CLIENT_CERT_REQUIRED', "the client's Certificate in frame 7 could not be read"]]);
+    expect(judgeCaptureClientCert(unread).map((f) => [f.code, f.evidence[1]])).toEqual([['CLIENT_CERT_REJECTED', "the client's Certificate in frame 7 could not be read"]]);
     expect(codes(diagnoseConnection(refused(A.HandshakeFailure, 0), { captureEnd: T0 + 10 }))).toEqual(['CLIENT_CERT_REQUIRED']);
   });
 
@@ -185,6 +185,9 @@ describe('client certificate, capture: its purpose', () => {
     ['TLS 1.2, serverAuth only, unsupported_certificate (43)', tls12(serverOnly, A.UnsupportedCertificate), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
     ['TLS 1.2, serverAuth only, certificate_unknown (46)', tls12(serverOnly, A.CertificateUnknown), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]],
     ['TLS 1.2, clientAuth, unknown_ca: refused for another reason', tls12(clientOnly, A.UnknownCA), [['CLIENT_CERT_REJECTED', 'error']]],
+    ['TLS 1.2, serverAuth only, unknown_ca: the path failed first, the purpose a warning', tls12(serverOnly, A.UnknownCA), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'warning']]],
+    ['TLS 1.2, serverAuth only, access_denied: not the purpose\'s refusal', tls12(serverOnly, A.AccessDenied), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'warning']]],
+    ['TLS 1.2, serverAuth only, handshake_failure: too generic to blame the purpose', tls12(serverOnly, A.HandshakeFailure), [['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'warning']]],
     ['TLS 1.2, both purposes, refused: not the purpose', tls12([leaf(profile(['serverAuth', 'clientAuth']))], A.BadCertificate), [['CLIENT_CERT_REJECTED', 'error']]],
     ['TLS 1.2, anyExtendedKeyUsage counts as clientAuth', tls12([leaf(profile(['anyExtendedKeyUsage']))], A.BadCertificate), [['CLIENT_CERT_REJECTED', 'error']]],
     ['TLS 1.2, no extendedKeyUsage: no limit', tls12([leaf(profile())], A.BadCertificate), [['CLIENT_CERT_REJECTED', 'error']]],
@@ -214,6 +217,7 @@ describe('client certificate, capture: its purpose', () => {
       "the handshake completed; a refusal after it (nginx answers 400 \"The SSL certificate error\") would be in TLS 1.2's application data, which a capture does not open; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it",
     );
     expect(judgeCaptureClientCert(tls13(serverOnly))[0].evidence.at(-1)).toBe("the handshake completed and the capture shows no refusal; servers that check the purpose (nginx and other OpenSSL-based servers, Go's crypto/tls) refuse it");
+    expect(judgeCaptureClientCert(tls12(serverOnly, A.UnknownCA))[1].evidence.at(-1)).toMatch(/Unknown CA \(48\).*: refused for another reason \(a verifier builds the path before it reads the purpose\); servers that check the purpose/);
     expect(judgeCaptureClientCert(tls13(clientOnly, 'HTTP/1.1 200 OK'))[0].evidence).toEqual([
       'CertificateRequest from the server in frame 6 (+3.00 ms)',
       'the client sent 1 certificate(s) in frame 8 (opened with the key log): CN=good.lab.test, issued by CN=Lab Intermediate',

@@ -43,6 +43,13 @@ const REFUSALS: ReadonlySet<number> = new Set([
   AlertDescription.CertificateRequired,
 ]);
 
+/**
+ * The refusals a wrong purpose gives (OpenSSL: unsupported_certificate, 43; others bad_certificate
+ * or certificate_unknown). An unknown CA or access denied is decided before the purpose is
+ * looked at (OpenSSL builds the path first), so a wrong purpose beside it is not its cause.
+ */
+const PURPOSE_REFUSALS: ReadonlySet<number> = new Set([AlertDescription.BadCertificate, AlertDescription.UnsupportedCertificate, AlertDescription.CertificateUnknown]);
+
 /** The client's Certificate message, and the chain it held. */
 function sentLine(r: TcpRecord): string {
   const m = r.messages.find((x) => x.from === 'client' && x.type === HandshakeType.Certificate);
@@ -67,7 +74,12 @@ export function judgeCaptureClientCert(r: TcpRecord): Finding[] {
   const hidden = refusalUnderApplicationKeys(r);
   const status = r.serverStatusLine;
   const refusedRequest = status !== undefined && REFUSING_STATUS.has(statusCode(status.line));
-  if (r.clientCertificates?.length) return presented(r, [asked, sentLine(r)], refusal ? alertLine(r, refusal) : hidden ?? (refusedRequest ? statusWords(r, status) : undefined));
+  // A Certificate message that could not be read held something (an empty one reads): the client gave one.
+  const unread = r.clientCertificates === undefined && r.messages.some((m) => m.from === 'client' && m.type === HandshakeType.Certificate);
+  if (r.clientCertificates?.length || unread) {
+    const refusedBy = refusal ? alertLine(r, refusal) : hidden ?? (refusedRequest ? statusWords(r, status) : undefined);
+    return presented(r, [asked, sentLine(r)], refusedBy, !refusal || PURPOSE_REFUSALS.has(refusal.description));
+  }
   if (refusal) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), alertLine(r, refusal)])];
   if (hidden) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), hidden])];
   if (refusedRequest) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), 'the handshake completed without a client certificate', statusWords(r, status)])];
@@ -85,12 +97,14 @@ export function judgeCaptureClientCert(r: TcpRecord): Finding[] {
 /**
  * The client gave a certificate: refused (`refusedBy`, the alert or answer that says so), or not
  * refused where the capture can see. A certificate without clientAuth is the cause of a refusal
- * (an error beside it); one the server took works here only, and fails wherever the server checks
- * the purpose, as nginx and every OpenSSL-based server do: a warning.
+ * that fits it (an error beside it); beside a refusal for another reason, or one the server took
+ * (it works here only, and fails wherever the server checks the purpose, as nginx and every
+ * OpenSSL-based server do), it is a warning.
  */
-function presented(r: TcpRecord, lines: string[], refusedBy: string | undefined): Finding[] {
+function presented(r: TcpRecord, lines: string[], refusedBy: string | undefined, refusalFitsPurpose: boolean): Finding[] {
   const purpose = clientPurpose(r.clientCertificates, lines[1]);
-  if (refusedBy) return [finding('CLIENT_CERT_REJECTED', [...lines, refusedBy]), ...purpose];
+  if (refusedBy && refusalFitsPurpose) return [finding('CLIENT_CERT_REJECTED', [...lines, refusedBy]), ...purpose];
+  if (refusedBy) return [finding('CLIENT_CERT_REJECTED', [...lines, refusedBy]), ...tookIt(purpose, `${refusedBy}: refused for another reason (a verifier builds the path before it reads the purpose)`)];
   // Only an answer to the request says the server took it: nginx completes every handshake and refuses later.
   const taken = r.serverStatusLine ? [finding('CLIENT_CERT_ACCEPTED', [...lines, `${statusWords(r, r.serverStatusLine)}: the server went on with it`])] : [];
   return [...taken, ...tookIt(purpose, notRefusedLine(r))];

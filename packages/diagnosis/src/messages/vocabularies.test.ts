@@ -261,3 +261,19 @@ describe('words of the libraries the fifteen newer clients are built on', () => 
     expect(codes).not.toContain('CERT_SELF_SIGNED');
   });
 });
+
+// Every pattern meets whatever is pasted, up to explain's 256 KB: the shapes below made patterns
+// whose parts could share the same characters take minutes (quadratic backtracking). The test's
+// own time limit is the bound: a pattern that goes quadratic again does not finish within it.
+describe('pasted walls of one line do not stall the patterns', () => {
+  const KB256 = 256 * 1024;
+  it.each([
+    ['a redirect line padded with blanks', `HTTP/1.1 301 A${' '.repeat(KB256 - 20)}!`],
+    ['lynx "Using" lines by the thousand', 'Using http://a\n'.repeat(Math.floor(KB256 / 15))],
+    ['one long word', 'x'.repeat(KB256)],
+    ['blank lines', '\n'.repeat(KB256)],
+  ])('%s', (_n, text) => {
+    const answer = explain(text, 'lynx');
+    expect(Array.isArray(answer.candidates)).toBe(true);
+  }, 5_000);
+});

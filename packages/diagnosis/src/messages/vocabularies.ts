@@ -150,9 +150,11 @@ export const VOCABULARY_ENTRIES: MessageEntry[] = [
   { id: 'lynx-cert-declined', clients: ['lynx'], pattern: /^Making HTTPS connection to \S+\n(?:lynx: )?Can't access startfile/m, example: "Making HTTPS connection to www.example.com\nlynx: Can't access startfile https://www.example.com/", meaning: 'certGeneric', source: LYNX },
   { id: 'lynx-read-error', clients: ['lynx'], pattern: /Alert!: Unexpected network read error; connection aborted\./, example: 'Alert!: Unexpected network read error; connection aborted.', meaning: 'closedAfterHandshake', source: LYNX },
   // lynx names each URL it is sent on ("Using …"): sent back from http:// to the https:// URL it came from is a loop.
-  { id: 'lynx-redirect-back', clients: ['lynx'], pattern: /^Using http:\/\/(\S+)$[\s\S]*^Using https:\/\/\1$/m, example: 'HTTP/1.1 301 Moved Permanently\nUsing http://www.example.com/\nData transfer complete\nUsing https://www.example.com/', meaning: 'redirectLoop', source: LYNX },
-  // A redirect that is the last thing printed: the client went no further than it.
-  { id: 'redirect-last', clients: ['lynx'], pattern: /^HTTP\/1\.[01] 30[1278] [A-Za-z ]+\s*$(?![\s\S])/m, example: 'HTTP request sent; waiting for response.\nHTTP/1.1 301 Moved Permanently', meaning: 'redirectNotFollowed', source: LYNX },
+  // The two lines are a few apart: looking no further keeps a pasted wall of Using lines linear.
+  { id: 'lynx-redirect-back', clients: ['lynx'], pattern: /^Using http:\/\/(\S+)\n(?:.*\n){0,8}?Using https:\/\/\1$/m, example: 'HTTP/1.1 301 Moved Permanently\nUsing http://www.example.com/\nData transfer complete\nUsing https://www.example.com/', meaning: 'redirectLoop', source: LYNX },
+  // A redirect that is the last thing printed: the client went no further than it. Words separated
+  // by one space, so no two parts can take the same blanks (a line of spaces cannot go quadratic).
+  { id: 'redirect-last', clients: ['lynx'], pattern: /^HTTP\/1\.[01] 30[1278] [A-Za-z]+(?: [A-Za-z]+)*\s*(?![\s\S])/m, example: 'HTTP request sent; waiting for response.\nHTTP/1.1 301 Moved Permanently', meaning: 'redirectNotFollowed', source: LYNX },
 
   // A library's bare HTTP 400: names no cause by itself.
   { id: 'bare-400', clients: ['java', 'python', 'php', 'ruby', 'dotnet', 'curl', 'go', 'rust'], pattern: /status code 400\b|^HTTP 400\b|Server returned HTTP response code: 400|400 Client Error: Bad Request|HTTP request failed! HTTP\/1\.[01] 400|returned error: 400|status code does not indicate success: 400|400 "Bad Request"|400 Bad Request|not successful\. status=400\b/im, example: 'java.io.IOException: Server returned HTTP response code: 400 for URL: https://www.example.com/', meaning: 'badRequest', source: `${JDK}; ${PYTHON}; ${PHP}; ${DOTNET}; ${CURL}` },
