@@ -275,10 +275,22 @@ describe('client certificate, probe', () => {
 
   it('a refused certificate that is no client certificate: CERT_WRONG_PURPOSE beside the refusal, naming its extendedKeyUsage', () => {
     const serverOnly = cert({ subject: 'CN=client.test', profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['serverAuth'] } });
-    const refused = (chain: ReturnType<typeof cert>[] | undefined, full = failed12('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA')) =>
+    const refused = (chain: ReturnType<typeof cert>[] | undefined, full: NonNullable<Parameters<typeof probeRecord>[0]>['full'] = failed12('ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE')) =>
       judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: chain, versions: requesting, full }));
     const fs = refused([serverOnly]);
-    expect(codes(fs)).toEqual(['CLIENT_CERT_REJECTED', 'CERT_WRONG_PURPOSE']);
+    expect(fs.map((f) => [f.code, f.severity])).toEqual([['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'error']]);
+    // Refusals decided before the purpose is read (the path, an access rule): the purpose a warning beside them.
+    for (const full of [failed12('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'), failed12('ERR_SSL_TLSV1_ALERT_ACCESS_DENIED'), tls13({ outcome: 'alert', alert: 48 }), tls13({ outcome: 'alert', code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', message: 'tlsv1 alert unknown ca' })]) {
+      const other = refused([serverOnly], full);
+      expect(other.map((f) => [f.code, f.severity])).toEqual([['CLIENT_CERT_REJECTED', 'error'], ['CERT_WRONG_PURPOSE', 'warning']]);
+      expect(other[1].evidence.at(-1)).toMatch(/: refused for another reason \(a verifier builds the path before it reads the purpose\); servers that check the purpose/);
+    }
+    // Those that fit a wrong purpose, or an answer that may be it (nginx's 400 covers any certificate it did not take): an error.
+    for (const full of [failed12('ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'), tls13({ outcome: 'alert', alert: 43 }), tls13({ outcome: 'closed' })]) {
+      expect(refused([serverOnly], full).map((f) => f.severity)).toEqual(['error', 'error']);
+    }
+    const nginx = judgeProbeClientCert(probeRecord({ clientCertificate: given, clientCertificateChain: [serverOnly], versions: requesting, full: failed12('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA'), hsts: { status: 400, clientCertRefusal: 'HTTP 400 "The SSL certificate error"' } }));
+    expect(nginx.map((f) => f.severity)).toEqual(['error', 'error']);
     expect(fs[1].evidence).toEqual([`the probe presented the client certificate ${given}`, 'the leaf\'s extendedKeyUsage is serverAuth: no clientAuth, so it is not a client certificate']);
     expect(codes(refused([cert({ profile: { signatureAlgorithm: 'ecdsa-with-SHA256', extKeyUsage: ['clientAuth'] } })]))).toEqual(['CLIENT_CERT_REJECTED']);
     expect(codes(refused(undefined))).toEqual(['CLIENT_CERT_REJECTED']);

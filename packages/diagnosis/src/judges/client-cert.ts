@@ -200,6 +200,18 @@ function refusals(r: ProbeRecord, asked: boolean): string[] {
   return out;
 }
 
+/** Probe refusals that name a cause decided before the purpose is read (the path, an access rule, the dates). */
+const OTHER_CAUSE_ALERT = /ALERT_(UNKNOWN_CA|ACCESS_DENIED|HANDSHAKE_FAILURE|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|DECRYPT_ERROR)/;
+const OTHER_CAUSE_CODES: ReadonlySet<number> = new Set([AlertDescription.UnknownCA, AlertDescription.AccessDenied, AlertDescription.HandshakeFailure, AlertDescription.CertificateExpired, AlertDescription.CertificateRevoked, AlertDescription.DecryptError]);
+
+/** The probe's refusal names another cause than the purpose (and no answer that could be the purpose's stands beside it). */
+function refusedForAnotherCause(r: ProbeRecord): boolean {
+  if (r.hsts?.clientCertRefusal) return false;
+  const after = r.full?.afterClientCertificate;
+  if (after?.outcome === 'alert') return (after.alert !== undefined && OTHER_CAUSE_CODES.has(after.alert)) || OTHER_CAUSE_ALERT.test(after.code ?? '');
+  return OTHER_CAUSE_ALERT.test(r.full?.error?.code ?? '');
+}
+
 /**
  * A client certificate that is not one: its extendedKeyUsage (or its CA's) lacks clientAuth, as
  * server certificates from public CAs now do (Let's Encrypt's default profile dropped clientAuth
@@ -233,7 +245,11 @@ export function judgeProbeClientCert(r: ProbeRecord): Finding[] {
   if (r.clientCertificate) {
     if (!seen && refused.length === 0) return [];
     const given = `the probe presented the client certificate ${r.clientCertificate}`;
-    if (refused.length > 0) return [finding('CLIENT_CERT_REJECTED', compact([...asked, given, issuerLine(seen?.request, r.clientCertificateIssuers), ...refused])), ...clientPurpose(r.clientCertificateChain, given)];
+    if (refused.length > 0) {
+      const purpose = clientPurpose(r.clientCertificateChain, given);
+      const rejected = finding('CLIENT_CERT_REJECTED', compact([...asked, given, issuerLine(seen?.request, r.clientCertificateIssuers), ...refused]));
+      return [rejected, ...(refusedForAnotherCause(r) ? tookIt(purpose, `${refused[0]}: refused for another reason (a verifier builds the path before it reads the purpose)`) : purpose)];
+    }
     const after = r.full?.afterClientCertificate;
     const taken = after?.outcome === 'ticket' ? 'the server went on and sent a session ticket' : r.hsts?.status !== undefined ? `a request after the handshake got HTTP ${r.hsts.status}` : 'the handshake completed with it';
     return [finding('CLIENT_CERT_ACCEPTED', [...asked, given, taken]), ...tookIt(clientPurpose(r.clientCertificateChain, given), `${taken}: this server did not check the purpose`)];
