@@ -51,8 +51,7 @@ const REFUSALS: ReadonlySet<number> = new Set([
 const PURPOSE_REFUSALS: ReadonlySet<number> = new Set([AlertDescription.BadCertificate, AlertDescription.UnsupportedCertificate, AlertDescription.CertificateUnknown]);
 
 /** The client's Certificate message, and the chain it held. */
-function sentLine(r: TcpRecord): string {
-  const m = r.messages.find((x) => x.from === 'client' && x.type === HandshakeType.Certificate);
+function sentLine(r: TcpRecord, m: TcpRecord['messages'][number] | undefined): string {
   const chain = r.clientCertificates;
   if (!m) return 'the client sent no Certificate message';
   if (chain === undefined) return `the client's Certificate in frame ${m.frame} could not be read`;
@@ -69,27 +68,28 @@ function sentLine(r: TcpRecord): string {
 export function judgeCaptureClientCert(r: TcpRecord): Finding[] {
   if (!r.certificateRequested) return [];
   const req = r.messages.find((m) => m.from === 'server' && m.type === HandshakeType.CertificateRequest);
+  const answer = r.messages.find((m) => m.from === 'client' && m.type === HandshakeType.Certificate);
+  const sent = sentLine(r, answer);
   const asked = req ? `CertificateRequest from the server in frame ${req.frame} (${since(r.firstTime, req.time)})` : 'the server sent a CertificateRequest';
   const refusal = r.alerts.find((a) => a.from === 'server' && a.level === 'fatal' && REFUSALS.has(a.description) && (!req || a.frame >= req.frame));
   const hidden = refusalUnderApplicationKeys(r);
   const status = r.serverStatusLine;
   const refusedRequest = status !== undefined && REFUSING_STATUS.has(statusCode(status.line));
   // A Certificate message that could not be read held something (an empty one reads): the client gave one.
-  const unread = r.clientCertificates === undefined && r.messages.some((m) => m.from === 'client' && m.type === HandshakeType.Certificate);
+  const unread = r.clientCertificates === undefined && answer !== undefined;
   if (r.clientCertificates?.length || unread) {
     const refusedBy = refusal ? alertLine(r, refusal) : hidden ?? (refusedRequest ? statusWords(r, status) : undefined);
-    return presented(r, [asked, sentLine(r)], refusedBy, !refusal || PURPOSE_REFUSALS.has(refusal.description));
+    return presented(r, [asked, sent], refusedBy, !refusal || PURPOSE_REFUSALS.has(refusal.description));
   }
-  if (refusal) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), alertLine(r, refusal)])];
-  if (hidden) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), hidden])];
-  if (refusedRequest) return [finding('CLIENT_CERT_REQUIRED', [asked, sentLine(r), 'the handshake completed without a client certificate', statusWords(r, status)])];
+  if (refusal) return [finding('CLIENT_CERT_REQUIRED', [asked, sent, alertLine(r, refusal)])];
+  if (hidden) return [finding('CLIENT_CERT_REQUIRED', [asked, sent, hidden])];
+  if (refusedRequest) return [finding('CLIENT_CERT_REQUIRED', [asked, sent, 'the handshake completed without a client certificate', statusWords(r, status)])];
   // A browser with no certificate to offer stops at the request (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED).
-  const answer = r.messages.find((m) => m.from === 'client' && m.type === HandshakeType.Certificate);
   if (!answer && !clientFinished(r) && r.end?.by === 'client') {
     return [finding('CLIENT_CERT_REQUIRED', [asked, 'the client left without answering it: no Certificate and no Finished', `${endLine(r)}: browsers stop here when they have no certificate to offer (Chromium: ERR_SSL_CLIENT_AUTH_CERT_NEEDED)`])];
   }
   if (handshakeComplete(r)) {
-    return [finding('CLIENT_CERT_REQUESTED', compact([asked, sentLine(r), 'the handshake completed without a client certificate', status && `${statusWords(r, status)}: it went on without one`]))];
+    return [finding('CLIENT_CERT_REQUESTED', compact([asked, sent, 'the handshake completed without a client certificate', status && `${statusWords(r, status)}: it went on without one`]))];
   }
   return [];
 }

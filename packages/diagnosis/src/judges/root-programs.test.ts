@@ -13,10 +13,10 @@ const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const hex = (fp: string) => fp.replace(/:/g, '').toLowerCase();
 
 function realRoots(): Map<string, string> {
-  const pems = [...tls.rootCertificates.map((p) => Buffer.from(p)), ...(existsSync(SYSTEM_BUNDLE) ? [readFileSync(SYSTEM_BUNDLE)] : [])];
+  const texts = [...tls.rootCertificates, ...(existsSync(SYSTEM_BUNDLE) ? [readFileSync(SYSTEM_BUNDLE, 'latin1')] : [])];
   const out = new Map<string, string>();
-  for (const pem of pems) {
-    for (const b of pemBlocks(pem.toString('latin1'))) {
+  for (const text of texts) {
+    for (const b of pemBlocks(text)) {
       if (b.label !== 'CERTIFICATE') continue;
       const { info } = describeCertificate(b.der);
       if (!info.error) out.set(hex(info.fingerprint256), info.subject);
